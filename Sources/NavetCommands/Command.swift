@@ -1,0 +1,164 @@
+import Foundation
+import NavetCore
+import NavetStore
+
+/// What the dispatcher needs to know about a command: its words, options, positionals
+/// and help text keys.
+struct CommandSpec {
+    /// The words that name it, e.g. ["child", "add"].
+    let path: [String]
+    /// Key of the one-line summary and of the longer help text (`help.<key>` / `help.<key>.long`).
+    let helpKey: String
+    let options: [OptionSpec]
+    /// Positional names for usage text; `required` ones must be present.
+    let positionals: [(name: String, required: Bool)]
+
+    init(_ path: [String], help: String, options: [OptionSpec] = [], positionals: [(name: String, required: Bool)] = []) {
+        self.path = path
+        self.helpKey = help
+        self.options = options
+        self.positionals = positionals
+    }
+}
+
+/// One command: `init` validates arguments (without touching anything), `run` acts.
+protocol Command {
+    static var spec: CommandSpec { get }
+    init(_ arguments: ParsedArguments, _ context: Context) throws(CLIError)
+    func run(_ context: Context) throws(CLIError)
+}
+
+/// Options every command accepts, wherever they appear.
+enum GlobalOptions {
+    static let navet: [OptionSpec] = [OptionSpec("--db", value: "PATH", help: "opt.db")] + common
+    static let navetd: [OptionSpec] = [OptionSpec("--db", value: "PATH", help: "opt.dbServer")] + common
+    static let common: [OptionSpec] = [
+        OptionSpec("--json", help: "opt.json"),
+        OptionSpec("--lang", value: "en|sv", help: "opt.lang"),
+        OptionSpec("--help", help: "opt.help"),
+    ]
+}
+
+/// Splits off the global options, finds the command, prints help, validates and runs.
+struct Dispatcher {
+    let program: String
+    let commands: [any Command.Type]
+    let defaultDatabase: String
+    let databaseVariable: String
+    let summaryKey: String
+    let globalOptions: [OptionSpec]
+
+    func run(arguments: [String], environment: [String: String], console: Console) -> Int32 {
+        // Global options first, so even a usage error is reported in the right language.
+        var rest: [String] = []
+        var globals = ParsedArguments()
+        var index = 0
+        var language: String?
+        var failure: CLIError?
+        while index < arguments.count {
+            let argument = arguments[index]
+            index += 1
+            if argument == "--" {
+                rest += arguments[(index - 1)...]
+                break
+            }
+            let name = argument.split(separator: "=", maxSplits: 1).first.map(String.init) ?? argument
+            if argument == "-h" || argument == "--help" {
+                globals.flags.insert("--help")
+            } else if argument == "--json" {
+                globals.flags.insert("--json")
+            } else if name == "--db" || name == "--lang" {
+                var value: String?
+                if argument.contains("=") {
+                    value = String(argument.drop { $0 != "=" }.dropFirst())
+                } else if index < arguments.count {
+                    value = arguments[index]
+                    index += 1
+                }
+                guard let value else {
+                    failure = failure ?? CLIError(.usage, Strings(.english).t("error.missingValue", name), helpHint: true)
+                    continue
+                }
+                if name == "--lang" { language = value } else { globals.values["--db"] = value }
+            } else {
+                rest.append(argument)
+            }
+        }
+        let detected = Language.detect(option: language, environment: environment)
+        let strings = Strings(detected ?? .english)
+        let context = Context(
+            program: program, strings: strings, json: globals.flags.contains("--json"),
+            databasePath: globals.values["--db"] ?? environment[databaseVariable] ?? defaultDatabase,
+            console: console, now: Format.now())
+        if detected == nil {
+            return report(CLIError(.usage, strings.t("error.badLanguage", language ?? "")), context: context, command: nil)
+        }
+        if let failure { return report(failure, context: context, command: nil) }
+
+        // The longest command path that the leading words match.
+        let words = rest.prefix { !$0.hasPrefix("-") }
+        let match = commands
+            .filter { words.starts(with: $0.spec.path) }
+            .max { $0.spec.path.count < $1.spec.path.count }
+        guard let command = match else {
+            if globals.has("--help") || rest.isEmpty || rest == ["help"] {
+                console.out(Help.overview(program: program, commands: commands.map { $0.spec }, globals: globalOptions, summaryKey: summaryKey, strings: strings))
+                return ExitCode.ok.rawValue
+            }
+            if rest.first == "--version" || rest.first == "version" {
+                console.out("\(program) \(Version.string)")
+                return ExitCode.ok.rawValue
+            }
+            let unknown = words.first ?? rest[0]
+            return report(CLIError(.usage, strings.t("error.unknownCommand", unknown), helpHint: true), context: context, command: nil)
+        }
+        if globals.has("--help") {
+            console.out(Help.command(program: program, spec: command.spec, globals: globalOptions, strings: strings))
+            return ExitCode.ok.rawValue
+        }
+        do throws(CLIError) {
+            var parsed = try ArgumentParser.parse(Array(rest.dropFirst(command.spec.path.count)),
+                                                  options: command.spec.options, strings: strings)
+            let required = command.spec.positionals.filter(\.required).count
+            if parsed.positionals.count < required {
+                let missing = command.spec.positionals[parsed.positionals.count].name
+                throw CLIError(.usage, strings.t("error.missingArgument", missing), helpHint: true)
+            }
+            if parsed.positionals.count > command.spec.positionals.count {
+                throw CLIError(.usage, strings.t("error.extraArgument", parsed.positionals[command.spec.positionals.count]),
+                               helpHint: true)
+            }
+            parsed.flags.formUnion(globals.flags)
+            try command.init(parsed, context).run(context)
+            return ExitCode.ok.rawValue
+        } catch {
+            return report(error, context: context, command: command.spec)
+        }
+    }
+
+    private func report(_ error: CLIError, context: Context, command: CommandSpec?) -> Int32 {
+        if context.json {
+            context.printJSONError(error)
+        } else {
+            context.err("\(program): \(context.strings.t("error.prefix")): \(error.message)")
+            if error.showHelpHint {
+                let name = ([program] + (command?.path ?? [])).joined(separator: " ")
+                context.err(context.strings.t("error.helpHint", name))
+            }
+        }
+        return error.code.rawValue
+    }
+}
+
+extension Context {
+    /// Errors in `--json` mode go to stderr as one JSON object, so stdout stays parseable.
+    func printJSONError(_ error: CLIError) {
+        let object: [String: Any] = ["error": error.message, "exit_code": Int(error.code.rawValue)]
+        let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        err(String(decoding: data, as: UTF8.self))
+    }
+}
+
+public enum Version {
+    public static let string = "0.1.0"
+}

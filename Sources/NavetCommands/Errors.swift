@@ -1,0 +1,27 @@
+/// The exit codes of `navet` and `navetd`. Stable: scripts depend on them.
+public enum ExitCode: Int32, Sendable, CaseIterable {
+    case ok = 0
+    /// Wrong arguments: unknown command or option, missing or extra values.
+    case usage = 2
+    /// A value that breaks the rules: bad date, unknown field, unknown child id, no conflict.
+    case validation = 3
+    /// Refused input: a bundle or file that is corrupt, of the wrong version or schema,
+    /// not addressed to this replica, or otherwise rejected as a whole.
+    case refused = 4
+    /// Reading or writing failed: missing database, unwritable file, full disk.
+    case io = 5
+}
+
+/// An error a command reports: an exit code and a message already in the user's language.
+public struct CLIError: Error, Sendable {
+    public let code: ExitCode
+    public let message: String
+    /// Whether to point at `--help` after the message.
+    public let showHelpHint: Bool
+
+    public init(_ code: ExitCode, _ message: String, helpHint: Bool = false) {
+        self.code = code
+        self.message = message
+        self.showHelpHint = helpHint
+    }
+}

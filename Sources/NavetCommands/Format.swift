@@ -1,0 +1,72 @@
+import Foundation
+import NavetCore
+import NavetStore
+
+/// Shared rendering: times, values, aligned tables and JSON shapes.
+enum Format {
+    /// ISO 8601 in UTC with seconds, e.g. 2026-11-24T09:15:02Z.
+    static func time(_ milliseconds: Int64) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
+    }
+
+    static func now() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
+
+    /// A value for people, in their language (choices and booleans translated).
+    static func value(_ value: FieldValue, field: String, strings: Strings) -> String {
+        switch value {
+        case .null: return "–"
+        case .bool(let flag): return strings.label("bool", flag ? "true" : "false")
+        case .int(let number): return String(number)
+        case .text(let text):
+            switch field {
+            case "asylum_status": return strings.label("asylum", text)
+            case "kind": return strings.label("note", text)
+            default: return text
+            }
+        }
+    }
+
+    /// A value for scripts: the stored code, not a translation.
+    static func json(_ value: FieldValue) -> Any {
+        switch value {
+        case .null: return NSNull()
+        case .bool(let flag): return flag
+        case .int(let number): return number
+        case .text(let text): return text
+        }
+    }
+
+    static func json(_ change: Change) -> [String: Any] {
+        [
+            "origin": change.origin.description, "seq": change.seq, "version": change.version,
+            "replaces": change.replaces.map(\.description), "time": time(change.wallTime),
+            "type": change.recordType, "record": change.recordID.description, "field": change.field,
+            "value": json(change.value), "tag": change.tag.rawValue,
+        ]
+    }
+
+    /// Left-aligned columns separated by two spaces; the header underlined.
+    static func table(_ header: [String], _ rows: [[String]]) -> String {
+        var widths = header.map(\.count)
+        for row in rows {
+            for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }
+        }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { index, cell in
+                index == cells.count - 1 ? cell : cell + String(repeating: " ", count: widths[index] - cell.count)
+            }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+        }
+        var lines = [line(header), line(widths.map { String(repeating: "-", count: $0) })]
+        lines += rows.map(line)
+        return lines.joined(separator: "\n")
+    }
+
+    /// The 18th birthday that follows from a stated birth date.
+    static func turns18(_ snapshot: RecordSnapshot) -> CalendarDate? {
+        guard case .text(let text) = snapshot.value("birth_date"), let date = CalendarDate(iso: text) else { return nil }
+        return date.adding(years: 18)
+    }
+}

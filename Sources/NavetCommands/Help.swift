@@ -1,0 +1,135 @@
+/// Help text for `--help`, generated from the command table and the strings below.
+enum Help {
+    static func overview(program: String, commands: [CommandSpec], globals: [OptionSpec], summaryKey: String, strings: Strings) -> String {
+        var lines = [strings.t(summaryKey), "", strings.t("help.usage") + ": \(program) <" + strings.t("help.command") + "> [" + strings.t("help.options") + "]", ""]
+        lines.append(strings.t("help.commands") + ":")
+        let names = commands.map { $0.path.joined(separator: " ") }
+        let width = names.map(\.count).max() ?? 0
+        for (spec, name) in zip(commands, names) {
+            lines.append("  " + name + String(repeating: " ", count: width - name.count) + "  " + strings.t("help.\(spec.helpKey)"))
+        }
+        lines.append("")
+        lines.append(strings.t("help.globalOptions") + ":")
+        lines += optionLines(globals, strings: strings, program: program)
+        lines.append("")
+        lines.append(strings.t("help.exitCodes") + ":")
+        lines.append(strings.t("help.exitCodes.list"))
+        lines.append("")
+        lines.append(strings.t("help.more", program))
+        return lines.joined(separator: "\n")
+    }
+
+    static func command(program: String, spec: CommandSpec, globals: [OptionSpec], strings: Strings) -> String {
+        let positionals = spec.positionals.map { $0.required ? $0.name : "[\($0.name)]" }
+        let usage = ([program] + spec.path + positionals + (spec.options.isEmpty ? [] : ["[" + strings.t("help.options") + "]"]))
+            .joined(separator: " ")
+        var lines = [strings.t("help.\(spec.helpKey)"), "", strings.t("help.usage") + ": " + usage]
+        if let long = HelpText.table["help.\(spec.helpKey).long"] {
+            lines += ["", strings.language == .swedish ? long.1 : long.0]
+        }
+        if !spec.options.isEmpty {
+            lines += ["", strings.t("help.options").capitalizedFirst + ":"]
+            lines += optionLines(spec.options, strings: strings, program: program)
+        }
+        lines += ["", strings.t("help.globalOptions") + ":"]
+        lines += optionLines(globals, strings: strings, program: program)
+        return lines.joined(separator: "\n")
+    }
+
+    static func optionLines(_ options: [OptionSpec], strings: Strings, program: String) -> [String] {
+        let heads = options.map { $0.takesValue ? "\($0.name) \($0.valueName)" : $0.name }
+        let width = heads.map(\.count).max() ?? 0
+        return zip(options, heads).map { option, head in
+            "  " + head + String(repeating: " ", count: width - head.count) + "  " + strings.t(option.helpKey, program)
+        }
+    }
+}
+
+extension String {
+    var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
+}
+
+enum HelpText {
+    static let table: [String: (String, String)] = [
+        "help.usage": ("Usage", "Användning"),
+        "help.command": ("command", "kommando"),
+        "help.options": ("options", "alternativ"),
+        "help.commands": ("Commands", "Kommandon"),
+        "help.globalOptions": ("Global options", "Globala alternativ"),
+        "help.exitCodes": ("Exit codes", "Slutkoder"),
+        "help.exitCodes.list": (
+            "  0  success\n  2  usage error (unknown command or option, missing argument)\n  3  validation error (bad date, unknown field, unknown id)\n  4  refused input (damaged, wrong version or wrong schema bundle; nothing changed)\n  5  I/O failure (missing database, unwritable file, disk full)",
+            "  0  klart\n  2  felaktig användning (okänt kommando eller alternativ, argument saknas)\n  3  ogiltigt värde (felaktigt datum, okänt fält, okänt id)\n  4  avvisad indata (skadat paket, fel version eller fel schema; inget ändrat)\n  5  läs- eller skrivfel (databas saknas, filen kan inte skrivas, disken full)"),
+        "help.more": ("Run '{0} <command> --help' for the options of a command.",
+                      "Kör '{0} <kommando> --help' för att se ett kommandos alternativ."),
+        "help.navet": (
+            "navet: the local replica of an organisation working around unaccompanied children.\nEvery command except sync works without network.",
+            "navet: organisationens lokala replik i arbetet kring ensamkommande barn.\nAlla kommandon utom synk fungerar utan nätverk."),
+        "help.navetd": (
+            "navetd: the central store that merges the replicas' changes (run by the support office).",
+            "navetd: den centrala lagringen som slår ihop replikernas ändringar (drivs av stödkontoret)."),
+        "opt.db": ("the replica file (default ./navet.db, or NAVET_DB)",
+                   "databasfilen (standard ./navet.db, eller NAVET_DB)"),
+        "opt.dbServer": ("the central database (default ./navetd.db, or NAVETD_DB)",
+                         "den centrala databasen (standard ./navetd.db, eller NAVETD_DB)"),
+        "opt.json": ("print JSON for scripts", "skriv JSON för skript"),
+        "opt.lang": ("language: en or sv (default from LANG)", "språk: en eller sv (standard från LANG)"),
+        "opt.help": ("show this help", "visa den här hjälpen"),
+
+        "help.init": ("Create a new, empty replica file.", "Skapa en ny, tom replikfil."),
+        "help.init.long": (
+            "Creates one SQLite file (WAL mode) holding the visible state, the full history of every field,\nthe local change log, the conflict list and the schema version. Refuses to overwrite a file.",
+            "Skapar en SQLite-fil (WAL-läge) med aktuellt läge, hela historiken för varje fält,\nden lokala ändringsloggen, konfliktlistan och schemaversionen. Skriver aldrig över en fil."),
+        "help.child.add": ("Register a child (a new case).", "Registrera ett barn (ett nytt ärende)."),
+        "help.child.add.long": (
+            "Dates are written YYYY-MM-DD. Asylum status: pending, granted, rejected, appealed,\nfinal_rejection, returned, left (Swedish words are accepted too).",
+            "Datum skrivs ÅÅÅÅ-MM-DD. Asylstatus: pending, granted, rejected, appealed, final_rejection,\nreturned, left (de svenska orden går också bra, t.ex. avslag)."),
+        "help.child.list": ("List the children in this replica.", "Lista barnen i repliken."),
+        "help.child.show": ("Show one child's case.", "Visa ett barns ärende."),
+        "help.child.set": ("Change one field of a child.", "Ändra ett fält för ett barn."),
+        "help.child.set.long": (
+            "FIELD is one of: name, birth-date, dossier-number, languages, arrival-date, arrival-municipality,\nassigned-municipality, asylum-status, search-description, protected-identity. An empty VALUE clears it.\nThe new value replaces the one shown; a concurrent value from elsewhere stays listed as a conflict.",
+            "FÄLT är något av: name, birth-date, dossier-number, languages, arrival-date, arrival-municipality,\nassigned-municipality, asylum-status, search-description, protected-identity. Ett tomt VÄRDE tömmer fältet.\nDet nya värdet ersätter det som visas; ett samtidigt värde från annat håll står kvar som konflikt."),
+        "help.child.history": ("Show every value each field of a child has had.", "Visa alla värden varje fält för ett barn har haft."),
+        "help.note.add": ("Write a journal note about a child.", "Skriv en journalanteckning om ett barn."),
+        "help.note.add.long": (
+            "Notes are never edited: correct one by writing a new note with --corrects.\nKinds: information_talk, conversation, meeting, observation, decision_received, risk_signal,\nschool_absence. Tags: basic, school, case, search, asylum, health, protected (default case).",
+            "Anteckningar ändras aldrig: rätta en genom att skriva en ny med --corrects.\nTyper: informationssamtal, samtal, möte, iakttagelse, beslut mottaget, risksignal, skolfrånvaro\n(eller de engelska koderna). Sekretessmärkning: basic, school, case, search, asylum, health,\nprotected (standard case)."),
+        "help.note.list": ("List journal notes, oldest first.", "Lista journalanteckningar, äldst först."),
+        "help.conflicts": ("List fields with concurrent values.", "Lista fält med samtidiga, olika värden."),
+        "help.conflicts.long": (
+            "Two edits made without seeing each other are both kept: one is shown (the same one on every replica),\nthe other is listed here until someone resolves it.",
+            "Två ändringar gjorda utan att se varandra sparas båda: en visas (samma på alla repliker),\nden andra listas här tills någon löser konflikten."),
+        "help.conflicts.resolve": ("Resolve a conflict by choosing or entering the value.", "Lös en konflikt genom att välja eller ange värdet."),
+        "help.export": ("Write the pending changes to a bundle file for the central store.", "Skriv ändringar som väntar till en paketfil för den centrala lagringen."),
+        "help.export.long": (
+            "Carry the file to the support office, which runs 'navetd import FILE --reply REPLY'.\nThen import the reply with 'navet import REPLY'. Exporting twice is harmless.",
+            "Bär filen till stödkontoret, som kör 'navetd import FIL --reply SVAR'.\nImportera sedan svaret med 'navet import SVAR'. Att exportera två gånger är ofarligt."),
+        "help.import": ("Apply a reply bundle from the central store.", "Läs in ett svarspaket från den centrala lagringen."),
+        "help.import.long": (
+            "A damaged, altered, wrong-version or wrong-schema bundle is refused and nothing changes.\nImporting the same bundle twice changes nothing.",
+            "Ett skadat, ändrat paket eller ett med fel version eller schema avvisas och inget ändras.\nAtt importera samma paket två gånger ändrar ingenting."),
+        "help.status": ("Show this replica's id, contents and sync state.", "Visa replikens id, innehåll och synkläge."),
+        "help.demo": ("Run an end-to-end demo in a temporary folder.", "Kör en demonstration från början till slut i en tillfällig mapp."),
+        "help.demo.long": (
+            "Creates a central store and three replicas (group home, social services, guardian), makes offline\nedits including one concurrent edit, syncs them by bundle files and prints what each replica shows.",
+            "Skapar en central lagring och tre repliker (HVB-hem, socialtjänst, god man), gör ändringar utan\nnätverk, bland dem en samtidig ändring, synkar med paketfiler och visar vad varje replik ser."),
+        "help.server.import": ("Merge a replica's bundle and write the reply it needs.", "Slå ihop en repliks paket och skriv svaret den behöver."),
+        "help.server.import.long": (
+            "Creates the central database if it does not exist. The reply holds every change the replica lacks.\nA refused bundle changes nothing and no reply is written.",
+            "Skapar den centrala databasen om den inte finns. Svaret innehåller alla ändringar repliken saknar.\nEtt avvisat paket ändrar ingenting och inget svar skrivs."),
+        "help.server.status": ("Show the central store's contents.", "Visa innehållet i den centrala lagringen."),
+
+        "opt.onlyField": ("only this field", "bara det här fältet"),
+        "opt.child": ("the child's id (or its first characters)", "barnets id (eller dess första tecken)"),
+        "opt.kind": ("the kind of note", "typ av anteckning"),
+        "opt.text": ("the note's text", "anteckningens text"),
+        "opt.author": ("who wrote it", "vem som skrev den"),
+        "opt.tag": ("the confidentiality tag (default case)", "sekretessmärkning (standard case)"),
+        "opt.corrects": ("the id of the note this one corrects", "id för anteckningen som den här rättar"),
+        "opt.choose": ("keep the value with this number in 'navet conflicts'", "behåll värdet med det numret i 'navet conflicts'"),
+        "opt.value": ("record this value instead", "spara det här värdet i stället"),
+        "opt.reply": ("where to write the reply bundle", "var svarspaketet ska skrivas"),
+        "opt.keep": ("keep the demo's files in this folder", "spara demonstrationens filer i den här mappen"),
+    ]
+}

@@ -1,0 +1,205 @@
+import Foundation
+import NavetCore
+import NavetStore
+
+struct NoteAdd: Command {
+    static let noteSchema = Schema.current.recordType("note")!
+    static let spec = CommandSpec(
+        ["note", "add"], help: "note.add",
+        options: [
+            OptionSpec("--child", value: "ID", help: "opt.child"),
+            OptionSpec("--kind", value: "KIND", help: "opt.kind"),
+            OptionSpec("--text", value: "TEXT", help: "opt.text"),
+            OptionSpec("--author", value: "NAME", help: "opt.author"),
+            OptionSpec("--tag", value: "TAG", help: "opt.tag"),
+            OptionSpec("--corrects", value: "NOTE", help: "opt.corrects"),
+        ])
+    let child: String
+    let corrects: String?
+    let values: [String: FieldValue]
+    let tag: Tag?
+
+    init(_ arguments: ParsedArguments, _ context: Context) throws(CLIError) {
+        for required in ["--child", "--kind", "--text"] where arguments.value(required) == nil {
+            throw CLIError(.usage, context.t("error.missingArgument", required), helpHint: true)
+        }
+        child = arguments.value("--child")!
+        corrects = arguments.value("--corrects")
+        var values: [String: FieldValue] = [:]
+        for name in ["kind", "text", "author"] {
+            if let input = arguments.value("--" + name) {
+                values[name] = try context.parse(input, field: Self.noteSchema.field(name)!)
+            }
+        }
+        self.values = values
+        if let input = arguments.value("--tag") {
+            let code = Strings.code(for: input, among: Tag.vocabulary.map(\.rawValue), kind: "tag")
+            guard let code, let tag = Tag(rawValue: code) else {
+                let list = Tag.vocabulary.map { "\($0.rawValue) (\(context.strings.label("tag", $0.rawValue)))" }
+                throw CLIError(.validation, context.t("schema.notAChoice", "--tag", list.joined(separator: ", ")))
+            }
+            self.tag = tag
+        } else {
+            tag = nil
+        }
+    }
+
+    func run(_ context: Context) throws(CLIError) {
+        let store = try context.openReplica()
+        var values = self.values
+        values["child"] = .text(try context.find(child, type: "child", in: store).description)
+        if let corrects {
+            values["corrects"] = .text(try context.find(corrects, type: "note", in: store).description)
+        }
+        let id = try context.store { () throws(StoreError) in try store.createRecord(type: "note", values: values, tag: tag, now: context.now) }
+        if context.json {
+            context.printJSON(["id": id.description])
+        } else {
+            context.out(context.t("out.noteAdded", id.description))
+        }
+    }
+}
+
+struct NoteList: Command {
+    static let spec = CommandSpec(["note", "list"], help: "note.list",
+                                  options: [OptionSpec("--child", value: "ID", help: "opt.child")])
+    let child: String?
+    init(_ arguments: ParsedArguments, _ context: Context) { child = arguments.value("--child") }
+
+    func run(_ context: Context) throws(CLIError) {
+        let store = try context.openReplica()
+        let childID = try child.map { text throws(CLIError) in try context.find(text, type: "child", in: store) }
+        let notes = try context.store { () throws(StoreError) in try store.notes(child: childID) }
+        if context.json {
+            context.printJSON(notes.map { note -> [String: Any] in
+                var fields: [String: Any] = [:]
+                for field in note.fields { fields[field.name] = Format.json(field.value) }
+                return ["id": note.id.description, "time": Format.time(note.createdAt),
+                        "tag": note.fields.first?.change.tag.rawValue ?? "", "fields": fields]
+            })
+            return
+        }
+        if notes.isEmpty {
+            context.out(context.t("out.noNotes"))
+            return
+        }
+        let s = context.strings
+        for note in notes {
+            var head = [Format.time(note.createdAt), Format.value(note.value("kind"), field: "kind", strings: s),
+                        "[" + s.label("tag", note.fields.first?.change.tag.rawValue ?? "") + "]", note.id.description]
+            if let author = note.value("author").displayText { head.append("– " + author) }
+            context.out(head.joined(separator: "  "))
+            context.out("  " + s.field("child") + ": " + (note.value("child").displayText ?? "–"))
+            if let corrected = note.value("corrects").displayText {
+                context.out("  " + s.field("corrects") + ": " + corrected)
+            }
+            for line in (note.value("text").displayText ?? "").split(separator: "\n", omittingEmptySubsequences: false) {
+                context.out("  " + line)
+            }
+        }
+    }
+}
+
+struct ConflictsList: Command {
+    static let spec = CommandSpec(["conflicts"], help: "conflicts")
+    init(_ arguments: ParsedArguments, _ context: Context) {}
+
+    func run(_ context: Context) throws(CLIError) {
+        let store = try context.openReplica()
+        let conflicts = try context.store { () throws(StoreError) in try store.conflicts() }
+        if context.json {
+            context.printJSON(conflicts.map { conflict -> [String: Any] in
+                ["record": conflict.cell.recordID.description, "type": conflict.recordType, "field": conflict.cell.field,
+                 "values": conflict.heads.enumerated().map { index, head -> [String: Any] in
+                     var object = Format.json(head)
+                     object["choice"] = index + 1
+                     object["shown"] = index == 0
+                     return object
+                 }]
+            })
+            return
+        }
+        if conflicts.isEmpty {
+            context.out(context.t("out.noConflicts"))
+            return
+        }
+        let s = context.strings
+        for conflict in conflicts {
+            let name = (try? store.snapshot(conflict.cell.recordID).value("name").displayText) ?? nil
+            context.out("\(s.label("type", conflict.recordType)) \(conflict.cell.recordID)"
+                        + (name.map { " (\($0))" } ?? "") + " – " + s.field(conflict.cell.field))
+            let rows = conflict.heads.enumerated().map { index, head in
+                ["  \(index + 1).", Format.value(head.value, field: head.field, strings: s), head.origin.description,
+                 Format.time(head.wallTime), index == 0 ? context.t("state.shown") : ""]
+            }
+            for row in rows { context.out(row.joined(separator: "  ")) }
+        }
+        context.out("")
+        context.out(context.t("out.resolveHint"))
+    }
+}
+
+struct ConflictsResolve: Command {
+    static let spec = CommandSpec(
+        ["conflicts", "resolve"], help: "conflicts.resolve",
+        options: [OptionSpec("--choose", value: "N", help: "opt.choose"), OptionSpec("--value", value: "VALUE", help: "opt.value")],
+        positionals: [("ID", true), ("FIELD", true)])
+    let id: String
+    let field: String
+    let choice: Int?
+    let value: String?
+
+    init(_ arguments: ParsedArguments, _ context: Context) throws(CLIError) {
+        id = arguments.positionals[0]
+        field = fieldName(arguments.positionals[1])
+        value = arguments.value("--value")
+        if let text = arguments.value("--choose") {
+            guard let number = Int(text), number >= 1 else {
+                throw CLIError(.usage, context.t("error.badChoice", text), helpHint: true)
+            }
+            choice = number
+        } else {
+            choice = nil
+        }
+        guard (choice == nil) != (value == nil) else {
+            throw CLIError(.usage, context.t("error.chooseOrValue"), helpHint: true)
+        }
+    }
+
+    func run(_ context: Context) throws(CLIError) {
+        let store = try context.openReplica()
+        // Any record with a conflict may be named by its full id or a unique prefix of it.
+        let conflicts = try context.store { () throws(StoreError) in try store.conflicts() }
+        let candidates = Set(conflicts.map(\.cell.recordID)).filter {
+            $0.description == id.lowercased() || (id.count >= 4 && $0.description.hasPrefix(id.lowercased()))
+        }
+        guard candidates.count <= 1 else {
+            throw CLIError(.validation, context.t("error.ambiguousRecord", id, String(candidates.count)))
+        }
+        guard let record = candidates.first ?? RecordID(hex: id.lowercased()) else {
+            throw CLIError(.validation, context.t("error.unknownRecord", context.strings.label("type", "child"), id))
+        }
+        let type = try context.store { () throws(StoreError) in try store.recordType(of: record) }
+        guard let fieldSchema = Schema.current.recordType(type)?.field(field) else {
+            throw CLIError(.validation, context.describe(SchemaError.unknownField(recordType: type, field: field)))
+        }
+        let heads = try context.store { () throws(StoreError) in try store.heads(record: record, field: field) }
+        guard heads.count > 1 else { throw context.describe(StoreError.noConflict(record, field: field)) }
+        let chosen: FieldValue
+        if let choice {
+            guard choice <= heads.count else {
+                throw CLIError(.validation, context.t("error.choiceRange", String(choice), String(heads.count)))
+            }
+            chosen = heads[choice - 1].value
+        } else {
+            chosen = try context.parse(value!, field: fieldSchema)
+        }
+        let change = try context.store { () throws(StoreError) in try store.resolve(record: record, field: field, value: chosen, now: context.now) }
+        if context.json {
+            context.printJSON(["record": record.description, "field": field, "seq": change.seq])
+        } else {
+            context.out(context.t("out.resolved", context.strings.field(field), record.description,
+                                  Format.value(chosen, field: field, strings: context.strings)))
+        }
+    }
+}

@@ -1,0 +1,295 @@
+import Foundation
+import NavetCore
+import NavetStore
+
+/// `navet`: the entry point the executable calls.
+public enum NavetCLI {
+    nonisolated(unsafe) static let commands: [any Command.Type] = [
+        InitCommand.self, ChildAdd.self, ChildList.self, ChildShow.self, ChildSet.self, ChildHistory.self,
+        NoteAdd.self, NoteList.self, ConflictsList.self, ConflictsResolve.self, ExportCommand.self,
+        ImportCommand.self, StatusCommand.self, DemoCommand.self,
+    ]
+
+    public static func run(_ arguments: [String], environment: [String: String], console: Console = Console()) -> Int32 {
+        Dispatcher(program: "navet", commands: commands, defaultDatabase: "navet.db", databaseVariable: "NAVET_DB",
+                   summaryKey: "help.navet", globalOptions: GlobalOptions.navet)
+            .run(arguments: arguments, environment: environment, console: console)
+    }
+}
+
+extension Context {
+    /// Finds a record by id or unique prefix, with a message naming the type.
+    func find(_ text: String, type: String, in store: ReplicaStore) throws(CLIError) -> RecordID {
+        do {
+            return try store.resolveID(text, type: type)
+        } catch .unknownRecord {
+            throw CLIError(.validation, t("error.unknownRecord", strings.label("type", type), text))
+        } catch {
+            throw describe(error)
+        }
+    }
+
+    /// Parses what a person typed for a field, accepting choice labels in either language.
+    func parse(_ input: String, field: FieldSchema) throws(CLIError) -> FieldValue {
+        var text = input
+        if case .choice(let codes) = field.kind {
+            text = Strings.code(for: input, among: codes, kind: field.name == "kind" ? "note" : "asylum") ?? input
+        }
+        do {
+            return try field.parse(text)
+        } catch {
+            throw CLIError(.validation, describe(error))
+        }
+    }
+
+    /// Runs a store call, turning its error into a message.
+    func store<T>(_ body: () throws(StoreError) -> T) throws(CLIError) -> T {
+        do {
+            return try body()
+        } catch {
+            throw describe(error)
+        }
+    }
+}
+
+/// `--birth-date` for `birth_date`.
+func optionName(_ field: String) -> String { "--" + field.replacingOccurrences(of: "_", with: "-") }
+
+/// `birth-date` or `birth_date` for `birth_date`.
+func fieldName(_ input: String) -> String { input.lowercased().replacingOccurrences(of: "-", with: "_") }
+
+struct InitCommand: Command {
+    static let spec = CommandSpec(["init"], help: "init")
+    init(_ arguments: ParsedArguments, _ context: Context) {}
+
+    func run(_ context: Context) throws(CLIError) {
+        let store = try context.store { () throws(StoreError) in try ReplicaStore.create(path: context.databasePath, now: context.now) }
+        if context.json {
+            context.printJSON(["replica": store.replicaID.description, "path": context.databasePath])
+        } else {
+            context.out(context.t("out.init", store.replicaID.description, context.databasePath))
+        }
+    }
+}
+
+struct ChildAdd: Command {
+    static let childSchema = Schema.current.recordType("child")!
+    static let spec = CommandSpec(
+        ["child", "add"], help: "child.add",
+        options: childSchema.fields.map { field in
+            OptionSpec(optionName(field.name), value: valueName(field.kind), help: "field.\(field.name)")
+        })
+    let values: [String: FieldValue]
+
+    static func valueName(_ kind: FieldKind) -> String {
+        switch kind {
+        case .date: return "YYYY-MM-DD"
+        case .bool: return "yes|no"
+        case .choice: return "STATUS"
+        default: return "TEXT"
+        }
+    }
+
+    init(_ arguments: ParsedArguments, _ context: Context) throws(CLIError) {
+        var values: [String: FieldValue] = [:]
+        for field in Self.childSchema.fields {
+            if let input = arguments.value(optionName(field.name)) {
+                values[field.name] = try context.parse(input, field: field)
+            }
+        }
+        if values["name"] == nil {
+            throw CLIError(.usage, context.t("error.missingArgument", "--name"), helpHint: true)
+        }
+        self.values = values
+    }
+
+    func run(_ context: Context) throws(CLIError) {
+        let store = try context.openReplica()
+        let id = try context.store { () throws(StoreError) in try store.createRecord(type: "child", values: values, now: context.now) }
+        if context.json {
+            context.printJSON(["id": id.description])
+        } else {
+            context.out(context.t("out.childAdded", id.description))
+        }
+    }
+}
+
+struct ChildList: Command {
+    static let spec = CommandSpec(["child", "list"], help: "child.list")
+    init(_ arguments: ParsedArguments, _ context: Context) {}
+
+    func run(_ context: Context) throws(CLIError) {
+        let store = try context.openReplica()
+        let children = try context.store { () throws(StoreError) in try store.records(ofType: "child") }
+            .sorted { ($0.value("name").displayText ?? "", $0.id) < ($1.value("name").displayText ?? "", $1.id) }
+        if context.json {
+            context.printJSON(children.map(childJSON))
+            return
+        }
+        if children.isEmpty {
+            context.out(context.t("out.noChildren"))
+            return
+        }
+        let s = context.strings
+        let rows = children.map { child in
+            [child.id.description, Format.value(child.value("name"), field: "name", strings: s),
+             Format.value(child.value("birth_date"), field: "birth_date", strings: s),
+             Format.value(child.value("asylum_status"), field: "asylum_status", strings: s),
+             child.fields.contains(where: \.inConflict) ? context.t("state.conflict") : ""]
+        }
+        context.out(Format.table(["id", s.field("name"), s.field("birth_date"), s.field("asylum_status"), ""], rows))
+    }
+}
+
+func childJSON(_ child: RecordSnapshot) -> [String: Any] {
+    var fields: [String: Any] = [:]
+    for field in child.fields { fields[field.name] = Format.json(field.value) }
+    return [
+        "id": child.id.description, "fields": fields,
+        "conflicts": child.fields.filter(\.inConflict).map(\.name),
+        "turns_18": Format.turns18(child).map { $0.description } ?? NSNull(),
+    ]
+}
+
+struct ChildShow: Command {
+    static let spec = CommandSpec(["child", "show"], help: "child.show", positionals: [("ID", true)])
+    let id: String
+    init(_ arguments: ParsedArguments, _ context: Context) { id = arguments.positionals[0] }
+
+    func run(_ context: Context) throws(CLIError) {
+        let store = try context.openReplica()
+        let record = try context.find(id, type: "child", in: store)
+        let child = try context.store { () throws(StoreError) in try store.snapshot(record) }
+        let notes = try context.store { () throws(StoreError) in try store.notes(child: record) }
+        if context.json {
+            var object = childJSON(child)
+            object["notes"] = notes.map { $0.id.description }
+            context.printJSON(object)
+            return
+        }
+        let s = context.strings
+        var rows: [(String, String)] = [("id", child.id.description)]
+        for field in Schema.current.recordType("child")!.fields {
+            guard let state = child.field(field.name) else { continue }
+            var text = Format.value(state.value, field: field.name, strings: s)
+            if state.inConflict { text += "  (" + context.t("out.inConflict", String(state.headCount)) + ")" }
+            rows.append((s.field(field.name), text))
+            if field.name == "birth_date", let turns18 = Format.turns18(child) {
+                rows.append((s.field("turns_18"), turns18.description))
+            }
+        }
+        rows.append((context.t("out.notes"), String(notes.count)))
+        let width = rows.map(\.0.count).max() ?? 0
+        for (label, value) in rows {
+            context.out(label + ":" + String(repeating: " ", count: width - label.count + 1) + value)
+        }
+    }
+}
+
+struct ChildSet: Command {
+    static let spec = CommandSpec(["child", "set"], help: "child.set",
+                                  positionals: [("ID", true), ("FIELD", true), ("VALUE", true)])
+    let id: String
+    let field: FieldSchema
+    let value: FieldValue
+
+    init(_ arguments: ParsedArguments, _ context: Context) throws(CLIError) {
+        id = arguments.positionals[0]
+        let name = fieldName(arguments.positionals[1])
+        guard let field = ChildAdd.childSchema.field(name) else {
+            throw CLIError(.validation, context.describe(SchemaError.unknownField(recordType: "child", field: arguments.positionals[1])))
+        }
+        self.field = field
+        value = try context.parse(arguments.positionals[2], field: field)
+    }
+
+    func run(_ context: Context) throws(CLIError) {
+        let store = try context.openReplica()
+        let record = try context.find(id, type: "child", in: store)
+        let change = try context.store { () throws(StoreError) in try store.set(record: record, field: field.name, value: value, now: context.now) }
+        if context.json {
+            context.printJSON(["id": record.description, "field": field.name, "changed": change != nil])
+        } else {
+            context.out(context.t(change == nil ? "out.unchanged" : "out.set", context.strings.field(field.name), record.description))
+        }
+    }
+}
+
+struct ChildHistory: Command {
+    static let spec = CommandSpec(["child", "history"], help: "child.history",
+                                  options: [OptionSpec("--field", value: "FIELD", help: "opt.onlyField")],
+                                  positionals: [("ID", true)])
+    let id: String
+    let field: String?
+
+    init(_ arguments: ParsedArguments, _ context: Context) throws(CLIError) {
+        id = arguments.positionals[0]
+        field = arguments.value("--field").map(fieldName)
+        if let field, ChildAdd.childSchema.field(field) == nil {
+            throw CLIError(.validation, context.describe(SchemaError.unknownField(recordType: "child", field: field)))
+        }
+    }
+
+    func run(_ context: Context) throws(CLIError) {
+        let store = try context.openReplica()
+        let record = try context.find(id, type: "child", in: store)
+        let entries = try context.store { () throws(StoreError) in try store.history(record) }
+            .filter { field == nil || $0.change.field == field }
+        if context.json {
+            context.printJSON(entries.map { entry -> [String: Any] in
+                var object = Format.json(entry.change)
+                object["state"] = entry.state.rawValue
+                return object
+            })
+            return
+        }
+        let s = context.strings
+        let rows = entries.map { entry in
+            [Format.time(entry.change.wallTime), s.field(entry.change.field),
+             Format.value(entry.change.value, field: entry.change.field, strings: s),
+             entry.change.origin.description, context.t("state.\(entry.state.rawValue)")]
+        }
+        context.out(Format.table([context.t("out.time"), context.t("out.field"), context.t("out.value"),
+                                  context.t("out.replica"), context.t("out.state")], rows))
+    }
+}
+
+struct StatusCommand: Command {
+    static let spec = CommandSpec(["status"], help: "status")
+    init(_ arguments: ParsedArguments, _ context: Context) {}
+
+    func run(_ context: Context) throws(CLIError) {
+        let store = try context.openReplica()
+        let status = try context.store { () throws(StoreError) in try store.status() }
+        if context.json {
+            context.printJSON([
+                "replica": status.replicaID.description, "server": status.serverID?.description ?? NSNull(),
+                "path": context.databasePath, "schema_version": status.schemaVersion,
+                "layout_version": status.layoutVersion, "children": status.children, "notes": status.notes,
+                "conflicts": status.conflicts, "changes": status.changes, "pending": status.pending,
+                "cursor": status.cursor, "acked_seq": status.acked,
+                "last_export": status.lastExportAt.map(Format.time) ?? NSNull(),
+                "last_import": status.lastImportAt.map(Format.time) ?? NSNull(),
+            ])
+            return
+        }
+        let never = context.t("out.never")
+        let rows: [(String, String)] = [
+            (context.t("out.replica"), status.replicaID.description),
+            (context.t("out.file"), context.databasePath),
+            (context.t("out.schema"), "\(status.schemaVersion) (" + context.t("out.layout") + " \(status.layoutVersion))"),
+            (context.t("out.children"), String(status.children)),
+            (context.t("out.notes"), String(status.notes)),
+            (context.t("out.conflicts"), String(status.conflicts)),
+            (context.t("out.pending"), String(status.pending)),
+            (context.t("out.server"), status.serverID?.description ?? "–"),
+            (context.t("out.cursor"), String(status.cursor)),
+            (context.t("out.lastExport"), status.lastExportAt.map(Format.time) ?? never),
+            (context.t("out.lastImport"), status.lastImportAt.map(Format.time) ?? never),
+        ]
+        let width = rows.map(\.0.count).max() ?? 0
+        for (label, value) in rows {
+            context.out(label + ":" + String(repeating: " ", count: width - label.count + 1) + value)
+        }
+    }
+}

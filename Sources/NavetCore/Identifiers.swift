@@ -1,0 +1,57 @@
+/// Identifiers for replicas and records.
+///
+/// Both are random 63-bit numbers: unique without coordination between offline replicas,
+/// positive when stored as SQLite INTEGER, and written as 16 lowercase hex digits.
+/// A record id is never reused: a replica draws a fresh one for every new record and
+/// checks it against everything it has seen.
+
+/// An opaque 63-bit identifier written as 16 lowercase hex digits.
+public protocol HexIdentifier: Hashable, Comparable, Sendable, CustomStringConvertible {
+    var rawValue: UInt64 { get }
+    init(rawValue: UInt64)
+}
+
+extension HexIdentifier {
+    public var description: String { hex16(rawValue) }
+
+    /// Parses exactly 16 hex digits (either case). Returns nil for anything else.
+    public init?(hex: String) {
+        guard hex.utf8.count == 16, let value = UInt64(hex, radix: 16), value != 0,
+              value <= UInt64(Int64.max)
+        else { return nil }
+        self.init(rawValue: value)
+    }
+
+    /// Draws a fresh random identifier in 1 ..< 2^63.
+    public static func random<G: RandomNumberGenerator>(using generator: inout G) -> Self {
+        Self(rawValue: UInt64.random(in: 1...UInt64(Int64.max), using: &generator))
+    }
+
+    public static func random() -> Self {
+        var generator = SystemRandomNumberGenerator()
+        return random(using: &generator)
+    }
+
+    /// The value as stored in an SQLite INTEGER column.
+    public var int64: Int64 { Int64(bitPattern: rawValue) }
+
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// Identifies one replica (one organisation's SQLite file). Also the origin of every change
+/// made there.
+public struct ReplicaID: HexIdentifier {
+    public let rawValue: UInt64
+    public init(rawValue: UInt64) { self.rawValue = rawValue }
+}
+
+/// Identifies one record (a child, a note, ...). Unique across all replicas and types.
+public struct RecordID: HexIdentifier {
+    public let rawValue: UInt64
+    public init(rawValue: UInt64) { self.rawValue = rawValue }
+}
+
+func hex16(_ value: UInt64) -> String {
+    let digits = String(value, radix: 16)
+    return String(repeating: "0", count: 16 - digits.count) + digits
+}

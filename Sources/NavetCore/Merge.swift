@@ -1,0 +1,34 @@
+/// The merge rule for one cell, as a pure function of the set of changes received.
+///
+/// The stores apply the same rule incrementally (see `NavetStore/DESIGN.md`); this form
+/// is the reference the tests compare them with. Because it depends only on the set, any
+/// order, batching or duplication of delivery gives the same result.
+public enum CellMerge {
+    /// The changes no other change of the set replaces, highest stamp first.
+    /// More than one head means the cell is in conflict.
+    public static func heads(of changes: [Change]) -> [Change] {
+        let replaced = Set(changes.flatMap(\.replaces))
+        var seen = Set<Stamp>()
+        return changes
+            .filter { !replaced.contains($0.stamp) && seen.insert($0.stamp).inserted }
+            .sorted { $0.stamp > $1.stamp }
+    }
+
+    /// The value shown: the change with the highest stamp. It is always a head, because a
+    /// change can only replace stamps lower than its own (see `validateReplaces`).
+    public static func winner(of changes: [Change]) -> Change? {
+        changes.max { $0.stamp < $1.stamp }
+    }
+
+    /// The version a new local edit of a cell gets, given the highest stamp seen there.
+    public static func nextVersion(after current: Stamp?) -> UInt64 {
+        (current?.version ?? 0) + 1
+    }
+
+    /// A change may only replace lower stamps of its own cell; anything else could let an
+    /// old edit hide a newer one, so such a change is malformed.
+    public static func validateReplaces(_ change: Change) -> Bool {
+        change.version > 0 && change.replaces.allSatisfy { $0.version < change.version }
+            && Set(change.replaces).count == change.replaces.count
+    }
+}

@@ -1,0 +1,202 @@
+/// The record types Navet knows, declared as data: fields, value kinds, default tags and
+/// validation. Adding a record type or a field is a change to `Schema.current` (and a bump
+/// of `Schema.version` so peers on an older schema refuse what they cannot check).
+
+/// What a field may hold.
+public enum FieldKind: Hashable, Sendable {
+    /// Free text up to a length, in characters.
+    case text(maxLength: Int)
+    /// A short code: letters, digits and `-`, up to a length.
+    case code(maxLength: Int)
+    /// An ISO 8601 calendar date.
+    case date
+    case bool
+    /// One of a fixed list of values.
+    case choice([String])
+    /// The id of a record of the named type.
+    case reference(String)
+}
+
+public struct FieldSchema: Hashable, Sendable {
+    public let name: String
+    public let kind: FieldKind
+    public let defaultTag: Tag
+    public let required: Bool
+
+    public init(_ name: String, _ kind: FieldKind, tag: Tag = .mostRestrictive, required: Bool = false) {
+        self.name = name
+        self.kind = kind
+        self.defaultTag = tag
+        self.required = required
+    }
+}
+
+public struct RecordTypeSchema: Hashable, Sendable {
+    public let name: String
+    /// Append-only records are written once and corrected by a new record, never edited.
+    public let appendOnly: Bool
+    /// Whether the author chooses the tag of the whole record (notes); otherwise each
+    /// field keeps its default tag.
+    public let authorChoosesTag: Bool
+    public let fields: [FieldSchema]
+
+    public init(name: String, appendOnly: Bool = false, authorChoosesTag: Bool = false, fields: [FieldSchema]) {
+        self.name = name
+        self.appendOnly = appendOnly
+        self.authorChoosesTag = authorChoosesTag
+        self.fields = fields
+    }
+
+    public func field(_ name: String) -> FieldSchema? { fields.first { $0.name == name } }
+}
+
+/// Why a value, field or record type was refused.
+public enum SchemaError: Error, Hashable, Sendable {
+    case unknownRecordType(String)
+    case unknownField(recordType: String, field: String)
+    case required(field: String)
+    case tooLong(field: String, maxLength: Int)
+    case invalidCode(field: String)
+    case invalidDate(field: String)
+    case invalidBool(field: String)
+    case notAChoice(field: String, allowed: [String])
+    case invalidReference(field: String)
+    case wrongKind(field: String)
+    case appendOnly(recordType: String)
+    case invalidStamp
+}
+
+public struct Schema: Sendable {
+    /// The schema version carried in every bundle and stored in every replica.
+    public let version: UInt32
+    public let recordTypes: [RecordTypeSchema]
+
+    public init(version: UInt32, recordTypes: [RecordTypeSchema]) {
+        self.version = version
+        self.recordTypes = recordTypes
+    }
+
+    public func recordType(_ name: String) -> RecordTypeSchema? {
+        recordTypes.first { $0.name == name }
+    }
+
+    /// The asylum statuses, in the order a case usually moves through them.
+    public static let asylumStatuses = [
+        "pending", "granted", "rejected", "appealed", "final_rejection", "returned", "left",
+    ]
+    /// The kinds of journal note the method names.
+    public static let noteKinds = [
+        "information_talk", "conversation", "meeting", "observation", "decision_received",
+        "risk_signal", "school_absence",
+    ]
+
+    /// Schema version 1: the child's case and the journal note.
+    public static let current = Schema(version: 1, recordTypes: [
+        RecordTypeSchema(name: "child", fields: [
+            FieldSchema("name", .text(maxLength: 200), tag: .basic, required: true),
+            FieldSchema("birth_date", .date, tag: .basic),
+            FieldSchema("dossier_number", .code(maxLength: 20), tag: .asylum),
+            FieldSchema("languages", .text(maxLength: 200), tag: .basic),
+            FieldSchema("arrival_date", .date, tag: .care),
+            FieldSchema("arrival_municipality", .text(maxLength: 100), tag: .care),
+            FieldSchema("assigned_municipality", .text(maxLength: 100), tag: .care),
+            FieldSchema("asylum_status", .choice(asylumStatuses), tag: .asylum),
+            FieldSchema("search_description", .text(maxLength: 2000), tag: .search),
+            FieldSchema("protected_identity", .bool, tag: .protected),
+        ]),
+        RecordTypeSchema(name: "note", appendOnly: true, authorChoosesTag: true, fields: [
+            FieldSchema("child", .reference("child"), tag: .care, required: true),
+            FieldSchema("kind", .choice(noteKinds), tag: .care, required: true),
+            FieldSchema("text", .text(maxLength: 20_000), tag: .care, required: true),
+            FieldSchema("author", .text(maxLength: 200), tag: .care),
+            FieldSchema("corrects", .reference("note"), tag: .care),
+        ]),
+    ])
+
+    /// Checks a value against its field. Used for local edits and for every change that
+    /// arrives in a bundle.
+    public func validate(recordType: String, field: String, value: FieldValue) throws(SchemaError) {
+        guard let type = self.recordType(recordType) else { throw .unknownRecordType(recordType) }
+        guard let schema = type.field(field) else {
+            throw .unknownField(recordType: recordType, field: field)
+        }
+        try schema.validate(value)
+    }
+
+    /// Checks a whole change as received from elsewhere: known type and field, a valid
+    /// value, a stamp that only replaces lower stamps, and no edits of append-only records.
+    public func validate(_ change: Change) throws(SchemaError) {
+        try validate(recordType: change.recordType, field: change.field, value: change.value)
+        guard CellMerge.validateReplaces(change) else { throw .invalidStamp }
+        if recordType(change.recordType)!.appendOnly, !change.replaces.isEmpty || change.version != 1 {
+            throw .appendOnly(recordType: change.recordType)
+        }
+    }
+}
+
+extension FieldSchema {
+    public func validate(_ value: FieldValue) throws(SchemaError) {
+        guard case .text(let text) = value else {
+            switch (value, kind) {
+            case (.null, _):
+                if required { throw .required(field: name) }
+                return
+            case (.bool, .bool): return
+            default: throw .wrongKind(field: name)
+            }
+        }
+        switch kind {
+        case .text(let maxLength):
+            if required, text.allSatisfy(\.isWhitespace) { throw .required(field: name) }
+            if text.count > maxLength { throw .tooLong(field: name, maxLength: maxLength) }
+        case .code(let maxLength):
+            if text.isEmpty || text.count > maxLength { throw .tooLong(field: name, maxLength: maxLength) }
+            let allowed = text.unicodeScalars.allSatisfy {
+                ("0"..."9").contains($0) || ("A"..."Z").contains($0) || ("a"..."z").contains($0) || $0 == "-"
+            }
+            if !allowed { throw .invalidCode(field: name) }
+        case .date:
+            if CalendarDate(iso: text) == nil { throw .invalidDate(field: name) }
+        case .choice(let allowed):
+            if !allowed.contains(text) { throw .notAChoice(field: name, allowed: allowed) }
+        case .reference:
+            if RecordID(hex: text) == nil { throw .invalidReference(field: name) }
+        case .bool:
+            throw .wrongKind(field: name)
+        }
+    }
+
+    /// Turns what a person typed into a value of this field's kind. An empty string clears
+    /// the field. Booleans accept yes/no, true/false and the Swedish ja/nej.
+    public func parse(_ input: String) throws(SchemaError) -> FieldValue {
+        let trimmed = input.trimmingWhitespace()
+        if trimmed.isEmpty {
+            if required { throw .required(field: name) }
+            return .null
+        }
+        let value: FieldValue
+        switch kind {
+        case .bool:
+            switch trimmed.lowercased() {
+            case "yes", "true", "ja", "1": value = .bool(true)
+            case "no", "false", "nej", "0": value = .bool(false)
+            default: throw .invalidBool(field: name)
+            }
+        case .reference:
+            value = .text(trimmed.lowercased())
+        default:
+            value = .text(trimmed)
+        }
+        try validate(value)
+        return value
+    }
+}
+
+extension String {
+    func trimmingWhitespace() -> String {
+        var scalars = Substring(self)
+        while let first = scalars.first, first.isWhitespace { scalars.removeFirst() }
+        while let last = scalars.last, last.isWhitespace { scalars.removeLast() }
+        return String(scalars)
+    }
+}

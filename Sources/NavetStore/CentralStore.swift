@@ -1,0 +1,160 @@
+import NavetCore
+import NavetSQLite
+
+/// The central store `navetd` keeps: every change from every replica, each numbered with
+/// a server sequence number (the `changes.id` column) in the order it was accepted.
+///
+/// A replica's cursor is the last server sequence number it has fully received; a reply
+/// holds every change after it. Replies are built per recipient so that need-to-know
+/// filtering can later decide, change by change, what leaves the server.
+public final class CentralStore {
+    public let path: String
+    /// The server's own id: the sender of every reply.
+    public let serverID: ReplicaID
+    let db: Database
+    let log: ChangeLog
+    let meta: Meta
+
+    public static func create(path: String, serverID: ReplicaID = .random(), now: Int64) throws(StoreError) -> CentralStore {
+        try NavetFile.create(path: path, role: .central, id: serverID, now: now)
+        return try open(path: path)
+    }
+
+    public static func open(path: String) throws(StoreError) -> CentralStore {
+        let (db, id) = try NavetFile.open(path: path, role: .central)
+        return CentralStore(path: path, db: db, id: id)
+    }
+
+    /// Opens the store, creating it first if there is no file at `path`.
+    public static func openOrCreate(path: String, now: Int64) throws(StoreError) -> CentralStore {
+        do {
+            return try open(path: path)
+        } catch .missing {
+            return try create(path: path, now: now)
+        }
+    }
+
+    init(path: String, db: Database, id: ReplicaID) {
+        self.path = path
+        self.db = db
+        self.serverID = id
+        self.log = ChangeLog(db: db)
+        self.meta = Meta(db: db)
+    }
+
+    public struct UploadResult: Hashable, Sendable {
+        public var applied = 0
+        public var duplicates = 0
+    }
+
+    /// Merges a replica's upload in one transaction, all or nothing.
+    ///
+    /// Refuses the whole upload if any change has an origin other than the sender, if the
+    /// sender's sequence numbers leave a gap after what the server holds, or if a change
+    /// reuses an (origin, seq) with different content. The changes must have passed
+    /// `Schema.validate`. Merging the same upload twice changes nothing.
+    public func acceptUpload(sender: ReplicaID, cursor: UInt64, changes: [Change], now: Int64) throws(StoreError) -> UploadResult {
+        try StoreError.wrap {
+            for change in changes where change.origin != sender {
+                throw StoreError.foreignOrigin(sender: sender, origin: change.origin)
+            }
+            let ordered = changes.sorted { $0.seq < $1.seq }
+            return try db.transaction {
+                let held = try contiguousSeq(sender)
+                var expected = held + 1
+                for change in ordered where change.seq >= expected {
+                    guard change.seq == expected else {
+                        throw StoreError.sequenceGap(origin: sender, expected: expected, got: change.seq)
+                    }
+                    expected += 1
+                }
+                var result = UploadResult()
+                for change in ordered {
+                    switch try log.apply(change, receivedAt: now) {
+                    case .applied: result.applied += 1
+                    case .duplicate: result.duplicates += 1
+                    }
+                }
+                if expected - 1 > held {
+                    try db.query("""
+                        INSERT INTO origins(origin, contiguous_seq) VALUES (?, ?)
+                        ON CONFLICT(origin) DO UPDATE SET contiguous_seq = excluded.contiguous_seq
+                        """, [.integer(sender.int64), .integer(Int64(expected - 1))])
+                }
+                try db.query("""
+                    INSERT INTO replicas(replica_id, first_seen, cursor) VALUES (?, ?, ?)
+                    ON CONFLICT(replica_id) DO UPDATE SET cursor = max(cursor, excluded.cursor)
+                    """, [.integer(sender.int64), .integer(now), .integer(Int64(cursor))])
+                return result
+            }
+        }
+    }
+
+    /// Everything `replica` lacks after `cursor`: the changes, the cursor to move to, and
+    /// the acknowledgement of the replica's own changes. Read in one snapshot.
+    ///
+    /// The new cursor moves past the replica's own changes too, which are not sent back.
+    public func reply(for replica: ReplicaID, after cursor: UInt64) throws(StoreError) -> (changes: [Change], newCursor: UInt64, ack: UInt64) {
+        try StoreError.wrap {
+            try db.transaction(.deferred) {
+                let last: UInt64
+                if case .integer(let id) = try db.scalar("SELECT max(id) FROM changes") { last = UInt64(id) } else { last = 0 }
+                let changes = try log.changes(
+                    where: "id > ? AND origin != ?", [.integer(Int64(min(cursor, UInt64(Int64.max)))), .integer(replica.int64)])
+                return (changes, max(last, 0), try contiguousSeq(replica))
+            }
+        }
+    }
+
+    func contiguousSeq(_ origin: ReplicaID) throws -> UInt64 {
+        if case .integer(let seq) = try db.scalar("SELECT contiguous_seq FROM origins WHERE origin = ?",
+                                                  [.integer(origin.int64)]) {
+            return UInt64(seq)
+        }
+        return 0
+    }
+
+    // MARK: Queries (for tests, status and the demo)
+
+    public func allChanges() throws(StoreError) -> [Change] {
+        try StoreError.wrap { try log.changes(where: "1", []) }
+    }
+
+    public func snapshot(_ record: RecordID) throws(StoreError) -> RecordSnapshot {
+        try StoreError.wrap {
+            let cells = try log.cells(of: record)
+            guard let first = cells.first else { throw StoreError.unknownRecord(record) }
+            return RecordSnapshot(id: record, type: first.change.recordType,
+                                  fields: cells.map { FieldState(change: $0.change, headCount: $0.heads) })
+        }
+    }
+
+    public func conflicts() throws(StoreError) -> [Conflict] {
+        try StoreError.wrap {
+            try log.conflictedCells().map { cell in
+                let heads = try log.heads(cell)
+                return Conflict(cell: cell, recordType: heads[0].recordType, heads: heads)
+            }
+        }
+    }
+
+    public func recordIDs() throws(StoreError) -> [RecordID] {
+        try StoreError.wrap {
+            try db.query("SELECT DISTINCT record_id FROM cells ORDER BY record_id").compactMap {
+                if case .integer(let id) = $0[0] { RecordID(rawValue: UInt64(id)) } else { nil }
+            }
+        }
+    }
+
+    public var changeCount: Int {
+        get throws(StoreError) {
+            try StoreError.wrap {
+                if case .integer(let n) = try db.scalar("SELECT count(*) FROM changes") { Int(n) } else { 0 }
+            }
+        }
+    }
+
+    public func integrityCheck() throws(StoreError) -> [String] {
+        try StoreError.wrap { try db.integrityCheck() }
+    }
+}

@@ -1,0 +1,263 @@
+import NavetCore
+import NavetSQLite
+
+/// The field-level change log and visible state shared by replica and central store:
+/// applies changes by the `CellMerge` rule, incrementally, and answers queries.
+///
+/// Applying a change C to its cell (see DESIGN.md in this folder):
+/// 1. insert C into `changes` unless `(origin, seq)` is there (then it must be identical);
+/// 2. C is a head unless some received change already replaced it. That can only be the
+///    case when C's stamp is below the cell's winner, because a replacing change has a
+///    higher version than what it replaces;
+/// 3. each stamp C replaces goes into `superseded`; if that change was here and still a
+///    head, the cell loses a head;
+/// 4. the cell's winner becomes C if C has the highest stamp.
+final class ChangeLog {
+    let db: Database
+    private var statements: [String: Statement] = [:]
+
+    init(db: Database) {
+        self.db = db
+    }
+
+    private func statement(_ sql: String) throws(SQLiteError) -> Statement {
+        if let cached = statements[sql] { return cached }
+        let prepared = try db.prepare(sql)
+        statements[sql] = prepared
+        return prepared
+    }
+
+    /// The columns `readChange` expects, in order, optionally qualified by a table alias.
+    static func columns(_ alias: String = "") -> String {
+        ["origin", "seq", "version", "replaces", "wall_time", "record_type", "record_id", "field", "value_kind",
+         "value", "tag"].map { alias + $0 }.joined(separator: ", ")
+    }
+
+    enum Outcome: Equatable {
+        case applied(id: Int64)
+        case duplicate
+    }
+
+    /// Applies one change. Must run inside a transaction; the change must already have
+    /// passed `Schema.validate`.
+    func apply(_ change: Change, receivedAt: Int64) throws -> Outcome {
+        let record = change.recordID.int64
+        let insert = try statement("""
+            INSERT INTO changes(origin, seq, version, replaces, wall_time, record_type, record_id,
+                                field, value_kind, value, tag, received_at)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(origin, seq) DO NOTHING
+            """)
+        let (kind, value) = Self.encode(change.value)
+        try insert.run([
+            .integer(change.origin.int64), .integer(Int64(change.seq)), .integer(Int64(change.version)),
+            Self.encode(change.replaces), .integer(change.wallTime), .text(change.recordType),
+            .integer(record), .text(change.field), .integer(kind), value, .text(change.tag.rawValue),
+            .integer(receivedAt),
+        ])
+        if db.changes == 0 {
+            guard try self.change(origin: change.origin, seq: change.seq) == change else {
+                throw StoreError.conflictingDuplicate(origin: change.origin, seq: change.seq)
+            }
+            return .duplicate
+        }
+        let id = db.lastInsertRowID
+
+        let selectCell = try statement("SELECT version, origin FROM cells WHERE record_id = ? AND field = ?")
+        try selectCell.bind([.integer(record), .text(change.field)])
+        let winner: Stamp? = try selectCell.step()
+            ? Stamp(version: UInt64(selectCell.int64(at: 0)), origin: ReplicaID(rawValue: UInt64(selectCell.int64(at: 1))))
+            : nil
+        selectCell.reset()
+
+        var headDelta: Int64 = 1
+        if let winner, change.stamp < winner {
+            let replaced = try statement(
+                "SELECT 1 FROM superseded WHERE record_id = ? AND field = ? AND version = ? AND origin = ?")
+            try replaced.bind([.integer(record), .text(change.field), .integer(Int64(change.version)),
+                               .integer(change.origin.int64)])
+            if try replaced.step() { headDelta = 0 }
+            replaced.reset()
+        }
+
+        if !change.replaces.isEmpty {
+            let supersede = try statement(
+                "INSERT INTO superseded(record_id, field, version, origin) VALUES (?,?,?,?) ON CONFLICT DO NOTHING")
+            let exists = try statement(
+                "SELECT 1 FROM changes WHERE record_id = ? AND field = ? AND version = ? AND origin = ?")
+            for stamp in change.replaces {
+                let key: [SQLValue] = [.integer(record), .text(change.field), .integer(Int64(stamp.version)),
+                                       .integer(stamp.origin.int64)]
+                try supersede.run(key)
+                guard db.changes == 1 else { continue }  // already replaced by another change
+                if stamp == winner {
+                    headDelta -= 1  // the winner is always present and a head
+                } else {
+                    try exists.bind(key)
+                    if try exists.step() { headDelta -= 1 }
+                    exists.reset()
+                }
+            }
+        }
+
+        if winner == nil {
+            let insertCell = try statement("""
+                INSERT INTO cells(record_id, field, record_type, version, origin, change_id, value_kind, value, tag, heads)
+                VALUES (?,?,?,?,?,?,?,?,?,?)
+                """)
+            try insertCell.run([
+                .integer(record), .text(change.field), .text(change.recordType), .integer(Int64(change.version)),
+                .integer(change.origin.int64), .integer(id), .integer(kind), value, .text(change.tag.rawValue),
+                .integer(headDelta),
+            ])
+        } else if change.stamp > winner! {
+            let update = try statement("""
+                UPDATE cells SET version = ?, origin = ?, change_id = ?, value_kind = ?, value = ?, tag = ?,
+                                 heads = heads + ?
+                WHERE record_id = ? AND field = ?
+                """)
+            try update.run([
+                .integer(Int64(change.version)), .integer(change.origin.int64), .integer(id), .integer(kind), value,
+                .text(change.tag.rawValue), .integer(headDelta), .integer(record), .text(change.field),
+            ])
+        } else if headDelta != 0 {
+            let update = try statement("UPDATE cells SET heads = heads + ? WHERE record_id = ? AND field = ?")
+            try update.run([.integer(headDelta), .integer(record), .text(change.field)])
+        }
+        return .applied(id: id)
+    }
+
+    // MARK: Queries
+
+    func change(origin: ReplicaID, seq: UInt64) throws -> Change? {
+        let select = try statement("SELECT \(Self.columns()) FROM changes WHERE origin = ? AND seq = ?")
+        try select.bind([.integer(origin.int64), .integer(Int64(seq))])
+        defer { select.reset() }
+        return try select.step() ? try Self.readChange(select, from: 0) : nil
+    }
+
+    /// Changes matching a WHERE clause over `changes`, in the given order.
+    func changes(where clause: String, _ arguments: [SQLValue], orderBy: String = "id") throws -> [Change] {
+        let select = try db.prepare("SELECT \(Self.columns()) FROM changes WHERE \(clause) ORDER BY \(orderBy)")
+        try select.bind(arguments)
+        var result: [Change] = []
+        while try select.step() { result.append(try Self.readChange(select, from: 0)) }
+        return result
+    }
+
+    /// The current heads of a cell, highest stamp first.
+    func heads(_ cell: CellKey) throws -> [Change] {
+        try changes(
+            where: """
+                record_id = ? AND field = ? AND NOT EXISTS (SELECT 1 FROM superseded s
+                  WHERE s.record_id = changes.record_id AND s.field = changes.field
+                    AND s.version = changes.version AND s.origin = changes.origin)
+                """,
+            [.integer(cell.recordID.int64), .text(cell.field)],
+            orderBy: "version DESC, origin DESC")
+    }
+
+    /// The winning stamp of a cell, if it has any value.
+    func winner(_ cell: CellKey) throws -> Stamp? {
+        let rows = try db.query("SELECT version, origin FROM cells WHERE record_id = ? AND field = ?",
+                                [.integer(cell.recordID.int64), .text(cell.field)])
+        guard let row = rows.first, case .integer(let version) = row[0], case .integer(let origin) = row[1] else {
+            return nil
+        }
+        return Stamp(version: UInt64(version), origin: ReplicaID(rawValue: UInt64(origin)))
+    }
+
+    /// The record type of a record, if any change of it has arrived.
+    func recordType(of record: RecordID) throws -> String? {
+        if case .text(let type) = try db.scalar("SELECT record_type FROM cells WHERE record_id = ? LIMIT 1",
+                                                [.integer(record.int64)]) {
+            return type
+        }
+        return nil
+    }
+
+    /// Cells of one record: field → (winning change, head count).
+    func cells(of record: RecordID) throws -> [(change: Change, heads: Int)] {
+        let select = try db.prepare("""
+            SELECT \(Self.columns("c.")), cells.heads
+            FROM cells JOIN changes c ON c.id = cells.change_id
+            WHERE cells.record_id = ? ORDER BY cells.field
+            """)
+        try select.bind([.integer(record.int64)])
+        var result: [(Change, Int)] = []
+        while try select.step() {
+            result.append((try Self.readChange(select, from: 0), Int(select.int64(at: 11))))
+        }
+        return result
+    }
+
+    /// Cells with more than one head.
+    func conflictedCells() throws -> [CellKey] {
+        try db.query("SELECT record_id, field FROM cells WHERE heads > 1 ORDER BY record_id, field").map { row in
+            guard case .integer(let record) = row[0], case .text(let field) = row[1] else {
+                throw StoreError.notANavetDatabase(path: db.path, reason: "malformed cell row")
+            }
+            return CellKey(recordID: RecordID(rawValue: UInt64(record)), field: field)
+        }
+    }
+
+    /// Records of one type, in id order.
+    func records(ofType type: String) throws -> [RecordID] {
+        try db.query("SELECT DISTINCT record_id FROM cells WHERE record_type = ? ORDER BY record_id", [.text(type)])
+            .compactMap { row in
+                if case .integer(let id) = row[0] { return RecordID(rawValue: UInt64(id)) }
+                return nil
+            }
+    }
+
+    // MARK: Row encoding
+
+    static func encode(_ value: FieldValue) -> (Int64, SQLValue) {
+        switch value {
+        case .null: return (0, .null)
+        case .text(let text): return (1, .text(text))
+        case .int(let number): return (2, .integer(number))
+        case .bool(let flag): return (3, .integer(flag ? 1 : 0))
+        }
+    }
+
+    /// `replaces` as readable text, "version:originhex" joined by ","; NULL when empty.
+    static func encode(_ stamps: [Stamp]) -> SQLValue {
+        stamps.isEmpty ? .null : .text(stamps.map { "\($0.version):\($0.origin)" }.joined(separator: ","))
+    }
+
+    static func decodeStamps(_ text: String) -> [Stamp]? {
+        var stamps: [Stamp] = []
+        for part in text.split(separator: ",") {
+            let pieces = part.split(separator: ":")
+            guard pieces.count == 2, let version = UInt64(pieces[0]), let origin = ReplicaID(hex: String(pieces[1]))
+            else { return nil }
+            stamps.append(Stamp(version: version, origin: origin))
+        }
+        return stamps
+    }
+
+    static func readChange(_ row: Statement, from first: Int) throws -> Change {
+        let replacesText = row.isNull(at: first + 3) ? "" : row.text(at: first + 3)
+        guard let replaces = decodeStamps(replacesText), let tag = Tag(rawValue: row.text(at: first + 10)) else {
+            throw StoreError.notANavetDatabase(path: "", reason: "malformed change row")
+        }
+        let value: FieldValue
+        switch row.int64(at: first + 8) {
+        case 1: value = .text(row.text(at: first + 9))
+        case 2: value = .int(row.int64(at: first + 9))
+        case 3: value = .bool(row.int64(at: first + 9) != 0)
+        default: value = .null
+        }
+        return Change(
+            origin: ReplicaID(rawValue: UInt64(row.int64(at: first))),
+            seq: UInt64(row.int64(at: first + 1)),
+            version: UInt64(row.int64(at: first + 2)),
+            replaces: replaces,
+            wallTime: row.int64(at: first + 4),
+            recordType: row.text(at: first + 5),
+            recordID: RecordID(rawValue: UInt64(row.int64(at: first + 6))),
+            field: row.text(at: first + 7),
+            value: value,
+            tag: tag)
+    }
+}

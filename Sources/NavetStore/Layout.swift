@@ -1,0 +1,111 @@
+import NavetSQLite
+
+/// The storage layout of replica and central files, as additive migrations.
+///
+/// `PRAGMA user_version` holds the layout version. Each step only adds (tables, indexes,
+/// columns with defaults), so a file from any earlier version opens and keeps its data;
+/// `LayoutTests` migrates from every earlier version.
+public enum Layout {
+    /// Migration `i` takes a file from version `i` to `i + 1`.
+    public static let migrations: [String] = [
+        // 1: the field-level change log, the supersession set and the visible state.
+        """
+        CREATE TABLE meta(
+            key TEXT PRIMARY KEY NOT NULL,
+            value NOT NULL
+        ) WITHOUT ROWID;
+
+        -- Every change ever received, local or remote: the full per-field history.
+        -- id is the local arrival order; on the central store it is the server sequence number.
+        CREATE TABLE changes(
+            id INTEGER PRIMARY KEY,
+            origin INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            version INTEGER NOT NULL,
+            replaces TEXT,
+            wall_time INTEGER NOT NULL,
+            record_type TEXT NOT NULL,
+            record_id INTEGER NOT NULL,
+            field TEXT NOT NULL,
+            value_kind INTEGER NOT NULL,
+            value,
+            tag TEXT NOT NULL,
+            received_at INTEGER NOT NULL,
+            UNIQUE(origin, seq)
+        );
+        CREATE INDEX changes_by_cell ON changes(record_id, field, version, origin);
+
+        -- Stamps some received change replaces. A change whose stamp is here is not a head.
+        CREATE TABLE superseded(
+            record_id INTEGER NOT NULL,
+            field TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            origin INTEGER NOT NULL,
+            PRIMARY KEY(record_id, field, version, origin)
+        ) WITHOUT ROWID;
+
+        -- The visible state: per cell, the winning change and how many heads remain.
+        CREATE TABLE cells(
+            record_id INTEGER NOT NULL,
+            field TEXT NOT NULL,
+            record_type TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            origin INTEGER NOT NULL,
+            change_id INTEGER NOT NULL,
+            value_kind INTEGER NOT NULL,
+            value,
+            tag TEXT NOT NULL,
+            heads INTEGER NOT NULL,
+            PRIMARY KEY(record_id, field)
+        ) WITHOUT ROWID;
+
+        -- Per origin, the highest n such that changes 1...n are all held here.
+        CREATE TABLE origins(
+            origin INTEGER PRIMARY KEY,
+            contiguous_seq INTEGER NOT NULL
+        );
+        """,
+        // 2: lookups the CLI and the central store make often.
+        """
+        CREATE INDEX cells_in_conflict ON cells(record_id, field) WHERE heads > 1;
+        CREATE INDEX cells_by_type ON cells(record_type, field, value);
+        CREATE TABLE replicas(
+            replica_id INTEGER PRIMARY KEY,
+            first_seen INTEGER NOT NULL,
+            cursor INTEGER NOT NULL DEFAULT 0
+        );
+        """,
+    ]
+
+    public static var currentVersion: Int { migrations.count }
+
+    /// Brings `db` up to the current layout in one transaction per step.
+    /// Throws `StoreError.tooNew` for a file from a newer Navet.
+    static func migrate(_ db: Database, upTo target: Int = currentVersion) throws(StoreError) {
+        try StoreError.wrap {
+            let from = try db.userVersion
+            guard from <= currentVersion else {
+                throw StoreError.tooNew(path: db.path, found: from, supported: currentVersion)
+            }
+            for version in from..<target {
+                try db.transaction {
+                    try db.execute(migrations[version])
+                    try db.setUserVersion(version + 1)
+                }
+            }
+        }
+    }
+
+    /// Opens a file with the settings every Navet database uses: WAL, foreign keys,
+    /// `synchronous=FULL` (a sync acknowledged to the server must survive power loss),
+    /// and `secure_delete` so purged values do not linger in free pages.
+    static func open(path: String, create: Bool) throws(StoreError) -> Database {
+        try StoreError.wrap {
+            let db = try Database(path: path, mode: create ? .readWriteCreate : .readWrite)
+            // A file that is not SQLite fails here, on the first read.
+            _ = try db.userVersion
+            try db.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA secure_delete=ON; PRAGMA foreign_keys=ON;")
+            return db
+        }
+    }
+}

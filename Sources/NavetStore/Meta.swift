@@ -1,0 +1,111 @@
+import Foundation
+import NavetCore
+import NavetSQLite
+
+/// Key-value settings of a Navet file (`meta` table).
+struct Meta {
+    let db: Database
+
+    func int(_ key: String) throws -> Int64? {
+        if case .integer(let value) = try db.scalar("SELECT value FROM meta WHERE key = ?", [.text(key)]) {
+            return value
+        }
+        return nil
+    }
+
+    func text(_ key: String) throws -> String? {
+        if case .text(let value) = try db.scalar("SELECT value FROM meta WHERE key = ?", [.text(key)]) {
+            return value
+        }
+        return nil
+    }
+
+    func set(_ key: String, _ value: SQLValue) throws {
+        try db.query("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                     [.text(key), value])
+    }
+
+    static let role = "role"
+    static let id = "id"
+    static let schemaVersion = "schema_version"
+    static let createdAt = "created_at"
+    static let cursor = "cursor"
+    static let acked = "acked_seq"
+    static let serverID = "server_id"
+    static let lastExportAt = "last_export_at"
+    static let lastImportAt = "last_import_at"
+}
+
+/// What kind of Navet file this is.
+enum Role: String {
+    case replica
+    case central
+}
+
+/// Creates or opens a Navet file of one role, migrating it to the current layout.
+enum NavetFile {
+    /// Creates a new file atomically: it is built under a temporary name and renamed into
+    /// place, so a failure never leaves a half-made file at `path`.
+    static func create(path: String, role: Role, id: ReplicaID, now: Int64) throws(StoreError) {
+        if FileManager.default.fileExists(atPath: path) { throw .alreadyExists(path: path) }
+        let temporary = path + ".creating-\(UInt32.random(in: 0...UInt32.max))"
+        do throws(StoreError) {
+            try StoreError.wrap {
+                let db = try Layout.open(path: temporary, create: true)
+                try Layout.migrate(db)
+                try db.transaction {
+                    let meta = Meta(db: db)
+                    try meta.set(Meta.role, .text(role.rawValue))
+                    try meta.set(Meta.id, .text(id.description))
+                    try meta.set(Meta.schemaVersion, .integer(Int64(Schema.current.version)))
+                    try meta.set(Meta.createdAt, .integer(now))
+                    try meta.set(Meta.cursor, .integer(0))
+                    try meta.set(Meta.acked, .integer(0))
+                }
+                try db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            }
+            // The connection is closed here; WAL mode is recorded in the file itself.
+            guard rename(temporary, path) == 0 else {
+                throw StoreError.notANavetDatabase(path: path, reason: "could not move the new file into place")
+            }
+        } catch {
+            for suffix in ["", "-wal", "-shm"] { unlink(temporary + suffix) }
+            throw error
+        }
+    }
+
+    /// Opens an existing file of the given role and brings it to the current layout.
+    static func open(path: String, role: Role) throws(StoreError) -> (Database, ReplicaID) {
+        guard FileManager.default.fileExists(atPath: path) else { throw .missing(path: path) }
+        return try StoreError.wrap {
+            let db: Database
+            do {
+                db = try Layout.open(path: path, create: false)
+            } catch let error as StoreError {
+                if case .sqlite(let sqlite) = error, sqlite.isNotADatabase {
+                    throw StoreError.notANavetDatabase(path: path, reason: "not an SQLite database")
+                }
+                throw error
+            }
+            let hasMeta = try db.scalar("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'meta'") != nil
+            guard hasMeta else { throw StoreError.notANavetDatabase(path: path, reason: "no Navet tables") }
+            try Layout.migrate(db)
+            let meta = Meta(db: db)
+            guard let stored = try meta.text(Meta.role), stored == role.rawValue else {
+                throw StoreError.notANavetDatabase(
+                    path: path, reason: "it is a \(try meta.text(Meta.role) ?? "unknown") file, not a \(role.rawValue) file")
+            }
+            guard let idText = try meta.text(Meta.id), let id = ReplicaID(hex: idText) else {
+                throw StoreError.notANavetDatabase(path: path, reason: "no id")
+            }
+            let schema = try meta.int(Meta.schemaVersion) ?? 0
+            if schema > Int64(Schema.current.version) {
+                throw StoreError.tooNew(path: path, found: Int(schema), supported: Int(Schema.current.version))
+            }
+            if schema < Int64(Schema.current.version) {
+                try meta.set(Meta.schemaVersion, .integer(Int64(Schema.current.version)))
+            }
+            return (db, id)
+        }
+    }
+}

@@ -1,0 +1,328 @@
+import NavetCore
+import NavetSQLite
+
+/// One organisation's replica: a single SQLite file holding the visible state, the full
+/// per-field history, the local change log, the conflict list and the sync cursor.
+///
+/// Every method runs in its own transaction: a failure leaves the file as it was.
+public final class ReplicaStore {
+    public let path: String
+    /// This replica's id, also the origin of every change made here.
+    public let replicaID: ReplicaID
+    let db: Database
+    let log: ChangeLog
+    let meta: Meta
+    public let schema: Schema
+
+    /// Creates a new replica file. Refuses to overwrite anything.
+    public static func create(path: String, replicaID: ReplicaID = .random(), now: Int64) throws(StoreError) -> ReplicaStore {
+        try NavetFile.create(path: path, role: .replica, id: replicaID, now: now)
+        return try open(path: path)
+    }
+
+    /// Opens an existing replica file, migrating it to the current layout.
+    public static func open(path: String) throws(StoreError) -> ReplicaStore {
+        let (db, id) = try NavetFile.open(path: path, role: .replica)
+        return ReplicaStore(path: path, db: db, id: id)
+    }
+
+    init(path: String, db: Database, id: ReplicaID, schema: Schema = .current) {
+        self.path = path
+        self.db = db
+        self.replicaID = id
+        self.log = ChangeLog(db: db)
+        self.meta = Meta(db: db)
+        self.schema = schema
+    }
+
+    // MARK: Local edits
+
+    /// Creates a record with the given field values (nulls are skipped) and returns its
+    /// new id. Every required field must be present; references must point at records
+    /// of the right type that this replica holds.
+    public func createRecord(type: String, values: [String: FieldValue], tag: Tag? = nil, now: Int64) throws(StoreError) -> RecordID {
+        try StoreError.wrap {
+            guard let recordType = schema.recordType(type) else { throw SchemaError.unknownRecordType(type) }
+            for name in values.keys where recordType.field(name) == nil {
+                throw SchemaError.unknownField(recordType: type, field: name)
+            }
+            for field in recordType.fields {
+                try field.validate(values[field.name] ?? .null)
+                if case .reference(let target) = field.kind, case .text(let hex)? = values[field.name] {
+                    _ = try self.record(RecordID(hex: hex)!, ofType: target)
+                }
+            }
+            return try db.transaction {
+                var id = RecordID.random()
+                while try db.scalar("SELECT 1 FROM changes WHERE record_id = ? LIMIT 1", [.integer(id.int64)]) != nil {
+                    id = RecordID.random()
+                }
+                for field in recordType.fields {
+                    guard let value = values[field.name], !value.isNull else { continue }
+                    let fieldTag = recordType.authorChoosesTag ? (tag ?? field.defaultTag) : field.defaultTag
+                    try appendLocal(type: type, record: id, field: field.name, value: value, tag: fieldTag,
+                                    version: 1, replaces: [], now: now)
+                }
+                return id
+            }
+        }
+    }
+
+    /// Sets one field. The new value supersedes the value shown now; a concurrent value
+    /// from elsewhere stays listed as a conflict until resolved. Returns nil when the field
+    /// already shows this value and has no conflict.
+    @discardableResult
+    public func set(record: RecordID, field: String, value: FieldValue, now: Int64) throws(StoreError) -> Change? {
+        try StoreError.wrap {
+            let type = try recordType(of: record)
+            let recordSchema = schema.recordType(type)!
+            if recordSchema.appendOnly { throw StoreError.appendOnly(recordType: type) }
+            guard let fieldSchema = recordSchema.field(field) else {
+                throw SchemaError.unknownField(recordType: type, field: field)
+            }
+            try fieldSchema.validate(value)
+            return try db.transaction {
+                let cell = CellKey(recordID: record, field: field)
+                let heads = try log.heads(cell)
+                if heads.count == 1, heads[0].value == value { return nil }
+                let winner = try log.winner(cell)
+                return try appendLocal(type: type, record: record, field: field, value: value,
+                                       tag: fieldSchema.defaultTag,
+                                       version: CellMerge.nextVersion(after: winner),
+                                       replaces: winner.map { [$0] } ?? [], now: now)
+            }
+        }
+    }
+
+    /// Resolves a conflict: records `value` as an ordinary change that supersedes every
+    /// head of the cell.
+    @discardableResult
+    public func resolve(record: RecordID, field: String, value: FieldValue, now: Int64) throws(StoreError) -> Change {
+        try StoreError.wrap {
+            let type = try recordType(of: record)
+            guard let fieldSchema = schema.recordType(type)!.field(field) else {
+                throw SchemaError.unknownField(recordType: type, field: field)
+            }
+            try fieldSchema.validate(value)
+            return try db.transaction {
+                let cell = CellKey(recordID: record, field: field)
+                let heads = try log.heads(cell)
+                guard heads.count > 1 else { throw StoreError.noConflict(record, field: field) }
+                return try appendLocal(type: type, record: record, field: field, value: value, tag: fieldSchema.defaultTag,
+                                       version: CellMerge.nextVersion(after: heads[0].stamp),
+                                       replaces: heads.map(\.stamp), now: now)
+            }
+        }
+    }
+
+    @discardableResult
+    private func appendLocal(
+        type: String, record: RecordID, field: String, value: FieldValue, tag: Tag, version: UInt64,
+        replaces: [Stamp], now: Int64
+    ) throws -> Change {
+        let seq = try lastOwnSeq() + 1
+        let change = Change(origin: replicaID, seq: seq, version: version, replaces: replaces, wallTime: now,
+                            recordType: type, recordID: record, field: field, value: value, tag: tag)
+        _ = try log.apply(change, receivedAt: now)
+        try db.query("INSERT INTO origins(origin, contiguous_seq) VALUES (?, ?) ON CONFLICT(origin) DO UPDATE SET contiguous_seq = excluded.contiguous_seq",
+                     [.integer(replicaID.int64), .integer(Int64(seq))])
+        return change
+    }
+
+    func lastOwnSeq() throws -> UInt64 {
+        if case .integer(let seq) = try db.scalar("SELECT contiguous_seq FROM origins WHERE origin = ?",
+                                                  [.integer(replicaID.int64)]) {
+            return UInt64(seq)
+        }
+        return 0
+    }
+
+    // MARK: Queries
+
+    /// The type of a record this replica holds; throws `unknownRecord` otherwise.
+    public func recordType(of record: RecordID) throws(StoreError) -> String {
+        guard let type = try StoreError.wrap({ try log.recordType(of: record) }) else { throw .unknownRecord(record) }
+        return type
+    }
+
+    func record(_ id: RecordID, ofType expected: String) throws -> RecordID {
+        let actual = try recordType(of: id)
+        guard actual == expected else { throw StoreError.wrongRecordType(id, expected: expected, actual: actual) }
+        return id
+    }
+
+    /// Finds a record of a type by its full id or a unique prefix of at least 4 hex digits.
+    public func resolveID(_ text: String, type: String) throws(StoreError) -> RecordID {
+        let prefix = text.lowercased()
+        if let id = RecordID(hex: prefix) {
+            return try StoreError.wrap { try record(id, ofType: type) }
+        }
+        let matches = try StoreError.wrap { try log.records(ofType: type) }.filter { $0.description.hasPrefix(prefix) }
+        guard prefix.count >= 4, prefix.allSatisfy(\.isHexDigit), let first = matches.first else {
+            throw .unknownRecord(RecordID(rawValue: 0))
+        }
+        guard matches.count == 1 else { throw .ambiguousRecord(prefix: prefix, matches: matches.count) }
+        return first
+    }
+
+    public func records(ofType type: String) throws(StoreError) -> [RecordSnapshot] {
+        try StoreError.wrap { try log.records(ofType: type).map { try snapshot($0) } }
+    }
+
+    /// The visible state of one record.
+    public func snapshot(_ record: RecordID) throws(StoreError) -> RecordSnapshot {
+        try StoreError.wrap {
+            let cells = try log.cells(of: record)
+            guard let first = cells.first else { throw StoreError.unknownRecord(record) }
+            return RecordSnapshot(
+                id: record, type: first.change.recordType,
+                fields: cells.map { FieldState(change: $0.change, headCount: $0.heads) })
+        }
+    }
+
+    /// Notes about one child, oldest first.
+    public func notes(child: RecordID?) throws(StoreError) -> [RecordSnapshot] {
+        try StoreError.wrap {
+            let ids: [RecordID]
+            if let child {
+                ids = try db.query(
+                    "SELECT record_id FROM cells WHERE record_type = 'note' AND field = 'child' AND value = ?",
+                    [.text(child.description)]
+                ).compactMap { if case .integer(let id) = $0[0] { RecordID(rawValue: UInt64(id)) } else { nil } }
+            } else {
+                ids = try log.records(ofType: "note")
+            }
+            return try ids.map { try snapshot($0) }.sorted { $0.createdAt < $1.createdAt }
+        }
+    }
+
+    /// Every change of a record, oldest stamp first per field.
+    public func history(_ record: RecordID) throws(StoreError) -> [HistoryEntry] {
+        try StoreError.wrap {
+            let changes = try log.changes(where: "record_id = ?", [.integer(record.int64)],
+                                          orderBy: "field, version, origin")
+            guard !changes.isEmpty else { throw StoreError.unknownRecord(record) }
+            let superseded = Set(changes.flatMap(\.replaces))
+            var winners: [String: Stamp] = [:]
+            for change in changes where change.stamp > (winners[change.field] ?? Stamp(version: 0, origin: ReplicaID(rawValue: 0))) {
+                winners[change.field] = change.stamp
+            }
+            return changes.map { change in
+                let state: HistoryEntry.State =
+                    winners[change.field] == change.stamp ? .shown
+                    : superseded.contains(change.stamp) ? .superseded : .conflict
+                return HistoryEntry(change: change, state: state)
+            }
+        }
+    }
+
+    /// Every cell with concurrent values, each with its heads (the shown value first).
+    public func conflicts() throws(StoreError) -> [Conflict] {
+        try StoreError.wrap {
+            try log.conflictedCells().map { cell in
+                let heads = try log.heads(cell)
+                return Conflict(cell: cell, recordType: heads[0].recordType, heads: heads)
+            }
+        }
+    }
+
+    /// The heads of one cell (one head when it is not in conflict).
+    public func heads(record: RecordID, field: String) throws(StoreError) -> [Change] {
+        try StoreError.wrap { try log.heads(CellKey(recordID: record, field: field)) }
+    }
+
+    /// Every change this replica holds, in arrival order. For tests and audits.
+    public func allChanges() throws(StoreError) -> [Change] {
+        try StoreError.wrap { try log.changes(where: "1", []) }
+    }
+
+    // MARK: Sync state
+
+    /// Own changes the server has not acknowledged yet, in sequence order.
+    public func pendingChanges() throws(StoreError) -> [Change] {
+        try StoreError.wrap {
+            try log.changes(where: "origin = ? AND seq > ?", [.integer(replicaID.int64), .integer(Int64(try acked()))],
+                            orderBy: "seq")
+        }
+    }
+
+    func acked() throws -> UInt64 { UInt64(try meta.int(Meta.acked) ?? 0) }
+
+    public func status() throws(StoreError) -> ReplicaStatus {
+        try StoreError.wrap {
+            let counts = try db.query("""
+                SELECT (SELECT count(DISTINCT record_id) FROM cells WHERE record_type = 'child'),
+                       (SELECT count(DISTINCT record_id) FROM cells WHERE record_type = 'note'),
+                       (SELECT count(*) FROM cells WHERE heads > 1),
+                       (SELECT count(*) FROM changes)
+                """)[0].map { if case .integer(let n) = $0 { Int(n) } else { 0 } }
+            let last = try lastOwnSeq()
+            let acked = try acked()
+            return ReplicaStatus(
+                replicaID: replicaID, serverID: try meta.text(Meta.serverID).flatMap(ReplicaID.init(hex:)),
+                schemaVersion: schema.version, layoutVersion: try db.userVersion,
+                children: counts[0], notes: counts[1], conflicts: counts[2], changes: counts[3],
+                pending: Int(last - min(acked, last)), lastSeq: last, acked: acked,
+                cursor: UInt64(try meta.int(Meta.cursor) ?? 0),
+                createdAt: try meta.int(Meta.createdAt) ?? 0,
+                lastExportAt: try meta.int(Meta.lastExportAt), lastImportAt: try meta.int(Meta.lastImportAt))
+        }
+    }
+
+    /// What an upload needs: the cursor, the server id if known, and the pending changes.
+    public func uploadContent() throws(StoreError) -> (cursor: UInt64, serverID: ReplicaID?, changes: [Change]) {
+        let status = try status()
+        return (status.cursor, status.serverID, try pendingChanges())
+    }
+
+    /// Records that an upload was written (shown by `navet status`).
+    public func noteExport(now: Int64) throws(StoreError) {
+        try StoreError.wrap { try meta.set(Meta.lastExportAt, .integer(now)) }
+    }
+
+    /// Applies a reply from the central store in one transaction. The changes must have
+    /// passed `Schema.validate`. Applying the same reply twice changes nothing.
+    ///
+    /// The cursor moves to `newCursor` only if this reply continues from a point the
+    /// replica has reached (`cursor <= current`); an old or out-of-order reply still
+    /// delivers its changes but cannot make the replica skip others.
+    public func applyReply(
+        server: ReplicaID, cursor base: UInt64, newCursor: UInt64, ack: UInt64, changes: [Change], now: Int64
+    ) throws(StoreError) -> ImportSummary {
+        try StoreError.wrap {
+            try db.transaction {
+                if let known = try meta.text(Meta.serverID), known != server.description {
+                    throw StoreError.wrongServer(expected: ReplicaID(hex: known)!, got: server)
+                }
+                var summary = ImportSummary()
+                for change in changes {
+                    switch try log.apply(change, receivedAt: now) {
+                    case .applied: summary.applied += 1
+                    case .duplicate: summary.duplicates += 1
+                    }
+                }
+                let current = UInt64(try meta.int(Meta.cursor) ?? 0)
+                summary.cursor = current
+                if base <= current, newCursor > current {
+                    summary.cursor = newCursor
+                    try meta.set(Meta.cursor, .integer(Int64(newCursor)))
+                }
+                let acked = try acked()
+                let effectiveAck = min(ack, try lastOwnSeq())
+                summary.acked = max(acked, effectiveAck)
+                if effectiveAck > acked { try meta.set(Meta.acked, .integer(Int64(effectiveAck))) }
+                let changed = summary.applied > 0 || summary.cursor != current || summary.acked != acked
+                if changed {
+                    try meta.set(Meta.serverID, .text(server.description))
+                    try meta.set(Meta.lastImportAt, .integer(now))
+                }
+                return summary
+            }
+        }
+    }
+
+    /// `PRAGMA integrity_check` on the file: "ok" or the problems.
+    public func integrityCheck() throws(StoreError) -> [String] {
+        try StoreError.wrap { try db.integrityCheck() }
+    }
+}

@@ -1,0 +1,46 @@
+import NavetCore
+import NavetSQLite
+
+/// Errors from the replica and central stores. Messages name ids and fields, never values.
+public enum StoreError: Error, Sendable {
+    /// The file does not exist (open without create).
+    case missing(path: String)
+    /// A file is already there (create).
+    case alreadyExists(path: String)
+    /// The file is not a Navet database of the expected role.
+    case notANavetDatabase(path: String, reason: String)
+    /// The file was written by a newer Navet (storage layout or schema).
+    case tooNew(path: String, found: Int, supported: Int)
+    case unknownRecord(RecordID)
+    case ambiguousRecord(prefix: String, matches: Int)
+    case wrongRecordType(RecordID, expected: String, actual: String)
+    case appendOnly(recordType: String)
+    case invalid(SchemaError)
+    case noConflict(RecordID, field: String)
+    /// A bundle carried a change that reuses an (origin, seq) with different content.
+    case conflictingDuplicate(origin: ReplicaID, seq: UInt64)
+    /// An upload carried a change whose origin is not the sender.
+    case foreignOrigin(sender: ReplicaID, origin: ReplicaID)
+    /// An upload skipped sequence numbers of its own origin.
+    case sequenceGap(origin: ReplicaID, expected: UInt64, got: UInt64)
+    /// A reply came from another central store than the one this replica syncs with.
+    case wrongServer(expected: ReplicaID, got: ReplicaID)
+    case sqlite(SQLiteError)
+}
+
+extension StoreError {
+    /// Wraps anything thrown by SQLite so callers see one error type.
+    static func wrap<T>(_ body: () throws -> T) throws(StoreError) -> T {
+        do {
+            return try body()
+        } catch let error as StoreError {
+            throw error
+        } catch let error as SQLiteError {
+            throw .sqlite(error)
+        } catch let error as SchemaError {
+            throw .invalid(error)
+        } catch {
+            preconditionFailure("unexpected error \(error)")
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import NavetCore
+
+/// A bundle: the unit of sync, as a file carried by hand or (later) an HTTP body.
+///
+/// An upload goes from a replica to the central store and carries that replica's own
+/// pending changes plus its cursor. A reply goes back and carries everything the replica
+/// lacks, the cursor to move to, and the acknowledgement of the replica's own changes.
+/// The byte layout is specified in `Protocol/BUNDLE.md`.
+public struct Bundle: Hashable, Sendable {
+    public enum Kind: UInt8, Sendable {
+        /// Replica → central store.
+        case upload = 1
+        /// Central store → replica.
+        case reply = 2
+    }
+
+    public var kind: Kind
+    /// The schema version the sender wrote the changes under.
+    public var schemaVersion: UInt32
+    /// The replica id of the sender (the server's own id for replies).
+    public var sender: ReplicaID
+    /// Who the bundle is for: the replica for replies; the server for uploads, or nil
+    /// when the replica has not yet learnt the server's id.
+    public var recipient: ReplicaID?
+    /// Sender's wall clock, milliseconds since 1970. Informational.
+    public var createdAt: Int64
+    /// Upload: the last server sequence number the replica has fully received.
+    /// Reply: the cursor this reply continues from (it holds changes after it).
+    public var cursor: UInt64
+    /// Reply: the cursor to store after applying the reply. Zero in uploads.
+    public var newCursor: UInt64
+    /// Reply: the highest sequence number n such that the server holds all of the
+    /// recipient's own changes 1...n. Zero in uploads.
+    public var ack: UInt64
+    public var changes: [Change]
+
+    public init(
+        kind: Kind, schemaVersion: UInt32, sender: ReplicaID, recipient: ReplicaID?, createdAt: Int64,
+        cursor: UInt64, newCursor: UInt64 = 0, ack: UInt64 = 0, changes: [Change]
+    ) {
+        self.kind = kind
+        self.schemaVersion = schemaVersion
+        self.sender = sender
+        self.recipient = recipient
+        self.createdAt = createdAt
+        self.cursor = cursor
+        self.newCursor = newCursor
+        self.ack = ack
+        self.changes = changes
+    }
+}

@@ -1,0 +1,81 @@
+/// Why a byte string was refused as a bundle (see `Protocol/BUNDLE.md`, "Refusal reasons").
+///
+/// Reasons are fixed phrases chosen by the reader; they never quote bytes from the
+/// bundle, so an error can be logged or shown without leaking case data.
+public enum BundleError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The file ends before the structure it declares; includes an empty file.
+    case truncated
+    /// The file does not start with the Navet bundle magic.
+    case badMagic
+    /// A Navet bundle in a format version this reader does not know.
+    case unsupportedVersion(UInt16)
+    /// Flag bits are set that this format version reserves.
+    case badFlags(UInt8)
+    /// A declared size or count exceeds a reader limit.
+    case tooLarge(String)
+    /// The SHA-256 checksum does not match: the bytes were damaged or altered.
+    case checksumMismatch
+    /// A signature section in a format version that has none.
+    case unexpectedSignature
+    /// Bytes follow the end of the bundle.
+    case trailingBytes
+    /// The payload is not exactly one complete zlib stream.
+    case decompressionFailed
+    /// The payload inflates to a length other than the declared one, or the declared
+    /// length cannot come from the compressed length.
+    case lengthMismatch
+    /// The payload's structure is broken (bad varint, short column, index out of range,
+    /// unsorted or unreferenced table entry, bytes left over).
+    case malformedPayload(String)
+    /// A well-formed field holds a value that is not allowed (unknown kind or tag,
+    /// invalid id, invalid UTF-8).
+    case invalidValue(String)
+
+    /// The case name, stable across releases: used by the test vectors and `--json` output.
+    public var code: String {
+        switch self {
+        case .truncated: "truncated"
+        case .badMagic: "badMagic"
+        case .unsupportedVersion: "unsupportedVersion"
+        case .badFlags: "badFlags"
+        case .tooLarge: "tooLarge"
+        case .checksumMismatch: "checksumMismatch"
+        case .unexpectedSignature: "unexpectedSignature"
+        case .trailingBytes: "trailingBytes"
+        case .decompressionFailed: "decompressionFailed"
+        case .lengthMismatch: "lengthMismatch"
+        case .malformedPayload: "malformedPayload"
+        case .invalidValue: "invalidValue"
+        }
+    }
+
+    /// A sentence an operator can act on: what is wrong and what to do about it.
+    public var description: String {
+        switch self {
+        case .truncated:
+            "The bundle file is incomplete (it ends too early). Copy or download it again."
+        case .badMagic:
+            "This file is not a Navet bundle."
+        case .unsupportedVersion(let version):
+            "This bundle uses format version \(version), which this version of Navet cannot read. Update Navet on both sides to the same release."
+        case .badFlags(let flags):
+            "This bundle sets options (flags \(flags)) that this version of Navet does not know. Update Navet."
+        case .tooLarge(let reason):
+            "The bundle is larger than Navet accepts (\(reason)). Sync more often so bundles stay smaller."
+        case .checksumMismatch:
+            "The bundle file is damaged or was altered after it was written. Copy or download it again."
+        case .unexpectedSignature:
+            "This bundle carries a signature that its format version does not allow. Update Navet."
+        case .trailingBytes:
+            "The bundle file has extra data after its end. Copy or download it again."
+        case .decompressionFailed:
+            "The bundle's contents could not be unpacked. Ask the sender to write it again."
+        case .lengthMismatch:
+            "The bundle's contents do not have the size it declares. Ask the sender to write it again."
+        case .malformedPayload(let reason):
+            "The bundle's contents are malformed (\(reason)). Ask the sender to write it again and report the problem."
+        case .invalidValue(let reason):
+            "The bundle holds a value Navet does not accept (\(reason)). Ask the sender to write it again and report the problem."
+        }
+    }
+}

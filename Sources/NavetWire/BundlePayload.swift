@@ -1,0 +1,417 @@
+import NavetCore
+
+/// The uncompressed, columnar payload of a bundle: tables, then one column per change
+/// attribute (`Protocol/BUNDLE.md`, "Payload").
+///
+/// The encoding is canonical: `decode` refuses every byte string `encode` would not have
+/// produced for the same changes, which the tests check by re-encoding what was decoded.
+enum BundlePayload {
+    /// The value kind byte of `kindCol`.
+    enum ValueKind: UInt8 {
+        case null = 0, text = 1, int = 2, boolFalse = 3, boolTrue = 4
+    }
+
+    /// The least number of payload bytes one change occupies (one byte in each of the ten
+    /// per-change columns); bounds the change count before anything is reserved.
+    static let minimumBytesPerChange = 10
+
+    // MARK: - Encoding
+
+    /// Encodes `changes`.
+    ///
+    /// Precondition: every id is valid (1 ..< 2^63) and every count and length is within
+    /// `limits`; a bundle outside them is a bug in the caller, which must page its changes.
+    static func encode(_ changes: [Change], limits: BundleLimits) -> [UInt8] {
+        precondition(changes.count <= limits.maxChangeCount, "bundle holds more changes than the format allows; page them")
+
+        var originSet = Set<UInt64>()
+        var recordSet = Set<UInt64>()
+        var typeSet = Set<[UInt8]>()
+        var fieldSet = Set<[UInt8]>()
+        var tagSet = Set<[UInt8]>()
+        for change in changes {
+            originSet.insert(change.origin.rawValue)
+            for stamp in change.replaces { originSet.insert(stamp.origin.rawValue) }
+            recordSet.insert(change.recordID.rawValue)
+            // Keys are the UTF-8 bytes, not Strings: Swift's String equality is canonical
+            // equivalence, which would fold two differently normalised names into one
+            // entry and break the byte-exact round trip.
+            typeSet.insert(Array(change.recordType.utf8))
+            fieldSet.insert(Array(change.field.utf8))
+            tagSet.insert(Array(change.tag.rawValue.utf8))
+        }
+        let origins = originSet.sorted()
+        let records = recordSet.sorted()
+        let types = typeSet.sorted { $0.lexicographicallyPrecedes($1) }
+        let fields = fieldSet.sorted { $0.lexicographicallyPrecedes($1) }
+        let tags = tagSet.sorted { $0.lexicographicallyPrecedes($1) }
+        for id in origins + records {
+            precondition(isValidID(id), "bundle holds an id outside 1 ..< 2^63")
+        }
+        for name in types + fields + tags {
+            precondition(name.count <= limits.maxNameBytes, "record type, field or tag name longer than the format allows")
+        }
+        let originIndex = indexMap(origins)
+        let recordIndex = indexMap(records)
+        let typeIndex = indexMap(types)
+        let fieldIndex = indexMap(fields)
+        let tagIndex = indexMap(tags)
+
+        var out = ByteWriter(capacity: 64 + changes.count * 40)
+        out.varint(changes.count)
+        writeIDTable(origins, to: &out)
+        writeIDTable(records, to: &out)
+        writeNameTable(types, to: &out)
+        writeNameTable(fields, to: &out)
+        writeNameTable(tags, to: &out)
+
+        let originOf = changes.map { originIndex[$0.origin.rawValue]! }
+        for index in originOf { out.varint(index) }
+
+        var previousSeq = [UInt64](repeating: 0, count: origins.count)
+        for (change, origin) in zip(changes, originOf) {
+            out.zigzag(Int64(bitPattern: change.seq &- (previousSeq[origin] &+ 1)))
+            previousSeq[origin] = change.seq
+        }
+        for change in changes { out.varint(change.version) }
+        var previousWall = [Int64](repeating: 0, count: origins.count)
+        for (change, origin) in zip(changes, originOf) {
+            out.zigzag(change.wallTime &- previousWall[origin])
+            previousWall[origin] = change.wallTime
+        }
+        for change in changes { out.varint(typeIndex[Array(change.recordType.utf8)]!) }
+        for change in changes { out.varint(recordIndex[change.recordID.rawValue]!) }
+        for change in changes { out.varint(fieldIndex[Array(change.field.utf8)]!) }
+        for change in changes { out.varint(tagIndex[Array(change.tag.rawValue.utf8)]!) }
+        for change in changes { out.varint(change.replaces.count) }
+        for change in changes {
+            for stamp in change.replaces { out.varint(originIndex[stamp.origin.rawValue]!) }
+        }
+        for change in changes {
+            for stamp in change.replaces {
+                out.zigzag(Int64(bitPattern: change.version &- stamp.version &- 1))
+            }
+        }
+        for change in changes { out.u8(kind(of: change.value).rawValue) }
+        for change in changes {
+            if case .text(let text) = change.value {
+                let length = text.utf8.count
+                precondition(length <= limits.maxTextBytes, "text value longer than the format allows")
+                out.varint(length)
+            }
+        }
+        for change in changes {
+            if case .text(let text) = change.value { out.append(text.utf8) }
+        }
+        for change in changes {
+            if case .int(let number) = change.value { out.zigzag(number) }
+        }
+        return out.bytes
+    }
+
+    private static func kind(of value: FieldValue) -> ValueKind {
+        switch value {
+        case .null: .null
+        case .text: .text
+        case .int: .int
+        case .bool(let flag): flag ? .boolTrue : .boolFalse
+        }
+    }
+
+    private static func indexMap<Key: Hashable>(_ keys: [Key]) -> [Key: Int] {
+        Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($0.element, $0.offset) })
+    }
+
+    private static func writeIDTable(_ ids: [UInt64], to out: inout ByteWriter) {
+        out.varint(ids.count)
+        for id in ids { out.u64(id) }
+    }
+
+    private static func writeNameTable(_ names: [[UInt8]], to out: inout ByteWriter) {
+        out.varint(names.count)
+        for name in names {
+            out.varint(name.count)
+            out.append(name)
+        }
+    }
+
+    // MARK: - Decoding
+
+    /// Decodes a payload, refusing anything `encode` would not have written.
+    ///
+    /// Throws `malformedPayload`, `tooLarge` or `invalidValue`. Reserves memory only for
+    /// counts already checked against the bytes that remain.
+    static func decode(_ payload: [UInt8], limits: BundleLimits) throws(BundleError) -> [Change] {
+        var parser = Parser(reader: ByteReader(payload), limits: limits)
+        return try parser.changes()
+    }
+
+    static func isValidID(_ value: UInt64) -> Bool {
+        value != 0 && value <= UInt64(Int64.max)
+    }
+
+    /// One pass over the payload. A struct with the reader inside so every helper can map
+    /// reader failures to `BundleError` in one place.
+    private struct Parser {
+        var reader: ByteReader
+        let limits: BundleLimits
+
+        // Structural reasons, kept as constants so the spec and tests can name them.
+        static let endsEarly = "payload ends before its last column"
+        static let badVarint = "invalid varint"
+        static let indexOutOfRange = "table index out of range"
+        static let unsorted = "table entries not in strictly ascending order"
+        static let unreferenced = "table entry not used by any change"
+        static let leftover = "bytes after the last column"
+        static let countExceedsPayload = "count larger than the payload can hold"
+
+        mutating func varint() throws(BundleError) -> UInt64 {
+            do { return try reader.varint() } catch { throw Self.map(error) }
+        }
+
+        mutating func zigzag() throws(BundleError) -> Int64 {
+            Zigzag.decode(try varint())
+        }
+
+        mutating func u8() throws(BundleError) -> UInt8 {
+            do { return try reader.u8() } catch { throw Self.map(error) }
+        }
+
+        mutating func u64() throws(BundleError) -> UInt64 {
+            do { return try reader.u64() } catch { throw Self.map(error) }
+        }
+
+        mutating func bytes(_ count: Int) throws(BundleError) -> ArraySlice<UInt8> {
+            do { return try reader.bytes(count) } catch { throw Self.map(error) }
+        }
+
+        static func map(_ failure: ByteReaderFailure) -> BundleError {
+            switch failure {
+            case .endOfInput: .malformedPayload(endsEarly)
+            case .badVarint: .malformedPayload(badVarint)
+            }
+        }
+
+        /// A count that will size an allocation: each counted item takes at least
+        /// `minimumBytes` of what remains, so a count beyond that is refused before any
+        /// memory is reserved.
+        mutating func count(minimumBytes: Int) throws(BundleError) -> Int {
+            let value = try varint()
+            guard value <= UInt64(reader.remaining / minimumBytes) else {
+                throw .malformedPayload(Self.countExceedsPayload)
+            }
+            return Int(value)
+        }
+
+        /// An index into a table of `size` entries; marks the entry as used.
+        mutating func index(into used: inout [Bool]) throws(BundleError) -> Int {
+            let value = try varint()
+            guard value < UInt64(used.count) else { throw .malformedPayload(Self.indexOutOfRange) }
+            used[Int(value)] = true
+            return Int(value)
+        }
+
+        mutating func idTable() throws(BundleError) -> [UInt64] {
+            let count = try count(minimumBytes: 8)
+            var ids = [UInt64]()
+            ids.reserveCapacity(count)
+            for _ in 0..<count {
+                let id = try u64()
+                guard BundlePayload.isValidID(id) else { throw .invalidValue("id outside 1 ..< 2^63") }
+                if let last = ids.last, last >= id { throw .malformedPayload(Self.unsorted) }
+                ids.append(id)
+            }
+            return ids
+        }
+
+        mutating func nameTable() throws(BundleError) -> [String] {
+            let count = try count(minimumBytes: 1)
+            var names = [String]()
+            names.reserveCapacity(count)
+            var previous: ArraySlice<UInt8>?
+            for _ in 0..<count {
+                let length = try varint()
+                guard length <= UInt64(limits.maxNameBytes) else {
+                    throw .tooLarge("name longer than \(limits.maxNameBytes) bytes")
+                }
+                let bytes = try bytes(Int(length))
+                if let previous, !previous.lexicographicallyPrecedes(bytes) {
+                    throw .malformedPayload(Self.unsorted)
+                }
+                guard let name = String(validating: bytes, as: UTF8.self) else {
+                    throw .invalidValue("name is not valid UTF-8")
+                }
+                names.append(name)
+                previous = bytes
+            }
+            return names
+        }
+
+        mutating func changes() throws(BundleError) -> [Change] {
+            let rawCount = try varint()
+            guard rawCount <= UInt64(limits.maxChangeCount) else {
+                throw .tooLarge("more than \(limits.maxChangeCount) changes")
+            }
+            guard rawCount <= UInt64(reader.remaining / BundlePayload.minimumBytesPerChange) else {
+                throw .malformedPayload(Self.countExceedsPayload)
+            }
+            let n = Int(rawCount)
+
+            let origins = try idTable()
+            let records = try idTable()
+            let types = try nameTable()
+            let fields = try nameTable()
+            let tagNames = try nameTable()
+            var tags = [Tag]()
+            tags.reserveCapacity(tagNames.count)
+            for name in tagNames {
+                guard let tag = Tag(rawValue: name) else { throw .invalidValue("unknown tag") }
+                tags.append(tag)
+            }
+
+            var originUsed = [Bool](repeating: false, count: origins.count)
+            var recordUsed = [Bool](repeating: false, count: records.count)
+            var typeUsed = [Bool](repeating: false, count: types.count)
+            var fieldUsed = [Bool](repeating: false, count: fields.count)
+            var tagUsed = [Bool](repeating: false, count: tags.count)
+
+            var originOf = [Int]()
+            originOf.reserveCapacity(n)
+            for _ in 0..<n { originOf.append(try index(into: &originUsed)) }
+
+            var seqs = [UInt64]()
+            seqs.reserveCapacity(n)
+            var previousSeq = [UInt64](repeating: 0, count: origins.count)
+            for origin in originOf {
+                let seq = previousSeq[origin] &+ 1 &+ UInt64(bitPattern: try zigzag())
+                seqs.append(seq)
+                previousSeq[origin] = seq
+            }
+
+            var versions = [UInt64]()
+            versions.reserveCapacity(n)
+            for _ in 0..<n { versions.append(try varint()) }
+
+            var wallTimes = [Int64]()
+            wallTimes.reserveCapacity(n)
+            var previousWall = [Int64](repeating: 0, count: origins.count)
+            for origin in originOf {
+                let wall = previousWall[origin] &+ (try zigzag())
+                wallTimes.append(wall)
+                previousWall[origin] = wall
+            }
+
+            var typeOf = [Int]()
+            typeOf.reserveCapacity(n)
+            for _ in 0..<n { typeOf.append(try index(into: &typeUsed)) }
+            var recordOf = [Int]()
+            recordOf.reserveCapacity(n)
+            for _ in 0..<n { recordOf.append(try index(into: &recordUsed)) }
+            var fieldOf = [Int]()
+            fieldOf.reserveCapacity(n)
+            for _ in 0..<n { fieldOf.append(try index(into: &fieldUsed)) }
+            var tagOf = [Int]()
+            tagOf.reserveCapacity(n)
+            for _ in 0..<n { tagOf.append(try index(into: &tagUsed)) }
+
+            // Each replaced stamp takes at least two bytes (origin index, version delta).
+            var replaceCounts = [Int]()
+            replaceCounts.reserveCapacity(n)
+            var totalReplaces = 0
+            for _ in 0..<n {
+                let count = try count(minimumBytes: 2)
+                totalReplaces += count
+                replaceCounts.append(count)
+            }
+            guard totalReplaces <= reader.remaining / 2 else {
+                throw .malformedPayload(Self.countExceedsPayload)
+            }
+            var replaceOrigins = [Int]()
+            replaceOrigins.reserveCapacity(totalReplaces)
+            for _ in 0..<totalReplaces { replaceOrigins.append(try index(into: &originUsed)) }
+            var replaces = [[Stamp]]()
+            replaces.reserveCapacity(n)
+            var position = 0
+            for (version, count) in zip(versions, replaceCounts) {
+                var stamps = [Stamp]()
+                stamps.reserveCapacity(count)
+                for _ in 0..<count {
+                    let delta = UInt64(bitPattern: try zigzag())
+                    let origin = ReplicaID(rawValue: origins[replaceOrigins[position]])
+                    stamps.append(Stamp(version: version &- 1 &- delta, origin: origin))
+                    position += 1
+                }
+                replaces.append(stamps)
+            }
+
+            var kinds = [ValueKind]()
+            kinds.reserveCapacity(n)
+            var textCount = 0
+            var intCount = 0
+            for _ in 0..<n {
+                guard let kind = ValueKind(rawValue: try u8()) else {
+                    throw .invalidValue("unknown value kind")
+                }
+                if kind == .text { textCount += 1 }
+                if kind == .int { intCount += 1 }
+                kinds.append(kind)
+            }
+
+            var textLengths = [Int]()
+            textLengths.reserveCapacity(textCount)
+            var totalText = 0
+            for _ in 0..<textCount {
+                let length = try varint()
+                guard length <= UInt64(limits.maxTextBytes) else {
+                    throw .tooLarge("text value longer than \(limits.maxTextBytes) bytes")
+                }
+                totalText += Int(length)
+                textLengths.append(Int(length))
+            }
+            guard totalText <= reader.remaining else { throw .malformedPayload(Self.endsEarly) }
+            var texts = [String]()
+            texts.reserveCapacity(textCount)
+            for length in textLengths {
+                guard let text = String(validating: try bytes(length), as: UTF8.self) else {
+                    throw .invalidValue("text is not valid UTF-8")
+                }
+                texts.append(text)
+            }
+
+            var ints = [Int64]()
+            ints.reserveCapacity(intCount)
+            for _ in 0..<intCount { ints.append(try zigzag()) }
+
+            guard reader.isAtEnd else { throw .malformedPayload(Self.leftover) }
+            for used in [originUsed, recordUsed, typeUsed, fieldUsed, tagUsed] where used.contains(false) {
+                throw .malformedPayload(Self.unreferenced)
+            }
+
+            var changes = [Change]()
+            changes.reserveCapacity(n)
+            var nextText = 0
+            var nextInt = 0
+            for i in 0..<n {
+                let value: FieldValue
+                switch kinds[i] {
+                case .null: value = .null
+                case .text:
+                    value = .text(texts[nextText])
+                    nextText += 1
+                case .int:
+                    value = .int(ints[nextInt])
+                    nextInt += 1
+                case .boolFalse: value = .bool(false)
+                case .boolTrue: value = .bool(true)
+                }
+                changes.append(Change(
+                    origin: ReplicaID(rawValue: origins[originOf[i]]), seq: seqs[i], version: versions[i],
+                    replaces: replaces[i], wallTime: wallTimes[i], recordType: types[typeOf[i]],
+                    recordID: RecordID(rawValue: records[recordOf[i]]), field: fields[fieldOf[i]],
+                    value: value, tag: tags[tagOf[i]]
+                ))
+            }
+            return changes
+        }
+    }
+}

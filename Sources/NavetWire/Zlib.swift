@@ -1,0 +1,149 @@
+import CZlib
+
+/// Whole-buffer zlib (RFC 1950) compression for the bundle payload.
+///
+/// This is the only file that imports `CZlib`. The `deflateInit` / `inflateInit` macros
+/// are not visible to Swift, so they are re-created here over the functions they expand
+/// to (`deflateInit_`, `inflateInit_`), passing the header's version and `z_stream` size
+/// exactly as the macros do, so a mismatched libz is refused at init rather than misread.
+enum Zlib {
+    /// The outcome of inflating a payload whose length the header declares.
+    enum InflateOutcome: Equatable {
+        case inflated([UInt8])
+        /// The stream is damaged, incomplete, needs a dictionary, or has bytes after its end.
+        case corrupt
+        /// The stream is intact but inflates to more or fewer bytes than declared.
+        case wrongLength
+    }
+
+    /// Compresses `input` into one complete zlib stream at `level` (0–9).
+    ///
+    /// Precondition: `input` is at most `UInt32.max` bytes (the bundle limits are far
+    /// below that). zlib only fails here on memory exhaustion, which is fatal anyway.
+    static func compress(_ input: [UInt8], level: Int32) -> [UInt8] {
+        precondition(input.count <= Int(UInt32.max), "zlib input too large")
+        let stream = Deflater(level: level)
+        return stream.compress(input)
+    }
+
+    /// Inflates `input` (the bytes `range` of it), expecting exactly `expectedLength` bytes
+    /// of output.
+    ///
+    /// Allocates `expectedLength + 1` bytes, so the caller must have checked
+    /// `expectedLength` against its limits. The extra byte is how "inflates to more than
+    /// declared" is noticed without inflating the rest of a possible bomb.
+    static func inflate(_ input: [UInt8], range: Range<Int>, expectedLength: Int) -> InflateOutcome {
+        precondition(range.count <= Int(UInt32.max) && expectedLength < Int(UInt32.max), "zlib sizes too large")
+        guard let stream = Inflater() else { return .corrupt }
+        return stream.inflate(input, range: range, expectedLength: expectedLength)
+    }
+}
+
+/// Owns a `z_stream` set up for deflate.
+///
+/// The stream lives at a fixed heap address because zlib keeps a back-pointer to it and
+/// refuses to work (`Z_STREAM_ERROR`) if it moves, which a Swift stored property may do.
+private final class Deflater {
+    private let stream: UnsafeMutablePointer<z_stream>
+
+    init(level: Int32) {
+        stream = .allocate(capacity: 1)
+        stream.initialize(to: z_stream())
+        let status = deflateInit_(stream, level, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
+        precondition(status == Z_OK, "deflateInit failed with status \(status)")
+    }
+
+    deinit {
+        deflateEnd(stream)
+        stream.deinitialize(count: 1)
+        stream.deallocate()
+    }
+
+    func compress(_ input: [UInt8]) -> [UInt8] {
+        // deflateBound is an upper bound for a single Z_FINISH call, so one call suffices.
+        let bound = Int(deflateBound(stream, uLong(input.count)))
+        var output = [UInt8](repeating: 0, count: bound)
+        let written: Int = input.withUnsafeBufferPointer { source in
+            output.withUnsafeMutableBufferPointer { target in
+                // zlib never writes through next_in; the pointer is only non-const because
+                // the headers are built without Z_CONST.
+                stream.pointee.next_in = UnsafeMutablePointer(mutating: source.baseAddress)
+                stream.pointee.avail_in = uInt(source.count)
+                stream.pointee.next_out = target.baseAddress
+                stream.pointee.avail_out = uInt(target.count)
+                let status = deflate(stream, Z_FINISH)
+                precondition(status == Z_STREAM_END, "deflate did not finish within deflateBound: \(status)")
+                stream.pointee.next_in = nil
+                stream.pointee.next_out = nil
+                return target.count - Int(stream.pointee.avail_out)
+            }
+        }
+        output.removeLast(bound - written)
+        return output
+    }
+}
+
+/// Owns a `z_stream` set up for inflate.
+private final class Inflater {
+    private let stream: UnsafeMutablePointer<z_stream>
+
+    init?() {
+        stream = .allocate(capacity: 1)
+        stream.initialize(to: z_stream())
+        let status = inflateInit_(stream, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
+        guard status == Z_OK else {
+            stream.deinitialize(count: 1)
+            stream.deallocate()
+            return nil
+        }
+    }
+
+    deinit {
+        inflateEnd(stream)
+        stream.deinitialize(count: 1)
+        stream.deallocate()
+    }
+
+    func inflate(_ input: [UInt8], range: Range<Int>, expectedLength: Int) -> Zlib.InflateOutcome {
+        guard !range.isEmpty else { return .corrupt }
+        let capacity = expectedLength + 1
+        var output = [UInt8](repeating: 0, count: capacity)
+        let result: (ended: Bool, inputLeft: Int, produced: Int) = input.withUnsafeBufferPointer { whole in
+            output.withUnsafeMutableBufferPointer { target in
+                stream.pointee.next_in = UnsafeMutablePointer(mutating: whole.baseAddress! + range.lowerBound)
+                stream.pointee.avail_in = uInt(range.count)
+                stream.pointee.next_out = target.baseAddress
+                stream.pointee.avail_out = uInt(target.count)
+                var ended = false
+                // Each Z_OK means progress was made; zlib answers Z_BUF_ERROR when none is
+                // possible (input used up mid-stream, or output full), so this terminates.
+                loop: while true {
+                    switch CZlib.inflate(stream, Z_NO_FLUSH) {
+                    case Z_OK:
+                        if stream.pointee.avail_out == 0 { break loop }
+                    case Z_STREAM_END:
+                        ended = true
+                        break loop
+                    default:
+                        // Z_BUF_ERROR, Z_DATA_ERROR (including a bad Adler-32),
+                        // Z_NEED_DICT, Z_MEM_ERROR, Z_STREAM_ERROR.
+                        break loop
+                    }
+                }
+                let produced = target.count - Int(stream.pointee.avail_out)
+                let inputLeft = Int(stream.pointee.avail_in)
+                stream.pointee.next_in = nil
+                stream.pointee.next_out = nil
+                return (ended, inputLeft, produced)
+            }
+        }
+        // Filling the spare byte means the stream holds more than declared, whether or not
+        // it ended there.
+        if result.produced > expectedLength { return .wrongLength }
+        guard result.ended else { return .corrupt }
+        guard result.inputLeft == 0 else { return .corrupt }
+        guard result.produced == expectedLength else { return .wrongLength }
+        output.removeLast()
+        return .inflated(output)
+    }
+}

@@ -1,0 +1,4 @@
+import Foundation
+import NavetCommands
+
+exit(NavetdCLI.run(Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment))
