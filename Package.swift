@@ -23,7 +23,9 @@ let package = Package(
         // A thin, owned wrapper over libsqlite3.
         .target(name: "NavetSQLite", dependencies: ["CSQLite"], swiftSettings: swift6),
         // The replica and central stores: tables, migrations, merge application.
-        .target(name: "NavetStore", dependencies: ["NavetCore", "NavetSQLite"], swiftSettings: swift6),
+        .target(
+            name: "NavetStore", dependencies: ["NavetCore", "NavetSQLite"], exclude: ["DESIGN.md"], swiftSettings: swift6
+        ),
         // The bundle format: encoding, zlib, checksum.
         .target(name: "NavetWire", dependencies: ["NavetCore", "NavetCrypto", "CZlib"], swiftSettings: swift6),
         // Sync rules between stores and bundles: validation, cursors, replies.

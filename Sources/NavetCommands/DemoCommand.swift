@@ -1,6 +1,128 @@
+import Foundation
+import NavetCore
+import NavetStore
+
+/// `navet demo`: the README's first command. A central store and three replicas in a
+/// temporary folder, offline edits with one concurrent edit, sync by bundle files, and
+/// what each replica shows afterwards. Every step runs the real commands.
 struct DemoCommand: Command {
     static let spec = CommandSpec(["demo"], help: "demo", options: [OptionSpec("--keep", value: "DIR", help: "opt.keep")])
     let keep: String?
+
     init(_ arguments: ParsedArguments, _ context: Context) { keep = arguments.value("--keep") }
-    func run(_ context: Context) throws(CLIError) {}
+
+    func run(_ context: Context) throws(CLIError) {
+        let folder: URL
+        if let keep {
+            folder = URL(fileURLWithPath: keep)
+            do {
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            } catch {
+                throw CLIError(.io, context.t("error.writeFile", keep, String(describing: error)))
+            }
+            let existing = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+            if !existing.isEmpty { throw CLIError(.io, context.t("error.exists", keep)) }
+        } else {
+            folder = FileManager.default.temporaryDirectory.appendingPathComponent("navet-demo-\(UUID().uuidString.prefix(8))")
+            try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        }
+        defer { if keep == nil { try? FileManager.default.removeItem(at: folder) } }
+        try Demo(context: context, folder: folder).run()
+        if let keep { context.out("\n" + context.t("demo.kept", keep)) }
+    }
+}
+
+private struct Demo {
+    let context: Context
+    let folder: URL
+
+    var central: String { folder.appendingPathComponent("central.db").path }
+    let replicas = [("home", "demo.home"), ("social", "demo.social"), ("guardian", "demo.guardian")]
+
+    func path(_ replica: String) -> String { folder.appendingPathComponent("\(replica).db").path }
+
+    func heading(_ text: String) {
+        context.out("")
+        context.out("== " + text + " ==")
+    }
+
+    /// Runs a `navet` command against one replica, echoing it like a terminal would.
+    func navet(_ replica: String, _ arguments: [String]) throws(CLIError) {
+        context.out("$ navet --db \(replica).db " + arguments.map(quoted).joined(separator: " "))
+        let code = NavetCLI.run(["--db", path(replica), "--lang", context.strings.language.rawValue] + arguments,
+                                environment: [:], console: context.console)
+        guard code == 0 else { throw CLIError(ExitCode(rawValue: code) ?? .io, context.t("demo.failed")) }
+    }
+
+    func navetd(_ arguments: [String]) throws(CLIError) {
+        context.out("$ navetd --db central.db " + arguments.map(quoted).joined(separator: " "))
+        let code = NavetdCLI.run(["--db", central, "--lang", context.strings.language.rawValue] + arguments,
+                                 environment: [:], console: context.console)
+        guard code == 0 else { throw CLIError(ExitCode(rawValue: code) ?? .io, context.t("demo.failed")) }
+    }
+
+    func quoted(_ argument: String) -> String {
+        let file = argument.hasPrefix(folder.path) ? String(argument.dropFirst(folder.path.count + 1)) : argument
+        return file.contains(" ") || file.contains(",") ? "\"\(file)\"" : file
+    }
+
+    /// The file path: export, carry to the office, import there, carry the reply back.
+    func syncByFile(_ replica: String) throws(CLIError) {
+        let upload = folder.appendingPathComponent("\(replica)-upload.navet").path
+        let reply = folder.appendingPathComponent("\(replica)-reply.navet").path
+        try navet(replica, ["export", upload])
+        try navetd(["import", upload, "--reply", reply])
+        try navet(replica, ["import", reply])
+    }
+
+    func run() throws(CLIError) {
+        context.out(context.t("demo.intro", folder.path))
+        heading(context.t("demo.step1"))
+        for (replica, _) in replicas { try navet(replica, ["init"]) }
+
+        heading(context.t("demo.step2"))
+        try navet("social", ["child", "add", "--name", "Amina Rahimi", "--birth-date", "2009-03-14",
+                             "--arrival-date", "2025-10-02", "--arrival-municipality", "Strömsund",
+                             "--assigned-municipality", "Östersund", "--languages", "dari",
+                             "--asylum-status", "pending"])
+        let child = try context.store { () throws(StoreError) in
+            try ReplicaStore.open(path: path("social")).records(ofType: "child")[0].id.description
+        }
+
+        heading(context.t("demo.step3"))
+        try syncByFile("social")
+        try syncByFile("home")
+        try syncByFile("guardian")
+
+        heading(context.t("demo.step4"))
+        try navet("home", ["note", "add", "--child", child, "--kind", "observation", "--author", "Kontaktperson Jonas",
+                           "--text", "Amina var orolig i kväll efter samtalet med Migrationsverket."])
+        try navet("guardian", ["child", "set", child, "languages", "dari, svenska"])
+        context.out(context.t("demo.concurrent"))
+        try navet("social", ["child", "set", child, "asylum-status", "rejected"])
+        try navet("guardian", ["child", "set", child, "asylum-status", "appealed"])
+
+        heading(context.t("demo.step5"))
+        // The guardian syncs last in the first round and so has everything; the other two
+        // need one more round for what was merged after them.
+        for (replica, _) in replicas { try syncByFile(replica) }
+        for (replica, _) in replicas.prefix(2) { try syncByFile(replica) }
+
+        heading(context.t("demo.step6"))
+        for (replica, label) in replicas {
+            context.out("")
+            context.out("-- " + context.t(label) + " --")
+            try navet(replica, ["child", "show", child])
+        }
+        context.out("")
+        try navet("social", ["conflicts"])
+        try navet("home", ["note", "list", "--child", child])
+
+        heading(context.t("demo.step7"))
+        try navet("social", ["conflicts", "resolve", child, "asylum-status", "--value", "appealed"])
+        for replica in ["social", "guardian", "home"] { try syncByFile(replica) }
+        try navet("guardian", ["conflicts"])
+        try navet("guardian", ["child", "history", child, "--field", "asylum-status"])
+        try navet("home", ["status"])
+    }
 }

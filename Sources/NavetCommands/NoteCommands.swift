@@ -129,10 +129,11 @@ struct ConflictsList: Command {
             context.out("\(s.label("type", conflict.recordType)) \(conflict.cell.recordID)"
                         + (name.map { " (\($0))" } ?? "") + " – " + s.field(conflict.cell.field))
             let rows = conflict.heads.enumerated().map { index, head in
-                ["  \(index + 1).", Format.value(head.value, field: head.field, strings: s), head.origin.description,
+                ["\(index + 1)", Format.value(head.value, field: head.field, strings: s), head.origin.description,
                  Format.time(head.wallTime), index == 0 ? context.t("state.shown") : ""]
             }
-            for row in rows { context.out(row.joined(separator: "  ")) }
+            let table = Format.table(["#", context.t("out.value"), context.t("out.replica"), context.t("out.time"), ""], rows)
+            for line in table.split(separator: "\n") { context.out("  " + line) }
         }
         context.out("")
         context.out(context.t("out.resolveHint"))

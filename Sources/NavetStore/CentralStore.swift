@@ -90,18 +90,38 @@ public final class CentralStore {
         }
     }
 
-    /// Everything `replica` lacks after `cursor`: the changes, the cursor to move to, and
-    /// the acknowledgement of the replica's own changes. Read in one snapshot.
+    /// Everything `replica` lacks after `cursor`, up to one page: the changes, the cursor
+    /// to move to, and the acknowledgement of the replica's own changes. Read in one snapshot.
     ///
     /// The new cursor moves past the replica's own changes too, which are not sent back.
-    public func reply(for replica: ReplicaID, after cursor: UInt64) throws(StoreError) -> (changes: [Change], newCursor: UInt64, ack: UInt64) {
+    /// A page ends after `limit` changes or once about `byteBudget` bytes of values are in
+    /// it; the cursor then stops at the last change sent, and the next sync continues there.
+    public func reply(
+        for replica: ReplicaID, after cursor: UInt64, limit: Int = 100_000, byteBudget: Int = 64 << 20
+    ) throws(StoreError) -> (changes: [Change], newCursor: UInt64, ack: UInt64) {
         try StoreError.wrap {
             try db.transaction(.deferred) {
-                let last: UInt64
-                if case .integer(let id) = try db.scalar("SELECT max(id) FROM changes") { last = UInt64(id) } else { last = 0 }
-                let changes = try log.changes(
-                    where: "id > ? AND origin != ?", [.integer(Int64(min(cursor, UInt64(Int64.max)))), .integer(replica.int64)])
-                return (changes, max(last, 0), try contiguousSeq(replica))
+                var last: UInt64 = 0
+                if case .integer(let id) = try db.scalar("SELECT max(id) FROM changes") { last = UInt64(id) }
+                let select = try db.prepare("""
+                    SELECT id, \(ChangeLog.columns()) FROM changes WHERE id > ? AND origin != ? ORDER BY id LIMIT ?
+                    """)
+                try select.bind([.integer(Int64(min(cursor, UInt64(Int64.max)))), .integer(replica.int64),
+                                 .integer(Int64(limit) + 1)])
+                var changes: [Change] = []
+                var bytes = 0
+                var newCursor = max(last, cursor)
+                while try select.step() {
+                    if changes.count == limit || bytes >= byteBudget {
+                        // More remain: stop at the last change included.
+                        newCursor = UInt64(select.int64(at: 0)) - 1
+                        break
+                    }
+                    let change = try ChangeLog.readChange(select, from: 1)
+                    bytes += 64 + (change.value.displayText?.utf8.count ?? 0)
+                    changes.append(change)
+                }
+                return (changes, newCursor, try contiguousSeq(replica))
             }
         }
     }

@@ -136,11 +136,18 @@ final class ChangeLog {
     }
 
     /// Changes matching a WHERE clause over `changes`, in the given order.
-    func changes(where clause: String, _ arguments: [SQLValue], orderBy: String = "id") throws -> [Change] {
+    /// Reading stops before the first change for which `more` returns false.
+    func changes(
+        where clause: String, _ arguments: [SQLValue], orderBy: String = "id", while more: (Change) -> Bool = { _ in true }
+    ) throws -> [Change] {
         let select = try db.prepare("SELECT \(Self.columns()) FROM changes WHERE \(clause) ORDER BY \(orderBy)")
         try select.bind(arguments)
         var result: [Change] = []
-        while try select.step() { result.append(try Self.readChange(select, from: 0)) }
+        while try select.step() {
+            let change = try Self.readChange(select, from: 0)
+            guard more(change) || result.isEmpty else { break }
+            result.append(change)
+        }
         return result
     }
 

@@ -238,11 +238,18 @@ public final class ReplicaStore {
 
     // MARK: Sync state
 
-    /// Own changes the server has not acknowledged yet, in sequence order.
-    public func pendingChanges() throws(StoreError) -> [Change] {
+    /// Own changes the server has not acknowledged yet, in sequence order: at most `limit`
+    /// changes and about `byteBudget` bytes of values; the rest go in the next upload.
+    public func pendingChanges(limit: Int = 100_000, byteBudget: Int = 64 << 20) throws(StoreError) -> [Change] {
         try StoreError.wrap {
-            try log.changes(where: "origin = ? AND seq > ?", [.integer(replicaID.int64), .integer(Int64(try acked()))],
-                            orderBy: "seq")
+            var bytes = 0
+            return try log.changes(
+                where: "origin = ? AND seq > ?", [.integer(replicaID.int64), .integer(Int64(try acked()))],
+                orderBy: "seq LIMIT \(limit)"
+            ) { change in
+                bytes += 64 + (change.value.displayText?.utf8.count ?? 0)
+                return bytes <= byteBudget
+            }
         }
     }
 

@@ -46,3 +46,10 @@ public final class SyncHarness {
         }
     }
 }
+
+extension SyncHarness {
+    /// The recipient named in a reply's bytes.
+    public func decodeRecipient(_ reply: [UInt8]) throws -> ReplicaID? {
+        try BundleCodec.decode(reply).recipient
+    }
+}

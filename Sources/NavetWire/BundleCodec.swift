@@ -54,9 +54,9 @@ public enum BundleCodec {
     /// Deflate's largest possible expansion ratio (zlib FAQ / technical details); a
     /// declared uncompressed length beyond it cannot be true.
     static let maxInflateRatio = 1032
-    /// Level 9 measured about 1% smaller than 6 on the benchmark workload at a cost that
-    /// does not matter for bundles of this size (see BUNDLE.md, "Why this layout").
-    static let compressionLevel: Int32 = 9
+    /// zlib's default. Level 9 measured within 0.1% of it on the benchmark workload (either
+    /// way round) while costing more time on large replies (BUNDLE.md, "Why this layout").
+    static let compressionLevel: Int32 = 6
 
     /// Encodes `bundle` as a version 1 bundle file.
     ///
@@ -69,14 +69,15 @@ public enum BundleCodec {
         encode(bundle, level: compressionLevel)
     }
 
-    static func encode(_ bundle: Bundle, level: Int32) -> [UInt8] {
+    static func encode(_ bundle: Bundle, level: Int32, blockHints: Bool = true) -> [UInt8] {
         precondition(BundlePayload.isValidID(bundle.sender.rawValue), "bundle sender outside 1 ..< 2^63")
         if let recipient = bundle.recipient {
             precondition(BundlePayload.isValidID(recipient.rawValue), "bundle recipient outside 1 ..< 2^63")
         }
-        let payload = BundlePayload.encode(bundle.changes, limits: limits)
+        let encoded = BundlePayload.encodeSections(bundle.changes, limits: limits)
+        let payload = encoded.bytes
         precondition(payload.count <= limits.maxUncompressedBytes, "bundle payload larger than the format allows; page the changes")
-        let compressed = Zlib.compress(payload, level: level)
+        let compressed = Zlib.compress(payload, level: level, blockEnds: blockHints ? encoded.sectionEnds : [])
         precondition(compressed.count <= limits.maxCompressedBytes, "compressed bundle larger than the format allows; page the changes")
         let header = Header(
             version: formatVersion, kind: bundle.kind.rawValue, flags: 0,
@@ -98,8 +99,9 @@ public enum BundleCodec {
     /// `tooLarge`, `invalidValue`). It does not check changes against the record schema;
     /// the importer does that with `Schema.validate`.
     ///
-    /// Cost: one SHA-256 pass, one inflate and one parse; memory at most about twice the
-    /// declared uncompressed length, itself at most `limits.maxUncompressedBytes`.
+    /// Cost: one SHA-256 pass, one inflate and one parse, all linear. Memory is bounded by
+    /// the limits: the inflated payload (at most 256 MiB, and at most 1032 times the
+    /// compressed bytes actually present) plus roughly 200 bytes per change decoded.
     public static func decode(_ bytes: [UInt8]) throws(BundleError) -> Bundle {
         try decode(bytes, limits: limits)
     }

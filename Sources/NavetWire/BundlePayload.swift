@@ -17,11 +17,23 @@ enum BundlePayload {
 
     // MARK: - Encoding
 
+    /// A payload and where its sections end, so the compressor can start a fresh deflate
+    /// block (with its own Huffman codes) for each column.
+    struct Encoded {
+        var bytes: [UInt8]
+        /// Offsets just past the tables and past each column, ascending.
+        var sectionEnds: [Int]
+    }
+
     /// Encodes `changes`.
     ///
     /// Precondition: every id is valid (1 ..< 2^63) and every count and length is within
     /// `limits`; a bundle outside them is a bug in the caller, which must page its changes.
     static func encode(_ changes: [Change], limits: BundleLimits) -> [UInt8] {
+        encodeSections(changes, limits: limits).bytes
+    }
+
+    static func encodeSections(_ changes: [Change], limits: BundleLimits) -> Encoded {
         precondition(changes.count <= limits.maxChangeCount, "bundle holds more changes than the format allows; page them")
 
         var originSet = Set<UInt64>()
@@ -58,55 +70,79 @@ enum BundlePayload {
         let tagIndex = indexMap(tags)
 
         var out = ByteWriter(capacity: 64 + changes.count * 40)
+        var sectionEnds = [Int]()
+        func endSection() { sectionEnds.append(out.bytes.count) }
+
         out.varint(changes.count)
         writeIDTable(origins, to: &out)
         writeIDTable(records, to: &out)
         writeNameTable(types, to: &out)
         writeNameTable(fields, to: &out)
         writeNameTable(tags, to: &out)
+        endSection()
 
         let originOf = changes.map { originIndex[$0.origin.rawValue]! }
         for index in originOf { out.varint(index) }
+        endSection()
 
+        // Sequence numbers and wall times as deltas per origin: consecutive changes of one
+        // origin give seq delta 0 and small time deltas even when origins interleave.
         var previousSeq = [UInt64](repeating: 0, count: origins.count)
         for (change, origin) in zip(changes, originOf) {
             out.zigzag(Int64(bitPattern: change.seq &- (previousSeq[origin] &+ 1)))
             previousSeq[origin] = change.seq
         }
+        endSection()
+
         for change in changes { out.varint(change.version) }
+        endSection()
+
         var previousWall = [Int64](repeating: 0, count: origins.count)
         for (change, origin) in zip(changes, originOf) {
             out.zigzag(change.wallTime &- previousWall[origin])
             previousWall[origin] = change.wallTime
         }
+        endSection()
+
         for change in changes { out.varint(typeIndex[Array(change.recordType.utf8)]!) }
+        endSection()
         for change in changes { out.varint(recordIndex[change.recordID.rawValue]!) }
+        endSection()
         for change in changes { out.varint(fieldIndex[Array(change.field.utf8)]!) }
+        endSection()
         for change in changes { out.varint(tagIndex[Array(change.tag.rawValue.utf8)]!) }
+        endSection()
+
         for change in changes { out.varint(change.replaces.count) }
+        endSection()
         for change in changes {
             for stamp in change.replaces { out.varint(originIndex[stamp.origin.rawValue]!) }
         }
+        endSection()
+        // Relative to the change's own version: "replaces the version before" is 0.
         for change in changes {
-            for stamp in change.replaces {
-                out.zigzag(Int64(bitPattern: change.version &- stamp.version &- 1))
-            }
+            for stamp in change.replaces { out.zigzag(Int64(bitPattern: change.version &- stamp.version &- 1)) }
         }
+        endSection()
+
         for change in changes { out.u8(kind(of: change.value).rawValue) }
+        endSection()
         for change in changes {
-            if case .text(let text) = change.value {
-                let length = text.utf8.count
-                precondition(length <= limits.maxTextBytes, "text value longer than the format allows")
-                out.varint(length)
-            }
+            guard case .text(let text) = change.value else { continue }
+            let length = text.utf8.count
+            precondition(length <= limits.maxTextBytes, "text value longer than the format allows")
+            out.varint(length)
         }
+        endSection()
         for change in changes {
             if case .text(let text) = change.value { out.append(text.utf8) }
         }
+        endSection()
         for change in changes {
             if case .int(let number) = change.value { out.zigzag(number) }
         }
-        return out.bytes
+        endSection()
+        return Encoded(bytes: out.bytes, sectionEnds: sectionEnds)
     }
 
     private static func kind(of value: FieldValue) -> ValueKind {

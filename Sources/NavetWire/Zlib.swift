@@ -7,6 +7,11 @@ import CZlib
 /// to (`deflateInit_`, `inflateInit_`), passing the header's version and `z_stream` size
 /// exactly as the macros do, so a mismatched libz is refused at init rather than misread.
 enum Zlib {
+    /// The shortest section that gets a deflate block of its own (see `compress`).
+    /// Measured: 64–256 all recover the column gain on 1,000-change bundles; 256 keeps
+    /// bundles of a few changes at the size of a single block.
+    static let minimumBlockBytes = 256
+
     /// The outcome of inflating a payload whose length the header declares.
     enum InflateOutcome: Equatable {
         case inflated([UInt8])
@@ -18,12 +23,16 @@ enum Zlib {
 
     /// Compresses `input` into one complete zlib stream at `level` (0–9).
     ///
+    /// `blockEnds` are offsets where a deflate block should end (Z_BLOCK), so the data
+    /// after them gets its own Huffman codes. The result is one ordinary zlib stream
+    /// either way; the hints only make it smaller when the sections differ in statistics.
+    ///
     /// Precondition: `input` is at most `UInt32.max` bytes (the bundle limits are far
     /// below that). zlib only fails here on memory exhaustion, which is fatal anyway.
-    static func compress(_ input: [UInt8], level: Int32) -> [UInt8] {
+    static func compress(_ input: [UInt8], level: Int32, blockEnds: [Int] = []) -> [UInt8] {
         precondition(input.count <= Int(UInt32.max), "zlib input too large")
         let stream = Deflater(level: level)
-        return stream.compress(input)
+        return stream.compress(input, blockEnds: blockEnds)
     }
 
     /// Inflates `input` (the bytes `range` of it), expecting exactly `expectedLength` bytes
@@ -59,26 +68,46 @@ private final class Deflater {
         stream.deallocate()
     }
 
-    func compress(_ input: [UInt8]) -> [UInt8] {
-        // deflateBound is an upper bound for a single Z_FINISH call, so one call suffices.
-        let bound = Int(deflateBound(stream, uLong(input.count)))
-        var output = [UInt8](repeating: 0, count: bound)
-        let written: Int = input.withUnsafeBufferPointer { source in
-            output.withUnsafeMutableBufferPointer { target in
+    func compress(_ input: [UInt8], blockEnds: [Int]) -> [UInt8] {
+        var output = [UInt8]()
+        output.reserveCapacity(Int(deflateBound(stream, uLong(input.count))))
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        // A block costs its code tables (tens of bytes), so sections shorter than
+        // `minimumBlockBytes` are merged with the next rather than given their own.
+        var segments = [(end: Int, flush: Int32)]()
+        var blockStart = 0
+        for end in blockEnds where end - blockStart >= Zlib.minimumBlockBytes && end < input.count {
+            segments.append((end: end, flush: Z_BLOCK))
+            blockStart = end
+        }
+        segments.append((end: input.count, flush: Z_FINISH))
+        input.withUnsafeBufferPointer { source in
+            var start = 0
+            for segment in segments where segment.end > start || segment.flush == Z_FINISH {
                 // zlib never writes through next_in; the pointer is only non-const because
                 // the headers are built without Z_CONST.
-                stream.pointee.next_in = UnsafeMutablePointer(mutating: source.baseAddress)
-                stream.pointee.avail_in = uInt(source.count)
-                stream.pointee.next_out = target.baseAddress
-                stream.pointee.avail_out = uInt(target.count)
-                let status = deflate(stream, Z_FINISH)
-                precondition(status == Z_STREAM_END, "deflate did not finish within deflateBound: \(status)")
-                stream.pointee.next_in = nil
-                stream.pointee.next_out = nil
-                return target.count - Int(stream.pointee.avail_out)
+                stream.pointee.next_in = UnsafeMutablePointer(mutating: source.baseAddress.map { $0 + start })
+                stream.pointee.avail_in = uInt(segment.end - start)
+                // The documented loop: call again while the output space was used up
+                // (flush) or until the stream end is written (finish).
+                while true {
+                    let (status, produced, outputFull) = chunk.withUnsafeMutableBufferPointer { target in
+                        stream.pointee.next_out = target.baseAddress
+                        stream.pointee.avail_out = uInt(target.count)
+                        let status = deflate(stream, segment.flush)
+                        let left = Int(stream.pointee.avail_out)
+                        stream.pointee.next_out = nil
+                        return (status, target.count - left, left == 0)
+                    }
+                    // Z_BUF_ERROR only means "nothing more to do" for a repeated flush.
+                    precondition(status == Z_OK || status == Z_STREAM_END || status == Z_BUF_ERROR, "deflate failed: \(status)")
+                    output.append(contentsOf: chunk[0..<produced])
+                    if segment.flush == Z_FINISH ? status == Z_STREAM_END : !outputFull { break }
+                }
+                start = segment.end
             }
+            stream.pointee.next_in = nil
         }
-        output.removeLast(bound - written)
         return output
     }
 }

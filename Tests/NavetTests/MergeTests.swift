@@ -162,4 +162,39 @@ import Testing
         #expect(try sync.central.conflicts()[0].heads == heads)
         #expect(try sync.central.snapshot(child).value("name") == CellMerge.winner(of: all)!.value)
     }
+
+    @Test func largeRepliesAndUploadsArePaged() throws {
+        let sync = try SyncHarness(replicas: 2)
+        let (a, b) = (sync.replicas[0], sync.replicas[1])
+        for index in 0..<10 {
+            _ = try a.createRecord(type: "child", values: ["name": .text("Barn \(index)")], now: t0)
+        }
+        // Uploads in pages of 4: three uploads carry all ten changes, in order.
+        var rounds = 0
+        while try a.status().pending > 0 {
+            let page = try a.pendingChanges(limit: 4)
+            #expect(page.count <= 4)
+            let result = try sync.central.acceptUpload(sender: a.replicaID, cursor: 0, changes: page, now: t0)
+            let reply = try sync.central.reply(for: a.replicaID, after: 0)
+            _ = try a.applyReply(server: sync.central.serverID, cursor: 0, newCursor: reply.newCursor, ack: reply.ack,
+                                 changes: reply.changes, now: t0)
+            #expect(result.applied == page.count)
+            rounds += 1
+        }
+        #expect(rounds == 3)
+        // Replies in pages of 3: B catches up in four replies, never skipping a change.
+        var cursor: UInt64 = 0
+        rounds = 0
+        repeat {
+            let page = try sync.central.reply(for: b.replicaID, after: cursor, limit: 3)
+            _ = try b.applyReply(server: sync.central.serverID, cursor: cursor, newCursor: page.newCursor, ack: page.ack,
+                                 changes: page.changes, now: t0)
+            #expect(try b.status().cursor == page.newCursor)
+            cursor = page.newCursor
+            rounds += 1
+        } while try b.allChanges().count < 10
+        #expect(rounds == 4)
+        #expect(Set(try b.allChanges()) == Set(try a.allChanges()))
+        #expect(try sync.central.reply(for: b.replicaID, after: cursor).changes.isEmpty)
+    }
 }

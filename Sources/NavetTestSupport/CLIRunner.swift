@@ -1,0 +1,66 @@
+import Foundation
+
+/// Runs the real `navet` and `navetd` binaries, built by `swift build` next to the test
+/// bundle, and captures what they print.
+public struct CLIRunner: Sendable {
+    public struct Result: Sendable {
+        public let code: Int32
+        public let out: String
+        public let err: String
+    }
+
+    /// The folder holding the built products.
+    public static let productsFolder: URL = {
+        var candidates: [URL] = []
+        if let folder = ProcessInfo.processInfo.environment["NAVET_BIN_DIR"] {
+            candidates.append(URL(fileURLWithPath: folder))
+        }
+        if let executable = Bundle.main.executableURL {
+            candidates.append(executable.deletingLastPathComponent())
+            candidates.append(executable.deletingLastPathComponent().deletingLastPathComponent())
+        }
+        candidates.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent())
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        candidates.append(root.appendingPathComponent(".build/debug"))
+        for folder in candidates where FileManager.default.isExecutableFile(atPath: folder.appendingPathComponent("navet").path) {
+            return folder
+        }
+        fatalError("navet binary not found near \(candidates.map(\.path)); run 'swift build' first or set NAVET_BIN_DIR")
+    }()
+
+    public let workingDirectory: URL
+    public var environment: [String: String]
+
+    public init(workingDirectory: URL, environment: [String: String] = ["LANG": "C.UTF-8"]) {
+        self.workingDirectory = workingDirectory
+        self.environment = environment
+    }
+
+    public func navet(_ arguments: String..., stdin: String? = nil) throws -> Result {
+        try run("navet", arguments)
+    }
+
+    public func navetd(_ arguments: String...) throws -> Result {
+        try run("navetd", arguments)
+    }
+
+    public func run(_ program: String, _ arguments: [String]) throws -> Result {
+        let process = Process()
+        process.executableURL = Self.productsFolder.appendingPathComponent(program)
+        process.arguments = arguments
+        process.environment = environment
+        process.currentDirectoryURL = workingDirectory
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        // Read both pipes before waiting, so a large output cannot block the child.
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(code: process.terminationStatus, out: String(decoding: outData, as: UTF8.self),
+                      err: String(decoding: errData, as: UTF8.self))
+    }
+}

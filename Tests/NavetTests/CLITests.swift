@@ -1,0 +1,241 @@
+import Foundation
+import NavetCore
+import NavetStore
+import NavetTestSupport
+import NavetWire
+import Testing
+
+/// The `navet` and `navetd` binaries, run as a person or a script would.
+@Suite struct CLITests {
+    let folder = TemporaryDirectory(prefix: "navet-cli")
+    var cli: CLIRunner { CLIRunner(workingDirectory: folder.url) }
+
+    /// A textual dump of a database by the standard sqlite3 tool: equal dumps, equal content.
+    func dump(_ name: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        process.arguments = [folder.path(name), ".dump"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    func sqlite3(_ name: String, _ sql: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        process.arguments = [folder.path(name), sql]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    func json(_ text: String) throws -> Any { try JSONSerialization.jsonObject(with: Data(text.utf8)) }
+
+    /// Creates a replica with one child and returns the child's id.
+    func replicaWithChild(_ db: String = "navet.db", name: String = "Åsa Öberg") throws -> String {
+        #expect(try cli.navet("--db", db, "init").code == 0)
+        let added = try cli.navet("--db", db, "--json", "child", "add", "--name", name, "--birth-date", "2009-03-14")
+        #expect(added.code == 0, "\(added.err)")
+        return (try json(added.out) as! [String: Any])["id"] as! String
+    }
+
+    static let commands: [[String]] = [
+        [], ["init"], ["child", "add"], ["child", "list"], ["child", "show"], ["child", "set"], ["child", "history"],
+        ["note", "add"], ["note", "list"], ["conflicts"], ["conflicts", "resolve"], ["export"], ["import"], ["status"],
+        ["demo"],
+    ]
+
+    @Test(arguments: commands)
+    func everyCommandHasHelp(_ command: [String]) throws {
+        let english = try cli.run("navet", command + ["--help"])
+        #expect(english.code == 0)
+        #expect(english.out.contains("Usage") && english.out.contains("--db PATH"))
+        let swedish = try cli.run("navet", ["--lang", "sv"] + command + ["--help"])
+        #expect(swedish.code == 0)
+        #expect(swedish.out.contains("Användning"))
+    }
+
+    @Test func navetdHasHelp() throws {
+        for command in [[], ["import"], ["status"]] {
+            let result = try cli.run("navetd", command + ["--help"])
+            #expect(result.code == 0 && result.out.contains("Usage"))
+        }
+    }
+
+    @Test func swedishComesFromLangOrTheOption() throws {
+        var swedish = cli
+        swedish.environment["LANG"] = "sv_SE.UTF-8"
+        #expect(try swedish.navet("--help").out.contains("Kommandon"))
+        #expect(try cli.navet("--lang", "sv", "--help").out.contains("Kommandon"))
+        #expect(try swedish.navet("--lang", "en", "--help").out.contains("Commands"))
+        let bad = try cli.navet("--lang", "fi", "status")
+        #expect(bad.code == 2 && bad.err.contains("'fi'"))
+    }
+
+    @Test func initCreatesAnSQLiteFileTheStandardToolCanCheck() throws {
+        let result = try cli.navet("init")
+        #expect(result.code == 0)
+        #expect(try sqlite3("navet.db", "PRAGMA integrity_check") == "ok")
+        #expect(try sqlite3("navet.db", "PRAGMA journal_mode") == "wal")
+        #expect(try sqlite3("navet.db", "SELECT value FROM meta WHERE key = 'schema_version'") == "1")
+        let before = try dump("navet.db")
+        let again = try cli.navet("init")
+        #expect(again.code == 5 && again.err.contains("already exists"))
+        #expect(try dump("navet.db") == before)
+    }
+
+    @Test func namesWithSwedishLettersRoundTrip() throws {
+        let id = try replicaWithChild(name: "Åsa Öberg-Ärlig")
+        #expect(try cli.navet("child", "set", id, "arrival-municipality", "Härnösand").code == 0)
+        let shown = try json(try cli.navet("--json", "child", "show", id).out) as! [String: Any]
+        let fields = shown["fields"] as! [String: Any]
+        #expect(fields["name"] as? String == "Åsa Öberg-Ärlig")
+        #expect(fields["arrival_municipality"] as? String == "Härnösand")
+        #expect(shown["turns_18"] as? String == "2027-03-14")
+        #expect(try cli.navet("child", "list").out.contains("Åsa Öberg-Ärlig"))
+        #expect(try sqlite3("navet.db", "SELECT value FROM cells WHERE field = 'name'") == "Åsa Öberg-Ärlig")
+    }
+
+    @Test func prefixesFindRecords() throws {
+        let id = try replicaWithChild()
+        let shown = try cli.navet("child", "show", String(id.prefix(6)))
+        #expect(shown.code == 0 && shown.out.contains(id))
+    }
+
+    /// Every bad argument: a clear message, the documented exit code, nothing changed.
+    @Test func badArgumentsChangeNothing() throws {
+        let id = try replicaWithChild()
+        #expect(try cli.navet("note", "add", "--child", id, "--kind", "samtal", "--text", "Första samtalet.").code == 0)
+        let before = try dump("navet.db")
+        let cases: [([String], Int32, String)] = [
+            (["child", "add"], 2, "--name"),
+            (["child", "add", "--name", "X", "--shoe-size", "40"], 2, "--shoe-size"),
+            (["child", "add", "--name", "X", "--birth-date", "14/3/2009"], 3, "YYYY-MM-DD"),
+            (["child", "add", "--name", "X", "--birth-date", "2009-02-30"], 3, "YYYY-MM-DD"),
+            (["child", "add", "--name", "X", "--asylum-status", "maybe"], 3, "rejected"),
+            (["child", "add", "--name", "X", "--name", "Y"], 2, "twice"),
+            (["child", "show", "0123456789abcdef"], 3, "0123456789abcdef"),
+            (["child", "show", "zz"], 3, "zz"),
+            (["child", "set", id, "shoe-size", "40"], 3, "shoe-size"),
+            (["child", "set", id, "birth-date", "yesterday"], 3, "YYYY-MM-DD"),
+            (["child", "set", id, "name", ""], 3, "required"),
+            (["child", "set", id], 2, "FIELD"),
+            (["child", "history", id, "--field", "colour"], 3, "colour"),
+            (["note", "add", "--child", "0123456789abcdef", "--kind", "meeting", "--text", "x"], 3, "0123456789abcdef"),
+            (["note", "add", "--child", id, "--kind", "gossip", "--text", "x"], 3, "information_talk"),
+            (["note", "add", "--child", id, "--kind", "meeting", "--text", "x", "--tag", "public"], 3, "protected"),
+            (["conflicts", "resolve", id, "name", "--choose", "1"], 3, "no conflict"),
+            (["conflicts", "resolve", id, "name"], 2, "--choose"),
+            (["import", "no-such-file.navet"], 5, "no-such-file.navet"),
+            (["frobnicate"], 2, "frobnicate"),
+            (["status", "extra"], 2, "extra"),
+        ]
+        for (arguments, code, fragment) in cases {
+            let result = try cli.run("navet", arguments)
+            #expect(result.code == code, "\(arguments): \(result.err)")
+            #expect(result.err.contains(fragment), "\(arguments): \(result.err)")
+            #expect(result.out.isEmpty, "\(arguments) printed to stdout")
+        }
+        #expect(try dump("navet.db") == before)
+    }
+
+    @Test func errorsInJSONModeAreJSON() throws {
+        let result = try cli.navet("--json", "child", "list")
+        #expect(result.code == 5)
+        let object = try json(result.err) as! [String: Any]
+        #expect(object["exit_code"] as? Int == 5)
+        #expect((object["error"] as? String)?.contains("navet init") == true)
+    }
+
+    @Test func notesCannotBeEditedOnlyCorrected() throws {
+        let id = try replicaWithChild()
+        let first = try json(try cli.navet("--json", "note", "add", "--child", id, "--kind", "informationssamtal",
+                                           "--text", "Informationssamtal om asylprocessen.", "--tag", "asyl").out) as! [String: Any]
+        let note = first["id"] as! String
+        let second = try cli.navet("note", "add", "--child", id, "--kind", "information_talk",
+                                   "--text", "Rättelse: samtalet hölls med tolk.", "--corrects", note)
+        #expect(second.code == 0)
+        let notes = try json(try cli.navet("--json", "note", "list", "--child", id).out) as! [[String: Any]]
+        #expect(notes.count == 2)
+        #expect(notes[0]["tag"] as? String == "asylum")
+        #expect(((notes[1]["fields"] as! [String: Any])["corrects"] as? String) == note)
+    }
+
+    /// export → navetd import → navet import, twice, and refused bundles of every kind.
+    @Test func fileSyncAndRefusedBundles() throws {
+        let id = try replicaWithChild("a.db")
+        #expect(try cli.navet("--db", "b.db", "init").code == 0)
+        func roundTrip(_ db: String) throws {
+            #expect(try cli.navet("--db", db, "export", "\(db).up").code == 0)
+            let merged = try cli.navetd("--db", "central.db", "import", "\(db).up", "--reply", "\(db).reply")
+            #expect(merged.code == 0, "\(merged.err)")
+            let imported = try cli.navet("--db", db, "import", "\(db).reply")
+            #expect(imported.code == 0, "\(imported.err)")
+        }
+        try roundTrip("a.db")
+        try roundTrip("b.db")
+        let shown = try cli.navet("--db", "b.db", "child", "show", id)
+        #expect(shown.code == 0 && shown.out.contains("Åsa Öberg"))
+
+        // The same reply again: nothing changes.
+        let before = try dump("b.db")
+        let again = try cli.navet("--db", "b.db", "import", "b.db.reply")
+        #expect(again.code == 0)
+        #expect(try dump("b.db") == before)
+        #expect(try cli.navet("--db", "a.db", "status").out.contains("0"))
+
+        // Damaged and foreign bundles: refused with exit code 4, nothing changes.
+        let good = try Data(contentsOf: folder.url.appendingPathComponent("b.db.reply"))
+        var flipped = good
+        flipped[flipped.count / 2] ^= 0x10
+        var wrongVersion = good
+        wrongVersion[5] = 9
+        let wrongSchema = BundleCodec.encode(NavetWire.Bundle(
+            kind: .reply, schemaVersion: 99, sender: ReplicaID(rawValue: 1), recipient: ReplicaID(rawValue: 2),
+            createdAt: 0, cursor: 0, changes: []))
+        let upload = try Data(contentsOf: folder.url.appendingPathComponent("a.db.up"))
+        let cases: [(String, Data, String)] = [
+            ("truncated", good.prefix(good.count - 7), "truncated"),
+            ("empty", Data(), "truncated"),
+            ("flipped", flipped, "checksum"),
+            ("version", wrongVersion, "version 9"),
+            ("schema", Data(wrongSchema), "schema version 99"),
+            ("upload", upload, "upload"),
+            ("other", Data(try Data(contentsOf: folder.url.appendingPathComponent("a.db.reply"))), "addressed"),
+            ("text", Data("hello".utf8), "not a Navet bundle"),
+        ]
+        for (name, bytes, fragment) in cases {
+            try bytes.write(to: folder.url.appendingPathComponent(name))
+            let result = try cli.navet("--db", "b.db", "import", name)
+            #expect(result.code == 4, "\(name): \(result.err)")
+            #expect(result.err.contains(fragment), "\(name): \(result.err)")
+        }
+        #expect(try dump("b.db") == before)
+
+        // The server refuses the same way, changes nothing and writes no reply.
+        let central = try dump("central.db")
+        for (name, _, _) in cases where name != "upload" {
+            let result = try cli.navetd("--db", "central.db", "import", name, "--reply", "\(name).reply")
+            #expect(result.code == 4, "\(name): \(result.err)")
+            #expect(!FileManager.default.fileExists(atPath: folder.path("\(name).reply")))
+        }
+        #expect(try dump("central.db") == central)
+        #expect(try sqlite3("central.db", "PRAGMA integrity_check") == "ok")
+    }
+
+    @Test func demoRuns() throws {
+        let result = try cli.navet("demo", "--keep", "demo")
+        #expect(result.code == 0, "\(result.err)")
+        #expect(result.out.contains("conflict: 2 values"))
+        #expect(result.out.contains("No conflicts."))
+        for name in ["home", "social", "guardian", "central"] {
+            #expect(try sqlite3("demo/\(name).db", "PRAGMA integrity_check") == "ok")
+        }
+    }
+}
