@@ -20,6 +20,8 @@ let package = Package(
         .target(name: "NavetCore", swiftSettings: swift6),
         // Pure hashing (SHA-256, HMAC). No I/O.
         .target(name: "NavetCrypto", swiftSettings: swift6),
+        // HTTP/1.1 server layer: request parser, responses, sockets. Knows nothing of sync.
+        .target(name: "NavetHTTP", swiftSettings: swift6),
         // A thin, owned wrapper over libsqlite3.
         .target(name: "NavetSQLite", dependencies: ["CSQLite"], swiftSettings: swift6),
         // The replica and central stores: tables, migrations, merge application.
@@ -29,11 +31,11 @@ let package = Package(
         // The bundle format: encoding, zlib, checksum.
         .target(name: "NavetWire", dependencies: ["NavetCore", "NavetCrypto", "CZlib"], swiftSettings: swift6),
         // Sync rules between stores and bundles: validation, cursors, replies.
-        .target(name: "NavetSync", dependencies: ["NavetCore", "NavetStore", "NavetWire"], swiftSettings: swift6),
+        .target(name: "NavetSync", dependencies: ["NavetCore", "NavetCrypto", "NavetStore", "NavetWire"], swiftSettings: swift6),
         // Command implementations for both executables; wires the concrete pieces.
         .target(
             name: "NavetCommands",
-            dependencies: ["NavetCore", "NavetStore", "NavetWire", "NavetSync", "NavetSQLite"],
+            dependencies: ["NavetCore", "NavetStore", "NavetWire", "NavetSync", "NavetSQLite", "NavetHTTP"],
             swiftSettings: swift6
         ),
         .executableTarget(name: "navet", dependencies: ["NavetCommands"], swiftSettings: swift6),
@@ -55,7 +57,7 @@ let package = Package(
             name: "NavetTests",
             dependencies: [
                 "NavetCore", "NavetCrypto", "NavetSQLite", "NavetStore", "NavetWire", "NavetSync",
-                "NavetCommands", "NavetTestSupport",
+                "NavetCommands", "NavetTestSupport", "NavetHTTP",
             ],
             swiftSettings: swift6
         ),

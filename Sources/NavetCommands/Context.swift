@@ -85,6 +85,11 @@ public struct Context {
             return CLIError(.refused, t("bundle.gap", origin.description, String(expected), String(got)))
         case .wrongServer(let expected, let got):
             return CLIError(.refused, t("bundle.wrongServer", expected.description, got.description))
+        case .duplicateOrganisation(let name): return CLIError(.validation, t("error.duplicateOrganisation", name))
+        case .unknownOrganisation(let name): return CLIError(.validation, t("error.unknownOrganisation", name))
+        case .unknownReplica(let id): return CLIError(.refused, t("refusal.unknown_replica") + " (\(id))")
+        case .revokedReplica(let id): return CLIError(.refused, t("refusal.revoked_replica") + " (\(id))")
+        case .replayedNonce: return CLIError(.refused, t("refusal.replayed_nonce"))
         case .sqlite(let sqlite):
             if sqlite.isDiskFull { return CLIError(.io, t("error.diskFull", databasePath)) }
             return CLIError(.io, t("error.database", databasePath, sqlite.message))
@@ -129,6 +134,8 @@ public struct Context {
             reason = t("bundle.notForServer", recipient.description, this.description)
         case .schemaTooNew(let bundle, let supported): reason = t("bundle.schema", String(bundle), String(supported))
         case .invalidChange(let index, let schemaError): reason = t("bundle.invalidChange", String(index + 1), describe(schemaError))
+        case .badSignature: reason = t("refusal.bad_signature")
+        case .notEnrolled: return CLIError(.validation, t("error.notEnrolled"))
         case .store(let storeError):
             let described = describe(storeError)
             if described.code == .io { return described }

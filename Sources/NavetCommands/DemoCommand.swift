@@ -1,6 +1,8 @@
 import Foundation
 import NavetCore
+import NavetHTTP
 import NavetStore
+import NavetSync
 
 /// `navet demo`: the README's first command. A central store and three replicas in a
 /// temporary folder, offline edits with one concurrent edit, sync by bundle files, and
@@ -38,6 +40,12 @@ private struct Demo {
 
     var central: String { folder.appendingPathComponent("central.db").path }
     let replicas = [("home", "demo.home"), ("social", "demo.social"), ("guardian", "demo.guardian")]
+    /// Name, kind and municipality of each replica's organisation.
+    let organisations = [
+        "home": ("HVB Björkgården", "residential_home", "Strömsund"),
+        "social": ("Socialtjänsten Strömsund", "social_services", "Strömsund"),
+        "guardian": ("God man Lena Berg", "guardian", "Östersund"),
+    ]
 
     func path(_ replica: String) -> String { folder.appendingPathComponent("\(replica).db").path }
 
@@ -66,6 +74,16 @@ private struct Demo {
         return file.contains(" ") || file.contains(",") ? "\"\(file)\"" : file
     }
 
+    /// Social services and the care home sync over HTTP; the guardian has no network and
+    /// carries files to the office. Both paths end in the same state.
+    func sync(_ replica: String, url: String) throws(CLIError) {
+        if replica == "guardian" {
+            try syncByFile(replica)
+        } else {
+            try navet(replica, ["sync"])
+        }
+    }
+
     /// The file path: export, carry to the office, import there, carry the reply back.
     func syncByFile(_ replica: String) throws(CLIError) {
         let upload = folder.appendingPathComponent("\(replica)-upload.navet").path
@@ -78,7 +96,34 @@ private struct Demo {
     func run() throws(CLIError) {
         context.out(context.t("demo.intro", folder.path))
         heading(context.t("demo.step1"))
-        for (replica, _) in replicas { try navet(replica, ["init"]) }
+        for (replica, _) in replicas {
+            let (name, kind, municipality) = organisations[replica]!
+            try navetd(["org", "add", "--name", name, "--kind", kind, "--municipality", municipality])
+        }
+        // navetd serve, in this process, on a free loopback port.
+        let store = try context.store { () throws(StoreError) in try CentralStore.open(path: central) }
+        let router = Router(service: SyncService(central: store), proxyHeader: nil, log: JSONLog(quiet: true))
+        let server: HTTPServer
+        do throws(HTTPServerError) {
+            server = try HTTPServer(address: try HTTPServer.Address.parse("127.0.0.1:0")) { request, connection in
+                router.handle(request, peer: connection.peer.host)
+            }
+        } catch {
+            throw CLIError(.io, context.t("error.cannotListen", "127.0.0.1:0", error.message))
+        }
+        server.start()
+        defer {
+            server.stop()
+            server.waitUntilStopped()
+        }
+        let url = "http://\(server.address)"
+        context.out("$ navetd --db central.db serve --listen \(server.address) &")
+        for (replica, _) in replicas {
+            let (name, _, _) = organisations[replica]!
+            let file = folder.appendingPathComponent("\(replica).enroll").path
+            try navetd(["replica", "enroll", "--org", name, "--out", file, "--url", url])
+            try navet(replica, ["init", "--enroll", file])
+        }
 
         heading(context.t("demo.step2"))
         try navet("social", ["child", "add", "--name", "Amina Rahimi", "--birth-date", "2009-03-14",
@@ -90,9 +135,7 @@ private struct Demo {
         }
 
         heading(context.t("demo.step3"))
-        try syncByFile("social")
-        try syncByFile("home")
-        try syncByFile("guardian")
+        for replica in ["social", "home", "guardian"] { try sync(replica, url: url) }
 
         heading(context.t("demo.step4"))
         try navet("home", ["note", "add", "--child", child, "--kind", "observation", "--author", "Kontaktperson Jonas",
@@ -105,8 +148,8 @@ private struct Demo {
         heading(context.t("demo.step5"))
         // The guardian syncs last in the first round and so has everything; the other two
         // need one more round for what was merged after them.
-        for (replica, _) in replicas { try syncByFile(replica) }
-        for (replica, _) in replicas.prefix(2) { try syncByFile(replica) }
+        for (replica, _) in replicas { try sync(replica, url: url) }
+        for (replica, _) in replicas.prefix(2) { try sync(replica, url: url) }
 
         heading(context.t("demo.step6"))
         for (replica, label) in replicas {
@@ -120,7 +163,7 @@ private struct Demo {
 
         heading(context.t("demo.step7"))
         try navet("social", ["conflicts", "resolve", child, "asylum-status", "--value", "appealed"])
-        for replica in ["social", "guardian", "home"] { try syncByFile(replica) }
+        for replica in ["social", "guardian", "home"] { try sync(replica, url: url) }
         try navet("guardian", ["conflicts"])
         try navet("guardian", ["child", "history", child, "--field", "asylum-status"])
         try navet("home", ["status"])

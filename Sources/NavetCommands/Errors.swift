@@ -10,6 +10,9 @@ public enum ExitCode: Int32, Sendable, CaseIterable {
     case refused = 4
     /// Reading or writing failed: missing database, unwritable file, full disk.
     case io = 5
+    /// The server could not be reached or failed before answering. Nothing was lost:
+    /// pending changes stay until acknowledged; try again later.
+    case unreachable = 6
 }
 
 /// An error a command reports: an exit code and a message already in the user's language.

@@ -1,13 +1,14 @@
 import Foundation
 import NavetCore
 import NavetStore
+import NavetWire
 
 /// `navet`: the entry point the executable calls.
 public enum NavetCLI {
     nonisolated(unsafe) static let commands: [any Command.Type] = [
         InitCommand.self, ChildAdd.self, ChildList.self, ChildShow.self, ChildSet.self, ChildHistory.self,
         NoteAdd.self, NoteList.self, ConflictsList.self, ConflictsResolve.self, ExportCommand.self,
-        ImportCommand.self, StatusCommand.self, DemoCommand.self,
+        ImportCommand.self, SyncCommand.self, StatusCommand.self, DemoCommand.self,
     ]
 
     public static func run(_ arguments: [String], environment: [String: String], console: Console = Console()) -> Int32 {
@@ -59,13 +60,41 @@ func optionName(_ field: String) -> String { "--" + field.replacingOccurrences(o
 func fieldName(_ input: String) -> String { input.lowercased().replacingOccurrences(of: "-", with: "_") }
 
 struct InitCommand: Command {
-    static let spec = CommandSpec(["init"], help: "init")
-    init(_ arguments: ParsedArguments, _ context: Context) {}
+    static let spec = CommandSpec(["init"], help: "init", options: [OptionSpec("--enroll", value: "FILE", help: "opt.enroll")])
+    let enrollFile: String?
+    init(_ arguments: ParsedArguments, _ context: Context) { enrollFile = arguments.value("--enroll") }
 
     func run(_ context: Context) throws(CLIError) {
-        let store = try context.store { () throws(StoreError) in try ReplicaStore.create(path: context.databasePath, now: context.now) }
+        var enrollment: Enrollment?
+        if let enrollFile {
+            let bytes: [UInt8]
+            do throws(FileIO.Failure) {
+                bytes = try FileIO.read(enrollFile, limit: Enrollment.maxBytes)
+            } catch {
+                if error.errno == EFBIG { throw CLIError(.refused, context.t("error.badEnrollment", enrollFile, "tooLarge")) }
+                throw CLIError(.io, context.t("error.readFile", enrollFile, error.message))
+            }
+            do throws(Enrollment.ParseError) {
+                enrollment = try Enrollment.parse(bytes)
+            } catch {
+                throw CLIError(.refused, context.t("error.badEnrollment", enrollFile, String(describing: error)))
+            }
+        }
+        let store = try context.store { () throws(StoreError) in
+            if let enrollment {
+                try ReplicaStore.create(path: context.databasePath, enrolledAs: enrollment.replicaID,
+                                        server: enrollment.serverID, url: enrollment.url, secret: enrollment.secret,
+                                        now: context.now)
+            } else {
+                try ReplicaStore.create(path: context.databasePath, now: context.now)
+            }
+        }
         if context.json {
-            context.printJSON(["replica": store.replicaID.description, "path": context.databasePath])
+            context.printJSON(["replica": store.replicaID.description, "path": context.databasePath,
+                               "server": enrollment?.url ?? NSNull(), "organisation": enrollment?.organisation ?? NSNull()])
+        } else if let enrollment {
+            context.out(context.t("out.initEnrolled", store.replicaID.description, context.databasePath,
+                                  enrollment.organisation, enrollment.url))
         } else {
             context.out(context.t("out.init", store.replicaID.description, context.databasePath))
         }
@@ -270,6 +299,8 @@ struct StatusCommand: Command {
                 "cursor": status.cursor, "acked_seq": status.acked,
                 "last_export": status.lastExportAt.map(Format.time) ?? NSNull(),
                 "last_import": status.lastImportAt.map(Format.time) ?? NSNull(),
+                "last_sync": status.lastSyncAt.map(Format.time) ?? NSNull(),
+                "server_url": status.serverURL ?? NSNull(), "enrolled": status.enrolled,
             ])
             return
         }
@@ -282,8 +313,10 @@ struct StatusCommand: Command {
             (context.t("out.notes"), String(status.notes)),
             (context.t("out.conflicts"), String(status.conflicts)),
             (context.t("out.pending"), String(status.pending)),
-            (context.t("out.server"), status.serverID?.description ?? "–"),
+            (context.t("out.server"), [status.serverID?.description, status.serverURL].compactMap { $0 }.joined(separator: "  ")
+                .nonEmpty ?? context.t("out.notEnrolled")),
             (context.t("out.cursor"), String(status.cursor)),
+            (context.t("out.lastSync"), status.lastSyncAt.map(Format.time) ?? never),
             (context.t("out.lastExport"), status.lastExportAt.map(Format.time) ?? never),
             (context.t("out.lastImport"), status.lastImportAt.map(Format.time) ?? never),
         ]
@@ -292,4 +325,8 @@ struct StatusCommand: Command {
             context.out(label + ":" + String(repeating: " ", count: width - label.count + 1) + value)
         }
     }
+}
+
+extension String {
+    var nonEmpty: String? { isEmpty ? nil : self }
 }

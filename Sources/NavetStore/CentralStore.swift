@@ -17,7 +17,9 @@ public final class CentralStore {
 
     public static func create(path: String, serverID: ReplicaID = .random(), now: Int64) throws(StoreError) -> CentralStore {
         try NavetFile.create(path: path, role: .central, id: serverID, now: now)
-        return try open(path: path)
+        let store = try open(path: path)
+        _ = try store.epoch()
+        return store
     }
 
     public static func open(path: String) throws(StoreError) -> CentralStore {
@@ -53,13 +55,24 @@ public final class CentralStore {
     /// sender's sequence numbers leave a gap after what the server holds, or if a change
     /// reuses an (origin, seq) with different content. The changes must have passed
     /// `Schema.validate`. Merging the same upload twice changes nothing.
-    public func acceptUpload(sender: ReplicaID, cursor: UInt64, changes: [Change], now: Int64) throws(StoreError) -> UploadResult {
+    ///
+    /// With a `nonce`, the nonce is recorded in the same transaction and a nonce seen before
+    /// from the same key refuses the upload (`replayedNonce`); nonces older than
+    /// `nonceLifetime` milliseconds are forgotten, since the signature's timestamp window
+    /// refuses anything that old anyway.
+    public func acceptUpload(
+        sender: ReplicaID, cursor: UInt64, changes: [Change], nonce: [UInt8]? = nil,
+        nonceLifetime: Int64 = 86_400_000, now: Int64
+    ) throws(StoreError) -> UploadResult {
         try StoreError.wrap {
             for change in changes where change.origin != sender {
                 throw StoreError.foreignOrigin(sender: sender, origin: change.origin)
             }
             let ordered = changes.sorted { $0.seq < $1.seq }
             return try db.transaction {
+                if let nonce {
+                    try recordNonce(nonce, key: sender, lifetime: nonceLifetime, now: now)
+                }
                 let held = try contiguousSeq(sender)
                 var expected = held + 1
                 for change in ordered where change.seq >= expected {
@@ -82,9 +95,10 @@ public final class CentralStore {
                         """, [.integer(sender.int64), .integer(Int64(expected - 1))])
                 }
                 try db.query("""
-                    INSERT INTO replicas(replica_id, first_seen, cursor) VALUES (?, ?, ?)
-                    ON CONFLICT(replica_id) DO UPDATE SET cursor = max(cursor, excluded.cursor)
-                    """, [.integer(sender.int64), .integer(now), .integer(Int64(cursor))])
+                    INSERT INTO replicas(replica_id, first_seen, cursor, last_sync_at) VALUES (?, ?, ?, ?)
+                    ON CONFLICT(replica_id) DO UPDATE SET cursor = max(cursor, excluded.cursor),
+                        last_sync_at = excluded.last_sync_at
+                    """, [.integer(sender.int64), .integer(now), .integer(Int64(cursor)), .integer(now)])
                 return result
             }
         }
@@ -123,6 +137,27 @@ public final class CentralStore {
                 }
                 return (changes, newCursor, try contiguousSeq(replica))
             }
+        }
+    }
+
+    /// Records a nonce of a signed request or bundle; throws `replayedNonce` if seen before.
+    /// Runs inside the caller's transaction.
+    func recordNonce(_ nonce: [UInt8], key: ReplicaID, lifetime: Int64, now: Int64) throws {
+        try db.query("DELETE FROM nonces WHERE seen_at < ?", [.integer(now - lifetime)])
+        try db.query("INSERT INTO nonces(key_id, nonce, seen_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                     [.integer(key.int64), .blob(nonce), .integer(now)])
+        if db.changes == 0 { throw StoreError.replayedNonce(key) }
+    }
+
+    /// Records a nonce on its own (for a signed HTTP request), in its own transaction.
+    public func useNonce(_ nonce: [UInt8], key: ReplicaID, lifetime: Int64 = 86_400_000, now: Int64) throws(StoreError) {
+        try StoreError.wrap { try db.transaction { try recordNonce(nonce, key: key, lifetime: lifetime, now: now) } }
+    }
+
+    /// The highest server sequence number given so far.
+    public func lastSequence() throws(StoreError) -> UInt64 {
+        try StoreError.wrap {
+            if case .integer(let id) = try db.scalar("SELECT max(id) FROM changes") { UInt64(id) } else { 0 }
         }
     }
 

@@ -75,6 +75,28 @@ public enum Layout {
             cursor INTEGER NOT NULL DEFAULT 0
         );
         """,
+        // 3: enrollment on the central store: organisations, replica credentials and
+        // revocation, and the nonces of signed requests and bundles (against replay).
+        """
+        CREATE TABLE organisations(
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL,
+            municipality TEXT NOT NULL,
+            created_at INTEGER NOT NULL
+        );
+        ALTER TABLE replicas ADD COLUMN organisation INTEGER REFERENCES organisations(id);
+        ALTER TABLE replicas ADD COLUMN secret BLOB;
+        ALTER TABLE replicas ADD COLUMN revoked_at INTEGER;
+        ALTER TABLE replicas ADD COLUMN last_sync_at INTEGER;
+        CREATE TABLE nonces(
+            key_id INTEGER NOT NULL,
+            nonce BLOB NOT NULL,
+            seen_at INTEGER NOT NULL,
+            PRIMARY KEY(key_id, nonce)
+        ) WITHOUT ROWID;
+        CREATE INDEX nonces_by_age ON nonces(seen_at);
+        """,
     ]
 
     public static var currentVersion: Int { migrations.count }

@@ -34,6 +34,10 @@ struct Meta {
     static let serverID = "server_id"
     static let lastExportAt = "last_export_at"
     static let lastImportAt = "last_import_at"
+    static let epoch = "epoch"
+    static let lastSyncAt = "last_sync_at"
+    static let serverURL = "server_url"
+    static let secret = "secret"
 }
 
 /// What kind of Navet file this is.
@@ -46,7 +50,7 @@ enum Role: String {
 enum NavetFile {
     /// Creates a new file atomically: it is built under a temporary name and renamed into
     /// place, so a failure never leaves a half-made file at `path`.
-    static func create(path: String, role: Role, id: ReplicaID, now: Int64) throws(StoreError) {
+    static func create(path: String, role: Role, id: ReplicaID, now: Int64, extra: [(String, SQLValue)] = []) throws(StoreError) {
         if FileManager.default.fileExists(atPath: path) { throw .alreadyExists(path: path) }
         let temporary = path + ".creating-\(UInt32.random(in: 0...UInt32.max))"
         do throws(StoreError) {
@@ -61,9 +65,13 @@ enum NavetFile {
                     try meta.set(Meta.createdAt, .integer(now))
                     try meta.set(Meta.cursor, .integer(0))
                     try meta.set(Meta.acked, .integer(0))
+                    for (key, value) in extra { try meta.set(key, value) }
                 }
                 try db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             }
+            // Case data and secrets: readable by the owner only. SQLite gives the -wal and
+            // -shm files the same mode as the database.
+            chmod(temporary, 0o600)
             // The connection is closed here; WAL mode is recorded in the file itself.
             guard rename(temporary, path) == 0 else {
                 throw StoreError.notANavetDatabase(path: path, reason: "could not move the new file into place")

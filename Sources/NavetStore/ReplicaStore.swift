@@ -20,6 +20,37 @@ public final class ReplicaStore {
         return try open(path: path)
     }
 
+    /// Creates a replica enrolled at a central store: its id, the server's id and URL, and
+    /// the shared secret that signs its requests and bundles (kept in the file, mode 0600).
+    public static func create(path: String, enrolledAs replicaID: ReplicaID, server: ReplicaID, url: String,
+                              secret: [UInt8], now: Int64) throws(StoreError) -> ReplicaStore {
+        try NavetFile.create(path: path, role: .replica, id: replicaID, now: now, extra: [
+            (Meta.serverID, .text(server.description)), (Meta.serverURL, .text(url)), (Meta.secret, .blob(secret)),
+        ])
+        return try open(path: path)
+    }
+
+    /// The enrollment this replica syncs with, or nil for a local-only replica.
+    public func enrollment() throws(StoreError) -> (server: ReplicaID, url: String, secret: [UInt8])? {
+        try StoreError.wrap {
+            guard case .blob(let secret)? = try db.scalar("SELECT value FROM meta WHERE key = ?", [.text(Meta.secret)]),
+                  let server = try meta.text(Meta.serverID).flatMap(ReplicaID.init(hex:)),
+                  let url = try meta.text(Meta.serverURL)
+            else { return nil }
+            return (server, url, secret)
+        }
+    }
+
+    /// The server epoch last seen in a reply (0 before the first).
+    public func epoch() throws(StoreError) -> UInt64 {
+        try StoreError.wrap { UInt64(bitPattern: try meta.int(Meta.epoch) ?? 0) }
+    }
+
+    /// Records a successful sync over HTTP (shown by `navet status`).
+    public func noteSync(now: Int64) throws(StoreError) {
+        try StoreError.wrap { try meta.set(Meta.lastSyncAt, .integer(now)) }
+    }
+
     /// Opens an existing replica file, migrating it to the current layout.
     public static func open(path: String) throws(StoreError) -> ReplicaStore {
         let (db, id) = try NavetFile.open(path: path, role: .replica)
@@ -272,7 +303,9 @@ public final class ReplicaStore {
                 pending: Int(last - min(acked, last)), lastSeq: last, acked: acked,
                 cursor: UInt64(try meta.int(Meta.cursor) ?? 0),
                 createdAt: try meta.int(Meta.createdAt) ?? 0,
-                lastExportAt: try meta.int(Meta.lastExportAt), lastImportAt: try meta.int(Meta.lastImportAt))
+                lastExportAt: try meta.int(Meta.lastExportAt), lastImportAt: try meta.int(Meta.lastImportAt),
+                lastSyncAt: try meta.int(Meta.lastSyncAt), serverURL: try meta.text(Meta.serverURL),
+                enrolled: try enrollment() != nil)
         }
     }
 
@@ -294,7 +327,8 @@ public final class ReplicaStore {
     /// replica has reached (`cursor <= current`); an old or out-of-order reply still
     /// delivers its changes but cannot make the replica skip others.
     public func applyReply(
-        server: ReplicaID, cursor base: UInt64, newCursor: UInt64, ack: UInt64, changes: [Change], now: Int64
+        server: ReplicaID, cursor base: UInt64, newCursor: UInt64, ack: UInt64, epoch: UInt64 = 0, changes: [Change],
+        now: Int64
     ) throws(StoreError) -> ImportSummary {
         try StoreError.wrap {
             try db.transaction {
@@ -319,6 +353,9 @@ public final class ReplicaStore {
                 summary.acked = max(acked, effectiveAck)
                 if effectiveAck > acked { try meta.set(Meta.acked, .integer(Int64(effectiveAck))) }
                 let changed = summary.applied > 0 || summary.cursor != current || summary.acked != acked
+                if epoch != 0, try meta.int(Meta.epoch) != Int64(bitPattern: epoch) {
+                    try meta.set(Meta.epoch, .integer(Int64(bitPattern: epoch)))
+                }
                 if changed {
                     try meta.set(Meta.serverID, .text(server.description))
                     try meta.set(Meta.lastImportAt, .integer(now))

@@ -25,6 +25,14 @@ public enum StoreError: Error, Sendable {
     case sequenceGap(origin: ReplicaID, expected: UInt64, got: UInt64)
     /// A reply came from another central store than the one this replica syncs with.
     case wrongServer(expected: ReplicaID, got: ReplicaID)
+    case duplicateOrganisation(String)
+    case unknownOrganisation(String)
+    /// A replica this central store never enrolled.
+    case unknownReplica(ReplicaID)
+    /// A replica whose enrollment was revoked.
+    case revokedReplica(ReplicaID)
+    /// A nonce seen before from the same key: a replayed request or bundle.
+    case replayedNonce(ReplicaID)
     case sqlite(SQLiteError)
 }
 

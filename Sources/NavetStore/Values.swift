@@ -70,4 +70,8 @@ public struct ReplicaStatus: Hashable, Sendable {
     public let createdAt: Int64
     public let lastExportAt: Int64?
     public let lastImportAt: Int64?
+    /// The last successful `navet sync` over HTTP.
+    public let lastSyncAt: Int64?
+    public let serverURL: String?
+    public let enrolled: Bool
 }

@@ -16,21 +16,34 @@ public enum SyncError: Error, Sendable {
     case schemaTooNew(bundle: UInt32, supported: UInt32)
     /// A change that breaks the schema (unknown field, bad value, bad stamp).
     case invalidChange(index: Int, SchemaError)
+    /// The signature does not verify with the shared secret.
+    case badSignature
+    /// This replica was created without an enrollment file, so it cannot sign anything.
+    case notEnrolled
     /// Refused by the store (foreign origin, sequence gap, conflicting duplicate, I/O).
     case store(StoreError)
 }
 
 /// The sync rules between stores and bundles, shared by the CLI, the server and the tests.
 public enum Sync {
-    /// Builds the upload a replica sends: its pending changes and its cursor.
-    public static func makeUpload(_ replica: ReplicaStore, now: Int64) throws(SyncError) -> Bundle {
+    /// Builds and signs the upload a replica sends: one page of its pending changes, its
+    /// cursor and the server epoch it has seen.
+    public static func upload(_ replica: ReplicaStore, now: Int64) throws(SyncError) -> (bytes: [UInt8], bundle: Bundle) {
         do {
+            guard let enrollment = try replica.enrollment() else { throw SyncError.notEnrolled }
             let content = try replica.uploadContent()
-            return Bundle(kind: .upload, schemaVersion: replica.schema.version, sender: replica.replicaID,
-                          recipient: content.serverID, createdAt: now, cursor: content.cursor,
-                          changes: content.changes)
-        } catch {
+            let bundle = Bundle(kind: .upload, schemaVersion: replica.schema.version, sender: replica.replicaID,
+                                recipient: enrollment.server, createdAt: now, cursor: content.cursor,
+                                epoch: try replica.epoch(), changes: content.changes)
+            let bytes = BundleCodec.encode(
+                bundle, signer: .fresh(keyID: replica.replicaID, secret: enrollment.secret, now: now))
+            return (bytes, bundle)
+        } catch let error as SyncError {
+            throw error
+        } catch let error as StoreError {
             throw .store(error)
+        } catch {
+            preconditionFailure("\(error)")
         }
     }
 
@@ -50,34 +63,41 @@ public enum Sync {
         }
     }
 
-    /// Merges an upload into the central store and builds the reply for its sender.
-    public static func acceptUpload(_ bundle: Bundle, into central: CentralStore, now: Int64) throws(SyncError) -> (reply: Bundle, result: CentralStore.UploadResult) {
-        try check(bundle, kind: .upload)
-        if let recipient = bundle.recipient, recipient != central.serverID {
-            throw .notForThisServer(recipient: recipient, this: central.serverID)
-        }
+    /// Decodes a reply, verifies it was signed with this replica's secret, checks it and
+    /// applies it, all or nothing. Returns what was applied and whether more pages wait.
+    public static func applyReply(_ bytes: [UInt8], to replica: ReplicaStore, now: Int64) throws(SyncError) -> (summary: ImportSummary, more: Bool) {
+        let enrollment: (server: ReplicaID, url: String, secret: [UInt8])
         do {
-            let result = try central.acceptUpload(sender: bundle.sender, cursor: bundle.cursor,
-                                                  changes: bundle.changes, now: now)
-            let content = try central.reply(for: bundle.sender, after: bundle.cursor)
-            let reply = Bundle(kind: .reply, schemaVersion: Schema.current.version, sender: central.serverID,
-                               recipient: bundle.sender, createdAt: now, cursor: bundle.cursor,
-                               newCursor: content.newCursor, ack: content.ack, changes: content.changes)
-            return (reply, result)
-        } catch {
+            guard let enrolled = try replica.enrollment() else { throw SyncError.notEnrolled }
+            enrollment = enrolled
+        } catch let error as SyncError {
+            throw error
+        } catch let error as StoreError {
             throw .store(error)
+        } catch {
+            preconditionFailure("\(error)")
         }
-    }
-
-    /// Applies a reply to the replica it is addressed to, all or nothing.
-    public static func applyReply(_ bundle: Bundle, to replica: ReplicaStore, now: Int64) throws(SyncError) -> ImportSummary {
-        try check(bundle, kind: .reply, schema: replica.schema)
-        guard bundle.recipient == replica.replicaID else {
+        let signed: SignedBundle
+        do {
+            signed = try BundleCodec.decode(bytes)
+        } catch {
+            throw .malformed(error)
+        }
+        // The order of Protocol/BUNDLE.md: key, MAC, then the content.
+        let bundle = signed.bundle
+        guard bundle.recipient == replica.replicaID, signed.signature.keyID == replica.replicaID else {
             throw .notForThisReplica(recipient: bundle.recipient, this: replica.replicaID)
         }
+        guard BundleCodec.verify(bytes, secret: enrollment.secret) else { throw .badSignature }
+        guard bundle.sender == enrollment.server else {
+            throw .store(.wrongServer(expected: enrollment.server, got: bundle.sender))
+        }
+        try check(bundle, kind: .reply, schema: replica.schema)
         do {
-            return try replica.applyReply(server: bundle.sender, cursor: bundle.cursor, newCursor: bundle.newCursor,
-                                          ack: bundle.ack, changes: bundle.changes, now: now)
+            let summary = try replica.applyReply(
+                server: bundle.sender, cursor: bundle.cursor, newCursor: bundle.newCursor, ack: bundle.ack,
+                epoch: bundle.epoch, changes: bundle.changes, now: now)
+            return (summary, bundle.more)
         } catch {
             throw .store(error)
         }

@@ -3,40 +3,57 @@ import NavetStore
 import NavetSync
 import NavetWire
 
-/// A central store and replicas in one temporary folder, synced through real bundle bytes
-/// (encoded, then decoded) exactly as the file path does.
+/// A central store and enrolled replicas in one temporary folder, synced through real,
+/// signed bundle bytes exactly as the file path does (`navet export`, `navetd import`,
+/// `navet import`).
 public final class SyncHarness {
     public let folder = TemporaryDirectory(prefix: "navet-sync")
     public let central: CentralStore
+    public let service: SyncService
     public private(set) var replicas: [ReplicaStore] = []
 
     public init(replicas count: Int, now: Int64 = 1_790_000_000_000) throws {
         central = try CentralStore.create(path: folder.path("central.db"), now: now)
-        for index in 0..<count {
-            replicas.append(try ReplicaStore.create(path: folder.path("replica\(index).db"), now: now))
-        }
+        service = SyncService(central: central)
+        _ = try central.addOrganisation(name: "Socialtjänsten Strömsund", kind: .socialServices,
+                                        municipality: "Strömsund", now: now)
+        for _ in 0..<count { try addReplica(now: now) }
+    }
+
+    /// Enrolls one more replica and creates its file.
+    @discardableResult
+    public func addReplica(now: Int64) throws -> ReplicaStore {
+        let enrolled = try central.enroll(organisation: "Socialtjänsten Strömsund", now: now)
+        let replica = try ReplicaStore.create(
+            path: folder.path("replica\(replicas.count).db"), enrolledAs: enrolled.replicaID, server: central.serverID,
+            url: "http://127.0.0.1:1", secret: enrolled.secret, now: now)
+        replicas.append(replica)
+        return replica
     }
 
     /// The bytes a replica would write with `navet export`.
     public func export(_ index: Int, now: Int64) throws -> [UInt8] {
-        BundleCodec.encode(try Sync.makeUpload(replicas[index], now: now))
+        try Sync.upload(replicas[index], now: now).bytes
     }
 
-    /// What `navetd import` does with an upload: merge, then the reply bytes.
+    /// What `navetd import` does with an upload: verify, merge, then the signed reply.
     public func serverImport(_ upload: [UInt8], now: Int64) throws -> [UInt8] {
-        let bundle = try BundleCodec.decode(upload)
-        return BundleCodec.encode(try Sync.acceptUpload(bundle, into: central, now: now).reply)
+        try service.accept(upload, arrival: .file, now: now).reply
     }
 
     /// What `navet import` does with a reply.
     @discardableResult
     public func importReply(_ index: Int, _ reply: [UInt8], now: Int64) throws -> ImportSummary {
-        try Sync.applyReply(try BundleCodec.decode(reply), to: replicas[index], now: now)
+        try Sync.applyReply(reply, to: replicas[index], now: now).summary
     }
 
-    /// One full round trip for one replica.
+    /// Round trips for one replica until it has sent and received everything.
     public func sync(_ index: Int, now: Int64) throws {
-        try importReply(index, try serverImport(try export(index, now: now), now: now), now: now)
+        var more = true
+        while try more || replicas[index].status().pending > 0 {
+            let reply = try serverImport(try export(index, now: now), now: now)
+            more = try Sync.applyReply(reply, to: replicas[index], now: now).more
+        }
     }
 
     /// Syncs every replica twice over, so that everyone has everything.
@@ -45,11 +62,9 @@ public final class SyncHarness {
             for index in replicas.indices { try sync(index, now: now) }
         }
     }
-}
 
-extension SyncHarness {
     /// The recipient named in a reply's bytes.
     public func decodeRecipient(_ reply: [UInt8]) throws -> ReplicaID? {
-        try BundleCodec.decode(reply).recipient
+        try BundleCodec.decode(reply).bundle.recipient
     }
 }

@@ -1,6 +1,6 @@
 import NavetCore
 
-/// A bundle: the unit of sync, as a file carried by hand or (later) an HTTP body.
+/// A bundle: the unit of sync, as a file carried by hand or an HTTP body.
 ///
 /// An upload goes from a replica to the central store and carries that replica's own
 /// pending changes plus its cursor. A reply goes back and carries everything the replica
@@ -32,11 +32,22 @@ public struct Bundle: Hashable, Sendable {
     /// Reply: the highest sequence number n such that the server holds all of the
     /// recipient's own changes 1...n. Zero in uploads.
     public var ack: UInt64
+    /// The server epoch: a random id the central store draws again whenever its database
+    /// is restored from a backup. Reply: the server's current epoch. Upload: the epoch the
+    /// replica last saw in a reply, or 0 if it has seen none. A replica that sees a new
+    /// epoch resets its cursor and re-sends what the restored server lacks.
+    public var epoch: UInt64
+    /// Reply: more changes wait at the server after this page, so the client syncs again.
+    /// Always false in uploads (a reader refuses an upload with it set).
+    public var more: Bool
     public var changes: [Change]
 
+    /// Creates a bundle. `epoch` and `more` default to "none" so that call sites written
+    /// for format version 1 keep compiling.
     public init(
         kind: Kind, schemaVersion: UInt32, sender: ReplicaID, recipient: ReplicaID?, createdAt: Int64,
-        cursor: UInt64, newCursor: UInt64 = 0, ack: UInt64 = 0, changes: [Change]
+        cursor: UInt64, newCursor: UInt64 = 0, ack: UInt64 = 0, epoch: UInt64 = 0, more: Bool = false,
+        changes: [Change]
     ) {
         self.kind = kind
         self.schemaVersion = schemaVersion
@@ -46,6 +57,8 @@ public struct Bundle: Hashable, Sendable {
         self.cursor = cursor
         self.newCursor = newCursor
         self.ack = ack
+        self.epoch = epoch
+        self.more = more
         self.changes = changes
     }
 }

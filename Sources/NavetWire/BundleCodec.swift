@@ -18,7 +18,7 @@ public struct BundleLimits: Hashable, Sendable {
     /// Longest record type, field or tag name, in UTF-8 bytes.
     public var maxNameBytes: Int
 
-    /// The limits of format version 1.
+    /// The limits of format version 1, unchanged in version 2.
     public static let v1 = BundleLimits(
         maxCompressedBytes: 256 << 20, maxUncompressedBytes: 256 << 20,
         maxChangeCount: 1_000_000, maxTextBytes: 1 << 20, maxNameBytes: 255
@@ -33,24 +33,36 @@ public struct BundleLimits: Hashable, Sendable {
     }
 }
 
-/// Encodes and decodes bundles in the Navet bundle format (`Protocol/BUNDLE.md`).
+/// Encodes and decodes bundles in the Navet bundle format, version 2 (`Protocol/BUNDLE.md`).
 ///
-/// Both directions are pure functions over bytes: no files, no clock, no randomness.
-/// The decoder is written for hostile input: it checks every length against the bytes
-/// present and `BundleLimits.v1` before allocating, and returns either exactly the bundle
-/// that was encoded or a `BundleError`.
+/// All three operations are pure functions over bytes: no files, no clock, no randomness
+/// (the signer brings its own time and nonce). The decoder is written for hostile input:
+/// it checks every length against the bytes present and `BundleLimits.v1` before
+/// allocating, and returns either exactly the bundle that was encoded or a `BundleError`.
+///
+/// A receiver follows the order of BUNDLE.md, "Receiving a bundle": `decode` (structure
+/// and checksum, no key needed), look up the secret of `signature.keyID`, `verify` (the
+/// MAC, in constant time), then its own timestamp, nonce and payload checks.
 public enum BundleCodec {
     /// The format version this codec writes and the only one it reads.
-    public static let formatVersion: UInt16 = 1
+    public static let formatVersion: UInt16 = 2
 
     /// The limits this codec enforces.
     public static let limits = BundleLimits.v1
 
     /// "NAVB".
     static let magic: [UInt8] = [0x4E, 0x41, 0x56, 0x42]
-    static let headerByteCount = 68
+    static let headerByteCount = 76
     static let checksumByteCount = SHA256.digestByteCount
     static let signatureLengthByteCount = 2
+    /// S: key id (8), timestamp (8), nonce (16), MAC (32). The only length version 2 allows.
+    static let signatureByteCount = 8 + 8 + BundleSignature.nonceByteCount + BundleSignature.macByteCount
+    /// Everything but the compressed payload: a bundle file is exactly `frameByteCount + C` bytes.
+    static let frameByteCount = headerByteCount + checksumByteCount + signatureLengthByteCount + signatureByteCount
+    /// Flags bit 0: a reply with more changes waiting at the server.
+    static let moreFlag: UInt8 = 0x01
+    /// The flag bits version 2 defines; a reader refuses any other.
+    static let knownFlags: UInt8 = moreFlag
     /// Deflate's largest possible expansion ratio (zlib FAQ / technical details); a
     /// declared uncompressed length beyond it cannot be true.
     static let maxInflateRatio = 1032
@@ -58,68 +70,83 @@ public enum BundleCodec {
     /// way round) while costing more time on large replies (BUNDLE.md, "Why this layout").
     static let compressionLevel: Int32 = 6
 
-    /// Encodes `bundle` as a version 1 bundle file.
+    /// Encodes `bundle` as a version 2 bundle file signed by `signer`.
     ///
-    /// Cost: linear in the bundle, dominated by deflate.
+    /// The MAC is HMAC-SHA256 under `signer.secret` of every byte before it; the key id,
+    /// timestamp and nonce are written from `signer` as given. An upload is signed with
+    /// its sender's secret, a reply with its recipient's (BUNDLE.md, "Signature section");
+    /// the codec does not check which key is used, the receiver does.
     ///
-    /// Precondition: the bundle is within `limits` and every id (sender, recipient, origins,
-    /// record ids) is in 1 ..< 2^63. Both are guaranteed for changes that came out of the
-    /// store; a bundle outside them is a bug in the caller, which must page its changes.
-    public static func encode(_ bundle: Bundle) -> [UInt8] {
-        encode(bundle, level: compressionLevel)
+    /// Cost: linear in the bundle, dominated by deflate, plus two SHA-256 passes over the
+    /// compressed bytes (checksum and MAC).
+    ///
+    /// Precondition: the bundle is within `limits`, every id (sender, recipient, origins,
+    /// record ids) is in 1 ..< 2^63, and an upload does not set `more`. All three hold for
+    /// bundles the sync layer builds from the store; a bundle outside them is a bug in the
+    /// caller, which must page its changes.
+    public static func encode(_ bundle: Bundle, signer: BundleSigner) -> [UInt8] {
+        encode(bundle, signer: signer, level: compressionLevel)
     }
 
-    static func encode(_ bundle: Bundle, level: Int32, blockHints: Bool = true) -> [UInt8] {
+    static func encode(_ bundle: Bundle, signer: BundleSigner, level: Int32, blockHints: Bool = true) -> [UInt8] {
         precondition(BundlePayload.isValidID(bundle.sender.rawValue), "bundle sender outside 1 ..< 2^63")
         if let recipient = bundle.recipient {
             precondition(BundlePayload.isValidID(recipient.rawValue), "bundle recipient outside 1 ..< 2^63")
         }
+        precondition(!(bundle.more && bundle.kind == .upload), "an upload cannot set the more flag")
         let encoded = BundlePayload.encodeSections(bundle.changes, limits: limits)
         let payload = encoded.bytes
         precondition(payload.count <= limits.maxUncompressedBytes, "bundle payload larger than the format allows; page the changes")
         let compressed = Zlib.compress(payload, level: level, blockEnds: blockHints ? encoded.sectionEnds : [])
         precondition(compressed.count <= limits.maxCompressedBytes, "compressed bundle larger than the format allows; page the changes")
         let header = Header(
-            version: formatVersion, kind: bundle.kind.rawValue, flags: 0,
+            version: formatVersion, kind: bundle.kind.rawValue, flags: bundle.more ? moreFlag : 0,
             schemaVersion: bundle.schemaVersion, sender: bundle.sender.rawValue,
             recipient: bundle.recipient?.rawValue ?? 0, createdAt: bundle.createdAt,
-            cursor: bundle.cursor, newCursor: bundle.newCursor, ack: bundle.ack,
+            cursor: bundle.cursor, newCursor: bundle.newCursor, ack: bundle.ack, epoch: bundle.epoch,
             uncompressedLength: UInt32(payload.count), compressedLength: UInt32(compressed.count)
         )
-        return frame(header: header, compressedPayload: compressed)
+        return frame(header: header, compressedPayload: compressed, signer: signer)
     }
 
-    /// Decodes a bundle file, refusing anything that is not exactly a valid version 1
-    /// bundle.
+    /// Decodes a bundle file, refusing anything that is not exactly a valid version 2
+    /// bundle, and returns it with its signature section, which is **not verified**.
     ///
     /// Throws the first failure in the reading order of `Protocol/BUNDLE.md`: frame errors
     /// (`truncated`, `badMagic`, `unsupportedVersion`, `badFlags`, `tooLarge`,
-    /// `checksumMismatch`, `unexpectedSignature`, `trailingBytes`), then zlib errors
-    /// (`decompressionFailed`, `lengthMismatch`), then payload errors (`malformedPayload`,
-    /// `tooLarge`, `invalidValue`). It does not check changes against the record schema;
-    /// the importer does that with `Schema.validate`.
+    /// `lengthMismatch`, `checksumMismatch`, `badSignatureLength`, `trailingBytes`), header
+    /// values (`invalidValue`), then zlib errors (`decompressionFailed`, `lengthMismatch`),
+    /// then payload errors (`malformedPayload`, `tooLarge`, `invalidValue`). It does not
+    /// check changes against the record schema (the importer calls `Schema.validate`), nor
+    /// the MAC (`verify`, which needs the secret of `signature.keyID`): a wrong MAC is the
+    /// importer's refusal, not a decode error.
     ///
     /// Cost: one SHA-256 pass, one inflate and one parse, all linear. Memory is bounded by
     /// the limits: the inflated payload (at most 256 MiB, and at most 1032 times the
     /// compressed bytes actually present) plus roughly 200 bytes per change decoded.
-    public static func decode(_ bytes: [UInt8]) throws(BundleError) -> Bundle {
+    // Disfavoured only while the deprecated `decode(_:) -> Bundle` exists, so that
+    // `let bundle = try BundleCodec.decode(bytes)` in unmigrated code still means the old
+    // one. Remove the attribute together with that shim.
+    @_disfavoredOverload
+    public static func decode(_ bytes: [UInt8]) throws(BundleError) -> SignedBundle {
         try decode(bytes, limits: limits)
     }
 
-    static func decode(_ bytes: [UInt8], limits: BundleLimits) throws(BundleError) -> Bundle {
+    static func decode(_ bytes: [UInt8], limits: BundleLimits) throws(BundleError) -> SignedBundle {
         // Magic first, on whatever is there: a short file that is not even the start of a
         // bundle is "not a bundle" rather than "truncated".
         let magicPrefix = min(magic.count, bytes.count)
         guard bytes[0..<magicPrefix].elementsEqual(magic[0..<magicPrefix]) else { throw .badMagic }
 
-        // The version before the rest of the header: another version may lay it out differently.
+        // The version before the rest of the header: another version lays it out differently
+        // (version 1's header is 8 bytes shorter and has no signature).
         guard bytes.count >= 6 else { throw .truncated }
         let version = UInt16(bytes[4]) << 8 | UInt16(bytes[5])
         guard version == formatVersion else { throw .unsupportedVersion(version) }
 
         guard bytes.count >= headerByteCount else { throw .truncated }
         let header = Header(parsing: bytes)
-        guard header.flags == 0 else { throw .badFlags(header.flags) }
+        guard header.flags & ~knownFlags == 0 else { throw .badFlags(header.flags) }
 
         let compressedLength = Int(header.compressedLength)
         let uncompressedLength = Int(header.uncompressedLength)
@@ -129,8 +156,8 @@ public enum BundleCodec {
 
         let payloadEnd = headerByteCount + compressedLength
         let checksumEnd = payloadEnd + checksumByteCount
-        let end = checksumEnd + signatureLengthByteCount
-        guard bytes.count >= end else { throw .truncated }
+        let signatureStart = checksumEnd + signatureLengthByteCount
+        guard bytes.count >= signatureStart else { throw .truncated }
 
         // Integrity before interpretation: nothing in the payload is looked at, and no
         // payload-sized memory is reserved, until the bytes are known to be the ones written.
@@ -138,7 +165,9 @@ public enum BundleCodec {
             throw .checksumMismatch
         }
         let signatureLength = UInt16(bytes[checksumEnd]) << 8 | UInt16(bytes[checksumEnd + 1])
-        guard signatureLength == 0 else { throw .unexpectedSignature }
+        guard signatureLength == signatureByteCount else { throw .badSignatureLength(signatureLength) }
+        let end = signatureStart + signatureByteCount
+        guard bytes.count >= end else { throw .truncated }
         guard bytes.count == end else { throw .trailingBytes }
 
         guard let kind = Bundle.Kind(rawValue: header.kind) else { throw .invalidValue("unknown bundle kind") }
@@ -146,6 +175,10 @@ public enum BundleCodec {
         guard header.recipient == 0 || BundlePayload.isValidID(header.recipient) else {
             throw .invalidValue("recipient id outside 1 ..< 2^63")
         }
+        let more = header.flags & moreFlag != 0
+        guard !(more && kind == .upload) else { throw .invalidValue("more flag set in an upload") }
+        let signature = readSignature(bytes, from: signatureStart)
+        guard BundlePayload.isValidID(signature.keyID.rawValue) else { throw .invalidValue("key id outside 1 ..< 2^63") }
 
         let payload: [UInt8]
         switch Zlib.inflate(bytes, range: headerByteCount..<payloadEnd, expectedLength: uncompressedLength) {
@@ -155,30 +188,76 @@ public enum BundleCodec {
         }
         let changes = try BundlePayload.decode(payload, limits: limits)
 
-        return Bundle(
+        let bundle = Bundle(
             kind: kind, schemaVersion: header.schemaVersion, sender: ReplicaID(rawValue: header.sender),
             recipient: header.recipient == 0 ? nil : ReplicaID(rawValue: header.recipient),
             createdAt: header.createdAt, cursor: header.cursor, newCursor: header.newCursor,
-            ack: header.ack, changes: changes
+            ack: header.ack, epoch: header.epoch, more: more, changes: changes
         )
+        return SignedBundle(bundle: bundle, signature: signature)
+    }
+
+    /// Whether the MAC at the end of `bytes` is HMAC-SHA256 under `secret` of every byte
+    /// before it, compared in constant time.
+    ///
+    /// Call it on the exact bytes `decode` accepted, with the secret of the decoded
+    /// `signature.keyID`; on other input the answer says nothing about structure. Returns
+    /// false for input shorter than an empty bundle and for a secret shorter than 32
+    /// bytes, which no signer can use (so a missing secret never verifies).
+    ///
+    /// Cost: one SHA-256 pass over the file.
+    public static func verify(_ bytes: [UInt8], secret: [UInt8]) -> Bool {
+        guard bytes.count >= frameByteCount, secret.count >= 32 else { return false }
+        let macStart = bytes.count - BundleSignature.macByteCount
+        let expected = HMACSHA256.authenticate(message: bytes[0..<macStart], key: secret)
+        return HMACSHA256.constantTimeEquals(expected, Array(bytes[macStart...]))
     }
 
     /// Lays out header, compressed payload, checksum and signature section.
     ///
     /// Internal so the vector generator can build files with exactly one defect (a wrong
-    /// version, a lying length) and a checksum that matches.
-    static func frame(header: Header, compressedPayload: [UInt8], signature: [UInt8] = []) -> [UInt8] {
-        precondition(signature.count <= Int(UInt16.max), "signature section too long")
-        var out = ByteWriter(capacity: headerByteCount + compressedPayload.count + 34 + signature.count)
-        header.write(to: &out)
-        out.append(compressedPayload)
-        out.append(SHA256.hash(out.bytes))
-        out.u16(UInt16(signature.count))
-        out.append(signature)
+    /// version, a lying length) and a checksum and MAC that match.
+    static func frame(header: Header, compressedPayload: [UInt8], signer: BundleSigner) -> [UInt8] {
+        var out = checksummed(header: header, compressedPayload: compressedPayload)
+        appendSignature(to: &out, signer: signer)
         return out.bytes
     }
 
-    /// The fixed 68-byte header, field for field as in the spec's byte table.
+    /// Header, compressed payload and checksum: everything before the signature length.
+    static func checksummed(header: Header, compressedPayload: [UInt8]) -> ByteWriter {
+        var out = ByteWriter(capacity: frameByteCount + compressedPayload.count)
+        header.write(to: &out)
+        out.append(compressedPayload)
+        out.append(SHA256.hash(out.bytes))
+        return out
+    }
+
+    /// Appends the signature length (64) and the signature section, whose MAC covers
+    /// everything in `out` before it, including the length, key id, timestamp and nonce.
+    static func appendSignature(to out: inout ByteWriter, signer: BundleSigner) {
+        out.u16(UInt16(signatureByteCount))
+        out.u64(signer.keyID.rawValue)
+        out.u64(UInt64(bitPattern: signer.timestamp))
+        out.append(signer.nonce)
+        out.append(HMACSHA256.authenticate(message: out.bytes, key: signer.secret))
+    }
+
+    /// Reads the 64-byte signature section at `start`, which the caller has checked exists.
+    private static func readSignature(_ bytes: [UInt8], from start: Int) -> BundleSignature {
+        var reader = ByteReader(bytes, from: start, to: start + signatureByteCount)
+        do {
+            let keyID = try reader.u64()
+            let timestamp = Int64(bitPattern: try reader.u64())
+            let nonce = Array(try reader.bytes(BundleSignature.nonceByteCount))
+            let mac = Array(try reader.bytes(BundleSignature.macByteCount))
+            precondition(reader.isAtEnd, "signature layout and signatureByteCount disagree")
+            return BundleSignature(keyID: ReplicaID(rawValue: keyID), timestamp: timestamp, nonce: nonce, mac: mac)
+        } catch {
+            preconditionFailure("signature section shorter than \(signatureByteCount) bytes")
+        }
+    }
+
+    /// The fixed 76-byte header, field for field as in the spec's byte table.
     struct Header: Hashable {
         var version: UInt16
         var kind: UInt8
@@ -190,13 +269,14 @@ public enum BundleCodec {
         var cursor: UInt64
         var newCursor: UInt64
         var ack: UInt64
+        var epoch: UInt64
         var uncompressedLength: UInt32
         var compressedLength: UInt32
 
         init(
             version: UInt16, kind: UInt8, flags: UInt8, schemaVersion: UInt32, sender: UInt64,
             recipient: UInt64, createdAt: Int64, cursor: UInt64, newCursor: UInt64, ack: UInt64,
-            uncompressedLength: UInt32, compressedLength: UInt32
+            epoch: UInt64, uncompressedLength: UInt32, compressedLength: UInt32
         ) {
             self.version = version
             self.kind = kind
@@ -208,11 +288,12 @@ public enum BundleCodec {
             self.cursor = cursor
             self.newCursor = newCursor
             self.ack = ack
+            self.epoch = epoch
             self.uncompressedLength = uncompressedLength
             self.compressedLength = compressedLength
         }
 
-        /// Reads the header from the first 68 bytes, which the caller has checked exist.
+        /// Reads the header from the first 76 bytes, which the caller has checked exist.
         init(parsing bytes: [UInt8]) {
             var reader = ByteReader(bytes, from: 4, to: BundleCodec.headerByteCount)
             do {
@@ -226,6 +307,7 @@ public enum BundleCodec {
                 cursor = try reader.u64()
                 newCursor = try reader.u64()
                 ack = try reader.u64()
+                epoch = try reader.u64()
                 uncompressedLength = try reader.u32()
                 compressedLength = try reader.u32()
             } catch {
@@ -246,6 +328,7 @@ public enum BundleCodec {
             out.u64(cursor)
             out.u64(newCursor)
             out.u64(ack)
+            out.u64(epoch)
             out.u32(uncompressedLength)
             out.u32(compressedLength)
         }

@@ -15,8 +15,12 @@ public enum BundleError: Error, Hashable, Sendable, CustomStringConvertible {
     case tooLarge(String)
     /// The SHA-256 checksum does not match: the bytes were damaged or altered.
     case checksumMismatch
-    /// A signature section in a format version that has none.
+    /// A signature section in a format version that has none. Only a version 1 reader
+    /// produced it; kept so that code matching on it still compiles.
     case unexpectedSignature
+    /// The signature section does not have the one size the format allows (64 bytes);
+    /// 0 means the bundle is unsigned.
+    case badSignatureLength(UInt16)
     /// Bytes follow the end of the bundle.
     case trailingBytes
     /// The payload is not exactly one complete zlib stream.
@@ -41,6 +45,7 @@ public enum BundleError: Error, Hashable, Sendable, CustomStringConvertible {
         case .tooLarge: "tooLarge"
         case .checksumMismatch: "checksumMismatch"
         case .unexpectedSignature: "unexpectedSignature"
+        case .badSignatureLength: "badSignatureLength"
         case .trailingBytes: "trailingBytes"
         case .decompressionFailed: "decompressionFailed"
         case .lengthMismatch: "lengthMismatch"
@@ -66,6 +71,10 @@ public enum BundleError: Error, Hashable, Sendable, CustomStringConvertible {
             "The bundle file is damaged or was altered after it was written. Copy or download it again."
         case .unexpectedSignature:
             "This bundle carries a signature that its format version does not allow. Update Navet."
+        case .badSignatureLength(0):
+            "This bundle is not signed, and Navet only accepts signed bundles. Ask the sender to write it again with a current Navet."
+        case .badSignatureLength(let length):
+            "The bundle's signature has the wrong size (\(length) bytes instead of 64). Ask the sender to write it again with a current Navet."
         case .trailingBytes:
             "The bundle file has extra data after its end. Copy or download it again."
         case .decompressionFailed:

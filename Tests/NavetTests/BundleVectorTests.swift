@@ -1,5 +1,6 @@
 import Foundation
 import NavetCore
+import NavetCrypto
 import Testing
 @testable import NavetWire
 
@@ -138,6 +139,20 @@ struct BundleVectorChange: Codable, Equatable {
     }
 }
 
+/// The signature section without its MAC, which depends on the zlib build; whether the
+/// MAC verifies is recorded as `macValid` instead.
+struct BundleVectorSignature: Codable, Equatable {
+    var keyID: String
+    var timestamp: String
+    var nonce: String
+
+    init(_ signature: BundleSignature) {
+        keyID = signature.keyID.description
+        timestamp = String(signature.timestamp)
+        nonce = Hex.encode(signature.nonce)
+    }
+}
+
 struct BundleVectorContent: Codable, Equatable {
     var kind: String
     var schemaVersion: UInt32
@@ -147,13 +162,19 @@ struct BundleVectorContent: Codable, Equatable {
     var cursor: String
     var newCursor: String
     var ack: String
+    var epoch: String
+    var more: Bool
+    var signature: BundleVectorSignature
+    var macValid: Bool
     var changes: [BundleVectorChange]
 
     private enum CodingKeys: String, CodingKey {
-        case kind, schemaVersion, sender, recipient, createdAt, cursor, newCursor, ack, changes
+        case kind, schemaVersion, sender, recipient, createdAt, cursor, newCursor, ack, epoch, more, signature, macValid, changes
     }
 
-    init(_ bundle: NavetWire.Bundle) {
+    /// The description of a decoded file; `macValid`: whether it verifies under the test secret.
+    init(_ signed: SignedBundle, macValid: Bool) {
+        let bundle = signed.bundle
         kind = bundle.kind == .upload ? "upload" : "reply"
         schemaVersion = bundle.schemaVersion
         sender = bundle.sender.description
@@ -162,6 +183,10 @@ struct BundleVectorContent: Codable, Equatable {
         cursor = String(bundle.cursor)
         newCursor = String(bundle.newCursor)
         ack = String(bundle.ack)
+        epoch = ReplicaID(rawValue: bundle.epoch).description
+        more = bundle.more
+        signature = BundleVectorSignature(signed.signature)
+        self.macValid = macValid
         changes = bundle.changes.map(BundleVectorChange.init)
     }
 
@@ -176,6 +201,10 @@ struct BundleVectorContent: Codable, Equatable {
         try c.encode(cursor, forKey: .cursor)
         try c.encode(newCursor, forKey: .newCursor)
         try c.encode(ack, forKey: .ack)
+        try c.encode(epoch, forKey: .epoch)
+        try c.encode(more, forKey: .more)
+        try c.encode(signature, forKey: .signature)
+        try c.encode(macValid, forKey: .macValid)
         try c.encode(changes, forKey: .changes)
     }
 
@@ -188,17 +217,21 @@ struct BundleVectorContent: Codable, Equatable {
             recipient: try recipient.map { ReplicaID(rawValue: try BundleVectorParse.id($0)) },
             createdAt: try BundleVectorParse.int64(createdAt), cursor: try BundleVectorParse.uint64(cursor),
             newCursor: try BundleVectorParse.uint64(newCursor), ack: try BundleVectorParse.uint64(ack),
-            changes: try changes.map { try $0.change() }
+            epoch: try BundleVectorParse.id(epoch), more: more, changes: try changes.map { try $0.change() }
         )
     }
 }
 
-/// What an invalid vector must be refused with.
+/// What an invalid vector must be refused with: a `BundleError` case name from `decode`,
+/// or `macMismatch` for a file `decode` accepts and `verify` refuses under the test secret.
 struct BundleVectorRefusal: Codable, Equatable {
+    static let macMismatch = "macMismatch"
+
     var error: String
     var why: String
     var version: UInt16?
     var flags: UInt8?
+    var signatureLength: UInt16?
 }
 
 enum BundleVectorParse {
@@ -243,6 +276,7 @@ struct GeneratedBundleVector {
 enum BundleVectors {
     typealias F = BundleFixtures
 
+    /// An upload from a replica that has synced before: it carries the epoch it last saw.
     static let newChild = F.upload([
         F.change(seq: 1, field: "name", value: .text("Amina Rahimi"), tag: .basic),
         F.change(seq: 2, field: "birth_date", value: .text("2009-03-14"), tag: .basic),
@@ -253,11 +287,11 @@ enum BundleVectors {
         F.change(seq: 7, field: "assigned_municipality", value: .text("Östersund"), tag: .care),
         F.change(seq: 8, field: "asylum_status", value: .text("pending"), tag: .asylum),
         F.change(seq: 9, field: "protected_identity", value: .bool(false), tag: .protected),
-    ])
+    ], epoch: F.serverEpoch)
 
     static let replyWithMerge = NavetWire.Bundle(
         kind: .reply, schemaVersion: 1, sender: F.server, recipient: F.replicaA, createdAt: F.epoch + 86_400_000,
-        cursor: 120, newCursor: 126, ack: 9, changes: [
+        cursor: 120, newCursor: 126, ack: 9, epoch: F.serverEpoch, changes: [
             // B and C rename the child without seeing each other: a conflict …
             F.change(F.replicaB, seq: 3, version: 2, replaces: [Stamp(version: 1, origin: F.replicaA)],
                      wallTime: F.epoch + 3_600_000, value: .text("Amina Rahimi Haidari")),
@@ -295,7 +329,7 @@ enum BundleVectors {
     static let extremes = NavetWire.Bundle(
         kind: .reply, schemaVersion: UInt32.max, sender: ReplicaID(rawValue: UInt64(Int64.max)),
         recipient: ReplicaID(rawValue: 1), createdAt: Int64.min, cursor: UInt64.max, newCursor: UInt64.max,
-        ack: UInt64.max, changes: [
+        ack: UInt64.max, epoch: UInt64.max, more: true, changes: [
             F.change(ReplicaID(rawValue: 1), seq: UInt64.max, version: UInt64.max,
                      replaces: [Stamp(version: 0, origin: ReplicaID(rawValue: UInt64(Int64.max)))],
                      wallTime: Int64.max, record: RecordID(rawValue: UInt64(Int64.max))),
@@ -305,21 +339,36 @@ enum BundleVectors {
         ]
     )
 
-    static let valid: [(String, NavetWire.Bundle)] = [
-        ("empty-upload", F.upload([], recipient: nil)),
-        ("new-child", newChild),
-        ("reply-with-merge", replyWithMerge),
-        ("value-kinds", valueKinds),
-        ("extremes", extremes),
+    /// A first page of a reply: more changes wait at the server.
+    static let replyWithMore: NavetWire.Bundle = {
+        var bundle = F.reply([
+            F.change(F.replicaB, seq: 1, wallTime: F.epoch + 60_000, record: F.child2, value: .text("Yusuf Karimi")),
+            F.change(F.replicaB, seq: 2, wallTime: F.epoch + 60_000, record: F.child2, field: "birth_date",
+                     value: .text("2008-07-30")),
+        ])
+        bundle.epoch = F.serverEpoch
+        bundle.more = true
+        return bundle
+    }()
+
+    /// Each valid vector with its signer: the test secret and the key of BUNDLE.md's rule.
+    static let valid: [(String, NavetWire.Bundle, BundleSigner)] = [
+        ("empty-upload", F.upload([], recipient: nil), F.signer(for: F.upload([], recipient: nil))),
+        ("new-child", newChild, F.signer(for: newChild)),
+        ("reply-with-merge", replyWithMerge, F.signer(for: replyWithMerge)),
+        ("reply-with-more", replyWithMore, F.signer(for: replyWithMore)),
+        ("value-kinds", valueKinds, F.signer(for: valueKinds)),
+        ("extremes", extremes, F.signer(for: extremes, timestamp: Int64.min, nonce: [UInt8](repeating: 0xFF, count: 16))),
     ]
 
     static func all() throws -> [GeneratedBundleVector] {
         let encoder = BundleVectorParse.jsonEncoder()
         var vectors = [GeneratedBundleVector]()
-        for (name, bundle) in valid {
+        for (name, bundle, signer) in valid {
+            let bytes = BundleCodec.encode(bundle, signer: signer)
             vectors.append(GeneratedBundleVector(
-                folder: .valid, name: name, bytes: BundleCodec.encode(bundle),
-                description: try encoder.encode(BundleVectorContent(bundle))
+                folder: .valid, name: name, bytes: bytes,
+                description: try encoder.encode(BundleVectorContent(try F.decode(bytes), macValid: true))
             ))
         }
         for (name, bytes, refusal) in invalid() {
@@ -328,62 +377,96 @@ enum BundleVectors {
         return vectors
     }
 
-    /// Each with exactly one defect; where the defect is not the checksum itself, the
-    /// checksum is recomputed so the reader has to find the named defect.
+    /// Each with exactly one defect; where the defect is not the checksum or the MAC
+    /// itself, both are recomputed so the reader has to find the named defect.
     static func invalid() -> [(String, [UInt8], BundleVectorRefusal)] {
         let bundle = newChild
-        let good = BundleCodec.encode(bundle)
+        let signer = F.signer(for: bundle)
+        let good = BundleCodec.encode(bundle, signer: signer)
         let payload = BundlePayload.encode(bundle.changes, limits: .v1)
         let compressed = Zlib.compress(payload, level: BundleCodec.compressionLevel)
         let c = compressed.count
+        let n = good.count
         func header(_ edit: (inout BundleCodec.Header) -> Void = { _ in }, for stream: [UInt8] = compressed) -> BundleCodec.Header {
             var h = BundleCodecTests.header(for: bundle, uncompressed: payload.count, compressed: stream.count)
             edit(&h)
             return h
         }
         func reframed(_ edit: (inout BundleCodec.Header) -> Void) -> [UInt8] {
-            BundleCodec.frame(header: header(edit), compressedPayload: compressed)
+            BundleCodec.frame(header: header(edit), compressedPayload: compressed, signer: signer)
         }
         func stream(_ stream: [UInt8]) -> [UInt8] {
-            BundleCodec.frame(header: header(for: stream), compressedPayload: stream)
+            BundleCodec.frame(header: header(for: stream), compressedPayload: stream, signer: signer)
         }
         func flipped(_ position: Int) -> [UInt8] {
             var copy = good
             copy[position] ^= 0x10
             return copy
         }
-        func refusal(_ error: String, _ why: String, version: UInt16? = nil, flags: UInt8? = nil) -> BundleVectorRefusal {
-            BundleVectorRefusal(error: error, why: why, version: version, flags: flags)
+        /// Header, payload and checksum of the good file, then any signature length and section.
+        func section(length: Int, bytes count: Int) -> [UInt8] {
+            Array(good.prefix(n - 66)) + [UInt8(length >> 8), UInt8(length & 0xFF)] + [UInt8](repeating: 0xA5, count: count)
+        }
+        func resigned(keyID: UInt64) -> [UInt8] { F.sign(Array(good.prefix(n - 66)), keyID: keyID) }
+        func refusal(
+            _ error: String, _ why: String, version: UInt16? = nil, flags: UInt8? = nil, signatureLength: UInt16? = nil
+        ) -> BundleVectorRefusal {
+            BundleVectorRefusal(error: error, why: why, version: version, flags: flags, signatureLength: signatureLength)
         }
         func hand(_ payload: [UInt8]) -> [UInt8] { BundleCodecTests.frame(payload) }
         typealias P = BundlePayloadCase
+        let macMismatch = BundleVectorRefusal.macMismatch
+        var otherSecret = F.testSecret
+        otherSecret[0] ^= 0x80
+        var timestampChanged = good
+        timestampChanged[n - 49] ^= 0x01  // last byte of the timestamp; MAC left as it was
 
         return [
+            // Frame, before the checksum.
             ("empty", [], refusal("truncated", "an empty file")),
             ("truncated-in-magic", Array(good.prefix(2)), refusal("truncated", "two bytes that could start a bundle")),
-            ("truncated-header", Array(good.prefix(40)), refusal("truncated", "cut inside the 68-byte header")),
-            ("truncated-payload", Array(good.prefix(68 + c / 2)), refusal("truncated", "cut inside the compressed payload")),
-            ("truncated-checksum", Array(good.dropLast(10)), refusal("truncated", "cut inside the checksum")),
-            ("truncated-signature-length", Array(good.dropLast(1)), refusal("truncated", "last byte of the signature length missing")),
+            ("truncated-header", Array(good.prefix(40)), refusal("truncated", "cut inside the 76-byte header")),
+            ("truncated-payload", Array(good.prefix(76 + c / 2)), refusal("truncated", "cut inside the compressed payload")),
+            ("truncated-checksum", Array(good.prefix(76 + c + 20)), refusal("truncated", "cut inside the checksum")),
+            ("truncated-signature-length", Array(good.prefix(n - 65)), refusal("truncated", "last byte of the signature length missing")),
+            ("truncated-signature", Array(good.dropLast(10)), refusal("truncated", "cut inside the signature section (in the MAC)")),
             ("bad-magic", [0x4E, 0x41, 0x56, 0x58] + good.dropFirst(4), refusal("badMagic", "magic NAVX instead of NAVB")),
             ("zip-file", [0x50, 0x4B, 0x03, 0x04] + [UInt8](repeating: 0, count: 60), refusal("badMagic", "a ZIP file")),
             ("text-file", Array("Hej! Det här är ingen bundle.\n".utf8), refusal("badMagic", "a text file")),
             ("version-0", reframed { $0.version = 0 }, refusal("unsupportedVersion", "format version 0", version: 0)),
-            ("version-2", reframed { $0.version = 2 }, refusal("unsupportedVersion", "format version 2", version: 2)),
-            ("flags-nonzero", reframed { $0.flags = 1 }, refusal("badFlags", "flags byte 1", flags: 1)),
-            ("header-bit-flip", flipped(15), refusal("checksumMismatch", "one bit flipped in the sender id")),
-            ("payload-bit-flip", flipped(68 + c / 2), refusal("checksumMismatch", "one bit flipped in the compressed payload")),
-            ("checksum-bit-flip", flipped(68 + c + 5), refusal("checksumMismatch", "one bit flipped in the checksum")),
-            ("trailing-garbage", good + Array("garbage".utf8), refusal("trailingBytes", "bytes after the signature section")),
-            ("signature-in-v1", BundleCodec.frame(header: header(), compressedPayload: compressed,
-                                                  signature: [UInt8](repeating: 0xA5, count: 64)),
-             refusal("unexpectedSignature", "a 64-byte signature section in version 1")),
+            ("version-1", F.versionOneFile(bundle),
+             refusal("unsupportedVersion", "a complete format version 1 file (no epoch, no signature)", version: 1)),
+            ("version-3", reframed { $0.version = 3 }, refusal("unsupportedVersion", "format version 3", version: 3)),
+            ("flags-bit-1", reframed { $0.flags = 2 }, refusal("badFlags", "flags bit 1, which version 2 reserves", flags: 2)),
+            ("flags-bit-7-and-more", reframed { $0.flags = 0x81 }, refusal("badFlags", "flags bits 7 and 0", flags: 0x81)),
             ("uncompressed-too-large", reframed { $0.uncompressedLength = (256 << 20) + 1 },
              refusal("tooLarge", "declared uncompressed length 256 MiB + 1")),
             ("compressed-too-large", reframed { $0.compressedLength = (256 << 20) + 1 },
              refusal("tooLarge", "declared compressed length 256 MiB + 1")),
             ("length-impossible", reframed { $0.uncompressedLength = UInt32(c * 1032 + 1) },
              refusal("lengthMismatch", "declared uncompressed length beyond deflate's 1032:1 ratio")),
+            // Checksum.
+            ("header-bit-flip", flipped(15), refusal("checksumMismatch", "one bit flipped in the sender id")),
+            ("epoch-bit-flip", flipped(65), refusal("checksumMismatch", "one bit flipped in the epoch")),
+            ("payload-bit-flip", flipped(76 + c / 2), refusal("checksumMismatch", "one bit flipped in the compressed payload")),
+            ("checksum-bit-flip", flipped(76 + c + 5), refusal("checksumMismatch", "one bit flipped in the checksum")),
+            // Signature length and end of file.
+            ("signature-length-0", section(length: 0, bytes: 0),
+             refusal("badSignatureLength", "an unsigned version 2 file: signature length 0, no section", signatureLength: 0)),
+            ("signature-length-63", section(length: 63, bytes: 63),
+             refusal("badSignatureLength", "a 63-byte signature section", signatureLength: 63)),
+            ("signature-length-65", section(length: 65, bytes: 65),
+             refusal("badSignatureLength", "a 65-byte signature section", signatureLength: 65)),
+            ("trailing-garbage", good + Array("garbage".utf8), refusal("trailingBytes", "bytes after the signature section")),
+            // Header and signature values.
+            ("unknown-kind", reframed { $0.kind = 3 }, refusal("invalidValue", "bundle kind 3")),
+            ("sender-zero", reframed { $0.sender = 0 }, refusal("invalidValue", "sender id 0")),
+            ("recipient-top-bit", reframed { $0.recipient = 1 << 63 }, refusal("invalidValue", "recipient id with the top bit set")),
+            ("more-in-upload", reframed { $0.flags = 1 }, refusal("invalidValue", "the more flag in an upload")),
+            ("key-id-zero", resigned(keyID: 0), refusal("invalidValue", "key id 0, correctly signed")),
+            ("key-id-top-bit", resigned(keyID: 1 << 63 | F.replicaA.rawValue),
+             refusal("invalidValue", "key id with the top bit set, correctly signed")),
+            // zlib.
             ("inflates-longer", reframed { $0.uncompressedLength -= 1 },
              refusal("lengthMismatch", "payload inflates to one byte more than declared")),
             ("inflates-shorter", reframed { $0.uncompressedLength += 1 },
@@ -393,9 +476,7 @@ enum BundleVectors {
             ("zlib-bad-adler", stream(Array(compressed.dropLast(1)) + [compressed.last! ^ 0xFF]),
              refusal("decompressionFailed", "zlib stream with a wrong Adler-32")),
             ("zlib-trailing-bytes", stream(compressed + [0]), refusal("decompressionFailed", "a byte after the zlib stream")),
-            ("unknown-kind", reframed { $0.kind = 3 }, refusal("invalidValue", "bundle kind 3")),
-            ("sender-zero", reframed { $0.sender = 0 }, refusal("invalidValue", "sender id 0")),
-            ("recipient-top-bit", reframed { $0.recipient = 1 << 63 }, refusal("invalidValue", "recipient id with the top bit set")),
+            // Payload.
             ("unknown-tag", hand(P.payload(tags: [Array("secret".utf8)])), refusal("invalidValue", "tag not in the vocabulary")),
             ("invalid-utf8-text", hand(P.payload(text: [0x41, 0xC3])), refusal("invalidValue", "text ending inside a UTF-8 sequence")),
             ("record-id-zero", hand(P.payload(records: [0])), refusal("invalidValue", "record id 0")),
@@ -413,6 +494,11 @@ enum BundleVectors {
             ("too-many-changes", hand(P.payload(count: 1_000_001)), refusal("tooLarge", "1,000,001 changes declared")),
             ("text-too-long", hand(P.payload(textLength: (1 << 20) + 1)), refusal("tooLarge", "text length 1 MiB + 1")),
             ("name-too-long", hand(P.payload(fields: [[UInt8](repeating: 0x61, count: 256)])), refusal("tooLarge", "field name of 256 bytes")),
+            // Decodes, but the MAC does not verify under the test secret.
+            ("mac-bit-flip", flipped(n - 1), refusal(macMismatch, "one bit flipped in the MAC")),
+            ("timestamp-changed", timestampChanged, refusal(macMismatch, "timestamp changed by 1 ms after signing")),
+            ("wrong-secret", BundleCodec.encode(bundle, signer: F.signer(for: bundle, secret: otherSecret)),
+             refusal(macMismatch, "signed with a secret that differs from the test secret in one bit")),
         ]
     }
 }
@@ -450,29 +536,39 @@ struct BundleVectorFile: Sendable, CustomTestStringConvertible {
     func vector(_ file: BundleVectorFile) throws {
         let bytes = [UInt8](try Self.read(file, "navb"))
         let description = try Self.read(file, "json")
+        let macValid = BundleCodec.verify(bytes, secret: BundleFixtures.testSecret)
         if file.folder == "valid" {
             let expected = try JSONDecoder().decode(BundleVectorContent.self, from: description)
-            let decoded = try BundleCodec.decode(bytes)
+            let signed = try BundleFixtures.decode(bytes)
             // Compare through the JSON form so text is compared byte for byte, not by
             // Swift's canonical equivalence.
             let encoder = BundleVectorParse.jsonEncoder()
-            #expect(try encoder.encode(BundleVectorContent(decoded)) == encoder.encode(expected))
-            #expect(try decoded == expected.bundle())
-            #expect(try BundleCodec.decode(BundleCodec.encode(decoded)) == decoded)
+            #expect(try encoder.encode(BundleVectorContent(signed, macValid: macValid)) == encoder.encode(expected))
+            #expect(try signed.bundle == expected.bundle())
+            #expect(macValid == expected.macValid)
+            let signer = BundleSigner(
+                keyID: signed.signature.keyID, secret: BundleFixtures.testSecret,
+                timestamp: signed.signature.timestamp, nonce: signed.signature.nonce
+            )
+            let reencoded = BundleCodec.encode(signed.bundle, signer: signer)
+            #expect(try BundleFixtures.decode(reencoded).bundle == signed.bundle)
             for length in 0..<bytes.count {
                 #expect(throws: BundleError.self, "prefix of \(length) bytes") {
-                    try BundleCodec.decode(Array(bytes[0..<length]))
+                    try BundleFixtures.decode(Array(bytes[0..<length]))
                 }
             }
         } else {
             let expected = try JSONDecoder().decode(BundleVectorRefusal.self, from: description)
             do throws(BundleError) {
-                let bundle = try BundleCodec.decode(bytes)
-                Issue.record("accepted an invalid vector as a bundle with \(bundle.changes.count) changes")
+                let signed = try BundleFixtures.decode(bytes)
+                #expect(expected.error == BundleVectorRefusal.macMismatch,
+                        "decoded an invalid vector as a bundle with \(signed.bundle.changes.count) changes")
+                #expect(!macValid, "the MAC of a macMismatch vector verifies")
             } catch {
                 #expect(error.code == expected.error, "\(error)")
                 if let version = expected.version { #expect(error == .unsupportedVersion(version)) }
                 if let flags = expected.flags { #expect(error == .badFlags(flags)) }
+                if let length = expected.signatureLength { #expect(error == .badSignatureLength(length)) }
             }
         }
     }

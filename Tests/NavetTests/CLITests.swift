@@ -167,17 +167,39 @@ import Testing
         #expect(((notes[1]["fields"] as! [String: Any])["corrects"] as? String) == note)
     }
 
-    /// export → navetd import → navet import, twice, and refused bundles of every kind.
-    @Test func fileSyncAndRefusedBundles() throws {
-        let id = try replicaWithChild("a.db")
-        #expect(try cli.navet("--db", "b.db", "init").code == 0)
-        func roundTrip(_ db: String) throws {
-            #expect(try cli.navet("--db", db, "export", "\(db).up").code == 0)
-            let merged = try cli.navetd("--db", "central.db", "import", "\(db).up", "--reply", "\(db).reply")
-            #expect(merged.code == 0, "\(merged.err)")
-            let imported = try cli.navet("--db", db, "import", "\(db).reply")
-            #expect(imported.code == 0, "\(imported.err)")
+    /// Registers the organisation (once) and creates a replica from a fresh enrollment file.
+    func enrolledReplica(_ db: String) throws -> Enrollment {
+        if !FileManager.default.fileExists(atPath: folder.path("central.db")) {
+            let added = try cli.navetd("--db", "central.db", "org", "add", "--name", "HVB Björkgården",
+                                       "--kind", "residential_home", "--municipality", "Strömsund")
+            #expect(added.code == 0, "\(added.err)")
         }
+        let enrolled = try cli.navetd("--db", "central.db", "replica", "enroll", "--org", "HVB Björkgården",
+                                      "--out", "\(db).enroll")
+        #expect(enrolled.code == 0, "\(enrolled.err)")
+        let attributes = try FileManager.default.attributesOfItem(atPath: folder.path("\(db).enroll"))
+        #expect((attributes[.posixPermissions] as? Int) == 0o600, "enrollment files hold secrets")
+        let created = try cli.navet("--db", db, "init", "--enroll", "\(db).enroll")
+        #expect(created.code == 0, "\(created.err)")
+        let dbAttributes = try FileManager.default.attributesOfItem(atPath: folder.path(db))
+        #expect((dbAttributes[.posixPermissions] as? Int) == 0o600)
+        return try Enrollment.parse(Array(try Data(contentsOf: folder.url.appendingPathComponent("\(db).enroll"))))
+    }
+
+    func roundTrip(_ db: String) throws {
+        #expect(try cli.navet("--db", db, "export", "\(db).up").code == 0)
+        let merged = try cli.navetd("--db", "central.db", "import", "\(db).up", "--reply", "\(db).reply")
+        #expect(merged.code == 0, "\(merged.err)")
+        let imported = try cli.navet("--db", db, "import", "\(db).reply")
+        #expect(imported.code == 0, "\(imported.err)")
+    }
+
+    /// export → navetd import → navet import, and refused bundles of every kind.
+    @Test func fileSyncAndRefusedBundles() throws {
+        _ = try enrolledReplica("a.db")
+        let b = try enrolledReplica("b.db")
+        let added = try cli.navet("--db", "a.db", "--json", "child", "add", "--name", "Åsa Öberg")
+        let id = (try json(added.out) as! [String: Any])["id"] as! String
         try roundTrip("a.db")
         try roundTrip("b.db")
         let shown = try cli.navet("--db", "b.db", "child", "show", id)
@@ -188,26 +210,29 @@ import Testing
         let again = try cli.navet("--db", "b.db", "import", "b.db.reply")
         #expect(again.code == 0)
         #expect(try dump("b.db") == before)
-        #expect(try cli.navet("--db", "a.db", "status").out.contains("0"))
 
-        // Damaged and foreign bundles: refused with exit code 4, nothing changes.
+        // Damaged, forged and foreign bundles: refused with exit code 4, nothing changes.
         let good = try Data(contentsOf: folder.url.appendingPathComponent("b.db.reply"))
         var flipped = good
         flipped[flipped.count / 2] ^= 0x10
         var wrongVersion = good
         wrongVersion[5] = 9
-        let wrongSchema = BundleCodec.encode(NavetWire.Bundle(
-            kind: .reply, schemaVersion: 99, sender: ReplicaID(rawValue: 1), recipient: ReplicaID(rawValue: 2),
-            createdAt: 0, cursor: 0, changes: []))
+        var forged = good
+        forged[forged.count - 1] ^= 0x01  // the MAC: structure and checksum still fine
+        let wrongSchema = BundleCodec.encode(
+            NavetWire.Bundle(kind: .reply, schemaVersion: 99, sender: b.serverID, recipient: b.replicaID,
+                             createdAt: 0, cursor: 0, changes: []),
+            signer: .fresh(keyID: b.replicaID, secret: b.secret, now: 0))
         let upload = try Data(contentsOf: folder.url.appendingPathComponent("a.db.up"))
         let cases: [(String, Data, String)] = [
             ("truncated", good.prefix(good.count - 7), "truncated"),
             ("empty", Data(), "truncated"),
             ("flipped", flipped, "checksum"),
             ("version", wrongVersion, "version 9"),
+            ("forged", forged, "signature"),
             ("schema", Data(wrongSchema), "schema version 99"),
             ("upload", upload, "upload"),
-            ("other", Data(try Data(contentsOf: folder.url.appendingPathComponent("a.db.reply"))), "addressed"),
+            ("other", try Data(contentsOf: folder.url.appendingPathComponent("a.db.reply")), "addressed"),
             ("text", Data("hello".utf8), "not a Navet bundle"),
         ]
         for (name, bytes, fragment) in cases {
@@ -225,8 +250,30 @@ import Testing
             #expect(result.code == 4, "\(name): \(result.err)")
             #expect(!FileManager.default.fileExists(atPath: folder.path("\(name).reply")))
         }
+        let replayed = try cli.navetd("--db", "central.db", "import", "a.db.up", "--reply", "replayed.reply")
+        #expect(replayed.code == 4 && replayed.err.contains("already used"), "\(replayed.err)")
         #expect(try dump("central.db") == central)
         #expect(try sqlite3("central.db", "PRAGMA integrity_check") == "ok")
+    }
+
+    @Test func revokedAndUnenrolledReplicasCannotSync() throws {
+        let a = try enrolledReplica("a.db")
+        #expect(try cli.navet("--db", "a.db", "export", "a.up").code == 0)
+        let revoked = try cli.navetd("--db", "central.db", "replica", "revoke", a.replicaID.description)
+        #expect(revoked.code == 0, "\(revoked.err)")
+        let refused = try cli.navetd("--db", "central.db", "import", "a.up", "--reply", "a.reply")
+        #expect(refused.code == 4 && refused.err.contains("revoked"), "\(refused.err)")
+        let list = try json(try cli.navetd("--db", "central.db", "--json", "replica", "list").out) as! [[String: Any]]
+        #expect(list.count == 1 && list[0]["revoked"] is String)
+
+        #expect(try cli.navet("--db", "local.db", "init").code == 0)
+        let local = try cli.navet("--db", "local.db", "export", "local.up")
+        #expect(local.code == 3 && local.err.contains("not enrolled"), "\(local.err)")
+        #expect(!FileManager.default.fileExists(atPath: folder.path("local.up")))
+
+        let bad = try cli.navet("--db", "x.db", "init", "--enroll", "a.up")
+        #expect(bad.code == 4 && bad.err.contains("enrollment"), "\(bad.err)")
+        #expect(!FileManager.default.fileExists(atPath: folder.path("x.db")))
     }
 
     @Test func demoRuns() throws {

@@ -1,6 +1,7 @@
 import Foundation
 import NavetCore
 import NavetStore
+import NavetSync
 import NavetTestSupport
 import Testing
 
@@ -87,9 +88,13 @@ struct Schedule {
                 guard !uploads.isEmpty else { continue }
                 let pick = Int.random(in: 0..<uploads.count, using: &rng)
                 let upload = uploads[pick]
-                // Sometimes keep it, so it is delivered again later (a duplicate).
+                // Sometimes keep it, so it is delivered again later: the server refuses the
+                // replayed bundle (its nonce was used) and nothing changes.
                 if Bool.random(using: &rng) { uploads.remove(at: pick) }
-                let reply = try sync.serverImport(upload, now: clock)
+                guard let reply = try deliver(upload, sync, clock) else {
+                    log("server refuses a replayed upload")
+                    continue
+                }
                 let recipient = sync.replicas.firstIndex { $0.replicaID == (try? sync.decodeRecipient(reply)) }!
                 replies.append((recipient, reply))
                 log("server imports an upload for replica \(recipient)")
@@ -104,13 +109,23 @@ struct Schedule {
         }
         // Late deliveries of whatever is still in flight, in shuffled order, then a full sync.
         for upload in uploads.shuffled(using: &rng) {
-            let reply = try sync.serverImport(upload, now: clock)
+            guard let reply = try deliver(upload, sync, clock) else { continue }
             let recipient = sync.replicas.firstIndex { $0.replicaID == (try? sync.decodeRecipient(reply)) }!
             replies.append((recipient, reply))
         }
         for reply in replies.shuffled(using: &rng) { try sync.importReply(reply.replica, reply.bytes, now: clock) }
         try sync.syncAll(now: clock + 1)
         try check(sync)
+    }
+
+    /// The reply to an upload, or nil when the server refused it as a replay, which is the
+    /// only refusal a correct schedule can meet.
+    func deliver(_ upload: [UInt8], _ sync: SyncHarness, _ clock: Int64) throws -> [UInt8]? {
+        do {
+            return try sync.serverImport(upload, now: clock)
+        } catch let refusal as Refusal where refusal.reason == .replayedNonce {
+            return nil
+        }
     }
 
     func check(_ sync: SyncHarness) throws {

@@ -130,11 +130,15 @@ struct ValueSource {
         "Mohamed", "Abdi", "Hassan", "Warsame", "Farah", "Osman", "Tesfaye", "Haile", "Gebremedhin", "Berhane",
         "Al-Hassan", "Khalil", "Ibrahim", "Yousef", "Nazari", "Amiri", "Sharifi", "Ali", "Habibi", "Samadi",
     ]
+    /// Official names, as they appear on decisions.
     static let municipalities = [
-        "Strömsund", "Östersund", "Krokom", "Åre", "Berg", "Bräcke", "Ragunda", "Härjedalen", "Sundsvall",
-        "Härnösand", "Sollefteå", "Örnsköldsvik", "Kramfors", "Umeå", "Luleå", "Kiruna", "Gällivare",
-        "Malmö", "Trelleborg", "Göteborg", "Stockholm", "Södertälje", "Uppsala", "Västerås", "Örebro",
-        "Jönköping", "Växjö", "Norrköping", "Linköping", "Borlänge", "Falun", "Gävle", "Hudiksvall",
+        "Strömsunds kommun", "Östersunds kommun", "Krokoms kommun", "Åre kommun", "Bergs kommun",
+        "Bräcke kommun", "Ragunda kommun", "Härjedalens kommun", "Sundsvalls kommun", "Härnösands kommun",
+        "Sollefteå kommun", "Örnsköldsviks kommun", "Kramfors kommun", "Umeå kommun", "Luleå kommun",
+        "Kiruna kommun", "Gällivare kommun", "Malmö stad", "Trelleborgs kommun", "Göteborgs stad",
+        "Stockholms stad", "Södertälje kommun", "Uppsala kommun", "Västerås stad", "Örebro kommun",
+        "Jönköpings kommun", "Växjö kommun", "Norrköpings kommun", "Linköpings kommun", "Borlänge kommun",
+        "Falu kommun", "Gävle kommun", "Hudiksvalls kommun",
     ]
     static let languages = [
         "dari", "persiska", "pashto", "somaliska", "tigrinja", "arabiska", "kurdiska", "amhariska",
@@ -166,7 +170,7 @@ struct ValueSource {
         switch field {
         case "name":
             // Sometimes with a second given name, as the Migration Agency writes it.
-            if Int.random(in: 0..<3, using: &rng) == 0 {
+            if Int.random(in: 0..<2, using: &rng) == 0 {
                 return .text("\(person.given) \(pick(Self.givenNames)) \(person.family)")
             }
             return .text("\(person.given) \(person.family)")
@@ -178,15 +182,18 @@ struct ValueSource {
             let b = Int.random(in: 100_000...999_999, using: &rng)
             return .text("\(a)-\(b)")
         case "languages":
-            let first = pick(Self.languages)
-            var second = pick(Self.languages)
-            while second == first { second = pick(Self.languages) }
-            return .text(Int.random(in: 0..<4, using: &rng) == 0 ? first : "\(first), \(second)")
+            // One to three languages, the first the mother tongue.
+            var spoken: [String] = []
+            for _ in 0..<Int.random(in: 1...3, using: &rng) {
+                var language = pick(Self.languages)
+                while spoken.contains(language) { language = pick(Self.languages) }
+                spoken.append(language)
+            }
+            return .text(spoken.joined(separator: ", "))
         case "arrival_date":
             return .text(date(year: Int.random(in: 2024...2025, using: &rng)))
         case "arrival_municipality", "assigned_municipality":
-            let place = pick(Self.municipalities)
-            return .text(Int.random(in: 0..<2, using: &rng) == 0 ? "\(place) kommun" : place)
+            return .text(pick(Self.municipalities))
         case "asylum_status":
             let statuses = Schema.asylumStatuses
             if case .text(let previous)? = old, let index = statuses.firstIndex(of: previous), index + 1 < statuses.count {
@@ -194,11 +201,12 @@ struct ValueSource {
             }
             return .text(statuses[Int.random(in: 0..<3, using: &rng)])
         case "search_description":
+            // One or two features, as a social worker notes them for a missing-person report.
             let first = pick(Self.descriptions)
             if Int.random(in: 0..<2, using: &rng) == 0 { return .text(first) }
             var second = pick(Self.descriptions)
             while second == first { second = pick(Self.descriptions) }
-            return .text("\(first); \(second)")
+            return .text("\(first), \(second)")
         case "protected_identity":
             if case .bool(let flag)? = old { return .bool(!flag) }
             return .bool(Int.random(in: 0..<10, using: &rng) == 0)

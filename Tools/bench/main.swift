@@ -1,8 +1,8 @@
 // navet-bench: workload W1, the central store's merge against a raw-SQLite floor.
 //
-//   swift run -c release navet-bench [--replicas N] [--changes N] [--runs N] [--seed N] [--json]
+//   swift run -c release navet-bench [--replicas N] [--changes N] [--runs N] [--json] ...
 //
-// See README.md in this folder for what is measured and the figures.
+// See README.md in this folder for what is measured, the floor, and the figures.
 import Foundation
 import NavetCore
 import NavetSQLite
@@ -16,14 +16,22 @@ struct Options {
     var runs = 3
     var seed: UInt64 = 0x4E41_5645_5431  // "NAVET1"
     var json = false
+    /// Run the diagnostic layout floor next to the floor and the merge.
+    var layoutFloor = true
+    /// One side alone (for a profiler), or nil for the benchmark.
+    var only: Side?
 
     static let usage = """
         usage: navet-bench [--replicas N] [--changes N] [--runs N] [--seed N] [--json]
-          --replicas N  replicas uploading (default 200)
-          --changes N   field changes per replica, a multiple of 20 (default 1000)
-          --runs N      timed runs of each side, alternating floor and merge (default 3)
-          --seed N      seed of the workload generator
-          --json        print the results as one JSON object
+                           [--no-layout-floor] [--only floor|merge|layout]
+          --replicas N       replicas uploading (default 200)
+          --changes N        field changes per replica, a multiple of 20 (default 1000)
+          --runs N           timed runs of each side, alternating (default 3); medians are reported
+          --seed N           seed of the workload generator (default \(0x4E41_5645_5431 as UInt64))
+          --json             print the results as one JSON object on stdout
+          --no-layout-floor  skip the diagnostic third side (see README.md)
+          --only SIDE        run one side alone, e.g. under a profiler; prints its median only
+        Progress goes to stderr.
         """
 
     static func parse(_ arguments: [String]) -> Options {
@@ -40,6 +48,12 @@ struct Options {
             case "--runs": options.runs = number(flag)
             case "--seed": options.seed = UInt64(number(flag))
             case "--json": options.json = true
+            case "--no-layout-floor": options.layoutFloor = false
+            case "--only":
+                guard let name = rest.popFirst(), let side = Side(rawValue: name) else {
+                    fail("--only needs floor, merge or layout")
+                }
+                options.only = side
             case "-h", "--help":
                 print(usage)
                 exit(0)
@@ -56,48 +70,61 @@ struct Options {
         progress("navet-bench: \(message)\n\(usage)")
         exit(2)
     }
+
+    func runs(_ side: Side) -> Bool {
+        if let only { return only == side }
+        return side != .layout || layoutFloor
+    }
 }
 
-/// Time spent in one merge run, by stage.
-struct MergeRun {
+enum Side: String {
+    case floor, merge, layout
+}
+
+/// One timed run of one side.
+struct Run {
     var total = 0.0
+    /// Merge only: time by stage.
     var decode = 0.0
     var check = 0.0
     var store = 0.0
-    var diskBytes = 0
-}
-
-struct FloorRun {
-    var total = 0.0
+    /// Database file plus WAL after the run.
     var diskBytes = 0
 }
 
 let now: Int64 = Workload.baseWallTime + 90 * 86_400_000
 
-func runFloor(_ uploads: [[Change]], expected: Int, cells: Int) throws -> FloorRun {
-    let folder = try ScratchFolder("navet-bench-floor")
+/// The floor or the layout floor over the decoded changes, in a fresh file.
+func runRaw(_ side: Side, _ uploads: [[Change]], expected: Int, cells: Int) throws -> Run {
+    let folder = try ScratchFolder("navet-bench-\(side.rawValue)")
     defer { folder.remove() }
-    var result = FloorRun()
+    var result = Run()
     do {
-        let db = try Floor.create(path: folder.file("floor.db"))
+        let db = side == .floor ? try Floor.create(path: folder.file("raw.db")) : try LayoutFloor.create(path: folder.file("raw.db"))
         let clock = ContinuousClock()
         let start = clock.now
-        try Floor.run(db, uploads: uploads, now: now)
+        if side == .floor {
+            try Floor.run(db, uploads: uploads, now: now)
+        } else {
+            try LayoutFloor.run(db, uploads: uploads, now: now)
+        }
         result.total = seconds(clock.now - start)
+        result.store = result.total
         // Not timed: the rows are all there.
+        let state = side == .floor ? "state" : "cells"
         guard case .integer(let count)? = try db.scalar("SELECT count(*) FROM changes"), count == expected,
-              case .integer(let state)? = try db.scalar("SELECT count(*) FROM state"), state == cells
-        else { fatalError("floor holds the wrong number of rows") }
+              case .integer(let stateRows)? = try db.scalar("SELECT count(*) FROM \(state)"), stateRows == cells
+        else { fatalError("\(side.rawValue) holds the wrong number of rows") }
     }
-    result.diskBytes = folder.databaseBytes("floor.db")
+    result.diskBytes = folder.databaseBytes("raw.db")
     return result
 }
 
-/// Runs the merge; `afterwards` sees the filled store (for the reply measurement).
-func runMerge(_ uploadFiles: [[UInt8]], expected: Int, afterwards: ((CentralStore) throws -> Void)? = nil) throws -> MergeRun {
+/// The merge: decode, check and store each upload. `afterwards` sees the filled store.
+func runMerge(_ uploadFiles: [[UInt8]], expected: Int, afterwards: ((CentralStore) throws -> Void)? = nil) throws -> Run {
     let folder = try ScratchFolder("navet-bench-merge")
     defer { folder.remove() }
-    var result = MergeRun()
+    var result = Run()
     do {
         let central = try CentralStore.create(path: folder.file("central.db"), now: now)
         let clock = ContinuousClock()
@@ -135,24 +162,34 @@ struct ReplyCost {
     var bytes = 0
 }
 
-// MARK: - Main
+// MARK: - Workload, built up front (not timed)
 
 let options = Options.parse(Array(CommandLine.arguments.dropFirst()))
 let workload = Workload(replicas: options.replicas, changesPerReplica: options.changes, seed: options.seed)
 let total = workload.totalChanges
-let cells = workload.replicas * workload.recordsPerReplica * Schema.current.recordType("child")!.fields.count
+let childFields = Schema.current.recordType("child")!.fields
+let cells = workload.replicas * workload.recordsPerReplica * childFields.count
 
 progress("navet-bench: generating W1 (\(options.replicas) replicas × \(options.changes) changes = \(grouped(total)) changes)")
 let generated = workload.generate()
-var textBytes = 0
-var textValues = 0
+
+var fieldBytes: [String: (bytes: Int, count: Int)] = [:]
 for (_, changes) in generated {
     for change in changes {
         if case .text(let text) = change.value {
-            textBytes += text.utf8.count
-            textValues += 1
+            fieldBytes[change.field, default: (0, 0)].bytes += text.utf8.count
+            fieldBytes[change.field, default: (0, 0)].count += 1
         }
     }
+}
+func meanBytes(_ fields: [FieldSchema], _ fieldBytes: [String: (bytes: Int, count: Int)]) -> Double {
+    let stats = fields.compactMap { fieldBytes[$0.name] }
+    return Double(stats.map(\.bytes).reduce(0, +)) / Double(max(stats.map(\.count).reduce(0, +), 1))
+}
+let textMean = meanBytes(childFields, fieldBytes)
+let freeTextMean = meanBytes(childFields.filter { if case .text = $0.kind { true } else { false } }, fieldBytes)
+let fieldMeans = childFields.compactMap { field in
+    fieldBytes[field.name].map { "\(field.name) \(fixed(Double($0.bytes) / Double($0.count), 1))" }
 }
 
 progress("navet-bench: encoding \(options.replicas) upload bundles")
@@ -161,74 +198,109 @@ let uploadFiles: [[UInt8]] = generated.map { replica, changes in
                               createdAt: changes.last!.wallTime, cursor: 0, changes: changes))
 }
 let uploadBytes = uploadFiles.reduce(0) { $0 + $1.count }
-// The floor gets the same changes, decoded once up front: it does no decoding.
+// The floors get the same changes, decoded once up front: they do no decoding.
 let decoded: [[Change]] = try uploadFiles.map { try BundleCodec.decode($0).changes }
-precondition(decoded.map(\.count) == generated.map(\.changes.count))
-precondition(zip(decoded, generated).allSatisfy { $0 == $1.changes }, "bundle round trip changed the changes")
+precondition(zip(decoded, generated).allSatisfy { $0 == $1.changes }, "the bundle round trip changed the changes")
 
-var floorRuns: [FloorRun] = []
-var mergeRuns: [MergeRun] = []
+// MARK: - Timed runs, alternating sides
+
+var floorRuns: [Run] = []
+var mergeRuns: [Run] = []
+var layoutRuns: [Run] = []
 var reply = ReplyCost()
+
+func line(_ run: Int, _ side: String, _ result: Run, _ detail: String = "") {
+    progress("  run \(run)/\(options.runs)  \(side.padding(toLength: 12, withPad: " ", startingAt: 0)) "
+        + "\(fixed(result.total, 3)) s  \(grouped(Int(Double(total) / result.total))) changes/s\(detail)")
+}
+
 for run in 1...options.runs {
-    let floor = try runFloor(decoded, expected: total, cells: cells)
-    floorRuns.append(floor)
-    progress("  run \(run)/\(options.runs)  floor  \(fixed(floor.total, 3)) s  \(grouped(Int(Double(total) / floor.total))) changes/s")
-    let isLast = run == options.runs
-    let merge = try runMerge(uploadFiles, expected: total, afterwards: isLast ? { central in
-        // One reply as `Sync.acceptUpload` would build it for the last replica with cursor 0:
-        // every other replica's changes. Not part of W1; measured once.
-        let clock = ContinuousClock()
-        let last = generated.last!.replica
-        let t0 = clock.now
-        let content = try central.reply(for: last, after: 0)
-        let t1 = clock.now
-        let file = BundleCodec.encode(Bundle(
-            kind: .reply, schemaVersion: Schema.current.version, sender: central.serverID, recipient: last,
-            createdAt: now, cursor: 0, newCursor: content.newCursor, ack: content.ack, changes: content.changes))
-        let t2 = clock.now
-        reply = ReplyCost(changes: content.changes.count, build: seconds(t1 - t0), encode: seconds(t2 - t1),
-                          bytes: file.count)
-    } : nil)
-    mergeRuns.append(merge)
-    progress("  run \(run)/\(options.runs)  merge  \(fixed(merge.total, 3)) s  \(grouped(Int(Double(total) / merge.total))) changes/s"
-        + "  (decode \(fixed(merge.decode, 3)), check \(fixed(merge.check, 3)), store \(fixed(merge.store, 3)))")
+    if options.runs(.floor) {
+        floorRuns.append(try runRaw(.floor, decoded, expected: total, cells: cells))
+        line(run, "floor", floorRuns.last!)
+    }
+    if options.runs(.merge) {
+        let isLast = run == options.runs
+        let merge = try runMerge(uploadFiles, expected: total, afterwards: isLast ? { central in
+            // The visible state is the edits' values (checked on a sample of records).
+            for (_, changes) in generated.prefix(20) {
+                let edited = changes.suffix(changes.count / 2)
+                let record = edited.first!.recordID
+                let snapshot = try central.snapshot(record)
+                for change in edited where change.recordID == record {
+                    guard let field = snapshot.field(change.field), field.change == change, field.headCount == 1 else {
+                        fatalError("central store shows the wrong value for \(record) \(change.field)")
+                    }
+                }
+            }
+            // One reply page as the server builds it for the last replica with cursor 0.
+            // Not part of W1; measured once.
+            let clock = ContinuousClock()
+            let last = generated.last!.replica
+            let t0 = clock.now
+            let content = try central.reply(for: last, after: 0)
+            let t1 = clock.now
+            let file = BundleCodec.encode(Bundle(
+                kind: .reply, schemaVersion: Schema.current.version, sender: central.serverID, recipient: last,
+                createdAt: now, cursor: 0, newCursor: content.newCursor, ack: content.ack, changes: content.changes))
+            let t2 = clock.now
+            reply = ReplyCost(changes: content.changes.count, build: seconds(t1 - t0), encode: seconds(t2 - t1),
+                              bytes: file.count)
+        } : nil)
+        mergeRuns.append(merge)
+        line(run, "merge", merge,
+             "  (decode \(fixed(merge.decode, 3)), check \(fixed(merge.check, 3)), store \(fixed(merge.store, 3)))")
+    }
+    if options.runs(.layout) {
+        layoutRuns.append(try runRaw(.layout, decoded, expected: total, cells: cells))
+        line(run, "layout floor", layoutRuns.last!)
+    }
 }
 
 // MARK: - Report
 
-let floorSeconds = median(floorRuns.map(\.total))
-let mergeSeconds = median(mergeRuns.map(\.total))
+if let only = options.only {
+    let runs = [Side.floor: floorRuns, .merge: mergeRuns, .layout: layoutRuns][only]!.map(\.total)
+    print("\(only.rawValue): median \(fixed(median(runs), 3)) s, \(grouped(Int(Double(total) / median(runs)))) changes/s")
+    exit(0)
+}
+
+func medianOf(_ runs: [Run], _ value: (Run) -> Double) -> Double { median(runs.map(value)) }
+let floorSeconds = medianOf(floorRuns, \.total)
+let mergeSeconds = medianOf(mergeRuns, \.total)
+let layoutSeconds = layoutRuns.isEmpty ? nil : medianOf(layoutRuns, \.total)
 let floorRate = Double(total) / floorSeconds
 let mergeRate = Double(total) / mergeSeconds
 let ratio = mergeRate / floorRate
+let decodeSeconds = medianOf(mergeRuns, \.decode)
+let checkSeconds = medianOf(mergeRuns, \.check)
+let storeSeconds = medianOf(mergeRuns, \.store)
 let bytesPerChange = Double(uploadBytes) / Double(total)
 let replyBytesPerChange = reply.changes > 0 ? Double(reply.bytes) / Double(reply.changes) : 0
-let decodeSeconds = median(mergeRuns.map(\.decode))
-let checkSeconds = median(mergeRuns.map(\.check))
-let storeSeconds = median(mergeRuns.map(\.store))
 let ratioTarget = 0.5
 let bytesTarget = 24.0
 let ratioMet = ratio >= ratioTarget
 let bytesMet = bytesPerChange <= bytesTarget
+let machine = machineDescription()
+func diskPerChange(_ runs: [Run]) -> Double { Double(runs.last!.diskBytes) / Double(total) }
 
 if options.json {
-    let object: [String: Any] = [
+    var object: [String: Any] = [
         "workload": [
             "name": "W1", "replicas": options.replicas, "changesPerReplica": options.changes,
             "recordsPerReplica": workload.recordsPerReplica, "changesPerRecord": Workload.fieldsChangedPerRecord,
             "totalChanges": total, "seed": options.seed,
-            "meanTextValueBytes": Double(textBytes) / Double(max(textValues, 1)),
+            "meanTextValueBytes": textMean, "meanFreeTextValueBytes": freeTextMean,
         ],
-        "machine": machineDescription(), "sqlite": Database.libraryVersion, "runs": options.runs,
+        "machine": machine, "sqlite": Database.libraryVersion, "runs": options.runs,
         "floor": [
             "seconds": floorRuns.map(\.total), "medianSeconds": floorSeconds, "changesPerSecond": floorRate,
-            "diskBytesPerChange": Double(floorRuns.last!.diskBytes) / Double(total),
+            "diskBytesPerChange": diskPerChange(floorRuns),
         ],
         "merge": [
             "seconds": mergeRuns.map(\.total), "medianSeconds": mergeSeconds, "changesPerSecond": mergeRate,
             "medianDecodeSeconds": decodeSeconds, "medianCheckSeconds": checkSeconds,
-            "medianStoreSeconds": storeSeconds,
-            "diskBytesPerChange": Double(mergeRuns.last!.diskBytes) / Double(total),
+            "medianStoreSeconds": storeSeconds, "diskBytesPerChange": diskPerChange(mergeRuns),
         ],
         "ratio": ratio,
         "uploadBytes": uploadBytes, "bytesPerChange": bytesPerChange,
@@ -240,36 +312,52 @@ if options.json {
             "ratio": ratioTarget, "ratioMet": ratioMet, "bytesPerChange": bytesTarget, "bytesPerChangeMet": bytesMet,
         ],
     ]
+    if let layoutSeconds {
+        object["layoutFloor"] = [
+            "seconds": layoutRuns.map(\.total), "medianSeconds": layoutSeconds,
+            "changesPerSecond": Double(total) / layoutSeconds, "diskBytesPerChange": diskPerChange(layoutRuns),
+        ]
+    }
     let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
     print(String(decoding: data, as: UTF8.self))
 } else {
-    let perChange = { (seconds: Double) in fixed(seconds / Double(total) * 1e6, 2) + " µs/change" }
-    print("""
-        navet-bench W1: \(options.replicas) replicas × \(grouped(options.changes)) field changes = \(grouped(total)) changes
-          per replica: \(workload.recordsPerReplica) child records × \(Workload.fieldsChangedPerRecord) changes = \
-        each record's 10 fields created (version 1), then each edited once
-          (version 2, replaces the version-1 stamp), edits in random order; mean text value \
-        \(fixed(Double(textBytes) / Double(max(textValues, 1)), 1)) bytes
-          machine: \(machineDescription()); SQLite \(Database.libraryVersion); \(options.runs) runs per side, alternating
-
-                         median s   changes/s     per change
-          floor (raw SQLite) \(fixed(floorSeconds, 3).leftPad(7))  \(grouped(Int(floorRate)).leftPad(10))    \(perChange(floorSeconds))
-          merge (Navet)      \(fixed(mergeSeconds, 3).leftPad(7))  \(grouped(Int(mergeRate)).leftPad(10))    \(perChange(mergeSeconds))
-            decode           \(fixed(decodeSeconds, 3).leftPad(7))                 \(perChange(decodeSeconds))
-            Sync.check       \(fixed(checkSeconds, 3).leftPad(7))                 \(perChange(checkSeconds))
-            store            \(fixed(storeSeconds, 3).leftPad(7))                 \(perChange(storeSeconds))
-          runs: floor \(floorRuns.map { fixed($0.total, 3) }.joined(separator: ", ")) s; \
-        merge \(mergeRuns.map { fixed($0.total, 3) }.joined(separator: ", ")) s
-
-          merge / floor: \(fixed(ratio, 2))×   (target ≥ \(ratioTarget)×: \(ratioMet ? "met" : "NOT met"))
-          upload bundles: \(grouped(uploadBytes)) bytes = \(fixed(bytesPerChange, 2)) bytes/change   \
-        (target ≤ \(Int(bytesTarget)): \(bytesMet ? "met" : "NOT met"))
-          on disk after the run: floor \(fixed(Double(floorRuns.last!.diskBytes) / Double(total), 1)) B/change, \
-        central store \(fixed(Double(mergeRuns.last!.diskBytes) / Double(total), 1)) B/change (file + WAL)
-          one reply with cursor 0 (not part of W1): \(grouped(reply.changes)) changes, \
-        build \(fixed(reply.build, 3)) s, encode \(fixed(reply.encode, 3)) s, \
-        \(grouped(reply.bytes)) bytes = \(fixed(replyBytesPerChange, 2)) bytes/change
-        """)
+    func row(_ name: String, _ seconds: Double, rate: Bool = true) -> String {
+        name.padding(toLength: 24, withPad: " ", startingAt: 0) + fixed(seconds, 3).leftPad(8)
+            + (rate ? grouped(Int(Double(total) / seconds)).leftPad(12) : String(repeating: " ", count: 12))
+            + (fixed(seconds / Double(total) * 1e6, 2) + " µs").leftPad(12)
+    }
+    var lines = [
+        "navet-bench W1: \(options.replicas) replicas × \(grouped(options.changes)) field changes = \(grouped(total)) changes",
+        "  per replica: \(workload.recordsPerReplica) of its own child records × \(Workload.fieldsChangedPerRecord) changes:"
+            + " the 10 fields created (version 1),",
+        "  then each field edited once (version 2, replacing the version-1 stamp), edits in random order",
+        "  text values: mean \(fixed(textMean, 1)) bytes, free-text fields \(fixed(freeTextMean, 1)) bytes"
+            + " (\(fieldMeans.joined(separator: ", ")))",
+        "  \(machine); SQLite \(Database.libraryVersion); \(options.runs) runs per side, alternating; medians",
+        "",
+        "                          median s   changes/s  per change",
+        row("  floor (raw SQLite)", floorSeconds),
+        row("  merge (Navet)", mergeSeconds),
+        row("    decode", decodeSeconds, rate: false),
+        row("    Sync.check", checkSeconds, rate: false),
+        row("    store", storeSeconds, rate: false),
+    ]
+    if let layoutSeconds { lines.append(row("  layout floor (diag.)", layoutSeconds)) }
+    lines += [
+        "  runs: floor \(floorRuns.map { fixed($0.total, 3) }.joined(separator: ", ")) s;"
+            + " merge \(mergeRuns.map { fixed($0.total, 3) }.joined(separator: ", ")) s"
+            + (layoutRuns.isEmpty ? "" : "; layout floor \(layoutRuns.map { fixed($0.total, 3) }.joined(separator: ", ")) s"),
+        "",
+        "  merge / floor: \(fixed(ratio, 2))×  (target ≥ \(ratioTarget)×: \(ratioMet ? "met" : "NOT met"))",
+        "  upload bundles: \(grouped(uploadBytes)) bytes = \(fixed(bytesPerChange, 2)) bytes/change"
+            + "  (target ≤ \(Int(bytesTarget)): \(bytesMet ? "met" : "NOT met"))",
+        "  on disk after a run (file + WAL): floor \(fixed(diskPerChange(floorRuns), 1)) B/change,"
+            + " central store \(fixed(diskPerChange(mergeRuns), 1)) B/change",
+        "  one reply page for the last replica from cursor 0 (not part of W1): \(grouped(reply.changes)) changes,"
+            + " read \(fixed(reply.build, 3)) s, encode \(fixed(reply.encode, 3)) s,",
+        "    \(grouped(reply.bytes)) bytes = \(fixed(replyBytesPerChange, 2)) bytes/change",
+    ]
+    print(lines.joined(separator: "\n"))
 }
 
 extension String {

@@ -1,0 +1,155 @@
+import Foundation
+import NavetCore
+import NavetHTTP
+import NavetStore
+import NavetSync
+import NavetWire
+
+/// `navetd serve`: the central store over HTTP until SIGTERM or SIGINT.
+///
+/// Logs are JSON lines on stderr: events, replica ids, counts, statuses and durations,
+/// never case data.
+struct ServeCommand: Command {
+    static let spec = CommandSpec(["serve"], help: "serve", options: [
+        OptionSpec("--listen", value: "HOST:PORT", help: "opt.listen"),
+        OptionSpec("--trusted-proxy-header", value: "NAME", help: "opt.proxyHeader"),
+        OptionSpec("--max-body", value: "BYTES", help: "opt.maxBody"),
+        OptionSpec("--max-header", value: "BYTES", help: "opt.maxHeader"),
+        OptionSpec("--request-timeout", value: "SECONDS", help: "opt.requestTimeout"),
+        OptionSpec("--max-connections", value: "N", help: "opt.maxConnections"),
+        OptionSpec("--clock-window", value: "SECONDS", help: "opt.clockWindow"),
+    ])
+    let address: HTTPServer.Address
+    let proxyHeader: String?
+    let limits: HTTPLimits
+    let clockWindow: Int64
+
+    init(_ arguments: ParsedArguments, _ context: Context) throws(CLIError) {
+        do throws(HTTPServerError) {
+            address = try HTTPServer.Address.parse(arguments.value("--listen") ?? "127.0.0.1:8080")
+        } catch {
+            throw CLIError(.usage, context.t("error.badListen", arguments.value("--listen") ?? "", error.message), helpHint: true)
+        }
+        func number(_ option: String, _ range: ClosedRange<Int>, default value: Int) throws(CLIError) -> Int {
+            guard let text = arguments.value(option) else { return value }
+            guard let parsed = Int(text), range.contains(parsed) else {
+                throw CLIError(.usage, context.t("error.badNumber", option, text, String(range.lowerBound), String(range.upperBound)),
+                               helpHint: true)
+            }
+            return parsed
+        }
+        var limits = HTTPLimits()
+        limits.maxBodyBytes = try number("--max-body", 1024...(512 << 20), default: 300 << 20)
+        limits.maxHeaderBytes = try number("--max-header", 1024...(1 << 20), default: 16 * 1024)
+        limits.requestTimeout = .seconds(try number("--request-timeout", 1...3600, default: 300))
+        limits.maxConnections = try number("--max-connections", 1...10_000, default: 256)
+        self.limits = limits
+        clockWindow = Int64(try number("--clock-window", 1...86_400, default: 300)) * 1000
+        proxyHeader = arguments.value("--trusted-proxy-header")
+        if let proxyHeader, proxyHeader.isEmpty || proxyHeader.contains(where: { $0 == ":" || $0.isWhitespace }) {
+            throw CLIError(.usage, context.t("error.badHeaderName", proxyHeader), helpHint: true)
+        }
+    }
+
+    func run(_ context: Context) throws(CLIError) {
+        let central = try context.openCentral(create: true)
+        let service = SyncService(central: central)
+        service.httpWindow = clockWindow
+        let log = JSONLog()
+        let router = Router(service: service, proxyHeader: proxyHeader, log: log)
+        let server: HTTPServer
+        do throws(HTTPServerError) {
+            server = try HTTPServer(address: address, limits: limits, log: nil) { request, connection in
+                router.handle(request, peer: connection.peer.host)
+            }
+        } catch {
+            throw CLIError(.io, context.t("error.cannotListen", address.description, error.message))
+        }
+        server.start()
+        log.write(["event": "listening", "address": server.address.description, "server": central.serverID.description,
+                   "version": Version.string])
+        let signals = server.stopOnSignals { number in
+            log.write(["event": "stopping", "signal": Int(number)])
+        }
+        server.waitUntilStopped()
+        signals.cancel()
+        log.write(["event": "stopped"])
+    }
+}
+
+/// JSON lines on stderr, one object per line, serialized so lines never interleave.
+final class JSONLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private let quiet: Bool
+
+    init(quiet: Bool = false) { self.quiet = quiet }
+
+    func write(_ fields: [String: Any]) {
+        if quiet { return }
+        var object = fields
+        object["time"] = Format.time(Format.now())
+        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        FileHandle.standardError.write(data + Data("\n".utf8))
+    }
+}
+
+/// Maps HTTP requests to the sync service. Knows the endpoints of `Protocol/HTTP.md`.
+struct Router: Sendable {
+    let service: SyncService
+    let proxyHeader: String?
+    let log: JSONLog
+
+    func handle(_ request: HTTPRequest, peer: String) -> HTTPResponse {
+        let started = Date()
+        // Only the configured header is trusted for the client's address, and nothing else.
+        let client = proxyHeader.flatMap { request.headers[$0] }?.split(separator: ",").first
+            .map { $0.trimmingCharacters(in: .whitespaces) } ?? peer
+        var fields: [String: Any] = ["event": "request", "method": request.method, "path": request.path, "client": client]
+        let response: HTTPResponse
+        switch (request.method, request.path) {
+        case ("POST", "/v1/sync"):
+            response = sync(request, fields: &fields)
+        case ("GET", "/v1/health"):
+            let epoch = (try? service.central.epoch()).map { String($0, radix: 16) } ?? ""
+            response = json(200, ["status": "ok", "server": service.central.serverID.description, "epoch": epoch])
+        case ("GET", "/metrics"):
+            response = HTTPResponse(status: 200, headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8"],
+                                    body: Array(service.metrics.render().utf8))
+        case (_, "/v1/sync"), (_, "/v1/health"), (_, "/metrics"):
+            response = json(405, ["reason": "method_not_allowed", "message": "method not allowed"])
+        default:
+            response = json(404, ["reason": "not_found", "message": "no such endpoint"])
+        }
+        fields["status"] = response.status
+        fields["bytes_out"] = response.body.count
+        fields["ms"] = Int(Date().timeIntervalSince(started) * 1000)
+        log.write(fields)
+        return response
+    }
+
+    func sync(_ request: HTTPRequest, fields: inout [String: Any]) -> HTTPResponse {
+        let now = Format.now()
+        let signature = RequestSignature { request.headers[$0] }
+        fields["replica"] = signature?.replica.description
+        fields["bytes_in"] = request.body.count
+        do throws(Refusal) {
+            try service.checkRequest(signature, method: "POST", path: "/v1/sync", body: request.body, now: now)
+            let accepted = try service.accept(request.body, arrival: .http, expectedSigner: signature?.replica, now: now)
+            fields["applied"] = accepted.applied
+            fields["sent"] = accepted.sent
+            fields["more"] = accepted.more
+            return HTTPResponse(status: 200, headers: ["Content-Type": "application/vnd.navet.bundle"], body: accepted.reply)
+        } catch {
+            fields["refused"] = error.reason.rawValue
+            return json(error.reason.httpStatus, ["reason": error.reason.rawValue, "message": error.detail])
+        }
+    }
+
+    func json(_ status: Int, _ object: [String: Any]) -> HTTPResponse {
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+        return HTTPResponse(status: status, headers: ["Content-Type": "application/json"], body: Array(data))
+    }
+}

@@ -1,0 +1,248 @@
+import Foundation
+import NavetCore
+import NavetStore
+import NavetSync
+import NavetWire
+
+/// `navetd`: the central store's command line.
+public enum NavetdCLI {
+    nonisolated(unsafe) static let commands: [any Command.Type] = [
+        ServeCommand.self, ServerImport.self, OrgAdd.self, OrgList.self, ReplicaEnroll.self, ReplicaRevoke.self,
+        ReplicaList.self, ServerStatus.self,
+    ]
+
+    public static func run(_ arguments: [String], environment: [String: String], console: Console = Console()) -> Int32 {
+        Dispatcher(program: "navetd", commands: commands, defaultDatabase: "navetd.db", databaseVariable: "NAVETD_DB",
+                   summaryKey: "help.navetd", globalOptions: GlobalOptions.navetd)
+            .run(arguments: arguments, environment: environment, console: console)
+    }
+}
+
+extension Context {
+    func openCentral(create: Bool = false) throws(CLIError) -> CentralStore {
+        try store { () throws(StoreError) in
+            create ? try CentralStore.openOrCreate(path: databasePath, now: now) : try CentralStore.open(path: databasePath)
+        }
+    }
+
+    /// Words for a server-side refusal: the underlying error's message when there is one.
+    func describe(_ refusal: Refusal, file: String) -> CLIError {
+        if let cause = refusal.cause {
+            let described = describe(cause, file: file)
+            if refusal.reason == .serverError { return CLIError(.io, described.message) }
+            return CLIError(.refused, described.message)
+        }
+        return CLIError(.refused, t("error.refusedBundle", file, refusalText(refusal.reason.rawValue)))
+    }
+}
+
+struct ServerImport: Command {
+    static let spec = CommandSpec(["import"], help: "server.import",
+                                  options: [OptionSpec("--reply", value: "OUT", help: "opt.reply")],
+                                  positionals: [("BUNDLE", true)])
+    let file: String
+    let reply: String
+
+    init(_ arguments: ParsedArguments, _ context: Context) throws(CLIError) {
+        file = arguments.positionals[0]
+        guard let reply = arguments.value("--reply") else {
+            throw CLIError(.usage, context.t("error.missingArgument", "--reply OUT"), helpHint: true)
+        }
+        self.reply = reply
+    }
+
+    func run(_ context: Context) throws(CLIError) {
+        let bytes = try context.readBundleFile(file)
+        let service = SyncService(central: try context.openCentral())
+        let accepted: SyncService.Accepted
+        do throws(Refusal) {
+            accepted = try service.accept(bytes, arrival: .file, now: context.now)
+        } catch {
+            throw context.describe(error, file: file)
+        }
+        try context.writeFile(accepted.reply, to: reply)
+        if context.json {
+            context.printJSON(["replica": accepted.sender.description, "applied": accepted.applied,
+                               "duplicates": accepted.duplicates, "reply": reply, "reply_changes": accepted.sent,
+                               "more": accepted.more])
+        } else {
+            context.out(context.t("out.serverImported", accepted.sender.description, String(accepted.applied),
+                                  String(accepted.duplicates), String(accepted.sent), reply))
+        }
+    }
+}
+
+struct ServerStatus: Command {
+    static let spec = CommandSpec(["status"], help: "server.status")
+    init(_ arguments: ParsedArguments, _ context: Context) {}
+
+    func run(_ context: Context) throws(CLIError) {
+        let central = try context.openCentral()
+        let count = try context.store { () throws(StoreError) in try central.changeCount }
+        let records = try context.store { () throws(StoreError) in try central.recordIDs() }.count
+        let conflicts = try context.store { () throws(StoreError) in try central.conflicts() }.count
+        if context.json {
+            context.printJSON(["server": central.serverID.description, "changes": count, "records": records,
+                               "conflicts": conflicts])
+        } else {
+            context.out(context.t("out.serverStatus", central.serverID.description, String(count), String(records), String(conflicts)))
+        }
+    }
+}
+
+struct OrgAdd: Command {
+    static let spec = CommandSpec(["org", "add"], help: "org.add", options: [
+        OptionSpec("--name", value: "NAME", help: "opt.orgName"),
+        OptionSpec("--kind", value: "KIND", help: "opt.orgKind"),
+        OptionSpec("--municipality", value: "NAME", help: "opt.municipality"),
+    ])
+    let name: String
+    let kind: OrganisationKind
+    let municipality: String
+
+    init(_ arguments: ParsedArguments, _ context: Context) throws(CLIError) {
+        for option in ["--name", "--kind", "--municipality"] where arguments.value(option) == nil {
+            throw CLIError(.usage, context.t("error.missingArgument", option), helpHint: true)
+        }
+        name = arguments.value("--name")!.trimmingCharacters(in: .whitespaces)
+        municipality = arguments.value("--municipality")!.trimmingCharacters(in: .whitespaces)
+        guard (1...200).contains(name.count), (1...100).contains(municipality.count) else {
+            throw CLIError(.validation, context.t("error.badName"))
+        }
+        let kinds = OrganisationKind.allCases.map(\.rawValue)
+        guard let code = Strings.code(for: arguments.value("--kind")!, among: kinds, kind: "org"),
+              let kind = OrganisationKind(rawValue: code)
+        else {
+            let list = kinds.map { "\($0) (\(context.strings.label("org", $0)))" }.joined(separator: ", ")
+            throw CLIError(.validation, context.t("schema.notAChoice", "--kind", list))
+        }
+        self.kind = kind
+    }
+
+    func run(_ context: Context) throws(CLIError) {
+        let central = try context.openCentral(create: true)
+        let organisation = try context.store { () throws(StoreError) in
+            try central.addOrganisation(name: name, kind: kind, municipality: municipality, now: context.now)
+        }
+        if context.json {
+            context.printJSON(["id": organisation.id, "name": name, "kind": kind.rawValue, "municipality": municipality])
+        } else {
+            context.out(context.t("out.orgAdded", name, context.strings.label("org", kind.rawValue), municipality))
+        }
+    }
+}
+
+struct OrgList: Command {
+    static let spec = CommandSpec(["org", "list"], help: "org.list")
+    init(_ arguments: ParsedArguments, _ context: Context) {}
+
+    func run(_ context: Context) throws(CLIError) {
+        let central = try context.openCentral()
+        let organisations = try context.store { () throws(StoreError) in try central.organisations() }
+        if context.json {
+            context.printJSON(organisations.map { ["id": $0.id, "name": $0.name, "kind": $0.kind.rawValue,
+                                                   "municipality": $0.municipality] })
+            return
+        }
+        context.out(Format.table(
+            [context.t("out.organisation"), context.t("out.kind"), context.t("out.municipality")],
+            organisations.map { [$0.name, context.strings.label("org", $0.kind.rawValue), $0.municipality] }))
+    }
+}
+
+struct ReplicaEnroll: Command {
+    static let spec = CommandSpec(["replica", "enroll"], help: "replica.enroll", options: [
+        OptionSpec("--org", value: "NAME", help: "opt.org"),
+        OptionSpec("--out", value: "FILE", help: "opt.enrollOut"),
+        OptionSpec("--url", value: "URL", help: "opt.url"),
+    ])
+    let organisation: String
+    let out: String
+    let url: String?
+
+    init(_ arguments: ParsedArguments, _ context: Context) throws(CLIError) {
+        for option in ["--org", "--out"] where arguments.value(option) == nil {
+            throw CLIError(.usage, context.t("error.missingArgument", option), helpHint: true)
+        }
+        organisation = arguments.value("--org")!
+        out = arguments.value("--out")!
+        url = arguments.value("--url")
+        if let url, !(url.hasPrefix("http://") || url.hasPrefix("https://")) || URL(string: url)?.host == nil {
+            throw CLIError(.usage, context.t("error.badURL", url), helpHint: true)
+        }
+    }
+
+    func run(_ context: Context) throws(CLIError) {
+        if FileManager.default.fileExists(atPath: out) { throw CLIError(.io, context.t("error.exists", out)) }
+        let central = try context.openCentral()
+        let enrolled = try context.store { () throws(StoreError) in try central.enroll(organisation: organisation, now: context.now) }
+        let enrollment = Enrollment(serverID: central.serverID, url: url ?? "http://127.0.0.1:8080",
+                                    replicaID: enrolled.replicaID, organisation: organisation, secret: enrolled.secret)
+        do throws(CLIError) {
+            try context.writeFile(enrollment.serialize(), to: out)
+        } catch {
+            // Without the file the new credentials are useless: withdraw them at once.
+            try? central.revoke(enrolled.replicaID, now: context.now)
+            throw error
+        }
+        if context.json {
+            context.printJSON(["replica": enrolled.replicaID.description, "organisation": organisation, "file": out])
+        } else {
+            context.out(context.t("out.enrolled", enrolled.replicaID.description, organisation, out))
+        }
+    }
+}
+
+struct ReplicaRevoke: Command {
+    static let spec = CommandSpec(["replica", "revoke"], help: "replica.revoke", positionals: [("REPLICA", true)])
+    let replica: ReplicaID
+
+    init(_ arguments: ParsedArguments, _ context: Context) throws(CLIError) {
+        guard let id = ReplicaID(hex: arguments.positionals[0].lowercased()) else {
+            throw CLIError(.validation, context.t("error.badReplicaID", arguments.positionals[0]))
+        }
+        replica = id
+    }
+
+    func run(_ context: Context) throws(CLIError) {
+        let central = try context.openCentral()
+        do throws(StoreError) {
+            try central.revoke(replica, now: context.now)
+        } catch .unknownReplica {
+            throw CLIError(.validation, context.t("error.unknownReplica", replica.description))
+        } catch {
+            throw context.describe(error)
+        }
+        if context.json {
+            context.printJSON(["replica": replica.description, "revoked": true])
+        } else {
+            context.out(context.t("out.revoked", replica.description))
+        }
+    }
+}
+
+struct ReplicaList: Command {
+    static let spec = CommandSpec(["replica", "list"], help: "replica.list")
+    init(_ arguments: ParsedArguments, _ context: Context) {}
+
+    func run(_ context: Context) throws(CLIError) {
+        let central = try context.openCentral()
+        let records = try context.store { () throws(StoreError) in try central.replicaRecords() }
+        if context.json {
+            context.printJSON(records.map { record -> [String: Any] in
+                ["replica": record.replicaID.description, "organisation": record.organisation ?? NSNull(),
+                 "enrolled": Format.time(record.enrolledAt), "revoked": record.revokedAt.map(Format.time) ?? NSNull(),
+                 "last_sync": record.lastSyncAt.map(Format.time) ?? NSNull(), "cursor": record.cursor, "lag": record.lag]
+            })
+            return
+        }
+        let never = context.t("out.never")
+        context.out(Format.table(
+            [context.t("out.replica"), context.t("out.organisation"), context.t("out.lastSync"), context.t("out.lag"),
+             context.t("out.state")],
+            records.map { record in
+                [record.replicaID.description, record.organisation ?? "–", record.lastSyncAt.map(Format.time) ?? never,
+                 String(record.lag), record.revokedAt == nil ? context.t("out.active") : context.t("out.revokedState")]
+            }))
+    }
+}

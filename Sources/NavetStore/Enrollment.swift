@@ -1,0 +1,150 @@
+import NavetCore
+import NavetSQLite
+
+/// The kinds of organisation around a child, as the method names them.
+public enum OrganisationKind: String, CaseIterable, Sendable {
+    case socialServices = "social_services"
+    case residentialHome = "residential_home"
+    case fosterFamily = "foster_family"
+    case guardian
+    case guardianshipBoard = "guardianship_board"
+    case school
+    case health
+    case migrationAgency = "migration_agency"
+    case police
+    case volunteer
+    case countyBoard = "county_board"
+    case supportOffice = "support_office"
+}
+
+public struct Organisation: Hashable, Sendable {
+    public let id: Int64
+    public let name: String
+    public let kind: OrganisationKind
+    public let municipality: String
+}
+
+/// One enrolled replica as the operator sees it.
+public struct ReplicaRecord: Hashable, Sendable {
+    public let replicaID: ReplicaID
+    public let organisation: String?
+    public let enrolledAt: Int64
+    public let revokedAt: Int64?
+    public let lastSyncAt: Int64?
+    /// The last server sequence number the replica said it holds.
+    public let cursor: UInt64
+    /// Changes the server holds beyond that cursor.
+    public let lag: UInt64
+}
+
+/// What the server needs to check a signature: the shared secret and whether it still counts.
+public struct Credentials: Sendable {
+    public let secret: [UInt8]
+    public let revoked: Bool
+}
+
+extension CentralStore {
+    /// Registers an organisation. Names are unique.
+    public func addOrganisation(name: String, kind: OrganisationKind, municipality: String, now: Int64) throws(StoreError) -> Organisation {
+        try StoreError.wrap {
+            try db.transaction {
+                if try db.scalar("SELECT 1 FROM organisations WHERE name = ?", [.text(name)]) != nil {
+                    throw StoreError.duplicateOrganisation(name)
+                }
+                try db.query("INSERT INTO organisations(name, kind, municipality, created_at) VALUES (?,?,?,?)",
+                             [.text(name), .text(kind.rawValue), .text(municipality), .integer(now)])
+                return Organisation(id: db.lastInsertRowID, name: name, kind: kind, municipality: municipality)
+            }
+        }
+    }
+
+    public func organisations() throws(StoreError) -> [Organisation] {
+        try StoreError.wrap {
+            try db.query("SELECT id, name, kind, municipality FROM organisations ORDER BY name").map { row in
+                guard case .integer(let id) = row[0], case .text(let name) = row[1], case .text(let kind) = row[2],
+                      case .text(let municipality) = row[3], let known = OrganisationKind(rawValue: kind)
+                else { throw StoreError.notANavetDatabase(path: path, reason: "malformed organisation row") }
+                return Organisation(id: id, name: name, kind: known, municipality: municipality)
+            }
+        }
+    }
+
+    /// Enrolls a new replica for an organisation (by name): a fresh replica id and a fresh
+    /// 32-byte secret from the system's random source. The secret leaves the server only in
+    /// the enrollment file.
+    public func enroll(organisation name: String, now: Int64) throws(StoreError) -> (replicaID: ReplicaID, secret: [UInt8]) {
+        try StoreError.wrap {
+            try db.transaction {
+                guard case .integer(let organisation) = try db.scalar("SELECT id FROM organisations WHERE name = ?", [.text(name)])
+                else { throw StoreError.unknownOrganisation(name) }
+                var id = ReplicaID.random()
+                while try db.scalar("SELECT 1 FROM replicas WHERE replica_id = ?", [.integer(id.int64)]) != nil
+                        || id == serverID {
+                    id = ReplicaID.random()
+                }
+                var generator = SystemRandomNumberGenerator()
+                let secret = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+                try db.query("""
+                    INSERT INTO replicas(replica_id, first_seen, cursor, organisation, secret) VALUES (?, ?, 0, ?, ?)
+                    """, [.integer(id.int64), .integer(now), .integer(organisation), .blob(secret)])
+                return (id, secret)
+            }
+        }
+    }
+
+    /// Cuts a replica off at once: every later request or bundle signed with its secret is
+    /// refused. Its changes already merged stay.
+    public func revoke(_ replica: ReplicaID, now: Int64) throws(StoreError) {
+        try StoreError.wrap {
+            try db.transaction {
+                try db.query("UPDATE replicas SET revoked_at = ? WHERE replica_id = ? AND secret IS NOT NULL AND revoked_at IS NULL",
+                             [.integer(now), .integer(replica.int64)])
+                if db.changes == 0 {
+                    guard try db.scalar("SELECT 1 FROM replicas WHERE replica_id = ? AND secret IS NOT NULL",
+                                        [.integer(replica.int64)]) != nil
+                    else { throw StoreError.unknownReplica(replica) }
+                }
+            }
+        }
+    }
+
+    /// The shared secret of an enrolled replica, or nil if it was never enrolled here.
+    public func credentials(_ replica: ReplicaID) throws(StoreError) -> Credentials? {
+        try StoreError.wrap {
+            let rows = try db.query("SELECT secret, revoked_at FROM replicas WHERE replica_id = ? AND secret IS NOT NULL",
+                                    [.integer(replica.int64)])
+            guard let row = rows.first, case .blob(let secret) = row[0] else { return nil }
+            return Credentials(secret: secret, revoked: row[1] != .null)
+        }
+    }
+
+    public func replicaRecords() throws(StoreError) -> [ReplicaRecord] {
+        try StoreError.wrap {
+            var last: UInt64 = 0
+            if case .integer(let id) = try db.scalar("SELECT max(id) FROM changes") { last = UInt64(id) }
+            return try db.query("""
+                SELECT r.replica_id, o.name, r.first_seen, r.revoked_at, r.last_sync_at, r.cursor
+                FROM replicas r LEFT JOIN organisations o ON o.id = r.organisation ORDER BY o.name, r.replica_id
+                """).map { row in
+                func int(_ value: SQLValue) -> Int64? { if case .integer(let n) = value { n } else { nil } }
+                let cursor = UInt64(int(row[5]) ?? 0)
+                return ReplicaRecord(
+                    replicaID: ReplicaID(rawValue: UInt64(int(row[0]) ?? 0)),
+                    organisation: { if case .text(let name) = row[1] { name } else { nil } }(),
+                    enrolledAt: int(row[2]) ?? 0, revokedAt: int(row[3]), lastSyncAt: int(row[4]),
+                    cursor: cursor, lag: last > cursor ? last - cursor : 0)
+            }
+        }
+    }
+
+    /// The server epoch: a random id that changes when the database is restored from a
+    /// backup, so replicas can tell the server forgot something (see Protocol/BUNDLE.md).
+    public func epoch() throws(StoreError) -> UInt64 {
+        try StoreError.wrap {
+            if let epoch = try meta.int(Meta.epoch) { return UInt64(bitPattern: epoch) }
+            let epoch = UInt64.random(in: 1...UInt64(Int64.max))
+            try meta.set(Meta.epoch, .integer(Int64(epoch)))
+            return epoch
+        }
+    }
+}

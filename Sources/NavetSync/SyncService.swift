@@ -1,0 +1,217 @@
+import Foundation
+import NavetCore
+import NavetCrypto
+import NavetStore
+import NavetWire
+
+/// Why the server refused a request or bundle (`Protocol/HTTP.md`). A refusal changes nothing.
+public enum RefusalReason: String, CaseIterable, Sendable {
+    case malformedRequest = "malformed_request"
+    case unknownReplica = "unknown_replica"
+    case revokedReplica = "revoked_replica"
+    case staleTimestamp = "stale_timestamp"
+    case badSignature = "bad_signature"
+    case replayedNonce = "replayed_nonce"
+    case foreignOrigin = "foreign_origin"
+    case sequenceGap = "sequence_gap"
+    case invalidChange = "invalid_change"
+    case schemaTooNew = "schema_too_new"
+    case wrongServer = "wrong_server"
+    /// Not the client's fault (a full disk, a broken database): try again later.
+    case serverError = "server_error"
+
+    public var httpStatus: Int {
+        switch self {
+        case .malformedRequest: return 400
+        case .unknownReplica, .staleTimestamp, .badSignature: return 401
+        case .revokedReplica, .foreignOrigin: return 403
+        case .replayedNonce, .sequenceGap: return 409
+        case .invalidChange, .schemaTooNew: return 422
+        case .wrongServer: return 421
+        case .serverError: return 500
+        }
+    }
+}
+
+/// A refusal with its reason and an English detail for logs and the HTTP body (no case data).
+public struct Refusal: Error, Sendable {
+    public let reason: RefusalReason
+    public let detail: String
+    /// The underlying error, for a localized message in the CLI.
+    public let cause: SyncError?
+
+    public init(_ reason: RefusalReason, _ detail: String, cause: SyncError? = nil) {
+        self.reason = reason
+        self.detail = detail
+        self.cause = cause
+    }
+}
+
+/// How a bundle arrived: the timestamp window differs.
+public enum Arrival: Sendable {
+    /// Over HTTP: the bundle was just made, so its clock must be close to ours.
+    case http
+    /// Carried by hand: it may be days old.
+    case file
+}
+
+/// The central store's side of sync: verifies signed uploads, merges them and builds
+/// signed replies. Serializes access to the store (one SQLite writer), so it can be shared
+/// by the HTTP server's connection threads.
+public final class SyncService: @unchecked Sendable {
+    public let central: CentralStore
+    public let metrics: SyncMetrics
+    /// Largest difference allowed between a request's clock and ours, in milliseconds.
+    public var httpWindow: Int64 = 5 * 60_000
+    /// Oldest bundle file accepted, in milliseconds; nonces are remembered this long.
+    public var fileWindow: Int64 = 30 * 86_400_000
+    /// Changes per reply page.
+    public var pageLimit = 100_000
+    private let lock = NSLock()
+
+    public init(central: CentralStore, metrics: SyncMetrics = SyncMetrics()) {
+        self.central = central
+        self.metrics = metrics
+    }
+
+    public struct Accepted: Sendable {
+        public let reply: [UInt8]
+        public let sender: ReplicaID
+        public let applied: Int
+        public let duplicates: Int
+        public let sent: Int
+        public let more: Bool
+    }
+
+    /// Checks a signed HTTP request's headers before its body is looked at.
+    public func checkRequest(_ signature: RequestSignature?, method: String, path: String, body: [UInt8], now: Int64) throws(Refusal) {
+        guard let signature else { throw refuse(.malformedRequest, "missing or malformed Navet-* headers") }
+        let secret = try secretOf(signature.replica)
+        guard abs(signature.timestamp - now) <= httpWindow else {
+            throw refuse(.staleTimestamp, "request timestamp outside the window")
+        }
+        guard signature.verify(method: method, path: path, body: body, secret: secret) else {
+            throw refuse(.badSignature, "request signature does not verify")
+        }
+        do {
+            try locked { () throws(StoreError) in
+                try central.useNonce(signature.nonce, key: signature.replica, lifetime: fileWindow, now: now)
+            }
+        } catch .replayedNonce {
+            throw refuse(.replayedNonce, "request nonce used before")
+        } catch {
+            throw refuse(.serverError, "store error", cause: .store(error))
+        }
+    }
+
+    /// Verifies and merges one signed upload, and returns the signed reply for its sender.
+    /// `expectedSigner`: the replica that signed the HTTP request, if any.
+    public func accept(_ bytes: [UInt8], arrival: Arrival, expectedSigner: ReplicaID? = nil, now: Int64) throws(Refusal) -> Accepted {
+        let started = DispatchTime.now()
+        metrics.bytesIn.add(bytes.count)
+        let signed: SignedBundle
+        do {
+            signed = try BundleCodec.decode(bytes)
+        } catch {
+            throw refuse(.malformedRequest, "not a valid bundle: \(error.code)", cause: .malformed(error))
+        }
+        let bundle = signed.bundle
+        let signer = signed.signature.keyID
+        if let expectedSigner, expectedSigner != signer {
+            throw refuse(.badSignature, "bundle signed by another replica than the request")
+        }
+        let secret = try secretOf(signer)
+        guard BundleCodec.verify(bytes, secret: secret) else { throw refuse(.badSignature, "bundle signature does not verify") }
+        let age = now - signed.signature.timestamp
+        let window = arrival == .http ? httpWindow : fileWindow
+        guard age <= window, age >= -httpWindow else { throw refuse(.staleTimestamp, "bundle timestamp outside the window") }
+        guard bundle.kind == .upload, bundle.sender == signer else {
+            throw refuse(.foreignOrigin, "not an upload from the signing replica")
+        }
+        do {
+            try Sync.check(bundle, kind: .upload)
+        } catch {
+            throw refusal(for: error)
+        }
+        if let recipient = bundle.recipient, recipient != central.serverID {
+            throw refuse(.wrongServer, "bundle addressed to another central store",
+                         cause: .notForThisServer(recipient: recipient, this: central.serverID))
+        }
+        let result: (CentralStore.UploadResult, (changes: [Change], newCursor: UInt64, ack: UInt64), UInt64)
+        do {
+            result = try locked { () throws(StoreError) in
+                let merged = try central.acceptUpload(
+                    sender: signer, cursor: bundle.cursor, changes: bundle.changes, nonce: signed.signature.nonce,
+                    nonceLifetime: fileWindow, now: now)
+                let page = try central.reply(for: signer, after: bundle.cursor, limit: pageLimit)
+                return (merged, page, try central.epoch())
+            }
+        } catch {
+            throw refusal(for: .store(error))
+        }
+        let (merged, page, epoch) = result
+        let last = try? locked { () throws(StoreError) in try central.lastSequence() }
+        let more = page.newCursor < (last ?? page.newCursor)
+        let reply = Bundle(
+            kind: .reply, schemaVersion: Schema.current.version, sender: central.serverID, recipient: signer,
+            createdAt: now, cursor: bundle.cursor, newCursor: page.newCursor, ack: page.ack, epoch: epoch, more: more,
+            changes: page.changes)
+        let encoded = BundleCodec.encode(reply, signer: .fresh(keyID: signer, secret: secret, now: now))
+        metrics.syncs.add(1)
+        metrics.changesMerged.add(merged.applied)
+        metrics.bytesOut.add(encoded.count)
+        metrics.latency.observe(Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9)
+        return Accepted(reply: encoded, sender: signer, applied: merged.applied, duplicates: merged.duplicates,
+                        sent: page.changes.count, more: more)
+    }
+
+    private func secretOf(_ replica: ReplicaID) throws(Refusal) -> [UInt8] {
+        let credentials: Credentials?
+        do {
+            credentials = try locked { () throws(StoreError) in try central.credentials(replica) }
+        } catch {
+            throw refuse(.serverError, "store error", cause: .store(error))
+        }
+        guard let credentials else {
+            throw refuse(.unknownReplica, "replica \(replica) is not enrolled here", cause: .store(.unknownReplica(replica)))
+        }
+        guard !credentials.revoked else {
+            throw refuse(.revokedReplica, "replica \(replica) was revoked", cause: .store(.revokedReplica(replica)))
+        }
+        return credentials.secret
+    }
+
+    private func refusal(for error: SyncError) -> Refusal {
+        switch error {
+        case .malformed(let bundleError): return refuse(.malformedRequest, "not a valid bundle: \(bundleError.code)", cause: error)
+        case .wrongKind: return refuse(.foreignOrigin, "not an upload", cause: error)
+        case .notForThisReplica, .notForThisServer: return refuse(.wrongServer, "misaddressed bundle", cause: error)
+        case .schemaTooNew(let version, _): return refuse(.schemaTooNew, "schema version \(version)", cause: error)
+        case .invalidChange(let index, _): return refuse(.invalidChange, "change \(index + 1) breaks the schema", cause: error)
+        case .badSignature: return refuse(.badSignature, "bad signature", cause: error)
+        case .notEnrolled: return refuse(.unknownReplica, "not enrolled", cause: error)
+        case .store(let storeError):
+            switch storeError {
+            case .foreignOrigin: return refuse(.foreignOrigin, "change from another origin", cause: error)
+            case .sequenceGap(_, let expected, let got):
+                return refuse(.sequenceGap, "expected sequence \(expected), got \(got)", cause: error)
+            case .conflictingDuplicate: return refuse(.invalidChange, "a change reuses a sequence number", cause: error)
+            case .replayedNonce: return refuse(.replayedNonce, "bundle nonce used before", cause: error)
+            case .unknownReplica: return refuse(.unknownReplica, "unknown replica", cause: error)
+            case .revokedReplica: return refuse(.revokedReplica, "revoked replica", cause: error)
+            default: return refuse(.serverError, "store error", cause: error)
+            }
+        }
+    }
+
+    private func refuse(_ reason: RefusalReason, _ detail: String, cause: SyncError? = nil) -> Refusal {
+        metrics.refusals.add(1, label: reason.rawValue)
+        return Refusal(reason, detail, cause: cause)
+    }
+
+    private func locked<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body()
+    }
+}
