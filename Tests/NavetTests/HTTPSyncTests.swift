@@ -156,7 +156,7 @@ import Testing
                                                                      "languages": .text("dari")], now: 1)
             }
         }
-        for attempt in 0..<3 {
+        for attempt in 0..<4 {
             let server = try ServerProcess(database: "central.db", workingDirectory: folder.url)
             let client = Process()
             client.executableURL = CLIRunner.productsFolder.appendingPathComponent("navet")
@@ -166,9 +166,16 @@ import Testing
             client.standardOutput = FileHandle.nullDevice
             try client.run()
             usleep(UInt32(30_000 + attempt * 40_000))
-            server.crash()
-            client.waitUntilExit()
-            #expect([0, 6].contains(client.terminationStatus), "the client says: done, or nothing lost")
+            if attempt % 2 == 0 {
+                server.crash()
+                client.waitUntilExit()
+                #expect([0, 6].contains(client.terminationStatus), "the client says: done, or nothing lost")
+            } else {
+                kill(client.processIdentifier, SIGKILL)  // the laptop dies mid-sync
+                client.waitUntilExit()
+                server.stop()
+            }
+            #expect(try ReplicaStore.open(path: folder.path("r0.db")).integrityCheck() == ["ok"])
         }
         let server = try ServerProcess(database: "central.db", workingDirectory: folder.url)
         #expect(try cli.navet("--db", "r0.db", "sync", "--server", server.url).code == 0)
@@ -181,5 +188,22 @@ import Testing
         #expect(try central.changeCount == 3000)
         #expect(Set(try r1.allChanges()) == Set(try central.allChanges()))
         #expect(try central.integrityCheck() == ["ok"])
+    }
+
+    @Test func onlyTheConfiguredProxyHeaderIsTrusted() throws {
+        _ = try setUp(replicas: 0, url: "http://127.0.0.1:9")
+        let headers = [("X-Forwarded-For", "203.0.113.9"), ("X-Real-IP", "198.51.100.7")]
+        let plain = try ServerProcess(database: "central.db", workingDirectory: folder.url)
+        #expect(try TestHTTP.request("GET", plain.url + "/v1/health", headers: headers).status == 200)
+        plain.stop()
+        #expect(plain.log.contains("\"client\":\"127.0.0.1\""))
+        #expect(!plain.log.contains("203.0.113.9") && !plain.log.contains("198.51.100.7"))
+
+        let proxied = try ServerProcess(database: "central.db", workingDirectory: folder.url,
+                                        arguments: ["--trusted-proxy-header", "X-Real-IP"])
+        #expect(try TestHTTP.request("GET", proxied.url + "/v1/health", headers: headers).status == 200)
+        proxied.stop()
+        #expect(proxied.log.contains("\"client\":\"198.51.100.7\""))
+        #expect(!proxied.log.contains("203.0.113.9"))
     }
 }
