@@ -71,6 +71,7 @@ struct ImportCommand: Command {
                                "more": applied.more])
         } else {
             context.out(context.t("out.imported", String(summary.applied), String(summary.duplicates), String(conflicts)))
+            if summary.epochChanged { context.out(context.t("out.epochChanged")) }
             if applied.more { context.out(context.t("out.morePages")) }
         }
     }

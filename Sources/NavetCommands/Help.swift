@@ -159,6 +159,13 @@ enum HelpText {
         "opt.requestTimeout": ("seconds allowed per request (default 300)", "sekunder per begäran (standard 300)"),
         "opt.maxConnections": ("most connections at once (default 256)", "flest samtidiga anslutningar (standard 256)"),
         "opt.clockWindow": ("largest clock difference accepted, in seconds (default 300)", "största tillåtna klockskillnad i sekunder (standard 300)"),
+        "help.backup": ("Write a checked copy of the central store while it keeps serving.",
+                        "Skriv en kontrollerad kopia av den centrala lagringen medan den fortsätter att betjäna."),
+        "help.restore": ("Install a backup as the central store, with a new epoch (stop navetd first).",
+                         "Installera en säkerhetskopia som central lagring, med en ny epok (stoppa navetd först)."),
+        "help.restore.long": (
+            "Refuses a file that fails PRAGMA integrity_check. Replicas see the new epoch at their next sync,\ndownload again and re-send every change of their own the restored store lacks.",
+            "Avvisar en fil som inte klarar PRAGMA integrity_check. Replikerna ser den nya epoken vid nästa synk,\nhämtar igen och skickar varje egen ändring som den återställda lagringen saknar."),
         "opt.onlyField": ("only this field", "bara det här fältet"),
         "opt.child": ("the child's id (or its first characters)", "barnets id (eller dess första tecken)"),
         "opt.kind": ("the kind of note", "typ av anteckning"),

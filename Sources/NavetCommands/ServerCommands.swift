@@ -7,7 +7,7 @@ import NavetWire
 /// `navetd`: the central store's command line.
 public enum NavetdCLI {
     nonisolated(unsafe) static let commands: [any Command.Type] = [
-        ServeCommand.self, ServerImport.self, OrgAdd.self, OrgList.self, ReplicaEnroll.self, ReplicaRevoke.self,
+        ServeCommand.self, ServerImport.self, BackupCommand.self, RestoreCommand.self, OrgAdd.self, OrgList.self, ReplicaEnroll.self, ReplicaRevoke.self,
         ReplicaList.self, ServerStatus.self,
     ]
 
@@ -244,5 +244,45 @@ struct ReplicaList: Command {
                 [record.replicaID.description, record.organisation ?? "–", record.lastSyncAt.map(Format.time) ?? never,
                  String(record.lag), record.revokedAt == nil ? context.t("out.active") : context.t("out.revokedState")]
             }))
+    }
+}
+
+struct BackupCommand: Command {
+    static let spec = CommandSpec(["backup"], help: "backup", positionals: [("FILE", true)])
+    let file: String
+    init(_ arguments: ParsedArguments, _ context: Context) { file = arguments.positionals[0] }
+
+    func run(_ context: Context) throws(CLIError) {
+        let central = try context.openCentral()
+        let bytes = try context.store { () throws(StoreError) in try central.backup(to: file) }
+        if context.json {
+            context.printJSON(["file": file, "bytes": bytes])
+        } else {
+            context.out(context.t("out.backedUp", file, String(bytes)))
+        }
+    }
+}
+
+struct RestoreCommand: Command {
+    static let spec = CommandSpec(["restore"], help: "restore", positionals: [("FILE", true)])
+    let file: String
+    init(_ arguments: ParsedArguments, _ context: Context) { file = arguments.positionals[0] }
+
+    func run(_ context: Context) throws(CLIError) {
+        let epoch: UInt64
+        do throws(StoreError) {
+            epoch = try CentralStore.restore(from: file, to: context.databasePath)
+        } catch .notANavetDatabase(_, let reason) {
+            throw CLIError(.refused, context.t("error.badBackup", file, reason))
+        } catch .missing {
+            throw CLIError(.io, context.t("error.readFile", file, "no such file"))
+        } catch {
+            throw context.describe(error)
+        }
+        if context.json {
+            context.printJSON(["file": file, "epoch": String(epoch, radix: 16)])
+        } else {
+            context.out(context.t("out.restored", file, context.databasePath, String(epoch, radix: 16)))
+        }
     }
 }

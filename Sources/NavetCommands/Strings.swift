@@ -249,6 +249,13 @@ public struct Strings: Sendable {
         "error.cannotListen": ("Cannot listen on {0}: {1}", "Kan inte lyssna på {0}: {1}"),
         "error.badNumber": ("{0} needs a whole number from {2} to {3}, not '{1}'.", "{0} behöver ett heltal från {2} till {3}, inte '{1}'."),
         "error.badHeaderName": ("'{0}' is not a header name.", "'{0}' är inget namn på ett huvud."),
+        "out.epochChanged": ("The central store was restored from a backup: downloading again and re-sending what it lacks.",
+                             "Den centrala lagringen har återställts från en säkerhetskopia: hämtar igen och skickar det som saknas."),
+        "out.backedUp": ("Wrote a checked backup to {0} ({1} bytes).", "Skrev en kontrollerad säkerhetskopia till {0} ({1} byte)."),
+        "out.restored": ("Restored {0} as {1} with the new epoch {2}. Replicas re-send what it lacks at their next sync.",
+                         "Återställde {0} som {1} med den nya epoken {2}. Replikerna skickar det som saknas vid nästa synk."),
+        "error.badBackup": ("The backup {0} was refused, nothing was changed: {1}.",
+                            "Säkerhetskopian {0} avvisades, inget har ändrats: {1}."),
         // Generic errors.
         "error.prefix": ("error", "fel"),
         "error.helpHint": ("See '{0} --help'.", "Se '{0} --help'."),

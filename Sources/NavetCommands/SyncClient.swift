@@ -111,6 +111,7 @@ struct SyncCommand: Command {
             } catch {
                 throw context.describe(error, file: endpoint.absoluteString)
             }
+            if applied.summary.epochChanged { context.err(context.t("out.epochChanged")) }
             sent += upload.bundle.changes.count
             received += applied.summary.applied
             let pending = try context.store { () throws(StoreError) in try store.status() }.pending

@@ -154,6 +154,11 @@ public final class CentralStore {
         try StoreError.wrap { try db.transaction { try recordNonce(nonce, key: key, lifetime: lifetime, now: now) } }
     }
 
+    /// The highest n such that the server holds all of `replica`'s own changes 1...n.
+    public func acknowledged(_ replica: ReplicaID) throws(StoreError) -> UInt64 {
+        try StoreError.wrap { try contiguousSeq(replica) }
+    }
+
     /// The highest server sequence number given so far.
     public func lastSequence() throws(StoreError) -> UInt64 {
         try StoreError.wrap {

@@ -343,17 +343,30 @@ public final class ReplicaStore {
                     }
                 }
                 let current = UInt64(try meta.int(Meta.cursor) ?? 0)
-                summary.cursor = current
-                if base <= current, newCursor > current {
-                    summary.cursor = newCursor
-                    try meta.set(Meta.cursor, .integer(Int64(newCursor)))
-                }
                 let acked = try acked()
                 let effectiveAck = min(ack, try lastOwnSeq())
-                summary.acked = max(acked, effectiveAck)
-                if effectiveAck > acked { try meta.set(Meta.acked, .integer(Int64(effectiveAck))) }
+                let known = UInt64(bitPattern: try meta.int(Meta.epoch) ?? 0)
+                summary.cursor = current
+                summary.acked = acked
+                if epoch != 0, known != 0, epoch != known {
+                    // The server was restored from a backup (Protocol/BUNDLE.md, "Epoch"): it
+                    // numbers changes anew and may lack some it had acknowledged. Download
+                    // everything again and re-send every own change after what it holds.
+                    summary.epochChanged = true
+                    summary.cursor = 0
+                    summary.acked = effectiveAck
+                    try meta.set(Meta.cursor, .integer(0))
+                    try meta.set(Meta.acked, .integer(Int64(effectiveAck)))
+                } else {
+                    if base <= current, newCursor > current {
+                        summary.cursor = newCursor
+                        try meta.set(Meta.cursor, .integer(Int64(newCursor)))
+                    }
+                    summary.acked = max(acked, effectiveAck)
+                    if effectiveAck > acked { try meta.set(Meta.acked, .integer(Int64(effectiveAck))) }
+                }
                 let changed = summary.applied > 0 || summary.cursor != current || summary.acked != acked
-                if epoch != 0, try meta.int(Meta.epoch) != Int64(bitPattern: epoch) {
+                if epoch != 0, epoch != known {
                     try meta.set(Meta.epoch, .integer(Int64(bitPattern: epoch)))
                 }
                 if changed {

@@ -49,6 +49,9 @@ public struct ImportSummary: Hashable, Sendable {
     public var duplicates = 0
     public var cursor: UInt64 = 0
     public var acked: UInt64 = 0
+    /// The reply came from a restored server (a new epoch): the cursor was reset and
+    /// unacknowledged own changes will be sent again.
+    public var epochChanged = false
     public init() {}
 }
 

@@ -137,6 +137,7 @@ public final class SyncService: @unchecked Sendable {
             throw refuse(.wrongServer, "bundle addressed to another central store",
                          cause: .notForThisServer(recipient: recipient, this: central.serverID))
         }
+        if let restart = try epochReply(bundle, signed: signed, secret: secret, now: now) { return restart }
         let result: (CentralStore.UploadResult, (changes: [Change], newCursor: UInt64, ack: UInt64), UInt64)
         do {
             result = try locked { () throws(StoreError) in
@@ -163,6 +164,35 @@ public final class SyncService: @unchecked Sendable {
         metrics.latency.observe(Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9)
         return Accepted(reply: encoded, sender: signer, applied: merged.applied, duplicates: merged.duplicates,
                         sent: page.changes.count, more: more)
+    }
+
+    /// An upload made against another epoch (the server was restored from a backup since
+    /// the replica last synced) is not merged: it may start after changes this server no
+    /// longer holds. The reply tells the replica the new epoch and what is held of its own
+    /// changes, with `more` set, so the replica resets its cursor and sends again.
+    private func epochReply(_ bundle: NavetWire.Bundle, signed: SignedBundle, secret: [UInt8], now: Int64) throws(Refusal) -> Accepted? {
+        let signer = signed.signature.keyID
+        let state: (epoch: UInt64, ack: UInt64)
+        do {
+            state = try locked { () throws(StoreError) in (try central.epoch(), try central.acknowledged(signer)) }
+        } catch {
+            throw refuse(.serverError, "store error", cause: .store(error))
+        }
+        guard bundle.epoch != 0, bundle.epoch != state.epoch else { return nil }
+        do {
+            try locked { () throws(StoreError) in
+                try central.useNonce(signed.signature.nonce, key: signer, lifetime: fileWindow, now: now)
+            }
+        } catch {
+            throw refusal(for: .store(error))
+        }
+        let reply = Bundle(
+            kind: .reply, schemaVersion: Schema.current.version, sender: central.serverID, recipient: signer,
+            createdAt: now, cursor: bundle.cursor, newCursor: 0, ack: state.ack, epoch: state.epoch, more: true,
+            changes: [])
+        let encoded = BundleCodec.encode(reply, signer: .fresh(keyID: signer, secret: secret, now: now))
+        metrics.bytesOut.add(encoded.count)
+        return Accepted(reply: encoded, sender: signer, applied: 0, duplicates: 0, sent: 0, more: true)
     }
 
     private func secretOf(_ replica: ReplicaID) throws(Refusal) -> [UInt8] {

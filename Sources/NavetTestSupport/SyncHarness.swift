@@ -8,8 +8,8 @@ import NavetWire
 /// `navet import`).
 public final class SyncHarness {
     public let folder = TemporaryDirectory(prefix: "navet-sync")
-    public let central: CentralStore
-    public let service: SyncService
+    public private(set) var central: CentralStore!
+    public private(set) var service: SyncService!
     public private(set) var replicas: [ReplicaStore] = []
 
     public init(replicas count: Int, now: Int64 = 1_790_000_000_000) throws {
@@ -61,6 +61,17 @@ public final class SyncHarness {
         for _ in 0..<2 {
             for index in replicas.indices { try sync(index, now: now) }
         }
+    }
+
+    /// What `navetd restore` does: installs `backup` as the central store with a new epoch.
+    /// The store is closed first, as an operator stops `navetd` before restoring.
+    public func restoreServer(from backup: String) throws {
+        let path = central.path
+        service = nil
+        central = nil
+        try CentralStore.restore(from: backup, to: path)
+        central = try CentralStore.open(path: path)
+        service = SyncService(central: central)
     }
 
     /// The recipient named in a reply's bytes.

@@ -129,7 +129,7 @@ struct Schedule {
     }
 
     func check(_ sync: SyncHarness) throws {
-        let central = sync.central
+        let central: CentralStore = sync.central
         let history = try central.allChanges()
         let expectedHistory = Set(history)
         #expect(expectedHistory.count == history.count, "seed \(seed): duplicate change on the server")
