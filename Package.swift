@@ -53,6 +53,12 @@ let package = Package(
             path: "Tools/bench",
             swiftSettings: swift6
         ),
+        .executableTarget(
+            name: "navet-load",
+            dependencies: ["NavetCore", "NavetStore", "NavetWire", "NavetSync", "NavetCommands", "NavetTestSupport"],
+            path: "Tools/load",
+            swiftSettings: swift6
+        ),
         .testTarget(
             name: "NavetTests",
             dependencies: [

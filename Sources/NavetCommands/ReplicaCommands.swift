@@ -301,11 +301,14 @@ struct StatusCommand: Command {
                 "last_import": status.lastImportAt.map(Format.time) ?? NSNull(),
                 "last_sync": status.lastSyncAt.map(Format.time) ?? NSNull(),
                 "server_url": status.serverURL ?? NSNull(), "enrolled": status.enrolled,
+                "last_refusal": status.lastRefusal ?? NSNull(),
+                "last_refusal_at": status.lastRefusalAt.map(Format.time) ?? NSNull(),
             ])
             return
         }
         let never = context.t("out.never")
-        let rows: [(String, String)] = [
+        let server = [status.serverID?.description, status.serverURL].compactMap { $0 }.joined(separator: "  ")
+        var rows: [(String, String)] = [
             (context.t("out.replica"), status.replicaID.description),
             (context.t("out.file"), context.databasePath),
             (context.t("out.schema"), "\(status.schemaVersion) (" + context.t("out.layout") + " \(status.layoutVersion))"),
@@ -313,20 +316,19 @@ struct StatusCommand: Command {
             (context.t("out.notes"), String(status.notes)),
             (context.t("out.conflicts"), String(status.conflicts)),
             (context.t("out.pending"), String(status.pending)),
-            (context.t("out.server"), [status.serverID?.description, status.serverURL].compactMap { $0 }.joined(separator: "  ")
-                .nonEmpty ?? context.t("out.notEnrolled")),
+            (context.t("out.server"), server.isEmpty ? context.t("out.notEnrolled") : server),
             (context.t("out.cursor"), String(status.cursor)),
             (context.t("out.lastSync"), status.lastSyncAt.map(Format.time) ?? never),
-            (context.t("out.lastExport"), status.lastExportAt.map(Format.time) ?? never),
-            (context.t("out.lastImport"), status.lastImportAt.map(Format.time) ?? never),
         ]
+        if let reason = status.lastRefusal {
+            let when = status.lastRefusalAt.map(Format.time) ?? ""
+            rows.append((context.t("out.lastRefusal"), context.refusalText(reason) + "  (" + when + ")"))
+        }
+        rows.append((context.t("out.lastExport"), status.lastExportAt.map(Format.time) ?? never))
+        rows.append((context.t("out.lastImport"), status.lastImportAt.map(Format.time) ?? never))
         let width = rows.map(\.0.count).max() ?? 0
         for (label, value) in rows {
             context.out(label + ":" + String(repeating: " ", count: width - label.count + 1) + value)
         }
     }
-}
-
-extension String {
-    var nonEmpty: String? { isEmpty ? nil : self }
 }

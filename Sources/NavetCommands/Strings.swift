@@ -146,6 +146,7 @@ public struct Strings: Sendable {
         "out.lastExport": ("last export", "senaste export"),
         "out.lastImport": ("last import", "senaste import"),
         "out.never": ("never", "aldrig"),
+        "out.lastRefusal": ("last refused sync", "senast avvisade synk"),
         "out.notEnrolled": ("none (not enrolled)", "ingen (inte registrerad)"),
         "error.badChoice": ("--choose needs a number from 1, not '{0}'.", "--choose behöver ett nummer från 1, inte '{0}'."),
         "error.chooseOrValue": ("Give exactly one of --choose N and --value VALUE.", "Ange precis ett av --choose N och --value VÄRDE."),

@@ -45,6 +45,108 @@ struct HTTPTransport {
     }
 }
 
+/// The client side of HTTP sync: round trips until nothing is pending and the server has
+/// nothing more. Used by `navet sync` and by the load tool, so both measure the same thing.
+public struct SyncClient {
+    public enum Failure: Error {
+        case notEnrolled
+        case badURL(String)
+        /// No answer: nothing was lost.
+        case unreachable(String)
+        /// A 4xx answer with the server's reason code.
+        case refused(reason: String, status: Int)
+        /// A 5xx or unexpected answer: nothing was lost.
+        case serverFailed(status: Int)
+        case sync(SyncError)
+        case store(StoreError)
+    }
+
+    public struct Report: Sendable {
+        public var sent = 0
+        public var received = 0
+        public var rounds = 0
+        public var epochChanged = false
+    }
+
+    public let store: ReplicaStore
+    public let base: URL
+    let secret: [UInt8]
+    let transport: HTTPTransport
+
+    public init(store: ReplicaStore, server: URL? = nil, timeout: TimeInterval = 60) throws(Failure) {
+        let enrollment: (server: ReplicaID, url: String, secret: [UInt8])?
+        do {
+            enrollment = try store.enrollment()
+        } catch {
+            throw .store(error)
+        }
+        guard let enrollment else { throw .notEnrolled }
+        guard let base = server ?? URL(string: enrollment.url) else { throw .badURL(enrollment.url) }
+        self.store = store
+        self.base = base
+        self.secret = enrollment.secret
+        self.transport = HTTPTransport(timeout: timeout)
+    }
+
+    /// Syncs until done. `progress` is called after each round trip.
+    public func run(progress: (Report) -> Void = { _ in }) throws(Failure) -> Report {
+        let endpoint = base.appendingPathComponent("v1").appendingPathComponent("sync")
+        var report = Report()
+        while true {
+            report.rounds += 1
+            let now = Format.now()
+            let upload: (bytes: [UInt8], bundle: NavetWire.Bundle)
+            do {
+                upload = try Sync.upload(store, now: now)
+            } catch {
+                throw .sync(error)
+            }
+            let signature = RequestSignature.sign(method: "POST", path: "/v1/sync", body: upload.bytes,
+                                                  replica: store.replicaID, secret: secret, now: now)
+            let response: (status: Int, body: [UInt8])
+            do {
+                response = try transport.post(endpoint, body: upload.bytes, headers: signature.headers)
+            } catch {
+                throw .unreachable(error.message)
+            }
+            guard response.status == 200 else {
+                let object = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any]
+                if (400..<500).contains(response.status) {
+                    let reason = object?["reason"] as? String ?? "http_\(response.status)"
+                    try? store.noteRefusal(reason, now: Format.now())
+                    throw .refused(reason: reason, status: response.status)
+                }
+                throw .serverFailed(status: response.status)
+            }
+            let applied: (summary: ImportSummary, more: Bool)
+            do {
+                applied = try Sync.applyReply(response.body, to: store, now: Format.now())
+            } catch {
+                throw .sync(error)
+            }
+            report.epochChanged = report.epochChanged || applied.summary.epochChanged
+            report.sent += upload.bundle.changes.count
+            report.received += applied.summary.applied
+            let pending: Int
+            do {
+                pending = try store.status().pending
+            } catch {
+                throw .store(error)
+            }
+            progress(report)
+            // Done when the server has nothing more and everything sent is acknowledged.
+            let progressed = !upload.bundle.changes.isEmpty || applied.summary.applied > 0 || applied.more
+            if (!applied.more && pending == 0) || !progressed { break }
+        }
+        do {
+            try store.noteSync(now: Format.now())
+        } catch {
+            throw .store(error)
+        }
+        return report
+    }
+}
+
 struct SyncCommand: Command {
     static let spec = CommandSpec(["sync"], help: "sync", options: [
         OptionSpec("--server", value: "URL", help: "opt.server"),
@@ -74,73 +176,36 @@ struct SyncCommand: Command {
 
     func run(_ context: Context) throws(CLIError) {
         let store = try context.openReplica()
-        guard let enrollment = try context.store({ () throws(StoreError) in try store.enrollment() }) else {
-            throw CLIError(.validation, context.t("error.notEnrolled"))
+        let report: SyncClient.Report
+        var shown = ""
+        do throws(SyncClient.Failure) {
+            let client = try SyncClient(store: store, server: server, timeout: timeout)
+            shown = client.base.absoluteString
+            report = try client.run { report in
+                if report.rounds > 1 {
+                    context.err(context.t("out.syncProgress", String(report.rounds), String(report.sent), String(report.received)))
+                }
+            }
+        } catch {
+            switch error {
+            case .notEnrolled: throw CLIError(.validation, context.t("error.notEnrolled"))
+            case .badURL(let url): throw CLIError(.validation, context.t("error.badURL", url))
+            case .unreachable(let message): throw CLIError(.unreachable, context.t("error.unreachable", shown, message))
+            case .refused(let reason, _):
+                throw CLIError(.refused, context.t("error.syncRefused", shown, context.refusalText(reason)))
+            case .serverFailed(let status): throw CLIError(.unreachable, context.t("error.serverFailed", shown, String(status)))
+            case .sync(let syncError): throw context.describe(syncError, file: shown)
+            case .store(let storeError): throw context.describe(storeError)
+            }
         }
-        guard let base = server ?? URL(string: enrollment.url) else {
-            throw CLIError(.validation, context.t("error.badURL", enrollment.url))
-        }
-        let endpoint = base.appendingPathComponent("v1").appendingPathComponent("sync")
-        let transport = HTTPTransport(timeout: timeout)
-        var sent = 0
-        var received = 0
-        var rounds = 0
-        while true {
-            rounds += 1
-            let now = Format.now()
-            let upload: (bytes: [UInt8], bundle: NavetWire.Bundle)
-            do {
-                upload = try Sync.upload(store, now: now)
-            } catch {
-                throw context.describe(error, file: endpoint.absoluteString)
-            }
-            let signature = RequestSignature.sign(method: "POST", path: "/v1/sync", body: upload.bytes,
-                                                  replica: store.replicaID, secret: enrollment.secret, now: now)
-            let response: (status: Int, body: [UInt8])
-            do {
-                response = try transport.post(endpoint, body: upload.bytes, headers: signature.headers)
-            } catch {
-                throw CLIError(.unreachable, context.t("error.unreachable", base.absoluteString, error.message))
-            }
-            guard response.status == 200 else {
-                throw refusal(response, context: context, server: base.absoluteString)
-            }
-            let applied: (summary: ImportSummary, more: Bool)
-            do {
-                applied = try Sync.applyReply(response.body, to: store, now: Format.now())
-            } catch {
-                throw context.describe(error, file: endpoint.absoluteString)
-            }
-            if applied.summary.epochChanged { context.err(context.t("out.epochChanged")) }
-            sent += upload.bundle.changes.count
-            received += applied.summary.applied
-            let pending = try context.store { () throws(StoreError) in try store.status() }.pending
-            if rounds > 1 || applied.more || pending > 0 {
-                context.err(context.t("out.syncProgress", String(rounds), String(sent), String(received)))
-            }
-            // Done when the server has nothing more and everything sent is acknowledged.
-            let progressed = !upload.bundle.changes.isEmpty || applied.summary.applied > 0 || applied.more
-            if (!applied.more && pending == 0) || !progressed { break }
-        }
-        try context.store { () throws(StoreError) in try store.noteSync(now: Format.now()) }
+        if report.epochChanged { context.err(context.t("out.epochChanged")) }
         let status = try context.store { () throws(StoreError) in try store.status() }
         if context.json {
-            context.printJSON(["server": base.absoluteString, "sent": sent, "received": received, "rounds": rounds,
+            context.printJSON(["server": shown, "sent": report.sent, "received": report.received, "rounds": report.rounds,
                                "pending": status.pending, "cursor": status.cursor, "conflicts": status.conflicts])
         } else {
-            context.out(context.t("out.synced", String(sent), String(received), String(status.conflicts)))
+            context.out(context.t("out.synced", String(report.sent), String(report.received), String(status.conflicts)))
         }
-    }
-
-    /// A 4xx answer is a refusal (exit 4); a 5xx or an unexpected answer means the server
-    /// failed, so nothing was lost and the sync can be tried again (exit 6).
-    func refusal(_ response: (status: Int, body: [UInt8]), context: Context, server: String) -> CLIError {
-        let object = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any]
-        let reason = object?["reason"] as? String ?? "http_\(response.status)"
-        if (400..<500).contains(response.status) {
-            return CLIError(.refused, context.t("error.syncRefused", server, context.refusalText(reason)))
-        }
-        return CLIError(.unreachable, context.t("error.serverFailed", server, String(response.status)))
     }
 }
 

@@ -174,6 +174,13 @@ public final class CentralStore {
         return 0
     }
 
+    /// As `ReplicaStore.withRelaxedDurability`: for tools that build large test stores only.
+    public func withRelaxedDurability<T>(_ body: () throws -> T) throws -> T {
+        try db.execute("PRAGMA synchronous=OFF")
+        defer { try? db.execute("PRAGMA synchronous=FULL") }
+        return try body()
+    }
+
     // MARK: Queries (for tests, status and the demo)
 
     public func allChanges() throws(StoreError) -> [Change] {

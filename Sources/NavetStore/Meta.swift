@@ -36,6 +36,8 @@ struct Meta {
     static let lastImportAt = "last_import_at"
     static let epoch = "epoch"
     static let lastSyncAt = "last_sync_at"
+    static let lastRefusal = "last_refusal"
+    static let lastRefusalAt = "last_refusal_at"
     static let serverURL = "server_url"
     static let secret = "secret"
 }

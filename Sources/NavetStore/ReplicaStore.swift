@@ -46,9 +46,24 @@ public final class ReplicaStore {
         try StoreError.wrap { UInt64(bitPattern: try meta.int(Meta.epoch) ?? 0) }
     }
 
-    /// Records a successful sync over HTTP (shown by `navet status`).
+    /// Records a successful sync over HTTP (shown by `navet status`); clears any refusal.
     public func noteSync(now: Int64) throws(StoreError) {
-        try StoreError.wrap { try meta.set(Meta.lastSyncAt, .integer(now)) }
+        try StoreError.wrap {
+            try db.transaction {
+                try meta.set(Meta.lastSyncAt, .integer(now))
+                try db.query("DELETE FROM meta WHERE key IN (?, ?)", [.text(Meta.lastRefusal), .text(Meta.lastRefusalAt)])
+            }
+        }
+    }
+
+    /// Records why the server last refused a sync, for `navet status`.
+    public func noteRefusal(_ reason: String, now: Int64) throws(StoreError) {
+        try StoreError.wrap {
+            try db.transaction {
+                try meta.set(Meta.lastRefusal, .text(reason))
+                try meta.set(Meta.lastRefusalAt, .integer(now))
+            }
+        }
     }
 
     /// Opens an existing replica file, migrating it to the current layout.
@@ -166,6 +181,15 @@ public final class ReplicaStore {
             return UInt64(seq)
         }
         return 0
+    }
+
+    /// Runs `body` with `PRAGMA synchronous=OFF`, for tools that build large test replicas:
+    /// a crash during `body` may lose its edits (never corrupt the file), so never use it
+    /// for real work.
+    public func withRelaxedDurability<T>(_ body: () throws -> T) throws -> T {
+        try db.execute("PRAGMA synchronous=OFF")
+        defer { try? db.execute("PRAGMA synchronous=FULL") }
+        return try body()
     }
 
     // MARK: Queries
@@ -305,6 +329,7 @@ public final class ReplicaStore {
                 createdAt: try meta.int(Meta.createdAt) ?? 0,
                 lastExportAt: try meta.int(Meta.lastExportAt), lastImportAt: try meta.int(Meta.lastImportAt),
                 lastSyncAt: try meta.int(Meta.lastSyncAt), serverURL: try meta.text(Meta.serverURL),
+                lastRefusal: try meta.text(Meta.lastRefusal), lastRefusalAt: try meta.int(Meta.lastRefusalAt),
                 enrolled: try enrollment() != nil)
         }
     }

@@ -76,5 +76,8 @@ public struct ReplicaStatus: Hashable, Sendable {
     /// The last successful `navet sync` over HTTP.
     public let lastSyncAt: Int64?
     public let serverURL: String?
+    /// The reason code of the last refused sync, until a sync succeeds.
+    public let lastRefusal: String?
+    public let lastRefusalAt: Int64?
     public let enrolled: Bool
 }
