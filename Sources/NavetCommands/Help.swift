@@ -166,6 +166,10 @@ enum HelpText {
         "help.restore.long": (
             "Refuses a file that fails PRAGMA integrity_check. Replicas see the new epoch at their next sync,\ndownload again and re-send every change of their own the restored store lacks.",
             "Avvisar en fil som inte klarar PRAGMA integrity_check. Replikerna ser den nya epoken vid nästa synk,\nhämtar igen och skickar varje egen ändring som den återställda lagringen saknar."),
+        "opt.silent": ("only replicas without a successful sync for this long (e.g. 3d, 12h)",
+                       "bara repliker utan lyckad synk så här länge (t.ex. 3d, 12h)"),
+        "opt.silentAfter": ("a replica counts as silent in /metrics after this long (default 3d)",
+                            "en replik räknas som tyst i /metrics efter så här lång tid (standard 3d)"),
         "opt.onlyField": ("only this field", "bara det här fältet"),
         "opt.child": ("the child's id (or its first characters)", "barnets id (eller dess första tecken)"),
         "opt.kind": ("the kind of note", "typ av anteckning"),

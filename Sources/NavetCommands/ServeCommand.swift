@@ -18,11 +18,13 @@ struct ServeCommand: Command {
         OptionSpec("--request-timeout", value: "SECONDS", help: "opt.requestTimeout"),
         OptionSpec("--max-connections", value: "N", help: "opt.maxConnections"),
         OptionSpec("--clock-window", value: "SECONDS", help: "opt.clockWindow"),
+        OptionSpec("--silent-after", value: "DURATION", help: "opt.silentAfter"),
     ])
     let address: HTTPServer.Address
     let proxyHeader: String?
     let limits: HTTPLimits
     let clockWindow: Int64
+    let silentAfter: Int64
 
     init(_ arguments: ParsedArguments, _ context: Context) throws(CLIError) {
         do throws(HTTPServerError) {
@@ -45,6 +47,7 @@ struct ServeCommand: Command {
         limits.maxConnections = try number("--max-connections", 1...10_000, default: 256)
         self.limits = limits
         clockWindow = Int64(try number("--clock-window", 1...86_400, default: 300)) * 1000
+        silentAfter = try Duration.parse(arguments.value("--silent-after") ?? "3d", option: "--silent-after", context: context)
         proxyHeader = arguments.value("--trusted-proxy-header")
         if let proxyHeader, proxyHeader.isEmpty || proxyHeader.contains(where: { $0 == ":" || $0.isWhitespace }) {
             throw CLIError(.usage, context.t("error.badHeaderName", proxyHeader), helpHint: true)
@@ -56,7 +59,7 @@ struct ServeCommand: Command {
         let service = SyncService(central: central)
         service.httpWindow = clockWindow
         let log = JSONLog()
-        let router = Router(service: service, proxyHeader: proxyHeader, log: log)
+        let router = Router(service: service, proxyHeader: proxyHeader, log: log, silentAfter: silentAfter)
         let server: HTTPServer
         do throws(HTTPServerError) {
             server = try HTTPServer(address: address, limits: limits, log: nil) { request, connection in
@@ -101,6 +104,8 @@ struct Router: Sendable {
     let service: SyncService
     let proxyHeader: String?
     let log: JSONLog
+    /// Milliseconds without a sync after which a replica counts as silent.
+    var silentAfter: Int64 = 3 * 86_400_000
 
     func handle(_ request: HTTPRequest, peer: String) -> HTTPResponse {
         let started = Date()
@@ -117,7 +122,7 @@ struct Router: Sendable {
             response = json(200, ["status": "ok", "server": service.central.serverID.description, "epoch": epoch])
         case ("GET", "/metrics"):
             response = HTTPResponse(status: 200, headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8"],
-                                    body: Array(service.metrics.render().utf8))
+                                    body: Array(service.metrics.render(extra: healthGauges()).utf8))
         case (_, "/v1/sync"), (_, "/v1/health"), (_, "/metrics"):
             response = json(405, ["reason": "method_not_allowed", "message": "method not allowed"])
         default:
@@ -130,6 +135,22 @@ struct Router: Sendable {
         return response
     }
 
+    /// Gauges an operator alerts on: replicas silent longer than `silentAfter`, and the
+    /// age of the oldest last sync among active replicas.
+    func healthGauges() -> [(name: String, help: String, value: Double)] {
+        guard let records = try? service.replicaRecords() else { return [] }
+        let now = Format.now()
+        let active = records.filter { $0.revokedAt == nil }
+        let ages = active.map { Double(now - ($0.lastSyncAt ?? $0.enrolledAt)) / 1000 }
+        return [
+            ("navet_replicas_active", "Enrolled replicas that are not revoked.", Double(active.count)),
+            ("navet_replicas_silent", "Active replicas without a successful sync for longer than --silent-after.",
+             Double(ages.filter { $0 > Double(silentAfter) / 1000 }.count)),
+            ("navet_oldest_sync_age_seconds", "Seconds since the least recent successful sync of an active replica.",
+             ages.max() ?? 0),
+        ]
+    }
+
     func sync(_ request: HTTPRequest, fields: inout [String: Any]) -> HTTPResponse {
         let now = Format.now()
         let signature = RequestSignature { request.headers[$0] }
@@ -137,7 +158,8 @@ struct Router: Sendable {
         fields["bytes_in"] = request.body.count
         do throws(Refusal) {
             try service.checkRequest(signature, method: "POST", path: "/v1/sync", body: request.body, now: now)
-            let accepted = try service.accept(request.body, arrival: .http, expectedSigner: signature?.replica, now: now)
+            let accepted = try service.accept(request.body, arrival: .http, expectedSigner: signature?.replica,
+                                              client: request.headers["Navet-Client"], now: now)
             fields["applied"] = accepted.applied
             fields["sent"] = accepted.sent
             fields["more"] = accepted.more

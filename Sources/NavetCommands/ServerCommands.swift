@@ -222,28 +222,56 @@ struct ReplicaRevoke: Command {
 }
 
 struct ReplicaList: Command {
-    static let spec = CommandSpec(["replica", "list"], help: "replica.list")
-    init(_ arguments: ParsedArguments, _ context: Context) {}
+    static let spec = CommandSpec(["replica", "list"], help: "replica.list",
+                                  options: [OptionSpec("--silent", value: "DURATION", help: "opt.silent")])
+    let silent: Int64?
+
+    init(_ arguments: ParsedArguments, _ context: Context) throws(CLIError) {
+        silent = try arguments.value("--silent").map { text throws(CLIError) in
+            try Duration.parse(text, option: "--silent", context: context)
+        }
+    }
 
     func run(_ context: Context) throws(CLIError) {
         let central = try context.openCentral()
-        let records = try context.store { () throws(StoreError) in try central.replicaRecords() }
+        var records = try context.store { () throws(StoreError) in try central.replicaRecords() }
+        if let silent {
+            records = records.filter { $0.revokedAt == nil && context.now - ($0.lastSyncAt ?? $0.enrolledAt) > silent }
+        }
         if context.json {
             context.printJSON(records.map { record -> [String: Any] in
                 ["replica": record.replicaID.description, "organisation": record.organisation ?? NSNull(),
                  "enrolled": Format.time(record.enrolledAt), "revoked": record.revokedAt.map(Format.time) ?? NSNull(),
-                 "last_sync": record.lastSyncAt.map(Format.time) ?? NSNull(), "cursor": record.cursor, "lag": record.lag]
+                 "last_sync": record.lastSyncAt.map(Format.time) ?? NSNull(), "cursor": record.cursor, "lag": record.lag,
+                 "client_version": record.clientVersion ?? NSNull(), "schema_version": record.schemaVersion ?? NSNull(),
+                 "epoch_seen": record.epochSeen.map { String($0, radix: 16) } ?? NSNull(),
+                 "pending_refusals": record.refusals, "last_refusal": record.lastRefusal ?? NSNull()]
             })
             return
         }
         let never = context.t("out.never")
         context.out(Format.table(
             [context.t("out.replica"), context.t("out.organisation"), context.t("out.lastSync"), context.t("out.lag"),
-             context.t("out.state")],
+             context.t("out.refusals"), context.t("out.client"), context.t("out.state")],
             records.map { record in
                 [record.replicaID.description, record.organisation ?? "–", record.lastSyncAt.map(Format.time) ?? never,
-                 String(record.lag), record.revokedAt == nil ? context.t("out.active") : context.t("out.revokedState")]
+                 String(record.lag),
+                 record.refusals == 0 ? "0" : "\(record.refusals) (\(context.refusalText(record.lastRefusal ?? "")))",
+                 [record.clientVersion, record.schemaVersion.map { "schema \($0)" }].compactMap { $0 }.joined(separator: ", "),
+                 record.revokedAt == nil ? context.t("out.active") : context.t("out.revokedState")]
             }))
+    }
+}
+
+/// Durations like `90s`, `30m`, `12h`, `3d`, in milliseconds.
+enum Duration {
+    static func parse(_ text: String, option: String, context: Context) throws(CLIError) -> Int64 {
+        let units: [Character: Int64] = ["s": 1000, "m": 60_000, "h": 3_600_000, "d": 86_400_000]
+        guard let unit = text.last.flatMap({ units[$0] }), let number = Int64(text.dropLast()), number > 0,
+              number < 100_000 else {
+            throw CLIError(.usage, context.t("error.badDuration", option, text), helpHint: true)
+        }
+        return number * unit
     }
 }
 

@@ -105,7 +105,8 @@ public struct SyncClient {
                                                   replica: store.replicaID, secret: secret, now: now)
             let response: (status: Int, body: [UInt8])
             do {
-                response = try transport.post(endpoint, body: upload.bytes, headers: signature.headers)
+                response = try transport.post(endpoint, body: upload.bytes,
+                                              headers: signature.headers + [("Navet-Client", "navet/\(Version.string)")])
             } catch {
                 throw .unreachable(error.message)
             }
@@ -129,7 +130,7 @@ public struct SyncClient {
             report.received += applied.summary.applied
             let pending: Int
             do {
-                pending = try store.status().pending
+                pending = try store.pendingCount()
             } catch {
                 throw .store(error)
             }

@@ -174,36 +174,7 @@ public final class CentralStore {
         return 0
     }
 
-    /// As `ReplicaStore.withRelaxedDurability`: for tools that build large test stores only.
-    public func withRelaxedDurability<T>(_ body: () throws -> T) throws -> T {
-        try db.execute("PRAGMA synchronous=OFF")
-        defer { try? db.execute("PRAGMA synchronous=FULL") }
-        return try body()
-    }
-
     // MARK: Queries (for tests, status and the demo)
-
-    public func allChanges() throws(StoreError) -> [Change] {
-        try StoreError.wrap { try log.changes(where: "1", []) }
-    }
-
-    public func snapshot(_ record: RecordID) throws(StoreError) -> RecordSnapshot {
-        try StoreError.wrap {
-            let cells = try log.cells(of: record)
-            guard let first = cells.first else { throw StoreError.unknownRecord(record) }
-            return RecordSnapshot(id: record, type: first.change.recordType,
-                                  fields: cells.map { FieldState(change: $0.change, headCount: $0.heads) })
-        }
-    }
-
-    public func conflicts() throws(StoreError) -> [Conflict] {
-        try StoreError.wrap {
-            try log.conflictedCells().map { cell in
-                let heads = try log.heads(cell)
-                return Conflict(cell: cell, recordType: heads[0].recordType, heads: heads)
-            }
-        }
-    }
 
     public func recordIDs() throws(StoreError) -> [RecordID] {
         try StoreError.wrap {
@@ -221,7 +192,31 @@ public final class CentralStore {
         }
     }
 
+    // MARK: Shared queries (bodies in ChangeLog)
+
+    /// The visible state of one record.
+    public func snapshot(_ record: RecordID) throws(StoreError) -> RecordSnapshot {
+        try StoreError.wrap { try log.snapshot(record) }
+    }
+
+    /// Every cell with concurrent values, each with its heads (the shown value first).
+    public func conflicts() throws(StoreError) -> [Conflict] {
+        try StoreError.wrap { try log.conflicts() }
+    }
+
+    /// Every change held, in arrival order. For tests, tools and audits.
+    public func allChanges() throws(StoreError) -> [Change] {
+        try StoreError.wrap { try log.changes(where: "1", []) }
+    }
+
+    /// `PRAGMA integrity_check` on the file: "ok" or the problems.
     public func integrityCheck() throws(StoreError) -> [String] {
         try StoreError.wrap { try db.integrityCheck() }
     }
+
+    /// See `ChangeLog.withRelaxedDurability`: for tools that build large test stores only.
+    public func withRelaxedDurability<T>(_ body: () throws -> T) throws -> T {
+        try log.withRelaxedDurability(body)
+    }
 }
+

@@ -38,21 +38,94 @@ final class ChangeLog {
         case duplicate
     }
 
+    /// The statements `apply` runs for every change, prepared once per connection and held
+    /// by position: looking them up by their SQL text cost a hash of ~200 bytes each time.
+    private enum Hot: Int, CaseIterable {
+        case selectCell, pendingReplaced, insertChange, forgetPending, markWinner, markStamp, stampExists,
+             addPending, insertCell, updateWinner, updateHeads
+
+        var sql: String {
+            switch self {
+            case .selectCell: "SELECT version, origin, change_id FROM cells WHERE record_id = ? AND field = ?"
+            case .pendingReplaced:
+                "SELECT 1 FROM superseded WHERE record_id = ? AND field = ? AND version = ? AND origin = ?"
+            case .insertChange:
+                """
+                INSERT INTO changes(origin, seq, version, replaces, wall_time, record_type, record_id,
+                                    field, value_kind, value, tag, received_at, superseded)
+                VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(origin, seq) DO NOTHING
+                """
+            case .forgetPending:
+                "DELETE FROM superseded WHERE record_id = ? AND field = ? AND version = ? AND origin = ?"
+            case .markWinner: "UPDATE changes SET superseded = 1 WHERE id = ? AND superseded = 0"
+            case .markStamp:
+                """
+                UPDATE changes SET superseded = 1
+                WHERE record_id = ? AND field = ? AND version = ? AND origin = ? AND superseded = 0
+                """
+            case .stampExists: "SELECT 1 FROM changes WHERE record_id = ? AND field = ? AND version = ? AND origin = ?"
+            case .addPending:
+                "INSERT INTO superseded(record_id, field, version, origin) VALUES (?,?,?,?) ON CONFLICT DO NOTHING"
+            case .insertCell:
+                """
+                INSERT INTO cells(record_id, field, record_type, version, origin, change_id, value_kind, value, tag, heads)
+                VALUES (?,?,?,?,?,?,?,?,?,?)
+                """
+            case .updateWinner:
+                """
+                UPDATE cells SET version = ?, origin = ?, change_id = ?, value_kind = ?, value = ?, tag = ?,
+                                 heads = heads + ?
+                WHERE record_id = ? AND field = ?
+                """
+            case .updateHeads: "UPDATE cells SET heads = heads + ? WHERE record_id = ? AND field = ?"
+            }
+        }
+    }
+
+    private var hot: [Statement] = []
+
+    private func hot(_ which: Hot) throws(SQLiteError) -> Statement {
+        if hot.isEmpty {
+            for query in Hot.allCases { hot.append(try db.prepare(query.sql)) }
+        }
+        return hot[which.rawValue]
+    }
+
     /// Applies one change. Must run inside a transaction; the change must already have
-    /// passed `Schema.validate`.
+    /// passed `Schema.validate`. See DESIGN.md in this folder for the steps.
     func apply(_ change: Change, receivedAt: Int64) throws -> Outcome {
         let record = change.recordID.int64
-        let insert = try statement("""
-            INSERT INTO changes(origin, seq, version, replaces, wall_time, record_type, record_id,
-                                field, value_kind, value, tag, received_at)
-            VALUES (?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(origin, seq) DO NOTHING
-            """)
+        let field = SQLValue.text(change.field)
+        func stampKey(_ stamp: Stamp) -> [SQLValue] {
+            [.integer(record), field, .integer(Int64(stamp.version)), .integer(stamp.origin.int64)]
+        }
+
+        // The cell's winner, and its change row, before this change.
+        let selectCell = try hot(.selectCell)
+        try selectCell.bind([.integer(record), field])
+        var winner: (stamp: Stamp, changeID: Int64)?
+        if try selectCell.step() {
+            winner = (Stamp(version: UInt64(selectCell.int64(at: 0)), origin: ReplicaID(rawValue: UInt64(selectCell.int64(at: 1)))),
+                      selectCell.int64(at: 2))
+        }
+        selectCell.reset()
+
+        // Was this change replaced by one that arrived first? Only possible below the winner,
+        // since a replacing change has a higher stamp than what it replaces.
+        var alreadyReplaced = false
+        if let winner, change.stamp < winner.stamp {
+            let pending = try hot(.pendingReplaced)
+            try pending.bind(stampKey(change.stamp))
+            alreadyReplaced = try pending.step()
+            pending.reset()
+        }
+
         let (kind, value) = Self.encode(change.value)
-        try insert.run([
+        try hot(.insertChange).run([
             .integer(change.origin.int64), .integer(Int64(change.seq)), .integer(Int64(change.version)),
             Self.encode(change.replaces), .integer(change.wallTime), .text(change.recordType),
-            .integer(record), .text(change.field), .integer(kind), value, .text(change.tag.rawValue),
-            .integer(receivedAt),
+            .integer(record), field, .integer(kind), value, .text(change.tag.rawValue),
+            .integer(receivedAt), .integer(alreadyReplaced ? 1 : 0),
         ])
         if db.changes == 0 {
             guard try self.change(origin: change.origin, seq: change.seq) == change else {
@@ -61,67 +134,45 @@ final class ChangeLog {
             return .duplicate
         }
         let id = db.lastInsertRowID
+        if alreadyReplaced { try hot(.forgetPending).run(stampKey(change.stamp)) }
 
-        let selectCell = try statement("SELECT version, origin FROM cells WHERE record_id = ? AND field = ?")
-        try selectCell.bind([.integer(record), .text(change.field)])
-        let winner: Stamp? = try selectCell.step()
-            ? Stamp(version: UInt64(selectCell.int64(at: 0)), origin: ReplicaID(rawValue: UInt64(selectCell.int64(at: 1))))
-            : nil
-        selectCell.reset()
-
-        var headDelta: Int64 = 1
-        if let winner, change.stamp < winner {
-            let replaced = try statement(
-                "SELECT 1 FROM superseded WHERE record_id = ? AND field = ? AND version = ? AND origin = ?")
-            try replaced.bind([.integer(record), .text(change.field), .integer(Int64(change.version)),
-                               .integer(change.origin.int64)])
-            if try replaced.step() { headDelta = 0 }
-            replaced.reset()
-        }
-
-        if !change.replaces.isEmpty {
-            let supersede = try statement(
-                "INSERT INTO superseded(record_id, field, version, origin) VALUES (?,?,?,?) ON CONFLICT DO NOTHING")
-            let exists = try statement(
-                "SELECT 1 FROM changes WHERE record_id = ? AND field = ? AND version = ? AND origin = ?")
-            for stamp in change.replaces {
-                let key: [SQLValue] = [.integer(record), .text(change.field), .integer(Int64(stamp.version)),
-                                       .integer(stamp.origin.int64)]
-                try supersede.run(key)
-                guard db.changes == 1 else { continue }  // already replaced by another change
-                if stamp == winner {
-                    headDelta -= 1  // the winner is always present and a head
-                } else {
-                    try exists.bind(key)
-                    if try exists.step() { headDelta -= 1 }
-                    exists.reset()
-                }
+        var headDelta: Int64 = alreadyReplaced ? 0 : 1
+        for stamp in change.replaces {
+            if let winner, stamp == winner.stamp {
+                // The common edit: it replaces the value shown, which is present and a head
+                // unless another change replaced it already.
+                try hot(.markWinner).run([.integer(winner.changeID)])
+                headDelta -= Int64(db.changes)
+                continue
             }
+            try hot(.markStamp).run(stampKey(stamp))
+            if db.changes == 1 {
+                headDelta -= 1
+                continue
+            }
+            // Not marked: already replaced, or not arrived yet. Remember the latter.
+            let exists = try hot(.stampExists)
+            try exists.bind(stampKey(stamp))
+            let present = try exists.step()
+            exists.reset()
+            if !present { try hot(.addPending).run(stampKey(stamp)) }
         }
 
-        if winner == nil {
-            let insertCell = try statement("""
-                INSERT INTO cells(record_id, field, record_type, version, origin, change_id, value_kind, value, tag, heads)
-                VALUES (?,?,?,?,?,?,?,?,?,?)
-                """)
-            try insertCell.run([
-                .integer(record), .text(change.field), .text(change.recordType), .integer(Int64(change.version)),
+        if let winner {
+            if change.stamp > winner.stamp {
+                try hot(.updateWinner).run([
+                    .integer(Int64(change.version)), .integer(change.origin.int64), .integer(id), .integer(kind), value,
+                    .text(change.tag.rawValue), .integer(headDelta), .integer(record), field,
+                ])
+            } else if headDelta != 0 {
+                try hot(.updateHeads).run([.integer(headDelta), .integer(record), field])
+            }
+        } else {
+            try hot(.insertCell).run([
+                .integer(record), field, .text(change.recordType), .integer(Int64(change.version)),
                 .integer(change.origin.int64), .integer(id), .integer(kind), value, .text(change.tag.rawValue),
                 .integer(headDelta),
             ])
-        } else if change.stamp > winner! {
-            let update = try statement("""
-                UPDATE cells SET version = ?, origin = ?, change_id = ?, value_kind = ?, value = ?, tag = ?,
-                                 heads = heads + ?
-                WHERE record_id = ? AND field = ?
-                """)
-            try update.run([
-                .integer(Int64(change.version)), .integer(change.origin.int64), .integer(id), .integer(kind), value,
-                .text(change.tag.rawValue), .integer(headDelta), .integer(record), .text(change.field),
-            ])
-        } else if headDelta != 0 {
-            let update = try statement("UPDATE cells SET heads = heads + ? WHERE record_id = ? AND field = ?")
-            try update.run([.integer(headDelta), .integer(record), .text(change.field)])
         }
         return .applied(id: id)
     }
@@ -153,14 +204,8 @@ final class ChangeLog {
 
     /// The current heads of a cell, highest stamp first.
     func heads(_ cell: CellKey) throws -> [Change] {
-        try changes(
-            where: """
-                record_id = ? AND field = ? AND NOT EXISTS (SELECT 1 FROM superseded s
-                  WHERE s.record_id = changes.record_id AND s.field = changes.field
-                    AND s.version = changes.version AND s.origin = changes.origin)
-                """,
-            [.integer(cell.recordID.int64), .text(cell.field)],
-            orderBy: "version DESC, origin DESC")
+        try changes(where: "record_id = ? AND field = ? AND superseded = 0",
+                    [.integer(cell.recordID.int64), .text(cell.field)], orderBy: "version DESC, origin DESC")
     }
 
     /// The winning stamp of a cell, if it has any value.
@@ -195,6 +240,31 @@ final class ChangeLog {
             result.append((try Self.readChange(select, from: 0), Int(select.int64(at: 11))))
         }
         return result
+    }
+
+    /// The visible state of one record.
+    func snapshot(_ record: RecordID) throws -> RecordSnapshot {
+        let cells = try cells(of: record)
+        guard let first = cells.first else { throw StoreError.unknownRecord(record) }
+        return RecordSnapshot(id: record, type: first.change.recordType,
+                              fields: cells.map { FieldState(change: $0.change, headCount: $0.heads) })
+    }
+
+    /// Every cell with concurrent values, each with its heads (the shown value first).
+    func conflicts() throws -> [Conflict] {
+        try conflictedCells().map { cell in
+            let heads = try heads(cell)
+            return Conflict(cell: cell, recordType: heads[0].recordType, heads: heads)
+        }
+    }
+
+    /// Runs `body` with `PRAGMA synchronous=OFF`, for tools that build large test stores:
+    /// a crash during `body` may lose its edits (never corrupt the file), so never use it
+    /// for real work.
+    func withRelaxedDurability<T>(_ body: () throws -> T) throws -> T {
+        try db.execute("PRAGMA synchronous=OFF")
+        defer { try? db.execute("PRAGMA synchronous=FULL") }
+        return try body()
     }
 
     /// Cells with more than one head.

@@ -35,6 +35,12 @@ public struct ReplicaRecord: Hashable, Sendable {
     public let cursor: UInt64
     /// Changes the server holds beyond that cursor.
     public let lag: UInt64
+    public let clientVersion: String?
+    public let schemaVersion: Int?
+    public let epochSeen: UInt64?
+    /// Refusals since the last successful sync, and the last reason.
+    public let refusals: Int
+    public let lastRefusal: String?
 }
 
 /// What the server needs to check a signature: the shared secret and whether it still counts.
@@ -123,16 +129,19 @@ extension CentralStore {
             var last: UInt64 = 0
             if case .integer(let id) = try db.scalar("SELECT max(id) FROM changes") { last = UInt64(id) }
             return try db.query("""
-                SELECT r.replica_id, o.name, r.first_seen, r.revoked_at, r.last_sync_at, r.cursor
+                SELECT r.replica_id, o.name, r.first_seen, r.revoked_at, r.last_sync_at, r.cursor, r.client_version,
+                       r.schema_version, r.epoch_seen, r.refusals, r.last_refusal
                 FROM replicas r LEFT JOIN organisations o ON o.id = r.organisation ORDER BY o.name, r.replica_id
                 """).map { row in
                 func int(_ value: SQLValue) -> Int64? { if case .integer(let n) = value { n } else { nil } }
+                func text(_ value: SQLValue) -> String? { if case .text(let t) = value { t } else { nil } }
                 let cursor = UInt64(int(row[5]) ?? 0)
                 return ReplicaRecord(
-                    replicaID: ReplicaID(rawValue: UInt64(int(row[0]) ?? 0)),
-                    organisation: { if case .text(let name) = row[1] { name } else { nil } }(),
+                    replicaID: ReplicaID(rawValue: UInt64(int(row[0]) ?? 0)), organisation: text(row[1]),
                     enrolledAt: int(row[2]) ?? 0, revokedAt: int(row[3]), lastSyncAt: int(row[4]),
-                    cursor: cursor, lag: last > cursor ? last - cursor : 0)
+                    cursor: cursor, lag: last > cursor ? last - cursor : 0, clientVersion: text(row[6]),
+                    schemaVersion: int(row[7]).map(Int.init), epochSeen: int(row[8]).map { UInt64(bitPattern: $0) },
+                    refusals: Int(int(row[9]) ?? 0), lastRefusal: text(row[10]))
             }
         }
     }
@@ -145,6 +154,30 @@ extension CentralStore {
             let epoch = UInt64.random(in: 1...UInt64(Int64.max))
             try meta.set(Meta.epoch, .integer(Int64(epoch)))
             return epoch
+        }
+    }
+}
+
+extension CentralStore {
+    /// Records what a replica told about itself in a successful sync, and clears its
+    /// pending refusals.
+    public func noteClient(_ replica: ReplicaID, version: String?, schema: UInt32, epochSeen: UInt64) throws(StoreError) {
+        try StoreError.wrap {
+            try db.query("""
+                UPDATE replicas SET client_version = coalesce(?, client_version), schema_version = ?, epoch_seen = ?,
+                    refusals = 0, last_refusal = NULL, last_refusal_at = NULL
+                WHERE replica_id = ?
+                """, [version.map { .text(String($0.prefix(100))) } ?? .null, .integer(Int64(schema)),
+                      .integer(Int64(bitPattern: epochSeen)), .integer(replica.int64)])
+        }
+    }
+
+    /// Counts a refusal of an authenticated request from an enrolled replica.
+    public func noteRefusal(_ replica: ReplicaID, reason: String, now: Int64) throws(StoreError) {
+        try StoreError.wrap {
+            try db.query("""
+                UPDATE replicas SET refusals = refusals + 1, last_refusal = ?, last_refusal_at = ? WHERE replica_id = ?
+                """, [.text(reason), .integer(now), .integer(replica.int64)])
         }
     }
 }

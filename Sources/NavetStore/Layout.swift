@@ -36,6 +36,7 @@ public enum Layout {
         CREATE INDEX changes_by_cell ON changes(record_id, field, version, origin);
 
         -- Stamps some received change replaces. A change whose stamp is here is not a head.
+        -- (From layout 5 on: only stamps whose change has not arrived yet.)
         CREATE TABLE superseded(
             record_id INTEGER NOT NULL,
             field TEXT NOT NULL,
@@ -96,6 +97,31 @@ public enum Layout {
             PRIMARY KEY(key_id, nonce)
         ) WITHOUT ROWID;
         CREATE INDEX nonces_by_age ON nonces(seen_at);
+        """,
+        // 4: sync health per replica, for operators.
+        """
+        ALTER TABLE replicas ADD COLUMN client_version TEXT;
+        ALTER TABLE replicas ADD COLUMN schema_version INTEGER;
+        ALTER TABLE replicas ADD COLUMN epoch_seen INTEGER;
+        ALTER TABLE replicas ADD COLUMN refusals INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE replicas ADD COLUMN last_refusal TEXT;
+        ALTER TABLE replicas ADD COLUMN last_refusal_at INTEGER;
+        """,
+        // 5: a cheaper merge (measured by Tools/bench). A replaced change is marked on its
+        // own row; `superseded` keeps only stamps whose change has not arrived yet. The
+        // (record_type, field, value) index, which every edit moved, gives way to indexes
+        // an edit does not touch.
+        """
+        ALTER TABLE changes ADD COLUMN superseded INTEGER NOT NULL DEFAULT 0;
+        UPDATE changes SET superseded = 1 WHERE EXISTS (SELECT 1 FROM superseded s
+            WHERE s.record_id = changes.record_id AND s.field = changes.field
+              AND s.version = changes.version AND s.origin = changes.origin);
+        DELETE FROM superseded WHERE EXISTS (SELECT 1 FROM changes c
+            WHERE c.record_id = superseded.record_id AND c.field = superseded.field
+              AND c.version = superseded.version AND c.origin = superseded.origin);
+        DROP INDEX cells_by_type;
+        CREATE INDEX cells_by_record_type ON cells(record_type, record_id);
+        CREATE INDEX notes_by_child ON cells(value) WHERE record_type = 'note' AND field = 'child';
         """,
     ]
 

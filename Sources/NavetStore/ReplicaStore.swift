@@ -183,15 +183,6 @@ public final class ReplicaStore {
         return 0
     }
 
-    /// Runs `body` with `PRAGMA synchronous=OFF`, for tools that build large test replicas:
-    /// a crash during `body` may lose its edits (never corrupt the file), so never use it
-    /// for real work.
-    public func withRelaxedDurability<T>(_ body: () throws -> T) throws -> T {
-        try db.execute("PRAGMA synchronous=OFF")
-        defer { try? db.execute("PRAGMA synchronous=FULL") }
-        return try body()
-    }
-
     // MARK: Queries
 
     /// The type of a record this replica holds; throws `unknownRecord` otherwise.
@@ -222,17 +213,6 @@ public final class ReplicaStore {
 
     public func records(ofType type: String) throws(StoreError) -> [RecordSnapshot] {
         try StoreError.wrap { try log.records(ofType: type).map { try snapshot($0) } }
-    }
-
-    /// The visible state of one record.
-    public func snapshot(_ record: RecordID) throws(StoreError) -> RecordSnapshot {
-        try StoreError.wrap {
-            let cells = try log.cells(of: record)
-            guard let first = cells.first else { throw StoreError.unknownRecord(record) }
-            return RecordSnapshot(
-                id: record, type: first.change.recordType,
-                fields: cells.map { FieldState(change: $0.change, headCount: $0.heads) })
-        }
     }
 
     /// Notes about one child, oldest first.
@@ -271,24 +251,9 @@ public final class ReplicaStore {
         }
     }
 
-    /// Every cell with concurrent values, each with its heads (the shown value first).
-    public func conflicts() throws(StoreError) -> [Conflict] {
-        try StoreError.wrap {
-            try log.conflictedCells().map { cell in
-                let heads = try log.heads(cell)
-                return Conflict(cell: cell, recordType: heads[0].recordType, heads: heads)
-            }
-        }
-    }
-
     /// The heads of one cell (one head when it is not in conflict).
     public func heads(record: RecordID, field: String) throws(StoreError) -> [Change] {
         try StoreError.wrap { try log.heads(CellKey(recordID: record, field: field)) }
-    }
-
-    /// Every change this replica holds, in arrival order. For tests and audits.
-    public func allChanges() throws(StoreError) -> [Change] {
-        try StoreError.wrap { try log.changes(where: "1", []) }
     }
 
     // MARK: Sync state
@@ -313,8 +278,8 @@ public final class ReplicaStore {
     public func status() throws(StoreError) -> ReplicaStatus {
         try StoreError.wrap {
             let counts = try db.query("""
-                SELECT (SELECT count(DISTINCT record_id) FROM cells WHERE record_type = 'child'),
-                       (SELECT count(DISTINCT record_id) FROM cells WHERE record_type = 'note'),
+                SELECT (SELECT count(*) FROM cells WHERE record_type = 'child' AND field = 'name'),
+                       (SELECT count(*) FROM cells WHERE record_type = 'note' AND field = 'child'),
                        (SELECT count(*) FROM cells WHERE heads > 1),
                        (SELECT count(*) FROM changes)
                 """)[0].map { if case .integer(let n) = $0 { Int(n) } else { 0 } }
@@ -335,9 +300,21 @@ public final class ReplicaStore {
     }
 
     /// What an upload needs: the cursor, the server id if known, and the pending changes.
+    /// Reads only what it needs (no counts over the whole file), so a sync costs the same
+    /// whatever the size of the replica.
     public func uploadContent() throws(StoreError) -> (cursor: UInt64, serverID: ReplicaID?, changes: [Change]) {
-        let status = try status()
-        return (status.cursor, status.serverID, try pendingChanges())
+        try StoreError.wrap {
+            (UInt64(try meta.int(Meta.cursor) ?? 0), try meta.text(Meta.serverID).flatMap(ReplicaID.init(hex:)),
+             try pendingChanges())
+        }
+    }
+
+    /// Own changes not yet acknowledged, counted without reading them.
+    public func pendingCount() throws(StoreError) -> Int {
+        try StoreError.wrap {
+            let last = try lastOwnSeq()
+            return Int(last - min(try acked(), last))
+        }
     }
 
     /// Records that an upload was written (shown by `navet status`).
@@ -403,8 +380,31 @@ public final class ReplicaStore {
         }
     }
 
+    // MARK: Shared queries (bodies in ChangeLog)
+
+    /// The visible state of one record.
+    public func snapshot(_ record: RecordID) throws(StoreError) -> RecordSnapshot {
+        try StoreError.wrap { try log.snapshot(record) }
+    }
+
+    /// Every cell with concurrent values, each with its heads (the shown value first).
+    public func conflicts() throws(StoreError) -> [Conflict] {
+        try StoreError.wrap { try log.conflicts() }
+    }
+
+    /// Every change held, in arrival order. For tests, tools and audits.
+    public func allChanges() throws(StoreError) -> [Change] {
+        try StoreError.wrap { try log.changes(where: "1", []) }
+    }
+
     /// `PRAGMA integrity_check` on the file: "ok" or the problems.
     public func integrityCheck() throws(StoreError) -> [String] {
         try StoreError.wrap { try db.integrityCheck() }
     }
+
+    /// See `ChangeLog.withRelaxedDurability`: for tools that build large test stores only.
+    public func withRelaxedDurability<T>(_ body: () throws -> T) throws -> T {
+        try log.withRelaxedDurability(body)
+    }
 }
+

@@ -106,7 +106,9 @@ public final class SyncService: @unchecked Sendable {
 
     /// Verifies and merges one signed upload, and returns the signed reply for its sender.
     /// `expectedSigner`: the replica that signed the HTTP request, if any.
-    public func accept(_ bytes: [UInt8], arrival: Arrival, expectedSigner: ReplicaID? = nil, now: Int64) throws(Refusal) -> Accepted {
+    public func accept(
+        _ bytes: [UInt8], arrival: Arrival, expectedSigner: ReplicaID? = nil, client: String? = nil, now: Int64
+    ) throws(Refusal) -> Accepted {
         let started = DispatchTime.now()
         metrics.bytesIn.add(bytes.count)
         let signed: SignedBundle
@@ -122,6 +124,26 @@ public final class SyncService: @unchecked Sendable {
         }
         let secret = try secretOf(signer)
         guard BundleCodec.verify(bytes, secret: secret) else { throw refuse(.badSignature, "bundle signature does not verify") }
+        // From here the sender is authenticated: its refusals count in its sync health.
+        do {
+            let accepted = try acceptAuthenticated(bytes, signed: signed, secret: secret, arrival: arrival, now: now,
+                                                   started: started)
+            try? locked { () throws(StoreError) in
+                try central.noteClient(signer, version: client, schema: signed.bundle.schemaVersion,
+                                       epochSeen: signed.bundle.epoch)
+            }
+            return accepted
+        } catch {
+            try? locked { () throws(StoreError) in try central.noteRefusal(signer, reason: error.reason.rawValue, now: now) }
+            throw error
+        }
+    }
+
+    private func acceptAuthenticated(
+        _ bytes: [UInt8], signed: SignedBundle, secret: [UInt8], arrival: Arrival, now: Int64, started: DispatchTime
+    ) throws(Refusal) -> Accepted {
+        let bundle = signed.bundle
+        let signer = signed.signature.keyID
         let age = now - signed.signature.timestamp
         let window = arrival == .http ? httpWindow : fileWindow
         guard age <= window, age >= -httpWindow else { throw refuse(.staleTimestamp, "bundle timestamp outside the window") }
@@ -193,6 +215,11 @@ public final class SyncService: @unchecked Sendable {
         let encoded = BundleCodec.encode(reply, signer: .fresh(keyID: signer, secret: secret, now: now))
         metrics.bytesOut.add(encoded.count)
         return Accepted(reply: encoded, sender: signer, applied: 0, duplicates: 0, sent: 0, more: true)
+    }
+
+    /// The replicas' sync health, read under the service's lock (for `/metrics`).
+    public func replicaRecords() throws(StoreError) -> [ReplicaRecord] {
+        try locked { () throws(StoreError) in try central.replicaRecords() }
     }
 
     private func secretOf(_ replica: ReplicaID) throws(Refusal) -> [UInt8] {

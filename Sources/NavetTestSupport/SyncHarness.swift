@@ -50,7 +50,7 @@ public final class SyncHarness {
     /// Round trips for one replica until it has sent and received everything.
     public func sync(_ index: Int, now: Int64) throws {
         var more = true
-        while try more || replicas[index].status().pending > 0 {
+        while try more || replicas[index].pendingCount() > 0 {
             let reply = try serverImport(try export(index, now: now), now: now)
             more = try Sync.applyReply(reply, to: replicas[index], now: now).more
         }

@@ -1,4 +1,5 @@
 import NavetCore
+import NavetCrypto
 
 /// The enrollment file that lets a new replica join a central store
 /// (`Protocol/ENROLLMENT.md`). Parsing is a pure function over bytes.
@@ -43,7 +44,7 @@ public struct Enrollment: Hashable, Sendable {
             url: \(url)
             replica: \(replicaID)
             organisation: \(organisation)
-            secret: \(secret.map { byte in let s = String(byte, radix: 16); return s.count == 1 ? "0" + s : s }.joined())
+            secret: \(Hex.encode(secret))
 
             """
         return Array(text.utf8)
@@ -91,23 +92,9 @@ public struct Enrollment: Hashable, Sendable {
         return ReplicaID(hex: text)
     }
 
+    /// Lowercase hex only, so each secret has exactly one spelling in the file.
     static func hexBytes(_ text: String) -> [UInt8]? {
-        let digits = Array(text.utf8)
-        guard digits.count % 2 == 0 else { return nil }
-        func nibble(_ c: UInt8) -> UInt8? {
-            switch c {
-            case 0x30...0x39: return c - 0x30
-            case 0x61...0x66: return c - 0x61 + 10
-            default: return nil
-            }
-        }
-        var bytes: [UInt8] = []
-        var index = 0
-        while index < digits.count {
-            guard let high = nibble(digits[index]), let low = nibble(digits[index + 1]) else { return nil }
-            bytes.append(high << 4 | low)
-            index += 2
-        }
-        return bytes
+        guard text.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else { return nil }
+        return Hex.decode(text)
     }
 }

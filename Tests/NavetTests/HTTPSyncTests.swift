@@ -1,4 +1,5 @@
 import Foundation
+import NavetCommands
 import NavetCore
 import NavetCrypto
 import NavetStore
@@ -61,6 +62,14 @@ import Testing
         let replicas = try JSONSerialization.jsonObject(
             with: Data(try cli.navetd("--db", "central.db", "--json", "replica", "list").out.utf8)) as! [[String: Any]]
         #expect(replicas.count == enrollments.count && replicas.allSatisfy { $0["last_sync"] is String })
+        #expect(replicas.allSatisfy { $0["client_version"] as? String == "navet/\(Version.string)" })
+        #expect(replicas.allSatisfy { $0["schema_version"] as? Int == 1 && $0["pending_refusals"] as? Int == 0 })
+        #expect(replicas.allSatisfy { ($0["epoch_seen"] as? String)?.isEmpty == false })
+        let silent = try cli.navetd("--db", "central.db", "--json", "replica", "list", "--silent", "1h")
+        #expect((try JSONSerialization.jsonObject(with: Data(silent.out.utf8)) as? [Any])?.isEmpty == true)
+        let metrics = String(decoding: try TestHTTP.request("GET", server.url + "/metrics").body, as: UTF8.self)
+        #expect(metrics.contains("navet_replicas_active 5.0") && metrics.contains("navet_replicas_silent 0.0"))
+        #expect(metrics.contains("navet_oldest_sync_age_seconds "))
         #expect(server.stop() == 0)
         #expect(server.log.contains("\"stopped\""))
         #expect(!server.log.contains("Åström"), "logs carry no case data")
@@ -141,6 +150,11 @@ import Testing
         }
         #expect(metrics.contains("navet_syncs_total 1\n"))
         server.stop()
+        let health = try JSONSerialization.jsonObject(
+            with: Data(try cli.navetd("--db", "central.db", "--json", "replica", "list").out.utf8)) as! [[String: Any]]
+        let aHealth = health.first { $0["replica"] as? String == a.replicaID.description }!
+        #expect(aHealth["pending_refusals"] as? Int == 1, "only refusals after the last success count")
+        #expect(aHealth["last_refusal"] as? String == "replayed_nonce")
         let central = try CentralStore.open(path: folder.path("central.db"))
         #expect(try central.changeCount == 1, "only the one accepted upload changed the store")
     }

@@ -241,43 +241,66 @@ func runLoad(_ options: Options) throws {
     if !errors.isEmpty { exit(1) }
 }
 
-/// The time for one replica to sync 1,000 new changes against a server holding `held` changes.
-func incremental(held: Int, samples: Int) throws -> [Double] {
-    let fleet = try Fleet(replicas: 1)
-    do {
-        // Fill the server directly through its store, as if many replicas had synced.
-        let central = try CentralStore.open(path: fleet.centralPath)
-        try central.withRelaxedDurability {
-            let perOrigin = 10_000
-            var origin = 0
-            while origin * perOrigin < held {
-                let id = ReplicaID(rawValue: UInt64(0x7000_0000 + origin))
-                let count = min(perOrigin, held - origin * perOrigin)
-                let changes = (0..<count).map { index -> Change in
-                    let field = childFields[index % childFields.count]
-                    return Change(origin: id, seq: UInt64(index + 1), version: 1, replaces: [], wallTime: nowMs(),
-                                  recordType: "child", recordID: RecordID(rawValue: UInt64(origin * perOrigin + index / 10 + 1)),
-                                  field: field.name, value: value(field, index), tag: field.defaultTag)
+/// A server holding `held` changes and one enrolled replica that has caught up with it.
+final class IncrementalSetup {
+    let fleet: Fleet
+    let server: ServerProcess
+    let url: URL
+    var replica: ReplicaStore { fleet.replicas[0] }
+
+    init(held: Int) throws {
+        fleet = try Fleet(replicas: 1)
+        do {
+            // Fill the server directly through its store, as if many replicas had synced.
+            let central = try CentralStore.open(path: fleet.centralPath)
+            try central.withRelaxedDurability {
+                let perOrigin = 10_000
+                var origin = 0
+                while origin * perOrigin < held {
+                    let id = ReplicaID(rawValue: UInt64(0x7000_0000 + origin))
+                    let count = min(perOrigin, held - origin * perOrigin)
+                    let changes = (0..<count).map { index -> Change in
+                        let field = childFields[index % childFields.count]
+                        return Change(origin: id, seq: UInt64(index + 1), version: 1, replaces: [], wallTime: nowMs(),
+                                      recordType: "child",
+                                      recordID: RecordID(rawValue: UInt64(origin * perOrigin + index / 10 + 1)),
+                                      field: field.name, value: value(field, index), tag: field.defaultTag)
+                    }
+                    _ = try central.acceptUpload(sender: id, cursor: 0, changes: changes, now: nowMs())
+                    origin += 1
+                    if origin % 10 == 0 { progress("server holds \(origin * perOrigin) changes") }
                 }
-                _ = try central.acceptUpload(sender: id, cursor: 0, changes: changes, now: nowMs())
-                origin += 1
-                if origin % 10 == 0 { progress("server holds \(origin * perOrigin) changes") }
             }
         }
+        server = try ServerProcess(database: fleet.centralPath, workingDirectory: fleet.folder.url)
+        url = URL(string: server.url)!
+        progress("first sync of the measuring replica (downloads \(held) changes)")
+        _ = try SyncClient(store: fleet.replicas[0], server: url, timeout: 3600).run()
     }
-    let server = try ServerProcess(database: fleet.centralPath, workingDirectory: fleet.folder.url)
-    defer { server.stop() }
-    let url = URL(string: server.url)!
-    let replica = fleet.replicas[0]
-    progress("first sync of the measuring replica (downloads \(held) changes)")
-    _ = try SyncClient(store: replica, server: url, timeout: 3600).run()
-    var times: [Double] = []
-    for sample in 0..<samples {
-        try makePending(replica, count: 1000, seed: 900_000 + sample)
+
+    /// One sample: 1,000 new changes, synced; the seconds it took.
+    func sample(_ seed: Int) throws -> Double {
+        try makePending(replica, count: 1000, seed: seed)
         let begin = Date()
         let report = try SyncClient(store: replica, server: url, timeout: 600).run()
         precondition(report.sent == 1000)
-        times.append(Date().timeIntervalSince(begin))
+        return Date().timeIntervalSince(begin)
+    }
+}
+
+/// Both servers side by side, samples alternating between them so that noise on the
+/// shared machine falls on both alike.
+func incremental(_ options: Options) throws -> (small: [Double], large: [Double]) {
+    let small = try IncrementalSetup(held: options.small)
+    let large = try IncrementalSetup(held: options.large)
+    defer {
+        small.server.stop()
+        large.server.stop()
+    }
+    var times: (small: [Double], large: [Double]) = ([], [])
+    for index in 0..<options.samples {
+        times.small.append(try small.sample(900_000 + index))
+        times.large.append(try large.sample(950_000 + index))
     }
     return times
 }
@@ -285,22 +308,18 @@ func incremental(held: Int, samples: Int) throws -> [Double] {
 let options = Options(Array(CommandLine.arguments.dropFirst()))
 do {
     if options.incremental {
-        var results: [(Int, [Double])] = []
-        for (held, label) in [(options.small, "small"), (options.large, "large")] {
-            progress("incremental cost with the server holding \(held) changes (\(label))")
-            results.append((held, try incremental(held: held, samples: options.samples)))
-        }
-        let small = percentile(results[0].1, 0.5)
-        let large = percentile(results[1].1, 0.5)
+        let times = try incremental(options)
+        let small = percentile(times.small, 0.5)
+        let large = percentile(times.large, 0.5)
         if options.json {
-            let object: [String: Any] = ["small_held": results[0].0, "large_held": results[1].0,
+            let object: [String: Any] = ["small_held": options.small, "large_held": options.large,
                                          "small_median_ms": small * 1000, "large_median_ms": large * 1000,
                                          "ratio": large / small, "samples": options.samples]
             print(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self))
         } else {
-            print("Incremental cost: one replica syncs 1,000 new changes (median of \(options.samples))")
-            print(String(format: "  server holds %d changes: %.1f ms", results[0].0, small * 1000))
-            print(String(format: "  server holds %d changes: %.1f ms", results[1].0, large * 1000))
+            print("Incremental cost: one replica syncs 1,000 new changes (median of \(options.samples), alternating)")
+            print(String(format: "  server holds %d changes: %.1f ms", options.small, small * 1000))
+            print(String(format: "  server holds %d changes: %.1f ms", options.large, large * 1000))
             print(String(format: "  ratio large/small: %.2f× (target ≤ 2×)", large / small))
         }
     } else {

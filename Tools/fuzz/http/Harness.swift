@@ -65,14 +65,14 @@ func parse(_ bytes: [UInt8], limits: HTTPLimits, pieces: [Int]) -> Outcome {
     for piece in pieces {
         let chunk = bytes[offset..<(offset + piece)]
         offset += piece
-        if let error = outcome.error {
+        if let failure = outcome.error {
             // A failed parser stays failed: the same error, whatever comes next.
             parser.append(chunk)
             do {
                 _ = try parser.next()
                 invariant(false, "parser recovered after an error")
             } catch {
-                invariant(error == outcome.error, "a failed parser changed its error")
+                invariant(error == failure, "a failed parser changed its error")
             }
             invariant(!parser.hasPartialRequest, "a failed parser reports a partial request")
             continue
