@@ -48,6 +48,15 @@ public struct RecordTypeSchema: Hashable, Sendable {
     }
 
     public func field(_ name: String) -> FieldSchema? { fields.first { $0.name == name } }
+
+    /// The first required field: every record of this type has it from its creation, so
+    /// stores find the records of a type by this one cell each.
+    public var anchorField: String {
+        guard let anchor = fields.first(where: \.required) else {
+            preconditionFailure("record type \(name) needs a required field")
+        }
+        return anchor.name
+    }
 }
 
 /// Why a value, field or record type was refused.

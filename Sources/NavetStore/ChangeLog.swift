@@ -277,9 +277,11 @@ final class ChangeLog {
         }
     }
 
-    /// Records of one type, in id order.
+    /// Records of one type, in id order: those with a cell of the type's anchor field.
     func records(ofType type: String) throws -> [RecordID] {
-        try db.query("SELECT DISTINCT record_id FROM cells WHERE record_type = ? ORDER BY record_id", [.text(type)])
+        let anchor = Schema.current.recordType(type)?.anchorField ?? ""
+        return try db.query("SELECT record_id FROM cells WHERE record_type = ? AND field = ? ORDER BY record_id",
+                            [.text(type), .text(anchor)])
             .compactMap { row in
                 if case .integer(let id) = row[0] { return RecordID(rawValue: UInt64(id)) }
                 return nil

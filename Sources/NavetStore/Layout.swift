@@ -109,8 +109,9 @@ public enum Layout {
         """,
         // 5: a cheaper merge (measured by Tools/bench). A replaced change is marked on its
         // own row; `superseded` keeps only stamps whose change has not arrived yet. The
-        // (record_type, field, value) index, which every edit moved, gives way to indexes
-        // an edit does not touch.
+        // (record_type, field, value) index, which every edit moved, gives way to partial
+        // indexes over each type's anchor cell (its first required field), written once
+        // per record and never moved by an edit.
         """
         ALTER TABLE changes ADD COLUMN superseded INTEGER NOT NULL DEFAULT 0;
         UPDATE changes SET superseded = 1 WHERE EXISTS (SELECT 1 FROM superseded s
@@ -120,8 +121,10 @@ public enum Layout {
             WHERE c.record_id = superseded.record_id AND c.field = superseded.field
               AND c.version = superseded.version AND c.origin = superseded.origin);
         DROP INDEX cells_by_type;
-        CREATE INDEX cells_by_record_type ON cells(record_type, record_id);
-        CREATE INDEX notes_by_child ON cells(value) WHERE record_type = 'note' AND field = 'child';
+        DROP INDEX changes_by_cell;
+        CREATE INDEX changes_by_record ON changes(record_id);
+        CREATE INDEX children ON cells(record_id) WHERE record_type = 'child' AND field = 'name';
+        CREATE INDEX notes_by_child ON cells(value, record_id) WHERE record_type = 'note' AND field = 'child';
         """,
     ]
 

@@ -54,9 +54,9 @@ public struct Enrollment: Hashable, Sendable {
         guard bytes.count <= maxBytes else { throw .tooLarge }
         guard let text = String(validating: bytes, as: UTF8.self) else { throw .notUTF8 }
         var values: [String: String] = [:]
-        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            var line = Substring(rawLine)
-            if line.last == "\r" { line = line.dropLast() }
+        // "\r\n" is one Character in Swift, so it must be named as a separator itself.
+        let lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
+        for (index, line) in lines.enumerated() {
             if line.isEmpty || line.first == "#" { continue }
             guard let colon = line.firstIndex(of: ":") else { throw .malformedLine(index + 1) }
             let key = String(line[..<colon])
