@@ -51,6 +51,7 @@ let package = Package(
             name: "navet-bench",
             dependencies: ["NavetCore", "NavetStore", "NavetWire", "NavetSync", "NavetSQLite", "NavetCommands"],
             path: "Tools/bench",
+            exclude: ["README.md"],
             swiftSettings: swift6
         ),
         .executableTarget(

@@ -16,20 +16,17 @@ struct Options {
     var runs = 3
     var seed: UInt64 = 0x4E41_5645_5431  // "NAVET1"
     var json = false
-    /// Run the diagnostic layout floor next to the floor and the merge.
-    var layoutFloor = true
     /// One side alone (for a profiler), or nil for the benchmark.
     var only: Side?
 
     static let usage = """
         usage: navet-bench [--replicas N] [--changes N] [--runs N] [--seed N] [--json]
-                           [--no-layout-floor] [--only floor|merge|layout]
+                           [--only floor|merge]
           --replicas N       replicas uploading (default 200)
           --changes N        field changes per replica, a multiple of 20 (default 1000)
           --runs N           timed runs of each side, alternating (default 3); medians are reported
           --seed N           seed of the workload generator (default \(0x4E41_5645_5431 as UInt64))
           --json             print the results as one JSON object on stdout
-          --no-layout-floor  skip the diagnostic third side (see README.md)
           --only SIDE        run one side alone, e.g. under a profiler; prints its median only
         Progress goes to stderr.
         """
@@ -48,10 +45,9 @@ struct Options {
             case "--runs": options.runs = number(flag)
             case "--seed": options.seed = UInt64(number(flag))
             case "--json": options.json = true
-            case "--no-layout-floor": options.layoutFloor = false
             case "--only":
                 guard let name = rest.popFirst(), let side = Side(rawValue: name) else {
-                    fail("--only needs floor, merge or layout")
+                    fail("--only needs floor or merge")
                 }
                 options.only = side
             case "-h", "--help":
@@ -73,12 +69,12 @@ struct Options {
 
     func runs(_ side: Side) -> Bool {
         if let only { return only == side }
-        return side != .layout || layoutFloor
+        return true
     }
 }
 
 enum Side: String {
-    case floor, merge, layout
+    case floor, merge
 }
 
 /// One timed run of one side.
@@ -86,6 +82,7 @@ struct Run {
     var total = 0.0
     /// Merge only: time by stage.
     var decode = 0.0
+    var verify = 0.0
     var check = 0.0
     var store = 0.0
     /// Database file plus WAL after the run.
@@ -94,24 +91,20 @@ struct Run {
 
 let now: Int64 = Workload.baseWallTime + 90 * 86_400_000
 
-/// The floor or the layout floor over the decoded changes, in a fresh file.
+/// The floor over the decoded changes, in a fresh file.
 func runRaw(_ side: Side, _ uploads: [[Change]], expected: Int, cells: Int) throws -> Run {
     let folder = try ScratchFolder("navet-bench-\(side.rawValue)")
     defer { folder.remove() }
     var result = Run()
     do {
-        let db = side == .floor ? try Floor.create(path: folder.file("raw.db")) : try LayoutFloor.create(path: folder.file("raw.db"))
+        let db = try Floor.create(path: folder.file("raw.db"))
         let clock = ContinuousClock()
         let start = clock.now
-        if side == .floor {
-            try Floor.run(db, uploads: uploads, now: now)
-        } else {
-            try LayoutFloor.run(db, uploads: uploads, now: now)
-        }
+        try Floor.run(db, uploads: uploads, now: now)
         result.total = seconds(clock.now - start)
         result.store = result.total
         // Not timed: the rows are all there.
-        let state = side == .floor ? "state" : "cells"
+        let state = "state"
         guard case .integer(let count)? = try db.scalar("SELECT count(*) FROM changes"), count == expected,
               case .integer(let stateRows)? = try db.scalar("SELECT count(*) FROM \(state)"), stateRows == cells
         else { fatalError("\(side.rawValue) holds the wrong number of rows") }
@@ -120,8 +113,12 @@ func runRaw(_ side: Side, _ uploads: [[Change]], expected: Int, cells: Int) thro
     return result
 }
 
-/// The merge: decode, check and store each upload. `afterwards` sees the filled store.
-func runMerge(_ uploadFiles: [[UInt8]], expected: Int, afterwards: ((CentralStore) throws -> Void)? = nil) throws -> Run {
+/// The merge: decode, verify, check and store each upload, as `SyncService.accept` does
+/// without building the reply. `afterwards` sees the filled store.
+func runMerge(
+    _ uploadFiles: [[UInt8]], secrets: [ReplicaID: [UInt8]], expected: Int,
+    afterwards: ((CentralStore) throws -> Void)? = nil
+) throws -> Run {
     let folder = try ScratchFolder("navet-bench-merge")
     defer { folder.remove() }
     var result = Run()
@@ -132,18 +129,26 @@ func runMerge(_ uploadFiles: [[UInt8]], expected: Int, afterwards: ((CentralStor
         let start = clock.now
         for bytes in uploadFiles {
             let t0 = clock.now
-            let bundle = try BundleCodec.decode(bytes)
+            let signed: SignedBundle = try BundleCodec.decode(bytes)
             let t1 = clock.now
+            let signer = signed.signature.keyID
+            guard let secret = secrets[signer], BundleCodec.verify(bytes, secret: secret) else {
+                fatalError("upload signature does not verify")
+            }
+            let t2 = clock.now
+            let bundle = signed.bundle
+            guard bundle.sender == signer else { fatalError("upload not from its signer") }
             try Sync.check(bundle, kind: .upload)
             if let recipient = bundle.recipient, recipient != central.serverID { fatalError("wrong recipient") }
-            let t2 = clock.now
-            let outcome = try central.acceptUpload(sender: bundle.sender, cursor: bundle.cursor,
-                                                   changes: bundle.changes, now: now)
             let t3 = clock.now
+            let outcome = try central.acceptUpload(sender: signer, cursor: bundle.cursor, changes: bundle.changes,
+                                                   nonce: signed.signature.nonce, now: now)
+            let t4 = clock.now
             applied += outcome.applied
             result.decode += seconds(t1 - t0)
-            result.check += seconds(t2 - t1)
-            result.store += seconds(t3 - t2)
+            result.verify += seconds(t2 - t1)
+            result.check += seconds(t3 - t2)
+            result.store += seconds(t4 - t3)
         }
         result.total = seconds(clock.now - start)
         guard applied == expected, try central.changeCount == expected else {
@@ -192,21 +197,38 @@ let fieldMeans = childFields.compactMap { field in
     fieldBytes[field.name].map { "\(field.name) \(fixed(Double($0.bytes) / Double($0.count), 1))" }
 }
 
-progress("navet-bench: encoding \(options.replicas) upload bundles")
-let uploadFiles: [[UInt8]] = generated.map { replica, changes in
-    BundleCodec.encode(Bundle(kind: .upload, schemaVersion: Schema.current.version, sender: replica, recipient: nil,
-                              createdAt: changes.last!.wallTime, cursor: 0, changes: changes))
+progress("navet-bench: encoding \(options.replicas) signed upload bundles")
+// Each replica's enrollment secret and each upload's nonce, from the seeded generator so
+// every run writes the same bytes.
+func randomBytes(_ count: Int, using generator: inout SplitMix64) -> [UInt8] {
+    (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
+}
+var keyRNG = SplitMix64(seed: options.seed ^ 0x5EC2_E75E_C2E7)
+var secrets: [ReplicaID: [UInt8]] = [:]
+var uploadNonces: [[UInt8]] = []
+for (replica, _) in generated {
+    secrets[replica] = randomBytes(32, using: &keyRNG)
+    uploadNonces.append(randomBytes(BundleSignature.nonceByteCount, using: &keyRNG))
+}
+let uploadFiles: [[UInt8]] = zip(generated, uploadNonces).map { upload, nonce in
+    let (replica, changes) = upload
+    let createdAt = changes.last!.wallTime
+    let signer = BundleSigner(keyID: replica, secret: secrets[replica]!, timestamp: createdAt, nonce: nonce)
+    return BundleCodec.encode(
+        Bundle(kind: .upload, schemaVersion: Schema.current.version, sender: replica, recipient: nil,
+               createdAt: createdAt, cursor: 0, changes: changes),
+        signer: signer)
 }
 let uploadBytes = uploadFiles.reduce(0) { $0 + $1.count }
 // The floors get the same changes, decoded once up front: they do no decoding.
-let decoded: [[Change]] = try uploadFiles.map { try BundleCodec.decode($0).changes }
+let signedUploads: [SignedBundle] = try uploadFiles.map { try BundleCodec.decode($0) }
+let decoded = signedUploads.map(\.bundle.changes)
 precondition(zip(decoded, generated).allSatisfy { $0 == $1.changes }, "the bundle round trip changed the changes")
 
 // MARK: - Timed runs, alternating sides
 
 var floorRuns: [Run] = []
 var mergeRuns: [Run] = []
-var layoutRuns: [Run] = []
 var reply = ReplyCost()
 
 func line(_ run: Int, _ side: String, _ result: Run, _ detail: String = "") {
@@ -221,7 +243,7 @@ for run in 1...options.runs {
     }
     if options.runs(.merge) {
         let isLast = run == options.runs
-        let merge = try runMerge(uploadFiles, expected: total, afterwards: isLast ? { central in
+        let merge = try runMerge(uploadFiles, secrets: secrets, expected: total, afterwards: isLast ? { central in
             // The visible state is the edits' values (checked on a sample of records).
             for (_, changes) in generated.prefix(20) {
                 let edited = changes.suffix(changes.count / 2)
@@ -240,27 +262,28 @@ for run in 1...options.runs {
             let t0 = clock.now
             let content = try central.reply(for: last, after: 0)
             let t1 = clock.now
+            // Signed with the recipient's secret, as the server signs replies.
+            let signer = BundleSigner(keyID: last, secret: secrets[last]!, timestamp: now,
+                                      nonce: [UInt8](repeating: 7, count: BundleSignature.nonceByteCount))
             let file = BundleCodec.encode(Bundle(
                 kind: .reply, schemaVersion: Schema.current.version, sender: central.serverID, recipient: last,
-                createdAt: now, cursor: 0, newCursor: content.newCursor, ack: content.ack, changes: content.changes))
+                createdAt: now, cursor: 0, newCursor: content.newCursor, ack: content.ack, changes: content.changes),
+                signer: signer)
             let t2 = clock.now
             reply = ReplyCost(changes: content.changes.count, build: seconds(t1 - t0), encode: seconds(t2 - t1),
                               bytes: file.count)
         } : nil)
         mergeRuns.append(merge)
         line(run, "merge", merge,
-             "  (decode \(fixed(merge.decode, 3)), check \(fixed(merge.check, 3)), store \(fixed(merge.store, 3)))")
-    }
-    if options.runs(.layout) {
-        layoutRuns.append(try runRaw(.layout, decoded, expected: total, cells: cells))
-        line(run, "layout floor", layoutRuns.last!)
+             "  (decode \(fixed(merge.decode, 3)), verify \(fixed(merge.verify, 3)), check \(fixed(merge.check, 3)),"
+                + " store \(fixed(merge.store, 3)))")
     }
 }
 
 // MARK: - Report
 
 if let only = options.only {
-    let runs = [Side.floor: floorRuns, .merge: mergeRuns, .layout: layoutRuns][only]!.map(\.total)
+    let runs = [Side.floor: floorRuns, .merge: mergeRuns][only]!.map(\.total)
     print("\(only.rawValue): median \(fixed(median(runs), 3)) s, \(grouped(Int(Double(total) / median(runs)))) changes/s")
     exit(0)
 }
@@ -268,11 +291,11 @@ if let only = options.only {
 func medianOf(_ runs: [Run], _ value: (Run) -> Double) -> Double { median(runs.map(value)) }
 let floorSeconds = medianOf(floorRuns, \.total)
 let mergeSeconds = medianOf(mergeRuns, \.total)
-let layoutSeconds = layoutRuns.isEmpty ? nil : medianOf(layoutRuns, \.total)
 let floorRate = Double(total) / floorSeconds
 let mergeRate = Double(total) / mergeSeconds
 let ratio = mergeRate / floorRate
 let decodeSeconds = medianOf(mergeRuns, \.decode)
+let verifySeconds = medianOf(mergeRuns, \.verify)
 let checkSeconds = medianOf(mergeRuns, \.check)
 let storeSeconds = medianOf(mergeRuns, \.store)
 let bytesPerChange = Double(uploadBytes) / Double(total)
@@ -285,7 +308,7 @@ let machine = machineDescription()
 func diskPerChange(_ runs: [Run]) -> Double { Double(runs.last!.diskBytes) / Double(total) }
 
 if options.json {
-    var object: [String: Any] = [
+    let object: [String: Any] = [
         "workload": [
             "name": "W1", "replicas": options.replicas, "changesPerReplica": options.changes,
             "recordsPerReplica": workload.recordsPerReplica, "changesPerRecord": Workload.fieldsChangedPerRecord,
@@ -299,7 +322,8 @@ if options.json {
         ],
         "merge": [
             "seconds": mergeRuns.map(\.total), "medianSeconds": mergeSeconds, "changesPerSecond": mergeRate,
-            "medianDecodeSeconds": decodeSeconds, "medianCheckSeconds": checkSeconds,
+            "medianDecodeSeconds": decodeSeconds, "medianVerifySeconds": verifySeconds,
+            "medianCheckSeconds": checkSeconds,
             "medianStoreSeconds": storeSeconds, "diskBytesPerChange": diskPerChange(mergeRuns),
         ],
         "ratio": ratio,
@@ -312,12 +336,6 @@ if options.json {
             "ratio": ratioTarget, "ratioMet": ratioMet, "bytesPerChange": bytesTarget, "bytesPerChangeMet": bytesMet,
         ],
     ]
-    if let layoutSeconds {
-        object["layoutFloor"] = [
-            "seconds": layoutRuns.map(\.total), "medianSeconds": layoutSeconds,
-            "changesPerSecond": Double(total) / layoutSeconds, "diskBytesPerChange": diskPerChange(layoutRuns),
-        ]
-    }
     let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
     print(String(decoding: data, as: UTF8.self))
 } else {
@@ -339,14 +357,13 @@ if options.json {
         row("  floor (raw SQLite)", floorSeconds),
         row("  merge (Navet)", mergeSeconds),
         row("    decode", decodeSeconds, rate: false),
+        row("    verify (HMAC)", verifySeconds, rate: false),
         row("    Sync.check", checkSeconds, rate: false),
         row("    store", storeSeconds, rate: false),
     ]
-    if let layoutSeconds { lines.append(row("  layout floor (diag.)", layoutSeconds)) }
     lines += [
         "  runs: floor \(floorRuns.map { fixed($0.total, 3) }.joined(separator: ", ")) s;"
-            + " merge \(mergeRuns.map { fixed($0.total, 3) }.joined(separator: ", ")) s"
-            + (layoutRuns.isEmpty ? "" : "; layout floor \(layoutRuns.map { fixed($0.total, 3) }.joined(separator: ", ")) s"),
+            + " merge \(mergeRuns.map { fixed($0.total, 3) }.joined(separator: ", ")) s",
         "",
         "  merge / floor: \(fixed(ratio, 2))×  (target ≥ \(ratioTarget)×: \(ratioMet ? "met" : "NOT met"))",
         "  upload bundles: \(grouped(uploadBytes)) bytes = \(fixed(bytesPerChange, 2)) bytes/change"
