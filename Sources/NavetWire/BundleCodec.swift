@@ -124,10 +124,6 @@ public enum BundleCodec {
     /// Cost: one SHA-256 pass, one inflate and one parse, all linear. Memory is bounded by
     /// the limits: the inflated payload (at most 256 MiB, and at most 1032 times the
     /// compressed bytes actually present) plus roughly 200 bytes per change decoded.
-    // Disfavoured only while the deprecated `decode(_:) -> Bundle` exists, so that
-    // `let bundle = try BundleCodec.decode(bytes)` in unmigrated code still means the old
-    // one. Remove the attribute together with that shim.
-    @_disfavoredOverload
     public static func decode(_ bytes: [UInt8]) throws(BundleError) -> SignedBundle {
         try decode(bytes, limits: limits)
     }

@@ -52,8 +52,7 @@ enum BundleFixtures {
         BundleCodec.encode(bundle, signer: signer(for: bundle))
     }
 
-    /// `BundleCodec.decode` with the signed result named, so the deprecated unsigned
-    /// overload is never picked.
+    /// `BundleCodec.decode`, with the signed result named.
     static func decode(_ bytes: [UInt8]) throws(BundleError) -> SignedBundle {
         try BundleCodec.decode(bytes)
     }
@@ -594,24 +593,6 @@ struct NamedBundle: Sendable, CustomTestStringConvertible {
         }
         let bundle = F.upload([F.change()])
         #expect(BundleCodec.verify(BundleCodec.encode(bundle, signer: a), secret: F.testSecret))
-    }
-
-    /// The temporary unsigned API: deterministic, signed with the all-zero key by the sender.
-    @available(*, deprecated, message: "exercises the deprecated unsigned shims")
-    @Test func unsignedShims() throws {
-        for named in Self.roundTripCases {
-            let bytes = BundleCodec.encode(named.bundle)
-            #expect(bytes == BundleCodec.encode(named.bundle))
-            let bundle: NavetWire.Bundle = try BundleCodec.decode(bytes)
-            #expect(bundle == named.bundle)
-            let signed = try F.decode(bytes)
-            #expect(signed.signature.keyID == named.bundle.sender)
-            #expect(signed.signature.timestamp == named.bundle.createdAt)
-            #expect(BundleCodec.verify(bytes, secret: [UInt8](repeating: 0, count: 32)))
-            #expect(!BundleCodec.verify(bytes, secret: F.testSecret))
-            // The shim decodes properly signed bundles too, without verifying them.
-            #expect(try BundleCodec.decode(F.encode(named.bundle)) == named.bundle)
-        }
     }
 
     /// The checksum hides the payload parser from random damage, so damage the payload
