@@ -134,7 +134,11 @@ public final class SyncService: @unchecked Sendable {
             }
             return accepted
         } catch {
-            try? locked { () throws(StoreError) in try central.noteRefusal(signer, reason: error.reason.rawValue, now: now) }
+            // A server failure (a full disk, say) is not the replica's doing, and writing
+            // about it would change a store that must stay as it was.
+            if error.reason != .serverError {
+                try? locked { () throws(StoreError) in try central.noteRefusal(signer, reason: error.reason.rawValue, now: now) }
+            }
             throw error
         }
     }

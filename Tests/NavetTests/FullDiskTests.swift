@@ -1,0 +1,166 @@
+import Foundation
+import NavetCore
+@testable import NavetStore
+import NavetSQLite
+import NavetSync
+import NavetTestSupport
+import Testing
+
+/// A full disk, simulated with `PRAGMA max_page_count` on the real files: the command
+/// fails with SQLITE_FULL and the file holds exactly what it held before.
+@Suite struct FullDiskTests {
+    let t0: Int64 = 1_790_000_000_000
+
+    /// Everything a store holds, as text, to compare before and after.
+    func content(_ db: Database) throws -> String {
+        var text = ""
+        for table in ["meta", "changes", "cells", "superseded", "origins", "replicas", "nonces"] {
+            text += "\(table): \(try db.query("SELECT * FROM \(table) ORDER BY 1, 2"))\n"
+        }
+        return text
+    }
+
+    /// Caps the file at its current size plus `spare` pages.
+    func fill(_ db: Database, spare: Int64) throws {
+        guard case .integer(let pages)? = try db.scalar("PRAGMA page_count") else { return }
+        try db.execute("PRAGMA max_page_count = \(pages + spare)")
+    }
+
+    func isDiskFull(_ error: any Error) -> Bool {
+        if case .sqlite(let sqlite)? = error as? StoreError { return sqlite.isDiskFull }
+        if let failure = error as? SyncError, case .store(.sqlite(let sqlite)) = failure { return sqlite.isDiskFull }
+        if let refusal = error as? Refusal, case .store(.sqlite(let sqlite))? = refusal.cause {
+            return refusal.reason == .serverError && sqlite.isDiskFull
+        }
+        return false
+    }
+
+    @Test func aLocalEditOnAFullDiskChangesNothing() throws {
+        let sync = try SyncHarness(replicas: 1)
+        let replica = sync.replicas[0]
+        let child = try replica.createRecord(type: "child", values: ["name": .text("Sara")], now: t0)
+        try fill(replica.db, spare: 1)
+        let before = try content(replica.db)
+        let long = String(repeating: "signalement med många detaljer ", count: 60)
+        var failure: (any Error)?
+        do {
+            for index in 0..<200 {
+                try replica.set(record: child, field: "search_description", value: .text("\(index) \(long)"), now: t0 + 1)
+            }
+        } catch {
+            failure = error
+        }
+        #expect(failure.map(isDiskFull) == true, "\(String(describing: failure))")
+        // Every edit before the failing one is kept; the failing one left nothing behind.
+        let after = try replica.history(child).filter { $0.change.field == "search_description" }.count
+        #expect(try replica.integrityCheck() == ["ok"])
+        try replica.db.execute("PRAGMA max_page_count = 1073741823")
+        #expect(after == (try replica.allChanges().count) - 1)
+        #expect(!before.isEmpty)
+    }
+
+    @Test func anImportOnAFullDiskChangesNothing() throws {
+        let sync = try SyncHarness(replicas: 2)
+        for index in 0..<300 {
+            _ = try sync.replicas[0].createRecord(
+                type: "child", values: ["name": .text("Barn \(index)"), "languages": .text("dari, svenska")], now: t0)
+        }
+        let reply = try sync.serverImport(try sync.export(0, now: t0), now: t0)
+        _ = reply
+        let forB = try sync.serverImport(try sync.export(1, now: t0), now: t0)
+        let replica = sync.replicas[1]
+        try fill(replica.db, spare: 2)
+        let before = try content(replica.db)
+        #expect(throws: (any Error).self) { try sync.importReply(1, forB, now: t0) }
+        do {
+            try sync.importReply(1, forB, now: t0)
+        } catch {
+            #expect(isDiskFull(error), "\(error)")
+        }
+        #expect(try content(replica.db) == before)
+        #expect(try replica.integrityCheck() == ["ok"])
+        // With room again, the same reply applies.
+        try replica.db.execute("PRAGMA max_page_count = 1073741823")
+        try sync.importReply(1, forB, now: t0)
+        #expect(try replica.records(ofType: "child").count == 300)
+    }
+
+    @Test func aMergeOnAFullDiskChangesNothing() throws {
+        let sync = try SyncHarness(replicas: 1)
+        for index in 0..<300 {
+            _ = try sync.replicas[0].createRecord(
+                type: "child", values: ["name": .text("Barn \(index)"), "languages": .text("tigrinja")], now: t0)
+        }
+        let upload = try sync.export(0, now: t0)
+        try fill(sync.central.db, spare: 2)
+        let before = try content(sync.central.db)
+        do {
+            _ = try sync.serverImport(upload, now: t0)
+            Issue.record("the merge should not fit")
+        } catch {
+            #expect(isDiskFull(error), "\(error)")
+        }
+        #expect(try content(sync.central.db) == before)
+        #expect(try sync.central.integrityCheck() == ["ok"])
+    }
+}
+
+/// A really full filesystem: a 320 KiB tmpfs. Mounting needs root; where it is not allowed
+/// the test is not run (the max_page_count tests above still are).
+@Suite(.serialized) struct FullFilesystemTests {
+    static let canMount: Bool = {
+        let folder = TemporaryDirectory(prefix: "navet-tmpfs-probe")
+        guard run("/bin/mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", folder.url.path]) == 0 else { return false }
+        _ = run("/bin/umount", [folder.url.path])
+        return true
+    }()
+
+    @discardableResult
+    static func run(_ tool: String, _ arguments: [String]) -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: tool)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return -1 }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    @Test(.enabled(if: FullFilesystemTests.canMount))
+    func theCLISaysTheDiskIsFullAndChangesNothing() throws {
+        let folder = TemporaryDirectory(prefix: "navet-full")
+        #expect(Self.run("/bin/mount", ["-t", "tmpfs", "-o", "size=320k", "tmpfs", folder.url.path]) == 0)
+        defer { Self.run("/bin/umount", [folder.url.path]) }
+        let cli = CLIRunner(workingDirectory: folder.url)
+        #expect(try cli.navet("init").code == 0)
+        let text = String(repeating: "Anteckning om samtalet, med tolk och god man närvarande. ", count: 40)
+        let child = try JSONSerialization.jsonObject(
+            with: Data(try cli.navet("--json", "child", "add", "--name", "Sara").out.utf8)) as! [String: Any]
+        var code: Int32 = 0
+        var message = ""
+        var before = ""
+        for _ in 0..<400 {
+            before = try dump(folder)
+            let result = try cli.navet("note", "add", "--child", child["id"] as! String, "--kind", "samtal", "--text", text)
+            code = result.code
+            message = result.err
+            if code != 0 { break }
+        }
+        #expect(code == 5, "\(message)")
+        #expect(message.contains("disk is full"), "\(message)")
+        #expect(try dump(folder) == before, "the failed command left the file as it was")
+    }
+
+    func dump(_ folder: TemporaryDirectory) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        process.arguments = [folder.path("navet.db"), "SELECT count(*), max(id) FROM changes; SELECT count(*) FROM cells;"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+}
