@@ -60,6 +60,12 @@ let package = Package(
             path: "Tools/load",
             swiftSettings: swift6
         ),
+        .executableTarget(
+            name: "navet-crash",
+            dependencies: ["NavetTestSupport"],
+            path: "Tools/crash",
+            swiftSettings: swift6
+        ),
         .testTarget(
             name: "NavetTests",
             dependencies: [
