@@ -160,7 +160,22 @@ func syncAll(_ replicas: [ReplicaStore], url: URL, concurrency: Int) -> RoundRes
     let shared = Shared()
     nonisolated(unsafe) let stores = replicas
     let started = Date()
-    DispatchQueue.concurrentPerform(iterations: concurrency) { _ in
+    // One thread per worker: concurrentPerform would run only as many as there are cores.
+    let group = DispatchGroup()
+    for _ in 0..<concurrency {
+        group.enter()
+        let thread = Thread {
+            defer { group.leave() }
+            worker()
+        }
+        thread.stackSize = 1 << 20
+        thread.start()
+    }
+    group.wait()
+    shared.result.seconds = Date().timeIntervalSince(started)
+    return shared.result
+
+    @Sendable func worker() {
         while true {
             shared.lock.lock()
             let index = shared.next
@@ -183,8 +198,6 @@ func syncAll(_ replicas: [ReplicaStore], url: URL, concurrency: Int) -> RoundRes
             }
         }
     }
-    shared.result.seconds = Date().timeIntervalSince(started)
-    return shared.result
 }
 
 func runLoad(_ options: Options) throws {
