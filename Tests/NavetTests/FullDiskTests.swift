@@ -152,6 +152,50 @@ import Testing
         #expect(try dump(folder) == before, "the failed command left the file as it was")
     }
 
+    @Test(.enabled(if: FullFilesystemTests.canMount))
+    func navetdSaysTheDiskIsFullAndChangesNothing() throws {
+        let tiny = TemporaryDirectory(prefix: "navet-full-central")
+        #expect(Self.run("/bin/mount", ["-t", "tmpfs", "-o", "size=400k", "tmpfs", tiny.url.path]) == 0)
+        defer { Self.run("/bin/umount", [tiny.url.path]) }
+        let work = TemporaryDirectory(prefix: "navet-full-replica")
+        let cli = CLIRunner(workingDirectory: work.url)
+        let central = tiny.path("central.db")
+        #expect(try cli.navetd("--db", central, "org", "add", "--name", "HVB Norr", "--kind", "residential_home",
+                               "--municipality", "Luleå").code == 0)
+        #expect(try cli.navetd("--db", central, "replica", "enroll", "--org", "HVB Norr", "--out", "r.enroll").code == 0)
+        #expect(try cli.navet("--db", "r.db", "init", "--enroll", "r.enroll").code == 0)
+        // Far more than fits: about 1.5 MB of notes.
+        let replica = try ReplicaStore.open(path: work.path("r.db"))
+        let child = try replica.createRecord(type: "child", values: ["name": .text("Elias")], now: 1)
+        try replica.withRelaxedDurability {
+            for index in 0..<300 {
+                _ = try replica.createRecord(
+                    type: "note", values: ["child": .text(child.description), "kind": .text("observation"),
+                                           "text": .text("\(index) " + String(repeating: "iakttagelse ", count: 400))],
+                    now: 2)
+            }
+        }
+        #expect(try cli.navet("--db", "r.db", "export", "r.up").code == 0)
+        let before = try centralContent(central)
+        let result = try cli.navetd("--db", central, "import", "r.up", "--reply", "r.reply")
+        #expect(result.code == 5, "\(result.err)")
+        #expect(result.err.contains("disk is full"), "\(result.err)")
+        #expect(try centralContent(central) == before)
+        #expect(!FileManager.default.fileExists(atPath: work.path("r.reply")))
+    }
+
+    func centralContent(_ path: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        process.arguments = [path, "SELECT count(*) FROM changes; SELECT count(*) FROM cells; PRAGMA integrity_check;"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
     func dump(_ folder: TemporaryDirectory) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
