@@ -65,8 +65,9 @@ public final class SyncService: @unchecked Sendable {
     public var httpWindow: Int64 = 5 * 60_000
     /// Oldest bundle file accepted, in milliseconds; nonces are remembered this long.
     public var fileWindow: Int64 = 30 * 86_400_000
-    /// Changes per reply page.
-    public var pageLimit = 100_000
+    /// Changes per reply page: bounds the server's memory (one page is in memory at a
+    /// time, about 300 bytes a change) and the size of one response.
+    public var pageLimit = 50_000
     private let lock = NSLock()
 
     public init(central: CentralStore, metrics: SyncMetrics = SyncMetrics()) {
@@ -164,32 +165,33 @@ public final class SyncService: @unchecked Sendable {
                          cause: .notForThisServer(recipient: recipient, this: central.serverID))
         }
         if let restart = try epochReply(bundle, signed: signed, secret: secret, now: now) { return restart }
-        let result: (CentralStore.UploadResult, (changes: [Change], newCursor: UInt64, ack: UInt64), UInt64)
+        // The reply page is read and encoded under the lock too: one page of changes in
+        // memory at a time, whatever the number of connections (the server's peak memory
+        // is bounded by a page, not by the number of replicas syncing at once).
+        let result: (merged: CentralStore.UploadResult, encoded: [UInt8], sent: Int, more: Bool)
         do {
             result = try locked { () throws(StoreError) in
                 let merged = try central.acceptUpload(
                     sender: signer, cursor: bundle.cursor, changes: bundle.changes, nonce: signed.signature.nonce,
                     nonceLifetime: fileWindow, now: now)
                 let page = try central.reply(for: signer, after: bundle.cursor, limit: pageLimit)
-                return (merged, page, try central.epoch())
+                let more = page.newCursor < (try central.lastSequence())
+                let reply = NavetWire.Bundle(
+                    kind: .reply, schemaVersion: Schema.current.version, sender: central.serverID, recipient: signer,
+                    createdAt: now, cursor: bundle.cursor, newCursor: page.newCursor, ack: page.ack,
+                    epoch: try central.epoch(), more: more, changes: page.changes)
+                let encoded = BundleCodec.encode(reply, signer: .fresh(keyID: signer, secret: secret, now: now))
+                return (merged, encoded, page.changes.count, more)
             }
         } catch {
             throw refusal(for: .store(error))
         }
-        let (merged, page, epoch) = result
-        let last = try? locked { () throws(StoreError) in try central.lastSequence() }
-        let more = page.newCursor < (last ?? page.newCursor)
-        let reply = Bundle(
-            kind: .reply, schemaVersion: Schema.current.version, sender: central.serverID, recipient: signer,
-            createdAt: now, cursor: bundle.cursor, newCursor: page.newCursor, ack: page.ack, epoch: epoch, more: more,
-            changes: page.changes)
-        let encoded = BundleCodec.encode(reply, signer: .fresh(keyID: signer, secret: secret, now: now))
         metrics.syncs.add(1)
-        metrics.changesMerged.add(merged.applied)
-        metrics.bytesOut.add(encoded.count)
+        metrics.changesMerged.add(result.merged.applied)
+        metrics.bytesOut.add(result.encoded.count)
         metrics.latency.observe(Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9)
-        return Accepted(reply: encoded, sender: signer, applied: merged.applied, duplicates: merged.duplicates,
-                        sent: page.changes.count, more: more)
+        return Accepted(reply: result.encoded, sender: signer, applied: result.merged.applied,
+                        duplicates: result.merged.duplicates, sent: result.sent, more: result.more)
     }
 
     /// An upload made against another epoch (the server was restored from a backup since

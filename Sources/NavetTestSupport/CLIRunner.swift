@@ -22,7 +22,10 @@ public struct CLIRunner: Sendable {
         candidates.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent())
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         candidates.append(root.appendingPathComponent(".build/debug"))
-        for folder in candidates where FileManager.default.isExecutableFile(atPath: folder.appendingPathComponent("navet").path) {
+        // Both binaries, from the same build: a release tool must not pick a debug server.
+        for folder in candidates where ["navet", "navetd"].allSatisfy({
+            FileManager.default.isExecutableFile(atPath: folder.appendingPathComponent($0).path)
+        }) {
             return folder
         }
         fatalError("navet binary not found near \(candidates.map(\.path)); run 'swift build' first or set NAVET_BIN_DIR")
