@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import NavetCore
 import NavetHTTP
 import NavetStore
@@ -55,6 +58,10 @@ struct ServeCommand: Command {
     }
 
     func run(_ context: Context) throws(CLIError) {
+        // Each connection thread would otherwise get its own malloc arena, and each arena
+        // keeps the high-water mark of the reply pages built in it: with many replicas
+        // syncing at once that multiplied the peak memory (Tools/load measures it).
+        _ = glibcMallopt(-8 /* M_ARENA_MAX, malloc.h */, 2)
         let central = try context.openCentral(create: true)
         let service = SyncService(central: central)
         service.httpWindow = clockWindow
@@ -79,6 +86,10 @@ struct ServeCommand: Command {
         log.write(["event": "stopped"])
     }
 }
+
+/// glibc's `mallopt`; `malloc.h` is not part of Swift's Glibc module.
+@_silgen_name("mallopt")
+private func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
 
 /// JSON lines on stderr, one object per line, serialized so lines never interleave.
 final class JSONLog: @unchecked Sendable {
