@@ -12,6 +12,15 @@
 #   corpus/      committed seed inputs; never modified by a run
 #   dict.txt     optional libFuzzer dictionary
 #   flags.txt    optional extra libFuzzer flags, one per line
+#   modules.txt  optional dependency modules, for sources that `import` other modules
+#                of the package; one per line, in build order (dependencies first):
+#                  NAME PATH...
+#                PATHs are Swift files or folders, compiled (same flags) into the
+#                separate module NAME, a static library in .build-fuzz/NAME/modules/
+#                that the harness imports and links. A single PATH folder holding a
+#                module.modulemap is a C system module instead: it goes on the include
+#                path and each `link "x"` in the map becomes -lx. Without modules.txt
+#                everything is one module, as before.
 #
 # Output: the binary and the working corpus (seeds plus what the fuzzer found, kept
 # between runs) in .build-fuzz/NAME/; crashing inputs in Tools/fuzz/artifacts/NAME/.
@@ -37,22 +46,29 @@ repo=$(cd "$(dirname "$0")/../.." && pwd)
 harness="$repo/Tools/fuzz/$name"
 [[ -f $harness/sources.txt ]] || { echo "no harness $harness (missing sources.txt)" >&2; usage; }
 
+# add_swift_files LISTFILE PATH: appends PATH's Swift files (itself, or every *.swift
+# in the folder) to the array `files`.
+add_swift_files() {
+  local path="$repo/$2"
+  if [[ -d $path ]]; then
+    while IFS= read -r file; do files+=("$file"); done < <(find "$path" -name '*.swift' | sort)
+  elif [[ -f $path ]]; then
+    files+=("$path")
+  else
+    echo "$1 lists $2, which does not exist" >&2
+    exit 2
+  fi
+}
+
 # Collect the sources: listed files and folders first, then the harness itself.
-sources=()
+files=()
 while IFS= read -r line || [[ -n $line ]]; do
   line=${line%%#*}
   line=$(echo "$line" | xargs)   # trim
   [[ -z $line ]] && continue
-  path="$repo/$line"
-  if [[ -d $path ]]; then
-    while IFS= read -r file; do sources+=("$file"); done < <(find "$path" -name '*.swift' | sort)
-  elif [[ -f $path ]]; then
-    sources+=("$path")
-  else
-    echo "$harness/sources.txt lists $line, which does not exist" >&2
-    exit 2
-  fi
+  add_swift_files "$harness/sources.txt" "$line"
 done < "$harness/sources.txt"
+sources=("${files[@]}")
 while IFS= read -r file; do sources+=("$file"); done < <(find "$harness" -maxdepth 1 -name '*.swift' | sort)
 
 build="$repo/.build-fuzz/$name"
@@ -60,10 +76,48 @@ artifacts="$repo/Tools/fuzz/artifacts/$name"
 mkdir -p "$build/corpus" "$artifacts"
 binary="$build/fuzz-$name"
 
-echo "building $binary from ${#sources[@]} files" >&2
 # -parse-as-library: libFuzzer provides main. -O with -g: realistic speed, readable stacks.
-swiftc -sanitize=fuzzer,address -parse-as-library -O -g \
-  -module-name "Fuzz_${name//-/_}" -o "$binary" "${sources[@]}"
+swift_flags=(-sanitize=fuzzer,address -parse-as-library -O -g)
+
+# Dependency modules (modules.txt): search paths for the harness, libraries to link.
+# Swift libraries are linked in reverse build order (a static library before the ones
+# it uses); C libraries last.
+module_flags=()
+swift_libs=()
+c_libs=()
+if [[ -f $harness/modules.txt ]]; then
+  modules="$build/modules"
+  rm -rf "$modules"
+  mkdir -p "$modules"
+  module_flags+=(-I "$modules" -L "$modules")
+  while IFS= read -r line || [[ -n $line ]]; do
+    line=${line%%#*}
+    read -r -a words <<< "$line"
+    [[ ${#words[@]} -eq 0 ]] && continue
+    module=${words[0]}
+    [[ $module =~ ^[A-Za-z_][A-Za-z0-9_]*$ && ${#words[@]} -ge 2 ]] || {
+      echo "$harness/modules.txt: expected 'NAME PATH...', got: $line" >&2; exit 2; }
+    if [[ ${#words[@]} -eq 2 && -f $repo/${words[1]}/module.modulemap ]]; then
+      map="$repo/${words[1]}/module.modulemap"
+      module_flags+=(-I "$repo/${words[1]}")
+      libs=$(sed -n 's/^[[:space:]]*link[[:space:]]*"\([^"]*\)".*/\1/p' "$map")
+      for lib in $libs; do c_libs+=("-l$lib"); done
+      echo "C module $module: ${words[1]}, links:" $libs >&2
+      continue
+    fi
+    files=()
+    for path in "${words[@]:1}"; do add_swift_files "$harness/modules.txt" "$path"; done
+    echo "building module $module from ${#files[@]} files" >&2
+    swiftc "${swift_flags[@]}" "${module_flags[@]}" -module-name "$module" \
+      -emit-module -emit-module-path "$modules/$module.swiftmodule" \
+      -emit-library -static -o "$modules/lib$module.a" "${files[@]}"
+    swift_libs=("-l$module" "${swift_libs[@]}")
+  done < "$harness/modules.txt"
+fi
+
+echo "building $binary from ${#sources[@]} files" >&2
+swiftc "${swift_flags[@]}" "${module_flags[@]}" \
+  -module-name "Fuzz_${name//-/_}" -o "$binary" "${sources[@]}" "${swift_libs[@]}" "${c_libs[@]}"
 
 # Work on a copy so the committed seeds stay small and reviewed; keep earlier finds.
 if [[ -d $harness/corpus ]]; then
@@ -81,4 +135,6 @@ if [[ -f $harness/flags.txt ]]; then
 fi
 
 echo "fuzzing $name for ${seconds}s; crashes go to $artifacts/" >&2
-"$binary" "${flags[@]}" "$@" "$build/corpus"
+# The Swift runtime's own crash backtracer would race libFuzzer's handler and can
+# hang after a crash; libFuzzer and ASan report the stack and save the input.
+SWIFT_BACKTRACE=enable=no "$binary" "${flags[@]}" "$@" "$build/corpus"

@@ -1,0 +1,243 @@
+// libFuzzer harness for the bundle reader (`BundleCodec.decode`) and the MAC check
+// (`BundleCodec.verify`). Build and run with `Tools/fuzz/run.sh bundle SECONDS`. The
+// NavetWire sources are compiled into this module, so internal API is visible here;
+// NavetCore, NavetCrypto and CZlib are built first as modules of their own
+// (modules.txt).
+//
+// Every input is tried three ways:
+// A. as a bundle file, as it is;
+// B. as a bundle file whose checksum is recomputed (and, if it is long enough, its MAC
+//    under the test secret), so that mutations of the header, the zlib stream and the
+//    signature section get past the checksum;
+// C. as an uncompressed payload: decoded on its own and, when accepted, framed into a
+//    bundle that must decode to the same changes.
+//
+// Checked, for every decode:
+// 1. it never traps or hangs, and refuses only with an error the spec lists;
+// 2. an accepted file is exactly 174 + C bytes and its payload is canonical:
+//    encoding the decoded changes gives back exactly the inflated bytes;
+// 3. re-encoding the decoded bundle with the decoded key id, timestamp and nonce and
+//    the test secret gives bytes that decode to an equal bundle and signature fields,
+//    and whose MAC verifies under that secret and not under another;
+// 4. under tiny limits a file gives the same bundle or a `tooLarge`, never anything
+//    else, and a file refused under the real limits is refused under tiny ones too.
+// And `verify` never traps for any input and secret; it is false for secrets shorter
+// than 32 bytes and inputs shorter than an empty bundle, and true once the MAC has been
+// recomputed with the secret. Any violation traps, which libFuzzer reports as a crash.
+
+import NavetCore
+import NavetCrypto
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+    checkFile(bytes)
+    if let fixed = withRepairedChecksum(bytes) {
+        checkFile(fixed)
+    }
+    checkPayload(bytes)
+    return 0
+}
+
+/// The test secret of BUNDLE.md and ENROLLMENT.md: the bytes 00 01 02 … 1f.
+let testSecret: [UInt8] = (0..<32).map { UInt8($0) }
+/// Another valid secret, under which nothing the harness signs may verify.
+let otherSecret: [UInt8] = (0..<32).map { UInt8(0xA0 &+ $0) }
+
+/// Limits small enough that short inputs reach every one of them.
+let tinyLimits = BundleLimits(
+    maxCompressedBytes: 256, maxUncompressedBytes: 384, maxChangeCount: 3, maxTextBytes: 6, maxNameBytes: 5
+)
+
+func invariant(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String) {
+    if !condition() { fatalError("bundle invariant violated: \(message())") }
+}
+
+// MARK: - A and B: whole files
+
+func decodeResult(_ bytes: [UInt8], limits: BundleLimits) -> Result<SignedBundle, BundleError> {
+    Result { () throws(BundleError) -> SignedBundle in try BundleCodec.decode(bytes, limits: limits) }
+}
+
+func checkFile(_ bytes: [UInt8]) {
+    let result = decodeResult(bytes, limits: BundleCodec.limits)
+    // The public entry point is the same function with the real limits.
+    let viaPublic = Result { () throws(BundleError) -> SignedBundle in try BundleCodec.decode(bytes) }
+    invariant(viaPublic == result, "decode(_:) and decode(_:limits:) disagree")
+    checkVerify(bytes)
+
+    let tiny = decodeResult(bytes, limits: tinyLimits)
+    switch (result, tiny) {
+    case (.success(let signed), .success(let small)):
+        invariant(signed == small, "tiny limits changed the decoded bundle")
+    case (.success, .failure(let error)):
+        invariant(isTooLarge(error), "tiny limits refused an accepted file with \(error.code)")
+    case (.failure, .success):
+        invariant(false, "tiny limits accepted a file the real limits refuse")
+    case (.failure(let error), .failure(let small)):
+        invariant(small == error || isTooLarge(small), "tiny limits changed \(error.code) into \(small.code)")
+    }
+
+    switch result {
+    case .failure(let error):
+        invariant(error != .unexpectedSignature, "a version 2 reader produced unexpectedSignature")
+    case .success(let signed):
+        checkAccepted(bytes, signed)
+    }
+}
+
+func isTooLarge(_ error: BundleError) -> Bool {
+    if case .tooLarge = error { return true }
+    return false
+}
+
+func checkAccepted(_ bytes: [UInt8], _ signed: SignedBundle) {
+    let header = BundleCodec.Header(parsing: bytes)
+    let compressedLength = Int(header.compressedLength)
+    invariant(bytes.count == BundleCodec.frameByteCount + compressedLength, "accepted file is not 174 + C bytes")
+    invariant(BundlePayload.isValidID(signed.signature.keyID.rawValue), "accepted an invalid key id")
+    invariant(!(signed.bundle.more && signed.bundle.kind == .upload), "accepted more in an upload")
+    invariant(signed.signature.mac[...] == bytes[(bytes.count - 32)...], "signature MAC is not the last 32 bytes")
+
+    // The payload is canonical: the decoded changes encode to exactly the inflated bytes.
+    let range = BundleCodec.headerByteCount..<(BundleCodec.headerByteCount + compressedLength)
+    guard case .inflated(let payload) = Zlib.inflate(bytes, range: range, expectedLength: Int(header.uncompressedLength)) else {
+        invariant(false, "accepted a file whose payload does not inflate")
+        return
+    }
+    invariant(BundlePayload.encode(signed.bundle.changes, limits: BundleCodec.limits) == payload, "payload is not canonical")
+
+    checkRoundTrip(signed)
+}
+
+/// Re-encodes with the decoded signer fields and the test secret; must decode equal.
+func checkRoundTrip(_ signed: SignedBundle) {
+    let signature = signed.signature
+    let signer = BundleSigner(
+        keyID: signature.keyID, secret: testSecret, timestamp: signature.timestamp, nonce: signature.nonce
+    )
+    let again = BundleCodec.encode(signed.bundle, signer: signer)
+    switch decodeResult(again, limits: BundleCodec.limits) {
+    case .failure(let error):
+        invariant(false, "re-encoded bundle refused: \(error.code) \(error)")
+    case .success(let back):
+        invariant(back.bundle == signed.bundle, "round trip changed the bundle")
+        invariant(back.signature.keyID == signature.keyID, "round trip changed the key id")
+        invariant(back.signature.timestamp == signature.timestamp, "round trip changed the timestamp")
+        invariant(back.signature.nonce == signature.nonce, "round trip changed the nonce")
+    }
+    invariant(BundleCodec.verify(again, secret: testSecret), "re-encoded bundle does not verify under its secret")
+    invariant(!BundleCodec.verify(again, secret: otherSecret), "re-encoded bundle verifies under another secret")
+}
+
+/// `verify` under secrets of every interesting length: the test secret, none, and one
+/// taken from the input (0–96 bytes, so shorter than, equal to and longer than the
+/// HMAC block).
+func checkVerify(_ bytes: [UInt8]) {
+    let length = Int(bytes.last ?? 0) % 97
+    let fromInput = Array(bytes.prefix(length)) + [UInt8](repeating: 0x5A, count: max(0, length - bytes.count))
+    for secret in [testSecret, [], fromInput] {
+        let verified = BundleCodec.verify(bytes, secret: secret)
+        if secret.count < 32 || bytes.count < BundleCodec.frameByteCount {
+            invariant(!verified, "verify accepted a short secret or a short input")
+        }
+        if verified {
+            let macStart = bytes.count - 32
+            invariant(
+                HMACSHA256.authenticate(message: bytes[..<macStart], key: secret) == Array(bytes[macStart...]),
+                "verify accepted a wrong MAC"
+            )
+        }
+    }
+}
+
+/// The input with the checksum recomputed where its header says it is, and the MAC
+/// recomputed with the test secret when the input is as long as an empty bundle; nil
+/// when there is nothing to repair.
+func withRepairedChecksum(_ bytes: [UInt8]) -> [UInt8]? {
+    guard bytes.count >= BundleCodec.headerByteCount, bytes.starts(with: BundleCodec.magic) else { return nil }
+    var fixed = bytes
+    let compressedLength = Int(BundleCodec.Header(parsing: bytes).compressedLength)
+    let payloadEnd = BundleCodec.headerByteCount + compressedLength
+    if payloadEnd + BundleCodec.checksumByteCount <= bytes.count {
+        fixed.replaceSubrange(payloadEnd..<(payloadEnd + BundleCodec.checksumByteCount), with: SHA256.hash(bytes[..<payloadEnd]))
+    }
+    if fixed.count >= BundleCodec.frameByteCount {
+        let macStart = fixed.count - BundleSignature.macByteCount
+        fixed.replaceSubrange(macStart..., with: HMACSHA256.authenticate(message: fixed[..<macStart], key: testSecret))
+        invariant(BundleCodec.verify(fixed, secret: testSecret), "verify refused a freshly computed MAC")
+        invariant(!BundleCodec.verify(fixed, secret: otherSecret), "verify accepted the MAC of another secret")
+    }
+    return fixed == bytes ? nil : fixed
+}
+
+// MARK: - C: the input as a payload
+
+func checkPayload(_ bytes: [UInt8]) {
+    let result = Result { () throws(BundleError) -> [Change] in try BundlePayload.decode(bytes, limits: BundleCodec.limits) }
+    let tiny = Result { () throws(BundleError) -> [Change] in try BundlePayload.decode(bytes, limits: tinyLimits) }
+    switch (result, tiny) {
+    case (.success(let changes), .success(let small)):
+        invariant(changes == small, "tiny limits changed the decoded payload")
+    case (.success, .failure(let error)):
+        invariant(isTooLarge(error), "tiny limits refused an accepted payload with \(error.code)")
+    case (.failure, .success):
+        invariant(false, "tiny limits accepted a payload the real limits refuse")
+    case (.failure(let error), .failure(let small)):
+        invariant(small == error || isTooLarge(small), "tiny limits changed \(error.code) into \(small.code)")
+    }
+    let changes: [Change]
+    switch result {
+    case .failure(let error):
+        switch error {
+        case .malformedPayload, .tooLarge, .invalidValue: break
+        default: invariant(false, "payload refused with a frame error: \(error.code)")
+        }
+        return
+    case .success(let decoded):
+        changes = decoded
+    }
+    invariant(BundlePayload.encode(changes, limits: BundleCodec.limits) == bytes, "payload is not canonical")
+
+    // Frame it with header values drawn from the input, and decode the file.
+    var seed = fnv1a(bytes) | 1
+    func next() -> UInt64 {
+        seed ^= seed << 13; seed ^= seed >> 7; seed ^= seed << 17
+        return seed
+    }
+    let ids: [UInt64] = [1, UInt64(Int64.max), 0x0a11_ce00_0000_0001, next() >> 1 | 1]
+    let anything: [UInt64] = [0, 1, UInt64.max, UInt64(Int64.max), 1 << 63, next()]
+    let kind: Bundle.Kind = next() & 1 == 0 ? .upload : .reply
+    let sender = ReplicaID(rawValue: ids[Int(next() % 4)])
+    let recipient = next() % 5 == 0 ? nil : ReplicaID(rawValue: ids[Int(next() % 4)])
+    let bundle = Bundle(
+        kind: kind, schemaVersion: UInt32(truncatingIfNeeded: anything[Int(next() % 6)]), sender: sender,
+        recipient: recipient, createdAt: Int64(bitPattern: anything[Int(next() % 6)]),
+        cursor: anything[Int(next() % 6)], newCursor: anything[Int(next() % 6)], ack: anything[Int(next() % 6)],
+        epoch: anything[Int(next() % 6)], more: kind == .reply && next() & 1 == 0, changes: changes
+    )
+    let nonce = (0..<16).map { _ in UInt8(truncatingIfNeeded: next()) }
+    let signed = SignedBundle(
+        bundle: bundle,
+        signature: BundleSignature(
+            keyID: recipient ?? sender, timestamp: Int64(bitPattern: anything[Int(next() % 6)]), nonce: nonce,
+            mac: [UInt8](repeating: 0, count: 32)
+        )
+    )
+    checkRoundTrip(signed)
+    // Also through the block-hint-free and stored (level 0) zlib paths.
+    let signer = BundleSigner(keyID: signed.signature.keyID, secret: testSecret, timestamp: 0, nonce: nonce)
+    for (level, hints) in [(Int32(0), true), (Int32(9), false)] {
+        let file = BundleCodec.encode(bundle, signer: signer, level: level, blockHints: hints)
+        switch decodeResult(file, limits: BundleCodec.limits) {
+        case .success(let back): invariant(back.bundle == bundle, "level \(level) round trip changed the bundle")
+        case .failure(let error): invariant(false, "level \(level) bundle refused: \(error.code)")
+        }
+    }
+}
+
+func fnv1a(_ bytes: [UInt8]) -> UInt64 {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+    return hash
+}
