@@ -225,4 +225,53 @@ import Testing
         #expect(proxied.log.contains("\"client\":\"198.51.100.7\""))
         #expect(!proxied.log.contains("203.0.113.9"))
     }
+
+    /// `navetd backup` while `navetd serve` is syncing replicas, then `navetd restore`:
+    /// the copy passes its check, a bad file is refused, and the replicas recover.
+    @Test func backupWhileServingAndRestoreThroughTheCLI() throws {
+        _ = try setUp(replicas: 2, url: "http://127.0.0.1:9")
+        let server = try ServerProcess(database: "central.db", workingDirectory: folder.url)
+        for index in 0..<2 {
+            #expect(try cli.navet("--db", "r\(index).db", "child", "add", "--name", "Barn \(index)").code == 0)
+            #expect(try cli.navet("--db", "r\(index).db", "sync", "--server", server.url, "--timeout", "600").code == 0)
+        }
+        // Back up while a sync is running.
+        let syncing = Process()
+        syncing.executableURL = CLIRunner.productsFolder.appendingPathComponent("navet")
+        syncing.arguments = ["--db", "r0.db", "sync", "--server", server.url, "--timeout", "600"]
+        syncing.currentDirectoryURL = folder.url
+        syncing.standardOutput = FileHandle.nullDevice
+        syncing.standardError = FileHandle.nullDevice
+        try syncing.run()
+        let backup = try cli.navetd("--db", "central.db", "backup", "backup.db")
+        syncing.waitUntilExit()
+        #expect(backup.code == 0, "\(backup.err)")
+        #expect(syncing.terminationStatus == 0)
+        // More work after the backup.
+        #expect(try cli.navet("--db", "r1.db", "child", "add", "--name", "Efter säkerhetskopian").code == 0)
+        #expect(try cli.navet("--db", "r1.db", "sync", "--server", server.url, "--timeout", "600").code == 0)
+        #expect(server.stop() == 0)
+
+        let garbage = folder.path("garbage.db")
+        try Data(repeating: 0x42, count: 4096).write(to: URL(fileURLWithPath: garbage))
+        let refused = try cli.navetd("--db", "central.db", "restore", "garbage.db")
+        #expect(refused.code == 4, "\(refused.err)")
+        #expect(try CentralStore.open(path: folder.path("central.db")).changeCount == 3)
+
+        let restored = try cli.navetd("--db", "central.db", "restore", "backup.db")
+        #expect(restored.code == 0, "\(restored.err)")
+        #expect(try CentralStore.open(path: folder.path("central.db")).changeCount == 2)
+        let again = try ServerProcess(database: "central.db", workingDirectory: folder.url)
+        for _ in 0..<2 {
+            for index in 0..<2 {
+                #expect(try cli.navet("--db", "r\(index).db", "sync", "--server", again.url, "--timeout", "600").code == 0)
+            }
+        }
+        again.stop()
+        let central = try CentralStore.open(path: folder.path("central.db"))
+        #expect(try central.changeCount == 3, "the change made after the backup came back from its replica")
+        for index in 0..<2 {
+            #expect(Set(try ReplicaStore.open(path: folder.path("r\(index).db")).allChanges()) == Set(try central.allChanges()))
+        }
+    }
 }
