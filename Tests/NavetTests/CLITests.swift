@@ -11,17 +11,7 @@ import Testing
     var cli: CLIRunner { CLIRunner(workingDirectory: folder.url) }
 
     /// A textual dump of a database by the standard sqlite3 tool: equal dumps, equal content.
-    func dump(_ name: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [folder.path(name), ".dump"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
-    }
+    func dump(_ name: String) throws -> String { try SQLite3Tool.run(folder.path(name), ".dump") }
 
     /// The central store's data tables only, without the replicas' sync-health bookkeeping.
     func dataDump(_ name: String) throws -> String {
@@ -30,17 +20,7 @@ import Testing
         }.joined(separator: "\n")
     }
 
-    func sqlite3(_ name: String, _ sql: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [folder.path(name), sql]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-    }
+    func sqlite3(_ name: String, _ sql: String) throws -> String { try SQLite3Tool.run(folder.path(name), sql) }
 
     func json(_ text: String) throws -> Any { try JSONSerialization.jsonObject(with: Data(text.utf8)) }
 

@@ -185,26 +185,10 @@ import Testing
     }
 
     func centralContent(_ path: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [path, "SELECT count(*) FROM changes; SELECT count(*) FROM cells; PRAGMA integrity_check;"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        try SQLite3Tool.run(path, "SELECT count(*) FROM changes; SELECT count(*) FROM cells; PRAGMA integrity_check;")
     }
 
     func dump(_ folder: TemporaryDirectory) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [folder.path("navet.db"), "SELECT count(*), max(id) FROM changes; SELECT count(*) FROM cells;"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        try SQLite3Tool.run(folder.path("navet.db"), "SELECT count(*), max(id) FROM changes; SELECT count(*) FROM cells;")
     }
 }
