@@ -16,8 +16,6 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
     public var isDiskFull: Bool { primaryCode == SQLITE_FULL }
     /// SQLITE_NOTADB, SQLITE_CORRUPT: the file is not a usable database.
     public var isNotADatabase: Bool { primaryCode == SQLITE_NOTADB || primaryCode == SQLITE_CORRUPT }
-    public var isBusy: Bool { primaryCode == SQLITE_BUSY || primaryCode == SQLITE_LOCKED }
-    public var isConstraint: Bool { primaryCode == SQLITE_CONSTRAINT }
 
     public var description: String { "SQLite error \(code): \(message) (\(context))" }
 }

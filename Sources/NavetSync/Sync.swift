@@ -29,8 +29,8 @@ public enum Sync {
     /// Builds and signs the upload a replica sends: one page of its pending changes, its
     /// cursor and the server epoch it has seen.
     public static func upload(_ replica: ReplicaStore, now: Int64) throws(SyncError) -> (bytes: [UInt8], bundle: Bundle) {
-        do {
-            guard let enrollment = try replica.enrollment() else { throw SyncError.notEnrolled }
+        let enrollment = try enrollment(of: replica)
+        do throws(StoreError) {
             let content = try replica.uploadContent()
             let bundle = Bundle(kind: .upload, schemaVersion: replica.schema.version, sender: replica.replicaID,
                                 recipient: enrollment.server, createdAt: now, cursor: content.cursor,
@@ -38,13 +38,21 @@ public enum Sync {
             let bytes = BundleCodec.encode(
                 bundle, signer: .fresh(keyID: replica.replicaID, secret: enrollment.secret, now: now))
             return (bytes, bundle)
-        } catch let error as SyncError {
-            throw error
-        } catch let error as StoreError {
-            throw .store(error)
         } catch {
-            preconditionFailure("\(error)")
+            throw .store(error)
         }
+    }
+
+    /// The replica's enrollment; a replica made without one cannot sign anything.
+    static func enrollment(of replica: ReplicaStore) throws(SyncError) -> (server: ReplicaID, url: String, secret: [UInt8]) {
+        let enrollment: (server: ReplicaID, url: String, secret: [UInt8])?
+        do {
+            enrollment = try replica.enrollment()
+        } catch {
+            throw .store(error)
+        }
+        guard let enrollment else { throw .notEnrolled }
+        return enrollment
     }
 
     /// Checks everything about a bundle that does not need a database: kind, schema
@@ -66,17 +74,7 @@ public enum Sync {
     /// Decodes a reply, verifies it was signed with this replica's secret, checks it and
     /// applies it, all or nothing. Returns what was applied and whether more pages wait.
     public static func applyReply(_ bytes: [UInt8], to replica: ReplicaStore, now: Int64) throws(SyncError) -> (summary: ImportSummary, more: Bool) {
-        let enrollment: (server: ReplicaID, url: String, secret: [UInt8])
-        do {
-            guard let enrolled = try replica.enrollment() else { throw SyncError.notEnrolled }
-            enrollment = enrolled
-        } catch let error as SyncError {
-            throw error
-        } catch let error as StoreError {
-            throw .store(error)
-        } catch {
-            preconditionFailure("\(error)")
-        }
+        let enrollment = try enrollment(of: replica)
         let signed: SignedBundle
         do {
             signed = try BundleCodec.decode(bytes)

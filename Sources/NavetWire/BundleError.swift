@@ -15,9 +15,6 @@ public enum BundleError: Error, Hashable, Sendable, CustomStringConvertible {
     case tooLarge(String)
     /// The SHA-256 checksum does not match: the bytes were damaged or altered.
     case checksumMismatch
-    /// A signature section in a format version that has none. Only a version 1 reader
-    /// produced it; kept so that code matching on it still compiles.
-    case unexpectedSignature
     /// The signature section does not have the one size the format allows (64 bytes);
     /// 0 means the bundle is unsigned.
     case badSignatureLength(UInt16)
@@ -44,7 +41,6 @@ public enum BundleError: Error, Hashable, Sendable, CustomStringConvertible {
         case .badFlags: "badFlags"
         case .tooLarge: "tooLarge"
         case .checksumMismatch: "checksumMismatch"
-        case .unexpectedSignature: "unexpectedSignature"
         case .badSignatureLength: "badSignatureLength"
         case .trailingBytes: "trailingBytes"
         case .decompressionFailed: "decompressionFailed"
@@ -69,8 +65,6 @@ public enum BundleError: Error, Hashable, Sendable, CustomStringConvertible {
             "The bundle is larger than Navet accepts (\(reason)). Sync more often so bundles stay smaller."
         case .checksumMismatch:
             "The bundle file is damaged or was altered after it was written. Copy or download it again."
-        case .unexpectedSignature:
-            "This bundle carries a signature that its format version does not allow. Update Navet."
         case .badSignatureLength(0):
             "This bundle is not signed, and Navet only accepts signed bundles. Ask the sender to write it again with a current Navet."
         case .badSignatureLength(let length):
