@@ -15,32 +15,63 @@ extension Context {
         }
     }
 
-    /// Writes a file atomically (mode 0600), mapping a full disk to its own message.
-    func writeFile(_ bytes: [UInt8], to path: String) throws(CLIError) {
+    /// Checks, before a command changes anything, that it may write `path` (see
+    /// `FileIO.checkTarget`): never the `--db` file or any SQLite database, an existing
+    /// file only with `force`, and only in a folder that exists and can be written.
+    func checkOutput(_ path: String, force: Bool) throws(CLIError) {
+        do throws(FileIO.Refusal) {
+            try FileIO.checkTarget(path, database: databasePath, force: force)
+        } catch {
+            switch error {
+            case .isDatabase: throw CLIError(.io, t("error.outputIsDatabase", path))
+            case .isSQLite: throw CLIError(.io, t("error.outputIsSQLite", path))
+            case .isFolder: throw CLIError(.io, t("error.outputIsFolder", path))
+            case .exists: throw CLIError(.io, t("error.outputExists", path))
+            case .folder(let code):
+                throw CLIError(.io, t("error.outputFolder", path, FileIO.folderOf(path), String(cString: strerror(code))))
+            }
+        }
+    }
+
+    /// Writes a file atomically (mode 0600) after `checkOutput`, mapping a full disk to its
+    /// own message. Without `force` a file that appeared meanwhile is not replaced either.
+    func writeFile(_ bytes: [UInt8], to path: String, force: Bool) throws(CLIError) {
+        try checkOutput(path, force: force)
         do throws(FileIO.Failure) {
-            try FileIO.writeAtomically(bytes, to: path)
+            try FileIO.writeAtomically(bytes, to: path, replace: force)
         } catch {
             if error.isDiskFull { throw CLIError(.io, t("error.diskFull", path)) }
+            if error.errno == EEXIST { throw CLIError(.io, t("error.outputExists", path)) }
             throw CLIError(.io, t("error.writeFile", path, error.message))
         }
     }
 }
 
+/// `--force`: replace an existing output file (never a database, never the `--db` file).
+let forceOption = OptionSpec("--force", help: "opt.force")
+
 struct ExportCommand: Command {
-    static let spec = CommandSpec(["export"], help: "export", positionals: [("FILE", true)])
+    static let spec = CommandSpec(["export"], help: "export", options: [forceOption], positionals: [("FILE", true)])
     let file: String
-    init(_ arguments: ParsedArguments, _ context: Context) { file = arguments.positionals[0] }
+    let force: Bool
+    init(_ arguments: ParsedArguments, _ context: Context) {
+        file = arguments.positionals[0]
+        force = arguments.has("--force")
+    }
 
     func run(_ context: Context) throws(CLIError) {
         let store = try context.openReplica()
+        try context.checkOutput(file, force: force)
         let upload: (bytes: [UInt8], bundle: NavetWire.Bundle)
         do throws(SyncError) {
             upload = try Sync.upload(store, now: context.now)
         } catch {
             throw context.describe(error, file: file)
         }
-        try context.writeFile(upload.bytes, to: file)
-        try context.store { () throws(StoreError) in try store.noteExport(now: context.now) }
+        try context.writeFile(upload.bytes, to: file, force: force)
+        // Only for `navet status`: the export itself is complete once the file is written,
+        // so failing to note its time does not make the command fail after the fact.
+        try? store.noteExport(now: context.now)
         if context.json {
             context.printJSON(["file": file, "changes": upload.bundle.changes.count, "cursor": upload.bundle.cursor])
         } else {

@@ -91,11 +91,16 @@ private struct Demo {
         try navet(replica, ["export", upload])
         try navetd(["import", upload, "--reply", reply])
         try navet(replica, ["import", reply])
+        // Carried and used: removed, so the next round's files get the same names (the
+        // commands never write over an existing file without --force).
+        unlink(upload)
+        unlink(reply)
     }
 
     func run() throws(CLIError) {
         context.out(context.t("demo.intro", folder.path))
         heading(context.t("demo.step1"))
+        try navetd(["init"])
         for (replica, _) in replicas {
             let (name, kind, municipality) = organisations[replica]!
             try navetd(["org", "add", "--name", name, "--kind", kind, "--municipality", municipality])

@@ -3,7 +3,8 @@ import Foundation
 import Glibc
 #endif
 
-/// File reading and atomic writing for bundles.
+/// File reading and atomic writing for every file a command writes (bundles, replies,
+/// enrollment files).
 enum FileIO {
     struct Failure: Error {
         let errno: Int32
@@ -34,17 +35,89 @@ enum FileIO {
         return Array(bytes[..<offset])
     }
 
+    /// Why a command may not write to a path, found before anything is changed.
+    enum Refusal: Error, Equatable {
+        /// The path is the database given in `--db` (same device and inode, or its -wal, -shm
+        /// or -journal file). Never overwritten, not even with `--force`.
+        case isDatabase
+        /// The file starts with the SQLite header. Never overwritten, not even with `--force`.
+        case isSQLite
+        /// A folder is there.
+        case isFolder
+        /// Some other file is there, and `--force` was not given.
+        case exists
+        /// The folder it would go in is missing or cannot be written (errno).
+        case folder(Int32)
+    }
+
+    /// The 16 bytes every SQLite database file starts with.
+    static let sqliteHeader: [UInt8] = Array("SQLite format 3".utf8) + [0]
+
+    /// Checks that a command may write `path`: not the database at `database` (compared by
+    /// device and inode, so `./gm.db`, a symlink or a hard link all count), not any SQLite
+    /// database, not a folder, not an existing file unless `force`, and in a folder that
+    /// exists and can be written. Reads only; call it before the command changes anything.
+    static func checkTarget(_ path: String, database: String?, force: Bool) throws(Refusal) {
+        if let database {
+            var target = stat()
+            if stat(path, &target) == 0 {
+                for suffix in ["", "-wal", "-shm", "-journal"] {
+                    var info = stat()
+                    if stat(database + suffix, &info) == 0, info.st_dev == target.st_dev, info.st_ino == target.st_ino {
+                        throw .isDatabase
+                    }
+                }
+            }
+        }
+        var link = stat()
+        if lstat(path, &link) == 0 {
+            var info = stat()
+            if stat(path, &info) == 0 {
+                if (info.st_mode & S_IFMT) == S_IFDIR { throw .isFolder }
+                if startsWithSQLiteHeader(path) { throw .isSQLite }
+            }
+            if !force { throw .exists }
+        }
+        let folder = folderOf(path)
+        var info = stat()
+        guard stat(folder, &info) == 0 else { throw .folder(errno) }
+        guard (info.st_mode & S_IFMT) == S_IFDIR else { throw .folder(ENOTDIR) }
+        guard access(folder, W_OK | X_OK) == 0 else { throw .folder(errno) }
+    }
+
+    /// Whether the file at `path` begins with "SQLite format 3\0". False if it cannot be read.
+    static func startsWithSQLiteHeader(_ path: String) -> Bool {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        var header = [UInt8](repeating: 0, count: 16)
+        let count = header.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress!, 16) }
+        return count == 16 && header == sqliteHeader
+    }
+
+    /// The folder a path lies in ("." for a bare file name).
+    static func folderOf(_ path: String) -> String {
+        let folder = (path as NSString).deletingLastPathComponent
+        return folder.isEmpty ? "." : folder
+    }
+
     /// Writes `bytes` to `path` so that a reader sees either the old file or the whole new
     /// one: a temporary file in the same folder, fsync, rename, fsync of the folder.
-    static func writeAtomically(_ bytes: [UInt8], to path: String) throws(Failure) {
-        let url = URL(fileURLWithPath: path)
-        let folder = url.deletingLastPathComponent().path
-        let temporary = folder + "/." + url.lastPathComponent + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+    ///
+    /// Without `replace`, the new file is linked into place, which fails with EEXIST if a
+    /// file appeared at `path` since it was checked; nothing is ever overwritten then.
+    /// `mode` is the new file's permission bits (0600: bundles and enrollment files hold
+    /// case data or secrets).
+    static func writeAtomically(_ bytes: [UInt8], to path: String, replace: Bool = true, mode: mode_t = 0o600) throws(Failure) {
+        let name = (path as NSString).lastPathComponent
+        let folder = folderOf(path)
+        let temporary = folder + "/." + name + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard descriptor >= 0 else { throw Failure(errno: errno) }
         var failure: Int32 = 0
+        if fchmod(descriptor, mode) != 0 { failure = errno }
         var offset = 0
-        while offset < bytes.count {
+        while failure == 0, offset < bytes.count {
             let count = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
             if count < 0 {
                 if errno == EINTR { continue }
@@ -55,7 +128,19 @@ enum FileIO {
         }
         if failure == 0, fsync(descriptor) != 0 { failure = errno }
         close(descriptor)
-        if failure == 0, rename(temporary, path) != 0 { failure = errno }
+        if failure == 0 {
+            if replace {
+                if rename(temporary, path) != 0 { failure = errno }
+            } else if link(temporary, path) == 0 {
+                unlink(temporary)
+            } else if errno == EPERM || errno == ENOTSUP || errno == EOPNOTSUPP || errno == EMLINK {
+                // A file system without hard links: check once more, then rename.
+                var info = stat()
+                if lstat(path, &info) == 0 { failure = EEXIST } else if rename(temporary, path) != 0 { failure = errno }
+            } else {
+                failure = errno
+            }
+        }
         if failure != 0 {
             unlink(temporary)
             throw Failure(errno: failure)

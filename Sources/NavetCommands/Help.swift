@@ -24,7 +24,7 @@ enum Help {
         let usage = ([program] + spec.path + positionals + (spec.options.isEmpty ? [] : ["[" + strings.t("help.options") + "]"]))
             .joined(separator: " ")
         var lines = [strings.t("help.\(spec.helpKey)"), "", strings.t("help.usage") + ": " + usage]
-        if let long = HelpText.table["help.\(spec.helpKey).long"] {
+        if let long = Strings.table["help.\(spec.helpKey).long"] {
             lines += ["", strings.language == .swedish ? long.1 : long.0]
         }
         if !spec.options.isEmpty {

@@ -62,7 +62,7 @@ struct ServeCommand: Command {
         // keeps the high-water mark of the reply pages built in it: with many replicas
         // syncing at once that multiplied the peak memory (Tools/load measures it).
         _ = glibcMallopt(-8 /* M_ARENA_MAX, malloc.h */, 2)
-        let central = try context.openCentral(create: true)
+        let central = try context.openCentral()
         let service = SyncService(central: central)
         service.httpWindow = clockWindow
         let log = JSONLog()

@@ -7,7 +7,7 @@ import NavetWire
 /// `navetd`: the central store's command line.
 public enum NavetdCLI {
     nonisolated(unsafe) static let commands: [any Command.Type] = [
-        ServeCommand.self, ServerImport.self, BackupCommand.self, RestoreCommand.self, OrgAdd.self, OrgList.self, ReplicaEnroll.self, ReplicaRevoke.self,
+        ServerInit.self, ServeCommand.self, ServerImport.self, BackupCommand.self, RestoreCommand.self, OrgAdd.self, OrgList.self, ReplicaEnroll.self, ReplicaRevoke.self,
         ReplicaList.self, ServerStatus.self,
     ]
 
@@ -19,9 +19,15 @@ public enum NavetdCLI {
 }
 
 extension Context {
-    func openCentral(create: Bool = false) throws(CLIError) -> CentralStore {
-        try store { () throws(StoreError) in
-            create ? try CentralStore.openOrCreate(path: databasePath, now: now) : try CentralStore.open(path: databasePath)
+    /// Opens the existing central store named by `--db`. Never creates one: a missing file
+    /// is an error that names `navetd init`, so a mistyped path cannot start an empty store.
+    func openCentral() throws(CLIError) -> CentralStore {
+        do throws(StoreError) {
+            return try CentralStore.open(path: databasePath)
+        } catch .missing {
+            throw CLIError(.io, t("error.noCentral", databasePath))
+        } catch {
+            throw describe(error)
         }
     }
 
@@ -36,12 +42,30 @@ extension Context {
     }
 }
 
+/// `navetd init`: the one command that creates a central store.
+struct ServerInit: Command {
+    static let spec = CommandSpec(["init"], help: "server.init")
+    init(_ arguments: ParsedArguments, _ context: Context) {}
+
+    func run(_ context: Context) throws(CLIError) {
+        let central = try context.store { () throws(StoreError) in
+            try CentralStore.create(path: context.databasePath, now: context.now)
+        }
+        if context.json {
+            context.printJSON(["server": central.serverID.description, "path": context.databasePath])
+        } else {
+            context.out(context.t("out.centralCreated", context.databasePath, central.serverID.description))
+        }
+    }
+}
+
 struct ServerImport: Command {
     static let spec = CommandSpec(["import"], help: "server.import",
-                                  options: [OptionSpec("--reply", value: "OUT", help: "opt.reply")],
+                                  options: [OptionSpec("--reply", value: "OUT", help: "opt.reply"), forceOption],
                                   positionals: [("BUNDLE", true)])
     let file: String
     let reply: String
+    let force: Bool
 
     init(_ arguments: ParsedArguments, _ context: Context) throws(CLIError) {
         file = arguments.positionals[0]
@@ -49,18 +73,25 @@ struct ServerImport: Command {
             throw CLIError(.usage, context.t("error.missingArgument", "--reply OUT"), helpHint: true)
         }
         self.reply = reply
+        force = arguments.has("--force")
     }
 
+    /// The reply path is checked before the upload is merged, so a reply that cannot be
+    /// written refuses the import with nothing changed. If the write still fails after the
+    /// merge (a full disk), importing the same file again writes the reply: the central
+    /// store answers a bundle file it has already merged again (`CentralStore.acceptUpload`).
     func run(_ context: Context) throws(CLIError) {
+        let central = try context.openCentral()
+        try context.checkOutput(reply, force: force)
         let bytes = try context.readBundleFile(file)
-        let service = SyncService(central: try context.openCentral())
+        let service = SyncService(central: central)
         let accepted: SyncService.Accepted
         do throws(Refusal) {
             accepted = try service.accept(bytes, arrival: .file, now: context.now)
         } catch {
             throw context.describe(error, file: file)
         }
-        try context.writeFile(accepted.reply, to: reply)
+        try context.writeFile(accepted.reply, to: reply, force: force)
         if context.json {
             context.printJSON(["replica": accepted.sender.description, "applied": accepted.applied,
                                "duplicates": accepted.duplicates, "reply": reply, "reply_changes": accepted.sent,
@@ -120,7 +151,7 @@ struct OrgAdd: Command {
     }
 
     func run(_ context: Context) throws(CLIError) {
-        let central = try context.openCentral(create: true)
+        let central = try context.openCentral()
         let organisation = try context.store { () throws(StoreError) in
             try central.addOrganisation(name: name, kind: kind, municipality: municipality, now: context.now)
         }
@@ -155,10 +186,12 @@ struct ReplicaEnroll: Command {
         OptionSpec("--org", value: "NAME", help: "opt.org"),
         OptionSpec("--out", value: "FILE", help: "opt.enrollOut"),
         OptionSpec("--url", value: "URL", help: "opt.url"),
+        forceOption,
     ])
     let organisation: String
     let out: String
     let url: String?
+    let force: Bool
 
     init(_ arguments: ParsedArguments, _ context: Context) throws(CLIError) {
         for option in ["--org", "--out"] where arguments.value(option) == nil {
@@ -167,22 +200,29 @@ struct ReplicaEnroll: Command {
         organisation = arguments.value("--org")!
         out = arguments.value("--out")!
         url = arguments.value("--url")
+        force = arguments.has("--force")
         if let url, !(url.hasPrefix("http://") || url.hasPrefix("https://")) || URL(string: url)?.host == nil {
             throw CLIError(.usage, context.t("error.badURL", url), helpHint: true)
         }
     }
 
     func run(_ context: Context) throws(CLIError) {
-        if FileManager.default.fileExists(atPath: out) { throw CLIError(.io, context.t("error.exists", out)) }
         let central = try context.openCentral()
+        // Before the replica is registered: a file that cannot be written changes nothing.
+        try context.checkOutput(out, force: force)
         let enrolled = try context.store { () throws(StoreError) in try central.enroll(organisation: organisation, now: context.now) }
         let enrollment = Enrollment(serverID: central.serverID, url: url ?? "http://127.0.0.1:8080",
                                     replicaID: enrolled.replicaID, organisation: organisation, secret: enrolled.secret)
         do throws(CLIError) {
-            try context.writeFile(enrollment.serialize(), to: out)
+            try context.writeFile(enrollment.serialize(), to: out, force: force)
         } catch {
-            // Without the file the new credentials are useless: withdraw them at once.
-            try? central.revoke(enrolled.replicaID, now: context.now)
+            // Without the file the new credentials are useless: withdraw them, leaving the
+            // store as it was (revoke them if even that fails).
+            do throws(StoreError) {
+                try central.withdrawEnrollment(enrolled.replicaID)
+            } catch {
+                try? central.revoke(enrolled.replicaID, now: context.now)
+            }
             throw error
         }
         if context.json {
@@ -276,13 +316,25 @@ enum Duration {
 }
 
 struct BackupCommand: Command {
-    static let spec = CommandSpec(["backup"], help: "backup", positionals: [("FILE", true)])
+    static let spec = CommandSpec(["backup"], help: "backup", options: [forceOption], positionals: [("FILE", true)])
     let file: String
-    init(_ arguments: ParsedArguments, _ context: Context) { file = arguments.positionals[0] }
+    let force: Bool
+    init(_ arguments: ParsedArguments, _ context: Context) {
+        file = arguments.positionals[0]
+        force = arguments.has("--force")
+    }
 
     func run(_ context: Context) throws(CLIError) {
         let central = try context.openCentral()
-        let bytes = try context.store { () throws(StoreError) in try central.backup(to: file) }
+        try context.checkOutput(file, force: force)
+        let bytes: Int64
+        do throws(StoreError) {
+            bytes = try central.backup(to: file, replace: force)
+        } catch .alreadyExists {
+            throw CLIError(.io, context.t("error.outputExists", file))
+        } catch {
+            throw context.describe(error)
+        }
         if context.json {
             context.printJSON(["file": file, "bytes": bytes])
         } else {

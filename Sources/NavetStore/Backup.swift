@@ -9,9 +9,11 @@ extension CentralStore {
     /// Writes a consistent copy of the central store to `path` while it keeps serving:
     /// `VACUUM INTO` a temporary file in the same folder (a read transaction, so writers
     /// go on), `PRAGMA integrity_check` on the copy, fsync, then an atomic rename.
-    /// Returns the size of the copy in bytes.
+    /// Returns the size of the copy in bytes. Without `replace` an existing file at `path`
+    /// is never replaced (`alreadyExists`); the caller checks what may be replaced.
     @discardableResult
-    public func backup(to path: String) throws(StoreError) -> Int64 {
+    public func backup(to path: String, replace: Bool = false) throws(StoreError) -> Int64 {
+        if !replace, FileManager.default.fileExists(atPath: path) { throw .alreadyExists(path: path) }
         let temporary = path + ".partial-\(UInt32.random(in: 0...UInt32.max))"
         do throws(StoreError) {
             try StoreError.wrap {
@@ -21,7 +23,7 @@ extension CentralStore {
                     throw StoreError.notANavetDatabase(path: temporary, reason: "the copy failed its integrity check")
                 }
             }
-            try NavetFile.syncAndRename(temporary, to: path)
+            try NavetFile.syncAndRename(temporary, to: path, replace: replace)
         } catch {
             unlink(temporary)
             throw error
@@ -69,8 +71,9 @@ extension CentralStore {
 
 extension NavetFile {
     /// fsync a finished file, rename it over `path`, and fsync the folder, so that after a
-    /// crash either the old file or the whole new one is there.
-    static func syncAndRename(_ temporary: String, to path: String) throws(StoreError) {
+    /// crash either the old file or the whole new one is there. Without `replace` the file
+    /// is linked into place instead, so an existing `path` is left alone (`alreadyExists`).
+    static func syncAndRename(_ temporary: String, to path: String, replace: Bool = true) throws(StoreError) {
         chmod(temporary, 0o600)
         let file = Glibc.open(temporary, O_RDONLY | O_CLOEXEC)
         guard file >= 0, fsync(file) == 0 else {
@@ -78,8 +81,19 @@ extension NavetFile {
             throw .notANavetDatabase(path: temporary, reason: "could not be written to disk")
         }
         close(file)
-        guard rename(temporary, path) == 0 else {
-            throw .notANavetDatabase(path: path, reason: "could not be moved into place")
+        if replace {
+            guard rename(temporary, path) == 0 else {
+                throw .notANavetDatabase(path: path, reason: "could not be moved into place")
+            }
+        } else if link(temporary, path) == 0 {
+            unlink(temporary)
+        } else {
+            if errno == EEXIST { throw .alreadyExists(path: path) }
+            var info = stat()
+            if lstat(path, &info) == 0 { throw .alreadyExists(path: path) }
+            guard rename(temporary, path) == 0 else {
+                throw .notANavetDatabase(path: path, reason: "could not be moved into place")
+            }
         }
         let folder = Glibc.open((path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent,
                           O_RDONLY | O_DIRECTORY | O_CLOEXEC)

@@ -60,8 +60,13 @@ public final class CentralStore {
     /// from the same key refuses the upload (`replayedNonce`); nonces older than
     /// `nonceLifetime` milliseconds are forgotten, since the signature's timestamp window
     /// refuses anything that old anyway.
+    ///
+    /// With a `digest` (the SHA-256 of a bundle file's bytes), a nonce seen before with the
+    /// same digest is the same file imported again, not a replay: it is merged again (which
+    /// changes nothing) so that the caller can answer it with a reply once more. This lets
+    /// `navetd import` finish on retry when its reply could not be written the first time.
     public func acceptUpload(
-        sender: ReplicaID, cursor: UInt64, changes: [Change], nonce: [UInt8]? = nil,
+        sender: ReplicaID, cursor: UInt64, changes: [Change], nonce: [UInt8]? = nil, digest: [UInt8]? = nil,
         nonceLifetime: Int64 = 86_400_000, now: Int64
     ) throws(StoreError) -> UploadResult {
         try StoreError.wrap {
@@ -71,7 +76,7 @@ public final class CentralStore {
             let ordered = changes.sorted { $0.seq < $1.seq }
             return try db.transaction {
                 if let nonce {
-                    try recordNonce(nonce, key: sender, lifetime: nonceLifetime, now: now)
+                    try recordNonce(nonce, key: sender, digest: digest, lifetime: nonceLifetime, now: now)
                 }
                 let held = try contiguousSeq(sender)
                 var expected = held + 1
@@ -140,13 +145,21 @@ public final class CentralStore {
         }
     }
 
-    /// Records a nonce of a signed request or bundle; throws `replayedNonce` if seen before.
+    /// Records a nonce of a signed request or bundle; throws `replayedNonce` if seen before,
+    /// unless it was seen with the same non-nil `digest` (the same bundle file again).
     /// Runs inside the caller's transaction.
-    func recordNonce(_ nonce: [UInt8], key: ReplicaID, lifetime: Int64, now: Int64) throws {
+    func recordNonce(_ nonce: [UInt8], key: ReplicaID, digest: [UInt8]? = nil, lifetime: Int64, now: Int64) throws {
         try db.query("DELETE FROM nonces WHERE seen_at < ?", [.integer(now - lifetime)])
-        try db.query("INSERT INTO nonces(key_id, nonce, seen_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                     [.integer(key.int64), .blob(nonce), .integer(now)])
-        if db.changes == 0 { throw StoreError.replayedNonce(key) }
+        try db.query("INSERT INTO nonces(key_id, nonce, seen_at, digest) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                     [.integer(key.int64), .blob(nonce), .integer(now), digest.map(SQLValue.blob) ?? .null])
+        if db.changes == 0 {
+            if let digest, case .blob(let stored)? = try db.scalar(
+                "SELECT digest FROM nonces WHERE key_id = ? AND nonce = ?", [.integer(key.int64), .blob(nonce)]),
+                stored == digest {
+                return
+            }
+            throw StoreError.replayedNonce(key)
+        }
     }
 
     /// Records a nonce on its own (for a signed HTTP request), in its own transaction.

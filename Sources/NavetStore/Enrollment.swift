@@ -98,6 +98,16 @@ extension CentralStore {
         }
     }
 
+    /// Undoes an enrollment whose file could not be written: removes the replica's row,
+    /// which no request can have used yet (it never synced), so the store is as before.
+    public func withdrawEnrollment(_ replica: ReplicaID) throws(StoreError) {
+        try StoreError.wrap {
+            try db.transaction {
+                try db.query("DELETE FROM replicas WHERE replica_id = ? AND last_sync_at IS NULL", [.integer(replica.int64)])
+            }
+        }
+    }
+
     /// Cuts a replica off at once: every later request or bundle signed with its secret is
     /// refused. Its changes already merged stay.
     public func revoke(_ replica: ReplicaID, now: Int64) throws(StoreError) {

@@ -1,13 +1,39 @@
 import NavetSQLite
 
-/// The storage layout of replica and central files, as additive migrations.
+/// The storage layout of replica and central files, as migrations.
 ///
-/// `PRAGMA user_version` holds the layout version. Each step only adds (tables, indexes,
-/// columns with defaults), so a file from any earlier version opens and keeps its data;
-/// `LayoutTests` migrates from every earlier version.
+/// `PRAGMA user_version` holds the layout version; `PRAGMA application_id` holds
+/// `Layout.applicationID` ("NAVT"), so tools (`file`, `sqlite3`) and Navet itself can tell
+/// a Navet file from any other SQLite database. Each step has SQL for both roles and SQL
+/// for one role only: the central store's tables (replica registry, organisations, nonces)
+/// are created in central files only. Layouts 1–5 made them in every file; step 6 drops
+/// them from replica files, where they were always empty. Each step only adds, except
+/// that one drop, so a file from any earlier version opens and keeps its data;
+/// `LayoutTests` migrates from every earlier version. Documented in docs/STORAGE.md.
 public enum Layout {
+    /// "NAVT" in ASCII: the `PRAGMA application_id` of every Navet file (both roles; the
+    /// `meta` table's `role` says which).
+    public static let applicationID: Int32 = 0x4E41_5654
+
+    /// One layout step: SQL run in every file, then SQL run only in files of one role,
+    /// then tables dropped from files of a role if they hold no rows.
+    struct Migration: Sendable {
+        let shared: String
+        let replica: String
+        let central: String
+        let dropIfEmpty: [Role: [String]]
+
+        init(shared: String = "", central: String = "", replica: String = "", dropIfEmpty: [Role: [String]] = [:]) {
+            self.shared = shared
+            self.central = central
+            self.replica = replica
+            self.dropIfEmpty = dropIfEmpty
+        }
+    }
+
     /// Migration `i` takes a file from version `i` to `i + 1`.
-    public static let migrations: [String] = [
+    static let migrations: [Migration] = [
+        Migration(shared:
         // 1: the field-level change log, the supersession set and the visible state.
         """
         CREATE TABLE meta(
@@ -65,17 +91,20 @@ public enum Layout {
             origin INTEGER PRIMARY KEY,
             contiguous_seq INTEGER NOT NULL
         );
-        """,
+        """),
+        Migration(shared:
         // 2: lookups the CLI and the central store make often.
         """
         CREATE INDEX cells_in_conflict ON cells(record_id, field) WHERE heads > 1;
         CREATE INDEX cells_by_type ON cells(record_type, field, value);
+        """, central: """
         CREATE TABLE replicas(
             replica_id INTEGER PRIMARY KEY,
             first_seen INTEGER NOT NULL,
             cursor INTEGER NOT NULL DEFAULT 0
         );
-        """,
+        """),
+        Migration(central:
         // 3: enrollment on the central store: organisations, replica credentials and
         // revocation, and the nonces of signed requests and bundles (against replay).
         """
@@ -97,7 +126,8 @@ public enum Layout {
             PRIMARY KEY(key_id, nonce)
         ) WITHOUT ROWID;
         CREATE INDEX nonces_by_age ON nonces(seen_at);
-        """,
+        """),
+        Migration(central:
         // 4: sync health per replica, for operators.
         """
         ALTER TABLE replicas ADD COLUMN client_version TEXT;
@@ -106,7 +136,8 @@ public enum Layout {
         ALTER TABLE replicas ADD COLUMN refusals INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE replicas ADD COLUMN last_refusal TEXT;
         ALTER TABLE replicas ADD COLUMN last_refusal_at INTEGER;
-        """,
+        """),
+        Migration(shared:
         // 5: a cheaper merge (measured by Tools/bench). A replaced change is marked on its
         // own row; `superseded` keeps only stamps whose change has not arrived yet. The
         // (record_type, field, value) index, which every edit moved, gives way to partial
@@ -125,14 +156,86 @@ public enum Layout {
         CREATE INDEX changes_by_record ON changes(record_id);
         CREATE INDEX children ON cells(record_id) WHERE record_type = 'child' AND field = 'name';
         CREATE INDEX notes_by_child ON cells(value, record_id) WHERE record_type = 'note' AND field = 'child';
-        """,
+        """),
+        // 6: the central store's tables leave replica files, a replica gets read-only views
+        // for people (STORAGE.md), and a bundle file's nonce keeps the digest of its bytes,
+        // so the same file imported again is answered again instead of refused as a replay.
+        // Every file also gets the application id (set by `migrate`, not here).
+        Migration(central: """
+        ALTER TABLE nonces ADD COLUMN digest BLOB;
+        """, replica: """
+        CREATE VIEW children_view AS
+        SELECT printf('%016x', c.record_id) AS id,
+            max(CASE WHEN c.field = 'name' THEN c.value END) AS name,
+            max(CASE WHEN c.field = 'birth_date' THEN c.value END) AS birth_date,
+            max(CASE WHEN c.field = 'dossier_number' THEN c.value END) AS dossier_number,
+            max(CASE WHEN c.field = 'languages' THEN c.value END) AS languages,
+            max(CASE WHEN c.field = 'arrival_date' THEN c.value END) AS arrival_date,
+            max(CASE WHEN c.field = 'arrival_municipality' THEN c.value END) AS arrival_municipality,
+            max(CASE WHEN c.field = 'assigned_municipality' THEN c.value END) AS assigned_municipality,
+            max(CASE WHEN c.field = 'asylum_status' THEN c.value END) AS asylum_status,
+            max(CASE WHEN c.field = 'search_description' THEN c.value END) AS search_description,
+            max(CASE WHEN c.field = 'protected_identity' AND c.value_kind = 3
+                     THEN CASE WHEN c.value THEN 'yes' ELSE 'no' END END) AS protected_identity,
+            sum(c.heads > 1) AS conflicts,
+            strftime('%Y-%m-%dT%H:%M:%fZ', min(ch.wall_time) / 1000.0, 'unixepoch') AS created_at,
+            strftime('%Y-%m-%dT%H:%M:%fZ', max(ch.wall_time) / 1000.0, 'unixepoch') AS updated_at
+        FROM cells c JOIN changes ch ON ch.id = c.change_id
+        WHERE c.record_type = 'child'
+        GROUP BY c.record_id;
+
+        CREATE VIEW notes_view AS
+        SELECT printf('%016x', c.record_id) AS id,
+            max(CASE WHEN c.field = 'child' THEN c.value END) AS child,
+            max(CASE WHEN c.field = 'kind' THEN c.value END) AS kind,
+            max(CASE WHEN c.field = 'text' THEN c.value END) AS text,
+            max(CASE WHEN c.field = 'author' THEN c.value END) AS author,
+            max(CASE WHEN c.field = 'corrects' THEN c.value END) AS corrects,
+            max(CASE WHEN c.field = 'text' THEN c.tag END) AS tag,
+            printf('%016x', min(ch.origin)) AS origin,
+            strftime('%Y-%m-%dT%H:%M:%fZ', min(ch.wall_time) / 1000.0, 'unixepoch') AS written_at
+        FROM cells c JOIN changes ch ON ch.id = c.change_id
+        WHERE c.record_type = 'note'
+        GROUP BY c.record_id;
+
+        CREATE VIEW conflicts_view AS
+        SELECT printf('%016x', ch.record_id) AS record,
+            ch.record_type AS record_type,
+            ch.field AS field,
+            CASE ch.value_kind WHEN 3 THEN CASE WHEN ch.value THEN 'yes' ELSE 'no' END ELSE ch.value END AS value,
+            ch.tag AS tag,
+            ch.id = c.change_id AS shown,
+            ch.version AS version,
+            printf('%016x', ch.origin) AS origin,
+            strftime('%Y-%m-%dT%H:%M:%fZ', ch.wall_time / 1000.0, 'unixepoch') AS written_at
+        FROM cells c JOIN changes ch ON ch.record_id = c.record_id AND ch.field = c.field AND ch.superseded = 0
+        WHERE c.heads > 1;
+
+        CREATE VIEW history_view AS
+        SELECT ch.id AS arrival,
+            printf('%016x', ch.record_id) AS record,
+            ch.record_type AS record_type,
+            ch.field AS field,
+            CASE ch.value_kind WHEN 3 THEN CASE WHEN ch.value THEN 'yes' ELSE 'no' END ELSE ch.value END AS value,
+            ch.tag AS tag,
+            CASE WHEN c.change_id = ch.id THEN 'shown' WHEN ch.superseded = 1 THEN 'superseded' ELSE 'conflict' END AS state,
+            ch.version AS version,
+            printf('%016x', ch.origin) AS origin,
+            ch.seq AS seq,
+            strftime('%Y-%m-%dT%H:%M:%fZ', ch.wall_time / 1000.0, 'unixepoch') AS written_at,
+            strftime('%Y-%m-%dT%H:%M:%fZ', ch.received_at / 1000.0, 'unixepoch') AS received_at
+        FROM changes ch LEFT JOIN cells c ON c.record_id = ch.record_id AND c.field = ch.field;
+        """, dropIfEmpty: [.replica: ["replicas", "nonces", "organisations"]]),
     ]
 
     public static var currentVersion: Int { migrations.count }
 
-    /// Brings `db` up to the current layout in one transaction per step.
+    /// Brings `db` up to the current layout in one transaction per step, and sets the
+    /// application id. `role` picks the role-only SQL; nil means "as layouts 1–5 did, both
+    /// roles' SQL" (for tests that write old files) up to layout 5, and the role stored in
+    /// `meta` from then on.
     /// Throws `StoreError.tooNew` for a file from a newer Navet.
-    static func migrate(_ db: Database, upTo target: Int = currentVersion) throws(StoreError) {
+    static func migrate(_ db: Database, role: Role? = nil, upTo target: Int = currentVersion) throws(StoreError) {
         try StoreError.wrap {
             let from = try db.userVersion
             guard from <= currentVersion else {
@@ -140,23 +243,68 @@ public enum Layout {
             }
             for version in from..<target {
                 try db.transaction {
-                    try db.execute(migrations[version])
+                    let step = migrations[version]
+                    var known = role
+                    if known == nil, version >= 5 {
+                        known = try Meta(db: db).text(Meta.role).flatMap(Role.init(rawValue:))
+                        guard known != nil else {
+                            throw StoreError.notANavetDatabase(path: db.path, reason: "no role")
+                        }
+                    }
+                    try db.execute(step.shared)
+                    switch known {
+                    case .replica?: try db.execute(step.replica)
+                    case .central?: try db.execute(step.central)
+                    case nil: try db.execute(step.central + step.replica)
+                    }
+                    if let known {
+                        for table in step.dropIfEmpty[known] ?? [] {
+                            guard try db.scalar("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?",
+                                                [.text(table)]) != nil else { continue }
+                            if try db.scalar("SELECT 1 FROM \"\(table)\" LIMIT 1") == nil {
+                                try db.execute("DROP TABLE \"\(table)\"")
+                            }
+                        }
+                    }
                     try db.setUserVersion(version + 1)
                 }
+            }
+            if target == currentVersion, try applicationID(db) != applicationID {
+                try db.execute("PRAGMA application_id = \(applicationID)")
             }
         }
     }
 
-    /// Opens a file with the settings every Navet database uses: WAL, foreign keys,
-    /// `synchronous=FULL` (a sync acknowledged to the server must survive power loss),
-    /// and `secure_delete` so purged values do not linger in free pages.
-    static func open(path: String, create: Bool) throws(StoreError) -> Database {
+    /// The file's `PRAGMA application_id` (0 for a file that never set one).
+    static func applicationID(_ db: Database) throws -> Int32 {
+        if case .integer(let value) = try db.scalar("PRAGMA application_id") { return Int32(truncatingIfNeeded: value) }
+        return 0
+    }
+
+    /// Opens a file read-write without changing it. The caller checks that it is a Navet
+    /// file (`NavetFile.open`) and only then calls `configure`.
+    static func openUnconfigured(path: String, create: Bool) throws(StoreError) -> Database {
         try StoreError.wrap {
             let db = try Database(path: path, mode: create ? .readWriteCreate : .readWrite)
             // A file that is not SQLite fails here, on the first read.
             _ = try db.userVersion
-            try db.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA secure_delete=ON; PRAGMA foreign_keys=ON;")
             return db
         }
+    }
+
+    /// The settings every Navet database uses: WAL, foreign keys, `synchronous=FULL` (a
+    /// sync acknowledged to the server must survive power loss), and `secure_delete` so
+    /// purged values do not linger in free pages. WAL is recorded in the file itself.
+    static func configure(_ db: Database) throws(StoreError) {
+        try StoreError.wrap {
+            try db.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA secure_delete=ON; PRAGMA foreign_keys=ON;")
+        }
+    }
+
+    /// Opens a file with the settings every Navet database uses (see `configure`).
+    static func open(path: String, create: Bool) throws(StoreError) -> Database {
+        let db = try openUnconfigured(path: path, create: create)
+        try configure(db)
+        return db
     }
 }

@@ -58,7 +58,7 @@ enum NavetFile {
         do throws(StoreError) {
             try StoreError.wrap {
                 let db = try Layout.open(path: temporary, create: true)
-                try Layout.migrate(db)
+                try Layout.migrate(db, role: role)
                 try db.transaction {
                     let meta = Meta(db: db)
                     try meta.set(Meta.role, .text(role.rawValue))
@@ -85,21 +85,30 @@ enum NavetFile {
     }
 
     /// Opens an existing file of the given role and brings it to the current layout.
+    ///
+    /// Nothing is written until the file is known to be a Navet file of `role`: a missing
+    /// file is not created, and a file that is not SQLite, is another program's SQLite file
+    /// (another `application_id`), has no Navet tables or has the other role is refused
+    /// unchanged (not even switched to WAL).
     static func open(path: String, role: Role) throws(StoreError) -> (Database, ReplicaID) {
         guard FileManager.default.fileExists(atPath: path) else { throw .missing(path: path) }
         return try StoreError.wrap {
             let db: Database
             do {
-                db = try Layout.open(path: path, create: false)
+                db = try Layout.openUnconfigured(path: path, create: false)
             } catch let error as StoreError {
                 if case .sqlite(let sqlite) = error, sqlite.isNotADatabase {
                     throw StoreError.notANavetDatabase(path: path, reason: "not an SQLite database")
                 }
                 throw error
             }
+            let application = try Layout.applicationID(db)
+            guard application == 0 || application == Layout.applicationID else {
+                throw StoreError.notANavetDatabase(
+                    path: path, reason: "another program's SQLite database (application_id \(String(UInt32(bitPattern: application), radix: 16)))")
+            }
             let hasMeta = try db.scalar("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'meta'") != nil
             guard hasMeta else { throw StoreError.notANavetDatabase(path: path, reason: "no Navet tables") }
-            try Layout.migrate(db)
             let meta = Meta(db: db)
             guard let stored = try meta.text(Meta.role), stored == role.rawValue else {
                 throw StoreError.notANavetDatabase(
@@ -108,10 +117,16 @@ enum NavetFile {
             guard let idText = try meta.text(Meta.id), let id = ReplicaID(hex: idText) else {
                 throw StoreError.notANavetDatabase(path: path, reason: "no id")
             }
+            let found = try db.userVersion
+            guard found <= Layout.currentVersion else {
+                throw StoreError.tooNew(path: path, found: found, supported: Layout.currentVersion)
+            }
             let schema = try meta.int(Meta.schemaVersion) ?? 0
             if schema > Int64(Schema.current.version) {
                 throw StoreError.tooNew(path: path, found: Int(schema), supported: Int(Schema.current.version))
             }
+            try Layout.configure(db)
+            try Layout.migrate(db, role: role)
             if schema < Int64(Schema.current.version) {
                 try meta.set(Meta.schemaVersion, .integer(Int64(Schema.current.version)))
             }

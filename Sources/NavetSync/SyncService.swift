@@ -173,6 +173,9 @@ public final class SyncService: @unchecked Sendable {
             result = try locked { () throws(StoreError) in
                 let merged = try central.acceptUpload(
                     sender: signer, cursor: bundle.cursor, changes: bundle.changes, nonce: signed.signature.nonce,
+                    // A bundle file imported again is answered again (its reply may not have
+                    // been written the first time); over HTTP a repeated nonce is a replay.
+                    digest: arrival == .file ? SHA256.hash(bytes) : nil,
                     nonceLifetime: fileWindow, now: now)
                 let page = try central.reply(for: signer, after: bundle.cursor, limit: pageLimit)
                 let more = page.newCursor < (try central.lastSequence())

@@ -29,7 +29,8 @@ public struct CrashCampaign {
         let replicas = ["a.db", "b.db", "c.db"]
 
         // Set-up without kills: an organisation, three enrolled replicas.
-        guard try cli.navetd("--db", "central.db", "org", "add", "--name", "Krasch", "--kind", "support_office",
+        guard try cli.navetd("--db", "central.db", "init").code == 0,
+              try cli.navetd("--db", "central.db", "org", "add", "--name", "Krasch", "--kind", "support_office",
                              "--municipality", "Umeå").code == 0 else { throw Failure("set-up failed") }
         for db in replicas {
             guard try cli.navetd("--db", "central.db", "replica", "enroll", "--org", "Krasch", "--out", "\(db).enroll").code == 0,

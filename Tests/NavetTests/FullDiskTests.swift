@@ -160,6 +160,7 @@ import Testing
         let work = TemporaryDirectory(prefix: "navet-full-replica")
         let cli = CLIRunner(workingDirectory: work.url)
         let central = tiny.path("central.db")
+        #expect(try cli.navetd("--db", central, "init").code == 0)
         #expect(try cli.navetd("--db", central, "org", "add", "--name", "HVB Norr", "--kind", "residential_home",
                                "--municipality", "Luleå").code == 0)
         #expect(try cli.navetd("--db", central, "replica", "enroll", "--org", "HVB Norr", "--out", "r.enroll").code == 0)

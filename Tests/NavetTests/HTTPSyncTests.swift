@@ -15,6 +15,7 @@ import Testing
 
     /// Registers an organisation and enrolls `count` replicas created with the CLI.
     func setUp(replicas count: Int, url: String) throws -> [Enrollment] {
+        #expect(try cli.navetd("--db", "central.db", "init").code == 0)
         #expect(try cli.navetd("--db", "central.db", "org", "add", "--name", "Socialtjänsten Umeå",
                                "--kind", "social_services", "--municipality", "Umeå").code == 0)
         return try (0..<count).map { index in

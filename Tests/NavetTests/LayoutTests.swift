@@ -47,6 +47,15 @@ import Testing
             try db.query(cell, [.integer(child), .text("languages"), .integer(1), .integer(other), .integer(4),
                                 .text("pashto"), .integer(2)])
             try db.query("INSERT INTO origins VALUES (?, 3)", [.integer(me)])
+            if version >= 5 {
+                // Layout 5 marks a replaced change on its own row (as its migration does).
+                try db.execute("""
+                    UPDATE changes SET superseded = 1 WHERE EXISTS (SELECT 1 FROM superseded s
+                        WHERE s.record_id = changes.record_id AND s.field = changes.field
+                          AND s.version = changes.version AND s.origin = changes.origin);
+                    DELETE FROM superseded;
+                    """)
+            }
         }
     }
 

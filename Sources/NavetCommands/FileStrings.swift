@@ -1,0 +1,47 @@
+/// Messages and help about the files commands write and the stores they open, in English
+/// and Swedish (merged into `Strings.table`). The Swedish uses the glossary's words:
+/// "lokal databas" for a replica file, "centrallagret" for the central store,
+/// "överföringsfil" for a bundle file.
+enum FileStrings {
+    static let table: [String: (String, String)] = [
+        "error.outputIsDatabase": (
+            "{0} is the database given in --db. Navet never writes over it, not even with --force; choose another file name. Nothing was changed.",
+            "{0} är databasen som anges med --db. Navet skriver aldrig över den, inte ens med --force; välj ett annat filnamn. Inget har ändrats."),
+        "error.outputIsSQLite": (
+            "{0} is an SQLite database (a replica file or a central store, perhaps). Navet never writes over one, not even with --force; choose another file name. Nothing was changed.",
+            "{0} är en SQLite-databas (kanske en lokal databas eller centrallagret). Navet skriver aldrig över en sådan, inte ens med --force; välj ett annat filnamn. Inget har ändrats."),
+        "error.outputIsFolder": (
+            "{0} is a folder; give a file name. Nothing was changed.",
+            "{0} är en mapp; ange ett filnamn. Inget har ändrats."),
+        "error.outputExists": (
+            "{0} already exists. Choose another file name, or add --force to replace it. Nothing was changed.",
+            "{0} finns redan. Välj ett annat filnamn eller lägg till --force för att ersätta filen. Inget har ändrats."),
+        "error.outputFolder": (
+            "Cannot write {0}: the folder {1} cannot be used ({2}). Nothing was changed.",
+            "Kan inte skriva {0}: mappen {1} går inte att använda ({2}). Inget har ändrats."),
+        "error.noCentral": (
+            "There is no central store at {0}. Create one with 'navetd --db {0} init', or give --db PATH.",
+            "Det finns inget centrallager i {0}. Skapa ett med 'navetd --db {0} init' eller ange --db SÖKVÄG."),
+        "out.centralCreated": (
+            "Created the central store {0} with server id {1}.",
+            "Skapade centrallagret {0} med server-id {1}."),
+        "opt.force": (
+            "replace the file if it already exists (never a database, never the --db file)",
+            "ersätt filen om den redan finns (aldrig en databas, aldrig filen i --db)"),
+        "help.server.init": (
+            "Create a new central store (refuses an existing file).",
+            "Skapa ett nytt centrallager (vägrar om filen redan finns)."),
+        "help.server.init.long": (
+            """
+            Creates the central store at --db (default ./navetd.db, or NAVETD_DB) and prints its
+            server id. Every other navetd command opens an existing store only, so a mistyped
+            --db is an error instead of a new, empty store. Refuses a path where a file exists.
+            """,
+            """
+            Skapar centrallagret i --db (standard ./navetd.db, eller NAVETD_DB) och skriver ut
+            dess server-id. Alla andra navetd-kommandon öppnar bara ett befintligt centrallager, så
+            en felskriven --db ger ett fel i stället för ett nytt, tomt centrallager. Vägrar om
+            det redan finns en fil på sökvägen.
+            """),
+    ]
+}
