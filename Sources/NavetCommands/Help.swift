@@ -116,8 +116,8 @@ enum HelpText {
             "Skapar en central lagring och tre repliker (HVB-hem, socialtjänst, god man), gör ändringar utan\nnätverk, bland dem en samtidig ändring, synkar med paketfiler och visar vad varje replik ser."),
         "help.server.import": ("Merge a replica's bundle and write the reply it needs.", "Slå ihop en repliks paket och skriv svaret den behöver."),
         "help.server.import.long": (
-            "Creates the central database if it does not exist. The reply holds every change the replica lacks.\nA refused bundle changes nothing and no reply is written.",
-            "Skapar den centrala databasen om den inte finns. Svaret innehåller alla ändringar repliken saknar.\nEtt avvisat paket ändrar ingenting och inget svar skrivs."),
+            "The reply holds every change the replica lacks. The reply file is checked first: a refused bundle,\nor a reply that cannot be written, changes nothing. The same bundle file imported again is answered again.",
+            "Svaret innehåller alla ändringar den lokala databasen saknar. Svarsfilen kontrolleras först: en avvisad\növerföringsfil, eller ett svar som inte kan skrivas, ändrar ingenting. Samma överföringsfil importerad igen besvaras igen."),
         "help.server.status": ("Show the central store's contents.", "Visa innehållet i den centrala lagringen."),
 
         "help.sync": ("Sync with the central store over HTTP: send pending changes, receive what is missing.",
@@ -127,8 +127,8 @@ enum HelpText {
             "Använder adressen från registreringsfilen, eller --server. Upprepar tills inget väntar.\nOm servern inte nås går inget förlorat (slutkod 6): kör igen senare. Avsett för en timer varje natt."),
         "help.org.add": ("Register an organisation.", "Registrera en organisation."),
         "help.org.add.long": (
-            "Kinds: social_services, residential_home, foster_family, guardian, guardianship_board, school, health,\nmigration_agency, police, volunteer, county_board, support_office. Creates the database if needed.",
-            "Typer: social_services, residential_home, foster_family, guardian, guardianship_board, school, health,\nmigration_agency, police, volunteer, county_board, support_office. Skapar databasen vid behov."),
+            "Kinds: social_services, residential_home, foster_family, guardian, guardianship_board, school, health,\nmigration_agency, police, volunteer, county_board, support_office. The central store must exist ('navetd init').",
+            "Typer: social_services, residential_home, foster_family, guardian, guardianship_board, school, health,\nmigration_agency, police, volunteer, county_board, support_office. Centrallagret måste finnas ('navetd init')."),
         "help.org.list": ("List the organisations.", "Lista organisationerna."),
         "help.replica.enroll": ("Enroll a new replica for an organisation and write its enrollment file.",
                                 "Registrera en ny replik för en organisation och skriv dess registreringsfil."),

@@ -349,6 +349,11 @@ struct RestoreCommand: Command {
     init(_ arguments: ParsedArguments, _ context: Context) { file = arguments.positionals[0] }
 
     func run(_ context: Context) throws(CLIError) {
+        // Restore replaces the --db file: only a central store may be replaced (a replica
+        // file or another program's database given by mistake is refused unchanged).
+        if FileManager.default.fileExists(atPath: context.databasePath) {
+            _ = try context.openCentral()
+        }
         let epoch: UInt64
         do throws(StoreError) {
             epoch = try CentralStore.restore(from: file, to: context.databasePath)

@@ -74,10 +74,9 @@ enum NavetFile {
             // Case data and secrets: readable by the owner only. SQLite gives the -wal and
             // -shm files the same mode as the database.
             chmod(temporary, 0o600)
-            // The connection is closed here; WAL mode is recorded in the file itself.
-            guard rename(temporary, path) == 0 else {
-                throw StoreError.notANavetDatabase(path: path, reason: "could not move the new file into place")
-            }
+            // The connection is closed here; WAL mode is recorded in the file itself. Linked
+            // into place (never over a file that appeared meanwhile), after an fsync.
+            try syncAndRename(temporary, to: path, replace: false)
         } catch {
             for suffix in ["", "-wal", "-shm"] { unlink(temporary + suffix) }
             throw error

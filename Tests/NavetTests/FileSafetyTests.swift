@@ -2,6 +2,8 @@ import Foundation
 import NavetCore
 @testable import NavetStore
 import NavetSQLite
+import NavetSync
+import NavetWire
 import NavetTestSupport
 import Testing
 
@@ -195,6 +197,27 @@ import Testing
         #expect(again.code == 5 && again.err.contains("already exists"), "\(again.err)")
         #expect(bytes("central.db") == before)
         #expect(try cli.navetd("--db", "central.db", "status").code == 0)
+    }
+
+    /// The same bundle file imported again is answered again; the same nonce with other
+    /// bytes, or over HTTP, is a replay.
+    @Test func aBundleFileImportedAgainIsAnsweredAgain() throws {
+        let sync = try SyncHarness(replicas: 1)
+        let now: Int64 = 1_767_229_200_000
+        _ = try sync.replicas[0].createRecord(type: "child", values: ["name": .text("Sara")], now: now)
+        let upload = try sync.export(0, now: now)
+        let first = try sync.service.accept(upload, arrival: .file, now: now)
+        let changes = try sync.central.changeCount
+        let second = try sync.service.accept(upload, arrival: .file, now: now + 1)
+        #expect(first.applied == 1 && second.applied == 0 && second.duplicates == 1)
+        #expect(try sync.central.changeCount == changes)
+        #expect(throws: Refusal.self) { try sync.service.accept(upload, arrival: .http, now: now + 2) }
+        // Other bytes under a nonce already seen (only the secret's holder can make them).
+        #expect(throws: StoreError.self) {
+            try sync.central.acceptUpload(sender: sync.replicas[0].replicaID, cursor: 0, changes: [],
+                                          nonce: try NavetWire.BundleCodec.decode(upload).signature.nonce,
+                                          digest: [UInt8](repeating: 7, count: 32), now: now + 3)
+        }
     }
 
     // MARK: The files themselves

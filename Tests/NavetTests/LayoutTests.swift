@@ -80,6 +80,63 @@ import Testing
         #expect(try reopened.status().pending == 5, "three never acknowledged, two new")
     }
 
+    /// Layouts 1–5 made the central store's tables in replica files too; layout 6 drops them
+    /// there (they were empty), adds the views and sets the application id.
+    @Test(arguments: 2..<6)
+    func replicaFilesLoseTheCentralTablesAndGainViews(_ version: Int) throws {
+        let path = folder.path("tables-v\(version).db")
+        try writeOldReplica(path, version: version)
+        let tables = { (db: Database) throws -> [String] in
+            try db.query("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").map { "\($0[0])" }
+        }
+        #expect(try tables(try Database(path: path)).contains("text(\"replicas\")"))
+        let reopened = try ReplicaStore.open(path: path)
+        #expect(try tables(reopened.db) == ["cells", "changes", "meta", "origins", "superseded"].map { "text(\"\($0)\")" })
+        #expect(try Layout.applicationID(reopened.db) == Layout.applicationID)
+        #expect(try reopened.db.scalar("SELECT name FROM children_view") == .text("Märta Öst"))
+        #expect(try reopened.db.scalar("SELECT count(*) FROM conflicts_view") == .integer(2))
+        #expect(try reopened.integrityCheck() == ["ok"])
+    }
+
+    /// A table of the central store that (against every expectation) holds rows in a replica
+    /// file is kept, not dropped.
+    @Test func aNonEmptyCentralTableInAReplicaIsKept() throws {
+        let path = folder.path("kept.db")
+        try writeOldReplica(path, version: 5)
+        do {
+            let db = try Database(path: path)
+            try db.execute("INSERT INTO replicas(replica_id, first_seen) VALUES (7, 0)")
+        }
+        let reopened = try ReplicaStore.open(path: path)
+        #expect(try reopened.db.scalar("SELECT count(*) FROM replicas") == .integer(1))
+        #expect(try reopened.db.scalar("SELECT 1 FROM sqlite_schema WHERE name = 'nonces'") == nil)
+    }
+
+    /// A central store from layouts 3–5 keeps its registry and gains the nonce digest.
+    @Test(arguments: 3..<6)
+    func centralStoresMigrate(_ version: Int) throws {
+        let path = folder.path("central-v\(version).db")
+        do {
+            let db = try Database(path: path)
+            try db.execute("PRAGMA journal_mode=WAL")
+            try Layout.migrate(db, upTo: version)
+            let meta = Meta(db: db)
+            try meta.set(Meta.role, .text("central"))
+            try meta.set(Meta.id, .text(ReplicaID(rawValue: 0xabc).description))
+            try meta.set(Meta.schemaVersion, .integer(1))
+            try db.execute("""
+                INSERT INTO organisations VALUES (1, 'HVB Norr', 'residential_home', 'Luleå', 0);
+                INSERT INTO replicas(replica_id, first_seen, cursor, organisation, secret) VALUES (5, 0, 0, 1, x'00');
+                INSERT INTO nonces VALUES (5, x'01', 0);
+                """)
+        }
+        let central = try CentralStore.open(path: path)
+        #expect(try central.replicaRecords().map(\.replicaID) == [ReplicaID(rawValue: 5)])
+        #expect(try central.db.scalar("SELECT count(*) FROM nonces WHERE digest IS NULL") == .integer(1))
+        #expect(try Layout.applicationID(central.db) == Layout.applicationID)
+        #expect(try central.db.scalar("SELECT count(*) FROM sqlite_schema WHERE type = 'view'") == .integer(0))
+    }
+
     @Test func refusesAFileFromANewerNavet() throws {
         let path = folder.path("future.db")
         _ = try ReplicaStore.create(path: path, now: 0)
@@ -88,6 +145,21 @@ import Testing
             try db.setUserVersion(Layout.currentVersion + 1)
         }
         #expect(throws: StoreError.self) { try ReplicaStore.open(path: path) }
+    }
+
+    @Test func refusesAnotherProgramsSQLiteFile() throws {
+        let path = folder.path("foreign.db")
+        _ = try ReplicaStore.create(path: path, now: 0)
+        do {
+            let db = try Database(path: path)
+            try db.execute("PRAGMA application_id = 1")
+        }
+        #expect {
+            try ReplicaStore.open(path: path)
+        } throws: { error in
+            guard case .notANavetDatabase(_, let reason) = error as? StoreError else { return false }
+            return reason.contains("another program")
+        }
     }
 
     @Test func refusesFilesThatAreNotReplicas() throws {
