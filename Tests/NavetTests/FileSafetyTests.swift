@@ -147,6 +147,40 @@ import Testing
         }
     }
 
+    /// Restore and init replace or create the --db file itself: restore only over a central
+    /// store, init never over anything.
+    @Test func restoreAndInitNeverReplaceAnotherFile() throws {
+        try setUp()
+        #expect(try cli.navetd("--db", "central.db", "backup", "backup.db").code == 0)
+        for target in ["a.db", "old.txt"] {
+            let before = bytes(target)
+            let restored = try cli.navetd("--db", target, "restore", "backup.db")
+            #expect(restored.code == 5, "\(target): \(restored.err)")
+            #expect(restored.err.contains("not a Navet"), "\(target): \(restored.err)")
+            #expect(bytes(target) == before)
+        }
+        for (program, target) in [("navet", "central.db"), ("navet", "old.txt"), ("navetd", "a.db"), ("navetd", "old.txt")] {
+            let before = bytes(target)
+            let created = try cli.run(program, ["--db", target, "init"])
+            #expect(created.code == 5 && created.err.contains("already exists"), "\(program) \(target): \(created.err)")
+            #expect(bytes(target) == before)
+        }
+        let restored = try cli.navetd("--db", "central.db", "restore", "backup.db")
+        #expect(restored.code == 0, "\(restored.err)")
+    }
+
+    @Test func forceIsInTheHelpOfEveryWriterInBothLanguages() throws {
+        for (program, command) in [("navet", ["export"]), ("navetd", ["import"]), ("navetd", ["replica", "enroll"]),
+                                   ("navetd", ["backup"])] {
+            let english = try cli.run(program, command + ["--help"])
+            #expect(english.out.contains("--force") && english.out.contains("never a database"), "\(command)")
+            let swedish = try cli.run(program, ["--lang", "sv"] + command + ["--help"])
+            #expect(swedish.out.contains("--force") && swedish.out.contains("aldrig en databas"), "\(command)")
+        }
+        let overview = try cli.navetd("--help")
+        #expect(overview.out.contains("init") && overview.out.contains("Create a new central store"))
+    }
+
     // MARK: Opening files
 
     @Test func openingAFileThatIsNotANavetFileChangesNothing() throws {
