@@ -28,6 +28,19 @@ enum FileStrings {
         "opt.force": (
             "replace the file if it already exists (never a database, never the --db file)",
             "ersätt filen om den redan finns (aldrig en databas, aldrig filen i --db)"),
+        "help.backup.long": (
+            """
+            The copy is written to a temporary file beside FILE, checked with PRAGMA integrity_check,
+            flushed to disk and moved into place. It never replaces a database, an older backup
+            included (not even with --force): write a new name and move it over the old one, as
+            Tools/deploy/navetd-backup.service does.
+            """,
+            """
+            Kopian skrivs till en tillfällig fil bredvid FIL, kontrolleras med PRAGMA integrity_check,
+            skrivs till disken och flyttas på plats. Den ersätter aldrig en databas, inte heller en
+            äldre säkerhetskopia (inte ens med --force): skriv ett nytt namn och flytta det över det
+            gamla, som Tools/deploy/navetd-backup.service gör.
+            """),
         "help.server.init": (
             "Create a new central store (refuses an existing file).",
             "Skapa ett nytt centrallager (vägrar om filen redan finns)."),

@@ -103,8 +103,8 @@ enum HelpText {
         "help.conflicts.resolve": ("Resolve a conflict by choosing or entering the value.", "Lös en konflikt genom att välja eller ange värdet."),
         "help.export": ("Write the pending changes to a bundle file for the central store.", "Skriv ändringar som väntar till en paketfil för den centrala lagringen."),
         "help.export.long": (
-            "Carry the file to the support office, which runs 'navetd import FILE --reply REPLY'.\nThen import the reply with 'navet import REPLY'. Exporting twice is harmless.",
-            "Bär filen till stödkontoret, som kör 'navetd import FIL --reply SVAR'.\nImportera sedan svaret med 'navet import SVAR'. Att exportera två gånger är ofarligt."),
+            "Carry the file to the support office, which runs 'navetd import FILE --reply REPLY'.\nThen import the reply with 'navet import REPLY'. Exporting twice is harmless; an existing FILE\nis replaced only with --force, and never a database.",
+            "Bär filen till stödkontoret, som kör 'navetd import FIL --reply SVAR'.\nImportera sedan svaret med 'navet import SVAR'. Att exportera två gånger är ofarligt; en befintlig FIL\nersätts bara med --force, och aldrig en databas."),
         "help.import": ("Apply a reply bundle from the central store.", "Läs in ett svarspaket från den centrala lagringen."),
         "help.import.long": (
             "A damaged, altered, wrong-version or wrong-schema bundle is refused and nothing changes.\nImporting the same bundle twice changes nothing.",
