@@ -22,18 +22,11 @@ public final class CentralStore {
         return store
     }
 
+    /// Opens an existing central store (never creates one: `create` is the explicit step,
+    /// `navetd init`). Throws `missing` if there is no file at `path`.
     public static func open(path: String) throws(StoreError) -> CentralStore {
         let (db, id) = try NavetFile.open(path: path, role: .central)
         return CentralStore(path: path, db: db, id: id)
-    }
-
-    /// Opens the store, creating it first if there is no file at `path`.
-    public static func openOrCreate(path: String, now: Int64) throws(StoreError) -> CentralStore {
-        do {
-            return try open(path: path)
-        } catch .missing {
-            return try create(path: path, now: now)
-        }
     }
 
     init(path: String, db: Database, id: ReplicaID) {
