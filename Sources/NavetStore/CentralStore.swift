@@ -155,9 +155,13 @@ public final class CentralStore {
         }
     }
 
-    /// Records a nonce on its own (for a signed HTTP request), in its own transaction.
-    public func useNonce(_ nonce: [UInt8], key: ReplicaID, lifetime: Int64 = 86_400_000, now: Int64) throws(StoreError) {
-        try StoreError.wrap { try db.transaction { try recordNonce(nonce, key: key, lifetime: lifetime, now: now) } }
+    /// Records a nonce on its own (for a signed HTTP request, or an upload that is answered
+    /// without being merged), in its own transaction. `digest` as in `acceptUpload`.
+    public func useNonce(_ nonce: [UInt8], key: ReplicaID, digest: [UInt8]? = nil, lifetime: Int64 = 86_400_000,
+                         now: Int64) throws(StoreError) {
+        try StoreError.wrap {
+            try db.transaction { try recordNonce(nonce, key: key, digest: digest, lifetime: lifetime, now: now) }
+        }
     }
 
     /// The highest n such that the server holds all of `replica`'s own changes 1...n.

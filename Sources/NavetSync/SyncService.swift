@@ -164,7 +164,10 @@ public final class SyncService: @unchecked Sendable {
             throw refuse(.wrongServer, "bundle addressed to another central store",
                          cause: .notForThisServer(recipient: recipient, this: central.serverID))
         }
-        if let restart = try epochReply(bundle, signed: signed, secret: secret, now: now) { return restart }
+        // A bundle file imported again is answered again (its reply may not have been
+        // written the first time); over HTTP a repeated nonce is a replay.
+        let digest = arrival == .file ? SHA256.hash(bytes) : nil
+        if let restart = try epochReply(bundle, signed: signed, secret: secret, digest: digest, now: now) { return restart }
         // The reply page is read and encoded under the lock too: one page of changes in
         // memory at a time, whatever the number of connections (the server's peak memory
         // is bounded by a page, not by the number of replicas syncing at once).
@@ -173,9 +176,7 @@ public final class SyncService: @unchecked Sendable {
             result = try locked { () throws(StoreError) in
                 let merged = try central.acceptUpload(
                     sender: signer, cursor: bundle.cursor, changes: bundle.changes, nonce: signed.signature.nonce,
-                    // A bundle file imported again is answered again (its reply may not have
-                    // been written the first time); over HTTP a repeated nonce is a replay.
-                    digest: arrival == .file ? SHA256.hash(bytes) : nil,
+                    digest: digest,
                     nonceLifetime: fileWindow, now: now)
                 let page = try central.reply(for: signer, after: bundle.cursor, limit: pageLimit)
                 let more = page.newCursor < (try central.lastSequence())
@@ -201,7 +202,8 @@ public final class SyncService: @unchecked Sendable {
     /// the replica last synced) is not merged: it may start after changes this server no
     /// longer holds. The reply tells the replica the new epoch and what is held of its own
     /// changes, with `more` set, so the replica resets its cursor and sends again.
-    private func epochReply(_ bundle: NavetWire.Bundle, signed: SignedBundle, secret: [UInt8], now: Int64) throws(Refusal) -> Accepted? {
+    private func epochReply(_ bundle: NavetWire.Bundle, signed: SignedBundle, secret: [UInt8], digest: [UInt8]?,
+                            now: Int64) throws(Refusal) -> Accepted? {
         let signer = signed.signature.keyID
         let state: (epoch: UInt64, ack: UInt64)
         do {
@@ -212,7 +214,7 @@ public final class SyncService: @unchecked Sendable {
         guard bundle.epoch != 0, bundle.epoch != state.epoch else { return nil }
         do {
             try locked { () throws(StoreError) in
-                try central.useNonce(signed.signature.nonce, key: signer, lifetime: fileWindow, now: now)
+                try central.useNonce(signed.signature.nonce, key: signer, digest: digest, lifetime: fileWindow, now: now)
             }
         } catch {
             throw refusal(for: .store(error))

@@ -254,6 +254,22 @@ import Testing
         }
     }
 
+    /// The same for an upload answered without a merge, after the server was restored.
+    @Test func anUploadFromAnotherEpochImportedAgainIsAnsweredAgain() throws {
+        let sync = try SyncHarness(replicas: 1)
+        let now: Int64 = 1_767_229_200_000
+        _ = try sync.replicas[0].createRecord(type: "child", values: ["name": .text("Sara")], now: now)
+        try sync.sync(0, now: now)
+        let backup = sync.folder.path("backup.db")
+        try sync.central.backup(to: backup)
+        try sync.restoreServer(from: backup)
+        let upload = try sync.export(0, now: now + 1)
+        let first = try sync.service.accept(upload, arrival: .file, now: now + 2)
+        let second = try sync.service.accept(upload, arrival: .file, now: now + 3)
+        #expect(first.more && second.more && first.applied == 0 && second.applied == 0)
+        #expect(throws: Refusal.self) { try sync.service.accept(upload, arrival: .http, now: now + 4) }
+    }
+
     // MARK: The files themselves
 
     @Test func bothFilesCarryTheApplicationIDAndReplicasHaveNoCentralTables() throws {
