@@ -189,6 +189,46 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: work.path("r.reply")))
     }
 
+    /// The example: the reply cannot be written after the upload was merged (its
+    /// folder is on a full disk). The import fails with a clear message, and importing the
+    /// same file again once there is room writes the reply instead of refusing a replay.
+    @Test(.enabled(if: FullFilesystemTests.canMount))
+    func aReplyLostToAFullDiskIsWrittenOnRetry() throws {
+        let tiny = TemporaryDirectory(prefix: "navet-full-reply")
+        #expect(Self.run("/bin/mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", tiny.url.path]) == 0)
+        defer { Self.run("/bin/umount", [tiny.url.path]) }
+        let work = TemporaryDirectory(prefix: "navet-full-reply-work")
+        let cli = CLIRunner(workingDirectory: work.url)
+        #expect(try cli.navetd("--db", "central.db", "init").code == 0)
+        #expect(try cli.navetd("--db", "central.db", "org", "add", "--name", "God man", "--kind", "guardian",
+                               "--municipality", "Kiruna").code == 0)
+        #expect(try cli.navetd("--db", "central.db", "replica", "enroll", "--org", "God man", "--out", "r.enroll").code == 0)
+        #expect(try cli.navet("--db", "r.db", "init", "--enroll", "r.enroll").code == 0)
+        #expect(try cli.navet("--db", "r.db", "child", "add", "--name", "Yusuf").code == 0)
+        #expect(try cli.navet("--db", "r.db", "export", "r.up").code == 0)
+        // Fill the reply's disk to the last byte.
+        let filler = tiny.path("filler")
+        FileManager.default.createFile(atPath: filler, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: filler))
+        while (try? handle.write(contentsOf: Data(repeating: 0, count: 4096))) != nil {}
+        try? handle.write(contentsOf: Data(repeating: 0, count: 1))
+        try handle.close()
+        // An enrollment file that cannot be written leaves no replica registered.
+        let replicas = try SQLite3Tool.run(work.path("central.db"), "SELECT * FROM replicas")
+        let enroll = try cli.navetd("--db", "central.db", "replica", "enroll", "--org", "God man", "--out", tiny.path("x.enroll"))
+        #expect(enroll.code == 5 && enroll.err.contains("disk is full"), "\(enroll.err)")
+        #expect(try SQLite3Tool.run(work.path("central.db"), "SELECT * FROM replicas") == replicas)
+        let reply = tiny.path("r.reply")
+        let failed = try cli.navetd("--db", "central.db", "import", "r.up", "--reply", reply)
+        #expect(failed.code == 5 && failed.err.contains("disk is full"), "\(failed.err)")
+        #expect(!FileManager.default.fileExists(atPath: reply))
+        try FileManager.default.removeItem(atPath: filler)
+        let retried = try cli.navetd("--db", "central.db", "import", "r.up", "--reply", reply)
+        #expect(retried.code == 0, "\(retried.err)")
+        #expect(try cli.navet("--db", "r.db", "import", reply).code == 0)
+        #expect(try cli.navet("--db", "r.db", "--json", "status").out.contains("\"pending\" : 0"))
+    }
+
     func centralContent(_ path: String) throws -> String {
         try SQLite3Tool.run(path, "SELECT count(*) FROM changes; SELECT count(*) FROM cells; PRAGMA integrity_check;")
     }
