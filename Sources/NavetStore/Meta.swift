@@ -104,7 +104,7 @@ enum NavetFile {
             let application = try Layout.applicationID(db)
             guard application == 0 || application == Layout.applicationID else {
                 throw StoreError.notANavetDatabase(
-                    path: path, reason: "another program's SQLite database (application_id \(String(UInt32(bitPattern: application), radix: 16)))")
+                    path: path, reason: "another program's SQLite database, application_id 0x\(String(UInt32(bitPattern: application), radix: 16))")
             }
             let hasMeta = try db.scalar("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'meta'") != nil
             guard hasMeta else { throw StoreError.notANavetDatabase(path: path, reason: "no Navet tables") }
