@@ -31,6 +31,8 @@ public struct SyncClient {
         public var received = 0
         public var rounds = 0
         public var epochChanged = false
+        /// The last reply said more changes wait at the server (a paged download).
+        public var more = false
     }
 
     public let store: ReplicaStore
@@ -73,7 +75,8 @@ public struct SyncClient {
             let now = Format.now()
             let upload: (bytes: [UInt8], bundle: NavetWire.Bundle)
             do {
-                upload = try Sync.upload(store, now: now)
+                // The directory (organisation names) once per sync, with the first round trip.
+                upload = try Sync.upload(store, now: now, wantsDirectory: report.rounds == 1)
             } catch {
                 throw .sync(error)
             }
@@ -106,6 +109,7 @@ public struct SyncClient {
             report.epochChanged = report.epochChanged || applied.summary.epochChanged
             report.sent += upload.bundle.changes.count
             report.received += applied.summary.applied
+            report.more = applied.more
             let pending: Int
             do {
                 pending = try store.pendingCount()
@@ -168,7 +172,7 @@ struct SyncCommand: Command {
             let client = try SyncClient(store: store, server: server, timeout: timeout)
             shown = client.base.absoluteString
             report = try client.run { report in
-                if report.rounds > 1 {
+                if report.more {
                     context.err(context.t("out.syncProgress", String(report.rounds), String(report.sent), String(report.received)))
                 }
             }

@@ -22,8 +22,8 @@ enum SyncStrings {
             "the signature does not verify: the file was altered, or it was signed with another enrollment; sync again, and if it happens again, contact the support office",
             "signaturen stämmer inte: filen har ändrats eller signerats med en annan registrering; synka igen och kontakta stödkontoret om det händer igen"),
         "replayed_nonce": (
-            "this request or bundle file was already received once (a replay); make a new one instead of sending the same again",
-            "den här begäran eller överföringsfilen har redan tagits emot en gång (en upprepning); gör en ny i stället för att skicka samma igen"),
+            "this request or bundle file was already used once (a replay); make a new one instead of sending the same again",
+            "den här begäran eller överföringsfilen har redan använts en gång (en upprepning); gör en ny i stället för att skicka samma igen"),
         "foreign_origin": (
             "the bundle carries changes this replica did not make; a replica may only send its own",
             "överföringsfilen innehåller ändringar som den här lokala databasen inte har gjort; en lokal databas får bara skicka sina egna"),
@@ -50,8 +50,12 @@ enum SyncStrings {
             "centrallagret fick ett fel (full disk, skadad databas); inget har gått förlorat: försök igen senare och säg till stödkontoret om det fortsätter"),
     ]
 
-    /// Other messages of `navet sync`.
+    /// Other messages of `navet sync`, and the names of origins.
     static let messages: [String: (String, String)] = [
+        "origin.thisReplica": ("this replica", "den här lokala databasen"),
+        "origin.unknown": ("unknown organisation (id {0})", "okänd organisation (id {0})"),
+        "out.recordedBy": ("recorded by", "registrerat av"),
+        "opt.verbose": ("also show the replica id of each organisation", "visa även id för varje organisations lokala databas"),
         "refusal.unknownCode": (
             "the central store gave the reason '{0}', which this version of Navet does not know; update Navet, or ask the support office",
             "centrallagret angav orsaken '{0}', som den här versionen av Navet inte känner till; uppdatera Navet eller fråga stödkontoret"),

@@ -126,6 +126,17 @@ public enum Layout {
         CREATE INDEX children ON cells(record_id) WHERE record_type = 'child' AND field = 'name';
         CREATE INDEX notes_by_child ON cells(value, record_id) WHERE record_type = 'note' AND field = 'child';
         """,
+        // 6: the directory on a replica: which organisation each origin belongs to, from the
+        // central store's replies (Protocol/BUNDLE.md, "Directory"), so the CLI names
+        // organisations instead of replica ids. Self-contained: only creates its own table.
+        """
+        CREATE TABLE directory(
+            replica_id INTEGER PRIMARY KEY NOT NULL,
+            organisation TEXT NOT NULL,
+            kind TEXT,
+            updated_at INTEGER NOT NULL
+        );
+        """,
     ]
 
     public static var currentVersion: Int { migrations.count }
