@@ -123,8 +123,8 @@ enum HelpText {
         "help.sync": ("Sync with the central store over HTTP: send pending changes, receive what is missing.",
                       "Synka med den centrala lagringen över HTTP: skicka väntande ändringar, ta emot det som saknas."),
         "help.sync.long": (
-            "Uses the URL from the enrollment file, or --server. Repeats round trips until nothing is pending.\nIf the server cannot be reached, nothing is lost (exit code 6): run it again later. Meant for a nightly timer.",
-            "Använder adressen från registreringsfilen, eller --server. Upprepar tills inget väntar.\nOm servern inte nås går inget förlorat (slutkod 6): kör igen senare. Avsett för en timer varje natt."),
+            "Uses the URL from the enrollment file, or --server. Repeats round trips until nothing is pending.\n--timeout is one limit for the whole command (all round trips together, default 300 seconds), however\nslowly the server answers. If the server cannot be reached or the limit passes, nothing is lost (exit\ncode 6): what was already received stays, pending changes go at the next sync. Meant for a nightly timer.",
+            "Använder adressen från registreringsfilen, eller --server. Upprepar tills inget väntar.\n--timeout är en gräns för hela kommandot (alla rundor tillsammans, standard 300 sekunder), hur\nlångsamt servern än svarar. Om servern inte nås eller tiden tar slut går inget förlorat (felkod 6):\ndet som redan tagits emot ligger kvar, väntande ändringar skickas vid nästa synk. Avsett för en timer varje natt."),
         "help.org.add": ("Register an organisation.", "Registrera en organisation."),
         "help.org.add.long": (
             "Kinds: social_services, residential_home, foster_family, guardian, guardianship_board, school, health,\nmigration_agency, police, volunteer, county_board, support_office. The central store must exist ('navetd init').",
@@ -140,7 +140,8 @@ enum HelpText {
         "help.serve": ("Serve sync over HTTP until stopped (SIGTERM or SIGINT).", "Betjäna synk över HTTP tills den stoppas (SIGTERM eller SIGINT)."),
         "opt.enroll": ("create the replica from this enrollment file", "skapa repliken från den här registreringsfilen"),
         "opt.server": ("the central store's URL (default: from the enrollment)", "den centrala lagringens adress (standard: från registreringen)"),
-        "opt.timeout": ("seconds to wait for each answer (default 60)", "sekunder att vänta på varje svar (standard 60)"),
+        "opt.timeout": ("seconds the whole sync may take, all round trips together (default 300)",
+                        "sekunder som hela synken får ta, alla rundor tillsammans (standard 300)"),
         "opt.orgName": ("the organisation's name", "organisationens namn"),
         "opt.orgKind": ("the kind of organisation", "typ av organisation"),
         "opt.municipality": ("the municipality", "kommunen"),

@@ -62,20 +62,31 @@ struct NoteAdd: Command {
 
 struct NoteList: Command {
     static let spec = CommandSpec(["note", "list"], help: "note.list",
-                                  options: [OptionSpec("--child", value: "ID", help: "opt.child")])
+                                  options: [OptionSpec("--child", value: "ID", help: "opt.child"),
+                                            OptionSpec("--verbose", help: "opt.verbose")])
     let child: String?
-    init(_ arguments: ParsedArguments, _ context: Context) { child = arguments.value("--child") }
+    let verbose: Bool
+    init(_ arguments: ParsedArguments, _ context: Context) {
+        child = arguments.value("--child")
+        verbose = arguments.has("--verbose")
+    }
 
     func run(_ context: Context) throws(CLIError) {
         let store = try context.openReplica()
         let childID = try child.map { text throws(CLIError) in try context.find(text, type: "child", in: store) }
         let notes = try context.store { () throws(StoreError) in try store.notes(child: childID) }
+        let origins = OriginDisplay(store: store, strings: context.strings, verbose: verbose)
         if context.json {
             context.printJSON(notes.map { note -> [String: Any] in
                 var fields: [String: Any] = [:]
                 for field in note.fields { fields[field.name] = Format.json(field.value) }
-                return ["id": note.id.description, "time": Format.time(note.createdAt),
-                        "tag": note.fields.first?.change.tag.rawValue ?? "", "fields": fields]
+                var object: [String: Any] = ["id": note.id.description, "time": Format.time(note.createdAt),
+                                             "tag": note.fields.first?.change.tag.rawValue ?? "", "fields": fields]
+                if let origin = note.fields.first?.change.origin {
+                    object["origin"] = origin.description
+                    object = origins.adding(origin, to: object)
+                }
+                return object
             })
             return
         }
@@ -88,6 +99,7 @@ struct NoteList: Command {
             var head = [Format.time(note.createdAt), Format.value(note.value("kind"), field: "kind", strings: s),
                         "[" + s.label("tag", note.fields.first?.change.tag.rawValue ?? "") + "]", note.id.description]
             if let author = note.value("author").displayText { head.append("– " + author) }
+            if let origin = note.fields.first?.change.origin { head.append("(" + origins.text(origin) + ")") }
             context.out(head.joined(separator: "  "))
             context.out("  " + s.field("child") + ": " + (note.value("child").displayText ?? "–"))
             if let corrected = note.value("corrects").displayText {
@@ -101,17 +113,19 @@ struct NoteList: Command {
 }
 
 struct ConflictsList: Command {
-    static let spec = CommandSpec(["conflicts"], help: "conflicts")
-    init(_ arguments: ParsedArguments, _ context: Context) {}
+    static let spec = CommandSpec(["conflicts"], help: "conflicts", options: [OptionSpec("--verbose", help: "opt.verbose")])
+    let verbose: Bool
+    init(_ arguments: ParsedArguments, _ context: Context) { verbose = arguments.has("--verbose") }
 
     func run(_ context: Context) throws(CLIError) {
         let store = try context.openReplica()
         let conflicts = try context.store { () throws(StoreError) in try store.conflicts() }
+        let origins = OriginDisplay(store: store, strings: context.strings, verbose: verbose)
         if context.json {
             context.printJSON(conflicts.map { conflict -> [String: Any] in
                 ["record": conflict.cell.recordID.description, "type": conflict.recordType, "field": conflict.cell.field,
                  "values": conflict.heads.enumerated().map { index, head -> [String: Any] in
-                     var object = Format.json(head)
+                     var object = origins.adding(head.origin, to: Format.json(head))
                      object["choice"] = index + 1
                      object["shown"] = index == 0
                      return object
@@ -129,10 +143,10 @@ struct ConflictsList: Command {
             context.out("\(s.label("type", conflict.recordType)) \(conflict.cell.recordID)"
                         + (name.map { " (\($0))" } ?? "") + " – " + s.field(conflict.cell.field))
             let rows = conflict.heads.enumerated().map { index, head in
-                ["\(index + 1)", Format.value(head.value, field: head.field, strings: s), head.origin.description,
+                ["\(index + 1)", Format.value(head.value, field: head.field, strings: s), origins.text(head.origin),
                  Format.time(head.wallTime), index == 0 ? context.t("state.shown") : ""]
             }
-            let table = Format.table(["#", context.t("out.value"), context.t("out.replica"), context.t("out.time"), ""], rows)
+            let table = Format.table(["#", context.t("out.value"), context.t("out.recordedBy"), context.t("out.time"), ""], rows)
             for line in table.split(separator: "\n") { context.out("  " + line) }
         }
         context.out("")

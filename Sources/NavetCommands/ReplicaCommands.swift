@@ -89,6 +89,10 @@ struct InitCommand: Command {
                 try ReplicaStore.create(path: context.databasePath, now: context.now)
             }
         }
+        if let enrollment {
+            // Its own name until the first reply brings the directory; display only.
+            try? store.noteOwnOrganisation(enrollment.organisation, now: context.now)
+        }
         if context.json {
             context.printJSON(["replica": store.replicaID.description, "path": context.databasePath,
                                "server": enrollment?.url ?? NSNull(), "organisation": enrollment?.organisation ?? NSNull()])
@@ -246,13 +250,16 @@ struct ChildSet: Command {
 
 struct ChildHistory: Command {
     static let spec = CommandSpec(["child", "history"], help: "child.history",
-                                  options: [OptionSpec("--field", value: "FIELD", help: "opt.onlyField")],
+                                  options: [OptionSpec("--field", value: "FIELD", help: "opt.onlyField"),
+                                            OptionSpec("--verbose", help: "opt.verbose")],
                                   positionals: [("ID", true)])
     let id: String
     let field: String?
+    let verbose: Bool
 
     init(_ arguments: ParsedArguments, _ context: Context) throws(CLIError) {
         id = arguments.positionals[0]
+        verbose = arguments.has("--verbose")
         field = arguments.value("--field").map(fieldName)
         if let field, ChildAdd.childSchema.field(field) == nil {
             throw CLIError(.validation, context.describe(SchemaError.unknownField(recordType: "child", field: field)))
@@ -264,9 +271,10 @@ struct ChildHistory: Command {
         let record = try context.find(id, type: "child", in: store)
         let entries = try context.store { () throws(StoreError) in try store.history(record) }
             .filter { field == nil || $0.change.field == field }
+        let origins = OriginDisplay(store: store, strings: context.strings, verbose: verbose)
         if context.json {
             context.printJSON(entries.map { entry -> [String: Any] in
-                var object = Format.json(entry.change)
+                var object = origins.adding(entry.change.origin, to: Format.json(entry.change))
                 object["state"] = entry.state.rawValue
                 return object
             })
@@ -276,10 +284,10 @@ struct ChildHistory: Command {
         let rows = entries.map { entry in
             [Format.time(entry.change.wallTime), s.field(entry.change.field),
              Format.value(entry.change.value, field: entry.change.field, strings: s),
-             entry.change.origin.description, context.t("state.\(entry.state.rawValue)")]
+             origins.text(entry.change.origin), context.t("state.\(entry.state.rawValue)")]
         }
         context.out(Format.table([context.t("out.time"), context.t("out.field"), context.t("out.value"),
-                                  context.t("out.replica"), context.t("out.state")], rows))
+                                  context.t("out.recordedBy"), context.t("out.state")], rows))
     }
 }
 

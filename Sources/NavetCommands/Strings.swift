@@ -60,6 +60,7 @@ public struct Strings: Sendable {
 
     static let table: [String: (String, String)] = messages.merging(HelpText.table) { first, _ in first }
         .merging(FileStrings.table) { first, _ in first }
+        .merging(SyncStrings.table) { first, _ in first }
 
     static let messages: [String: (String, String)] = [
         // Record types, fields, choices, tags.
@@ -224,20 +225,6 @@ public struct Strings: Sendable {
         "error.badReplicaID": ("'{0}' is not a replica id (16 hex digits).", "'{0}' är inget replik-id (16 hexadecimala tecken)."),
         "error.badName": ("Names must be 1 to 200 characters, municipalities 1 to 100.",
                           "Namn ska vara 1 till 200 tecken, kommuner 1 till 100."),
-        "refusal.malformed_request": ("the request or bundle is malformed", "begäran eller paketet är felformat"),
-        "refusal.unknown_replica": ("this replica is not enrolled at the central store", "repliken är inte registrerad hos den centrala lagringen"),
-        "refusal.revoked_replica": ("this replica's enrollment was revoked; contact the support office",
-                                    "replikens registrering är spärrad; kontakta stödkontoret"),
-        "refusal.stale_timestamp": ("the timestamp is outside the allowed window; check this computer's clock",
-                                    "tidsstämpeln ligger utanför tillåtet intervall; kontrollera datorns klocka"),
-        "refusal.bad_signature": ("the signature does not verify", "signaturen stämmer inte"),
-        "refusal.replayed_nonce": ("this request or bundle was already used (a replay)", "begäran eller paketet har redan använts (en upprepning)"),
-        "refusal.foreign_origin": ("the bundle carries changes this replica did not make", "paketet innehåller ändringar som repliken inte har gjort"),
-        "refusal.sequence_gap": ("changes are missing in the sequence", "ändringar saknas i följden"),
-        "refusal.invalid_change": ("a change breaks the schema", "en ändring bryter mot schemat"),
-        "refusal.schema_too_new": ("the schema version is newer than the server's", "schemaversionen är nyare än serverns"),
-        "refusal.wrong_server": ("the bundle is addressed to another central store", "paketet är adresserat till en annan central lagring"),
-        "refusal.server_error": ("the server failed", "servern fick ett fel"),
         "org.social_services": ("social services", "socialtjänsten"),
         "org.residential_home": ("residential care home (HVB)", "HVB-hem"),
         "org.foster_family": ("foster family", "familjehem"),

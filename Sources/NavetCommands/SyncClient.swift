@@ -7,44 +7,6 @@ import NavetStore
 import NavetSync
 import NavetWire
 
-/// POSTs bytes and waits for the answer. Blocking, for a command-line client.
-struct HTTPTransport {
-    struct Failure: Error {
-        let message: String
-    }
-
-    let timeout: TimeInterval
-
-    func post(_ url: URL, body: [UInt8], headers: [(String, String)]) throws(Failure) -> (status: Int, body: [UInt8]) {
-        var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: timeout)
-        request.httpMethod = "POST"
-        request.httpBody = Data(body)
-        request.setValue("application/vnd.navet.bundle", forHTTPHeaderField: "Content-Type")
-        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
-        final class Box: @unchecked Sendable {
-            var result: Result<(Int, [UInt8]), Failure> = .failure(Failure(message: "no answer"))
-        }
-        let box = Box()
-        let done = DispatchSemaphore(value: 0)
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = timeout
-        configuration.timeoutIntervalForResource = timeout * 4
-        let session = URLSession(configuration: configuration)
-        let task = session.dataTask(with: request) { data, response, error in
-            if let error {
-                box.result = .failure(Failure(message: error.localizedDescription))
-            } else if let http = response as? HTTPURLResponse {
-                box.result = .success((http.statusCode, Array(data ?? Data())))
-            }
-            done.signal()
-        }
-        task.resume()
-        done.wait()
-        session.finishTasksAndInvalidate()
-        return try box.result.get()
-    }
-}
-
 /// The client side of HTTP sync: round trips until nothing is pending and the server has
 /// nothing more. Used by `navet sync` and by the load tool, so both measure the same thing.
 public struct SyncClient {
@@ -53,6 +15,9 @@ public struct SyncClient {
         case badURL(String)
         /// No answer: nothing was lost.
         case unreachable(String)
+        /// The overall limit (seconds) passed after `rounds` complete round trips: nothing
+        /// was lost; what those round trips carried is kept.
+        case timedOut(limit: Double, rounds: Int)
         /// A 4xx answer with the server's reason code.
         case refused(reason: String, status: Int)
         /// A 5xx or unexpected answer: nothing was lost.
@@ -66,14 +31,19 @@ public struct SyncClient {
         public var received = 0
         public var rounds = 0
         public var epochChanged = false
+        /// The last reply said more changes wait at the server (a paged download).
+        public var more = false
     }
 
     public let store: ReplicaStore
     public let base: URL
     let secret: [UInt8]
-    let transport: HTTPTransport
+    let transport = HTTPTransport()
+    /// The overall limit for one `run`, in seconds.
+    public let timeout: TimeInterval
 
-    public init(store: ReplicaStore, server: URL? = nil, timeout: TimeInterval = 60) throws(Failure) {
+    /// `timeout` is the limit for a whole `run` (all its round trips), in seconds.
+    public init(store: ReplicaStore, server: URL? = nil, timeout: TimeInterval = SyncClient.defaultTimeout) throws(Failure) {
         let enrollment: (server: ReplicaID, url: String, secret: [UInt8])?
         do {
             enrollment = try store.enrollment()
@@ -85,11 +55,19 @@ public struct SyncClient {
         self.store = store
         self.base = base
         self.secret = enrollment.secret
-        self.transport = HTTPTransport(timeout: timeout)
+        self.timeout = timeout
     }
 
-    /// Syncs until done. `progress` is called after each round trip.
+    /// The default overall limit of `navet sync`, in seconds.
+    public static let defaultTimeout: TimeInterval = 300
+
+    /// Syncs until done, or until `timeout` seconds have passed since the call (then throws
+    /// `timedOut`; each complete round trip is kept). `progress` is called after each round trip.
+    ///
+    /// When the last reply brought changes, one more (empty) round trip tells the server the
+    /// new cursor, so its view of this replica's lag is current.
     public func run(progress: (Report) -> Void = { _ in }) throws(Failure) -> Report {
+        let deadline = Deadline(seconds: timeout)
         let endpoint = base.appendingPathComponent("v1").appendingPathComponent("sync")
         var report = Report()
         while true {
@@ -97,7 +75,8 @@ public struct SyncClient {
             let now = Format.now()
             let upload: (bytes: [UInt8], bundle: NavetWire.Bundle)
             do {
-                upload = try Sync.upload(store, now: now)
+                // The directory (organisation names) once per sync, with the first round trip.
+                upload = try Sync.upload(store, now: now, wantsDirectory: report.rounds == 1)
             } catch {
                 throw .sync(error)
             }
@@ -106,14 +85,16 @@ public struct SyncClient {
             let response: (status: Int, body: [UInt8])
             do {
                 response = try transport.post(endpoint, body: upload.bytes,
-                                              headers: signature.headers + [("Navet-Client", "navet/\(Version.string)")])
+                                              headers: signature.headers + [("Navet-Client", "navet/\(Version.string)")],
+                                              deadline: deadline)
             } catch {
+                if error.timedOut { throw .timedOut(limit: timeout, rounds: report.rounds - 1) }
                 throw .unreachable(error.message)
             }
             guard response.status == 200 else {
                 let object = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any]
                 if (400..<500).contains(response.status) {
-                    let reason = object?["reason"] as? String ?? "http_\(response.status)"
+                    let reason = (object?["reason"] as? String).map { String($0.prefix(64)) } ?? "http_\(response.status)"
                     try? store.noteRefusal(reason, now: Format.now())
                     throw .refused(reason: reason, status: response.status)
                 }
@@ -128,6 +109,7 @@ public struct SyncClient {
             report.epochChanged = report.epochChanged || applied.summary.epochChanged
             report.sent += upload.bundle.changes.count
             report.received += applied.summary.applied
+            report.more = applied.more
             let pending: Int
             do {
                 pending = try store.pendingCount()
@@ -135,9 +117,11 @@ public struct SyncClient {
                 throw .store(error)
             }
             progress(report)
-            // Done when the server has nothing more and everything sent is acknowledged.
+            // Done when the server has nothing more, everything sent is acknowledged and the
+            // server knows the cursor this replica now holds (a reply that brought changes
+            // is followed by one more round trip that carries the new cursor).
             let progressed = !upload.bundle.changes.isEmpty || applied.summary.applied > 0 || applied.more
-            if (!applied.more && pending == 0) || !progressed { break }
+            if (!applied.more && pending == 0 && applied.summary.applied == 0) || !progressed { break }
         }
         do {
             try store.noteSync(now: Format.now())
@@ -171,8 +155,13 @@ struct SyncCommand: Command {
             }
             timeout = seconds
         } else {
-            timeout = 60
+            timeout = SyncClient.defaultTimeout
         }
+    }
+
+    /// "5" for 5 s, "2.5" for 2.5 s.
+    static func secondsText(_ seconds: Double) -> String {
+        seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
     }
 
     func run(_ context: Context) throws(CLIError) {
@@ -183,7 +172,7 @@ struct SyncCommand: Command {
             let client = try SyncClient(store: store, server: server, timeout: timeout)
             shown = client.base.absoluteString
             report = try client.run { report in
-                if report.rounds > 1 {
+                if report.more {
                     context.err(context.t("out.syncProgress", String(report.rounds), String(report.sent), String(report.received)))
                 }
             }
@@ -192,6 +181,8 @@ struct SyncCommand: Command {
             case .notEnrolled: throw CLIError(.validation, context.t("error.notEnrolled"))
             case .badURL(let url): throw CLIError(.validation, context.t("error.badURL", url))
             case .unreachable(let message): throw CLIError(.unreachable, context.t("error.unreachable", shown, message))
+            case .timedOut(let limit, let rounds):
+                throw CLIError(.unreachable, context.t("error.syncTimedOut", shown, SyncCommand.secondsText(limit), String(rounds)))
             case .refused(let reason, _):
                 throw CLIError(.refused, context.t("error.syncRefused", shown, context.refusalText(reason)))
             case .serverFailed(let status): throw CLIError(.unreachable, context.t("error.serverFailed", shown, String(status)))
@@ -211,9 +202,8 @@ struct SyncCommand: Command {
 }
 
 extension Context {
-    /// The words for a refusal reason code, in the user's language.
+    /// The words for a refusal reason code, in the user's language (see `SyncStrings`).
     func refusalText(_ reason: String) -> String {
-        let key = "refusal." + reason
-        return Strings.table[key] == nil ? reason : t(key)
+        SyncStrings.refusalText(reason, strings)
     }
 }

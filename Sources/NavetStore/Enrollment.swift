@@ -33,7 +33,8 @@ public struct ReplicaRecord: Hashable, Sendable {
     public let lastSyncAt: Int64?
     /// The last server sequence number the replica said it holds.
     public let cursor: UInt64
-    /// Changes the server holds beyond that cursor.
+    /// Changes from other origins the server holds beyond that cursor, counted when the
+    /// record is read (the replica's own changes are never sent back, so they are no lag).
     public let lag: UInt64
     public let clientVersion: String?
     public let schemaVersion: Int?
@@ -136,11 +137,11 @@ extension CentralStore {
 
     public func replicaRecords() throws(StoreError) -> [ReplicaRecord] {
         try StoreError.wrap {
-            var last: UInt64 = 0
-            if case .integer(let id) = try db.scalar("SELECT max(id) FROM changes") { last = UInt64(id) }
-            return try db.query("""
+            // One statement reads one snapshot, so every lag is counted at the same moment.
+            try db.query("""
                 SELECT r.replica_id, o.name, r.first_seen, r.revoked_at, r.last_sync_at, r.cursor, r.client_version,
-                       r.schema_version, r.epoch_seen, r.refusals, r.last_refusal
+                       r.schema_version, r.epoch_seen, r.refusals, r.last_refusal,
+                       (SELECT count(*) FROM changes c WHERE c.id > r.cursor AND c.origin != r.replica_id)
                 FROM replicas r LEFT JOIN organisations o ON o.id = r.organisation ORDER BY o.name, r.replica_id
                 """).map { row in
                 func int(_ value: SQLValue) -> Int64? { if case .integer(let n) = value { n } else { nil } }
@@ -149,7 +150,7 @@ extension CentralStore {
                 return ReplicaRecord(
                     replicaID: ReplicaID(rawValue: UInt64(int(row[0]) ?? 0)), organisation: text(row[1]),
                     enrolledAt: int(row[2]) ?? 0, revokedAt: int(row[3]), lastSyncAt: int(row[4]),
-                    cursor: cursor, lag: last > cursor ? last - cursor : 0, clientVersion: text(row[6]),
+                    cursor: cursor, lag: UInt64(max(0, int(row[11]) ?? 0)), clientVersion: text(row[6]),
                     schemaVersion: int(row[7]).map(Int.init), epochSeen: int(row[8]).map { UInt64(bitPattern: $0) },
                     refusals: Int(int(row[9]) ?? 0), lastRefusal: text(row[10]))
             }

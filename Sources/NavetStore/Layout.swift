@@ -226,6 +226,17 @@ public enum Layout {
             strftime('%Y-%m-%dT%H:%M:%fZ', ch.received_at / 1000.0, 'unixepoch') AS received_at
         FROM changes ch LEFT JOIN cells c ON c.record_id = ch.record_id AND c.field = ch.field;
         """, dropIfEmpty: [.replica: ["replicas", "nonces", "organisations"]]),
+        // 7: the directory on a replica: which organisation each origin belongs to, from the
+        // central store's replies (Protocol/BUNDLE.md, "Directory"), so the CLI names
+        // organisations instead of replica ids.
+        Migration(replica: """
+        CREATE TABLE directory(
+            replica_id INTEGER PRIMARY KEY NOT NULL,
+            organisation TEXT NOT NULL,
+            kind TEXT,
+            updated_at INTEGER NOT NULL
+        );
+        """),
     ]
 
     public static var currentVersion: Int { migrations.count }

@@ -28,13 +28,15 @@ public enum SyncError: Error, Sendable {
 public enum Sync {
     /// Builds and signs the upload a replica sends: one page of its pending changes, its
     /// cursor and the server epoch it has seen.
-    public static func upload(_ replica: ReplicaStore, now: Int64) throws(SyncError) -> (bytes: [UInt8], bundle: Bundle) {
+    /// `wantsDirectory` asks the central store to put its directory (the organisation of
+    /// every replica) into the reply.
+    public static func upload(_ replica: ReplicaStore, now: Int64, wantsDirectory: Bool = true) throws(SyncError) -> (bytes: [UInt8], bundle: Bundle) {
         let enrollment = try enrollment(of: replica)
         do throws(StoreError) {
             let content = try replica.uploadContent()
             let bundle = Bundle(kind: .upload, schemaVersion: replica.schema.version, sender: replica.replicaID,
                                 recipient: enrollment.server, createdAt: now, cursor: content.cursor,
-                                epoch: try replica.epoch(), changes: content.changes)
+                                epoch: try replica.epoch(), changes: content.changes, wantsDirectory: wantsDirectory)
             let bytes = BundleCodec.encode(
                 bundle, signer: .fresh(keyID: replica.replicaID, secret: enrollment.secret, now: now))
             return (bytes, bundle)
@@ -95,6 +97,11 @@ public enum Sync {
             let summary = try replica.applyReply(
                 server: bundle.sender, cursor: bundle.cursor, newCursor: bundle.newCursor, ack: bundle.ack,
                 epoch: bundle.epoch, changes: bundle.changes, now: now)
+            if let directory = bundle.directory {
+                try replica.replaceDirectory(directory.map {
+                    OriginName(replica: $0.replica, organisation: $0.organisation, kind: $0.kind)
+                }, now: now)
+            }
             return (summary, bundle.more)
         } catch {
             throw .store(error)

@@ -183,7 +183,8 @@ public final class SyncService: @unchecked Sendable {
                 let reply = NavetWire.Bundle(
                     kind: .reply, schemaVersion: Schema.current.version, sender: central.serverID, recipient: signer,
                     createdAt: now, cursor: bundle.cursor, newCursor: page.newCursor, ack: page.ack,
-                    epoch: try central.epoch(), more: more, changes: page.changes)
+                    epoch: try central.epoch(), more: more, changes: page.changes,
+                    directory: bundle.wantsDirectory ? try directory() : nil)
                 let encoded = BundleCodec.encode(reply, signer: .fresh(keyID: signer, secret: secret, now: now))
                 return (merged, encoded, page.changes.count, more)
             }
@@ -205,9 +206,11 @@ public final class SyncService: @unchecked Sendable {
     private func epochReply(_ bundle: NavetWire.Bundle, signed: SignedBundle, secret: [UInt8], digest: [UInt8]?,
                             now: Int64) throws(Refusal) -> Accepted? {
         let signer = signed.signature.keyID
-        let state: (epoch: UInt64, ack: UInt64)
+        let state: (epoch: UInt64, ack: UInt64, directory: [DirectoryEntry]?)
         do {
-            state = try locked { () throws(StoreError) in (try central.epoch(), try central.acknowledged(signer)) }
+            state = try locked { () throws(StoreError) in
+                (try central.epoch(), try central.acknowledged(signer), bundle.wantsDirectory ? try directory() : nil)
+            }
         } catch {
             throw refuse(.serverError, "store error", cause: .store(error))
         }
@@ -222,7 +225,7 @@ public final class SyncService: @unchecked Sendable {
         let reply = Bundle(
             kind: .reply, schemaVersion: Schema.current.version, sender: central.serverID, recipient: signer,
             createdAt: now, cursor: bundle.cursor, newCursor: 0, ack: state.ack, epoch: state.epoch, more: true,
-            changes: [])
+            changes: [], directory: state.directory)
         let encoded = BundleCodec.encode(reply, signer: .fresh(keyID: signer, secret: secret, now: now))
         metrics.bytesOut.add(encoded.count)
         return Accepted(reply: encoded, sender: signer, applied: 0, duplicates: 0, sent: 0, more: true)
@@ -269,6 +272,14 @@ public final class SyncService: @unchecked Sendable {
             case .revokedReplica: return refuse(.revokedReplica, "revoked replica", cause: error)
             default: return refuse(.serverError, "store error", cause: error)
             }
+        }
+    }
+
+    /// The directory a reply carries when the upload asks for it (BUNDLE.md, "Directory").
+    /// Runs under the lock.
+    private func directory() throws(StoreError) -> [DirectoryEntry] {
+        try central.directory(limit: 100_000).map {
+            DirectoryEntry(replica: $0.replica, organisation: $0.organisation, kind: $0.kind ?? "unknown")
         }
     }
 

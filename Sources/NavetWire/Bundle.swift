@@ -41,13 +41,19 @@ public struct Bundle: Hashable, Sendable {
     /// Always false in uploads (a reader refuses an upload with it set).
     public var more: Bool
     public var changes: [Change]
+    /// Upload: asks the central store to put its directory into the reply (flag bit 1).
+    /// Always false in replies.
+    public var wantsDirectory: Bool
+    /// Reply: which organisation each enrolled replica belongs to (flag bit 2), so the
+    /// replica can name the origin of a change; nil when not sent. Always nil in uploads.
+    public var directory: [DirectoryEntry]?
 
     /// Creates a bundle. `epoch` and `more` default to "none" so that call sites written
     /// for format version 1 keep compiling.
     public init(
         kind: Kind, schemaVersion: UInt32, sender: ReplicaID, recipient: ReplicaID?, createdAt: Int64,
         cursor: UInt64, newCursor: UInt64 = 0, ack: UInt64 = 0, epoch: UInt64 = 0, more: Bool = false,
-        changes: [Change]
+        changes: [Change], wantsDirectory: Bool = false, directory: [DirectoryEntry]? = nil
     ) {
         self.kind = kind
         self.schemaVersion = schemaVersion
@@ -60,5 +66,23 @@ public struct Bundle: Hashable, Sendable {
         self.epoch = epoch
         self.more = more
         self.changes = changes
+        self.wantsDirectory = wantsDirectory
+        self.directory = directory
+    }
+}
+
+/// One line of the central store's directory: an enrolled replica and its organisation
+/// (`Protocol/BUNDLE.md`, "Directory").
+public struct DirectoryEntry: Hashable, Sendable {
+    public var replica: ReplicaID
+    /// The organisation's name as registered (`navetd org add --name`), 1 to 1024 bytes.
+    public var organisation: String
+    /// The organisation's kind code (e.g. `social_services`), 1 to 255 bytes.
+    public var kind: String
+
+    public init(replica: ReplicaID, organisation: String, kind: String) {
+        self.replica = replica
+        self.organisation = organisation
+        self.kind = kind
     }
 }

@@ -61,8 +61,12 @@ public enum BundleCodec {
     static let frameByteCount = headerByteCount + checksumByteCount + signatureLengthByteCount + signatureByteCount
     /// Flags bit 0: a reply with more changes waiting at the server.
     static let moreFlag: UInt8 = 0x01
+    /// Flags bit 1: an upload asks for the directory in the reply.
+    static let wantsDirectoryFlag: UInt8 = 0x02
+    /// Flags bit 2: a reply's payload ends with a directory section.
+    static let directoryFlag: UInt8 = 0x04
     /// The flag bits version 2 defines; a reader refuses any other.
-    static let knownFlags: UInt8 = moreFlag
+    static let knownFlags: UInt8 = moreFlag | wantsDirectoryFlag | directoryFlag
     /// Deflate's largest possible expansion ratio (zlib FAQ / technical details); a
     /// declared uncompressed length beyond it cannot be true.
     static let maxInflateRatio = 1032
@@ -94,13 +98,21 @@ public enum BundleCodec {
             precondition(BundlePayload.isValidID(recipient.rawValue), "bundle recipient outside 1 ..< 2^63")
         }
         precondition(!(bundle.more && bundle.kind == .upload), "an upload cannot set the more flag")
-        let encoded = BundlePayload.encodeSections(bundle.changes, limits: limits)
+        precondition(!(bundle.wantsDirectory && bundle.kind == .reply), "a reply cannot ask for the directory")
+        precondition(!(bundle.directory != nil && bundle.kind == .upload), "an upload cannot carry the directory")
+        var encoded = BundlePayload.encodeSections(bundle.changes, limits: limits)
+        if let directory = bundle.directory {
+            DirectorySection.encode(directory, to: &encoded.bytes)
+            encoded.sectionEnds.append(encoded.bytes.count)
+        }
         let payload = encoded.bytes
         precondition(payload.count <= limits.maxUncompressedBytes, "bundle payload larger than the format allows; page the changes")
         let compressed = Zlib.compress(payload, level: level, blockEnds: blockHints ? encoded.sectionEnds : [])
         precondition(compressed.count <= limits.maxCompressedBytes, "compressed bundle larger than the format allows; page the changes")
         let header = Header(
-            version: formatVersion, kind: bundle.kind.rawValue, flags: bundle.more ? moreFlag : 0,
+            version: formatVersion, kind: bundle.kind.rawValue,
+            flags: (bundle.more ? moreFlag : 0) | (bundle.wantsDirectory ? wantsDirectoryFlag : 0)
+                | (bundle.directory != nil ? directoryFlag : 0),
             schemaVersion: bundle.schemaVersion, sender: bundle.sender.rawValue,
             recipient: bundle.recipient?.rawValue ?? 0, createdAt: bundle.createdAt,
             cursor: bundle.cursor, newCursor: bundle.newCursor, ack: bundle.ack, epoch: bundle.epoch,
@@ -173,6 +185,10 @@ public enum BundleCodec {
         }
         let more = header.flags & moreFlag != 0
         guard !(more && kind == .upload) else { throw .invalidValue("more flag set in an upload") }
+        let wantsDirectory = header.flags & wantsDirectoryFlag != 0
+        let hasDirectory = header.flags & directoryFlag != 0
+        guard !(wantsDirectory && kind == .reply) else { throw .invalidValue("directory request in a reply") }
+        guard !(hasDirectory && kind == .upload) else { throw .invalidValue("directory in an upload") }
         let signature = readSignature(bytes, from: signatureStart)
         guard BundlePayload.isValidID(signature.keyID.rawValue) else { throw .invalidValue("key id outside 1 ..< 2^63") }
 
@@ -182,13 +198,22 @@ public enum BundleCodec {
         case .corrupt: throw .decompressionFailed
         case .wrongLength: throw .lengthMismatch
         }
-        let changes = try BundlePayload.decode(payload, limits: limits)
+        let changes: [Change]
+        var directory: [DirectoryEntry]?
+        if hasDirectory {
+            let decoded = try BundlePayload.decodeBeforeSection(payload, limits: limits)
+            changes = decoded.changes
+            directory = try DirectorySection.decode(payload, from: decoded.end)
+        } else {
+            changes = try BundlePayload.decode(payload, limits: limits)
+        }
 
         let bundle = Bundle(
             kind: kind, schemaVersion: header.schemaVersion, sender: ReplicaID(rawValue: header.sender),
             recipient: header.recipient == 0 ? nil : ReplicaID(rawValue: header.recipient),
             createdAt: header.createdAt, cursor: header.cursor, newCursor: header.newCursor,
-            ack: header.ack, epoch: header.epoch, more: more, changes: changes
+            ack: header.ack, epoch: header.epoch, more: more, changes: changes,
+            wantsDirectory: wantsDirectory, directory: directory
         )
         return SignedBundle(bundle: bundle, signature: signature)
     }

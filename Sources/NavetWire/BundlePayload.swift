@@ -182,6 +182,15 @@ enum BundlePayload {
         return try parser.changes()
     }
 
+    /// Decodes the change columns of a payload that continues with another section (the
+    /// directory); returns the changes and the offset where the next section starts.
+    static func decodeBeforeSection(_ payload: [UInt8], limits: BundleLimits) throws(BundleError) -> (changes: [Change], end: Int) {
+        var parser = Parser(reader: ByteReader(payload), limits: limits)
+        parser.sectionFollows = true
+        let changes = try parser.changes()
+        return (changes, parser.reader.offset)
+    }
+
     static func isValidID(_ value: UInt64) -> Bool {
         value != 0 && value <= UInt64(Int64.max)
     }
@@ -191,6 +200,8 @@ enum BundlePayload {
     private struct Parser {
         var reader: ByteReader
         let limits: BundleLimits
+        /// Another section follows the last column, so bytes may remain after it.
+        var sectionFollows = false
 
         // Structural reasons, kept as constants so the spec and tests can name them.
         static let endsEarly = "payload ends before its last column"
@@ -418,7 +429,7 @@ enum BundlePayload {
             ints.reserveCapacity(intCount)
             for _ in 0..<intCount { ints.append(try zigzag()) }
 
-            guard reader.isAtEnd else { throw .malformedPayload(Self.leftover) }
+            guard sectionFollows || reader.isAtEnd else { throw .malformedPayload(Self.leftover) }
             for used in [originUsed, recordUsed, typeUsed, fieldUsed, tagUsed] where used.contains(false) {
                 throw .malformedPayload(Self.unreferenced)
             }

@@ -497,7 +497,7 @@ struct NamedBundle: Sendable, CustomTestStringConvertible {
         let n = bytes.count
         #expect(throws: BundleError.badMagic) { try F.decode(flipped(0)) }
         #expect(throws: BundleError.unsupportedVersion(3)) { try F.decode(flipped(5)) }
-        #expect(throws: BundleError.badFlags(2)) { try F.decode(flipped(7, 2)) }
+        #expect(throws: BundleError.badFlags(8)) { try F.decode(flipped(7, 8)) }
         #expect(throws: BundleError.checksumMismatch) { try F.decode(flipped(13)) }
         #expect(throws: BundleError.checksumMismatch) { try F.decode(flipped(63)) }  // epoch
         #expect(throws: BundleError.checksumMismatch) { try F.decode(flipped(80)) }  // payload
@@ -556,7 +556,8 @@ struct NamedBundle: Sendable, CustomTestStringConvertible {
         header.flags = 1
         let file = BundleCodec.frame(header: header, compressedPayload: compressed, signer: F.signer(for: upload))
         #expect(throws: BundleError.invalidValue("more flag set in an upload")) { try F.decode(file) }
-        for flags: UInt8 in [2, 4, 0x80, 0xFF] {
+        // Bits 1 and 2 are the directory flags (DirectoryTests); 3 to 7 stay reserved.
+        for flags: UInt8 in [8, 0x10, 0x80, 0xFF] {
             header.flags = flags
             let file = BundleCodec.frame(header: header, compressedPayload: compressed, signer: F.signer(for: upload))
             #expect(throws: BundleError.badFlags(flags)) { try F.decode(file) }

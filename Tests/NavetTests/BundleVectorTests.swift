@@ -164,12 +164,17 @@ struct BundleVectorContent: Codable, Equatable {
     var ack: String
     var epoch: String
     var more: Bool
+    /// Present only when true (BUNDLE.md, "Directory"), so older descriptions stay as they were.
+    var wantsDirectory: Bool?
+    /// Present only when the reply carries a directory.
+    var directory: [BundleVectorDirectoryEntry]?
     var signature: BundleVectorSignature
     var macValid: Bool
     var changes: [BundleVectorChange]
 
     private enum CodingKeys: String, CodingKey {
-        case kind, schemaVersion, sender, recipient, createdAt, cursor, newCursor, ack, epoch, more, signature, macValid, changes
+        case kind, schemaVersion, sender, recipient, createdAt, cursor, newCursor, ack, epoch, more, wantsDirectory, directory,
+             signature, macValid, changes
     }
 
     /// The description of a decoded file; `macValid`: whether it verifies under the test secret.
@@ -185,6 +190,8 @@ struct BundleVectorContent: Codable, Equatable {
         ack = String(bundle.ack)
         epoch = ReplicaID(rawValue: bundle.epoch).description
         more = bundle.more
+        wantsDirectory = bundle.wantsDirectory ? true : nil
+        directory = bundle.directory.map { $0.map(BundleVectorDirectoryEntry.init) }
         signature = BundleVectorSignature(signed.signature)
         self.macValid = macValid
         changes = bundle.changes.map(BundleVectorChange.init)
@@ -203,6 +210,8 @@ struct BundleVectorContent: Codable, Equatable {
         try c.encode(ack, forKey: .ack)
         try c.encode(epoch, forKey: .epoch)
         try c.encode(more, forKey: .more)
+        try c.encodeIfPresent(wantsDirectory, forKey: .wantsDirectory)
+        try c.encodeIfPresent(directory, forKey: .directory)
         try c.encode(signature, forKey: .signature)
         try c.encode(macValid, forKey: .macValid)
         try c.encode(changes, forKey: .changes)
@@ -217,8 +226,26 @@ struct BundleVectorContent: Codable, Equatable {
             recipient: try recipient.map { ReplicaID(rawValue: try BundleVectorParse.id($0)) },
             createdAt: try BundleVectorParse.int64(createdAt), cursor: try BundleVectorParse.uint64(cursor),
             newCursor: try BundleVectorParse.uint64(newCursor), ack: try BundleVectorParse.uint64(ack),
-            epoch: try BundleVectorParse.id(epoch), more: more, changes: try changes.map { try $0.change() }
+            epoch: try BundleVectorParse.id(epoch), more: more, changes: try changes.map { try $0.change() },
+            wantsDirectory: wantsDirectory ?? false, directory: try directory.map { try $0.map { try $0.entry() } }
         )
+    }
+}
+
+/// One directory entry of a vector description.
+struct BundleVectorDirectoryEntry: Codable, Equatable {
+    var replica: String
+    var organisation: String
+    var kind: String
+
+    init(_ entry: DirectoryEntry) {
+        replica = entry.replica.description
+        organisation = entry.organisation
+        kind = entry.kind
+    }
+
+    func entry() throws -> DirectoryEntry {
+        DirectoryEntry(replica: ReplicaID(rawValue: try BundleVectorParse.id(replica)), organisation: organisation, kind: kind)
     }
 }
 
@@ -351,8 +378,27 @@ enum BundleVectors {
         return bundle
     }()
 
+    /// An upload that asks for the directory (BUNDLE.md, "Directory").
+    static let uploadWantsDirectory: NavetWire.Bundle = {
+        var bundle = newChild
+        bundle.wantsDirectory = true
+        return bundle
+    }()
+
+    /// A reply carrying the directory: two organisations, one name with å and ö.
+    static let replyWithDirectory: NavetWire.Bundle = {
+        var bundle = replyWithMerge
+        bundle.directory = [
+            DirectoryEntry(replica: F.replicaA, organisation: "Socialtjänsten Strömsund", kind: "social_services"),
+            DirectoryEntry(replica: F.replicaB, organisation: "HVB Solgården", kind: "residential_home"),
+        ]
+        return bundle
+    }()
+
     /// Each valid vector with its signer: the test secret and the key of BUNDLE.md's rule.
     static let valid: [(String, NavetWire.Bundle, BundleSigner)] = [
+        ("upload-wants-directory", uploadWantsDirectory, F.signer(for: uploadWantsDirectory)),
+        ("reply-with-directory", replyWithDirectory, F.signer(for: replyWithDirectory)),
         ("empty-upload", F.upload([], recipient: nil), F.signer(for: F.upload([], recipient: nil))),
         ("new-child", newChild, F.signer(for: newChild)),
         ("reply-with-merge", replyWithMerge, F.signer(for: replyWithMerge)),
@@ -420,6 +466,29 @@ enum BundleVectors {
         otherSecret[0] ^= 0x80
         var timestampChanged = good
         timestampChanged[n - 49] ^= 0x01  // last byte of the timestamp; MAC left as it was
+        /// A reply (`replyWithMerge`) with the directory flag and `section` after its columns.
+        func withDirectory(_ section: [UInt8]) -> [UInt8] {
+            let reply = replyWithMerge
+            let body = BundlePayload.encode(reply.changes, limits: .v1) + section
+            let stream = Zlib.compress(body, level: BundleCodec.compressionLevel)
+            var h = BundleCodecTests.header(for: reply, uncompressed: body.count, compressed: stream.count)
+            h.flags = BundleCodec.directoryFlag
+            return BundleCodec.frame(header: h, compressedPayload: stream, signer: F.signer(for: reply))
+        }
+        /// A directory section written by hand: entries as given, any count, a raw first name.
+        func directory(_ entries: [(UInt64, String, String)], count: Int? = nil, rawName: [UInt8]? = nil) -> [UInt8] {
+            var out = ByteWriter()
+            out.varint(count ?? entries.count)
+            for (index, entry) in entries.enumerated() {
+                out.u64(entry.0)
+                let name = index == 0 ? rawName ?? Array(entry.1.utf8) : Array(entry.1.utf8)
+                out.varint(name.count)
+                out.append(name)
+                out.varint(entry.2.utf8.count)
+                out.append(Array(entry.2.utf8))
+            }
+            return out.bytes
+        }
 
         return [
             // Frame, before the checksum.
@@ -437,7 +506,7 @@ enum BundleVectors {
             ("version-1", F.versionOneFile(bundle),
              refusal("unsupportedVersion", "a complete format version 1 file (no epoch, no signature)", version: 1)),
             ("version-3", reframed { $0.version = 3 }, refusal("unsupportedVersion", "format version 3", version: 3)),
-            ("flags-bit-1", reframed { $0.flags = 2 }, refusal("badFlags", "flags bit 1, which version 2 reserves", flags: 2)),
+            ("flags-bit-3", reframed { $0.flags = 8 }, refusal("badFlags", "flags bit 3, which version 2 reserves", flags: 8)),
             ("flags-bit-7-and-more", reframed { $0.flags = 0x81 }, refusal("badFlags", "flags bits 7 and 0", flags: 0x81)),
             ("uncompressed-too-large", reframed { $0.uncompressedLength = (256 << 20) + 1 },
              refusal("tooLarge", "declared uncompressed length 256 MiB + 1")),
@@ -463,6 +532,9 @@ enum BundleVectors {
             ("sender-zero", reframed { $0.sender = 0 }, refusal("invalidValue", "sender id 0")),
             ("recipient-top-bit", reframed { $0.recipient = 1 << 63 }, refusal("invalidValue", "recipient id with the top bit set")),
             ("more-in-upload", reframed { $0.flags = 1 }, refusal("invalidValue", "the more flag in an upload")),
+            ("directory-in-upload", reframed { $0.flags = 4 }, refusal("invalidValue", "the directory flag in an upload")),
+            ("wants-directory-in-reply", reframed { $0.kind = 2; $0.flags = 2 },
+             refusal("invalidValue", "the wantsDirectory flag in a reply")),
             ("key-id-zero", resigned(keyID: 0), refusal("invalidValue", "key id 0, correctly signed")),
             ("key-id-top-bit", resigned(keyID: 1 << 63 | F.replicaA.rawValue),
              refusal("invalidValue", "key id with the top bit set, correctly signed")),
@@ -494,6 +566,23 @@ enum BundleVectors {
             ("too-many-changes", hand(P.payload(count: 1_000_001)), refusal("tooLarge", "1,000,001 changes declared")),
             ("text-too-long", hand(P.payload(textLength: (1 << 20) + 1)), refusal("tooLarge", "text length 1 MiB + 1")),
             ("name-too-long", hand(P.payload(fields: [[UInt8](repeating: 0x61, count: 256)])), refusal("tooLarge", "field name of 256 bytes")),
+            // Directory section (BUNDLE.md, "Directory").
+            ("directory-missing", withDirectory([]), refusal("malformedPayload", "the directory flag set, no section after the columns")),
+            ("directory-unsorted", withDirectory(directory([(0xB, "B", "school"), (0xA, "A", "school")])),
+             refusal("malformedPayload", "directory entries not ascending")),
+            ("directory-duplicate", withDirectory(directory([(0xA, "A", "school"), (0xA, "A", "school")])),
+             refusal("malformedPayload", "one replica listed twice")),
+            ("directory-id-zero", withDirectory(directory([(0, "A", "school")])), refusal("invalidValue", "replica id 0")),
+            ("directory-empty-name", withDirectory(directory([(0xA, "", "school")])), refusal("invalidValue", "an empty organisation name")),
+            ("directory-name-too-long", withDirectory(directory([(0xA, String(repeating: "å", count: 513), "school")])),
+             refusal("tooLarge", "an organisation name of 1026 bytes")),
+            ("directory-invalid-utf8", withDirectory(directory([(0xA, "A", "school")], rawName: [0x41, 0xC3])),
+             refusal("invalidValue", "an organisation name ending inside a UTF-8 sequence")),
+            ("directory-count-exceeds-payload", withDirectory(directory([(0xA, "A", "school")], count: 1000)),
+             refusal("malformedPayload", "1000 entries declared, one present")),
+            ("directory-too-many", withDirectory(directory([], count: 100_001)), refusal("tooLarge", "100,001 entries declared")),
+            ("directory-trailing-bytes", withDirectory(directory([(0xA, "A", "school")]) + [0]),
+             refusal("malformedPayload", "a byte after the directory")),
             // Decodes, but the MAC does not verify under the test secret.
             ("mac-bit-flip", flipped(n - 1), refusal(macMismatch, "one bit flipped in the MAC")),
             ("timestamp-changed", timestampChanged, refusal(macMismatch, "timestamp changed by 1 ms after signing")),

@@ -40,7 +40,13 @@ import Testing
                                   .text("dari"), .text("basic")])
             try db.query(insert, [.integer(other), .integer(1), .integer(1), .null, .integer(child), .text("languages"),
                                   .text("pashto"), .text("basic")])
-            try db.query("INSERT INTO superseded VALUES (?, 'name', 1, ?)", [.integer(child), .integer(me)])
+            if version >= 5 {
+                // From layout 5 on a replaced change is marked on its own row.
+                try db.query("UPDATE changes SET superseded = 1 WHERE record_id = ? AND field = 'name' AND version = 1 AND origin = ?",
+                             [.integer(child), .integer(me)])
+            } else {
+                try db.query("INSERT INTO superseded VALUES (?, 'name', 1, ?)", [.integer(child), .integer(me)])
+            }
             let cell = "INSERT INTO cells VALUES (?, ?, 'child', ?, ?, ?, 1, ?, 'basic', ?)"
             try db.query(cell, [.integer(child), .text("name"), .integer(2), .integer(me), .integer(2),
                                 .text("Märta Öst"), .integer(1)])
@@ -72,6 +78,8 @@ import Testing
         #expect(try reopened.conflicts().count == 1)
         #expect(try reopened.history(child).filter { $0.change.field == "name" }.map(\.state) == [.superseded, .shown])
         #expect(try reopened.integrityCheck() == ["ok"])
+        // Layout 7: the directory exists and starts empty (every origin shown as unknown).
+        #expect(try reopened.originNames().isEmpty)
         // And it keeps working after the migration: an edit, a resolution.
         try reopened.set(record: child, field: "name", value: .text("Märta Östberg"), now: 2)
         try reopened.resolve(record: child, field: "languages", value: .text("dari, pashto"), now: 3)
