@@ -24,10 +24,15 @@ enum Format {
             switch field {
             case "asylum_status": return strings.label("asylum", text)
             case "kind": return strings.label("note", text)
-            default: return text
+            case "text", "search_description": return TextRules.visible(text, keepingLineFeeds: true)
+            default: return line(text)
             }
         }
     }
+
+    /// Data shown on one line: every control character, line feeds included, written
+    /// visibly (`\n`, `\r`, `\u{1B}`).
+    static func line(_ text: String) -> String { TextRules.visible(text) }
 
     /// A value for scripts: the stored code, not a translation.
     static func json(_ value: FieldValue) -> Any {

@@ -27,7 +27,8 @@ struct NoteAdd: Command {
         corrects = arguments.value("--corrects")
         var values: [String: FieldValue] = [:]
         for name in ["kind", "text", "author"] {
-            if let input = arguments.value("--" + name) {
+            if var input = arguments.value("--" + name) {
+                if name == "text", input == "-" { input = try context.readStandardInput(option: "--text") }
                 values[name] = try context.parse(input, field: Self.noteSchema.field(name)!)
             }
         }
@@ -35,8 +36,7 @@ struct NoteAdd: Command {
         if let input = arguments.value("--tag") {
             let code = Strings.code(for: input, among: Tag.vocabulary.map(\.rawValue), kind: "tag")
             guard let code, let tag = Tag(rawValue: code) else {
-                let list = Tag.vocabulary.map { "\($0.rawValue) (\(context.strings.label("tag", $0.rawValue)))" }
-                throw CLIError(.validation, context.t("schema.notAChoice", "--tag", list.joined(separator: ", ")))
+                throw CLIError(.validation, context.t("error.badTag", context.choiceList(Tag.vocabulary.map(\.rawValue), kind: "tag")))
             }
             self.tag = tag
         } else {
@@ -47,9 +47,27 @@ struct NoteAdd: Command {
     func run(_ context: Context) throws(CLIError) {
         let store = try context.openReplica()
         var values = self.values
-        values["child"] = .text(try context.find(child, type: "child", in: store).description)
+        let childID = try context.find(child, type: "child", in: store)
+        values["child"] = .text(childID.description)
+        var tag = self.tag
         if let corrects {
-            values["corrects"] = .text(try context.find(corrects, type: "note", in: store).description)
+            let corrected = try context.find(corrects, type: "note", in: store)
+            let note = try context.store { () throws(StoreError) in try store.snapshot(corrected) }
+            let correctedTag = note.fields.first?.change.tag ?? Self.noteSchema.field("text")!.defaultTag
+            switch NoteRules.checkCorrection(child: childID, tag: tag ?? max(correctedTag, Self.noteSchema.field("text")!.defaultTag),
+                                             correctedChild: note.value("child"), correctedTag: correctedTag) {
+            case .success(let allowed): tag = allowed
+            case .failure(.otherChild):
+                throw CLIError(.validation, context.t("error.correctsOtherChild", corrected.description,
+                                                      note.value("child").displayText ?? "?"))
+            case .failure(.lowerTag):
+                let stricter = Tag.vocabulary.filter { $0 >= correctedTag }
+                throw CLIError(.validation, context.t("error.correctsLowerTag", corrected.description,
+                                                      context.strings.label("tag", correctedTag.rawValue),
+                                                      context.strings.label("tag", correctedTag.rawValue)
+                                                        + " (" + stricter.map { context.strings.label("tag", $0.rawValue) }.joined(separator: ", ") + ")"))
+            }
+            values["corrects"] = .text(corrected.description)
         }
         let id = try context.store { () throws(StoreError) in try store.createRecord(type: "note", values: values, tag: tag, now: context.now) }
         if context.json {
@@ -153,7 +171,9 @@ struct ConflictsResolve: Command {
     init(_ arguments: ParsedArguments, _ context: Context) throws(CLIError) {
         id = arguments.positionals[0]
         field = fieldName(arguments.positionals[1])
-        value = arguments.value("--value")
+        var value = arguments.value("--value")
+        if value == "-" { value = try context.readStandardInput(option: "--value") }
+        self.value = value
         if let text = arguments.value("--choose") {
             guard let number = Int(text), number >= 1 else {
                 throw CLIError(.usage, context.t("error.badChoice", text), helpHint: true)
@@ -171,14 +191,16 @@ struct ConflictsResolve: Command {
         let store = try context.openReplica()
         // Any record with a conflict may be named by its full id or a unique prefix of it.
         let conflicts = try context.store { () throws(StoreError) in try store.conflicts() }
+        let typed = id.lowercased()
+        guard !typed.isEmpty, typed.allSatisfy(\.isHexDigit) else {
+            throw CLIError(.validation, context.t("error.notHexID", Format.line(id), "navet conflicts"))
+        }
         let candidates = Set(conflicts.map(\.cell.recordID)).filter {
-            $0.description == id.lowercased() || (id.count >= 4 && $0.description.hasPrefix(id.lowercased()))
+            $0.description == typed || $0.description.hasPrefix(typed)
         }
-        guard candidates.count <= 1 else {
-            throw CLIError(.validation, context.t("error.ambiguousRecord", id, String(candidates.count)))
-        }
-        guard let record = candidates.first ?? RecordID(hex: id.lowercased()) else {
-            throw CLIError(.validation, context.t("error.unknownRecord", context.strings.label("type", "child"), id))
+        guard candidates.count <= 1 else { throw context.ambiguous(typed, candidates.sorted()) }
+        guard let record = candidates.first ?? RecordID(hex: typed) else {
+            throw context.unknownRecord(id, type: "child")
         }
         let type = try context.store { () throws(StoreError) in try store.recordType(of: record) }
         guard let fieldSchema = Schema.current.recordType(type)?.field(field) else {

@@ -27,6 +27,12 @@ extension Context {
 
     /// Words for a server-side refusal: the underlying error's message when there is one.
     func describe(_ refusal: Refusal, file: String) -> CLIError {
+        if refusal.reason == .staleTimestamp, refusal.detail == SyncService.expiredFileDetail {
+            return CLIError(.refused, t("error.bundleExpired", Format.line(file), String(SyncService.defaultFileWindowDays)))
+        }
+        if refusal.reason == .staleTimestamp, refusal.detail == SyncService.aheadFileDetail {
+            return CLIError(.refused, t("error.bundleAhead", Format.line(file)))
+        }
         if let cause = refusal.cause {
             let described = describe(cause, file: file)
             if refusal.reason == .serverError { return CLIError(.io, described.message) }
@@ -104,17 +110,20 @@ struct OrgAdd: Command {
         for option in ["--name", "--kind", "--municipality"] where arguments.value(option) == nil {
             throw CLIError(.usage, context.t("error.missingArgument", option), helpHint: true)
         }
-        name = arguments.value("--name")!.trimmingCharacters(in: .whitespaces)
-        municipality = arguments.value("--municipality")!.trimmingCharacters(in: .whitespaces)
-        guard (1...200).contains(name.count), (1...100).contains(municipality.count) else {
+        // Stored in NFC with runs of spaces as one, so a name typed on a Mac (decomposed
+        // å, ä, ö) is the same name; control characters are refused.
+        name = TextRules.nfc(arguments.value("--name")!).split(whereSeparator: { $0 == " " }).joined(separator: " ")
+        municipality = TextRules.nfc(arguments.value("--municipality")!).split(whereSeparator: { $0 == " " })
+            .joined(separator: " ")
+        guard (1...200).contains(name.count), (1...100).contains(municipality.count),
+              TextRules.firstControl(in: name + municipality) == nil else {
             throw CLIError(.validation, context.t("error.badName"))
         }
         let kinds = OrganisationKind.allCases.map(\.rawValue)
         guard let code = Strings.code(for: arguments.value("--kind")!, among: kinds, kind: "org"),
               let kind = OrganisationKind(rawValue: code)
         else {
-            let list = kinds.map { "\($0) (\(context.strings.label("org", $0)))" }.joined(separator: ", ")
-            throw CLIError(.validation, context.t("schema.notAChoice", "--kind", list))
+            throw CLIError(.validation, context.t("error.badOrgKind", context.choiceList(kinds, kind: "org")))
         }
         self.kind = kind
     }
@@ -138,7 +147,9 @@ struct OrgList: Command {
 
     func run(_ context: Context) throws(CLIError) {
         let central = try context.openCentral()
+        let collation: TextRules.Collation = context.strings.language == .swedish ? .swedish : .english
         let organisations = try context.store { () throws(StoreError) in try central.organisations() }
+            .sorted { TextRules.precedes($0.name, $1.name, collation) }
         if context.json {
             context.printJSON(organisations.map { ["id": $0.id, "name": $0.name, "kind": $0.kind.rawValue,
                                                    "municipality": $0.municipality] })
@@ -146,7 +157,7 @@ struct OrgList: Command {
         }
         context.out(Format.table(
             [context.t("out.organisation"), context.t("out.kind"), context.t("out.municipality")],
-            organisations.map { [$0.name, context.strings.label("org", $0.kind.rawValue), $0.municipality] }))
+            organisations.map { [Format.line($0.name), context.strings.label("org", $0.kind.rawValue), Format.line($0.municipality)] }))
     }
 }
 
@@ -164,7 +175,7 @@ struct ReplicaEnroll: Command {
         for option in ["--org", "--out"] where arguments.value(option) == nil {
             throw CLIError(.usage, context.t("error.missingArgument", option), helpHint: true)
         }
-        organisation = arguments.value("--org")!
+        organisation = TextRules.nfc(arguments.value("--org")!)
         out = arguments.value("--out")!
         url = arguments.value("--url")
         if let url, !(url.hasPrefix("http://") || url.hasPrefix("https://")) || URL(string: url)?.host == nil {
@@ -198,8 +209,13 @@ struct ReplicaRevoke: Command {
     let replica: ReplicaID
 
     init(_ arguments: ParsedArguments, _ context: Context) throws(CLIError) {
-        guard let id = ReplicaID(hex: arguments.positionals[0].lowercased()) else {
-            throw CLIError(.validation, context.t("error.badReplicaID", arguments.positionals[0]))
+        let typed = arguments.positionals[0].lowercased()
+        guard let id = ReplicaID(hex: typed) else {
+            // 16 hex digits that no id can have (0, or 2^63 and above): simply unknown.
+            if typed.utf8.count == 16, typed.allSatisfy(\.isHexDigit) {
+                throw CLIError(.validation, context.t("error.unknownReplica", typed))
+            }
+            throw CLIError(.validation, context.t("error.badReplicaID", Format.line(arguments.positionals[0])))
         }
         replica = id
     }
@@ -254,7 +270,7 @@ struct ReplicaList: Command {
             [context.t("out.replica"), context.t("out.organisation"), context.t("out.lastSync"), context.t("out.lag"),
              context.t("out.refusals"), context.t("out.client"), context.t("out.state")],
             records.map { record in
-                [record.replicaID.description, record.organisation ?? "–", record.lastSyncAt.map(Format.time) ?? never,
+                [record.replicaID.description, record.organisation.map(Format.line) ?? "–", record.lastSyncAt.map(Format.time) ?? never,
                  String(record.lag),
                  record.refusals == 0 ? "0" : "\(record.refusals) (\(context.refusalText(record.lastRefusal ?? "")))",
                  [record.clientVersion, record.schemaVersion.map { "schema \($0)" }].compactMap { $0 }.joined(separator: ", "),
