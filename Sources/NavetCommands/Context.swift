@@ -190,6 +190,20 @@ public struct Context {
         return CLIError(.refused, t("error.refusedBundle", file, reason))
     }
 
+    /// Why an enrollment file was refused, in the reader's language.
+    func describe(_ error: Enrollment.ParseError) -> String {
+        switch error {
+        case .tooLarge: return t("enrollment.tooLarge")
+        case .notUTF8: return t("enrollment.notUTF8")
+        case .malformedLine(let line): return t("enrollment.malformedLine", String(line))
+        case .unknownKey(let key): return t("enrollment.unknownKey", Format.line(key))
+        case .repeatedKey(let key): return t("enrollment.repeatedKey", Format.line(key))
+        case .missingKey(let key): return t("enrollment.missingKey", Format.line(key))
+        case .unsupportedVersion(let version): return t("enrollment.version", Format.line(version))
+        case .invalidValue(let key): return t("enrollment.invalidValue", Format.line(key))
+        }
+    }
+
     func describe(_ error: BundleError) -> String {
         switch error {
         case .truncated: return t("bundle.truncated")

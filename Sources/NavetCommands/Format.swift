@@ -24,7 +24,7 @@ enum Format {
             switch field {
             case "asylum_status": return strings.label("asylum", text)
             case "kind": return strings.label("note", text)
-            case "text", "search_description": return TextRules.visible(text, keepingLineFeeds: true)
+            case "text", "search_description": return block(text)
             default: return line(text)
             }
         }
@@ -33,6 +33,12 @@ enum Format {
     /// Data shown on one line: every control character, line feeds included, written
     /// visibly (`\n`, `\r`, `\u{1B}`).
     static func line(_ text: String) -> String { TextRules.visible(text) }
+
+    /// Free text shown by lines: line feeds kept, tabs as four spaces, every other control
+    /// character written visibly.
+    static func block(_ text: String) -> String {
+        TextRules.visible(text.replacingOccurrences(of: "\t", with: "    "), keepingLineFeeds: true)
+    }
 
     /// A value for scripts: the stored code, not a translation.
     static func json(_ value: FieldValue) -> Any {

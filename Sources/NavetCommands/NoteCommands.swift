@@ -105,13 +105,13 @@ struct NoteList: Command {
         for note in notes {
             var head = [Format.time(note.createdAt), Format.value(note.value("kind"), field: "kind", strings: s),
                         "[" + s.label("tag", note.fields.first?.change.tag.rawValue ?? "") + "]", note.id.description]
-            if let author = note.value("author").displayText { head.append("– " + author) }
+            if let author = note.value("author").displayText { head.append("– " + Format.line(author)) }
             context.out(head.joined(separator: "  "))
             context.out("  " + s.field("child") + ": " + (note.value("child").displayText ?? "–"))
             if let corrected = note.value("corrects").displayText {
                 context.out("  " + s.field("corrects") + ": " + corrected)
             }
-            for line in (note.value("text").displayText ?? "").split(separator: "\n", omittingEmptySubsequences: false) {
+            for line in Format.block(note.value("text").displayText ?? "").split(separator: "\n", omittingEmptySubsequences: false) {
                 context.out("  " + line)
             }
         }
@@ -145,7 +145,7 @@ struct ConflictsList: Command {
         for conflict in conflicts {
             let name = (try? store.snapshot(conflict.cell.recordID).value("name").displayText) ?? nil
             context.out("\(s.label("type", conflict.recordType)) \(conflict.cell.recordID)"
-                        + (name.map { " (\($0))" } ?? "") + " – " + s.field(conflict.cell.field))
+                        + (name.map { " (\(Format.line($0)))" } ?? "") + " – " + s.field(conflict.cell.field))
             let rows = conflict.heads.enumerated().map { index, head in
                 ["\(index + 1)", Format.value(head.value, field: head.field, strings: s), head.origin.description,
                  Format.time(head.wallTime), index == 0 ? context.t("state.shown") : ""]

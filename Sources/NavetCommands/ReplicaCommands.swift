@@ -141,13 +141,15 @@ struct InitCommand: Command {
             do throws(FileIO.Failure) {
                 bytes = try FileIO.read(enrollFile, limit: Enrollment.maxBytes)
             } catch {
-                if error.errno == EFBIG { throw CLIError(.refused, context.t("error.badEnrollment", enrollFile, "tooLarge")) }
+                if error.errno == EFBIG {
+                    throw CLIError(.refused, context.t("error.badEnrollment", enrollFile, context.describe(Enrollment.ParseError.tooLarge)))
+                }
                 throw context.describeRead(error, path: enrollFile)
             }
             do throws(Enrollment.ParseError) {
                 enrollment = try Enrollment.parse(bytes)
             } catch {
-                throw CLIError(.refused, context.t("error.badEnrollment", enrollFile, String(describing: error)))
+                throw CLIError(.refused, context.t("error.badEnrollment", enrollFile, context.describe(error)))
             }
         }
         let store = try context.store { () throws(StoreError) in

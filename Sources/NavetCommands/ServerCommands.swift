@@ -319,7 +319,7 @@ struct RestoreCommand: Command {
         } catch .notANavetDatabase(_, let reason) {
             throw CLIError(.refused, context.t("error.badBackup", file, reason))
         } catch .missing {
-            throw CLIError(.io, context.t("error.readFile", file, "no such file"))
+            throw CLIError(.io, context.t("error.noSuchFile", Format.line(file)))
         } catch {
             throw context.describe(error)
         }
