@@ -125,7 +125,7 @@ enum HelpText {
         "help.demo.long": ("Creates a central store and three replicas (group home, social services, guardian), makes offline\nedits including one concurrent edit, and syncs them: social services and the group home over HTTP with\nnavetd on a loopback port, the guardian by bundle files through the support office. Prints what each\nreplica shows. With --json, prints a JSON summary of the end state instead of the steps.",
             "Skapar ett centrallager och tre lokala databaser (HVB-hem, socialtjänst, god man), gör ändringar utan\nnätverk, bland dem en samtidig ändring, och synkar dem: socialtjänsten och HVB-hemmet över HTTP med\nnavetd på en lokal port, gode mannen med överföringsfiler via stödkontoret. Visar vad varje lokal\ndatabas ser. Med --json skrivs en sammanfattning av slutläget som JSON i stället för stegen."),
         "help.server.import": ("Merge a replica's bundle and write the reply it needs.",
-                               "Slå ihop en lokal databas överföringsfil och skriv svaret den behöver."),
+            "Slå ihop en överföringsfil från en lokal databas och skriv svaret den behöver."),
         "help.server.import.long": ("Creates the central database if it does not exist. The reply holds every change the replica lacks.\nA refused bundle changes nothing and no reply is written. Bundle files older than 30 days are refused.",
             "Skapar den centrala databasen om den inte finns. Svaret innehåller alla ändringar den lokala databasen saknar.\nEn avvisad överföringsfil ändrar ingenting och inget svar skrivs. Överföringsfiler äldre än 30 dagar avvisas."),
         "help.server.status": ("Show the central store's contents.", "Visa innehållet i centrallagret."),

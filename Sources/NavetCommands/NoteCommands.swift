@@ -124,7 +124,18 @@ struct ConflictsList: Command {
 
     func run(_ context: Context) throws(CLIError) {
         let store = try context.openReplica()
+        let collation: TextRules.Collation = context.strings.language == .swedish ? .swedish : .english
+        // Sorted by the child's name as people read it, then by field.
         let conflicts = try context.store { () throws(StoreError) in try store.conflicts() }
+            .map { conflict in
+                let name = (try? store.snapshot(conflict.cell.recordID).value("name").displayText) ?? nil
+                return (conflict: conflict, key: TextRules.collationKey(name ?? "", collation))
+            }
+            .sorted {
+                $0.key != $1.key ? $0.key.lexicographicallyPrecedes($1.key)
+                    : ($0.conflict.cell.recordID, $0.conflict.cell.field) < ($1.conflict.cell.recordID, $1.conflict.cell.field)
+            }
+            .map(\.conflict)
         if context.json {
             context.printJSON(conflicts.map { conflict -> [String: Any] in
                 ["record": conflict.cell.recordID.description, "type": conflict.recordType, "field": conflict.cell.field,
@@ -216,6 +227,8 @@ struct ConflictsResolve: Command {
             chosen = heads[choice - 1].value
         } else {
             chosen = try context.parse(value!, field: fieldSchema)
+            let existing = try context.store { () throws(StoreError) in try store.snapshot(record) }
+            for warning in try context.checkDates([field: chosen], existing: existing) { context.err(warning) }
         }
         let change = try context.store { () throws(StoreError) in try store.resolve(record: record, field: field, value: chosen, now: context.now) }
         if context.json {

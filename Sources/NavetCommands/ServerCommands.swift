@@ -250,7 +250,9 @@ struct ReplicaList: Command {
 
     func run(_ context: Context) throws(CLIError) {
         let central = try context.openCentral()
+        let collation: TextRules.Collation = context.strings.language == .swedish ? .swedish : .english
         var records = try context.store { () throws(StoreError) in try central.replicaRecords() }
+            .sorted { TextRules.precedes($0.organisation ?? "", $1.organisation ?? "", collation) }
         if let silent {
             records = records.filter { $0.revokedAt == nil && context.now - ($0.lastSyncAt ?? $0.enrolledAt) > silent }
         }

@@ -449,7 +449,8 @@ public struct Strings: Sendable {
         "error.noDatabase": ("No replica at {0}. Create one with 'navet init', or give --db PATH.",
             "Det finns ingen lokal databas i {0}. Skapa en med 'navet init' eller ange --db SÖKVÄG."),
         "error.exists": ("{0} already exists. Nothing was changed.", "{0} finns redan. Inget har ändrats."),
-        "error.notNavet": ("{0} is not a Navet {1} file ({2}).", "{0} är ingen Navet-fil av typen {1} ({2})."),
+        "error.notNavet": ("{0} is not a Navet file{1} ({2}).",
+            "{0} är ingen Navet-fil{1} ({2})."),
         "error.tooNew": (
             "{0} was written by a newer Navet (version {1}; this one knows up to {2}). Update Navet.",
             "{0} skrevs av en nyare version av Navet (version {1}; den här klarar till {2}). Uppdatera Navet."),
