@@ -194,7 +194,9 @@ struct ChildAdd: Command {
     init(_ arguments: ParsedArguments, _ context: Context) throws(CLIError) {
         var values: [String: FieldValue] = [:]
         for field in Self.childSchema.fields {
-            if let input = arguments.value(optionName(field.name)) {
+            if var input = arguments.value(optionName(field.name)) {
+                // Free text (the search description) may come from standard input.
+                if input == "-", field.lineBreaks { input = try context.readStandardInput(option: optionName(field.name)) }
                 values[field.name] = try context.parse(input, field: field)
             }
         }

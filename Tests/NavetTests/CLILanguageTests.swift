@@ -435,6 +435,9 @@ import Testing
         let described = try cli.navet("child", "set", id, "search-description", "-", stdin: "Blå jacka\nkeps")
         #expect(described.code == 0, "\(described.err)")
         #expect(try fields(id)["search_description"] as? String == "Blå jacka\nkeps")
+        let other = try cli.navet("--json", "child", "add", "--name", "Omid", "--search-description", "-", stdin: "Grön mössa\n")
+        let otherID = (try json(other.out) as? [String: Any])?["id"] as? String ?? ""
+        #expect(try fields(otherID)["search_description"] as? String == "Grön mössa")
 
         let help = try cli.navet("demo", "--help").out
         #expect(help.contains("HTTP") && help.contains("bundle files"), "\(help)")
