@@ -110,6 +110,15 @@ struct NoteList: Command {
             context.out("  " + s.field("child") + ": " + (note.value("child").displayText ?? "–"))
             if let corrected = note.value("corrects").displayText {
                 context.out("  " + s.field("corrects") + ": " + corrected)
+                // A correction from a replica older than the rule (or written by other
+                // software) may break it; the wire accepts it, the reader is told.
+                if let target = RecordID(hex: corrected), let original = try? store.snapshot(target),
+                   let childID = RecordID(hex: note.value("child").displayText ?? ""),
+                   let tag = note.fields.first?.change.tag, let originalTag = original.fields.first?.change.tag,
+                   case .failure(let problem) = NoteRules.checkCorrection(
+                       child: childID, tag: tag, correctedChild: original.value("child"), correctedTag: originalTag) {
+                    context.out("  (!) " + context.t(problem == .otherChild ? "out.correctsOtherChild" : "out.correctsLowerTag"))
+                }
             }
             for line in Format.block(note.value("text").displayText ?? "").split(separator: "\n", omittingEmptySubsequences: false) {
                 context.out("  " + line)

@@ -366,6 +366,10 @@ public struct Strings: Sendable {
         "error.badBackup": ("The backup {0} was refused, nothing was changed: {1}.",
                             "Säkerhetskopian {0} avvisades, inget har ändrats: {1}."),
         // Generic errors.
+        "out.correctsOtherChild": ("this correction points at a note about another child",
+            "den här rättelsen pekar på en anteckning om ett annat barn"),
+        "out.correctsLowerTag": ("this correction has a lower confidentiality tag than the note it corrects",
+            "den här rättelsen har en lägre sekretessklass än anteckningen den rättar"),
         "enrollment.tooLarge": ("it is larger than an enrollment file can be",
             "den är större än en registreringsfil kan vara"),
         "enrollment.notUTF8": ("it is not text (UTF-8)",

@@ -400,6 +400,18 @@ import Testing
         }
         let tags = (try json(try cli.navet("--json", "note", "list").out) as? [[String: Any]])?.compactMap { $0["tag"] as? String }
         #expect(tags?.sorted() == ["health", "health", "protected"])
+        #expect(!(try cli.navet("note", "list").out.contains("(!)")))
+
+        // A correction that breaks the rule (from an older replica: the wire accepts it) is
+        // flagged where it is read.
+        _ = try sqlite3("navet.db", """
+            UPDATE cells SET value = '\(omid)' WHERE field = 'child' AND record_id IN
+              (SELECT record_id FROM cells WHERE field = 'corrects');
+            UPDATE changes SET value = '\(omid)' WHERE field = 'child' AND record_id IN
+              (SELECT record_id FROM cells WHERE field = 'corrects');
+            """)
+        let flagged = try cli.navet("--lang", "sv", "note", "list", "--child", omid)
+        #expect(flagged.out.contains("(!) den här rättelsen pekar på en anteckning om ett annat barn"), "\(flagged.out)")
 
         #expect(NoteRules.checkCorrection(child: RecordID(rawValue: 1), tag: .care, correctedChild: .text("0000000000000001"),
                                           correctedTag: .health) == .failure(.lowerTag))
