@@ -187,8 +187,12 @@ struct ReplicaEnroll: Command {
         if FileManager.default.fileExists(atPath: out) { throw CLIError(.io, context.t("error.exists", out)) }
         let central = try context.openCentral()
         let enrolled = try context.store { () throws(StoreError) in try central.enroll(organisation: organisation, now: context.now) }
+        // The name as registered, however it was typed here (case, spacing, decomposed å, ä, ö).
+        let key = TextRules.nameKey(organisation)
+        let registered = ((try? central.organisations()) ?? []).first { TextRules.nameKey($0.name) == key }?.name
+            ?? organisation
         let enrollment = Enrollment(serverID: central.serverID, url: url ?? "http://127.0.0.1:8080",
-                                    replicaID: enrolled.replicaID, organisation: organisation, secret: enrolled.secret)
+                                    replicaID: enrolled.replicaID, organisation: registered, secret: enrolled.secret)
         do throws(CLIError) {
             try context.writeFile(enrollment.serialize(), to: out)
         } catch {
@@ -197,9 +201,9 @@ struct ReplicaEnroll: Command {
             throw error
         }
         if context.json {
-            context.printJSON(["replica": enrolled.replicaID.description, "organisation": organisation, "file": out])
+            context.printJSON(["replica": enrolled.replicaID.description, "organisation": registered, "file": out])
         } else {
-            context.out(context.t("out.enrolled", enrolled.replicaID.description, organisation, out))
+            context.out(context.t("out.enrolled", enrolled.replicaID.description, registered, out))
         }
     }
 }
@@ -275,7 +279,7 @@ struct ReplicaList: Command {
                 [record.replicaID.description, record.organisation.map(Format.line) ?? "–", record.lastSyncAt.map(Format.time) ?? never,
                  String(record.lag),
                  record.refusals == 0 ? "0" : "\(record.refusals) (\(context.refusalText(record.lastRefusal ?? "")))",
-                 [record.clientVersion, record.schemaVersion.map { "schema \($0)" }].compactMap { $0 }.joined(separator: ", "),
+                 [record.clientVersion, record.schemaVersion.map { context.t("out.schema") + " \($0)" }].compactMap { $0 }.joined(separator: ", "),
                  record.revokedAt == nil ? context.t("out.active") : context.t("out.revokedState")]
             }))
     }

@@ -165,6 +165,8 @@ import Testing
         }
         let enrolled = try cli.navetd("--db", "central.db", "replica", "enroll", "--org", decomposed.uppercased(), "--out", "a.enroll")
         #expect(enrolled.code == 0, "\(enrolled.err)")
+        let file = try Enrollment.parse(Array(try Data(contentsOf: folder.url.appendingPathComponent("a.enroll"))))
+        #expect(Array(file.organisation.utf8) == Array(composed.utf8), "the file names the organisation as registered")
         let listed = try cli.navetd("--db", "central.db", "--json", "org", "list")
         let names = (try json(listed.out) as? [[String: Any]])?.compactMap { $0["name"] as? String } ?? []
         #expect(names.count == 1 && names.first.map { Array($0.utf8) } == Array(composed.utf8))
