@@ -90,6 +90,7 @@ public struct Context {
         case ENOENT: return CLIError(.io, t("error.noSuchFile", Format.line(path)))
         case EISDIR: return CLIError(.io, t("error.isFolder", Format.line(path)))
         case ENODEV: return CLIError(.io, t("error.notRegularFile", Format.line(path)))
+        case EACCES, EPERM: return CLIError(.io, t("error.noPermission", Format.line(path)))
         default: return CLIError(.io, t("error.readFile", Format.line(path), failure.message))
         }
     }

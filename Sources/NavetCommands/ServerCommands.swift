@@ -210,22 +210,32 @@ struct ReplicaEnroll: Command {
 
 struct ReplicaRevoke: Command {
     static let spec = CommandSpec(["replica", "revoke"], help: "replica.revoke", positionals: [("REPLICA", true)])
-    let replica: ReplicaID
+    /// The id as typed: all 16 hex digits or a unique prefix of them.
+    let typed: String
 
     init(_ arguments: ParsedArguments, _ context: Context) throws(CLIError) {
-        let typed = arguments.positionals[0].lowercased()
-        guard let id = ReplicaID(hex: typed) else {
-            // 16 hex digits that no id can have (0, or 2^63 and above): simply unknown.
-            if typed.utf8.count == 16, typed.allSatisfy(\.isHexDigit) {
-                throw CLIError(.validation, context.t("error.unknownReplica", typed))
-            }
+        typed = arguments.positionals[0].lowercased()
+        guard (1...16).contains(typed.utf8.count), typed.allSatisfy(\.isHexDigit) else {
             throw CLIError(.validation, context.t("error.badReplicaID", Format.line(arguments.positionals[0])))
         }
-        replica = id
     }
 
     func run(_ context: Context) throws(CLIError) {
         let central = try context.openCentral()
+        let replica: ReplicaID
+        if let id = ReplicaID(hex: typed) {
+            replica = id
+        } else {
+            // A prefix, or 16 hex digits that no id can have (0, or 2^63 and above).
+            let matches = try context.store { () throws(StoreError) in try central.replicaRecords() }
+                .map(\.replicaID).filter { $0.description.hasPrefix(typed) }
+            guard let first = matches.first else { throw CLIError(.validation, context.t("error.unknownReplica", typed)) }
+            guard matches.count == 1 else {
+                throw CLIError(.validation, context.t("error.ambiguousReplica", typed, String(matches.count),
+                                                      matches.map(\.description).sorted().joined(separator: ", ")))
+            }
+            replica = first
+        }
         do throws(StoreError) {
             try central.revoke(replica, now: context.now)
         } catch .unknownReplica {

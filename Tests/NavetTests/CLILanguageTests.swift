@@ -126,6 +126,18 @@ import Testing
         }
         let notAnID = try cli.navetd("--db", "central.db", "--lang", "sv", "replica", "revoke", "xyz")
         #expect(notAnID.code == 3 && notAnID.err.contains("16 hexadecimala tecken"), "\(notAnID.err)")
+        // A unique prefix is enough here too.
+        #expect(try cli.navetd("--db", "central.db", "replica", "enroll", "--org", "soc", "--out", "s.enroll").code == 0)
+        let id = try Enrollment.parse(Array(try Data(contentsOf: folder.url.appendingPathComponent("s.enroll")))).replicaID
+        let byPrefix = try cli.navetd("--db", "central.db", "replica", "revoke", String(id.description.prefix(3)))
+        #expect(byPrefix.code == 0 && byPrefix.out.contains(id.description), "\(byPrefix.err)")
+
+        // Organisation names and municipalities refuse control characters.
+        for (name, municipality) in [("Soc\rX", "Umeå"), ("Soc X", "Umeå\u{1B}[2J")] {
+            let refused = try cli.navetd("--db", "central.db", "org", "add", "--name", name, "--kind", "skola",
+                                         "--municipality", municipality)
+            #expect(refused.code == 3 && refused.err.contains("control"), "\(refused.err)")
+        }
     }
 
     @Test func aBundleFilePastThe30DayLimitIsRefusedWithItsOwnReason() throws {
