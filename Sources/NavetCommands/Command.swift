@@ -129,7 +129,7 @@ struct Dispatcher {
                                                   options: command.spec.options, strings: strings)
             let required = command.spec.positionals.filter(\.required).count
             if parsed.positionals.count < required {
-                let missing = command.spec.positionals[parsed.positionals.count].name
+                let missing = Help.valueName(command.spec.positionals[parsed.positionals.count].name, strings)
                 throw CLIError(.usage, strings.t("error.missingArgument", missing), helpHint: true)
             }
             if parsed.positionals.count > command.spec.positionals.count {

@@ -38,14 +38,24 @@ public enum TextRules {
         text.unicodeScalars.first { isControl($0) && !allowed.contains($0) }
     }
 
+    /// Format characters that reorder or break what a terminal shows without being control
+    /// characters: the bidirectional overrides and isolates (U+202A–U+202E, U+2066–U+2069)
+    /// and the line and paragraph separators (U+2028, U+2029).
+    public static func isDisplayHazard(_ scalar: Unicode.Scalar) -> Bool {
+        (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
+            || scalar.value == 0x2028 || scalar.value == 0x2029
+    }
+
     /// The text with every control character written visibly (`\r`, `\t`, `\0`,
     /// `\u{1B}`), so data can never move a terminal's cursor, clear its screen or hide
-    /// text. Line feeds are kept when `keepingLineFeeds` (for text laid out by lines).
+    /// text; bidirectional overrides and Unicode line separators (`isDisplayHazard`) are
+    /// written as `\u{202E}` too. Line feeds are kept when `keepingLineFeeds` (for text
+    /// laid out by lines).
     public static func visible(_ text: String, keepingLineFeeds: Bool = false) -> String {
-        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        guard text.unicodeScalars.contains(where: { isControl($0) || isDisplayHazard($0) }) else { return text }
         var result = ""
         for scalar in text.unicodeScalars {
-            guard isControl(scalar) else { result.unicodeScalars.append(scalar); continue }
+            guard isControl(scalar) || isDisplayHazard(scalar) else { result.unicodeScalars.append(scalar); continue }
             switch scalar {
             case "\n" where keepingLineFeeds: result += "\n"
             case "\n": result += "\\n"

@@ -88,6 +88,7 @@ import Testing
                 }
             }
         }
+        #expect(TextRules.visible("a\u{202E}b\u{2028}c") == "a\\u{202E}b\\u{2028}c")
         let exact = try fields(id)["name"] as? String
         #expect(exact == "Ali\rX\u{1B}[2J\nY")
     }
