@@ -109,6 +109,7 @@ struct Dispatcher {
             }
             if rest.isEmpty {
                 // No command: the usage goes to stderr and the exit code says it was wrong.
+                if context.json { return report(CLIError(.usage, strings.t("error.noArguments")), context: context, command: nil) }
                 console.err(overview)
                 console.err("")
                 console.err("\(program): \(strings.t("error.prefix")): \(strings.t("error.noArguments"))")
