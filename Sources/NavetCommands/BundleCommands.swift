@@ -7,12 +7,15 @@ import NavetWire
 extension Context {
     /// Reads a bundle file, refusing one larger than the format allows before reading it.
     func readBundleFile(_ path: String) throws(CLIError) -> [UInt8] {
+        let bytes: [UInt8]
         do throws(FileIO.Failure) {
-            return try FileIO.read(path, limit: BundleCodec.limits.maxCompressedBytes + 4096)
+            bytes = try FileIO.read(path, limit: BundleCodec.limits.maxCompressedBytes + 4096)
         } catch {
             if error.errno == EFBIG { throw describe(SyncError.malformed(.tooLarge("file")), file: path) }
-            throw CLIError(.io, t("error.readFile", path, error.message))
+            throw describeRead(error, path: path)
         }
+        if bytes.isEmpty { throw CLIError(.refused, t("error.emptyFile", Format.line(path))) }
+        return bytes
     }
 
     /// Checks, before a command changes anything, that it may write `path` (see

@@ -101,16 +101,25 @@ struct Dispatcher {
             .filter { words.starts(with: $0.spec.path) }
             .max { $0.spec.path.count < $1.spec.path.count }
         guard let command = match else {
-            if globals.has("--help") || rest.isEmpty || rest == ["help"] {
-                console.out(Help.overview(program: program, commands: commands.map { $0.spec }, globals: globalOptions, summaryKey: summaryKey, strings: strings))
+            let overview = Help.overview(program: program, commands: commands.map { $0.spec }, globals: globalOptions,
+                                         summaryKey: summaryKey, strings: strings)
+            if globals.has("--help") || rest == ["help"] {
+                console.out(overview)
                 return ExitCode.ok.rawValue
+            }
+            if rest.isEmpty {
+                // No command: the usage goes to stderr and the exit code says it was wrong.
+                if context.json { return report(CLIError(.usage, strings.t("error.noArguments")), context: context, command: nil) }
+                console.err(overview)
+                console.err("")
+                console.err("\(program): \(strings.t("error.prefix")): \(strings.t("error.noArguments"))")
+                return ExitCode.usage.rawValue
             }
             if rest.first == "--version" || rest.first == "version" {
                 console.out("\(program) \(Version.string)")
                 return ExitCode.ok.rawValue
             }
-            let unknown = words.first ?? rest[0]
-            return report(CLIError(.usage, strings.t("error.unknownCommand", unknown), helpHint: true), context: context, command: nil)
+            return report(unknownCommand(Array(words), rest: rest, strings: strings), context: context, command: nil)
         }
         if globals.has("--help") {
             console.out(Help.command(program: program, spec: command.spec, globals: globalOptions, strings: strings))
@@ -121,7 +130,7 @@ struct Dispatcher {
                                                   options: command.spec.options, strings: strings)
             let required = command.spec.positionals.filter(\.required).count
             if parsed.positionals.count < required {
-                let missing = command.spec.positionals[parsed.positionals.count].name
+                let missing = Help.valueName(command.spec.positionals[parsed.positionals.count].name, strings)
                 throw CLIError(.usage, strings.t("error.missingArgument", missing), helpHint: true)
             }
             if parsed.positionals.count > command.spec.positionals.count {
@@ -134,6 +143,19 @@ struct Dispatcher {
         } catch {
             return report(error, context: context, command: command.spec)
         }
+    }
+
+    /// "Unknown command 'child frobnicate'", listing the commands that start with the
+    /// words that are known ("child add, child list, ...").
+    private func unknownCommand(_ words: [String], rest: [String], strings: Strings) -> CLIError {
+        let first = words.first ?? rest[0]
+        let family = commands.map { $0.spec.path }.filter { $0.count > 1 && $0[0] == first }
+        if !family.isEmpty {
+            let typed = words.prefix(2).joined(separator: " ")
+            let list = family.map { $0.joined(separator: " ") }.joined(separator: ", ")
+            return CLIError(.usage, strings.t("error.unknownSubcommand", typed, first, list), helpHint: true)
+        }
+        return CLIError(.usage, strings.t("error.unknownCommand", first), helpHint: true)
     }
 
     private func report(_ error: CLIError, context: Context, command: CommandSpec?) -> Int32 {

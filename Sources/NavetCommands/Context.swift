@@ -14,14 +14,19 @@ public final class Console: @unchecked Sendable {
         captured = capture ? ("", "") : nil
     }
 
+    /// Writes one or more lines to standard output. Control characters other than line
+    /// feeds are written visibly (`\r`, `\u{1B}`): data never reaches a terminal raw.
     public func out(_ text: String) {
+        let line = TextRules.visible(text, keepingLineFeeds: true) + "\n"
         lock.lock(); defer { lock.unlock() }
-        if captured != nil { captured!.out += text + "\n" } else { FileHandle.standardOutput.write(Data((text + "\n").utf8)) }
+        if captured != nil { captured!.out += line } else { FileHandle.standardOutput.write(Data(line.utf8)) }
     }
 
+    /// Writes to standard error, escaping control characters as `out` does.
     public func err(_ text: String) {
+        let line = TextRules.visible(text, keepingLineFeeds: true) + "\n"
         lock.lock(); defer { lock.unlock() }
-        if captured != nil { captured!.err += text + "\n" } else { FileHandle.standardError.write(Data((text + "\n").utf8)) }
+        if captured != nil { captured!.err += line } else { FileHandle.standardError.write(Data(line.utf8)) }
     }
 
     public var capturedOut: String { lock.lock(); defer { lock.unlock() }; return captured?.out ?? "" }
@@ -58,6 +63,38 @@ public struct Context {
         }
     }
 
+    /// Reads the whole of standard input as UTF-8 text (for `--text -`), at most 1 MiB;
+    /// one final line feed is dropped.
+    func readStandardInput(option: String) throws(CLIError) -> String {
+        let limit = 1 << 20
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(0, $0.baseAddress!, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw CLIError(.io, t("error.readStdin", option, String(cString: strerror(errno))))
+            }
+            if count == 0 { break }
+            bytes += buffer[..<count]
+            if bytes.count > limit { throw CLIError(.validation, t("error.readStdin", option, "> 1 MiB")) }
+        }
+        var text = String(decoding: bytes, as: UTF8.self)
+        if text.hasSuffix("\n") { text.removeLast() }
+        return text
+    }
+
+    /// The reason a file could not be read, with what to do.
+    func describeRead(_ failure: FileIO.Failure, path: String) -> CLIError {
+        switch failure.errno {
+        case ENOENT: return CLIError(.io, t("error.noSuchFile", Format.line(path)))
+        case EISDIR: return CLIError(.io, t("error.isFolder", Format.line(path)))
+        case ENODEV: return CLIError(.io, t("error.notRegularFile", Format.line(path)))
+        case EACCES, EPERM: return CLIError(.io, t("error.noPermission", Format.line(path)))
+        default: return CLIError(.io, t("error.readFile", Format.line(path), failure.message))
+        }
+    }
+
     // MARK: Error text
 
     func describe(_ error: StoreError) -> CLIError {
@@ -69,14 +106,14 @@ public struct Context {
         case .tooNew(let path, let found, let supported):
             return CLIError(.io, t("error.tooNew", path, String(found), String(supported)))
         case .unknownRecord(let id):
-            return CLIError(.validation, t("error.unknownRecord", t("type.child"), id.rawValue == 0 ? "?" : id.description))
+            return unknownRecord(id.rawValue == 0 ? "?" : id.description, type: "child")
         case .ambiguousRecord(let prefix, let matches):
-            return CLIError(.validation, t("error.ambiguousRecord", prefix, String(matches)))
+            return CLIError(.validation, t("error.ambiguousRecord", Format.line(prefix), String(matches), "…"))
         case .wrongRecordType(let id, let expected, let actual):
             return CLIError(.validation, t("error.wrongType", id.description, strings.label("type", actual), strings.label("type", expected)))
         case .appendOnly(let type): return CLIError(.validation, t("error.appendOnly", strings.label("type", type)))
         case .invalid(let schemaError): return CLIError(.validation, describe(schemaError))
-        case .noConflict(let id, let field): return CLIError(.validation, t("error.noConflict", id.description, field))
+        case .noConflict(let id, let field): return CLIError(.validation, t("error.noConflict", id.description, strings.field(field)))
         case .conflictingDuplicate(let origin, let seq):
             return CLIError(.refused, t("bundle.duplicate", origin.description, String(seq)))
         case .foreignOrigin(let sender, let origin):
@@ -85,8 +122,8 @@ public struct Context {
             return CLIError(.refused, t("bundle.gap", origin.description, String(expected), String(got)))
         case .wrongServer(let expected, let got):
             return CLIError(.refused, t("bundle.wrongServer", expected.description, got.description))
-        case .duplicateOrganisation(let name): return CLIError(.validation, t("error.duplicateOrganisation", name))
-        case .unknownOrganisation(let name): return CLIError(.validation, t("error.unknownOrganisation", name))
+        case .duplicateOrganisation(let name): return CLIError(.validation, t("error.duplicateOrganisation", Format.line(name)))
+        case .unknownOrganisation(let name): return CLIError(.validation, t("error.unknownOrganisation", Format.line(name)))
         case .unknownReplica(let id): return CLIError(.refused, t("refusal.unknown_replica") + " (\(id))")
         case .revokedReplica(let id): return CLIError(.refused, t("refusal.revoked_replica") + " (\(id))")
         case .replayedNonce: return CLIError(.refused, t("refusal.replayed_nonce"))
@@ -100,25 +137,35 @@ public struct Context {
         switch error {
         case .unknownRecordType(let type): return t("schema.unknownRecordType", type)
         case .unknownField(let type, let field):
-            let names = Schema.current.recordType(type)?.fields.map(\.name).joined(separator: ", ") ?? ""
-            return t("schema.unknownField", field, names)
+            let names = Schema.current.recordType(type)?.fields.map { strings.fieldWord($0.name) }.joined(separator: ", ") ?? ""
+            return t("schema.unknownField", Format.line(field), names)
         case .required(let field): return t("schema.required", strings.field(field))
         case .tooLong(let field, let max): return t("schema.tooLong", strings.field(field), String(max))
         case .invalidCode(let field): return t("schema.invalidCode", strings.field(field))
         case .invalidDate(let field): return t("schema.invalidDate", strings.field(field))
+        case .noSuchDate(let field, let text): return t("schema.noSuchDate", strings.field(field), Format.line(text))
+        case .dateOutOfRange(let field, let text): return t("schema.dateOutOfRange", strings.field(field), Format.line(text))
+        case .controlCharacter(let field, let scalar, let lineBreaksAllowed):
+            let shown = Unicode.Scalar(scalar).map { TextRules.visible(String($0)) } ?? "?"
+            return t(lineBreaksAllowed ? "schema.controlCharacterText" : "schema.controlCharacter", strings.field(field), shown)
         case .invalidBool(let field): return t("schema.invalidBool", strings.field(field))
         case .notAChoice(let field, let allowed):
-            let kind = field == "kind" ? "note" : "asylum"
-            let list = allowed.map { code in
-                let label = strings.label(kind, code)
-                return label == code ? code : "\(code) (\(label))"
-            }
-            return t("schema.notAChoice", strings.field(field), list.joined(separator: ", "))
+            return t("schema.notAChoice", strings.field(field), choiceList(allowed, kind: field == "kind" ? "note" : "asylum"))
         case .invalidReference(let field): return t("schema.invalidReference", strings.field(field))
         case .wrongKind(let field): return t("schema.wrongKind", strings.field(field))
         case .appendOnly(let type): return t("schema.appendOnly", strings.label("type", type))
         case .invalidStamp: return t("schema.invalidStamp")
         }
+    }
+
+    /// The choices of a kind as people may type them: in English the codes with their
+    /// labels, in Swedish the Swedish labels only.
+    func choiceList(_ codes: [String], kind: String) -> String {
+        codes.map { code in
+            let label = strings.label(kind, code)
+            if strings.language == .swedish { return label }
+            return label == code ? code : "\(code) (\(label))"
+        }.joined(separator: ", ")
     }
 
     func describe(_ error: SyncError, file: String) -> CLIError {
@@ -142,6 +189,20 @@ public struct Context {
             reason = described.message
         }
         return CLIError(.refused, t("error.refusedBundle", file, reason))
+    }
+
+    /// Why an enrollment file was refused, in the reader's language.
+    func describe(_ error: Enrollment.ParseError) -> String {
+        switch error {
+        case .tooLarge: return t("enrollment.tooLarge")
+        case .notUTF8: return t("enrollment.notUTF8")
+        case .malformedLine(let line): return t("enrollment.malformedLine", String(line))
+        case .unknownKey(let key): return t("enrollment.unknownKey", Format.line(key))
+        case .repeatedKey(let key): return t("enrollment.repeatedKey", Format.line(key))
+        case .missingKey(let key): return t("enrollment.missingKey", Format.line(key))
+        case .unsupportedVersion(let version): return t("enrollment.version", Format.line(version))
+        case .invalidValue(let key): return t("enrollment.invalidValue", Format.line(key))
+        }
     }
 
     func describe(_ error: BundleError) -> String {

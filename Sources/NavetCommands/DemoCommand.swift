@@ -29,8 +29,31 @@ struct DemoCommand: Command {
             try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         }
         defer { if keep == nil { try? FileManager.default.removeItem(at: folder) } }
-        try Demo(context: context, folder: folder).run()
-        if let keep { context.out("\n" + context.t("demo.kept", keep)) }
+        guard context.json else {
+            try Demo(context: context, folder: folder).run()
+            if let keep { context.out("\n" + context.t("demo.kept", keep)) }
+            return
+        }
+        // --json: the steps run into a buffer; stdout gets one JSON summary of the end state
+        // (the steps' text is in it too, for a reader who wants it).
+        let steps = Console(capture: true)
+        let quiet = Context(program: context.program, strings: context.strings, json: false,
+                            databasePath: context.databasePath, console: steps, now: context.now)
+        do throws(CLIError) {
+            try Demo(context: quiet, folder: folder).run()
+        } catch {
+            context.err(steps.capturedOut + steps.capturedErr)
+            throw error
+        }
+        var replicas: [[String: Any]] = []
+        for (replica, _) in Demo.replicaNames {
+            let store = try context.store { () throws(StoreError) in try ReplicaStore.open(path: folder.appendingPathComponent("\(replica).db").path) }
+            let children = try context.store { () throws(StoreError) in try store.records(ofType: "child") }
+            let status = try context.store { () throws(StoreError) in try store.status() }
+            replicas.append(["name": replica, "replica": status.replicaID.description, "children": children.map(childJSON),
+                             "notes": status.notes, "conflicts": status.conflicts, "pending": status.pending])
+        }
+        context.printJSON(["replicas": replicas, "kept": keep ?? NSNull(), "steps": steps.capturedOut])
     }
 }
 
@@ -39,7 +62,8 @@ private struct Demo {
     let folder: URL
 
     var central: String { folder.appendingPathComponent("central.db").path }
-    let replicas = [("home", "demo.home"), ("social", "demo.social"), ("guardian", "demo.guardian")]
+    static let replicaNames = [("home", "demo.home"), ("social", "demo.social"), ("guardian", "demo.guardian")]
+    var replicas: [(String, String)] { Demo.replicaNames }
     /// Name, kind and municipality of each replica's organisation.
     let organisations = [
         "home": ("HVB Björkgården", "residential_home", "Strömsund"),

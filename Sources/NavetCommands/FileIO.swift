@@ -19,7 +19,9 @@ enum FileIO {
         defer { close(descriptor) }
         var info = stat()
         guard fstat(descriptor, &info) == 0 else { throw Failure(errno: errno) }
-        guard (info.st_mode & S_IFMT) == S_IFREG else { throw Failure(errno: EISDIR) }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            throw Failure(errno: (info.st_mode & S_IFMT) == S_IFDIR ? EISDIR : ENODEV)  // ENODEV: a device, pipe or socket
+        }
         guard Int(info.st_size) <= limit else { throw Failure(errno: EFBIG) }
         var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
         var offset = 0

@@ -24,9 +24,20 @@ enum Format {
             switch field {
             case "asylum_status": return strings.label("asylum", text)
             case "kind": return strings.label("note", text)
-            default: return text
+            case "text", "search_description": return block(text)
+            default: return line(text)
             }
         }
+    }
+
+    /// Data shown on one line: every control character, line feeds included, written
+    /// visibly (`\n`, `\r`, `\u{1B}`).
+    static func line(_ text: String) -> String { TextRules.visible(text) }
+
+    /// Free text shown by lines: line feeds kept, tabs as four spaces, every other control
+    /// character written visibly.
+    static func block(_ text: String) -> String {
+        TextRules.visible(text.replacingOccurrences(of: "\t", with: "    "), keepingLineFeeds: true)
     }
 
     /// A value for scripts: the stored code, not a translation.

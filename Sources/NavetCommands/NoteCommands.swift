@@ -27,7 +27,8 @@ struct NoteAdd: Command {
         corrects = arguments.value("--corrects")
         var values: [String: FieldValue] = [:]
         for name in ["kind", "text", "author"] {
-            if let input = arguments.value("--" + name) {
+            if var input = arguments.value("--" + name) {
+                if name == "text", input == "-" { input = try context.readStandardInput(option: "--text") }
                 values[name] = try context.parse(input, field: Self.noteSchema.field(name)!)
             }
         }
@@ -35,8 +36,7 @@ struct NoteAdd: Command {
         if let input = arguments.value("--tag") {
             let code = Strings.code(for: input, among: Tag.vocabulary.map(\.rawValue), kind: "tag")
             guard let code, let tag = Tag(rawValue: code) else {
-                let list = Tag.vocabulary.map { "\($0.rawValue) (\(context.strings.label("tag", $0.rawValue)))" }
-                throw CLIError(.validation, context.t("schema.notAChoice", "--tag", list.joined(separator: ", ")))
+                throw CLIError(.validation, context.t("error.badTag", context.choiceList(Tag.vocabulary.map(\.rawValue), kind: "tag")))
             }
             self.tag = tag
         } else {
@@ -47,9 +47,27 @@ struct NoteAdd: Command {
     func run(_ context: Context) throws(CLIError) {
         let store = try context.openReplica()
         var values = self.values
-        values["child"] = .text(try context.find(child, type: "child", in: store).description)
+        let childID = try context.find(child, type: "child", in: store)
+        values["child"] = .text(childID.description)
+        var tag = self.tag
         if let corrects {
-            values["corrects"] = .text(try context.find(corrects, type: "note", in: store).description)
+            let corrected = try context.find(corrects, type: "note", in: store)
+            let note = try context.store { () throws(StoreError) in try store.snapshot(corrected) }
+            let correctedTag = note.fields.first?.change.tag ?? Self.noteSchema.field("text")!.defaultTag
+            switch NoteRules.checkCorrection(child: childID, tag: tag ?? max(correctedTag, Self.noteSchema.field("text")!.defaultTag),
+                                             correctedChild: note.value("child"), correctedTag: correctedTag) {
+            case .success(let allowed): tag = allowed
+            case .failure(.otherChild):
+                throw CLIError(.validation, context.t("error.correctsOtherChild", corrected.description,
+                                                      note.value("child").displayText ?? "?"))
+            case .failure(.lowerTag):
+                let stricter = Tag.vocabulary.filter { $0 >= correctedTag }
+                throw CLIError(.validation, context.t("error.correctsLowerTag", corrected.description,
+                                                      context.strings.label("tag", correctedTag.rawValue),
+                                                      context.strings.label("tag", correctedTag.rawValue)
+                                                        + " (" + stricter.map { context.strings.label("tag", $0.rawValue) }.joined(separator: ", ") + ")"))
+            }
+            values["corrects"] = .text(corrected.description)
         }
         let id = try context.store { () throws(StoreError) in try store.createRecord(type: "note", values: values, tag: tag, now: context.now) }
         if context.json {
@@ -98,14 +116,23 @@ struct NoteList: Command {
         for note in notes {
             var head = [Format.time(note.createdAt), Format.value(note.value("kind"), field: "kind", strings: s),
                         "[" + s.label("tag", note.fields.first?.change.tag.rawValue ?? "") + "]", note.id.description]
-            if let author = note.value("author").displayText { head.append("– " + author) }
-            if let origin = note.fields.first?.change.origin { head.append("(" + origins.text(origin) + ")") }
+            if let author = note.value("author").displayText { head.append("– " + Format.line(author)) }
+            if let origin = note.fields.first?.change.origin { head.append("(" + Format.line(origins.text(origin)) + ")") }
             context.out(head.joined(separator: "  "))
             context.out("  " + s.field("child") + ": " + (note.value("child").displayText ?? "–"))
             if let corrected = note.value("corrects").displayText {
                 context.out("  " + s.field("corrects") + ": " + corrected)
+                // A correction from a replica older than the rule (or written by other
+                // software) may break it; the wire accepts it, the reader is told.
+                if let target = RecordID(hex: corrected), let original = try? store.snapshot(target),
+                   let childID = RecordID(hex: note.value("child").displayText ?? ""),
+                   let tag = note.fields.first?.change.tag, let originalTag = original.fields.first?.change.tag,
+                   case .failure(let problem) = NoteRules.checkCorrection(
+                       child: childID, tag: tag, correctedChild: original.value("child"), correctedTag: originalTag) {
+                    context.out("  (!) " + context.t(problem == .otherChild ? "out.correctsOtherChild" : "out.correctsLowerTag"))
+                }
             }
-            for line in (note.value("text").displayText ?? "").split(separator: "\n", omittingEmptySubsequences: false) {
+            for line in Format.block(note.value("text").displayText ?? "").split(separator: "\n", omittingEmptySubsequences: false) {
                 context.out("  " + line)
             }
         }
@@ -119,7 +146,18 @@ struct ConflictsList: Command {
 
     func run(_ context: Context) throws(CLIError) {
         let store = try context.openReplica()
+        let collation: TextRules.Collation = context.strings.language == .swedish ? .swedish : .english
+        // Sorted by the child's name as people read it, then by field.
         let conflicts = try context.store { () throws(StoreError) in try store.conflicts() }
+            .map { conflict in
+                let name = (try? store.snapshot(conflict.cell.recordID).value("name").displayText) ?? nil
+                return (conflict: conflict, key: TextRules.collationKey(name ?? "", collation))
+            }
+            .sorted {
+                $0.key != $1.key ? $0.key.lexicographicallyPrecedes($1.key)
+                    : ($0.conflict.cell.recordID, $0.conflict.cell.field) < ($1.conflict.cell.recordID, $1.conflict.cell.field)
+            }
+            .map(\.conflict)
         let origins = OriginDisplay(store: store, strings: context.strings, verbose: verbose)
         if context.json {
             context.printJSON(conflicts.map { conflict -> [String: Any] in
@@ -141,7 +179,7 @@ struct ConflictsList: Command {
         for conflict in conflicts {
             let name = (try? store.snapshot(conflict.cell.recordID).value("name").displayText) ?? nil
             context.out("\(s.label("type", conflict.recordType)) \(conflict.cell.recordID)"
-                        + (name.map { " (\($0))" } ?? "") + " – " + s.field(conflict.cell.field))
+                        + (name.map { " (\(Format.line($0)))" } ?? "") + " – " + s.field(conflict.cell.field))
             let rows = conflict.heads.enumerated().map { index, head in
                 ["\(index + 1)", Format.value(head.value, field: head.field, strings: s), origins.text(head.origin),
                  Format.time(head.wallTime), index == 0 ? context.t("state.shown") : ""]
@@ -167,7 +205,9 @@ struct ConflictsResolve: Command {
     init(_ arguments: ParsedArguments, _ context: Context) throws(CLIError) {
         id = arguments.positionals[0]
         field = fieldName(arguments.positionals[1])
-        value = arguments.value("--value")
+        var value = arguments.value("--value")
+        if value == "-" { value = try context.readStandardInput(option: "--value") }
+        self.value = value
         if let text = arguments.value("--choose") {
             guard let number = Int(text), number >= 1 else {
                 throw CLIError(.usage, context.t("error.badChoice", text), helpHint: true)
@@ -185,14 +225,16 @@ struct ConflictsResolve: Command {
         let store = try context.openReplica()
         // Any record with a conflict may be named by its full id or a unique prefix of it.
         let conflicts = try context.store { () throws(StoreError) in try store.conflicts() }
+        let typed = id.lowercased()
+        guard !typed.isEmpty, typed.allSatisfy(\.isHexDigit) else {
+            throw CLIError(.validation, context.t("error.notHexID", Format.line(id), "navet conflicts"))
+        }
         let candidates = Set(conflicts.map(\.cell.recordID)).filter {
-            $0.description == id.lowercased() || (id.count >= 4 && $0.description.hasPrefix(id.lowercased()))
+            $0.description == typed || $0.description.hasPrefix(typed)
         }
-        guard candidates.count <= 1 else {
-            throw CLIError(.validation, context.t("error.ambiguousRecord", id, String(candidates.count)))
-        }
-        guard let record = candidates.first ?? RecordID(hex: id.lowercased()) else {
-            throw CLIError(.validation, context.t("error.unknownRecord", context.strings.label("type", "child"), id))
+        guard candidates.count <= 1 else { throw context.ambiguous(typed, candidates.sorted()) }
+        guard let record = candidates.first ?? RecordID(hex: typed) else {
+            throw context.unknownRecord(id, type: "child")
         }
         let type = try context.store { () throws(StoreError) in try store.recordType(of: record) }
         guard let fieldSchema = Schema.current.recordType(type)?.field(field) else {
@@ -208,6 +250,8 @@ struct ConflictsResolve: Command {
             chosen = heads[choice - 1].value
         } else {
             chosen = try context.parse(value!, field: fieldSchema)
+            let existing = try context.store { () throws(StoreError) in try store.snapshot(record) }
+            for warning in try context.checkDates([field: chosen], existing: existing) { context.err(warning) }
         }
         let change = try context.store { () throws(StoreError) in try store.resolve(record: record, field: field, value: chosen, now: context.now) }
         if context.json {

@@ -19,15 +19,36 @@ public enum NavetCLI {
 }
 
 extension Context {
-    /// Finds a record by id or unique prefix, with a message naming the type.
+    /// Finds a record by id or any unique prefix of it (one hex digit or more), with a
+    /// message naming the type; an ambiguous prefix lists the ids it matches.
     func find(_ text: String, type: String, in store: ReplicaStore) throws(CLIError) -> RecordID {
+        let typed = text.trimmingCharacters(in: .whitespaces).lowercased()
+        guard !typed.isEmpty, typed.allSatisfy(\.isHexDigit) else {
+            throw CLIError(.validation, t("error.notHexID", Format.line(text), listCommand(type)))
+        }
         do {
-            return try store.resolveID(text, type: type)
+            return try store.resolveID(typed, type: type)
         } catch .unknownRecord {
-            throw CLIError(.validation, t("error.unknownRecord", strings.label("type", type), text))
+            throw unknownRecord(text, type: type)
+        } catch .ambiguousRecord {
+            let candidates = (try? store.records(ofType: type).map(\.id).filter { $0.description.hasPrefix(typed) }) ?? []
+            throw ambiguous(typed, candidates.sorted())
         } catch {
             throw describe(error)
         }
+    }
+
+    /// The command that lists the ids of a record type.
+    func listCommand(_ type: String) -> String { type == "note" ? "navet note list" : "navet child list" }
+
+    func unknownRecord(_ text: String, type: String) -> CLIError {
+        CLIError(.validation, t("error.unknownRecord", strings.label("type", type), Format.line(text), listCommand(type),
+                                t("typeplural.\(type == "note" ? "note" : "child")")))
+    }
+
+    func ambiguous(_ prefix: String, _ candidates: [RecordID]) -> CLIError {
+        let shown = candidates.prefix(10).map(\.description).joined(separator: ", ") + (candidates.count > 10 ? ", …" : "")
+        return CLIError(.validation, t("error.ambiguousRecord", Format.line(prefix), String(candidates.count), shown))
     }
 
     /// Parses what a person typed for a field, accepting choice labels in either language.
@@ -43,6 +64,44 @@ extension Context {
         }
     }
 
+    /// Checks the child's dates as they will be after a change (`values` over `existing`):
+    /// refuses the impossible (`DateRules`) and returns warnings about the unlikely, to be
+    /// printed on stderr once the change is saved. Checks nothing unless `values` sets a
+    /// birth or arrival date.
+    func checkDates(_ values: [String: FieldValue], existing: RecordSnapshot?) throws(CLIError) -> [String] {
+        guard values["birth_date"] != nil || values["arrival_date"] != nil,
+              let today = CalendarDate(unixMilliseconds: now) else { return [] }
+        var warnings: [String] = []
+        func date(_ field: String) -> CalendarDate? {
+            let value = values[field] ?? existing?.value(field) ?? .null
+            guard case .text(let text) = value else { return nil }
+            return CalendarDate(iso: text)
+        }
+        let findings = DateRules.check(birth: date("birth_date"), arrival: date("arrival_date"), today: today)
+        for finding in findings {
+            switch finding {
+            case .birthInFuture(let birth):
+                throw CLIError(.validation, t("date.birthInFuture", strings.field("birth_date"), birth.description))
+            case .arrivalInFuture(let arrival):
+                throw CLIError(.validation, t("date.arrivalInFuture", strings.field("arrival_date"), arrival.description))
+            case .arrivalBeforeBirth(let birth, let arrival):
+                throw CLIError(.validation, t("date.arrivalBeforeBirth", birth.description, arrival.description))
+            case .adultAtArrival(let age):
+                warnings.append("\(program): " + t("date.adultAtArrival", String(age)))
+            case .unlikelyAge(let age):
+                warnings.append("\(program): " + t("date.unlikelyAge", String(age)))
+            }
+        }
+        return warnings
+    }
+
+    /// "turned 18 on 2025-03-14" when the stated birth date says the child has turned 18.
+    func turned18Text(_ child: RecordSnapshot) -> String? {
+        guard let date = Format.turns18(child), let today = CalendarDate(unixMilliseconds: now), date <= today
+        else { return nil }
+        return t("out.turned18", date.description)
+    }
+
     /// Runs a store call, turning its error into a message.
     func store<T>(_ body: () throws(StoreError) -> T) throws(CLIError) -> T {
         do {
@@ -56,8 +115,19 @@ extension Context {
 /// `--birth-date` for `birth_date`.
 func optionName(_ field: String) -> String { "--" + field.replacingOccurrences(of: "_", with: "-") }
 
-/// `birth-date` or `birth_date` for `birth_date`.
-func fieldName(_ input: String) -> String { input.lowercased().replacingOccurrences(of: "-", with: "_") }
+/// The field a person named: `birth-date`, `birth_date`, `födelsedatum` or a label
+/// ("birth date (stated)"), in any case and Unicode form, for `birth_date`. Unknown words
+/// come back as typed (lowercased, `-` as `_`), for the error message.
+func fieldName(_ input: String, recordType: String = "child") -> String {
+    let fields = Schema.current.recordType(recordType)?.fields.map(\.name) ?? []
+    let wanted = TextRules.matchKey(input)
+    for name in fields {
+        var words = [name, Strings.swedishFieldWords[name] ?? name]
+        if let pair = Strings.table["field." + name] { words += [pair.0, pair.1] }
+        if words.contains(where: { TextRules.matchKey($0) == wanted }) { return name }
+    }
+    return input.lowercased().replacingOccurrences(of: "-", with: "_")
+}
 
 struct InitCommand: Command {
     static let spec = CommandSpec(["init"], help: "init", options: [OptionSpec("--enroll", value: "FILE", help: "opt.enroll")])
@@ -71,13 +141,15 @@ struct InitCommand: Command {
             do throws(FileIO.Failure) {
                 bytes = try FileIO.read(enrollFile, limit: Enrollment.maxBytes)
             } catch {
-                if error.errno == EFBIG { throw CLIError(.refused, context.t("error.badEnrollment", enrollFile, "tooLarge")) }
-                throw CLIError(.io, context.t("error.readFile", enrollFile, error.message))
+                if error.errno == EFBIG {
+                    throw CLIError(.refused, context.t("error.badEnrollment", enrollFile, context.describe(Enrollment.ParseError.tooLarge)))
+                }
+                throw context.describeRead(error, path: enrollFile)
             }
             do throws(Enrollment.ParseError) {
                 enrollment = try Enrollment.parse(bytes)
             } catch {
-                throw CLIError(.refused, context.t("error.badEnrollment", enrollFile, String(describing: error)))
+                throw CLIError(.refused, context.t("error.badEnrollment", enrollFile, context.describe(error)))
             }
         }
         let store = try context.store { () throws(StoreError) in
@@ -126,7 +198,9 @@ struct ChildAdd: Command {
     init(_ arguments: ParsedArguments, _ context: Context) throws(CLIError) {
         var values: [String: FieldValue] = [:]
         for field in Self.childSchema.fields {
-            if let input = arguments.value(optionName(field.name)) {
+            if var input = arguments.value(optionName(field.name)) {
+                // Free text (the search description) may come from standard input.
+                if input == "-", field.lineBreaks { input = try context.readStandardInput(option: optionName(field.name)) }
                 values[field.name] = try context.parse(input, field: field)
             }
         }
@@ -137,8 +211,10 @@ struct ChildAdd: Command {
     }
 
     func run(_ context: Context) throws(CLIError) {
+        let warnings = try context.checkDates(values, existing: nil)
         let store = try context.openReplica()
         let id = try context.store { () throws(StoreError) in try store.createRecord(type: "child", values: values, now: context.now) }
+        warnings.forEach(context.err)
         if context.json {
             context.printJSON(["id": id.description])
         } else {
@@ -153,8 +229,11 @@ struct ChildList: Command {
 
     func run(_ context: Context) throws(CLIError) {
         let store = try context.openReplica()
+        let collation: TextRules.Collation = context.strings.language == .swedish ? .swedish : .english
         let children = try context.store { () throws(StoreError) in try store.records(ofType: "child") }
-            .sorted { ($0.value("name").displayText ?? "", $0.id) < ($1.value("name").displayText ?? "", $1.id) }
+            .map { (child: $0, key: TextRules.collationKey($0.value("name").displayText ?? "", collation)) }
+            .sorted { $0.key == $1.key ? $0.child.id < $1.child.id : $0.key.lexicographicallyPrecedes($1.key) }
+            .map(\.child)
         if context.json {
             context.printJSON(children.map(childJSON))
             return
@@ -168,7 +247,9 @@ struct ChildList: Command {
             [child.id.description, Format.value(child.value("name"), field: "name", strings: s),
              Format.value(child.value("birth_date"), field: "birth_date", strings: s),
              Format.value(child.value("asylum_status"), field: "asylum_status", strings: s),
-             child.fields.contains(where: \.inConflict) ? context.t("state.conflict") : ""]
+             [child.fields.contains(where: \.inConflict) ? context.t("state.conflict") : nil,
+              context.turned18Text(child)]
+                .compactMap { $0 }.joined(separator: "; ")]
         }
         context.out(Format.table(["id", s.field("name"), s.field("birth_date"), s.field("asylum_status"), ""], rows))
     }
@@ -208,7 +289,8 @@ struct ChildShow: Command {
             if state.inConflict { text += "  (" + context.t("out.inConflict", String(state.headCount)) + ")" }
             rows.append((s.field(field.name), text))
             if field.name == "birth_date", let turns18 = Format.turns18(child) {
-                rows.append((s.field("turns_18"), turns18.description))
+                let past = CalendarDate(unixMilliseconds: context.now).map { turns18 <= $0 } ?? false
+                rows.append((s.field(past ? "turned_18" : "turns_18"), turns18.description))
             }
         }
         rows.append((context.t("out.notes"), String(notes.count)))
@@ -233,13 +315,18 @@ struct ChildSet: Command {
             throw CLIError(.validation, context.describe(SchemaError.unknownField(recordType: "child", field: arguments.positionals[1])))
         }
         self.field = field
-        value = try context.parse(arguments.positionals[2], field: field)
+        var input = arguments.positionals[2]
+        if input == "-", field.lineBreaks { input = try context.readStandardInput(option: "VALUE") }
+        value = try context.parse(input, field: field)
     }
 
     func run(_ context: Context) throws(CLIError) {
         let store = try context.openReplica()
         let record = try context.find(id, type: "child", in: store)
+        let existing = try context.store { () throws(StoreError) in try store.snapshot(record) }
+        let warnings = try context.checkDates([field.name: value], existing: existing)
         let change = try context.store { () throws(StoreError) in try store.set(record: record, field: field.name, value: value, now: context.now) }
+        warnings.forEach(context.err)
         if context.json {
             context.printJSON(["id": record.description, "field": field.name, "changed": change != nil])
         } else {
@@ -260,7 +347,7 @@ struct ChildHistory: Command {
     init(_ arguments: ParsedArguments, _ context: Context) throws(CLIError) {
         id = arguments.positionals[0]
         verbose = arguments.has("--verbose")
-        field = arguments.value("--field").map(fieldName)
+        field = arguments.value("--field").map { fieldName($0) }
         if let field, ChildAdd.childSchema.field(field) == nil {
             throw CLIError(.validation, context.describe(SchemaError.unknownField(recordType: "child", field: field)))
         }

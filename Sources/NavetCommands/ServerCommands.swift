@@ -33,6 +33,12 @@ extension Context {
 
     /// Words for a server-side refusal: the underlying error's message when there is one.
     func describe(_ refusal: Refusal, file: String) -> CLIError {
+        if refusal.reason == .staleTimestamp, refusal.detail == SyncService.expiredFileDetail {
+            return CLIError(.refused, t("error.bundleExpired", Format.line(file), String(SyncService.defaultFileWindowDays)))
+        }
+        if refusal.reason == .staleTimestamp, refusal.detail == SyncService.aheadFileDetail {
+            return CLIError(.refused, t("error.bundleAhead", Format.line(file)))
+        }
         if let cause = refusal.cause {
             let described = describe(cause, file: file)
             if refusal.reason == .serverError { return CLIError(.io, described.message) }
@@ -135,17 +141,20 @@ struct OrgAdd: Command {
         for option in ["--name", "--kind", "--municipality"] where arguments.value(option) == nil {
             throw CLIError(.usage, context.t("error.missingArgument", option), helpHint: true)
         }
-        name = arguments.value("--name")!.trimmingCharacters(in: .whitespaces)
-        municipality = arguments.value("--municipality")!.trimmingCharacters(in: .whitespaces)
-        guard (1...200).contains(name.count), (1...100).contains(municipality.count) else {
+        // Stored in NFC with runs of spaces as one, so a name typed on a Mac (decomposed
+        // å, ä, ö) is the same name; control characters are refused.
+        name = TextRules.nfc(arguments.value("--name")!).split(whereSeparator: { $0 == " " }).joined(separator: " ")
+        municipality = TextRules.nfc(arguments.value("--municipality")!).split(whereSeparator: { $0 == " " })
+            .joined(separator: " ")
+        guard (1...200).contains(name.count), (1...100).contains(municipality.count),
+              TextRules.firstControl(in: name + municipality) == nil else {
             throw CLIError(.validation, context.t("error.badName"))
         }
         let kinds = OrganisationKind.allCases.map(\.rawValue)
         guard let code = Strings.code(for: arguments.value("--kind")!, among: kinds, kind: "org"),
               let kind = OrganisationKind(rawValue: code)
         else {
-            let list = kinds.map { "\($0) (\(context.strings.label("org", $0)))" }.joined(separator: ", ")
-            throw CLIError(.validation, context.t("schema.notAChoice", "--kind", list))
+            throw CLIError(.validation, context.t("error.badOrgKind", context.choiceList(kinds, kind: "org")))
         }
         self.kind = kind
     }
@@ -169,7 +178,9 @@ struct OrgList: Command {
 
     func run(_ context: Context) throws(CLIError) {
         let central = try context.openCentral()
+        let collation: TextRules.Collation = context.strings.language == .swedish ? .swedish : .english
         let organisations = try context.store { () throws(StoreError) in try central.organisations() }
+            .sorted { TextRules.precedes($0.name, $1.name, collation) }
         if context.json {
             context.printJSON(organisations.map { ["id": $0.id, "name": $0.name, "kind": $0.kind.rawValue,
                                                    "municipality": $0.municipality] })
@@ -177,7 +188,7 @@ struct OrgList: Command {
         }
         context.out(Format.table(
             [context.t("out.organisation"), context.t("out.kind"), context.t("out.municipality")],
-            organisations.map { [$0.name, context.strings.label("org", $0.kind.rawValue), $0.municipality] }))
+            organisations.map { [Format.line($0.name), context.strings.label("org", $0.kind.rawValue), Format.line($0.municipality)] }))
     }
 }
 
@@ -197,7 +208,7 @@ struct ReplicaEnroll: Command {
         for option in ["--org", "--out"] where arguments.value(option) == nil {
             throw CLIError(.usage, context.t("error.missingArgument", option), helpHint: true)
         }
-        organisation = arguments.value("--org")!
+        organisation = TextRules.nfc(arguments.value("--org")!)
         out = arguments.value("--out")!
         url = arguments.value("--url")
         force = arguments.has("--force")
@@ -211,8 +222,12 @@ struct ReplicaEnroll: Command {
         // Before the replica is registered: a file that cannot be written changes nothing.
         try context.checkOutput(out, force: force)
         let enrolled = try context.store { () throws(StoreError) in try central.enroll(organisation: organisation, now: context.now) }
+        // The name as registered, however it was typed here (case, spacing, decomposed å, ä, ö).
+        let key = TextRules.nameKey(organisation)
+        let registered = ((try? central.organisations()) ?? []).first { TextRules.nameKey($0.name) == key }?.name
+            ?? organisation
         let enrollment = Enrollment(serverID: central.serverID, url: url ?? "http://127.0.0.1:8080",
-                                    replicaID: enrolled.replicaID, organisation: organisation, secret: enrolled.secret)
+                                    replicaID: enrolled.replicaID, organisation: registered, secret: enrolled.secret)
         do throws(CLIError) {
             try context.writeFile(enrollment.serialize(), to: out, force: force)
         } catch {
@@ -226,26 +241,41 @@ struct ReplicaEnroll: Command {
             throw error
         }
         if context.json {
-            context.printJSON(["replica": enrolled.replicaID.description, "organisation": organisation, "file": out])
+            context.printJSON(["replica": enrolled.replicaID.description, "organisation": registered, "file": out])
         } else {
-            context.out(context.t("out.enrolled", enrolled.replicaID.description, organisation, out))
+            context.out(context.t("out.enrolled", enrolled.replicaID.description, registered, out))
         }
     }
 }
 
 struct ReplicaRevoke: Command {
     static let spec = CommandSpec(["replica", "revoke"], help: "replica.revoke", positionals: [("REPLICA", true)])
-    let replica: ReplicaID
+    /// The id as typed: all 16 hex digits or a unique prefix of them.
+    let typed: String
 
     init(_ arguments: ParsedArguments, _ context: Context) throws(CLIError) {
-        guard let id = ReplicaID(hex: arguments.positionals[0].lowercased()) else {
-            throw CLIError(.validation, context.t("error.badReplicaID", arguments.positionals[0]))
+        typed = arguments.positionals[0].lowercased()
+        guard (1...16).contains(typed.utf8.count), typed.allSatisfy(\.isHexDigit) else {
+            throw CLIError(.validation, context.t("error.badReplicaID", Format.line(arguments.positionals[0])))
         }
-        replica = id
     }
 
     func run(_ context: Context) throws(CLIError) {
         let central = try context.openCentral()
+        let replica: ReplicaID
+        if let id = ReplicaID(hex: typed) {
+            replica = id
+        } else {
+            // A prefix, or 16 hex digits that no id can have (0, or 2^63 and above).
+            let matches = try context.store { () throws(StoreError) in try central.replicaRecords() }
+                .map(\.replicaID).filter { $0.description.hasPrefix(typed) }
+            guard let first = matches.first else { throw CLIError(.validation, context.t("error.unknownReplica", typed)) }
+            guard matches.count == 1 else {
+                throw CLIError(.validation, context.t("error.ambiguousReplica", typed, String(matches.count),
+                                                      matches.map(\.description).sorted().joined(separator: ", ")))
+            }
+            replica = first
+        }
         do throws(StoreError) {
             try central.revoke(replica, now: context.now)
         } catch .unknownReplica {
@@ -274,7 +304,9 @@ struct ReplicaList: Command {
 
     func run(_ context: Context) throws(CLIError) {
         let central = try context.openCentral()
+        let collation: TextRules.Collation = context.strings.language == .swedish ? .swedish : .english
         var records = try context.store { () throws(StoreError) in try central.replicaRecords() }
+            .sorted { TextRules.precedes($0.organisation ?? "", $1.organisation ?? "", collation) }
         if let silent {
             records = records.filter { $0.revokedAt == nil && context.now - ($0.lastSyncAt ?? $0.enrolledAt) > silent }
         }
@@ -294,10 +326,10 @@ struct ReplicaList: Command {
             [context.t("out.replica"), context.t("out.organisation"), context.t("out.lastSync"), context.t("out.lag"),
              context.t("out.refusals"), context.t("out.client"), context.t("out.state")],
             records.map { record in
-                [record.replicaID.description, record.organisation ?? "–", record.lastSyncAt.map(Format.time) ?? never,
+                [record.replicaID.description, record.organisation.map(Format.line) ?? "–", record.lastSyncAt.map(Format.time) ?? never,
                  String(record.lag),
                  record.refusals == 0 ? "0" : "\(record.refusals) (\(context.refusalText(record.lastRefusal ?? "")))",
-                 [record.clientVersion, record.schemaVersion.map { "schema \($0)" }].compactMap { $0 }.joined(separator: ", "),
+                 [record.clientVersion, record.schemaVersion.map { context.t("out.schema") + " \($0)" }].compactMap { $0 }.joined(separator: ", "),
                  record.revokedAt == nil ? context.t("out.active") : context.t("out.revokedState")]
             }))
     }
@@ -360,7 +392,7 @@ struct RestoreCommand: Command {
         } catch .notANavetDatabase(_, let reason) {
             throw CLIError(.refused, context.t("error.badBackup", file, reason))
         } catch .missing {
-            throw CLIError(.io, context.t("error.readFile", file, "no such file"))
+            throw CLIError(.io, context.t("error.noSuchFile", Format.line(file)))
         } catch {
             throw context.describe(error)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import NavetCore
 
 /// The languages the CLI speaks.
 public enum Language: String, Sendable {
@@ -27,13 +28,46 @@ public struct Strings: Sendable {
 
     public func t(_ key: String, _ arguments: String...) -> String { t(key, arguments) }
 
+    /// The text for `key` with `{0}`, `{1}`... replaced by the arguments, in one pass (an
+    /// argument's own text is never read as a placeholder). `{0|one|other}` chooses a form
+    /// by the number in argument 0: `one` for 1, `other` for any other number, so a text
+    /// reads "1 change", "2 changes", "1 ändring", "2 ändringar".
     public func t(_ key: String, _ arguments: [String]) -> String {
         guard let pair = Strings.table[key] else { preconditionFailure("missing string \(key)") }
-        var text = language == .swedish ? pair.1 : pair.0
-        for (index, argument) in arguments.enumerated() {
-            text = text.replacingAll("{\(index)}", with: argument)
+        return Strings.render(language == .swedish ? pair.1 : pair.0, arguments)
+    }
+
+    /// `t` for a text about a count: the count is argument 0 (`{0}`, and `{0|one|other}`
+    /// chooses the form), the other arguments follow as `{1}`, `{2}`...
+    public func t(_ key: String, count: Int, _ arguments: String...) -> String {
+        t(key, [String(count)] + arguments)
+    }
+
+    static func render(_ template: String, _ arguments: [String]) -> String {
+        var result = ""
+        var rest = Substring(template)
+        while let open = rest.firstIndex(of: "{") {
+            result += rest[..<open]
+            let after = rest[rest.index(after: open)...]
+            guard let close = after.firstIndex(of: "}") else { result += rest[open...]; return result }
+            let inside = after[..<close]
+            let parts = inside.split(separator: "|", omittingEmptySubsequences: false)
+            if let index = Int(parts[0]), index >= 0, index < arguments.count {
+                if parts.count == 3 {
+                    let number = Int(arguments[index].filter { $0 != " " && $0 != "\u{A0}" })
+                    result += number == 1 ? parts[1] : parts[2]
+                } else if parts.count == 1 {
+                    result += arguments[index]
+                } else {
+                    result += rest[open...close]
+                }
+            } else {
+                result += rest[open...close]
+            }
+            rest = after[after.index(after: close)...]
         }
-        return text
+        result += rest
+        return result
     }
 
     /// The label of a field for people, e.g. "birth date (stated)" / "födelsedatum (uppgivet)".
@@ -46,17 +80,85 @@ public struct Strings: Sendable {
         Strings.table["\(kind).\(value)"].map { language == .swedish ? $0.1 : $0.0 } ?? value
     }
 
-    /// Maps a label typed in either language back to the stored code, for choices.
+    /// The word a person types for a field (`--birth-date`, `child set ID FIELD`), in this
+    /// language: "birth-date" / "födelsedatum".
+    public func fieldWord(_ name: String) -> String {
+        language == .swedish ? (Strings.swedishFieldWords[name] ?? name) : name.replacingAll("_", with: "-")
+    }
+
+    /// Maps what a person typed for a choice back to the stored code: the code itself, the
+    /// label in either language (with or without its bracketed part) or a usual synonym,
+    /// in any case, composed or decomposed, with `_`, `-` and spaces alike. Nil when
+    /// nothing matches.
     public static func code(for input: String, among codes: [String], kind: String) -> String? {
-        let wanted = input.lowercased()
-        for code in codes {
-            if code == wanted || code.replacingAll("_", with: "-") == wanted { return code }
-            if let pair = table["\(kind).\(code)"], pair.0.lowercased() == wanted || pair.1.lowercased() == wanted {
-                return code
-            }
-        }
+        let wanted = TextRules.matchKey(input)
+        guard !wanted.isEmpty else { return nil }
+        for code in codes where words(for: code, kind: kind).contains(wanted) { return code }
         return nil
     }
+
+    /// Every match key that names `code` of `kind`.
+    static func words(for code: String, kind: String) -> Set<String> {
+        var words: [String] = [code]
+        if let pair = table["\(kind).\(code)"] {
+            for label in [pair.0, pair.1] {
+                words.append(label)
+                if let open = label.firstIndex(of: "(") {
+                    words.append(String(label[..<open]))
+                    words.append(String(label[label.index(after: open)...].filter { $0 != ")" }))
+                }
+            }
+        }
+        words += synonyms["\(kind).\(code)"] ?? []
+        return Set(words.map(TextRules.matchKey).filter { !$0.isEmpty })
+    }
+
+    /// What people also type for a choice, beyond its code and labels (both languages).
+    static let synonyms: [String: [String]] = [
+        "asylum.pending": ["asylsökande", "asylärende", "väntar", "väntar på beslut", "asylum seeker", "seeking asylum", "waiting"],
+        "asylum.granted": ["bifall", "bifallen", "uppehållstillstånd", "beviljad", "beviljat", "beviljats", "beviljades",
+                           "PUT", "TUT", "permit", "residence permit", "granted"],
+        "asylum.rejected": ["avslag", "avslaget", "avslagen", "avslogs", "rejection", "rejected", "refused", "refusal"],
+        "asylum.appealed": ["överklagande", "överklagat", "överklagad", "överklagats", "appeal", "appealed"],
+        "asylum.final_rejection": ["lagakraftvunnet avslag", "slutligt avslag", "laga kraft", "lagakraftvunnet",
+                                   "final rejection", "final", "finally rejected"],
+        "asylum.returned": ["återvänt", "återvändande", "återvände", "return", "returned"],
+        "asylum.left": ["lämnat landet", "lämnade landet", "utrest", "left", "left the country"],
+        "note.information_talk": ["informationssamtal", "information", "info", "information talk"],
+        "note.conversation": ["samtal", "conversation", "talk"],
+        "note.meeting": ["möte", "meeting"],
+        "note.observation": ["iakttagelse", "observation"],
+        "note.decision_received": ["beslut", "beslut mottaget", "mottaget beslut", "decision", "decision received"],
+        "note.risk_signal": ["risksignal", "riskbeteende", "risk", "risk signal", "risk behaviour"],
+        "note.school_absence": ["skolfrånvaro", "frånvaro", "absence", "school absence"],
+        "tag.basic": ["grunduppgifter", "grund", "basic"],
+        "tag.case": ["ärende", "ärendet", "care", "case"],
+        "tag.asylum": ["asyl", "asylärende", "asylum"],
+        "tag.health": ["hälsa", "hälso- och sjukvård", "health"],
+        "tag.school": ["skola", "skolan", "school"],
+        "tag.search": ["eftersökning", "sökning", "search"],
+        "tag.protected": ["skyddad", "skyddad identitet", "skyddade personuppgifter", "protected", "protected identity"],
+        "org.social_services": ["socialtjänst", "socialtjänsten", "soc", "social services"],
+        "org.residential_home": ["HVB", "HVB-hem", "HVB-hemmet", "hem för vård eller boende", "care home", "residential home"],
+        "org.foster_family": ["familjehem", "familjehemmet", "jourhem", "foster family", "foster home"],
+        "org.guardian": ["god man", "gode man", "gode män", "godman", "legal guardian", "guardian"],
+        "org.guardianship_board": ["överförmyndare", "överförmyndaren", "överförmyndarnämnden", "guardianship board"],
+        "org.school": ["skola", "skolan", "elevhälsan", "school"],
+        "org.health": ["hälso- och sjukvård", "hälso- och sjukvården", "sjukvård", "vården", "BUP", "health care", "health"],
+        "org.migration_agency": ["Migrationsverket", "migration agency", "the migration agency"],
+        "org.police": ["polis", "polisen", "police", "the police"],
+        "org.volunteer": ["frivilligorganisation", "civilsamhället", "volunteer", "volunteer organisation"],
+        "org.county_board": ["Länsstyrelsen", "länsstyrelse", "county board", "county administrative board"],
+        "org.support_office": ["stödkontor", "stödkontoret", "support office"],
+    ]
+
+    /// The Swedish words for fields that people may type (`child set ID födelsedatum`).
+    static let swedishFieldWords: [String: String] = [
+        "name": "namn", "birth_date": "födelsedatum", "dossier_number": "dossiernummer", "languages": "språk",
+        "arrival_date": "ankomstdatum", "arrival_municipality": "ankomstkommun",
+        "assigned_municipality": "anvisningskommun", "asylum_status": "asylstatus",
+        "search_description": "signalement", "protected_identity": "skyddad-identitet",
+    ]
 
     static let table: [String: (String, String)] = messages.merging(HelpText.table) { first, _ in first }
         .merging(FileStrings.table) { first, _ in first }
@@ -84,8 +186,8 @@ public struct Strings: Sendable {
         "field.turns_18": ("turns 18", "fyller 18"),
         "asylum.pending": ("asylum seeker (pending)", "asylsökande (väntar på beslut)"),
         "asylum.granted": ("residence permit (granted)", "uppehållstillstånd (bifall)"),
-        "asylum.rejected": ("rejection", "avslag"),
-        "asylum.appealed": ("appeal", "överklagande"),
+        "asylum.rejected": ("rejected", "avslag"),
+        "asylum.appealed": ("appealed", "överklagande"),
         "asylum.final_rejection": ("final rejection", "lagakraftvunnet avslag"),
         "asylum.returned": ("returned", "återvänt"),
         "asylum.left": ("left the country", "lämnat landet"),
@@ -111,10 +213,10 @@ public struct Strings: Sendable {
 
 
         // Command output.
-        "out.init": ("Created replica {0} in {1}.", "Skapade repliken {0} i {1}."),
+        "out.init": ("Created replica {0} in {1}.", "Skapade den lokala databasen {0} i {1}."),
         "out.childAdded": ("Registered child {0}.", "Registrerade barnet {0}."),
         "out.noteAdded": ("Wrote note {0}.", "Skrev anteckningen {0}."),
-        "out.noChildren": ("No children in this replica yet.", "Inga barn i repliken än."),
+        "out.noChildren": ("No children in this replica yet.", "Inga barn i den lokala databasen än."),
         "out.noNotes": ("No notes.", "Inga anteckningar."),
         "out.noConflicts": ("No conflicts.", "Inga konflikter."),
         "out.inConflict": ("conflict: {0} values, see 'navet conflicts'", "konflikt: {0} värden, se 'navet conflicts'"),
@@ -125,17 +227,17 @@ public struct Strings: Sendable {
         "out.resolveHint": (
             "Resolve with: navet conflicts resolve ID FIELD --choose N   (or --value VALUE)",
             "Lös med: navet conflicts resolve ID FÄLT --choose N   (eller --value VÄRDE)"),
-        "out.exported": ("Wrote {0} pending change(s) to {1}.", "Skrev {0} väntande ändring(ar) till {1}."),
-        "out.imported": ("Imported {0} new change(s) ({1} already here). Conflicts now: {2}.",
-                         "Läste in {0} nya ändring(ar) ({1} fanns redan). Konflikter nu: {2}."),
-        "out.serverImported": ("Merged bundle from replica {0}: {1} new change(s), {2} already held. Wrote {3} change(s) to {4}.",
-                               "Slog ihop paket från replik {0}: {1} nya ändring(ar), {2} fanns redan. Skrev {3} ändring(ar) till {4}."),
-        "out.serverStatus": ("Central store {0}: {1} changes, {2} records, {3} conflicts.",
-                             "Central lagring {0}: {1} ändringar, {2} poster, {3} konflikter."),
+        "out.exported": ("Wrote {0} pending {0|change|changes} to {1}.", "Skrev {0} {0|väntande ändring|väntande ändringar} till {1}."),
+        "out.imported": ("Imported {0} new {0|change|changes} ({1} already here). Conflicts now: {2}.",
+            "Läste in {0} {0|ny ändring|nya ändringar} ({1} fanns redan). Konflikter nu: {2}."),
+        "out.serverImported": ("Merged the bundle from replica {0}: {1} new {1|change|changes}, {2} already held. Wrote {3} {3|change|changes} to {4}.",
+            "Slog ihop överföringsfilen från den lokala databasen {0}: {1} {1|ny ändring|nya ändringar}, {2} fanns redan. Skrev {3} {3|ändring|ändringar} till {4}."),
+        "out.serverStatus": ("Central store {0}: {1} {1|change|changes}, {2} {2|record|records}, {3} {3|conflict|conflicts}.",
+            "Centrallagret {0}: {1} {1|ändring|ändringar}, {2} {2|post|poster}, {3} {3|konflikt|konflikter}."),
         "out.time": ("time", "tid"),
         "out.field": ("field", "fält"),
         "out.value": ("value", "värde"),
-        "out.replica": ("replica", "replik"),
+        "out.replica": ("replica", "lokal databas"),
         "out.state": ("state", "läge"),
         "out.file": ("file", "fil"),
         "out.schema": ("schema version", "schemaversion"),
@@ -143,8 +245,8 @@ public struct Strings: Sendable {
         "out.children": ("children", "barn"),
         "out.conflicts": ("conflicts", "konflikter"),
         "out.pending": ("pending changes", "ändringar som väntar"),
-        "out.server": ("central store", "central lagring"),
-        "out.cursor": ("server cursor", "serverposition"),
+        "out.server": ("central store", "centrallagret"),
+        "out.cursor": ("server cursor", "position i centrallagret"),
         "out.lastExport": ("last export", "senaste export"),
         "out.lastImport": ("last import", "senaste import"),
         "out.never": ("never", "aldrig"),
@@ -161,9 +263,9 @@ public struct Strings: Sendable {
 
         // The demo.
         "demo.intro": ("Navet demo: a central store and three replicas in {0}.\nEvery step below is a real command. Social services and the care home sync over HTTP with\nnavetd on a loopback port; the guardian has no network and carries bundle files to the office.",
-                       "Navet-demonstration: en central lagring och tre repliker i {0}.\nVarje steg nedan är ett riktigt kommando. Socialtjänsten och HVB-hemmet synkar över HTTP med\nnavetd på en lokal port; gode mannen saknar nätverk och bär paketfiler till stödkontoret."),
+            "Navet-demonstration: ett centrallager och tre lokala databaser i {0}.\nVarje steg nedan är ett riktigt kommando. Socialtjänsten och HVB-hemmet synkar över HTTP med\nnavetd på en lokal port; gode mannen saknar nätverk och bär överföringsfiler till stödkontoret."),
         "demo.step1": ("1. The support office enrolls three organisations; each creates its replica from its enrollment file",
-                       "1. Stödkontoret registrerar tre organisationer; var och en skapar sin replik från sin registreringsfil"),
+            "1. Stödkontoret registrerar tre organisationer; var och en skapar sin lokala databas från sin registreringsfil"),
         "demo.step2": ("2. Social services registers a newly arrived child", "2. Socialtjänsten registrerar ett nyanlänt barn"),
         "demo.step3": ("3. Everyone syncs: over HTTP, or by file through the support office", "3. Alla synkar: över HTTP, eller med fil via stödkontoret"),
         "demo.step4": ("4. Offline work: a note, an edit, and two edits of the same field made without seeing each other",
@@ -172,7 +274,7 @@ public struct Strings: Sendable {
                             "(Socialtjänsten för in avslaget; gode mannen, som inte vet det än, för in överklagandet.)"),
         "demo.step5": ("5. Sync again", "5. Synka igen"),
         "demo.step6": ("6. What each replica shows now: the same state, and the conflict kept, not lost",
-                       "6. Vad varje replik visar nu: samma läge, och konflikten sparad, inte förlorad"),
+            "6. Vad varje lokal databas visar nu: samma läge, och konflikten sparad, inte förlorad"),
         "demo.step7": ("7. Social services resolves the conflict; after the next sync it is gone everywhere",
                        "7. Socialtjänsten löser konflikten; efter nästa synk är den borta överallt"),
         "demo.home": ("Residential care home (HVB)", "HVB-hemmet"),
@@ -184,17 +286,17 @@ public struct Strings: Sendable {
 
         // Server, enrollment and sync.
         "out.initEnrolled": ("Created replica {0} in {1} for {2}; it syncs with {3}.",
-                             "Skapade repliken {0} i {1} för {2}; den synkar med {3}."),
+            "Skapade den lokala databasen {0} i {1} för {2}; den synkar med {3}."),
         "out.orgAdded": ("Registered organisation {0} ({1}, {2}).", "Registrerade organisationen {0} ({1}, {2})."),
         "out.enrolled": ("Enrolled replica {0} for {1}. Hand over {2} like a key: it holds the replica's secret.",
-                         "Registrerade repliken {0} för {1}. Lämna över {2} som en nyckel: den innehåller replikens hemlighet."),
-        "out.revoked": ("Revoked replica {0}: it can no longer sync.", "Spärrade repliken {0}: den kan inte längre synka."),
-        "out.synced": ("Synced: sent {0} change(s), received {1}. Conflicts now: {2}.",
-                       "Synkat: skickade {0} ändring(ar), tog emot {1}. Konflikter nu: {2}."),
-        "out.syncProgress": ("sync: round {0}, {1} change(s) sent, {2} received so far",
-                             "synk: varv {0}, {1} ändring(ar) skickade, {2} mottagna hittills"),
+            "Registrerade den lokala databasen {0} för {1}. Lämna över {2} som en nyckel: den innehåller databasens hemlighet."),
+        "out.revoked": ("Revoked replica {0}: it can no longer sync.", "Spärrade den lokala databasen {0}: den kan inte längre synka."),
+        "out.synced": ("Synced: sent {0} {0|change|changes}, received {1}. Conflicts now: {2}.",
+            "Synkat: skickade {0} {0|ändring|ändringar}, tog emot {1}. Konflikter nu: {2}."),
+        "out.syncProgress": ("sync: round {0}, {1} {1|change|changes} sent, {2} received so far",
+            "synk: varv {0}, {1} {1|ändring skickad|ändringar skickade}, {2} mottagna hittills"),
         "out.morePages": ("More changes wait at the central store: export and import again.",
-                          "Fler ändringar väntar i den centrala lagringen: exportera och importera igen."),
+            "Fler ändringar väntar i centrallagret: exportera och importera igen."),
         "out.organisation": ("organisation", "organisation"),
         "out.kind": ("kind", "typ"),
         "out.municipality": ("municipality", "kommun"),
@@ -202,29 +304,28 @@ public struct Strings: Sendable {
         "out.lag": ("lag (changes)", "eftersläpning (ändringar)"),
         "out.active": ("active", "aktiv"),
         "out.revokedState": ("revoked", "spärrad"),
-        "error.notEnrolled": (
-            "This replica is not enrolled at a central store, so it cannot sync. Create it with 'navet init --enroll FILE'.",
-            "Repliken är inte registrerad hos någon central lagring och kan inte synka. Skapa den med 'navet init --enroll FIL'."),
+        "error.notEnrolled": ("This replica is not enrolled at a central store, so it cannot sync. Create it with 'navet init --enroll FILE'.",
+            "Den lokala databasen är inte registrerad hos något centrallager och kan inte synka. Skapa den med 'navet init --enroll FIL'."),
         "error.badEnrollment": ("The enrollment file {0} was refused: {1}. Ask the support office for a new one.",
                                 "Registreringsfilen {0} avvisades: {1}. Be stödkontoret om en ny."),
         "error.badURL": ("'{0}' is not an http:// or https:// address.", "'{0}' är ingen http://- eller https://-adress."),
         "error.badTimeout": ("--timeout needs a number of seconds (up to 3600), not '{0}'.",
                              "--timeout behöver ett antal sekunder (högst 3600), inte '{0}'."),
-        "error.unreachable": (
-            "Could not reach the central store at {0} ({1}). Nothing was lost: pending changes stay until the next sync.",
-            "Kunde inte nå den centrala lagringen på {0} ({1}). Inget har gått förlorat: väntande ändringar ligger kvar till nästa synk."),
-        "error.serverFailed": (
-            "The central store at {0} failed (HTTP {1}). Nothing was lost: try again later.",
-            "Den centrala lagringen på {0} fick ett fel (HTTP {1}). Inget har gått förlorat: försök igen senare."),
-        "error.syncRefused": ("The central store at {0} refused the sync: {1}.", "Den centrala lagringen på {0} avvisade synken: {1}."),
-        "error.duplicateOrganisation": ("An organisation named {0} already exists.", "Det finns redan en organisation som heter {0}."),
-        "error.unknownOrganisation": ("No organisation named {0}. See 'navetd org list'.",
-                                      "Det finns ingen organisation som heter {0}. Se 'navetd org list'."),
-        "error.unknownReplica": ("No enrolled replica {0}. See 'navetd replica list'.",
-                                 "Det finns ingen registrerad replik {0}. Se 'navetd replica list'."),
-        "error.badReplicaID": ("'{0}' is not a replica id (16 hex digits).", "'{0}' är inget replik-id (16 hexadecimala tecken)."),
-        "error.badName": ("Names must be 1 to 200 characters, municipalities 1 to 100.",
-                          "Namn ska vara 1 till 200 tecken, kommuner 1 till 100."),
+        "error.unreachable": ("Could not reach the central store at {0} ({1}). Nothing was lost: pending changes stay until the next sync.",
+            "Kunde inte nå centrallagret på {0} ({1}). Inget har gått förlorat: väntande ändringar ligger kvar till nästa synk."),
+        "error.serverFailed": ("The central store at {0} failed (HTTP {1}). Nothing was lost: try again later.",
+            "Centrallagret på {0} fick ett fel (HTTP {1}). Inget har gått förlorat: försök igen senare."),
+        "error.syncRefused": ("The central store at {0} refused the sync: {1}.", "Centrallagret på {0} avvisade synken: {1}."),
+        "error.duplicateOrganisation": ("An organisation named {0} already exists (compared without regard to case, accents written either way, or spaces). See 'navetd org list'.",
+                                        "Det finns redan en organisation som heter {0} (stora och små bokstäver, hur å, ä, ö skrivs och mellanslag räknas inte). Se 'navetd org list'."),
+        "error.unknownOrganisation": ("No organisation named {0}. See the names with 'navetd org list', or register it with 'navetd org add'.",
+            "Det finns ingen organisation som heter {0}. Se namnen med 'navetd org list', eller registrera den med 'navetd org add'."),
+        "error.unknownReplica": ("No replica has the id {0}. See the ids with 'navetd replica list'.",
+            "Ingen lokal databas har id {0}. Se alla id med 'navetd replica list'."),
+        "error.badReplicaID": ("'{0}' is not a replica id: an id is up to 16 hex digits (0-9, a-f), or the first of them. See the ids with 'navetd replica list'.",
+            "'{0}' är inget id för en lokal databas: ett id är upp till 16 hexadecimala tecken (0-9, a-f), eller de första av dem. Se alla id med 'navetd replica list'."),
+        "error.badName": ("Names must be 1 to 200 characters, municipalities 1 to 100, on one line without control characters.",
+            "Namn ska vara 1 till 200 tecken och kommuner 1 till 100, på en rad utan styrtecken."),
         "org.social_services": ("social services", "socialtjänsten"),
         "org.residential_home": ("residential care home (HVB)", "HVB-hem"),
         "org.foster_family": ("foster family", "familjehem"),
@@ -243,13 +344,91 @@ public struct Strings: Sendable {
         "error.badNumber": ("{0} needs a whole number from {2} to {3}, not '{1}'.", "{0} behöver ett heltal från {2} till {3}, inte '{1}'."),
         "error.badHeaderName": ("'{0}' is not a header name.", "'{0}' är inget namn på ett huvud."),
         "out.epochChanged": ("The central store was restored from a backup: downloading again and re-sending what it lacks.",
-                             "Den centrala lagringen har återställts från en säkerhetskopia: hämtar igen och skickar det som saknas."),
-        "out.backedUp": ("Wrote a checked backup to {0} ({1} bytes).", "Skrev en kontrollerad säkerhetskopia till {0} ({1} byte)."),
+            "Centrallagret har återställts från en säkerhetskopia: hämtar igen och skickar det som saknas."),
+        "out.backedUp": ("Wrote a checked backup to {0} ({1} {1|byte|bytes}).", "Skrev en kontrollerad säkerhetskopia till {0} ({1} byte)."),
         "out.restored": ("Restored {0} as {1} with the new epoch {2}. Replicas re-send what it lacks at their next sync.",
-                         "Återställde {0} som {1} med den nya epoken {2}. Replikerna skickar det som saknas vid nästa synk."),
+            "Återställde {0} som {1} med den nya epoken {2}. De lokala databaserna skickar det som saknas vid nästa synk."),
         "error.badBackup": ("The backup {0} was refused, nothing was changed: {1}.",
                             "Säkerhetskopian {0} avvisades, inget har ändrats: {1}."),
         // Generic errors.
+        "error.ambiguousReplica": ("The id '{0}' matches {1} replicas: {2}. Give more characters.",
+            "Id '{0}' passar {1} lokala databaser: {2}. Ange fler tecken."),
+        "error.noPermission": ("Cannot read {0}: this user may not read it. Check the file's owner and permissions.",
+            "Kan inte läsa {0}: den här användaren får inte läsa den. Kontrollera filens ägare och behörigheter."),
+        "out.correctsOtherChild": ("this correction points at a note about another child",
+            "den här rättelsen pekar på en anteckning om ett annat barn"),
+        "out.correctsLowerTag": ("this correction has a lower confidentiality tag than the note it corrects",
+            "den här rättelsen har en lägre sekretessklass än anteckningen den rättar"),
+        "enrollment.tooLarge": ("it is larger than an enrollment file can be",
+            "den är större än en registreringsfil kan vara"),
+        "enrollment.notUTF8": ("it is not text (UTF-8)",
+            "den är ingen text (UTF-8)"),
+        "enrollment.malformedLine": ("line {0} is not 'key: value'",
+            "rad {0} har inte formen 'nyckel: värde'"),
+        "enrollment.unknownKey": ("it holds the unknown key '{0}'",
+            "den innehåller den okända nyckeln '{0}'"),
+        "enrollment.repeatedKey": ("the key '{0}' is given twice",
+            "nyckeln '{0}' anges två gånger"),
+        "enrollment.missingKey": ("the key '{0}' is missing",
+            "nyckeln '{0}' saknas"),
+        "enrollment.version": ("its version '{0}' is not supported; update Navet",
+            "dess version '{0}' stöds inte; uppdatera Navet"),
+        "enrollment.invalidValue": ("the value of '{0}' is not valid",
+            "värdet för '{0}' är ogiltigt"),
+        "field.turned_18": ("turned 18",
+            "fyllde 18 år"),
+        "out.turned18": ("turned 18 on {0}",
+            "fyllde 18 år {0}"),
+        "error.bundleExpired": ("The bundle {0} was refused, nothing was changed: it is older than the {1}-day limit for bundle files. Export a new one on the replica ('navet export FILE') and bring that.",
+            "Överföringsfilen {0} avvisades, inget har ändrats: den är äldre än {1} dagar, gränsen för överföringsfiler. Exportera en ny i den lokala databasen ('navet export FIL') och ta med den."),
+        "error.bundleAhead": ("The bundle {0} was refused, nothing was changed: it was made later than this server's clock says it is now. Check the clocks of this server and of the computer that exported it.",
+            "Överföringsfilen {0} avvisades, inget har ändrats: den är gjord senare än serverns klocka visar. Kontrollera klockan på servern och på datorn som exporterade den."),
+        "error.unknownSubcommand": ("Unknown command '{0}'. The '{1}' commands are: {2}.",
+            "Okänt kommando '{0}'. Kommandon som börjar med '{1}': {2}."),
+        "error.notHexID": ("'{0}' is not an id: ids are hex digits (0-9, a-f). See the ids with '{1}'.",
+            "'{0}' är inget id: ett id består av hexadecimala tecken (0-9, a-f). Se alla id med '{1}'."),
+        "error.notRegularFile": ("Cannot read {0}: it is not a regular file (a device, pipe or socket). Give the path of a file.",
+            "Kan inte läsa {0}: det är ingen vanlig fil (utan en enhet, rörledning eller sockel). Ange sökvägen till en fil."),
+        "error.isFolder": ("Cannot read {0}: it is a folder. Give the path of a file in it.",
+            "Kan inte läsa {0}: det är en mapp. Ange sökvägen till en fil i den."),
+        "error.emptyFile": ("The file {0} is empty, nothing was changed. Export the bundle again and bring the new file.",
+            "Filen {0} är tom, inget har ändrats. Exportera överföringsfilen igen och ta med den nya filen."),
+        "error.noSuchFile": ("Cannot read {0}: there is no such file. Check the path.",
+            "Kan inte läsa {0}: filen finns inte. Kontrollera sökvägen."),
+        "error.readStdin": ("Cannot read {0} from standard input: {1}",
+            "Kan inte läsa {0} från standard in: {1}"),
+        "error.noArguments": ("No command given.",
+            "Inget kommando angavs."),
+        "schema.noSuchDate": ("{0}: the day {1} does not exist. Check the month and the day.",
+            "{0}: dagen {1} finns inte. Kontrollera månad och dag."),
+        "schema.dateOutOfRange": ("{0}: {1} is outside the years Navet accepts (1900 to 2200). Check the year.",
+            "{0}: {1} ligger utanför de år Navet tar emot (1900 till 2200). Kontrollera året."),
+        "schema.controlCharacter": ("{0} may not hold the control character {1}: write it on one line, without tabs or other invisible characters.",
+            "{0} får inte innehålla styrtecknet {1}: skriv det på en rad, utan tabbar eller andra osynliga tecken."),
+        "schema.controlCharacterText": ("{0} may not hold the control character {1}; only line breaks and tabs are allowed.",
+            "{0} får inte innehålla styrtecknet {1}; bara radbrytningar och tabbar är tillåtna."),
+        "date.birthInFuture": ("{0}: {1} is after today. A birth date cannot be in the future.",
+            "{0}: {1} ligger efter dagens datum. Ett födelsedatum kan inte ligga i framtiden."),
+        "date.arrivalInFuture": ("{0}: {1} is after today. Give the day the child arrived.",
+            "{0}: {1} ligger efter dagens datum. Ange dagen barnet kom."),
+        "date.arrivalBeforeBirth": ("The arrival date {1} is before the birth date {0}. Check both dates.",
+            "Ankomstdatumet {1} ligger före födelsedatumet {0}. Kontrollera båda datumen."),
+        "date.adultAtArrival": ("warning: by the stated birth date the child was {0} {0|year|years} old on arrival. Check the dates; the value was saved.",
+            "varning: enligt det uppgivna födelsedatumet var barnet {0} år vid ankomsten. Kontrollera datumen; värdet har sparats."),
+        "date.unlikelyAge": ("warning: by the stated birth date the child is {0} {0|year|years} old today. Check the date; the value was saved.",
+            "varning: enligt det uppgivna födelsedatumet är barnet {0} år i dag. Kontrollera datumet; värdet har sparats."),
+        "error.correctsOtherChild": ("Note {0} is about another child ({1}). A correction must be about the same child: give --child {1}, or correct a note about this child.",
+            "Anteckningen {0} gäller ett annat barn ({1}). En rättelse ska gälla samma barn: ange --child {1}, eller rätta en anteckning om det här barnet."),
+        "error.correctsLowerTag": ("Note {0} has the confidentiality tag {1}; a correction must keep at least that tag. Give --tag {2} or a stricter one, or leave --tag out.",
+            "Anteckningen {0} har sekretessklassen {1}; en rättelse måste ha minst den. Ange --tag {2} eller en strängare, eller utelämna --tag."),
+        "error.badTag": ("--tag must be one of: {0}.",
+            "--tag måste vara något av: {0}."),
+        "error.badOrgKind": ("--kind must be one of: {0}.",
+            "--kind måste vara något av: {0}."),
+        "typeplural.child": ("children",
+            "barnen"),
+        "typeplural.note": ("notes",
+            "anteckningarna"),
         "error.prefix": ("error", "fel"),
         "error.helpHint": ("See '{0} --help'.", "Se '{0} --help'."),
         "error.unknownOption": ("Unknown option '{0}'.", "Okänt alternativ '{0}'."),
@@ -260,11 +439,11 @@ public struct Strings: Sendable {
         "error.missingArgument": ("Missing {0}.", "{0} saknas."),
         "error.extraArgument": ("Unexpected argument '{0}'.", "Oväntat argument '{0}'."),
         "error.badLanguage": ("Unknown language '{0}'. Use 'en' or 'sv'.", "Okänt språk '{0}'. Använd 'en' eller 'sv'."),
-        "error.noDatabase": (
-            "No replica at {0}. Create one with 'navet init', or give --db PATH.",
-            "Det finns ingen replik i {0}. Skapa en med 'navet init' eller ange --db SÖKVÄG."),
+        "error.noDatabase": ("No replica at {0}. Create one with 'navet init', or give --db PATH.",
+            "Det finns ingen lokal databas i {0}. Skapa en med 'navet init' eller ange --db SÖKVÄG."),
         "error.exists": ("{0} already exists. Nothing was changed.", "{0} finns redan. Inget har ändrats."),
-        "error.notNavet": ("{0} is not a Navet {1} file ({2}).", "{0} är ingen Navet-fil av typen {1} ({2})."),
+        "error.notNavet": ("{0} is not a Navet file{1} ({2}).",
+            "{0} är ingen Navet-fil{1} ({2})."),
         "error.tooNew": (
             "{0} was written by a newer Navet (version {1}; this one knows up to {2}). Update Navet.",
             "{0} skrevs av en nyare version av Navet (version {1}; den här klarar till {2}). Uppdatera Navet."),
@@ -272,23 +451,24 @@ public struct Strings: Sendable {
             "The disk is full: {0} could not be written. Nothing was changed. Free some space and try again.",
             "Disken är full: {0} kunde inte skrivas. Inget har ändrats. Frigör utrymme och försök igen."),
         "error.database": ("The database {0} could not be used: {1}", "Databasen {0} kunde inte användas: {1}"),
-        "error.unknownRecord": ("No {0} with id '{1}' in this replica.", "Det finns inget {0} med id '{1}' i repliken."),
-        "error.ambiguousRecord": (
-            "The id '{0}' matches {1} records. Give more characters.",
-            "Id '{0}' passar {1} poster. Ange fler tecken."),
+        "error.unknownRecord": ("No {0} has the id '{1}' in this replica. See the ids with '{2}'.",
+                                "Id '{1}' finns inte bland {3} i den lokala databasen. Se alla id med '{2}'."),
+        "error.ambiguousRecord": ("The id '{0}' matches {1} records: {2}. Give more characters.",
+            "Id '{0}' passar {1} poster: {2}. Ange fler tecken."),
         "error.wrongType": ("{0} is a {1}, not a {2}.", "{0} är av typen {1}, inte {2}."),
         "error.appendOnly": (
             "A {0} cannot be edited. Write a new one that corrects it (--corrects).",
             "En {0} kan inte ändras. Skriv en ny som rättar den (--corrects)."),
-        "error.noConflict": ("The field {1} of {0} has no conflict.", "Fältet {1} på {0} har ingen konflikt."),
+        "error.noConflict": ("The field {1} of {0} has no conflict. See the conflicts with 'navet conflicts'.",
+                             "Fältet {1} för {0} har ingen konflikt. Se konflikterna med 'navet conflicts'."),
         "error.readFile": ("Cannot read {0}: {1}", "Kan inte läsa {0}: {1}"),
         "error.writeFile": ("Cannot write {0}: {1}", "Kan inte skriva {0}: {1}"),
         "error.refusedBundle": ("The bundle {0} was refused, nothing was changed: {1}",
-                                "Paketet {0} avvisades, inget har ändrats: {1}"),
+            "Överföringsfilen {0} avvisades, inget har ändrats: {1}"),
 
         // Schema validation.
         "schema.unknownRecordType": ("unknown record type '{0}'", "okänd posttyp '{0}'"),
-        "schema.unknownField": ("Unknown field '{0}'. Fields: {1}.", "Okänt fält '{0}'. Fält: {1}."),
+        "schema.unknownField": ("Unknown field '{0}'. Fields: {1}.", "Okänt fält '{0}'. Fälten är: {1}."),
         "schema.required": ("{0} is required.", "{0} måste anges."),
         "schema.tooLong": ("{0} is longer than {1} characters.", "{0} är längre än {1} tecken."),
         "schema.invalidCode": ("{0} may only hold letters, digits and '-'.", "{0} får bara innehålla bokstäver, siffror och '-'."),
@@ -296,35 +476,38 @@ public struct Strings: Sendable {
                                "{0} måste vara ett datum på formen ÅÅÅÅ-MM-DD, t.ex. 2009-03-14."),
         "schema.invalidBool": ("{0} must be yes or no.", "{0} måste vara ja eller nej."),
         "schema.notAChoice": ("{0} must be one of: {1}.", "{0} måste vara något av: {1}."),
-        "schema.invalidReference": ("{0} must be a record id.", "{0} måste vara ett post-id."),
+        "schema.invalidReference": ("{0} must be a record id.", "{0} måste vara ett id."),
         "schema.wrongKind": ("{0} has a value of the wrong kind.", "{0} har ett värde av fel slag."),
         "schema.invalidStamp": ("a change carries an invalid ordering stamp", "en ändring har en ogiltig ordningsstämpel"),
         "schema.appendOnly": ("a change edits an append-only {0}", "en ändring redigerar en {0} som inte får ändras"),
 
         // Bundle refusals.
-        "bundle.truncated": ("the file is truncated or empty", "filen är avkortad eller tom"),
-        "bundle.badMagic": ("it is not a Navet bundle", "det är inget Navet-paket"),
+        "bundle.truncated": ("the file is truncated or empty; copy it again, or export a new one",
+                             "filen är avkortad eller tom; kopiera den igen eller exportera en ny"),
+        "bundle.badMagic": ("it is not a Navet bundle; check that this is the file you meant",
+                            "det är ingen överföringsfil från Navet; kontrollera att det är rätt fil"),
         "bundle.version": ("bundle format version {0} is not supported (this Navet reads version {1})",
-                           "paketformat version {0} stöds inte (den här versionen av Navet läser version {1})"),
-        "bundle.checksum": ("the checksum does not match: the file is damaged or was altered",
-                            "kontrollsumman stämmer inte: filen är skadad eller har ändrats"),
-        "bundle.corrupt": ("the content is damaged ({0})", "innehållet är skadat ({0})"),
-        "bundle.tooLarge": ("the bundle is larger than allowed", "paketet är större än tillåtet"),
-        "bundle.wrongKind": ("this is a {0} bundle, but a {1} bundle is needed here",
-                             "det här är ett paket av typen {0}, men här behövs typen {1}"),
-        "bundle.kind.upload": ("upload (replica → central)", "uppladdning (replik → central)"),
-        "bundle.kind.reply": ("reply (central → replica)", "svar (central → replik)"),
-        "bundle.notForReplica": ("it is addressed to replica {0}, and this is {1}",
-                                 "det är adresserat till replik {0}, och den här är {1}"),
-        "bundle.notForServer": ("it is addressed to central store {0}, and this is {1}",
-                                "det är adresserat till central {0}, och den här är {1}"),
-        "bundle.wrongServer": ("it comes from central store {1}, but this replica syncs with {0}",
-                               "det kommer från central {1}, men repliken synkar med {0}"),
+            "överföringsfilens format version {0} stöds inte (den här versionen av Navet läser version {1}). Uppdatera Navet."),
+        "bundle.checksum": ("the checksum does not match: the file is damaged or was altered; copy it again, or export a new one",
+            "kontrollsumman stämmer inte: filen är skadad eller har ändrats; kopiera den igen eller exportera en ny"),
+        "bundle.corrupt": ("the content is damaged ({0}); copy it again, or export a new one",
+                           "innehållet är skadat ({0}); kopiera filen igen eller exportera en ny"),
+        "bundle.tooLarge": ("the bundle is larger than allowed", "överföringsfilen är större än tillåtet"),
+        "bundle.wrongKind": ("this is a {0} bundle, but a {1} bundle is needed here; check that this is the file you meant",
+            "det här är en överföringsfil av typen {0}, men här behövs typen {1}; kontrollera att det är rätt fil"),
+        "bundle.kind.upload": ("upload (replica → central store)", "uppladdning (lokal databas → centrallagret)"),
+        "bundle.kind.reply": ("reply (central store → replica)", "svar (centrallagret → lokal databas)"),
+        "bundle.notForReplica": ("it is addressed to replica {0}, and this is {1}; import the reply made for this replica",
+            "den är adresserad till den lokala databasen {0}, och den här är {1}; läs in svaret som gjordes för den här"),
+        "bundle.notForServer": ("it is addressed to central store {0}, and this is {1}; bring it to the support office it was made for",
+            "den är adresserad till centrallagret {0}, och det här är {1}; lämna den till stödkontoret den gjordes för"),
+        "bundle.wrongServer": ("it comes from central store {1}, but this replica syncs with {0}; import a reply from that central store",
+            "den kommer från centrallagret {1}, men den här lokala databasen synkar med {0}; läs in ett svar därifrån"),
         "bundle.schema": ("it was written under schema version {0}; this Navet knows up to {1}. Update Navet.",
-                          "det skrevs med schemaversion {0}; den här versionen av Navet klarar till {1}. Uppdatera Navet."),
+            "den skrevs med schemaversion {0}; den här versionen av Navet klarar till {1}. Uppdatera Navet."),
         "bundle.invalidChange": ("change number {0} is invalid: {1}", "ändring nummer {0} är ogiltig: {1}"),
         "bundle.foreignOrigin": ("replica {0} sent a change made by {1}; a replica may only send its own",
-                                 "replik {0} skickade en ändring gjord av {1}; en replik får bara skicka sina egna"),
+            "den lokala databasen {0} skickade en ändring gjord av {1}; en lokal databas får bara skicka sina egna"),
         "bundle.gap": ("changes from {0} are missing: expected number {1}, got {2}",
                        "ändringar från {0} saknas: väntade nummer {1}, fick {2}"),
         "bundle.duplicate": ("change {1} from {0} was already received with other content",

@@ -22,12 +22,18 @@ public struct FieldSchema: Hashable, Sendable {
     public let kind: FieldKind
     public let defaultTag: Tag
     public let required: Bool
+    /// Whether text typed for this field may hold line breaks (and tabs): free text such
+    /// as a note's, not names, numbers or municipalities. Other control characters are
+    /// refused in every field at input.
+    public let lineBreaks: Bool
 
-    public init(_ name: String, _ kind: FieldKind, tag: Tag = .mostRestrictive, required: Bool = false) {
+    public init(_ name: String, _ kind: FieldKind, tag: Tag = .mostRestrictive, required: Bool = false,
+                lineBreaks: Bool = false) {
         self.name = name
         self.kind = kind
         self.defaultTag = tag
         self.required = required
+        self.lineBreaks = lineBreaks
     }
 }
 
@@ -66,7 +72,14 @@ public enum SchemaError: Error, Hashable, Sendable {
     case required(field: String)
     case tooLong(field: String, maxLength: Int)
     case invalidCode(field: String)
+    /// Not written `YYYY-MM-DD`.
     case invalidDate(field: String)
+    /// Written `YYYY-MM-DD`, but no such day exists (2009-02-30, month 13).
+    case noSuchDate(field: String, text: String)
+    /// A real day outside the years Navet accepts (1900–2200).
+    case dateOutOfRange(field: String, text: String)
+    /// Typed text holds a control character the field does not allow (the scalar's value).
+    case controlCharacter(field: String, scalar: UInt32, lineBreaksAllowed: Bool)
     case invalidBool(field: String)
     case notAChoice(field: String, allowed: [String])
     case invalidReference(field: String)
@@ -110,13 +123,13 @@ public struct Schema: Sendable {
             FieldSchema("arrival_municipality", .text(maxLength: 100), tag: .care),
             FieldSchema("assigned_municipality", .text(maxLength: 100), tag: .care),
             FieldSchema("asylum_status", .choice(asylumStatuses), tag: .asylum),
-            FieldSchema("search_description", .text(maxLength: 2000), tag: .search),
+            FieldSchema("search_description", .text(maxLength: 2000), tag: .search, lineBreaks: true),
             FieldSchema("protected_identity", .bool, tag: .protected),
         ]),
         RecordTypeSchema(name: "note", appendOnly: true, authorChoosesTag: true, fields: [
             FieldSchema("child", .reference("child"), tag: .care, required: true),
             FieldSchema("kind", .choice(noteKinds), tag: .care, required: true),
-            FieldSchema("text", .text(maxLength: 20_000), tag: .care, required: true),
+            FieldSchema("text", .text(maxLength: 20_000), tag: .care, required: true, lineBreaks: true),
             FieldSchema("author", .text(maxLength: 200), tag: .care),
             FieldSchema("corrects", .reference("note"), tag: .care),
         ]),
@@ -165,7 +178,12 @@ extension FieldSchema {
             }
             if !allowed { throw .invalidCode(field: name) }
         case .date:
-            if CalendarDate(iso: text) == nil { throw .invalidDate(field: name) }
+            switch CalendarDate.parse(text) {
+            case .success: break
+            case .failure(.notISO): throw .invalidDate(field: name)
+            case .failure(.noSuchDay): throw .noSuchDate(field: name, text: text)
+            case .failure(.outOfRange): throw .dateOutOfRange(field: name, text: text)
+            }
         case .choice(let allowed):
             if !allowed.contains(text) { throw .notAChoice(field: name, allowed: allowed) }
         case .reference:
@@ -176,9 +194,21 @@ extension FieldSchema {
     }
 
     /// Turns what a person typed into a value of this field's kind. An empty string clears
-    /// the field. Booleans accept yes/no, true/false and the Swedish ja/nej.
+    /// the field. Booleans accept yes/no, true/false and the Swedish ja/nej. Text is stored
+    /// in NFC; a field without `lineBreaks` refuses every control character, one with it
+    /// keeps line feeds and tabs (a typed CR LF becomes LF) and refuses the others. These
+    /// rules apply to what people type; changes from the wire are checked by `validate`
+    /// only, so a value an older replica accepted can still sync.
     public func parse(_ input: String) throws(SchemaError) -> FieldValue {
-        let trimmed = input.trimmingWhitespace()
+        var normalised = TextRules.nfc(input)
+        if lineBreaks {
+            normalised = normalised.replacingCRLF()
+        }
+        let allowed: Set<Unicode.Scalar> = lineBreaks ? ["\n", "\t"] : []
+        if let control = TextRules.firstControl(in: normalised, allowing: allowed) {
+            throw .controlCharacter(field: name, scalar: control.value, lineBreaksAllowed: lineBreaks)
+        }
+        let trimmed = normalised.trimmingWhitespace()
         if trimmed.isEmpty {
             if required { throw .required(field: name) }
             return .null
@@ -202,10 +232,49 @@ extension FieldSchema {
 }
 
 extension String {
+    /// CR LF and lone CR as LF.
+    func replacingCRLF() -> String {
+        var result = String.UnicodeScalarView()
+        var previousCR = false
+        for scalar in unicodeScalars {
+            if scalar == "\r" {
+                result.append("\n")
+                previousCR = true
+                continue
+            }
+            if scalar == "\n", previousCR { previousCR = false; continue }
+            previousCR = false
+            result.append(scalar)
+        }
+        return String(result)
+    }
+
     func trimmingWhitespace() -> String {
         var scalars = Substring(self)
         while let first = scalars.first, first.isWhitespace { scalars.removeFirst() }
         while let last = scalars.last, last.isWhitespace { scalars.removeLast() }
         return String(scalars)
+    }
+}
+
+/// Rules for journal notes that involve more than one record.
+public enum NoteRules {
+    /// Why a correction note was refused.
+    public enum CorrectionError: Error, Hashable, Sendable {
+        /// The corrected note is about another child.
+        case otherChild
+        /// The correction's tag is less restrictive than the corrected note's.
+        case lowerTag
+    }
+
+    /// Checks a correction (a note with `corrects`) against the note it corrects: it must
+    /// be about the same child and keep at least the corrected note's tag (`Tag` order).
+    /// Returns the tag to write.
+    public static func checkCorrection(child: RecordID, tag: Tag, correctedChild: FieldValue, correctedTag: Tag)
+        -> Result<Tag, CorrectionError>
+    {
+        guard case .text(let text) = correctedChild, RecordID(hex: text) == child else { return .failure(.otherChild) }
+        guard tag >= correctedTag else { return .failure(.lowerTag) }
+        return .success(tag)
     }
 }

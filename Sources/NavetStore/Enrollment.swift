@@ -55,8 +55,12 @@ extension CentralStore {
     public func addOrganisation(name: String, kind: OrganisationKind, municipality: String, now: Int64) throws(StoreError) -> Organisation {
         try StoreError.wrap {
             try db.transaction {
-                if try db.scalar("SELECT 1 FROM organisations WHERE name = ?", [.text(name)]) != nil {
-                    throw StoreError.duplicateOrganisation(name)
+                // Names are compared as people read them: NFC, case and spacing aside.
+                let key = TextRules.nameKey(name)
+                for row in try db.query("SELECT name FROM organisations") {
+                    if case .text(let existing) = row[0], TextRules.nameKey(existing) == key {
+                        throw StoreError.duplicateOrganisation(existing)
+                    }
                 }
                 try db.query("INSERT INTO organisations(name, kind, municipality, created_at) VALUES (?,?,?,?)",
                              [.text(name), .text(kind.rawValue), .text(municipality), .integer(now)])
@@ -82,7 +86,13 @@ extension CentralStore {
     public func enroll(organisation name: String, now: Int64) throws(StoreError) -> (replicaID: ReplicaID, secret: [UInt8]) {
         try StoreError.wrap {
             try db.transaction {
-                guard case .integer(let organisation) = try db.scalar("SELECT id FROM organisations WHERE name = ?", [.text(name)])
+                // The organisation whose name reads the same (NFC, case and spacing aside).
+                let key = TextRules.nameKey(name)
+                let match = try db.query("SELECT id, name FROM organisations ORDER BY id").first { row in
+                    if case .text(let existing) = row[1] { return TextRules.nameKey(existing) == key }
+                    return false
+                }
+                guard let match, case .integer(let organisation) = match[0]
                 else { throw StoreError.unknownOrganisation(name) }
                 var id = ReplicaID.random()
                 while try db.scalar("SELECT 1 FROM replicas WHERE replica_id = ?", [.integer(id.int64)]) != nil

@@ -204,7 +204,7 @@ public final class ReplicaStore {
             return try StoreError.wrap { try record(id, ofType: type) }
         }
         let matches = try StoreError.wrap { try log.records(ofType: type) }.filter { $0.description.hasPrefix(prefix) }
-        guard prefix.count >= 4, prefix.allSatisfy(\.isHexDigit), let first = matches.first else {
+        guard !prefix.isEmpty, prefix.allSatisfy(\.isHexDigit), let first = matches.first else {
             throw .unknownRecord(RecordID(rawValue: 0))
         }
         guard matches.count == 1 else { throw .ambiguousRecord(prefix: prefix, matches: matches.count) }

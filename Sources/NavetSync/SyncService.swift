@@ -64,7 +64,14 @@ public final class SyncService: @unchecked Sendable {
     /// Largest difference allowed between a request's clock and ours, in milliseconds.
     public var httpWindow: Int64 = 5 * 60_000
     /// Oldest bundle file accepted, in milliseconds; nonces are remembered this long.
-    public var fileWindow: Int64 = 30 * 86_400_000
+    public var fileWindow: Int64 = Int64(SyncService.defaultFileWindowDays) * 86_400_000
+    /// The default `fileWindow`, in days.
+    public static let defaultFileWindowDays = 30
+    /// The refusal detail of a bundle file older than `fileWindow` (the CLI says to export
+    /// a new one rather than to check the clock).
+    public static let expiredFileDetail = "bundle file older than the file window"
+    /// The refusal detail of a bundle file made later than the server's clock allows.
+    public static let aheadFileDetail = "bundle file timestamp ahead of the server clock"
     /// Changes per reply page: bounds the server's memory (one page is in memory at a
     /// time, about 300 bytes a change) and the size of one response.
     public var pageLimit = 50_000
@@ -150,8 +157,14 @@ public final class SyncService: @unchecked Sendable {
         let bundle = signed.bundle
         let signer = signed.signature.keyID
         let age = now - signed.signature.timestamp
-        let window = arrival == .http ? httpWindow : fileWindow
-        guard age <= window, age >= -httpWindow else { throw refuse(.staleTimestamp, "bundle timestamp outside the window") }
+        if arrival == .file {
+            // A file past its limit needs a new export, not a clock fix: say which.
+            guard age <= fileWindow else { throw refuse(.staleTimestamp, Self.expiredFileDetail) }
+            guard age >= -httpWindow else { throw refuse(.staleTimestamp, Self.aheadFileDetail) }
+        }
+        guard age <= httpWindow || arrival == .file, age >= -httpWindow else {
+            throw refuse(.staleTimestamp, "bundle timestamp outside the window")
+        }
         guard bundle.kind == .upload, bundle.sender == signer else {
             throw refuse(.foreignOrigin, "not an upload from the signing replica")
         }

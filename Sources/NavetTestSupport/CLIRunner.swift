@@ -40,14 +40,16 @@ public struct CLIRunner: Sendable {
     }
 
     public func navet(_ arguments: String..., stdin: String? = nil) throws -> Result {
-        try run("navet", arguments)
+        try run("navet", arguments, stdin: stdin)
     }
 
     public func navetd(_ arguments: String...) throws -> Result {
         try run("navetd", arguments)
     }
 
-    public func run(_ program: String, _ arguments: [String]) throws -> Result {
+    /// Runs `program`; `stdin`, when given, is written to its standard input (otherwise
+    /// standard input is empty).
+    public func run(_ program: String, _ arguments: [String], stdin: String? = nil) throws -> Result {
         let process = Process()
         process.executableURL = Self.productsFolder.appendingPathComponent(program)
         process.arguments = arguments
@@ -57,8 +59,14 @@ public struct CLIRunner: Sendable {
         let err = Pipe()
         process.standardOutput = out
         process.standardError = err
-        process.standardInput = FileHandle.nullDevice
+        let input = Pipe()
+        process.standardInput = stdin == nil ? FileHandle.nullDevice : input
         try process.run()
+        if let stdin {
+            // Small texts only: fits in the pipe's buffer, so this cannot block.
+            input.fileHandleForWriting.write(Data(stdin.utf8))
+            try? input.fileHandleForWriting.close()
+        }
         // Read both pipes before waiting, so a large output cannot block the child.
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         let errData = err.fileHandleForReading.readDataToEndOfFile()

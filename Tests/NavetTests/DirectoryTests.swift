@@ -52,6 +52,7 @@ import Testing
     // MARK: - Through the real binaries
 
     func enroll(_ name: String, organisation: String, kind: String) throws {
+        _ = try cli.navetd("--db", "central.db", "init")  // the central store is created explicitly
         #expect(try cli.navetd("--db", "central.db", "org", "add", "--name", organisation, "--kind", kind,
                                "--municipality", "Umeå").code == 0)
         #expect(try cli.navetd("--db", "central.db", "replica", "enroll", "--org", organisation, "--out", "\(name).enroll",

@@ -89,6 +89,7 @@ final class TrickleServer: @unchecked Sendable {
     }
 
     func enroll(_ name: String, url: String, organisation: String = "Socialtjänsten Umeå") throws {
+        _ = try cli.navetd("--db", "central.db", "init")  // the central store is created explicitly
         let orgs = try cli.navetd("--db", "central.db", "org", "list").out
         if !orgs.contains(organisation) {
             #expect(try cli.navetd("--db", "central.db", "org", "add", "--name", organisation,
@@ -163,6 +164,7 @@ final class TrickleServer: @unchecked Sendable {
         // A replica enrolled at another central store is unknown here.
         let other = TemporaryDirectory(prefix: "navet-other")
         let otherCLI = CLIRunner(workingDirectory: other.url)
+        _ = try otherCLI.navetd("--db", "central.db", "init")  // the central store is created explicitly
         #expect(try otherCLI.navetd("--db", "central.db", "org", "add", "--name", "Skola", "--kind", "school",
                                     "--municipality", "Umeå").code == 0)
         #expect(try otherCLI.navetd("--db", "central.db", "replica", "enroll", "--org", "Skola", "--out", "x.enroll",

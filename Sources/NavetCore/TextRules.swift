@@ -1,0 +1,145 @@
+import Foundation
+
+/// Rules for text that people type and read: Unicode normalisation, the keys names and
+/// typed choices are compared by, the order lists are sorted in, and the visible escaping
+/// of control characters for a terminal.
+///
+/// Pure functions (Foundation is used only for Unicode normalisation, never for locale
+/// data, so the order is the same on every platform).
+public enum TextRules {
+    /// The text in Unicode Normalization Form C (composed: "å" as one scalar), the form
+    /// Navet stores names and free text in.
+    public static func nfc(_ text: String) -> String {
+        text.precomposedStringWithCanonicalMapping
+    }
+
+    /// The key two names are the same by: NFC, case folded, runs of whitespace collapsed
+    /// to one space and trimmed. "Socialtjänsten  Strömsund" (decomposed ä) and
+    /// "socialtjänsten strömsund" have the same key.
+    public static func nameKey(_ text: String) -> String {
+        let folded = nfc(text).lowercased()
+        return folded.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    }
+
+    /// The key a typed choice is matched by: `nameKey` with `_` and `-` read as spaces, so
+    /// "final_rejection", "Final-Rejection" and "final rejection" match.
+    public static func matchKey(_ text: String) -> String {
+        nameKey(String(nfc(text).map { $0 == "_" || $0 == "-" ? " " : $0 }))
+    }
+
+    /// Whether a scalar is a control character (Unicode general category Cc: U+0000–U+001F,
+    /// U+007F–U+009F).
+    public static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+    }
+
+    /// The first control character in `text` other than those `allowed`, or nil.
+    public static func firstControl(in text: String, allowing allowed: Set<Unicode.Scalar> = []) -> Unicode.Scalar? {
+        text.unicodeScalars.first { isControl($0) && !allowed.contains($0) }
+    }
+
+    /// Format characters that reorder or break what a terminal shows without being control
+    /// characters: the bidirectional overrides and isolates (U+202A–U+202E, U+2066–U+2069)
+    /// and the line and paragraph separators (U+2028, U+2029).
+    public static func isDisplayHazard(_ scalar: Unicode.Scalar) -> Bool {
+        (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
+            || scalar.value == 0x2028 || scalar.value == 0x2029
+    }
+
+    /// The text with every control character written visibly (`\r`, `\t`, `\0`,
+    /// `\u{1B}`), so data can never move a terminal's cursor, clear its screen or hide
+    /// text; bidirectional overrides and Unicode line separators (`isDisplayHazard`) are
+    /// written as `\u{202E}` too. Line feeds are kept when `keepingLineFeeds` (for text
+    /// laid out by lines).
+    public static func visible(_ text: String, keepingLineFeeds: Bool = false) -> String {
+        guard text.unicodeScalars.contains(where: { isControl($0) || isDisplayHazard($0) }) else { return text }
+        var result = ""
+        for scalar in text.unicodeScalars {
+            guard isControl(scalar) || isDisplayHazard(scalar) else { result.unicodeScalars.append(scalar); continue }
+            switch scalar {
+            case "\n" where keepingLineFeeds: result += "\n"
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            case "\0": result += "\\0"
+            default: result += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            }
+        }
+        return result
+    }
+
+    // MARK: Collation
+
+    /// The order a list of names is shown in, per language.
+    public enum Collation: Sendable {
+        /// A–Z, then Å, Ä, Ö; accented letters as their base letter (É as E, Ü as Y); Æ as
+        /// Ä and Ø as Ö; case-insensitive.
+        case swedish
+        /// A–Z with every accented letter as its base letter (Å, Ä and Ö as A and O);
+        /// case-insensitive.
+        case english
+    }
+
+    /// A sort key: compare keys to order texts. Ties on the primary letters fall back to
+    /// accents, then case, then the NFC scalars, so the order is total and stable.
+    public static func collationKey(_ text: String, _ collation: Collation) -> [UInt32] {
+        let decomposed = text.decomposedStringWithCanonicalMapping
+        var primary: [UInt32] = []
+        var secondary: [UInt32] = []
+        var tertiary: [UInt32] = []
+        var scalars = Array(decomposed.unicodeScalars)[...]
+        while let scalar = scalars.popFirst() {
+            if isCombining(scalar) { continue }
+            let lower = Character(scalar).lowercased().unicodeScalars.first ?? scalar
+            let mark = scalars.first.flatMap { isCombining($0) ? $0 : nil }
+            tertiary.append(lower == scalar ? 0 : 1)
+            var weight = lower.value
+            if collation == .swedish, let swedish = swedishLetter(lower, mark: mark) {
+                weight = swedish
+                scalars = scalars.drop { isCombining($0) }
+                secondary.append(0)
+            } else if let folded = foldedLetter(lower) {
+                weight = folded
+                secondary.append(1)
+            } else {
+                secondary.append(mark.map { $0.value } ?? 0)
+            }
+            if weight >= UInt32(("a" as Unicode.Scalar).value) && weight <= UInt32(("z" as Unicode.Scalar).value) + 3 {
+                weight += 0x1_0000  // letters after digits, spaces and punctuation
+            }
+            primary.append(weight)
+        }
+        return primary + [0] + secondary + [0] + tertiary + [0] + nfc(text).unicodeScalars.map(\.value)
+    }
+
+    /// Whether `lhs` comes before `rhs` in `collation`.
+    public static func precedes(_ lhs: String, _ rhs: String, _ collation: Collation) -> Bool {
+        collationKey(lhs, collation).lexicographicallyPrecedes(collationKey(rhs, collation))
+    }
+
+    private static func isCombining(_ scalar: Unicode.Scalar) -> Bool {
+        (0x0300...0x036F).contains(scalar.value)
+    }
+
+    /// Å, Ä, Ö (and Æ, Ø, and Ü as Y) in the Swedish alphabet, after z.
+    private static func swedishLetter(_ base: Unicode.Scalar, mark: Unicode.Scalar?) -> UInt32? {
+        let z = UInt32(("z" as Unicode.Scalar).value)
+        switch (base, mark?.value) {
+        case ("a", 0x030A): return z + 1
+        case ("a", 0x0308), ("æ", _): return z + 2
+        case ("o", 0x0308), ("ø", _): return z + 3
+        case ("u", 0x0308): return UInt32(("y" as Unicode.Scalar).value)
+        default: return nil
+        }
+    }
+
+    /// Letters that do not decompose but sort as a base letter.
+    private static func foldedLetter(_ letter: Unicode.Scalar) -> UInt32? {
+        switch letter {
+        case "æ": return UInt32(("a" as Unicode.Scalar).value)
+        case "ø": return UInt32(("o" as Unicode.Scalar).value)
+        case "ß": return UInt32(("s" as Unicode.Scalar).value)
+        default: return nil
+        }
+    }
+}
