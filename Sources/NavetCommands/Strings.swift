@@ -233,6 +233,8 @@ public struct Strings: Sendable {
         "refusal.replayed_nonce": ("this request or bundle was already used (a replay)", "begäran eller paketet har redan använts (en upprepning)"),
         "refusal.foreign_origin": ("the bundle carries changes this replica did not make", "paketet innehåller ändringar som repliken inte har gjort"),
         "refusal.sequence_gap": ("changes are missing in the sequence", "ändringar saknas i följden"),
+        "refusal.sequence_reused": ("a change reuses a sequence number the server holds with other content",
+                                    "en ändring återanvänder ett löpnummer som servern redan har med annat innehåll"),
         "refusal.invalid_change": ("a change breaks the schema", "en ändring bryter mot schemat"),
         "refusal.schema_too_new": ("the schema version is newer than the server's", "schemaversionen är nyare än serverns"),
         "refusal.wrong_server": ("the bundle is addressed to another central store", "paketet är adresserat till en annan central lagring"),

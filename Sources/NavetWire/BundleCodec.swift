@@ -81,7 +81,8 @@ public enum BundleCodec {
     /// compressed bytes (checksum and MAC).
     ///
     /// Precondition: the bundle is within `limits`, every id (sender, recipient, origins,
-    /// record ids) is in 1 ..< 2^63, and an upload does not set `more`. All three hold for
+    /// record ids), sequence number and version is in 1 ..< 2^63, cursor, new cursor, ack
+    /// and epoch are in 0 ..< 2^63, and an upload does not set `more`. All three hold for
     /// bundles the sync layer builds from the store; a bundle outside them is a bug in the
     /// caller, which must page its changes.
     public static func encode(_ bundle: Bundle, signer: BundleSigner) -> [UInt8] {
@@ -94,6 +95,14 @@ public enum BundleCodec {
             precondition(BundlePayload.isValidID(recipient.rawValue), "bundle recipient outside 1 ..< 2^63")
         }
         precondition(!(bundle.more && bundle.kind == .upload), "an upload cannot set the more flag")
+        for value in [bundle.cursor, bundle.newCursor, bundle.ack, bundle.epoch] {
+            precondition(BundlePayload.isCounter(value), "bundle cursor, ack or epoch outside 0 ..< 2^63")
+        }
+        for change in bundle.changes {
+            precondition(BundlePayload.isValidID(change.seq) && BundlePayload.isValidID(change.version)
+                         && change.replaces.allSatisfy { BundlePayload.isValidID($0.version) },
+                         "bundle sequence number or version outside 1 ..< 2^63")
+        }
         let encoded = BundlePayload.encodeSections(bundle.changes, limits: limits)
         let payload = encoded.bytes
         precondition(payload.count <= limits.maxUncompressedBytes, "bundle payload larger than the format allows; page the changes")
@@ -170,6 +179,13 @@ public enum BundleCodec {
         guard BundlePayload.isValidID(header.sender) else { throw .invalidValue("sender id outside 1 ..< 2^63") }
         guard header.recipient == 0 || BundlePayload.isValidID(header.recipient) else {
             throw .invalidValue("recipient id outside 1 ..< 2^63")
+        }
+        // Server sequence numbers and epochs are SQLite integers: above 2^63 − 1 they
+        // have no meaning, and a reader that let them through would hand them to code
+        // that converts them to Int64 (BUNDLE.md, "Header").
+        for (value, name) in [(header.cursor, "cursor"), (header.newCursor, "new cursor"), (header.ack, "ack"),
+                              (header.epoch, "epoch")] where !BundlePayload.isCounter(value) {
+            throw .invalidValue("\(name) outside 0 ..< 2^63")
         }
         let more = header.flags & moreFlag != 0
         guard !(more && kind == .upload) else { throw .invalidValue("more flag set in an upload") }

@@ -182,8 +182,14 @@ enum BundlePayload {
         return try parser.changes()
     }
 
+    /// An id, sequence number or version: 1 ..< 2^63.
     static func isValidID(_ value: UInt64) -> Bool {
         value != 0 && value <= UInt64(Int64.max)
+    }
+
+    /// A cursor, ack or epoch: 0 ..< 2^63 (0 means "none").
+    static func isCounter(_ value: UInt64) -> Bool {
+        value <= UInt64(Int64.max)
     }
 
     /// One pass over the payload. A struct with the reader inside so every helper can map
@@ -320,13 +326,18 @@ enum BundlePayload {
             var previousSeq = [UInt64](repeating: 0, count: origins.count)
             for origin in originOf {
                 let seq = previousSeq[origin] &+ 1 &+ UInt64(bitPattern: try zigzag())
+                guard BundlePayload.isValidID(seq) else { throw .invalidValue("sequence number outside 1 ..< 2^63") }
                 seqs.append(seq)
                 previousSeq[origin] = seq
             }
 
             var versions = [UInt64]()
             versions.reserveCapacity(n)
-            for _ in 0..<n { versions.append(try varint()) }
+            for _ in 0..<n {
+                let version = try varint()
+                guard BundlePayload.isValidID(version) else { throw .invalidValue("version outside 1 ..< 2^63") }
+                versions.append(version)
+            }
 
             var wallTimes = [Int64]()
             wallTimes.reserveCapacity(n)
@@ -374,7 +385,11 @@ enum BundlePayload {
                 for _ in 0..<count {
                     let delta = UInt64(bitPattern: try zigzag())
                     let origin = ReplicaID(rawValue: origins[replaceOrigins[position]])
-                    stamps.append(Stamp(version: version &- 1 &- delta, origin: origin))
+                    let replaced = version &- 1 &- delta
+                    guard BundlePayload.isValidID(replaced) else {
+                        throw .invalidValue("replaced version outside 1 ..< 2^63")
+                    }
+                    stamps.append(Stamp(version: replaced, origin: origin))
                     position += 1
                 }
                 replaces.append(stamps)

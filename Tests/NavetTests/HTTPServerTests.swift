@@ -311,7 +311,10 @@ private func request(_ method: String, _ target: String, body: String? = nil, ex
         ("no Host", "GET / HTTP/1.1\r\n\r\n", 400),
         ("smuggling", "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400),
         ("HTTP/2", "GET / HTTP/2.0\r\nHost: h\r\n\r\n", 505),
-        ("gzip", "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip\r\n\r\n", 501),
+        ("gzip alone", "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip\r\n\r\n", 400),
+        ("chunked not last", "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked, gzip\r\n\r\n0\r\n\r\n", 400),
+        ("gzip, chunked", "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n", 501),
+        ("empty chunk extension name", "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n2;\r\nab\r\n0\r\n\r\n", 400),
     ])
     func malformedRequestGetsItsStatusAndClose(_ name: String, _ wire: String, _ status: Int) throws {
         let server = try startServer()
