@@ -37,6 +37,8 @@ public struct RequestSignature: Hashable, Sendable {
     public init?(header: (String) -> String?) {
         guard let replicaText = header(Self.replicaHeader), let replica = ReplicaID(hex: replicaText),
               let timestampText = header(Self.timestampHeader), let timestamp = Int64(timestampText),
+              // One spelling per value (no '+', no leading zeros): the signed string re-renders it.
+              String(timestamp) == timestampText,
               let nonceText = header(Self.nonceHeader), let nonce = Hex.decode(nonceText), nonce.count == 16,
               let macText = header(Self.signatureHeader), let mac = Hex.decode(macText), mac.count == 32
         else { return nil }
