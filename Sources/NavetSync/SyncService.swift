@@ -128,9 +128,8 @@ public final class SyncService: @unchecked Sendable {
         do {
             signed = try BundleCodec.decode(bytes)
         } catch {
-            throw refuse(.malformedRequest, "not a valid bundle: \(error.code)", cause: .malformed(error))
+            throw refuse(.malformedRequest, "not a valid bundle: \(error.codeAndReason)", cause: .malformed(error))
         }
-        let bundle = signed.bundle
         let signer = signed.signature.keyID
         if let expectedSigner, expectedSigner != signer {
             throw refuse(.badSignature, "bundle signed by another replica than the request")
@@ -273,7 +272,8 @@ public final class SyncService: @unchecked Sendable {
 
     private func refusal(for error: SyncError) -> Refusal {
         switch error {
-        case .malformed(let bundleError): return refuse(.malformedRequest, "not a valid bundle: \(bundleError.code)", cause: error)
+        case .malformed(let bundleError):
+            return refuse(.malformedRequest, "not a valid bundle: \(bundleError.codeAndReason)", cause: error)
         case .wrongKind: return refuse(.foreignOrigin, "not an upload", cause: error)
         case .notForThisReplica, .notForThisServer: return refuse(.wrongServer, "misaddressed bundle", cause: error)
         case .schemaTooNew(let version, _): return refuse(.schemaTooNew, "schema version \(version)", cause: error)
