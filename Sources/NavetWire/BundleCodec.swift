@@ -81,7 +81,7 @@ public enum BundleCodec {
     /// compressed bytes (checksum and MAC).
     ///
     /// Precondition: the bundle is within `limits`, every id (sender, recipient, origins,
-    /// record ids), sequence number and version is in 1 ..< 2^63, cursor, new cursor, ack
+    /// record ids) and sequence number is in 1 ..< 2^63, every version in 1 ..< 2^62, cursor, new cursor, ack
     /// and epoch are in 0 ..< 2^63, and an upload does not set `more`. All three hold for
     /// bundles the sync layer builds from the store; a bundle outside them is a bug in the
     /// caller, which must page its changes.
@@ -99,9 +99,9 @@ public enum BundleCodec {
             precondition(BundlePayload.isCounter(value), "bundle cursor, ack or epoch outside 0 ..< 2^63")
         }
         for change in bundle.changes {
-            precondition(BundlePayload.isValidID(change.seq) && BundlePayload.isValidID(change.version)
-                         && change.replaces.allSatisfy { BundlePayload.isValidID($0.version) },
-                         "bundle sequence number or version outside 1 ..< 2^63")
+            precondition(BundlePayload.isValidID(change.seq) && BundlePayload.isValidVersion(change.version)
+                         && change.replaces.allSatisfy { BundlePayload.isValidVersion($0.version) },
+                         "bundle sequence number or version out of range")
         }
         let encoded = BundlePayload.encodeSections(bundle.changes, limits: limits)
         let payload = encoded.bytes

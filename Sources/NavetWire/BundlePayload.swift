@@ -182,9 +182,16 @@ enum BundlePayload {
         return try parser.changes()
     }
 
-    /// An id, sequence number or version: 1 ..< 2^63.
+    /// An id or sequence number: 1 ..< 2^63.
     static func isValidID(_ value: UInt64) -> Bool {
         value != 0 && value <= UInt64(Int64.max)
+    }
+
+    /// A version or replaced version: 1 ..< 2^62. A replica gives its next edit of a cell
+    /// the highest version it has seen plus one; the headroom keeps that, and every edit
+    /// after it, inside SQLite's integers (2^62 edits of one cell cannot happen).
+    static func isValidVersion(_ value: UInt64) -> Bool {
+        value != 0 && value <= CellMerge.maxVersion
     }
 
     /// A cursor, ack or epoch: 0 ..< 2^63 (0 means "none").
@@ -335,7 +342,7 @@ enum BundlePayload {
             versions.reserveCapacity(n)
             for _ in 0..<n {
                 let version = try varint()
-                guard BundlePayload.isValidID(version) else { throw .invalidValue("version outside 1 ..< 2^63") }
+                guard BundlePayload.isValidVersion(version) else { throw .invalidValue("version outside 1 ..< 2^62") }
                 versions.append(version)
             }
 
@@ -386,8 +393,8 @@ enum BundlePayload {
                     let delta = UInt64(bitPattern: try zigzag())
                     let origin = ReplicaID(rawValue: origins[replaceOrigins[position]])
                     let replaced = version &- 1 &- delta
-                    guard BundlePayload.isValidID(replaced) else {
-                        throw .invalidValue("replaced version outside 1 ..< 2^63")
+                    guard BundlePayload.isValidVersion(replaced) else {
+                        throw .invalidValue("replaced version outside 1 ..< 2^62")
                     }
                     stamps.append(Stamp(version: replaced, origin: origin))
                     position += 1

@@ -176,6 +176,15 @@ enum BundleFixtures {
         }
     }
 
+    /// A version: 1 ..< 2^62, often small, sometimes at the top.
+    static func randomVersion<G: RandomNumberGenerator>(using rng: inout G) -> UInt64 {
+        switch Int.random(in: 0..<3, using: &rng) {
+        case 0: return UInt64.random(in: 1...1000, using: &rng)
+        case 1: return [(1 << 62) - 1, (1 << 62) - 2].randomElement(using: &rng)!
+        default: return UInt64.random(in: 1..<(1 << 62), using: &rng)
+        }
+    }
+
     /// A cursor, ack or epoch: 0 ..< 2^63.
     static func randomCounter<G: RandomNumberGenerator>(using rng: inout G) -> UInt64 {
         Bool.random(using: &rng) ? 0 : randomUInt64(using: &rng)
@@ -188,11 +197,11 @@ enum BundleFixtures {
         var changes = [Change]()
         for _ in 0..<changeCount {
             let replaces = (0..<Int.random(in: 0...3, using: &rng)).map { _ in
-                Stamp(version: randomUInt64(using: &rng), origin: origins.randomElement(using: &rng)!)
+                Stamp(version: randomVersion(using: &rng), origin: origins.randomElement(using: &rng)!)
             }
             changes.append(Change(
                 origin: origins.randomElement(using: &rng)!, seq: randomUInt64(using: &rng),
-                version: randomUInt64(using: &rng), replaces: replaces,
+                version: randomVersion(using: &rng), replaces: replaces,
                 wallTime: Bool.random(using: &rng)
                     ? epoch + Int64.random(in: -10_000...10_000, using: &rng)
                     : Int64(bitPattern: rng.next()),
@@ -341,11 +350,11 @@ struct NamedBundle: Sendable, CustomTestStringConvertible {
             kind: .reply, schemaVersion: UInt32.max, sender: ReplicaID(rawValue: UInt64(Int64.max)),
             recipient: ReplicaID(rawValue: 1), createdAt: Int64.min, cursor: UInt64(Int64.max),
             newCursor: UInt64(Int64.max), ack: UInt64(Int64.max), epoch: UInt64(Int64.max), more: true, changes: [
-                F.change(ReplicaID(rawValue: 1), seq: UInt64(Int64.max), version: UInt64(Int64.max),
+                F.change(ReplicaID(rawValue: 1), seq: UInt64(Int64.max), version: (1 << 62) - 1,
                          replaces: [Stamp(version: 1, origin: ReplicaID(rawValue: UInt64(Int64.max)))],
                          wallTime: Int64.max, record: RecordID(rawValue: UInt64(Int64.max)), value: .text("a\u{0}b")),
                 F.change(ReplicaID(rawValue: 1), seq: 1, version: 1,
-                         replaces: [Stamp(version: UInt64(Int64.max), origin: ReplicaID(rawValue: 1))],
+                         replaces: [Stamp(version: (1 << 62) - 1, origin: ReplicaID(rawValue: 1))],
                          wallTime: Int64.min, record: RecordID(rawValue: 1)),
             ]
         )),
@@ -848,15 +857,17 @@ struct BundlePayloadCase: Sendable, CustomTestStringConvertible {
         BundlePayloadCase(name: "seq 2^64 - 1", payload: payload(seqDelta: -2),
                           error: .invalidValue("sequence number outside 1 ..< 2^63")),
         BundlePayloadCase(name: "version 0", payload: payload(version: 0),
-                          error: .invalidValue("version outside 1 ..< 2^63")),
+                          error: .invalidValue("version outside 1 ..< 2^62")),
+        BundlePayloadCase(name: "version 2^62", payload: payload(version: 1 << 62),
+                          error: .invalidValue("version outside 1 ..< 2^62")),
         BundlePayloadCase(name: "version 2^63", payload: payload(version: 1 << 63),
-                          error: .invalidValue("version outside 1 ..< 2^63")),
+                          error: .invalidValue("version outside 1 ..< 2^62")),
         BundlePayloadCase(name: "version 2^64 - 1", payload: payload(version: UInt64.max),
-                          error: .invalidValue("version outside 1 ..< 2^63")),
+                          error: .invalidValue("version outside 1 ..< 2^62")),
         BundlePayloadCase(name: "replaced version 0", payload: payload(replacedVersionDelta: 0),
-                          error: .invalidValue("replaced version outside 1 ..< 2^63")),
+                          error: .invalidValue("replaced version outside 1 ..< 2^62")),
         BundlePayloadCase(name: "replaced version 2^63", payload: payload(replacedVersionDelta: Int64.min),
-                          error: .invalidValue("replaced version outside 1 ..< 2^63")),
+                          error: .invalidValue("replaced version outside 1 ..< 2^62")),
         BundlePayloadCase(name: "empty payload", payload: [], error: .malformedPayload("payload ends before its last column")),
         BundlePayloadCase(name: "cut short", payload: Array(payload().dropLast()),
                     error: .malformedPayload("payload ends before its last column")),

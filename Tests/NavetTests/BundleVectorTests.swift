@@ -327,16 +327,17 @@ enum BundleVectors {
     ], recipient: nil)
 
     /// Every number at the edge of its range (BUNDLE.md, "Conventions"): counters and
-    /// sequence numbers at 2^63 − 1, the lowest seq and version 1, signed values at both ends.
+    /// sequence numbers at 2^63 − 1, versions at 2^62 − 1, the lowest seq and version 1,
+    /// signed values at both ends.
     static let extremes = NavetWire.Bundle(
         kind: .reply, schemaVersion: UInt32.max, sender: ReplicaID(rawValue: UInt64(Int64.max)),
         recipient: ReplicaID(rawValue: 1), createdAt: Int64.min, cursor: UInt64(Int64.max),
         newCursor: UInt64(Int64.max), ack: UInt64(Int64.max), epoch: UInt64(Int64.max), more: true, changes: [
-            F.change(ReplicaID(rawValue: 1), seq: UInt64(Int64.max), version: UInt64(Int64.max),
+            F.change(ReplicaID(rawValue: 1), seq: UInt64(Int64.max), version: (1 << 62) - 1,
                      replaces: [Stamp(version: 1, origin: ReplicaID(rawValue: UInt64(Int64.max)))],
                      wallTime: Int64.max, record: RecordID(rawValue: UInt64(Int64.max)), value: .text("a\u{0}b")),
             F.change(ReplicaID(rawValue: 1), seq: 1, version: 1,
-                     replaces: [Stamp(version: UInt64(Int64.max), origin: ReplicaID(rawValue: 1))],
+                     replaces: [Stamp(version: (1 << 62) - 1, origin: ReplicaID(rawValue: 1))],
                      wallTime: Int64.min, record: RecordID(rawValue: 1)),
             F.change(ReplicaID(rawValue: 1), seq: 2, version: 1, replaces: [], wallTime: 0,
                      record: RecordID(rawValue: 1), field: "count", value: .int(Int64.min)),
@@ -495,8 +496,12 @@ enum BundleVectors {
             ("seq-top-bit", hand(P.payload(seqDelta: Int64.max)), refusal("invalidValue", "sequence number 2^63")),
             ("version-zero", hand(P.payload(version: 0)), refusal("invalidValue", "version 0")),
             ("version-top-bit", hand(P.payload(version: 1 << 63)), refusal("invalidValue", "version 2^63")),
+            ("version-2-62", hand(P.payload(version: 1 << 62)),
+             refusal("invalidValue", "version 2^62: no room left for the next edit's version + 1")),
             ("replaced-version-zero", hand(P.payload(replacedVersionDelta: 0)),
              refusal("invalidValue", "a replaced stamp with version 0")),
+            ("replaced-version-2-62", hand(P.payload(version: (1 << 62) - 1, replacedVersionDelta: -2)),
+             refusal("invalidValue", "a replaced stamp with version 2^62")),
             ("replaced-version-top-bit", hand(P.payload(replacedVersionDelta: Int64.min)),
              refusal("invalidValue", "a replaced stamp with version 2^63")),
             ("unknown-value-kind", hand(P.payload(kind: 5)), refusal("invalidValue", "value kind 5")),

@@ -63,10 +63,12 @@ import Testing
             ("seq 2^63", rawUpload(a, changes: [change(id, seq: 1 << 63)]), "sequence number outside 1 ..< 2^63"),
             ("seq 0", rawUpload(a, changes: [change(id, seq: 0)]), "sequence number outside 1 ..< 2^63"),
             ("version 2^64 - 1", rawUpload(a, changes: [change(id, seq: 1, version: UInt64.max)]),
-             "version outside 1 ..< 2^63"),
+             "version outside 1 ..< 2^62"),
+            ("version 2^62", rawUpload(a, changes: [change(id, seq: 1, version: 1 << 62)]),
+             "version outside 1 ..< 2^62"),
             ("replaced version 2^63", rawUpload(a, changes: [
                 change(id, seq: 1, version: 2, replaces: [Stamp(version: 1 << 63, origin: id)])]),
-             "replaced version outside 1 ..< 2^63"),
+             "replaced version outside 1 ..< 2^62"),
         ]
     }
 
@@ -180,6 +182,35 @@ import Testing
             SELECT typeof(value), hex(value) FROM changes WHERE field = 'search_description'
             """)
         #expect(stored == "text|610062", "\(stored)")
+    }
+
+    /// The highest version the wire allows (2^62 − 1) reaches another replica, and an edit
+    /// of that cell (which would need 2^62) is refused there with a clear message instead
+    /// of overflowing; one version lower, the edit works and syncs on.
+    @Test func highestVersionsAreStoredAndEditsStopAtTheTop() throws {
+        let enrollments = try setUp(replicas: 2)
+        let a = enrollments[0]
+        let server = try ServerProcess(database: "central.db", workingDirectory: folder.url)
+        let (top, below): (UInt64, UInt64) = (0x5151_5151_5151, 0x5252_5252_5252)
+        let body = Self.rawUpload(a, changes: [
+            Self.change(a.replicaID, seq: 1, version: (1 << 62) - 1, value: "Ali", record: top),
+            Self.change(a.replicaID, seq: 2, version: (1 << 62) - 2, value: "Sara", record: below),
+        ])
+        let headers = RequestSignature.sign(method: "POST", path: "/v1/sync", body: body, replica: a.replicaID,
+                                            secret: a.secret, now: Self.now).headers
+        #expect(try TestHTTP.request("POST", server.url + "/v1/sync", body: body, headers: headers).status == 200)
+        #expect(try cli.navet("--db", "r1.db", "sync", "--server", server.url, "--timeout", "600").code == 0)
+        let refused = try cli.navet("--db", "r1.db", "child", "set", RecordID(rawValue: top).description, "name", "Ali H")
+        #expect(refused.code == 3 && refused.err.contains("cannot be edited any more"), "\(refused.code) \(refused.err)")
+        let edited = try cli.navet("--db", "r1.db", "child", "set", RecordID(rawValue: below).description, "name", "Sara H")
+        #expect(edited.code == 0, "\(edited.err)")
+        #expect(try cli.navet("--db", "r1.db", "sync", "--server", server.url, "--timeout", "600").code == 0)
+        #expect(server.stop() == 0)
+        let central = try CentralStore.open(path: folder.path("central.db"))
+        #expect(try central.snapshot(RecordID(rawValue: top)).value("name") == .text("Ali"))
+        let shown = try central.snapshot(RecordID(rawValue: below))
+        #expect(shown.field("name")?.change.version == (1 << 62) - 1)
+        #expect(shown.value("name") == .text("Sara H"))
     }
 
     /// A replica enrolled by another process while the server runs is accepted at its
