@@ -131,6 +131,17 @@ import Testing
             let answer = try send(empty, timestamp: timestamp)
             #expect(answer.status == status && answer.reason == reason, "Navet-Timestamp \(timestamp): \(answer)")
         }
+        // The other signed headers have one spelling each too: lowercase hex, no sign.
+        let signed = RequestSignature.sign(method: "POST", path: "/v1/sync", body: empty, replica: a.replicaID,
+                                           secret: a.secret, now: Self.now).headers
+        for name in [RequestSignature.replicaHeader, RequestSignature.nonceHeader, RequestSignature.signatureHeader] {
+            for spelling in [{ (text: String) in text.uppercased() }, { "+" + $0.dropFirst() }] {
+                guard let original = signed.first(where: { $0.0 == name })?.1, spelling(original) != original else { continue }
+                let headers = signed.map { $0.0 == name ? ($0.0, spelling($0.1)) : $0 }
+                let response = try TestHTTP.request("POST", server.url + "/v1/sync", body: empty, headers: headers)
+                #expect(response.status == 400, "\(name): \(spelling(original))")
+            }
+        }
         // Still serving: health, and a good sync merges.
         #expect(try TestHTTP.request("GET", server.url + "/v1/health").status == 200)
         let good = Self.rawUpload(a, changes: [Self.change(a.replicaID, seq: 1)])
