@@ -224,6 +224,27 @@ import Testing
         #expect(shown.value("name") == .text("Sara H"))
     }
 
+    /// RFC 9110: an unknown method is 501 on any path; a known one that a path does not
+    /// allow is 405 with `Allow`; an unknown path is 404. The server keeps serving.
+    @Test func methodsAndPathsOfALiveServer() throws {
+        _ = try setUp(replicas: 0)
+        let server = try ServerProcess(database: "central.db", workingDirectory: folder.url)
+        let port = UInt16(server.address.split(separator: ":").last!)!
+        let cases: [(String, String, Int, String?)] = [
+            ("BREW", "/v1/health", 501, nil), ("BREW", "/nope", 501, nil), ("get", "/v1/health", 501, nil),
+            ("DELETE", "/v1/sync", 405, "POST"), ("GET", "/v1/sync", 405, "POST"), ("POST", "/metrics", 405, "GET"),
+            ("PUT", "/v1/health", 405, "GET"), ("GET", "/nope", 404, nil), ("GET", "/v1/health", 200, nil),
+        ]
+        for (method, path, status, allow) in cases {
+            let client = try RawClient(port: port)
+            client.send("\(method) \(path) HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\n\r\n")
+            let response = try #require(client.readResponse(), "\(method) \(path)")
+            #expect(response.status == status, "\(method) \(path)")
+            #expect(response.header("Allow") == allow, "\(method) \(path)")
+        }
+        #expect(server.stop() == 0)
+    }
+
     /// A replica enrolled by another process while the server runs is accepted at its
     /// first sync: nothing about enrollments or the epoch is cached.
     @Test func replicaEnrolledWhileServingIsAccepted() throws {
