@@ -155,6 +155,7 @@ public struct Context {
         case .wrongKind(let field): return t("schema.wrongKind", strings.field(field))
         case .appendOnly(let type): return t("schema.appendOnly", strings.label("type", type))
         case .invalidStamp: return t("schema.invalidStamp")
+        case .versionExhausted(let field): return t("schema.versionExhausted", strings.field(field))
         }
     }
 

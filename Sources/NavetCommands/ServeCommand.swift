@@ -76,7 +76,7 @@ struct ServeCommand: Command {
             throw CLIError(.io, context.t("error.cannotListen", address.description, error.message))
         }
         server.start()
-        log.write(["event": "listening", "address": server.address.description, "server": central.serverID.description,
+        log.write(["event": "listening", "address": server.address.description, "server": service.serverID.description,
                    "version": Version.string])
         let signals = server.stopOnSignals { number in
             log.write(["event": "stopping", "signal": Int(number)])
@@ -129,13 +129,23 @@ struct Router: Sendable {
         case ("POST", "/v1/sync"):
             response = sync(request, fields: &fields)
         case ("GET", "/v1/health"):
-            let epoch = (try? service.central.epoch()).map { String($0, radix: 16) } ?? ""
-            response = json(200, ["status": "ok", "server": service.central.serverID.description, "epoch": epoch])
+            if let health = try? service.health() {
+                response = json(200, ["status": "ok", "server": health.server.description,
+                                      "epoch": String(health.epoch, radix: 16)])
+            } else {
+                response = json(503, ["status": "unavailable", "server": service.serverID.description,
+                                      "reason": RefusalReason.serverError.rawValue, "message": "store error"])
+            }
         case ("GET", "/metrics"):
             response = HTTPResponse(status: 200, headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8"],
                                     body: Array(service.metrics.render(extra: healthGauges()).utf8))
-        case (_, "/v1/sync"), (_, "/v1/health"), (_, "/metrics"):
-            response = json(405, ["reason": "method_not_allowed", "message": "method not allowed"])
+        case (let method, _) where !Self.knownMethods.contains(method):
+            // RFC 9110 §9.1: a method the server does not recognise is 501, on any path.
+            response = json(501, ["reason": "not_implemented", "message": "method not implemented"])
+        case (_, "/v1/sync"):
+            response = json(405, ["reason": "method_not_allowed", "message": "method not allowed"], allow: "POST")
+        case (_, "/v1/health"), (_, "/metrics"):
+            response = json(405, ["reason": "method_not_allowed", "message": "method not allowed"], allow: "GET")
         default:
             response = json(404, ["reason": "not_found", "message": "no such endpoint"])
         }
@@ -181,8 +191,14 @@ struct Router: Sendable {
         }
     }
 
-    func json(_ status: Int, _ object: [String: Any]) -> HTTPResponse {
+    /// The methods of RFC 9110 §9 and PATCH (RFC 5789): a known method on a path that does
+    /// not allow it is 405, any other method 501. Method names are case-sensitive.
+    static let knownMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"]
+
+    func json(_ status: Int, _ object: [String: Any], allow: String? = nil) -> HTTPResponse {
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
-        return HTTPResponse(status: status, headers: ["Content-Type": "application/json"], body: Array(data))
+        var headers: HTTPHeaders = ["Content-Type": "application/json"]
+        if let allow { headers.add("Allow", allow) }
+        return HTTPResponse(status: status, headers: headers, body: Array(data))
     }
 }

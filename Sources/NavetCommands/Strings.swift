@@ -478,6 +478,8 @@ public struct Strings: Sendable {
         "schema.notAChoice": ("{0} must be one of: {1}.", "{0} måste vara något av: {1}."),
         "schema.invalidReference": ("{0} must be a record id.", "{0} måste vara ett id."),
         "schema.wrongKind": ("{0} has a value of the wrong kind.", "{0} har ett värde av fel slag."),
+        "schema.versionExhausted": ("{0} cannot be edited any more: another replica gave it the highest version Navet allows. Report this to the support office",
+                                    "{0} kan inte ändras mer: en annan lokal databas har gett fältet den högsta version Navet tillåter. Kontakta stödkontoret"),
         "schema.invalidStamp": ("a change carries an invalid ordering stamp", "en ändring har en ogiltig ordningsstämpel"),
         "schema.appendOnly": ("a change edits an append-only {0}", "en ändring redigerar en {0} som inte får ändras"),
 

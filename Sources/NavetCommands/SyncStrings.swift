@@ -31,8 +31,8 @@ enum SyncStrings {
             "changes from this replica are missing in the sequence; sync again, which sends them from the first one the central store lacks",
             "ändringar från den här lokala databasen saknas i följden; synka igen, så skickas de från den första som centrallagret saknar"),
         "invalid_change": (
-            "the central store refused a change: it breaks the schema, or it reuses a sequence number the central store holds with other content (a replica file restored from an old copy, or copied); contact the support office",
-            "centrallagret avvisade en ändring: den bryter mot schemat, eller den återanvänder ett löpnummer som centrallagret har med annat innehåll (en databasfil som återställts från en gammal kopia, eller kopierats); kontakta stödkontoret"),
+            "the central store refused a change that breaks the schema (a field or value this version of the central store does not accept); update Navet, and contact the support office if it persists",
+            "centrallagret avvisade en ändring som bryter mot schemat (ett fält eller värde som centrallagret inte godtar); uppdatera Navet och kontakta stödkontoret om det fortsätter"),
         "sequence_reused": (
             "a change reuses a sequence number the central store holds with other content: this replica file was restored from an older copy of itself; sync again to catch up, or enroll it anew ('navet enroll FILE'), which keeps its unsynced changes",
             "en ändring återanvänder ett löpnummer som centrallagret har med annat innehåll: databasfilen har återställts från en äldre kopia av sig själv; synka igen för att komma ikapp, eller registrera den på nytt ('navet enroll FIL'), vilket behåller ändringar som inte synkats"),

@@ -20,7 +20,14 @@ public enum CellMerge {
         changes.max { $0.stamp < $1.stamp }
     }
 
+    /// The highest version a change may carry: 2^62 − 1 (Protocol/BUNDLE.md,
+    /// "Conventions"). Readers refuse more; the headroom keeps `version + 1` and the SQLite
+    /// integers it is stored in from ever overflowing.
+    public static let maxVersion: UInt64 = (1 << 62) - 1
+
     /// The version a new local edit of a cell gets, given the highest stamp seen there.
+    /// May exceed `maxVersion` only after a peer sent that version; the store refuses the
+    /// edit then (`SchemaError.versionExhausted`).
     public static func nextVersion(after current: Stamp?) -> UInt64 {
         (current?.version ?? 0) + 1
     }

@@ -86,6 +86,9 @@ public enum SchemaError: Error, Hashable, Sendable {
     case wrongKind(field: String)
     case appendOnly(recordType: String)
     case invalidStamp
+    /// The cell's version is at `CellMerge.maxVersion` (only a misbehaving peer can push
+    /// it there): no further edit of it can be ordered after it.
+    case versionExhausted(field: String)
 }
 
 public struct Schema: Sendable {

@@ -449,11 +449,16 @@ public struct HTTPRequestParser: Sendable {
                 throw .badRequest("both Transfer-Encoding and Content-Length")
             }
             if !isHTTP11 { throw .badRequest("Transfer-Encoding in an HTTP/1.0 request") }
-            if codings.contains(where: { $0 != "chunked" }) {
+            // RFC 9112 §6.3: chunked not last (or absent) leaves the length undeterminable: 400.
+            if codings.last != "chunked" {
+                throw .badRequest("Transfer-Encoding does not end in chunked")
+            }
+            // Chunked applied twice: the body length cannot be determined either.
+            if codings.filter({ $0 == "chunked" }).count != 1 { throw .badRequest("malformed Transfer-Encoding") }
+            // A well-formed coding before chunked that this server does not implement.
+            if codings.count != 1 {
                 throw .init(status: 501, message: "unsupported Transfer-Encoding; only chunked is implemented")
             }
-            // Empty, or chunked applied twice: the body length cannot be determined.
-            if codings.count != 1 { throw .badRequest("malformed Transfer-Encoding") }
             head.body = []
             state = .chunkSize
         } else if head.contentLengthDigits != nil {
@@ -504,18 +509,64 @@ public struct HTTPRequestParser: Sendable {
             index += 1
         }
         guard index > line.startIndex else { throw .badRequest("malformed chunk size") }
-        // chunk-ext = *( BWS ";" BWS name [ BWS "=" BWS value ] ): ignored, but it
-        // must start with ';' and hold no control characters.
-        var rest = line[index...]
-        while let first = rest.first, first == 0x20 || first == 0x09 { rest = rest.dropFirst() }
-        if let first = rest.first, first != UInt8(ascii: ";") { throw .badRequest("malformed chunk size") }
+        let rest = line[index...]
         guard rest.allSatisfy({ $0 == 0x09 || ($0 >= 0x20 && $0 != 0x7F) }) else {
             throw .badRequest("control character in chunk extension")
         }
+        if let first = rest.first, first != UInt8(ascii: ";"), first != 0x20, first != 0x09 {
+            throw .badRequest("malformed chunk size")
+        }
+        guard Self.isChunkExtensions(rest) else { throw .badRequest("malformed chunk extension") }
         if overflow || size > limits.maxBodyBytes - head.body.count {
             throw .tooLarge("request body too large")
         }
         return size
+    }
+
+    /// Whether `bytes` match RFC 9112 §7.1.1's grammar, which the extensions are checked
+    /// against and then ignored:
+    ///
+    ///     chunk-ext      = *( BWS ";" BWS chunk-ext-name [ BWS "=" BWS chunk-ext-val ] )
+    ///     chunk-ext-name = token
+    ///     chunk-ext-val  = token / quoted-string
+    ///
+    /// `2;` (an empty name), `2;=x`, `2;a=` and an unclosed quote are refused.
+    static func isChunkExtensions(_ bytes: ArraySlice<UInt8>) -> Bool {
+        var rest = bytes
+        func skipWhitespace() { while let first = rest.first, first == 0x20 || first == 0x09 { rest = rest.dropFirst() } }
+        func token() -> Bool {
+            let length = rest.prefix(while: isTokenByte).count
+            rest = rest.dropFirst(length)
+            return length > 0
+        }
+        while true {
+            skipWhitespace()
+            guard let first = rest.first else { return true }
+            guard first == UInt8(ascii: ";") else { return false }
+            rest = rest.dropFirst()
+            skipWhitespace()
+            guard token() else { return false }
+            skipWhitespace()
+            guard rest.first == UInt8(ascii: "=") else { continue }
+            rest = rest.dropFirst()
+            skipWhitespace()
+            if rest.first == UInt8(ascii: "\"") {
+                // quoted-string = DQUOTE *( qdtext / quoted-pair ) DQUOTE
+                rest = rest.dropFirst()
+                var closed = false
+                while let byte = rest.first {
+                    rest = rest.dropFirst()
+                    if byte == UInt8(ascii: "\"") { closed = true; break }
+                    if byte == UInt8(ascii: "\\") {
+                        guard rest.first != nil else { return false }
+                        rest = rest.dropFirst()
+                    }
+                }
+                guard closed else { return false }
+            } else if !token() {
+                return false
+            }
+        }
     }
 
     // MARK: - Byte helpers

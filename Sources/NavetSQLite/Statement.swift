@@ -44,7 +44,7 @@ public final class Statement {
         case .null: rc = sqlite3_bind_null(handle, index)
         case .integer(let number): rc = sqlite3_bind_int64(handle, index, number)
         case .real(let number): rc = sqlite3_bind_double(handle, index, number)
-        case .text(let text): rc = sqlite3_bind_text(handle, index, text, -1, transient)
+        case .text(let text): rc = bindText(text, at: index)
         case .blob(let bytes):
             rc = bytes.withUnsafeBytes { raw in
                 sqlite3_bind_blob64(handle, index, raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1), UInt64(raw.count), transient)
@@ -58,7 +58,20 @@ public final class Statement {
     }
 
     public func bind(_ value: String, at index: Int32) {
-        sqlite3_bind_text(handle, index, value, -1, transient)
+        bindText(value, at: index)
+    }
+
+    /// Binds the text's UTF-8 bytes with their explicit length, so a text holding U+0000
+    /// is stored whole (a C string would end at the first NUL).
+    private func bindText(_ text: String, at index: Int32) -> Int32 {
+        var text = text
+        return text.withUTF8 { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { chars in
+                // A nil base would bind NULL; an empty text must stay an empty text.
+                guard let base = chars.baseAddress else { return sqlite3_bind_text(handle, index, "", 0, transient) }
+                return sqlite3_bind_text64(handle, index, base, UInt64(chars.count), transient, UInt8(SQLITE_UTF8))
+            }
+        }
     }
 
     /// Advances to the next row: true when a row is available, false when done.
@@ -92,6 +105,8 @@ public final class Statement {
     public func int64(at column: Int) -> Int64 { sqlite3_column_int64(handle, Int32(column)) }
     public func isNull(at column: Int) -> Bool { sqlite3_column_type(handle, Int32(column)) == SQLITE_NULL }
 
+    /// The text in `column`, byte for byte (its length from `sqlite3_column_bytes`, so an
+    /// embedded U+0000 is kept).
     public func text(at column: Int) -> String {
         guard let pointer = sqlite3_column_text(handle, Int32(column)) else { return "" }
         let count = Int(sqlite3_column_bytes(handle, Int32(column)))

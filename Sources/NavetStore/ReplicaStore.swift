@@ -166,6 +166,7 @@ public final class ReplicaStore {
         type: String, record: RecordID, field: String, value: FieldValue, tag: Tag, version: UInt64,
         replaces: [Stamp], now: Int64
     ) throws -> Change {
+        guard version <= CellMerge.maxVersion else { throw SchemaError.versionExhausted(field: field) }
         let seq = try lastOwnSeq() + 1
         let change = Change(origin: replicaID, seq: seq, version: version, replaces: replaces, wallTime: now,
                             recordType: type, recordID: record, field: field, value: value, tag: tag)

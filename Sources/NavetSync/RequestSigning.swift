@@ -35,10 +35,17 @@ public struct RequestSignature: Hashable, Sendable {
 
     /// Reads the four headers; nil if any is missing or malformed.
     public init?(header: (String) -> String?) {
-        guard let replicaText = header(Self.replicaHeader), let replica = ReplicaID(hex: replicaText),
+        // Lowercase hex only (HTTP.md), so each header value has exactly one spelling.
+        func isLowerHex(_ text: String) -> Bool {
+            text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+        }
+        guard let replicaText = header(Self.replicaHeader), isLowerHex(replicaText), let replica = ReplicaID(hex: replicaText),
               let timestampText = header(Self.timestampHeader), let timestamp = Int64(timestampText),
-              let nonceText = header(Self.nonceHeader), let nonce = Hex.decode(nonceText), nonce.count == 16,
-              let macText = header(Self.signatureHeader), let mac = Hex.decode(macText), mac.count == 32
+              // One spelling per value (no '+', no leading zeros): the signed string re-renders it.
+              String(timestamp) == timestampText,
+              let nonceText = header(Self.nonceHeader), isLowerHex(nonceText), let nonce = Hex.decode(nonceText),
+              nonce.count == 16,
+              let macText = header(Self.signatureHeader), isLowerHex(macText), let mac = Hex.decode(macText), mac.count == 32
         else { return nil }
         self.init(replica: replica, timestamp: timestamp, nonce: nonce, mac: mac)
     }

@@ -14,6 +14,8 @@ public enum RefusalReason: String, CaseIterable, Sendable {
     case replayedNonce = "replayed_nonce"
     case foreignOrigin = "foreign_origin"
     case sequenceGap = "sequence_gap"
+    /// A change reuses an (origin, seq) the server holds with other content.
+    case sequenceReused = "sequence_reused"
     case invalidChange = "invalid_change"
     case schemaTooNew = "schema_too_new"
     case wrongServer = "wrong_server"
@@ -25,7 +27,7 @@ public enum RefusalReason: String, CaseIterable, Sendable {
         case .malformedRequest: return 400
         case .unknownReplica, .staleTimestamp, .badSignature: return 401
         case .revokedReplica, .foreignOrigin: return 403
-        case .replayedNonce, .sequenceGap: return 409
+        case .replayedNonce, .sequenceGap, .sequenceReused: return 409
         case .invalidChange, .schemaTooNew: return 422
         case .wrongServer: return 421
         case .serverError: return 500
@@ -58,8 +60,17 @@ public enum Arrival: Sendable {
 /// The central store's side of sync: verifies signed uploads, merges them and builds
 /// signed replies. Serializes access to the store (one SQLite writer), so it can be shared
 /// by the HTTP server's connection threads.
+///
+/// Every use of the store's SQLite connection (opened `NOMUTEX`, so not safe to share)
+/// goes through `lock`: syncs, health checks, metrics and enrollment lookups alike. The
+/// store is never cached: each lookup reads the file, so a replica enrolled by another
+/// process (`navetd replica enroll`) is accepted at its first sync, without a restart.
 public final class SyncService: @unchecked Sendable {
-    public let central: CentralStore
+    /// The store. Only the service touches it once the server runs; callers use the
+    /// locked methods (`health()`, `replicaRecords()`, `accept`).
+    private let central: CentralStore
+    /// The central store's own id (fixed for the life of the file, safe to read anywhere).
+    public let serverID: ReplicaID
     public let metrics: SyncMetrics
     /// Largest difference allowed between a request's clock and ours, in milliseconds.
     public var httpWindow: Int64 = 5 * 60_000
@@ -79,6 +90,7 @@ public final class SyncService: @unchecked Sendable {
 
     public init(central: CentralStore, metrics: SyncMetrics = SyncMetrics()) {
         self.central = central
+        self.serverID = central.serverID
         self.metrics = metrics
     }
 
@@ -95,7 +107,7 @@ public final class SyncService: @unchecked Sendable {
     public func checkRequest(_ signature: RequestSignature?, method: String, path: String, body: [UInt8], now: Int64) throws(Refusal) {
         guard let signature else { throw refuse(.malformedRequest, "missing or malformed Navet-* headers") }
         let secret = try secretOf(signature.replica)
-        guard abs(signature.timestamp - now) <= httpWindow else {
+        guard Self.within(signature.timestamp, of: now, before: httpWindow, after: httpWindow) else {
             throw refuse(.staleTimestamp, "request timestamp outside the window")
         }
         guard signature.verify(method: method, path: path, body: body, secret: secret) else {
@@ -123,9 +135,8 @@ public final class SyncService: @unchecked Sendable {
         do {
             signed = try BundleCodec.decode(bytes)
         } catch {
-            throw refuse(.malformedRequest, "not a valid bundle: \(error.code)", cause: .malformed(error))
+            throw refuse(.malformedRequest, "not a valid bundle: \(error.codeAndReason)", cause: .malformed(error))
         }
-        let bundle = signed.bundle
         let signer = signed.signature.keyID
         if let expectedSigner, expectedSigner != signer {
             throw refuse(.badSignature, "bundle signed by another replica than the request")
@@ -156,13 +167,18 @@ public final class SyncService: @unchecked Sendable {
     ) throws(Refusal) -> Accepted {
         let bundle = signed.bundle
         let signer = signed.signature.keyID
-        let age = now - signed.signature.timestamp
+        let timestamp = signed.signature.timestamp
         if arrival == .file {
             // A file past its limit needs a new export, not a clock fix: say which.
-            guard age <= fileWindow else { throw refuse(.staleTimestamp, Self.expiredFileDetail) }
-            guard age >= -httpWindow else { throw refuse(.staleTimestamp, Self.aheadFileDetail) }
+            guard Self.within(timestamp, of: now, before: fileWindow, after: .max) else {
+                throw refuse(.staleTimestamp, Self.expiredFileDetail)
+            }
+            guard Self.within(timestamp, of: now, before: .max, after: httpWindow) else {
+                throw refuse(.staleTimestamp, Self.aheadFileDetail)
+            }
         }
-        guard age <= httpWindow || arrival == .file, age >= -httpWindow else {
+        let window = arrival == .http ? httpWindow : fileWindow
+        guard Self.within(timestamp, of: now, before: window, after: httpWindow) else {
             throw refuse(.staleTimestamp, "bundle timestamp outside the window")
         }
         guard bundle.kind == .upload, bundle.sender == signer else {
@@ -244,6 +260,20 @@ public final class SyncService: @unchecked Sendable {
         return Accepted(reply: encoded, sender: signer, applied: 0, duplicates: 0, sent: 0, more: true)
     }
 
+    /// Whether `timestamp` lies in `now - before ... now + after` (all in milliseconds).
+    /// Any `Int64` is a valid timestamp on the wire (`Int64.min` included): the
+    /// difference is taken without overflow.
+    static func within(_ timestamp: Int64, of now: Int64, before: Int64, after: Int64) -> Bool {
+        let (age, overflow) = now.subtractingReportingOverflow(timestamp)
+        return !overflow && age <= before && age >= -after
+    }
+
+    /// What `GET /v1/health` reports: the server id and the current epoch, read under the
+    /// service's lock.
+    public func health() throws(StoreError) -> (server: ReplicaID, epoch: UInt64) {
+        try locked { () throws(StoreError) in (central.serverID, try central.epoch()) }
+    }
+
     /// The replicas' sync health, read under the service's lock (for `/metrics`).
     public func replicaRecords() throws(StoreError) -> [ReplicaRecord] {
         try locked { () throws(StoreError) in try central.replicaRecords() }
@@ -267,7 +297,8 @@ public final class SyncService: @unchecked Sendable {
 
     private func refusal(for error: SyncError) -> Refusal {
         switch error {
-        case .malformed(let bundleError): return refuse(.malformedRequest, "not a valid bundle: \(bundleError.code)", cause: error)
+        case .malformed(let bundleError):
+            return refuse(.malformedRequest, "not a valid bundle: \(bundleError.codeAndReason)", cause: error)
         case .wrongKind: return refuse(.foreignOrigin, "not an upload", cause: error)
         case .notForThisReplica, .notForThisServer: return refuse(.wrongServer, "misaddressed bundle", cause: error)
         case .schemaTooNew(let version, _): return refuse(.schemaTooNew, "schema version \(version)", cause: error)
@@ -279,7 +310,8 @@ public final class SyncService: @unchecked Sendable {
             case .foreignOrigin: return refuse(.foreignOrigin, "change from another origin", cause: error)
             case .sequenceGap(_, let expected, let got):
                 return refuse(.sequenceGap, "expected sequence \(expected), got \(got)", cause: error)
-            case .conflictingDuplicate: return refuse(.invalidChange, "a change reuses a sequence number", cause: error)
+            case .conflictingDuplicate:
+                return refuse(.sequenceReused, "a change reuses a sequence number with other content", cause: error)
             case .replayedNonce: return refuse(.replayedNonce, "bundle nonce used before", cause: error)
             case .unknownReplica: return refuse(.unknownReplica, "unknown replica", cause: error)
             case .revokedReplica: return refuse(.revokedReplica, "revoked replica", cause: error)

@@ -85,7 +85,8 @@ public enum BundleCodec {
     /// compressed bytes (checksum and MAC).
     ///
     /// Precondition: the bundle is within `limits`, every id (sender, recipient, origins,
-    /// record ids) is in 1 ..< 2^63, and an upload does not set `more`. All three hold for
+    /// record ids) and sequence number is in 1 ..< 2^63, every version in 1 ..< 2^62, cursor, new cursor, ack
+    /// and epoch are in 0 ..< 2^63, and an upload does not set `more`. All three hold for
     /// bundles the sync layer builds from the store; a bundle outside them is a bug in the
     /// caller, which must page its changes.
     public static func encode(_ bundle: Bundle, signer: BundleSigner) -> [UInt8] {
@@ -98,6 +99,14 @@ public enum BundleCodec {
             precondition(BundlePayload.isValidID(recipient.rawValue), "bundle recipient outside 1 ..< 2^63")
         }
         precondition(!(bundle.more && bundle.kind == .upload), "an upload cannot set the more flag")
+        for value in [bundle.cursor, bundle.newCursor, bundle.ack, bundle.epoch] {
+            precondition(BundlePayload.isCounter(value), "bundle cursor, ack or epoch outside 0 ..< 2^63")
+        }
+        for change in bundle.changes {
+            precondition(BundlePayload.isValidID(change.seq) && BundlePayload.isValidVersion(change.version)
+                         && change.replaces.allSatisfy { BundlePayload.isValidVersion($0.version) },
+                         "bundle sequence number or version out of range")
+        }
         precondition(!(bundle.wantsDirectory && bundle.kind == .reply), "a reply cannot ask for the directory")
         precondition(!(bundle.directory != nil && bundle.kind == .upload), "an upload cannot carry the directory")
         var encoded = BundlePayload.encodeSections(bundle.changes, limits: limits)
@@ -182,6 +191,13 @@ public enum BundleCodec {
         guard BundlePayload.isValidID(header.sender) else { throw .invalidValue("sender id outside 1 ..< 2^63") }
         guard header.recipient == 0 || BundlePayload.isValidID(header.recipient) else {
             throw .invalidValue("recipient id outside 1 ..< 2^63")
+        }
+        // Server sequence numbers and epochs are SQLite integers: above 2^63 − 1 they
+        // have no meaning, and a reader that let them through would hand them to code
+        // that converts them to Int64 (BUNDLE.md, "Header").
+        for (value, name) in [(header.cursor, "cursor"), (header.newCursor, "new cursor"), (header.ack, "ack"),
+                              (header.epoch, "epoch")] where !BundlePayload.isCounter(value) {
+            throw .invalidValue("\(name) outside 0 ..< 2^63")
         }
         let more = header.flags & moreFlag != 0
         guard !(more && kind == .upload) else { throw .invalidValue("more flag set in an upload") }

@@ -50,6 +50,21 @@ public enum BundleError: Error, Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The fixed English phrase naming what exactly is wrong (for `tooLarge`,
+    /// `malformedPayload` and `invalidValue`, e.g. "cursor outside 0 ..< 2^63"), or nil.
+    /// Never quotes the bundle's bytes, so it may be logged and sent back.
+    public var reason: String? {
+        switch self {
+        case .tooLarge(let reason), .malformedPayload(let reason), .invalidValue(let reason): reason
+        default: nil
+        }
+    }
+
+    /// `code`, with `reason` in parentheses when there is one: for logs and HTTP refusals.
+    public var codeAndReason: String {
+        reason.map { "\(code) (\($0))" } ?? code
+    }
+
     /// A sentence an operator can act on: what is wrong and what to do about it.
     public var description: String {
         switch self {

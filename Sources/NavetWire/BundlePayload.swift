@@ -191,8 +191,21 @@ enum BundlePayload {
         return (changes, parser.reader.offset)
     }
 
+    /// An id or sequence number: 1 ..< 2^63.
     static func isValidID(_ value: UInt64) -> Bool {
         value != 0 && value <= UInt64(Int64.max)
+    }
+
+    /// A version or replaced version: 1 ..< 2^62. A replica gives its next edit of a cell
+    /// the highest version it has seen plus one; the headroom keeps that, and every edit
+    /// after it, inside SQLite's integers (2^62 edits of one cell cannot happen).
+    static func isValidVersion(_ value: UInt64) -> Bool {
+        value != 0 && value <= CellMerge.maxVersion
+    }
+
+    /// A cursor, ack or epoch: 0 ..< 2^63 (0 means "none").
+    static func isCounter(_ value: UInt64) -> Bool {
+        value <= UInt64(Int64.max)
     }
 
     /// One pass over the payload. A struct with the reader inside so every helper can map
@@ -331,13 +344,18 @@ enum BundlePayload {
             var previousSeq = [UInt64](repeating: 0, count: origins.count)
             for origin in originOf {
                 let seq = previousSeq[origin] &+ 1 &+ UInt64(bitPattern: try zigzag())
+                guard BundlePayload.isValidID(seq) else { throw .invalidValue("sequence number outside 1 ..< 2^63") }
                 seqs.append(seq)
                 previousSeq[origin] = seq
             }
 
             var versions = [UInt64]()
             versions.reserveCapacity(n)
-            for _ in 0..<n { versions.append(try varint()) }
+            for _ in 0..<n {
+                let version = try varint()
+                guard BundlePayload.isValidVersion(version) else { throw .invalidValue("version outside 1 ..< 2^62") }
+                versions.append(version)
+            }
 
             var wallTimes = [Int64]()
             wallTimes.reserveCapacity(n)
@@ -385,7 +403,11 @@ enum BundlePayload {
                 for _ in 0..<count {
                     let delta = UInt64(bitPattern: try zigzag())
                     let origin = ReplicaID(rawValue: origins[replaceOrigins[position]])
-                    stamps.append(Stamp(version: version &- 1 &- delta, origin: origin))
+                    let replaced = version &- 1 &- delta
+                    guard BundlePayload.isValidVersion(replaced) else {
+                        throw .invalidValue("replaced version outside 1 ..< 2^62")
+                    }
+                    stamps.append(Stamp(version: replaced, origin: origin))
                     position += 1
                 }
                 replaces.append(stamps)

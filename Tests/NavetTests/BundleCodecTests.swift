@@ -165,15 +165,29 @@ enum BundleFixtures {
         }
     }
 
-    /// A 64-bit value that is often small, sometimes extreme: deltas then cover both the
-    /// common case and wrap-around.
+    /// A sequence number or version (1 ..< 2^63) that is often small, sometimes extreme:
+    /// deltas then cover both the common case and wrap-around.
     static func randomUInt64<G: RandomNumberGenerator>(using rng: inout G) -> UInt64 {
         switch Int.random(in: 0..<4, using: &rng) {
-        case 0: return UInt64.random(in: 0...3, using: &rng)
-        case 1: return UInt64.random(in: 0...1000, using: &rng)
-        case 2: return [UInt64.max, UInt64.max - 1, UInt64(Int64.max)].randomElement(using: &rng)!
-        default: return rng.next()
+        case 0: return UInt64.random(in: 1...3, using: &rng)
+        case 1: return UInt64.random(in: 1...1000, using: &rng)
+        case 2: return [UInt64(Int64.max), UInt64(Int64.max) - 1, 1 << 62].randomElement(using: &rng)!
+        default: return UInt64.random(in: 1...UInt64(Int64.max), using: &rng)
         }
+    }
+
+    /// A version: 1 ..< 2^62, often small, sometimes at the top.
+    static func randomVersion<G: RandomNumberGenerator>(using rng: inout G) -> UInt64 {
+        switch Int.random(in: 0..<3, using: &rng) {
+        case 0: return UInt64.random(in: 1...1000, using: &rng)
+        case 1: return [(1 << 62) - 1, (1 << 62) - 2].randomElement(using: &rng)!
+        default: return UInt64.random(in: 1..<(1 << 62), using: &rng)
+        }
+    }
+
+    /// A cursor, ack or epoch: 0 ..< 2^63.
+    static func randomCounter<G: RandomNumberGenerator>(using rng: inout G) -> UInt64 {
+        Bool.random(using: &rng) ? 0 : randomUInt64(using: &rng)
     }
 
     static func randomBundle<G: RandomNumberGenerator>(using rng: inout G) -> NavetWire.Bundle {
@@ -183,11 +197,11 @@ enum BundleFixtures {
         var changes = [Change]()
         for _ in 0..<changeCount {
             let replaces = (0..<Int.random(in: 0...3, using: &rng)).map { _ in
-                Stamp(version: randomUInt64(using: &rng), origin: origins.randomElement(using: &rng)!)
+                Stamp(version: randomVersion(using: &rng), origin: origins.randomElement(using: &rng)!)
             }
             changes.append(Change(
                 origin: origins.randomElement(using: &rng)!, seq: randomUInt64(using: &rng),
-                version: randomUInt64(using: &rng), replaces: replaces,
+                version: randomVersion(using: &rng), replaces: replaces,
                 wallTime: Bool.random(using: &rng)
                     ? epoch + Int64.random(in: -10_000...10_000, using: &rng)
                     : Int64(bitPattern: rng.next()),
@@ -200,9 +214,9 @@ enum BundleFixtures {
         return NavetWire.Bundle(
             kind: kind, schemaVersion: UInt32.random(in: 0...UInt32.max, using: &rng),
             sender: ReplicaID.random(using: &rng), recipient: Bool.random(using: &rng) ? nil : ReplicaID.random(using: &rng),
-            createdAt: Int64(bitPattern: rng.next()), cursor: randomUInt64(using: &rng),
-            newCursor: randomUInt64(using: &rng), ack: randomUInt64(using: &rng),
-            epoch: Bool.random(using: &rng) ? 0 : rng.next(), more: kind == .reply && Bool.random(using: &rng),
+            createdAt: Int64(bitPattern: rng.next()), cursor: randomCounter(using: &rng),
+            newCursor: randomCounter(using: &rng), ack: randomCounter(using: &rng),
+            epoch: randomCounter(using: &rng), more: kind == .reply && Bool.random(using: &rng),
             changes: changes
         )
     }
@@ -334,13 +348,13 @@ struct NamedBundle: Sendable, CustomTestStringConvertible {
         ])),
         NamedBundle(name: "extreme numbers", bundle: NavetWire.Bundle(
             kind: .reply, schemaVersion: UInt32.max, sender: ReplicaID(rawValue: UInt64(Int64.max)),
-            recipient: ReplicaID(rawValue: 1), createdAt: Int64.min, cursor: UInt64.max,
-            newCursor: UInt64.max, ack: UInt64.max, epoch: UInt64.max, more: true, changes: [
-                F.change(ReplicaID(rawValue: 1), seq: UInt64.max, version: UInt64.max,
-                         replaces: [Stamp(version: 0, origin: ReplicaID(rawValue: UInt64(Int64.max)))],
-                         wallTime: Int64.max, record: RecordID(rawValue: UInt64(Int64.max))),
-                F.change(ReplicaID(rawValue: 1), seq: 0, version: 0,
-                         replaces: [Stamp(version: UInt64.max, origin: ReplicaID(rawValue: 1))],
+            recipient: ReplicaID(rawValue: 1), createdAt: Int64.min, cursor: UInt64(Int64.max),
+            newCursor: UInt64(Int64.max), ack: UInt64(Int64.max), epoch: UInt64(Int64.max), more: true, changes: [
+                F.change(ReplicaID(rawValue: 1), seq: UInt64(Int64.max), version: (1 << 62) - 1,
+                         replaces: [Stamp(version: 1, origin: ReplicaID(rawValue: UInt64(Int64.max)))],
+                         wallTime: Int64.max, record: RecordID(rawValue: UInt64(Int64.max)), value: .text("a\u{0}b")),
+                F.change(ReplicaID(rawValue: 1), seq: 1, version: 1,
+                         replaces: [Stamp(version: (1 << 62) - 1, origin: ReplicaID(rawValue: 1))],
                          wallTime: Int64.min, record: RecordID(rawValue: 1)),
             ]
         )),
@@ -564,11 +578,30 @@ struct NamedBundle: Sendable, CustomTestStringConvertible {
         }
     }
 
-    @Test(arguments: [0, 1, 0x3a7f_19c2_8e05_d4b6, UInt64(Int64.max), UInt64(Int64.max) + 1, UInt64.max])
+    @Test(arguments: [0, 1, 0x3a7f_19c2_8e05_d4b6, UInt64(Int64.max)])
     func epochRoundTrips(_ epoch: UInt64) throws {
         for var bundle in [F.upload([F.change()]), F.reply([F.change()])] {
             bundle.epoch = epoch
             #expect(try F.decode(F.encode(bundle)).bundle == bundle)
+        }
+    }
+
+    /// Cursor, new cursor, ack and epoch are SQLite integers at both ends: the reader
+    /// refuses the top bit in each (the value 2^63 once crashed `navetd`).
+    @Test(arguments: [UInt64(Int64.max) + 1, UInt64.max])
+    func countersWithTheTopBitAreRefused(_ value: UInt64) throws {
+        let bundle = F.upload([F.change()])
+        let payload = BundlePayload.encode(bundle.changes, limits: .v1)
+        let compressed = Zlib.compress(payload, level: BundleCodec.compressionLevel)
+        let edits: [(String, (inout BundleCodec.Header) -> Void)] = [
+            ("cursor", { $0.cursor = value }), ("new cursor", { $0.newCursor = value }),
+            ("ack", { $0.ack = value }), ("epoch", { $0.epoch = value }),
+        ]
+        for (name, edit) in edits {
+            var header = Self.header(for: bundle, uncompressed: payload.count, compressed: compressed.count)
+            edit(&header)
+            let file = BundleCodec.frame(header: header, compressedPayload: compressed, signer: F.signer(for: bundle))
+            #expect(throws: BundleError.invalidValue("\(name) outside 0 ..< 2^63")) { try F.decode(file) }
         }
     }
 
@@ -777,7 +810,8 @@ struct BundlePayloadCase: Sendable, CustomTestStringConvertible {
         types: [[UInt8]] = [Array("child".utf8)], fields: [[UInt8]] = [Array("name".utf8)],
         tags: [[UInt8]] = [Array("basic".utf8)], originIndex: UInt64 = 0, recordIndex: UInt64 = 0,
         kind: UInt8 = 1, text: [UInt8] = Array("Åsa".utf8), textLength: UInt64? = nil,
-        rawOriginIndex: [UInt8]? = nil, extra: [UInt8] = []
+        rawOriginIndex: [UInt8]? = nil, seqDelta: Int64 = 0, version: UInt64 = 1,
+        replacedVersionDelta: Int64? = nil, extra: [UInt8] = []
     ) -> [UInt8] {
         var w = ByteWriter()
         w.varint(count)
@@ -793,14 +827,20 @@ struct BundlePayloadCase: Sendable, CustomTestStringConvertible {
             }
         }
         if let rawOriginIndex { w.append(rawOriginIndex) } else { w.varint(originIndex) }
-        w.zigzag(0)  // seq 1
-        w.varint(UInt64(1))  // version
+        w.zigzag(seqDelta)  // seq 1 by default
+        w.varint(version)
         w.zigzag(BundleFixtures.epoch)  // wall time, delta from 0
         w.varint(UInt64(0))  // type
         w.varint(recordIndex)
         w.varint(UInt64(0))  // field
         w.varint(UInt64(0))  // tag
-        w.varint(UInt64(0))  // no replaces
+        if let replacedVersionDelta {
+            w.varint(UInt64(1))  // one replaced stamp
+            w.varint(UInt64(0))  // its origin: the first
+            w.zigzag(replacedVersionDelta)  // version − replaced − 1
+        } else {
+            w.varint(UInt64(0))  // no replaces
+        }
         w.u8(kind)
         if kind == 1 {
             w.varint(textLength ?? UInt64(text.count))
@@ -811,6 +851,24 @@ struct BundlePayloadCase: Sendable, CustomTestStringConvertible {
     }
 
     static let all: [BundlePayloadCase] = [
+        BundlePayloadCase(name: "seq 0", payload: payload(seqDelta: -1),
+                          error: .invalidValue("sequence number outside 1 ..< 2^63")),
+        BundlePayloadCase(name: "seq 2^63", payload: payload(seqDelta: Int64.max),
+                          error: .invalidValue("sequence number outside 1 ..< 2^63")),
+        BundlePayloadCase(name: "seq 2^64 - 1", payload: payload(seqDelta: -2),
+                          error: .invalidValue("sequence number outside 1 ..< 2^63")),
+        BundlePayloadCase(name: "version 0", payload: payload(version: 0),
+                          error: .invalidValue("version outside 1 ..< 2^62")),
+        BundlePayloadCase(name: "version 2^62", payload: payload(version: 1 << 62),
+                          error: .invalidValue("version outside 1 ..< 2^62")),
+        BundlePayloadCase(name: "version 2^63", payload: payload(version: 1 << 63),
+                          error: .invalidValue("version outside 1 ..< 2^62")),
+        BundlePayloadCase(name: "version 2^64 - 1", payload: payload(version: UInt64.max),
+                          error: .invalidValue("version outside 1 ..< 2^62")),
+        BundlePayloadCase(name: "replaced version 0", payload: payload(replacedVersionDelta: 0),
+                          error: .invalidValue("replaced version outside 1 ..< 2^62")),
+        BundlePayloadCase(name: "replaced version 2^63", payload: payload(replacedVersionDelta: Int64.min),
+                          error: .invalidValue("replaced version outside 1 ..< 2^62")),
         BundlePayloadCase(name: "empty payload", payload: [], error: .malformedPayload("payload ends before its last column")),
         BundlePayloadCase(name: "cut short", payload: Array(payload().dropLast()),
                     error: .malformedPayload("payload ends before its last column")),

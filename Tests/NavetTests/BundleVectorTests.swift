@@ -353,16 +353,23 @@ enum BundleVectors {
         F.change(seq: 9, field: "true", value: .bool(true)),
     ], recipient: nil)
 
+    /// Every number at the edge of its range (BUNDLE.md, "Conventions"): counters and
+    /// sequence numbers at 2^63 − 1, versions at 2^62 − 1, the lowest seq and version 1,
+    /// signed values at both ends.
     static let extremes = NavetWire.Bundle(
         kind: .reply, schemaVersion: UInt32.max, sender: ReplicaID(rawValue: UInt64(Int64.max)),
-        recipient: ReplicaID(rawValue: 1), createdAt: Int64.min, cursor: UInt64.max, newCursor: UInt64.max,
-        ack: UInt64.max, epoch: UInt64.max, more: true, changes: [
-            F.change(ReplicaID(rawValue: 1), seq: UInt64.max, version: UInt64.max,
-                     replaces: [Stamp(version: 0, origin: ReplicaID(rawValue: UInt64(Int64.max)))],
-                     wallTime: Int64.max, record: RecordID(rawValue: UInt64(Int64.max))),
-            F.change(ReplicaID(rawValue: 1), seq: 0, version: 0,
-                     replaces: [Stamp(version: UInt64.max, origin: ReplicaID(rawValue: 1))],
+        recipient: ReplicaID(rawValue: 1), createdAt: Int64.min, cursor: UInt64(Int64.max),
+        newCursor: UInt64(Int64.max), ack: UInt64(Int64.max), epoch: UInt64(Int64.max), more: true, changes: [
+            F.change(ReplicaID(rawValue: 1), seq: UInt64(Int64.max), version: (1 << 62) - 1,
+                     replaces: [Stamp(version: 1, origin: ReplicaID(rawValue: UInt64(Int64.max)))],
+                     wallTime: Int64.max, record: RecordID(rawValue: UInt64(Int64.max)), value: .text("a\u{0}b")),
+            F.change(ReplicaID(rawValue: 1), seq: 1, version: 1,
+                     replaces: [Stamp(version: (1 << 62) - 1, origin: ReplicaID(rawValue: 1))],
                      wallTime: Int64.min, record: RecordID(rawValue: 1)),
+            F.change(ReplicaID(rawValue: 1), seq: 2, version: 1, replaces: [], wallTime: 0,
+                     record: RecordID(rawValue: 1), field: "count", value: .int(Int64.min)),
+            F.change(ReplicaID(rawValue: 1), seq: 3, version: 1, replaces: [], wallTime: 0,
+                     record: RecordID(rawValue: 1), field: "count2", value: .int(Int64.max)),
         ]
     )
 
@@ -538,6 +545,11 @@ enum BundleVectors {
             ("key-id-zero", resigned(keyID: 0), refusal("invalidValue", "key id 0, correctly signed")),
             ("key-id-top-bit", resigned(keyID: 1 << 63 | F.replicaA.rawValue),
              refusal("invalidValue", "key id with the top bit set, correctly signed")),
+            ("cursor-top-bit", reframed { $0.cursor = 1 << 63 }, refusal("invalidValue", "cursor 2^63")),
+            ("cursor-max", reframed { $0.cursor = UInt64.max }, refusal("invalidValue", "cursor 2^64 − 1")),
+            ("new-cursor-top-bit", reframed { $0.newCursor = 1 << 63 }, refusal("invalidValue", "new cursor 2^63")),
+            ("ack-top-bit", reframed { $0.ack = 1 << 63 }, refusal("invalidValue", "ack 2^63")),
+            ("epoch-top-bit", reframed { $0.epoch = 1 << 63 }, refusal("invalidValue", "epoch 2^63")),
             // zlib.
             ("inflates-longer", reframed { $0.uncompressedLength -= 1 },
              refusal("lengthMismatch", "payload inflates to one byte more than declared")),
@@ -552,6 +564,18 @@ enum BundleVectors {
             ("unknown-tag", hand(P.payload(tags: [Array("secret".utf8)])), refusal("invalidValue", "tag not in the vocabulary")),
             ("invalid-utf8-text", hand(P.payload(text: [0x41, 0xC3])), refusal("invalidValue", "text ending inside a UTF-8 sequence")),
             ("record-id-zero", hand(P.payload(records: [0])), refusal("invalidValue", "record id 0")),
+            ("seq-zero", hand(P.payload(seqDelta: -1)), refusal("invalidValue", "sequence number 0")),
+            ("seq-top-bit", hand(P.payload(seqDelta: Int64.max)), refusal("invalidValue", "sequence number 2^63")),
+            ("version-zero", hand(P.payload(version: 0)), refusal("invalidValue", "version 0")),
+            ("version-top-bit", hand(P.payload(version: 1 << 63)), refusal("invalidValue", "version 2^63")),
+            ("version-2-62", hand(P.payload(version: 1 << 62)),
+             refusal("invalidValue", "version 2^62: no room left for the next edit's version + 1")),
+            ("replaced-version-zero", hand(P.payload(replacedVersionDelta: 0)),
+             refusal("invalidValue", "a replaced stamp with version 0")),
+            ("replaced-version-2-62", hand(P.payload(version: (1 << 62) - 1, replacedVersionDelta: -2)),
+             refusal("invalidValue", "a replaced stamp with version 2^62")),
+            ("replaced-version-top-bit", hand(P.payload(replacedVersionDelta: Int64.min)),
+             refusal("invalidValue", "a replaced stamp with version 2^63")),
             ("unknown-value-kind", hand(P.payload(kind: 5)), refusal("invalidValue", "value kind 5")),
             ("index-out-of-range", hand(P.payload(originIndex: 1)), refusal("malformedPayload", "origin index 1 in a table of 1")),
             ("unsorted-table", hand(P.payload(records: [0xB2, 0xB1], recordIndex: 1)),

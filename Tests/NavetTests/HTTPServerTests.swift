@@ -53,7 +53,7 @@ private func startServer(
 }
 
 /// A response as a raw client reads it.
-private struct RawResponse {
+struct RawResponse {
     var status: Int
     var headers: [(String, String)]
     var body: [UInt8]
@@ -66,14 +66,16 @@ private struct RawResponse {
 
 /// A blocking loopback client socket with a receive timeout, so a broken server
 /// fails the test instead of hanging it. Owns its descriptor.
-private final class RawClient {
+final class RawClient {
     let fd: Int32
     private var pending: [UInt8] = []
 
     init(port: UInt16, host: String = "127.0.0.1") throws {
         let address = try HTTPServer.Address(host: host, port: port)
         fd = socket(address.family == .ipv4 ? AF_INET : AF_INET6, Int32(SOCK_STREAM.rawValue), 0)
-        var timeout = timeval(tv_sec: 3, tv_usec: 0)
+        // A safety net so a broken server fails the test instead of hanging it; never a
+        // bound on how fast the server answers (a busy machine may be slow).
+        var timeout = timeval(tv_sec: 60, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         let connected: Int32
         if address.family == .ipv4 {
@@ -160,10 +162,11 @@ private final class RawClient {
         return response
     }
 
-    /// True if the peer closes (EOF or reset) within `seconds`, with no more bytes.
-    func closedByPeer(within seconds: Double) -> Bool {
+    /// True if the peer closes (EOF or reset) with no more bytes. Waits as long as it
+    /// takes, up to a 60 s safety net against a hang: never a bound on how fast.
+    func closedByPeer() -> Bool {
         var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-        guard poll(&pfd, 1, Int32(seconds * 1000)) > 0 else { return false }
+        guard poll(&pfd, 1, 60_000) > 0 else { return false }
         var byte: UInt8 = 0
         return recv(fd, &byte, 1, 0) <= 0
     }
@@ -276,7 +279,7 @@ private func request(_ method: String, _ target: String, body: String? = nil, ex
                 }
             }.start()
         }
-        #expect(group.wait(timeout: .now() + 10) == .success)
+        #expect(group.wait(timeout: .now() + 120) == .success)  // a safety net against a hang only
         #expect(failures.all.isEmpty)
         withExtendedLifetime(clients) {
             #expect(server.activeConnectionCount == 64)
@@ -299,7 +302,7 @@ private func request(_ method: String, _ target: String, body: String? = nil, ex
             let refused = try #require(third.readResponse())
             #expect(refused.status == 503)
             #expect(refused.header("Connection") == "close")
-            #expect(third.closedByPeer(within: 1))
+            #expect(third.closedByPeer())
             // The first two are still served.
             first.send(request("GET", "/again"))
             #expect(first.readResponse()?.status == 200)
@@ -311,7 +314,10 @@ private func request(_ method: String, _ target: String, body: String? = nil, ex
         ("no Host", "GET / HTTP/1.1\r\n\r\n", 400),
         ("smuggling", "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400),
         ("HTTP/2", "GET / HTTP/2.0\r\nHost: h\r\n\r\n", 505),
-        ("gzip", "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip\r\n\r\n", 501),
+        ("gzip alone", "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip\r\n\r\n", 400),
+        ("chunked not last", "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked, gzip\r\n\r\n0\r\n\r\n", 400),
+        ("gzip, chunked", "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n", 501),
+        ("empty chunk extension name", "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n2;\r\nab\r\n0\r\n\r\n", 400),
     ])
     func malformedRequestGetsItsStatusAndClose(_ name: String, _ wire: String, _ status: Int) throws {
         let server = try startServer()
@@ -321,7 +327,7 @@ private func request(_ method: String, _ target: String, body: String? = nil, ex
         let response = try #require(client.readResponse())
         #expect(response.status == status)
         #expect(response.header("Connection") == "close")
-        #expect(client.closedByPeer(within: 1))
+        #expect(client.closedByPeer())
     }
 
     @Test func oversizedBodyGets413() throws {
@@ -335,7 +341,7 @@ private func request(_ method: String, _ target: String, body: String? = nil, ex
         let response = try #require(client.readResponse())
         #expect(response.status == 413)
         #expect(response.header("Connection") == "close")
-        #expect(client.closedByPeer(within: 1.5))
+        #expect(client.closedByPeer())
     }
 
     @Test func headerSectionOverTheLimitGets431() throws {
@@ -345,7 +351,7 @@ private func request(_ method: String, _ target: String, body: String? = nil, ex
         client.send(request("GET", "/", extra: "X-Big: \(String(repeating: "h", count: 20_000))\r\n"))
         let response = try #require(client.readResponse())
         #expect(response.status == 431)
-        #expect(client.closedByPeer(within: 1.5))
+        #expect(client.closedByPeer())
     }
 
     @Test func expectContinueGetsAnInterimResponse() throws {
@@ -359,28 +365,41 @@ private func request(_ method: String, _ target: String, body: String? = nil, ex
         #expect(client.readResponse()?.text == "POST /u\nbody")
     }
 
+    /// A client that keeps sending header lines forever never finishes its request: the
+    /// request timeout is a deadline for the whole request, not reset by progress. The
+    /// behaviour, not the timing: the server answers 408 while the client is still
+    /// dripping (it never stopped on its own), closes the connection, and serves
+    /// nothing of what the client sends after.
     @Test func slowLorisIsCutOffByTheRequestTimeout() throws {
         var limits = testLimits
         limits.requestTimeout = .milliseconds(400)
+        // No other limit may end the request first, however slow the machine.
+        limits.maxHeaderCount = 1_000_000
+        limits.maxHeaderBytes = 64 << 20
         let server = try startServer(limits: limits)
         defer { server.stop() }
         let client = try RawClient(port: server.address.port)
-        let start = Date()
         client.send("GET / HTTP/1.1\r\nHost: h\r\n")
         var response: RawResponse?
+        var drips = 0
         // One header line every 100 ms: each read is "progress", the request never ends.
-        for index in 0..<30 {
+        // The loop ends only when the server answers or closes (or after 10 minutes, a
+        // safety net against a hang).
+        while drips < 6000 {
             var pfd = pollfd(fd: client.fd, events: Int16(POLLIN), revents: 0)
             if poll(&pfd, 1, 100) > 0 {
                 response = client.readResponse()
                 break
             }
-            client.send("X-Drip-\(index): y\r\n")
+            guard client.send("X-Drip-\(drips): y\r\n") else { break }
+            drips += 1
         }
-        let elapsed = Date().timeIntervalSince(start)
+        #expect(drips > 0 && drips < 6000, "the client was still sending when the server cut it off")
         #expect(response?.status == 408)
-        #expect(elapsed < 1.5)
-        #expect(client.closedByPeer(within: 1.5))
+        #expect(response?.header("Connection") == "close")
+        // Whatever comes after is not served: the rest of the request and a new one.
+        client.send("\r\nGET /after HTTP/1.1\r\nHost: h\r\n\r\n")
+        #expect(client.closedByPeer())
     }
 
     @Test func idleKeepAliveConnectionIsClosed() throws {
@@ -391,7 +410,7 @@ private func request(_ method: String, _ target: String, body: String? = nil, ex
         let client = try RawClient(port: server.address.port)
         client.send(request("GET", "/"))
         #expect(client.readResponse()?.status == 200)
-        #expect(client.closedByPeer(within: 1.5))
+        #expect(client.closedByPeer())
     }
 
     @Test func gracefulStopLetsTheInFlightRequestFinish() throws {
@@ -410,20 +429,20 @@ private func request(_ method: String, _ target: String, body: String? = nil, ex
 
         let busy = try RawClient(port: port)
         busy.send(request("GET", "/slow"))
-        #expect(started.wait(timeout: .now() + 2) == .success)
+        #expect(started.wait(timeout: .now() + 60) == .success)  // safety nets against a hang only
         let stopped = DispatchSemaphore(value: 0)
         Thread {
             server.stop()
             stopped.signal()
         }.start()
 
-        // The idle connection is closed at once; the slow request still gets its answer.
-        #expect(idle.closedByPeer(within: 0.3))
+        // The idle connection is closed; the slow request still gets its answer.
+        #expect(idle.closedByPeer())
         let response = try #require(busy.readResponse())
         #expect(response.status == 200)
         #expect(response.text == "GET /slow\n")
         #expect(response.header("Connection") == "close")
-        #expect(stopped.wait(timeout: .now() + 2) == .success)
+        #expect(stopped.wait(timeout: .now() + 60) == .success)
         #expect(throws: HTTPServerError.self) { try RawClient(port: port) }
     }
 
@@ -442,7 +461,7 @@ private func request(_ method: String, _ target: String, body: String? = nil, ex
         // the source a moment after `resume()` and the signal is ignored until
         // then, so send it until it lands.
         var landed = false
-        for _ in 0..<40 where !landed {
+        for _ in 0..<1200 where !landed {  // a 60 s safety net, not a bound
             kill(getpid(), SIGUSR2)
             landed = stopped.wait(timeout: .now() + .milliseconds(50)) == .success
         }

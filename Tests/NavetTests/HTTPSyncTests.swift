@@ -143,6 +143,8 @@ import Testing
             ("first use", { try send(good, as: a, headers: replayHeaders) }, 200, "ok"),
             ("replayed request", { try send(good, as: a, headers: replayHeaders) }, 409, "replayed_nonce"),
             ("replayed bundle", { try send(good, as: a) }, 409, "replayed_nonce"),
+            ("sequence reused", { try send(upload(a, changes: [change(a.replicaID, seq: 1, value: "Other")]), as: a) },
+             409, "sequence_reused"),
         ]
         for (name, request, status, reason) in cases {
             let (gotStatus, gotReason) = try request()
@@ -150,7 +152,8 @@ import Testing
         }
         let metrics = String(decoding: try TestHTTP.request("GET", server.url + "/metrics").body, as: UTF8.self)
         for reason in ["malformed_request", "unknown_replica", "revoked_replica", "bad_signature", "stale_timestamp",
-                       "foreign_origin", "sequence_gap", "invalid_change", "wrong_server", "replayed_nonce"] {
+                       "foreign_origin", "sequence_gap", "invalid_change", "wrong_server", "replayed_nonce",
+                       "sequence_reused"] {
             #expect(metrics.contains("navet_refusals_total{reason=\"\(reason)\"} ") &&
                     !metrics.contains("navet_refusals_total{reason=\"\(reason)\"} 0\n"), "\(reason) counted")
         }
@@ -159,8 +162,8 @@ import Testing
         let health = try JSONSerialization.jsonObject(
             with: Data(try cli.navetd("--db", "central.db", "--json", "replica", "list").out.utf8)) as! [[String: Any]]
         let aHealth = health.first { $0["replica"] as? String == a.replicaID.description }!
-        #expect(aHealth["pending_refusals"] as? Int == 1, "only refusals after the last success count")
-        #expect(aHealth["last_refusal"] as? String == "replayed_nonce")
+        #expect(aHealth["pending_refusals"] as? Int == 2, "only refusals after the last success count")
+        #expect(aHealth["last_refusal"] as? String == "sequence_reused")
         let central = try CentralStore.open(path: folder.path("central.db"))
         #expect(try central.changeCount == 1, "only the one accepted upload changed the store")
     }

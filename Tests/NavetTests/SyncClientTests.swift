@@ -194,8 +194,8 @@ final class TrickleServer: @unchecked Sendable {
                 #expect(!text.contains(reason.rawValue), "\(reason.rawValue) shown as a code: \(text)")
                 #expect(seen.insert(text).inserted, "two reasons share the words \(text)")
             }
-            // The codes another engineer may add already have words.
-            for reason in ["sequence_reused", "replica_copied"] {
+            // A code this server does not send yet already has words.
+            for reason in ["replica_copied"] {
                 #expect(seen.insert(SyncStrings.refusalText(reason, strings)).inserted)
             }
             let unknown = SyncStrings.refusalText("quota_exceeded", strings)
@@ -206,8 +206,9 @@ final class TrickleServer: @unchecked Sendable {
             let hostile = SyncStrings.refusalText("x\u{1b}[2Jy", strings)
             #expect(!hostile.unicodeScalars.contains { $0.value == 0x1b })
         }
-        // Sequence reuse is no longer described as a schema break only.
-        #expect(SyncStrings.refusalText("invalid_change", Strings(.english)).contains("reuses a sequence number"))
+        // Sequence reuse has its own reason, not folded into a schema break.
+        #expect(SyncStrings.refusalText("sequence_reused", Strings(.english)).contains("reuses a sequence number"))
+        #expect(!SyncStrings.refusalText("invalid_change", Strings(.english)).contains("sequence number"))
     }
 
     /// The socket client's response parser, on bytes.

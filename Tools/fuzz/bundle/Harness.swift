@@ -94,6 +94,13 @@ func checkAccepted(_ bytes: [UInt8], _ signed: SignedBundle) {
     invariant(bytes.count == BundleCodec.frameByteCount + compressedLength, "accepted file is not 174 + C bytes")
     invariant(BundlePayload.isValidID(signed.signature.keyID.rawValue), "accepted an invalid key id")
     invariant(!(signed.bundle.more && signed.bundle.kind == .upload), "accepted more in an upload")
+    let bundle = signed.bundle
+    invariant([bundle.cursor, bundle.newCursor, bundle.ack, bundle.epoch].allSatisfy(BundlePayload.isCounter),
+              "accepted a cursor, ack or epoch outside 0 ..< 2^63")
+    invariant(bundle.changes.allSatisfy { change in
+        BundlePayload.isValidID(change.seq) && BundlePayload.isValidVersion(change.version)
+            && change.replaces.allSatisfy { BundlePayload.isValidVersion($0.version) }
+    }, "accepted a sequence number or version out of range")
     invariant(signed.signature.mac[...] == bytes[(bytes.count - 32)...], "signature MAC is not the last 32 bytes")
 
     // The payload is canonical: the decoded changes encode to exactly the inflated bytes.
@@ -204,14 +211,16 @@ func checkPayload(_ bytes: [UInt8]) {
     }
     let ids: [UInt64] = [1, UInt64(Int64.max), 0x0a11_ce00_0000_0001, next() >> 1 | 1]
     let anything: [UInt64] = [0, 1, UInt64.max, UInt64(Int64.max), 1 << 63, next()]
+    // Cursor, new cursor, ack and epoch: 0 ..< 2^63 (BUNDLE.md, "Conventions").
+    let counters: [UInt64] = [0, 1, UInt64(Int64.max), UInt64(Int64.max) - 1, 1 << 62, next() >> 1]
     let kind: Bundle.Kind = next() & 1 == 0 ? .upload : .reply
     let sender = ReplicaID(rawValue: ids[Int(next() % 4)])
     let recipient = next() % 5 == 0 ? nil : ReplicaID(rawValue: ids[Int(next() % 4)])
     let bundle = Bundle(
         kind: kind, schemaVersion: UInt32(truncatingIfNeeded: anything[Int(next() % 6)]), sender: sender,
         recipient: recipient, createdAt: Int64(bitPattern: anything[Int(next() % 6)]),
-        cursor: anything[Int(next() % 6)], newCursor: anything[Int(next() % 6)], ack: anything[Int(next() % 6)],
-        epoch: anything[Int(next() % 6)], more: kind == .reply && next() & 1 == 0, changes: changes
+        cursor: counters[Int(next() % 6)], newCursor: counters[Int(next() % 6)], ack: counters[Int(next() % 6)],
+        epoch: counters[Int(next() % 6)], more: kind == .reply && next() & 1 == 0, changes: changes
     )
     let nonce = (0..<16).map { _ in UInt8(truncatingIfNeeded: next()) }
     let signed = SignedBundle(
@@ -222,8 +231,29 @@ func checkPayload(_ bytes: [UInt8]) {
         )
     )
     checkRoundTrip(signed)
+    // The same file with one counter at 2^63 or above is refused, and says which.
+    let compressed = Zlib.compress(bytes, level: BundleCodec.compressionLevel)
+    let header = BundleCodec.Header(
+        version: BundleCodec.formatVersion, kind: kind.rawValue, flags: bundle.more ? BundleCodec.moreFlag : 0,
+        schemaVersion: bundle.schemaVersion, sender: sender.rawValue, recipient: recipient?.rawValue ?? 0,
+        createdAt: bundle.createdAt, cursor: bundle.cursor, newCursor: bundle.newCursor, ack: bundle.ack,
+        epoch: bundle.epoch, uncompressedLength: UInt32(bytes.count), compressedLength: UInt32(compressed.count))
+    let outOfRange = [UInt64(1) << 63, UInt64.max, 1 << 63 | next()][Int(next() % 3)]
+    let edits: [(String, (inout BundleCodec.Header) -> Void)] = [
+        ("cursor", { $0.cursor = outOfRange }), ("new cursor", { $0.newCursor = outOfRange }),
+        ("ack", { $0.ack = outOfRange }), ("epoch", { $0.epoch = outOfRange }),
+    ]
+    let (name, edit) = edits[Int(next() % 4)]
+    var broken = header
+    edit(&broken)
+    let signer = BundleSigner(keyID: recipient ?? sender, secret: testSecret, timestamp: 0, nonce: nonce)
+    if case .failure(let error) = decodeResult(BundleCodec.frame(header: broken, compressedPayload: compressed, signer: signer),
+                                               limits: BundleCodec.limits) {
+        invariant(error == .invalidValue("\(name) outside 0 ..< 2^63"), "\(name) out of range refused with \(error.code)")
+    } else {
+        invariant(false, "accepted a \(name) outside 0 ..< 2^63")
+    }
     // Also through the block-hint-free and stored (level 0) zlib paths.
-    let signer = BundleSigner(keyID: signed.signature.keyID, secret: testSecret, timestamp: 0, nonce: nonce)
     for (level, hints) in [(Int32(0), true), (Int32(9), false)] {
         let file = BundleCodec.encode(bundle, signer: signer, level: level, blockHints: hints)
         switch decodeResult(file, limits: BundleCodec.limits) {
