@@ -72,6 +72,7 @@ struct ImportCommand: Command {
         } else {
             context.out(context.t("out.imported", String(summary.applied), String(summary.duplicates), String(conflicts)))
             if summary.epochChanged { context.out(context.t("out.epochChanged")) }
+            if summary.caughtUp { context.out(context.t("out.caughtUp", String(summary.renumbered))) }
             if applied.more { context.out(context.t("out.morePages")) }
         }
     }

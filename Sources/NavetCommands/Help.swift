@@ -105,6 +105,11 @@ enum HelpText {
         "help.export.long": (
             "Carry the file to the support office, which runs 'navetd import FILE --reply REPLY'.\nThen import the reply with 'navet import REPLY'. Exporting twice is harmless.",
             "Bär filen till stödkontoret, som kör 'navetd import FIL --reply SVAR'.\nImportera sedan svaret med 'navet import SVAR'. Att exportera två gånger är ofarligt."),
+        "help.enroll": ("Enroll this existing replica file with an enrollment file.",
+                        "Registrera den här befintliga databasfilen med en registreringsfil."),
+        "help.enroll.long": (
+            "For a file made with 'navet init' without --enroll, or one the central store refused as a second live copy.\nChanges not yet synced move to the new replica id and go out with the next sync; nothing is lost.\nRefused if the file synced with another central store, or if the enrollment file was used before.",
+            "För en fil som skapades med 'navet init' utan --enroll, eller en som centrallagret avvisade som en andra kopia.\nÄndringar som inte har synkats flyttas till den nya lokala databasens id och skickas vid nästa synk; inget går förlorat.\nAvvisas om filen har synkat med ett annat centrallager, eller om registreringsfilen har använts förut."),
         "help.import": ("Apply a reply bundle from the central store.", "Läs in ett svarspaket från den centrala lagringen."),
         "help.import.long": (
             "A damaged, altered, wrong-version or wrong-schema bundle is refused and nothing changes.\nImporting the same bundle twice changes nothing.",

@@ -237,6 +237,27 @@ public struct Strings: Sendable {
         "refusal.schema_too_new": ("the schema version is newer than the server's", "schemaversionen är nyare än serverns"),
         "refusal.wrong_server": ("the bundle is addressed to another central store", "paketet är adresserat till en annan central lagring"),
         "refusal.server_error": ("the server failed", "servern fick ett fel"),
+        "refusal.replica_copied": (
+            "this file is a second live copy of its replica (restored or copied while the other copy kept syncing), so it cannot go on as that replica. Ask the support office for a new enrollment file and run 'navet enroll FILE': changes not yet synced are kept",
+            "den här databasfilen är en andra kopia av en lokal databas som den andra kopian har fortsatt att synka (återställd eller kopierad), så den kan inte fortsätta som den. Be stödkontoret om en ny registreringsfil och kör 'navet enroll FIL': ändringar som inte har synkats behålls"),
+        "enroll.sameReplica": (
+            "This file already is replica {0}: that enrollment file was used before. Ask the support office for a new one.",
+            "Den här databasfilen är redan den lokala databasen {0}: registreringsfilen har använts förut. Be stödkontoret om en ny."),
+        "enroll.otherServer": (
+            "This file has synced with the central store {0}, but the enrollment file is for {1}. Use an enrollment file from the central store this file syncs with.",
+            "Den här databasfilen har synkat med centrallagret {0}, men registreringsfilen gäller {1}. Använd en registreringsfil från centrallagret som filen synkar med."),
+        "enroll.idInUse": (
+            "The id {0} in the enrollment file was already used by this file (or is a server's id). Ask the support office for a new enrollment file.",
+            "Id:t {0} i registreringsfilen har redan använts av den här databasfilen (eller är en servers id). Be stödkontoret om en ny registreringsfil."),
+        "out.enrolledFile": ("Enrolled {1} as replica {0} for {2}; it syncs with {3}.",
+                             "{1} är registrerad som lokal databas {0} för {2}; den synkar med {3}."),
+        "out.enrollMoved.one": ("1 change not yet synced now belongs to the new id and goes out with the next sync.",
+                                "1 ändring som inte har synkats hör nu till det nya id:t och skickas vid nästa synk."),
+        "out.enrollMoved": ("{0} changes not yet synced now belong to the new id and go out with the next sync.",
+                            "{0} ändringar som inte har synkats hör nu till det nya id:t och skickas vid nästa synk."),
+        "out.caughtUp": (
+            "This file was behind its own history (restored from a backup or copied): it received its changes back from the central store, and {0} change(s) not yet synced were renumbered after them.",
+            "Den här databasfilen låg efter sin egen historik (återställd från en säkerhetskopia eller kopierad): den fick tillbaka sina ändringar från centrallagret, och ändringar som inte hade synkats ({0}) numrerades om efter dem."),
         "org.social_services": ("social services", "socialtjänsten"),
         "org.residential_home": ("residential care home (HVB)", "HVB-hem"),
         "org.foster_family": ("foster family", "familjehem"),

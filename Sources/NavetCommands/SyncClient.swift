@@ -66,6 +66,9 @@ public struct SyncClient {
         public var received = 0
         public var rounds = 0
         public var epochChanged = false
+        /// Own changes renumbered because the file was behind its own history.
+        public var renumbered = 0
+        public var caughtUp = false
     }
 
     public let store: ReplicaStore
@@ -126,6 +129,8 @@ public struct SyncClient {
                 throw .sync(error)
             }
             report.epochChanged = report.epochChanged || applied.summary.epochChanged
+            report.renumbered += applied.summary.renumbered
+            report.caughtUp = report.caughtUp || applied.summary.caughtUp
             report.sent += upload.bundle.changes.count
             report.received += applied.summary.applied
             let pending: Int
@@ -200,6 +205,7 @@ struct SyncCommand: Command {
             }
         }
         if report.epochChanged { context.err(context.t("out.epochChanged")) }
+        if report.caughtUp { context.err(context.t("out.caughtUp", String(report.renumbered))) }
         let status = try context.store { () throws(StoreError) in try store.status() }
         if context.json {
             context.printJSON(["server": shown, "sent": report.sent, "received": report.received, "rounds": report.rounds,

@@ -140,6 +140,104 @@ public final class CentralStore {
         }
     }
 
+    // MARK: Replica identity (Protocol/BUNDLE.md, "Replica identity")
+
+    /// Where the file that presented a sync token stands in its replica's history.
+    public enum TokenStanding: Sendable, Equatable {
+        /// The token the server last gave this replica (or it never gave one): sync as usual.
+        case current
+        /// An older token, 0, or one this server never gave: the file was restored from a
+        /// backup, is a copy, or did not apply the last reply (lost, delayed or reordered).
+        /// Only its content tells which (`history(of:ack:changes:)`).
+        case behind
+        /// A token abandoned by an earlier catch-up: another file of the same replica
+        /// went on from an older point, so this one is a second live copy. Refused.
+        case copied
+    }
+
+    /// Classifies the sync token an upload presents.
+    public func standing(of replica: ReplicaID, token: UInt64) throws(StoreError) -> TokenStanding {
+        try StoreError.wrap {
+            guard case .integer(let current) = try db.scalar("SELECT sync_token FROM replicas WHERE replica_id = ?",
+                                                             [.integer(replica.int64)])
+            else { return .current }
+            if UInt64(bitPattern: current) == token { return .current }
+            if try db.scalar("SELECT 1 FROM abandoned_tokens WHERE replica_id = ? AND token = ?",
+                             [.integer(replica.int64), .integer(Int64(bitPattern: token))]) != nil {
+                return .copied
+            }
+            return .behind
+        }
+    }
+
+    /// Where an upload stands against its replica's own history on the server.
+    public enum History: Sendable, Equatable {
+        /// The upload carries every change of its replica the server holds after its `ack`,
+        /// with the same content. A file that holds every change it ever made is always
+        /// here (an upload holds every own change after its `ack`), however its bundles
+        /// and replies were delayed, repeated or reordered.
+        case consistent
+        /// It lacks some of them, and holds none with other content: a copy or a restored
+        /// file that has made nothing since, or an upload delayed behind a later one.
+        case lacking
+        /// It carries a change whose (origin, seq) the server holds with other content:
+        /// another file of the same replica went on from the same point. Proof of two
+        /// histories: a restored file whose old self synced more, or a second live copy.
+        case diverged
+    }
+
+    /// Compares an upload with the changes of `replica` the server holds after `ack`.
+    public func history(of replica: ReplicaID, ack: UInt64, changes: [Change]) throws(StoreError) -> History {
+        try StoreError.wrap {
+            let held = try contiguousSeq(replica)
+            guard ack < held else { return .consistent }
+            let carried = changes.filter { $0.origin == replica && $0.seq > ack && $0.seq <= held }
+            for change in carried where try log.change(origin: replica, seq: change.seq) != change {
+                return .diverged
+            }
+            return UInt64(Set(carried.map(\.seq)).count) == held - ack ? .consistent : .lacking
+        }
+    }
+
+    /// Records the token of a reply about to be sent to `replica` as its current token;
+    /// `catchUp` says whether the reply merged nothing (a catch-up or an epoch reply). With `abandoning`, the token
+    /// current until now is abandoned first, unless a catch-up gave it: a diverged file
+    /// that presented another token caught up, so whoever holds the current token went on
+    /// along another history. (A catch-up token's holder merged nothing with it; leaving
+    /// it valid keeps a file that exported twice before importing its replies safe.)
+    public func issueToken(_ token: UInt64, to replica: ReplicaID, catchUp: Bool, abandoning: Bool, now: Int64) throws(StoreError) {
+        try StoreError.wrap {
+            try db.transaction {
+                if abandoning {
+                    try db.query("""
+                        INSERT INTO abandoned_tokens(replica_id, token, abandoned_at)
+                        SELECT replica_id, sync_token, ? FROM replicas
+                        WHERE replica_id = ? AND sync_token IS NOT NULL AND sync_token_catch_up = 0
+                        ON CONFLICT DO NOTHING
+                        """, [.integer(now), .integer(replica.int64)])
+                }
+                try db.query("UPDATE replicas SET sync_token = ?, sync_token_catch_up = ? WHERE replica_id = ?",
+                             [.integer(Int64(bitPattern: token)), .integer(catchUp ? 1 : 0), .integer(replica.int64)])
+            }
+        }
+    }
+
+    /// The changes of `replica`'s own origin after sequence number `after`, in sequence
+    /// order: what a file that is behind its own history lacks of it. At most `limit`;
+    /// `nil` when there are more (the caller refuses rather than send part of them).
+    public func ownChanges(
+        of replica: ReplicaID, after: UInt64, limit: Int, byteBudget: Int = 64 << 20
+    ) throws(StoreError) -> [Change]? {
+        try StoreError.wrap {
+            var bytes = 0
+            let changes = try log.changes(
+                where: "origin = ? AND seq > ?", [.integer(replica.int64), .integer(Int64(min(after, UInt64(Int64.max))))],
+                orderBy: "seq LIMIT \(limit + 1)")
+            for change in changes { bytes += 64 + (change.value.displayText?.utf8.count ?? 0) }
+            return changes.count > limit || bytes > byteBudget ? nil : changes
+        }
+    }
+
     /// Records a nonce of a signed request or bundle; throws `replayedNonce` if seen before.
     /// Runs inside the caller's transaction.
     func recordNonce(_ nonce: [UInt8], key: ReplicaID, lifetime: Int64, now: Int64) throws {

@@ -126,6 +126,19 @@ public enum Layout {
         CREATE INDEX children ON cells(record_id) WHERE record_type = 'child' AND field = 'name';
         CREATE INDEX notes_by_child ON cells(value, record_id) WHERE record_type = 'note' AND field = 'child';
         """,
+        // 6: replica identity on the central store (Protocol/BUNDLE.md, "Replica identity"):
+        // the sync token each replica was last given (and whether a catch-up gave it), and
+        // the tokens a catch-up abandoned (a file presenting one is a second live copy).
+        """
+        ALTER TABLE replicas ADD COLUMN sync_token INTEGER;
+        ALTER TABLE replicas ADD COLUMN sync_token_catch_up INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE abandoned_tokens(
+            replica_id INTEGER NOT NULL,
+            token INTEGER NOT NULL,
+            abandoned_at INTEGER NOT NULL,
+            PRIMARY KEY(replica_id, token)
+        ) WITHOUT ROWID;
+        """,
     ]
 
     public static var currentVersion: Int { migrations.count }

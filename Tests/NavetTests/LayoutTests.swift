@@ -12,7 +12,8 @@ import Testing
 
     /// A replica as an earlier version of Navet left it, written with raw SQL that every
     /// layout since 1 accepts: a child whose name was edited once (the first value replaced,
-    /// recorded in `superseded`), and a concurrent second value of its languages.
+    /// recorded as that version's layout records it), and a concurrent second value of its
+    /// languages.
     func writeOldReplica(_ path: String, version: Int) throws {
         let db = try Database(path: path)
         try db.execute("PRAGMA journal_mode=WAL")
@@ -40,7 +41,12 @@ import Testing
                                   .text("dari"), .text("basic")])
             try db.query(insert, [.integer(other), .integer(1), .integer(1), .null, .integer(child), .text("languages"),
                                   .text("pashto"), .text("basic")])
-            try db.query("INSERT INTO superseded VALUES (?, 'name', 1, ?)", [.integer(child), .integer(me)])
+            if version < 5 {
+                try db.query("INSERT INTO superseded VALUES (?, 'name', 1, ?)", [.integer(child), .integer(me)])
+            } else {
+                // From layout 5 a replaced change that has arrived is marked on its own row.
+                try db.query("UPDATE changes SET superseded = 1 WHERE origin = ? AND seq = 1", [.integer(me)])
+            }
             let cell = "INSERT INTO cells VALUES (?, ?, 'child', ?, ?, ?, 1, ?, 'basic', ?)"
             try db.query(cell, [.integer(child), .text("name"), .integer(2), .integer(me), .integer(2),
                                 .text("Märta Öst"), .integer(1)])
