@@ -138,8 +138,8 @@ enum HelpText {
         "help.replica.enroll": ("Enroll a new replica for an organisation and write its enrollment file.",
                                 "Registrera en ny replik för en organisation och skriv dess registreringsfil."),
         "help.replica.enroll.long": (
-            "The file (mode 0600) holds the replica's id, the server's id and URL, and a fresh secret.\nThe organisation runs 'navet init --enroll FILE' with it.",
-            "Filen (läge 0600) innehåller replikens id, serverns id och adress och en ny hemlighet.\nOrganisationen kör 'navet init --enroll FIL' med den."),
+            "The file (mode 0600) holds the replica's id, the server's id and URL, and a fresh secret.\nThe organisation runs 'navet init --enroll FILE' with it, or 'navet enroll FILE' for a replica file it already has.",
+            "Filen (läge 0600) innehåller replikens id, serverns id och adress och en ny hemlighet.\nOrganisationen kör 'navet init --enroll FIL' med den, eller 'navet enroll FIL' för en databasfil den redan har."),
         "help.replica.revoke": ("Cut a replica off at once (a lost laptop).", "Stäng av en replik direkt (en borttappad dator)."),
         "help.replica.list": ("List enrolled replicas with their last sync and lag.", "Lista registrerade repliker med senaste synk och eftersläpning."),
         "help.serve": ("Serve sync over HTTP until stopped (SIGTERM or SIGINT).", "Betjäna synk över HTTP tills den stoppas (SIGTERM eller SIGINT)."),

@@ -1,6 +1,7 @@
 import Foundation
 import NavetCore
 import NavetStore
+import NavetSync
 import NavetTestSupport
 import NavetWire
 import Testing
@@ -243,5 +244,60 @@ import Testing
         let refused = try trip("a.db")
         #expect(refused.code == 4 && refused.err.contains("navet enroll"), "\(refused.err)")
         #expect(try field("laptop2.db", sara, "languages") == "dari")
+    }
+
+    /// The catch-up rule at the store level: the rewritten change keeps its record, gets
+    /// a number after the server's and a version above every version of its cell, stays
+    /// concurrent with the value its author never saw, and the same reply applied twice
+    /// changes nothing.
+    @Test func aCatchUpRenumbersRestampsAndIsIdempotent() throws {
+        let t0: Int64 = 1_790_000_000_000
+        let sync = try SyncHarness(replicas: 2)
+        let original = sync.replicas[0]
+        let child = try original.createRecord(type: "child", values: ["name": .text("Sara Ahmadi")], now: t0)
+        try sync.sync(0, now: t0)
+        let copyPath = sync.folder.path("copy.db")
+        _ = try SQLite3Tool.run(original.path, ".backup '\(copyPath)'")
+        let copy = try ReplicaStore.open(path: copyPath)
+        try original.set(record: child, field: "languages", value: .text("dari"), now: t0 + 1)
+        try sync.sync(0, now: t0 + 1)
+        try copy.set(record: child, field: "languages", value: .text("pashto"), now: t0 + 2)
+        let pendingBefore = try copy.pendingChanges()
+        #expect(pendingBefore.map(\.seq) == [2])
+
+        let reply = try sync.serverImport(try Sync.upload(copy, now: t0 + 3).bytes, now: t0 + 3)
+        #expect(try sync.central.changeCount == 2, "a diverged upload is not merged")
+        let first = try Sync.applyReply(reply, to: copy, now: t0 + 3)
+        #expect(first.more && first.summary.caughtUp && first.summary.renumbered == 1)
+        let afterFirst = try copy.allChanges()
+        let second = try Sync.applyReply(reply, to: copy, now: t0 + 4)
+        #expect(second.summary.renumbered == 0 && second.summary.applied == 0)
+        #expect(Set(try copy.allChanges()) == Set(afterFirst), "the same reply twice changes nothing")
+
+        let moved = try copy.pendingChanges()
+        #expect(moved.count == 1)
+        #expect(moved.first?.seq == 3 && moved.first?.recordID == child && moved.first?.value == .text("pashto"))
+        let theirs = try original.heads(record: child, field: "languages")
+        #expect((moved.first?.version ?? 0) > (theirs.first?.version ?? .max))
+        #expect(moved.first?.replaces.isEmpty == true, "it never saw the other value")
+        #expect(try copy.heads(record: child, field: "languages").count == 2, "two edits that did not see each other")
+
+        // The copy uploads normally now; everyone converges on the same conflict.
+        var more = true
+        var clock = t0 + 5
+        while try more || copy.pendingCount() > 0 {
+            let next = try sync.serverImport(try Sync.upload(copy, now: clock).bytes, now: clock)
+            more = try Sync.applyReply(next, to: copy, now: clock).more
+            clock += 1
+        }
+        // The original went on along the other history: it is now the second live copy.
+        let refusal = #expect(throws: Refusal.self) { try sync.sync(0, now: clock) }
+        #expect(refusal?.reason == .replicaCopied)
+        try sync.sync(1, now: clock)
+        #expect(Set(try copy.allChanges()) == Set(try sync.central.allChanges()))
+        #expect(Set(try sync.replicas[1].allChanges()) == Set(try sync.central.allChanges()))
+        #expect(try sync.replicas[1].conflicts() == (try sync.central.conflicts()))
+        #expect(try copy.conflicts() == (try sync.central.conflicts()))
+        #expect(try copy.integrityCheck() == ["ok"])
     }
 }
