@@ -151,7 +151,7 @@ public struct Strings: Sendable {
         "error.badDuration": ("{0} needs a duration like 90s, 30m, 12h or 3d, not '{1}'.",
                               "{0} behöver en tid som 90s, 30m, 12h eller 3d, inte '{1}'."),
         "out.lastRefusal": ("last refused sync", "senast avvisade synk"),
-        "out.notEnrolled": ("none (not enrolled)", "ingen (inte registrerad)"),
+        "out.notEnrolled": ("none (not enrolled: see 'navet enroll --help')", "ingen (inte registrerad: se 'navet enroll --help')"),
         "error.badChoice": ("--choose needs a number from 1, not '{0}'.", "--choose behöver ett nummer från 1, inte '{0}'."),
         "error.chooseOrValue": ("Give exactly one of --choose N and --value VALUE.", "Ange precis ett av --choose N och --value VÄRDE."),
         "error.choiceRange": ("There is no value number {0}; the conflict has {1}.", "Det finns inget värde nummer {0}; konflikten har {1}."),
