@@ -300,4 +300,11 @@ import Testing
         #expect(try copy.conflicts() == (try sync.central.conflicts()))
         #expect(try copy.integrityCheck() == ["ok"])
     }
+
+    /// The token is the first 8 bytes of a reply's nonce, big-endian, as the vectors say.
+    @Test func theSyncTokenIsTheNoncePrefix() {
+        #expect(Sync.token(ofNonce: BundleFixtures.testNonce) == 0xF0F1_F2F3_F4F5_F6F7)
+        #expect(BundleVectors.uploadAfterSync.uploadToken == Sync.token(ofNonce: BundleFixtures.testNonce))
+        #expect(Sync.token(ofNonce: [UInt8](repeating: 0, count: 16)) == 0)
+    }
 }
