@@ -209,7 +209,8 @@ struct SyncCommand: Command {
         let status = try context.store { () throws(StoreError) in try store.status() }
         if context.json {
             context.printJSON(["server": shown, "sent": report.sent, "received": report.received, "rounds": report.rounds,
-                               "pending": status.pending, "cursor": status.cursor, "conflicts": status.conflicts])
+                               "pending": status.pending, "cursor": status.cursor, "conflicts": status.conflicts,
+                               "caught_up": report.caughtUp, "renumbered": report.renumbered])
         } else {
             context.out(context.t("out.synced", String(report.sent), String(report.received), String(status.conflicts)))
         }
