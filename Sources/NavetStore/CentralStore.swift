@@ -60,9 +60,12 @@ public final class CentralStore {
     /// from the same key refuses the upload (`replayedNonce`); nonces older than
     /// `nonceLifetime` milliseconds are forgotten, since the signature's timestamp window
     /// refuses anything that old anyway.
+    ///
+    /// With a `token`, it becomes the sender's current sync token in the same transaction
+    /// (Protocol/BUNDLE.md, "Replica identity").
     public func acceptUpload(
         sender: ReplicaID, cursor: UInt64, changes: [Change], nonce: [UInt8]? = nil,
-        nonceLifetime: Int64 = 86_400_000, now: Int64
+        nonceLifetime: Int64 = 86_400_000, token: UInt64? = nil, now: Int64
     ) throws(StoreError) -> UploadResult {
         try StoreError.wrap {
             for change in changes where change.origin != sender {
@@ -99,6 +102,7 @@ public final class CentralStore {
                     ON CONFLICT(replica_id) DO UPDATE SET cursor = max(cursor, excluded.cursor),
                         last_sync_at = excluded.last_sync_at
                     """, [.integer(sender.int64), .integer(now), .integer(Int64(cursor)), .integer(now)])
+                if let token { try setToken(token, of: sender, catchUp: false, abandoning: false, now: now) }
                 return result
             }
         }
@@ -200,24 +204,35 @@ public final class CentralStore {
     }
 
     /// Records the token of a reply about to be sent to `replica` as its current token;
-    /// `catchUp` says whether the reply merged nothing (a catch-up or an epoch reply). With `abandoning`, the token
-    /// current until now is abandoned first, unless a catch-up gave it: a diverged file
-    /// that presented another token caught up, so whoever holds the current token went on
-    /// along another history. (A catch-up token's holder merged nothing with it; leaving
-    /// it valid keeps a file that exported twice before importing its replies safe.)
-    public func issueToken(_ token: UInt64, to replica: ReplicaID, catchUp: Bool, abandoning: Bool, now: Int64) throws(StoreError) {
+    /// `catchUp` says whether the reply merged nothing (a catch-up or an epoch reply).
+    /// With `abandoning`, the token current until now is abandoned first, unless a reply
+    /// that merged nothing gave it: a diverged file that presented another token caught
+    /// up, so whoever holds the current token went on along another history. (A catch-up
+    /// token's holder merged nothing with it; leaving it valid keeps a file that exported
+    /// twice before importing its replies safe.) Runs inside the caller's transaction.
+    func setToken(_ token: UInt64, of replica: ReplicaID, catchUp: Bool, abandoning: Bool, now: Int64) throws {
+        if abandoning {
+            try db.query("""
+                INSERT INTO abandoned_tokens(replica_id, token, abandoned_at)
+                SELECT replica_id, sync_token, ? FROM replicas
+                WHERE replica_id = ? AND sync_token IS NOT NULL AND sync_token_catch_up = 0
+                ON CONFLICT DO NOTHING
+                """, [.integer(now), .integer(replica.int64)])
+        }
+        try db.query("UPDATE replicas SET sync_token = ?, sync_token_catch_up = ? WHERE replica_id = ?",
+                     [.integer(Int64(bitPattern: token)), .integer(catchUp ? 1 : 0), .integer(replica.int64)])
+    }
+
+    /// Records, in one transaction, what answering an upload without merging it changes:
+    /// its nonce (`replayedNonce` if seen before) and the token of the reply (a catch-up
+    /// or an epoch reply), abandoning the current one if asked (`setToken`).
+    public func answerWithoutMerging(
+        _ replica: ReplicaID, nonce: [UInt8], nonceLifetime: Int64, token: UInt64, abandoning: Bool, now: Int64
+    ) throws(StoreError) {
         try StoreError.wrap {
             try db.transaction {
-                if abandoning {
-                    try db.query("""
-                        INSERT INTO abandoned_tokens(replica_id, token, abandoned_at)
-                        SELECT replica_id, sync_token, ? FROM replicas
-                        WHERE replica_id = ? AND sync_token IS NOT NULL AND sync_token_catch_up = 0
-                        ON CONFLICT DO NOTHING
-                        """, [.integer(now), .integer(replica.int64)])
-                }
-                try db.query("UPDATE replicas SET sync_token = ?, sync_token_catch_up = ? WHERE replica_id = ?",
-                             [.integer(Int64(bitPattern: token)), .integer(catchUp ? 1 : 0), .integer(replica.int64)])
+                try recordNonce(nonce, key: replica, lifetime: nonceLifetime, now: now)
+                try setToken(token, of: replica, catchUp: true, abandoning: abandoning, now: now)
             }
         }
     }

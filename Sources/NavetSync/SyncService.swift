@@ -175,17 +175,16 @@ public final class SyncService: @unchecked Sendable {
         let result: (merged: CentralStore.UploadResult, encoded: [UInt8], sent: Int, more: Bool)
         do {
             result = try locked { () throws(StoreError) in
+                let (replySigner, token) = Sync.replySigner(keyID: signer, secret: secret, now: now)
                 let merged = try central.acceptUpload(
                     sender: signer, cursor: bundle.cursor, changes: bundle.changes, nonce: signed.signature.nonce,
-                    nonceLifetime: fileWindow, now: now)
+                    nonceLifetime: fileWindow, token: token, now: now)
                 let page = try central.reply(for: signer, after: bundle.cursor, limit: pageLimit)
                 let more = page.newCursor < (try central.lastSequence())
                 let reply = NavetWire.Bundle(
                     kind: .reply, schemaVersion: Schema.current.version, sender: central.serverID, recipient: signer,
                     createdAt: now, cursor: bundle.cursor, newCursor: page.newCursor, ack: page.ack,
                     epoch: try central.epoch(), more: more, changes: page.changes)
-                let (replySigner, token) = Sync.replySigner(keyID: signer, secret: secret, now: now)
-                try central.issueToken(token, to: signer, catchUp: false, abandoning: false, now: now)
                 let encoded = BundleCodec.encode(reply, signer: replySigner)
                 return (merged, encoded, page.changes.count, more)
             }
@@ -213,9 +212,11 @@ public final class SyncService: @unchecked Sendable {
             throw refuse(.serverError, "store error", cause: .store(error))
         }
         guard bundle.epoch != 0, bundle.epoch != state.epoch else { return nil }
+        let (replySigner, token) = Sync.replySigner(keyID: signer, secret: secret, now: now)
         do {
             try locked { () throws(StoreError) in
-                try central.useNonce(signed.signature.nonce, key: signer, lifetime: fileWindow, now: now)
+                try central.answerWithoutMerging(signer, nonce: signed.signature.nonce, nonceLifetime: fileWindow,
+                                                 token: token, abandoning: false, now: now)
             }
         } catch {
             throw refusal(for: .store(error))
@@ -224,14 +225,6 @@ public final class SyncService: @unchecked Sendable {
             kind: .reply, schemaVersion: Schema.current.version, sender: central.serverID, recipient: signer,
             createdAt: now, cursor: bundle.cursor, newCursor: 0, ack: state.ack, epoch: state.epoch, more: true,
             changes: [])
-        let (replySigner, token) = Sync.replySigner(keyID: signer, secret: secret, now: now)
-        do {
-            try locked { () throws(StoreError) in
-                try central.issueToken(token, to: signer, catchUp: true, abandoning: false, now: now)
-            }
-        } catch {
-            throw refusal(for: .store(error))
-        }
         let encoded = BundleCodec.encode(reply, signer: replySigner)
         metrics.bytesOut.add(encoded.count)
         return Accepted(reply: encoded, sender: signer, applied: 0, duplicates: 0, sent: 0, more: true)
@@ -274,9 +267,9 @@ public final class SyncService: @unchecked Sendable {
                 }
                 let ack = try central.acknowledged(signer)
                 let epoch = try central.epoch()
-                try central.useNonce(signed.signature.nonce, key: signer, lifetime: fileWindow, now: now)
-                try central.issueToken(token, to: signer, catchUp: true, abandoning: standing == .behind && history == .diverged,
-                                       now: now)
+                try central.answerWithoutMerging(
+                    signer, nonce: signed.signature.nonce, nonceLifetime: fileWindow, token: token,
+                    abandoning: standing == .behind && history == .diverged, now: now)
                 return NavetWire.Bundle(
                     kind: .reply, schemaVersion: Schema.current.version, sender: central.serverID, recipient: signer,
                     createdAt: now, cursor: bundle.cursor, newCursor: bundle.cursor, ack: ack, epoch: epoch, more: true,
