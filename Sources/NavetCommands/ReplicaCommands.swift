@@ -66,6 +66,10 @@ struct InitCommand: Command {
 
     func run(_ context: Context) throws(CLIError) {
         let enrollment = try enrollFile.map { (file) throws(CLIError) in try context.readEnrollment(file) }
+        if let enrollFile, FileManager.default.fileExists(atPath: context.databasePath) {
+            // The work in an existing file is enrolled in place, not replaced.
+            throw CLIError(.io, context.t("error.existsEnroll", context.databasePath, enrollFile))
+        }
         let store = try context.store { () throws(StoreError) in
             if let enrollment {
                 try ReplicaStore.create(path: context.databasePath, enrolledAs: enrollment.replicaID,

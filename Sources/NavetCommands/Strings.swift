@@ -297,6 +297,8 @@ public struct Strings: Sendable {
             "No replica at {0}. Create one with 'navet init', or give --db PATH.",
             "Det finns ingen replik i {0}. Skapa en med 'navet init' eller ange --db SÖKVÄG."),
         "error.exists": ("{0} already exists. Nothing was changed.", "{0} finns redan. Inget har ändrats."),
+        "error.existsEnroll": ("{0} already exists. Nothing was changed. To enroll that replica file, run 'navet --db {0} enroll {1}'.",
+                               "{0} finns redan. Inget har ändrats. Kör 'navet --db {0} enroll {1}' för att registrera den databasfilen."),
         "error.notNavet": ("{0} is not a Navet {1} file ({2}).", "{0} är ingen Navet-fil av typen {1} ({2})."),
         "error.tooNew": (
             "{0} was written by a newer Navet (version {1}; this one knows up to {2}). Update Navet.",

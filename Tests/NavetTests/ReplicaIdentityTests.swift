@@ -177,6 +177,8 @@ import Testing
         #expect(try cli.navet("--db", "c.db", "enroll", "missing.enroll").code == 5)
         #expect(try cli.navet("--db", "missing.db", "enroll", "c.enroll").code != 0)
 
+        let initAgain = try cli.navet("--db", "c.db", "init", "--enroll", "c.enroll")
+        #expect(initAgain.code == 5 && initAgain.err.contains("navet --db c.db enroll c.enroll"), "\(initAgain.err)")
         let enrolled = ok(try cli.navet("--db", "c.db", "enroll", "c.enroll"))
         #expect(enrolled.out.contains("2 changes not yet synced"), "\(enrolled.out)")
         let again = try cli.navet("--db", "c.db", "enroll", "c.enroll")
