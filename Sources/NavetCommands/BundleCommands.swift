@@ -102,10 +102,11 @@ struct ImportCommand: Command {
         if context.json {
             context.printJSON(["file": file, "applied": summary.applied, "duplicates": summary.duplicates,
                                "cursor": summary.cursor, "acked_seq": summary.acked, "conflicts": conflicts,
-                               "more": applied.more])
+                               "more": applied.more, "caught_up": summary.caughtUp, "renumbered": summary.renumbered])
         } else {
             context.out(context.t("out.imported", String(summary.applied), String(summary.duplicates), String(conflicts)))
             if summary.epochChanged { context.out(context.t("out.epochChanged")) }
+            if summary.caughtUp { context.out(context.t("out.caughtUp", String(summary.renumbered))) }
             if applied.more { context.out(context.t("out.morePages")) }
         }
     }

@@ -127,6 +127,11 @@ public struct Context {
         case .unknownReplica(let id): return CLIError(.refused, t("refusal.unknown_replica") + " (\(id))")
         case .revokedReplica(let id): return CLIError(.refused, t("refusal.revoked_replica") + " (\(id))")
         case .replayedNonce: return CLIError(.refused, t("refusal.replayed_nonce"))
+        case .replicaCopied(let id): return CLIError(.refused, t("refusal.replica_copied") + " (\(id))")
+        case .enrollmentRefused(.sameReplica(let id)): return CLIError(.refused, t("enroll.sameReplica", id.description))
+        case .enrollmentRefused(.otherServer(let synced, let enrollment)):
+            return CLIError(.refused, t("enroll.otherServer", synced.description, enrollment.description))
+        case .enrollmentRefused(.idInUse(let id)): return CLIError(.refused, t("enroll.idInUse", id.description))
         case .sqlite(let sqlite):
             if sqlite.isDiskFull { return CLIError(.io, t("error.diskFull", databasePath)) }
             return CLIError(.io, t("error.database", databasePath, sqlite.message))

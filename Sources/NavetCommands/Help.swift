@@ -121,6 +121,11 @@ enum HelpText {
         "help.import.long": ("A damaged, altered, wrong-version or wrong-schema bundle is refused and nothing changes.\nImporting the same bundle twice changes nothing.",
             "En skadad eller ändrad överföringsfil, eller en med fel version eller schema, avvisas och inget ändras.\nAtt läsa in samma fil två gånger ändrar ingenting."),
         "help.status": ("Show this replica's id, contents and sync state.", "Visa den lokala databasens id, innehåll och synkläge."),
+        "help.enroll": ("Enroll this existing replica file with an enrollment file.",
+                        "Registrera den här befintliga databasfilen med en registreringsfil."),
+        "help.enroll.long": (
+            "For a file made with 'navet init' without --enroll, or one the central store refused as a second live copy.\nChanges not yet synced move to the new replica id and go out with the next sync; nothing is lost.\nRefused if the file synced with another central store, or if the enrollment file was used before.",
+            "För en fil som skapades med 'navet init' utan --enroll, eller en som centrallagret avvisade som en andra kopia.\nÄndringar som inte har synkats flyttas till det nya id:t och skickas vid nästa synk; inget går förlorat.\nAvvisas om filen har synkat med ett annat centrallager, eller om registreringsfilen har använts förut."),
         "help.demo": ("Run an end-to-end demo in a temporary folder.", "Kör en demonstration från början till slut i en tillfällig mapp."),
         "help.demo.long": ("Creates a central store and three replicas (group home, social services, guardian), makes offline\nedits including one concurrent edit, and syncs them: social services and the group home over HTTP with\nnavetd on a loopback port, the guardian by bundle files through the support office. Prints what each\nreplica shows. With --json, prints a JSON summary of the end state instead of the steps.",
             "Skapar ett centrallager och tre lokala databaser (HVB-hem, socialtjänst, god man), gör ändringar utan\nnätverk, bland dem en samtidig ändring, och synkar dem: socialtjänsten och HVB-hemmet över HTTP med\nnavetd på en lokal port, gode mannen med överföringsfiler via stödkontoret. Visar vad varje lokal\ndatabas ser. Med --json skrivs en sammanfattning av slutläget som JSON i stället för stegen."),
@@ -140,8 +145,9 @@ enum HelpText {
         "help.org.list": ("List the organisations.", "Lista organisationerna."),
         "help.replica.enroll": ("Enroll a new replica for an organisation and write its enrollment file.",
             "Registrera en ny lokal databas för en organisation och skriv dess registreringsfil."),
-        "help.replica.enroll.long": ("The file (mode 0600) holds the replica's id, the server's id and URL, and a fresh secret.\nThe organisation runs 'navet init --enroll FILE' with it.",
-            "Filen (läge 0600) innehåller databasens id, serverns id och adress och en ny hemlighet.\nOrganisationen kör 'navet init --enroll FIL' med den."),
+        "help.replica.enroll.long": (
+            "The file (mode 0600) holds the replica's id, the server's id and URL, and a fresh secret.\nThe organisation runs 'navet init --enroll FILE' with it, or 'navet enroll FILE' for a replica file it already has.",
+            "Filen (läge 0600) innehåller databasens id, serverns id och adress och en ny hemlighet.\nOrganisationen kör 'navet init --enroll FIL' med den, eller 'navet enroll FIL' för en databasfil den redan har."),
         "help.replica.revoke": ("Cut a replica off at once (a lost laptop).", "Spärra en lokal databas direkt (en borttappad dator)."),
         "help.replica.list": ("List enrolled replicas with their last sync and lag.",
                               "Lista registrerade lokala databaser med senaste synk och eftersläpning."),

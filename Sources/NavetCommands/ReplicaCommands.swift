@@ -8,7 +8,7 @@ public enum NavetCLI {
     nonisolated(unsafe) static let commands: [any Command.Type] = [
         InitCommand.self, ChildAdd.self, ChildList.self, ChildShow.self, ChildSet.self, ChildHistory.self,
         NoteAdd.self, NoteList.self, ConflictsList.self, ConflictsResolve.self, ExportCommand.self,
-        ImportCommand.self, SyncCommand.self, StatusCommand.self, DemoCommand.self,
+        ImportCommand.self, SyncCommand.self, StatusCommand.self, DemoCommand.self, EnrollCommand.self,
     ]
 
     public static func run(_ arguments: [String], environment: [String: String], console: Console = Console()) -> Int32 {
@@ -135,22 +135,10 @@ struct InitCommand: Command {
     init(_ arguments: ParsedArguments, _ context: Context) { enrollFile = arguments.value("--enroll") }
 
     func run(_ context: Context) throws(CLIError) {
-        var enrollment: Enrollment?
-        if let enrollFile {
-            let bytes: [UInt8]
-            do throws(FileIO.Failure) {
-                bytes = try FileIO.read(enrollFile, limit: Enrollment.maxBytes)
-            } catch {
-                if error.errno == EFBIG {
-                    throw CLIError(.refused, context.t("error.badEnrollment", enrollFile, context.describe(Enrollment.ParseError.tooLarge)))
-                }
-                throw context.describeRead(error, path: enrollFile)
-            }
-            do throws(Enrollment.ParseError) {
-                enrollment = try Enrollment.parse(bytes)
-            } catch {
-                throw CLIError(.refused, context.t("error.badEnrollment", enrollFile, context.describe(error)))
-            }
+        let enrollment = try enrollFile.map { (file) throws(CLIError) in try context.readEnrollment(file) }
+        if let enrollFile, FileManager.default.fileExists(atPath: context.databasePath) {
+            // The work in an existing file is enrolled in place, not replaced.
+            throw CLIError(.io, context.t("error.existsEnroll", context.databasePath, enrollFile))
         }
         let store = try context.store { () throws(StoreError) in
             if let enrollment {

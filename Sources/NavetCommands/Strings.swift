@@ -255,7 +255,7 @@ public struct Strings: Sendable {
         "error.badDuration": ("{0} needs a duration like 90s, 30m, 12h or 3d, not '{1}'.",
                               "{0} behöver en tid som 90s, 30m, 12h eller 3d, inte '{1}'."),
         "out.lastRefusal": ("last refused sync", "senast avvisade synk"),
-        "out.notEnrolled": ("none (not enrolled)", "ingen (inte registrerad)"),
+        "out.notEnrolled": ("none (not enrolled: see 'navet enroll --help')", "ingen (inte registrerad: se 'navet enroll --help')"),
         "error.badChoice": ("--choose needs a number from 1, not '{0}'.", "--choose behöver ett nummer från 1, inte '{0}'."),
         "error.chooseOrValue": ("Give exactly one of --choose N and --value VALUE.", "Ange precis ett av --choose N och --value VÄRDE."),
         "error.choiceRange": ("There is no value number {0}; the conflict has {1}.", "Det finns inget värde nummer {0}; konflikten har {1}."),
@@ -304,8 +304,9 @@ public struct Strings: Sendable {
         "out.lag": ("lag (changes)", "eftersläpning (ändringar)"),
         "out.active": ("active", "aktiv"),
         "out.revokedState": ("revoked", "spärrad"),
-        "error.notEnrolled": ("This replica is not enrolled at a central store, so it cannot sync. Create it with 'navet init --enroll FILE'.",
-            "Den lokala databasen är inte registrerad hos något centrallager och kan inte synka. Skapa den med 'navet init --enroll FIL'."),
+        "error.notEnrolled": (
+            "This replica is not enrolled at a central store, so it cannot sync. Get an enrollment file from the support office and run 'navet enroll FILE': the work in this file is kept.",
+            "Den här lokala databasen är inte registrerad hos centrallagret och kan inte synka. Be stödkontoret om en registreringsfil och kör 'navet enroll FIL': arbetet i filen behålls."),
         "error.badEnrollment": ("The enrollment file {0} was refused: {1}. Ask the support office for a new one.",
                                 "Registreringsfilen {0} avvisades: {1}. Be stödkontoret om en ny."),
         "error.badURL": ("'{0}' is not an http:// or https:// address.", "'{0}' är ingen http://- eller https://-adress."),
@@ -326,6 +327,22 @@ public struct Strings: Sendable {
             "'{0}' är inget id för en lokal databas: ett id är upp till 16 hexadecimala tecken (0-9, a-f), eller de första av dem. Se alla id med 'navetd replica list'."),
         "error.badName": ("Names must be 1 to 200 characters, municipalities 1 to 100, on one line without control characters.",
             "Namn ska vara 1 till 200 tecken och kommuner 1 till 100, på en rad utan styrtecken."),
+        "enroll.sameReplica": (
+            "This file already is replica {0}: that enrollment file was used before. Ask the support office for a new one.",
+            "Den här databasfilen är redan den lokala databasen {0}: registreringsfilen har använts förut. Be stödkontoret om en ny."),
+        "enroll.otherServer": (
+            "This file has synced with the central store {0}, but the enrollment file is for {1}. Use an enrollment file from the central store this file syncs with.",
+            "Den här databasfilen har synkat med centrallagret {0}, men registreringsfilen gäller {1}. Använd en registreringsfil från centrallagret som filen synkar med."),
+        "enroll.idInUse": (
+            "The id {0} in the enrollment file was already used by this file (or is a server's id). Ask the support office for a new enrollment file.",
+            "Id:t {0} i registreringsfilen har redan använts av den här databasfilen (eller är en servers id). Be stödkontoret om en ny registreringsfil."),
+        "out.enrolledFile": ("Enrolled {1} as replica {0} for {2}; it syncs with {3}.",
+                             "{1} är registrerad som lokal databas {0} för {2}; den synkar med {3}."),
+        "out.enrollMoved": ("{0} {0|change|changes} not yet synced now {0|belongs|belong} to the new id and {0|goes|go} out with the next sync.",
+                            "{0} {0|ändring|ändringar} som inte har synkats hör nu till det nya id:t och skickas vid nästa synk."),
+        "out.caughtUp": (
+            "This file was behind its own history (restored from a backup or copied): it received its changes back from the central store, and {0} {0|change|changes} not yet synced {0|was|were} renumbered after them.",
+            "Den här databasfilen låg efter sin egen historik (återställd från en säkerhetskopia eller kopierad): den fick tillbaka sina ändringar från centrallagret, och {0} {0|ändring|ändringar} som inte hade synkats numrerades om efter dem."),
         "org.social_services": ("social services", "socialtjänsten"),
         "org.residential_home": ("residential care home (HVB)", "HVB-hem"),
         "org.foster_family": ("foster family", "familjehem"),
@@ -442,6 +459,8 @@ public struct Strings: Sendable {
         "error.noDatabase": ("No replica at {0}. Create one with 'navet init', or give --db PATH.",
             "Det finns ingen lokal databas i {0}. Skapa en med 'navet init' eller ange --db SÖKVÄG."),
         "error.exists": ("{0} already exists. Nothing was changed.", "{0} finns redan. Inget har ändrats."),
+        "error.existsEnroll": ("{0} already exists. Nothing was changed. To enroll that replica file, run 'navet --db {0} enroll {1}'.",
+                               "{0} finns redan. Inget har ändrats. Kör 'navet --db {0} enroll {1}' för att registrera den databasfilen."),
         "error.notNavet": ("{0} is not a Navet file{1} ({2}).",
             "{0} är ingen Navet-fil{1} ({2})."),
         "error.tooNew": (

@@ -33,6 +33,9 @@ public struct SyncClient {
         public var epochChanged = false
         /// The last reply said more changes wait at the server (a paged download).
         public var more = false
+        /// Own changes renumbered because the file was behind its own history.
+        public var renumbered = 0
+        public var caughtUp = false
     }
 
     public let store: ReplicaStore
@@ -107,6 +110,8 @@ public struct SyncClient {
                 throw .sync(error)
             }
             report.epochChanged = report.epochChanged || applied.summary.epochChanged
+            report.renumbered += applied.summary.renumbered
+            report.caughtUp = report.caughtUp || applied.summary.caughtUp
             report.sent += upload.bundle.changes.count
             report.received += applied.summary.applied
             report.more = applied.more
@@ -191,10 +196,12 @@ struct SyncCommand: Command {
             }
         }
         if report.epochChanged { context.err(context.t("out.epochChanged")) }
+        if report.caughtUp { context.err(context.t("out.caughtUp", String(report.renumbered))) }
         let status = try context.store { () throws(StoreError) in try store.status() }
         if context.json {
             context.printJSON(["server": shown, "sent": report.sent, "received": report.received, "rounds": report.rounds,
-                               "pending": status.pending, "cursor": status.cursor, "conflicts": status.conflicts])
+                               "pending": status.pending, "cursor": status.cursor, "conflicts": status.conflicts,
+                               "caught_up": report.caughtUp, "renumbered": report.renumbered])
         } else {
             context.out(context.t("out.synced", String(report.sent), String(report.received), String(status.conflicts)))
         }

@@ -37,8 +37,8 @@ enum SyncStrings {
             "a change reuses a sequence number the central store holds with other content: this replica file was restored from an older copy of itself; sync again to catch up, or enroll it anew ('navet enroll FILE'), which keeps its unsynced changes",
             "en ändring återanvänder ett löpnummer som centrallagret har med annat innehåll: databasfilen har återställts från en äldre kopia av sig själv; synka igen för att komma ikapp, eller registrera den på nytt ('navet enroll FIL'), vilket behåller ändringar som inte synkats"),
         "replica_copied": (
-            "another copy of this replica file syncs with the same enrollment, so this one cannot continue; enroll it anew ('navet enroll FILE' with a new enrollment file from the support office), which keeps its unsynced changes",
-            "en annan kopia av den här databasfilen synkar med samma registrering, så den här kan inte fortsätta; registrera den på nytt ('navet enroll FIL' med en ny registreringsfil från stödkontoret), vilket behåller ändringar som inte synkats"),
+            "this file is a second live copy of its replica (restored or copied while the other copy kept syncing), so it cannot go on as that replica. Ask the support office for a new enrollment file and run 'navet enroll FILE': changes not yet synced are kept",
+            "den här databasfilen är en andra kopia av en lokal databas som den andra kopian har fortsatt att synka (återställd eller kopierad), så den kan inte fortsätta som den. Be stödkontoret om en ny registreringsfil och kör 'navet enroll FIL': ändringar som inte har synkats behålls"),
         "schema_too_new": (
             "this Navet writes a newer schema than the central store knows; ask the support office to update navetd",
             "den här versionen av Navet skriver ett nyare schema än centrallagret känner till; be stödkontoret att uppdatera navetd"),

@@ -58,9 +58,12 @@ public final class CentralStore {
     /// same digest is the same file imported again, not a replay: it is merged again (which
     /// changes nothing) so that the caller can answer it with a reply once more. This lets
     /// `navetd import` finish on retry when its reply could not be written the first time.
+    ///
+    /// With a `token`, it becomes the sender's current sync token in the same transaction
+    /// (Protocol/BUNDLE.md, "Replica identity").
     public func acceptUpload(
         sender: ReplicaID, cursor: UInt64, changes: [Change], nonce: [UInt8]? = nil, digest: [UInt8]? = nil,
-        nonceLifetime: Int64 = 86_400_000, now: Int64
+        nonceLifetime: Int64 = 86_400_000, token: UInt64? = nil, now: Int64
     ) throws(StoreError) -> UploadResult {
         try StoreError.wrap {
             for change in changes where change.origin != sender {
@@ -97,6 +100,7 @@ public final class CentralStore {
                     ON CONFLICT(replica_id) DO UPDATE SET cursor = max(cursor, excluded.cursor),
                         last_sync_at = excluded.last_sync_at
                     """, [.integer(sender.int64), .integer(now), .integer(Int64(cursor)), .integer(now)])
+                if let token { try setToken(token, of: sender, catchUp: false, abandoning: false, now: now) }
                 return result
             }
         }
@@ -135,6 +139,116 @@ public final class CentralStore {
                 }
                 return (changes, newCursor, try contiguousSeq(replica))
             }
+        }
+    }
+
+    // MARK: Replica identity (Protocol/BUNDLE.md, "Replica identity")
+
+    /// Where the file that presented a sync token stands in its replica's history.
+    public enum TokenStanding: Sendable, Equatable {
+        /// The token the server last gave this replica (or it never gave one): sync as usual.
+        case current
+        /// An older token, 0, or one this server never gave: the file was restored from a
+        /// backup, is a copy, or did not apply the last reply (lost, delayed or reordered).
+        /// Only its content tells which (`history(of:ack:changes:)`).
+        case behind
+        /// A token abandoned by an earlier catch-up: another file of the same replica
+        /// went on from an older point, so this one is a second live copy. Refused.
+        case copied
+    }
+
+    /// Classifies the sync token an upload presents.
+    public func standing(of replica: ReplicaID, token: UInt64) throws(StoreError) -> TokenStanding {
+        try StoreError.wrap {
+            guard case .integer(let current) = try db.scalar("SELECT sync_token FROM replicas WHERE replica_id = ?",
+                                                             [.integer(replica.int64)])
+            else { return .current }
+            if UInt64(bitPattern: current) == token { return .current }
+            if try db.scalar("SELECT 1 FROM abandoned_tokens WHERE replica_id = ? AND token = ?",
+                             [.integer(replica.int64), .integer(Int64(bitPattern: token))]) != nil {
+                return .copied
+            }
+            return .behind
+        }
+    }
+
+    /// Where an upload stands against its replica's own history on the server.
+    public enum History: Sendable, Equatable {
+        /// The upload carries every change of its replica the server holds after its `ack`,
+        /// with the same content. A file that holds every change it ever made is always
+        /// here (an upload holds every own change after its `ack`), however its bundles
+        /// and replies were delayed, repeated or reordered.
+        case consistent
+        /// It lacks some of them, and holds none with other content: a copy or a restored
+        /// file that has made nothing since, or an upload delayed behind a later one.
+        case lacking
+        /// It carries a change whose (origin, seq) the server holds with other content:
+        /// another file of the same replica went on from the same point. Proof of two
+        /// histories: a restored file whose old self synced more, or a second live copy.
+        case diverged
+    }
+
+    /// Compares an upload with the changes of `replica` the server holds after `ack`.
+    public func history(of replica: ReplicaID, ack: UInt64, changes: [Change]) throws(StoreError) -> History {
+        try StoreError.wrap {
+            let held = try contiguousSeq(replica)
+            guard ack < held else { return .consistent }
+            let carried = changes.filter { $0.origin == replica && $0.seq > ack && $0.seq <= held }
+            for change in carried where try log.change(origin: replica, seq: change.seq) != change {
+                return .diverged
+            }
+            return UInt64(Set(carried.map(\.seq)).count) == held - ack ? .consistent : .lacking
+        }
+    }
+
+    /// Records the token of a reply about to be sent to `replica` as its current token;
+    /// `catchUp` says whether the reply merged nothing (a catch-up or an epoch reply).
+    /// With `abandoning`, the token current until now is abandoned first, unless a reply
+    /// that merged nothing gave it: a diverged file that presented another token caught
+    /// up, so whoever holds the current token went on along another history. (A catch-up
+    /// token's holder merged nothing with it; leaving it valid keeps a file that exported
+    /// twice before importing its replies safe.) Runs inside the caller's transaction.
+    func setToken(_ token: UInt64, of replica: ReplicaID, catchUp: Bool, abandoning: Bool, now: Int64) throws {
+        if abandoning {
+            try db.query("""
+                INSERT INTO abandoned_tokens(replica_id, token, abandoned_at)
+                SELECT replica_id, sync_token, ? FROM replicas
+                WHERE replica_id = ? AND sync_token IS NOT NULL AND sync_token_catch_up = 0
+                ON CONFLICT DO NOTHING
+                """, [.integer(now), .integer(replica.int64)])
+        }
+        try db.query("UPDATE replicas SET sync_token = ?, sync_token_catch_up = ? WHERE replica_id = ?",
+                     [.integer(Int64(bitPattern: token)), .integer(catchUp ? 1 : 0), .integer(replica.int64)])
+    }
+
+    /// Records, in one transaction, what answering an upload without merging it changes:
+    /// its nonce (`replayedNonce` if seen before) and the token of the reply (a catch-up
+    /// or an epoch reply), abandoning the current one if asked (`setToken`).
+    public func answerWithoutMerging(
+        _ replica: ReplicaID, nonce: [UInt8], digest: [UInt8]? = nil, nonceLifetime: Int64, token: UInt64, abandoning: Bool,
+        now: Int64
+    ) throws(StoreError) {
+        try StoreError.wrap {
+            try db.transaction {
+                try recordNonce(nonce, key: replica, digest: digest, lifetime: nonceLifetime, now: now)
+                try setToken(token, of: replica, catchUp: true, abandoning: abandoning, now: now)
+            }
+        }
+    }
+
+    /// The changes of `replica`'s own origin after sequence number `after`, in sequence
+    /// order: what a file that is behind its own history lacks of it. At most `limit`;
+    /// `nil` when there are more (the caller refuses rather than send part of them).
+    public func ownChanges(
+        of replica: ReplicaID, after: UInt64, limit: Int, byteBudget: Int = 64 << 20
+    ) throws(StoreError) -> [Change]? {
+        try StoreError.wrap {
+            var bytes = 0
+            let changes = try log.changes(
+                where: "origin = ? AND seq > ?", [.integer(replica.int64), .integer(Int64(min(after, UInt64(Int64.max))))],
+                orderBy: "seq LIMIT \(limit + 1)")
+            for change in changes { bytes += 64 + (change.value.displayText?.utf8.count ?? 0) }
+            return changes.count > limit || bytes > byteBudget ? nil : changes
         }
     }
 

@@ -177,6 +177,31 @@ final class ChangeLog {
         return .applied(id: id)
     }
 
+    // MARK: Rewriting (replica identity, Protocol/BUNDLE.md "Replica identity")
+
+    /// Every change held with the time it arrived, in arrival order.
+    func entries() throws -> [(change: Change, receivedAt: Int64)] {
+        let select = try db.prepare("SELECT \(Self.columns()), received_at FROM changes ORDER BY id")
+        var result: [(Change, Int64)] = []
+        while try select.step() {
+            result.append((try Self.readChange(select, from: 0), select.int64(at: 11)))
+        }
+        return result
+    }
+
+    /// Replaces the whole log by `entries` and recomputes the visible state from them.
+    /// Must run inside the caller's transaction. The merge rule does not depend on the
+    /// order changes arrive in, so the state equals what receiving them one by one
+    /// would give. Costs one pass over the log: for the rare rewrites of a replica's
+    /// identity (a catch-up that renumbers pending changes, `navet enroll`), never for sync.
+    func rebuild(_ entries: [(change: Change, receivedAt: Int64)]) throws {
+        statements = [:]
+        try db.execute("DELETE FROM changes; DELETE FROM cells; DELETE FROM superseded;")
+        for entry in entries {
+            _ = try apply(entry.change, receivedAt: entry.receivedAt)
+        }
+    }
+
     // MARK: Queries
 
     func change(origin: ReplicaID, seq: UInt64) throws -> Change? {

@@ -237,6 +237,19 @@ public enum Layout {
             updated_at INTEGER NOT NULL
         );
         """),
+        // 8: replica identity on the central store (Protocol/BUNDLE.md, "Replica identity"):
+        // the sync token each replica was last given (and whether a catch-up gave it), and
+        // the tokens a catch-up abandoned (a file presenting one is a second live copy).
+        Migration(central: """
+        ALTER TABLE replicas ADD COLUMN sync_token INTEGER;
+        ALTER TABLE replicas ADD COLUMN sync_token_catch_up INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE abandoned_tokens(
+            replica_id INTEGER NOT NULL,
+            token INTEGER NOT NULL,
+            abandoned_at INTEGER NOT NULL,
+            PRIMARY KEY(replica_id, token)
+        ) WITHOUT ROWID;
+        """),
     ]
 
     public static var currentVersion: Int { migrations.count }

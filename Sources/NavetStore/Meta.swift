@@ -40,6 +40,8 @@ struct Meta {
     static let lastRefusalAt = "last_refusal_at"
     static let serverURL = "server_url"
     static let secret = "secret"
+    /// The sync token of the last reply applied (Protocol/BUNDLE.md, "Replica identity").
+    static let syncToken = "sync_token"
 }
 
 /// What kind of Navet file this is.

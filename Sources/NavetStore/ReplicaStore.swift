@@ -41,6 +41,66 @@ public final class ReplicaStore {
         }
     }
 
+    /// Enrolls this existing file as the replica of an enrollment file (`navet enroll`),
+    /// in one transaction. Reopen the store afterwards: its `replicaID` is the new id.
+    ///
+    /// Own changes the server has not acknowledged (all of them in a file that never
+    /// synced) move to the new origin as its changes 1...m, their versions and record ids
+    /// kept and their `replaces` following them; acknowledged ones stay under the old
+    /// origin, where the server holds them. The cursor and epoch stay when the server is
+    /// the one the file synced with. Refused (`enrollmentRefused`) when the enrollment is
+    /// this replica's own, when the file synced with another server, or when the new id
+    /// already has changes here. Returns the number of changes moved and the old id.
+    public func enroll(as newID: ReplicaID, server: ReplicaID, url: String, secret: [UInt8], now: Int64) throws(StoreError) -> (moved: Int, previous: ReplicaID) {
+        try StoreError.wrap {
+            try db.transaction {
+                guard newID != replicaID else { throw StoreError.enrollmentRefused(.sameReplica(newID)) }
+                let known = try meta.text(Meta.serverID).flatMap(ReplicaID.init(hex:))
+                let importedAt = try meta.int(Meta.lastImportAt)
+                let epoch = try meta.int(Meta.epoch) ?? 0
+                let cursor = try meta.int(Meta.cursor) ?? 0
+                let synced = try importedAt != nil || epoch != 0 || cursor != 0 || acked() != 0
+                if let known, known != server, synced {
+                    throw StoreError.enrollmentRefused(.otherServer(synced: known, enrollment: server))
+                }
+                let used = try db.scalar("SELECT 1 FROM changes WHERE origin = ? LIMIT 1", [.integer(newID.int64)]) != nil
+                if newID == server || newID == known || used {
+                    throw StoreError.enrollmentRefused(.idInUse(newID))
+                }
+                let acked = try acked()
+                let entries = try log.entries()
+                let isPending = { (change: Change) in change.origin == self.replicaID && change.seq > acked }
+                let pending = entries.filter { isPending($0.change) }.sorted { $0.change.seq < $1.change.seq }
+                let moved: [Change]
+                do {
+                    moved = try Identity.rewrite(pending.map(\.change), origin: newID, firstSeq: 1, known: [],
+                                                 raiseVersions: false)
+                } catch {
+                    throw StoreError.notANavetDatabase(path: path, reason: "sequence numbers exhausted")
+                }
+                try log.rebuild(entries.filter { !isPending($0.change) }
+                                + zip(pending, moved).map { (change: $1, receivedAt: $0.receivedAt) })
+                try db.query("DELETE FROM origins WHERE origin = ?", [.integer(replicaID.int64)])
+                if let last = moved.last {
+                    try db.query("INSERT INTO origins(origin, contiguous_seq) VALUES (?, ?)",
+                                 [.integer(newID.int64), .integer(Int64(last.seq))])
+                }
+                try meta.set(Meta.id, .text(newID.description))
+                try meta.set(Meta.serverID, .text(server.description))
+                try meta.set(Meta.serverURL, .text(url))
+                try meta.set(Meta.secret, .blob(secret))
+                try meta.set(Meta.acked, .integer(0))
+                if known != server {
+                    try meta.set(Meta.cursor, .integer(0))
+                    try db.query("DELETE FROM meta WHERE key = ?", [.text(Meta.epoch)])
+                }
+                try db.query("DELETE FROM meta WHERE key IN (?, ?, ?)",
+                             [.text(Meta.syncToken), .text(Meta.lastRefusal), .text(Meta.lastRefusalAt)])
+                return (moved.count, replicaID)
+            }
+        }
+    }
+
     /// The server epoch last seen in a reply (0 before the first).
     public func epoch() throws(StoreError) -> UInt64 {
         try StoreError.wrap { UInt64(bitPattern: try meta.int(Meta.epoch) ?? 0) }
@@ -303,12 +363,20 @@ public final class ReplicaStore {
     /// What an upload needs: the cursor, the server id if known, and the pending changes.
     /// Reads only what it needs (no counts over the whole file), so a sync costs the same
     /// whatever the size of the replica.
-    public func uploadContent() throws(StoreError) -> (cursor: UInt64, serverID: ReplicaID?, changes: [Change]) {
+    ///
+    /// `token` is the sync token of the last reply applied (0 before the first) and `acked`
+    /// the highest n such that the server acknowledged this replica's changes 1...n: the
+    /// upload carries both so the server can tell a file that is behind its own history
+    /// (Protocol/BUNDLE.md, "Replica identity").
+    public func uploadContent() throws(StoreError) -> (cursor: UInt64, serverID: ReplicaID?, changes: [Change],
+                                                       token: UInt64, acked: UInt64) {
         try StoreError.wrap {
             (UInt64(try meta.int(Meta.cursor) ?? 0), try meta.text(Meta.serverID).flatMap(ReplicaID.init(hex:)),
-             try pendingChanges())
+             try pendingChanges(), try syncToken(), try acked())
         }
     }
+
+    func syncToken() throws -> UInt64 { UInt64(bitPattern: try meta.int(Meta.syncToken) ?? 0) }
 
     /// Own changes not yet acknowledged, counted without reading them.
     public func pendingCount() throws(StoreError) -> Int {
@@ -329,9 +397,15 @@ public final class ReplicaStore {
     /// The cursor moves to `newCursor` only if this reply continues from a point the
     /// replica has reached (`cursor <= current`); an old or out-of-order reply still
     /// delivers its changes but cannot make the replica skip others.
+    ///
+    /// Changes of this replica's own origin arrive only in a catch-up reply (the file is
+    /// behind its own history: restored from a backup, or a copy). They are stored, and
+    /// own changes that never reached the server and collide with them are renumbered
+    /// after `ack` and re-stamped, in the same transaction (`catchUp`). `token` is the
+    /// reply's sync token (0 = none), sent back with the next upload.
     public func applyReply(
         server: ReplicaID, cursor base: UInt64, newCursor: UInt64, ack: UInt64, epoch: UInt64 = 0, changes: [Change],
-        now: Int64
+        token: UInt64 = 0, now: Int64
     ) throws(StoreError) -> ImportSummary {
         try StoreError.wrap {
             try db.transaction {
@@ -339,7 +413,15 @@ public final class ReplicaStore {
                     throw StoreError.wrongServer(expected: ReplicaID(hex: known)!, got: server)
                 }
                 var summary = ImportSummary()
-                for change in changes {
+                let own = changes.filter { $0.origin == replicaID }
+                if !own.isEmpty {
+                    let caught = try catchUp(own, ack: ack, now: now)
+                    summary.applied += caught.applied
+                    summary.duplicates += caught.duplicates
+                    summary.renumbered = caught.renumbered
+                    summary.caughtUp = true
+                }
+                for change in changes where change.origin != replicaID {
                     switch try log.apply(change, receivedAt: now) {
                     case .applied: summary.applied += 1
                     case .duplicate: summary.duplicates += 1
@@ -376,9 +458,79 @@ public final class ReplicaStore {
                     try meta.set(Meta.serverID, .text(server.description))
                     try meta.set(Meta.lastImportAt, .integer(now))
                 }
+                if token != 0 { try meta.set(Meta.syncToken, .integer(Int64(bitPattern: token))) }
                 return summary
             }
         }
+    }
+
+    /// Stores this replica's own changes sent back by a catch-up reply. Runs inside
+    /// `applyReply`'s transaction.
+    ///
+    /// If a local change holds a sequence number the server holds with other content, the
+    /// file went on from an older point of its own history: every own change from that
+    /// number on never reached the server (the server would have refused it), so they are
+    /// renumbered to follow the higher of `ack` and the last own number held, and
+    /// re-stamped above every version their cells hold (`Identity.rewrite`); the log is
+    /// rebuilt from the result. Applying the same reply again finds nothing in conflict
+    /// and changes nothing.
+    private func catchUp(_ own: [Change], ack: UInt64, now: Int64) throws -> (applied: Int, duplicates: Int, renumbered: Int) {
+        var conflictAt: UInt64?
+        for change in own {
+            if let local = try log.change(origin: replicaID, seq: change.seq), local != change {
+                conflictAt = min(conflictAt ?? change.seq, change.seq)
+            }
+        }
+        guard let conflictAt else {
+            var applied = 0
+            var duplicates = 0
+            for change in own.sorted(by: { $0.seq < $1.seq }) {
+                switch try log.apply(change, receivedAt: now) {
+                case .applied: applied += 1
+                case .duplicate: duplicates += 1
+                }
+            }
+            try setLastOwnSeq(max(try lastOwnSeq(), own.map(\.seq).max() ?? 0))
+            return (applied, duplicates, 0)
+        }
+        let entries = try log.entries()
+        let isPending = { (change: Change) in change.origin == self.replicaID && change.seq >= conflictAt }
+        var kept = entries.filter { !isPending($0.change) }
+        let held = Set(kept.map { Key(origin: $0.change.origin, seq: $0.change.seq) })
+        var applied = 0
+        for change in own.sorted(by: { $0.seq < $1.seq }) where !held.contains(Key(origin: change.origin, seq: change.seq)) {
+            kept.append((change, now))
+            applied += 1
+        }
+        let pending = entries.map(\.change).filter(isPending).sorted { $0.seq < $1.seq }
+        let lastHeld = kept.filter { $0.change.origin == replicaID }.map(\.change.seq).max() ?? 0
+        let (first, overflow) = max(ack, lastHeld).addingReportingOverflow(1)
+        if overflow { throw StoreError.notANavetDatabase(path: path, reason: "sequence numbers exhausted") }
+        let rewritten: [Change]
+        do {
+            rewritten = try Identity.rewrite(pending, origin: replicaID, firstSeq: first, known: kept.map(\.change),
+                                             raiseVersions: true)
+        } catch {
+            throw StoreError.notANavetDatabase(path: path, reason: "versions exhausted")
+        }
+        let receivedAt = Dictionary(entries.map { (Key(origin: $0.change.origin, seq: $0.change.seq), $0.receivedAt) },
+                                    uniquingKeysWith: { first, _ in first })
+        let moved = zip(pending, rewritten).map { old, new in
+            (change: new, receivedAt: receivedAt[Key(origin: old.origin, seq: old.seq)] ?? now)
+        }
+        try log.rebuild(kept + moved)
+        try setLastOwnSeq(rewritten.last?.seq ?? lastHeld)
+        return (applied, own.count - applied, rewritten.count)
+    }
+
+    private struct Key: Hashable {
+        let origin: ReplicaID
+        let seq: UInt64
+    }
+
+    private func setLastOwnSeq(_ seq: UInt64) throws {
+        try db.query("INSERT INTO origins(origin, contiguous_seq) VALUES (?, ?) ON CONFLICT(origin) DO UPDATE SET contiguous_seq = excluded.contiguous_seq",
+                     [.integer(replicaID.int64), .integer(Int64(min(seq, UInt64(Int64.max))))])
     }
 
     // MARK: Shared queries (bodies in ChangeLog)

@@ -33,6 +33,11 @@ public enum StoreError: Error, Sendable {
     case revokedReplica(ReplicaID)
     /// A nonce seen before from the same key: a replayed request or bundle.
     case replayedNonce(ReplicaID)
+    /// The file presented a sync token an earlier catch-up abandoned: it is a second live
+    /// copy of this replica (Protocol/BUNDLE.md, "Replica identity").
+    case replicaCopied(ReplicaID)
+    /// `navet enroll` refused the enrollment file; nothing changed.
+    case enrollmentRefused(EnrollmentRefusal)
     case sqlite(SQLiteError)
 }
 
@@ -51,4 +56,15 @@ extension StoreError {
             preconditionFailure("unexpected error \(error)")
         }
     }
+}
+
+/// Why `ReplicaStore.enroll` refused an enrollment file.
+public enum EnrollmentRefusal: Hashable, Sendable {
+    /// The file is already this replica.
+    case sameReplica(ReplicaID)
+    /// The file synced with `synced`; the enrollment is for another central store.
+    case otherServer(synced: ReplicaID, enrollment: ReplicaID)
+    /// The enrollment's replica id already has changes in this file (a file used before)
+    /// or is a server's id.
+    case idInUse(ReplicaID)
 }

@@ -52,6 +52,11 @@ public struct ImportSummary: Hashable, Sendable {
     /// The reply came from a restored server (a new epoch): the cursor was reset and
     /// unacknowledged own changes will be sent again.
     public var epochChanged = false
+    /// Own changes that never reached the server and were renumbered after the ones it
+    /// holds, because this file was behind its own history (a restored backup or a copy).
+    public var renumbered = 0
+    /// The reply was a catch-up: it brought back this replica's own changes.
+    public var caughtUp = false
     public init() {}
 }
 

@@ -34,14 +34,34 @@ public enum Sync {
         let enrollment = try enrollment(of: replica)
         do throws(StoreError) {
             let content = try replica.uploadContent()
+            // In an upload, `new cursor` carries the sync token and `ack` the replica's
+            // acknowledgement (Protocol/BUNDLE.md, "Replica identity").
             let bundle = Bundle(kind: .upload, schemaVersion: replica.schema.version, sender: replica.replicaID,
                                 recipient: enrollment.server, createdAt: now, cursor: content.cursor,
+                                newCursor: content.token, ack: content.acked,
                                 epoch: try replica.epoch(), changes: content.changes, wantsDirectory: wantsDirectory)
             let bytes = BundleCodec.encode(
                 bundle, signer: .fresh(keyID: replica.replicaID, secret: enrollment.secret, now: now))
             return (bytes, bundle)
         } catch {
             throw .store(error)
+        }
+    }
+
+    /// The sync token of a reply: the first 8 bytes of its signature nonce, big-endian, top bit cleared
+    /// (Protocol/BUNDLE.md, "Replica identity"). 0 means none.
+    public static func token(ofNonce nonce: [UInt8]) -> UInt64 {
+        // The top bit is cleared: header counters are 0 ..< 2^63 (BUNDLE.md, "Conventions").
+        nonce.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) } & 0x7FFF_FFFF_FFFF_FFFF
+    }
+
+    /// A fresh signer for a reply and the sync token it issues. The nonce is drawn again
+    /// in the (2^-63) case that its token would be 0.
+    public static func replySigner(keyID: ReplicaID, secret: [UInt8], now: Int64) -> (BundleSigner, UInt64) {
+        while true {
+            let signer = BundleSigner.fresh(keyID: keyID, secret: secret, now: now)
+            let token = token(ofNonce: signer.nonce)
+            if token != 0 { return (signer, token) }
         }
     }
 
@@ -96,7 +116,7 @@ public enum Sync {
         do {
             let summary = try replica.applyReply(
                 server: bundle.sender, cursor: bundle.cursor, newCursor: bundle.newCursor, ack: bundle.ack,
-                epoch: bundle.epoch, changes: bundle.changes, now: now)
+                epoch: bundle.epoch, changes: bundle.changes, token: token(ofNonce: signed.signature.nonce), now: now)
             if let directory = bundle.directory {
                 try replica.replaceDirectory(directory.map {
                     OriginName(replica: $0.replica, organisation: $0.organisation, kind: $0.kind)
@@ -107,4 +127,10 @@ public enum Sync {
             throw .store(error)
         }
     }
+}
+
+extension Bundle {
+    /// In an upload: the sync token of the last reply the sender applied (0 = none),
+    /// carried in the `new cursor` field (Protocol/BUNDLE.md, "Replica identity").
+    public var uploadToken: UInt64 { newCursor }
 }

@@ -19,6 +19,9 @@ public enum RefusalReason: String, CaseIterable, Sendable {
     case invalidChange = "invalid_change"
     case schemaTooNew = "schema_too_new"
     case wrongServer = "wrong_server"
+    /// A second live copy of a replica file (Protocol/BUNDLE.md, "Replica identity"): it
+    /// needs a new enrollment (`navet enroll FILE`).
+    case replicaCopied = "replica_copied"
     /// Not the client's fault (a full disk, a broken database): try again later.
     case serverError = "server_error"
 
@@ -27,7 +30,7 @@ public enum RefusalReason: String, CaseIterable, Sendable {
         case .malformedRequest: return 400
         case .unknownReplica, .staleTimestamp, .badSignature: return 401
         case .revokedReplica, .foreignOrigin: return 403
-        case .replayedNonce, .sequenceGap, .sequenceReused: return 409
+        case .replayedNonce, .sequenceGap, .sequenceReused, .replicaCopied: return 409
         case .invalidChange, .schemaTooNew: return 422
         case .wrongServer: return 421
         case .serverError: return 500
@@ -197,16 +200,17 @@ public final class SyncService: @unchecked Sendable {
         // written the first time); over HTTP a repeated nonce is a replay.
         let digest = arrival == .file ? SHA256.hash(bytes) : nil
         if let restart = try epochReply(bundle, signed: signed, secret: secret, digest: digest, now: now) { return restart }
+        if let caughtUp = try catchUpReply(bundle, signed: signed, secret: secret, digest: digest, now: now) { return caughtUp }
         // The reply page is read and encoded under the lock too: one page of changes in
         // memory at a time, whatever the number of connections (the server's peak memory
         // is bounded by a page, not by the number of replicas syncing at once).
         let result: (merged: CentralStore.UploadResult, encoded: [UInt8], sent: Int, more: Bool)
         do {
             result = try locked { () throws(StoreError) in
+                let (replySigner, token) = Sync.replySigner(keyID: signer, secret: secret, now: now)
                 let merged = try central.acceptUpload(
                     sender: signer, cursor: bundle.cursor, changes: bundle.changes, nonce: signed.signature.nonce,
-                    digest: digest,
-                    nonceLifetime: fileWindow, now: now)
+                    digest: digest, nonceLifetime: fileWindow, token: token, now: now)
                 let page = try central.reply(for: signer, after: bundle.cursor, limit: pageLimit)
                 let more = page.newCursor < (try central.lastSequence())
                 let reply = NavetWire.Bundle(
@@ -214,7 +218,7 @@ public final class SyncService: @unchecked Sendable {
                     createdAt: now, cursor: bundle.cursor, newCursor: page.newCursor, ack: page.ack,
                     epoch: try central.epoch(), more: more, changes: page.changes,
                     directory: bundle.wantsDirectory ? try directory() : nil)
-                let encoded = BundleCodec.encode(reply, signer: .fresh(keyID: signer, secret: secret, now: now))
+                let encoded = BundleCodec.encode(reply, signer: replySigner)
                 return (merged, encoded, page.changes.count, more)
             }
         } catch {
@@ -244,9 +248,11 @@ public final class SyncService: @unchecked Sendable {
             throw refuse(.serverError, "store error", cause: .store(error))
         }
         guard bundle.epoch != 0, bundle.epoch != state.epoch else { return nil }
+        let (replySigner, token) = Sync.replySigner(keyID: signer, secret: secret, now: now)
         do {
             try locked { () throws(StoreError) in
-                try central.useNonce(signed.signature.nonce, key: signer, digest: digest, lifetime: fileWindow, now: now)
+                try central.answerWithoutMerging(signer, nonce: signed.signature.nonce, digest: digest,
+                                                 nonceLifetime: fileWindow, token: token, abandoning: false, now: now)
             }
         } catch {
             throw refusal(for: .store(error))
@@ -255,7 +261,7 @@ public final class SyncService: @unchecked Sendable {
             kind: .reply, schemaVersion: Schema.current.version, sender: central.serverID, recipient: signer,
             createdAt: now, cursor: bundle.cursor, newCursor: 0, ack: state.ack, epoch: state.epoch, more: true,
             changes: [], directory: state.directory)
-        let encoded = BundleCodec.encode(reply, signer: .fresh(keyID: signer, secret: secret, now: now))
+        let encoded = BundleCodec.encode(reply, signer: replySigner)
         metrics.bytesOut.add(encoded.count)
         return Accepted(reply: encoded, sender: signer, applied: 0, duplicates: 0, sent: 0, more: true)
     }
@@ -272,6 +278,61 @@ public final class SyncService: @unchecked Sendable {
     /// service's lock.
     public func health() throws(StoreError) -> (server: ReplicaID, epoch: UInt64) {
         try locked { () throws(StoreError) in (central.serverID, try central.epoch()) }
+    }
+
+    /// Replica identity (Protocol/BUNDLE.md): a file presenting a sync token an earlier
+    /// catch-up abandoned is a second live copy and is refused with `replica_copied`. An
+    /// upload from a file that is behind its replica's own history (`history` lacking or
+    /// diverged: restored from a backup, or a copy another file went on from) is not
+    /// merged, since its pending changes may reuse sequence numbers the server holds with
+    /// other content. The reply carries every change of the replica's own origin after
+    /// the upload's `ack`, the server's `ack`, the cursor unchanged, a new token and
+    /// `more`. When the upload diverged and presented another token than the current
+    /// one, the current one is abandoned.
+    private func catchUpReply(
+        _ bundle: NavetWire.Bundle, signed: SignedBundle, secret: [UInt8], digest: [UInt8]?, now: Int64
+    ) throws(Refusal) -> Accepted? {
+        let signer = signed.signature.keyID
+        let standing: CentralStore.TokenStanding
+        let history: CentralStore.History
+        do {
+            (standing, history) = try locked { () throws(StoreError) in
+                (try central.standing(of: signer, token: bundle.uploadToken),
+                 try central.history(of: signer, ack: bundle.ack, changes: bundle.changes))
+            }
+        } catch {
+            throw refuse(.serverError, "store error", cause: .store(error))
+        }
+        if standing == .copied {
+            throw refuse(.replicaCopied, "replica \(signer): a second live copy of the file (abandoned sync token)",
+                         cause: .store(.replicaCopied(signer)))
+        }
+        guard history != .consistent else { return nil }
+        let (replySigner, token) = Sync.replySigner(keyID: signer, secret: secret, now: now)
+        let reply: NavetWire.Bundle
+        do {
+            reply = try locked { () throws(StoreError) -> NavetWire.Bundle in
+                // Bounded by the bundle limit: a replica's own changes since the copy it
+                // was restored from. Beyond it the server refuses rather than page them.
+                guard let own = try central.ownChanges(of: signer, after: bundle.ack, limit: BundleCodec.limits.maxChangeCount) else {
+                    throw StoreError.notANavetDatabase(path: central.path, reason: "catch-up larger than one bundle")
+                }
+                let ack = try central.acknowledged(signer)
+                let epoch = try central.epoch()
+                try central.answerWithoutMerging(
+                    signer, nonce: signed.signature.nonce, digest: digest, nonceLifetime: fileWindow, token: token,
+                    abandoning: standing == .behind && history == .diverged, now: now)
+                return NavetWire.Bundle(
+                    kind: .reply, schemaVersion: Schema.current.version, sender: central.serverID, recipient: signer,
+                    createdAt: now, cursor: bundle.cursor, newCursor: bundle.cursor, ack: ack, epoch: epoch, more: true,
+                    changes: own, directory: bundle.wantsDirectory ? try directory() : nil)
+            }
+        } catch {
+            throw refusal(for: .store(error))
+        }
+        let encoded = BundleCodec.encode(reply, signer: replySigner)
+        metrics.bytesOut.add(encoded.count)
+        return Accepted(reply: encoded, sender: signer, applied: 0, duplicates: 0, sent: reply.changes.count, more: true)
     }
 
     /// The replicas' sync health, read under the service's lock (for `/metrics`).
@@ -315,6 +376,7 @@ public final class SyncService: @unchecked Sendable {
             case .replayedNonce: return refuse(.replayedNonce, "bundle nonce used before", cause: error)
             case .unknownReplica: return refuse(.unknownReplica, "unknown replica", cause: error)
             case .revokedReplica: return refuse(.revokedReplica, "revoked replica", cause: error)
+            case .replicaCopied: return refuse(.replicaCopied, "a second live copy of a replica file", cause: error)
             default: return refuse(.serverError, "store error", cause: error)
             }
         }

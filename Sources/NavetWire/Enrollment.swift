@@ -38,7 +38,8 @@ public struct Enrollment: Hashable, Sendable {
     public func serialize() -> [UInt8] {
         let text = """
             # Navet enrollment file. Keep it secret: it lets its holder sync as this replica.
-            # Use it once: navet init --enroll FILE
+            # Use it once: navet init --enroll FILE (a new replica file)
+            # or navet enroll FILE (a replica file you already have).
             navet-enrollment: \(Self.formatVersion)
             server: \(serverID)
             url: \(url)

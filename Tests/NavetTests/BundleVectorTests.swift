@@ -402,6 +402,35 @@ enum BundleVectors {
         return bundle
     }()
 
+    /// Replica identity (BUNDLE.md): an upload after a sync carries the token of the last
+    /// reply applied in `new cursor` (a reply signed with the test nonce has token
+    /// 70f1f2f3f4f5f6f7, the top bit cleared) and the replica's acknowledgement in `ack`; its changes follow it.
+    static let uploadAfterSync: NavetWire.Bundle = {
+        var bundle = F.upload([
+            F.change(seq: 10, version: 2, replaces: [Stamp(version: 1, origin: F.replicaA)], field: "languages",
+                     value: .text("dari"), tag: .basic),
+        ], epoch: F.serverEpoch)
+        bundle.newCursor = 0x70F1_F2F3_F4F5_F6F7
+        bundle.ack = 9
+        return bundle
+    }()
+
+    /// A catch-up reply: the recipient's own changes after its acknowledgement, the cursor
+    /// unchanged, the server's ack, and `more`.
+    static let catchUpReply: NavetWire.Bundle = {
+        var bundle = F.reply([
+            F.change(seq: 10, version: 2, replaces: [Stamp(version: 1, origin: F.replicaA)], field: "languages",
+                     value: .text("dari"), tag: .basic),
+            F.change(seq: 11, version: 3, replaces: [Stamp(version: 2, origin: F.replicaA)], field: "languages",
+                     value: .text("dari, pashto"), tag: .basic),
+        ])
+        bundle.newCursor = bundle.cursor
+        bundle.ack = 11
+        bundle.epoch = F.serverEpoch
+        bundle.more = true
+        return bundle
+    }()
+
     /// Each valid vector with its signer: the test secret and the key of BUNDLE.md's rule.
     static let valid: [(String, NavetWire.Bundle, BundleSigner)] = [
         ("upload-wants-directory", uploadWantsDirectory, F.signer(for: uploadWantsDirectory)),
@@ -412,6 +441,8 @@ enum BundleVectors {
         ("reply-with-more", replyWithMore, F.signer(for: replyWithMore)),
         ("value-kinds", valueKinds, F.signer(for: valueKinds)),
         ("extremes", extremes, F.signer(for: extremes, timestamp: Int64.min, nonce: [UInt8](repeating: 0xFF, count: 16))),
+        ("upload-after-sync", uploadAfterSync, F.signer(for: uploadAfterSync)),
+        ("catch-up-reply", catchUpReply, F.signer(for: catchUpReply)),
     ]
 
     static func all() throws -> [GeneratedBundleVector] {

@@ -12,7 +12,8 @@ import Testing
 
     /// A replica as an earlier version of Navet left it, written with raw SQL that every
     /// layout since 1 accepts: a child whose name was edited once (the first value replaced,
-    /// recorded in `superseded`), and a concurrent second value of its languages.
+    /// recorded as that version's layout records it), and a concurrent second value of its
+    /// languages.
     func writeOldReplica(_ path: String, version: Int) throws {
         let db = try Database(path: path)
         try db.execute("PRAGMA journal_mode=WAL")

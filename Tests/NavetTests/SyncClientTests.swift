@@ -194,10 +194,6 @@ final class TrickleServer: @unchecked Sendable {
                 #expect(!text.contains(reason.rawValue), "\(reason.rawValue) shown as a code: \(text)")
                 #expect(seen.insert(text).inserted, "two reasons share the words \(text)")
             }
-            // A code this server does not send yet already has words.
-            for reason in ["replica_copied"] {
-                #expect(seen.insert(SyncStrings.refusalText(reason, strings)).inserted)
-            }
             let unknown = SyncStrings.refusalText("quota_exceeded", strings)
             #expect(unknown.contains("'quota_exceeded'"))
             #expect(!RefusalReason.allCases.contains { SyncStrings.refusalText($0.rawValue, strings) == unknown })
