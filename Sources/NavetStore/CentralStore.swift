@@ -118,7 +118,7 @@ public final class CentralStore {
         try StoreError.wrap {
             try db.transaction(.deferred) {
                 var last: UInt64 = 0
-                if case .integer(let id) = try db.scalar("SELECT max(id) FROM changes") { last = UInt64(id) }
+                if case .integer(let id) = try db.scalar("SELECT max(id) FROM changes") { last = UInt64(clamping: id) }
                 let select = try db.prepare("""
                     SELECT id, \(ChangeLog.columns()) FROM changes WHERE id > ? AND origin != ? ORDER BY id LIMIT ?
                     """)
@@ -130,7 +130,7 @@ public final class CentralStore {
                 while try select.step() {
                     if changes.count == limit || bytes >= byteBudget {
                         // More remain: stop at the last change included.
-                        newCursor = UInt64(select.int64(at: 0)) - 1
+                        newCursor = UInt64(clamping: max(1, select.int64(at: 0))) - 1
                         break
                     }
                     let change = try ChangeLog.readChange(select, from: 1)
@@ -286,14 +286,14 @@ public final class CentralStore {
     /// The highest server sequence number given so far.
     public func lastSequence() throws(StoreError) -> UInt64 {
         try StoreError.wrap {
-            if case .integer(let id) = try db.scalar("SELECT max(id) FROM changes") { UInt64(id) } else { 0 }
+            if case .integer(let id) = try db.scalar("SELECT max(id) FROM changes") { UInt64(clamping: id) } else { 0 }
         }
     }
 
     func contiguousSeq(_ origin: ReplicaID) throws -> UInt64 {
         if case .integer(let seq) = try db.scalar("SELECT contiguous_seq FROM origins WHERE origin = ?",
                                                   [.integer(origin.int64)]) {
-            return UInt64(seq)
+            return UInt64(clamping: seq)
         }
         return 0
     }
@@ -303,7 +303,7 @@ public final class CentralStore {
     public func recordIDs() throws(StoreError) -> [RecordID] {
         try StoreError.wrap {
             try db.query("SELECT DISTINCT record_id FROM cells ORDER BY record_id").compactMap {
-                if case .integer(let id) = $0[0] { RecordID(rawValue: UInt64(id)) } else { nil }
+                if case .integer(let id) = $0[0] { RecordID(rawValue: UInt64(clamping: id)) } else { nil }
             }
         }
     }

@@ -105,7 +105,7 @@ final class ChangeLog {
         try selectCell.bind([.integer(record), field])
         var winner: (stamp: Stamp, changeID: Int64)?
         if try selectCell.step() {
-            winner = (Stamp(version: UInt64(selectCell.int64(at: 0)), origin: ReplicaID(rawValue: UInt64(selectCell.int64(at: 1)))),
+            winner = (Stamp(version: UInt64(clamping: selectCell.int64(at: 0)), origin: ReplicaID(rawValue: UInt64(clamping: selectCell.int64(at: 1)))),
                       selectCell.int64(at: 2))
         }
         selectCell.reset()
@@ -240,7 +240,7 @@ final class ChangeLog {
         guard let row = rows.first, case .integer(let version) = row[0], case .integer(let origin) = row[1] else {
             return nil
         }
-        return Stamp(version: UInt64(version), origin: ReplicaID(rawValue: UInt64(origin)))
+        return Stamp(version: UInt64(clamping: version), origin: ReplicaID(rawValue: UInt64(clamping: origin)))
     }
 
     /// The record type of a record, if any change of it has arrived.
@@ -298,7 +298,7 @@ final class ChangeLog {
             guard case .integer(let record) = row[0], case .text(let field) = row[1] else {
                 throw StoreError.notANavetDatabase(path: db.path, reason: "malformed cell row")
             }
-            return CellKey(recordID: RecordID(rawValue: UInt64(record)), field: field)
+            return CellKey(recordID: RecordID(rawValue: UInt64(clamping: record)), field: field)
         }
     }
 
@@ -308,7 +308,7 @@ final class ChangeLog {
         return try db.query("SELECT record_id FROM cells WHERE record_type = ? AND field = ? ORDER BY record_id",
                             [.text(type), .text(anchor)])
             .compactMap { row in
-                if case .integer(let id) = row[0] { return RecordID(rawValue: UInt64(id)) }
+                if case .integer(let id) = row[0] { return RecordID(rawValue: UInt64(clamping: id)) }
                 return nil
             }
     }
@@ -353,13 +353,13 @@ final class ChangeLog {
         default: value = .null
         }
         return Change(
-            origin: ReplicaID(rawValue: UInt64(row.int64(at: first))),
-            seq: UInt64(row.int64(at: first + 1)),
-            version: UInt64(row.int64(at: first + 2)),
+            origin: ReplicaID(rawValue: UInt64(clamping: row.int64(at: first))),
+            seq: UInt64(clamping: row.int64(at: first + 1)),
+            version: UInt64(clamping: row.int64(at: first + 2)),
             replaces: replaces,
             wallTime: row.int64(at: first + 4),
             recordType: row.text(at: first + 5),
-            recordID: RecordID(rawValue: UInt64(row.int64(at: first + 6))),
+            recordID: RecordID(rawValue: UInt64(clamping: row.int64(at: first + 6))),
             field: row.text(at: first + 7),
             value: value,
             tag: tag)

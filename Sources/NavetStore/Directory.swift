@@ -31,7 +31,7 @@ extension CentralStore {
                 """, [.integer(Int64(limit))]).compactMap { row -> OriginName? in
                 guard case .integer(let id) = row[0], id > 0, case .text(let name) = row[1], case .text(let kind) = row[2]
                 else { return nil }
-                return OriginName(replica: ReplicaID(rawValue: UInt64(id)), organisation: name, kind: kind)
+                return OriginName(replica: ReplicaID(rawValue: UInt64(clamping: id)), organisation: name, kind: kind)
             }
         }
     }

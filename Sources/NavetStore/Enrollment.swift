@@ -156,9 +156,9 @@ extension CentralStore {
                 """).map { row in
                 func int(_ value: SQLValue) -> Int64? { if case .integer(let n) = value { n } else { nil } }
                 func text(_ value: SQLValue) -> String? { if case .text(let t) = value { t } else { nil } }
-                let cursor = UInt64(int(row[5]) ?? 0)
+                let cursor = UInt64(clamping: int(row[5]) ?? 0)
                 return ReplicaRecord(
-                    replicaID: ReplicaID(rawValue: UInt64(int(row[0]) ?? 0)), organisation: text(row[1]),
+                    replicaID: ReplicaID(rawValue: UInt64(clamping: int(row[0]) ?? 0)), organisation: text(row[1]),
                     enrolledAt: int(row[2]) ?? 0, revokedAt: int(row[3]), lastSyncAt: int(row[4]),
                     cursor: cursor, lag: UInt64(max(0, int(row[11]) ?? 0)), clientVersion: text(row[6]),
                     schemaVersion: int(row[7]).map(Int.init), epochSeen: int(row[8]).map { UInt64(bitPattern: $0) },

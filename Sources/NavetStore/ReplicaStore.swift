@@ -239,7 +239,7 @@ public final class ReplicaStore {
     func lastOwnSeq() throws -> UInt64 {
         if case .integer(let seq) = try db.scalar("SELECT contiguous_seq FROM origins WHERE origin = ?",
                                                   [.integer(replicaID.int64)]) {
-            return UInt64(seq)
+            return UInt64(clamping: seq)
         }
         return 0
     }
@@ -284,7 +284,7 @@ public final class ReplicaStore {
                 ids = try db.query(
                     "SELECT record_id FROM cells WHERE record_type = 'note' AND field = 'child' AND value = ?",
                     [.text(child.description)]
-                ).compactMap { if case .integer(let id) = $0[0] { RecordID(rawValue: UInt64(id)) } else { nil } }
+                ).compactMap { if case .integer(let id) = $0[0] { RecordID(rawValue: UInt64(clamping: id)) } else { nil } }
             } else {
                 ids = try log.records(ofType: "note")
             }
@@ -334,7 +334,7 @@ public final class ReplicaStore {
         }
     }
 
-    func acked() throws -> UInt64 { UInt64(try meta.int(Meta.acked) ?? 0) }
+    func acked() throws -> UInt64 { UInt64(clamping: try meta.int(Meta.acked) ?? 0) }
 
     public func status() throws(StoreError) -> ReplicaStatus {
         try StoreError.wrap {
@@ -351,7 +351,7 @@ public final class ReplicaStore {
                 schemaVersion: schema.version, layoutVersion: try db.userVersion,
                 children: counts[0], notes: counts[1], conflicts: counts[2], changes: counts[3],
                 pending: Int(last - min(acked, last)), lastSeq: last, acked: acked,
-                cursor: UInt64(try meta.int(Meta.cursor) ?? 0),
+                cursor: UInt64(clamping: try meta.int(Meta.cursor) ?? 0),
                 createdAt: try meta.int(Meta.createdAt) ?? 0,
                 lastExportAt: try meta.int(Meta.lastExportAt), lastImportAt: try meta.int(Meta.lastImportAt),
                 lastSyncAt: try meta.int(Meta.lastSyncAt), serverURL: try meta.text(Meta.serverURL),
@@ -371,7 +371,7 @@ public final class ReplicaStore {
     public func uploadContent() throws(StoreError) -> (cursor: UInt64, serverID: ReplicaID?, changes: [Change],
                                                        token: UInt64, acked: UInt64) {
         try StoreError.wrap {
-            (UInt64(try meta.int(Meta.cursor) ?? 0), try meta.text(Meta.serverID).flatMap(ReplicaID.init(hex:)),
+            (UInt64(clamping: try meta.int(Meta.cursor) ?? 0), try meta.text(Meta.serverID).flatMap(ReplicaID.init(hex:)),
              try pendingChanges(), try syncToken(), try acked())
         }
     }
@@ -427,7 +427,7 @@ public final class ReplicaStore {
                     case .duplicate: summary.duplicates += 1
                     }
                 }
-                let current = UInt64(try meta.int(Meta.cursor) ?? 0)
+                let current = UInt64(clamping: try meta.int(Meta.cursor) ?? 0)
                 let acked = try acked()
                 let effectiveAck = min(ack, try lastOwnSeq())
                 let known = UInt64(bitPattern: try meta.int(Meta.epoch) ?? 0)
