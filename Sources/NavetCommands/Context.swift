@@ -102,7 +102,7 @@ public struct Context {
         case .missing(let path): return CLIError(.io, t("error.noDatabase", path))
         case .alreadyExists(let path): return CLIError(.io, t("error.exists", path))
         case .notANavetDatabase(let path, let reason):
-            return CLIError(.io, t("error.notNavet", path, "", reason).replacingOccurrences(of: "  ", with: " "))
+            return CLIError(.io, t("error.notNavet", path, "", notNavetReason(reason)).replacingOccurrences(of: "  ", with: " "))
         case .tooNew(let path, let found, let supported):
             return CLIError(.io, t("error.tooNew", path, String(found), String(supported)))
         case .unknownRecord(let id):
@@ -136,6 +136,27 @@ public struct Context {
             if sqlite.isDiskFull { return CLIError(.io, t("error.diskFull", databasePath)) }
             return CLIError(.io, t("error.database", databasePath, sqlite.message))
         }
+    }
+
+    /// The store's reason why a file is not a Navet file of the expected role, in this
+    /// language (the store speaks English; its reasons are a fixed set).
+    func notNavetReason(_ reason: String) -> String {
+        let roles = ["replica": t("file.replica"), "central": t("file.central")]
+        if reason.hasPrefix("another program's SQLite database, ") {
+            return t("notNavet.otherProgram", String(reason.dropFirst("another program's SQLite database, ".count)))
+        }
+        if reason.hasPrefix("it is a "), reason.hasSuffix(" file"), let range = reason.range(of: " file, not a ") {
+            let found = String(reason[reason.index(reason.startIndex, offsetBy: 8)..<range.lowerBound])
+            let wanted = String(reason[range.upperBound...].dropLast(" file".count))
+            return t("notNavet.otherRole", roles[found] ?? found, roles[wanted] ?? wanted)
+        }
+        let known: [String: String] = [
+            "not an SQLite database": "notNavet.notSQLite", "no Navet tables": "notNavet.noTables", "no id": "notNavet.noID",
+            "no role": "notNavet.noRole", "it fails PRAGMA integrity_check": "notNavet.integrity",
+            "the copy failed its integrity check": "notNavet.integrity",
+        ]
+        if let key = known[reason] { return t(key) }
+        return reason.hasPrefix("malformed ") ? t("notNavet.damaged") : reason
     }
 
     func describe(_ error: SchemaError) -> String {

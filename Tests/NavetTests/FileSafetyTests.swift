@@ -206,7 +206,7 @@ import Testing
         let before = bytes("a.db")
         for command in [["status"], ["org", "list"], ["serve", "--listen", "127.0.0.1:0"]] {
             let result = try cli.run("navetd", ["--db", "a.db"] + command)
-            #expect(result.code == 5 && result.err.contains("not a central file"), "\(command): \(result.err)")
+            #expect(result.code == 5 && result.err.contains("not a central store"), "\(command): \(result.err)")
         }
         #expect(bytes("a.db") == before)
         let missing = try cli.navet("--db", "missing.db", "child", "list")
