@@ -174,6 +174,10 @@ public struct Context {
         case .controlCharacter(let field, let scalar, let lineBreaksAllowed):
             let shown = Unicode.Scalar(scalar).map { TextRules.visible(String($0)) } ?? "?"
             return t(lineBreaksAllowed ? "schema.controlCharacterText" : "schema.controlCharacter", strings.field(field), shown)
+        case .notUTF8(let field): return t("schema.notUTF8", strings.field(field))
+        case .invisibleCharacter(let field, let scalar):
+            let shown = Unicode.Scalar(scalar).map { TextRules.visible(String($0)) } ?? "?"
+            return t("schema.invisibleCharacter", strings.field(field), shown)
         case .invalidBool(let field): return t("schema.invalidBool", strings.field(field))
         case .notAChoice(let field, let allowed):
             return t("schema.notAChoice", strings.field(field), choiceList(allowed, kind: field == "kind" ? "note" : "asylum"))

@@ -146,6 +146,14 @@ struct OrgAdd: Command {
         name = TextRules.nfc(arguments.value("--name")!).split(whereSeparator: { $0 == " " }).joined(separator: " ")
         municipality = TextRules.nfc(arguments.value("--municipality")!).split(whereSeparator: { $0 == " " })
             .joined(separator: " ")
+        for (option, value) in [("--name", name), ("--municipality", municipality)] {
+            if value.unicodeScalars.contains(TextRules.replacementCharacter) {
+                throw CLIError(.validation, context.t("schema.notUTF8", option))
+            }
+            if let hidden = TextRules.firstForbiddenInLine(value), !TextRules.isControl(hidden) {
+                throw CLIError(.validation, context.t("schema.invisibleCharacter", option, TextRules.visible(String(hidden))))
+            }
+        }
         guard (1...200).contains(name.count), (1...100).contains(municipality.count),
               TextRules.firstControl(in: name + municipality) == nil else {
             throw CLIError(.validation, context.t("error.badName"))

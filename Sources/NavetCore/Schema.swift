@@ -80,6 +80,12 @@ public enum SchemaError: Error, Hashable, Sendable {
     case dateOutOfRange(field: String, text: String)
     /// Typed text holds a control character the field does not allow (the scalar's value).
     case controlCharacter(field: String, scalar: UInt32, lineBreaksAllowed: Bool)
+    /// Typed text holds U+FFFD: it was not valid UTF-8 (a terminal or file in another
+    /// encoding) and was decoded with replacement characters.
+    case notUTF8(field: String)
+    /// A one-line value holds an invisible format character or a line separator (the
+    /// scalar's value): see `TextRules.isInvisibleFormat`.
+    case invisibleCharacter(field: String, scalar: UInt32)
     case invalidBool(field: String)
     case notAChoice(field: String, allowed: [String])
     case invalidReference(field: String)
@@ -199,7 +205,9 @@ extension FieldSchema {
     /// Turns what a person typed into a value of this field's kind. An empty string clears
     /// the field. Booleans accept yes/no, true/false and the Swedish ja/nej. Text is stored
     /// in NFC; a field without `lineBreaks` refuses every control character, one with it
-    /// keeps line feeds and tabs (a typed CR LF becomes LF) and refuses the others. These
+    /// keeps line feeds and tabs (a typed CR LF becomes LF) and refuses the others. U+FFFD
+    /// (invalid UTF-8 decoded) is refused everywhere; a one-line field also refuses the
+    /// invisible format characters and line separators of `TextRules.firstForbiddenInLine`. These
     /// rules apply to what people type; changes from the wire are checked by `validate`
     /// only, so a value an older replica accepted can still sync.
     public func parse(_ input: String) throws(SchemaError) -> FieldValue {
@@ -210,6 +218,10 @@ extension FieldSchema {
         let allowed: Set<Unicode.Scalar> = lineBreaks ? ["\n", "\t"] : []
         if let control = TextRules.firstControl(in: normalised, allowing: allowed) {
             throw .controlCharacter(field: name, scalar: control.value, lineBreaksAllowed: lineBreaks)
+        }
+        if normalised.unicodeScalars.contains(TextRules.replacementCharacter) { throw .notUTF8(field: name) }
+        if !lineBreaks, let hidden = TextRules.firstForbiddenInLine(normalised) {
+            throw .invisibleCharacter(field: name, scalar: hidden.value)
         }
         let trimmed = normalised.trimmingWhitespace()
         if trimmed.isEmpty {

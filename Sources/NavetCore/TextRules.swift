@@ -38,6 +38,34 @@ public enum TextRules {
         text.unicodeScalars.first { isControl($0) && !allowed.contains($0) }
     }
 
+    /// U+FFFD, the replacement character: what invalid UTF-8 (from a terminal or file in
+    /// another encoding) becomes when decoded. Refused in typed text, where it is never
+    /// what the person meant.
+    public static let replacementCharacter: Unicode.Scalar = "\u{FFFD}"
+
+    /// Invisible format characters that have no place in a one-line value such as a name:
+    /// zero-width space (U+200B), word joiner and invisible operators (U+2060–U+2064),
+    /// zero-width no-break space / byte order mark (U+FEFF), soft hyphen (U+00AD), and the
+    /// bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069).
+    /// "Ali" and "Ali" + U+200B look the same on screen but are different names.
+    /// The zero-width non-joiner and joiner (U+200C, U+200D) are NOT among them: Persian,
+    /// Dari and other scripts need them to write names correctly.
+    public static func isInvisibleFormat(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x00AD, 0x200B, 0x2060...0x2064, 0xFEFF, 0x202A...0x202E, 0x2066...0x2069: return true
+        default: return false
+        }
+    }
+
+    /// The first scalar a one-line value (a name, municipality, organisation name, case
+    /// number) may not hold, or nil: a control character, a line or paragraph separator
+    /// (U+2028, U+2029), an invisible format character (`isInvisibleFormat`), or U+FFFD.
+    public static func firstForbiddenInLine(_ text: String) -> Unicode.Scalar? {
+        text.unicodeScalars.first {
+            isControl($0) || isDisplayHazard($0) || isInvisibleFormat($0) || $0 == replacementCharacter
+        }
+    }
+
     /// Format characters that reorder or break what a terminal shows without being control
     /// characters: the bidirectional overrides and isolates (U+202A–U+202E, U+2066–U+2069)
     /// and the line and paragraph separators (U+2028, U+2029).
@@ -48,14 +76,16 @@ public enum TextRules {
 
     /// The text with every control character written visibly (`\r`, `\t`, `\0`,
     /// `\u{1B}`), so data can never move a terminal's cursor, clear its screen or hide
-    /// text; bidirectional overrides and Unicode line separators (`isDisplayHazard`) are
-    /// written as `\u{202E}` too. Line feeds are kept when `keepingLineFeeds` (for text
+    /// text; bidirectional overrides and Unicode line separators (`isDisplayHazard`) and
+    /// invisible format characters (`isInvisibleFormat`: `\u{200B}`) are written as
+    /// `\u{202E}` too. Line feeds are kept when `keepingLineFeeds` (for text
     /// laid out by lines).
     public static func visible(_ text: String, keepingLineFeeds: Bool = false) -> String {
-        guard text.unicodeScalars.contains(where: { isControl($0) || isDisplayHazard($0) }) else { return text }
+        func hidden(_ scalar: Unicode.Scalar) -> Bool { isControl(scalar) || isDisplayHazard(scalar) || isInvisibleFormat(scalar) }
+        guard text.unicodeScalars.contains(where: hidden) else { return text }
         var result = ""
         for scalar in text.unicodeScalars {
-            guard isControl(scalar) || isDisplayHazard(scalar) else { result.unicodeScalars.append(scalar); continue }
+            guard hidden(scalar) else { result.unicodeScalars.append(scalar); continue }
             switch scalar {
             case "\n" where keepingLineFeeds: result += "\n"
             case "\n": result += "\\n"

@@ -1,0 +1,134 @@
+import Foundation
+import NavetCore
+import NavetTestSupport
+import Testing
+
+/// What the CLI says, and refuses, through the real binaries: typed text that is not
+/// UTF-8 or holds invisible characters, system errors in the user's language, misleading
+/// messages, and small wording and layout points (issue 11, items 9, 10, 11, 12, 15, 16).
+@Suite struct MessagesTests {
+    let folder = TemporaryDirectory(prefix: "navet-messages")
+    var cli: CLIRunner { CLIRunner(workingDirectory: folder.url) }
+
+    func json(_ text: String) throws -> Any { try JSONSerialization.jsonObject(with: Data(text.utf8)) }
+    func dump(_ name: String = "navet.db") throws -> String { try SQLite3Tool.run(folder.path(name), ".dump") }
+
+    /// Runs a shell script in the work folder with $NAVET and $NAVETD set to the real
+    /// binaries, for bytes a Swift String cannot carry (invalid UTF-8 in arguments or stdin).
+    struct ShellResult { let code: Int32; let out: String; let err: String }
+
+    func shell(_ script: String) throws -> ShellResult {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", script]
+        process.environment = [
+            "LANG": "C.UTF-8",
+            "NAVET": CLIRunner.productsFolder.appendingPathComponent("navet").path,
+            "NAVETD": CLIRunner.productsFolder.appendingPathComponent("navetd").path,
+        ]
+        process.currentDirectoryURL = folder.url
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return ShellResult(code: process.terminationStatus, out: String(decoding: outData, as: UTF8.self),
+                                err: String(decoding: errData, as: UTF8.self))
+    }
+
+    func addChild(_ name: String = "Ali Hassan") throws -> String {
+        let added = try cli.navet("--json", "child", "add", "--name", name)
+        #expect(added.code == 0, "\(added.err)")
+        return (try json(added.out) as? [String: Any])?["id"] as? String ?? ""
+    }
+
+    // MARK: Item 11: invalid UTF-8
+
+    @Test func invalidUTF8InArgumentsAndStandardInputIsRefused() throws {
+        #expect(try cli.navet("init").code == 0)
+        let id = try addChild()
+        let before = try dump()
+        for language in ["en", "sv"] {
+            for script in [
+                #""$NAVET" --lang \#(language) child add --name "$(printf 'Ali\345')""#,
+                #""$NAVET" --lang \#(language) child add --name Ali --assigned-municipality "$(printf '\377re')""#,
+                #""$NAVET" --lang \#(language) child add --name Ali --search-description "$(printf 'l\345ng')""#,
+                #""$NAVET" --lang \#(language) child set \#(id) name "$(printf 'Ali\345')""#,
+                #""$NAVET" --lang \#(language) note add --child \#(id) --kind samtal --text "$(printf 'a\377b')""#,
+                #"printf 'a\377\376b' | "$NAVET" --lang \#(language) note add --child \#(id) --kind samtal --text -"#,
+            ] {
+                let refused = try shell(script)
+                #expect(refused.code == 3, "\(script): \(refused.err)")
+                #expect(refused.err.contains("UTF-8"), "\(refused.err)")
+                if language == "sv" { #expect(refused.err.contains("terminalen eller filen"), "\(refused.err)") }
+            }
+        }
+        #expect(try dump() == before)
+
+        // The central store's organisation names and municipalities too.
+        #expect(try cli.navetd("--db", "c.db", "init").code == 0)
+        let central = try dump("c.db")
+        for script in [#""$NAVETD" --db c.db org add --name "$(printf 'HVB \345')" --kind hvb --municipality Are"#,
+                       #""$NAVETD" --lang sv --db c.db org add --name HVB --kind hvb --municipality "$(printf '\345re')""#] {
+            let refused = try shell(script)
+            #expect(refused.code == 3, "\(script): \(refused.err)")
+            #expect(refused.err.contains("UTF-8"), "\(refused.err)")
+        }
+        #expect(try dump("c.db") == central)
+        // Valid UTF-8 still works, from arguments and from standard input.
+        #expect(try shell(#"printf 'r\303\266d jacka\n' | "$NAVET" note add --child \#(id) --kind samtal --text -"#).code == 0)
+    }
+
+    // MARK: Item 12: invisible characters
+
+    @Test func invisibleCharactersAreRefusedInOneLineFieldsButJoinersAreKept() throws {
+        #expect(try cli.navet("init").code == 0)
+        let before = try dump()
+        for hidden in ["\u{200B}", "\u{2060}", "\u{FEFF}", "\u{AD}", "\u{202E}", "\u{202A}", "\u{2066}", "\u{2069}", "\u{2028}"] {
+            for language in ["en", "sv"] {
+                let refused = try cli.navet("--lang", language, "child", "add", "--name", "Ali\(hidden)")
+                #expect(refused.code == 3, "\(hidden.unicodeScalars.first!.value): \(refused.err)")
+                let shown = "\\u{" + String(hidden.unicodeScalars.first!.value, radix: 16, uppercase: true) + "}"
+                #expect(refused.err.contains(shown), "\(refused.err)")
+                #expect(!refused.err.unicodeScalars.contains(hidden.unicodeScalars.first!), "\(refused.err)")
+                #expect(refused.err.contains(language == "sv" ? "osynliga tecknet" : "invisible character"), "\(refused.err)")
+            }
+            let municipality = try cli.navet("child", "add", "--name", "Ali", "--assigned-municipality", "Åre\(hidden)")
+            #expect(municipality.code == 3, "\(municipality.err)")
+        }
+        #expect(try dump() == before)
+
+        // Persian and Dari names need the zero-width non-joiner and joiner.
+        let persian = "می\u{200C}خواهم"
+        let id = try addChild(persian)
+        let shown = try cli.navet("--json", "child", "show", id)
+        let fields = (try json(shown.out) as? [String: Any])?["fields"] as? [String: Any]
+        #expect(fields?["name"] as? String == persian)
+        #expect(try addChild("Ali\u{200D}Reza").isEmpty == false)
+
+        // Free text keeps them (only U+FFFD and control characters are refused there).
+        #expect(try cli.navet("note", "add", "--child", id, "--kind", "samtal", "--text", "se\u{200B}n").code == 0)
+
+        // The central store's organisation names and municipalities.
+        #expect(try cli.navetd("--db", "c.db", "init").code == 0)
+        for (name, municipality) in [("HVB\u{200B}", "Åre"), ("HVB", "Åre\u{202E}")] {
+            for language in ["en", "sv"] {
+                let refused = try cli.navetd("--lang", language, "--db", "c.db", "org", "add", "--name", name, "--kind", "hvb",
+                                             "--municipality", municipality)
+                #expect(refused.code == 3, "\(refused.err)")
+                #expect(refused.err.contains(language == "sv" ? "osynliga tecknet" : "invisible character"), "\(refused.err)")
+            }
+        }
+    }
+
+    @Test func storedInvisibleCharactersAreShownEscaped() {
+        // A value an older replica accepted still syncs; it is shown escaped, never raw.
+        #expect(TextRules.visible("Ali\u{200B}") == "Ali\\u{200B}")
+        #expect(TextRules.visible("Ali\u{FEFF}\u{AD}") == "Ali\\u{FEFF}\\u{AD}")
+        #expect(TextRules.visible("می\u{200C}خواهم") == "می\u{200C}خواهم")
+    }
+}
