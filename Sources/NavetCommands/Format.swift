@@ -30,6 +30,13 @@ enum Format {
         }
     }
 
+    /// A 64-bit id or epoch as 16 lowercase hex digits, zero-padded, as every id is shown
+    /// (`0644c1fdd032249c`, never `644c1fdd032249c`).
+    static func hex16(_ value: UInt64) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: max(0, 16 - digits.count)) + digits
+    }
+
     /// Data shown on one line: every control character, line feeds included, written
     /// visibly (`\n`, `\r`, `\u{1B}`).
     static func line(_ text: String) -> String { TextRules.visible(text) }

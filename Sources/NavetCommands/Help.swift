@@ -161,8 +161,8 @@ enum HelpText {
         "opt.municipality": ("the municipality", "kommunen"),
         "opt.org": ("the organisation's name", "organisationens namn"),
         "opt.enrollOut": ("where to write the enrollment file", "var registreringsfilen ska skrivas"),
-        "opt.url": ("the URL replicas use to reach this server (default http://127.0.0.1:8080)",
-            "adressen de lokala databaserna når servern på (standard http://127.0.0.1:8080)"),
+        "opt.url": ("the URL replicas use to reach this server; give it: the default, http://127.0.0.1:8080, works only on this computer (a warning says so)",
+            "adressen de lokala databaserna når servern på; ange den: standardvärdet http://127.0.0.1:8080 fungerar bara på den här datorn (en varning säger det)"),
         "help.serve.long": (
             "Endpoints: POST /v1/sync (signed bundles), GET /v1/health, GET /metrics (Prometheus).\nLogs are JSON lines on stderr without case data. Put a TLS-terminating reverse proxy in front of it.",
             "Ändpunkter: POST /v1/sync (signerade överföringar), GET /v1/health, GET /metrics (Prometheus).\nLoggar skrivs som JSON-rader på stderr, utan ärendeuppgifter. Ställ en omvänd proxy med TLS framför."),

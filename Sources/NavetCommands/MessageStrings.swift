@@ -9,5 +9,8 @@ enum MessageStrings {
         "schema.invisibleCharacter": (
             "{0} may not hold the invisible character {1}: it makes two names that look the same differ. Type the value again without it.",
             "{0} får inte innehålla det osynliga tecknet {1}: det gör att två namn som ser likadana ut blir olika. Skriv in värdet igen utan det."),
+        "warning.defaultURL": (
+            "warning: no --url was given, so {0} says the server is at http://127.0.0.1:8080, which works only on this computer. Give --url with the address the replica's computer reaches navetd at.",
+            "varning: --url angavs inte, så {0} anger servern som http://127.0.0.1:8080, vilket bara fungerar på den här datorn. Ange --url med adressen som den lokala databasens dator når navetd på."),
     ]
 }

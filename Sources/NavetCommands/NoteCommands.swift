@@ -251,7 +251,7 @@ struct ConflictsResolve: Command {
         } else {
             chosen = try context.parse(value!, field: fieldSchema)
             let existing = try context.store { () throws(StoreError) in try store.snapshot(record) }
-            for warning in try context.checkDates([field: chosen], existing: existing) { context.err(warning) }
+            for warning in try context.checkDates([field: chosen], existing: existing) { context.warn(warning) }
         }
         let change = try context.store { () throws(StoreError) in try store.resolve(record: record, field: field, value: chosen, now: context.now) }
         if context.json {

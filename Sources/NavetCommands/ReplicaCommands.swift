@@ -66,7 +66,7 @@ extension Context {
 
     /// Checks the child's dates as they will be after a change (`values` over `existing`):
     /// refuses the impossible (`DateRules`) and returns warnings about the unlikely, to be
-    /// printed on stderr once the change is saved. Checks nothing unless `values` sets a
+    /// printed with `warn` once the change is saved. Checks nothing unless `values` sets a
     /// birth or arrival date.
     func checkDates(_ values: [String: FieldValue], existing: RecordSnapshot?) throws(CLIError) -> [String] {
         guard values["birth_date"] != nil || values["arrival_date"] != nil,
@@ -87,9 +87,9 @@ extension Context {
             case .arrivalBeforeBirth(let birth, let arrival):
                 throw CLIError(.validation, t("date.arrivalBeforeBirth", birth.description, arrival.description))
             case .adultAtArrival(let age):
-                warnings.append("\(program): " + t("date.adultAtArrival", String(age)))
+                warnings.append(t("date.adultAtArrival", String(age)))
             case .unlikelyAge(let age):
-                warnings.append("\(program): " + t("date.unlikelyAge", String(age)))
+                warnings.append(t("date.unlikelyAge", String(age)))
             }
         }
         return warnings
@@ -202,7 +202,7 @@ struct ChildAdd: Command {
         let warnings = try context.checkDates(values, existing: nil)
         let store = try context.openReplica()
         let id = try context.store { () throws(StoreError) in try store.createRecord(type: "child", values: values, now: context.now) }
-        warnings.forEach(context.err)
+        warnings.forEach(context.warn)
         if context.json {
             context.printJSON(["id": id.description])
         } else {
@@ -314,7 +314,7 @@ struct ChildSet: Command {
         let existing = try context.store { () throws(StoreError) in try store.snapshot(record) }
         let warnings = try context.checkDates([field.name: value], existing: existing)
         let change = try context.store { () throws(StoreError) in try store.set(record: record, field: field.name, value: value, now: context.now) }
-        warnings.forEach(context.err)
+        warnings.forEach(context.warn)
         if context.json {
             context.printJSON(["id": record.description, "field": field.name, "changed": change != nil])
         } else {

@@ -131,7 +131,7 @@ struct Router: Sendable {
         case ("GET", "/v1/health"):
             if let health = try? service.health() {
                 response = json(200, ["status": "ok", "server": health.server.description,
-                                      "epoch": String(health.epoch, radix: 16)])
+                                      "epoch": Format.hex16(health.epoch)])
             } else {
                 response = json(503, ["status": "unavailable", "server": service.serverID.description,
                                       "reason": RefusalReason.serverError.rawValue, "message": "store error"])

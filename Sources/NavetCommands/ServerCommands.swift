@@ -248,6 +248,7 @@ struct ReplicaEnroll: Command {
             }
             throw error
         }
+        if url == nil { context.warn(context.t("warning.defaultURL", out)) }
         if context.json {
             context.printJSON(["replica": enrolled.replicaID.description, "organisation": registered, "file": out])
         } else {
@@ -324,7 +325,7 @@ struct ReplicaList: Command {
                  "enrolled": Format.time(record.enrolledAt), "revoked": record.revokedAt.map(Format.time) ?? NSNull(),
                  "last_sync": record.lastSyncAt.map(Format.time) ?? NSNull(), "cursor": record.cursor, "lag": record.lag,
                  "client_version": record.clientVersion ?? NSNull(), "schema_version": record.schemaVersion ?? NSNull(),
-                 "epoch_seen": record.epochSeen.map { String($0, radix: 16) } ?? NSNull(),
+                 "epoch_seen": record.epochSeen.map { Format.hex16($0) } ?? NSNull(),
                  "pending_refusals": record.refusals, "last_refusal": record.lastRefusal ?? NSNull()]
             })
             return
@@ -405,9 +406,9 @@ struct RestoreCommand: Command {
             throw context.describe(error)
         }
         if context.json {
-            context.printJSON(["file": file, "epoch": String(epoch, radix: 16)])
+            context.printJSON(["file": file, "epoch": Format.hex16(epoch)])
         } else {
-            context.out(context.t("out.restored", file, context.databasePath, String(epoch, radix: 16)))
+            context.out(context.t("out.restored", file, context.databasePath, Format.hex16(epoch)))
         }
     }
 }

@@ -131,4 +131,56 @@ import Testing
         #expect(TextRules.visible("Ali\u{FEFF}\u{AD}") == "Ali\\u{FEFF}\\u{AD}")
         #expect(TextRules.visible("می\u{200C}خواهم") == "می\u{200C}خواهم")
     }
+
+    // MARK: Item 15: ids and epochs, the enrollment URL
+
+    @Test func epochsAreAlwaysSixteenHexDigits() throws {
+        #expect(try cli.navetd("--db", "c.db", "init").code == 0)
+        let server = try ServerProcess(database: "c.db", workingDirectory: folder.url)
+        _ = try TestHTTP.request("GET", server.url + "/v1/health")
+        _ = server.stop()
+        // An epoch with leading zeros, as a random one has one time in 16.
+        _ = try SQLite3Tool.run(folder.path("c.db"), "UPDATE meta SET value = 1 WHERE key = 'epoch'")
+        let restarted = try ServerProcess(database: "c.db", workingDirectory: folder.url)
+        defer { _ = restarted.stop() }
+        let health = try TestHTTP.request("GET", restarted.url + "/v1/health")
+        let object = try json(String(decoding: health.body, as: UTF8.self)) as? [String: Any]
+        #expect(object?["epoch"] as? String == "0000000000000001")
+        #expect((object?["server"] as? String)?.count == 16)
+
+        #expect(try cli.navetd("--db", "c.db", "backup", "b.db").code == 0)
+        let restored = try cli.navetd("--db", "r.db", "--json", "restore", "b.db")
+        #expect(restored.code == 0, "\(restored.err)")
+        #expect(((try json(restored.out) as? [String: Any])?["epoch"] as? String)?.count == 16)
+    }
+
+    @Test func enrollingWithoutURLWarnsInBothLanguages() throws {
+        #expect(try cli.navetd("--db", "c.db", "init").code == 0)
+        #expect(try cli.navetd("--db", "c.db", "org", "add", "--name", "HVB A", "--kind", "hvb", "--municipality", "Åre").code == 0)
+        for language in ["en", "sv"] {
+            let enrolled = try cli.navetd("--lang", language, "--db", "c.db", "replica", "enroll", "--org", "HVB A", "--out", "\(language).enroll")
+            #expect(enrolled.code == 0, "\(enrolled.err)")
+            #expect(enrolled.err.contains("http://127.0.0.1:8080"), "\(enrolled.err)")
+            #expect(enrolled.err.contains(language == "sv" ? "varning: --url angavs inte" : "warning: no --url was given"), "\(enrolled.err)")
+        }
+        // Under --json the warning is a JSON object on stderr; with --url there is none.
+        let quiet = try cli.navetd("--json", "--db", "c.db", "replica", "enroll", "--org", "HVB A", "--out", "j.enroll")
+        #expect(quiet.code == 0)
+        #expect((try json(quiet.err) as? [String: Any])?["warning"] is String, "\(quiet.err)")
+        let given = try cli.navetd("--db", "c.db", "replica", "enroll", "--org", "HVB A", "--out", "u.enroll",
+                                   "--url", "https://navet.example.org")
+        #expect(given.code == 0 && given.err.isEmpty, "\(given.err)")
+        let help = try cli.navetd("replica", "enroll", "--help")
+        #expect(help.out.contains("works only on this computer"), "\(help.out)")
+    }
+
+    @Test func jsonWarningsAreJSONObjects() throws {
+        #expect(try cli.navet("init").code == 0)
+        let added = try cli.navet("--json", "child", "add", "--name", "Ali", "--birth-date", "1990-01-01")
+        #expect(added.code == 0, "\(added.err)")
+        let warning = (try json(added.err) as? [String: Any])?["warning"] as? String
+        #expect(warning?.contains("years old") == true, "\(added.err)")
+        let plain = try cli.navet("--lang", "sv", "child", "add", "--name", "Ali", "--birth-date", "1990-01-01")
+        #expect(plain.err.hasPrefix("navet: varning:"), "\(plain.err)")
+    }
 }
