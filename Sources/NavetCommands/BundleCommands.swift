@@ -31,7 +31,7 @@ extension Context {
             case .isFolder: throw CLIError(.io, t("error.outputIsFolder", path))
             case .exists: throw CLIError(.io, t("error.outputExists", path))
             case .folder(let code):
-                throw CLIError(.io, t("error.outputFolder", path, FileIO.folderOf(path), String(cString: strerror(code))))
+                throw CLIError(.io, t("error.outputFolder", path, FileIO.folderOf(path), systemError(code)))
             }
         }
     }
@@ -45,7 +45,7 @@ extension Context {
         } catch {
             if error.isDiskFull { throw CLIError(.io, t("error.diskFull", path)) }
             if error.errno == EEXIST { throw CLIError(.io, t("error.outputExists", path)) }
-            throw CLIError(.io, t("error.writeFile", path, error.message))
+            throw CLIError(.io, t("error.writeFile", path, systemError(error.errno)))
         }
     }
 }

@@ -54,7 +54,7 @@ struct Dispatcher {
         var globals = ParsedArguments()
         var index = 0
         var language: String?
-        var failure: CLIError?
+        var missingValue: String?
         while index < arguments.count {
             let argument = arguments[index]
             index += 1
@@ -76,7 +76,7 @@ struct Dispatcher {
                     index += 1
                 }
                 guard let value else {
-                    failure = failure ?? CLIError(.usage, Strings(.english).t("error.missingValue", name), helpHint: true)
+                    missingValue = missingValue ?? name
                     continue
                 }
                 if name == "--lang" { language = value } else { globals.values["--db"] = value }
@@ -93,7 +93,9 @@ struct Dispatcher {
         if detected == nil {
             return report(CLIError(.usage, strings.t("error.badLanguage", language ?? "")), context: context, command: nil)
         }
-        if let failure { return report(failure, context: context, command: nil) }
+        if let missingValue {
+            return report(CLIError(.usage, strings.t("error.missingValue", missingValue), helpHint: true), context: context, command: nil)
+        }
 
         // The longest command path that the leading words match.
         let words = rest.prefix { !$0.hasPrefix("-") }
@@ -137,11 +139,28 @@ struct Dispatcher {
                 throw CLIError(.usage, strings.t("error.extraArgument", parsed.positionals[command.spec.positionals.count]),
                                helpHint: true)
             }
+            try refuseEmptyPaths(parsed, spec: command.spec, database: globals.values["--db"], strings: strings)
             parsed.flags.formUnion(globals.flags)
             try command.init(parsed, context).run(context)
             return ExitCode.ok.rawValue
         } catch {
             return report(error, context: context, command: command.spec)
+        }
+    }
+
+    /// An empty file name (`export ""`, `--db ""`, `--keep ""`) is a usage error, not a
+    /// file that cannot be opened: the value names FILE, BUNDLE, PATH, OUT and DIR are paths.
+    private func refuseEmptyPaths(_ parsed: ParsedArguments, spec: CommandSpec, database: String?,
+                                  strings: Strings) throws(CLIError) {
+        let pathNames: Set<String> = ["FILE", "BUNDLE", "PATH", "OUT", "DIR"]
+        if database == "" { throw CLIError(.usage, strings.t("error.emptyPath", "--db"), helpHint: true) }
+        for option in spec.options where pathNames.contains(option.valueName) && parsed.values[option.name] == "" {
+            throw CLIError(.usage, strings.t("error.emptyPath", option.name), helpHint: true)
+        }
+        for (index, value) in parsed.positionals.enumerated() where value.isEmpty && index < spec.positionals.count
+            && pathNames.contains(spec.positionals[index].name) {
+            throw CLIError(.usage, strings.t("error.emptyPath", Help.valueName(spec.positionals[index].name, strings)),
+                           helpHint: true)
         }
     }
 

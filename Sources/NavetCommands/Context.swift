@@ -73,11 +73,11 @@ public struct Context {
             let count = buffer.withUnsafeMutableBytes { read(0, $0.baseAddress!, $0.count) }
             if count < 0 {
                 if errno == EINTR { continue }
-                throw CLIError(.io, t("error.readStdin", option, String(cString: strerror(errno))))
+                throw CLIError(.io, t("error.readStdin", option, systemError(errno)))
             }
             if count == 0 { break }
             bytes += buffer[..<count]
-            if bytes.count > limit { throw CLIError(.validation, t("error.readStdin", option, "> 1 MiB")) }
+            if bytes.count > limit { throw CLIError(.validation, t("error.readStdin", option, t("error.stdinTooLarge"))) }
         }
         var text = String(decoding: bytes, as: UTF8.self)
         if text.hasSuffix("\n") { text.removeLast() }
@@ -91,7 +91,7 @@ public struct Context {
         case EISDIR: return CLIError(.io, t("error.isFolder", Format.line(path)))
         case ENODEV: return CLIError(.io, t("error.notRegularFile", Format.line(path)))
         case EACCES, EPERM: return CLIError(.io, t("error.noPermission", Format.line(path)))
-        default: return CLIError(.io, t("error.readFile", Format.line(path), failure.message))
+        default: return CLIError(.io, t("error.readFile", Format.line(path), systemError(failure.errno)))
         }
     }
 
@@ -101,6 +101,10 @@ public struct Context {
         switch error {
         case .missing(let path): return CLIError(.io, t("error.noDatabase", path))
         case .alreadyExists(let path): return CLIError(.io, t("error.exists", path))
+        case .notANavetDatabase(let path, "it is a central file, not a replica file"):
+            return CLIError(.io, t("error.isCentralStore", Format.line(path)))
+        case .notANavetDatabase(let path, "it is a replica file, not a central file"):
+            return CLIError(.io, t("error.isReplicaFile", Format.line(path)))
         case .notANavetDatabase(let path, let reason):
             return CLIError(.io, t("error.notNavet", path, "", notNavetReason(reason)).replacingOccurrences(of: "  ", with: " "))
         case .tooNew(let path, let found, let supported):
@@ -134,7 +138,7 @@ public struct Context {
         case .enrollmentRefused(.idInUse(let id)): return CLIError(.refused, t("enroll.idInUse", id.description))
         case .sqlite(let sqlite):
             if sqlite.isDiskFull { return CLIError(.io, t("error.diskFull", databasePath)) }
-            return CLIError(.io, t("error.database", databasePath, sqlite.message))
+            return CLIError(.io, t("error.database", databasePath, sqliteError(sqlite, path: databasePath)))
         }
     }
 

@@ -20,10 +20,18 @@ struct DemoCommand: Command {
             do {
                 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             } catch {
-                throw CLIError(.io, context.t("error.writeFile", keep, String(describing: error)))
+                // Foundation's error is an English dump (NSCocoaErrorDomain ...): say it in
+                // the user's language, from the underlying errno where there is one.
+                var isFolder: ObjCBool = false
+                if FileManager.default.fileExists(atPath: keep, isDirectory: &isFolder), !isFolder.boolValue {
+                    throw CLIError(.io, context.t("error.keepNotFolder", Format.line(keep)))
+                }
+                let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
+                let code = underlying.flatMap { $0.domain == NSPOSIXErrorDomain ? Int32(truncatingIfNeeded: $0.code) : nil } ?? EACCES
+                throw CLIError(.io, context.t("error.writeFile", Format.line(keep), context.systemError(code)))
             }
             let existing = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-            if !existing.isEmpty { throw CLIError(.io, context.t("error.exists", keep)) }
+            if !existing.isEmpty { throw CLIError(.io, context.t("error.keepNotEmpty", Format.line(keep))) }
         } else {
             folder = FileManager.default.temporaryDirectory.appendingPathComponent("navet-demo-\(UUID().uuidString.prefix(8))")
             try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -138,7 +146,7 @@ private struct Demo {
                 router.handle(request, peer: connection.peer.host)
             }
         } catch {
-            throw CLIError(.io, context.t("error.cannotListen", "127.0.0.1:0", error.message))
+            throw CLIError(.io, context.t("error.cannotListen", "127.0.0.1:0", context.describeListen(error)))
         }
         server.start()
         defer {

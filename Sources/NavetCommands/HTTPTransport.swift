@@ -47,6 +47,10 @@ struct HTTPTransport {
         let message: String
         /// True when the deadline passed before the answer was complete.
         var timedOut = false
+        /// The `errno` of the failed system call, shown in the user's language.
+        var errno: Int32? = nil
+        /// The host name that could not be looked up.
+        var unknownHost: String? = nil
     }
 
     /// The largest response accepted, in bytes: a reply page is at most about 64 MiB.
@@ -80,8 +84,13 @@ struct HTTPTransport {
         let session = URLSession(configuration: configuration)
         let task = session.dataTask(with: request) { data, response, error in
             if let error {
-                let timedOut = (error as? URLError)?.code == .timedOut
-                box.result = .failure(Failure(message: error.localizedDescription, timedOut: timedOut))
+                let code = (error as? URLError)?.code
+                let timedOut = code == .timedOut
+                var failure = Failure(message: error.localizedDescription, timedOut: timedOut)
+                if code == .cannotConnectToHost { failure.errno = ECONNREFUSED }
+                if code == .cannotFindHost || code == .dnsLookupFailed { failure.unknownHost = url.host ?? "" }
+                if code == .notConnectedToInternet || code == .networkConnectionLost { failure.errno = ENETUNREACH }
+                box.result = .failure(failure)
             } else if let http = response as? HTTPURLResponse {
                 box.result = .success((http.statusCode, Array(data ?? Data())))
             }
@@ -122,7 +131,7 @@ struct PlainHTTPClient {
     }
 
     private func failure(_ what: String, _ code: Int32) -> Failure {
-        Failure(message: "\(what): \(String(cString: strerror(code)))")
+        Failure(message: "\(what): \(String(cString: strerror(code)))", errno: code)
     }
 
     private func connect(host: String, port: Int) throws(Failure) -> Int32 {
@@ -132,7 +141,8 @@ struct PlainHTTPClient {
         var list: UnsafeMutablePointer<addrinfo>?
         let status = getaddrinfo(host, String(port), &hints, &list)
         guard status == 0, let first = list else {
-            throw Failure(message: "\(host): \(String(cString: gai_strerror(status)))")
+            throw Failure(message: "\(host): \(String(cString: gai_strerror(status)))",
+                          unknownHost: status == EAI_NONAME || status == EAI_AGAIN || status == EAI_FAIL ? host : nil)
         }
         defer { freeaddrinfo(list) }
         var lastError = Failure(message: "\(host): no address")

@@ -12,5 +12,16 @@ enum MessageStrings {
         "warning.defaultURL": (
             "warning: no --url was given, so {0} says the server is at http://127.0.0.1:8080, which works only on this computer. Give --url with the address the replica's computer reaches navetd at.",
             "varning: --url angavs inte, så {0} anger servern som http://127.0.0.1:8080, vilket bara fungerar på den här datorn. Ange --url med adressen som den lokala databasens dator når navetd på."),
+        "error.emptyPath": ("The value of {0} is empty: give a file name.", "Värdet för {0} är tomt: ange ett filnamn."),
+        "error.keepNotFolder": ("{0} is a file, not a folder: give --keep a new or empty folder. Nothing was changed.",
+                                "{0} är en fil, inte en mapp: ange en ny eller tom mapp med --keep. Inget har ändrats."),
+        "error.keepNotEmpty": ("The folder {0} is not empty: give --keep a new or empty folder. Nothing was changed.",
+                               "Mappen {0} är inte tom: ange en ny eller tom mapp med --keep. Inget har ändrats."),
+        "error.isCentralStore": (
+            "{0} is the support office's central store, not a replica file: navet works on a replica file. Use navetd for the central store ('navetd --db {0} status'), or give navet a replica file with --db.",
+            "{0} är stödkontorets centrallager, inte en lokal databas: navet arbetar med en lokal databas. Använd navetd för centrallagret ('navetd --db {0} status') eller ange en lokal databas med --db."),
+        "error.isReplicaFile": (
+            "{0} is a replica file, not a central store: navetd works on the support office's central store. Use navet for a replica file ('navet --db {0} status'), or give navetd the central store with --db.",
+            "{0} är en lokal databas, inte ett centrallager: navetd arbetar med stödkontorets centrallager. Använd navet för en lokal databas ('navet --db {0} status') eller ange centrallagret med --db."),
     ]
 }

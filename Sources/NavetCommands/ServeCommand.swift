@@ -33,7 +33,8 @@ struct ServeCommand: Command {
         do throws(HTTPServerError) {
             address = try HTTPServer.Address.parse(arguments.value("--listen") ?? "127.0.0.1:8080")
         } catch {
-            throw CLIError(.usage, context.t("error.badListen", arguments.value("--listen") ?? "", error.message), helpHint: true)
+            throw CLIError(.usage, context.t("error.badListen", Format.line(arguments.value("--listen") ?? ""), context.describeListen(error)),
+                           helpHint: true)
         }
         func number(_ option: String, _ range: ClosedRange<Int>, default value: Int) throws(CLIError) -> Int {
             guard let text = arguments.value(option) else { return value }
@@ -73,7 +74,7 @@ struct ServeCommand: Command {
                 router.handle(request, peer: connection.peer.host)
             }
         } catch {
-            throw CLIError(.io, context.t("error.cannotListen", address.description, error.message))
+            throw CLIError(.io, context.t("error.cannotListen", address.description, context.describeListen(error)))
         }
         server.start()
         log.write(["event": "listening", "address": server.address.description, "server": service.serverID.description,

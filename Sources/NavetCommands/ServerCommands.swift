@@ -76,7 +76,7 @@ struct ServerImport: Command {
     init(_ arguments: ParsedArguments, _ context: Context) throws(CLIError) {
         file = arguments.positionals[0]
         guard let reply = arguments.value("--reply") else {
-            throw CLIError(.usage, context.t("error.missingArgument", "--reply OUT"), helpHint: true)
+            throw CLIError(.usage, context.t("error.missingArgument", "--reply " + Help.valueName("OUT", context.strings)), helpHint: true)
         }
         self.reply = reply
         force = arguments.has("--force")
@@ -399,7 +399,7 @@ struct RestoreCommand: Command {
         do throws(StoreError) {
             epoch = try CentralStore.restore(from: file, to: context.databasePath)
         } catch .notANavetDatabase(_, let reason) {
-            throw CLIError(.refused, context.t("error.badBackup", file, reason))
+            throw CLIError(.refused, context.t("error.badBackup", file, context.notNavetReason(reason)))
         } catch .missing {
             throw CLIError(.io, context.t("error.noSuchFile", Format.line(file)))
         } catch {

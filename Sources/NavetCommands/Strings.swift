@@ -164,6 +164,7 @@ public struct Strings: Sendable {
         .merging(FileStrings.table) { first, _ in first }
         .merging(SyncStrings.table) { first, _ in first }
         .merging(MessageStrings.table) { first, _ in first }
+        .merging(SystemMessages.table) { first, _ in first }
 
     static let messages: [String: (String, String)] = [
         // Record types, fields, choices, tags.

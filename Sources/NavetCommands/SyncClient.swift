@@ -14,7 +14,8 @@ public struct SyncClient {
         case notEnrolled
         case badURL(String)
         /// No answer: nothing was lost.
-        case unreachable(String)
+        /// The transport's own text, with the `errno` or the unknown host name when known.
+        case unreachable(String, errno: Int32? = nil, unknownHost: String? = nil)
         /// The overall limit (seconds) passed after `rounds` complete round trips: nothing
         /// was lost; what those round trips carried is kept.
         case timedOut(limit: Double, rounds: Int)
@@ -92,7 +93,7 @@ public struct SyncClient {
                                               deadline: deadline)
             } catch {
                 if error.timedOut { throw .timedOut(limit: timeout, rounds: report.rounds - 1) }
-                throw .unreachable(error.message)
+                throw .unreachable(error.message, errno: error.errno, unknownHost: error.unknownHost)
             }
             guard response.status == 200 else {
                 let object = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any]
@@ -185,7 +186,10 @@ struct SyncCommand: Command {
             switch error {
             case .notEnrolled: throw CLIError(.validation, context.t("error.notEnrolled"))
             case .badURL(let url): throw CLIError(.validation, context.t("error.badURL", url))
-            case .unreachable(let message): throw CLIError(.unreachable, context.t("error.unreachable", shown, message))
+            case .unreachable(let message, let code, let host):
+                let reason = host.map { context.t("net.unknownHost", Format.line($0)) } ?? code.map(context.systemError)
+                    ?? context.t("net.other", message)
+                throw CLIError(.unreachable, context.t("error.unreachable", shown, reason))
             case .timedOut(let limit, let rounds):
                 throw CLIError(.unreachable, context.t("error.syncTimedOut", shown, SyncCommand.secondsText(limit), String(rounds)))
             case .refused(let reason, _):

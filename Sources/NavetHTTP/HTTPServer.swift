@@ -9,12 +9,29 @@ import Glibc
 /// The message names the address and the operating system's reason, so an
 /// operator can act on it ("address already in use").
 public struct HTTPServerError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What was wrong, for a program to describe in its own words (`message` is English,
+    /// for logs).
+    public enum Kind: Sendable, Hashable {
+        /// Not `HOST:PORT` (or `[IPv6]:PORT`).
+        case badAddress
+        /// An IPv6 address without brackets.
+        case ipv6WithoutBrackets
+        /// The port is not a number from 0 to 65535.
+        case badPort
+        /// The host is not an IP address or `localhost`.
+        case badHost
+        /// A system call failed (see `errno`).
+        case system
+    }
+
     public var message: String
+    public var kind: Kind
     /// The `errno` of the failed call, if a call failed.
     public var errno: Int32?
 
-    public init(message: String, errno: Int32? = nil) {
+    public init(message: String, kind: Kind = .system, errno: Int32? = nil) {
         self.message = message
+        self.kind = kind
         self.errno = errno
     }
 

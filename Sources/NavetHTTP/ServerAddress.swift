@@ -32,7 +32,8 @@ extension HTTPServer {
                 self.init(unchecked: Address.text(family: AF_INET6, &v6), port: port, family: .ipv6)
             } else {
                 throw HTTPServerError(
-                    message: "invalid listen host \"\(host)\": use an IP address such as 127.0.0.1 or ::1, or localhost")
+                    message: "invalid listen host \"\(host)\": use an IP address such as 127.0.0.1 or ::1, or localhost",
+                    kind: .badHost)
             }
         }
 
@@ -53,33 +54,34 @@ extension HTTPServer {
             let portText: Substring
             if text.hasPrefix("[") {
                 guard let close = text.firstIndex(of: "]"), text[text.index(after: close)...].hasPrefix(":") else {
-                    throw HTTPServerError(message: "invalid listen address \"\(text)\": \(usage)")
+                    throw HTTPServerError(message: "invalid listen address \"\(text)\": \(usage)", kind: .badAddress)
                 }
                 host = text[text.index(after: text.startIndex)..<close]
                 portText = text[text.index(close, offsetBy: 2)...]
             } else {
                 guard let colon = text.lastIndex(of: ":") else {
-                    throw HTTPServerError(message: "invalid listen address \"\(text)\": \(usage)")
+                    throw HTTPServerError(message: "invalid listen address \"\(text)\": \(usage)", kind: .badAddress)
                 }
                 host = text[..<colon]
                 portText = text[text.index(after: colon)...]
                 if host.contains(":") {
                     throw HTTPServerError(
-                        message: "invalid listen address \"\(text)\": write IPv6 addresses in brackets, as [::1]:8080")
+                        message: "invalid listen address \"\(text)\": write IPv6 addresses in brackets, as [::1]:8080",
+                        kind: .ipv6WithoutBrackets)
                 }
             }
             guard !portText.isEmpty, portText.count <= 5, portText.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
                 let port = Int(portText), port <= 65535
             else {
-                throw HTTPServerError(message: "invalid port in \"\(text)\": use a number from 0 to 65535")
+                throw HTTPServerError(message: "invalid port in \"\(text)\": use a number from 0 to 65535", kind: .badPort)
             }
             guard !host.isEmpty else {
-                throw HTTPServerError(message: "invalid listen address \"\(text)\": \(usage)")
+                throw HTTPServerError(message: "invalid listen address \"\(text)\": \(usage)", kind: .badAddress)
             }
             let address = try Address(host: String(host), port: UInt16(port))
             // Brackets are IPv6 syntax; "[127.0.0.1]:80" is a typo worth reporting.
             if text.hasPrefix("[") != (address.family == .ipv6) {
-                throw HTTPServerError(message: "invalid listen address \"\(text)\": \(usage)")
+                throw HTTPServerError(message: "invalid listen address \"\(text)\": \(usage)", kind: .badAddress)
             }
             return address
         }

@@ -183,4 +183,95 @@ import Testing
         let plain = try cli.navet("--lang", "sv", "child", "add", "--name", "Ali", "--birth-date", "1990-01-01")
         #expect(plain.err.hasPrefix("navet: varning:"), "\(plain.err)")
     }
+
+    // MARK: Item 9: system and library failures in the user's language
+
+    /// English texts of the C library, SQLite, Foundation and NavetHTTP that must not reach
+    /// a Swedish message.
+    static let foreign = ["No such file", "unable to open", "Connection refused", "invalid port", "invalid listen",
+                          "NSCocoaErrorDomain", "Address already in use", "not an SQLite", "errno", "PRAGMA integrity_check.",
+                          "OUT", "Could not resolve", "> 1 MiB"]
+
+    func expectSwedish(_ result: CLIRunner.Result, code: Int32, _ wanted: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(result.code == code, "\(result.err)", sourceLocation: sourceLocation)
+        #expect(result.err.contains(wanted), "\(result.err)", sourceLocation: sourceLocation)
+        for text in Self.foreign { #expect(!result.err.contains(text), "\(text) in \(result.err)", sourceLocation: sourceLocation) }
+    }
+
+    @Test func systemAndLibraryFailuresAreInSwedish() throws {
+        try FileManager.default.createDirectory(atPath: folder.path("folder.db"), withIntermediateDirectories: false)
+        try Data("just text\n".utf8).write(to: folder.url.appendingPathComponent("text.db"))
+        expectSwedish(try cli.navet("--lang", "sv", "--db", "folder.db", "child", "list"), code: 5, "det är en mapp")
+        expectSwedish(try cli.navet("--lang", "sv", "--db", "nodir/x.db", "init"), code: 5, "mappen nodir finns inte")
+        expectSwedish(try cli.navet("--lang", "sv", "--db", "text.db", "child", "list"), code: 5, "ingen SQLite-databas")
+        #expect(try cli.navet("init").code == 0)
+        expectSwedish(try cli.navet("--lang", "sv", "export", "nodir/x.navet"), code: 5, "filen eller mappen finns inte")
+        // The demo's --keep: a file, a folder that is not empty.
+        expectSwedish(try cli.navet("--lang", "sv", "demo", "--keep", "text.db"), code: 5, "är en fil, inte en mapp")
+        expectSwedish(try cli.navet("--lang", "sv", "demo", "--keep", "."), code: 5, "är inte tom")
+        // Standard input over 1 MiB.
+        let large = String(repeating: "a", count: (1 << 20) + 10)
+        let id = try addChild()
+        expectSwedish(try cli.navet("--lang", "sv", "note", "add", "--child", id, "--kind", "samtal", "--text", "-", stdin: large),
+                      code: 3, "större än 1 MiB")
+
+        // navetd: listen addresses (NavetHTTP's errors described by the CLI), a port in use.
+        #expect(try cli.navetd("--db", "c.db", "init").code == 0)
+        for (listen, wanted) in [("127.0.0.1:65536", "porten måste vara ett tal från 0 till 65535"),
+                                 ("127.0.0.1", "skriv den som VÄRD:PORT"), ("::1:80", "inom hakparentes"),
+                                 ("foo:80", "värden måste vara en IP-adress")] {
+            expectSwedish(try cli.navetd("--lang", "sv", "--db", "c.db", "serve", "--listen", listen), code: 2, wanted)
+        }
+        let server = try ServerProcess(database: "c.db", workingDirectory: folder.url)
+        expectSwedish(try cli.navetd("--lang", "sv", "--db", "c.db", "serve", "--listen", server.address), code: 5, "adressen används redan")
+        _ = server.stop()
+        expectSwedish(try cli.navetd("--lang", "sv", "--db", "c.db", "import", "up.navet"), code: 2, "--reply FIL saknas")
+        expectSwedish(try cli.navetd("--lang", "sv", "--db", "c.db", "restore", "text.db"), code: 4, "integritetskontrollen")
+
+        // Sync: nothing listening, an unknown host name.
+        #expect(try cli.navetd("--db", "c.db", "org", "add", "--name", "HVB A", "--kind", "hvb", "--municipality", "Åre").code == 0)
+        #expect(try cli.navetd("--db", "c.db", "replica", "enroll", "--org", "HVB A", "--out", "a.enroll",
+                               "--url", server.url).code == 0)
+        #expect(try cli.navet("--db", "a.db", "init", "--enroll", "a.enroll").code == 0)
+        expectSwedish(try cli.navet("--lang", "sv", "--db", "a.db", "sync"), code: 6, "ingenting svarar på den adressen")
+        let english = try cli.navet("--db", "a.db", "sync")
+        #expect(english.err.contains("nothing answers at that address"), "\(english.err)")
+        expectSwedish(try cli.navet("--lang", "sv", "--db", "a.db", "sync", "--server", "http://navet.invalid:8080"),
+                      code: 6, "namnet navet.invalid är okänt")
+    }
+
+    // MARK: Item 10: misleading messages
+
+    @Test func aCentralStoreGivenToNavetAndAReplicaGivenToNavetdSaySo() throws {
+        #expect(try cli.navet("init").code == 0)
+        #expect(try cli.navetd("--db", "c.db", "init").code == 0)
+        let before = (try dump(), try dump("c.db"))
+        for (language, central, replica) in [("en", "is the support office's central store", "is a replica file, not a central store"),
+                                             ("sv", "är stödkontorets centrallager", "är en lokal databas, inte ett centrallager")] {
+            let wrongCentral = try cli.navet("--lang", language, "--db", "c.db", "child", "list")
+            #expect(wrongCentral.code == 5 && wrongCentral.err.contains(central) && wrongCentral.err.contains("navetd --db c.db"),
+                    "\(wrongCentral.err)")
+            let wrongReplica = try cli.navetd("--lang", language, "--db", "navet.db", "status")
+            #expect(wrongReplica.code == 5 && wrongReplica.err.contains(replica) && wrongReplica.err.contains("navet --db navet.db"),
+                    "\(wrongReplica.err)")
+        }
+        #expect((try dump(), try dump("c.db")) == before)
+    }
+
+    @Test func emptyFileNamesAreUsageErrors() throws {
+        #expect(try cli.navet("init").code == 0)
+        #expect(try cli.navetd("--db", "c.db", "init").code == 0)
+        for language in ["en", "sv"] {
+            let wanted = language == "sv" ? "är tomt: ange ett filnamn" : "is empty: give a file name"
+            for result in [try cli.navet("--lang", language, "export", ""), try cli.navet("--lang", language, "--db", "", "child", "list"),
+                           try cli.navet("--lang", language, "import", ""), try cli.navet("--lang", language, "demo", "--keep", ""),
+                           try cli.navetd("--lang", language, "--db", "c.db", "backup", ""),
+                           try cli.navetd("--lang", language, "--db", "c.db", "import", "up.navet", "--reply", "")] {
+                #expect(result.code == 2, "\(result.err)")
+                #expect(result.err.contains(wanted), "\(result.err)")
+            }
+        }
+        let missing = try cli.navet("--lang", "sv", "child", "list", "--db")
+        #expect(missing.code == 2 && missing.err.contains("Alternativet --db behöver ett värde"), "\(missing.err)")
+    }
 }
