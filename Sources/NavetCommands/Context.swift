@@ -207,6 +207,8 @@ public struct Context {
         let reason: String
         switch error {
         case .malformed(let bundleError): reason = describe(bundleError)
+        case .wrongKind(.reply, .upload):
+            reason = t("bundle.uploadNotReply")
         case .wrongKind(let expected, let got):
             reason = t("bundle.wrongKind", t("bundle.kind.\(got == .upload ? "upload" : "reply")"),
                        t("bundle.kind.\(expected == .upload ? "upload" : "reply")"))

@@ -23,5 +23,11 @@ enum MessageStrings {
         "error.isReplicaFile": (
             "{0} is a replica file, not a central store: navetd works on the support office's central store. Use navet for a replica file ('navet --db {0} status'), or give navetd the central store with --db.",
             "{0} är en lokal databas, inte ett centrallager: navetd arbetar med stödkontorets centrallager. Använd navet för en lokal databas ('navet --db {0} status') eller ange centrallagret med --db."),
+        "bundle.uploadNotReply": (
+            "it is an upload file, made by 'navet export' for the support office, not a reply. Bring it to the support office (they run 'navetd import'), and import the reply file they give back",
+            "det är en uppladdningsfil, gjord med 'navet export' för stödkontoret, inte ett svar. Lämna den till stödkontoret (de kör 'navetd import') och läs in svarsfilen du får tillbaka"),
+        "error.notNavetServer": (
+            "The address {0} does not look like a Navet central store (it answered HTTP {1}, not as navetd does). Check --server, or the url in the enrollment file. Nothing was lost: pending changes stay until the next sync.",
+            "Adressen {0} verkar inte vara ett centrallager för Navet (den svarade HTTP {1}, inte som navetd gör). Kontrollera --server eller adressen i registreringsfilen. Inget har gått förlorat: väntande ändringar ligger kvar till nästa synk."),
     ]
 }

@@ -233,8 +233,13 @@ struct ConflictsResolve: Command {
             $0.description == typed || $0.description.hasPrefix(typed)
         }
         guard candidates.count <= 1 else { throw context.ambiguous(typed, candidates.sorted()) }
-        guard let record = candidates.first ?? RecordID(hex: typed) else {
-            throw context.unknownRecord(id, type: "child")
+        // A record without a conflict: found as any child is, so the message below says
+        // that the field has no conflict, not that the id is unknown.
+        let record: RecordID
+        if let found = candidates.first ?? RecordID(hex: typed) {
+            record = found
+        } else {
+            record = try context.find(typed, type: "child", in: store)
         }
         let type = try context.store { () throws(StoreError) in try store.recordType(of: record) }
         guard let fieldSchema = Schema.current.recordType(type)?.field(field) else {

@@ -29,6 +29,13 @@ extension Context {
         do {
             return try store.resolveID(typed, type: type)
         } catch .unknownRecord {
+            // The id of a record of the other type: say so, as for a full id.
+            let other = type == "note" ? "child" : "note"
+            let matches = (try? store.records(ofType: other).map(\.id).filter { $0.description.hasPrefix(typed) }) ?? []
+            if matches.count == 1 {
+                throw CLIError(.validation, t("error.wrongType", matches[0].description, strings.label("type", other),
+                                              strings.label("type", type)))
+            }
             throw unknownRecord(text, type: type)
         } catch .ambiguousRecord {
             let candidates = (try? store.records(ofType: type).map(\.id).filter { $0.description.hasPrefix(typed) }) ?? []

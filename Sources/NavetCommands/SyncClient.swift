@@ -23,6 +23,10 @@ public struct SyncClient {
         case refused(reason: String, status: Int)
         /// A 5xx or unexpected answer: nothing was lost.
         case serverFailed(status: Int)
+        /// The address answered, but not as a Navet central store's sync endpoint (HTTP 404
+        /// or 405, a 4xx without a Navet reason, or a 200 that is not a Navet reply): a wrong
+        /// --server or enrollment URL. Not recorded as a refusal; nothing was lost.
+        case notNavetServer(status: Int)
         case sync(SyncError)
         case store(StoreError)
     }
@@ -97,8 +101,12 @@ public struct SyncClient {
             }
             guard response.status == 200 else {
                 let object = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any]
-                if (400..<500).contains(response.status) {
-                    let reason = (object?["reason"] as? String).map { String($0.prefix(64)) } ?? "http_\(response.status)"
+                let reason = (object?["reason"] as? String).map { String($0.prefix(64)) }
+                if [404, 405].contains(response.status) || ((400..<500).contains(response.status) && reason == nil) {
+                    throw .notNavetServer(status: response.status)
+                }
+                if (400..<500).contains(response.status), let reason {
+                    // Only a Navet refusal is recorded for 'navet status'.
                     try? store.noteRefusal(reason, now: Format.now())
                     throw .refused(reason: reason, status: response.status)
                 }
@@ -107,6 +115,9 @@ public struct SyncClient {
             let applied: (summary: ImportSummary, more: Bool)
             do {
                 applied = try Sync.applyReply(response.body, to: store, now: Format.now())
+            } catch .malformed {
+                // A 200 that is no Navet reply: another web server at that address.
+                throw .notNavetServer(status: response.status)
             } catch {
                 throw .sync(error)
             }
@@ -195,6 +206,7 @@ struct SyncCommand: Command {
             case .refused(let reason, _):
                 throw CLIError(.refused, context.t("error.syncRefused", shown, context.refusalText(reason)))
             case .serverFailed(let status): throw CLIError(.unreachable, context.t("error.serverFailed", shown, String(status)))
+            case .notNavetServer(let status): throw CLIError(.unreachable, context.t("error.notNavetServer", shown, String(status)))
             case .sync(let syncError): throw context.describe(syncError, file: shown)
             case .store(let storeError): throw context.describe(storeError)
             }

@@ -105,6 +105,9 @@ public enum Sync {
         }
         // The order of Protocol/BUNDLE.md: key, MAC, then the content.
         let bundle = signed.bundle
+        // An upload (often this replica's own export) is named as such before its address
+        // is checked: its recipient is the central store, never a replica.
+        guard bundle.kind == .reply else { throw .wrongKind(expected: .reply, got: bundle.kind) }
         guard bundle.recipient == replica.replicaID, signed.signature.keyID == replica.replicaID else {
             throw .notForThisReplica(recipient: bundle.recipient, this: replica.replicaID)
         }

@@ -274,4 +274,70 @@ import Testing
         let missing = try cli.navet("--lang", "sv", "child", "list", "--db")
         #expect(missing.code == 2 && missing.err.contains("Alternativet --db behöver ett värde"), "\(missing.err)")
     }
+
+    /// A central store, a replica enrolled at `url`, with one child.
+    func enrolledReplica(url: String = "http://127.0.0.1:1") throws -> String {
+        #expect(try cli.navetd("--db", "c.db", "init").code == 0)
+        #expect(try cli.navetd("--db", "c.db", "org", "add", "--name", "HVB A", "--kind", "hvb", "--municipality", "Åre").code == 0)
+        #expect(try cli.navetd("--db", "c.db", "replica", "enroll", "--org", "HVB A", "--out", "a.enroll", "--url", url).code == 0)
+        #expect(try cli.navet("--db", "a.db", "init", "--enroll", "a.enroll").code == 0)
+        let added = try cli.navet("--db", "a.db", "--json", "child", "add", "--name", "Ali")
+        return (try json(added.out) as? [String: Any])?["id"] as? String ?? ""
+    }
+
+    @Test func importingOwnUploadSaysItIsAnUploadForTheSupportOffice() throws {
+        _ = try enrolledReplica()
+        #expect(try cli.navet("--db", "a.db", "export", "up.navet").code == 0)
+        let before = try dump("a.db")
+        for (language, wanted) in [("en", "it is an upload file, made by 'navet export' for the support office, not a reply"),
+                                   ("sv", "det är en uppladdningsfil, gjord med 'navet export' för stödkontoret, inte ett svar")] {
+            let refused = try cli.navet("--lang", language, "--db", "a.db", "import", "up.navet")
+            #expect(refused.code == 4, "\(refused.err)")
+            #expect(refused.err.contains(wanted), "\(refused.err)")
+        }
+        #expect(try dump("a.db") == before)
+
+        // A damaged version byte: the English says what to do, as the Swedish does.
+        var bytes = try [UInt8](Data(contentsOf: folder.url.appendingPathComponent("up.navet")))
+        bytes[4] = 0
+        bytes[5] = 3
+        try Data(bytes).write(to: folder.url.appendingPathComponent("bad.navet"))
+        for (language, wanted) in [("en", "the file is damaged, or it was made by a newer Navet. Copy it again"),
+                                   ("sv", "filen är skadad, eller gjord av en nyare version av Navet. Kopiera den igen")] {
+            let refused = try cli.navet("--lang", language, "--db", "a.db", "import", "bad.navet")
+            #expect(refused.code == 4 && refused.err.contains(wanted), "\(refused.err)")
+        }
+    }
+
+    @Test func aWrongSyncAddressIsNotANavetRefusal() throws {
+        #expect(try cli.navetd("--db", "s.db", "init").code == 0)
+        let server = try ServerProcess(database: "s.db", workingDirectory: folder.url)
+        defer { _ = server.stop() }
+        _ = try enrolledReplica(url: server.url)
+        for (language, wanted) in [("en", "does not look like a Navet central store (it answered HTTP 404"),
+                                   ("sv", "verkar inte vara ett centrallager för Navet (den svarade HTTP 404")] {
+            let wrong = try cli.navet("--lang", language, "--db", "a.db", "sync", "--server", server.url + "/../../etc")
+            #expect(wrong.code == 6, "\(wrong.err)")
+            #expect(wrong.err.contains(wanted), "\(wrong.err)")
+            #expect(!wrong.err.contains("update Navet") && !wrong.err.contains("uppdatera Navet"), "\(wrong.err)")
+        }
+        let status = try cli.navet("--db", "a.db", "--json", "status")
+        let object = try json(status.out) as? [String: Any]
+        #expect(object?["last_refusal"] == nil || object?["last_refusal"] is NSNull, "\(status.out)")
+        #expect(!(try cli.navet("--db", "a.db", "status").out.contains("last refused sync")))
+    }
+
+    @Test func resolvingAFieldWithoutConflictByPrefixSaysSo() throws {
+        #expect(try cli.navet("init").code == 0)
+        let id = try addChild()
+        let note = try cli.navet("--json", "note", "add", "--child", id, "--kind", "samtal", "--text", "hej")
+        let noteID = (try json(note.out) as? [String: Any])?["id"] as? String ?? ""
+        for (language, wanted) in [("en", "has no conflict"), ("sv", "har ingen konflikt")] {
+            let resolved = try cli.navet("--lang", language, "conflicts", "resolve", String(id.prefix(6)), "asylum-status", "--choose", "1")
+            #expect(resolved.code == 3 && resolved.err.contains(wanted), "\(resolved.err)")
+            let notes = try cli.navet("--lang", language, "note", "list", "--child", String(noteID.prefix(8)))
+            #expect(notes.code == 3, "\(notes.err)")
+            #expect(notes.err.contains(language == "sv" ? "är av typen anteckning, inte barn" : "is a note, not a child"), "\(notes.err)")
+        }
+    }
 }
