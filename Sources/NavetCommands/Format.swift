@@ -37,6 +37,24 @@ enum Format {
         return String(repeating: "0", count: max(0, 16 - digits.count)) + digits
     }
 
+    /// Labelled values, one a line, the values aligned. A value of several lines (a
+    /// search description) continues under its first line, so no continuation line looks
+    /// like a field of its own.
+    static func fields(_ rows: [(String, String)]) -> String {
+        let width = rows.map(\.0.count).max() ?? 0
+        let indent = String(repeating: " ", count: width + 2)
+        return rows.map { label, value in
+            label + ":" + String(repeating: " ", count: width - label.count + 1)
+                + value.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\n" + indent)
+        }.joined(separator: "\n")
+    }
+
+    /// `text` cut to at most `limit` characters, ending in "…" when cut (for a table cell;
+    /// `--json` carries the whole text).
+    static func truncated(_ text: String, to limit: Int) -> String {
+        text.count <= limit ? text : String(text.prefix(max(0, limit - 1))) + "…"
+    }
+
     /// Data shown on one line: every control character, line feeds included, written
     /// visibly (`\n`, `\r`, `\u{1B}`).
     static func line(_ text: String) -> String { TextRules.visible(text) }

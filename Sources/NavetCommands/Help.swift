@@ -60,7 +60,7 @@ extension Help {
         "YYYY-MM-DD": "ÅÅÅÅ-MM-DD", "PATH": "SÖKVÄG", "FILE": "FIL", "OUT": "FIL", "NAME": "NAMN", "KIND": "TYP",
         "TAG": "SEKRETESSKLASS", "NOTE": "ANTECKNING", "VALUE": "VÄRDE", "FIELD": "FÄLT", "yes|no": "ja|nej",
         "URL": "ADRESS", "DURATION": "TID", "HOST:PORT": "VÄRD:PORT", "BUNDLE": "ÖVERFÖRINGSFIL", "REPLICA": "ID",
-        "SECONDS": "SEKUNDER", "DIR": "MAPP", "BYTES": "BYTE", "HEADER": "HUVUD", "COUNT": "ANTAL",
+        "SECONDS": "SEKUNDER", "DIR": "MAPP", "BYTES": "BYTE", "HEADER": "HTTP-HUVUD", "COUNT": "ANTAL",
     ]
 }
 
@@ -151,7 +151,7 @@ enum HelpText {
         "help.replica.revoke": ("Cut a replica off at once (a lost laptop).", "Spärra en lokal databas direkt (en borttappad dator)."),
         "help.replica.list": ("List enrolled replicas with their last sync and lag.",
                               "Lista registrerade lokala databaser med senaste synk och eftersläpning."),
-        "help.serve": ("Serve sync over HTTP until stopped (SIGTERM or SIGINT).", "Betjäna synk över HTTP tills den stoppas (SIGTERM eller SIGINT)."),
+        "help.serve": ("Serve sync over HTTP until stopped (SIGTERM or SIGINT).", "Ta emot synkningar över HTTP tills servern stoppas (SIGTERM eller SIGINT)."),
         "opt.enroll": ("create the replica from this enrollment file", "skapa den lokala databasen från den här registreringsfilen"),
         "opt.server": ("the central store's URL (default: from the enrollment)", "centrallagrets adress (standard: från registreringen)"),
         "opt.timeout": ("seconds the whole sync may take, all round trips together (default 300)",
@@ -168,9 +168,9 @@ enum HelpText {
             "Ändpunkter: POST /v1/sync (signerade överföringar), GET /v1/health, GET /metrics (Prometheus).\nLoggar skrivs som JSON-rader på stderr, utan ärendeuppgifter. Ställ en omvänd proxy med TLS framför."),
         "opt.listen": ("address to listen on (default 127.0.0.1:8080)", "adress att lyssna på (standard 127.0.0.1:8080)"),
         "opt.proxyHeader": ("trust this header (e.g. X-Forwarded-For) for the client address; no other is trusted",
-                            "lita på det här huvudet (t.ex. X-Forwarded-For) för klientens adress; inget annat betros"),
+                            "lita på det här HTTP-huvudet (t.ex. X-Forwarded-For) för klientens adress; inget annat litas på"),
         "opt.maxBody": ("largest request body in bytes (default 314572800)", "största begärans innehåll i byte (standard 314572800)"),
-        "opt.maxHeader": ("largest request head in bytes (default 16384)", "största begärans huvud i byte (standard 16384)"),
+        "opt.maxHeader": ("largest request head in bytes (default 16384)", "största storlek i byte på en begärans HTTP-huvuden (standard 16384)"),
         "opt.requestTimeout": ("seconds allowed per request (default 300)", "sekunder per begäran (standard 300)"),
         "opt.maxConnections": ("most connections at once (default 256)", "flest samtidiga anslutningar (standard 256)"),
         "opt.clockWindow": ("largest clock difference accepted, in seconds (default 300)", "största tillåtna klockskillnad i sekunder (standard 300)"),

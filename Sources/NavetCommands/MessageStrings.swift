@@ -29,5 +29,8 @@ enum MessageStrings {
         "error.notNavetServer": (
             "The address {0} does not look like a Navet central store (it answered HTTP {1}, not as navetd does). Check --server, or the url in the enrollment file. Nothing was lost: pending changes stay until the next sync.",
             "Adressen {0} verkar inte vara ett centrallager för Navet (den svarade HTTP {1}, inte som navetd gör). Kontrollera --server eller adressen i registreringsfilen. Inget har gått förlorat: väntande ändringar ligger kvar till nästa synk."),
+        "out.alreadyRevoked": ("Replica {0} was already revoked; nothing changed.",
+                               "Den lokala databasen {0} var redan spärrad; inget har ändrats."),
+        "out.remarks": ("remarks", "anmärkning"),
     ]
 }

@@ -184,7 +184,7 @@ struct ConflictsList: Command {
                 ["\(index + 1)", Format.value(head.value, field: head.field, strings: s), origins.text(head.origin),
                  Format.time(head.wallTime), index == 0 ? context.t("state.shown") : ""]
             }
-            let table = Format.table(["#", context.t("out.value"), context.t("out.recordedBy"), context.t("out.time"), ""], rows)
+            let table = Format.table(["#", context.t("out.value"), context.t("out.recordedBy"), context.t("out.time"), context.t("out.state")], rows)
             for line in table.split(separator: "\n") { context.out("  " + line) }
         }
         context.out("")

@@ -246,7 +246,7 @@ struct ChildList: Command {
               context.turned18Text(child)]
                 .compactMap { $0 }.joined(separator: "; ")]
         }
-        context.out(Format.table(["id", s.field("name"), s.field("birth_date"), s.field("asylum_status"), ""], rows))
+        context.out(Format.table(["id", s.field("name"), s.field("birth_date"), s.field("asylum_status"), context.t("out.remarks")], rows))
     }
 }
 
@@ -289,10 +289,7 @@ struct ChildShow: Command {
             }
         }
         rows.append((context.t("out.notes"), String(notes.count)))
-        let width = rows.map(\.0.count).max() ?? 0
-        for (label, value) in rows {
-            context.out(label + ":" + String(repeating: " ", count: width - label.count + 1) + value)
-        }
+        context.out(Format.fields(rows))
     }
 }
 
@@ -416,9 +413,6 @@ struct StatusCommand: Command {
         }
         rows.append((context.t("out.lastExport"), status.lastExportAt.map(Format.time) ?? never))
         rows.append((context.t("out.lastImport"), status.lastImportAt.map(Format.time) ?? never))
-        let width = rows.map(\.0.count).max() ?? 0
-        for (label, value) in rows {
-            context.out(label + ":" + String(repeating: " ", count: width - label.count + 1) + value)
-        }
+        context.out(Format.fields(rows))
     }
 }

@@ -285,17 +285,18 @@ struct ReplicaRevoke: Command {
             }
             replica = first
         }
+        let newlyRevoked: Bool
         do throws(StoreError) {
-            try central.revoke(replica, now: context.now)
+            newlyRevoked = try central.revoke(replica, now: context.now)
         } catch .unknownReplica {
             throw CLIError(.validation, context.t("error.unknownReplica", replica.description))
         } catch {
             throw context.describe(error)
         }
         if context.json {
-            context.printJSON(["replica": replica.description, "revoked": true])
+            context.printJSON(["replica": replica.description, "revoked": true, "already_revoked": !newlyRevoked])
         } else {
-            context.out(context.t("out.revoked", replica.description))
+            context.out(context.t(newlyRevoked ? "out.revoked" : "out.alreadyRevoked", replica.description))
         }
     }
 }
@@ -337,7 +338,8 @@ struct ReplicaList: Command {
             records.map { record in
                 [record.replicaID.description, record.organisation.map(Format.line) ?? "–", record.lastSyncAt.map(Format.time) ?? never,
                  String(record.lag),
-                 record.refusals == 0 ? "0" : "\(record.refusals) (\(context.refusalText(record.lastRefusal ?? "")))",
+                 record.refusals == 0 ? "0"
+                    : "\(record.refusals) (\(Format.truncated(context.refusalText(record.lastRefusal ?? ""), to: 50)))",
                  [record.clientVersion, record.schemaVersion.map { context.t("out.schema") + " \($0)" }].compactMap { $0 }.joined(separator: ", "),
                  record.revokedAt == nil ? context.t("out.active") : context.t("out.revokedState")]
             }))

@@ -361,7 +361,7 @@ public struct Strings: Sendable {
         "error.badListen": ("Cannot use '{0}' as HOST:PORT: {1}", "Kan inte använda '{0}' som VÄRD:PORT: {1}"),
         "error.cannotListen": ("Cannot listen on {0}: {1}", "Kan inte lyssna på {0}: {1}"),
         "error.badNumber": ("{0} needs a whole number from {2} to {3}, not '{1}'.", "{0} behöver ett heltal från {2} till {3}, inte '{1}'."),
-        "error.badHeaderName": ("'{0}' is not a header name.", "'{0}' är inget namn på ett huvud."),
+        "error.badHeaderName": ("'{0}' is not a header name.", "'{0}' är inget giltigt namn på ett HTTP-huvud (en header)."),
         "out.epochChanged": ("The central store was restored from a backup: downloading again and re-sending what it lacks.",
             "Centrallagret har återställts från en säkerhetskopia: hämtar igen och skickar det som saknas."),
         "out.backedUp": ("Wrote a checked backup to {0} ({1} {1|byte|bytes}).", "Skrev en kontrollerad säkerhetskopia till {0} ({1} byte)."),
@@ -371,7 +371,7 @@ public struct Strings: Sendable {
                             "Säkerhetskopian {0} avvisades, inget har ändrats: {1}."),
         // Generic errors.
         "error.ambiguousReplica": ("The id '{0}' matches {1} replicas: {2}. Give more characters.",
-            "Id '{0}' passar {1} lokala databaser: {2}. Ange fler tecken."),
+            "Id '{0}' stämmer med {1} lokala databaser: {2}. Ange fler tecken."),
         "error.noPermission": ("Cannot read {0}: this user may not read it. Check the file's owner and permissions.",
             "Kan inte läsa {0}: den här användaren får inte läsa den. Kontrollera filens ägare och behörigheter."),
         "out.correctsOtherChild": ("this correction points at a note about another child",
@@ -485,7 +485,7 @@ public struct Strings: Sendable {
         "error.unknownRecord": ("No {0} has the id '{1}' in this replica. See the ids with '{2}'.",
                                 "Id '{1}' finns inte bland {3} i den lokala databasen. Se alla id med '{2}'."),
         "error.ambiguousRecord": ("The id '{0}' matches {1} records: {2}. Give more characters.",
-            "Id '{0}' passar {1} poster: {2}. Ange fler tecken."),
+            "Början '{0}' stämmer med {1} olika id: {2}. Ange fler tecken."),
         "error.wrongType": ("{0} is a {1}, not a {2}.", "{0} är av typen {1}, inte {2}."),
         "error.appendOnly": (
             "A {0} cannot be edited. Write a new one that corrects it (--corrects).",

@@ -121,7 +121,9 @@ extension CentralStore {
 
     /// Cuts a replica off at once: every later request or bundle signed with its secret is
     /// refused. Its changes already merged stay.
-    public func revoke(_ replica: ReplicaID, now: Int64) throws(StoreError) {
+    /// - Returns: false if the replica was already revoked (nothing changed).
+    @discardableResult
+    public func revoke(_ replica: ReplicaID, now: Int64) throws(StoreError) -> Bool {
         try StoreError.wrap {
             try db.transaction {
                 try db.query("UPDATE replicas SET revoked_at = ? WHERE replica_id = ? AND secret IS NOT NULL AND revoked_at IS NULL",
@@ -130,7 +132,9 @@ extension CentralStore {
                     guard try db.scalar("SELECT 1 FROM replicas WHERE replica_id = ? AND secret IS NOT NULL",
                                         [.integer(replica.int64)]) != nil
                     else { throw StoreError.unknownReplica(replica) }
+                    return false
                 }
+                return true
             }
         }
     }

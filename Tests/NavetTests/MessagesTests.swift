@@ -1,4 +1,5 @@
 import Foundation
+@testable import NavetCommands
 import NavetCore
 import NavetTestSupport
 import Testing
@@ -339,5 +340,55 @@ import Testing
             #expect(notes.code == 3, "\(notes.err)")
             #expect(notes.err.contains(language == "sv" ? "är av typen anteckning, inte barn" : "is a note, not a child"), "\(notes.err)")
         }
+    }
+
+    // MARK: Item 16: tables, layout, revoking twice
+
+    @Test func tablesHaveHeadingsAndMultiLineValuesAreIndented() throws {
+        #expect(try cli.navet("init").code == 0)
+        let added = try cli.navet("--json", "child", "add", "--name", "Ali", "--birth-date", "2000-01-01",
+                                  "--search-description", "lång\nmörk jacka")
+        let id = (try json(added.out) as? [String: Any])?["id"] as? String ?? ""
+        for (language, heading) in [("en", "remarks"), ("sv", "anmärkning")] {
+            let list = try cli.navet("--lang", language, "child", "list").out.split(separator: "\n")
+            #expect(list.first?.hasSuffix(heading) == true, "\(list)")
+            // The heading row has as many columns as the separator row.
+            #expect(list.count >= 2 && list[0].split(separator: " ").count >= 5, "\(list)")
+        }
+        let shown = try cli.navet("child", "show", id).out
+        let lines = shown.split(separator: "\n")
+        let first = try #require(lines.firstIndex { $0.hasPrefix("description for a search:") })
+        let column = lines[first].range(of: "lång").map { lines[first].distance(from: lines[first].startIndex, to: $0.lowerBound) }
+        #expect(lines[first + 1] == Substring(String(repeating: " ", count: column ?? 0) + "mörk jacka"), "\(shown)")
+    }
+
+    @Test func revokingTwiceSaysAlreadyRevokedAndReplicaListTruncatesReasons() throws {
+        _ = try enrolledReplica()
+        let listed = try cli.navetd("--db", "c.db", "--json", "replica", "list")
+        let replica = ((try json(listed.out) as? [[String: Any]])?.first?["replica"] as? String) ?? ""
+        #expect(try cli.navetd("--db", "c.db", "replica", "revoke", replica).out.contains("Revoked replica"))
+        for (language, wanted) in [("en", "was already revoked; nothing changed"), ("sv", "var redan spärrad; inget har ändrats")] {
+            let again = try cli.navetd("--lang", language, "--db", "c.db", "replica", "revoke", replica)
+            #expect(again.code == 0 && again.out.contains(wanted), "\(again.out)\(again.err)")
+        }
+        let json = try cli.navetd("--db", "c.db", "--json", "replica", "revoke", replica)
+        #expect((try self.json(json.out) as? [String: Any])?["already_revoked"] as? Bool == true)
+
+        // A long refusal reason is cut in the table and whole in --json.
+        _ = try SQLite3Tool.run(folder.path("c.db"), "UPDATE replicas SET refusals = 2, last_refusal = 'sequence_reused'")
+        let table = try cli.navetd("--db", "c.db", "replica", "list").out
+        #expect(table.contains("…"), "\(table)")
+        #expect(table.split(separator: "\n").allSatisfy { $0.count < 200 }, "\(table)")
+        let whole = try cli.navetd("--db", "c.db", "--json", "replica", "list").out
+        #expect(whole.contains("sequence_reused"))
+    }
+
+    @Test func swedishWordingIsEverydaySwedish() throws {
+        let serve = try cli.navetd("--lang", "sv", "serve", "--help").out
+        #expect(serve.contains("Ta emot synkningar över HTTP"), "\(serve)")
+        #expect(!serve.contains("Betjäna"))
+        let header = try cli.navetd("--lang", "sv", "--db", "c.db", "serve", "--trusted-proxy-header", "a b")
+        #expect(header.code == 2 && header.err.contains("HTTP-huvud"), "\(header.err)")
+        for (_, pair) in Strings.table { #expect(!pair.1.contains(" passar "), "\(pair.1)") }
     }
 }
