@@ -90,6 +90,11 @@ struct HTTPTransport {
                 if code == .cannotConnectToHost { failure.errno = ECONNREFUSED }
                 if code == .cannotFindHost || code == .dnsLookupFailed { failure.unknownHost = url.host ?? "" }
                 if code == .notConnectedToInternet || code == .networkConnectionLost { failure.errno = ENETUNREACH }
+                if code == .secureConnectionFailed || code == .serverCertificateUntrusted || code == .serverCertificateHasBadDate
+                    || code == .serverCertificateNotYetValid || code == .serverCertificateHasUnknownRoot
+                    || error.localizedDescription.contains("SSL") {  // Linux: libcurl's OpenSSL text, code unknown
+                    failure = Failure(message: "TLS: " + error.localizedDescription, timedOut: timedOut)
+                }
                 box.result = .failure(failure)
             } else if let http = response as? HTTPURLResponse {
                 box.result = .success((http.statusCode, Array(data ?? Data())))

@@ -32,5 +32,9 @@ enum MessageStrings {
         "out.alreadyRevoked": ("Replica {0} was already revoked; nothing changed.",
                                "Den lokala databasen {0} var redan spärrad; inget har ändrats."),
         "out.remarks": ("remarks", "anmärkning"),
+        "out.noReplicas": ("No replica is enrolled yet. Enroll one with 'navetd replica enroll'.",
+                           "Ingen lokal databas är registrerad än. Registrera en med 'navetd replica enroll'."),
+        "out.noneSilent": ("No active replica has been silent for longer than {0}.",
+                           "Ingen aktiv lokal databas har varit tyst längre än {0}."),
     ]
 }

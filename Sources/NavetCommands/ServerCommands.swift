@@ -305,8 +305,10 @@ struct ReplicaList: Command {
     static let spec = CommandSpec(["replica", "list"], help: "replica.list",
                                   options: [OptionSpec("--silent", value: "DURATION", help: "opt.silent")])
     let silent: Int64?
+    let silentText: String
 
     init(_ arguments: ParsedArguments, _ context: Context) throws(CLIError) {
+        silentText = arguments.value("--silent") ?? ""
         silent = try arguments.value("--silent").map { text throws(CLIError) in
             try Duration.parse(text, option: "--silent", context: context)
         }
@@ -329,6 +331,10 @@ struct ReplicaList: Command {
                  "epoch_seen": record.epochSeen.map { Format.hex16($0) } ?? NSNull(),
                  "pending_refusals": record.refusals, "last_refusal": record.lastRefusal ?? NSNull()]
             })
+            return
+        }
+        if records.isEmpty {
+            context.out(silent == nil ? context.t("out.noReplicas") : context.t("out.noneSilent", Format.line(silentText)))
             return
         }
         let never = context.t("out.never")

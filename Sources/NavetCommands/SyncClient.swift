@@ -199,7 +199,7 @@ struct SyncCommand: Command {
             case .badURL(let url): throw CLIError(.validation, context.t("error.badURL", url))
             case .unreachable(let message, let code, let host):
                 let reason = host.map { context.t("net.unknownHost", Format.line($0)) } ?? code.map(context.systemError)
-                    ?? context.t("net.other", message)
+                    ?? context.networkFailure(message)
                 throw CLIError(.unreachable, context.t("error.unreachable", shown, reason))
             case .timedOut(let limit, let rounds):
                 throw CLIError(.unreachable, context.t("error.syncTimedOut", shown, SyncCommand.secondsText(limit), String(rounds)))

@@ -62,6 +62,12 @@ enum SystemMessages {
         "net.unknownHost": ("the name {0} is not known: check the address and the network",
                             "namnet {0} är okänt: kontrollera adressen och nätverket"),
         "net.other": ("{0}", "{0}"),
+        "net.notHTTP": ("the answer is not HTTP: check the address and the port", "svaret är inte HTTP: kontrollera adressen och porten"),
+        "net.closedEarly": ("the connection closed before the answer was complete", "anslutningen stängdes innan hela svaret hade kommit"),
+        "net.malformed": ("the answer is damaged (not valid HTTP)", "svaret är skadat (ingen giltig HTTP)"),
+        "net.tooLarge": ("the answer is larger than Navet accepts", "svaret är större än Navet tar emot"),
+        "net.tls": ("no secure (TLS) connection could be made: check whether the address should start with http:// or https://, and the server's certificate",
+                    "ingen säker anslutning (TLS) kunde göras: kontrollera om adressen ska börja med http:// eller https://, och serverns certifikat"),
         "error.stdinTooLarge": ("it is larger than 1 MiB", "den är större än 1 MiB"),
         "errno.other": ("{0} (system error {1})", "{0} (systemfel {1})"),
         "sqlite.cantOpen": ("the file cannot be opened: check that the folder exists and may be written",
@@ -85,6 +91,19 @@ extension Context {
     func systemError(_ code: Int32) -> String {
         if let key = SystemMessages.errnoKeys[code] { return t(key) }
         return t("errno.other", String(cString: strerror(code)), String(code))
+    }
+
+    /// The HTTP client's own failure text (English, fixed set) in this language; an
+    /// unknown text is shown as it is.
+    func networkFailure(_ message: String) -> String {
+        let known = ["the answer is not HTTP": "net.notHTTP",
+                     "the connection closed before the answer was complete": "net.closedEarly",
+                     "a malformed header in the answer": "net.malformed", "a malformed Content-Length in the answer": "net.malformed",
+                     "a malformed chunk in the answer": "net.malformed"]
+        if let key = known[message] { return t(key) }
+        if message.hasPrefix("the response is larger than") { return t("net.tooLarge") }
+        if message.hasPrefix("TLS: ") { return t("net.tls") }
+        return t("net.other", message)
     }
 
     /// Why `navetd serve --listen` (or the demo's server) could not use an address.

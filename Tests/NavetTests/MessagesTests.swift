@@ -391,4 +391,31 @@ import Testing
         #expect(header.code == 2 && header.err.contains("HTTP-huvud"), "\(header.err)")
         for (_, pair) in Strings.table { #expect(!pair.1.contains(" passar "), "\(pair.1)") }
     }
+
+    @Test func networkAndEmptyListMessagesAreInTheUsersLanguage() throws {
+        #expect(try cli.navetd("--db", "s.db", "init").code == 0)
+        let server = try ServerProcess(database: "s.db", workingDirectory: folder.url)
+        defer { _ = server.stop() }
+        _ = try enrolledReplica(url: server.url)
+        // https:// to a plain-HTTP navetd: the TLS failure in words, not OpenSSL's.
+        let tls = try cli.navet("--lang", "sv", "--db", "a.db", "sync", "--server", server.url.replacingOccurrences(of: "http:", with: "https:"),
+                                "--timeout", "30")
+        expectSwedish(tls, code: 6, "ingen säker anslutning (TLS) kunde göras")
+        #expect(!tls.err.contains("OpenSSL") && !tls.err.contains("SSL routines"), "\(tls.err)")
+
+        // An empty reply file on the replica side: no advice to export.
+        try Data().write(to: folder.url.appendingPathComponent("empty.navet"))
+        let empty = try cli.navet("--db", "a.db", "import", "empty.navet")
+        #expect(empty.err.contains("Copy it again"), "\(empty.err)")
+
+        // replica list with nothing to show says so.
+        #expect(try cli.navetd("--db", "e.db", "init").code == 0)
+        let none = try cli.navetd("--lang", "sv", "--db", "e.db", "replica", "list")
+        #expect(none.code == 0 && none.out.contains("Ingen lokal databas är registrerad än"), "\(none.out)")
+        let silent = try cli.navetd("--db", "c.db", "replica", "list", "--silent", "3d")
+        #expect(silent.code == 0 && silent.out.contains("No active replica has been silent for longer than 3d"), "\(silent.out)")
+
+        let choose = try cli.navet("--lang", "sv", "--db", "a.db", "conflicts", "resolve", "abcd", "name", "--choose", "0")
+        #expect(choose.code == 2 && choose.err.contains("1 eller mer"), "\(choose.err)")
+    }
 }
