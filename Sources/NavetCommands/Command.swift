@@ -172,6 +172,10 @@ struct Dispatcher {
         if !family.isEmpty {
             let typed = words.prefix(2).joined(separator: " ")
             let list = family.map { $0.joined(separator: " ") }.joined(separator: ", ")
+            if words.count == 1 {
+                // 'navet child' alone: the word is right, the command after it is missing.
+                return CLIError(.usage, strings.t("error.needsSubcommand", first, list), helpHint: true)
+            }
             return CLIError(.usage, strings.t("error.unknownSubcommand", typed, first, list), helpHint: true)
         }
         return CLIError(.usage, strings.t("error.unknownCommand", first), helpHint: true)

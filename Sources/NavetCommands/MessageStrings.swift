@@ -36,5 +36,6 @@ enum MessageStrings {
                            "Ingen lokal databas är registrerad än. Registrera en med 'navetd replica enroll'."),
         "out.noneSilent": ("No active replica has been silent for longer than {0}.",
                            "Ingen aktiv lokal databas har varit tyst längre än {0}."),
+        "error.needsSubcommand": ("'{0}' needs one of its commands: {1}.", "'{0}' behöver ett av sina kommandon: {1}."),
     ]
 }

@@ -418,4 +418,15 @@ import Testing
         let choose = try cli.navet("--lang", "sv", "--db", "a.db", "conflicts", "resolve", "abcd", "name", "--choose", "0")
         #expect(choose.code == 2 && choose.err.contains("1 eller mer"), "\(choose.err)")
     }
+
+    @Test func aCommandWordAloneAsksForItsCommand() throws {
+        for (language, wanted) in [("en", "'child' needs one of its commands: child add"), ("sv", "'child' behöver ett av sina kommandon: child add")] {
+            let alone = try cli.navet("--lang", language, "child")
+            #expect(alone.code == 2 && alone.err.contains(wanted), "\(alone.err)")
+        }
+        let replica = try cli.navetd("replica")
+        #expect(replica.code == 2 && replica.err.contains("'replica' needs one of its commands"), "\(replica.err)")
+        let typo = try cli.navet("child", "frobnicate")
+        #expect(typo.code == 2 && typo.err.contains("Unknown command 'child frobnicate'"), "\(typo.err)")
+    }
 }
