@@ -37,5 +37,8 @@ enum MessageStrings {
         "out.noneSilent": ("No active replica has been silent for longer than {0}.",
                            "Ingen aktiv lokal databas har varit tyst längre än {0}."),
         "error.needsSubcommand": ("'{0}' needs one of its commands: {1}.", "'{0}' behöver ett av sina kommandon: {1}."),
+        "bundle.replyNotUpload": (
+            "it is a reply file, made here for a replica, not an upload. Give it to the organisation it was made for: they read it in with 'navet import'",
+            "det är en svarsfil, gjord här för en lokal databas, inte en uppladdning. Lämna den till organisationen den gjordes för: de läser in den med 'navet import'"),
     ]
 }

@@ -90,6 +90,11 @@ struct ServerImport: Command {
         let central = try context.openCentral()
         try context.checkOutput(reply, force: force)
         let bytes = try context.readBundleFile(file)
+        // A reply brought to the office by mistake (header: magic "NAVB", kind 2 at offset
+        // 6, Protocol/BUNDLE.md): say what it is, and count no refusal against any replica.
+        if bytes.count > 6, bytes.prefix(4).elementsEqual([0x4E, 0x41, 0x56, 0x42]), bytes[6] == 2 {
+            throw CLIError(.refused, context.t("error.refusedBundle", file, context.t("bundle.replyNotUpload")))
+        }
         let service = SyncService(central: central)
         let accepted: SyncService.Accepted
         do throws(Refusal) {

@@ -429,4 +429,18 @@ import Testing
         let typo = try cli.navet("child", "frobnicate")
         #expect(typo.code == 2 && typo.err.contains("Unknown command 'child frobnicate'"), "\(typo.err)")
     }
+
+    @Test func aReplyBroughtToTheOfficeIsNamedAndCountsNoRefusal() throws {
+        _ = try enrolledReplica()
+        #expect(try cli.navet("--db", "a.db", "export", "up.navet").code == 0)
+        #expect(try cli.navetd("--db", "c.db", "import", "up.navet", "--reply", "reply.navet").code == 0)
+        let before = try dump("c.db")
+        for (language, wanted) in [("en", "it is a reply file, made here for a replica, not an upload"),
+                                   ("sv", "det är en svarsfil, gjord här för en lokal databas, inte en uppladdning")] {
+            let refused = try cli.navetd("--lang", language, "--db", "c.db", "import", "reply.navet", "--reply", "r2.navet")
+            #expect(refused.code == 4 && refused.err.contains(wanted), "\(refused.err)")
+        }
+        #expect(try dump("c.db") == before)
+        #expect(!FileManager.default.fileExists(atPath: folder.path("r2.navet")))
+    }
 }
