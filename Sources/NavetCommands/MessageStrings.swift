@@ -40,5 +40,8 @@ enum MessageStrings {
         "bundle.replyNotUpload": (
             "it is a reply file, made here for a replica, not an upload. Give it to the organisation it was made for: they read it in with 'navet import'",
             "det är en svarsfil, gjord här för en lokal databas, inte en uppladdning. Lämna den till organisationen den gjordes för: de läser in den med 'navet import'"),
+        "bundle.unknownSender": (
+            "it comes from replica {0}, which is not enrolled at this central store: it was probably made for another central store. Ask the organisation which enrollment file their replica was made from",
+            "den kommer från den lokala databasen {0}, som inte är registrerad i det här centrallagret: den gjordes troligen för ett annat centrallager. Fråga organisationen vilken registreringsfil deras lokala databas gjordes med"),
     ]
 }

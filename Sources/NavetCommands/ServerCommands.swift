@@ -39,6 +39,10 @@ extension Context {
         if refusal.reason == .staleTimestamp, refusal.detail == SyncService.aheadFileDetail {
             return CLIError(.refused, t("error.bundleAhead", Format.line(file)))
         }
+        if case .store(.unknownReplica(let sender))? = refusal.cause {
+            // Said at the support office itself: not "ask the support office".
+            return CLIError(.refused, t("error.refusedBundle", Format.line(file), t("bundle.unknownSender", sender.description)))
+        }
         if let cause = refusal.cause {
             let described = describe(cause, file: file)
             if refusal.reason == .serverError { return CLIError(.io, described.message) }

@@ -443,4 +443,17 @@ import Testing
         #expect(try dump("c.db") == before)
         #expect(!FileManager.default.fileExists(atPath: folder.path("r2.navet")))
     }
+
+    @Test func anUploadForAnotherCentralStoreIsNamedAtTheOffice() throws {
+        _ = try enrolledReplica()
+        #expect(try cli.navet("--db", "a.db", "export", "up.navet").code == 0)
+        #expect(try cli.navetd("--db", "other.db", "init").code == 0)
+        let before = try dump("other.db")
+        for (language, wanted) in [("en", "which is not enrolled at this central store"), ("sv", "som inte är registrerad i det här centrallagret")] {
+            let refused = try cli.navetd("--lang", language, "--db", "other.db", "import", "up.navet", "--reply", "r.navet")
+            #expect(refused.code == 4 && refused.err.contains(wanted), "\(refused.err)")
+            #expect(!refused.err.contains("ask the support office") && !refused.err.contains("Be stödkontoret"), "\(refused.err)")
+        }
+        #expect(try dump("other.db") == before)
+    }
 }
