@@ -62,6 +62,9 @@ struct ServeCommand: Command {
         // keeps the high-water mark of the reply pages built in it: with many replicas
         // syncing at once that multiplied the peak memory (Tools/load measures it).
         _ = glibcMallopt(-8 /* M_ARENA_MAX, malloc.h */, 2)
+        // Sockets send with MSG_NOSIGNAL; this covers the log on stderr when it is a pipe
+        // whose reader went away: the write fails with EPIPE instead of ending the server.
+        signal(SIGPIPE, SIG_IGN)
         let central = try context.openCentral()
         let service = SyncService(central: central)
         service.httpWindow = clockWindow
@@ -104,9 +107,18 @@ final class JSONLog: @unchecked Sendable {
         object["time"] = Format.time(Format.now())
         guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
         else { return }
+        let line = Array(data) + [0x0A]
         lock.lock()
         defer { lock.unlock() }
-        FileHandle.standardError.write(data + Data("\n".utf8))
+        // A closed or full stderr loses log lines but never stops the server (no trap, and
+        // SIGPIPE is ignored while serving): the write fails and the line is dropped.
+        var offset = 0
+        while offset < line.count {
+            let count = line.withUnsafeBytes { Glibc.write(2, $0.baseAddress! + offset, $0.count - offset) }
+            if count < 0 && errno == EINTR { continue }
+            if count <= 0 { return }
+            offset += count
+        }
     }
 }
 

@@ -163,6 +163,7 @@ public struct Strings: Sendable {
     static let table: [String: (String, String)] = messages.merging(HelpText.table) { first, _ in first }
         .merging(FileStrings.table) { first, _ in first }
         .merging(SyncStrings.table) { first, _ in first }
+        .merging(RobustnessStrings.table) { first, _ in first }
 
     static let messages: [String: (String, String)] = [
         // Record types, fields, choices, tags.

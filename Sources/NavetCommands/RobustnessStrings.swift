@@ -1,0 +1,29 @@
+import Foundation
+
+/// Messages about output that cannot be written, locks on the central store, files that
+/// are both input and output, and number options, in English and Swedish (merged into
+/// `Strings.table`). The Swedish uses the glossary's words ("centrallagret", "överföringsfil").
+enum RobustnessStrings {
+    static let table: [String: (String, String)] = [
+        "output.stdout": ("standard output", "standardutmatningen"),
+        "output.stderr": ("standard error", "standardfelutmatningen"),
+        "error.outputFailedDone": (
+            "Could not write to {0} ({1}), so some output is missing. The command itself finished: if it changes data, the change was made. Check before running it again.",
+            "Kunde inte skriva till {0} ({1}), så en del av utskriften saknas. Själva kommandot blev klart: om det ändrar uppgifter är ändringen gjord. Kontrollera innan du kör det igen."),
+        "error.outputFailed": (
+            "Could not write to {0} ({1}), so some output is missing.",
+            "Kunde inte skriva till {0} ({1}), så en del av utskriften saknas."),
+        "errno.ENOSPC": ("no space left on the device", "det finns inget utrymme kvar på enheten"),
+        "errno.EBADF": ("the output is closed", "utmatningen är stängd"),
+        "errno.EPIPE": ("the reader has gone away", "mottagaren har avslutats"),
+        "errno.EIO": ("input/output error", "in- eller utmatningsfel"),
+    ]
+
+    /// A short reason for `code` in the user's language; the system's (English) text for
+    /// errors without a translation.
+    static func reason(_ code: Int32, _ strings: Strings) -> String {
+        let names: [Int32: String] = [ENOSPC: "ENOSPC", EBADF: "EBADF", EPIPE: "EPIPE", EIO: "EIO"]
+        if let name = names[code] { return strings.t("errno." + name) }
+        return String(cString: strerror(code))
+    }
+}

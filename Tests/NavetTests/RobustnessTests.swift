@@ -1,0 +1,107 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import NavetTestSupport
+import Testing
+
+/// The programs under hostile surroundings, through the real binaries: output that cannot
+/// be written, a server whose log reader went away.
+@Suite struct RobustnessTests {
+    let folder = TemporaryDirectory(prefix: "navet-robust")
+    var cli: CLIRunner { CLIRunner(workingDirectory: folder.url) }
+
+    /// Runs `script` with /bin/sh in the test folder; `$NAVET` and `$NAVETD` name the binaries.
+    func shell(_ script: String) throws -> (code: Int32, out: String, err: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", script]
+        process.currentDirectoryURL = folder.url
+        process.environment = ["LANG": "C.UTF-8",
+                               "NAVET": CLIRunner.productsFolder.appendingPathComponent("navet").path,
+                               "NAVETD": CLIRunner.productsFolder.appendingPathComponent("navetd").path]
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+    }
+
+    // MARK: Output that cannot be written
+
+    @Test func fullStandardOutputIsExitFiveAndTheChangeIsReported() throws {
+        #expect(try cli.navet("--db", "a.db", "init").code == 0)
+        let added = try shell(#""$NAVET" --db a.db child add --name FullTest --birth-date 2011-01-01 > /dev/full"#)
+        #expect(added.code == 5)
+        #expect(!added.err.contains("Fatal error"))
+        #expect(added.err.contains("Could not write to standard output"))
+        #expect(added.err.contains("the change was made"))
+        #expect(added.err.split(separator: "\n").count == 1)
+        // The change was made, as the message says.
+        #expect(try cli.navet("--db", "a.db", "child", "list").out.contains("FullTest"))
+
+        for script in [#""$NAVET" --db a.db child list > /dev/full"#,
+                       #""$NAVET" --db a.db --json child list > /dev/full"#,
+                       #""$NAVET" --db a.db child list >&-"#,
+                       #""$NAVETD" --db c.db init > /dev/full"#,
+                       #""$NAVETD" --db c.db org list > /dev/full"#] {
+            let result = try shell(script)
+            #expect(result.code == 5, "\(script): \(result.err)")
+            #expect(!result.err.contains("Fatal error"), "\(script)")
+        }
+        let swedish = try shell(#""$NAVET" --lang sv --db a.db child list > /dev/full"#)
+        #expect(swedish.code == 5)
+        #expect(swedish.err.contains("Kunde inte skriva till standardutmatningen"))
+    }
+
+    @Test func failedErrorOutputKeepsTheCommandsOwnExitCode() throws {
+        #expect(try cli.navet("--db", "a.db", "init").code == 0)
+        // Nothing can be reported at all, but the exit code still says what happened.
+        for script in [#""$NAVET" --db a.db child show zz 2> /dev/full"#,
+                       #""$NAVET" --db a.db --json child show zz 2> /dev/full"#,
+                       #""$NAVET" --db a.db child show zz >&- 2>&-"#] {
+            let result = try shell(script)
+            #expect(result.code == 3, "\(script): \(result.err)")
+        }
+        let both = try shell(#""$NAVET" --db a.db child list > /dev/full 2> /dev/full"#)
+        #expect(both.code == 5)
+    }
+
+    /// The server's log reader goes away after the first line; later log lines fail with
+    /// EPIPE, and the server keeps answering.
+    @Test func serverKeepsServingWhenItsLogCannotBeWritten() throws {
+        #expect(try cli.navetd("--db", "c.db", "init").code == 0)
+        let starter = Process()
+        starter.executableURL = URL(fileURLWithPath: "/bin/sh")
+        starter.arguments = ["-c", #"sh -c 'echo $$ > pid; exec "$NAVETD" --db c.db serve --listen 127.0.0.1:0 2>&1 > /dev/null' | head -n 1 > first.log"#]
+        starter.currentDirectoryURL = folder.url
+        starter.environment = ["LANG": "C.UTF-8", "NAVETD": CLIRunner.productsFolder.appendingPathComponent("navetd").path]
+        starter.standardOutput = FileHandle.nullDevice
+        starter.standardError = FileHandle.nullDevice
+        try starter.run()
+        var address: String?
+        for _ in 0..<1000 where address == nil {
+            if let text = try? String(contentsOfFile: folder.path("first.log"), encoding: .utf8), text.hasSuffix("\n"),
+               let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] {
+                address = object["address"] as? String
+            }
+            usleep(20_000)
+        }
+        let pid = Int32((try? String(contentsOfFile: folder.path("pid"), encoding: .utf8))?
+            .trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 0
+        defer {
+            if pid > 0 { kill(pid, SIGKILL) }
+            starter.waitUntilExit()
+        }
+        let url = try #require(address.map { "http://\($0)/v1/health" })
+        for _ in 0..<5 {
+            #expect(try TestHTTP.request("GET", url).status == 200)
+        }
+        #expect(pid > 0 && kill(pid, 0) == 0)
+    }
+}
