@@ -37,7 +37,7 @@ struct ServeCommand: Command {
         }
         func number(_ option: String, _ range: ClosedRange<Int>, default value: Int) throws(CLIError) -> Int {
             guard let text = arguments.value(option) else { return value }
-            guard let parsed = Int(text), range.contains(parsed) else {
+            guard let parsed = DecimalNumber.parse(text, in: range) else {
                 throw CLIError(.usage, context.t("error.badNumber", option, text, String(range.lowerBound), String(range.upperBound)),
                                helpHint: true)
             }

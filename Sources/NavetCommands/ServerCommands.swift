@@ -212,7 +212,8 @@ struct ReplicaEnroll: Command {
         out = arguments.value("--out")!
         url = arguments.value("--url")
         force = arguments.has("--force")
-        if let url, !(url.hasPrefix("http://") || url.hasPrefix("https://")) || URL(string: url)?.host == nil {
+        if let url, !(url.hasPrefix("http://") || url.hasPrefix("https://")) || URL(string: url)?.host == nil
+            || !DecimalNumber.hasValidPort(url) {
             throw CLIError(.usage, context.t("error.badURL", url), helpHint: true)
         }
     }
@@ -339,8 +340,8 @@ struct ReplicaList: Command {
 enum Duration {
     static func parse(_ text: String, option: String, context: Context) throws(CLIError) -> Int64 {
         let units: [Character: Int64] = ["s": 1000, "m": 60_000, "h": 3_600_000, "d": 86_400_000]
-        guard let unit = text.last.flatMap({ units[$0] }), let number = Int64(text.dropLast()), number > 0,
-              number < 100_000 else {
+        guard let unit = text.last.flatMap({ units[$0] }),
+              let number = DecimalNumber.parse(text.dropLast(), in: 1...99_999).map(Int64.init) else {
             throw CLIError(.usage, context.t("error.badDuration", option, text), helpHint: true)
         }
         return number * unit

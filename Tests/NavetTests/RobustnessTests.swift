@@ -104,4 +104,42 @@ import Testing
         }
         #expect(pid > 0 && kill(pid, 0) == 0)
     }
+
+    // MARK: Numbers in options
+
+    /// Every numeric option of both programs takes plain decimal digits within its range
+    /// and nothing else; each refusal is a usage error (exit 2) that changed nothing.
+    @Test func everyNumericOptionTakesOnlyPlainDigits() throws {
+        #expect(try cli.navet("--db", "a.db", "init").code == 0)
+        #expect(try cli.navetd("--db", "c.db", "init").code == 0)
+        let bad = ["1.5", "1e3", "0x10", "-1", "+5", " 5", "9223372036854775808", "1_000", ""]
+        var runs: [(String, [String], String)] = []
+        for value in bad {
+            runs.append(("navet", ["--db", "a.db", "sync", "--timeout", value], value))
+            runs.append(("navet", ["--db", "a.db", "conflicts", "resolve", "x", "name", "--choose", value], value))
+            for option in ["--max-body", "--max-header", "--request-timeout", "--max-connections", "--clock-window"] {
+                runs.append(("navetd", ["--db", "c.db", "serve", "--listen", "127.0.0.1:0", option, value], value))
+            }
+            runs.append(("navetd", ["--db", "c.db", "serve", "--listen", "127.0.0.1:0", "--silent-after", value + "d"], value))
+            runs.append(("navetd", ["--db", "c.db", "replica", "list", "--silent", value + "h"], value))
+            runs.append(("navetd", ["--db", "c.db", "serve", "--listen", "127.0.0.1:" + value], value))
+        }
+        for port in ["99999", "0", "65536", "0x50", "-1", "1e3", ""] {
+            runs.append(("navet", ["--db", "a.db", "sync", "--server", "http://127.0.0.1:\(port)"], port))
+            runs.append(("navetd", ["--db", "c.db", "replica", "enroll", "--org", "X", "--out", "x.enroll",
+                                    "--url", "http://127.0.0.1:\(port)/"], port))
+        }
+        for (program, arguments, value) in runs {
+            let result = try cli.run(program, arguments)
+            #expect(result.code == 2, "\(program) \(arguments) accepted '\(value)': \(result.err)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: folder.path("x.enroll")))
+        let timeout = try cli.navet("--db", "a.db", "--lang", "sv", "sync", "--timeout", "1e3")
+        #expect(timeout.err.contains("--timeout behöver ett helt antal sekunder från 1 till 3600, inte '1e3'"), "\(timeout.err)")
+        let port = try cli.navet("--db", "a.db", "sync", "--server", "http://127.0.0.1:99999")
+        #expect(port.err.contains("with a port, if any, from 1 to 65535"), "\(port.err)")
+        // Plain values at the bounds are still taken (the sync then fails: not enrolled).
+        #expect(try cli.navet("--db", "a.db", "sync", "--timeout", "3600", "--server", "http://127.0.0.1:65535").code != 2)
+        #expect(try cli.navetd("--db", "c.db", "replica", "list", "--silent", "99999d").code == 0)
+    }
 }
