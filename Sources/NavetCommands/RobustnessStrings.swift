@@ -13,6 +13,9 @@ enum RobustnessStrings {
         "error.outputFailed": (
             "Could not write to {0} ({1}), so some output is missing.",
             "Kunde inte skriva till {0} ({1}), så en del av utskriften saknas."),
+        "error.outputIsInput": (
+            "{0} is the file {1} this command reads. Navet never writes over its own input, not even with --force; choose another file name. Nothing was changed.",
+            "{0} är filen {1} som kommandot läser. Navet skriver aldrig över det som läses in, inte ens med --force; välj ett annat filnamn. Inget har ändrats."),
         "errno.ENOSPC": ("no space left on the device", "det finns inget utrymme kvar på enheten"),
         "errno.EBADF": ("the output is closed", "utmatningen är stängd"),
         "errno.EPIPE": ("the reader has gone away", "mottagaren har avslutats"),

@@ -88,7 +88,7 @@ struct ServerImport: Command {
     /// store answers a bundle file it has already merged again (`CentralStore.acceptUpload`).
     func run(_ context: Context) throws(CLIError) {
         let central = try context.openCentral()
-        try context.checkOutput(reply, force: force)
+        try context.checkOutput(reply, force: force, inputs: [file])
         let bytes = try context.readBundleFile(file)
         let service = SyncService(central: central)
         let accepted: SyncService.Accepted
@@ -97,7 +97,7 @@ struct ServerImport: Command {
         } catch {
             throw context.describe(error, file: file)
         }
-        try context.writeFile(accepted.reply, to: reply, force: force)
+        try context.writeFile(accepted.reply, to: reply, force: force, inputs: [file])
         if context.json {
             context.printJSON(["replica": accepted.sender.description, "applied": accepted.applied,
                                "duplicates": accepted.duplicates, "reply": reply, "reply_changes": accepted.sent,
@@ -384,6 +384,9 @@ struct RestoreCommand: Command {
     func run(_ context: Context) throws(CLIError) {
         // Restore replaces the --db file: only a central store may be replaced (a replica
         // file or another program's database given by mistake is refused unchanged).
+        if FileIO.sameFile(file, context.databasePath) {
+            throw CLIError(.io, context.t("error.outputIsInput", context.databasePath, file))
+        }
         if FileManager.default.fileExists(atPath: context.databasePath) {
             _ = try context.openCentral()
         }

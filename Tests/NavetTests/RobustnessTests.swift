@@ -142,4 +142,41 @@ import Testing
         #expect(try cli.navet("--db", "a.db", "sync", "--timeout", "3600", "--server", "http://127.0.0.1:65535").code != 2)
         #expect(try cli.navetd("--db", "c.db", "replica", "list", "--silent", "99999d").code == 0)
     }
+
+    // MARK: A command's output is never its own input
+
+    @Test func aReplyNeverOverwritesTheUploadItReads() throws {
+        #expect(try cli.navetd("--db", "central.db", "init").code == 0)
+        #expect(try cli.navetd("--db", "central.db", "org", "add", "--name", "HVB Norr", "--kind", "residential_home",
+                               "--municipality", "Luleå").code == 0)
+        #expect(try cli.navetd("--db", "central.db", "replica", "enroll", "--org", "HVB Norr", "--out", "a.enroll").code == 0)
+        #expect(try cli.navet("--db", "a.db", "init", "--enroll", "a.enroll").code == 0)
+        #expect(try cli.navet("--db", "a.db", "child", "add", "--name", "Elias").code == 0)
+        #expect(try cli.navet("--db", "a.db", "export", "up.navet").code == 0)
+        try FileManager.default.createSymbolicLink(atPath: folder.path("link.navet"), withDestinationPath: "up.navet")
+        try FileManager.default.linkItem(atPath: folder.path("up.navet"), toPath: folder.path("hard.navet"))
+        let upload = FileManager.default.contents(atPath: folder.path("up.navet"))
+        let central = try SQLite3Tool.run(folder.path("central.db"), ".dump")
+        for target in ["up.navet", "./up.navet", "link.navet", "hard.navet", folder.path("up.navet")] {
+            for force in [false, true] {
+                let result = try cli.run("navetd", ["--db", "central.db", "import", "up.navet", "--reply", target]
+                                                   + (force ? ["--force"] : []))
+                #expect(result.code == 5, "\(target): \(result.err)")
+                #expect(result.err.contains("is the file up.navet this command reads"), "\(result.err)")
+            }
+        }
+        #expect(FileManager.default.contents(atPath: folder.path("up.navet")) == upload)
+        #expect(try SQLite3Tool.run(folder.path("central.db"), ".dump") == central)
+        let swedish = try cli.navetd("--lang", "sv", "--db", "central.db", "import", "up.navet", "--reply", "up.navet", "--force")
+        #expect(swedish.err.contains("som kommandot läser"), "\(swedish.err)")
+        // A different reply file is still written.
+        #expect(try cli.navetd("--db", "central.db", "import", "up.navet", "--reply", "reply.navet").code == 0)
+
+        // Restoring the store from itself is refused too, and changes nothing.
+        #expect(try cli.navetd("--db", "central.db", "backup", "b1.db").code == 0)
+        let before = try SQLite3Tool.run(folder.path("central.db"), ".dump")
+        let restored = try cli.navetd("--db", "central.db", "restore", "./central.db")
+        #expect(restored.code == 5, "\(restored.err)")
+        #expect(try SQLite3Tool.run(folder.path("central.db"), ".dump") == before)
+    }
 }
