@@ -16,6 +16,15 @@ enum RobustnessStrings {
         "error.outputIsInput": (
             "{0} is the file {1} this command reads. Navet never writes over its own input, not even with --force; choose another file name. Nothing was changed.",
             "{0} är filen {1} som kommandot läser. Navet skriver aldrig över det som läses in, inte ens med --force; välj ett annat filnamn. Inget har ändrats."),
+        "error.storeInUse": (
+            "{0} is being served by a running navetd serve. Stop navetd first, then run navetd restore again. Nothing was changed.",
+            "{0} används av en navetd serve som körs. Stoppa navetd först och kör sedan navetd restore igen. Inget har ändrats."),
+        "error.storeBeingRestored": (
+            "{0} is being restored by navetd restore right now. Start navetd serve again when the restore has finished.",
+            "{0} återställs just nu med navetd restore. Starta navetd serve igen när återställningen är klar."),
+        "error.storeLock": (
+            "Cannot lock {0} ({1}). Nothing was changed.",
+            "Kan inte låsa {0} ({1}). Inget har ändrats."),
         "errno.ENOSPC": ("no space left on the device", "det finns inget utrymme kvar på enheten"),
         "errno.EBADF": ("the output is closed", "utmatningen är stängd"),
         "errno.EPIPE": ("the reader has gone away", "mottagaren har avslutats"),

@@ -66,6 +66,14 @@ struct ServeCommand: Command {
         // whose reader went away: the write fails with EPIPE instead of ending the server.
         signal(SIGPIPE, SIG_IGN)
         let central = try context.openCentral()
+        // Held until the process ends: `navetd restore` refuses while it is held.
+        let lock: StoreLock
+        switch StoreLock.acquire(context.databasePath, exclusive: false) {
+        case .locked(let held): lock = held
+        case .busy: throw CLIError(.io, context.t("error.storeBeingRestored", context.databasePath))
+        case .failed(let code): throw CLIError(.io, context.t("error.storeLock", context.databasePath, String(cString: strerror(code))))
+        }
+        defer { withExtendedLifetime(lock) {} }
         let service = SyncService(central: central)
         service.httpWindow = clockWindow
         let log = JSONLog()

@@ -387,6 +387,15 @@ struct RestoreCommand: Command {
         if FileIO.sameFile(file, context.databasePath) {
             throw CLIError(.io, context.t("error.outputIsInput", context.databasePath, file))
         }
+        // A running `navetd serve` holds a shared lock; the store is not replaced under it.
+        var lock: StoreLock?
+        switch StoreLock.acquire(context.databasePath, exclusive: true) {
+        case .locked(let held): lock = held
+        case .busy: throw CLIError(.io, context.t("error.storeInUse", context.databasePath))
+        case .failed(ENOENT): lock = nil
+        case .failed(let code): throw CLIError(.io, context.t("error.storeLock", context.databasePath, String(cString: strerror(code))))
+        }
+        defer { withExtendedLifetime(lock) {} }
         if FileManager.default.fileExists(atPath: context.databasePath) {
             _ = try context.openCentral()
         }

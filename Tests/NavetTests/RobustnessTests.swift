@@ -179,4 +179,30 @@ import Testing
         #expect(restored.code == 5, "\(restored.err)")
         #expect(try SQLite3Tool.run(folder.path("central.db"), ".dump") == before)
     }
+
+    // MARK: restore while serve runs
+
+    /// `navetd restore` refuses while `navetd serve` serves the same store (exit 5, "stop
+    /// navetd first", nothing changed); the other commands still work meanwhile; after the
+    /// server stops, the restore goes through.
+    @Test func restoreRefusesWhileTheStoreIsServed() throws {
+        #expect(try cli.navetd("--db", "c.db", "init").code == 0)
+        #expect(try cli.navetd("--db", "c.db", "backup", "b1.db").code == 0)
+        let server = try ServerProcess(database: "c.db", workingDirectory: folder.url)
+        let refused = try cli.navetd("--db", "c.db", "restore", "b1.db")
+        #expect(refused.code == 5, "\(refused.err)")
+        #expect(refused.err.contains("Stop navetd first"), "\(refused.err)")
+        let swedish = try cli.navetd("--lang", "sv", "--db", "c.db", "restore", "b1.db")
+        #expect(swedish.err.contains("Stoppa navetd först"), "\(swedish.err)")
+        #expect(try cli.navetd("--db", "c.db", "org", "add", "--name", "HVB Norr", "--kind", "residential_home",
+                               "--municipality", "Luleå").code == 0)
+        #expect(try cli.navetd("--db", "c.db", "replica", "enroll", "--org", "HVB Norr", "--out", "a.enroll").code == 0)
+        #expect(try cli.navetd("--db", "c.db", "replica", "list").code == 0)
+        #expect(try cli.navetd("--db", "c.db", "backup", "b2.db").code == 0)
+        // The server still serves the store it opened, with what was added meanwhile.
+        #expect(try cli.navet("--db", "a.db", "init", "--enroll", "a.enroll").code == 0)
+        #expect(try cli.navet("--db", "a.db", "sync", "--server", server.url).code == 0)
+        #expect(server.stop() == 0)
+        #expect(try cli.navetd("--db", "c.db", "restore", "b1.db").code == 0)
+    }
 }
