@@ -205,4 +205,38 @@ import Testing
         #expect(server.stop() == 0)
         #expect(try cli.navetd("--db", "c.db", "restore", "b1.db").code == 0)
     }
+
+    // MARK: navet demo leaves nothing behind
+
+    /// Without --keep the demo's temporary folder (enrollment files hold secrets) is removed
+    /// every time: after a normal run, and when the demo is stopped with SIGTERM or SIGINT.
+    @Test func demoAlwaysRemovesItsTemporaryFolder() throws {
+        let temporary = folder.path("tmp")
+        try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: true)
+        var runner = cli
+        runner.environment["TMPDIR"] = temporary
+        for _ in 0..<4 {
+            #expect(try runner.navet("demo").code == 0)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: temporary) == [])
+        }
+        for number in [SIGTERM, SIGINT] {
+            let process = Process()
+            process.executableURL = CLIRunner.productsFolder.appendingPathComponent("navet")
+            process.arguments = ["demo"]
+            process.environment = runner.environment
+            process.currentDirectoryURL = folder.url
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            for _ in 0..<2000 where (try? FileManager.default.contentsOfDirectory(atPath: temporary))?.isEmpty ?? true {
+                usleep(1_000)
+            }
+            kill(process.processIdentifier, number)
+            process.waitUntilExit()
+            // Either the signal arrived (128 + number) or the demo had already finished.
+            #expect(process.terminationStatus == 0 || process.terminationStatus == 128 + number,
+                    "exit status \(process.terminationStatus)")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: temporary) == [])
+        }
+    }
 }
