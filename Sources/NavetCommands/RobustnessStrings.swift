@@ -25,6 +25,9 @@ enum RobustnessStrings {
         "error.storeLock": (
             "Cannot lock {0} ({1}). Nothing was changed.",
             "Kan inte låsa {0} ({1}). Inget har ändrats."),
+        "opt.headTimeout": (
+            "seconds allowed to receive a request's line and headers; slower clients get 408 (default 10)",
+            "sekunder för att ta emot en begärans rad och huvuden; långsammare klienter får 408 (standard 10)"),
         "errno.ENOSPC": ("no space left on the device", "det finns inget utrymme kvar på enheten"),
         "errno.EBADF": ("the output is closed", "utmatningen är stängd"),
         "errno.EPIPE": ("the reader has gone away", "mottagaren har avslutats"),

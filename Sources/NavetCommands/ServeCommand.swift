@@ -18,6 +18,7 @@ struct ServeCommand: Command {
         OptionSpec("--trusted-proxy-header", value: "NAME", help: "opt.proxyHeader"),
         OptionSpec("--max-body", value: "BYTES", help: "opt.maxBody"),
         OptionSpec("--max-header", value: "BYTES", help: "opt.maxHeader"),
+        OptionSpec("--head-timeout", value: "SECONDS", help: "opt.headTimeout"),
         OptionSpec("--request-timeout", value: "SECONDS", help: "opt.requestTimeout"),
         OptionSpec("--max-connections", value: "N", help: "opt.maxConnections"),
         OptionSpec("--clock-window", value: "SECONDS", help: "opt.clockWindow"),
@@ -46,7 +47,8 @@ struct ServeCommand: Command {
         var limits = HTTPLimits()
         limits.maxBodyBytes = try number("--max-body", 1024...(512 << 20), default: 300 << 20)
         limits.maxHeaderBytes = try number("--max-header", 1024...(1 << 20), default: 16 * 1024)
-        limits.requestTimeout = .seconds(try number("--request-timeout", 1...3600, default: 300))
+        limits.headTimeout = .seconds(try number("--head-timeout", 1...3600, default: 10))
+        limits.requestTimeout = .seconds(try number("--request-timeout", 1...3600, default: 60))
         limits.maxConnections = try number("--max-connections", 1...10_000, default: 256)
         self.limits = limits
         clockWindow = Int64(try number("--clock-window", 1...86_400, default: 300)) * 1000

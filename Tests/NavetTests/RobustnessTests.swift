@@ -117,7 +117,7 @@ import Testing
         for value in bad {
             runs.append(("navet", ["--db", "a.db", "sync", "--timeout", value], value))
             runs.append(("navet", ["--db", "a.db", "conflicts", "resolve", "x", "name", "--choose", value], value))
-            for option in ["--max-body", "--max-header", "--request-timeout", "--max-connections", "--clock-window"] {
+            for option in ["--max-body", "--max-header", "--head-timeout", "--request-timeout", "--max-connections", "--clock-window"] {
                 runs.append(("navetd", ["--db", "c.db", "serve", "--listen", "127.0.0.1:0", option, value], value))
             }
             runs.append(("navetd", ["--db", "c.db", "serve", "--listen", "127.0.0.1:0", "--silent-after", value + "d"], value))
@@ -238,5 +238,66 @@ import Testing
                     "exit status \(process.terminationStatus)")
             #expect(try FileManager.default.contentsOfDirectory(atPath: temporary) == [])
         }
+    }
+
+    // MARK: Slow clients
+
+    /// Opens a loopback TCP connection to `address` ("127.0.0.1:PORT") and sends `text`.
+    func connect(_ address: String, sending text: String) throws -> Int32 {
+        let port = try #require(UInt16(address.split(separator: ":").last ?? ""))
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var peer = sockaddr_in()
+        peer.sin_family = sa_family_t(AF_INET)
+        peer.sin_port = port.bigEndian
+        peer.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+        let connected = withUnsafePointer(to: &peer) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        #expect(connected == 0)
+        _ = Array(text.utf8).withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        return fd
+    }
+
+    /// Everything the server sends on `fd` until it closes the connection.
+    func readAll(_ fd: Int32) -> String {
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if count <= 0 { break }
+            bytes += buffer[..<count]
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Connections that send only part of a request's head take every slot; they are cut
+    /// off with 408 after --head-timeout (though --request-timeout is long), and a normal
+    /// client is served again.
+    @Test func slowHeadsAreCutOffAndTheServerServesAgain() throws {
+        #expect(try cli.navetd("--db", "c.db", "init").code == 0)
+        let server = try ServerProcess(database: "c.db", workingDirectory: folder.url,
+                                       arguments: ["--head-timeout", "1", "--request-timeout", "3600", "--max-connections", "2"])
+        defer { server.stop() }
+        let slow = try [connect(server.address, sending: "GET /v1/he"), connect(server.address, sending: "GET /v1/he")]
+        for fd in slow {
+            #expect(readAll(fd).hasPrefix("HTTP/1.1 408"))
+            close(fd)
+        }
+        // The server frees a slot when its connection thread ends, just after the close.
+        var status = 0
+        for _ in 0..<100 where status != 200 {
+            status = try TestHTTP.request("GET", server.url + "/v1/health").status
+            if status != 200 { usleep(20_000) }
+        }
+        #expect(status == 200)
+        // A head that is complete in time gives its body the longer --request-timeout:
+        // a slow body is not cut off at the head's limit.
+        let body = try connect(server.address, sending: "POST /v1/sync HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nab")
+        defer { close(body) }
+        usleep(1_500_000)
+        _ = Array("cde".utf8).withUnsafeBytes { send(body, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        shutdown(body, Int32(SHUT_WR))
+        let answer = readAll(body)
+        #expect(!answer.hasPrefix("HTTP/1.1 408") && answer.hasPrefix("HTTP/1.1 "), "\(answer.prefix(80))")
     }
 }
