@@ -53,19 +53,27 @@ struct Dispatcher {
     /// work was done, so that a script does not repeat a change that was made.
     func run(arguments: [String], environment: [String: String], console: Console) -> Int32 {
         var language: Language = .english
-        let code = dispatch(arguments: arguments, environment: environment, console: console, language: &language)
+        var json = false
+        let code = dispatch(arguments: arguments, environment: environment, console: console, language: &language, json: &json)
         guard let failure = console.writeFailure else { return code }
         let strings = Strings(language)
         let reason = RobustnessStrings.reason(failure.errno, strings)
         let stream = strings.t(failure.stream == "stdout" ? "output.stdout" : "output.stderr")
         let key = code == ExitCode.ok.rawValue ? "error.outputFailedDone" : "error.outputFailed"
-        console.err("\(program): \(strings.t("error.prefix")): \(strings.t(key, stream, reason))")
         // A command that failed keeps its own exit code: it changed nothing.
-        return code == ExitCode.ok.rawValue ? ExitCode.io.rawValue : code
+        let exit = code == ExitCode.ok.rawValue ? ExitCode.io : (ExitCode(rawValue: code) ?? .io)
+        let error = CLIError(exit, strings.t(key, stream, reason))
+        let context = Context(program: program, strings: strings, json: json, databasePath: "", console: console, now: 0)
+        if json {
+            context.printJSONError(error)
+        } else {
+            console.err("\(program): \(strings.t("error.prefix")): \(error.message)")
+        }
+        return exit.rawValue
     }
 
     private func dispatch(arguments: [String], environment: [String: String], console: Console,
-                          language chosen: inout Language) -> Int32 {
+                          language chosen: inout Language, json: inout Bool) -> Int32 {
         // Global options first, so even a usage error is reported in the right language.
         var rest: [String] = []
         var globals = ParsedArguments()
@@ -104,6 +112,7 @@ struct Dispatcher {
         let detected = Language.detect(option: language, environment: environment)
         let strings = Strings(detected ?? .english)
         chosen = detected ?? .english
+        json = globals.flags.contains("--json")
         let context = Context(
             program: program, strings: strings, json: globals.flags.contains("--json"),
             databasePath: globals.values["--db"] ?? environment[databaseVariable] ?? defaultDatabase,

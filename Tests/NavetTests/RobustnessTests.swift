@@ -54,6 +54,9 @@ import Testing
             #expect(result.code == 5, "\(script): \(result.err)")
             #expect(!result.err.contains("Fatal error"), "\(script)")
         }
+        let json = try shell(#""$NAVET" --db a.db --json child list > /dev/full"#)
+        let object = try JSONSerialization.jsonObject(with: Data(json.err.utf8)) as? [String: Any]
+        #expect(object?["exit_code"] as? Int == 5, "\(json.err)")
         let swedish = try shell(#""$NAVET" --lang sv --db a.db child list > /dev/full"#)
         #expect(swedish.code == 5)
         #expect(swedish.err.contains("Kunde inte skriva till standardutmatningen"))
