@@ -21,12 +21,14 @@ extension Context {
     /// Checks, before a command changes anything, that it may write `path` (see
     /// `FileIO.checkTarget`): never the `--db` file or any SQLite database, an existing
     /// file only with `force`, and only in a folder that exists and can be written.
-    func checkOutput(_ path: String, force: Bool) throws(CLIError) {
+    /// `inputs` are the files the command reads; writing over one is refused even with `force`.
+    func checkOutput(_ path: String, force: Bool, inputs: [String] = []) throws(CLIError) {
         do throws(FileIO.Refusal) {
-            try FileIO.checkTarget(path, database: databasePath, force: force)
+            try FileIO.checkTarget(path, database: databasePath, inputs: inputs, force: force)
         } catch {
             switch error {
             case .isDatabase: throw CLIError(.io, t("error.outputIsDatabase", path))
+            case .isInput(let input): throw CLIError(.io, t("error.outputIsInput", path, input))
             case .isSQLite: throw CLIError(.io, t("error.outputIsSQLite", path))
             case .isFolder: throw CLIError(.io, t("error.outputIsFolder", path))
             case .exists: throw CLIError(.io, t("error.outputExists", path))
@@ -38,8 +40,8 @@ extension Context {
 
     /// Writes a file atomically (mode 0600) after `checkOutput`, mapping a full disk to its
     /// own message. Without `force` a file that appeared meanwhile is not replaced either.
-    func writeFile(_ bytes: [UInt8], to path: String, force: Bool) throws(CLIError) {
-        try checkOutput(path, force: force)
+    func writeFile(_ bytes: [UInt8], to path: String, force: Bool, inputs: [String] = []) throws(CLIError) {
+        try checkOutput(path, force: force, inputs: inputs)
         do throws(FileIO.Failure) {
             try FileIO.writeAtomically(bytes, to: path, replace: force)
         } catch {

@@ -48,7 +48,32 @@ struct Dispatcher {
     let summaryKey: String
     let globalOptions: [OptionSpec]
 
+    /// Runs the command and reports a failed write to stdout or stderr: exit code 5 and one
+    /// line on stderr (if stderr still takes it). A command that had finished says that its
+    /// work was done, so that a script does not repeat a change that was made.
     func run(arguments: [String], environment: [String: String], console: Console) -> Int32 {
+        var language: Language = .english
+        var json = false
+        let code = dispatch(arguments: arguments, environment: environment, console: console, language: &language, json: &json)
+        guard let failure = console.writeFailure else { return code }
+        let strings = Strings(language)
+        let reason = RobustnessStrings.reason(failure.errno, strings)
+        let stream = strings.t(failure.stream == "stdout" ? "output.stdout" : "output.stderr")
+        let key = code == ExitCode.ok.rawValue ? "error.outputFailedDone" : "error.outputFailed"
+        // A command that failed keeps its own exit code: it changed nothing.
+        let exit = code == ExitCode.ok.rawValue ? ExitCode.io : (ExitCode(rawValue: code) ?? .io)
+        let error = CLIError(exit, strings.t(key, stream, reason))
+        let context = Context(program: program, strings: strings, json: json, databasePath: "", console: console, now: 0)
+        if json {
+            context.printJSONError(error)
+        } else {
+            console.err("\(program): \(strings.t("error.prefix")): \(error.message)")
+        }
+        return exit.rawValue
+    }
+
+    private func dispatch(arguments: [String], environment: [String: String], console: Console,
+                          language chosen: inout Language, json: inout Bool) -> Int32 {
         // Global options first, so even a usage error is reported in the right language.
         var rest: [String] = []
         var globals = ParsedArguments()
@@ -86,6 +111,8 @@ struct Dispatcher {
         }
         let detected = Language.detect(option: language, environment: environment)
         let strings = Strings(detected ?? .english)
+        chosen = detected ?? .english
+        json = globals.flags.contains("--json")
         let context = Context(
             program: program, strings: strings, json: globals.flags.contains("--json"),
             databasePath: globals.values["--db"] ?? environment[databaseVariable] ?? defaultDatabase,
@@ -199,7 +226,8 @@ extension Context {
     /// Errors in `--json` mode go to stderr as one JSON object, so stdout stays parseable.
     func printJSONError(_ error: CLIError) {
         let object: [String: Any] = ["error": error.message, "exit_code": Int(error.code.rawValue)]
-        let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
+            ?? Data("{\"exit_code\":\(error.code.rawValue)}".utf8)
         err(String(decoding: data, as: UTF8.self))
     }
 }

@@ -6,9 +6,14 @@ import NavetWire
 import NavetSync
 
 /// Where a command writes: standard output and error, or buffers (for the demo and tests).
+///
+/// Writing never traps: a full disk (`> /dev/full`), a closed descriptor (`>&-`) or a
+/// reader that went away makes the write fail, the first failure is remembered in
+/// `writeFailure`, and the dispatcher turns it into exit code 5.
 public final class Console: @unchecked Sendable {
     private let lock = NSLock()
     private var captured: (out: String, err: String)?
+    private var failure: (stream: String, errno: Int32)?
 
     public init(capture: Bool = false) {
         captured = capture ? ("", "") : nil
@@ -19,14 +24,38 @@ public final class Console: @unchecked Sendable {
     public func out(_ text: String) {
         let line = TextRules.visible(text, keepingLineFeeds: true) + "\n"
         lock.lock(); defer { lock.unlock() }
-        if captured != nil { captured!.out += line } else { FileHandle.standardOutput.write(Data(line.utf8)) }
+        if captured != nil { captured!.out += line } else { write(line, to: 1, stream: "stdout") }
     }
 
     /// Writes to standard error, escaping control characters as `out` does.
     public func err(_ text: String) {
         let line = TextRules.visible(text, keepingLineFeeds: true) + "\n"
         lock.lock(); defer { lock.unlock() }
-        if captured != nil { captured!.err += line } else { FileHandle.standardError.write(Data(line.utf8)) }
+        if captured != nil { captured!.err += line } else { write(line, to: 2, stream: "stderr") }
+    }
+
+    /// The first failed write: which stream ("stdout" or "stderr") and its errno; nil if all succeeded.
+    public var writeFailure: (stream: String, errno: Int32)? { lock.lock(); defer { lock.unlock() }; return failure }
+
+    /// Writes all of `text` to `descriptor`, retrying after EINTR and partial writes.
+    /// Must be called with `lock` held.
+    private func write(_ text: String, to descriptor: Int32, stream: String) {
+        let bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let count = bytes.withUnsafeBytes { Console.systemWrite(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+            if count < 0 && errno == EINTR { continue }
+            if count <= 0 {
+                if failure == nil { failure = (stream, count < 0 ? errno : EIO) }
+                return
+            }
+            offset += count
+        }
+    }
+
+    /// Glibc's `write(2)`, named apart from `write(_:to:stream:)`.
+    private static func systemWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
+        Glibc.write(descriptor, buffer, count)
     }
 
     public var capturedOut: String { lock.lock(); defer { lock.unlock() }; return captured?.out ?? "" }
@@ -48,7 +77,10 @@ public struct Context {
 
     /// Prints a JSON value (dictionary or array) for scripts: sorted keys, UTF-8 as is.
     func printJSON(_ value: Any) {
-        let data = try! JSONSerialization.data(withJSONObject: value, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        // Only strings, numbers, booleans, NSNull, arrays and dictionaries reach here; should
+        // serialization still fail, an empty object is printed rather than trapping.
+        let data = (try? JSONSerialization.data(withJSONObject: value, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]))
+            ?? Data("{}".utf8)
         out(String(decoding: data, as: UTF8.self))
     }
 

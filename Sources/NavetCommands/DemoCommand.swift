@@ -36,7 +36,10 @@ struct DemoCommand: Command {
             folder = FileManager.default.temporaryDirectory.appendingPathComponent("navet-demo-\(UUID().uuidString.prefix(8))")
             try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         }
-        defer { if keep == nil { try? FileManager.default.removeItem(at: folder) } }
+        // Removed however the demo ends: normally, by an error, or by SIGINT, SIGTERM or
+        // SIGHUP (the folder holds enrollment files with replica secrets).
+        let cleanup = keep == nil ? DemoCleanup(folder: folder.path) : nil
+        defer { cleanup?.finish() }
         guard context.json else {
             try Demo(context: context, folder: folder).run()
             if let keep { context.out("\n" + context.t("demo.kept", keep)) }
@@ -204,5 +207,41 @@ private struct Demo {
         try navet("guardian", ["conflicts"])
         try navet("guardian", ["child", "history", child, "--field", "asylum-status"])
         try navet("home", ["status"])
+    }
+}
+
+/// Removes the demo's temporary folder at the end, and on SIGINT, SIGTERM or SIGHUP before
+/// the process exits with the shell's status for that signal (128 + its number).
+private final class DemoCleanup: @unchecked Sendable {
+    let folder: String
+    private var sources: [DispatchSourceSignal] = []
+    private let lock = NSLock()
+    private var removed = false
+
+    init(folder: String) {
+        self.folder = folder
+        for number in [SIGINT, SIGTERM, SIGHUP] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { [self] in
+                // The lock is never released: the demo, failing now that its files are
+                // gone, waits in `finish` until the signal ends the process.
+                self.lock.lock()
+                if !self.removed { TemporaryFolder.remove(self.folder) }
+                self.removed = true
+                _exit(128 + number)
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    func finish() {
+        lock.lock()
+        if !removed { TemporaryFolder.remove(folder) }
+        removed = true
+        lock.unlock()
+        for source in sources { source.cancel() }
+        for number in [SIGINT, SIGTERM, SIGHUP] { signal(number, SIG_DFL) }
     }
 }

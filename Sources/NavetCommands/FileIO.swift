@@ -42,6 +42,9 @@ enum FileIO {
         /// The path is the database given in `--db` (same device and inode, or its -wal, -shm
         /// or -journal file). Never overwritten, not even with `--force`.
         case isDatabase
+        /// The path is one of the command's own input files (`isInput` names it). Never
+        /// overwritten, not even with `--force`: the input would be lost.
+        case isInput(String)
         /// The file starts with the SQLite header. Never overwritten, not even with `--force`.
         case isSQLite
         /// A folder is there.
@@ -59,7 +62,10 @@ enum FileIO {
     /// device and inode, so `./gm.db`, a symlink or a hard link all count), not any SQLite
     /// database, not a folder, not an existing file unless `force`, and in a folder that
     /// exists and can be written. Reads only; call it before the command changes anything.
-    static func checkTarget(_ path: String, database: String?, force: Bool) throws(Refusal) {
+    /// `inputs` are the files the command reads: none of them may be the target either
+    /// (same device and inode, or the same path when the target does not exist yet).
+    static func checkTarget(_ path: String, database: String?, inputs: [String] = [], force: Bool) throws(Refusal) {
+        for input in inputs where sameFile(path, input) { throw .isInput(input) }
         if let database {
             var target = stat()
             if stat(path, &target) == 0 {
@@ -85,6 +91,21 @@ enum FileIO {
         guard stat(folder, &info) == 0 else { throw .folder(errno) }
         guard (info.st_mode & S_IFMT) == S_IFDIR else { throw .folder(ENOTDIR) }
         guard access(folder, W_OK | X_OK) == 0 else { throw .folder(errno) }
+    }
+
+    /// Whether `first` and `second` name the same file: the same device and inode when both
+    /// exist (symlinks and hard links count), otherwise the same absolute, standardized path.
+    static func sameFile(_ first: String, _ second: String) -> Bool {
+        var one = stat()
+        var two = stat()
+        if stat(first, &one) == 0, stat(second, &two) == 0 {
+            return one.st_dev == two.st_dev && one.st_ino == two.st_ino
+        }
+        func absolute(_ path: String) -> String {
+            let full = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+            return URL(fileURLWithPath: full).standardizedFileURL.resolvingSymlinksInPath().path
+        }
+        return absolute(first) == absolute(second)
     }
 
     /// Whether the file at `path` begins with "SQLite format 3\0". False if it cannot be read.

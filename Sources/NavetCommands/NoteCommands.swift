@@ -209,7 +209,7 @@ struct ConflictsResolve: Command {
         if value == "-" { value = try context.readStandardInput(option: "--value") }
         self.value = value
         if let text = arguments.value("--choose") {
-            guard let number = Int(text), number >= 1 else {
+            guard let number = DecimalNumber.parse(text, in: 1...1_000_000) else {
                 throw CLIError(.usage, context.t("error.badChoice", text), helpHint: true)
             }
             choice = number

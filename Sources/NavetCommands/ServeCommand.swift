@@ -18,6 +18,7 @@ struct ServeCommand: Command {
         OptionSpec("--trusted-proxy-header", value: "NAME", help: "opt.proxyHeader"),
         OptionSpec("--max-body", value: "BYTES", help: "opt.maxBody"),
         OptionSpec("--max-header", value: "BYTES", help: "opt.maxHeader"),
+        OptionSpec("--head-timeout", value: "SECONDS", help: "opt.headTimeout"),
         OptionSpec("--request-timeout", value: "SECONDS", help: "opt.requestTimeout"),
         OptionSpec("--max-connections", value: "N", help: "opt.maxConnections"),
         OptionSpec("--clock-window", value: "SECONDS", help: "opt.clockWindow"),
@@ -38,7 +39,7 @@ struct ServeCommand: Command {
         }
         func number(_ option: String, _ range: ClosedRange<Int>, default value: Int) throws(CLIError) -> Int {
             guard let text = arguments.value(option) else { return value }
-            guard let parsed = Int(text), range.contains(parsed) else {
+            guard let parsed = DecimalNumber.parse(text, in: range) else {
                 throw CLIError(.usage, context.t("error.badNumber", option, text, String(range.lowerBound), String(range.upperBound)),
                                helpHint: true)
             }
@@ -47,7 +48,8 @@ struct ServeCommand: Command {
         var limits = HTTPLimits()
         limits.maxBodyBytes = try number("--max-body", 1024...(512 << 20), default: 300 << 20)
         limits.maxHeaderBytes = try number("--max-header", 1024...(1 << 20), default: 16 * 1024)
-        limits.requestTimeout = .seconds(try number("--request-timeout", 1...3600, default: 300))
+        limits.headTimeout = .seconds(try number("--head-timeout", 1...3600, default: 10))
+        limits.requestTimeout = .seconds(try number("--request-timeout", 1...3600, default: 60))
         limits.maxConnections = try number("--max-connections", 1...10_000, default: 256)
         self.limits = limits
         clockWindow = Int64(try number("--clock-window", 1...86_400, default: 300)) * 1000
@@ -63,7 +65,18 @@ struct ServeCommand: Command {
         // keeps the high-water mark of the reply pages built in it: with many replicas
         // syncing at once that multiplied the peak memory (Tools/load measures it).
         _ = glibcMallopt(-8 /* M_ARENA_MAX, malloc.h */, 2)
+        // Sockets send with MSG_NOSIGNAL; this covers the log on stderr when it is a pipe
+        // whose reader went away: the write fails with EPIPE instead of ending the server.
+        signal(SIGPIPE, SIG_IGN)
         let central = try context.openCentral()
+        // Held until the process ends: `navetd restore` refuses while it is held.
+        let lock: StoreLock
+        switch StoreLock.acquire(context.databasePath, exclusive: false) {
+        case .locked(let held): lock = held
+        case .busy: throw CLIError(.io, context.t("error.storeBeingRestored", context.databasePath))
+        case .failed(let code): throw CLIError(.io, context.t("error.storeLock", context.databasePath, String(cString: strerror(code))))
+        }
+        defer { withExtendedLifetime(lock) {} }
         let service = SyncService(central: central)
         service.httpWindow = clockWindow
         let log = JSONLog()
@@ -105,9 +118,18 @@ final class JSONLog: @unchecked Sendable {
         object["time"] = Format.time(Format.now())
         guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
         else { return }
+        let line = Array(data) + [0x0A]
         lock.lock()
         defer { lock.unlock() }
-        FileHandle.standardError.write(data + Data("\n".utf8))
+        // A closed or full stderr loses log lines but never stops the server (no trap, and
+        // SIGPIPE is ignored while serving): the write fails and the line is dropped.
+        var offset = 0
+        while offset < line.count {
+            let count = line.withUnsafeBytes { Glibc.write(2, $0.baseAddress! + offset, $0.count - offset) }
+            if count < 0 && errno == EINTR { continue }
+            if count <= 0 { return }
+            offset += count
+        }
     }
 }
 

@@ -92,7 +92,7 @@ struct ServerImport: Command {
     /// store answers a bundle file it has already merged again (`CentralStore.acceptUpload`).
     func run(_ context: Context) throws(CLIError) {
         let central = try context.openCentral()
-        try context.checkOutput(reply, force: force)
+        try context.checkOutput(reply, force: force, inputs: [file])
         let bytes = try context.readBundleFile(file)
         // A reply brought to the office by mistake (header: magic "NAVB", kind 2 at offset
         // 6, Protocol/BUNDLE.md): say what it is, and count no refusal against any replica.
@@ -106,7 +106,7 @@ struct ServerImport: Command {
         } catch {
             throw context.describe(error, file: file)
         }
-        try context.writeFile(accepted.reply, to: reply, force: force)
+        try context.writeFile(accepted.reply, to: reply, force: force, inputs: [file])
         if context.json {
             context.printJSON(["replica": accepted.sender.description, "applied": accepted.applied,
                                "duplicates": accepted.duplicates, "reply": reply, "reply_changes": accepted.sent,
@@ -229,7 +229,8 @@ struct ReplicaEnroll: Command {
         out = arguments.value("--out")!
         url = arguments.value("--url")
         force = arguments.has("--force")
-        if let url, !(url.hasPrefix("http://") || url.hasPrefix("https://")) || URL(string: url)?.host == nil {
+        if let url, !(url.hasPrefix("http://") || url.hasPrefix("https://")) || URL(string: url)?.host == nil
+            || !DecimalNumber.hasValidPort(url) {
             throw CLIError(.usage, context.t("error.badURL", url), helpHint: true)
         }
     }
@@ -365,8 +366,8 @@ struct ReplicaList: Command {
 enum Duration {
     static func parse(_ text: String, option: String, context: Context) throws(CLIError) -> Int64 {
         let units: [Character: Int64] = ["s": 1000, "m": 60_000, "h": 3_600_000, "d": 86_400_000]
-        guard let unit = text.last.flatMap({ units[$0] }), let number = Int64(text.dropLast()), number > 0,
-              number < 100_000 else {
+        guard let unit = text.last.flatMap({ units[$0] }),
+              let number = DecimalNumber.parse(text.dropLast(), in: 1...99_999).map(Int64.init) else {
             throw CLIError(.usage, context.t("error.badDuration", option, text), helpHint: true)
         }
         return number * unit
@@ -409,6 +410,18 @@ struct RestoreCommand: Command {
     func run(_ context: Context) throws(CLIError) {
         // Restore replaces the --db file: only a central store may be replaced (a replica
         // file or another program's database given by mistake is refused unchanged).
+        if FileIO.sameFile(file, context.databasePath) {
+            throw CLIError(.io, context.t("error.outputIsInput", context.databasePath, file))
+        }
+        // A running `navetd serve` holds a shared lock; the store is not replaced under it.
+        var lock: StoreLock?
+        switch StoreLock.acquire(context.databasePath, exclusive: true) {
+        case .locked(let held): lock = held
+        case .busy: throw CLIError(.io, context.t("error.storeInUse", context.databasePath))
+        case .failed(ENOENT): lock = nil
+        case .failed(let code): throw CLIError(.io, context.t("error.storeLock", context.databasePath, String(cString: strerror(code))))
+        }
+        defer { withExtendedLifetime(lock) {} }
         if FileManager.default.fileExists(atPath: context.databasePath) {
             _ = try context.openCentral()
         }

@@ -165,6 +165,7 @@ public struct Strings: Sendable {
         .merging(SyncStrings.table) { first, _ in first }
         .merging(MessageStrings.table) { first, _ in first }
         .merging(SystemMessages.table) { first, _ in first }
+        .merging(RobustnessStrings.table) { first, _ in first }
 
     static let messages: [String: (String, String)] = [
         // Record types, fields, choices, tags.
@@ -312,9 +313,10 @@ public struct Strings: Sendable {
             "Den här lokala databasen är inte registrerad hos centrallagret och kan inte synka. Be stödkontoret om en registreringsfil och kör 'navet enroll FIL': arbetet i filen behålls."),
         "error.badEnrollment": ("The enrollment file {0} was refused: {1}. Ask the support office for a new one.",
                                 "Registreringsfilen {0} avvisades: {1}. Be stödkontoret om en ny."),
-        "error.badURL": ("'{0}' is not an http:// or https:// address.", "'{0}' är ingen http://- eller https://-adress."),
-        "error.badTimeout": ("--timeout needs a number of seconds (up to 3600), not '{0}'.",
-                             "--timeout behöver ett antal sekunder (högst 3600), inte '{0}'."),
+        "error.badURL": ("'{0}' is not an http:// or https:// address (with a port, if any, from 1 to 65535).",
+                         "'{0}' är ingen http://- eller https://-adress (med en port, om någon, från 1 till 65535)."),
+        "error.badTimeout": ("--timeout needs a whole number of seconds from 1 to 3600, not '{0}'.",
+                             "--timeout behöver ett helt antal sekunder från 1 till 3600, inte '{0}'."),
         "error.unreachable": ("Could not reach the central store at {0} ({1}). Nothing was lost: pending changes stay until the next sync.",
             "Kunde inte nå centrallagret på {0} ({1}). Inget har gått förlorat: väntande ändringar ligger kvar till nästa synk."),
         "error.serverFailed": ("The central store at {0} failed (HTTP {1}). Nothing was lost: try again later.",

@@ -159,7 +159,8 @@ struct SyncCommand: Command {
 
     init(_ arguments: ParsedArguments, _ context: Context) throws(CLIError) {
         if let text = arguments.value("--server") {
-            guard let url = URL(string: text), url.scheme == "http" || url.scheme == "https", url.host != nil else {
+            guard let url = URL(string: text), url.scheme == "http" || url.scheme == "https", url.host != nil,
+                  DecimalNumber.hasValidPort(text) else {
                 throw CLIError(.usage, context.t("error.badURL", text), helpHint: true)
             }
             server = url
@@ -167,10 +168,10 @@ struct SyncCommand: Command {
             server = nil
         }
         if let text = arguments.value("--timeout") {
-            guard let seconds = Double(text), seconds > 0, seconds <= 3600 else {
+            guard let seconds = DecimalNumber.parse(text, in: 1...3600) else {
                 throw CLIError(.usage, context.t("error.badTimeout", text), helpHint: true)
             }
-            timeout = seconds
+            timeout = TimeInterval(seconds)
         } else {
             timeout = SyncClient.defaultTimeout
         }

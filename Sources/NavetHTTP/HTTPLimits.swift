@@ -2,13 +2,16 @@
 ///
 /// Every input an outside client controls has a limit here, so that one client
 /// cannot make the server hold unbounded memory or a thread forever. The
-/// defaults suit `navetd` behind a reverse proxy; tests pass small values.
+/// defaults suit `navetd` behind a reverse proxy; tests pass small values. `navetd serve`
+/// sets its own time limits from its options (`--head-timeout` 10 s and
+/// `--request-timeout` 60 s by default).
 ///
 /// Which status each limit produces:
 /// - request line over `maxRequestLineLength` → 414 URI Too Long;
 /// - header section over `maxHeaderBytes` or `maxHeaderCount` → 431;
 /// - body (declared or chunked) over `maxBodyBytes` → 413;
 /// - chunk-size line over `maxChunkLineLength` → 400;
+/// - a started request whose head is not complete within `headTimeout` → 408 and close;
 /// - a started request not complete within `requestTimeout` → 408 and close;
 /// - no byte of a next request within `idleTimeout` → silent close;
 /// - more than `maxConnections` open connections → 503 and close.
@@ -38,6 +41,11 @@ public struct HTTPLimits: Sendable, Equatable {
     /// buffers request bodies (nginx does by default) and sends them over
     /// loopback; a server exposed directly to slow links needs a larger value.
     public var requestTimeout: Duration
+    /// Time from the first byte of a request to the end of its head (request line and
+    /// header fields), at most `requestTimeout`. Short, so that connections trickling a
+    /// head (slow loris) are cut off long before they could hold every connection slot
+    /// for a whole `requestTimeout`; a real client sends its head in one go.
+    public var headTimeout: Duration
     /// Time a kept-alive connection may wait for the first byte of its next
     /// request (or a new connection for its first) before it is closed.
     public var idleTimeout: Duration
@@ -52,6 +60,7 @@ public struct HTTPLimits: Sendable, Equatable {
         maxBodyBytes: Int = 64 * 1024 * 1024,
         maxChunkLineLength: Int = 1024,
         requestTimeout: Duration = .seconds(30),
+        headTimeout: Duration = .seconds(10),
         idleTimeout: Duration = .seconds(15),
         maxConnections: Int = 256
     ) {
@@ -63,6 +72,7 @@ public struct HTTPLimits: Sendable, Equatable {
         self.maxBodyBytes = maxBodyBytes
         self.maxChunkLineLength = maxChunkLineLength
         self.requestTimeout = requestTimeout
+        self.headTimeout = headTimeout
         self.idleTimeout = idleTimeout
         self.maxConnections = maxConnections
     }

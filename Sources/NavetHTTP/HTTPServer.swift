@@ -411,6 +411,9 @@ private final class Connection {
         var requestStarted: Double?
         var continueSent = false
         var watchingWake = true
+        // Whether the current request's deadline is still its head's (see HTTPLimits.headTimeout).
+        var readingHead = false
+        let headSeconds = min(limits.headTimeout, limits.requestTimeout).seconds
 
         while true {
             let result: HTTPParseResult
@@ -442,12 +445,20 @@ private final class Connection {
                 let now = monotonicNow()
                 if parser.hasPartialRequest {
                     requestStarted = now
-                    deadline = now + limits.requestTimeout.seconds
+                    deadline = now + headSeconds
+                    readingHead = true
                 } else {
                     requestStarted = nil
                     deadline = now + limits.idleTimeout.seconds
                 }
                 continue
+            }
+
+            // The head is complete: the rest of the request may take up to requestTimeout
+            // from its first byte.
+            if readingHead && parser.isReadingBody, let requestStarted {
+                readingHead = false
+                deadline = requestStarted + limits.requestTimeout.seconds
             }
 
             if parser.isAwaitingContinue && !continueSent {
@@ -485,7 +496,8 @@ private final class Connection {
                 if requestStarted == nil {
                     let now = monotonicNow()
                     requestStarted = now
-                    deadline = now + limits.requestTimeout.seconds
+                    deadline = now + headSeconds
+                    readingHead = true
                 }
                 parser.append(readBuffer[0..<count])
             }

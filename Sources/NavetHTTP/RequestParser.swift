@@ -121,6 +121,17 @@ public struct HTTPRequestParser: Sendable {
         return true
     }
 
+    /// Whether the head (request line and header fields) of the current request is
+    /// complete and its body is being read. The server then moves the request's deadline
+    /// from `HTTPLimits.headTimeout` to `HTTPLimits.requestTimeout`.
+    public var isReadingBody: Bool {
+        if failure != nil { return false }
+        switch state {
+        case .requestLine, .headers: return false
+        default: return true
+        }
+    }
+
     /// Whether the client sent `Expect: 100-continue` and waits for an interim
     /// `100 Continue` before sending the body (RFC 9110 §10.1.1). True from the
     /// end of the head until the request is returned.

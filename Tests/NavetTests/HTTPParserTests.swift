@@ -393,6 +393,7 @@ private let refusalCases: [RefusalCase] = [
         #expect(limits.maxHeaderCount == 100)
         #expect(limits.maxBodyBytes == 64 * 1024 * 1024)
         #expect(limits.requestTimeout == .seconds(30))
+        #expect(limits.headTimeout == .seconds(10))
         #expect(limits.idleTimeout == .seconds(15))
         #expect(limits.maxConnections == 256)
     }

@@ -116,10 +116,10 @@ final class TrickleServer: @unchecked Sendable {
         #expect(english.err.contains("did not finish within the limit of 1 seconds (--timeout)"), "\(english.err)")
         #expect(english.err.contains("Nothing was lost"))
 
-        let swedish = try navetGuarded(["--db", "a.db", "sync", "--timeout", "1.5"], language: "sv_SE.UTF-8")
+        let swedish = try navetGuarded(["--db", "a.db", "sync", "--timeout", "2"], language: "sv_SE.UTF-8")
         #expect(swedish.ended)
         #expect(swedish.code == 6, "\(swedish.err)")
-        #expect(swedish.err.contains("inom gränsen på 1.5 sekunder (--timeout)"), "\(swedish.err)")
+        #expect(swedish.err.contains("inom gränsen på 2 sekunder (--timeout)"), "\(swedish.err)")
 
         let status = try JSONSerialization.jsonObject(with: Data(try cli.navet("--db", "a.db", "--json", "status").out.utf8))
             as? [String: Any]
