@@ -27,18 +27,13 @@ enum RobustnessStrings {
             "Kan inte låsa {0} ({1}). Inget har ändrats."),
         "opt.headTimeout": (
             "seconds allowed to receive a request's line and headers; slower clients get 408 (default 10)",
-            "sekunder för att ta emot en begärans rad och huvuden; långsammare klienter får 408 (standard 10)"),
-        "errno.ENOSPC": ("no space left on the device", "det finns inget utrymme kvar på enheten"),
-        "errno.EBADF": ("the output is closed", "utmatningen är stängd"),
-        "errno.EPIPE": ("the reader has gone away", "mottagaren har avslutats"),
-        "errno.EIO": ("input/output error", "in- eller utmatningsfel"),
+            "sekunder för att ta emot en begärans rad och HTTP-huvuden; långsammare klienter får 408 (standard 10)"),
     ]
 
-    /// A short reason for `code` in the user's language; the system's (English) text for
-    /// errors without a translation.
+    /// A short reason for `code` in the user's language (the one errno table,
+    /// `SystemMessages`); the system's text with its number for other errors.
     static func reason(_ code: Int32, _ strings: Strings) -> String {
-        let names: [Int32: String] = [ENOSPC: "ENOSPC", EBADF: "EBADF", EPIPE: "EPIPE", EIO: "EIO"]
-        if let name = names[code] { return strings.t("errno." + name) }
-        return String(cString: strerror(code))
+        if let key = SystemMessages.errnoKeys[code] { return strings.t(key) }
+        return strings.t("errno.other", String(cString: strerror(code)), String(code))
     }
 }
