@@ -50,8 +50,23 @@ public struct CLIRunner: Sendable {
     /// Runs `program`; `stdin`, when given, is written to its standard input (otherwise
     /// standard input is empty).
     public func run(_ program: String, _ arguments: [String], stdin: String? = nil) throws -> Result {
+        try launch(Self.productsFolder.appendingPathComponent(program), arguments, environment: environment, stdin: stdin)
+    }
+
+    /// Runs `script` with /bin/sh in the working folder, `$NAVET` and `$NAVETD` naming the
+    /// binaries: for bytes a Swift String cannot carry (invalid UTF-8 in arguments or
+    /// standard input) and for redirections (`> /dev/full`, a closed descriptor).
+    public func shell(_ script: String) throws -> Result {
+        var shellEnvironment = environment
+        shellEnvironment["NAVET"] = Self.productsFolder.appendingPathComponent("navet").path
+        shellEnvironment["NAVETD"] = Self.productsFolder.appendingPathComponent("navetd").path
+        return try launch(URL(fileURLWithPath: "/bin/sh"), ["-c", script], environment: shellEnvironment, stdin: nil)
+    }
+
+    private func launch(_ executable: URL, _ arguments: [String], environment: [String: String],
+                        stdin: String?) throws -> Result {
         let process = Process()
-        process.executableURL = Self.productsFolder.appendingPathComponent(program)
+        process.executableURL = executable
         process.arguments = arguments
         process.environment = environment
         process.currentDirectoryURL = workingDirectory

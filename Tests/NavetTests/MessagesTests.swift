@@ -14,32 +14,8 @@ import Testing
     func json(_ text: String) throws -> Any { try JSONSerialization.jsonObject(with: Data(text.utf8)) }
     func dump(_ name: String = "navet.db") throws -> String { try SQLite3Tool.run(folder.path(name), ".dump") }
 
-    /// Runs a shell script in the work folder with $NAVET and $NAVETD set to the real
-    /// binaries, for bytes a Swift String cannot carry (invalid UTF-8 in arguments or stdin).
-    struct ShellResult { let code: Int32; let out: String; let err: String }
-
-    func shell(_ script: String) throws -> ShellResult {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", script]
-        process.environment = [
-            "LANG": "C.UTF-8",
-            "NAVET": CLIRunner.productsFolder.appendingPathComponent("navet").path,
-            "NAVETD": CLIRunner.productsFolder.appendingPathComponent("navetd").path,
-        ]
-        process.currentDirectoryURL = folder.url
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return ShellResult(code: process.terminationStatus, out: String(decoding: outData, as: UTF8.self),
-                                err: String(decoding: errData, as: UTF8.self))
-    }
+    /// Runs a shell script in the work folder with $NAVET and $NAVETD naming the binaries.
+    func shell(_ script: String) throws -> CLIRunner.Result { try cli.shell(script) }
 
     func addChild(_ name: String = "Ali Hassan") throws -> String {
         let added = try cli.navet("--json", "child", "add", "--name", name)

@@ -11,26 +11,8 @@ import Testing
     let folder = TemporaryDirectory(prefix: "navet-robust")
     var cli: CLIRunner { CLIRunner(workingDirectory: folder.url) }
 
-    /// Runs `script` with /bin/sh in the test folder; `$NAVET` and `$NAVETD` name the binaries.
-    func shell(_ script: String) throws -> (code: Int32, out: String, err: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", script]
-        process.currentDirectoryURL = folder.url
-        process.environment = ["LANG": "C.UTF-8",
-                               "NAVET": CLIRunner.productsFolder.appendingPathComponent("navet").path,
-                               "NAVETD": CLIRunner.productsFolder.appendingPathComponent("navetd").path]
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
-    }
+    /// Runs a shell script in the work folder with $NAVET and $NAVETD naming the binaries.
+    func shell(_ script: String) throws -> CLIRunner.Result { try cli.shell(script) }
 
     // MARK: Output that cannot be written
 
