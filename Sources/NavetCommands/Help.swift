@@ -77,8 +77,8 @@ enum HelpText {
         "help.globalOptions": ("Global options", "Globala alternativ"),
         "help.exitCodes": ("Exit codes", "Felkoder (utgångsstatus)"),
         "help.exitCodes.list": (
-            "  0  success\n  2  usage error (unknown command or option, missing argument)\n  3  validation error (bad date, unknown field, unknown id)\n  4  refused input (damaged, wrong version or wrong schema bundle; nothing changed)\n  5  I/O failure (missing database, unwritable file, disk full)\n  6  server unreachable or failing (nothing lost; try again later)",
-            "  0  klart\n  2  felaktig användning (okänt kommando eller alternativ, argument saknas)\n  3  ogiltigt värde (felaktigt datum, okänt fält, okänt id)\n  4  avvisad indata (skadad överföringsfil, fel version eller fel schema; inget ändrat)\n  5  läs- eller skrivfel (databas saknas, filen kan inte skrivas, disken full)\n  6  servern nås inte eller fick fel (inget förlorat; försök igen senare)"),
+            "  0  success\n  2  usage error (unknown command or option, missing argument)\n  3  validation error (bad date, unknown field, unknown id)\n  4  refused input (damaged, wrong version or wrong schema bundle; nothing changed)\n  5  I/O failure (missing database, unwritable file, disk full, output that could not be written)\n  6  server unreachable or failing (nothing lost; try again later)",
+            "  0  klart\n  2  felaktig användning (okänt kommando eller alternativ, argument saknas)\n  3  ogiltigt värde (felaktigt datum, okänt fält, okänt id)\n  4  avvisad indata (skadad överföringsfil, fel version eller fel schema; inget ändrat)\n  5  läs- eller skrivfel (databas saknas, filen kan inte skrivas, disken full, utskriften kunde inte skrivas)\n  6  servern nås inte eller fick fel (inget förlorat; försök igen senare)"),
         "help.more": ("Run '{0} <command> --help' for the options of a command.",
                       "Kör '{0} <kommando> --help' för att se ett kommandos alternativ."),
         "help.navet": ("navet: the local replica of an organisation working around unaccompanied children.\nEvery command except sync works without network.",
