@@ -31,6 +31,7 @@ extension Context {
             case .isInput(let input): throw CLIError(.io, t("error.outputIsInput", path, input))
             case .isSQLite: throw CLIError(.io, t("error.outputIsSQLite", path))
             case .isFolder: throw CLIError(.io, t("error.outputIsFolder", path))
+            case .notRegular: throw CLIError(.io, t("error.outputNotRegular", path))
             case .exists: throw CLIError(.io, t("error.outputExists", path))
             case .folder(let code):
                 throw CLIError(.io, t("error.outputFolder", path, FileIO.folderOf(path), systemError(code)))

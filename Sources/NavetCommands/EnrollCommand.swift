@@ -29,13 +29,28 @@ extension Context {
 /// a second live copy (Protocol/BUNDLE.md, "Replica identity"). Unsynced changes move to
 /// the new replica id; nothing is lost.
 struct EnrollCommand: Command {
-    static let spec = CommandSpec(["enroll"], help: "enroll", positionals: [("FILE", true)])
+    static let spec = CommandSpec(["enroll"], help: "enroll", options: [OptionSpec("--force", help: "opt.forceEnroll")],
+                                  positionals: [("FILE", true)])
     let file: String
-    init(_ arguments: ParsedArguments, _ context: Context) { file = arguments.positionals[0] }
+    let force: Bool
+    init(_ arguments: ParsedArguments, _ context: Context) {
+        file = arguments.positionals[0]
+        force = arguments.has("--force")
+    }
 
     func run(_ context: Context) throws(CLIError) {
         let enrollment = try context.readEnrollment(file)
         let store = try context.openReplica()
+        // A replica that is enrolled and syncing keeps its identity: enrolling it anew is
+        // the way out for a file refused as a second live copy (over HTTP the refusal is
+        // recorded; by file the support office tells, hence --force), not a way to take
+        // over another organisation's enrollment file.
+        let current = try context.store { () throws(StoreError) in
+            (try store.enrollment(), try store.status().lastRefusal)
+        }
+        if current.0 != nil, current.1 != "replica_copied", !force {
+            throw CLIError(.validation, context.t("enroll.alreadyEnrolled", store.replicaID.description, file))
+        }
         let result = try context.store { () throws(StoreError) in
             try store.enroll(as: enrollment.replicaID, server: enrollment.serverID, url: enrollment.url,
                              secret: enrollment.secret, now: context.now)

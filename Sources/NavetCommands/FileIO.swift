@@ -49,6 +49,10 @@ enum FileIO {
         case isSQLite
         /// A folder is there.
         case isFolder
+        /// Something other than a regular file is there (a device such as /dev/null, a pipe,
+        /// a socket). Never replaced, not even with `--force`: renaming over it would remove
+        /// a device the whole machine uses.
+        case notRegular
         /// Some other file is there, and `--force` was not given.
         case exists
         /// The folder it would go in is missing or cannot be written (errno).
@@ -82,6 +86,7 @@ enum FileIO {
             var info = stat()
             if stat(path, &info) == 0 {
                 if (info.st_mode & S_IFMT) == S_IFDIR { throw .isFolder }
+                if (info.st_mode & S_IFMT) != S_IFREG { throw .notRegular }
                 if startsWithSQLiteHeader(path) { throw .isSQLite }
             }
             if !force { throw .exists }

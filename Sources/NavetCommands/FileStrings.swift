@@ -13,6 +13,12 @@ enum FileStrings {
         "error.outputIsFolder": (
             "{0} is a folder; give a file name. Nothing was changed.",
             "{0} är en mapp; ange ett filnamn. Inget har ändrats."),
+        "error.replyNotWritten": (
+            "The upload itself was merged into the central store; run 'navetd import {0} --reply FILE' again with a path that can be written, and it is answered again with the reply.",
+            "Själva överföringsfilen har förts in i centrallagret; kör 'navetd import {0} --reply FIL' igen med en sökväg som går att skriva, så besvaras den igen med svaret."),
+        "error.outputNotRegular": (
+            "{0} is not a regular file (a device, a pipe or a socket). Navet writes only regular files and never replaces such a file, not even with --force; give a file name. Nothing was changed.",
+            "{0} är ingen vanlig fil (en enhet, en pipe eller en socket). Navet skriver bara vanliga filer och ersätter aldrig en sådan, inte ens med --force; ange ett filnamn. Inget har ändrats."),
         "error.outputExists": (
             "{0} already exists. Choose another file name, or add --force to replace it. Nothing was changed.",
             "{0} finns redan. Välj ett annat filnamn eller lägg till --force för att ersätta filen. Inget har ändrats."),

@@ -106,7 +106,13 @@ struct ServerImport: Command {
         } catch {
             throw context.describe(error, file: file)
         }
-        try context.writeFile(accepted.reply, to: reply, force: force, inputs: [file])
+        do throws(CLIError) {
+            try context.writeFile(accepted.reply, to: reply, force: force, inputs: [file])
+        } catch {
+            // The upload is merged; the same file imported again is answered again
+            // (Protocol/BUNDLE.md, "Receiving a bundle"), so say how to get the reply.
+            throw CLIError(error.code, error.message + " " + context.t("error.replyNotWritten", file))
+        }
         if context.json {
             context.printJSON(["replica": accepted.sender.description, "applied": accepted.applied,
                                "duplicates": accepted.duplicates, "reply": reply, "reply_changes": accepted.sent,

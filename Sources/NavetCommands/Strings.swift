@@ -332,6 +332,11 @@ public struct Strings: Sendable {
             "'{0}' är inget id för en lokal databas: ett id är upp till 16 hexadecimala tecken (0-9, a-f), eller de första av dem. Se alla id med 'navetd replica list'."),
         "error.badName": ("Names must be 1 to 200 characters, municipalities 1 to 100, on one line without control characters.",
             "Namn ska vara 1 till 200 tecken och kommuner 1 till 100, på en rad utan styrtecken."),
+        "enroll.alreadyEnrolled": (
+            "This file is enrolled as replica {0} and has not been refused as a second live copy, so it keeps its enrollment. Enroll it anew only when the central store refused it as a copy (or the support office says so: then add --force). Nothing was changed; {1} is still unused.",
+            "Den här databasfilen är registrerad som {0} och har inte avvisats som en andra kopia, så den behåller sin registrering. Registrera den på nytt bara när centrallagret har avvisat den som kopia (eller stödkontoret säger det: lägg då till --force). Inget har ändrats; {1} är fortfarande oanvänd."),
+        "opt.forceEnroll": ("enroll anew a file that synced by bundle files and was refused as a copy at the support office",
+                            "registrera på nytt en fil som synkar med överföringsfiler och har avvisats som kopia hos stödkontoret"),
         "enroll.sameReplica": (
             "This file already is replica {0}: that enrollment file was used before. Ask the support office for a new one.",
             "Den här databasfilen är redan den lokala databasen {0}: registreringsfilen har använts förut. Be stödkontoret om en ny."),

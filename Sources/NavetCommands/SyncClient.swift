@@ -102,7 +102,9 @@ public struct SyncClient {
             guard response.status == 200 else {
                 let object = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any]
                 let reason = (object?["reason"] as? String).map { String($0.prefix(64)) }
-                if [404, 405].contains(response.status) || ((400..<500).contains(response.status) && reason == nil) {
+                // navetd answers POST /v1/sync with 200 or a Navet refusal; 404, 405, 501 (a
+                // server that does not know POST) or a 4xx without a reason is something else.
+                if [404, 405, 501].contains(response.status) || ((400..<500).contains(response.status) && reason == nil) {
                     throw .notNavetServer(status: response.status)
                 }
                 if (400..<500).contains(response.status), let reason {

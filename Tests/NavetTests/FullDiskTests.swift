@@ -221,6 +221,7 @@ import Testing
         let reply = tiny.path("r.reply")
         let failed = try cli.navetd("--db", "central.db", "import", "r.up", "--reply", reply)
         #expect(failed.code == 5 && failed.err.contains("disk is full"), "\(failed.err)")
+        #expect(failed.err.contains("was merged") && failed.err.contains("answered again"), "\(failed.err)")
         #expect(!FileManager.default.fileExists(atPath: reply))
         try FileManager.default.removeItem(atPath: filler)
         let retried = try cli.navetd("--db", "central.db", "import", "r.up", "--reply", reply)

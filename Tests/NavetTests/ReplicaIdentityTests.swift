@@ -184,7 +184,14 @@ import Testing
         #expect(initAgain.code == 5 && initAgain.err.contains("navet --db c.db enroll c.enroll"), "\(initAgain.err)")
         let enrolled = ok(try cli.navet("--db", "c.db", "enroll", "c.enroll"))
         #expect(enrolled.out.contains("2 changes not yet synced"), "\(enrolled.out)")
-        let again = try cli.navet("--db", "c.db", "enroll", "c.enroll")
+        // An enrolled file that was not refused as a copy keeps its enrollment (it cannot
+        // take over another file's enrollment by mistake); --force is for a file the
+        // support office says was refused.
+        let before = try SQLite3Tool.run(folder.path("c.db"), ".dump")
+        let kept = try cli.navet("--db", "c.db", "enroll", "d.enroll")
+        #expect(kept.code == 3 && kept.err.contains("keeps its enrollment"), "\(kept.err)")
+        #expect(try SQLite3Tool.run(folder.path("c.db"), ".dump") == before)
+        let again = try cli.navet("--db", "c.db", "enroll", "--force", "c.enroll")
         #expect(again.code == 4 && again.err.contains("used before"), "\(again.err)")
 
         let server = try ServerProcess(database: "central.db", workingDirectory: folder.url)
@@ -196,12 +203,12 @@ import Testing
         #expect(try status("c.db")["pending"] as? Int == 0)
 
         // Synced now: an enrollment for another central store, or one already used here, is refused.
-        let other = try cli.navet("--db", "c.db", "enroll", "x.enroll")
+        let other = try cli.navet("--db", "c.db", "enroll", "--force", "x.enroll")
         #expect(other.code == 4 && other.err.contains("synced with"), "\(other.err)")
-        let used = try cli.navet("--db", "c.db", "enroll", "b.enroll")
+        let used = try cli.navet("--db", "c.db", "enroll", "--force", "b.enroll")
         #expect(used.code == 4 && used.err.contains("already used"), "\(used.err)")
         // A healthy file may still move to a new id: nothing is pending, nothing moves.
-        let moved = json(ok(try cli.navet("--db", "c.db", "--json", "enroll", "d.enroll"))) as? [String: Any]
+        let moved = json(ok(try cli.navet("--db", "c.db", "--json", "enroll", "--force", "d.enroll"))) as? [String: Any]
         #expect(moved?["moved"] as? Int == 0)
         ok(try cli.navet("--db", "c.db", "child", "set", sara, "languages", "dari, pashto"))
         ok(try sync("c.db", server))

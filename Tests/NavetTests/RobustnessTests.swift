@@ -286,3 +286,24 @@ import Testing
         #expect(!answer.hasPrefix("HTTP/1.1 408") && answer.hasPrefix("HTTP/1.1 "), "\(answer.prefix(80))")
     }
 }
+
+/// Outputs that are not regular files (a device like /dev/null, a pipe, a socket) are
+/// never replaced, not even with --force: renaming over /dev/null as root would remove it
+/// for the whole machine. A FIFO in the test folder stands in for the device.
+@Suite struct SpecialFileTests {
+    let folder = TemporaryDirectory(prefix: "navet-special")
+    var cli: CLIRunner { CLIRunner(workingDirectory: folder.url) }
+
+    @Test func aFileThatIsNotRegularIsNeverReplaced() throws {
+        #expect(try cli.navet("--db", "a.db", "init").code == 0)
+        #expect(mkfifo(folder.path("pipe"), 0o600) == 0)
+        for arguments in [["export", "pipe"], ["export", "--force", "pipe"]] {
+            let result = try cli.run("navet", ["--db", "a.db"] + arguments)
+            #expect(result.code == 5 && result.err.contains("not a regular file"), "\(arguments): \(result.err)")
+            var info = stat()
+            #expect(lstat(folder.path("pipe"), &info) == 0 && (info.st_mode & S_IFMT) == S_IFIFO, "\(arguments)")
+        }
+        let swedish = try cli.run("navet", ["--lang", "sv", "--db", "a.db", "export", "--force", "pipe"])
+        #expect(swedish.code == 5 && swedish.err.contains("ingen vanlig fil"), "\(swedish.err)")
+    }
+}
