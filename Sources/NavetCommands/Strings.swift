@@ -298,7 +298,7 @@ public struct Strings: Sendable {
         "out.synced": ("Synced: sent {0} {0|change|changes}, received {1}. Conflicts now: {2}.",
             "Synkat: skickade {0} {0|ändring|ändringar}, tog emot {1}. Konflikter nu: {2}."),
         "out.syncProgress": ("sync: round {0}, {1} {1|change|changes} sent, {2} received so far",
-            "synk: varv {0}, {1} {1|ändring skickad|ändringar skickade}, {2} mottagna hittills"),
+            "synk: runda {0}, {1} {1|ändring skickad|ändringar skickade}, {2} mottagna hittills"),
         "out.morePages": ("More changes wait at the central store: export and import again.",
             "Fler ändringar väntar i centrallagret: exportera och importera igen."),
         "out.organisation": ("organisation", "organisation"),
