@@ -30,12 +30,8 @@ enum Format {
         }
     }
 
-    /// A 64-bit id or epoch as 16 lowercase hex digits, zero-padded, as every id is shown
-    /// (`0644c1fdd032249c`, never `644c1fdd032249c`).
-    static func hex16(_ value: UInt64) -> String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: max(0, 16 - digits.count)) + digits
-    }
+    /// A 64-bit id or epoch as every id is shown: NavetCore's `hex16`.
+    static func hex16(_ value: UInt64) -> String { NavetCore.hex16(value) }
 
     /// Labelled values, one a line, the values aligned. A value of several lines (a
     /// search description) continues under its first line, so no continuation line looks

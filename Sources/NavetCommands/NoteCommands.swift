@@ -148,16 +148,17 @@ struct ConflictsList: Command {
         let store = try context.openReplica()
         let collation: TextRules.Collation = context.strings.language == .swedish ? .swedish : .english
         // Sorted by the child's name as people read it, then by field.
-        let conflicts = try context.store { () throws(StoreError) in try store.conflicts() }
+        // Each record's name is read once, for the order and for the heading.
+        let named = try context.store { () throws(StoreError) in try store.conflicts() }
             .map { conflict in
                 let name = (try? store.snapshot(conflict.cell.recordID).value("name").displayText) ?? nil
-                return (conflict: conflict, key: TextRules.collationKey(name ?? "", collation))
+                return (conflict: conflict, name: name, key: TextRules.collationKey(name ?? "", collation))
             }
             .sorted {
                 $0.key != $1.key ? $0.key.lexicographicallyPrecedes($1.key)
                     : ($0.conflict.cell.recordID, $0.conflict.cell.field) < ($1.conflict.cell.recordID, $1.conflict.cell.field)
             }
-            .map(\.conflict)
+        let conflicts = named.map(\.conflict)
         let origins = OriginDisplay(store: store, strings: context.strings, verbose: verbose)
         if context.json {
             context.printJSON(conflicts.map { conflict -> [String: Any] in
@@ -176,8 +177,7 @@ struct ConflictsList: Command {
             return
         }
         let s = context.strings
-        for conflict in conflicts {
-            let name = (try? store.snapshot(conflict.cell.recordID).value("name").displayText) ?? nil
+        for (conflict, name, _) in named {
             context.out("\(s.label("type", conflict.recordType)) \(conflict.cell.recordID)"
                         + (name.map { " (\(Format.line($0)))" } ?? "") + " – " + s.field(conflict.cell.field))
             let rows = conflict.heads.enumerated().map { index, head in

@@ -1,3 +1,5 @@
+import NavetCore
+
 /// The words for sync: every refusal reason code the central store can send (Protocol/HTTP.md,
 /// `RefusalReason`), each with what is wrong and what to do, and the client's own sync messages.
 ///
@@ -86,14 +88,7 @@ extension SyncStrings {
     /// Text from outside shown with control characters and over-long input escaped, so a
     /// server cannot put terminal control sequences on the screen.
     static func visible(_ text: String, limit: Int = 80) -> String {
-        var shown = ""
-        for scalar in text.unicodeScalars.prefix(limit) {
-            if scalar.properties.generalCategory == .control || scalar.properties.generalCategory == .format {
-                shown += "\\u{" + String(scalar.value, radix: 16) + "}"
-            } else {
-                shown.unicodeScalars.append(scalar)
-            }
-        }
+        let shown = TextRules.visible(String(String.UnicodeScalarView(text.unicodeScalars.prefix(limit))))
         return text.unicodeScalars.count > limit ? shown + "…" : shown
     }
 }

@@ -51,7 +51,9 @@ public struct RecordID: HexIdentifier {
     public init(rawValue: UInt64) { self.rawValue = rawValue }
 }
 
-func hex16(_ value: UInt64) -> String {
+/// A 64-bit id or epoch as 16 lowercase hex digits, zero-padded, as every id is shown
+/// (`0644c1fdd032249c`, never `644c1fdd032249c`).
+public func hex16(_ value: UInt64) -> String {
     let digits = String(value, radix: 16)
     return String(repeating: "0", count: 16 - digits.count) + digits
 }

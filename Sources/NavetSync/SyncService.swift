@@ -293,25 +293,16 @@ public final class SyncService: @unchecked Sendable {
         _ bundle: NavetWire.Bundle, signed: SignedBundle, secret: [UInt8], digest: [UInt8]?, now: Int64
     ) throws(Refusal) -> Accepted? {
         let signer = signed.signature.keyID
-        let standing: CentralStore.TokenStanding
-        let history: CentralStore.History
+        // Classified and answered under one hold of the lock, so the answer acts on the
+        // standing it read (no other sync of this replica can come in between).
+        enum Outcome { case copied, consistent, catchUp(NavetWire.Bundle, BundleSigner) }
+        let outcome: Outcome
         do {
-            (standing, history) = try locked { () throws(StoreError) in
-                (try central.standing(of: signer, token: bundle.uploadToken),
-                 try central.history(of: signer, ack: bundle.ack, changes: bundle.changes))
-            }
-        } catch {
-            throw refuse(.serverError, "store error", cause: .store(error))
-        }
-        if standing == .copied {
-            throw refuse(.replicaCopied, "replica \(signer): a second live copy of the file (abandoned sync token)",
-                         cause: .store(.replicaCopied(signer)))
-        }
-        guard history != .consistent else { return nil }
-        let (replySigner, token) = Sync.replySigner(keyID: signer, secret: secret, now: now)
-        let reply: NavetWire.Bundle
-        do {
-            reply = try locked { () throws(StoreError) -> NavetWire.Bundle in
+            outcome = try locked { () throws(StoreError) -> Outcome in
+                let standing = try central.standing(of: signer, token: bundle.uploadToken)
+                if standing == .copied { return .copied }
+                let history = try central.history(of: signer, ack: bundle.ack, changes: bundle.changes)
+                guard history != .consistent else { return .consistent }
                 // Bounded by the bundle limit: a replica's own changes since the copy it
                 // was restored from. Beyond it the server refuses rather than page them.
                 guard let own = try central.ownChanges(of: signer, after: bundle.ack, limit: BundleCodec.limits.maxChangeCount) else {
@@ -319,16 +310,26 @@ public final class SyncService: @unchecked Sendable {
                 }
                 let ack = try central.acknowledged(signer)
                 let epoch = try central.epoch()
+                let (replySigner, token) = Sync.replySigner(keyID: signer, secret: secret, now: now)
                 try central.answerWithoutMerging(
                     signer, nonce: signed.signature.nonce, digest: digest, nonceLifetime: fileWindow, token: token,
                     abandoning: standing == .behind && history == .diverged, now: now)
-                return NavetWire.Bundle(
+                return .catchUp(NavetWire.Bundle(
                     kind: .reply, schemaVersion: Schema.current.version, sender: central.serverID, recipient: signer,
                     createdAt: now, cursor: bundle.cursor, newCursor: bundle.cursor, ack: ack, epoch: epoch, more: true,
-                    changes: own, directory: bundle.wantsDirectory ? try directory() : nil)
+                    changes: own, directory: bundle.wantsDirectory ? try directory() : nil), replySigner)
             }
         } catch {
             throw refusal(for: .store(error))
+        }
+        let reply: NavetWire.Bundle
+        let replySigner: BundleSigner
+        switch outcome {
+        case .copied:
+            throw refuse(.replicaCopied, "replica \(signer): a second live copy of the file (abandoned sync token)",
+                         cause: .store(.replicaCopied(signer)))
+        case .consistent: return nil
+        case .catchUp(let bundle, let signer): (reply, replySigner) = (bundle, signer)
         }
         let encoded = BundleCodec.encode(reply, signer: replySigner)
         metrics.bytesOut.add(encoded.count)

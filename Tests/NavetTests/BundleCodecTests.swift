@@ -346,18 +346,8 @@ struct NamedBundle: Sendable, CustomTestStringConvertible {
                 Stamp(version: 1, origin: F.replicaA),
             ], record: F.child2, field: "protected_identity", value: .bool(true), tag: .protected),
         ])),
-        NamedBundle(name: "extreme numbers", bundle: NavetWire.Bundle(
-            kind: .reply, schemaVersion: UInt32.max, sender: ReplicaID(rawValue: UInt64(Int64.max)),
-            recipient: ReplicaID(rawValue: 1), createdAt: Int64.min, cursor: UInt64(Int64.max),
-            newCursor: UInt64(Int64.max), ack: UInt64(Int64.max), epoch: UInt64(Int64.max), more: true, changes: [
-                F.change(ReplicaID(rawValue: 1), seq: UInt64(Int64.max), version: (1 << 62) - 1,
-                         replaces: [Stamp(version: 1, origin: ReplicaID(rawValue: UInt64(Int64.max)))],
-                         wallTime: Int64.max, record: RecordID(rawValue: UInt64(Int64.max)), value: .text("a\u{0}b")),
-                F.change(ReplicaID(rawValue: 1), seq: 1, version: 1,
-                         replaces: [Stamp(version: (1 << 62) - 1, origin: ReplicaID(rawValue: 1))],
-                         wallTime: Int64.min, record: RecordID(rawValue: 1)),
-            ]
-        )),
+        // Every number at the edge of its range: the same bundle as the `extremes` vector.
+        NamedBundle(name: "extreme numbers", bundle: BundleVectors.extremes),
     ]
 
     @Test(arguments: roundTripCases)
