@@ -215,6 +215,9 @@ public struct Context {
             let shown = Unicode.Scalar(scalar).map { TextRules.visible(String($0)) } ?? "?"
             return t("schema.invisibleCharacter", strings.field(field), shown)
         case .invalidBool(let field): return t("schema.invalidBool", strings.field(field))
+        case .invalidTimestamp(let field): return t("schema.invalidTimestamp", strings.field(field))
+        case .invalidTagList(let field):
+            return t("schema.invalidTagList", strings.field(field), choiceList(Tag.vocabulary.map(\.rawValue), kind: "tag"))
         case .notAChoice(let field, let allowed):
             return t("schema.notAChoice", strings.field(field), choiceList(allowed, kind: field == "kind" ? "note" : "asylum"))
         case .invalidReference(let field): return t("schema.invalidReference", strings.field(field))

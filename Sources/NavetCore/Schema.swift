@@ -15,6 +15,10 @@ public enum FieldKind: Hashable, Sendable {
     case choice([String])
     /// The id of a record of the named type.
     case reference(String)
+    /// A point in time, ISO 8601 with its UTC offset (`Timestamp`).
+    case timestamp
+    /// Confidentiality tags, comma-separated, each once, in `Tag` order (`asylum,health`).
+    case tagList
 }
 
 public struct FieldSchema: Hashable, Sendable {
@@ -87,6 +91,10 @@ public enum SchemaError: Error, Hashable, Sendable {
     /// scalar's value): see `TextRules.isInvisibleFormat`.
     case invisibleCharacter(field: String, scalar: UInt32)
     case invalidBool(field: String)
+    /// Not an ISO 8601 time with a UTC offset (`2026-11-30T14:05+01:00`).
+    case invalidTimestamp(field: String)
+    /// Not known confidentiality tags, comma-separated, each once, in `Tag` order.
+    case invalidTagList(field: String)
     case notAChoice(field: String, allowed: [String])
     case invalidReference(field: String)
     case wrongKind(field: String)
@@ -120,9 +128,15 @@ public struct Schema: Sendable {
         "information_talk", "conversation", "meeting", "observation", "decision_received",
         "risk_signal", "school_absence",
     ]
+    /// Who gave a consent: the child, or the child's legal guardian (god man).
+    public static let consentGivers = ["child", "guardian"]
+    /// A missing child's risk, as people judge it. An episode starts at `high`; only a
+    /// person lowers it (the method: never assume a child left of their own free will).
+    public static let riskLevels = ["high", "medium", "low"]
 
-    /// Schema version 1: the child's case and the journal note.
-    public static let current = Schema(version: 1, recordTypes: [
+    /// Schema version 2: the child's case, the journal note, and the records need to know
+    /// depends on: hub membership, consent and the missing episode.
+    public static let current = Schema(version: 2, recordTypes: [
         RecordTypeSchema(name: "child", fields: [
             FieldSchema("name", .text(maxLength: 200), tag: .basic, required: true),
             FieldSchema("birth_date", .date, tag: .basic),
@@ -141,6 +155,38 @@ public struct Schema: Sendable {
             FieldSchema("text", .text(maxLength: 20_000), tag: .care, required: true, lineBreaks: true),
             FieldSchema("author", .text(maxLength: 200), tag: .care),
             FieldSchema("corrects", .reference("note"), tag: .care),
+        ]),
+        // An organisation, and a person in it, in a role around one child, from a start date
+        // through an end date (both inclusive, Swedish calendar days). What makes case data
+        // visible to an organisation (`AccessPolicy`).
+        RecordTypeSchema(name: "membership", fields: [
+            FieldSchema("child", .reference("child"), tag: .basic, required: true),
+            FieldSchema("organisation", .text(maxLength: 200), tag: .basic, required: true),
+            FieldSchema("role", .choice(HubRole.allCases.map(\.rawValue)), tag: .basic, required: true),
+            FieldSchema("person", .text(maxLength: 200), tag: .basic),
+            FieldSchema("phone", .text(maxLength: 40), tag: .basic),
+            FieldSchema("start_date", .date, tag: .basic),
+            FieldSchema("end_date", .date, tag: .basic),
+        ]),
+        // Consent (OSL 12:2) to give an organisation the child's data under some tags, for a
+        // purpose, through an optional last day; revoked by setting `revoked`.
+        RecordTypeSchema(name: "consent", fields: [
+            FieldSchema("child", .reference("child"), tag: .care, required: true),
+            FieldSchema("given_by", .choice(consentGivers), tag: .care, required: true),
+            FieldSchema("organisation", .text(maxLength: 200), tag: .care, required: true),
+            FieldSchema("tags", .tagList, tag: .care, required: true),
+            FieldSchema("purpose", .text(maxLength: 1000), tag: .care, required: true, lineBreaks: true),
+            FieldSchema("until", .date, tag: .care),
+            FieldSchema("revoked", .bool, tag: .care),
+        ]),
+        // A missing-child episode: open until `closed_at` is set.
+        RecordTypeSchema(name: "missing", fields: [
+            FieldSchema("child", .reference("child"), tag: .search, required: true),
+            FieldSchema("last_seen_at", .timestamp, tag: .search, required: true),
+            FieldSchema("last_seen_place", .text(maxLength: 500), tag: .search, required: true),
+            FieldSchema("circumstances", .text(maxLength: 5000), tag: .care, lineBreaks: true),
+            FieldSchema("risk", .choice(riskLevels), tag: .search),
+            FieldSchema("closed_at", .timestamp, tag: .search),
         ]),
     ])
 
@@ -197,6 +243,10 @@ extension FieldSchema {
             if !allowed.contains(text) { throw .notAChoice(field: name, allowed: allowed) }
         case .reference:
             if RecordID(hex: text) == nil { throw .invalidReference(field: name) }
+        case .timestamp:
+            if Timestamp(iso: text) == nil { throw .invalidTimestamp(field: name) }
+        case .tagList:
+            guard let tags = Tag.list(text), Tag.listText(tags) == text else { throw .invalidTagList(field: name) }
         case .bool:
             throw .wrongKind(field: name)
         }
@@ -238,6 +288,14 @@ extension FieldSchema {
             }
         case .reference:
             value = .text(trimmed.lowercased())
+        case .timestamp:
+            guard let moment = Timestamp(iso: trimmed) else { throw .invalidTimestamp(field: name) }
+            value = .text(moment.description)
+        case .tagList:
+            let parts = trimmed.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingWhitespace().lowercased() }
+            let tags = parts.compactMap(Tag.init(rawValue:))
+            guard tags.count == parts.count, !tags.isEmpty else { throw .invalidTagList(field: name) }
+            value = .text(Tag.listText(tags))
         default:
             value = .text(trimmed)
         }
@@ -274,6 +332,13 @@ extension String {
 
 /// Rules for journal notes that involve more than one record.
 public enum NoteRules {
+    /// The least restrictive tag a note of `kind` may carry: its author may raise it,
+    /// never lower it below this (issue 12; `Protocol/TAGS.md`). A school absence is
+    /// school information (OSL 23:2 2 st.); every other kind is about the case (OSL 26:1).
+    public static func floor(kind: String) -> Tag {
+        kind == "school_absence" ? .school : .care
+    }
+
     /// Why a correction note was refused.
     public enum CorrectionError: Error, Hashable, Sendable {
         /// The corrected note is about another child.

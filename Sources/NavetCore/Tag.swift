@@ -1,8 +1,9 @@
 /// A confidentiality tag carried by every field value.
 ///
-/// The server's policy (a later part of the roadmap) decides per organisation, per child
-/// and per tag what may leave it. The vocabulary is fixed per schema version; a field
-/// added without a deliberate choice gets `Tag.mostRestrictive`.
+/// The server's policy (`AccessPolicy`) decides per organisation, per child and per tag
+/// what may leave it; `Protocol/TAGS.md` names the secrecy rule each tag's default follows.
+/// The vocabulary is fixed per schema version; a field added without a deliberate choice
+/// gets `Tag.mostRestrictive`.
 public struct Tag: RawRepresentable, Hashable, Comparable, Sendable, CustomStringConvertible {
     public let rawValue: String
 
@@ -28,16 +29,42 @@ public struct Tag: RawRepresentable, Hashable, Comparable, Sendable, CustomStrin
     /// Protected identity: only organisations named for the child may see it.
     public static let protected = Tag(known: "protected")
 
-    /// Every tag of the current schema, from the least to the most restrictive.
-    public static let vocabulary: [Tag] = [basic, school, care, search, asylum, health, protected]
+    /// The police's own information (OSL 18:1, 35:1): never leaves the police by default.
+    public static let police = Tag(known: "police")
+    /// An organisation's own notes: never leave the replicas of the organisation that
+    /// wrote them, whatever the policy (a volunteer's confidential notes).
+    public static let `internal` = Tag(known: "internal")
+
+    /// Every tag of the current schema, from the least to the most restrictive. A note's
+    /// author may raise its tag along this order, never lower it below its kind's floor
+    /// (`NoteRules.floor`).
+    public static let vocabulary: [Tag] = [basic, school, care, search, asylum, health, police, protected, `internal`]
 
     /// The tag a new field gets until policy says otherwise.
-    public static let mostRestrictive = protected
+    public static let mostRestrictive = `internal`
 
     public var description: String { rawValue }
 
     public static func < (lhs: Tag, rhs: Tag) -> Bool {
         let order = vocabulary.map(\.rawValue)
         return order.firstIndex(of: lhs.rawValue)! < order.firstIndex(of: rhs.rawValue)!
+    }
+}
+
+extension Tag {
+    /// Parses a stored tag list (`FieldKind.tagList`): known tags, comma-separated, no
+    /// spaces. Nil if any part is not a tag or a tag repeats.
+    public static func list(_ text: String) -> [Tag]? {
+        var tags: [Tag] = []
+        for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+            guard let tag = Tag(rawValue: String(part)), !tags.contains(tag) else { return nil }
+            tags.append(tag)
+        }
+        return tags.isEmpty ? nil : tags
+    }
+
+    /// The canonical text of a tag list: each tag once, in `Tag` order, comma-separated.
+    public static func listText<S: Sequence>(_ tags: S) -> String where S.Element == Tag {
+        Set(tags).sorted().map(\.rawValue).joined(separator: ",")
     }
 }

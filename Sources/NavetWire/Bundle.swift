@@ -47,13 +47,30 @@ public struct Bundle: Hashable, Sendable {
     /// Reply: which organisation each enrolled replica belongs to (flag bit 2), so the
     /// replica can name the origin of a change; nil when not sent. Always nil in uploads.
     public var directory: [DirectoryEntry]?
+    /// Upload: the highest redaction id the replica has purged completely (0 = none).
+    /// Always 0 in replies. (Protocol/BUNDLE.md, "Redactions".)
+    public var redactionAck: UInt64
+    /// Reply: what the recipient must purge, in id order; applied before `changes`.
+    /// Always empty in uploads.
+    public var redactions: [Redaction]
+    /// Reply: the recipient's own changes the server refused one by one (write checks),
+    /// with their reasons. Always empty in uploads.
+    public var refusals: [ChangeRefusal]
+    /// Reply: what the recipient's organisation may read and write now, per child it sees
+    /// anything of; nil when not sent. Always nil in uploads.
+    public var permissions: [ChildPermission]?
+    /// Reply: the version of the access policy the reply was filtered under (0 = none).
+    /// Always 0 in uploads.
+    public var policyVersion: UInt64
 
     /// Creates a bundle. `epoch` and `more` default to "none" so that call sites written
     /// for format version 1 keep compiling.
     public init(
         kind: Kind, schemaVersion: UInt32, sender: ReplicaID, recipient: ReplicaID?, createdAt: Int64,
         cursor: UInt64, newCursor: UInt64 = 0, ack: UInt64 = 0, epoch: UInt64 = 0, more: Bool = false,
-        changes: [Change], wantsDirectory: Bool = false, directory: [DirectoryEntry]? = nil
+        changes: [Change], wantsDirectory: Bool = false, directory: [DirectoryEntry]? = nil,
+        redactionAck: UInt64 = 0, redactions: [Redaction] = [], refusals: [ChangeRefusal] = [],
+        permissions: [ChildPermission]? = nil, policyVersion: UInt64 = 0
     ) {
         self.kind = kind
         self.schemaVersion = schemaVersion
@@ -68,6 +85,78 @@ public struct Bundle: Hashable, Sendable {
         self.changes = changes
         self.wantsDirectory = wantsDirectory
         self.directory = directory
+        self.redactionAck = redactionAck
+        self.redactions = redactions
+        self.refusals = refusals
+        self.permissions = permissions
+        self.policyVersion = policyVersion
+    }
+}
+
+/// One change named by its origin and sequence number (unique everywhere).
+public struct ChangeRef: Hashable, Sendable, Comparable {
+    public var origin: ReplicaID
+    /// 1 ..< 2^63.
+    public var seq: UInt64
+
+    public init(origin: ReplicaID, seq: UInt64) {
+        self.origin = origin
+        self.seq = seq
+    }
+
+    public static func < (lhs: ChangeRef, rhs: ChangeRef) -> Bool { (lhs.origin, lhs.seq) < (rhs.origin, rhs.seq) }
+}
+
+/// A redaction: changes about one child the recipient may no longer hold
+/// (`Protocol/BUNDLE.md`, "Redactions"). The replica deletes them and their history
+/// physically, then acknowledges `id` in a later upload (`Bundle.redactionAck`).
+public struct Redaction: Hashable, Sendable {
+    /// The server's number for it, 1 ..< 2^63, increasing per server.
+    public var id: UInt64
+    /// The child the changes are about.
+    public var child: RecordID
+    /// Why access ended, as a short code (`membership_ended`, `consent_ended`,
+    /// `episode_closed`, `policy_changed`, `access_ended`), 1 to 64 bytes.
+    public var reason: String
+    /// The changes to purge, sorted by (origin, seq), none twice.
+    public var changes: [ChangeRef]
+
+    public init(id: UInt64, child: RecordID, reason: String, changes: [ChangeRef]) {
+        self.id = id
+        self.child = child
+        self.reason = reason
+        self.changes = changes
+    }
+}
+
+/// One of the recipient's own changes that the server refused on its own
+/// (`Protocol/BUNDLE.md`, "Refusals").
+public struct ChangeRefusal: Hashable, Sendable {
+    /// The change's sequence number (its origin is the recipient).
+    public var seq: UInt64
+    /// The reason code (`WriteRefusal`), 1 to 64 bytes; a reader keeps codes it does not know.
+    public var reason: String
+
+    public init(seq: UInt64, reason: String) {
+        self.seq = seq
+        self.reason = reason
+    }
+}
+
+/// What the recipient's organisation may read and write of one child now
+/// (`Protocol/BUNDLE.md`, "Permissions"): lets the CLI refuse an edit the server would refuse.
+public struct ChildPermission: Hashable, Sendable {
+    public var child: RecordID
+    public var read: Set<Tag>
+    public var write: Set<Tag>
+    /// The organisation's roles in the child's hub now (may be empty: consent or the missing rule).
+    public var roles: Set<HubRole>
+
+    public init(child: RecordID, read: Set<Tag>, write: Set<Tag>, roles: Set<HubRole>) {
+        self.child = child
+        self.read = read
+        self.write = write
+        self.roles = roles
     }
 }
 
