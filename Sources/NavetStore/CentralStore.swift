@@ -26,7 +26,9 @@ public final class CentralStore {
     /// `navetd init`). Throws `missing` if there is no file at `path`.
     public static func open(path: String) throws(StoreError) -> CentralStore {
         let (db, id) = try NavetFile.open(path: path, role: .central)
-        return CentralStore(path: path, db: db, id: id)
+        let store = CentralStore(path: path, db: db, id: id)
+        try store.indexForNeedToKnow()
+        return store
     }
 
     init(path: String, db: Database, id: ReplicaID) {
@@ -40,6 +42,8 @@ public final class CentralStore {
     public struct UploadResult: Hashable, Sendable {
         public var applied = 0
         public var duplicates = 0
+        /// Changes a write check refused on their own (stored, never merged or sent on).
+        public var refused = 0
     }
 
     /// Merges a replica's upload in one transaction, all or nothing.
@@ -61,9 +65,14 @@ public final class CentralStore {
     ///
     /// With a `token`, it becomes the sender's current sync token in the same transaction
     /// (Protocol/BUNDLE.md, "Replica identity").
+    ///
+    /// With an `access` context, every new change passes the policy's write checks first
+    /// (`WriteChecker`): a refused change is stored as refused, with its reason, and the
+    /// rest of the upload applies; the sender's sequence moves on past it. Without one (the
+    /// engine's own tests and tools) nothing is checked.
     public func acceptUpload(
         sender: ReplicaID, cursor: UInt64, changes: [Change], nonce: [UInt8]? = nil, digest: [UInt8]? = nil,
-        nonceLifetime: Int64 = 86_400_000, token: UInt64? = nil, now: Int64
+        nonceLifetime: Int64 = 86_400_000, token: UInt64? = nil, access: AccessContext? = nil, now: Int64
     ) throws(StoreError) -> UploadResult {
         try StoreError.wrap {
             for change in changes where change.origin != sender {
@@ -83,7 +92,28 @@ public final class CentralStore {
                     expected += 1
                 }
                 var result = UploadResult()
+                let checker = try access.map {
+                    try WriteChecker(store: self, context: $0, sender: sender, changes: ordered, now: now)
+                }
                 for change in ordered {
+                    if let checker, change.seq > held {
+                        switch try checker.judge(change) {
+                        case .refuse(let reason, let child):
+                            if try storeRefused(change, reason: reason, child: child, now: now) {
+                                result.refused += 1
+                            } else {
+                                result.duplicates += 1
+                            }
+                        case .accept(let child):
+                            switch try log.apply(change, receivedAt: now, childID: child) {
+                            case .applied: result.applied += 1
+                            case .duplicate: result.duplicates += 1
+                            }
+                            try noteAccepted(change, child: child)
+                            checker.accepted(change, child: child)
+                        }
+                        continue
+                    }
                     switch try log.apply(change, receivedAt: now) {
                     case .applied: result.applied += 1
                     case .duplicate: result.duplicates += 1

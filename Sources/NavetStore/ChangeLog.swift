@@ -41,7 +41,7 @@ final class ChangeLog {
     /// The statements `apply` runs for every change, prepared once per connection and held
     /// by position: looking them up by their SQL text cost a hash of ~200 bytes each time.
     private enum Hot: Int, CaseIterable {
-        case selectCell, pendingReplaced, insertChange, forgetPending, markWinner, markStamp, stampExists,
+        case selectCell, pendingReplaced, insertChange, insertChangeWithChild, forgetPending, markWinner, markStamp, stampExists,
              addPending, insertCell, updateWinner, updateHeads
 
         var sql: String {
@@ -54,6 +54,13 @@ final class ChangeLog {
                 INSERT INTO changes(origin, seq, version, replaces, wall_time, record_type, record_id,
                                     field, value_kind, value, tag, received_at, superseded)
                 VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(origin, seq) DO NOTHING
+                """
+            case .insertChangeWithChild:
+                // The central store also records the child each change is about (layout 9).
+                """
+                INSERT INTO changes(origin, seq, version, replaces, wall_time, record_type, record_id,
+                                    field, value_kind, value, tag, received_at, superseded, child_id)
+                VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(origin, seq) DO NOTHING
                 """
             case .forgetPending:
                 "DELETE FROM superseded WHERE record_id = ? AND field = ? AND version = ? AND origin = ?"
@@ -82,18 +89,20 @@ final class ChangeLog {
         }
     }
 
-    private var hot: [Statement] = []
+    private var hot: [Statement?] = Array(repeating: nil, count: Hot.allCases.count)
 
+    /// Prepared on first use: `insertChangeWithChild` names a column only the central store has.
     private func hot(_ which: Hot) throws(SQLiteError) -> Statement {
-        if hot.isEmpty {
-            for query in Hot.allCases { hot.append(try db.prepare(query.sql)) }
-        }
-        return hot[which.rawValue]
+        if let prepared = hot[which.rawValue] { return prepared }
+        let prepared = try db.prepare(which.sql)
+        hot[which.rawValue] = prepared
+        return prepared
     }
 
     /// Applies one change. Must run inside a transaction; the change must already have
     /// passed `Schema.validate`. See DESIGN.md in this folder for the steps.
-    func apply(_ change: Change, receivedAt: Int64) throws -> Outcome {
+    /// `childID`: on the central store, the child the change is about (stored with it).
+    func apply(_ change: Change, receivedAt: Int64, childID: RecordID? = nil) throws -> Outcome {
         let record = change.recordID.int64
         let field = SQLValue.text(change.field)
         func stampKey(_ stamp: Stamp) -> [SQLValue] {
@@ -121,12 +130,18 @@ final class ChangeLog {
         }
 
         let (kind, value) = Self.encode(change.value)
-        try hot(.insertChange).run([
+        var row: [SQLValue] = [
             .integer(change.origin.int64), .integer(Int64(change.seq)), .integer(Int64(change.version)),
             Self.encode(change.replaces), .integer(change.wallTime), .text(change.recordType),
             .integer(record), field, .integer(kind), value, .text(change.tag.rawValue),
             .integer(receivedAt), .integer(alreadyReplaced ? 1 : 0),
-        ])
+        ]
+        if let childID {
+            row.append(.integer(childID.int64))
+            try hot(.insertChangeWithChild).run(row)
+        } else {
+            try hot(.insertChange).run(row)
+        }
         if db.changes == 0 {
             guard try self.change(origin: change.origin, seq: change.seq) == change else {
                 throw StoreError.conflictingDuplicate(origin: change.origin, seq: change.seq)

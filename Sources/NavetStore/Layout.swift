@@ -250,6 +250,93 @@ public enum Layout {
             PRIMARY KEY(replica_id, token)
         ) WITHOUT ROWID;
         """),
+        // 9: need to know on the central store (docs/STORAGE.md, "Need to know"): the child
+        // each change is about and whether a write check refused it; the facts the policy
+        // reads (records' children, registrars, hub memberships, consents, open episodes);
+        // what each replica may hold now (its scope per child), the redactions it was
+        // sent, and the disclosure ledger.
+        Migration(central: """
+        ALTER TABLE changes ADD COLUMN child_id INTEGER;
+        ALTER TABLE changes ADD COLUMN refused INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX changes_by_child ON changes(child_id, id) WHERE child_id IS NOT NULL;
+        CREATE TABLE records(
+            record_id INTEGER PRIMARY KEY NOT NULL,
+            record_type TEXT NOT NULL,
+            child_id INTEGER NOT NULL
+        );
+        CREATE TABLE child_facts(
+            child_id INTEGER PRIMARY KEY NOT NULL,
+            registrar TEXT,
+            protected INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX child_facts_by_registrar ON child_facts(registrar);
+        CREATE TABLE hub(
+            record_id INTEGER PRIMARY KEY NOT NULL,
+            child_id INTEGER NOT NULL,
+            organisation TEXT NOT NULL,
+            role TEXT NOT NULL,
+            start_date TEXT,
+            end_date TEXT
+        );
+        CREATE INDEX hub_by_child ON hub(child_id);
+        CREATE INDEX hub_by_organisation ON hub(organisation);
+        CREATE TABLE consents(
+            record_id INTEGER PRIMARY KEY NOT NULL,
+            child_id INTEGER NOT NULL,
+            organisation TEXT NOT NULL,
+            tags TEXT NOT NULL,
+            until TEXT,
+            revoked INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX consents_by_child ON consents(child_id);
+        CREATE INDEX consents_by_organisation ON consents(organisation);
+        CREATE TABLE episodes(
+            record_id INTEGER PRIMARY KEY NOT NULL,
+            child_id INTEGER NOT NULL,
+            open INTEGER NOT NULL
+        );
+        CREATE INDEX episodes_open ON episodes(child_id) WHERE open = 1;
+        CREATE TABLE refusals(
+            origin INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            reason TEXT NOT NULL,
+            refused_at INTEGER NOT NULL,
+            PRIMARY KEY(origin, seq)
+        ) WITHOUT ROWID;
+        CREATE TABLE access(
+            replica_id INTEGER NOT NULL,
+            child_id INTEGER NOT NULL,
+            scope TEXT NOT NULL,
+            granted_cursor INTEGER NOT NULL,
+            granted_token INTEGER NOT NULL,
+            PRIMARY KEY(replica_id, child_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE redactions(
+            id INTEGER PRIMARY KEY,
+            replica_id INTEGER NOT NULL,
+            child_id INTEGER NOT NULL,
+            reason TEXT NOT NULL,
+            issued_at INTEGER NOT NULL,
+            changes TEXT NOT NULL
+        );
+        CREATE INDEX redactions_by_replica ON redactions(replica_id, id);
+        CREATE TABLE disclosures(
+            id INTEGER PRIMARY KEY,
+            replica_id INTEGER NOT NULL,
+            organisation TEXT NOT NULL,
+            child_id INTEGER NOT NULL,
+            rule TEXT NOT NULL,
+            first_change INTEGER NOT NULL,
+            last_change INTEGER NOT NULL,
+            count INTEGER NOT NULL,
+            backfill INTEGER NOT NULL,
+            sent_at INTEGER NOT NULL,
+            policy_version INTEGER NOT NULL
+        );
+        CREATE INDEX disclosures_by_child ON disclosures(child_id, sent_at);
+        CREATE INDEX disclosures_by_replica ON disclosures(replica_id, sent_at);
+        ALTER TABLE replicas ADD COLUMN redaction_ack INTEGER NOT NULL DEFAULT 0;
+        """),
     ]
 
     public static var currentVersion: Int { migrations.count }

@@ -53,6 +53,11 @@ public final class SyncMetrics: @unchecked Sendable {
     public let bytesIn = Counter()
     public let bytesOut = Counter()
     public let refusals = Counter()
+    /// Need to know: changes a write check refused, changes sent because access widened,
+    /// and redactions sent (resent ones counted again).
+    public let changesRefused = Counter()
+    public let changesBackfilled = Counter()
+    public let redactionsSent = Counter()
     public let latency = Histogram(bounds: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30])
 
     public init() {}
@@ -67,6 +72,9 @@ public final class SyncMetrics: @unchecked Sendable {
         counter("navet_changes_merged_total", "New changes merged into the central store.", changesMerged.value())
         counter("navet_bytes_in_total", "Bundle bytes received.", bytesIn.value())
         counter("navet_bytes_out_total", "Bundle bytes sent.", bytesOut.value())
+        counter("navet_changes_refused_total", "Changes refused one by one by a write check.", changesRefused.value())
+        counter("navet_changes_backfilled_total", "Changes sent because access widened.", changesBackfilled.value())
+        counter("navet_redactions_sent_total", "Redactions sent in replies (each resend counted).", redactionsSent.value())
         lines += ["# HELP navet_refusals_total Requests and bundles refused, by reason.", "# TYPE navet_refusals_total counter"]
         let refused = refusals.snapshot
         for reason in RefusalReason.allCases {

@@ -90,11 +90,25 @@ public final class SyncService: @unchecked Sendable {
     /// time, about 300 bytes a change) and the size of one response.
     public var pageLimit = 50_000
     private let lock = NSLock()
+    /// A fixed access policy (tests); nil reads the store's policy in force at every sync.
+    private let fixedAccess: AccessContext?
+    /// Whether replies are filtered by need to know at all.
+    private let filtering: Bool
 
-    public init(central: CentralStore, metrics: SyncMetrics = SyncMetrics()) {
+    /// `access`: a fixed policy to filter under. Without one, each sync is filtered under
+    /// the central store's policy in force at that moment (`navetd policy load` takes
+    /// effect at the next sync, without a restart).
+    public init(central: CentralStore, metrics: SyncMetrics = SyncMetrics(), access: AccessContext? = nil) {
         self.central = central
         self.serverID = central.serverID
         self.metrics = metrics
+        self.fixedAccess = access
+        self.filtering = access != nil
+    }
+
+    /// The policy a sync is filtered under. Runs under the lock.
+    private func accessContext() throws(StoreError) -> AccessContext? {
+        fixedAccess
     }
 
     public struct Accepted: Sendable {
@@ -208,9 +222,27 @@ public final class SyncService: @unchecked Sendable {
         do {
             result = try locked { () throws(StoreError) in
                 let (replySigner, token) = Sync.replySigner(keyID: signer, secret: secret, now: now)
+                let access = try accessContext()
+                let standing = try central.standing(of: signer, token: bundle.uploadToken)
                 let merged = try central.acceptUpload(
                     sender: signer, cursor: bundle.cursor, changes: bundle.changes, nonce: signed.signature.nonce,
-                    digest: digest, nonceLifetime: fileWindow, token: token, now: now)
+                    digest: digest, nonceLifetime: fileWindow, token: token, access: access, now: now)
+                if let access {
+                    let filtered = try central.filteredReply(
+                        for: signer, after: bundle.cursor, uploadAck: bundle.ack, redactionAck: bundle.redactionAck,
+                        presentedToken: bundle.uploadToken, behind: standing != .current, replyToken: token,
+                        context: access, limit: pageLimit, now: now)
+                    let reply = NavetWire.Bundle(
+                        kind: .reply, schemaVersion: Schema.current.version, sender: central.serverID, recipient: signer,
+                        createdAt: now, cursor: bundle.cursor, newCursor: filtered.newCursor, ack: filtered.ack,
+                        epoch: try central.epoch(), more: filtered.more, changes: filtered.changes,
+                        directory: bundle.wantsDirectory ? try directory() : nil, redactions: filtered.redactions,
+                        refusals: filtered.refusals, permissions: filtered.permissions, policyVersion: access.version)
+                    metrics.changesRefused.add(merged.refused)
+                    metrics.changesBackfilled.add(filtered.backfilled)
+                    metrics.redactionsSent.add(filtered.redactions.count)
+                    return (merged, BundleCodec.encode(reply, signer: replySigner), filtered.changes.count, filtered.more)
+                }
                 let page = try central.reply(for: signer, after: bundle.cursor, limit: pageLimit)
                 let more = page.newCursor < (try central.lastSequence())
                 let reply = NavetWire.Bundle(
@@ -317,7 +349,8 @@ public final class SyncService: @unchecked Sendable {
                 return .catchUp(NavetWire.Bundle(
                     kind: .reply, schemaVersion: Schema.current.version, sender: central.serverID, recipient: signer,
                     createdAt: now, cursor: bundle.cursor, newCursor: bundle.cursor, ack: ack, epoch: epoch, more: true,
-                    changes: own, directory: bundle.wantsDirectory ? try directory() : nil), replySigner)
+                    changes: own, directory: bundle.wantsDirectory ? try directory() : nil,
+                    refusals: filtering ? try central.refusals(of: signer, after: bundle.ack) : []), replySigner)
             }
         } catch {
             throw refusal(for: .store(error))
