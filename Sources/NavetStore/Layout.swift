@@ -250,6 +250,17 @@ public enum Layout {
             PRIMARY KEY(replica_id, token)
         ) WITHOUT ROWID;
         """),
+        // 9: the need-to-know policies loaded with `navetd policy load`, numbered 1, 2, 3…
+        // by the store; the last one is in force (`CentralStore.policyInForce`).
+        Migration(central: """
+        CREATE TABLE policies(
+            version INTEGER PRIMARY KEY,
+            label TEXT NOT NULL,
+            text TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            loaded_at INTEGER NOT NULL
+        );
+        """),
     ]
 
     public static var currentVersion: Int { migrations.count }

@@ -282,7 +282,7 @@ import Testing
         #expect(replicaTables.split(separator: "\n") == ["cells", "changes", "directory", "meta", "origins", "superseded"])
         let centralTables = try sqlite3("central.db", "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
         #expect(centralTables.split(separator: "\n") == ["abandoned_tokens", "cells", "changes", "meta", "nonces", "organisations", "origins",
-                                                           "replicas", "superseded"])
+                                                           "policies", "replicas", "superseded"])
         #expect(try sqlite3("central.db", "SELECT count(*) FROM sqlite_schema WHERE type = 'view'") == "0")
     }
 
