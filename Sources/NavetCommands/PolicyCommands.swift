@@ -120,7 +120,7 @@ struct PolicyShow: Command {
         }
         var lines = [context.t("policy.inForce", String(inForce.version), Format.line(inForce.label))]
         if let entry, let loadedAt = entry.loadedAt {
-            lines.append(Format.fields([(context.t("policy.loadedAt"), Format.time(loadedAt)), (context.t("policy.sha256"), digest)]))
+            lines.append(Format.fields([(context.t("policy.loadedAt").capitalizedFirst, Format.time(loadedAt)), (context.t("policy.sha256"), digest)]))
         } else {
             lines.append("(" + context.t("policy.builtIn") + ")")
             lines.append(Format.fields([(context.t("policy.sha256"), digest)]))
@@ -133,7 +133,7 @@ struct PolicyShow: Command {
                 (context.t("policy.roles"), roles(rule.roles)),
                 (context.t("policy.reads"), tags(rule.read)),
                 (context.t("policy.writes"), tags(rule.write)),
-                (context.t("policy.why"), Format.block(rule.why)),
+                (context.t("policy.why"), wrap(Format.block(rule.why))),
             ])))
         }
         lines.append("")
@@ -152,23 +152,41 @@ struct PolicyShow: Command {
         lines.append(indent(Format.fields([
             (context.t("policy.missingKinds"), policy.missing.kinds.isEmpty ? context.t("policy.noRegistrar") : kinds(policy.missing.kinds)),
             (context.t("policy.missingFields"), policy.missing.fields.sorted().map(\.description).joined(separator: ", ")),
-            (context.t("policy.why"), Format.block(policy.missing.why)),
+            (context.t("policy.why"), wrap(Format.block(policy.missing.why))),
         ])))
         lines.append("")
         lines.append(context.t("policy.keepName") + ": " + strings.label("bool", policy.keepChildNameForOwnNotes ? "true" : "false"))
         lines.append("")
         lines.append(context.t("policy.fixedRules") + ":")
         lines.append(indent(Format.fields(AccessPolicy.whyKeys.map {
-            (context.t("policy.whyKey." + $0), Format.block(policy.why[$0] ?? ""))
+            (context.t("policy.whyKey." + $0), wrap(Format.block(policy.why[$0] ?? "")))
         })))
         if !history.isEmpty {
             lines.append("")
             lines.append(context.t("policy.history") + ":")
             lines.append(Format.table(
-                [context.t("policy.version"), context.t("policy.label"), context.t("policy.loadedAt"), context.t("policy.sha256")],
+                [context.t("policy.version"), context.t("policy.label"), context.t("policy.loadedAt").capitalizedFirst, context.t("policy.sha256")],
                 history.reversed().map { [String($0.version), Format.line($0.label), $0.loadedAt.map(Format.time) ?? "", String($0.sha256.prefix(16))] }))
         }
         context.out(lines.joined(separator: "\n"))
+    }
+
+    /// Long texts broken at spaces into lines of at most 80 characters (a word longer
+    /// than that stays whole); existing line breaks are kept.
+    private func wrap(_ text: String, width: Int = 80) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { paragraph in
+            var lines: [String] = []
+            var line = ""
+            for word in paragraph.split(separator: " ") {
+                if !line.isEmpty, line.count + 1 + word.count > width {
+                    lines.append(line)
+                    line = ""
+                }
+                line += (line.isEmpty ? "" : " ") + word
+            }
+            lines.append(line)
+            return lines.joined(separator: "\n")
+        }.joined(separator: "\n")
     }
 
     private func indent(_ text: String) -> String {
