@@ -123,6 +123,22 @@ import Testing
         #expect(overview.contains("policy load") && overview.contains("policy show"))
     }
 
+    /// A stored policy that no longer reads stops `show` and `serve` with the reason; loading
+    /// a good policy puts it right. Never a silent return to the default.
+    @Test func aDamagedStoredPolicyIsReportedNotReplaced() throws {
+        #expect(try cli.navetd("--db", "c.db", "init").code == 0)
+        try write(Self.office, to: "office.json")
+        #expect(try cli.navetd("--db", "c.db", "policy", "load", "office.json").code == 0)
+        _ = try SQLite3Tool.run(folder.path("c.db"), "UPDATE policies SET text = replace(text, 'Region Norr', 'Region Syd')")
+        let shown = try cli.navetd("--db", "c.db", "policy", "show")
+        #expect(shown.code == 5)
+        #expect(shown.err.contains("the stored policy version 1 cannot be read (its text no longer matches its checksum)"))
+        let serve = try cli.navetd("--db", "c.db", "serve", "--listen", "127.0.0.1:0")
+        #expect(serve.code == 5 && serve.err.contains("stored policy version 1"))
+        #expect(try cli.navetd("--db", "c.db", "policy", "load", "office.json").code == 0)
+        #expect(try json(cli.navetd("--db", "c.db", "--json", "policy", "show").out)["version"] as? Int == 2)
+    }
+
     @Test func serveLoadsItsPolicyOrDoesNotStart() throws {
         #expect(try cli.navetd("--db", "c.db", "init").code == 0)
         try write(Self.misspelt, to: "bad.json")
