@@ -142,6 +142,10 @@ enum PolicyStrings {
         "policy.emptyKinds": ("an empty list applies to no organisation; leave \"kinds\" out to apply to every kind",
                               "en tom lista gäller ingen organisation; utelämna \"kinds\" för att gälla alla typer"),
 
+        "policy.registrarRoleWithoutRule": (
+            "no rule gives the role \"{1}\" to the kind \"{0}\"; add such a rule, or give \"{0}\" a role a rule gives it",
+            "ingen regel ger rollen \"{1}\" till typen \"{0}\"; lägg till en sådan regel, eller ge \"{0}\" en roll som en regel ger den"),
+
         // Hub roles
         "role.social_secretary": ("social secretary", "socialsekreterare"),
         "role.guardian": ("legal guardian (god man)", "god man"),
@@ -220,6 +224,7 @@ extension Context {
         case .controlCharacter(let scalar):
             return t("policy.controlCharacter", Unicode.Scalar(scalar).map { TextRules.visible(String($0)) } ?? "?")
         case .emptyList: return t(path.hasSuffix(".kinds") ? "policy.emptyKinds" : "policy.emptyList")
+        case .registrarRoleWithoutRule(let kind, let role): return t("policy.registrarRoleWithoutRule", kind, role.rawValue)
         }
     }
 

@@ -96,6 +96,10 @@ public struct PolicyError: Error, Hashable, Sendable, CustomStringConvertible {
         case controlCharacter(UInt32)
         /// An empty list where a rule needs at least one entry (`roles`, `read`, `kinds`).
         case emptyList
+        /// `registrar` gives an organisation kind a role that no rule gives to that kind: a
+        /// registering organisation would hold the role's powers (hub administrator,
+        /// consent writer) without a rule saying what it reads. Usually a typo.
+        case registrarRoleWithoutRule(kind: String, role: HubRole)
     }
 
     public var description: String {

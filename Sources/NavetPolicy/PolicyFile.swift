@@ -90,7 +90,11 @@ public enum PolicyFile {
             guard OrganisationKind(rawValue: member.key) != nil else {
                 throw PolicyError(.unknownKind(member.key), at: member.keyPosition, path: path)
             }
-            registrar[member.key] = try role(member.value, path: path)
+            let given = try role(member.value, path: path)
+            guard rules.contains(where: { $0.roles.contains(given) && ($0.kinds?.contains(member.key) ?? true) }) else {
+                throw PolicyError(.registrarRoleWithoutRule(kind: member.key, role: given), at: member.value.position, path: path)
+            }
+            registrar[member.key] = given
         }
 
         let hubAdministrators = Set(try codes(try top.required("hub_administrators"), path: "hub_administrators",

@@ -88,6 +88,7 @@ import Testing
         .unknownKind("skola"), .unknownField("child.nam"), .fieldNotForMissing("note.text"), .repeated("school"),
         .duplicateRuleID("guardian", first: "rules[1].id"), .badRuleID("Health care"), .writeNotRead(.health),
         .internalInRule, .emptyText, .textTooLong(limit: 200), .controlCharacter(7), .emptyList,
+        .registrarRoleWithoutRule(kind: "school", role: .socialSecretary),
     ]
 
     @Test(arguments: problems.indices)
