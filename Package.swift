@@ -18,6 +18,8 @@ let package = Package(
 
         // Pure logic: ids, stamps, field-level merge, tags, schema registry. No I/O.
         .target(name: "NavetCore", swiftSettings: swift6),
+        // The policy file: parsing and checking it, and the default policy. No I/O.
+        .target(name: "NavetPolicy", dependencies: ["NavetCore"], swiftSettings: swift6),
         // Pure hashing (SHA-256, HMAC). No I/O.
         .target(name: "NavetCrypto", swiftSettings: swift6),
         // HTTP/1.1 server layer: request parser, responses, sockets. Knows nothing of sync.
@@ -26,7 +28,7 @@ let package = Package(
         .target(name: "NavetSQLite", dependencies: ["CSQLite"], swiftSettings: swift6),
         // The replica and central stores: tables, migrations, merge application.
         .target(
-            name: "NavetStore", dependencies: ["NavetCore", "NavetSQLite"], exclude: ["DESIGN.md"], swiftSettings: swift6
+            name: "NavetStore", dependencies: ["NavetCore", "NavetPolicy", "NavetCrypto", "NavetSQLite"], exclude: ["DESIGN.md"], swiftSettings: swift6
         ),
         // The bundle format: encoding, zlib, checksum.
         .target(name: "NavetWire", dependencies: ["NavetCore", "NavetCrypto", "CZlib"], swiftSettings: swift6),
@@ -35,7 +37,7 @@ let package = Package(
         // Command implementations for both executables; wires the concrete pieces.
         .target(
             name: "NavetCommands",
-            dependencies: ["NavetCore", "NavetStore", "NavetWire", "NavetSync", "NavetSQLite", "NavetHTTP"],
+            dependencies: ["NavetCore", "NavetPolicy", "NavetStore", "NavetWire", "NavetSync", "NavetSQLite", "NavetHTTP"],
             swiftSettings: swift6
         ),
         .executableTarget(name: "navet", dependencies: ["NavetCommands"], swiftSettings: swift6),
@@ -69,7 +71,7 @@ let package = Package(
         .testTarget(
             name: "NavetTests",
             dependencies: [
-                "NavetCore", "NavetCrypto", "NavetSQLite", "NavetStore", "NavetWire", "NavetSync",
+                "NavetCore", "NavetPolicy", "NavetCrypto", "NavetSQLite", "NavetStore", "NavetWire", "NavetSync",
                 "NavetCommands", "NavetTestSupport", "NavetHTTP",
             ],
             swiftSettings: swift6

@@ -1,5 +1,6 @@
 import Foundation
 import NavetCore
+import NavetPolicy
 import NavetStore
 import NavetSQLite
 import NavetWire
@@ -168,6 +169,10 @@ public struct Context {
         case .enrollmentRefused(.otherServer(let synced, let enrollment)):
             return CLIError(.refused, t("enroll.otherServer", synced.description, enrollment.description))
         case .enrollmentRefused(.idInUse(let id)): return CLIError(.refused, t("enroll.idInUse", id.description))
+        case .invalidPolicy(let policyError): return CLIError(.refused, describe(policyError, file: t("policy.theFile")))
+        case .storedPolicyUnreadable(let version, let policyError):
+            let reason = policyError.map { describe($0, file: t("policy.theFile")) } ?? t("policy.storedDamaged")
+            return CLIError(.io, t("policy.storedUnreadable", String(version), reason))
         case .sqlite(let sqlite):
             if sqlite.isDiskFull { return CLIError(.io, t("error.diskFull", databasePath)) }
             return CLIError(.io, t("error.database", databasePath, sqliteError(sqlite, path: databasePath)))

@@ -23,12 +23,15 @@ struct ServeCommand: Command {
         OptionSpec("--max-connections", value: "N", help: "opt.maxConnections"),
         OptionSpec("--clock-window", value: "SECONDS", help: "opt.clockWindow"),
         OptionSpec("--silent-after", value: "DURATION", help: "opt.silentAfter"),
+        OptionSpec("--policy", value: "FILE", help: "opt.servePolicy"),
     ])
     let address: HTTPServer.Address
     let proxyHeader: String?
     let limits: HTTPLimits
     let clockWindow: Int64
     let silentAfter: Int64
+    /// A policy file to load before serving (PolicyCommands.swift).
+    let policyFile: String?
 
     init(_ arguments: ParsedArguments, _ context: Context) throws(CLIError) {
         do throws(HTTPServerError) {
@@ -54,6 +57,7 @@ struct ServeCommand: Command {
         self.limits = limits
         clockWindow = Int64(try number("--clock-window", 1...86_400, default: 300)) * 1000
         silentAfter = try Duration.parse(arguments.value("--silent-after") ?? "3d", option: "--silent-after", context: context)
+        policyFile = arguments.value("--policy")
         proxyHeader = arguments.value("--trusted-proxy-header")
         if let proxyHeader, proxyHeader.isEmpty || proxyHeader.contains(where: { $0 == ":" || $0.isWhitespace }) {
             throw CLIError(.usage, context.t("error.badHeaderName", proxyHeader), helpHint: true)
@@ -77,6 +81,10 @@ struct ServeCommand: Command {
         case .failed(let code): throw CLIError(.io, context.t("error.storeLock", context.databasePath, String(cString: strerror(code))))
         }
         defer { withExtendedLifetime(lock) {} }
+        // A bad policy file, or a stored policy that no longer reads, stops the start:
+        // the server never serves under a policy other than the one meant.
+        if let policyFile { _ = try context.loadPolicyFile(policyFile, into: central) }
+        let policy = try context.store { () throws(StoreError) in try central.policyInForce() }
         let service = SyncService(central: central)
         service.httpWindow = clockWindow
         let log = JSONLog()
@@ -91,7 +99,7 @@ struct ServeCommand: Command {
         }
         server.start()
         log.write(["event": "listening", "address": server.address.description, "server": service.serverID.description,
-                   "version": Version.string])
+                   "version": Version.string, "policy_version": policy.version])
         let signals = server.stopOnSignals { number in
             log.write(["event": "stopping", "signal": Int(number)])
         }

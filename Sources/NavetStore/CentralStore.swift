@@ -14,6 +14,8 @@ public final class CentralStore {
     let db: Database
     let log: ChangeLog
     let meta: Meta
+    /// The policy last read by `policyInForce`, with its version and digest (PolicyStore.swift).
+    var policyCache: PolicyCache?
 
     public static func create(path: String, serverID: ReplicaID = .random(), now: Int64) throws(StoreError) -> CentralStore {
         try NavetFile.create(path: path, role: .central, id: serverID, now: now)

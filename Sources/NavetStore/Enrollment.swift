@@ -1,22 +1,6 @@
 import NavetCore
 import NavetSQLite
 
-/// The kinds of organisation around a child, as the method names them.
-public enum OrganisationKind: String, CaseIterable, Sendable {
-    case socialServices = "social_services"
-    case residentialHome = "residential_home"
-    case fosterFamily = "foster_family"
-    case guardian
-    case guardianshipBoard = "guardianship_board"
-    case school
-    case health
-    case migrationAgency = "migration_agency"
-    case police
-    case volunteer
-    case countyBoard = "county_board"
-    case supportOffice = "support_office"
-}
-
 public struct Organisation: Hashable, Sendable {
     public let id: Int64
     public let name: String

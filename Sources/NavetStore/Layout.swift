@@ -337,6 +337,17 @@ public enum Layout {
         CREATE INDEX disclosures_by_replica ON disclosures(replica_id, sent_at);
         ALTER TABLE replicas ADD COLUMN redaction_ack INTEGER NOT NULL DEFAULT 0;
         """),
+        // 10: the need-to-know policies loaded with `navetd policy load`, numbered 1, 2, 3…
+        // by the store; the last one is in force (`CentralStore.policyInForce`).
+        Migration(central: """
+        CREATE TABLE policies(
+            version INTEGER PRIMARY KEY,
+            label TEXT NOT NULL,
+            text TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            loaded_at INTEGER NOT NULL
+        );
+        """),
     ]
 
     public static var currentVersion: Int { migrations.count }

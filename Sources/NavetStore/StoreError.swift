@@ -1,4 +1,5 @@
 import NavetCore
+import NavetPolicy
 import NavetSQLite
 
 /// Errors from the replica and central stores. Messages name ids and fields, never values.
@@ -38,6 +39,12 @@ public enum StoreError: Error, Sendable {
     case replicaCopied(ReplicaID)
     /// `navet enroll` refused the enrollment file; nothing changed.
     case enrollmentRefused(EnrollmentRefusal)
+    /// A policy file was refused (`loadPolicy`); nothing changed.
+    case invalidPolicy(PolicyError)
+    /// The stored policy of this version no longer parses (`PolicyError`), or its text no
+    /// longer matches its SHA-256 (nil): the store is damaged or was written by a newer
+    /// Navet. Never replaced by the default in silence.
+    case storedPolicyUnreadable(version: UInt64, PolicyError?)
     case sqlite(SQLiteError)
 }
 

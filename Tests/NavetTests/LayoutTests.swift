@@ -144,6 +144,9 @@ import Testing
         #expect(try central.db.scalar("SELECT count(*) FROM nonces WHERE digest IS NULL") == .integer(1))
         #expect(try Layout.applicationID(central.db) == Layout.applicationID)
         #expect(try central.db.scalar("SELECT count(*) FROM sqlite_schema WHERE type = 'view'") == .integer(0))
+        // Layout 10: no policy loaded yet, so the embedded default is in force as version 0.
+        #expect(try central.policyHistory().isEmpty)
+        #expect(try central.policyInForce().version == 0)
     }
 
     @Test func refusesAFileFromANewerNavet() throws {
