@@ -9,6 +9,8 @@ public enum NavetCLI {
         InitCommand.self, ChildAdd.self, ChildList.self, ChildShow.self, ChildSet.self, ChildHistory.self,
         NoteAdd.self, NoteList.self, ConflictsList.self, ConflictsResolve.self, ExportCommand.self,
         ImportCommand.self, SyncCommand.self, StatusCommand.self, DemoCommand.self, EnrollCommand.self,
+        HubAdd.self, HubList.self, HubEnd.self, ConsentGrant.self, ConsentRevoke.self, ConsentList.self,
+        MissingReport.self, MissingClose.self, MissingList.self,
     ]
 
     public static func run(_ arguments: [String], environment: [String: String], console: Console = Console()) -> Int32 {
@@ -29,12 +31,15 @@ extension Context {
         do {
             return try store.resolveID(typed, type: type)
         } catch .unknownRecord {
-            // The id of a record of the other type: say so, as for a full id.
-            let other = type == "note" ? "child" : "note"
-            let matches = (try? store.records(ofType: other).map(\.id).filter { $0.description.hasPrefix(typed) }) ?? []
+            // The id of a record of another type: say so, as for a full id.
+            var matches: [(id: RecordID, type: String)] = []
+            for other in Schema.current.recordTypes.map(\.name) where other != type {
+                let ids = (try? store.records(ofType: other).map(\.id).filter { $0.description.hasPrefix(typed) }) ?? []
+                matches += ids.map { ($0, other) }
+            }
             if matches.count == 1 {
-                throw CLIError(.validation, t("error.wrongType", matches[0].description, strings.label("type", other),
-                                              strings.label("type", type)))
+                throw CLIError(.validation, t("error.wrongType", matches[0].id.description,
+                                              strings.label("type", matches[0].type), strings.label("type", type)))
             }
             throw unknownRecord(text, type: type)
         } catch .ambiguousRecord {
@@ -46,11 +51,20 @@ extension Context {
     }
 
     /// The command that lists the ids of a record type.
-    func listCommand(_ type: String) -> String { type == "note" ? "navet note list" : "navet child list" }
+    func listCommand(_ type: String) -> String {
+        switch type {
+        case "note": return "navet note list"
+        case "membership": return "navet hub list --child ID"
+        case "consent": return "navet consent list --child ID"
+        case "missing": return "navet missing list"
+        default: return "navet child list"
+        }
+    }
 
     func unknownRecord(_ text: String, type: String) -> CLIError {
-        CLIError(.validation, t("error.unknownRecord", strings.label("type", type), Format.line(text), listCommand(type),
-                                t("typeplural.\(type == "note" ? "note" : "child")")))
+        let plural = ["note", "membership", "consent", "missing"].contains(type) ? type : "child"
+        return CLIError(.validation, t("error.unknownRecord", strings.label("type", type), Format.line(text), listCommand(type),
+                                       t("typeplural.\(plural)")))
     }
 
     func ambiguous(_ prefix: String, _ candidates: [RecordID]) -> CLIError {

@@ -250,6 +250,11 @@ public enum Layout {
             PRIMARY KEY(replica_id, token)
         ) WITHOUT ROWID;
         """),
+        // 9: a child's hub memberships, consents and missing episodes (and notes) found by
+        // their `child` cell, for `navet hub list`, `consent list`, `missing report`.
+        Migration(replica: """
+        CREATE INDEX records_by_child ON cells(value, record_id) WHERE field = 'child';
+        """),
     ]
 
     public static var currentVersion: Int { migrations.count }
