@@ -584,10 +584,11 @@ struct MissingList: Command {
             return [record.id.description, names[child].map(Format.line) ?? child,
                     Format.line(record.value("last_seen_at").displayText ?? "–"),
                     Format.truncated(Format.line(record.value("last_seen_place").displayText ?? "–"), to: 40),
-                    s.label("risk", record.value("risk").displayText ?? "–"),
-                    s.label("missingstate", item.open ? "open" : "closed")]
+                    Format.value(record.value("risk"), field: "risk", strings: s),
+                    s.label("missingstate", item.open ? "open" : "closed"),
+                    Format.line(record.value("closed_at").displayText ?? "")]
         }
         context.out(Format.table(["id", context.t("out.child"), s.field("last_seen_at"), s.field("last_seen_place"),
-                                  s.field("risk"), context.t("out.hubState")], rows))
+                                  s.field("risk"), context.t("out.hubState"), s.field("closed_at")], rows))
     }
 }

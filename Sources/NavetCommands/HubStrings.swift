@@ -18,6 +18,18 @@ enum HubStrings {
         return nil
     }
 
+    /// The label kind of a choice field (`Strings.label(kind, code)`): `note` for a note's
+    /// kind, `role`, `giver`, `risk`, and `asylum` for the asylum status.
+    static func choiceKind(_ field: String) -> String {
+        switch field {
+        case "kind": return "note"
+        case "role": return "role"
+        case "given_by": return "giver"
+        case "risk": return "risk"
+        default: return "asylum"
+        }
+    }
+
     /// What people also type, beyond the codes and labels.
     static let synonyms: [String: [String]] = [
         "role.social_secretary": ["socialsekreterare", "socialsekreteraren", "social worker", "social secretary"],

@@ -7,10 +7,9 @@ import NavetWire
 public enum NavetCLI {
     nonisolated(unsafe) static let commands: [any Command.Type] = [
         InitCommand.self, ChildAdd.self, ChildList.self, ChildShow.self, ChildSet.self, ChildHistory.self,
-        NoteAdd.self, NoteList.self, ConflictsList.self, ConflictsResolve.self, ExportCommand.self,
+        NoteAdd.self, NoteList.self, HubAdd.self, HubList.self, HubEnd.self, ConsentGrant.self, ConsentRevoke.self,
+        ConsentList.self, MissingReport.self, MissingClose.self, MissingList.self, ConflictsList.self, ConflictsResolve.self, ExportCommand.self,
         ImportCommand.self, SyncCommand.self, StatusCommand.self, DemoCommand.self, EnrollCommand.self,
-        HubAdd.self, HubList.self, HubEnd.self, ConsentGrant.self, ConsentRevoke.self, ConsentList.self,
-        MissingReport.self, MissingClose.self, MissingList.self,
     ]
 
     public static func run(_ arguments: [String], environment: [String: String], console: Console = Console()) -> Int32 {
@@ -76,7 +75,7 @@ extension Context {
     func parse(_ input: String, field: FieldSchema) throws(CLIError) -> FieldValue {
         var text = input
         if case .choice(let codes) = field.kind {
-            text = Strings.code(for: input, among: codes, kind: field.name == "kind" ? "note" : "asylum") ?? input
+            text = HubStrings.code(for: input, among: codes, kind: HubStrings.choiceKind(field.name)) ?? input
         }
         do {
             return try field.parse(text)

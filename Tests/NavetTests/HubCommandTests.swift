@@ -185,6 +185,46 @@ import Testing
                 "\(swedish.err)")
     }
 
+    /// The directory as a real sync brings it: before the first reply only the replica's own
+    /// organisation is known and other names are kept as typed, with a warning; after it,
+    /// names are checked and stored as the central store spells them.
+    @Test func organisationsAreCheckedAgainstTheDirectoryASyncBrings() throws {
+        _ = try cli.navetd("--db", "central.db", "init")
+        for (name, kind) in [("Socialtjänsten Umeå", "social_services"), ("Polisen Region Nord", "police")] {
+            #expect(try cli.navetd("--db", "central.db", "org", "add", "--name", name, "--kind", kind, "--municipality", "Umeå").code == 0)
+        }
+        // The directory names the organisations that have an enrolled replica.
+        for (org, file) in [("Socialtjänsten Umeå", "a.enroll"), ("Polisen Region Nord", "b.enroll")] {
+            #expect(try cli.navetd("--db", "central.db", "replica", "enroll", "--org", org, "--out", file,
+                                   "--url", "http://127.0.0.1:9").code == 0)
+        }
+        #expect(try cli.navet("init", "--enroll", "a.enroll").code == 0)
+        let child = object(try cli.navet("--json", "child", "add", "--name", "Sara"))["id"] as? String ?? ""
+        let early = try cli.navet("--json", "hub", "add", "--child", child, "--org", "Polisen Regoin Nord", "--role", "polisen")
+        #expect(early.code == 0 && early.err.contains("\"warning\""), "\(early.err)")
+        #expect(object(early)["organisation"] as? String == "Polisen Regoin Nord")
+
+        #expect(try cli.navet("export", "up.navet").code == 0)
+        let imported = try cli.navetd("--db", "central.db", "import", "up.navet", "--reply", "reply.navet")
+        #expect(imported.code == 0, "\(imported.err)")
+        #expect(try cli.navet("import", "reply.navet").code == 0)
+
+        let checked = try cli.navet("--json", "hub", "add", "--child", child, "--org", "POLISEN region nord", "--role", "polis")
+        #expect(checked.code == 0 && checked.err.isEmpty, "\(checked.err)")
+        #expect(object(checked)["organisation"] as? String == "Polisen Region Nord")
+        try refused(["hub", "add", "--child", child, "--org", "Polisen Regoin Nord", "--role", "polis"],
+                    says: ["Known organisations: Polisen Region Nord, Socialtjänsten Umeå."])
+        let listed = try cli.navet("--lang", "sv", "hub", "list", "--child", child)
+        #expect(listed.out.hasPrefix("Socialtjänsten Umeå  (registrerade barnet)"), "\(listed.out)")
+    }
+
+    @Test func errorsUnderJSONAreOneObjectOnStandardError() throws {
+        let child = try setUp()
+        let error = try refused(["--json", "hub", "add", "--child", child, "--org", "Röda Korset", "--role", "chef"])
+        let object = (try? JSONSerialization.jsonObject(with: Data(error.utf8))) as? [String: Any] ?? [:]
+        #expect(object["exit_code"] as? Int == 3 && (object["error"] as? String ?? "").contains("'chef' is not a hub role"), "\(error)")
+    }
+
     // MARK: consent
 
     @Test func consentGrantListAndRevoke() throws {
