@@ -226,7 +226,9 @@ struct HubEnd: Command {
         let record = try context.find(id, type: "membership", in: store)
         let membership = try context.store { () throws(StoreError) in try store.snapshot(record) }
         if let ended = membership.value("end_date").displayText {
-            throw CLIError(.validation, context.t("error.alreadyEnded", record.description, Format.line(ended)))
+            let future = context.dateValue(membership.value("end_date")).map { $0 > context.swedishToday } ?? false
+            throw CLIError(.validation, context.t(future ? "error.alreadyEnding" : "error.alreadyEnded", record.description,
+                                                  Format.line(ended)))
         }
         let last = on ?? context.swedishToday
         if let start = context.dateValue(membership.value("start_date")), last < start {

@@ -100,15 +100,15 @@ enum HubStrings {
 
         // Help.
         "help.hub.add": ("Add an organisation to a child's hub, in a role.",
-                         "Lägg till en organisation i ett barns nätverk (navet), i en roll."),
+                         "Lägg till en organisation i navet kring ett barn, i en roll."),
         "help.hub.add.long": (
             "ROLE: social_secretary, guardian, contact_person, school_mentor, health, volunteer, migration_officer, police,\nor the usual words (socialsekreterare, god man, kontaktperson, mentor, BUP, frivillig, handläggare, polisen).\n--org is an organisation in the directory the central store sends with each sync, typed as you like\n(case and accents as you type them); the name is stored as the directory spells it. Before the first sync\nthe name is kept as typed, with a warning. --from is the first day (default today, Swedish time).",
             "ROLL: socialsekreterare, god man, kontaktperson, mentor, hälso- och sjukvård (även hälsa, BUP), volontär\n(även frivillig), handläggare (Migrationsverket), polis. Stora eller små bokstäver spelar ingen roll.\n--org är en organisation i förteckningen som centrallagret skickar vid varje synk, skriven som du vill;\nnamnet sparas som förteckningen stavar det. Före första synken sparas namnet som det skrevs, med en varning.\n--from är första dagen (standard i dag, svensk tid)."),
         "help.hub.list": ("List a child's hub: the organisations around the child and their roles.",
-                          "Lista ett barns nätverk: organisationerna kring barnet och deras roller."),
+                          "Lista navet kring ett barn: organisationerna och deras roller."),
         "help.hub.list.long": (
             "Also names the organisation that registered the child, a member of the hub from the start.",
-            "Visar också organisationen som registrerade barnet, som ingår i nätverket från början."),
+            "Visar också organisationen som registrerade barnet, som ingår i navet från början."),
         "help.hub.end": ("End a hub membership.", "Avsluta ett medlemskap i navet."),
         "help.hub.end.long": (
             "--on is the last day of the membership (default today, Swedish time); not before its first day.",
@@ -122,10 +122,10 @@ enum HubStrings {
         "help.consent.list": ("List a child's consents: in force, expired or revoked.",
                               "Lista ett barns samtycken: gäller, har gått ut eller återkallat."),
         "help.missing.report": ("Report a child missing: when and where the child was last seen.",
-                                "Anmäl att ett barn har försvunnit: när och var barnet senast sågs."),
+                                "Registrera att ett barn har försvunnit: när och var barnet senast sågs."),
         "help.missing.report.long": (
             "TIME is ISO 8601 with an offset (2026-11-30T14:05+01:00) or a local time without one (2026-11-30 14:05),\nread as Swedish time; the output says which offset was used. A local time the clocks skipped or passed twice\n(the night summer time starts or ends) is refused: give its offset. Not in the future. The risk starts at high.\nOne open episode per child: close it before reporting a new one. --circumstances - reads from standard input.",
-            "TID är ISO 8601 med tidszon (2026-11-30T14:05+01:00) eller en lokal tid utan (2026-11-30 14:05), som läses\nsom svensk tid; utskriften visar vilken tidszon som användes. En lokal tid som klockan hoppade över eller\npasserade två gånger (natten då sommartiden börjar eller slutar) avvisas: ange tidszonen. Inte i framtiden.\nRisken är hög från början. Ett pågående försvinnande per barn: avsluta det innan ett nytt anmäls.\n--circumstances - läser omständigheterna från standard in."),
+            "TID är ISO 8601 med tidszon (2026-11-30T14:05+01:00) eller en lokal tid utan (2026-11-30 14:05), som läses\nsom svensk tid; utskriften visar vilken tidszon som användes. En lokal tid som klockan hoppade över eller\npasserade två gånger (natten då sommartiden börjar eller slutar) avvisas: ange tidszonen. Inte i framtiden.\nRisken är hög från början. Ett pågående försvinnande per barn: avsluta det innan ett nytt registreras.\n--circumstances - läser omständigheterna från standard in."),
         "help.missing.close": ("Close a missing episode (the child is found).",
                                "Avsluta ett försvinnande (barnet har påträffats)."),
         "help.missing.list": ("List missing episodes, open ones first.", "Lista försvinnanden, pågående först."),
@@ -149,11 +149,11 @@ enum HubStrings {
 
         // Output.
         "out.membershipAdded": ("Added {0} to the hub of child {1} as {2}, from {3}: membership {4}.",
-                                "Lade till {0} i nätverket kring barnet {1} som {2}, från {3}: medlemskap {4}."),
+                                "Lade till {0} i navet kring barnet {1} som {2}, från {3}: medlemskap {4}."),
         "out.membershipEnded": ("Ended membership {0} ({1}, {2}) on {3}.",
                                 "Avslutade medlemskapet {0} ({1}, {2}) den {3}."),
         "out.registeredBy": ("registered the child", "registrerade barnet"),
-        "out.noMemberships": ("No other organisations in this child's hub.", "Inga andra organisationer i barnets nätverk."),
+        "out.noMemberships": ("No other organisations in this child's hub.", "Inga andra organisationer i navet kring barnet."),
         "out.hubState": ("state", "läge"),
         "out.consentGranted": ("Recorded consent {0}: {1} may receive {2} about child {3}, {4}.",
                                "Registrerade samtycke {0}: {1} får ta del av {2} om barnet {3}, {4}."),
@@ -162,7 +162,7 @@ enum HubStrings {
         "out.consentRevoked": ("Revoked consent {0}.", "Återkallade samtycket {0}."),
         "out.noConsents": ("No consents for this child.", "Inga samtycken för barnet."),
         "out.missingReported": ("Reported child {0} missing: episode {1}. Last seen {2} at {3}. Risk: {4}.",
-                                "Anmälde barnet {0} som försvunnet: {1}. Senast sedd {2} vid {3}. Risk: {4}."),
+                                "Registrerade att barnet {0} har försvunnit: försvinnande {1}. Senast sedd {2} vid {3}. Risk: {4}."),
         "out.offsetUsed": ("The local time {0} was read as Swedish time: {1} ({2}).",
                            "Den lokala tiden {0} lästes som svensk tid: {1} ({2})."),
         "out.summerTime": ("summer time", "sommartid"),
@@ -178,6 +178,8 @@ enum HubStrings {
                              "'{0}' är ingen organisation i förteckningen. Kända organisationer: {1}."),
         "warn.orgUnchecked": ("warning: this replica has not received the directory of organisations yet (it has not synced), so '{0}' was saved as typed; it is checked at the next sync.",
                               "varning: den lokala databasen har inte fått förteckningen över organisationer än (den har inte synkat), så '{0}' sparades som det skrevs; det kontrolleras vid nästa synk."),
+        "error.alreadyEnding": ("Membership {0} already has its last day set: {1}; nothing was changed.",
+                                "Medlemskapet {0} har redan en sista dag: {1}; inget har ändrats."),
         "error.endBeforeStart": ("The last day {0} is before the membership's first day {1}.",
                                  "Sista dagen {0} ligger före medlemskapets första dag {1}."),
         "error.alreadyEnded": ("Membership {0} already ended on {1}; nothing was changed.",
@@ -199,7 +201,7 @@ enum HubStrings {
         "error.futureTime": ("--last-seen-at {0} is in the future (now it is {1}). Give the time the child was last seen.",
                              "--last-seen-at {0} ligger i framtiden (nu är klockan {1}). Ange när barnet senast sågs."),
         "error.openEpisode": ("Child {0} already has an open missing episode, {1} (last seen {2} at {3}). Close it with 'navet missing close {1}' before reporting a new one; nothing was changed.",
-                              "Barnet {0} har redan ett pågående försvinnande, {1} (senast sedd {2} vid {3}). Avsluta det med 'navet missing close {1}' innan ett nytt anmäls; inget har ändrats."),
+                              "Barnet {0} har redan ett pågående försvinnande, {1} (senast sedd {2} vid {3}). Avsluta det med 'navet missing close {1}' innan ett nytt registreras; inget har ändrats."),
         "error.alreadyClosed": ("Missing episode {0} was already closed at {1}; nothing was changed.",
                                 "Försvinnandet {0} avslutades redan {1}; inget har ändrats."),
         "error.belowFloor": ("A note of the kind {0} needs at least the confidentiality tag {1}. Give --tag {1} or a stricter one ({2}), or leave --tag out.",

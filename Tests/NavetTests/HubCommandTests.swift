@@ -90,7 +90,7 @@ import Testing
                 "\(english.out)")
         let swedish = try cli.navet("--lang", "sv", "hub", "add", "--child", prefix, "--org", "SOCIALTJÄNSTEN UMEÅ",
                                     "--role", "socialsekreterare", "--from", "2025-01-01")
-        #expect(swedish.code == 0 && swedish.out.contains("Lade till Socialtjänsten Umeå i nätverket kring barnet \(child) som socialsekreterare"),
+        #expect(swedish.code == 0 && swedish.out.contains("Lade till Socialtjänsten Umeå i navet kring barnet \(child) som socialsekreterare"),
                 "\(swedish.out)")
 
         // The list: sorted by role then organisation, with the organisation that registered the child.
@@ -163,6 +163,11 @@ import Testing
         #expect(try cli.navet("hub", "end", membership, "--on", "2026-03-01").code == 0)
         try refused(["hub", "end", membership], says: ["Membership \(membership) already ended on 2026-03-01"])
         try refused(["--lang", "sv", "hub", "end", String(membership.prefix(4))], says: ["avslutades redan 2026-03-01"])
+
+        let planned = object(try cli.navet("--json", "hub", "add", "--child", child, "--org", "Röda Korset",
+                                           "--role", "volontär"))["id"] as? String ?? ""
+        #expect(try cli.navet("hub", "end", planned, "--on", "2199-06-30").code == 0)
+        try refused(["hub", "end", planned], says: ["already has its last day set: 2199-06-30"])
 
         // Wrong id types, full and prefix.
         let note = object(try cli.navet("--json", "note", "add", "--child", child, "--kind", "samtal", "--text", "x"))["id"] as? String ?? ""
@@ -419,7 +424,7 @@ import Testing
                      "missing close", "missing list"] {
             #expect(overview.out.contains("  " + line), "\(line)")
         }
-        #expect(try cli.navet("--lang", "sv", "--help").out.contains("Anmäl att ett barn har försvunnit"))
+        #expect(try cli.navet("--lang", "sv", "--help").out.contains("Registrera att ett barn har försvunnit"))
         let family = try cli.navet("hub")
         #expect(family.code == 2 && family.err.contains("hub add, hub list, hub end"), "\(family.err)")
     }
