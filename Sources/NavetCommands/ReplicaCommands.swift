@@ -31,10 +31,16 @@ extension Context {
             return try store.resolveID(typed, type: type)
         } catch .unknownRecord {
             // The id of a record of another type: say so, as for a full id.
+            // Ids only (`resolveID`), never the records: this path costs no more than the lookup.
             var matches: [(id: RecordID, type: String)] = []
             for other in Schema.current.recordTypes.map(\.name) where other != type {
-                let ids = (try? store.records(ofType: other).map(\.id).filter { $0.description.hasPrefix(typed) }) ?? []
-                matches += ids.map { ($0, other) }
+                do {
+                    matches.append((try store.resolveID(typed, type: other), other))
+                } catch .ambiguousRecord {
+                    matches += [(RecordID(rawValue: 0), other), (RecordID(rawValue: 0), other)]
+                } catch {
+                    continue
+                }
             }
             if matches.count == 1 {
                 throw CLIError(.validation, t("error.wrongType", matches[0].id.description,
