@@ -131,6 +131,8 @@ import Testing
         let after = (object(try cli.navet("--json", "hub", "list", "--child", prefix))["memberships"] as? [[String: Any]]) ?? []
         #expect(after.first { $0["id"] as? String == old }?["state"] as? String == "ended")
         #expect(try cli.navet("--lang", "sv", "hub", "list", "--child", prefix).out.contains("avslutad"))
+        #expect(try SQLite3Tool.run(folder.path("navet.db"), "SELECT organisation, role, start_date, end_date FROM memberships_view WHERE id = '\(old)'")
+                == "Åsa skola|school_mentor|2025-01-01|2025-06-30")
     }
 
     @Test func hubRefusalsChangeNothing() throws {
@@ -270,6 +272,9 @@ import Testing
         #expect(swedishOrder.prefix(2).map { $0["organisation"] as? String ?? "" } == ["Röda Korset", "Åsa skola"])
         #expect(listed[0]["purpose"] as? String == "Läxhjälp\noch stöd" && listed[0]["until"] is NSNull)
         #expect(Set(listed[0].keys) == ["id", "child", "state", "given_by", "organisation", "tags", "purpose", "until", "revoked"])
+        // The read-only view gives the same, for people who read the file with sqlite3.
+        #expect(try SQLite3Tool.run(folder.path("navet.db"), "SELECT organisation, tags, revoked FROM consents_view WHERE id = '\(id)'")
+                == "BUP Umeå|asylum,health|yes")
         let table = try cli.navet("--lang", "sv", "consent", "list", "--child", child)
         for word in ["gäller", "har gått ut", "återkallat", "hälsa", "asyl", "gode mannen", "barnet", "tills det återkallas"] {
             #expect(table.out.contains(word), "\(word) in \(table.out)")
@@ -346,6 +351,8 @@ import Testing
         #expect(all[0]["circumstances"] as? String == "Skulle till skolan" && all[0]["closed_at"] is NSNull)
         #expect(Set(all[0].keys) == ["id", "child", "child_name", "state", "last_seen_at", "last_seen_place", "circumstances",
                                      "risk", "closed_at"])
+        #expect(try SQLite3Tool.run(folder.path("navet.db"), "SELECT id, last_seen_at, risk FROM missing_view WHERE closed_at IS NULL")
+                == "\(openID)|2026-11-28T14:05+01:00|high")
         let onlyOpen = json(try cli.navet("--json", "missing", "list", "--open")) as? [[String: Any]] ?? []
         #expect(onlyOpen.map { $0["id"] as? String ?? "" } == [openID])
         let table = try cli.navet("missing", "list")
