@@ -259,15 +259,21 @@ import Testing
             "tags": .text("search"), "purpose": .text("Eftersökning"), "until": .text("2020-01-01"),
         ], now: 1)
 
+        let other = object(try cli.navet("--json", "consent", "grant", "--child", child, "--by", "barn", "--to", "Röda Korset",
+                                         "--tags", "basic", "--purpose", "Prov"))["id"] as? String ?? ""
+        let revokedSwedish = try cli.navet("--lang", "sv", "consent", "revoke", other)
+        #expect(revokedSwedish.code == 0 && revokedSwedish.out.contains("Återkallade samtycket \(other)."), "\(revokedSwedish.out)")
+        #expect(try cli.navet("consent", "revoke", other).err.contains("already revoked"))
         let revoked = try cli.navet("--json", "consent", "revoke", String(id.prefix(5)))
         #expect(revoked.code == 0 && object(revoked)["revoked"] as? Bool == true, "\(revoked.err)")
         try refused(["consent", "revoke", id], says: ["Consent \(id) is already revoked"])
         try refused(["--lang", "sv", "consent", "revoke", id], says: ["Samtycket \(id) är redan återkallat"])
 
         let listed = json(try cli.navet("--json", "consent", "list", "--child", child)) as? [[String: Any]] ?? []
-        #expect(listed.map { $0["state"] as? String ?? "" } == ["in_force", "in_force", "expired", "revoked"])
+        #expect(listed.map { $0["state"] as? String ?? "" } == ["in_force", "in_force", "expired", "revoked", "revoked"])
         // In force first, then by organisation: in English Å sorts as A, in Swedish after Z.
-        #expect(listed.map { $0["organisation"] as? String ?? "" } == ["Åsa skola", "Röda Korset", "Polisen Region Nord", "BUP Umeå"])
+        #expect(listed.map { $0["organisation"] as? String ?? "" }
+                == ["Åsa skola", "Röda Korset", "Polisen Region Nord", "BUP Umeå", "Röda Korset"])
         let swedishOrder = json(try cli.navet("--lang", "sv", "--json", "consent", "list", "--child", child)) as? [[String: Any]] ?? []
         #expect(swedishOrder.prefix(2).map { $0["organisation"] as? String ?? "" } == ["Röda Korset", "Åsa skola"])
         #expect(listed[0]["purpose"] as? String == "Läxhjälp\noch stöd" && listed[0]["until"] is NSNull)
@@ -339,6 +345,13 @@ import Testing
                      "--last-seen-place", "Hemma"], says: ["har redan ett pågående försvinnande, \(openID)"])
 
         // The list: open first, then the latest last seen; with the child's name.
+        let third = object(try cli.navet("--json", "child", "add", "--name", "Bashir"))["id"] as? String ?? ""
+        let reported = object(try cli.navet("--json", "missing", "report", "--child", third, "--last-seen-at", "2026-11-01T09:00Z",
+                                            "--last-seen-place", "Skolan"))
+        #expect(reported["last_seen_at"] as? String == "2026-11-01T09:00+00:00" && reported["read_as_swedish_time"] as? Bool == false)
+        let closedSwedish = try cli.navet("--lang", "sv", "missing", "close", reported["id"] as? String ?? "")
+        #expect(closedSwedish.code == 0 && closedSwedish.out.hasPrefix("Avslutade försvinnandet \(reported["id"] as? String ?? "")"),
+                "\(closedSwedish.out)")
         let closed = try cli.navet("--json", "missing", "close", String(summerID.prefix(5)))
         #expect(closed.code == 0, "\(closed.err)")
         let closedAt = object(closed)["closed_at"] as? String ?? ""
@@ -346,8 +359,8 @@ import Testing
         try refused(["missing", "close", summerID], says: ["Missing episode \(summerID) was already closed at \(closedAt)"])
         try refused(["--lang", "sv", "missing", "close", summerID], says: ["Försvinnandet \(summerID) avslutades redan \(closedAt)"])
         let all = json(try cli.navet("--json", "missing", "list")) as? [[String: Any]] ?? []
-        #expect(all.map { $0["state"] as? String ?? "" } == ["open", "closed"])
-        #expect(all.map { $0["child_name"] as? String ?? "" } == ["Amina Rahimi", "Ömer Aziz"])
+        #expect(all.map { $0["state"] as? String ?? "" } == ["open", "closed", "closed"])
+        #expect(all.map { $0["child_name"] as? String ?? "" } == ["Amina Rahimi", "Bashir", "Ömer Aziz"], "latest last seen first")
         #expect(all[0]["circumstances"] as? String == "Skulle till skolan" && all[0]["closed_at"] is NSNull)
         #expect(Set(all[0].keys) == ["id", "child", "child_name", "state", "last_seen_at", "last_seen_place", "circumstances",
                                      "risk", "closed_at"])
