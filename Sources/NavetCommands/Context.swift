@@ -224,7 +224,7 @@ public struct Context {
         case .invalidTagList(let field):
             return t("schema.invalidTagList", strings.field(field), choiceList(Tag.vocabulary.map(\.rawValue), kind: "tag"))
         case .notAChoice(let field, let allowed):
-            return t("schema.notAChoice", strings.field(field), choiceList(allowed, kind: field == "kind" ? "note" : "asylum"))
+            return t("schema.notAChoice", strings.field(field), choiceList(allowed, kind: HubStrings.choiceKind(field)))
         case .invalidReference(let field): return t("schema.invalidReference", strings.field(field))
         case .wrongKind(let field): return t("schema.wrongKind", strings.field(field))
         case .appendOnly(let type): return t("schema.appendOnly", strings.label("type", type))

@@ -24,6 +24,9 @@ enum Format {
             switch field {
             case "asylum_status": return strings.label("asylum", text)
             case "kind": return strings.label("note", text)
+            case "role", "given_by", "risk": return strings.label(HubStrings.choiceKind(field), text)
+            case "tags": return (Tag.list(text) ?? []).map { strings.label("tag", $0.rawValue) }.joined(separator: ", ")
+            case "purpose", "circumstances": return block(text)
             case "text", "search_description": return block(text)
             default: return line(text)
             }

@@ -61,6 +61,9 @@ extension Help {
         "TAG": "SEKRETESSKLASS", "NOTE": "ANTECKNING", "VALUE": "VÄRDE", "FIELD": "FÄLT", "yes|no": "ja|nej",
         "URL": "ADRESS", "DURATION": "TID", "HOST:PORT": "VÄRD:PORT", "BUNDLE": "ÖVERFÖRINGSFIL", "REPLICA": "ID",
         "SECONDS": "SEKUNDER", "DIR": "MAPP", "BYTES": "BYTE", "HEADER": "HTTP-HUVUD", "COUNT": "ANTAL",
+        "ROLE": "ROLL", "ORG": "ORGANISATION", "TEL": "TELEFON", "TAGS": "SEKRETESSKLASSER", "TIME": "TID",
+        "TEXT": "TEXT", "MEMBERSHIP": "MEDLEMSKAP", "CONSENT": "SAMTYCKE", "EPISODE": "FÖRSVINNANDE",
+        "child|guardian": "barnet|god man",
     ]
 }
 
@@ -106,8 +109,8 @@ enum HelpText {
             "FÄLT är något av: namn, födelsedatum, dossiernummer, språk, ankomstdatum, ankomstkommun,\nanvisningskommun, asylstatus, signalement, skyddad-identitet. Ett tomt VÄRDE tömmer fältet;\n- läser signalementet från standard in.\nDet nya värdet ersätter det som visas; ett samtidigt värde från annat håll står kvar som konflikt."),
         "help.child.history": ("Show every value each field of a child has had.", "Visa alla värden varje fält för ett barn har haft."),
         "help.note.add": ("Write a journal note about a child.", "Skriv en journalanteckning om ett barn."),
-        "help.note.add.long": ("Notes are never edited: correct one by writing a new note with --corrects (about the same child,\nwith at least the corrected note's tag, which it gets by default). --text - reads the text from standard input.\nKinds: information_talk, conversation, meeting, observation, decision_received, risk_signal,\nschool_absence. Tags: basic, school, case, search, asylum, health, protected (default case).",
-            "Anteckningar ändras aldrig: rätta en genom att skriva en ny med --corrects (om samma barn, med minst\nden rättade anteckningens sekretessklass, som den får om inget anges). --text - läser texten från standard in.\nTyper: informationssamtal, samtal, möte, iakttagelse, beslut mottaget, risksignal, skolfrånvaro.\nSekretessklasser: grunduppgifter, skola, ärende, eftersökning, asyl, hälsa, skyddad identitet (standard ärende)."),
+        "help.note.add.long": ("Notes are never edited: correct one by writing a new note with --corrects (about the same child,\nwith at least the corrected note's tag, which it gets by default). --text - reads the text from standard input.\nKinds: information_talk, conversation, meeting, observation, decision_received, risk_signal,\nschool_absence. Tags: basic, school, case, search, asylum, health, police, protected, internal. A note's tag may\nbe raised, never below its kind's floor, which is also the default: school for school_absence, case for the others.",
+            "Anteckningar ändras aldrig: rätta en genom att skriva en ny med --corrects (om samma barn, med minst\nden rättade anteckningens sekretessklass, som den får om inget anges). --text - läser texten från standard in.\nTyper: informationssamtal, samtal, möte, iakttagelse, beslut mottaget, risksignal, skolfrånvaro.\nSekretessklasser: grunduppgifter, skola, ärende, eftersökning, asyl, hälsa, polisens uppgifter, skyddad identitet, intern.\nSekretessklassen får höjas, aldrig under typens lägsta, som också är standard: skola för skolfrånvaro, ärende för övriga."),
         "help.note.list": ("List journal notes, oldest first.", "Lista journalanteckningar, äldst först."),
         "help.conflicts": ("List fields with concurrent values.", "Lista fält med samtidiga, olika värden."),
         "help.conflicts.long": ("Two edits made without seeing each other are both kept: one is shown (the same one on every replica),\nthe other is listed here until someone resolves it.",

@@ -42,6 +42,23 @@ struct NoteAdd: Command {
         } else {
             tag = nil
         }
+        // A correction's own rule is checked first (in `run`), with the corrected note at hand.
+        if corrects == nil { try checkFloor(context) }
+    }
+
+    /// A note's author may raise its tag, never lower it below its kind's floor.
+    func checkFloor(_ context: Context) throws(CLIError) {
+        guard let tag, case .text(let kind)? = values["kind"], tag < floor else { return }
+        let s = context.strings
+        throw CLIError(.validation, context.t("error.belowFloor", s.label("note", kind), s.label("tag", floor.rawValue),
+                                              Tag.vocabulary.filter { $0 >= floor }.map { s.label("tag", $0.rawValue) }
+                                                .joined(separator: ", ")))
+    }
+
+    /// The least restrictive tag this note may carry (`NoteRules.floor`).
+    var floor: Tag {
+        guard case .text(let kind)? = values["kind"] else { return Self.noteSchema.field("text")!.defaultTag }
+        return NoteRules.floor(kind: kind)
     }
 
     func run(_ context: Context) throws(CLIError) {
@@ -49,14 +66,16 @@ struct NoteAdd: Command {
         var values = self.values
         let childID = try context.find(child, type: "child", in: store)
         values["child"] = .text(childID.description)
-        var tag = self.tag
+        var tag = self.tag ?? floor
         if let corrects {
             let corrected = try context.find(corrects, type: "note", in: store)
             let note = try context.store { () throws(StoreError) in try store.snapshot(corrected) }
             let correctedTag = note.fields.first?.change.tag ?? Self.noteSchema.field("text")!.defaultTag
-            switch NoteRules.checkCorrection(child: childID, tag: tag ?? max(correctedTag, Self.noteSchema.field("text")!.defaultTag),
+            switch NoteRules.checkCorrection(child: childID, tag: self.tag ?? max(correctedTag, floor),
                                              correctedChild: note.value("child"), correctedTag: correctedTag) {
-            case .success(let allowed): tag = allowed
+            case .success(let allowed):
+                try checkFloor(context)
+                tag = allowed
             case .failure(.otherChild):
                 throw CLIError(.validation, context.t("error.correctsOtherChild", corrected.description,
                                                       note.value("child").displayText ?? "?"))

@@ -7,7 +7,8 @@ import NavetWire
 public enum NavetCLI {
     nonisolated(unsafe) static let commands: [any Command.Type] = [
         InitCommand.self, ChildAdd.self, ChildList.self, ChildShow.self, ChildSet.self, ChildHistory.self,
-        NoteAdd.self, NoteList.self, ConflictsList.self, ConflictsResolve.self, ExportCommand.self,
+        NoteAdd.self, NoteList.self, HubAdd.self, HubList.self, HubEnd.self, ConsentGrant.self, ConsentRevoke.self,
+        ConsentList.self, MissingReport.self, MissingClose.self, MissingList.self, ConflictsList.self, ConflictsResolve.self, ExportCommand.self,
         ImportCommand.self, SyncCommand.self, StatusCommand.self, DemoCommand.self, EnrollCommand.self,
     ]
 
@@ -29,12 +30,21 @@ extension Context {
         do {
             return try store.resolveID(typed, type: type)
         } catch .unknownRecord {
-            // The id of a record of the other type: say so, as for a full id.
-            let other = type == "note" ? "child" : "note"
-            let matches = (try? store.records(ofType: other).map(\.id).filter { $0.description.hasPrefix(typed) }) ?? []
+            // The id of a record of another type: say so, as for a full id.
+            // Ids only (`resolveID`), never the records: this path costs no more than the lookup.
+            var matches: [(id: RecordID, type: String)] = []
+            for other in Schema.current.recordTypes.map(\.name) where other != type {
+                do {
+                    matches.append((try store.resolveID(typed, type: other), other))
+                } catch .ambiguousRecord {
+                    matches += [(RecordID(rawValue: 0), other), (RecordID(rawValue: 0), other)]
+                } catch {
+                    continue
+                }
+            }
             if matches.count == 1 {
-                throw CLIError(.validation, t("error.wrongType", matches[0].description, strings.label("type", other),
-                                              strings.label("type", type)))
+                throw CLIError(.validation, t("error.wrongType", matches[0].id.description,
+                                              strings.label("type", matches[0].type), strings.label("type", type)))
             }
             throw unknownRecord(text, type: type)
         } catch .ambiguousRecord {
@@ -46,11 +56,20 @@ extension Context {
     }
 
     /// The command that lists the ids of a record type.
-    func listCommand(_ type: String) -> String { type == "note" ? "navet note list" : "navet child list" }
+    func listCommand(_ type: String) -> String {
+        switch type {
+        case "note": return "navet note list"
+        case "membership": return "navet hub list --child ID"
+        case "consent": return "navet consent list --child ID"
+        case "missing": return "navet missing list"
+        default: return "navet child list"
+        }
+    }
 
     func unknownRecord(_ text: String, type: String) -> CLIError {
-        CLIError(.validation, t("error.unknownRecord", strings.label("type", type), Format.line(text), listCommand(type),
-                                t("typeplural.\(type == "note" ? "note" : "child")")))
+        let plural = ["note", "membership", "consent", "missing"].contains(type) ? type : "child"
+        return CLIError(.validation, t("error.unknownRecord", strings.label("type", type), Format.line(text), listCommand(type),
+                                       t("typeplural.\(plural)")))
     }
 
     func ambiguous(_ prefix: String, _ candidates: [RecordID]) -> CLIError {
@@ -62,7 +81,7 @@ extension Context {
     func parse(_ input: String, field: FieldSchema) throws(CLIError) -> FieldValue {
         var text = input
         if case .choice(let codes) = field.kind {
-            text = Strings.code(for: input, among: codes, kind: field.name == "kind" ? "note" : "asylum") ?? input
+            text = HubStrings.code(for: input, among: codes, kind: HubStrings.choiceKind(field.name)) ?? input
         }
         do {
             return try field.parse(text)

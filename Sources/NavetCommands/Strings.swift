@@ -169,6 +169,7 @@ public struct Strings: Sendable {
         .merging(SystemMessages.table) { first, _ in first }
         .merging(RobustnessStrings.table) { first, _ in first }
         .merging(PolicyStrings.table) { first, _ in first }
+        .merging(HubStrings.table) { first, _ in first }
 
     static let messages: [String: (String, String)] = [
         // Record types, fields, choices, tags.

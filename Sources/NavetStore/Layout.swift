@@ -348,6 +348,60 @@ public enum Layout {
             loaded_at INTEGER NOT NULL
         );
         """),
+        // 11: a child's hub memberships, consents and missing episodes (and notes) found by
+        // their `child` cell, for `navet hub list`, `consent list`, `missing report`; and
+        // read-only views of them for people who read the file with sqlite3.
+        Migration(replica: """
+        CREATE INDEX records_by_child ON cells(value, record_id) WHERE field = 'child';
+
+        CREATE VIEW memberships_view AS
+        SELECT printf('%016x', c.record_id) AS id,
+            max(CASE WHEN c.field = 'child' THEN c.value END) AS child,
+            max(CASE WHEN c.field = 'organisation' THEN c.value END) AS organisation,
+            max(CASE WHEN c.field = 'role' THEN c.value END) AS role,
+            max(CASE WHEN c.field = 'person' THEN c.value END) AS person,
+            max(CASE WHEN c.field = 'phone' THEN c.value END) AS phone,
+            max(CASE WHEN c.field = 'start_date' THEN c.value END) AS start_date,
+            max(CASE WHEN c.field = 'end_date' THEN c.value END) AS end_date,
+            sum(c.heads > 1) AS conflicts,
+            printf('%016x', min(CASE WHEN c.field = 'child' THEN ch.origin END)) AS origin,
+            strftime('%Y-%m-%dT%H:%M:%fZ', min(ch.wall_time) / 1000.0, 'unixepoch') AS written_at
+        FROM cells c JOIN changes ch ON ch.id = c.change_id
+        WHERE c.record_type = 'membership'
+        GROUP BY c.record_id;
+
+        CREATE VIEW consents_view AS
+        SELECT printf('%016x', c.record_id) AS id,
+            max(CASE WHEN c.field = 'child' THEN c.value END) AS child,
+            max(CASE WHEN c.field = 'given_by' THEN c.value END) AS given_by,
+            max(CASE WHEN c.field = 'organisation' THEN c.value END) AS organisation,
+            max(CASE WHEN c.field = 'tags' THEN c.value END) AS tags,
+            max(CASE WHEN c.field = 'purpose' THEN c.value END) AS purpose,
+            max(CASE WHEN c.field = 'until' THEN c.value END) AS until,
+            coalesce(max(CASE WHEN c.field = 'revoked' AND c.value_kind = 3
+                              THEN CASE WHEN c.value THEN 'yes' ELSE 'no' END END), 'no') AS revoked,
+            sum(c.heads > 1) AS conflicts,
+            printf('%016x', min(CASE WHEN c.field = 'child' THEN ch.origin END)) AS origin,
+            strftime('%Y-%m-%dT%H:%M:%fZ', min(ch.wall_time) / 1000.0, 'unixepoch') AS written_at
+        FROM cells c JOIN changes ch ON ch.id = c.change_id
+        WHERE c.record_type = 'consent'
+        GROUP BY c.record_id;
+
+        CREATE VIEW missing_view AS
+        SELECT printf('%016x', c.record_id) AS id,
+            max(CASE WHEN c.field = 'child' THEN c.value END) AS child,
+            max(CASE WHEN c.field = 'last_seen_at' THEN c.value END) AS last_seen_at,
+            max(CASE WHEN c.field = 'last_seen_place' THEN c.value END) AS last_seen_place,
+            max(CASE WHEN c.field = 'circumstances' THEN c.value END) AS circumstances,
+            max(CASE WHEN c.field = 'risk' THEN c.value END) AS risk,
+            max(CASE WHEN c.field = 'closed_at' THEN c.value END) AS closed_at,
+            sum(c.heads > 1) AS conflicts,
+            printf('%016x', min(CASE WHEN c.field = 'child' THEN ch.origin END)) AS origin,
+            strftime('%Y-%m-%dT%H:%M:%fZ', min(ch.wall_time) / 1000.0, 'unixepoch') AS written_at
+        FROM cells c JOIN changes ch ON ch.id = c.change_id
+        WHERE c.record_type = 'missing'
+        GROUP BY c.record_id;
+        """),
     ]
 
     public static var currentVersion: Int { migrations.count }

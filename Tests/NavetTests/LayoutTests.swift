@@ -81,6 +81,13 @@ import Testing
         #expect(try reopened.integrityCheck() == ["ok"])
         // Layout 7: the directory exists and starts empty (every origin shown as unknown).
         #expect(try reopened.originNames().isEmpty)
+        // Layout 9: a child's records are found through the index on `child` cells.
+        #expect(try reopened.db.scalar("SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = 'records_by_child'") != nil)
+        let plan = try reopened.db.query(
+            "EXPLAIN QUERY PLAN SELECT record_id FROM cells WHERE field = 'child' AND value = ? AND record_type = ?",
+            [.text(child.description), .text("membership")]).map { "\($0)" }.joined()
+        #expect(plan.contains("records_by_child"), "\(plan)")
+        #expect(try reopened.records(ofType: "membership", child: child).isEmpty)
         // And it keeps working after the migration: an edit, a resolution.
         try reopened.set(record: child, field: "name", value: .text("Märta Östberg"), now: 2)
         try reopened.resolve(record: child, field: "languages", value: .text("dari, pashto"), now: 3)

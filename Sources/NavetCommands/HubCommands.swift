@@ -1,0 +1,596 @@
+import Foundation
+import NavetCore
+import NavetStore
+
+// The records need to know depends on (issue 12, point 2): hub memberships, consents and
+// missing episodes, as ordinary synced records. The replica records what people type; the
+// central store decides whether a record takes effect (who may write it).
+
+extension Context {
+    /// Today's Swedish calendar day (`SwedishTime`), the default of `--from` and `--on`.
+    var swedishToday: CalendarDate {
+        SwedishTime.date(at: now) ?? CalendarDate(year: 2000, month: 1, day: 1)!
+    }
+
+    /// Usage error for the first of `names` that was not given.
+    func require(_ names: [String], in arguments: ParsedArguments) throws(CLIError) {
+        for name in names where arguments.value(name) == nil {
+            throw CLIError(.usage, t("error.missingArgument", name), helpHint: true)
+        }
+    }
+
+    /// A date typed for `field` of `type`, checked as that field checks dates.
+    func date(_ input: String, field: String, of type: String) throws(CLIError) -> CalendarDate {
+        let value = try parse(input, field: Schema.current.recordType(type)!.field(field)!)
+        guard case .text(let text) = value, let date = CalendarDate(iso: text) else {
+            throw CLIError(.validation, describe(SchemaError.required(field: field)))
+        }
+        return date
+    }
+
+    /// Text typed for `field` of `type`; `-` reads standard input for free-text fields.
+    func text(_ input: String, option: String, field: String, of type: String) throws(CLIError) -> FieldValue {
+        let schema = Schema.current.recordType(type)!.field(field)!
+        var input = input
+        if input == "-", schema.lineBreaks { input = try readStandardInput(option: option) }
+        return try parse(input, field: schema)
+    }
+
+    /// The organisation a person typed, as the replica's directory spells it: matched by
+    /// `TextRules.nameKey` (case, composed or decomposed letters, spaces). Returns the name
+    /// and whether the directory checked it: a replica that has no directory beyond its own
+    /// entry (it never synced) keeps the name as typed. An unknown name is refused with the
+    /// known ones, in Swedish order.
+    func organisation(_ typed: String, option: String, field: FieldSchema, store: ReplicaStore) throws(CLIError) -> (name: String, checked: Bool) {
+        guard case .text(let text) = try parse(typed, field: field) else {
+            throw CLIError(.validation, describe(SchemaError.required(field: field.name)))
+        }
+        let directory = try self.store { () throws(StoreError) in try store.originNames() }
+        let known = Set(directory.values.map(\.organisation))
+            .sorted { TextRules.collationKey($0, .swedish).lexicographicallyPrecedes(TextRules.collationKey($1, .swedish)) }
+        let wanted = TextRules.nameKey(text)
+        if let match = known.first(where: { TextRules.nameKey($0) == wanted }) { return (match, true) }
+        guard directory.keys.contains(where: { $0 != store.replicaID }) else { return (text, false) }
+        throw CLIError(.validation, t("error.unknownOrg", Format.line(text),
+                                      known.map { SyncStrings.visible($0, limit: 200) }.joined(separator: ", ")))
+    }
+
+    /// A stored date cell, or nil.
+    func dateValue(_ value: FieldValue) -> CalendarDate? {
+        guard case .text(let text) = value else { return nil }
+        return CalendarDate(iso: text)
+    }
+}
+
+// MARK: Hub membership
+
+struct HubAdd: Command {
+    static let schema = Schema.current.recordType("membership")!
+    static let spec = CommandSpec(
+        ["hub", "add"], help: "hub.add",
+        options: [
+            OptionSpec("--child", value: "ID", help: "opt.hubChild"),
+            OptionSpec("--org", value: "ORG", help: "opt.hubOrg"),
+            OptionSpec("--role", value: "ROLE", help: "opt.role"),
+            OptionSpec("--person", value: "NAME", help: "opt.person"),
+            OptionSpec("--phone", value: "TEL", help: "opt.phone"),
+            OptionSpec("--from", value: "YYYY-MM-DD", help: "opt.from"),
+        ])
+    let child: String
+    let organisation: String
+    let role: HubRole
+    let values: [String: FieldValue]
+    let from: CalendarDate?
+
+    init(_ arguments: ParsedArguments, _ context: Context) throws(CLIError) {
+        try context.require(["--child", "--org", "--role"], in: arguments)
+        child = arguments.value("--child")!
+        organisation = arguments.value("--org")!
+        let codes = HubRole.allCases.map(\.rawValue)
+        guard let code = HubStrings.code(for: arguments.value("--role")!, among: codes, kind: "role"),
+              let role = HubRole(rawValue: code) else {
+            throw CLIError(.validation, context.t("error.badRole", Format.line(arguments.value("--role")!),
+                                                  context.choiceList(codes, kind: "role")))
+        }
+        self.role = role
+        var values: [String: FieldValue] = [:]
+        for name in ["person", "phone"] {
+            if let input = arguments.value("--" + name) {
+                values[name] = try context.text(input, option: "--" + name, field: name, of: "membership")
+            }
+        }
+        self.values = values
+        from = try arguments.value("--from").map { (text) throws(CLIError) in
+            try context.date(text, field: "start_date", of: "membership")
+        }
+    }
+
+    func run(_ context: Context) throws(CLIError) {
+        let store = try context.openReplica()
+        let childID = try context.find(child, type: "child", in: store)
+        let org = try context.organisation(organisation, option: "--org", field: Self.schema.field("organisation")!, store: store)
+        let start = from ?? context.swedishToday
+        var values = self.values
+        values["child"] = .text(childID.description)
+        values["organisation"] = .text(org.name)
+        values["role"] = .text(role.rawValue)
+        values["start_date"] = .text(start.description)
+        let id = try context.store { () throws(StoreError) in
+            try store.createRecord(type: "membership", values: values, now: context.now)
+        }
+        if !org.checked { context.warn(context.t("warn.orgUnchecked", Format.line(org.name))) }
+        if context.json {
+            context.printJSON(["id": id.description, "child": childID.description, "organisation": org.name,
+                               "role": role.rawValue, "start_date": start.description, "organisation_checked": org.checked])
+        } else {
+            context.out(context.t("out.membershipAdded", SyncStrings.visible(org.name, limit: 200), childID.description,
+                                  context.strings.label("role", role.rawValue), start.description, id.description))
+        }
+    }
+}
+
+struct HubList: Command {
+    static let spec = CommandSpec(["hub", "list"], help: "hub.list",
+                                  options: [OptionSpec("--child", value: "ID", help: "opt.hubChild"),
+                                            OptionSpec("--verbose", help: "opt.verbose")])
+    let child: String
+    let verbose: Bool
+
+    init(_ arguments: ParsedArguments, _ context: Context) throws(CLIError) {
+        try context.require(["--child"], in: arguments)
+        child = arguments.value("--child")!
+        verbose = arguments.has("--verbose")
+    }
+
+    /// `active` from the first day through the last, `upcoming` before, `ended` after.
+    static func state(_ membership: RecordSnapshot, today: CalendarDate, context: Context) -> String {
+        if let start = context.dateValue(membership.value("start_date")), start > today { return "upcoming" }
+        if let end = context.dateValue(membership.value("end_date")), end < today { return "ended" }
+        return "active"
+    }
+
+    func run(_ context: Context) throws(CLIError) {
+        let store = try context.openReplica()
+        let childID = try context.find(child, type: "child", in: store)
+        let registrar = try context.store { () throws(StoreError) in try store.firstOrigin(of: childID, field: "name") }
+        let origins = OriginDisplay(store: store, strings: context.strings, verbose: verbose)
+        let collation: TextRules.Collation = context.strings.language == .swedish ? .swedish : .english
+        let roleOrder = { (record: RecordSnapshot) -> Int in
+            HubRole.allCases.firstIndex { $0.rawValue == record.value("role").displayText } ?? HubRole.allCases.count
+        }
+        let records = try context.store { () throws(StoreError) in try store.records(ofType: "membership", child: childID) }
+        let keyed: [(record: RecordSnapshot, role: Int, key: [UInt32])] = records.map { record in
+            (record, roleOrder(record), TextRules.collationKey(record.value("organisation").displayText ?? "", collation))
+        }
+        let memberships = keyed.sorted { (a, b) -> Bool in
+            if a.role != b.role { return a.role < b.role }
+            if a.key != b.key { return a.key.lexicographicallyPrecedes(b.key) }
+            return a.record.id < b.record.id
+        }.map(\.record)
+        let today = context.swedishToday
+        if context.json {
+            var registeredBy: Any = NSNull()
+            if let registrar { registeredBy = origins.adding(registrar, to: ["origin": registrar.description]) }
+            context.printJSON([
+                "child": childID.description,
+                "registered_by": registeredBy,
+                "memberships": memberships.map { record -> [String: Any] in
+                    var object: [String: Any] = ["id": record.id.description,
+                                                 "state": Self.state(record, today: today, context: context)]
+                    for name in ["organisation", "role", "person", "phone", "start_date", "end_date"] {
+                        object[name] = Format.json(record.value(name))
+                    }
+                    return object
+                },
+            ])
+            return
+        }
+        let s = context.strings
+        if let registrar {
+            context.out(Format.line(origins.text(registrar)) + "  (" + context.t("out.registeredBy") + ")")
+        }
+        if memberships.isEmpty {
+            context.out(context.t("out.noMemberships"))
+            return
+        }
+        let rows = memberships.map { record -> [String] in
+            [record.id.description, Format.value(record.value("organisation"), field: "organisation", strings: s),
+             s.label("role", record.value("role").displayText ?? ""),
+             Format.value(record.value("person"), field: "person", strings: s),
+             Format.value(record.value("phone"), field: "phone", strings: s),
+             Format.value(record.value("start_date"), field: "start_date", strings: s),
+             Format.value(record.value("end_date"), field: "end_date", strings: s),
+             s.label("hubstate", Self.state(record, today: today, context: context))]
+        }
+        context.out(Format.table(["id", s.field("organisation"), s.field("role"), s.field("person"), s.field("phone"),
+                                  s.field("start_date"), s.field("end_date"), context.t("out.hubState")], rows))
+    }
+}
+
+struct HubEnd: Command {
+    static let spec = CommandSpec(["hub", "end"], help: "hub.end",
+                                  options: [OptionSpec("--on", value: "YYYY-MM-DD", help: "opt.on")],
+                                  positionals: [("MEMBERSHIP", true)])
+    let id: String
+    let on: CalendarDate?
+
+    init(_ arguments: ParsedArguments, _ context: Context) throws(CLIError) {
+        id = arguments.positionals[0]
+        on = try arguments.value("--on").map { (text) throws(CLIError) in
+            try context.date(text, field: "end_date", of: "membership")
+        }
+    }
+
+    func run(_ context: Context) throws(CLIError) {
+        let store = try context.openReplica()
+        let record = try context.find(id, type: "membership", in: store)
+        let membership = try context.store { () throws(StoreError) in try store.snapshot(record) }
+        if let ended = membership.value("end_date").displayText {
+            let future = context.dateValue(membership.value("end_date")).map { $0 > context.swedishToday } ?? false
+            throw CLIError(.validation, context.t(future ? "error.alreadyEnding" : "error.alreadyEnded", record.description,
+                                                  Format.line(ended)))
+        }
+        let last = on ?? context.swedishToday
+        if let start = context.dateValue(membership.value("start_date")), last < start {
+            throw CLIError(.validation, context.t("error.endBeforeStart", last.description, start.description))
+        }
+        try context.store { () throws(StoreError) in
+            _ = try store.set(record: record, field: "end_date", value: .text(last.description), now: context.now)
+        }
+        if context.json {
+            context.printJSON(["id": record.description, "end_date": last.description])
+        } else {
+            let s = context.strings
+            context.out(context.t("out.membershipEnded", record.description,
+                                  Format.value(membership.value("organisation"), field: "organisation", strings: s),
+                                  s.label("role", membership.value("role").displayText ?? ""), last.description))
+        }
+    }
+}
+
+// MARK: Consent
+
+struct ConsentGrant: Command {
+    static let schema = Schema.current.recordType("consent")!
+    static let spec = CommandSpec(
+        ["consent", "grant"], help: "consent.grant",
+        options: [
+            OptionSpec("--child", value: "ID", help: "opt.hubChild"),
+            OptionSpec("--by", value: "child|guardian", help: "opt.by"),
+            OptionSpec("--to", value: "ORG", help: "opt.to"),
+            OptionSpec("--tags", value: "TAGS", help: "opt.tags"),
+            OptionSpec("--purpose", value: "TEXT", help: "opt.purpose"),
+            OptionSpec("--until", value: "YYYY-MM-DD", help: "opt.until"),
+        ])
+    let child: String
+    let organisation: String
+    let givenBy: String
+    let tags: [Tag]
+    let purpose: FieldValue
+    let until: CalendarDate?
+
+    init(_ arguments: ParsedArguments, _ context: Context) throws(CLIError) {
+        try context.require(["--child", "--by", "--to", "--tags", "--purpose"], in: arguments)
+        child = arguments.value("--child")!
+        organisation = arguments.value("--to")!
+        guard let giver = HubStrings.code(for: arguments.value("--by")!, among: Schema.consentGivers, kind: "giver") else {
+            throw CLIError(.validation, context.t("error.badGiver", Format.line(arguments.value("--by")!)))
+        }
+        givenBy = giver
+        let allowed = Tag.vocabulary.filter { $0 != .internal }
+        var tags: [Tag] = []
+        for part in arguments.value("--tags")!.split(separator: ",", omittingEmptySubsequences: false) {
+            guard let code = Strings.code(for: String(part), among: Tag.vocabulary.map(\.rawValue), kind: "tag"),
+                  let tag = Tag(rawValue: code) else {
+                throw CLIError(.validation, context.t("error.badTags", context.choiceList(allowed.map(\.rawValue), kind: "tag"),
+                                                      Format.line(String(part))))
+            }
+            if tag == .internal {
+                throw CLIError(.validation, context.t("error.internalConsent", context.strings.label("tag", tag.rawValue)))
+            }
+            tags.append(tag)
+        }
+        self.tags = tags
+        purpose = try context.text(arguments.value("--purpose")!, option: "--purpose", field: "purpose", of: "consent")
+        until = try arguments.value("--until").map { (text) throws(CLIError) in
+            try context.date(text, field: "until", of: "consent")
+        }
+    }
+
+    func run(_ context: Context) throws(CLIError) {
+        let today = context.swedishToday
+        if let until, until < today {
+            throw CLIError(.validation, context.t("error.pastUntil", until.description, today.description))
+        }
+        let store = try context.openReplica()
+        let childID = try context.find(child, type: "child", in: store)
+        let org = try context.organisation(organisation, option: "--to", field: Self.schema.field("organisation")!, store: store)
+        var values: [String: FieldValue] = [
+            "child": .text(childID.description), "given_by": .text(givenBy), "organisation": .text(org.name),
+            "tags": .text(Tag.listText(tags)), "purpose": purpose,
+        ]
+        if let until { values["until"] = .text(until.description) }
+        let id = try context.store { () throws(StoreError) in try store.createRecord(type: "consent", values: values, now: context.now) }
+        if !org.checked { context.warn(context.t("warn.orgUnchecked", Format.line(org.name))) }
+        let sorted = Set(tags).sorted()
+        if context.json {
+            context.printJSON(["id": id.description, "child": childID.description, "organisation": org.name,
+                               "given_by": givenBy, "tags": sorted.map(\.rawValue),
+                               "until": until.map { $0.description } ?? NSNull(), "organisation_checked": org.checked])
+        } else {
+            let s = context.strings
+            context.out(context.t("out.consentGranted", id.description, SyncStrings.visible(org.name, limit: 200),
+                                  sorted.map { s.label("tag", $0.rawValue) }.joined(separator: ", "), childID.description,
+                                  until.map { context.t("out.through", $0.description) } ?? context.t("out.untilRevoked")))
+        }
+    }
+}
+
+struct ConsentRevoke: Command {
+    static let spec = CommandSpec(["consent", "revoke"], help: "consent.revoke", positionals: [("CONSENT", true)])
+    let id: String
+    init(_ arguments: ParsedArguments, _ context: Context) { id = arguments.positionals[0] }
+
+    func run(_ context: Context) throws(CLIError) {
+        let store = try context.openReplica()
+        let record = try context.find(id, type: "consent", in: store)
+        let consent = try context.store { () throws(StoreError) in try store.snapshot(record) }
+        if consent.value("revoked") == .bool(true) {
+            throw CLIError(.validation, context.t("error.alreadyRevoked", record.description))
+        }
+        try context.store { () throws(StoreError) in
+            _ = try store.set(record: record, field: "revoked", value: .bool(true), now: context.now)
+        }
+        if context.json {
+            context.printJSON(["id": record.description, "revoked": true])
+        } else {
+            context.out(context.t("out.consentRevoked", record.description))
+        }
+    }
+}
+
+struct ConsentList: Command {
+    static let spec = CommandSpec(["consent", "list"], help: "consent.list",
+                                  options: [OptionSpec("--child", value: "ID", help: "opt.hubChild")])
+    let child: String
+
+    init(_ arguments: ParsedArguments, _ context: Context) throws(CLIError) {
+        try context.require(["--child"], in: arguments)
+        child = arguments.value("--child")!
+    }
+
+    /// `revoked` once revoked; `expired` after its last day (Swedish time); else `in_force`.
+    static func state(_ consent: RecordSnapshot, today: CalendarDate, context: Context) -> String {
+        if consent.value("revoked") == .bool(true) { return "revoked" }
+        if let until = context.dateValue(consent.value("until")), until < today { return "expired" }
+        return "in_force"
+    }
+
+    func run(_ context: Context) throws(CLIError) {
+        let store = try context.openReplica()
+        let childID = try context.find(child, type: "child", in: store)
+        let today = context.swedishToday
+        let order = ["in_force", "expired", "revoked"]
+        let collation: TextRules.Collation = context.strings.language == .swedish ? .swedish : .english
+        let records = try context.store { () throws(StoreError) in try store.records(ofType: "consent", child: childID) }
+        let keyed: [(record: RecordSnapshot, state: String, key: [UInt32])] = records.map { record in
+            (record, Self.state(record, today: today, context: context),
+             TextRules.collationKey(record.value("organisation").displayText ?? "", collation))
+        }
+        let consents = keyed.sorted { (a, b) -> Bool in
+            if a.state != b.state { return (order.firstIndex(of: a.state) ?? 0) < (order.firstIndex(of: b.state) ?? 0) }
+            if a.key != b.key { return a.key.lexicographicallyPrecedes(b.key) }
+            return a.record.id < b.record.id
+        }
+        let s = context.strings
+        let tagLabels = { (record: RecordSnapshot) -> [String] in
+            (Tag.list(record.value("tags").displayText ?? "") ?? []).map { s.label("tag", $0.rawValue) }
+        }
+        if context.json {
+            context.printJSON(consents.map { item -> [String: Any] in
+                let record = item.record
+                return ["id": record.id.description, "child": childID.description, "state": item.state,
+                        "given_by": Format.json(record.value("given_by")), "organisation": Format.json(record.value("organisation")),
+                        "tags": (Tag.list(record.value("tags").displayText ?? "") ?? []).map(\.rawValue),
+                        "purpose": Format.json(record.value("purpose")), "until": Format.json(record.value("until")),
+                        "revoked": record.value("revoked") == .bool(true)]
+            })
+            return
+        }
+        if consents.isEmpty {
+            context.out(context.t("out.noConsents"))
+            return
+        }
+        let rows = consents.map { item -> [String] in
+            let record = item.record
+            return [record.id.description, Format.value(record.value("organisation"), field: "organisation", strings: s),
+                    tagLabels(record).joined(separator: ", "), s.label("giver", record.value("given_by").displayText ?? ""),
+                    record.value("until").displayText.map(Format.line) ?? context.t("out.untilRevoked"),
+                    s.label("consentstate", item.state),
+                    Format.truncated(Format.line(record.value("purpose").displayText ?? ""), to: 60)]
+        }
+        context.out(Format.table(["id", s.field("organisation"), s.field("tags"), s.field("given_by"), s.field("until"),
+                                  context.t("out.hubState"), s.field("purpose")], rows))
+    }
+}
+
+// MARK: Missing episodes
+
+struct MissingReport: Command {
+    static let spec = CommandSpec(
+        ["missing", "report"], help: "missing.report",
+        options: [
+            OptionSpec("--child", value: "ID", help: "opt.hubChild"),
+            OptionSpec("--last-seen-at", value: "TIME", help: "opt.lastSeenAt"),
+            OptionSpec("--last-seen-place", value: "TEXT", help: "opt.lastSeenPlace"),
+            OptionSpec("--circumstances", value: "TEXT", help: "opt.circumstances"),
+        ])
+    let child: String
+    let lastSeen: Timestamp
+    /// Set when the time was typed without an offset and read as Swedish time.
+    let typedLocal: String?
+    let values: [String: FieldValue]
+
+    init(_ arguments: ParsedArguments, _ context: Context) throws(CLIError) {
+        try context.require(["--child", "--last-seen-at", "--last-seen-place"], in: arguments)
+        child = arguments.value("--child")!
+        let typed = arguments.value("--last-seen-at")!.trimmingCharacters(in: .whitespaces)
+        if let moment = Timestamp(iso: typed) {
+            lastSeen = moment
+            typedLocal = nil
+        } else {
+            switch SwedishTime.reading(local: typed) {
+            case .unique(let moment)?:
+                lastSeen = moment
+                typedLocal = typed
+            case .gap?:
+                let example = String(typed.prefix(10)) + "T" + String(typed.dropFirst(11).prefix(5)) + "+01:00"
+                throw CLIError(.validation, context.t("error.timeInGap", Format.line(typed), example))
+            case .overlap(let summer, let winter)?:
+                throw CLIError(.validation, context.t("error.timeInOverlap", Format.line(typed), summer.description,
+                                                      winter.description))
+            case nil:
+                throw CLIError(.validation, context.t("error.badTime", Format.line(typed)))
+            }
+        }
+        if lastSeen.unixMilliseconds > context.now {
+            throw CLIError(.validation, context.t("error.futureTime", lastSeen.description,
+                                                  Timestamp(swedishTimeAt: context.now / 60_000 * 60_000).description))
+        }
+        var values: [String: FieldValue] = [
+            "last_seen_at": .text(lastSeen.description),
+            "last_seen_place": try context.text(arguments.value("--last-seen-place")!, option: "--last-seen-place",
+                                                field: "last_seen_place", of: "missing"),
+            // The method: never assume a child left of their own free will. Only a person lowers it.
+            "risk": .text("high"),
+        ]
+        if let input = arguments.value("--circumstances") {
+            values["circumstances"] = try context.text(input, option: "--circumstances", field: "circumstances", of: "missing")
+        }
+        self.values = values
+    }
+
+    func run(_ context: Context) throws(CLIError) {
+        let store = try context.openReplica()
+        let childID = try context.find(child, type: "child", in: store)
+        let open = try context.store { () throws(StoreError) in try store.records(ofType: "missing", child: childID) }
+            .filter { $0.value("closed_at").isNull }
+        if let episode = open.first {
+            throw CLIError(.validation, context.t("error.openEpisode", childID.description, episode.id.description,
+                                                  Format.line(episode.value("last_seen_at").displayText ?? "?"),
+                                                  Format.line(episode.value("last_seen_place").displayText ?? "?")))
+        }
+        var values = self.values
+        values["child"] = .text(childID.description)
+        let id = try context.store { () throws(StoreError) in try store.createRecord(type: "missing", values: values, now: context.now) }
+        let s = context.strings
+        if context.json {
+            context.printJSON(["id": id.description, "child": childID.description, "last_seen_at": lastSeen.description,
+                               "offset_minutes": lastSeen.offsetMinutes, "read_as_swedish_time": typedLocal != nil,
+                               "risk": "high"])
+            return
+        }
+        if let typedLocal {
+            let offset = (lastSeen.offsetMinutes == 120 ? context.t("out.summerTime") : context.t("out.winterTime"))
+                + ", UTC" + String(lastSeen.description.suffix(6))
+            context.out(context.t("out.offsetUsed", Format.line(typedLocal), lastSeen.description, offset))
+        }
+        context.out(context.t("out.missingReported", childID.description, id.description, lastSeen.description,
+                              Format.line(values["last_seen_place"]?.displayText ?? ""), s.label("risk", "high")))
+    }
+}
+
+struct MissingClose: Command {
+    static let spec = CommandSpec(["missing", "close"], help: "missing.close", positionals: [("EPISODE", true)])
+    let id: String
+    init(_ arguments: ParsedArguments, _ context: Context) { id = arguments.positionals[0] }
+
+    func run(_ context: Context) throws(CLIError) {
+        let store = try context.openReplica()
+        let record = try context.find(id, type: "missing", in: store)
+        let episode = try context.store { () throws(StoreError) in try store.snapshot(record) }
+        if let closed = episode.value("closed_at").displayText {
+            throw CLIError(.validation, context.t("error.alreadyClosed", record.description, Format.line(closed)))
+        }
+        let closedAt = Timestamp(swedishTimeAt: context.now / 1000 * 1000).description
+        try context.store { () throws(StoreError) in
+            _ = try store.set(record: record, field: "closed_at", value: .text(closedAt), now: context.now)
+        }
+        if context.json {
+            context.printJSON(["id": record.description, "closed_at": closedAt])
+        } else {
+            context.out(context.t("out.missingClosed", record.description, closedAt))
+        }
+    }
+}
+
+struct MissingList: Command {
+    static let spec = CommandSpec(["missing", "list"], help: "missing.list",
+                                  options: [OptionSpec("--child", value: "ID", help: "opt.missingChild"),
+                                            OptionSpec("--open", help: "opt.open")])
+    let child: String?
+    let onlyOpen: Bool
+
+    init(_ arguments: ParsedArguments, _ context: Context) {
+        child = arguments.value("--child")
+        onlyOpen = arguments.has("--open")
+    }
+
+    func run(_ context: Context) throws(CLIError) {
+        let store = try context.openReplica()
+        let childID = try child.map { (text) throws(CLIError) in try context.find(text, type: "child", in: store) }
+        let episodes = try context.store { () throws(StoreError) in
+            if let childID { return try store.records(ofType: "missing", child: childID) }
+            return try store.records(ofType: "missing")
+        }
+        let seen = { (record: RecordSnapshot) -> Int64 in
+            Timestamp(iso: record.value("last_seen_at").displayText ?? "")?.unixMilliseconds ?? Int64.min
+        }
+        let kept = episodes.filter { !onlyOpen || $0.value("closed_at").isNull }
+        let keyed: [(record: RecordSnapshot, open: Bool, seen: Int64)] = kept.map { record in
+            (record, record.value("closed_at").isNull, seen(record))
+        }
+        let listed = keyed.sorted { (a, b) -> Bool in
+            if a.open != b.open { return a.open }
+            if a.seen != b.seen { return a.seen > b.seen }
+            return a.record.id < b.record.id
+        }
+        var names: [String: String] = [:]
+        for item in listed {
+            guard let child = item.record.value("child").displayText, names[child] == nil,
+                  let id = RecordID(hex: child), let snapshot = try? store.snapshot(id) else { continue }
+            names[child] = snapshot.value("name").displayText
+        }
+        if context.json {
+            context.printJSON(listed.map { item -> [String: Any] in
+                let record = item.record
+                let child = record.value("child").displayText ?? ""
+                var object: [String: Any] = ["id": record.id.description, "child": child,
+                                             "child_name": names[child] ?? NSNull(),
+                                             "state": item.open ? "open" : "closed"]
+                for name in ["last_seen_at", "last_seen_place", "circumstances", "risk", "closed_at"] {
+                    object[name] = Format.json(record.value(name))
+                }
+                return object
+            })
+            return
+        }
+        if listed.isEmpty {
+            context.out(context.t("out.noMissing"))
+            return
+        }
+        let s = context.strings
+        let rows = listed.map { item -> [String] in
+            let record = item.record
+            let child = record.value("child").displayText ?? ""
+            return [record.id.description, names[child].map(Format.line) ?? child,
+                    Format.line(record.value("last_seen_at").displayText ?? "–"),
+                    Format.truncated(Format.line(record.value("last_seen_place").displayText ?? "–"), to: 40),
+                    Format.value(record.value("risk"), field: "risk", strings: s),
+                    s.label("missingstate", item.open ? "open" : "closed"),
+                    Format.line(record.value("closed_at").displayText ?? "")]
+        }
+        context.out(Format.table(["id", context.t("out.child"), s.field("last_seen_at"), s.field("last_seen_place"),
+                                  s.field("risk"), context.t("out.hubState"), s.field("closed_at")], rows))
+    }
+}

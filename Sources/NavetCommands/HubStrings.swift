@@ -1,0 +1,210 @@
+import NavetCore
+
+/// The words of `navet hub`, `navet consent` and `navet missing` (issue 12, point 2), and of
+/// the note tag floor: labels of roles, consent givers and risk levels, what people type for
+/// them, help text and messages, English and Swedish.
+enum HubStrings {
+    /// Maps what a person typed for a role (`role`), consent giver (`giver`) or risk
+    /// (`risk`) to its code: the code, a label in either language (with or without its
+    /// bracketed part) or a synonym below, in any case, composed or decomposed, with `_`,
+    /// `-` and spaces alike. Nil when nothing matches.
+    static func code(for input: String, among codes: [String], kind: String) -> String? {
+        let wanted = TextRules.matchKey(input)
+        guard !wanted.isEmpty else { return nil }
+        for code in codes {
+            let words = Strings.words(for: code, kind: kind).union((synonyms["\(kind).\(code)"] ?? []).map(TextRules.matchKey))
+            if words.contains(wanted) { return code }
+        }
+        return nil
+    }
+
+    /// The label kind of a choice field (`Strings.label(kind, code)`): `note` for a note's
+    /// kind, `role`, `giver`, `risk`, and `asylum` for the asylum status.
+    static func choiceKind(_ field: String) -> String {
+        switch field {
+        case "kind": return "note"
+        case "role": return "role"
+        case "given_by": return "giver"
+        case "risk": return "risk"
+        default: return "asylum"
+        }
+    }
+
+    /// What people also type, beyond the codes and labels.
+    static let synonyms: [String: [String]] = [
+        "role.social_secretary": ["socialsekreterare", "socialsekreteraren", "social worker", "social secretary"],
+        "role.guardian": ["god man", "gode man", "godman", "gode mannen", "legal guardian", "guardian"],
+        "role.contact_person": ["kontaktperson", "kontaktpersonen", "contact person", "contact"],
+        "role.school_mentor": ["mentor", "mentorn", "skolmentor", "school mentor"],
+        "role.health": ["hälso- och sjukvård", "hälso- och sjukvården", "hälsa", "vården", "sjukvård", "sjukvården",
+                        "BUP", "health care", "health"],
+        "role.volunteer": ["volontär", "volontären", "frivillig", "frivilligorganisation", "volunteer"],
+        "role.migration_officer": ["migrationshandläggare", "handläggare", "handläggaren",
+                                   "handläggare på Migrationsverket", "Migrationsverket", "migration officer",
+                                   "case officer", "migration agency"],
+        "role.police": ["polis", "polisen", "police"],
+        "giver.child": ["barnet", "barn", "ungdomen", "child", "the child"],
+        "giver.guardian": ["god man", "gode man", "godman", "gode mannen", "guardian", "legal guardian"],
+        "risk.high": ["hög", "high"],
+        "risk.medium": ["medel", "medium"],
+        "risk.low": ["låg", "low"],
+    ]
+
+    static let table: [String: (String, String)] = [
+        // Record types and fields.
+        "type.membership": ("hub membership", "medlemskap i navet"),
+        "type.consent": ("consent", "samtycke"),
+        "type.missing": ("missing episode", "försvinnande"),
+        "typeplural.membership": ("hub memberships", "medlemskapen i navet"),
+        "typeplural.consent": ("consents", "samtyckena"),
+        "typeplural.missing": ("missing episodes", "försvinnandena"),
+        "field.organisation": ("organisation", "organisation"),
+        "field.role": ("role", "roll"),
+        "field.person": ("person", "person"),
+        "field.phone": ("phone", "telefon"),
+        "field.start_date": ("from", "från"),
+        "field.end_date": ("to", "till"),
+        "field.given_by": ("given by", "lämnat av"),
+        "field.tags": ("confidentiality tags", "sekretessklasser"),
+        "field.purpose": ("purpose", "syfte"),
+        "field.until": ("valid through", "gäller till och med"),
+        "field.revoked": ("revoked", "återkallat"),
+        "field.last_seen_at": ("last seen (when)", "senast sedd (när)"),
+        "field.last_seen_place": ("last seen (where)", "senast sedd (var)"),
+        "field.circumstances": ("circumstances", "omständigheter"),
+        "field.risk": ("risk", "risk"),
+        "field.closed_at": ("closed", "avslutat"),
+
+        // Choices.
+        "role.social_secretary": ("social secretary", "socialsekreterare"),
+        "role.guardian": ("legal guardian (god man)", "god man"),
+        "role.contact_person": ("contact person", "kontaktperson"),
+        "role.school_mentor": ("school mentor", "mentor"),
+        "role.health": ("health care", "hälso- och sjukvård"),
+        "role.volunteer": ("volunteer", "volontär"),
+        "role.migration_officer": ("migration officer", "handläggare (Migrationsverket)"),
+        "role.police": ("police", "polis"),
+        "giver.child": ("the child", "barnet"),
+        "giver.guardian": ("the legal guardian (god man)", "gode mannen"),
+        "risk.high": ("high", "hög"),
+        "risk.medium": ("medium", "medel"),
+        "risk.low": ("low", "låg"),
+        "hubstate.active": ("active", "aktiv"),
+        "hubstate.ended": ("ended", "avslutad"),
+        "hubstate.upcoming": ("not started", "inte påbörjad"),
+        "consentstate.in_force": ("in force", "gäller"),
+        "consentstate.expired": ("expired", "har gått ut"),
+        "consentstate.revoked": ("revoked", "återkallat"),
+        "missingstate.open": ("open", "pågår"),
+        "missingstate.closed": ("closed", "avslutat"),
+
+        // Help.
+        "help.hub.add": ("Add an organisation to a child's hub, in a role.",
+                         "Lägg till en organisation i navet kring ett barn, i en roll."),
+        "help.hub.add.long": (
+            "ROLE: social_secretary, guardian, contact_person, school_mentor, health, volunteer, migration_officer, police,\nor the usual words (socialsekreterare, god man, kontaktperson, mentor, BUP, frivillig, handläggare, polisen).\n--org is an organisation in the directory the central store sends with each sync, typed as you like\n(case and accents as you type them); the name is stored as the directory spells it. Before the first sync\nthe name is kept as typed, with a warning. --from is the first day (default today, Swedish time).",
+            "ROLL: socialsekreterare, god man, kontaktperson, mentor, hälso- och sjukvård (även hälsa, BUP), volontär\n(även frivillig), handläggare (Migrationsverket), polis. Stora eller små bokstäver spelar ingen roll.\n--org är en organisation i förteckningen som centrallagret skickar vid varje synk, skriven som du vill;\nnamnet sparas som förteckningen stavar det. Före första synken sparas namnet som det skrevs, med en varning.\n--from är första dagen (standard i dag, svensk tid)."),
+        "help.hub.list": ("List a child's hub: the organisations around the child and their roles.",
+                          "Lista navet kring ett barn: organisationerna och deras roller."),
+        "help.hub.list.long": (
+            "Also names the organisation that registered the child, a member of the hub from the start.",
+            "Visar också organisationen som registrerade barnet, som ingår i navet från början."),
+        "help.hub.end": ("End a hub membership.", "Avsluta ett medlemskap i navet."),
+        "help.hub.end.long": (
+            "--on is the last day of the membership (default today, Swedish time); not before its first day.",
+            "--on är medlemskapets sista dag (standard i dag, svensk tid); inte före dess första dag."),
+        "help.consent.grant": ("Record a consent to share a child's information with an organisation.",
+                               "Registrera ett samtycke till att lämna ut uppgifter om ett barn till en organisation."),
+        "help.consent.grant.long": (
+            "--by: child or guardian (barnet, god man). --tags: confidentiality tags separated by commas\n(basic, school, case, search, asylum, health, police, protected; or their Swedish names); internal never\nleaves its organisation and cannot be consented to. --until is the last day the consent is valid, through\nthe end of that day in Swedish time; not in the past. --purpose - reads the purpose from standard input.\nThe central store gives a consent effect only when an organisation allowed to record it did.",
+            "--by: barnet eller god man. --tags: sekretessklasser åtskilda med kommatecken (grunduppgifter, skola,\närende, eftersökning, asyl, hälsa, polisens uppgifter, skyddad identitet); intern lämnar aldrig sin\norganisation och kan inte omfattas av samtycke. --until är sista dagen samtycket gäller, till dagens slut\ni svensk tid; inte i det förflutna. --purpose - läser syftet från standard in.\nCentrallagret låter ett samtycke gälla bara om en organisation som får registrera det har gjort det."),
+        "help.consent.revoke": ("Revoke a consent.", "Återkalla ett samtycke."),
+        "help.consent.list": ("List a child's consents: in force, expired or revoked.",
+                              "Lista ett barns samtycken: gäller, har gått ut eller återkallat."),
+        "help.missing.report": ("Report a child missing: when and where the child was last seen.",
+                                "Registrera att ett barn har försvunnit: när och var barnet senast sågs."),
+        "help.missing.report.long": (
+            "TIME is ISO 8601 with an offset (2026-11-30T14:05+01:00) or a local time without one (2026-11-30 14:05),\nread as Swedish time; the output says which offset was used. A local time the clocks skipped or passed twice\n(the night summer time starts or ends) is refused: give its offset. Not in the future. The risk starts at high.\nOne open episode per child: close it before reporting a new one. --circumstances - reads from standard input.",
+            "TID är ISO 8601 med tidszon (2026-11-30T14:05+01:00) eller en lokal tid utan (2026-11-30 14:05), som läses\nsom svensk tid; utskriften visar vilken tidszon som användes. En lokal tid som klockan hoppade över eller\npasserade två gånger (natten då sommartiden börjar eller slutar) avvisas: ange tidszonen. Inte i framtiden.\nRisken är hög från början. Ett pågående försvinnande per barn: avsluta det innan ett nytt registreras.\n--circumstances - läser omständigheterna från standard in."),
+        "help.missing.close": ("Close a missing episode (the child is found).",
+                               "Avsluta ett försvinnande (barnet har påträffats)."),
+        "help.missing.list": ("List missing episodes, open ones first.", "Lista försvinnanden, pågående först."),
+        "opt.hubChild": ("the child's id (or a unique prefix of it)", "barnets id (eller en unik början av det)"),
+        "opt.hubOrg": ("the organisation, as the directory names it", "organisationen, som förteckningen namnger den"),
+        "opt.role": ("the organisation's role around the child", "organisationens roll kring barnet"),
+        "opt.person": ("the person in that role", "personen i rollen"),
+        "opt.phone": ("the person's phone number", "personens telefonnummer"),
+        "opt.from": ("the first day (default today)", "första dagen (standard i dag)"),
+        "opt.on": ("the last day (default today)", "sista dagen (standard i dag)"),
+        "opt.by": ("who gives the consent: child or guardian", "vem som lämnar samtycket: barnet eller god man"),
+        "opt.to": ("the organisation the consent lets receive the information", "organisationen som samtycket gäller"),
+        "opt.tags": ("the confidentiality tags it covers, separated by commas", "sekretessklasserna det gäller, åtskilda med kommatecken"),
+        "opt.purpose": ("what the information is for (- reads standard input)", "vad uppgifterna ska användas till (- läser standard in)"),
+        "opt.until": ("the last day it is valid (default: until revoked)", "sista dagen det gäller (standard: tills det återkallas)"),
+        "opt.lastSeenAt": ("when the child was last seen", "när barnet senast sågs"),
+        "opt.lastSeenPlace": ("where the child was last seen", "var barnet senast sågs"),
+        "opt.circumstances": ("what happened (- reads standard input)", "vad som hände (- läser standard in)"),
+        "opt.missingChild": ("only this child's episodes", "bara det här barnets försvinnanden"),
+        "opt.open": ("only open episodes", "bara pågående försvinnanden"),
+
+        // Output.
+        "out.membershipAdded": ("Added {0} to the hub of child {1} as {2}, from {3}: membership {4}.",
+                                "Lade till {0} i navet kring barnet {1} som {2}, från {3}: medlemskap {4}."),
+        "out.membershipEnded": ("Ended membership {0} ({1}, {2}) on {3}.",
+                                "Avslutade medlemskapet {0} ({1}, {2}) den {3}."),
+        "out.registeredBy": ("registered the child", "registrerade barnet"),
+        "out.noMemberships": ("No other organisations in this child's hub.", "Inga andra organisationer i navet kring barnet."),
+        "out.hubState": ("state", "läge"),
+        "out.consentGranted": ("Recorded consent {0}: {1} may receive {2} about child {3}, {4}.",
+                               "Registrerade samtycke {0}: {1} får ta del av {2} om barnet {3}, {4}."),
+        "out.untilRevoked": ("until revoked", "tills det återkallas"),
+        "out.through": ("through {0}", "till och med {0}"),
+        "out.consentRevoked": ("Revoked consent {0}.", "Återkallade samtycket {0}."),
+        "out.noConsents": ("No consents for this child.", "Inga samtycken för barnet."),
+        "out.missingReported": ("Reported child {0} missing: episode {1}. Last seen {2} at {3}. Risk: {4}.",
+                                "Registrerade att barnet {0} har försvunnit: försvinnande {1}. Senast sedd {2} vid {3}. Risk: {4}."),
+        "out.offsetUsed": ("The local time {0} was read as Swedish time: {1} ({2}).",
+                           "Den lokala tiden {0} lästes som svensk tid: {1} ({2})."),
+        "out.summerTime": ("summer time", "sommartid"),
+        "out.winterTime": ("winter time", "normaltid"),
+        "out.missingClosed": ("Closed missing episode {0} at {1}.", "Avslutade försvinnandet {0} {1}."),
+        "out.noMissing": ("No missing episodes.", "Inga försvinnanden."),
+        "out.child": ("child", "barn"),
+
+        // Refusals.
+        "error.badRole": ("'{0}' is not a hub role. Roles: {1}.", "'{0}' är ingen roll i navet. Roller: {1}."),
+        "error.badGiver": ("--by must be child or guardian, not '{0}'.", "--by måste vara barnet eller god man, inte '{0}'."),
+        "error.unknownOrg": ("'{0}' is not an organisation in the directory. Known organisations: {1}.",
+                             "'{0}' är ingen organisation i förteckningen. Kända organisationer: {1}."),
+        "warn.orgUnchecked": ("warning: this replica has not received the directory of organisations yet (it has not synced), so '{0}' was saved as typed; it is checked at the next sync.",
+                              "varning: den lokala databasen har inte fått förteckningen över organisationer än (den har inte synkat), så '{0}' sparades som det skrevs; det kontrolleras vid nästa synk."),
+        "error.alreadyEnding": ("Membership {0} already has its last day set: {1}; nothing was changed.",
+                                "Medlemskapet {0} har redan en sista dag: {1}; inget har ändrats."),
+        "error.endBeforeStart": ("The last day {0} is before the membership's first day {1}.",
+                                 "Sista dagen {0} ligger före medlemskapets första dag {1}."),
+        "error.alreadyEnded": ("Membership {0} already ended on {1}; nothing was changed.",
+                               "Medlemskapet {0} avslutades redan {1}; inget har ändrats."),
+        "error.internalConsent": ("The confidentiality tag {0} never leaves its organisation, so no consent can cover it. Leave it out of --tags.",
+                                  "Sekretessklassen {0} lämnar aldrig sin organisation, så inget samtycke kan omfatta den. Ta bort den ur --tags."),
+        "error.badTags": ("--tags must be confidentiality tags separated by commas: {0}. '{1}' is not one.",
+                          "--tags måste vara sekretessklasser åtskilda med kommatecken: {0}. '{1}' är ingen av dem."),
+        "error.pastUntil": ("--until {0} is in the past (today is {1}). Give today or a later day.",
+                            "--until {0} har redan passerat (i dag är det {1}). Ange i dag eller en senare dag."),
+        "error.alreadyRevoked": ("Consent {0} is already revoked; nothing was changed.",
+                                 "Samtycket {0} är redan återkallat; inget har ändrats."),
+        "error.badTime": ("--last-seen-at '{0}' is not a time: write it 2026-11-30 14:05 (Swedish time) or with its offset, 2026-11-30T14:05+01:00.",
+                          "--last-seen-at '{0}' är ingen tidpunkt: skriv 2026-11-30 14:05 (svensk tid) eller med tidszon, 2026-11-30T14:05+01:00."),
+        "error.timeInGap": ("{0} did not happen in Sweden: the clocks went forward from 02:00 to 03:00 that night. Check the time, or give it with its offset (e.g. {1}).",
+                            "{0} fanns inte i Sverige: klockan ställdes fram från 02:00 till 03:00 den natten. Kontrollera tiden, eller ange den med tidszon (t.ex. {1})."),
+        "error.timeInOverlap": ("{0} happened twice in Sweden: the clocks went back from 03:00 to 02:00 that night. Give it with its offset: {1} (summer time, the first time) or {2} (winter time, an hour later).",
+                                "{0} inträffade två gånger i Sverige: klockan ställdes tillbaka från 03:00 till 02:00 den natten. Ange den med tidszon: {1} (sommartid, första gången) eller {2} (normaltid, en timme senare)."),
+        "error.futureTime": ("--last-seen-at {0} is in the future (now it is {1}). Give the time the child was last seen.",
+                             "--last-seen-at {0} ligger i framtiden (nu är klockan {1}). Ange när barnet senast sågs."),
+        "error.openEpisode": ("Child {0} already has an open missing episode, {1} (last seen {2} at {3}). Close it with 'navet missing close {1}' before reporting a new one; nothing was changed.",
+                              "Barnet {0} har redan ett pågående försvinnande, {1} (senast sedd {2} vid {3}). Avsluta det med 'navet missing close {1}' innan ett nytt registreras; inget har ändrats."),
+        "error.alreadyClosed": ("Missing episode {0} was already closed at {1}; nothing was changed.",
+                                "Försvinnandet {0} avslutades redan {1}; inget har ändrats."),
+        "error.belowFloor": ("A note of the kind {0} needs at least the confidentiality tag {1}. Give --tag {1} or a stricter one ({2}), or leave --tag out.",
+                             "En anteckning av typen {0} måste ha minst sekretessklassen {1}. Ange --tag {1} eller en strängare ({2}), eller utelämna --tag."),
+    ]
+}
