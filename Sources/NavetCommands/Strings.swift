@@ -168,6 +168,7 @@ public struct Strings: Sendable {
         .merging(MessageStrings.table) { first, _ in first }
         .merging(SystemMessages.table) { first, _ in first }
         .merging(RobustnessStrings.table) { first, _ in first }
+        .merging(FilterStrings.table) { first, _ in first }
 
     static let messages: [String: (String, String)] = [
         // Record types, fields, choices, tags.

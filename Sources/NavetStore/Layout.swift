@@ -250,6 +250,29 @@ public enum Layout {
             PRIMARY KEY(replica_id, token)
         ) WITHOUT ROWID;
         """),
+        // 9: filtered sync on a replica (Protocol/BUNDLE.md, "Refusals", "Permissions"): its
+        // own changes the central store refused (kept for `navet status` after the change
+        // itself is retracted), and what its organisation may read and write per child.
+        // Redaction progress lives in `meta` (`redaction_applied`, `redaction_ack`,
+        // `purge_pending`).
+        Migration(replica: """
+        CREATE TABLE refused_changes(
+            seq INTEGER PRIMARY KEY NOT NULL,
+            record_type TEXT NOT NULL,
+            record_id INTEGER NOT NULL,
+            field TEXT NOT NULL,
+            value TEXT,
+            tag TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            refused_at INTEGER NOT NULL
+        );
+        CREATE TABLE permissions(
+            child INTEGER PRIMARY KEY NOT NULL,
+            read TEXT NOT NULL,
+            write TEXT NOT NULL,
+            roles TEXT NOT NULL
+        );
+        """),
     ]
 
     public static var currentVersion: Int { migrations.count }

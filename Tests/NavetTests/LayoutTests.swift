@@ -81,6 +81,10 @@ import Testing
         #expect(try reopened.integrityCheck() == ["ok"])
         // Layout 7: the directory exists and starts empty (every origin shown as unknown).
         #expect(try reopened.originNames().isEmpty)
+        // Layout 9: no refused changes, no permissions known, nothing to purge.
+        #expect(try reopened.refusedChanges().isEmpty)
+        #expect(try reopened.permissionsKnown() == false)
+        #expect(try reopened.status().purgePending == false)
         // And it keeps working after the migration: an edit, a resolution.
         try reopened.set(record: child, field: "name", value: .text("Märta Östberg"), now: 2)
         try reopened.resolve(record: child, field: "languages", value: .text("dari, pashto"), now: 3)
@@ -100,7 +104,7 @@ import Testing
         }
         #expect(try tables(try Database(path: path)).contains("text(\"replicas\")"))
         let reopened = try ReplicaStore.open(path: path)
-        #expect(try tables(reopened.db) == ["cells", "changes", "directory", "meta", "origins", "superseded"].map { "text(\"\($0)\")" })
+        #expect(try tables(reopened.db) == ["cells", "changes", "directory", "meta", "origins", "permissions", "refused_changes", "superseded"].map { "text(\"\($0)\")" })
         #expect(try Layout.applicationID(reopened.db) == Layout.applicationID)
         #expect(try reopened.db.scalar("SELECT name FROM children_view") == .text("Märta Öst"))
         #expect(try reopened.db.scalar("SELECT count(*) FROM conflicts_view") == .integer(2))
