@@ -65,12 +65,18 @@ enum FilterStrings {
             "Partly refused: the central store refused {0} of this replica's {0|change|changes} and took the rest. The refused {0|change was|changes were} taken back (the central store's values are shown again); see 'navet status' for why.",
             "Delvis avvisad: centrallagret avvisade {0} {0|ändring|ändringar} från den här lokala databasen och tog emot resten. {0|Den avvisade ändringen|De avvisade ändringarna} har tagits tillbaka (centrallagrets värden visas igen); se 'navet status' för skälen."),
         "error.writeTag": (
-            "Your organisation may not write {0} information about child {1}: {2}, so the central store would refuse it. It may write: {3}. Nothing was changed.",
-            "Din organisation får inte skriva uppgifter i sekretessklassen {0} om barnet {1}: {2}, så centrallagret skulle avvisa det. Den får skriva: {3}. Inget har ändrats."),
+            "Your organisation may not write {0} information about child {1} (as the central store said at the last sync); it would refuse it. It may write: {2}. Nothing was changed.",
+            "Din organisation får inte skriva uppgifter i sekretessklassen {0} om barnet {1} (enligt centrallagret vid den senaste synkningen); centrallagret skulle avvisa det. Den får skriva: {2}. Inget har ändrats."),
+        "error.writeUnreadable": (
+            "Your organisation may not read {0} information about child {1}, so it may not write it either (as the central store said at the last sync); it would refuse it. It may write: {2}. Nothing was changed.",
+            "Din organisation får inte läsa uppgifter i sekretessklassen {0} om barnet {1} och får därför inte heller skriva dem (enligt centrallagret vid den senaste synkningen); centrallagret skulle avvisa det. Den får skriva: {2}. Inget har ändrats."),
         "error.writeNotInHub": (
             "Your organisation is not in the hub of child {0} (as the central store said at the last sync), so the central store would refuse anything written about the child. Nothing was changed.",
             "Din organisation ingår inte i navet kring barnet {0} (enligt centrallagret vid den senaste synkningen), så centrallagret skulle avvisa allt som skrivs om barnet. Inget har ändrats."),
         "out.nothingWritable": ("nothing", "ingenting"),
+        "help.status.long": (
+            "Also lists this replica's changes the central store refused, with the reasons (they were taken back and the\ncentral store's values are shown), and says when a purge is pending: values the central store withdrew are\ndeleted but may still be in the file because another program has it open; the next command retries.",
+            "Listar också den lokala databasens ändringar som centrallagret avvisade, med skälen (de har tagits tillbaka och\ncentrallagrets värden visas), och säger när en rensning väntar: uppgifter som centrallagret har dragit tillbaka\när borttagna men kan finnas kvar i filen eftersom ett annat program har den öppen; nästa kommando försöker igen."),
     ]
 
     static let table: [String: (String, String)] = messages.merging(
@@ -92,8 +98,8 @@ extension Context {
         if refusal == .notInHub { throw CLIError(.usage, t("error.writeNotInHub", child.description)) }
         let access = try self.store { () throws(StoreError) in try store.permissions(child: child) }
         let writable = (access?.write ?? []).sorted().map { strings.label("tag", $0.rawValue) }
-        throw CLIError(.usage, t("error.writeTag", strings.label("tag", tag.rawValue), child.description,
-                                 writeRefusalText(refusal.rawValue),
+        throw CLIError(.usage, t(refusal == .fieldNotReadable ? "error.writeUnreadable" : "error.writeTag",
+                                 strings.label("tag", tag.rawValue), child.description,
                                  writable.isEmpty ? t("out.nothingWritable") : writable.joined(separator: ", ")))
     }
 
