@@ -216,6 +216,13 @@ import Testing
         #expect(try replica.redactionAck() == 3)
     }
 
+    @Test func everyReplicaConnectionDeletesSecurely() throws {
+        let replica = try enrolled()
+        #expect(try replica.db.scalar("PRAGMA secure_delete") == .integer(1))
+        let reopened = try ReplicaStore.open(path: replica.path)
+        #expect(try reopened.db.scalar("PRAGMA secure_delete") == .integer(1))
+    }
+
     @Test func aRedactionOfPartOfACellShowsWhatIsLeft() throws {
         let replica = try enrolled()
         let (theirs, _) = try seed(replica)

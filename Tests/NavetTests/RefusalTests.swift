@@ -1,4 +1,5 @@
 import Foundation
+@testable import NavetCommands
 import NavetCore
 @testable import NavetStore
 import NavetSync
@@ -121,6 +122,17 @@ import Testing
         #expect((name["reason_text"] as? String)?.contains("confidentiality tag") == true)
     }
 
+    /// Every reason code the policy can give has words in both languages; other codes get
+    /// the generic text with the code.
+    @Test func everyWriteRefusalCodeHasItsOwnWords() {
+        for code in WriteRefusal.allCases {
+            let words = FilterStrings.writeRefusals[code.rawValue]
+            #expect(words != nil, "\(code)")
+            #expect(words.map { !$0.0.isEmpty && !$0.1.isEmpty && $0.0 != $0.1 } == true, "\(code)")
+        }
+        #expect(FilterStrings.writeRefusals.count == WriteRefusal.allCases.count)
+    }
+
     // MARK: Permissions
 
     static func permission(_ child: RecordID, read: Set<NavetCore.Tag>, write: Set<NavetCore.Tag>) -> ChildPermission {
@@ -171,8 +183,8 @@ import Testing
         try apply(to: replica, cursor: 2, newCursor: 2,
                   permissions: [Self.permission(Self.child, read: [.basic, .care, .health], write: [.care])])
         let path = replica.path
-        let before = try replica.allChanges().count
         let id = Self.child.description
+        let initial = try replica.allChanges().count
 
         let set = try cli.navet("--db", path, "child", "set", id, "name", "New Name")
         #expect(set.code == 2, "\(set.err)")
@@ -195,6 +207,16 @@ import Testing
                                      "--kind", "observation", "--text", "x")
         #expect(notInHub.code == 2)
         #expect(notInHub.err.contains("not in the hub"), "\(notInHub.err)")
+        #expect(try ReplicaStore.open(path: path).allChanges().count == initial, "nothing changed")
+        // Resolving a conflict writes a value too: two concurrent languages from elsewhere.
+        try apply(to: replica, cursor: 2, newCursor: 4, changes: [3, 4].map { seq in
+            Change(origin: ReplicaID(rawValue: 0x0c00 + seq), seq: 1, version: 1, replaces: [], wallTime: 2,
+                   recordType: "child", recordID: Self.child, field: "languages", value: .text("lang \(seq)"), tag: .basic)
+        })
+        let before = try replica.allChanges().count
+        let resolve = try cli.navet("--db", path, "conflicts", "resolve", id, "languages", "--choose", "1")
+        #expect(resolve.code == 2, "\(resolve.err)")
+        #expect(resolve.err.contains("may not write basic information"), "\(resolve.err)")
         #expect(try ReplicaStore.open(path: path).allChanges().count == before, "nothing changed")
 
         // What the organisation may write goes through.
