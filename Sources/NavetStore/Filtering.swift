@@ -136,9 +136,10 @@ extension ReplicaStore {
         for refusal in refusals {
             guard let change = try log.change(origin: replicaID, seq: refusal.seq) else { continue }
             try db.query("""
-                INSERT INTO refused_changes(seq, record_type, record_id, field, value, tag, reason, refused_at)
-                VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(seq) DO NOTHING
-                """, [.integer(Int64(clamping: refusal.seq)), .text(change.recordType), .integer(change.recordID.int64),
+                INSERT INTO refused_changes(origin, seq, record_type, record_id, field, value, tag, reason, refused_at)
+                VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(origin, seq) DO NOTHING
+                """, [.integer(replicaID.int64), .integer(Int64(clamping: refusal.seq)), .text(change.recordType),
+                      .integer(change.recordID.int64),
                       .text(change.field), change.value.displayText.map(SQLValue.text) ?? .null,
                       .text(change.tag.rawValue), .text(refusal.reason), .integer(now)])
             if let cell = try log.delete(origin: replicaID, seq: refusal.seq) {
@@ -225,7 +226,8 @@ extension ReplicaStore {
 
     // MARK: Queries
 
-    /// Own changes the central store refused, newest refusal first, then by sequence number.
+    /// Own changes the central store refused, newest refusal first, then by sequence number
+    /// (including those refused under an earlier replica id of this file, before `enroll`).
     public func refusedChanges() throws(StoreError) -> [RefusedChange] {
         try StoreError.wrap {
             try db.query("""

@@ -257,15 +257,17 @@ public enum Layout {
         // `purge_pending`).
         Migration(replica: """
         CREATE TABLE refused_changes(
-            seq INTEGER PRIMARY KEY NOT NULL,
+            origin INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
             record_type TEXT NOT NULL,
             record_id INTEGER NOT NULL,
             field TEXT NOT NULL,
             value TEXT,
             tag TEXT NOT NULL,
             reason TEXT NOT NULL,
-            refused_at INTEGER NOT NULL
-        );
+            refused_at INTEGER NOT NULL,
+            PRIMARY KEY(origin, seq)
+        ) WITHOUT ROWID;
         CREATE TABLE permissions(
             child INTEGER PRIMARY KEY NOT NULL,
             read TEXT NOT NULL,

@@ -96,6 +96,11 @@ public final class ReplicaStore {
                 }
                 try db.query("DELETE FROM meta WHERE key IN (?, ?, ?)",
                              [.text(Meta.syncToken), .text(Meta.lastRefusal), .text(Meta.lastRefusalAt)])
+                // Redaction ids and permissions belong to the old enrollment: the new one starts
+                // its own (a purge still pending stays pending).
+                try db.query("DELETE FROM meta WHERE key IN (?, ?, ?)",
+                             [.text(Meta.redactionApplied), .text(Meta.redactionAck), .text(Meta.permissionsKnown)])
+                try db.query("DELETE FROM permissions")
                 return (moved.count, replicaID)
             }
         }

@@ -133,6 +133,30 @@ import Testing
         #expect(FilterStrings.writeRefusals.count == WriteRefusal.allCases.count)
     }
 
+    /// After `navet enroll` (a new replica id) the refusals kept so far stay listed, a new
+    /// refusal with the same sequence number is kept beside them, and the permissions and
+    /// redaction ids of the old enrollment are gone.
+    @Test func enrollingAgainKeepsRefusalsAndForgetsPermissions() throws {
+        let replica = try enrolled()
+        try receiveChild(replica)
+        try replica.set(record: Self.child, field: "name", value: .text("First try"), now: 10)
+        try apply(to: replica, cursor: 1, newCursor: 1, ack: 1, refusals: [ChangeRefusal(seq: 1, reason: "not_in_hub")],
+                  permissions: [Self.permission(Self.child, read: [.basic], write: [])])
+        #expect(try replica.writeCheck(child: Self.child, tag: .basic) == .tagNotWritable)
+
+        let newID = ReplicaID(rawValue: 0x4321)
+        _ = try replica.enroll(as: newID, server: Self.server, url: "http://127.0.0.1:1",
+                               secret: [UInt8](repeating: 8, count: 32), now: 20)
+        let again = try ReplicaStore.open(path: replica.path)
+        #expect(try !again.permissionsKnown())
+        #expect(try again.writeCheck(child: Self.child, tag: .basic) == nil)
+        try again.set(record: Self.child, field: "name", value: .text("Second try"), now: 30)
+        #expect(try again.pendingChanges().map(\.seq) == [1])
+        try apply(to: again, cursor: 1, newCursor: 1, ack: 1, refusals: [ChangeRefusal(seq: 1, reason: "tag_not_writable")])
+        #expect(try again.refusedChanges().compactMap(\.value).sorted() == ["First try", "Second try"])
+        #expect(try again.snapshot(Self.child).value("name") == .text("Server Name"))
+    }
+
     // MARK: Permissions
 
     static func permission(_ child: RecordID, read: Set<NavetCore.Tag>, write: Set<NavetCore.Tag>) -> ChildPermission {
