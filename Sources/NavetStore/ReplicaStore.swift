@@ -477,7 +477,9 @@ public final class ReplicaStore {
                 return summary
             }
         }
-        if !filtering.redactions.isEmpty { summary.purgePending = !(try completePurge()) }
+        // The reply is applied; a purge that fails for any reason (busy, I/O) stays pending
+        // and is retried, and is not acknowledged before it completes.
+        if !filtering.redactions.isEmpty { summary.purgePending = !((try? completePurge()) ?? false) }
         return summary
     }
 

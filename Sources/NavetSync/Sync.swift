@@ -35,7 +35,8 @@ public enum Sync {
         do throws(StoreError) {
             // A purge left pending by an earlier redaction is retried first, so the upload
             // acknowledges it when it completes now (Protocol/BUNDLE.md, "Redactions").
-            try replica.completePurge()
+            // A failure leaves it pending and unacknowledged; the upload goes on.
+            _ = try? replica.completePurge()
             let content = try replica.uploadContent()
             // In an upload, `new cursor` carries the sync token and `ack` the replica's
             // acknowledgement (Protocol/BUNDLE.md, "Replica identity").
