@@ -162,7 +162,9 @@ import Testing
                         replaces: [Stamp(version: 1, origin: Self.other)]),
             Self.change(Self.other, 3, record: Self.note, type: "note", field: "child", Self.child.description),
             Self.change(Self.other, 4, record: Self.note, type: "note", field: "kind", "observation"),
-            Self.change(Self.other, 5, record: Self.note, type: "note", field: "text", "CANARY-HEALTH-NOTE-55aa", tag: .health),
+            // Long enough to spill into overflow pages.
+            Self.change(Self.other, 5, record: Self.note, type: "note", field: "text",
+                        String(repeating: "lorem ipsum ", count: 800) + "CANARY-HEALTH-NOTE-55aa", tag: .health),
             Self.change(Self.other, 6, record: Self.note, type: "note", field: "author", "Dr CANARY-AUTHOR-90bb"),
         ]
         try apply(reply(to: replica, newCursor: 6, changes: theirs), to: replica)
