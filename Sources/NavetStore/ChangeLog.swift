@@ -208,10 +208,17 @@ final class ChangeLog {
     /// held. Leaves the cell stale: call `recomputeCell` for each cell returned (once per
     /// cell, after all deletions). Must run inside the caller's transaction.
     func delete(origin: ReplicaID, seq: UInt64) throws -> CellKey? {
-        let rows = try db.query("DELETE FROM changes WHERE origin = ? AND seq = ? RETURNING record_id, field",
-                                [.integer(origin.int64), .integer(Int64(min(seq, UInt64(Int64.max))))])
-        guard let row = rows.first, case .integer(let record) = row[0], case .text(let field) = row[1] else { return nil }
-        return CellKey(recordID: RecordID(rawValue: UInt64(bitPattern: record)), field: field)
+        // Two statements, not DELETE … RETURNING: that needs SQLite 3.35, older than some
+        // distributions still ship.
+        let key: [SQLValue] = [.integer(origin.int64), .integer(Int64(min(seq, UInt64(Int64.max))))]
+        let select = try statement("SELECT record_id, field FROM changes WHERE origin = ? AND seq = ?")
+        try select.bind(key)
+        defer { select.reset() }
+        guard try select.step() else { return nil }
+        let cell = CellKey(recordID: RecordID(rawValue: UInt64(bitPattern: select.int64(at: 0))), field: select.text(at: 1))
+        select.reset()
+        try statement("DELETE FROM changes WHERE origin = ? AND seq = ?").run(key)
+        return cell
     }
 
     /// Rebuilds one cell's state from the changes of that cell present in `changes`, as
