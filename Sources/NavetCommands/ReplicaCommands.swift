@@ -382,6 +382,7 @@ struct StatusCommand: Command {
         if context.json {
             context.printJSON([
                 "purge_pending": status.purgePending, "redaction_ack": status.redactionAck,
+                "permissions_known": try context.store { () throws(StoreError) in try store.permissionsKnown() },
                 "refused_changes": refused.map { change -> [String: Any] in
                     ["seq": change.seq, "record_type": change.recordType, "record": change.recordID.description,
                      "field": change.field, "value": change.value ?? NSNull(), "tag": change.tag?.rawValue ?? NSNull(),

@@ -112,6 +112,7 @@ import Testing
         #expect(swedish.out.contains("Centrallagret avvisade 2 ändringar"), "\(swedish.out)")
         #expect(swedish.out.contains("får inte skriva uppgifter i den här sekretessklassen"))
         let object = try json(try cli.navet("--db", replica.path, "--json", "status").out)
+        #expect(object["permissions_known"] as? Bool == false)
         let refused = try #require(object["refused_changes"] as? [[String: Any]])
         #expect(refused.count == 2)
         let name = try #require(refused.first { $0["field"] as? String == "name" })
