@@ -105,13 +105,17 @@ struct ImportCommand: Command {
         if context.json {
             context.printJSON(["file": file, "applied": summary.applied, "duplicates": summary.duplicates,
                                "cursor": summary.cursor, "acked_seq": summary.acked, "conflicts": conflicts,
-                               "more": applied.more, "caught_up": summary.caughtUp, "renumbered": summary.renumbered])
+                               "more": applied.more, "caught_up": summary.caughtUp, "renumbered": summary.renumbered,
+                               "refused": summary.refused, "redacted": summary.redacted,
+                               "purge_pending": summary.purgePending])
         } else {
             context.out(context.t("out.imported", String(summary.applied), String(summary.duplicates), String(conflicts)))
             if summary.epochChanged { context.out(context.t("out.epochChanged")) }
             if summary.caughtUp { context.out(context.t("out.caughtUp", String(summary.renumbered))) }
+            if summary.redacted > 0 { context.out(context.t("out.redacted", String(summary.redacted))) }
             if applied.more { context.out(context.t("out.morePages")) }
         }
+        try context.finishFiltered(refused: summary.refused, purgePending: summary.purgePending)
     }
 }
 

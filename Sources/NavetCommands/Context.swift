@@ -89,11 +89,16 @@ public struct Context {
 
     /// Opens the replica named by `--db`, mapping failures to messages.
     func openReplica() throws(CLIError) -> ReplicaStore {
+        let store: ReplicaStore
         do {
-            return try ReplicaStore.open(path: databasePath)
+            store = try ReplicaStore.open(path: databasePath)
         } catch {
             throw describe(error)
         }
+        // A purge an earlier redaction left pending is retried first; if another program
+        // still holds the file it stays pending (`navet status` says so).
+        _ = try? store.completePurge()
+        return store
     }
 
     /// Reads the whole of standard input as UTF-8 text (for `--text -`), at most 1 MiB;

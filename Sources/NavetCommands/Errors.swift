@@ -13,6 +13,10 @@ public enum ExitCode: Int32, Sendable, CaseIterable {
     /// The server could not be reached or failed before answering. Nothing was lost:
     /// pending changes stay until acknowledged; try again later.
     case unreachable = 6
+    /// Partly refused: the sync or import finished, but the central store refused some of
+    /// this replica's changes one by one (write checks); they were taken back and
+    /// `navet status` lists them with the reasons.
+    case partlyRefused = 7
 }
 
 /// An error a command reports: an exit code and a message already in the user's language.

@@ -336,6 +336,7 @@ struct ChildSet: Command {
         let record = try context.find(id, type: "child", in: store)
         let existing = try context.store { () throws(StoreError) in try store.snapshot(record) }
         let warnings = try context.checkDates([field.name: value], existing: existing)
+        try context.checkWrite(store, child: record, tag: field.defaultTag)
         let change = try context.store { () throws(StoreError) in try store.set(record: record, field: field.name, value: value, now: context.now) }
         warnings.forEach(context.warn)
         if context.json {
@@ -396,8 +397,17 @@ struct StatusCommand: Command {
     func run(_ context: Context) throws(CLIError) {
         let store = try context.openReplica()
         let status = try context.store { () throws(StoreError) in try store.status() }
+        let refused = try context.store { () throws(StoreError) in try store.refusedChanges() }
         if context.json {
             context.printJSON([
+                "purge_pending": status.purgePending, "redaction_ack": status.redactionAck,
+                "permissions_known": try context.store { () throws(StoreError) in try store.permissionsKnown() },
+                "refused_changes": refused.map { change -> [String: Any] in
+                    ["seq": change.seq, "record_type": change.recordType, "record": change.recordID.description,
+                     "field": change.field, "value": change.value ?? NSNull(), "tag": change.tag?.rawValue ?? NSNull(),
+                     "reason": change.reason, "reason_text": context.writeRefusalText(change.reason),
+                     "refused_at": Format.time(change.refusedAt)]
+                },
                 "replica": status.replicaID.description, "server": status.serverID?.description ?? NSNull(),
                 "path": context.databasePath, "schema_version": status.schemaVersion,
                 "layout_version": status.layoutVersion, "children": status.children, "notes": status.notes,
@@ -432,6 +442,17 @@ struct StatusCommand: Command {
         }
         rows.append((context.t("out.lastExport"), status.lastExportAt.map(Format.time) ?? never))
         rows.append((context.t("out.lastImport"), status.lastImportAt.map(Format.time) ?? never))
+        if status.purgePending { rows.append((context.t("out.purge"), context.t("out.purgePending"))) }
         context.out(Format.fields(rows))
+        guard !refused.isEmpty else { return }
+        let s = context.strings
+        context.out("")
+        context.out(context.t("out.refusedChanges", String(refused.count)))
+        for change in refused {
+            let value = change.value.map { Format.value(.text($0), field: change.field, strings: s) } ?? context.t("out.emptyValue")
+            context.out("  " + context.t("out.refusedLine", s.label("type", change.recordType), change.recordID.description,
+                                         s.field(change.field), value, Format.time(change.refusedAt)))
+            context.out("    " + context.t("out.refusedReason", context.writeRefusalText(change.reason)))
+        }
     }
 }

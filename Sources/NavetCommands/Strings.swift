@@ -170,6 +170,7 @@ public struct Strings: Sendable {
         .merging(RobustnessStrings.table) { first, _ in first }
         .merging(PolicyStrings.table) { first, _ in first }
         .merging(HubStrings.table) { first, _ in first }
+        .merging(FilterStrings.table) { first, _ in first }
 
     static let messages: [String: (String, String)] = [
         // Record types, fields, choices, tags.

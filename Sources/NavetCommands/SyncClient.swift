@@ -41,6 +41,12 @@ public struct SyncClient {
         /// Own changes renumbered because the file was behind its own history.
         public var renumbered = 0
         public var caughtUp = false
+        /// Own changes the central store refused one by one (taken back; `navet status`).
+        public var refused = 0
+        /// Values deleted by the central store's redactions.
+        public var redacted = 0
+        /// A redaction's purge could not complete (another process holds the file).
+        public var purgePending = false
     }
 
     public let store: ReplicaStore
@@ -126,6 +132,9 @@ public struct SyncClient {
             report.epochChanged = report.epochChanged || applied.summary.epochChanged
             report.renumbered += applied.summary.renumbered
             report.caughtUp = report.caughtUp || applied.summary.caughtUp
+            report.refused += applied.summary.refused
+            report.redacted += applied.summary.redacted
+            report.purgePending = applied.summary.purgePending
             report.sent += upload.bundle.changes.count
             report.received += applied.summary.applied
             report.more = applied.more
@@ -139,8 +148,11 @@ public struct SyncClient {
             // Done when the server has nothing more, everything sent is acknowledged and the
             // server knows the cursor this replica now holds (a reply that brought changes
             // is followed by one more round trip that carries the new cursor).
-            let progressed = !upload.bundle.changes.isEmpty || applied.summary.applied > 0 || applied.more
-            if (!applied.more && pending == 0 && applied.summary.applied == 0) || !progressed { break }
+            // A new redaction acknowledgement is worth one more round trip too: the server
+            // learns the purge is complete.
+            let acknowledged = (try? store.redactionAck()).map { $0 > upload.bundle.redactionAck } ?? false
+            let progressed = !upload.bundle.changes.isEmpty || applied.summary.applied > 0 || applied.more || acknowledged
+            if (!applied.more && pending == 0 && applied.summary.applied == 0 && !acknowledged) || !progressed { break }
         }
         do {
             try store.noteSync(now: Format.now())
@@ -220,10 +232,13 @@ struct SyncCommand: Command {
         if context.json {
             context.printJSON(["server": shown, "sent": report.sent, "received": report.received, "rounds": report.rounds,
                                "pending": status.pending, "cursor": status.cursor, "conflicts": status.conflicts,
-                               "caught_up": report.caughtUp, "renumbered": report.renumbered])
+                               "caught_up": report.caughtUp, "renumbered": report.renumbered, "refused": report.refused,
+                               "redacted": report.redacted, "purge_pending": status.purgePending])
         } else {
             context.out(context.t("out.synced", String(report.sent), String(report.received), String(status.conflicts)))
+            if report.redacted > 0 { context.out(context.t("out.redacted", String(report.redacted))) }
         }
+        try context.finishFiltered(refused: report.refused, purgePending: status.purgePending)
     }
 }
 

@@ -217,6 +217,85 @@ final class ChangeLog {
         }
     }
 
+    // MARK: Removing changes (redactions, refusals)
+
+    /// Deletes one change by `(origin, seq)` and returns its cell, or nil when it is not
+    /// held. Leaves the cell stale: call `recomputeCell` for each cell returned (once per
+    /// cell, after all deletions). Must run inside the caller's transaction.
+    func delete(origin: ReplicaID, seq: UInt64) throws -> CellKey? {
+        // Two statements, not DELETE … RETURNING: that needs SQLite 3.35, older than some
+        // distributions still ship.
+        let key: [SQLValue] = [.integer(origin.int64), .integer(Int64(min(seq, UInt64(Int64.max))))]
+        let select = try statement("SELECT record_id, field FROM changes WHERE origin = ? AND seq = ?")
+        try select.bind(key)
+        defer { select.reset() }
+        guard try select.step() else { return nil }
+        let cell = CellKey(recordID: RecordID(rawValue: UInt64(bitPattern: select.int64(at: 0))), field: select.text(at: 1))
+        select.reset()
+        try statement("DELETE FROM changes WHERE origin = ? AND seq = ?").run(key)
+        return cell
+    }
+
+    /// Rebuilds one cell's state from the changes of that cell present in `changes`, as
+    /// merging exactly those changes from scratch would (see DESIGN.md in this folder):
+    ///
+    /// - a change is a head unless a present change replaces its stamp; `changes.superseded`
+    ///   is set to match;
+    /// - the winner is the head with the highest stamp (the highest stamp of all, since a
+    ///   change only replaces lower stamps), and `cells.heads` the number of heads;
+    /// - `superseded` keeps, for this cell, exactly the stamps that present changes
+    ///   replace and whose change is absent;
+    /// - the `cells` row is deleted when no change of the cell remains.
+    ///
+    /// Costs one read of the record's changes (the `changes_by_record` index). Must run
+    /// inside the caller's transaction.
+    func recomputeCell(record: RecordID, field: String) throws {
+        let key: [SQLValue] = [.integer(record.int64), .text(field)]
+        let select = try db.prepare("""
+            SELECT id, superseded, \(Self.columns()) FROM changes WHERE record_id = ? AND field = ?
+            """)
+        try select.bind(key)
+        var present: [(id: Int64, flagged: Bool, change: Change)] = []
+        while try select.step() {
+            present.append((select.int64(at: 0), select.int64(at: 1) != 0, try Self.readChange(select, from: 2)))
+        }
+        select.reset()
+        try db.query("DELETE FROM superseded WHERE record_id = ? AND field = ?", key)
+        guard !present.isEmpty else {
+            try db.query("DELETE FROM cells WHERE record_id = ? AND field = ?", key)
+            return
+        }
+        let replaced = Set(present.flatMap(\.change.replaces))
+        let stamps = Set(present.map(\.change.stamp))
+        for stamp in replaced.subtracting(stamps).sorted() {
+            try db.query("INSERT INTO superseded(record_id, field, version, origin) VALUES (?,?,?,?) ON CONFLICT DO NOTHING",
+                         key + [.integer(Int64(stamp.version)), .integer(stamp.origin.int64)])
+        }
+        var heads: [(id: Int64, change: Change)] = []
+        for entry in present {
+            let isReplaced = replaced.contains(entry.change.stamp)
+            if isReplaced != entry.flagged {
+                try db.query("UPDATE changes SET superseded = ? WHERE id = ?",
+                             [.integer(isReplaced ? 1 : 0), .integer(entry.id)])
+            }
+            if !isReplaced { heads.append((entry.id, entry.change)) }
+        }
+        // With valid input the highest stamp is always a head; fall back to all changes
+        // so that a cell never loses its row while changes remain.
+        let candidates = heads.isEmpty ? present.map { ($0.id, $0.change) } : heads
+        guard let winner = candidates.max(by: { $0.1.stamp < $1.1.stamp }) else { return }
+        let (kind, value) = Self.encode(winner.1.value)
+        try db.query("""
+            INSERT INTO cells(record_id, field, record_type, version, origin, change_id, value_kind, value, tag, heads)
+            VALUES (?,?,?,?,?,?,?,?,?,?)
+            ON CONFLICT(record_id, field) DO UPDATE SET record_type = excluded.record_type, version = excluded.version,
+                origin = excluded.origin, change_id = excluded.change_id, value_kind = excluded.value_kind,
+                value = excluded.value, tag = excluded.tag, heads = excluded.heads
+            """, key + [.text(winner.1.recordType), .integer(Int64(winner.1.version)), .integer(winner.1.origin.int64),
+                        .integer(winner.0), .integer(kind), value, .text(winner.1.tag.rawValue),
+                        .integer(Int64(heads.count))])
+    }
+
     // MARK: Queries
 
     func change(origin: ReplicaID, seq: UInt64) throws -> Change? {

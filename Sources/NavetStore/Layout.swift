@@ -402,6 +402,31 @@ public enum Layout {
         WHERE c.record_type = 'missing'
         GROUP BY c.record_id;
         """),
+        // 12: filtered sync on a replica (Protocol/BUNDLE.md, "Refusals", "Permissions"): its
+        // own changes the central store refused (kept for `navet status` after the change
+        // itself is retracted), and what its organisation may read and write per child.
+        // Redaction progress lives in `meta` (`redaction_applied`, `redaction_ack`,
+        // `purge_pending`).
+        Migration(replica: """
+        CREATE TABLE refused_changes(
+            origin INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            record_type TEXT NOT NULL,
+            record_id INTEGER NOT NULL,
+            field TEXT NOT NULL,
+            value TEXT,
+            tag TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            refused_at INTEGER NOT NULL,
+            PRIMARY KEY(origin, seq)
+        ) WITHOUT ROWID;
+        CREATE TABLE permissions(
+            child INTEGER PRIMARY KEY NOT NULL,
+            read TEXT NOT NULL,
+            write TEXT NOT NULL,
+            roles TEXT NOT NULL
+        );
+        """),
     ]
 
     public static var currentVersion: Int { migrations.count }

@@ -42,6 +42,13 @@ struct Meta {
     static let secret = "secret"
     /// The sync token of the last reply applied (Protocol/BUNDLE.md, "Replica identity").
     static let syncToken = "sync_token"
+    /// Redactions (Protocol/BUNDLE.md, "Redactions"): the highest id applied, the highest id
+    /// purged physically and acknowledged in uploads, and 1 while a purge is pending.
+    static let redactionApplied = "redaction_applied"
+    static let redactionAck = "redaction_ack"
+    static let purgePending = "purge_pending"
+    /// 1 once a reply has carried permissions (Protocol/BUNDLE.md, "Permissions").
+    static let permissionsKnown = "permissions_known"
 }
 
 /// What kind of Navet file this is.

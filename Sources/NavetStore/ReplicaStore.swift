@@ -96,6 +96,11 @@ public final class ReplicaStore {
                 }
                 try db.query("DELETE FROM meta WHERE key IN (?, ?, ?)",
                              [.text(Meta.syncToken), .text(Meta.lastRefusal), .text(Meta.lastRefusalAt)])
+                // Redaction ids and permissions belong to the old enrollment: the new one starts
+                // its own (a purge still pending stays pending).
+                try db.query("DELETE FROM meta WHERE key IN (?, ?, ?)",
+                             [.text(Meta.redactionApplied), .text(Meta.redactionAck), .text(Meta.permissionsKnown)])
+                try db.query("DELETE FROM permissions")
                 return (moved.count, replicaID)
             }
         }
@@ -356,7 +361,8 @@ public final class ReplicaStore {
                 lastExportAt: try meta.int(Meta.lastExportAt), lastImportAt: try meta.int(Meta.lastImportAt),
                 lastSyncAt: try meta.int(Meta.lastSyncAt), serverURL: try meta.text(Meta.serverURL),
                 lastRefusal: try meta.text(Meta.lastRefusal), lastRefusalAt: try meta.int(Meta.lastRefusalAt),
-                enrolled: try enrollment() != nil)
+                enrolled: try enrollment() != nil, purgePending: try meta.int(Meta.purgePending) == 1,
+                redactionAck: UInt64(clamping: try meta.int(Meta.redactionAck) ?? 0))
         }
     }
 
@@ -403,16 +409,24 @@ public final class ReplicaStore {
     /// own changes that never reached the server and collide with them are renumbered
     /// after `ack` and re-stamped, in the same transaction (`catchUp`). `token` is the
     /// reply's sync token (0 = none), sent back with the next upload.
+    ///
+    /// `filtering` (Filtering.swift): redactions are applied first (their changes deleted,
+    /// never this replica's own), then refusals (own changes retracted), then the changes;
+    /// permissions, when sent, replace the stored set. After the commit a redaction is
+    /// made physical (`completePurge`); `summary.purgePending` says when that must wait.
     public func applyReply(
         server: ReplicaID, cursor base: UInt64, newCursor: UInt64, ack: UInt64, epoch: UInt64 = 0, changes: [Change],
-        token: UInt64 = 0, now: Int64
+        token: UInt64 = 0, filtering: ReplyFiltering = ReplyFiltering(), now: Int64
     ) throws(StoreError) -> ImportSummary {
-        try StoreError.wrap {
+        var summary = try StoreError.wrap {
             try db.transaction {
                 if let known = try meta.text(Meta.serverID), known != server.description {
                     throw StoreError.wrongServer(expected: ReplicaID(hex: known)!, got: server)
                 }
                 var summary = ImportSummary()
+                summary.redacted = try applyRedactions(filtering.redactions)
+                summary.refused = try applyRefusals(filtering.refusals, now: now)
+                if let permissions = filtering.permissions { try replacePermissions(permissions) }
                 let own = changes.filter { $0.origin == replicaID }
                 if !own.isEmpty {
                     let caught = try catchUp(own, ack: ack, now: now)
@@ -451,6 +465,7 @@ public final class ReplicaStore {
                     if effectiveAck > acked { try meta.set(Meta.acked, .integer(Int64(effectiveAck))) }
                 }
                 let changed = summary.applied > 0 || summary.cursor != current || summary.acked != acked
+                    || summary.redacted > 0 || summary.refused > 0
                 if epoch != 0, epoch != known {
                     try meta.set(Meta.epoch, .integer(Int64(bitPattern: epoch)))
                 }
@@ -462,6 +477,10 @@ public final class ReplicaStore {
                 return summary
             }
         }
+        // The reply is applied; a purge that fails for any reason (busy, I/O) stays pending
+        // and is retried, and is not acknowledged before it completes.
+        if !filtering.redactions.isEmpty { summary.purgePending = !((try? completePurge()) ?? false) }
+        return summary
     }
 
     /// Stores this replica's own changes sent back by a catch-up reply. Runs inside

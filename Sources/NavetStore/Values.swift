@@ -57,6 +57,13 @@ public struct ImportSummary: Hashable, Sendable {
     public var renumbered = 0
     /// The reply was a catch-up: it brought back this replica's own changes.
     public var caughtUp = false
+    /// Changes of other origins deleted by the reply's redactions.
+    public var redacted = 0
+    /// Own changes the central store refused, retracted by this reply.
+    public var refused = 0
+    /// A redaction was applied but the file could not be purged physically yet (another
+    /// process holds it); retried by the next command (`ReplicaStore.completePurge`).
+    public var purgePending = false
     public init() {}
 }
 
@@ -85,4 +92,8 @@ public struct ReplicaStatus: Hashable, Sendable {
     public let lastRefusal: String?
     public let lastRefusalAt: Int64?
     public let enrolled: Bool
+    /// Purged values may still be in the file: a redaction's checkpoint could not complete.
+    public let purgePending: Bool
+    /// The highest redaction id purged completely (0 = none).
+    public let redactionAck: UInt64
 }

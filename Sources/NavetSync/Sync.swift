@@ -33,13 +33,18 @@ public enum Sync {
     public static func upload(_ replica: ReplicaStore, now: Int64, wantsDirectory: Bool = true) throws(SyncError) -> (bytes: [UInt8], bundle: Bundle) {
         let enrollment = try enrollment(of: replica)
         do throws(StoreError) {
+            // A purge left pending by an earlier redaction is retried first, so the upload
+            // acknowledges it when it completes now (Protocol/BUNDLE.md, "Redactions").
+            // A failure leaves it pending and unacknowledged; the upload goes on.
+            _ = try? replica.completePurge()
             let content = try replica.uploadContent()
             // In an upload, `new cursor` carries the sync token and `ack` the replica's
             // acknowledgement (Protocol/BUNDLE.md, "Replica identity").
             let bundle = Bundle(kind: .upload, schemaVersion: replica.schema.version, sender: replica.replicaID,
                                 recipient: enrollment.server, createdAt: now, cursor: content.cursor,
                                 newCursor: content.token, ack: content.acked,
-                                epoch: try replica.epoch(), changes: content.changes, wantsDirectory: wantsDirectory)
+                                epoch: try replica.epoch(), changes: content.changes, wantsDirectory: wantsDirectory,
+                                redactionAck: try replica.redactionAck())
             let bytes = BundleCodec.encode(
                 bundle, signer: .fresh(keyID: replica.replicaID, secret: enrollment.secret, now: now))
             return (bytes, bundle)
@@ -116,10 +121,27 @@ public enum Sync {
             throw .store(.wrongServer(expected: enrollment.server, got: bundle.sender))
         }
         try check(bundle, kind: .reply, schema: replica.schema)
+        return try apply(bundle, token: token(ofNonce: signed.signature.nonce), to: replica, now: now)
+    }
+
+    /// What a reply carries besides changes, as the store takes it (Filtering.swift).
+    public static func filtering(of bundle: Bundle) -> ReplyFiltering {
+        ReplyFiltering(
+            redactions: bundle.redactions.map { redaction in
+                PurgeOrder(id: redaction.id, changes: redaction.changes.map { ChangeName(origin: $0.origin, seq: $0.seq) })
+            },
+            refusals: bundle.refusals.map { (seq: $0.seq, reason: $0.reason) },
+            permissions: bundle.permissions?.map { ChildAccess(child: $0.child, read: $0.read, write: $0.write, roles: $0.roles) })
+    }
+
+    /// Applies a reply that was decoded, verified and checked (`applyReply` does all of that
+    /// first): its redactions, refusals, permissions and changes in one transaction, then
+    /// its directory. `token` is the reply's sync token (0 = none).
+    public static func apply(_ bundle: Bundle, token: UInt64, to replica: ReplicaStore, now: Int64) throws(SyncError) -> (summary: ImportSummary, more: Bool) {
         do {
             let summary = try replica.applyReply(
                 server: bundle.sender, cursor: bundle.cursor, newCursor: bundle.newCursor, ack: bundle.ack,
-                epoch: bundle.epoch, changes: bundle.changes, token: token(ofNonce: signed.signature.nonce), now: now)
+                epoch: bundle.epoch, changes: bundle.changes, token: token, filtering: filtering(of: bundle), now: now)
             if let directory = bundle.directory {
                 try replica.replaceDirectory(directory.map {
                     OriginName(replica: $0.replica, organisation: $0.organisation, kind: $0.kind)

@@ -81,13 +81,17 @@ import Testing
         #expect(try reopened.integrityCheck() == ["ok"])
         // Layout 7: the directory exists and starts empty (every origin shown as unknown).
         #expect(try reopened.originNames().isEmpty)
-        // Layout 9: a child's records are found through the index on `child` cells.
+        // Layout 11: a child's records are found through the index on `child` cells.
         #expect(try reopened.db.scalar("SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = 'records_by_child'") != nil)
         let plan = try reopened.db.query(
             "EXPLAIN QUERY PLAN SELECT record_id FROM cells WHERE field = 'child' AND value = ? AND record_type = ?",
             [.text(child.description), .text("membership")]).map { "\($0)" }.joined()
         #expect(plan.contains("records_by_child"), "\(plan)")
         #expect(try reopened.records(ofType: "membership", child: child).isEmpty)
+        // Layout 12: no refused changes, no permissions known, nothing to purge.
+        #expect(try reopened.refusedChanges().isEmpty)
+        #expect(try reopened.permissionsKnown() == false)
+        #expect(try reopened.status().purgePending == false)
         // And it keeps working after the migration: an edit, a resolution.
         try reopened.set(record: child, field: "name", value: .text("Märta Östberg"), now: 2)
         try reopened.resolve(record: child, field: "languages", value: .text("dari, pashto"), now: 3)
@@ -107,7 +111,7 @@ import Testing
         }
         #expect(try tables(try Database(path: path)).contains("text(\"replicas\")"))
         let reopened = try ReplicaStore.open(path: path)
-        #expect(try tables(reopened.db) == ["cells", "changes", "directory", "meta", "origins", "superseded"].map { "text(\"\($0)\")" })
+        #expect(try tables(reopened.db) == ["cells", "changes", "directory", "meta", "origins", "permissions", "refused_changes", "superseded"].map { "text(\"\($0)\")" })
         #expect(try Layout.applicationID(reopened.db) == Layout.applicationID)
         #expect(try reopened.db.scalar("SELECT name FROM children_view") == .text("Märta Öst"))
         #expect(try reopened.db.scalar("SELECT count(*) FROM conflicts_view") == .integer(2))
