@@ -28,6 +28,9 @@ enum AccessSection {
     static let permissionsPart: UInt8 = 0x10
     static let knownParts: UInt8 = 0x1F
 
+    // The reader's limits, the defaults of `BundleLimits` (which a test or the fuzzer may
+    // lower): BUNDLE.md, "Limits a reader enforces".
+
     /// Most redactions in one bundle.
     static let maxRedactions = 100_000
     /// Most changes in one redaction, and in all redactions of one bundle together.
@@ -117,7 +120,7 @@ enum AccessSection {
         }
         if !bundle.redactions.isEmpty {
             let redactions = bundle.redactions.sorted { $0.id < $1.id }
-            precondition(redactions.count <= maxRedactions, "more redactions than the format allows; page them")
+            precondition(redactions.count <= BundleCodec.limits.maxRedactions, "more redactions than the format allows; page them")
             out.varint(redactions.count)
             var previous: UInt64 = 0
             var total = 0
@@ -132,7 +135,7 @@ enum AccessSection {
                 let changes = redaction.changes.sorted()
                 precondition(!changes.isEmpty, "a redaction names at least one change")
                 total += changes.count
-                precondition(total <= maxRedactedChanges, "more redacted changes than the format allows; page them")
+                precondition(total <= BundleCodec.limits.maxRedactedChanges, "more redacted changes than the format allows; page them")
                 out.varint(changes.count)
                 var last: ChangeRef?
                 for change in changes {
@@ -147,7 +150,7 @@ enum AccessSection {
         }
         if !bundle.refusals.isEmpty {
             let refusals = bundle.refusals.sorted { $0.seq < $1.seq }
-            precondition(refusals.count <= maxRefusals, "more refusals than the format allows")
+            precondition(refusals.count <= BundleCodec.limits.maxRefusals, "more refusals than the format allows")
             out.varint(refusals.count)
             var previous: UInt64 = 0
             for refusal in refusals {
@@ -160,7 +163,7 @@ enum AccessSection {
         }
         if let permissions = bundle.permissions {
             let sorted = permissions.sorted { $0.child.rawValue < $1.child.rawValue }
-            precondition(sorted.count <= maxPermissions, "more permissions than the format allows")
+            precondition(sorted.count <= BundleCodec.limits.maxPermissions, "more permissions than the format allows")
             out.varint(sorted.count)
             var previous: UInt64 = 0
             for permission in sorted {
@@ -203,8 +206,9 @@ enum AccessSection {
     /// Reads the section that starts at `start` and must end the payload, for a bundle of
     /// `kind`. Throws `malformedPayload`, `tooLarge` or `invalidValue`, never traps;
     /// reserves memory only for counts already checked against the bytes that remain.
-    static func decode(_ payload: [UInt8], from start: Int, kind: Bundle.Kind) throws(BundleError) -> Fields {
-        var parser = Parser(reader: ByteReader(payload, from: start))
+    static func decode(_ payload: [UInt8], from start: Int, kind: Bundle.Kind,
+                       limits: BundleLimits = BundleCodec.limits) throws(BundleError) -> Fields {
+        var parser = Parser(reader: ByteReader(payload, from: start), limits: limits)
         let fields = try parser.section(kind: kind)
         guard parser.reader.isAtEnd else { throw .malformedPayload(leftover) }
         return fields
@@ -212,6 +216,7 @@ enum AccessSection {
 
     private struct Parser {
         var reader: ByteReader
+        let limits: BundleLimits
 
         mutating func varint() throws(BundleError) -> UInt64 {
             do { return try reader.varint() } catch { throw Self.map(error) }
@@ -289,10 +294,10 @@ enum AccessSection {
         }
 
         mutating func redactions() throws(BundleError) -> [Redaction] {
-            let count = try count(limit: AccessSection.maxRedactions, minimumBytes: AccessSection.minimumBytesPerRedaction,
-                                  tooMany: "more than \(AccessSection.maxRedactions) redactions")
+            let count = try count(limit: limits.maxRedactions, minimumBytes: AccessSection.minimumBytesPerRedaction,
+                                  tooMany: "more than \(limits.maxRedactions) redactions")
             guard count >= 1 else { throw .invalidValue("no redactions in the redactions part") }
-            let tooMany = "more than \(AccessSection.maxRedactedChanges) redacted changes"
+            let tooMany = "more than \(limits.maxRedactedChanges) redacted changes"
             var redactions = [Redaction]()
             redactions.reserveCapacity(count)
             var previous: UInt64 = 0
@@ -303,11 +308,11 @@ enum AccessSection {
                 previous = id
                 let child = try self.id("redaction child id")
                 let reason = try reason()
-                let n = try self.count(limit: AccessSection.maxRedactedChanges,
+                let n = try self.count(limit: limits.maxRedactedChanges,
                                        minimumBytes: AccessSection.minimumBytesPerRedactedChange, tooMany: tooMany)
                 guard n >= 1 else { throw .invalidValue("redaction without changes") }
                 total += n
-                guard total <= AccessSection.maxRedactedChanges else { throw .tooLarge(tooMany) }
+                guard total <= limits.maxRedactedChanges else { throw .tooLarge(tooMany) }
                 var changes = [ChangeRef]()
                 changes.reserveCapacity(n)
                 for _ in 0..<n {
@@ -325,8 +330,8 @@ enum AccessSection {
         }
 
         mutating func refusals() throws(BundleError) -> [ChangeRefusal] {
-            let count = try count(limit: AccessSection.maxRefusals, minimumBytes: AccessSection.minimumBytesPerRefusal,
-                                  tooMany: "more than \(AccessSection.maxRefusals) refusals")
+            let count = try count(limit: limits.maxRefusals, minimumBytes: AccessSection.minimumBytesPerRefusal,
+                                  tooMany: "more than \(limits.maxRefusals) refusals")
             guard count >= 1 else { throw .invalidValue("no refusals in the refusals part") }
             var refusals = [ChangeRefusal]()
             refusals.reserveCapacity(count)
@@ -341,8 +346,8 @@ enum AccessSection {
         }
 
         mutating func permissions() throws(BundleError) -> [ChildPermission] {
-            let count = try count(limit: AccessSection.maxPermissions, minimumBytes: AccessSection.minimumBytesPerPermission,
-                                  tooMany: "more than \(AccessSection.maxPermissions) permissions")
+            let count = try count(limit: limits.maxPermissions, minimumBytes: AccessSection.minimumBytesPerPermission,
+                                  tooMany: "more than \(limits.maxPermissions) permissions")
             var permissions = [ChildPermission]()
             permissions.reserveCapacity(count)
             var previous: UInt64 = 0

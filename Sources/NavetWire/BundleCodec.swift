@@ -17,20 +17,34 @@ public struct BundleLimits: Hashable, Sendable {
     public var maxTextBytes: Int
     /// Longest record type, field or tag name, in UTF-8 bytes.
     public var maxNameBytes: Int
+    /// Most redactions in one bundle (access section, format version 3).
+    public var maxRedactions: Int
+    /// Most changes in one redaction, and in all redactions of one bundle together.
+    public var maxRedactedChanges: Int
+    /// Most refusals in one bundle.
+    public var maxRefusals: Int
+    /// Most children in the permissions part.
+    public var maxPermissions: Int
 
-    /// The limits of format version 1, unchanged in versions 2 and 3 (the access section's
-    /// own limits are `AccessSection`'s).
+    /// The limits of format version 1, unchanged in versions 2 and 3, with the access
+    /// section's of version 3 (`AccessSection`).
     public static let v1 = BundleLimits(
         maxCompressedBytes: 256 << 20, maxUncompressedBytes: 256 << 20,
         maxChangeCount: 1_000_000, maxTextBytes: 1 << 20, maxNameBytes: 255
     )
 
-    init(maxCompressedBytes: Int, maxUncompressedBytes: Int, maxChangeCount: Int, maxTextBytes: Int, maxNameBytes: Int) {
+    init(maxCompressedBytes: Int, maxUncompressedBytes: Int, maxChangeCount: Int, maxTextBytes: Int, maxNameBytes: Int,
+         maxRedactions: Int = AccessSection.maxRedactions, maxRedactedChanges: Int = AccessSection.maxRedactedChanges,
+         maxRefusals: Int = AccessSection.maxRefusals, maxPermissions: Int = AccessSection.maxPermissions) {
         self.maxCompressedBytes = maxCompressedBytes
         self.maxUncompressedBytes = maxUncompressedBytes
         self.maxChangeCount = maxChangeCount
         self.maxTextBytes = maxTextBytes
         self.maxNameBytes = maxNameBytes
+        self.maxRedactions = maxRedactions
+        self.maxRedactedChanges = maxRedactedChanges
+        self.maxRefusals = maxRefusals
+        self.maxPermissions = maxPermissions
     }
 }
 
@@ -116,18 +130,10 @@ public enum BundleCodec {
         }
         precondition(!(bundle.wantsDirectory && bundle.kind == .reply), "a reply cannot ask for the directory")
         precondition(!(bundle.directory != nil && bundle.kind == .upload), "an upload cannot carry the directory")
-        var encoded = BundlePayload.encodeSections(bundle.changes, limits: limits)
-        if let directory = bundle.directory {
-            DirectorySection.encode(directory, to: &encoded.bytes)
-            encoded.sectionEnds.append(encoded.bytes.count)
-        }
         precondition(BundlePayload.isCounter(bundle.redactionAck) && BundlePayload.isCounter(bundle.policyVersion),
                      "redaction ack or policy version outside 0 ..< 2^63")
+        let encoded = payload(of: bundle)
         let hasAccess = AccessSection.parts(of: bundle) != 0
-        if hasAccess {
-            AccessSection.encode(bundle, to: &encoded.bytes)
-            encoded.sectionEnds.append(encoded.bytes.count)
-        }
         let payload = encoded.bytes
         precondition(payload.count <= limits.maxUncompressedBytes, "bundle payload larger than the format allows; page the changes")
         let compressed = Zlib.compress(payload, level: level, blockEnds: blockHints ? encoded.sectionEnds : [])
@@ -142,6 +148,23 @@ public enum BundleCodec {
             uncompressedLength: UInt32(payload.count), compressedLength: UInt32(compressed.count)
         )
         return frame(header: header, compressedPayload: compressed, signer: signer)
+    }
+
+    /// The uncompressed payload of `bundle` and where its sections end: the change
+    /// columns, then the directory and the access section when the bundle has them
+    /// (BUNDLE.md, "Payload"). Internal so that tests and the fuzzer can check that an
+    /// accepted payload is canonical. Same preconditions as `encode`.
+    static func payload(of bundle: Bundle) -> BundlePayload.Encoded {
+        var encoded = BundlePayload.encodeSections(bundle.changes, limits: limits)
+        if let directory = bundle.directory {
+            DirectorySection.encode(directory, to: &encoded.bytes)
+            encoded.sectionEnds.append(encoded.bytes.count)
+        }
+        if AccessSection.parts(of: bundle) != 0 {
+            AccessSection.encode(bundle, to: &encoded.bytes)
+            encoded.sectionEnds.append(encoded.bytes.count)
+        }
+        return encoded
     }
 
     /// Decodes a bundle file, refusing anything that is not exactly a valid version 3
@@ -244,7 +267,7 @@ public enum BundleCodec {
                 end = section.end
             }
             if hasAccess {
-                access = try AccessSection.decode(payload, from: end, kind: kind)
+                access = try AccessSection.decode(payload, from: end, kind: kind, limits: limits)
             }
         } else {
             changes = try BundlePayload.decode(payload, limits: limits)
