@@ -1,6 +1,7 @@
 import Foundation
 import NavetCore
 import NavetCrypto
+import NavetHTTP
 import NavetSync
 import NavetTestSupport
 import Testing
@@ -402,5 +403,52 @@ enum AccessFixtures {
         #expect(!FileManager.default.fileExists(atPath: folder.url.appendingPathComponent("r.navet").path))
         // The same file as version 3 is merged: only the version was in the way.
         #expect(try cli.navetd("--db", "central.db", "import", "up.navet", "--reply", "r.navet").code == 0)
+    }
+
+    /// Over HTTP: a version 2 body is `malformed_request` whose message names the older
+    /// side (HTTP.md), and a version 3 body breaking an access rule names that rule; the
+    /// server keeps serving and the replica still syncs.
+    @Test func theServerNamesTheOlderSideAndTheBrokenRule() throws {
+        try setUp()
+        let enrollment = try Enrollment.parse(Array(try Data(contentsOf: folder.url.appendingPathComponent("a.enroll"))))
+        let server = try ServerProcess(database: "central.db", workingDirectory: folder.url)
+        defer { _ = server.stop() }
+        func send(_ body: [UInt8]) throws -> (status: Int, reason: String, message: String) {
+            let now = Int64(Date().timeIntervalSince1970 * 1000)
+            let headers = RequestSignature.sign(method: "POST", path: "/v1/sync", body: body, replica: enrollment.replicaID,
+                                                secret: enrollment.secret, now: now).headers
+            let response = try TestHTTP.request("POST", server.url + "/v1/sync", body: body, headers: headers)
+            let object = (try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]) ?? [:]
+            return (response.status, object["reason"] as? String ?? "ok", object["message"] as? String ?? "")
+        }
+        /// An empty upload signed now with the replica's secret, `section` as its access section.
+        func upload(version: UInt16 = BundleCodec.formatVersion, section: [UInt8]? = nil) -> [UInt8] {
+            let now = Int64(Date().timeIntervalSince1970 * 1000)
+            let payload = BundlePayload.encode([], limits: .v1) + (section ?? [])
+            let compressed = Zlib.compress(payload, level: BundleCodec.compressionLevel)
+            let header = BundleCodec.Header(
+                version: version, kind: NavetWire.Bundle.Kind.upload.rawValue, flags: section == nil ? 0 : BundleCodec.accessFlag,
+                schemaVersion: Schema.current.version, sender: enrollment.replicaID.rawValue,
+                recipient: enrollment.serverID.rawValue, createdAt: now, cursor: 0, newCursor: 0, ack: 0, epoch: 0,
+                uncompressedLength: UInt32(payload.count), compressedLength: UInt32(compressed.count))
+            return BundleCodec.frame(header: header, compressedPayload: compressed,
+                                     signer: .fresh(keyID: enrollment.replicaID, secret: enrollment.secret, now: now))
+        }
+        let old = try send(upload(version: 2))
+        #expect(old.status == 400 && old.reason == "malformed_request", "\(old)")
+        #expect(old.message == "not a valid bundle: unsupportedVersion (format version 2 is older than this Navet's 3: the sender must update Navet)")
+        #expect(WireStrings.formatRefusal(old.reason, message: old.message) == "bundle_format_client_older")
+        let newer = try send(upload(version: 4))
+        #expect(newer.message == "not a valid bundle: unsupportedVersion (format version 4 is newer than this Navet's 3: update this Navet)")
+        #expect(WireStrings.formatRefusal(newer.reason, message: newer.message) == "bundle_format_server_older")
+        let redaction = try send(upload(section: AccessBytes.parts(AccessBytes.redactionsPart)
+                                        + AccessBytes.redactions([AccessBytes.redaction()])))
+        #expect(redaction.status == 400 && redaction.message == "not a valid bundle: invalidValue (redactions in an upload)",
+                "\(redaction)")
+        // An upload acknowledging a redaction is a valid upload.
+        let acknowledged = try send(upload(section: AccessBytes.parts(AccessBytes.ackPart) + AccessBytes.u64(1)))
+        #expect(acknowledged.status == 200, "\(acknowledged)")
+        let synced = try cli.navet("--db", "a.db", "sync", "--server", server.url)
+        #expect(synced.code == 0, "\(synced.err)")
     }
 }
