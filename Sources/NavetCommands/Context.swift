@@ -291,7 +291,10 @@ public struct Context {
         switch error {
         case .truncated: return t("bundle.truncated")
         case .badMagic: return t("bundle.badMagic")
-        case .unsupportedVersion(let version): return t("bundle.version", String(version), String(BundleCodec.formatVersion))
+        case .unsupportedVersion(let version):
+            // Older: the other side must update; newer (or damage): this side.
+            return t(version < BundleCodec.formatVersion ? "bundle.versionOlder" : "bundle.versionNewer",
+                     String(version), String(BundleCodec.formatVersion))
         case .checksumMismatch: return t("bundle.checksum")
         case .tooLarge: return t("bundle.tooLarge")
         default: return t("bundle.corrupt", String(describing: error))

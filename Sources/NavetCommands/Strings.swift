@@ -171,6 +171,7 @@ public struct Strings: Sendable {
         .merging(PolicyStrings.table) { first, _ in first }
         .merging(HubStrings.table) { first, _ in first }
         .merging(FilterStrings.table) { first, _ in first }
+        .merging(WireStrings.table) { first, _ in first }
 
     static let messages: [String: (String, String)] = [
         // Record types, fields, choices, tags.
@@ -538,8 +539,6 @@ public struct Strings: Sendable {
                              "filen är avkortad eller tom; kopiera den igen eller exportera en ny"),
         "bundle.badMagic": ("it is not a Navet bundle; check that this is the file you meant",
                             "det är ingen överföringsfil från Navet; kontrollera att det är rätt fil"),
-        "bundle.version": ("bundle format version {0} is not supported (this Navet reads version {1}): the file is damaged, or it was made by a newer Navet. Copy it again or export a new one; if the other side has a newer Navet, update this one",
-            "överföringsfilens format version {0} stöds inte (den här versionen av Navet läser version {1}): filen är skadad, eller gjord av en nyare version av Navet. Kopiera den igen eller exportera en ny; om andra sidan har en nyare Navet, uppdatera den här"),
         "bundle.checksum": ("the checksum does not match: the file is damaged or was altered; copy it again, or export a new one",
             "kontrollsumman stämmer inte: filen är skadad eller har ändrats; kopiera den igen eller exportera en ny"),
         "bundle.corrupt": ("the content is damaged ({0}); copy it again, or export a new one",

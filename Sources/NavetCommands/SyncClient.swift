@@ -107,7 +107,9 @@ public struct SyncClient {
             }
             guard response.status == 200 else {
                 let object = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any]
-                let reason = (object?["reason"] as? String).map { String($0.prefix(64)) }
+                let reason = (object?["reason"] as? String).map {
+                    WireStrings.formatRefusal(String($0.prefix(64)), message: object?["message"] as? String)
+                }
                 // navetd answers POST /v1/sync with 200 or a Navet refusal; 404, 405, 501 (a
                 // server that does not know POST) or a 4xx without a reason is something else.
                 if [404, 405, 501].contains(response.status) || ((400..<500).contains(response.status) && reason == nil) {

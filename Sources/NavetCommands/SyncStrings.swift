@@ -76,7 +76,7 @@ enum SyncStrings {
     /// The words for a refusal reason code in `language`: its own message, the HTTP status
     /// for `http_<status>` (an answer without a Navet reason), or "unknown" with the code.
     static func refusalText(_ reason: String, _ strings: Strings) -> String {
-        if let pair = refusals[reason] { return strings.language == .swedish ? pair.1 : pair.0 }
+        if let pair = refusals[reason] ?? WireStrings.refusals[reason] { return strings.language == .swedish ? pair.1 : pair.0 }
         if reason.hasPrefix("http_"), let status = Int(reason.dropFirst(5)) {
             return strings.t("refusal.httpOnly", String(status))
         }

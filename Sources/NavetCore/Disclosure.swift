@@ -16,7 +16,7 @@ public struct ChangeRef: Hashable, Sendable, Comparable {
 }
 
 /// A redaction: changes about one child the recipient may no longer hold
-/// (`Protocol/BUNDLE.md`, "Redactions"). The replica deletes them and their history
+/// (`Protocol/BUNDLE.md`, "Access section"). The replica deletes them and their history
 /// physically, then acknowledges `id` in a later upload (`Bundle.redactionAck`).
 public struct Redaction: Hashable, Sendable {
     /// The server's number for it, 1 ..< 2^63, increasing per server.
@@ -38,7 +38,7 @@ public struct Redaction: Hashable, Sendable {
 }
 
 /// One of the recipient's own changes that the server refused on its own
-/// (`Protocol/BUNDLE.md`, "Refusals").
+/// (`Protocol/BUNDLE.md`, "Access section").
 public struct ChangeRefusal: Hashable, Sendable {
     /// The change's sequence number (its origin is the recipient).
     public var seq: UInt64
@@ -52,7 +52,7 @@ public struct ChangeRefusal: Hashable, Sendable {
 }
 
 /// What the recipient's organisation may read and write of one child now
-/// (`Protocol/BUNDLE.md`, "Permissions"): lets the CLI refuse an edit the server would refuse.
+/// (`Protocol/BUNDLE.md`, "Access section"): lets the CLI refuse an edit the server would refuse.
 public struct ChildPermission: Hashable, Sendable {
     public var child: RecordID
     public var read: Set<Tag>

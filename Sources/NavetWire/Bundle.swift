@@ -48,7 +48,7 @@ public struct Bundle: Hashable, Sendable {
     /// replica can name the origin of a change; nil when not sent. Always nil in uploads.
     public var directory: [DirectoryEntry]?
     /// Upload: the highest redaction id the replica has purged completely (0 = none).
-    /// Always 0 in replies. (Protocol/BUNDLE.md, "Redactions".)
+    /// Always 0 in replies. (Protocol/BUNDLE.md, "Access section".)
     public var redactionAck: UInt64
     /// Reply: what the recipient must purge, in id order; applied before `changes`.
     /// Always empty in uploads.

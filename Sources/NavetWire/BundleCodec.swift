@@ -17,23 +17,38 @@ public struct BundleLimits: Hashable, Sendable {
     public var maxTextBytes: Int
     /// Longest record type, field or tag name, in UTF-8 bytes.
     public var maxNameBytes: Int
+    /// Most redactions in one bundle (access section, format version 3).
+    public var maxRedactions: Int
+    /// Most changes in one redaction, and in all redactions of one bundle together.
+    public var maxRedactedChanges: Int
+    /// Most refusals in one bundle.
+    public var maxRefusals: Int
+    /// Most children in the permissions part.
+    public var maxPermissions: Int
 
-    /// The limits of format version 1, unchanged in version 2.
+    /// The limits of format version 1, unchanged in versions 2 and 3, with the access
+    /// section's of version 3 (`AccessSection`).
     public static let v1 = BundleLimits(
         maxCompressedBytes: 256 << 20, maxUncompressedBytes: 256 << 20,
         maxChangeCount: 1_000_000, maxTextBytes: 1 << 20, maxNameBytes: 255
     )
 
-    init(maxCompressedBytes: Int, maxUncompressedBytes: Int, maxChangeCount: Int, maxTextBytes: Int, maxNameBytes: Int) {
+    init(maxCompressedBytes: Int, maxUncompressedBytes: Int, maxChangeCount: Int, maxTextBytes: Int, maxNameBytes: Int,
+         maxRedactions: Int = AccessSection.maxRedactions, maxRedactedChanges: Int = AccessSection.maxRedactedChanges,
+         maxRefusals: Int = AccessSection.maxRefusals, maxPermissions: Int = AccessSection.maxPermissions) {
         self.maxCompressedBytes = maxCompressedBytes
         self.maxUncompressedBytes = maxUncompressedBytes
         self.maxChangeCount = maxChangeCount
         self.maxTextBytes = maxTextBytes
         self.maxNameBytes = maxNameBytes
+        self.maxRedactions = maxRedactions
+        self.maxRedactedChanges = maxRedactedChanges
+        self.maxRefusals = maxRefusals
+        self.maxPermissions = maxPermissions
     }
 }
 
-/// Encodes and decodes bundles in the Navet bundle format, version 2 (`Protocol/BUNDLE.md`).
+/// Encodes and decodes bundles in the Navet bundle format, version 3 (`Protocol/BUNDLE.md`).
 ///
 /// All three operations are pure functions over bytes: no files, no clock, no randomness
 /// (the signer brings its own time and nonce). The decoder is written for hostile input:
@@ -45,7 +60,7 @@ public struct BundleLimits: Hashable, Sendable {
 /// MAC, in constant time), then its own timestamp, nonce and payload checks.
 public enum BundleCodec {
     /// The format version this codec writes and the only one it reads.
-    public static let formatVersion: UInt16 = 2
+    public static let formatVersion: UInt16 = 3
 
     /// The limits this codec enforces.
     public static let limits = BundleLimits.v1
@@ -55,7 +70,7 @@ public enum BundleCodec {
     static let headerByteCount = 76
     static let checksumByteCount = SHA256.digestByteCount
     static let signatureLengthByteCount = 2
-    /// S: key id (8), timestamp (8), nonce (16), MAC (32). The only length version 2 allows.
+    /// S: key id (8), timestamp (8), nonce (16), MAC (32). The only length versions 2 and 3 allow.
     static let signatureByteCount = 8 + 8 + BundleSignature.nonceByteCount + BundleSignature.macByteCount
     /// Everything but the compressed payload: a bundle file is exactly `frameByteCount + C` bytes.
     static let frameByteCount = headerByteCount + checksumByteCount + signatureLengthByteCount + signatureByteCount
@@ -65,8 +80,11 @@ public enum BundleCodec {
     static let wantsDirectoryFlag: UInt8 = 0x02
     /// Flags bit 2: a reply's payload ends with a directory section.
     static let directoryFlag: UInt8 = 0x04
-    /// The flag bits version 2 defines; a reader refuses any other.
-    static let knownFlags: UInt8 = moreFlag | wantsDirectoryFlag | directoryFlag
+    /// Flags bit 3: the payload ends with the access section (redaction ack, policy
+    /// version, redactions, refusals, permissions; BUNDLE.md, "Access section").
+    static let accessFlag: UInt8 = 0x08
+    /// The flag bits version 3 defines; a reader refuses any other.
+    static let knownFlags: UInt8 = moreFlag | wantsDirectoryFlag | directoryFlag | accessFlag
     /// Deflate's largest possible expansion ratio (zlib FAQ / technical details); a
     /// declared uncompressed length beyond it cannot be true.
     static let maxInflateRatio = 1032
@@ -74,7 +92,7 @@ public enum BundleCodec {
     /// way round) while costing more time on large replies (BUNDLE.md, "Why this layout").
     static let compressionLevel: Int32 = 6
 
-    /// Encodes `bundle` as a version 2 bundle file signed by `signer`.
+    /// Encodes `bundle` as a version 3 bundle file signed by `signer`.
     ///
     /// The MAC is HMAC-SHA256 under `signer.secret` of every byte before it; the key id,
     /// timestamp and nonce are written from `signer` as given. An upload is signed with
@@ -86,9 +104,12 @@ public enum BundleCodec {
     ///
     /// Precondition: the bundle is within `limits`, every id (sender, recipient, origins,
     /// record ids) and sequence number is in 1 ..< 2^63, every version in 1 ..< 2^62, cursor, new cursor, ack
-    /// and epoch are in 0 ..< 2^63, and an upload does not set `more`. All three hold for
-    /// bundles the sync layer builds from the store; a bundle outside them is a bug in the
-    /// caller, which must page its changes.
+    /// and epoch are in 0 ..< 2^63, and an upload does not set `more`; an upload carries
+    /// no directory, policy version, redactions, refusals or permissions and a reply no
+    /// redaction ack; the access fields are within `AccessSection.encode`'s preconditions
+    /// (ranges, limits, no repeats, valid reason codes, write tags readable). These hold
+    /// for bundles the sync layer builds from the store; a bundle outside them is a bug in
+    /// the caller, which must page its changes.
     public static func encode(_ bundle: Bundle, signer: BundleSigner) -> [UInt8] {
         encode(bundle, signer: signer, level: compressionLevel)
     }
@@ -109,11 +130,10 @@ public enum BundleCodec {
         }
         precondition(!(bundle.wantsDirectory && bundle.kind == .reply), "a reply cannot ask for the directory")
         precondition(!(bundle.directory != nil && bundle.kind == .upload), "an upload cannot carry the directory")
-        var encoded = BundlePayload.encodeSections(bundle.changes, limits: limits)
-        if let directory = bundle.directory {
-            DirectorySection.encode(directory, to: &encoded.bytes)
-            encoded.sectionEnds.append(encoded.bytes.count)
-        }
+        precondition(BundlePayload.isCounter(bundle.redactionAck) && BundlePayload.isCounter(bundle.policyVersion),
+                     "redaction ack or policy version outside 0 ..< 2^63")
+        let encoded = payload(of: bundle)
+        let hasAccess = AccessSection.parts(of: bundle) != 0
         let payload = encoded.bytes
         precondition(payload.count <= limits.maxUncompressedBytes, "bundle payload larger than the format allows; page the changes")
         let compressed = Zlib.compress(payload, level: level, blockEnds: blockHints ? encoded.sectionEnds : [])
@@ -121,7 +141,7 @@ public enum BundleCodec {
         let header = Header(
             version: formatVersion, kind: bundle.kind.rawValue,
             flags: (bundle.more ? moreFlag : 0) | (bundle.wantsDirectory ? wantsDirectoryFlag : 0)
-                | (bundle.directory != nil ? directoryFlag : 0),
+                | (bundle.directory != nil ? directoryFlag : 0) | (hasAccess ? accessFlag : 0),
             schemaVersion: bundle.schemaVersion, sender: bundle.sender.rawValue,
             recipient: bundle.recipient?.rawValue ?? 0, createdAt: bundle.createdAt,
             cursor: bundle.cursor, newCursor: bundle.newCursor, ack: bundle.ack, epoch: bundle.epoch,
@@ -130,7 +150,24 @@ public enum BundleCodec {
         return frame(header: header, compressedPayload: compressed, signer: signer)
     }
 
-    /// Decodes a bundle file, refusing anything that is not exactly a valid version 2
+    /// The uncompressed payload of `bundle` and where its sections end: the change
+    /// columns, then the directory and the access section when the bundle has them
+    /// (BUNDLE.md, "Payload"). Internal so that tests and the fuzzer can check that an
+    /// accepted payload is canonical. Same preconditions as `encode`.
+    static func payload(of bundle: Bundle) -> BundlePayload.Encoded {
+        var encoded = BundlePayload.encodeSections(bundle.changes, limits: limits)
+        if let directory = bundle.directory {
+            DirectorySection.encode(directory, to: &encoded.bytes)
+            encoded.sectionEnds.append(encoded.bytes.count)
+        }
+        if AccessSection.parts(of: bundle) != 0 {
+            AccessSection.encode(bundle, to: &encoded.bytes)
+            encoded.sectionEnds.append(encoded.bytes.count)
+        }
+        return encoded
+    }
+
+    /// Decodes a bundle file, refusing anything that is not exactly a valid version 3
     /// bundle, and returns it with its signature section, which is **not verified**.
     ///
     /// Throws the first failure in the reading order of `Protocol/BUNDLE.md`: frame errors
@@ -156,7 +193,8 @@ public enum BundleCodec {
         guard bytes[0..<magicPrefix].elementsEqual(magic[0..<magicPrefix]) else { throw .badMagic }
 
         // The version before the rest of the header: another version lays it out differently
-        // (version 1's header is 8 bytes shorter and has no signature).
+        // (version 1's header is 8 bytes shorter and has no signature). Version 2 has this
+        // layout but cannot carry redactions: refused too (BUNDLE.md, "Changes from version 2").
         guard bytes.count >= 6 else { throw .truncated }
         let version = UInt16(bytes[4]) << 8 | UInt16(bytes[5])
         guard version == formatVersion else { throw .unsupportedVersion(version) }
@@ -214,12 +252,23 @@ public enum BundleCodec {
         case .corrupt: throw .decompressionFailed
         case .wrongLength: throw .lengthMismatch
         }
+        let hasAccess = header.flags & accessFlag != 0
+        // Sections after the columns, in flag-bit order; the last one present ends the payload.
         let changes: [Change]
         var directory: [DirectoryEntry]?
-        if hasDirectory {
+        var access = AccessSection.Fields()
+        if hasDirectory || hasAccess {
             let decoded = try BundlePayload.decodeBeforeSection(payload, limits: limits)
             changes = decoded.changes
-            directory = try DirectorySection.decode(payload, from: decoded.end)
+            var end = decoded.end
+            if hasDirectory {
+                let section = try DirectorySection.decode(payload, from: end, sectionFollows: hasAccess)
+                directory = section.entries
+                end = section.end
+            }
+            if hasAccess {
+                access = try AccessSection.decode(payload, from: end, kind: kind, limits: limits)
+            }
         } else {
             changes = try BundlePayload.decode(payload, limits: limits)
         }
@@ -229,7 +278,9 @@ public enum BundleCodec {
             recipient: header.recipient == 0 ? nil : ReplicaID(rawValue: header.recipient),
             createdAt: header.createdAt, cursor: header.cursor, newCursor: header.newCursor,
             ack: header.ack, epoch: header.epoch, more: more, changes: changes,
-            wantsDirectory: wantsDirectory, directory: directory
+            wantsDirectory: wantsDirectory, directory: directory, redactionAck: access.redactionAck,
+            redactions: access.redactions, refusals: access.refusals, permissions: access.permissions,
+            policyVersion: access.policyVersion
         )
         return SignedBundle(bundle: bundle, signature: signature)
     }

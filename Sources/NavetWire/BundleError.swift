@@ -7,7 +7,9 @@ public enum BundleError: Error, Hashable, Sendable, CustomStringConvertible {
     case truncated
     /// The file does not start with the Navet bundle magic.
     case badMagic
-    /// A Navet bundle in a format version this reader does not know.
+    /// A Navet bundle in a format version this reader does not know: a lower one was
+    /// written by an older Navet (the other side must update), a higher one by a newer
+    /// Navet (this side must update), unless the file is damaged.
     case unsupportedVersion(UInt16)
     /// Flag bits are set that this format version reserves.
     case badFlags(UInt8)
@@ -51,11 +53,16 @@ public enum BundleError: Error, Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The fixed English phrase naming what exactly is wrong (for `tooLarge`,
-    /// `malformedPayload` and `invalidValue`, e.g. "cursor outside 0 ..< 2^63"), or nil.
-    /// Never quotes the bundle's bytes, so it may be logged and sent back.
+    /// `malformedPayload` and `invalidValue`, e.g. "cursor outside 0 ..< 2^63"; for
+    /// `unsupportedVersion`, which side is older), or nil. Never quotes the bundle's
+    /// bytes beyond the version number, so it may be logged and sent back.
     public var reason: String? {
         switch self {
         case .tooLarge(let reason), .malformedPayload(let reason), .invalidValue(let reason): reason
+        case .unsupportedVersion(let version) where version < BundleCodec.formatVersion:
+            "format version \(version) is older than this Navet's \(BundleCodec.formatVersion): the sender must update Navet"
+        case .unsupportedVersion(let version):
+            "format version \(version) is newer than this Navet's \(BundleCodec.formatVersion): update this Navet"
         default: nil
         }
     }
@@ -72,8 +79,10 @@ public enum BundleError: Error, Hashable, Sendable, CustomStringConvertible {
             "The bundle file is incomplete (it ends too early). Copy or download it again."
         case .badMagic:
             "This file is not a Navet bundle."
+        case .unsupportedVersion(let version) where version < BundleCodec.formatVersion:
+            "This bundle was written by an older version of Navet (format version \(version); this Navet reads version \(BundleCodec.formatVersion)). The other side must update Navet and write it again."
         case .unsupportedVersion(let version):
-            "This bundle uses format version \(version), which this version of Navet cannot read. Update Navet on both sides to the same release."
+            "This bundle uses format version \(version), newer than this Navet reads (version \(BundleCodec.formatVersion)): it was written by a newer Navet, or it is damaged. Update this Navet, or copy the file again."
         case .badFlags(let flags):
             "This bundle sets options (flags \(flags)) that this version of Navet does not know. Update Navet."
         case .tooLarge(let reason):

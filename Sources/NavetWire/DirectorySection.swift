@@ -11,7 +11,8 @@ import NavetCore
 ///             organisation  varint length (1 … 1024), UTF-8
 ///             kind          varint length (1 … 255), UTF-8
 /// ```
-/// Nothing may follow the last entry. Canonical: one encoding per directory.
+/// Nothing may follow the last entry but the access section, when its flag announces it.
+/// Canonical: one encoding per directory.
 enum DirectorySection {
     /// Most entries in one directory.
     static let maxEntries = 100_000
@@ -56,6 +57,14 @@ enum DirectorySection {
     /// Reads the section that starts at `start` and must end the payload.
     /// Throws `malformedPayload`, `tooLarge` or `invalidValue`, never traps.
     static func decode(_ payload: [UInt8], from start: Int) throws(BundleError) -> [DirectoryEntry] {
+        try decode(payload, from: start, sectionFollows: false).entries
+    }
+
+    /// Reads the section that starts at `start`; unless `sectionFollows` (the access
+    /// section comes next) it must end the payload. Returns the entries and where the
+    /// section ends.
+    static func decode(_ payload: [UInt8], from start: Int, sectionFollows: Bool) throws(BundleError)
+        -> (entries: [DirectoryEntry], end: Int) {
         var reader = ByteReader(payload, from: start)
         func map(_ failure: ByteReaderFailure) -> BundleError {
             switch failure {
@@ -81,8 +90,8 @@ enum DirectorySection {
                 let kind = try text(&reader, max: maxKindBytes)
                 entries.append(DirectoryEntry(replica: ReplicaID(rawValue: id), organisation: organisation, kind: kind))
             }
-            guard reader.isAtEnd else { throw BundleError.malformedPayload(leftover) }
-            return entries
+            guard sectionFollows || reader.isAtEnd else { throw BundleError.malformedPayload(leftover) }
+            return (entries, reader.offset)
         } catch let error as BundleError {
             throw error
         } catch let failure as ByteReaderFailure {

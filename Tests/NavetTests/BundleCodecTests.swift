@@ -378,7 +378,7 @@ struct NamedBundle: Sendable, CustomTestStringConvertible {
         bundle.more = true
         let bytes = F.encode(bundle)
         #expect(Array(bytes[0..<4]) == Array("NAVB".utf8))
-        #expect(bytes[4] == 0 && bytes[5] == 2)
+        #expect(bytes[4] == 0 && bytes[5] == 3)
         #expect(bytes[6] == 2, "kind: reply")
         #expect(bytes[7] == 1, "flags: more")
         #expect(Array(bytes[60..<68]) == [1, 2, 3, 4, 5, 6, 7, 8], "epoch")
@@ -500,8 +500,8 @@ struct NamedBundle: Sendable, CustomTestStringConvertible {
         }
         let n = bytes.count
         #expect(throws: BundleError.badMagic) { try F.decode(flipped(0)) }
-        #expect(throws: BundleError.unsupportedVersion(3)) { try F.decode(flipped(5)) }
-        #expect(throws: BundleError.badFlags(8)) { try F.decode(flipped(7, 8)) }
+        #expect(throws: BundleError.unsupportedVersion(2)) { try F.decode(flipped(5)) }
+        #expect(throws: BundleError.badFlags(0x10)) { try F.decode(flipped(7, 0x10)) }
         #expect(throws: BundleError.checksumMismatch) { try F.decode(flipped(13)) }
         #expect(throws: BundleError.checksumMismatch) { try F.decode(flipped(63)) }  // epoch
         #expect(throws: BundleError.checksumMismatch) { try F.decode(flipped(80)) }  // payload
@@ -560,8 +560,9 @@ struct NamedBundle: Sendable, CustomTestStringConvertible {
         header.flags = 1
         let file = BundleCodec.frame(header: header, compressedPayload: compressed, signer: F.signer(for: upload))
         #expect(throws: BundleError.invalidValue("more flag set in an upload")) { try F.decode(file) }
-        // Bits 1 and 2 are the directory flags (DirectoryTests); 3 to 7 stay reserved.
-        for flags: UInt8 in [8, 0x10, 0x80, 0xFF] {
+        // Bits 1 and 2 are the directory flags (DirectoryTests), 3 the access section
+        // (BundleV3Tests); 4 to 7 stay reserved.
+        for flags: UInt8 in [0x10, 0x20, 0x80, 0xFF] {
             header.flags = flags
             let file = BundleCodec.frame(header: header, compressedPayload: compressed, signer: F.signer(for: upload))
             #expect(throws: BundleError.badFlags(flags)) { try F.decode(file) }
@@ -666,10 +667,10 @@ struct NamedBundle: Sendable, CustomTestStringConvertible {
                                  compressedPayload: compressed, signer: F.signer(for: bundle))
     }
 
-    /// The version 2 header `encode` would write for `bundle`, with the given lengths.
+    /// The header `encode` would write for `bundle` (no directory, no access section), with the given lengths.
     static func header(for bundle: NavetWire.Bundle, uncompressed: Int, compressed: Int) -> BundleCodec.Header {
         BundleCodec.Header(
-            version: 2, kind: bundle.kind.rawValue, flags: bundle.more ? 1 : 0, schemaVersion: bundle.schemaVersion,
+            version: BundleCodec.formatVersion, kind: bundle.kind.rawValue, flags: bundle.more ? 1 : 0, schemaVersion: bundle.schemaVersion,
             sender: bundle.sender.rawValue, recipient: bundle.recipient?.rawValue ?? 0,
             createdAt: bundle.createdAt, cursor: bundle.cursor, newCursor: bundle.newCursor, ack: bundle.ack,
             epoch: bundle.epoch,

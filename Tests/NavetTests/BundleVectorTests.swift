@@ -168,13 +168,20 @@ struct BundleVectorContent: Codable, Equatable {
     var wantsDirectory: Bool?
     /// Present only when the reply carries a directory.
     var directory: [BundleVectorDirectoryEntry]?
+    /// The access section's fields (BUNDLE.md, "Access section"), each present only when
+    /// not empty, so descriptions of bundles without them stay as they were.
+    var redactionAck: String?
+    var policyVersion: String?
+    var redactions: [BundleVectorRedaction]?
+    var refusals: [BundleVectorRefusedChange]?
+    var permissions: [BundleVectorPermission]?
     var signature: BundleVectorSignature
     var macValid: Bool
     var changes: [BundleVectorChange]
 
     private enum CodingKeys: String, CodingKey {
         case kind, schemaVersion, sender, recipient, createdAt, cursor, newCursor, ack, epoch, more, wantsDirectory, directory,
-             signature, macValid, changes
+             redactionAck, policyVersion, redactions, refusals, permissions, signature, macValid, changes
     }
 
     /// The description of a decoded file; `macValid`: whether it verifies under the test secret.
@@ -192,6 +199,11 @@ struct BundleVectorContent: Codable, Equatable {
         more = bundle.more
         wantsDirectory = bundle.wantsDirectory ? true : nil
         directory = bundle.directory.map { $0.map(BundleVectorDirectoryEntry.init) }
+        redactionAck = bundle.redactionAck == 0 ? nil : String(bundle.redactionAck)
+        policyVersion = bundle.policyVersion == 0 ? nil : String(bundle.policyVersion)
+        redactions = bundle.redactions.isEmpty ? nil : bundle.redactions.map(BundleVectorRedaction.init)
+        refusals = bundle.refusals.isEmpty ? nil : bundle.refusals.map(BundleVectorRefusedChange.init)
+        permissions = bundle.permissions.map { $0.map(BundleVectorPermission.init) }
         signature = BundleVectorSignature(signed.signature)
         self.macValid = macValid
         changes = bundle.changes.map(BundleVectorChange.init)
@@ -212,6 +224,11 @@ struct BundleVectorContent: Codable, Equatable {
         try c.encode(more, forKey: .more)
         try c.encodeIfPresent(wantsDirectory, forKey: .wantsDirectory)
         try c.encodeIfPresent(directory, forKey: .directory)
+        try c.encodeIfPresent(redactionAck, forKey: .redactionAck)
+        try c.encodeIfPresent(policyVersion, forKey: .policyVersion)
+        try c.encodeIfPresent(redactions, forKey: .redactions)
+        try c.encodeIfPresent(refusals, forKey: .refusals)
+        try c.encodeIfPresent(permissions, forKey: .permissions)
         try c.encode(signature, forKey: .signature)
         try c.encode(macValid, forKey: .macValid)
         try c.encode(changes, forKey: .changes)
@@ -227,7 +244,86 @@ struct BundleVectorContent: Codable, Equatable {
             createdAt: try BundleVectorParse.int64(createdAt), cursor: try BundleVectorParse.uint64(cursor),
             newCursor: try BundleVectorParse.uint64(newCursor), ack: try BundleVectorParse.uint64(ack),
             epoch: try BundleVectorParse.id(epoch), more: more, changes: try changes.map { try $0.change() },
-            wantsDirectory: wantsDirectory ?? false, directory: try directory.map { try $0.map { try $0.entry() } }
+            wantsDirectory: wantsDirectory ?? false, directory: try directory.map { try $0.map { try $0.entry() } },
+            redactionAck: try redactionAck.map(BundleVectorParse.uint64) ?? 0,
+            redactions: try (redactions ?? []).map { try $0.redaction() },
+            refusals: try (refusals ?? []).map { try $0.refusal() },
+            permissions: try permissions.map { try $0.map { try $0.permission() } },
+            policyVersion: try policyVersion.map(BundleVectorParse.uint64) ?? 0
+        )
+    }
+}
+
+/// One redaction of a vector description; changes as (origin, seq).
+struct BundleVectorRedaction: Codable, Equatable {
+    struct Ref: Codable, Equatable {
+        var origin: String
+        var seq: String
+    }
+
+    var id: String
+    var child: String
+    var reason: String
+    var changes: [Ref]
+
+    init(_ redaction: Redaction) {
+        id = String(redaction.id)
+        child = redaction.child.description
+        reason = redaction.reason
+        changes = redaction.changes.map { Ref(origin: $0.origin.description, seq: String($0.seq)) }
+    }
+
+    func redaction() throws -> Redaction {
+        Redaction(
+            id: try BundleVectorParse.uint64(id), child: RecordID(rawValue: try BundleVectorParse.id(child)), reason: reason,
+            changes: try changes.map {
+                ChangeRef(origin: ReplicaID(rawValue: try BundleVectorParse.id($0.origin)), seq: try BundleVectorParse.uint64($0.seq))
+            }
+        )
+    }
+}
+
+/// One refused change of a vector description.
+struct BundleVectorRefusedChange: Codable, Equatable {
+    var seq: String
+    var reason: String
+
+    init(_ refusal: ChangeRefusal) {
+        seq = String(refusal.seq)
+        reason = refusal.reason
+    }
+
+    func refusal() throws -> ChangeRefusal {
+        ChangeRefusal(seq: try BundleVectorParse.uint64(seq), reason: reason)
+    }
+}
+
+/// One child's permissions in a vector description; lists in tag and role order.
+struct BundleVectorPermission: Codable, Equatable {
+    var child: String
+    var read: [String]
+    var write: [String]
+    var roles: [String]
+
+    init(_ permission: ChildPermission) {
+        child = permission.child.description
+        read = permission.read.sorted().map(\.rawValue)
+        write = permission.write.sorted().map(\.rawValue)
+        roles = permission.roles.sorted().map(\.rawValue)
+    }
+
+    func permission() throws -> ChildPermission {
+        func tag(_ name: String) throws -> NavetCore.Tag {
+            guard let tag = NavetCore.Tag(rawValue: name) else { throw BundleVectorParse.Failure(text: name) }
+            return tag
+        }
+        func role(_ name: String) throws -> HubRole {
+            guard let role = HubRole(rawValue: name) else { throw BundleVectorParse.Failure(text: name) }
+            return role
+        }
+        return ChildPermission(
+            child: RecordID(rawValue: try BundleVectorParse.id(child)), read: Set(try read.map(tag)),
+            write: Set(try write.map(tag)), roles: Set(try roles.map(role))
         )
     }
 }
@@ -259,6 +355,11 @@ struct BundleVectorRefusal: Codable, Equatable {
     var version: UInt16?
     var flags: UInt8?
     var signatureLength: UInt16?
+    /// The exact `BundleError.reason` for `tooLarge`, `malformedPayload` and `invalidValue`.
+    var reason: String?
+
+    /// The codes whose refusal names its reason.
+    static let codesWithReason: Set<String> = ["tooLarge", "malformedPayload", "invalidValue"]
 }
 
 enum BundleVectorParse {
@@ -431,8 +532,59 @@ enum BundleVectors {
         return bundle
     }()
 
+    /// A reply under a policy that redacts values of two children (BUNDLE.md, "Access
+    /// section"): three changes of child 1 from two origins, one of child 2, and a new
+    /// value sent in the same reply.
+    static let replyWithRedactions: NavetWire.Bundle = {
+        var bundle = F.reply([
+            F.change(F.replicaB, seq: 7, wallTime: F.epoch + 90_000, field: "languages", value: .text("dari"), tag: .basic),
+        ])
+        bundle.epoch = F.serverEpoch
+        bundle.policyVersion = 3
+        bundle.redactions = [
+            Redaction(id: 41, child: F.child1, reason: "membership_ended", changes: [
+                ChangeRef(origin: F.replicaB, seq: 4), ChangeRef(origin: F.replicaB, seq: 5),
+                ChangeRef(origin: F.replicaC, seq: 11),
+            ]),
+            Redaction(id: 44, child: F.child2, reason: "consent_ended", changes: [ChangeRef(origin: F.replicaC, seq: 2)]),
+        ]
+        return bundle
+    }()
+
+    /// A reply that refuses two of the recipient's changes (one with a reason this reader
+    /// does not know: it is kept) and tells it what its organisation may read and write of
+    /// two children: one as the school mentor, one by consent (no role).
+    static let replyWithRefusalsAndPermissions: NavetWire.Bundle = {
+        var bundle = F.reply([])
+        bundle.ack = 12
+        bundle.epoch = F.serverEpoch
+        bundle.policyVersion = 3
+        bundle.refusals = [
+            ChangeRefusal(seq: 10, reason: "tag_not_writable"),
+            ChangeRefusal(seq: 12, reason: "a_reason_from_a_newer_server_2"),
+        ]
+        bundle.permissions = [
+            ChildPermission(child: F.child1, read: [.basic, .school, .care], write: [.school], roles: [.schoolMentor]),
+            ChildPermission(child: F.child2, read: [.basic, .health], write: [], roles: []),
+        ]
+        return bundle
+    }()
+
+    /// An upload that acknowledges redactions up to 44 as purged, with a change.
+    static let uploadWithRedactionAck: NavetWire.Bundle = {
+        var bundle = F.upload([
+            F.change(seq: 13, wallTime: F.epoch + 100_000, record: F.child2, field: "languages", value: .text("pashto")),
+        ], epoch: F.serverEpoch)
+        bundle.ack = 12
+        bundle.redactionAck = 44
+        return bundle
+    }()
+
     /// Each valid vector with its signer: the test secret and the key of BUNDLE.md's rule.
     static let valid: [(String, NavetWire.Bundle, BundleSigner)] = [
+        ("reply-with-redactions", replyWithRedactions, F.signer(for: replyWithRedactions)),
+        ("reply-with-refusals-and-permissions", replyWithRefusalsAndPermissions, F.signer(for: replyWithRefusalsAndPermissions)),
+        ("upload-with-redaction-ack", uploadWithRedactionAck, F.signer(for: uploadWithRedactionAck)),
         ("upload-wants-directory", uploadWantsDirectory, F.signer(for: uploadWantsDirectory)),
         ("reply-with-directory", replyWithDirectory, F.signer(for: replyWithDirectory)),
         ("empty-upload", F.upload([], recipient: nil), F.signer(for: F.upload([], recipient: nil))),
@@ -461,9 +613,112 @@ enum BundleVectors {
         return vectors
     }
 
+    /// The exact reason each `tooLarge`, `malformedPayload` and `invalidValue` vector must
+    /// be refused with (`BundleError.reason`): the phrases of BUNDLE.md.
+    static let reasons: [String: String] = [
+        "uncompressed-too-large": "payload above the limit",
+        "compressed-too-large": "compressed payload above the limit",
+        "unknown-kind": "unknown bundle kind",
+        "sender-zero": "sender id outside 1 ..< 2^63",
+        "recipient-top-bit": "recipient id outside 1 ..< 2^63",
+        "more-in-upload": "more flag set in an upload",
+        "directory-in-upload": "directory in an upload",
+        "wants-directory-in-reply": "directory request in a reply",
+        "key-id-zero": "key id outside 1 ..< 2^63",
+        "key-id-top-bit": "key id outside 1 ..< 2^63",
+        "cursor-top-bit": "cursor outside 0 ..< 2^63",
+        "cursor-max": "cursor outside 0 ..< 2^63",
+        "new-cursor-top-bit": "new cursor outside 0 ..< 2^63",
+        "ack-top-bit": "ack outside 0 ..< 2^63",
+        "epoch-top-bit": "epoch outside 0 ..< 2^63",
+        "unknown-tag": "unknown tag",
+        "invalid-utf8-text": "text is not valid UTF-8",
+        "record-id-zero": "id outside 1 ..< 2^63",
+        "seq-zero": "sequence number outside 1 ..< 2^63",
+        "seq-top-bit": "sequence number outside 1 ..< 2^63",
+        "version-zero": "version outside 1 ..< 2^62",
+        "version-top-bit": "version outside 1 ..< 2^62",
+        "version-2-62": "version outside 1 ..< 2^62",
+        "replaced-version-zero": "replaced version outside 1 ..< 2^62",
+        "replaced-version-2-62": "replaced version outside 1 ..< 2^62",
+        "replaced-version-top-bit": "replaced version outside 1 ..< 2^62",
+        "unknown-value-kind": "unknown value kind",
+        "index-out-of-range": "table index out of range",
+        "unsorted-table": "table entries not in strictly ascending order",
+        "duplicate-table-entry": "table entries not in strictly ascending order",
+        "unreferenced-table-entry": "table entry not used by any change",
+        "non-minimal-varint": "invalid varint",
+        "payload-trailing-bytes": "bytes after the last column",
+        "change-count-exceeds-payload": "count larger than the payload can hold",
+        "too-many-changes": "more than 1000000 changes",
+        "text-too-long": "text value longer than 1048576 bytes",
+        "name-too-long": "name longer than 255 bytes",
+        "directory-missing": "directory ends before its last entry",
+        "directory-unsorted": "directory entries not in strictly ascending order",
+        "directory-duplicate": "directory entries not in strictly ascending order",
+        "directory-id-zero": "id outside 1 ..< 2^63",
+        "directory-empty-name": "empty directory text",
+        "directory-name-too-long": "directory text longer than 1024 bytes",
+        "directory-invalid-utf8": "directory text is not valid UTF-8",
+        "directory-count-exceeds-payload": "count larger than the payload can hold",
+        "directory-too-many": "more than 100000 directory entries",
+        "directory-trailing-bytes": "bytes after the directory",
+        "redaction-in-upload": "redactions in an upload",
+        "refusals-in-upload": "refusals in an upload",
+        "permissions-in-upload": "permissions in an upload",
+        "policy-version-in-upload": "policy version in an upload",
+        "redaction-ack-in-reply": "redaction ack in a reply",
+        "access-missing": "access section ends early",
+        "access-empty": "empty access section",
+        "access-unknown-part": "unknown access part",
+        "access-trailing-bytes": "bytes after the access section",
+        "redaction-ack-zero": "redaction ack outside 1 ..< 2^63",
+        "policy-version-top-bit": "policy version outside 1 ..< 2^63",
+        "redaction-id-zero": "redaction id outside 1 ..< 2^63",
+        "redaction-child-zero": "redaction child id outside 1 ..< 2^63",
+        "redaction-ids-unsorted": "redactions not in strictly ascending id order",
+        "redaction-ids-duplicate": "redactions not in strictly ascending id order",
+        "redaction-changes-unsorted": "redacted changes not in strictly ascending order",
+        "redaction-changes-unsorted-origin": "redacted changes not in strictly ascending order",
+        "redaction-changes-duplicate": "redacted changes not in strictly ascending order",
+        "redaction-change-seq-zero": "redacted change sequence number outside 1 ..< 2^63",
+        "redaction-change-origin-top-bit": "redacted change origin outside 1 ..< 2^63",
+        "redaction-empty": "redaction without changes",
+        "redactions-part-empty": "no redactions in the redactions part",
+        "redactions-too-many": "more than 100000 redactions",
+        "redaction-count-exceeds-payload": "count larger than the payload can hold",
+        "redacted-changes-too-many": "more than 1000000 redacted changes",
+        "reason-bad-bytes": "reason code outside [a-z0-9_]",
+        "reason-not-ascii": "reason code outside [a-z0-9_]",
+        "reason-empty": "empty reason code",
+        "reason-too-long": "reason code longer than 64 bytes",
+        "refusals-unsorted": "refusals not in strictly ascending order",
+        "refusals-duplicate": "refusals not in strictly ascending order",
+        "refusal-seq-zero": "refused sequence number outside 1 ..< 2^63",
+        "refusals-part-empty": "no refusals in the refusals part",
+        "permissions-unknown-tag": "unknown tag in permissions",
+        "permissions-unknown-role": "unknown hub role",
+        "permissions-swedish-role": "unknown hub role",
+        "permissions-write-not-read": "write tag not readable",
+        "permissions-tags-unsorted": "permission names not in strictly ascending order",
+        "permissions-tag-duplicate": "permission names not in strictly ascending order",
+        "permissions-too-many-tags": "more names than the vocabulary holds",
+        "permissions-children-unsorted": "permissions not in strictly ascending order",
+        "permissions-child-zero": "permission child id outside 1 ..< 2^63",
+        "permissions-too-many": "more than 100000 permissions",
+    ]
+
     /// Each with exactly one defect; where the defect is not the checksum or the MAC
     /// itself, both are recomputed so the reader has to find the named defect.
     static func invalid() -> [(String, [UInt8], BundleVectorRefusal)] {
+        invalidWithoutReasons().map { name, bytes, refusal in
+            var refusal = refusal
+            refusal.reason = reasons[name]
+            return (name, bytes, refusal)
+        }
+    }
+
+    private static func invalidWithoutReasons() -> [(String, [UInt8], BundleVectorRefusal)] {
         let bundle = newChild
         let signer = F.signer(for: bundle)
         let good = BundleCodec.encode(bundle, signer: signer)
@@ -513,6 +768,18 @@ enum BundleVectors {
             h.flags = BundleCodec.directoryFlag
             return BundleCodec.frame(header: h, compressedPayload: stream, signer: F.signer(for: reply))
         }
+        let upload = uploadWithRedactionAck
+        let reply = replyWithMerge
+        typealias A = AccessBytes
+        /// `bundle`'s changes followed by `section`, with the access flag (and the
+        /// directory flag when `directory`), framed and signed as `encode` would.
+        func withAccess(_ bundle: NavetWire.Bundle, _ section: [UInt8], directory: Bool = false) -> [UInt8] {
+            let body = BundlePayload.encode(bundle.changes, limits: .v1) + section
+            let stream = Zlib.compress(body, level: BundleCodec.compressionLevel)
+            var h = BundleCodecTests.header(for: bundle, uncompressed: body.count, compressed: stream.count)
+            h.flags |= BundleCodec.accessFlag | (directory ? BundleCodec.directoryFlag : 0)
+            return BundleCodec.frame(header: h, compressedPayload: stream, signer: F.signer(for: bundle))
+        }
         /// A directory section written by hand: entries as given, any count, a raw first name.
         func directory(_ entries: [(UInt64, String, String)], count: Int? = nil, rawName: [UInt8]? = nil) -> [UInt8] {
             var out = ByteWriter()
@@ -543,8 +810,10 @@ enum BundleVectors {
             ("version-0", reframed { $0.version = 0 }, refusal("unsupportedVersion", "format version 0", version: 0)),
             ("version-1", F.versionOneFile(bundle),
              refusal("unsupportedVersion", "a complete format version 1 file (no epoch, no signature)", version: 1)),
-            ("version-3", reframed { $0.version = 3 }, refusal("unsupportedVersion", "format version 3", version: 3)),
-            ("flags-bit-3", reframed { $0.flags = 8 }, refusal("badFlags", "flags bit 3, which version 2 reserves", flags: 8)),
+            ("version-2", reframed { $0.version = 2 },
+             refusal("unsupportedVersion", "a complete format version 2 file, as a version 2 writer made it", version: 2)),
+            ("version-4", reframed { $0.version = 4 }, refusal("unsupportedVersion", "format version 4", version: 4)),
+            ("flags-bit-4", reframed { $0.flags = 0x10 }, refusal("badFlags", "flags bit 4, which version 3 reserves", flags: 0x10)),
             ("flags-bit-7-and-more", reframed { $0.flags = 0x81 }, refusal("badFlags", "flags bits 7 and 0", flags: 0x81)),
             ("uncompressed-too-large", reframed { $0.uncompressedLength = (256 << 20) + 1 },
              refusal("tooLarge", "declared uncompressed length 256 MiB + 1")),
@@ -559,7 +828,7 @@ enum BundleVectors {
             ("checksum-bit-flip", flipped(76 + c + 5), refusal("checksumMismatch", "one bit flipped in the checksum")),
             // Signature length and end of file.
             ("signature-length-0", section(length: 0, bytes: 0),
-             refusal("badSignatureLength", "an unsigned version 2 file: signature length 0, no section", signatureLength: 0)),
+             refusal("badSignatureLength", "an unsigned file: signature length 0, no section", signatureLength: 0)),
             ("signature-length-63", section(length: 63, bytes: 63),
              refusal("badSignatureLength", "a 63-byte signature section", signatureLength: 63)),
             ("signature-length-65", section(length: 65, bytes: 65),
@@ -638,6 +907,109 @@ enum BundleVectors {
             ("directory-too-many", withDirectory(directory([], count: 100_001)), refusal("tooLarge", "100,001 entries declared")),
             ("directory-trailing-bytes", withDirectory(directory([(0xA, "A", "school")]) + [0]),
              refusal("malformedPayload", "a byte after the directory")),
+            // Access section (BUNDLE.md, "Access section"): parts in the wrong kind.
+            ("redaction-in-upload", withAccess(upload, A.parts(A.redactionsPart) + A.redactions([A.redaction()])),
+             refusal("invalidValue", "a redaction in an upload")),
+            ("refusals-in-upload", withAccess(upload, A.parts(A.refusalsPart) + A.refusals([(10, "tag_not_writable")])),
+             refusal("invalidValue", "refusals in an upload")),
+            ("permissions-in-upload", withAccess(upload, A.parts(A.permissionsPart) + A.permissions([A.permission()])),
+             refusal("invalidValue", "permissions in an upload")),
+            ("policy-version-in-upload", withAccess(upload, A.parts(A.policyPart) + A.u64(3)),
+             refusal("invalidValue", "a non-zero policy version in an upload")),
+            ("redaction-ack-in-reply", withAccess(reply, A.parts(A.ackPart) + A.u64(44)),
+             refusal("invalidValue", "a non-zero redaction acknowledgement in a reply")),
+            // The section itself.
+            ("access-missing", withAccess(reply, []), refusal("malformedPayload", "the access flag set, no section after the columns")),
+            ("access-empty", withAccess(reply, A.parts(0)), refusal("invalidValue", "an access section without parts")),
+            ("access-unknown-part", withAccess(reply, A.parts(0x20)), refusal("malformedPayload", "access part bit 5")),
+            ("access-trailing-bytes", withAccess(reply, A.parts(A.policyPart) + A.u64(3) + [0]),
+             refusal("malformedPayload", "a byte after the access section")),
+            ("redaction-ack-zero", withAccess(upload, A.parts(A.ackPart) + A.u64(0)),
+             refusal("invalidValue", "a redaction acknowledgement written as present but 0")),
+            ("policy-version-top-bit", withAccess(reply, A.parts(A.policyPart) + A.u64(1 << 63)),
+             refusal("invalidValue", "policy version 2^63")),
+            // Redactions.
+            ("redaction-id-zero", withAccess(reply, A.parts(A.redactionsPart) + A.redactions([A.redaction(id: 0)])),
+             refusal("invalidValue", "redaction id 0")),
+            ("redaction-child-zero", withAccess(reply, A.parts(A.redactionsPart) + A.redactions([A.redaction(child: 0)])),
+             refusal("invalidValue", "a redaction of child 0")),
+            ("redaction-ids-unsorted", withAccess(reply, A.parts(A.redactionsPart)
+                + A.redactions([A.redaction(id: 7), A.redaction(id: 6)])),
+             refusal("malformedPayload", "redaction 7 before redaction 6")),
+            ("redaction-ids-duplicate", withAccess(reply, A.parts(A.redactionsPart)
+                + A.redactions([A.redaction(id: 7), A.redaction(id: 7)])),
+             refusal("malformedPayload", "redaction 7 twice")),
+            ("redaction-changes-unsorted", withAccess(reply, A.parts(A.redactionsPart)
+                + A.redactions([A.redaction(changes: [(0xB, 5), (0xB, 4)])])),
+             refusal("malformedPayload", "redacted change (b, 5) before (b, 4)")),
+            ("redaction-changes-unsorted-origin", withAccess(reply, A.parts(A.redactionsPart)
+                + A.redactions([A.redaction(changes: [(0xC, 1), (0xB, 9)])])),
+             refusal("malformedPayload", "redacted change of origin c before one of origin b")),
+            ("redaction-changes-duplicate", withAccess(reply, A.parts(A.redactionsPart)
+                + A.redactions([A.redaction(changes: [(0xB, 4), (0xB, 4)])])),
+             refusal("malformedPayload", "one redacted change twice")),
+            ("redaction-change-seq-zero", withAccess(reply, A.parts(A.redactionsPart)
+                + A.redactions([A.redaction(changes: [(0xB, 0)])])),
+             refusal("invalidValue", "a redacted change with sequence number 0")),
+            ("redaction-change-origin-top-bit", withAccess(reply, A.parts(A.redactionsPart)
+                + A.redactions([A.redaction(changes: [(1 << 63 | 0xB, 1)])])),
+             refusal("invalidValue", "a redacted change whose origin has the top bit set")),
+            ("redaction-empty", withAccess(reply, A.parts(A.redactionsPart) + A.redactions([A.redaction(changes: [])])),
+             refusal("invalidValue", "a redaction without changes")),
+            ("redactions-part-empty", withAccess(reply, A.parts(A.redactionsPart) + A.redactions([])),
+             refusal("invalidValue", "the redactions part present with count 0")),
+            ("redactions-too-many", withAccess(reply, A.parts(A.redactionsPart) + A.redactions([A.redaction()], count: 100_001)),
+             refusal("tooLarge", "100,001 redactions declared")),
+            ("redaction-count-exceeds-payload", withAccess(reply, A.parts(A.redactionsPart)
+                + A.redactions([A.redaction()], count: 1000)),
+             refusal("malformedPayload", "1000 redactions declared, one present")),
+            ("redacted-changes-too-many", withAccess(reply, A.parts(A.redactionsPart)
+                + A.redactions([A.redaction(changeCount: 1_000_001)])),
+             refusal("tooLarge", "a redaction declaring 1,000,001 changes")),
+            // Reason codes (redactions and refusals alike).
+            ("reason-bad-bytes", withAccess(reply, A.parts(A.redactionsPart)
+                + A.redactions([A.redaction(reason: Array("Membership_ended".utf8))])),
+             refusal("invalidValue", "a reason code with a capital letter")),
+            ("reason-not-ascii", withAccess(reply, A.parts(A.refusalsPart) + A.refusals([(10, "tag_not_writable")], rawReason: Array("åtkomst".utf8))),
+             refusal("invalidValue", "a refusal reason code with å")),
+            ("reason-empty", withAccess(reply, A.parts(A.refusalsPart) + A.refusals([(10, "")])),
+             refusal("invalidValue", "an empty refusal reason code")),
+            ("reason-too-long", withAccess(reply, A.parts(A.redactionsPart)
+                + A.redactions([A.redaction(reason: [UInt8](repeating: 0x61, count: 65))])),
+             refusal("tooLarge", "a reason code of 65 bytes")),
+            // Refusals.
+            ("refusals-unsorted", withAccess(reply, A.parts(A.refusalsPart) + A.refusals([(12, "not_in_hub"), (10, "not_in_hub")])),
+             refusal("malformedPayload", "refused change 12 before 10")),
+            ("refusals-duplicate", withAccess(reply, A.parts(A.refusalsPart) + A.refusals([(10, "not_in_hub"), (10, "not_in_hub")])),
+             refusal("malformedPayload", "refused change 10 twice")),
+            ("refusal-seq-zero", withAccess(reply, A.parts(A.refusalsPart) + A.refusals([(0, "not_in_hub")])),
+             refusal("invalidValue", "refused sequence number 0")),
+            ("refusals-part-empty", withAccess(reply, A.parts(A.refusalsPart) + A.refusals([])),
+             refusal("invalidValue", "the refusals part present with count 0")),
+            // Permissions.
+            ("permissions-unknown-tag", withAccess(reply, A.parts(A.permissionsPart) + A.permissions([A.permission(read: ["basic", "secret"])])),
+             refusal("invalidValue", "read tag 'secret', not in the vocabulary")),
+            ("permissions-unknown-role", withAccess(reply, A.parts(A.permissionsPart) + A.permissions([A.permission(roles: ["mentor"])])),
+             refusal("invalidValue", "role 'mentor', not a hub role")),
+            ("permissions-swedish-role", withAccess(reply, A.parts(A.permissionsPart) + A.permissions([A.permission(roles: ["god_man"])])),
+             refusal("invalidValue", "the Swedish word for a role instead of its code")),
+            ("permissions-write-not-read", withAccess(reply, A.parts(A.permissionsPart)
+                + A.permissions([A.permission(read: ["basic"], write: ["basic", "health"])])),
+             refusal("invalidValue", "write tag health, which is not a read tag")),
+            ("permissions-tags-unsorted", withAccess(reply, A.parts(A.permissionsPart) + A.permissions([A.permission(read: ["school", "basic"])])),
+             refusal("malformedPayload", "read tags not in byte order")),
+            ("permissions-tag-duplicate", withAccess(reply, A.parts(A.permissionsPart) + A.permissions([A.permission(read: ["basic", "basic"])])),
+             refusal("malformedPayload", "one read tag twice")),
+            ("permissions-too-many-tags", withAccess(reply, A.parts(A.permissionsPart)
+                + A.permissions([A.permission(read: Array(repeating: "basic", count: 10))])),
+             refusal("tooLarge", "ten read tags, more than the vocabulary holds")),
+            ("permissions-children-unsorted", withAccess(reply, A.parts(A.permissionsPart)
+                + A.permissions([A.permission(child: 0xC2), A.permission(child: 0xC1)])),
+             refusal("malformedPayload", "child c2 before child c1")),
+            ("permissions-child-zero", withAccess(reply, A.parts(A.permissionsPart) + A.permissions([A.permission(child: 0)])),
+             refusal("invalidValue", "permissions for child 0")),
+            ("permissions-too-many", withAccess(reply, A.parts(A.permissionsPart) + A.permissions([], count: 100_001)),
+             refusal("tooLarge", "100,001 children declared")),
             // Decodes, but the MAC does not verify under the test secret.
             ("mac-bit-flip", flipped(n - 1), refusal(macMismatch, "one bit flipped in the MAC")),
             ("timestamp-changed", timestampChanged, refusal(macMismatch, "timestamp changed by 1 ms after signing")),
@@ -710,6 +1082,9 @@ struct BundleVectorFile: Sendable, CustomTestStringConvertible {
                 #expect(!macValid, "the MAC of a macMismatch vector verifies")
             } catch {
                 #expect(error.code == expected.error, "\(error)")
+                #expect(BundleVectorRefusal.codesWithReason.contains(expected.error) == (expected.reason != nil),
+                        "the description gives a reason exactly for tooLarge, malformedPayload and invalidValue")
+                if let reason = expected.reason { #expect(error.reason == reason, "\(error)") }
                 if let version = expected.version { #expect(error == .unsupportedVersion(version)) }
                 if let flags = expected.flags { #expect(error == .badFlags(flags)) }
                 if let length = expected.signatureLength { #expect(error == .badSignatureLength(length)) }
@@ -747,5 +1122,86 @@ struct BundleVectorFile: Sendable, CustomTestStringConvertible {
             try Data(vector.bytes).write(to: base.appendingPathExtension("navb"))
             try (vector.description + [0x0A]).write(to: base.appendingPathExtension("json"))
         }
+    }
+}
+
+/// Access sections written byte by byte (BUNDLE.md, "Access section"), so each invalid
+/// vector can break exactly one rule the encoder would never break.
+enum AccessBytes {
+    static let ackPart = AccessSection.ackPart
+    static let policyPart = AccessSection.policyPart
+    static let redactionsPart = AccessSection.redactionsPart
+    static let refusalsPart = AccessSection.refusalsPart
+    static let permissionsPart = AccessSection.permissionsPart
+
+    static func parts(_ bits: UInt8) -> [UInt8] { [bits] }
+
+    static func u64(_ value: UInt64) -> [UInt8] {
+        var out = ByteWriter()
+        out.u64(value)
+        return out.bytes
+    }
+
+    static func code(_ bytes: [UInt8]) -> [UInt8] {
+        var out = ByteWriter()
+        out.varint(bytes.count)
+        out.append(bytes)
+        return out.bytes
+    }
+
+    /// One redaction; `changeCount` declares another number of changes than given.
+    static func redaction(
+        id: UInt64 = 41, child: UInt64 = 0xC1, reason: [UInt8] = Array("membership_ended".utf8),
+        changes: [(UInt64, UInt64)] = [(0xB, 4), (0xB, 5), (0xC, 1)], changeCount: Int? = nil
+    ) -> [UInt8] {
+        var out = ByteWriter()
+        out.u64(id)
+        out.u64(child)
+        out.append(code(reason))
+        out.varint(changeCount ?? changes.count)
+        for (origin, seq) in changes {
+            out.u64(origin)
+            out.u64(seq)
+        }
+        return out.bytes
+    }
+
+    static func redactions(_ entries: [[UInt8]], count: Int? = nil) -> [UInt8] {
+        var out = ByteWriter()
+        out.varint(count ?? entries.count)
+        for entry in entries { out.append(entry) }
+        return out.bytes
+    }
+
+    /// Refusals as (seq, reason); `rawReason` replaces the first one's reason bytes.
+    static func refusals(_ entries: [(UInt64, String)], rawReason: [UInt8]? = nil) -> [UInt8] {
+        var out = ByteWriter()
+        out.varint(entries.count)
+        for (index, entry) in entries.enumerated() {
+            out.u64(entry.0)
+            out.append(code(index == 0 ? rawReason ?? Array(entry.1.utf8) : Array(entry.1.utf8)))
+        }
+        return out.bytes
+    }
+
+    /// One child's permissions, names written in the order given.
+    static func permission(
+        child: UInt64 = 0xC1, read: [String] = ["basic", "school"], write: [String] = ["school"],
+        roles: [String] = ["school_mentor"]
+    ) -> [UInt8] {
+        var out = ByteWriter()
+        out.u64(child)
+        for list in [read, write, roles] {
+            out.varint(list.count)
+            for name in list { out.append(code(Array(name.utf8))) }
+        }
+        return out.bytes
+    }
+
+    static func permissions(_ entries: [[UInt8]], count: Int? = nil) -> [UInt8] {
+        var out = ByteWriter()
+        out.varint(count ?? entries.count)
+        for entry in entries { out.append(entry) }
+        return out.bytes
     }
 }

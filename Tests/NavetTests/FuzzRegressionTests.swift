@@ -56,6 +56,22 @@ struct FuzzCorpusFile: Sendable, CustomTestStringConvertible {
         #expect(!BundleCodec.verify(bytes, secret: Array(Self.testSecret.prefix(31))))
         _ = BundleCodec.verify(bytes, secret: bytes)
 
+        if file.name.hasPrefix("access-") {
+            // An access section on its own (BUNDLE.md, "Access section"), of the kind it names.
+            let kind: NavetWire.Bundle.Kind = file.name.hasPrefix("access-upload") ? .upload : .reply
+            let fields = try AccessSection.decode(bytes, from: 0, kind: kind)
+            var bundle = NavetWire.Bundle(kind: kind, schemaVersion: 2, sender: ReplicaID(rawValue: 1), recipient: nil,
+                                          createdAt: 0, cursor: 0, changes: [])
+            bundle.redactionAck = fields.redactionAck
+            bundle.policyVersion = fields.policyVersion
+            bundle.redactions = fields.redactions
+            bundle.refusals = fields.refusals
+            bundle.permissions = fields.permissions
+            var again = [UInt8]()
+            AccessSection.encode(bundle, to: &again)
+            #expect(again == bytes, "access section is canonical")
+            return
+        }
         if file.name.hasPrefix("payload-") {
             let changes = try BundlePayload.decode(bytes, limits: BundleCodec.limits)
             #expect(BundlePayload.encode(changes, limits: BundleCodec.limits) == bytes, "payload is canonical")

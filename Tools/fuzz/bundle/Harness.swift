@@ -10,12 +10,15 @@
 //    under the test secret), so that mutations of the header, the zlib stream and the
 //    signature section get past the checksum;
 // C. as an uncompressed payload: decoded on its own and, when accepted, framed into a
-//    bundle that must decode to the same changes.
+//    bundle (with access fields drawn from the input) that must decode to the same bundle;
+// D. as an access section (format version 3) of an upload and of a reply: decoded on its
+//    own and, when accepted, it must be canonical and frame into a bundle that decodes equal.
 //
 // Checked, for every decode:
 // 1. it never traps or hangs, and refuses only with an error the spec lists;
 // 2. an accepted file is exactly 174 + C bytes and its payload is canonical:
-//    encoding the decoded changes gives back exactly the inflated bytes;
+//    encoding the decoded bundle (changes, directory, access section) gives back exactly
+//    the inflated bytes; every access field is in range and of the right kind;
 // 3. re-encoding the decoded bundle with the decoded key id, timestamp and nonce and
 //    the test secret gives bytes that decode to an equal bundle and signature fields,
 //    and whose MAC verifies under that secret and not under another;
@@ -36,6 +39,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         checkFile(fixed)
     }
     checkPayload(bytes)
+    checkAccessSection(bytes)
     return 0
 }
 
@@ -46,7 +50,8 @@ let otherSecret: [UInt8] = (0..<32).map { UInt8(0xA0 &+ $0) }
 
 /// Limits small enough that short inputs reach every one of them.
 let tinyLimits = BundleLimits(
-    maxCompressedBytes: 256, maxUncompressedBytes: 384, maxChangeCount: 3, maxTextBytes: 6, maxNameBytes: 5
+    maxCompressedBytes: 256, maxUncompressedBytes: 384, maxChangeCount: 3, maxTextBytes: 6, maxNameBytes: 5,
+    maxRedactions: 2, maxRedactedChanges: 3, maxRefusals: 2, maxPermissions: 2
 )
 
 func invariant(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String) {
@@ -102,6 +107,7 @@ func checkAccepted(_ bytes: [UInt8], _ signed: SignedBundle) {
             && change.replaces.allSatisfy { BundlePayload.isValidVersion($0.version) }
     }, "accepted a sequence number or version out of range")
     invariant(signed.signature.mac[...] == bytes[(bytes.count - 32)...], "signature MAC is not the last 32 bytes")
+    checkAccessFields(bundle)
 
     // The payload is canonical: the decoded changes encode to exactly the inflated bytes.
     let range = BundleCodec.headerByteCount..<(BundleCodec.headerByteCount + compressedLength)
@@ -109,9 +115,123 @@ func checkAccepted(_ bytes: [UInt8], _ signed: SignedBundle) {
         invariant(false, "accepted a file whose payload does not inflate")
         return
     }
-    invariant(BundlePayload.encode(signed.bundle.changes, limits: BundleCodec.limits) == payload, "payload is not canonical")
+    invariant(BundleCodec.payload(of: signed.bundle).bytes == payload, "payload is not canonical")
 
     checkRoundTrip(signed)
+}
+
+/// The access fields of an accepted bundle: each in its range, of its kind, in order.
+func checkAccessFields(_ bundle: Bundle) {
+    invariant(BundlePayload.isCounter(bundle.redactionAck) && BundlePayload.isCounter(bundle.policyVersion),
+              "accepted a redaction ack or policy version outside 0 ..< 2^63")
+    if bundle.kind == .upload {
+        invariant(bundle.policyVersion == 0 && bundle.redactions.isEmpty && bundle.refusals.isEmpty && bundle.permissions == nil,
+                  "accepted a reply's access part in an upload")
+    } else {
+        invariant(bundle.redactionAck == 0, "accepted a redaction ack in a reply")
+    }
+    invariant(zip(bundle.redactions, bundle.redactions.dropFirst()).allSatisfy { $0.id < $1.id }, "redactions out of order")
+    invariant(bundle.redactions.reduce(0) { $0 + $1.changes.count } <= AccessSection.maxRedactedChanges, "too many redacted changes")
+    for redaction in bundle.redactions {
+        invariant(BundlePayload.isValidID(redaction.id) && BundlePayload.isValidID(redaction.child.rawValue)
+                  && AccessSection.isValidReason(Array(redaction.reason.utf8)) && !redaction.changes.isEmpty,
+                  "accepted a bad redaction")
+        invariant(zip(redaction.changes, redaction.changes.dropFirst()).allSatisfy { $0 < $1 }, "redacted changes out of order")
+        invariant(redaction.changes.allSatisfy { BundlePayload.isValidID($0.origin.rawValue) && BundlePayload.isValidID($0.seq) },
+                  "accepted a redacted change out of range")
+    }
+    invariant(zip(bundle.refusals, bundle.refusals.dropFirst()).allSatisfy { $0.seq < $1.seq }, "refusals out of order")
+    invariant(bundle.refusals.allSatisfy { BundlePayload.isValidID($0.seq) && AccessSection.isValidReason(Array($0.reason.utf8)) },
+              "accepted a bad refusal")
+    for permission in bundle.permissions ?? [] {
+        invariant(BundlePayload.isValidID(permission.child.rawValue) && permission.write.isSubset(of: permission.read),
+                  "accepted a bad permission")
+    }
+}
+
+/// Access fields for a bundle of `kind`, drawn from `next` (the same input gives the same fields).
+func drawAccess(_ bundle: inout Bundle, _ next: () -> UInt64) {
+    let ids: [UInt64] = [1, 2, 41, UInt64(Int64.max), next() >> 1 | 1]
+    func id() -> UInt64 { ids[Int(next() % 5)] }
+    let reasons = ["a", "membership_ended", "tag_not_writable", String(repeating: "z_9", count: 21) + "x"]
+    func reason() -> String { reasons[Int(next() % 4)] }
+    if bundle.kind == .upload {
+        bundle.redactionAck = next() % 3 == 0 ? 0 : id()
+        return
+    }
+    bundle.policyVersion = next() % 3 == 0 ? 0 : id()
+    var redactionIDs = Set<UInt64>()
+    for _ in 0..<Int(next() % 3) { redactionIDs.insert(id()) }
+    bundle.redactions = redactionIDs.sorted().map { redactionID in
+        var refs = Set<ChangeRef>()
+        for _ in 0..<(1 + Int(next() % 3)) { refs.insert(ChangeRef(origin: ReplicaID(rawValue: id()), seq: id())) }
+        return Redaction(id: redactionID, child: RecordID(rawValue: id()), reason: reason(), changes: refs.sorted())
+    }
+    var seqs = Set<UInt64>()
+    for _ in 0..<Int(next() % 3) { seqs.insert(id()) }
+    bundle.refusals = seqs.sorted().map { ChangeRefusal(seq: $0, reason: reason()) }
+    if next() % 2 == 0 {
+        var children = Set<UInt64>()
+        for _ in 0..<Int(next() % 3) { children.insert(id()) }
+        bundle.permissions = children.sorted().map { child in
+            let read = Set(Tag.vocabulary.filter { _ in next() % 2 == 0 })
+            return ChildPermission(child: RecordID(rawValue: child), read: read, write: read.filter { _ in next() % 2 == 0 },
+                                   roles: Set(HubRole.allCases.filter { _ in next() % 3 == 0 }))
+        }
+    }
+}
+
+// MARK: - D: the input as an access section
+
+func checkAccessSection(_ bytes: [UInt8]) {
+    for kind in [Bundle.Kind.upload, .reply] {
+        let result = Result { () throws(BundleError) -> AccessSection.Fields in
+            try AccessSection.decode(bytes, from: 0, kind: kind)
+        }
+        let tiny = Result { () throws(BundleError) -> AccessSection.Fields in
+            try AccessSection.decode(bytes, from: 0, kind: kind, limits: tinyLimits)
+        }
+        switch (result, tiny) {
+        case (.success(let fields), .success(let small)):
+            invariant(fields == small, "tiny limits changed the decoded access section")
+        case (.success, .failure(let error)):
+            invariant(isTooLarge(error), "tiny limits refused an accepted access section with \(error.code)")
+        case (.failure, .success):
+            invariant(false, "tiny limits accepted an access section the real limits refuse")
+        case (.failure(let error), .failure(let small)):
+            invariant(small == error || isTooLarge(small), "tiny limits changed \(error.code) into \(small.code)")
+        }
+        let fields: AccessSection.Fields
+        do throws(BundleError) {
+            fields = try result.get()
+        } catch {
+            switch error {
+            case .malformedPayload, .tooLarge, .invalidValue: continue
+            default: invariant(false, "access section refused with a frame error: \(error.code)")
+            }
+            continue
+        }
+        var bundle = Bundle(
+            kind: kind, schemaVersion: 2, sender: ReplicaID(rawValue: 1), recipient: ReplicaID(rawValue: 2), createdAt: 0,
+            cursor: 0, changes: [], redactionAck: fields.redactionAck, redactions: fields.redactions, refusals: fields.refusals,
+            permissions: fields.permissions, policyVersion: fields.policyVersion
+        )
+        checkAccessFields(bundle)
+        var again = [UInt8]()
+        AccessSection.encode(bundle, to: &again)
+        invariant(again == bytes, "access section is not canonical")
+        let signer = BundleSigner(keyID: ReplicaID(rawValue: 1), secret: testSecret, timestamp: 0,
+                                  nonce: [UInt8](repeating: 7, count: 16))
+        switch decodeResult(BundleCodec.encode(bundle, signer: signer), limits: BundleCodec.limits) {
+        case .success(let back): invariant(back.bundle == bundle, "access section round trip changed the bundle")
+        case .failure(let error): invariant(false, "bundle with an accepted access section refused: \(error.code)")
+        }
+        // The same section in a bundle of the other kind is refused unless it only holds
+        // what both kinds may carry (nothing: every part belongs to one kind).
+        bundle.kind = kind == .upload ? .reply : .upload
+        invariant((try? AccessSection.decode(bytes, from: 0, kind: bundle.kind)) == nil,
+                  "an access section was accepted in both kinds")
+    }
 }
 
 /// Re-encodes with the decoded signer fields and the test secret; must decode equal.
@@ -231,6 +351,12 @@ func checkPayload(_ bytes: [UInt8]) {
         )
     )
     checkRoundTrip(signed)
+    // With access fields drawn from the input (format version 3), it round-trips too.
+    var withAccess = bundle
+    withAccess.directory = next() % 2 == 0 && kind == .reply
+        ? [DirectoryEntry(replica: ReplicaID(rawValue: 3), organisation: "Skolan", kind: "school")] : nil
+    drawAccess(&withAccess, next)
+    checkRoundTrip(SignedBundle(bundle: withAccess, signature: signed.signature))
     // The same file with one counter at 2^63 or above is refused, and says which.
     let compressed = Zlib.compress(bytes, level: BundleCodec.compressionLevel)
     let header = BundleCodec.Header(

@@ -1,0 +1,393 @@
+import NavetCore
+
+/// The access section of a version 3 payload (`Protocol/BUNDLE.md`, "Access section"):
+/// what need to know adds to a bundle besides the changes. Flag bit 3 announces it; it
+/// ends the payload (after the directory when both are present).
+///
+/// ```
+/// access      = parts u8                 bit 0 ack (uploads), 1 policy version, 2 redactions,
+///                                        3 refusals, 4 permissions (replies); 5–7 zero; not 0
+///               [redactionAck u64] [policyVersion u64] [redactions] [refusals] [permissions]
+/// redactions  = count varint (1 … 100,000), redactions strictly ascending by id
+/// redaction   = id u64, child u64, reason code, n varint (1 … 1,000,000),
+///               n × (origin u64, seq u64) strictly ascending
+/// refusals    = count varint (1 … 1,000,000), (seq u64, reason code) strictly ascending by seq
+/// permissions = count varint (0 … 100,000), (child u64, read names, write names, roles names)
+///               strictly ascending by child
+/// names       = count varint, names (varint length, bytes) strictly ascending by bytes
+/// code        = varint length (1 … 64), bytes in [a-z0-9_]
+/// ```
+/// A part is present exactly when it is not empty, so the encoding is canonical, and a
+/// bundle with nothing to say here has no section at all (costs 0 bytes).
+enum AccessSection {
+    /// Part bits of the parts byte.
+    static let ackPart: UInt8 = 0x01
+    static let policyPart: UInt8 = 0x02
+    static let redactionsPart: UInt8 = 0x04
+    static let refusalsPart: UInt8 = 0x08
+    static let permissionsPart: UInt8 = 0x10
+    static let knownParts: UInt8 = 0x1F
+
+    // The reader's limits, the defaults of `BundleLimits` (which a test or the fuzzer may
+    // lower): BUNDLE.md, "Limits a reader enforces".
+
+    /// Most redactions in one bundle.
+    static let maxRedactions = 100_000
+    /// Most changes in one redaction, and in all redactions of one bundle together.
+    static let maxRedactedChanges = 1_000_000
+    /// Most refusals in one bundle (an upload holds at most 1,000,000 changes).
+    static let maxRefusals = 1_000_000
+    /// Most children in the permissions part.
+    static let maxPermissions = 100_000
+    /// Longest reason code, in bytes.
+    static let maxReasonBytes = 64
+    /// Longest name in a permission's lists (every known tag and role is far shorter).
+    static let maxNameBytes = 255
+
+    /// The least bytes each counted item takes: bounds a count before anything is reserved.
+    /// Counted from the structure alone (a reason's length byte, a change count), so that
+    /// an empty reason or redaction is refused as such, not as a short payload.
+    static let minimumBytesPerRedaction = 8 + 8 + 1 + 1
+    static let minimumBytesPerRedactedChange = 16
+    static let minimumBytesPerRefusal = 8 + 1
+    static let minimumBytesPerPermission = 8 + 3
+    static let minimumBytesPerName = 1
+
+    /// The five fields the section carries.
+    struct Fields: Hashable {
+        var redactionAck: UInt64 = 0
+        var policyVersion: UInt64 = 0
+        var redactions: [Redaction] = []
+        var refusals: [ChangeRefusal] = []
+        var permissions: [ChildPermission]?
+    }
+
+    /// The parts byte for `bundle`: one bit per non-empty part; 0 means "no section".
+    static func parts(of bundle: Bundle) -> UInt8 {
+        (bundle.redactionAck != 0 ? ackPart : 0) | (bundle.policyVersion != 0 ? policyPart : 0)
+            | (bundle.redactions.isEmpty ? 0 : redactionsPart) | (bundle.refusals.isEmpty ? 0 : refusalsPart)
+            | (bundle.permissions == nil ? 0 : permissionsPart)
+    }
+
+    /// A reason code: 1 to 64 bytes of a–z, 0–9 and `_`.
+    static func isValidReason(_ code: some Collection<UInt8>) -> Bool {
+        (1...maxReasonBytes).contains(code.count) && code.allSatisfy(isReasonByte)
+    }
+
+    static func isReasonByte(_ byte: UInt8) -> Bool {
+        (0x61...0x7A).contains(byte) || (0x30...0x39).contains(byte) || byte == 0x5F
+    }
+
+    // MARK: - Encoding
+
+    /// Appends the section for `bundle`, whose `parts(of:)` is not 0. Lists are written in
+    /// their canonical order (redactions by id, changes by (origin, seq), refusals by seq,
+    /// permissions by child, names by bytes), so a bundle given in another order decodes
+    /// sorted.
+    ///
+    /// Precondition: the parts fit the bundle's kind, every number is in its range, no
+    /// list repeats an entry or exceeds its limit, every redaction has changes, every
+    /// reason code is valid, every write tag is also a read tag. The sync layer builds
+    /// such bundles; anything else is a bug in the caller.
+    static func encode(_ bundle: Bundle, to bytes: inout [UInt8]) {
+        let parts = parts(of: bundle)
+        switch bundle.kind {
+        case .upload:
+            precondition(parts & ~ackPart == 0, "an upload carries only the redaction acknowledgement")
+        case .reply:
+            precondition(parts & ackPart == 0, "a reply carries no redaction acknowledgement")
+        }
+        write(Fields(redactionAck: bundle.redactionAck, policyVersion: bundle.policyVersion, redactions: bundle.redactions,
+                     refusals: bundle.refusals, permissions: bundle.permissions), to: &bytes)
+    }
+
+    /// Appends the section for `fields` without checking which kind may carry which part:
+    /// `encode` does that. Internal so that tests can write a part into the wrong kind.
+    static func write(_ bundle: Fields, to bytes: inout [UInt8]) {
+        let parts = (bundle.redactionAck != 0 ? ackPart : 0) | (bundle.policyVersion != 0 ? policyPart : 0)
+            | (bundle.redactions.isEmpty ? 0 : redactionsPart) | (bundle.refusals.isEmpty ? 0 : refusalsPart)
+            | (bundle.permissions == nil ? 0 : permissionsPart)
+        precondition(parts != 0, "an access section needs at least one part")
+        var out = ByteWriter()
+        out.u8(parts)
+        if bundle.redactionAck != 0 {
+            precondition(BundlePayload.isValidID(bundle.redactionAck), "redaction ack outside 0 ..< 2^63")
+            out.u64(bundle.redactionAck)
+        }
+        if bundle.policyVersion != 0 {
+            precondition(BundlePayload.isValidID(bundle.policyVersion), "policy version outside 0 ..< 2^63")
+            out.u64(bundle.policyVersion)
+        }
+        if !bundle.redactions.isEmpty {
+            let redactions = bundle.redactions.sorted { $0.id < $1.id }
+            precondition(redactions.count <= BundleCodec.limits.maxRedactions, "more redactions than the format allows; page them")
+            out.varint(redactions.count)
+            var previous: UInt64 = 0
+            var total = 0
+            for redaction in redactions {
+                precondition(BundlePayload.isValidID(redaction.id) && redaction.id > previous,
+                             "redaction ids must be valid and distinct")
+                previous = redaction.id
+                precondition(BundlePayload.isValidID(redaction.child.rawValue), "redaction child outside 1 ..< 2^63")
+                out.u64(redaction.id)
+                out.u64(redaction.child.rawValue)
+                writeReason(redaction.reason, to: &out)
+                let changes = redaction.changes.sorted()
+                precondition(!changes.isEmpty, "a redaction names at least one change")
+                total += changes.count
+                precondition(total <= BundleCodec.limits.maxRedactedChanges, "more redacted changes than the format allows; page them")
+                out.varint(changes.count)
+                var last: ChangeRef?
+                for change in changes {
+                    precondition(BundlePayload.isValidID(change.origin.rawValue) && BundlePayload.isValidID(change.seq),
+                                 "redacted change outside 1 ..< 2^63")
+                    precondition(last.map { $0 < change } ?? true, "a redaction names a change twice")
+                    last = change
+                    out.u64(change.origin.rawValue)
+                    out.u64(change.seq)
+                }
+            }
+        }
+        if !bundle.refusals.isEmpty {
+            let refusals = bundle.refusals.sorted { $0.seq < $1.seq }
+            precondition(refusals.count <= BundleCodec.limits.maxRefusals, "more refusals than the format allows")
+            out.varint(refusals.count)
+            var previous: UInt64 = 0
+            for refusal in refusals {
+                precondition(BundlePayload.isValidID(refusal.seq) && refusal.seq > previous,
+                             "refused sequence numbers must be valid and distinct")
+                previous = refusal.seq
+                out.u64(refusal.seq)
+                writeReason(refusal.reason, to: &out)
+            }
+        }
+        if let permissions = bundle.permissions {
+            let sorted = permissions.sorted { $0.child.rawValue < $1.child.rawValue }
+            precondition(sorted.count <= BundleCodec.limits.maxPermissions, "more permissions than the format allows")
+            out.varint(sorted.count)
+            var previous: UInt64 = 0
+            for permission in sorted {
+                precondition(BundlePayload.isValidID(permission.child.rawValue) && permission.child.rawValue > previous,
+                             "permission children must be valid and distinct")
+                previous = permission.child.rawValue
+                precondition(permission.write.isSubset(of: permission.read), "a write tag must also be a read tag")
+                out.u64(permission.child.rawValue)
+                writeNames(permission.read.map(\.rawValue), to: &out)
+                writeNames(permission.write.map(\.rawValue), to: &out)
+                writeNames(permission.roles.map(\.rawValue), to: &out)
+            }
+        }
+        bytes.append(contentsOf: out.bytes)
+    }
+
+    private static func writeReason(_ reason: String, to out: inout ByteWriter) {
+        let code = Array(reason.utf8)
+        precondition(isValidReason(code), "reason code must be 1 to 64 bytes of [a-z0-9_]")
+        out.varint(code.count)
+        out.append(code)
+    }
+
+    private static func writeNames(_ names: [String], to out: inout ByteWriter) {
+        let sorted = names.map { Array($0.utf8) }.sorted { $0.lexicographicallyPrecedes($1) }
+        out.varint(sorted.count)
+        for name in sorted {
+            out.varint(name.count)
+            out.append(name)
+        }
+    }
+
+    // MARK: - Decoding
+
+    // Reasons, as BUNDLE.md names them.
+    static let endsEarly = "access section ends early"
+    static let leftover = "bytes after the access section"
+    static let countExceedsPayload = "count larger than the payload can hold"
+
+    /// Reads the section that starts at `start` and must end the payload, for a bundle of
+    /// `kind`. Throws `malformedPayload`, `tooLarge` or `invalidValue`, never traps;
+    /// reserves memory only for counts already checked against the bytes that remain.
+    static func decode(_ payload: [UInt8], from start: Int, kind: Bundle.Kind,
+                       limits: BundleLimits = BundleCodec.limits) throws(BundleError) -> Fields {
+        var parser = Parser(reader: ByteReader(payload, from: start), limits: limits)
+        let fields = try parser.section(kind: kind)
+        guard parser.reader.isAtEnd else { throw .malformedPayload(leftover) }
+        return fields
+    }
+
+    private struct Parser {
+        var reader: ByteReader
+        let limits: BundleLimits
+
+        mutating func varint() throws(BundleError) -> UInt64 {
+            do { return try reader.varint() } catch { throw Self.map(error) }
+        }
+
+        mutating func u8() throws(BundleError) -> UInt8 {
+            do { return try reader.u8() } catch { throw Self.map(error) }
+        }
+
+        mutating func u64() throws(BundleError) -> UInt64 {
+            do { return try reader.u64() } catch { throw Self.map(error) }
+        }
+
+        mutating func bytes(_ count: Int) throws(BundleError) -> ArraySlice<UInt8> {
+            do { return try reader.bytes(count) } catch { throw Self.map(error) }
+        }
+
+        static func map(_ failure: ByteReaderFailure) -> BundleError {
+            switch failure {
+            case .endOfInput: .malformedPayload(AccessSection.endsEarly)
+            case .badVarint: .malformedPayload("invalid varint")
+            }
+        }
+
+        /// A count of at most `limit` items of at least `minimumBytes` each.
+        mutating func count(limit: Int, minimumBytes: Int, tooMany: String) throws(BundleError) -> Int {
+            let value = try varint()
+            guard value <= UInt64(limit) else { throw .tooLarge(tooMany) }
+            guard value <= UInt64(reader.remaining / minimumBytes) else {
+                throw .malformedPayload(AccessSection.countExceedsPayload)
+            }
+            return Int(value)
+        }
+
+        /// A u64 in 1 ..< 2^63; `name` says which field in the refusal.
+        mutating func id(_ name: String) throws(BundleError) -> UInt64 {
+            let value = try u64()
+            guard BundlePayload.isValidID(value) else { throw .invalidValue("\(name) outside 1 ..< 2^63") }
+            return value
+        }
+
+        mutating func reason() throws(BundleError) -> String {
+            let length = try varint()
+            guard length >= 1 else { throw .invalidValue("empty reason code") }
+            guard length <= UInt64(AccessSection.maxReasonBytes) else {
+                throw .tooLarge("reason code longer than \(AccessSection.maxReasonBytes) bytes")
+            }
+            let code = try bytes(Int(length))
+            guard code.allSatisfy(AccessSection.isReasonByte) else { throw .invalidValue("reason code outside [a-z0-9_]") }
+            // ASCII by the check above, so always valid UTF-8.
+            return String(decoding: code, as: UTF8.self)
+        }
+
+        mutating func section(kind: Bundle.Kind) throws(BundleError) -> Fields {
+            let parts = try u8()
+            guard parts & ~AccessSection.knownParts == 0 else { throw .malformedPayload("unknown access part") }
+            guard parts != 0 else { throw .invalidValue("empty access section") }
+            switch kind {
+            case .upload:
+                for (bit, name) in [(AccessSection.policyPart, "policy version"), (AccessSection.redactionsPart, "redactions"),
+                                    (AccessSection.refusalsPart, "refusals"), (AccessSection.permissionsPart, "permissions")]
+                where parts & bit != 0 {
+                    throw .invalidValue("\(name) in an upload")
+                }
+            case .reply:
+                guard parts & AccessSection.ackPart == 0 else { throw .invalidValue("redaction ack in a reply") }
+            }
+            var fields = Fields()
+            if parts & AccessSection.ackPart != 0 { fields.redactionAck = try id("redaction ack") }
+            if parts & AccessSection.policyPart != 0 { fields.policyVersion = try id("policy version") }
+            if parts & AccessSection.redactionsPart != 0 { fields.redactions = try redactions() }
+            if parts & AccessSection.refusalsPart != 0 { fields.refusals = try refusals() }
+            if parts & AccessSection.permissionsPart != 0 { fields.permissions = try permissions() }
+            return fields
+        }
+
+        mutating func redactions() throws(BundleError) -> [Redaction] {
+            let count = try count(limit: limits.maxRedactions, minimumBytes: AccessSection.minimumBytesPerRedaction,
+                                  tooMany: "more than \(limits.maxRedactions) redactions")
+            guard count >= 1 else { throw .invalidValue("no redactions in the redactions part") }
+            let tooMany = "more than \(limits.maxRedactedChanges) redacted changes"
+            var redactions = [Redaction]()
+            redactions.reserveCapacity(count)
+            var previous: UInt64 = 0
+            var total = 0
+            for _ in 0..<count {
+                let id = try id("redaction id")
+                guard id > previous else { throw .malformedPayload("redactions not in strictly ascending id order") }
+                previous = id
+                let child = try self.id("redaction child id")
+                let reason = try reason()
+                let n = try self.count(limit: limits.maxRedactedChanges,
+                                       minimumBytes: AccessSection.minimumBytesPerRedactedChange, tooMany: tooMany)
+                guard n >= 1 else { throw .invalidValue("redaction without changes") }
+                total += n
+                guard total <= limits.maxRedactedChanges else { throw .tooLarge(tooMany) }
+                var changes = [ChangeRef]()
+                changes.reserveCapacity(n)
+                for _ in 0..<n {
+                    let origin = try self.id("redacted change origin")
+                    let seq = try self.id("redacted change sequence number")
+                    let change = ChangeRef(origin: ReplicaID(rawValue: origin), seq: seq)
+                    if let last = changes.last, !(last < change) {
+                        throw .malformedPayload("redacted changes not in strictly ascending order")
+                    }
+                    changes.append(change)
+                }
+                redactions.append(Redaction(id: id, child: RecordID(rawValue: child), reason: reason, changes: changes))
+            }
+            return redactions
+        }
+
+        mutating func refusals() throws(BundleError) -> [ChangeRefusal] {
+            let count = try count(limit: limits.maxRefusals, minimumBytes: AccessSection.minimumBytesPerRefusal,
+                                  tooMany: "more than \(limits.maxRefusals) refusals")
+            guard count >= 1 else { throw .invalidValue("no refusals in the refusals part") }
+            var refusals = [ChangeRefusal]()
+            refusals.reserveCapacity(count)
+            var previous: UInt64 = 0
+            for _ in 0..<count {
+                let seq = try id("refused sequence number")
+                guard seq > previous else { throw .malformedPayload("refusals not in strictly ascending order") }
+                previous = seq
+                refusals.append(ChangeRefusal(seq: seq, reason: try reason()))
+            }
+            return refusals
+        }
+
+        mutating func permissions() throws(BundleError) -> [ChildPermission] {
+            let count = try count(limit: limits.maxPermissions, minimumBytes: AccessSection.minimumBytesPerPermission,
+                                  tooMany: "more than \(limits.maxPermissions) permissions")
+            var permissions = [ChildPermission]()
+            permissions.reserveCapacity(count)
+            var previous: UInt64 = 0
+            for _ in 0..<count {
+                let child = try id("permission child id")
+                guard child > previous else { throw .malformedPayload("permissions not in strictly ascending order") }
+                previous = child
+                let read = Set(try names(Tag.vocabulary, unknown: "unknown tag in permissions"))
+                let write = Set(try names(Tag.vocabulary, unknown: "unknown tag in permissions"))
+                guard write.isSubset(of: read) else { throw .invalidValue("write tag not readable") }
+                let roles = Set(try names(HubRole.allCases, unknown: "unknown hub role"))
+                permissions.append(ChildPermission(child: RecordID(rawValue: child), read: read, write: write, roles: roles))
+            }
+            return permissions
+        }
+
+        /// A list of names from `known` (matched by their exact bytes), strictly ascending.
+        mutating func names<Name: RawRepresentable>(_ known: [Name], unknown: String) throws(BundleError) -> [Name]
+        where Name.RawValue == String {
+            let count = try count(limit: known.count, minimumBytes: AccessSection.minimumBytesPerName,
+                                  tooMany: "more names than the vocabulary holds")
+            var names = [Name]()
+            names.reserveCapacity(count)
+            var previous: ArraySlice<UInt8>?
+            for _ in 0..<count {
+                let length = try varint()
+                guard length <= UInt64(AccessSection.maxNameBytes) else {
+                    throw .tooLarge("name longer than \(AccessSection.maxNameBytes) bytes")
+                }
+                let bytes = try bytes(Int(length))
+                if let previous, !previous.lexicographicallyPrecedes(bytes) {
+                    throw .malformedPayload("permission names not in strictly ascending order")
+                }
+                previous = bytes
+                guard let name = known.first(where: { $0.rawValue.utf8.elementsEqual(bytes) }) else {
+                    throw .invalidValue(unknown)
+                }
+                names.append(name)
+            }
+            return names
+        }
+    }
+}
