@@ -92,23 +92,30 @@ public final class SyncService: @unchecked Sendable {
     private let lock = NSLock()
     /// A fixed access policy (tests); nil reads the store's policy in force at every sync.
     private let fixedAccess: AccessContext?
-    /// Whether replies are filtered by need to know at all.
+    /// Whether replies are filtered by need to know (always, outside the engine's own tests).
     private let filtering: Bool
 
     /// `access`: a fixed policy to filter under. Without one, each sync is filtered under
     /// the central store's policy in force at that moment (`navetd policy load` takes
     /// effect at the next sync, without a restart).
-    public init(central: CentralStore, metrics: SyncMetrics = SyncMetrics(), access: AccessContext? = nil) {
+    /// `unfiltered` turns need to know off: only for tests of the sync engine itself,
+    /// which exchange changes between replicas of no organisation.
+    public init(central: CentralStore, metrics: SyncMetrics = SyncMetrics(), access: AccessContext? = nil,
+                unfiltered: Bool = false) {
         self.central = central
         self.serverID = central.serverID
         self.metrics = metrics
         self.fixedAccess = access
-        self.filtering = access != nil
+        self.filtering = !unfiltered
     }
 
-    /// The policy a sync is filtered under. Runs under the lock.
+    /// The policy a sync is filtered under: the fixed one, or the store's policy in force
+    /// (re-read when another process loaded a new one). Runs under the lock.
     private func accessContext() throws(StoreError) -> AccessContext? {
-        fixedAccess
+        guard filtering else { return nil }
+        if let fixedAccess { return fixedAccess }
+        let inForce = try central.policyInForce()
+        return AccessContext(policy: inForce.policy, version: inForce.version)
     }
 
     public struct Accepted: Sendable {
