@@ -145,16 +145,7 @@ enum PolicyStrings {
         "policy.registrarRoleWithoutRule": (
             "no rule gives the role \"{1}\" to the kind \"{0}\"; add such a rule, or give \"{0}\" a role a rule gives it",
             "ingen regel ger rollen \"{1}\" till typen \"{0}\"; lägg till en sådan regel, eller ge \"{0}\" en roll som en regel ger den"),
-
-        // Hub roles
-        "role.social_secretary": ("social secretary", "socialsekreterare"),
-        "role.guardian": ("legal guardian (god man)", "god man"),
-        "role.contact_person": ("contact person", "kontaktperson"),
-        "role.school_mentor": ("school mentor", "mentor"),
-        "role.health": ("health care", "hälso- och sjukvård"),
-        "role.volunteer": ("volunteer", "frivillig"),
-        "role.migration_officer": ("migration officer", "handläggare på Migrationsverket"),
-        "role.police": ("police", "polis"),
+        // Hub role labels: HubStrings.
     ]
 }
 

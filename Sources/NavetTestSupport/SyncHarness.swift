@@ -6,6 +6,11 @@ import NavetWire
 /// A central store and enrolled replicas in one temporary folder, synced through real,
 /// signed bundle bytes exactly as the file path does (`navet export`, `navetd import`,
 /// `navet import`).
+///
+/// The harness tests the sync engine (merge, convergence, epochs, identity), so its server
+/// does not filter by need to know: every replica receives every change, whatever its tag.
+/// Need to know is tested with a filtering service (NeedToKnowTests' `Region`) and through
+/// the real `navetd`.
 public final class SyncHarness {
     public let folder = TemporaryDirectory(prefix: "navet-sync")
     public private(set) var central: CentralStore!
@@ -14,7 +19,7 @@ public final class SyncHarness {
 
     public init(replicas count: Int, now: Int64 = 1_790_000_000_000) throws {
         central = try CentralStore.create(path: folder.path("central.db"), now: now)
-        service = SyncService(central: central)
+        service = SyncService(central: central, unfiltered: true)
         _ = try central.addOrganisation(name: "Socialtjänsten Strömsund", kind: .socialServices,
                                         municipality: "Strömsund", now: now)
         for _ in 0..<count { try addReplica(now: now) }
@@ -71,7 +76,7 @@ public final class SyncHarness {
         central = nil
         try CentralStore.restore(from: backup, to: path)
         central = try CentralStore.open(path: path)
-        service = SyncService(central: central)
+        service = SyncService(central: central, unfiltered: true)
     }
 
     /// The recipient named in a reply's bytes.

@@ -214,7 +214,13 @@ import Testing
         #expect(try cli.navet("export", "up.navet").code == 0)
         let imported = try cli.navetd("--db", "central.db", "import", "up.navet", "--reply", "reply.navet")
         #expect(imported.code == 0, "\(imported.err)")
-        #expect(try cli.navet("import", "reply.navet").code == 0)
+        // The central store refuses the membership that names an organisation it does not
+        // know, on its own: the import finishes, says so (exit 7) and takes it back.
+        #expect(try cli.navet("import", "reply.navet").code == 7)
+        let status = try JSONSerialization.jsonObject(with: Data(try cli.navet("--json", "status").out.utf8)) as? [String: Any]
+        let refusedChanges = status?["refused_changes"] as? [[String: Any]] ?? []
+        #expect(!refusedChanges.isEmpty && refusedChanges.allSatisfy { $0["reason"] as? String == "unknown_organisation" },
+                "\(refusedChanges)")
 
         let checked = try cli.navet("--json", "hub", "add", "--child", child, "--org", "POLISEN region nord", "--role", "polis")
         #expect(checked.code == 0 && checked.err.isEmpty, "\(checked.err)")
