@@ -154,7 +154,7 @@ struct HubList: Command {
         let childID = try context.find(child, type: "child", in: store)
         let registrar = try context.store { () throws(StoreError) in try store.firstOrigin(of: childID, field: "name") }
         let origins = OriginDisplay(store: store, strings: context.strings, verbose: verbose)
-        let collation: TextRules.Collation = context.strings.language == .swedish ? .swedish : .english
+        let collation = context.collation
         let roleOrder = { (record: RecordSnapshot) -> Int in
             HubRole.allCases.firstIndex { $0.rawValue == record.value("role").displayText } ?? HubRole.allCases.count
         }
@@ -371,7 +371,7 @@ struct ConsentList: Command {
         let childID = try context.find(child, type: "child", in: store)
         let today = context.swedishToday
         let order = ["in_force", "expired", "revoked"]
-        let collation: TextRules.Collation = context.strings.language == .swedish ? .swedish : .english
+        let collation = context.collation
         let records = try context.store { () throws(StoreError) in try store.records(ofType: "consent", child: childID) }
         let keyed: [(record: RecordSnapshot, state: String, key: [UInt32])] = records.map { record in
             (record, Self.state(record, today: today, context: context),

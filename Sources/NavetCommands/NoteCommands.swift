@@ -167,7 +167,7 @@ struct ConflictsList: Command {
 
     func run(_ context: Context) throws(CLIError) {
         let store = try context.openReplica()
-        let collation: TextRules.Collation = context.strings.language == .swedish ? .swedish : .english
+        let collation = context.collation
         // Sorted by the child's name as people read it, then by field.
         // Each record's name is read once, for the order and for the heading.
         let named = try context.store { () throws(StoreError) in try store.conflicts() }

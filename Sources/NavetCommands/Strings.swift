@@ -169,6 +169,7 @@ public struct Strings: Sendable {
         .merging(SystemMessages.table) { first, _ in first }
         .merging(RobustnessStrings.table) { first, _ in first }
         .merging(PolicyStrings.table) { first, _ in first }
+        .merging(ExplainStrings.table) { first, _ in first }
         .merging(HubStrings.table) { first, _ in first }
         .merging(FilterStrings.table) { first, _ in first }
         .merging(WireStrings.table) { first, _ in first }

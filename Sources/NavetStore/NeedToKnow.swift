@@ -619,3 +619,18 @@ extension CentralStore {
         }
     }
 }
+
+extension CentralStore {
+    /// The children whose id (16 hex digits) begins with `prefix` (at most 2: enough to
+    /// tell a unique prefix from an ambiguous one).
+    public func childIDs(prefix: String) throws(StoreError) -> [RecordID] {
+        let digits = prefix.lowercased()
+        guard !digits.isEmpty, digits.count <= 16, digits.allSatisfy({ $0.isHexDigit }) else { return [] }
+        let low = Int64(bitPattern: UInt64(digits.padding(toLength: 16, withPad: "0", startingAt: 0), radix: 16) ?? 0)
+        let high = Int64(bitPattern: UInt64(digits.padding(toLength: 16, withPad: "f", startingAt: 0), radix: 16) ?? 0)
+        return try StoreError.wrap {
+            try db.query("SELECT child_id FROM child_facts WHERE child_id BETWEEN ? AND ? ORDER BY child_id LIMIT 2",
+                         [.integer(low), .integer(high)]).compactMap { $0[0].recordID }
+        }
+    }
+}
