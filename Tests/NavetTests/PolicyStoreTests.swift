@@ -6,7 +6,7 @@ import NavetPolicy
 import NavetTestSupport
 import Testing
 
-/// Policies in the central store (layout 9): versions, the default as version 0, a bad
+/// Policies in the central store (layout 10): versions, the default as version 0, a bad
 /// file that changes nothing, and a policy loaded by another process seen at the next read.
 @Suite struct PolicyStoreTests {
     let folder = TemporaryDirectory(prefix: "navet-policy-store")
