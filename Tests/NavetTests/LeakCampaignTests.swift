@@ -1,4 +1,5 @@
 import Foundation
+import NavetCommands
 import NavetCore
 import NavetStore
 import NavetSync
@@ -8,9 +9,12 @@ import Testing
 
 /// The leak campaign (issue 12, point 7): seeded schedules of edits by every organisation
 /// kind, hub joins and ends, consents granted, revoked and expiring, missing episodes opened
-/// and closed, and syncs by file, under the default policy. After each schedule every
-/// replica's raw bytes (database and WAL) are scanned for every canary: none it may not
-/// hold now, and every one it may hold is there. A failing seed is printed and replays.
+/// and closed, and syncs, under the default policy: by file in nine seeds of ten (the
+/// service in-process, signed bundle bytes written to a reply file and imported), over
+/// HTTP to a real `navetd serve` in the tenth. After each schedule every replica's raw
+/// bytes (database, WAL and the last reply file carried to it) are scanned for every
+/// canary: none it may not hold now, and every one it may hold is there. A failing seed is
+/// printed and replays.
 @Suite struct LeakCampaignTests {
     static let kinds: [(String, OrganisationKind, HubRole)] = [
         ("Socialtjänsten", .socialServices, .socialSecretary), ("HVB Björken", .residentialHome, .contactPerson),
@@ -40,7 +44,15 @@ import Testing
             canaries.append(Canary(text: text, writer: writer))
             return text
         }
+        // Every tenth seed syncs over HTTP with a real navetd on the same central store.
+        let server = index % 10 == 0 ? try ServerProcess(database: region.central.path, workingDirectory: region.folder.url) : nil
+        defer { _ = server?.stop() }
         func sync(_ name: String) throws {
+            if let server {
+                let client = try SyncClient(store: region[name], server: URL(string: server.url)!)
+                _ = try client.run()
+                return
+            }
             var more = true
             var rounds = 0
             while try more || region[name].pendingCount() > 0, rounds < 20 {
@@ -48,6 +60,8 @@ import Testing
                 region.now += 1000
                 let upload = try Sync.upload(region[name], now: region.now).bytes
                 let reply = try service.accept(upload, arrival: .file, now: region.now).reply
+                // The reply is carried by hand: it is a file, scanned like the replica's own.
+                try Data(reply).write(to: URL(fileURLWithPath: region[name].path + ".reply"))
                 more = try Sync.applyReply(reply, to: region[name], now: region.now).more
             }
         }
@@ -112,7 +126,8 @@ import Testing
                     "child": .text(child.description), "kind": .text(kind), "text": .text(canary(name)),
                 ], tag: max(tag, NoteRules.floor(kind: kind)), now: region.now)
             case 80..<85:
-                region.now += 86_400_000  // a day passes: consents expire
+                // A day passes: consents expire (a real navetd keeps its own clock).
+                if server == nil { region.now += 86_400_000 }
             default:
                 try sync(pick(names)!)
             }
@@ -135,7 +150,7 @@ import Testing
             let replica = region[name]
             let organisation = PolicyOrganisation(name: name, kind: kind.rawValue)
             var bytes = Data()
-            for suffix in ["", "-wal"] {
+            for suffix in ["", "-wal", ".reply"] {
                 if let data = FileManager.default.contents(atPath: replica.path + suffix) { bytes.append(data) }
             }
             let ownChildren = Set(try replica.allChanges().filter { $0.origin == replica.replicaID && $0.recordType != "child" }
@@ -152,7 +167,8 @@ import Testing
                 }
                 let child = change.recordType == "child" ? change.recordID : childOf[change.recordID]
                 guard let child else { continue }
-                let grant = try region.central.grant(for: organisation, child: child, context: access, now: region.now)
+                let grant = try region.central.grant(for: organisation, child: child, context: access,
+                                                     now: server == nil ? region.now : Int64(Date().timeIntervalSince1970 * 1000))
                 let visible = grant.reason(recordType: change.recordType, record: change.recordID, field: change.field,
                                            tag: change.tag) != nil
                 if visible, !present { failures.append("\(name) lacks \(canary.text) (\(change.recordType).\(change.field), \(change.tag))") }
