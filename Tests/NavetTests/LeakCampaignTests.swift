@@ -1,6 +1,7 @@
 import Foundation
 import NavetCommands
 import NavetCore
+import NavetPolicy
 import NavetStore
 import NavetSync
 import NavetTestSupport
@@ -33,9 +34,15 @@ import Testing
         let seed = 0x4C45_414B_0000_0000 as UInt64 &+ UInt64(index)
         var rng = SplitMix64(seed: seed)
         let region = try Region(policy: Region.testPolicy, organisations: Self.kinds.map { ($0.0, $0.1) })
-        let inForce = try region.central.policyInForce()
-        let access = AccessContext(policy: inForce.policy, version: inForce.version)
-        let service = SyncService(central: region.central, access: access)
+        // The service reads the store's policy in force at every sync, as navetd does: the
+        // schedule reloads policies (the default, and a variant where residential homes no
+        // longer read school information).
+        let service = SyncService(central: region.central)
+        let defaultText = Array(PolicyFile.defaultText.utf8)
+        let variantText = Array(PolicyFile.defaultText
+            .replacingOccurrences(of: "\"read\": [\"basic\", \"school\", \"case\", \"search\", \"protected\"]",
+                                  with: "\"read\": [\"basic\", \"case\", \"search\", \"protected\"]")
+            .replacingOccurrences(of: "\"label\": \"", with: "\"label\": \"variant of ").utf8)
         var canaries: [Canary] = []
         var counter = 0
         func canary(_ writer: String) -> String {
@@ -125,6 +132,9 @@ import Testing
                 _ = try? region[name].createRecord(type: "note", values: [
                     "child": .text(child.description), "kind": .text(kind), "text": .text(canary(name)),
                 ], tag: max(tag, NoteRules.floor(kind: kind)), now: region.now)
+            case 85..<88:
+                region.now += 1000
+                _ = try region.central.loadPolicy(bytes: rng.next() % 2 == 0 ? variantText : defaultText, now: region.now)
             case 80..<85:
                 // A day passes: consents expire (a real navetd keeps its own clock).
                 if server == nil { region.now += 86_400_000 }
@@ -135,6 +145,8 @@ import Testing
         for _ in 0..<2 { for name in names { try sync(name) } }
 
         // What each organisation may hold now, by the server's own evaluation.
+        let inForce = try region.central.policyInForce()
+        let access = AccessContext(policy: inForce.policy, version: inForce.version)
         var refused = Set<ChangeRef>()
         for name in names {
             let id = region[name].replicaID
