@@ -233,6 +233,32 @@ final class Region {
         #expect(try region.central.refusals(of: volunteer.replicaID, after: 0).map(\.reason) == ["may_not_register"])
     }
 
+    @Test func aReplicaWhoseAccessEndedWhileOfflineHasItsEditRefusedAndItsCopyPurged() throws {
+        let region = try Region(organisations: Self.organisations)
+        let child = try registered(region)
+        let membership = try addMember(region, by: "Socialtjänsten", child: child, organisation: "Skolan", role: .schoolMentor)
+        try region.sync("Skolan")
+        let school = region["Skolan"]
+        #expect(try school.permissionsKnown())
+        #expect(try region.texts("Skolan").contains("Canary Name Amina"))
+        // Social services end the membership; the school, offline, still writes a school note.
+        try region["Socialtjänsten"].set(record: membership, field: "end_date", value: .text(region.day(-1)), now: region.now)
+        try region.sync("Socialtjänsten")
+        _ = try school.createRecord(type: "note", values: [
+            "child": .text(child.description), "kind": .text("school_absence"), "text": .text("Canary Offline Note"),
+        ], tag: .school, now: region.now)
+        try region.sync("Skolan")
+        // The note is refused on its own (the school is no longer in the hub) and taken back;
+        // what others wrote is purged from the file; the queue moved on.
+        #expect(try school.refusedChanges().map(\.reason) == ["not_in_hub", "not_in_hub", "not_in_hub"])
+        #expect(try school.pendingCount() == 0)
+        let raw = try Data(contentsOf: URL(fileURLWithPath: school.path))
+            + ((try? Data(contentsOf: URL(fileURLWithPath: school.path + "-wal"))) ?? Data())
+        #expect(raw.range(of: Data("Canary Case Note".utf8)) == nil)
+        #expect(raw.range(of: Data("Canary Name Amina".utf8)) == nil)
+        #expect(!(try region.texts("Socialtjänsten").contains("Canary Offline Note")))
+    }
+
     @Test func consentWidensUntilRevokedAndProtectedIdentityStaysInTheHub() throws {
         let region = try Region(organisations: Self.organisations)
         let child = try registered(region)
