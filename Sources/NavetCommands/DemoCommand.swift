@@ -123,9 +123,13 @@ private struct Demo {
 
     func name(_ replica: String) -> String { Demo.organisations[replica]?.name ?? replica }
 
-    /// A role as a person types it: the code in English, the Swedish word in Swedish.
-    func role(_ role: HubRole) -> String {
-        context.strings.language == .swedish ? context.strings.label("role", role.rawValue) : role.rawValue
+    /// A role as a person types it.
+    func role(_ role: HubRole) -> String { word("role", role.rawValue) }
+
+    /// A choice as a person types it: the code in English, the Swedish label in Swedish
+    /// (the commands match either, in any case).
+    func word(_ kind: String, _ code: String) -> String {
+        context.strings.language == .swedish ? context.strings.label(kind, code) : code
     }
 
     func heading(_ text: String) {
@@ -266,12 +270,12 @@ private struct Demo {
         context.out(findings.beforeText)
 
         heading(context.t("demo.step4"))
-        try navet("home", ["note", "add", "--child", child, "--kind", "observation", "--author", "Kontaktperson Jonas",
+        try navet("home", ["note", "add", "--child", child, "--kind", word("note", "observation"), "--author", "Kontaktperson Jonas",
                            "--text", "Amina var orolig i kväll efter samtalet med Migrationsverket."])
-        try navet("guardian", ["child", "set", child, "languages", "dari, svenska"])
+        try navet("guardian", ["child", "set", child, context.strings.fieldWord("languages"), "dari, svenska"])
         context.out(context.t("demo.concurrent"))
-        try navet("social", ["child", "set", child, "asylum-status", "rejected"])
-        try navet("guardian", ["child", "set", child, "asylum-status", "appealed"])
+        try navet("social", ["child", "set", child, context.strings.fieldWord("asylum_status"), word("asylum", "rejected")])
+        try navet("guardian", ["child", "set", child, context.strings.fieldWord("asylum_status"), word("asylum", "appealed")])
 
         heading(context.t("demo.step5"))
         // The guardian syncs last in the first round and so has everything; the other two
@@ -293,10 +297,10 @@ private struct Demo {
         try navet("home", ["note", "list", "--child", child])
 
         heading(context.t("demo.step7"))
-        try navet("social", ["conflicts", "resolve", child, "asylum-status", "--value", "appealed"])
+        try navet("social", ["conflicts", "resolve", child, context.strings.fieldWord("asylum_status"), "--value", word("asylum", "appealed")])
         for replica in ["social", "guardian", "home"] { try sync(replica) }
         try navet("guardian", ["conflicts"])
-        try navet("guardian", ["child", "history", child, "--field", "asylum-status"])
+        try navet("guardian", ["child", "history", child, "--field", context.strings.fieldWord("asylum_status")])
         try navet("home", ["status"])
 
         heading(context.t("demo.step8"))

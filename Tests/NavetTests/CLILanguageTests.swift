@@ -513,6 +513,7 @@ import Testing
         #expect(svAfter.contains("1 anteckning om henne"), "\(svAfter)")
         let steps = svSummary["steps"] as? String ?? ""
         #expect(steps.contains("--role kontaktperson") && steps.contains("--role mentor"))
+        #expect(steps.contains("asylstatus överklagande") && steps.contains("--kind iakttagelse"), "\(steps)")
         #expect(!steps.contains("replik") && !steps.contains("tagg"))
     }
 }
