@@ -4,9 +4,12 @@ import NavetHTTP
 import NavetStore
 import NavetSync
 
-/// `navet demo`: the README's first command. A central store and three replicas in a
-/// temporary folder, offline edits with one concurrent edit, sync by bundle files, and
-/// what each replica shows afterwards. Every step runs the real commands.
+/// `navet demo`: the README's first command. A central store and four replicas in a
+/// temporary folder, under the default policy (need to know): social services register a
+/// child and add the care home and the god man to its hub; offline edits with one concurrent
+/// edit of a field both may write; sync over HTTP and by bundle files; and a school that
+/// receives nothing of the child until it is added to the hub, and then only what a mentor
+/// needs. Every step runs the real commands, and every write is one the policy allows.
 struct DemoCommand: Command {
     static let spec = CommandSpec(["demo"], help: "demo", options: [OptionSpec("--keep", value: "DIR", help: "opt.keep")])
     let keep: String?
@@ -41,7 +44,7 @@ struct DemoCommand: Command {
         let cleanup = keep == nil ? DemoCleanup(folder: folder.path) : nil
         defer { cleanup?.finish() }
         guard context.json else {
-            try Demo(context: context, folder: folder).run()
+            _ = try Demo(context: context, folder: folder).run()
             if let keep { context.out("\n" + context.t("demo.kept", keep)) }
             return
         }
@@ -50,8 +53,9 @@ struct DemoCommand: Command {
         let steps = Console(capture: true)
         let quiet = Context(program: context.program, strings: context.strings, json: false,
                             databasePath: context.databasePath, console: steps, now: context.now)
+        let findings: Demo.Findings
         do throws(CLIError) {
-            try Demo(context: quiet, folder: folder).run()
+            findings = try Demo(context: quiet, folder: folder).run()
         } catch {
             context.err(steps.capturedOut + steps.capturedErr)
             throw error
@@ -61,10 +65,26 @@ struct DemoCommand: Command {
             let store = try context.store { () throws(StoreError) in try ReplicaStore.open(path: folder.appendingPathComponent("\(replica).db").path) }
             let children = try context.store { () throws(StoreError) in try store.records(ofType: "child") }
             let status = try context.store { () throws(StoreError) in try store.status() }
-            replicas.append(["name": replica, "replica": status.replicaID.description, "children": children.map(childJSON),
-                             "notes": status.notes, "conflicts": status.conflicts, "pending": status.pending])
+            let refused = try context.store { () throws(StoreError) in try store.refusedChanges() }
+            let organisation = Demo.organisations[replica]
+            replicas.append(["name": replica, "organisation": organisation?.name ?? NSNull(),
+                             "organisation_kind": organisation?.kind ?? NSNull(),
+                             "replica": status.replicaID.description, "children": children.map(childJSON),
+                             "notes": status.notes, "conflicts": status.conflicts, "pending": status.pending,
+                             "refused_changes": refused.count])
         }
-        context.printJSON(["replicas": replicas, "kept": keep ?? NSNull(), "steps": steps.capturedOut])
+        let school = Demo.organisations["school"]
+        let needToKnow: [String: Any] = [
+            "organisation": school?.name ?? NSNull(),
+            "role": HubRole.schoolMentor.rawValue,
+            "before_hub": ["children": findings.schoolChildrenBefore, "notes": findings.schoolNotesBefore,
+                           "text": findings.beforeText],
+            "in_hub": ["fields": findings.schoolFields, "not_shared": findings.notSharedFields,
+                       "notes": findings.schoolNotes, "notes_not_shared": findings.notesNotShared,
+                       "text": findings.afterText.joined(separator: "\n")],
+        ]
+        context.printJSON(["replicas": replicas, "child": findings.child, "need_to_know": needToKnow,
+                           "kept": keep ?? NSNull(), "steps": steps.capturedOut])
     }
 }
 
@@ -72,17 +92,45 @@ private struct Demo {
     let context: Context
     let folder: URL
 
+    /// What the school received, before and after it joined the child's hub.
+    struct Findings {
+        var child = ""
+        var schoolChildrenBefore = 0
+        var schoolNotesBefore = 0
+        var beforeText = ""
+        var schoolFields: [String] = []
+        var notSharedFields: [String] = []
+        var schoolNotes = 0
+        var notesNotShared = 0
+        var afterText: [String] = []
+    }
+
     var central: String { folder.appendingPathComponent("central.db").path }
-    static let replicaNames = [("home", "demo.home"), ("social", "demo.social"), ("guardian", "demo.guardian")]
+    static let replicaNames = [("home", "demo.home"), ("social", "demo.social"), ("guardian", "demo.guardian"),
+                               ("school", "demo.school")]
     var replicas: [(String, String)] { Demo.replicaNames }
+    /// The replicas of the child's hub (the school joins it last).
+    var hub: [(String, String)] { Array(Demo.replicaNames.prefix(3)) }
     /// Name, kind and municipality of each replica's organisation.
-    let organisations = [
+    static let organisations: [String: (name: String, kind: String, municipality: String)] = [
         "home": ("HVB Björkgården", "residential_home", "Strömsund"),
         "social": ("Socialtjänsten Strömsund", "social_services", "Strömsund"),
         "guardian": ("God man Lena Berg", "guardian", "Östersund"),
+        "school": ("Strömsunds gymnasium", "school", "Strömsund"),
     ]
 
     func path(_ replica: String) -> String { folder.appendingPathComponent("\(replica).db").path }
+
+    func name(_ replica: String) -> String { Demo.organisations[replica]?.name ?? replica }
+
+    /// A role as a person types it.
+    func role(_ role: HubRole) -> String { word("role", role.rawValue) }
+
+    /// A choice as a person types it: the code in English, the Swedish label in Swedish
+    /// (the commands match either, in any case).
+    func word(_ kind: String, _ code: String) -> String {
+        context.strings.language == .swedish ? context.strings.label(kind, code) : code
+    }
 
     func heading(_ text: String) {
         context.out("")
@@ -109,9 +157,9 @@ private struct Demo {
         return file.contains(" ") || file.contains(",") ? "\"\(file)\"" : file
     }
 
-    /// Social services and the care home sync over HTTP; the guardian has no network and
-    /// carries files to the office. Both paths end in the same state.
-    func sync(_ replica: String, url: String) throws(CLIError) {
+    /// Social services, the care home and the school sync over HTTP; the guardian has no
+    /// network and carries files to the office. Both paths end in the same state.
+    func sync(_ replica: String) throws(CLIError) {
         if replica == "guardian" {
             try syncByFile(replica)
         } else {
@@ -132,17 +180,40 @@ private struct Demo {
         unlink(reply)
     }
 
-    func run() throws(CLIError) {
+    /// Opens one replica's store (read only use: the commands have finished with it).
+    func store(_ replica: String) throws(CLIError) -> ReplicaStore {
+        try context.store { () throws(StoreError) in try ReplicaStore.open(path: path(replica)) }
+    }
+
+    /// The child fields a replica holds of `child`, in schema order; empty without the child.
+    func fields(_ replica: String, child: RecordID) throws(CLIError) -> [String] {
+        let store = try store(replica)
+        let children = try context.store { () throws(StoreError) in try store.records(ofType: "child") }
+        guard let record = children.first(where: { $0.id == child }) else { return [] }
+        let held = Set(record.fields.map(\.name))
+        return Schema.current.recordType("child")!.fields.map(\.name).filter(held.contains)
+    }
+
+    func noteCount(_ replica: String, child: RecordID) throws(CLIError) -> Int {
+        let store = try store(replica)
+        let children = try context.store { () throws(StoreError) in try store.records(ofType: "child") }
+        guard children.contains(where: { $0.id == child }) else { return 0 }
+        return try context.store { () throws(StoreError) in try store.notes(child: child) }.count
+    }
+
+    func run() throws(CLIError) -> Findings {
+        var findings = Findings()
         context.out(context.t("demo.intro", folder.path))
         heading(context.t("demo.step1"))
         try navetd(["init"])
         for (replica, _) in replicas {
-            let (name, kind, municipality) = organisations[replica]!
-            try navetd(["org", "add", "--name", name, "--kind", kind, "--municipality", municipality])
+            let organisation = Demo.organisations[replica]!
+            try navetd(["org", "add", "--name", organisation.name, "--kind", organisation.kind,
+                        "--municipality", organisation.municipality])
         }
         // navetd serve, in this process, on a free loopback port.
-        let store = try context.store { () throws(StoreError) in try CentralStore.open(path: central) }
-        let router = Router(service: SyncService(central: store), proxyHeader: nil, log: JSONLog(quiet: true))
+        let centralStore = try context.store { () throws(StoreError) in try CentralStore.open(path: central) }
+        let router = Router(service: SyncService(central: centralStore), proxyHeader: nil, log: JSONLog(quiet: true))
         let server: HTTPServer
         do throws(HTTPServerError) {
             server = try HTTPServer(address: try HTTPServer.Address.parse("127.0.0.1:0")) { request, connection in
@@ -159,54 +230,100 @@ private struct Demo {
         let url = "http://\(server.address)"
         context.out("$ navetd --db central.db serve --listen \(server.address) &")
         for (replica, _) in replicas {
-            let (name, _, _) = organisations[replica]!
             let file = folder.appendingPathComponent("\(replica).enroll").path
-            try navetd(["replica", "enroll", "--org", name, "--out", file, "--url", url])
+            try navetd(["replica", "enroll", "--org", name(replica), "--out", file, "--url", url])
             try navet(replica, ["init", "--enroll", file])
         }
 
+        // Social services register the child and so are in its hub from the start; its
+        // first sync also brings the directory of organisations `hub add` checks names in.
         heading(context.t("demo.step2"))
         try navet("social", ["child", "add", "--name", "Amina Rahimi", "--birth-date", "2009-03-14",
                              "--arrival-date", "2025-10-02", "--arrival-municipality", "Strömsund",
                              "--assigned-municipality", "Östersund", "--languages", "dari",
                              "--asylum-status", "pending"])
-        let child = try context.store { () throws(StoreError) in
-            try ReplicaStore.open(path: path("social")).records(ofType: "child")[0].id.description
+        let childRecord = try context.store { () throws(StoreError) in
+            try ReplicaStore.open(path: path("social")).records(ofType: "child")[0].id
         }
+        let child = childRecord.description
+        findings.child = child
+        try navet("social", ["sync"])
+        try navet("social", ["hub", "add", "--child", child, "--org", name("home"), "--role", role(.contactPerson),
+                             "--person", "Jonas Lind"])
+        try navet("social", ["hub", "add", "--child", child, "--org", name("guardian"), "--role", role(.guardian),
+                             "--person", "Lena Berg"])
+        try navet("social", ["sync"])
+        try navet("social", ["hub", "list", "--child", child])
 
         heading(context.t("demo.step3"))
-        for replica in ["social", "home", "guardian"] { try sync(replica, url: url) }
+        for replica in ["home", "guardian", "school"] { try sync(replica) }
+        try navet("school", ["child", "list"])
+        findings.schoolChildrenBefore = try context.store { () throws(StoreError) in
+            try ReplicaStore.open(path: path("school")).records(ofType: "child")
+        }.count
+        let school = try store("school")
+        findings.schoolNotesBefore = try context.store { () throws(StoreError) in try school.status() }.notes
+        guard findings.schoolChildrenBefore == 0, findings.schoolNotesBefore == 0 else {
+            throw CLIError(.io, context.t("demo.failed"))
+        }
+        findings.beforeText = context.t("demo.schoolNothing", "Amina")
+        context.out(findings.beforeText)
 
         heading(context.t("demo.step4"))
-        try navet("home", ["note", "add", "--child", child, "--kind", "observation", "--author", "Kontaktperson Jonas",
+        try navet("home", ["note", "add", "--child", child, "--kind", word("note", "observation"), "--author", "Kontaktperson Jonas",
                            "--text", "Amina var orolig i kväll efter samtalet med Migrationsverket."])
-        try navet("guardian", ["child", "set", child, "languages", "dari, svenska"])
+        try navet("guardian", ["child", "set", child, context.strings.fieldWord("languages"), "dari, svenska"])
         context.out(context.t("demo.concurrent"))
-        try navet("social", ["child", "set", child, "asylum-status", "rejected"])
-        try navet("guardian", ["child", "set", child, "asylum-status", "appealed"])
+        try navet("social", ["child", "set", child, context.strings.fieldWord("asylum_status"), word("asylum", "rejected")])
+        try navet("guardian", ["child", "set", child, context.strings.fieldWord("asylum_status"), word("asylum", "appealed")])
 
         heading(context.t("demo.step5"))
         // The guardian syncs last in the first round and so has everything; the other two
         // need one more round for what was merged after them.
-        for (replica, _) in replicas { try sync(replica, url: url) }
-        for (replica, _) in replicas.prefix(2) { try sync(replica, url: url) }
+        for (replica, _) in hub { try sync(replica) }
+        for (replica, _) in hub.prefix(2) { try sync(replica) }
 
         heading(context.t("demo.step6"))
-        for (replica, label) in replicas {
+        for (replica, label) in hub {
             context.out("")
             context.out("-- " + context.t(label) + " --")
             try navet(replica, ["child", "show", child])
+            if replica == "home", !(try fields("home", child: childRecord)).contains("asylum_status") {
+                context.out(context.t("demo.homeNoAsylum"))
+            }
         }
         context.out("")
         try navet("social", ["conflicts"])
         try navet("home", ["note", "list", "--child", child])
 
         heading(context.t("demo.step7"))
-        try navet("social", ["conflicts", "resolve", child, "asylum-status", "--value", "appealed"])
-        for replica in ["social", "guardian", "home"] { try sync(replica, url: url) }
+        try navet("social", ["conflicts", "resolve", child, context.strings.fieldWord("asylum_status"), "--value", word("asylum", "appealed")])
+        for replica in ["social", "guardian", "home"] { try sync(replica) }
         try navet("guardian", ["conflicts"])
-        try navet("guardian", ["child", "history", child, "--field", "asylum-status"])
+        try navet("guardian", ["child", "history", child, "--field", context.strings.fieldWord("asylum_status")])
         try navet("home", ["status"])
+
+        heading(context.t("demo.step8"))
+        try navet("social", ["hub", "add", "--child", child, "--org", name("school"), "--role", role(.schoolMentor),
+                             "--person", "Sara Holm"])
+        try navet("social", ["sync"])
+        try navet("school", ["sync"])
+        try navet("school", ["child", "show", child])
+        try navet("school", ["note", "list", "--child", child])
+        findings.schoolFields = try fields("school", child: childRecord)
+        findings.notSharedFields = try fields("social", child: childRecord).filter { !findings.schoolFields.contains($0) }
+        findings.schoolNotes = try noteCount("school", child: childRecord)
+        findings.notesNotShared = try noteCount("social", child: childRecord) - findings.schoolNotes
+        guard !findings.schoolFields.isEmpty, !findings.notSharedFields.isEmpty else { throw CLIError(.io, context.t("demo.failed")) }
+        let labels = { (names: [String]) -> String in names.map { context.strings.field($0) }.joined(separator: ", ") }
+        findings.afterText = [
+            context.t("demo.schoolSees", labels(findings.schoolFields)),
+            context.strings.t("demo.schoolNotShared", count: findings.notesNotShared, labels(findings.notSharedFields)),
+            context.t("demo.mentorWhy"),
+        ]
+        context.out("")
+        findings.afterText.forEach { context.out($0) }
+        return findings
     }
 }
 

@@ -173,6 +173,7 @@ public struct Strings: Sendable {
         .merging(HubStrings.table) { first, _ in first }
         .merging(FilterStrings.table) { first, _ in first }
         .merging(WireStrings.table) { first, _ in first }
+        .merging(DemoStrings.table) { first, _ in first }
 
     static let messages: [String: (String, String)] = [
         // Record types, fields, choices, tags.
@@ -272,29 +273,6 @@ public struct Strings: Sendable {
                             "--choose behöver numret på ett värde, 1 eller mer (se 'navet conflicts'), inte '{0}'."),
         "error.chooseOrValue": ("Give exactly one of --choose N and --value VALUE.", "Ange precis ett av --choose N och --value VÄRDE."),
         "error.choiceRange": ("There is no value number {0}; the conflict has {1}.", "Det finns inget värde nummer {0}; konflikten har {1}."),
-
-
-        // The demo.
-        "demo.intro": ("Navet demo: a central store and three replicas in {0}.\nEvery step below is a real command. Social services and the care home sync over HTTP with\nnavetd on a loopback port; the guardian has no network and carries bundle files to the office.",
-            "Navet-demonstration: ett centrallager och tre lokala databaser i {0}.\nVarje steg nedan är ett riktigt kommando. Socialtjänsten och HVB-hemmet synkar över HTTP med\nnavetd på en lokal port; gode mannen saknar nätverk och bär överföringsfiler till stödkontoret."),
-        "demo.step1": ("1. The support office enrolls three organisations; each creates its replica from its enrollment file",
-            "1. Stödkontoret registrerar tre organisationer; var och en skapar sin lokala databas från sin registreringsfil"),
-        "demo.step2": ("2. Social services registers a newly arrived child", "2. Socialtjänsten registrerar ett nyanlänt barn"),
-        "demo.step3": ("3. Everyone syncs: over HTTP, or by file through the support office", "3. Alla synkar: över HTTP, eller med fil via stödkontoret"),
-        "demo.step4": ("4. Offline work: a note, an edit, and two edits of the same field made without seeing each other",
-                       "4. Arbete utan nätverk: en anteckning, en ändring och två ändringar av samma fält utan att se varandra"),
-        "demo.concurrent": ("(Social services records the rejection; the guardian, not yet told, records the appeal.)",
-                            "(Socialtjänsten för in avslaget; gode mannen, som inte vet det än, för in överklagandet.)"),
-        "demo.step5": ("5. Sync again", "5. Synka igen"),
-        "demo.step6": ("6. What each replica shows now: the same state, and the conflict kept, not lost",
-            "6. Vad varje lokal databas visar nu: samma läge, och konflikten sparad, inte förlorad"),
-        "demo.step7": ("7. Social services resolves the conflict; after the next sync it is gone everywhere",
-                       "7. Socialtjänsten löser konflikten; efter nästa synk är den borta överallt"),
-        "demo.home": ("Residential care home (HVB)", "HVB-hemmet"),
-        "demo.social": ("Social services", "Socialtjänsten"),
-        "demo.guardian": ("Legal guardian (god man)", "God man"),
-        "demo.failed": ("A demo step failed.", "Ett steg i demonstrationen misslyckades."),
-        "demo.kept": ("The demo's files are kept in {0}.", "Demonstrationens filer finns kvar i {0}."),
 
 
         // Server, enrollment and sync.

@@ -481,10 +481,39 @@ import Testing
         #expect(demo.code == 0, "\(demo.err)")
         let summary = try #require(try json(demo.out) as? [String: Any])
         let replicas = try #require(summary["replicas"] as? [[String: Any]])
-        #expect(replicas.count == 3)
+        #expect(replicas.map { $0["name"] as? String } == ["home", "social", "guardian", "school"])
         for replica in replicas {
             #expect(replica["conflicts"] as? Int == 0)
+            #expect(replica["refused_changes"] as? Int == 0)
             #expect((replica["children"] as? [Any])?.count == 1)
         }
+        // Need to know: the asylum status reaches social services and the god man only; the
+        // school received nothing before it joined the hub, then the basic fields only.
+        let fields = replicas.map { (($0["children"] as? [[String: Any]])?.first?["fields"] as? [String: Any]) ?? [:] }
+        #expect(fields.map { $0["asylum_status"] as? String } == [nil, "appealed", "appealed", nil])
+        #expect(fields[3].keys.sorted() == ["birth_date", "languages", "name"])
+        let needToKnow = try #require(summary["need_to_know"] as? [String: Any])
+        #expect(needToKnow["role"] as? String == "school_mentor")
+        let before = try #require(needToKnow["before_hub"] as? [String: Any])
+        #expect(before["children"] as? Int == 0 && before["notes"] as? Int == 0)
+        let inHub = try #require(needToKnow["in_hub"] as? [String: Any])
+        #expect(inHub["fields"] as? [String] == ["name", "birth_date", "languages"])
+        #expect((inHub["not_shared"] as? [String])?.contains("asylum_status") == true)
+        #expect(inHub["notes"] as? Int == 0 && inHub["notes_not_shared"] as? Int == 1)
+
+        // In Swedish, in the glossary's words.
+        let swedish = try cli.navet("--lang", "sv", "--json", "demo")
+        #expect(swedish.code == 0, "\(swedish.err)")
+        let svSummary = try #require(try json(swedish.out) as? [String: Any])
+        let svNeed = try #require(svSummary["need_to_know"] as? [String: Any])
+        let svBefore = (svNeed["before_hub"] as? [String: Any])?["text"] as? String ?? ""
+        #expect(svBefore.contains("Skolan ingår inte i navet kring Amina"), "\(svBefore)")
+        let svAfter = (svNeed["in_hub"] as? [String: Any])?["text"] as? String ?? ""
+        #expect(svAfter.contains("Som mentor ser skolan nu: namn, födelsedatum (uppgivet), språk."), "\(svAfter)")
+        #expect(svAfter.contains("1 anteckning om henne"), "\(svAfter)")
+        let steps = svSummary["steps"] as? String ?? ""
+        #expect(steps.contains("--role kontaktperson") && steps.contains("--role mentor"))
+        #expect(steps.contains("asylstatus överklagande") && steps.contains("--kind iakttagelse"), "\(steps)")
+        #expect(!steps.contains("replik") && !steps.contains("tagg"))
     }
 }

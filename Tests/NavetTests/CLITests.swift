@@ -272,9 +272,18 @@ import Testing
     @Test func demoRuns() throws {
         let result = try cli.navet("demo", "--keep", "demo")
         #expect(result.code == 0, "\(result.err)")
+        #expect(result.err.isEmpty, "\(result.err)")
         #expect(result.out.contains("conflict: 2 values"))
         #expect(result.out.contains("No conflicts."))
-        for name in ["home", "social", "guardian", "central"] {
+        // Need to know: the hub is built with `hub add`, the school sees nothing until it
+        // joins as mentor, and then only the basic fields.
+        #expect(result.out.contains("to the hub of child") && result.out.contains("as contact person"))
+        #expect(result.out.contains("it received nothing about her, not even her name"))
+        #expect(result.out.contains("As mentor, the school now sees: name, birth date (stated), languages."))
+        #expect(result.out.contains("Not shared with the school: arrival date, arrival municipality, assigned municipality, asylum status,"))
+        #expect(!result.out.contains("refused") && !result.out.contains("error"))
+        #expect(try sqlite3("demo/school.db", "SELECT count(*) FROM refused_changes") == "0")
+        for name in ["home", "social", "guardian", "school", "central"] {
             #expect(try sqlite3("demo/\(name).db", "PRAGMA integrity_check") == "ok")
         }
     }

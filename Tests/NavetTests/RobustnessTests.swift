@@ -201,7 +201,10 @@ import Testing
         var runner = cli
         runner.environment["TMPDIR"] = temporary
         for _ in 0..<4 {
-            #expect(try runner.navet("demo").code == 0)
+            // Every write in the demo is one the default policy allows: no refusal (exit 7),
+            // no error, no warning.
+            let demo = try runner.navet("demo")
+            #expect(demo.code == 0 && demo.err.isEmpty, "\(demo.err)")
             #expect(try FileManager.default.contentsOfDirectory(atPath: temporary) == [])
         }
         for number in [SIGTERM, SIGINT] {
