@@ -6,28 +6,13 @@ import NavetSQLite
 // refused, and what its organisation may write. NavetSync turns a bundle's fields into these
 // values; the store knows nothing of the wire format.
 
-/// One change named by its origin and sequence number (unique everywhere).
-public struct ChangeName: Hashable, Sendable, Comparable {
-    public var origin: ReplicaID
-    public var seq: UInt64
-
-    public init(origin: ReplicaID, seq: UInt64) {
-        self.origin = origin
-        self.seq = seq
-    }
-
-    public static func < (lhs: ChangeName, rhs: ChangeName) -> Bool {
-        (lhs.origin.rawValue, lhs.seq) < (rhs.origin.rawValue, rhs.seq)
-    }
-}
-
 /// A redaction from the central store: changes this replica may no longer hold.
 public struct PurgeOrder: Hashable, Sendable {
     /// The server's number for it, 1 ..< 2^63, increasing per server; acknowledged once purged.
     public var id: UInt64
-    public var changes: [ChangeName]
+    public var changes: [ChangeRef]
 
-    public init(id: UInt64, changes: [ChangeName]) {
+    public init(id: UInt64, changes: [ChangeRef]) {
         self.id = id
         self.changes = changes
     }
@@ -40,10 +25,10 @@ public struct ReplyFiltering: Hashable, Sendable {
     /// This replica's own changes the central store refused: sequence number and reason code.
     public var refusals: [(seq: UInt64, reason: String)]
     /// What the organisation may read and write per child now; nil when not sent.
-    public var permissions: [ChildAccess]?
+    public var permissions: [ChildPermission]?
 
     public init(redactions: [PurgeOrder] = [], refusals: [(seq: UInt64, reason: String)] = [],
-                permissions: [ChildAccess]? = nil) {
+                permissions: [ChildPermission]? = nil) {
         self.redactions = redactions
         self.refusals = refusals
         self.permissions = permissions
@@ -61,22 +46,6 @@ public struct ReplyFiltering: Hashable, Sendable {
             hasher.combine(refusal.seq)
             hasher.combine(refusal.reason)
         }
-    }
-}
-
-/// What this replica's organisation may read and write of one child, as the central store
-/// last said (`Protocol/BUNDLE.md`, "Permissions").
-public struct ChildAccess: Hashable, Sendable {
-    public var child: RecordID
-    public var read: Set<Tag>
-    public var write: Set<Tag>
-    public var roles: Set<HubRole>
-
-    public init(child: RecordID, read: Set<Tag>, write: Set<Tag>, roles: Set<HubRole>) {
-        self.child = child
-        self.read = read
-        self.write = write
-        self.roles = roles
     }
 }
 
@@ -153,7 +122,7 @@ extension ReplicaStore {
 
     /// Replaces the stored permissions by `permissions`, writing only rows that differ, and
     /// notes that the set is known from now on.
-    func replacePermissions(_ permissions: [ChildAccess]) throws {
+    func replacePermissions(_ permissions: [ChildPermission]) throws {
         var stored: [Int64: [SQLValue]] = [:]
         for row in try db.query("SELECT child, read, write, roles FROM permissions") {
             if case .integer(let child) = row[0] { stored[child] = Array(row[1...]) }
@@ -254,27 +223,27 @@ extension ReplicaStore {
     }
 
     /// The stored permissions for one child, or nil when none are stored for it.
-    public func permissions(child: RecordID) throws(StoreError) -> ChildAccess? {
+    public func permissions(child: RecordID) throws(StoreError) -> ChildPermission? {
         try StoreError.wrap {
             guard let row = try db.query("SELECT read, write, roles FROM permissions WHERE child = ?",
                                          [.integer(child.int64)]).first,
                   case .text(let read) = row[0], case .text(let write) = row[1], case .text(let roles) = row[2]
             else { return nil }
             func tags(_ text: String) -> Set<Tag> { Set(text.split(separator: ",").compactMap { Tag(rawValue: String($0)) }) }
-            return ChildAccess(child: child, read: tags(read), write: tags(write),
+            return ChildPermission(child: child, read: tags(read), write: tags(write),
                                roles: Set(roles.split(separator: ",").compactMap { HubRole(rawValue: String($0)) }))
         }
     }
 
     /// Every stored permission, by child id.
-    public func allPermissions() throws(StoreError) -> [ChildAccess] {
+    public func allPermissions() throws(StoreError) -> [ChildPermission] {
         let children = try StoreError.wrap {
             try db.query("SELECT child FROM permissions ORDER BY child").compactMap { row -> RecordID? in
                 if case .integer(let id) = row[0] { return RecordID(rawValue: UInt64(clamping: id)) }
                 return nil
             }
         }
-        var result: [ChildAccess] = []
+        var result: [ChildPermission] = []
         for child in children {
             if let entry = try permissions(child: child) { result.append(entry) }
         }

@@ -128,10 +128,10 @@ public enum Sync {
     public static func filtering(of bundle: Bundle) -> ReplyFiltering {
         ReplyFiltering(
             redactions: bundle.redactions.map { redaction in
-                PurgeOrder(id: redaction.id, changes: redaction.changes.map { ChangeName(origin: $0.origin, seq: $0.seq) })
+                PurgeOrder(id: redaction.id, changes: redaction.changes)
             },
             refusals: bundle.refusals.map { (seq: $0.seq, reason: $0.reason) },
-            permissions: bundle.permissions?.map { ChildAccess(child: $0.child, read: $0.read, write: $0.write, roles: $0.roles) })
+            permissions: bundle.permissions)
     }
 
     /// Applies a reply that was decoded, verified and checked (`applyReply` does all of that
