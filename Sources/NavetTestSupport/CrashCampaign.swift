@@ -134,6 +134,10 @@ public struct CrashCampaign {
             if try replica.integrityCheck() != ["ok"] { report.failures.append("\(db) fails integrity_check") }
             if Set(try replica.allChanges()) != heldSet { report.failures.append("\(db) differs from the server") }
             if try replica.pendingCount() != 0 { report.failures.append("\(db) still has pending changes") }
+            // The scenario is lawful: a refusal would mean an edit was dropped by the policy,
+            // not kept (and the full comparison above would no longer prove it).
+            let refused = try replica.refusedChanges()
+            if !refused.isEmpty { report.failures.append("\(db): refused \(refused.map { "\($0.field): \($0.reason)" })") }
         }
         return report
     }
