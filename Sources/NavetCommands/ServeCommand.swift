@@ -98,11 +98,13 @@ struct ServeCommand: Command {
             throw CLIError(.io, context.t("error.cannotListen", address.description, context.describeListen(error)))
         }
         server.start()
-        log.write(["event": "listening", "address": server.address.description, "server": service.serverID.description,
-                   "version": Version.string, "policy_version": policy.version])
+        // The signals are handled before "listening" is logged: whoever waits for that line
+        // (a supervisor, the tests' ServerProcess) may send SIGTERM at once.
         let signals = server.stopOnSignals { number in
             log.write(["event": "stopping", "signal": Int(number)])
         }
+        log.write(["event": "listening", "address": server.address.description, "server": service.serverID.description,
+                   "version": Version.string, "policy_version": policy.version])
         server.waitUntilStopped()
         signals.cancel()
         log.write(["event": "stopped"])

@@ -36,12 +36,18 @@ extension HTTPServer {
     /// (which blocks that queue while draining), then `afterStop` with the
     /// signal number. A second signal during the drain is ignored.
     ///
+    /// Returns once every source is registered with the kernel (its registration handler
+    /// ran, bounded by 5 s): a signal sent after the return is never lost. Before, a signal
+    /// that arrived between `SIG_IGN` and the source's asynchronous registration was
+    /// ignored, and a server told to stop kept running.
+    ///
     /// Keep the returned object alive for as long as the handling should last.
     public func stopOnSignals(
         _ signals: [Int32] = [SIGTERM, SIGINT],
         queue: DispatchQueue = DispatchQueue(label: "navet.http.signals"),
         afterStop: (@Sendable (Int32) -> Void)? = nil
     ) -> ShutdownSignals {
+        let registered = DispatchSemaphore(value: 0)
         let sources = signals.map { number -> DispatchSourceSignal in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
@@ -49,9 +55,11 @@ extension HTTPServer {
                 self.stop()
                 afterStop?(number)
             }
+            source.setRegistrationHandler { registered.signal() }
             source.resume()
             return source
         }
+        for _ in sources { _ = registered.wait(timeout: .now() + .seconds(5)) }
         return ShutdownSignals(sources: sources, signals: signals)
     }
 }

@@ -81,9 +81,16 @@ import Testing
         let added = try cli.navet("--db", "a.db", "--json", "child", "add", "--name", "Sara")
         let child = (json(added) as? [String: Any])?["id"] as? String ?? ""
         #expect(try cli.navet("--db", "a.db", "sync", "--server", server.url).code == 0)
+        // Need to know: the HVB sees the child only once social services add it to the hub.
+        let hub = try cli.navet("--db", "a.db", "hub", "add", "--child", child, "--org", "HVB Solgården",
+                                "--role", "contact_person")
+        #expect(hub.code == 0, "\(hub.err)")
+        #expect(try cli.navet("--db", "a.db", "sync", "--server", server.url).code == 0)
         try syncB()
-        #expect(try cli.navet("--db", "a.db", "child", "set", child, "asylum-status", "avslag").code == 0)
-        #expect(try cli.navet("--db", "b.db", "child", "set", child, "asylum-status", "granted").code == 0)
+        // A field both roles may write under the default policy (`case`: social secretary and
+        // contact person alike).
+        #expect(try cli.navet("--db", "a.db", "child", "set", child, "arrival-municipality", "Umeå").code == 0)
+        #expect(try cli.navet("--db", "b.db", "child", "set", child, "arrival-municipality", "Luleå").code == 0)
         #expect(try cli.navet("--db", "b.db", "note", "add", "--child", child, "--kind", "meeting", "--text", "Möte").code == 0)
         #expect(try cli.navet("--db", "a.db", "sync", "--server", server.url).code == 0)
         try syncB()
