@@ -277,7 +277,7 @@ struct ConsentGrant: Command {
             throw CLIError(.validation, context.t("error.badGiver", Format.line(arguments.value("--by")!)))
         }
         givenBy = giver
-        let allowed = Tag.vocabulary.filter { $0 != .internal }
+        let allowed = Tag.vocabulary.filter { !AccessPolicy.neverByConsent.contains($0) }
         var tags: [Tag] = []
         for part in arguments.value("--tags")!.split(separator: ",", omittingEmptySubsequences: false) {
             guard let code = Strings.code(for: String(part), among: Tag.vocabulary.map(\.rawValue), kind: "tag"),
@@ -287,6 +287,9 @@ struct ConsentGrant: Command {
             }
             if tag == .internal {
                 throw CLIError(.validation, context.t("error.internalConsent", context.strings.label("tag", tag.rawValue)))
+            }
+            if AccessPolicy.neverByConsent.contains(tag) {
+                throw CLIError(.validation, context.t("error.noConsentFor", context.strings.label("tag", tag.rawValue)))
             }
             tags.append(tag)
         }

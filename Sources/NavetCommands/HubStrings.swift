@@ -186,6 +186,8 @@ enum HubStrings {
                                "Medlemskapet {0} avslutades redan {1}; inget har ändrats."),
         "error.internalConsent": ("The confidentiality tag {0} never leaves its organisation, so no consent can cover it. Leave it out of --tags.",
                                   "Sekretessklassen {0} lämnar aldrig sin organisation, så inget samtycke kan omfatta den. Ta bort den ur --tags."),
+        "error.noConsentFor": ("No consent can cover the confidentiality tag {0}: the police's own information stays with the police, and protected identity only with the child's hub. Leave it out of --tags.",
+                               "Inget samtycke kan omfatta sekretessklassen {0}: polisens uppgifter stannar hos polisen, och skyddad identitet bara i barnets nav. Ta bort den ur --tags."),
         "error.badTags": ("--tags must be confidentiality tags separated by commas: {0}. '{1}' is not one.",
                           "--tags måste vara sekretessklasser åtskilda med kommatecken: {0}. '{1}' är ingen av dem."),
         "error.pastUntil": ("--until {0} is in the past (today is {1}). Give today or a later day.",

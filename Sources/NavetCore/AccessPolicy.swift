@@ -100,6 +100,11 @@ public struct AccessPolicy: Hashable, Sendable {
         self.why = why
     }
 
+    /// Tags a consent never widens: `internal` never leaves its organisation, `police`
+    /// is the police's own (OSL 18:1, 35:1: the police decide, not the child's consent
+    /// recorded by others), and `protected` goes only to the child's hub (OSL 21:3, 22:1).
+    public static let neverByConsent: Set<Tag> = [.internal, .police, .protected]
+
     /// The fixed `why` keys every policy file must explain.
     public static let whyKeys = ["registrar", "hub_administrators", "consent", "consent_writers", "protected", "end",
                                  "internal", "default"]
@@ -343,8 +348,11 @@ extension AccessPolicy {
         }
         var write: Set<Tag> = []
         for (role, membership) in held {
-            grant.roles.insert(role)
-            for rule in rules where rule.roles.contains(role) && (rule.kinds?.contains(organisation.kind) ?? true) {
+            // A role no rule gives to this organisation's kind gives nothing, not even a
+            // place in the hub (a police organisation entered as a contact person).
+            let applying = rules.filter { $0.roles.contains(role) && ($0.kinds?.contains(organisation.kind) ?? true) }
+            if !applying.isEmpty { grant.roles.insert(role) }
+            for rule in applying {
                 let reason: AccessReason
                 if case .membership(let record, _, _)? = membership {
                     reason = .membership(record: record, role: role, rule: rule.id)
@@ -358,7 +366,7 @@ extension AccessPolicy {
         if !facts.protected || grant.inHub {
             for consent in facts.consents.sorted(by: { $0.record < $1.record })
             where consent.organisation == organisation.name && consent.isInForce(on: today) {
-                for tag in consent.tags where tag != .internal && grant.read[tag] == nil {
+                for tag in consent.tags where !Self.neverByConsent.contains(tag) && grant.read[tag] == nil {
                     grant.read[tag] = .consent(record: consent.record)
                 }
             }

@@ -299,7 +299,9 @@ import Testing
         let base = ["consent", "grant", "--child", child, "--by", "guardian", "--to", "BUP Umeå", "--purpose", "Vård"]
         try refused(base + ["--tags", "health,internal"], says: ["The confidentiality tag internal never leaves its organisation"])
         try refused(["--lang", "sv"] + base + ["--tags", "hälsa,intern"], says: ["Sekretessklassen intern lämnar aldrig sin organisation"])
-        try refused(base + ["--tags", "health,secret"], says: ["'secret' is not one", "health, police, protected (protected identity)."])
+        try refused(base + ["--tags", "health,secret"], says: ["'secret' is not one", "asylum, health."])
+        try refused(base + ["--tags", "health,police"], says: ["No consent can cover the confidentiality tag police"])
+        try refused(["--lang", "sv"] + base + ["--tags", "skyddad"], says: ["Inget samtycke kan omfatta sekretessklassen skyddad identitet"])
         try refused(base + ["--tags", "health,"], says: ["'' is not one"])
         try refused(base + ["--tags", "health", "--until", "2020-12-31"], says: ["--until 2020-12-31 is in the past"])
         try refused(["--lang", "sv"] + base + ["--tags", "hälsa", "--until", "2020-12-31"], says: ["--until 2020-12-31 har redan passerat"])

@@ -297,6 +297,37 @@ final class Region {
         #expect(reply.redactions.count == 1 && reply.redactions[0].reason == "access_ended")
     }
 
+    @Test func consentNeverCarriesPoliceOrProtectedInformationAndARoleWithoutARuleGivesNothing() throws {
+        let region = try Region(organisations: Self.organisations)
+        let child = try registered(region)
+        _ = try addMember(region, by: "Socialtjänsten", child: child, organisation: "Polisen", role: .police)
+        try region.sync("Polisen")
+        _ = try region["Polisen"].createRecord(type: "note", values: [
+            "child": .text(child.description), "kind": .text("observation"), "text": .text("Canary Police Note"),
+        ], tag: .police, now: region.now)
+        try region.sync("Polisen")
+        // A consent naming police and protected information gives the school none of it.
+        _ = try region["Socialtjänsten"].createRecord(type: "consent", values: [
+            "child": .text(child.description), "given_by": .text("child"), "organisation": .text("Skolan"),
+            "tags": .text("police,protected"), "purpose": .text("Skolan"),
+        ], now: region.now)
+        try region.sync("Socialtjänsten")
+        try region.sync("Skolan")
+        #expect(!(try region.texts("Skolan").contains("Canary Police Note")))
+        // Protected identity: a volunteer entered in a role no rule gives its kind is not in
+        // the hub, so a consent does not reach it either.
+        try region["Socialtjänsten"].set(record: child, field: "protected_identity", value: .bool(true), now: region.now)
+        _ = try addMember(region, by: "Socialtjänsten", child: child, organisation: "Frivilliga", role: .migrationOfficer)
+        _ = try region["Socialtjänsten"].createRecord(type: "consent", values: [
+            "child": .text(child.description), "given_by": .text("guardian"), "organisation": .text("Frivilliga"),
+            "tags": .text("basic,search"), "purpose": .text("Läxhjälp"),
+        ], now: region.now)
+        try region.sync("Socialtjänsten")
+        let grant = try region.central.grant(for: PolicyOrganisation(name: "Frivilliga", kind: "volunteer"), child: child,
+                                             context: region.access, now: region.now)
+        #expect(grant.isEmpty && !grant.inHub)
+    }
+
     @Test func anOpenEpisodeGivesThePoliceTheSearchFieldsUntilItCloses() throws {
         let region = try Region(organisations: Self.organisations)
         let child = try registered(region)

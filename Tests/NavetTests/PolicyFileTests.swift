@@ -96,10 +96,11 @@ import Testing
                                                    facts: facts, today: today)
         #expect(Set(grant.read.keys) == [.basic])
         #expect(grant.write.isEmpty)
-        // The same role held by an organisation of another kind gives nothing: rules name kinds.
+        // The same role held by an organisation of another kind gives nothing, not even a
+        // place in the hub: rules name kinds.
         let other = PolicyFile.defaultPolicy.grant(for: PolicyOrganisation(name: "Röda Korset", kind: "school"),
                                                    facts: facts, today: today)
-        #expect(other.read.isEmpty && other.inHub)
+        #expect(other.read.isEmpty && !other.inHub)
     }
 
     // MARK: - Every kind of error, with its place
