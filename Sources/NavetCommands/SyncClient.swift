@@ -153,8 +153,15 @@ public struct SyncClient {
             // A new redaction acknowledgement is worth one more round trip too: the server
             // learns the purge is complete.
             let acknowledged = (try? store.redactionAck()).map { $0 > upload.bundle.redactionAck } ?? false
+            // Under need to know a reply may move the cursor past changes it withheld
+            // without bringing any: the server learns the new cursor (and the replica's lag
+            // returns to 0) with one more round trip.
+            let cursorMoved = (try? store.status().cursor).map { $0 > upload.bundle.cursor } ?? false
             let progressed = !upload.bundle.changes.isEmpty || applied.summary.applied > 0 || applied.more || acknowledged
-            if (!applied.more && pending == 0 && applied.summary.applied == 0 && !acknowledged) || !progressed { break }
+                || cursorMoved
+            if (!applied.more && pending == 0 && applied.summary.applied == 0 && !acknowledged && !cursorMoved) || !progressed {
+                break
+            }
         }
         do {
             try store.noteSync(now: Format.now())

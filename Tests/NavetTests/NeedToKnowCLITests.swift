@@ -72,6 +72,18 @@ import Testing
         let forged = try cli.navet("--db", "school.db", "child", "set", child, "asylum-status", "granted")
         #expect(forged.code != 0)
 
+        // Over HTTP: a replica that is sent nothing (its organisation sees nothing of the
+        // new changes) still ends its sync with a lag of 0: the server learns its cursor.
+        #expect(try cli.navet("--db", "social.db", "note", "add", "--child", child, "--kind", "conversation",
+                              "--text", "Another case note").code == 0)
+        let server = try ServerProcess(database: folder.path("central.db"), workingDirectory: folder.url)
+        defer { _ = server.stop() }
+        #expect(try cli.navet("--db", "social.db", "sync", "--server", server.url).code == 0)
+        #expect(try cli.navet("--db", "school.db", "sync", "--server", server.url).code == 0)
+        let replicas = try JSONSerialization.jsonObject(with: Data(
+            try cli.navetd("--db", "central.db", "--json", "replica", "list").out.utf8)) as? [[String: Any]] ?? []
+        #expect(!replicas.isEmpty && replicas.allSatisfy { $0["lag"] as? Int == 0 }, "\(replicas)")
+
         // Bad input to explain.
         let unknownOrg = try cli.navetd("--db", "central.db", "policy", "explain", "--org", "Okänd", "--child", child)
         #expect(unknownOrg.code == 3 && unknownOrg.err.contains("Åsa skola"), "\(unknownOrg.err)")
