@@ -36,8 +36,8 @@ enum FilterStrings {
             "which child a record is about cannot change once it is created",
             "vilket barn en post gäller kan inte ändras när posten väl har skapats"),
         "unknown_organisation": (
-            "the central store does not know the organisation named",
-            "centrallagret känner inte till organisationen som anges"),
+            "the central store does not know the organisation it names (registered with 'navetd org add')",
+            "centrallagret känner inte till organisationen som anges (den registreras med 'navetd org add')"),
     ]
 
     /// Other messages.
@@ -62,8 +62,8 @@ enum FilterStrings {
         "out.refusedReason": ("why: {0}", "skäl: {0}"),
         "out.emptyValue": ("(empty)", "(tomt)"),
         "error.partlyRefused": (
-            "Partly refused: the central store refused {0} of this replica's {0|change|changes} and took the rest. The refused {0|change was|changes were} taken back (the central store's values are shown again); see 'navet status' for why.",
-            "Delvis avvisad: centrallagret avvisade {0} {0|ändring|ändringar} från den här lokala databasen och tog emot resten. {0|Den avvisade ändringen|De avvisade ändringarna} har tagits tillbaka (centrallagrets värden visas igen); se 'navet status' för skälen."),
+            "Partly refused: the central store refused {0} {0|change|changes} from this replica, each on its own; anything else sent was taken. The refused {0|change was|changes were} taken back (the central store's values are shown again); see 'navet status' for why.",
+            "Delvis avvisad: centrallagret avvisade {0} {0|ändring|ändringar} från den här lokala databasen, var för sig; allt annat som skickades togs emot. {0|Den avvisade ändringen|De avvisade ändringarna} har tagits tillbaka (centrallagrets värden visas igen); se 'navet status' för skälen."),
         "error.writeTag": (
             "Your organisation may not write {0} information about child {1} (as the central store said at the last sync); it would refuse it. It may write: {2}. Nothing was changed.",
             "Din organisation får inte skriva uppgifter i sekretessklassen {0} om barnet {1} (enligt centrallagret vid den senaste synkningen); centrallagret skulle avvisa det. Den får skriva: {2}. Inget har ändrats."),
