@@ -47,7 +47,7 @@ extension Router {
     /// `{"cursor": N, "detail": [{"child": HEX, "tag": TAG}, ...]}`; nil if malformed.
     static func parseVerifyRequest(_ body: [UInt8]) -> (cursor: UInt64, detail: [VerificationScope])? {
         guard let object = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any],
-              !(object["cursor"] is Bool), let number = object["cursor"] as? NSNumber,
+              let number = object["cursor"] as? NSNumber,
               number.int64Value >= 0, number.doubleValue == Double(number.int64Value) else { return nil }
         var detail: [VerificationScope] = []
         if let list = object["detail"] {
