@@ -189,5 +189,8 @@ import Testing
         // The digest is SHA-256 of the sorted lines joined by line feeds.
         #expect(VerificationDigests.digest(lines: []) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         #expect(VerificationDigests.digest(lines: ["b:2", "a:1"]) == VerificationDigests.digest(lines: ["a:1", "b:2"]))
+        // The vector of Protocol/HTTP.md, "Verification".
+        #expect(VerificationDigests.digest(lines: ["00000000000000a2:7", "00000000000000a1:12", "00000000000000a1:3"])
+                == "fd14de066b2354d6597276e982f66a8a0d7c54fafe8ec3882b2e3acbe5720fbe")
     }
 }
