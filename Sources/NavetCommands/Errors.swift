@@ -17,6 +17,9 @@ public enum ExitCode: Int32, Sendable, CaseIterable {
     /// this replica's changes one by one (write checks); they were taken back and
     /// `navet status` lists them with the reasons.
     case partlyRefused = 7
+    /// `navet verify` found differences between what this replica holds and what the
+    /// central store says it may hold (missing or extra changes); nothing was changed.
+    case differences = 8
 }
 
 /// An error a command reports: an exit code and a message already in the user's language.

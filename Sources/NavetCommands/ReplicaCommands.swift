@@ -9,7 +9,7 @@ public enum NavetCLI {
         InitCommand.self, ChildAdd.self, ChildList.self, ChildShow.self, ChildSet.self, ChildHistory.self,
         NoteAdd.self, NoteList.self, HubAdd.self, HubList.self, HubEnd.self, ConsentGrant.self, ConsentRevoke.self,
         ConsentList.self, MissingReport.self, MissingClose.self, MissingList.self, ConflictsList.self, ConflictsResolve.self, ExportCommand.self,
-        ImportCommand.self, SyncCommand.self, StatusCommand.self, DemoCommand.self, EnrollCommand.self,
+        ImportCommand.self, SyncCommand.self, VerifyCommand.self, StatusCommand.self, DemoCommand.self, EnrollCommand.self,
     ]
 
     public static func run(_ arguments: [String], environment: [String: String], console: Console = Console()) -> Int32 {

@@ -161,6 +161,8 @@ struct Router: Sendable {
         switch (request.method, request.path) {
         case ("POST", "/v1/sync"):
             response = sync(request, fields: &fields)
+        case ("POST", "/v1/verify"):
+            response = verify(request, fields: &fields)
         case ("GET", "/v1/health"):
             if let health = try? service.health() {
                 response = json(200, ["status": "ok", "server": health.server.description,
@@ -175,7 +177,7 @@ struct Router: Sendable {
         case (let method, _) where !Self.knownMethods.contains(method):
             // RFC 9110 §9.1: a method the server does not recognise is 501, on any path.
             response = json(501, ["reason": "not_implemented", "message": "method not implemented"])
-        case (_, "/v1/sync"):
+        case (_, "/v1/sync"), (_, "/v1/verify"):
             response = json(405, ["reason": "method_not_allowed", "message": "method not allowed"], allow: "POST")
         case (_, "/v1/health"), (_, "/metrics"):
             response = json(405, ["reason": "method_not_allowed", "message": "method not allowed"], allow: "GET")

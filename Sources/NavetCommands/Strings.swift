@@ -165,6 +165,7 @@ public struct Strings: Sendable {
     static let table: [String: (String, String)] = messages.merging(HelpText.table) { first, _ in first }
         .merging(FileStrings.table) { first, _ in first }
         .merging(SyncStrings.table) { first, _ in first }
+        .merging(VerifyStrings.table) { first, _ in first }
         .merging(MessageStrings.table) { first, _ in first }
         .merging(SystemMessages.table) { first, _ in first }
         .merging(RobustnessStrings.table) { first, _ in first }

@@ -358,19 +358,7 @@ extension CentralStore {
             rows[child] = (row[1].textValue.flatMap(Grant.Scope.init(text:)) ?? Grant.Scope(), UInt64(clamping: granted), token)
             children.insert(child)
         }
-        if let organisation {
-            let name: [SQLValue] = [.text(organisation.name)]
-            for sql in ["SELECT child_id FROM hub WHERE organisation = ?",
-                        "SELECT child_id FROM child_facts WHERE registrar = ?",
-                        "SELECT child_id FROM consents WHERE organisation = ?"] {
-                for row in try db.query(sql, name) { if let child = row[0].recordID { children.insert(child) } }
-            }
-            if policy.missing.kinds.contains(organisation.kind) {
-                for row in try db.query("SELECT DISTINCT child_id FROM episodes WHERE open = 1") {
-                    if let child = row[0].recordID { children.insert(child) }
-                }
-            }
-        }
+        if let organisation { children.formUnion(try childrenConnected(to: organisation, policy: policy)) }
 
         var grants: [RecordID: Grant] = [:]
         var backfill: [Sent] = []
@@ -529,8 +517,26 @@ extension CentralStore {
         return reply
     }
 
+    /// The children an organisation is connected to: hub membership, registration, consent,
+    /// and every open missing episode for the organisation kinds the missing rule names.
+    func childrenConnected(to organisation: PolicyOrganisation, policy: AccessPolicy) throws -> Set<RecordID> {
+        var children = Set<RecordID>()
+        let name: [SQLValue] = [.text(organisation.name)]
+        for sql in ["SELECT child_id FROM hub WHERE organisation = ?",
+                    "SELECT child_id FROM child_facts WHERE registrar = ?",
+                    "SELECT child_id FROM consents WHERE organisation = ?"] {
+            for row in try db.query(sql, name) { if let child = row[0].recordID { children.insert(child) } }
+        }
+        if policy.missing.kinds.contains(organisation.kind) {
+            for row in try db.query("SELECT DISTINCT child_id FROM episodes WHERE open = 1") {
+                if let child = row[0].recordID { children.insert(child) }
+            }
+        }
+        return children
+    }
+
     /// Every change about a child held here (refused ones excepted), in id order, with its id.
-    private func childChanges(_ child: RecordID, upTo last: UInt64) throws -> [(id: Int64, change: Change)] {
+    func childChanges(_ child: RecordID, upTo last: UInt64) throws -> [(id: Int64, change: Change)] {
         let select = try db.prepare("""
             SELECT id, \(ChangeLog.columns()) FROM changes WHERE child_id = ? AND id <= ? AND refused = 0 ORDER BY id
             """)

@@ -376,6 +376,23 @@ public final class SyncService: @unchecked Sendable {
         return Accepted(reply: encoded, sender: signer, applied: 0, duplicates: 0, sent: reply.changes.count, more: true)
     }
 
+    /// What `replica` may hold now up to `cursor`, per (child, tag), under the policy in
+    /// force, and that policy's version (`POST /v1/verify`, Protocol/HTTP.md,
+    /// "Verification"). Read under the service's lock; changes nothing. The request must
+    /// have passed `checkRequest` first.
+    public func verify(replica: ReplicaID, cursor: UInt64, now: Int64) throws(Refusal)
+        -> (digests: VerificationDigests, policyVersion: UInt64)
+    {
+        do {
+            return try locked { () throws(StoreError) in
+                guard let access = try accessContext() else { return (VerificationDigests(), 0) }
+                return (try central.verification(for: replica, cursor: cursor, context: access, now: now), access.version)
+            }
+        } catch {
+            throw refuse(.serverError, "store error", cause: .store(error))
+        }
+    }
+
     /// The replicas' sync health, read under the service's lock (for `/metrics`).
     public func replicaRecords() throws(StoreError) -> [ReplicaRecord] {
         try locked { () throws(StoreError) in try central.replicaRecords() }
