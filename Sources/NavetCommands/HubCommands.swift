@@ -20,12 +20,17 @@ extension Context {
     }
 
     /// A date typed for `field` of `type`, checked as that field checks dates.
-    func date(_ input: String, field: String, of type: String) throws(CLIError) -> CalendarDate {
-        let value = try parse(input, field: Schema.current.recordType(type)!.field(field)!)
-        guard case .text(let text) = value, let date = CalendarDate(iso: text) else {
-            throw CLIError(.validation, describe(SchemaError.required(field: field)))
+    /// A date typed for `option`; a refusal names the option people typed, then the field.
+    func date(_ input: String, option: String, field: String, of type: String) throws(CLIError) -> CalendarDate {
+        do throws(CLIError) {
+            let value = try parse(input, field: Schema.current.recordType(type)!.field(field)!)
+            guard case .text(let text) = value, let date = CalendarDate(iso: text) else {
+                throw CLIError(.validation, describe(SchemaError.required(field: field)))
+            }
+            return date
+        } catch {
+            throw CLIError(error.code, option + ": " + error.message)
         }
-        return date
     }
 
     /// Text typed for `field` of `type`; `-` reads standard input for free-text fields.
@@ -101,7 +106,7 @@ struct HubAdd: Command {
         }
         self.values = values
         from = try arguments.value("--from").map { (text) throws(CLIError) in
-            try context.date(text, field: "start_date", of: "membership")
+            try context.date(text, option: "--from", field: "start_date", of: "membership")
         }
     }
 
@@ -217,7 +222,7 @@ struct HubEnd: Command {
     init(_ arguments: ParsedArguments, _ context: Context) throws(CLIError) {
         id = arguments.positionals[0]
         on = try arguments.value("--on").map { (text) throws(CLIError) in
-            try context.date(text, field: "end_date", of: "membership")
+            try context.date(text, option: "--on", field: "end_date", of: "membership")
         }
     }
 
@@ -296,7 +301,7 @@ struct ConsentGrant: Command {
         self.tags = tags
         purpose = try context.text(arguments.value("--purpose")!, option: "--purpose", field: "purpose", of: "consent")
         until = try arguments.value("--until").map { (text) throws(CLIError) in
-            try context.date(text, field: "until", of: "consent")
+            try context.date(text, option: "--until", field: "until", of: "consent")
         }
     }
 
