@@ -235,8 +235,69 @@ enum NeedToKnowBench {
         return result
     }
 
+    /// The same round without `SyncService`, to split its time: the merge
+    /// (`acceptUpload`, with the policy's write checks or without) and the reply (built by
+    /// `filteredReply` or `reply`, then encoded and signed), each timed on its own.
+    static func splitRound(template: String, uploads: [(MixReplica, [Change])], filtered: Bool) throws -> Split {
+        let folder = try ScratchFolder("navet-bench-ntk")
+        defer { folder.remove() }
+        let path = folder.file("central.db")
+        try FileManager.default.copyItem(atPath: template, toPath: path)
+        let central = try CentralStore.open(path: path)
+        let (version, policy, _) = try central.policyInForce()
+        let context = filtered ? AccessContext(policy: policy, version: version) : nil
+        var result = Split()
+        let clock = ContinuousClock()
+        for (index, (replica, changes)) in uploads.enumerated() {
+            let token = UInt64(index + 1)
+            let t0 = clock.now
+            let merged = try central.acceptUpload(sender: replica.id, cursor: 0, changes: changes, token: token,
+                                                  access: context, now: now)
+            let t1 = clock.now
+            let sent: [Change]
+            let newCursor: UInt64
+            let ack: UInt64
+            var reply: FilteredReply?
+            if let context {
+                let filtered = try central.filteredReply(
+                    for: replica.id, after: 0, uploadAck: 0, redactionAck: 0, presentedToken: 0, behind: false,
+                    replyToken: token, context: context, limit: 50_000, now: now)
+                (sent, newCursor, ack) = (filtered.changes, filtered.newCursor, filtered.ack)
+                reply = filtered
+            } else {
+                let page = try central.reply(for: replica.id, after: 0, limit: 50_000)
+                (sent, newCursor, ack) = (page.changes, page.newCursor, page.ack)
+            }
+            let signer = BundleSigner(keyID: replica.id, secret: replica.secret, timestamp: now,
+                                      nonce: [UInt8](repeating: 7, count: BundleSignature.nonceByteCount))
+            let bytes = BundleCodec.encode(Bundle(
+                kind: .reply, schemaVersion: Schema.current.version, sender: central.serverID, recipient: replica.id,
+                createdAt: now, cursor: 0, newCursor: newCursor, ack: ack, changes: sent,
+                redactions: reply?.redactions ?? [], refusals: reply?.refusals ?? [], permissions: reply?.permissions,
+                policyVersion: context?.version ?? 0), signer: signer)
+            let t2 = clock.now
+            result.merge += seconds(t1 - t0)
+            result.reply += seconds(t2 - t1)
+            result.applied += merged.applied
+            result.refused += merged.refused
+            result.sent += sent.count
+            result.replyBytes += bytes.count
+        }
+        return result
+    }
+
+    struct Split {
+        var merge = 0.0
+        var reply = 0.0
+        var applied = 0
+        var refused = 0
+        var sent = 0
+        var replyBytes = 0
+    }
+
     static func main(_ arguments: [String]) throws {
         var replicas = 200, children = 20, notes = 12, runs = 3
+        var split = false
         var rest = arguments[...]
         while let flag = rest.popFirst() {
             func number() -> Int {
@@ -249,6 +310,7 @@ enum NeedToKnowBench {
             case "--children": children = number()
             case "--notes": notes = number()
             case "--runs": runs = number()
+            case "--split": split = true
             default: Options.fail("unknown argument \(flag) with --ntk")
             }
         }
@@ -270,6 +332,10 @@ enum NeedToKnowBench {
         progress("navet-bench --ntk: \(grouped(total)) changes in \(grouped(uploadBytes)) upload bytes;"
             + " \(runs) rounds of each side, alternating")
 
+        if split {
+            try splitMain(template: template, generated: generated, total: total, runs: runs)
+            return
+        }
         var filteredRounds: [Round] = []
         var unfilteredRounds: [Round] = []
         for run in 1...runs {
@@ -305,6 +371,43 @@ enum NeedToKnowBench {
             (target ≤ 1.25×: \(filteredSeconds <= 1.25 * unfilteredSeconds ? "met" : "NOT met"))
               sent by kind, filtered: \(kinds(f))
               sent by kind, unfiltered: \(kinds(u))
+            """)
+    }
+}
+
+extension NeedToKnowBench {
+    /// `--ntk --split`: merge and reply timed apart, filtered and unfiltered alternating.
+    static func splitMain(template: String, generated: [(replica: MixReplica, changes: [Change])], total: Int,
+                          runs: Int) throws {
+        var filtered: [Split] = []
+        var unfiltered: [Split] = []
+        for run in 1...runs {
+            for isFiltered in run % 2 == 1 ? [true, false] : [false, true] {
+                let result = try splitRound(template: template, uploads: generated.map { ($0.replica, $0.changes) },
+                                            filtered: isFiltered)
+                guard result.applied == total, result.refused == 0 else {
+                    fatalError("round applied \(result.applied) of \(total) changes, refused \(result.refused)")
+                }
+                progress("  run \(run)/\(runs)  \(isFiltered ? "filtered  " : "unfiltered")  merge \(fixed(result.merge, 3)) s"
+                    + " (\(grouped(Int(Double(total) / result.merge))) changes/s)  reply \(fixed(result.reply, 3)) s"
+                    + " (\(grouped(result.sent)) changes sent)")
+                if isFiltered { filtered.append(result) } else { unfiltered.append(result) }
+            }
+        }
+        func row(_ name: String, _ rounds: [Split]) -> String {
+            let merge = median(rounds.map(\.merge)), reply = median(rounds.map(\.reply))
+            return "  \(name) merge \(fixed(merge, 3)) s = \(grouped(Int(Double(total) / merge))) changes/s;"
+                + " reply \(fixed(reply, 3)) s for \(grouped(rounds[0].sent)) changes"
+                + " (\(grouped(Int(Double(rounds[0].sent) / reply))) changes/s)"
+        }
+        let mergeRatio = median(filtered.map(\.merge)) / median(unfiltered.map(\.merge))
+        print("""
+            navet-bench --ntk --split: \(grouped(total)) changes, \(runs) rounds per side, alternating; medians; \(machineDescription())
+            \(row("filtered  ", filtered))
+            \(row("unfiltered", unfiltered))
+              runs: filtered merge \(filtered.map { fixed($0.merge, 3) }.joined(separator: ", ")), reply \(filtered.map { fixed($0.reply, 3) }.joined(separator: ", ")) s;
+                    unfiltered merge \(unfiltered.map { fixed($0.merge, 3) }.joined(separator: ", ")), reply \(unfiltered.map { fixed($0.reply, 3) }.joined(separator: ", ")) s
+              merge with write checks / without: \(fixed(mergeRatio, 2))× time (target ≤ 1.25×: \(mergeRatio <= 1.25 ? "met" : "NOT met"))
             """)
     }
 }
