@@ -250,10 +250,14 @@ enum NeedToKnowBench {
         let clock = ContinuousClock()
         for (index, (replica, changes)) in uploads.enumerated() {
             let token = UInt64(index + 1)
+            let before = Usage.now()
             let t0 = clock.now
             let merged = try central.acceptUpload(sender: replica.id, cursor: 0, changes: changes, token: token,
                                                   access: context, now: now)
             let t1 = clock.now
+            let after = Usage.now()
+            result.mergeCPU += after.cpu - before.cpu
+            result.mergeBlocks += after.blocksWritten - before.blocksWritten
             let sent: [Change]
             let newCursor: UInt64
             let ack: UInt64
@@ -293,6 +297,22 @@ enum NeedToKnowBench {
         var refused = 0
         var sent = 0
         var replyBytes = 0
+        /// The merge's CPU time (user + system) and the 512-byte blocks it wrote.
+        var mergeCPU = 0.0
+        var mergeBlocks = 0
+    }
+
+    /// This process's CPU time so far and blocks written (getrusage).
+    struct Usage {
+        var cpu: Double
+        var blocksWritten: Int
+
+        static func now() -> Usage {
+            var usage = rusage()
+            getrusage(RUSAGE_SELF.rawValue, &usage)
+            func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+            return Usage(cpu: seconds(usage.ru_utime) + seconds(usage.ru_stime), blocksWritten: usage.ru_oublock)
+        }
     }
 
     static func main(_ arguments: [String]) throws {
@@ -390,13 +410,15 @@ extension NeedToKnowBench {
                 }
                 progress("  run \(run)/\(runs)  \(isFiltered ? "filtered  " : "unfiltered")  merge \(fixed(result.merge, 3)) s"
                     + " (\(grouped(Int(Double(total) / result.merge))) changes/s)  reply \(fixed(result.reply, 3)) s"
-                    + " (\(grouped(result.sent)) changes sent)")
+                    + " (\(grouped(result.sent)) changes sent); merge CPU \(fixed(result.mergeCPU, 3)) s,"
+                    + " \(grouped(result.mergeBlocks)) blocks written")
                 if isFiltered { filtered.append(result) } else { unfiltered.append(result) }
             }
         }
         func row(_ name: String, _ rounds: [Split]) -> String {
             let merge = median(rounds.map(\.merge)), reply = median(rounds.map(\.reply))
-            return "  \(name) merge \(fixed(merge, 3)) s = \(grouped(Int(Double(total) / merge))) changes/s;"
+            return "  \(name) merge \(fixed(merge, 3)) s = \(grouped(Int(Double(total) / merge))) changes/s"
+                + " (CPU \(fixed(median(rounds.map(\.mergeCPU)), 3)) s, \(grouped(rounds[0].mergeBlocks)) blocks written);"
                 + " reply \(fixed(reply, 3)) s for \(grouped(rounds[0].sent)) changes"
                 + " (\(grouped(Int(Double(rounds[0].sent) / reply))) changes/s)"
         }
