@@ -331,6 +331,9 @@ enum NeedToKnowBench {
             case "--notes": notes = number()
             case "--runs": runs = number()
             case "--split": split = true
+            case "-h", "--help":
+                print(Options.usage)
+                exit(0)
             default: Options.fail("unknown argument \(flag) with --ntk")
             }
         }
@@ -461,6 +464,9 @@ enum AccessChangeBench {
             case "--ntk-access": break
             case "--store": store = number()
             case "--runs": runs = number()
+            case "-h", "--help":
+                print(Options.usage)
+                exit(0)
             default: Options.fail("unknown argument \(flag) with --ntk-access")
             }
         }
