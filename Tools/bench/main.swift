@@ -28,6 +28,11 @@ struct Options {
           --seed N           seed of the workload generator (default \(0x4E41_5645_5431 as UInt64))
           --json             print the results as one JSON object on stdout
           --only SIDE        run one side alone, e.g. under a profiler; prints its median only
+               navet-bench --ntk [--replicas N] [--children N] [--notes N] [--runs N] [--split]
+          W1 under need to know: mixed organisation kinds, filtered against unfiltered;
+          --split times the merge and the reply apart
+               navet-bench --ntk-access [--store N] [--runs N]
+          the reply that backfills a child of 1,000 changes, and the one that redacts it
         Progress goes to stderr.
         """
 
@@ -168,6 +173,16 @@ struct ReplyCost {
 }
 
 // MARK: - Workload, built up front (not timed)
+
+// Need to know (issue 12): its own workloads, in NeedToKnow.swift.
+if CommandLine.arguments.contains("--ntk") {
+    try NeedToKnowBench.main(Array(CommandLine.arguments.dropFirst()))
+    exit(0)
+}
+if CommandLine.arguments.contains("--ntk-access") {
+    try AccessChangeBench.main(Array(CommandLine.arguments.dropFirst()))
+    exit(0)
+}
 
 let options = Options.parse(Array(CommandLine.arguments.dropFirst()))
 let workload = Workload(replicas: options.replicas, changesPerReplica: options.changes, seed: options.seed)

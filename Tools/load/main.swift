@@ -12,6 +12,9 @@
 //
 // The second form measures the incremental cost: the time for one replica to sync 1,000
 // new changes when the server already holds --small versus --large changes.
+//
+// The third form, --ntk, is W1 under need to know: organisations of four kinds around
+// each child (NeedToKnow.swift).
 
 import Foundation
 import NavetCommands
@@ -29,6 +32,10 @@ struct Options {
     var small = 10_000
     var large = 1_000_000
     var samples = 5
+    /// Need to know: mixed organisation kinds and hubs (NeedToKnow.swift).
+    var ntk = false
+    var children = 20
+    var notes = 12
 
     init(_ arguments: [String]) {
         var index = 0
@@ -50,9 +57,13 @@ struct Options {
             case "--large": large = value()
             case "--json": json = true
             case "--incremental": incremental = true
+            case "--ntk": ntk = true
+            case "--children": children = value()
+            case "--notes": notes = value()
             case "--help", "-h":
                 print("usage: navet-load [--replicas N] [--changes N] [--concurrency N] [--rounds N] [--json]\n"
-                      + "       navet-load --incremental [--small N] [--large N] [--samples N] [--json]")
+                      + "       navet-load --incremental [--small N] [--large N] [--samples N] [--json]\n"
+                      + "       navet-load --ntk [--replicas N] [--children N] [--notes N] [--concurrency N] [--json]")
                 exit(0)
             default: fail("unknown option \(arguments[index])")
             }
@@ -320,7 +331,9 @@ func incremental(_ options: Options) throws -> (small: [Double], large: [Double]
 
 let options = Options(Array(CommandLine.arguments.dropFirst()))
 do {
-    if options.incremental {
+    if options.ntk {
+        try runNeedToKnow(options)
+    } else if options.incremental {
         let times = try incremental(options)
         let small = percentile(times.small, 0.5)
         let large = percentile(times.large, 0.5)
