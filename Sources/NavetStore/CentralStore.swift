@@ -14,6 +14,9 @@ public final class CentralStore {
     let db: Database
     let log: ChangeLog
     let meta: Meta
+    /// Statements the need-to-know checks run for every change, prepared once per
+    /// connection (`cachedQuery`): compiling them each time cost more than the merge itself.
+    var prepared: [String: Statement] = [:]
     /// The policy last read by `policyInForce`, with its version and digest (PolicyStore.swift).
     var policyCache: PolicyCache?
 

@@ -37,7 +37,7 @@ extension CentralStore {
     /// The organisation a replica is enrolled for (nil for a replica without one).
     public func organisation(of replica: ReplicaID) throws(StoreError) -> PolicyOrganisation? {
         try StoreError.wrap {
-            let rows = try db.query("""
+            let rows = try cachedQuery("""
                 SELECT o.name, o.kind FROM replicas r JOIN organisations o ON o.id = r.organisation
                 WHERE r.replica_id = ?
                 """, [.integer(replica.int64)])
@@ -49,7 +49,7 @@ extension CentralStore {
     /// The organisation with this exact registered name, if any.
     public func organisation(named name: String) throws(StoreError) -> PolicyOrganisation? {
         try StoreError.wrap {
-            let rows = try db.query("SELECT name, kind FROM organisations WHERE name = ?", [.text(name)])
+            let rows = try cachedQuery("SELECT name, kind FROM organisations WHERE name = ?", [.text(name)])
             guard let row = rows.first, case .text(let name) = row[0], case .text(let kind) = row[1] else { return nil }
             return PolicyOrganisation(name: name, kind: kind)
         }
@@ -62,10 +62,10 @@ extension CentralStore {
 
     func loadFacts(_ child: RecordID) throws -> ChildFacts? {
         let key: [SQLValue] = [.integer(child.int64)]
-        guard let row = try db.query("SELECT registrar, protected FROM child_facts WHERE child_id = ?", key).first
+        guard let row = try cachedQuery("SELECT registrar, protected FROM child_facts WHERE child_id = ?", key).first
         else { return nil }
         var facts = ChildFacts(child: child, registrar: row[0].textValue, protected: row[1] == .integer(1))
-        for row in try db.query(
+        for row in try cachedQuery(
             "SELECT record_id, organisation, role, start_date, end_date FROM hub WHERE child_id = ? ORDER BY record_id", key) {
             guard let record = row[0].recordID, let organisation = row[1].textValue,
                   let role = row[2].textValue.flatMap(HubRole.init(rawValue:)) else { continue }
@@ -73,7 +73,7 @@ extension CentralStore {
                 record: record, organisation: organisation, role: role,
                 start: row[3].textValue.flatMap(CalendarDate.init(iso:)), end: row[4].textValue.flatMap(CalendarDate.init(iso:))))
         }
-        for row in try db.query(
+        for row in try cachedQuery(
             "SELECT record_id, organisation, tags, until, revoked FROM consents WHERE child_id = ? ORDER BY record_id", key) {
             guard let record = row[0].recordID, let organisation = row[1].textValue,
                   let tags = row[2].textValue.flatMap(Tag.list) else { continue }
@@ -81,7 +81,7 @@ extension CentralStore {
                 record: record, organisation: organisation, tags: Set(tags),
                 until: row[3].textValue.flatMap(CalendarDate.init(iso:)), revoked: row[4] == .integer(1)))
         }
-        for row in try db.query("SELECT record_id FROM episodes WHERE child_id = ? AND open = 1", key) {
+        for row in try cachedQuery("SELECT record_id FROM episodes WHERE child_id = ? AND open = 1", key) {
             if let record = row[0].recordID { facts.openEpisodes.insert(record) }
         }
         return facts
@@ -89,13 +89,13 @@ extension CentralStore {
 
     /// The child a record is about, if the store holds the record.
     func childOf(_ record: RecordID) throws -> RecordID? {
-        try db.scalar("SELECT child_id FROM records WHERE record_id = ?", [.integer(record.int64)])?.recordID
+        try cachedScalar("SELECT child_id FROM records WHERE record_id = ?", [.integer(record.int64)])?.recordID
     }
 
     /// The winning values of a record's cells, by field.
     func winningValues(_ record: RecordID) throws -> [String: FieldValue] {
         var values: [String: FieldValue] = [:]
-        for row in try db.query("SELECT field, value_kind, value FROM cells WHERE record_id = ?", [.integer(record.int64)]) {
+        for row in try cachedQuery("SELECT field, value_kind, value FROM cells WHERE record_id = ?", [.integer(record.int64)]) {
             guard case .text(let field) = row[0], case .integer(let kind) = row[1] else { continue }
             switch (kind, row[2]) {
             case (1, .text(let text)): values[field] = .text(text)
@@ -111,18 +111,18 @@ extension CentralStore {
     /// the derived row of a membership, consent, missing episode or child's protection.
     /// Runs inside the upload's transaction, after the change was merged.
     func noteAccepted(_ change: Change, child: RecordID) throws {
-        try db.query("INSERT INTO records(record_id, record_type, child_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+        try cachedQuery("INSERT INTO records(record_id, record_type, child_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                      [.integer(change.recordID.int64), .text(change.recordType), .integer(child.int64)])
         let record: [SQLValue] = [.integer(change.recordID.int64)]
         switch change.recordType {
         case "child" where change.field == "protected_identity":
             let values = try winningValues(change.recordID)
-            try db.query("UPDATE child_facts SET protected = ? WHERE child_id = ?",
+            try cachedQuery("UPDATE child_facts SET protected = ? WHERE child_id = ?",
                          [.integer(values["protected_identity"] == .bool(true) ? 1 : 0), .integer(child.int64)])
         case "membership":
             let values = try winningValues(change.recordID)
             if case .text(let organisation)? = values["organisation"], case .text(let role)? = values["role"] {
-                try db.query("""
+                try cachedQuery("""
                     INSERT INTO hub(record_id, child_id, organisation, role, start_date, end_date) VALUES (?, ?, ?, ?, ?, ?)
                     ON CONFLICT(record_id) DO UPDATE SET organisation = excluded.organisation, role = excluded.role,
                         start_date = excluded.start_date, end_date = excluded.end_date
@@ -132,7 +132,7 @@ extension CentralStore {
         case "consent":
             let values = try winningValues(change.recordID)
             if case .text(let organisation)? = values["organisation"], case .text(let tags)? = values["tags"] {
-                try db.query("""
+                try cachedQuery("""
                     INSERT INTO consents(record_id, child_id, organisation, tags, until, revoked) VALUES (?, ?, ?, ?, ?, ?)
                     ON CONFLICT(record_id) DO UPDATE SET organisation = excluded.organisation, tags = excluded.tags,
                         until = excluded.until, revoked = excluded.revoked
@@ -143,7 +143,7 @@ extension CentralStore {
         case "missing":
             let values = try winningValues(change.recordID)
             let open = (values["closed_at"] ?? .null) == .null
-            try db.query("""
+            try cachedQuery("""
                 INSERT INTO episodes(record_id, child_id, open) VALUES (?, ?, ?)
                 ON CONFLICT(record_id) DO UPDATE SET open = excluded.open
                 """, record + [.integer(child.int64), .integer(open ? 1 : 0)])
@@ -212,7 +212,7 @@ extension CentralStore {
                 guard context.policy.registrar[organisation.kind] != nil else {
                     return .refuse(.mayNotRegister, child: child)
                 }
-                try store.db.query("INSERT INTO child_facts(child_id, registrar, protected) VALUES (?, ?, 0)",
+                try store.cachedQuery("INSERT INTO child_facts(child_id, registrar, protected) VALUES (?, ?, 0)",
                                    [.integer(child.int64), .text(organisation.name)])
                 facts = ChildFacts(child: child, registrar: organisation.name)
             }
@@ -253,7 +253,7 @@ extension CentralStore {
     /// throws `conflictingDuplicate` when one with other content was.
     func storeRefused(_ change: Change, reason: WriteRefusal, child: RecordID?, now: Int64) throws -> Bool {
         let (kind, value) = ChangeLog.encode(change.value)
-        try db.query("""
+        try cachedQuery("""
             INSERT INTO changes(origin, seq, version, replaces, wall_time, record_type, record_id, field,
                                 value_kind, value, tag, received_at, superseded, child_id, refused)
             VALUES (?,?,?,?,?,?,?,?,?,?,?,?,1,?,1) ON CONFLICT(origin, seq) DO NOTHING
@@ -267,7 +267,7 @@ extension CentralStore {
             }
             return false
         }
-        try db.query("INSERT INTO refusals(origin, seq, reason, refused_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        try cachedQuery("INSERT INTO refusals(origin, seq, reason, refused_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                      [.integer(change.origin.int64), .integer(Int64(change.seq)), .text(reason.rawValue), .integer(now)])
         return true
     }
@@ -275,7 +275,7 @@ extension CentralStore {
     /// The refusals of `replica`'s own changes after sequence number `after`, in order.
     public func refusals(of replica: ReplicaID, after: UInt64) throws(StoreError) -> [ChangeRefusal] {
         try StoreError.wrap {
-            try db.query("SELECT seq, reason FROM refusals WHERE origin = ? AND seq > ? ORDER BY seq LIMIT 1000000",
+            try cachedQuery("SELECT seq, reason FROM refusals WHERE origin = ? AND seq > ? ORDER BY seq LIMIT 1000000",
                          [.integer(replica.int64), .integer(Int64(min(after, UInt64(Int64.max))))]).compactMap { row in
                 guard case .integer(let seq) = row[0], seq > 0, case .text(let reason) = row[1] else { return nil }
                 return ChangeRefusal(seq: UInt64(seq), reason: reason)
@@ -328,20 +328,20 @@ extension CentralStore {
         var reply = FilteredReply()
         let policy = context.policy
         var last: UInt64 = 0
-        if case .integer(let id) = try db.scalar("SELECT max(id) FROM changes") { last = UInt64(clamping: id) }
+        if case .integer(let id) = try cachedScalar("SELECT max(id) FROM changes") { last = UInt64(clamping: id) }
         let me: [SQLValue] = [.integer(replica.int64)]
-        try db.query("UPDATE replicas SET redaction_ack = ? WHERE replica_id = ?",
+        try cachedQuery("UPDATE replicas SET redaction_ack = ? WHERE replica_id = ?",
                      [.integer(Int64(min(redactionAck, UInt64(Int64.max))))] + me)
         if presentedToken != 0 {
             // The file applied the reply that recorded these rows: they are held.
-            try db.query("UPDATE access SET granted_token = 0 WHERE replica_id = ? AND granted_token = ?",
+            try cachedQuery("UPDATE access SET granted_token = 0 WHERE replica_id = ? AND granted_token = ?",
                          me + [.integer(Int64(bitPattern: presentedToken))])
         }
         let organisation = try organisation(of: replica)
         let today = SwedishTime.date(at: now) ?? CalendarDate(year: 2000, month: 1, day: 1)!
         // Which organisation each origin belongs to: an organisation always holds what it wrote.
         var organisationOf: [ReplicaID: String] = [:]
-        for row in try db.query("SELECT r.replica_id, o.name FROM replicas r JOIN organisations o ON o.id = r.organisation") {
+        for row in try cachedQuery("SELECT r.replica_id, o.name FROM replicas r JOIN organisations o ON o.id = r.organisation") {
             if let id = row[0].replicaID, let name = row[1].textValue { organisationOf[id] = name }
         }
         func ownOrganisation(_ change: Change) -> Bool {
@@ -352,7 +352,7 @@ extension CentralStore {
         // every child the replica may hold something of.
         var children = Set<RecordID>()
         var rows: [RecordID: (scope: Grant.Scope, cursor: UInt64, token: Int64)] = [:]
-        for row in try db.query("SELECT child_id, scope, granted_cursor, granted_token FROM access WHERE replica_id = ?", me) {
+        for row in try cachedQuery("SELECT child_id, scope, granted_cursor, granted_token FROM access WHERE replica_id = ?", me) {
             guard let child = row[0].recordID, case .integer(let granted) = row[2], case .integer(let token) = row[3]
             else { continue }
             rows[child] = (row[1].textValue.flatMap(Grant.Scope.init(text:)) ?? Grant.Scope(), UInt64(clamping: granted), token)
@@ -380,7 +380,7 @@ extension CentralStore {
                 var keepName: Int64?
                 if scope.isEmpty, policy.keepChildNameForOwnNotes,
                    history.contains(where: { ownOrganisation($0.change) && $0.change.recordType != "child" }),
-                   case .integer(let winner)? = try db.scalar(
+                   case .integer(let winner)? = try cachedScalar(
                        "SELECT change_id FROM cells WHERE record_id = ? AND field = 'name'", [.integer(child.int64)]) {
                     keepName = winner
                 }
@@ -393,7 +393,7 @@ extension CentralStore {
                 if !purge.isEmpty {
                     let reason = !held.episodes.isEmpty && scope.episodes.isEmpty && held.fields != scope.fields
                         ? "episode_closed" : scope.isEmpty ? "access_ended" : "access_narrowed"
-                    try db.query("INSERT INTO redactions(replica_id, child_id, reason, issued_at, changes) VALUES (?, ?, ?, ?, ?)",
+                    try cachedQuery("INSERT INTO redactions(replica_id, child_id, reason, issued_at, changes) VALUES (?, ?, ?, ?, ?)",
                                  me + [.integer(child.int64), .text(reason), .integer(now),
                                        .text(purge.map { "\($0.origin):\($0.seq)" }.joined(separator: ","))])
                 }
@@ -422,9 +422,9 @@ extension CentralStore {
             }
             backfill += owed
             if scope.isEmpty {
-                try db.query("DELETE FROM access WHERE replica_id = ? AND child_id = ?", me + [.integer(child.int64)])
+                try cachedQuery("DELETE FROM access WHERE replica_id = ? AND child_id = ?", me + [.integer(child.int64)])
             } else {
-                try db.query("""
+                try cachedQuery("""
                     INSERT INTO access(replica_id, child_id, scope, granted_cursor, granted_token) VALUES (?, ?, ?, ?, ?)
                     ON CONFLICT(replica_id, child_id) DO UPDATE SET scope = excluded.scope,
                         granted_cursor = excluded.granted_cursor, granted_token = excluded.granted_token
@@ -498,7 +498,7 @@ extension CentralStore {
                 }
             }
             for group in groups.values.sorted(by: { ($0.child, $0.rule) < ($1.child, $1.rule) }) {
-                try db.query("""
+                try cachedQuery("""
                     INSERT INTO disclosures(replica_id, organisation, child_id, rule, first_change, last_change, count,
                                             backfill, sent_at, policy_version)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -525,10 +525,10 @@ extension CentralStore {
         for sql in ["SELECT child_id FROM hub WHERE organisation = ?",
                     "SELECT child_id FROM child_facts WHERE registrar = ?",
                     "SELECT child_id FROM consents WHERE organisation = ?"] {
-            for row in try db.query(sql, name) { if let child = row[0].recordID { children.insert(child) } }
+            for row in try cachedQuery(sql, name) { if let child = row[0].recordID { children.insert(child) } }
         }
         if policy.missing.kinds.contains(organisation.kind) {
-            for row in try db.query("SELECT DISTINCT child_id FROM episodes WHERE open = 1") {
+            for row in try cachedQuery("SELECT DISTINCT child_id FROM episodes WHERE open = 1") {
                 if let child = row[0].recordID { children.insert(child) }
             }
         }
@@ -550,7 +550,7 @@ extension CentralStore {
 
     /// The redactions issued to `replica` after id `after`, in id order.
     func pendingRedactions(of replica: ReplicaID, after: UInt64) throws -> [Redaction] {
-        try db.query("SELECT id, child_id, reason, changes FROM redactions WHERE replica_id = ? AND id > ? ORDER BY id",
+        try cachedQuery("SELECT id, child_id, reason, changes FROM redactions WHERE replica_id = ? AND id > ? ORDER BY id",
                      [.integer(replica.int64), .integer(Int64(min(after, UInt64(Int64.max))))]).compactMap { row in
             guard case .integer(let id) = row[0], id > 0, let child = row[1].recordID, let reason = row[2].textValue,
                   let list = row[3].textValue else { return nil }
@@ -602,9 +602,9 @@ extension CentralStore {
             if try meta.int(CentralStore.indexedKey) == 1 { return }
             try db.transaction {
                 try db.execute("UPDATE changes SET child_id = record_id WHERE record_type = 'child' AND child_id IS NULL")
-                for row in try db.query("SELECT record_id, value FROM cells WHERE field = 'child' AND record_type != 'child'") {
+                for row in try cachedQuery("SELECT record_id, value FROM cells WHERE field = 'child' AND record_type != 'child'") {
                     guard let record = row[0].recordID, let hex = row[1].textValue, let child = RecordID(hex: hex) else { continue }
-                    try db.query("UPDATE changes SET child_id = ? WHERE record_id = ? AND child_id IS NULL",
+                    try cachedQuery("UPDATE changes SET child_id = ? WHERE record_id = ? AND child_id IS NULL",
                                  [.integer(child.int64), .integer(record.int64)])
                 }
                 try db.execute("""
@@ -635,8 +635,33 @@ extension CentralStore {
         let low = Int64(bitPattern: UInt64(digits.padding(toLength: 16, withPad: "0", startingAt: 0), radix: 16) ?? 0)
         let high = Int64(bitPattern: UInt64(digits.padding(toLength: 16, withPad: "f", startingAt: 0), radix: 16) ?? 0)
         return try StoreError.wrap {
-            try db.query("SELECT child_id FROM child_facts WHERE child_id BETWEEN ? AND ? ORDER BY child_id LIMIT 2",
+            try cachedQuery("SELECT child_id FROM child_facts WHERE child_id BETWEEN ? AND ? ORDER BY child_id LIMIT 2",
                          [.integer(low), .integer(high)]).compactMap { $0[0].recordID }
         }
+    }
+}
+
+extension CentralStore {
+    /// `Database.query` with the statement prepared once and kept (`prepared`): for the
+    /// fixed SQL of need to know that runs per change and per child.
+    func cachedQuery(_ sql: String, _ arguments: [SQLValue] = []) throws -> [[SQLValue]] {
+        let statement: Statement
+        if let cached = prepared[sql] {
+            statement = cached
+        } else {
+            statement = try db.prepare(sql)
+            prepared[sql] = statement
+        }
+        defer { statement.reset() }
+        try statement.bind(arguments)
+        var rows: [[SQLValue]] = []
+        while try statement.step() {
+            rows.append((0..<statement.columnCount).map { statement.value(at: $0) })
+        }
+        return rows
+    }
+
+    func cachedScalar(_ sql: String, _ arguments: [SQLValue] = []) throws -> SQLValue? {
+        try cachedQuery(sql, arguments).first?.first
     }
 }
