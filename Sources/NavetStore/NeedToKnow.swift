@@ -110,9 +110,12 @@ extension CentralStore {
     /// Keeps the policy's facts in step with an accepted change: the record's child, and
     /// the derived row of a membership, consent, missing episode or child's protection.
     /// Runs inside the upload's transaction, after the change was merged.
-    func noteAccepted(_ change: Change, child: RecordID) throws {
-        try cachedQuery("INSERT INTO records(record_id, record_type, child_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                     [.integer(change.recordID.int64), .text(change.recordType), .integer(child.int64)])
+    /// `recorded`: the record's child is already in `records` (skips the insert).
+    func noteAccepted(_ change: Change, child: RecordID, recorded: Bool = false) throws {
+        if !recorded {
+            try cachedQuery("INSERT INTO records(record_id, record_type, child_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                            [.integer(change.recordID.int64), .text(change.recordType), .integer(child.int64)])
+        }
         let record: [SQLValue] = [.integer(change.recordID.int64)]
         switch change.recordType {
         case "child" where change.field == "protected_identity":
@@ -166,6 +169,8 @@ extension CentralStore {
         var uploadChildren: [RecordID: RecordID] = [:]
         var uploadNoteKinds: [RecordID: String] = [:]
         var factsCache: [RecordID: ChildFacts] = [:]
+        /// Records whose child is in `records` already (read or written during this upload).
+        var recorded: [RecordID: RecordID] = [:]
 
         init(store: CentralStore, context: AccessContext, sender: ReplicaID, changes: [Change], now: Int64) throws {
             self.store = store
@@ -191,7 +196,8 @@ extension CentralStore {
             let child: RecordID
             if change.recordType == "child" {
                 child = change.recordID
-            } else if let known = try store.childOf(change.recordID) {
+            } else if let known = try recorded[change.recordID] ?? store.childOf(change.recordID) {
+                recorded[change.recordID] = known
                 child = known
                 if change.field == "child", change.value != .text(known.description) {
                     return .refuse(.childCannotChange, child: known)
@@ -236,8 +242,12 @@ extension CentralStore {
             return .accept(child: child)
         }
 
+        /// Whether the record's child is in `records` already.
+        func isRecorded(_ change: Change) -> Bool { recorded[change.recordID] != nil }
+
         /// After an accepted change: facts that depend on it are read again.
         func accepted(_ change: Change, child: RecordID) {
+            recorded[change.recordID] = child
             switch change.recordType {
             case "membership", "consent", "missing": factsCache[child] = nil
             case "child" where change.field == "protected_identity": factsCache[child] = nil
