@@ -104,7 +104,7 @@ public enum PolicyFile {
 
         let missingObject = try object(try top.required("missing"), path: "missing")
         try missingObject.refuseUnknownKeys(missingKeys)
-        let missingKinds = Set(try codes(try missingObject.required("kinds"), path: "missing.kinds", nonEmpty: false, parse: kind))
+        let missingKinds = Set(try codes(try missingObject.required("kinds"), path: "missing.kinds", nonEmpty: true, parse: kind))
         let fields = Set(try codes(try missingObject.required("fields"), path: "missing.fields", nonEmpty: false, parse: field))
         let missingWhy = try text(try missingObject.required("why"), path: "missing.why", limit: maxWhy, lineBreaks: true)
 
@@ -175,6 +175,11 @@ public enum PolicyFile {
         if value.count > limit { throw PolicyError(.textTooLong(limit: limit), at: node.position, path: path) }
         if let control = TextRules.firstControl(in: value, allowing: lineBreaks ? ["\n", "\t"] : []) {
             throw PolicyError(.controlCharacter(control.value), at: node.position, path: path)
+        }
+        // A one-line text (a label) also refuses what the CLI refuses in names: invisible
+        // format characters such as a right-to-left override, which would disguise it.
+        if !lineBreaks, let hidden = TextRules.firstForbiddenInLine(value) {
+            throw PolicyError(.controlCharacter(hidden.value), at: node.position, path: path)
         }
         return value
     }

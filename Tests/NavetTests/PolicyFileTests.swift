@@ -147,6 +147,8 @@ import Testing
          .unknownKey("keep_child_names_for_own_notes", allowed: PolicyFile.topKeys), 87, "keep_child_names_for_own_notes"),
         ("\"label\": \"default 2026-11\"", "\"label\": \"  \"", .emptyText, 3, "label"),
         ("\"label\": \"default 2026-11\"", "\"label\": \"a\\u0007b\"", .controlCharacter(7), 3, "label"),
+        ("\"label\": \"default 2026-11\"", "\"label\": \"a\\u202Eb\"", .controlCharacter(0x202E), 3, "label"),
+        ("\"missing\": {\n    \"kinds\": [\"police\"]", "\"missing\": {\n    \"kinds\": []", .emptyList, 83, "missing.kinds"),
         ("\"label\": \"default 2026-11\"", "\"label\": \"" + String(repeating: "x", count: 201) + "\"",
          .textTooLong(limit: 200), 3, "label"),
         ("\"label\": \"default 2026-11\",\n", "", .missingKey("label"), 1, ""),
