@@ -9,7 +9,7 @@ import NavetStore
 extension Context {
     /// Today's Swedish calendar day (`SwedishTime`), the default of `--from` and `--on`.
     var swedishToday: CalendarDate {
-        SwedishTime.date(at: now) ?? CalendarDate(year: 2000, month: 1, day: 1)!
+        SwedishTime.today(at: now)
     }
 
     /// Usage error for the first of `names` that was not given.

@@ -172,6 +172,27 @@ public struct SyncClient {
     }
 }
 
+/// `--server URL` and `--timeout SECONDS` (1 to 3600), as `navet sync` and `navet verify` take them.
+enum ServerOptions {
+    static func parse(_ arguments: ParsedArguments, _ context: Context, defaultTimeout: TimeInterval)
+        throws(CLIError) -> (server: URL?, timeout: TimeInterval)
+    {
+        var server: URL?
+        if let text = arguments.value("--server") {
+            guard let url = URL(string: text), url.scheme == "http" || url.scheme == "https", url.host != nil,
+                  DecimalNumber.hasValidPort(text) else {
+                throw CLIError(.usage, context.t("error.badURL", text), helpHint: true)
+            }
+            server = url
+        }
+        guard let text = arguments.value("--timeout") else { return (server, defaultTimeout) }
+        guard let seconds = DecimalNumber.parse(text, in: 1...3600) else {
+            throw CLIError(.usage, context.t("error.badTimeout", text), helpHint: true)
+        }
+        return (server, TimeInterval(seconds))
+    }
+}
+
 struct SyncCommand: Command {
     static let spec = CommandSpec(["sync"], help: "sync", options: [
         OptionSpec("--server", value: "URL", help: "opt.server"),
@@ -181,23 +202,7 @@ struct SyncCommand: Command {
     let timeout: TimeInterval
 
     init(_ arguments: ParsedArguments, _ context: Context) throws(CLIError) {
-        if let text = arguments.value("--server") {
-            guard let url = URL(string: text), url.scheme == "http" || url.scheme == "https", url.host != nil,
-                  DecimalNumber.hasValidPort(text) else {
-                throw CLIError(.usage, context.t("error.badURL", text), helpHint: true)
-            }
-            server = url
-        } else {
-            server = nil
-        }
-        if let text = arguments.value("--timeout") {
-            guard let seconds = DecimalNumber.parse(text, in: 1...3600) else {
-                throw CLIError(.usage, context.t("error.badTimeout", text), helpHint: true)
-            }
-            timeout = TimeInterval(seconds)
-        } else {
-            timeout = SyncClient.defaultTimeout
-        }
+        (server, timeout) = try ServerOptions.parse(arguments, context, defaultTimeout: SyncClient.defaultTimeout)
     }
 
     /// "5" for 5 s, "2.5" for 2.5 s.

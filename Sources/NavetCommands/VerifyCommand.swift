@@ -24,23 +24,7 @@ struct VerifyCommand: Command {
     static let defaultTimeout: TimeInterval = 120
 
     init(_ arguments: ParsedArguments, _ context: Context) throws(CLIError) {
-        if let text = arguments.value("--server") {
-            guard let url = URL(string: text), url.scheme == "http" || url.scheme == "https", url.host != nil,
-                  DecimalNumber.hasValidPort(text) else {
-                throw CLIError(.usage, context.t("error.badURL", text), helpHint: true)
-            }
-            server = url
-        } else {
-            server = nil
-        }
-        if let text = arguments.value("--timeout") {
-            guard let seconds = DecimalNumber.parse(text, in: 1...3600) else {
-                throw CLIError(.usage, context.t("error.badTimeout", text), helpHint: true)
-            }
-            timeout = TimeInterval(seconds)
-        } else {
-            timeout = Self.defaultTimeout
-        }
+        (server, timeout) = try ServerOptions.parse(arguments, context, defaultTimeout: Self.defaultTimeout)
     }
 
     /// One difference: a change and which side lacks it.

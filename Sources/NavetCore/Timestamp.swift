@@ -96,6 +96,12 @@ public enum SwedishTime {
         CalendarDate(unixMilliseconds: unixMilliseconds + Int64(offsetMinutes(at: unixMilliseconds)) * 60_000)
     }
 
+    /// The Swedish calendar day at an instant, for policy evaluation: an instant outside
+    /// 1900–2200 (a clock gone wrong) counts as 2000-01-01.
+    public static func today(at unixMilliseconds: Int64) -> CalendarDate {
+        date(at: unixMilliseconds) ?? CalendarDate(year: 2000, month: 1, day: 1)!
+    }
+
     static func lastSunday(month: Int, year: Int) -> CalendarDate {
         let last = CalendarDate(year: year, month: month, day: 31)!
         // 1970-01-01 was a Thursday: weekday 0 = Thursday, 3 = Sunday.

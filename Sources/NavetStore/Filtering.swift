@@ -6,46 +6,19 @@ import NavetSQLite
 // refused, and what its organisation may write. NavetSync turns a bundle's fields into these
 // values; the store knows nothing of the wire format.
 
-/// A redaction from the central store: changes this replica may no longer hold.
-public struct PurgeOrder: Hashable, Sendable {
-    /// The server's number for it, 1 ..< 2^63, increasing per server; acknowledged once purged.
-    public var id: UInt64
-    public var changes: [ChangeRef]
-
-    public init(id: UInt64, changes: [ChangeRef]) {
-        self.id = id
-        self.changes = changes
-    }
-}
-
 /// What the central store may say in a reply besides changes (all optional).
 public struct ReplyFiltering: Hashable, Sendable {
     /// Applied before the reply's changes.
-    public var redactions: [PurgeOrder]
-    /// This replica's own changes the central store refused: sequence number and reason code.
-    public var refusals: [(seq: UInt64, reason: String)]
+    public var redactions: [Redaction]
+    /// This replica's own changes the central store refused.
+    public var refusals: [ChangeRefusal]
     /// What the organisation may read and write per child now; nil when not sent.
     public var permissions: [ChildPermission]?
 
-    public init(redactions: [PurgeOrder] = [], refusals: [(seq: UInt64, reason: String)] = [],
-                permissions: [ChildPermission]? = nil) {
+    public init(redactions: [Redaction] = [], refusals: [ChangeRefusal] = [], permissions: [ChildPermission]? = nil) {
         self.redactions = redactions
         self.refusals = refusals
         self.permissions = permissions
-    }
-
-    public static func == (lhs: ReplyFiltering, rhs: ReplyFiltering) -> Bool {
-        lhs.redactions == rhs.redactions && lhs.permissions == rhs.permissions
-            && lhs.refusals.map(\.seq) == rhs.refusals.map(\.seq) && lhs.refusals.map(\.reason) == rhs.refusals.map(\.reason)
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(redactions)
-        hasher.combine(permissions)
-        for refusal in refusals {
-            hasher.combine(refusal.seq)
-            hasher.combine(refusal.reason)
-        }
     }
 }
 
@@ -73,7 +46,7 @@ extension ReplicaStore {
     /// in. Unknown changes are ignored. Raises `redaction_applied` to the highest id and
     /// marks a purge pending (`completePurge` makes it physical after the commit).
     /// Returns the number of changes deleted.
-    func applyRedactions(_ redactions: [PurgeOrder]) throws -> Int {
+    func applyRedactions(_ redactions: [Redaction]) throws -> Int {
         guard !redactions.isEmpty else { return 0 }
         var cells = Set<CellKey>()
         var deleted = 0
@@ -99,7 +72,7 @@ extension ReplicaStore {
     /// the central store's value again. The change is never sent again (the server
     /// acknowledges its sequence number like any other). A refusal of a change not held
     /// (already retracted, or unknown) is ignored. Returns the number retracted.
-    func applyRefusals(_ refusals: [(seq: UInt64, reason: String)], now: Int64) throws -> Int {
+    func applyRefusals(_ refusals: [ChangeRefusal], now: Int64) throws -> Int {
         var cells = Set<CellKey>()
         var retracted = 0
         for refusal in refusals {

@@ -176,7 +176,7 @@ extension CentralStore {
             self.store = store
             self.context = context
             self.organisation = try store.organisation(of: sender)
-            self.today = SwedishTime.date(at: now) ?? CalendarDate(year: 2000, month: 1, day: 1)!
+            self.today = SwedishTime.today(at: now)
             for change in changes {
                 if change.field == "child", case .text(let hex) = change.value, let child = RecordID(hex: hex) {
                     uploadChildren[change.recordID] = uploadChildren[change.recordID] ?? child
@@ -348,7 +348,7 @@ extension CentralStore {
                          me + [.integer(Int64(bitPattern: presentedToken))])
         }
         let organisation = try organisation(of: replica)
-        let today = SwedishTime.date(at: now) ?? CalendarDate(year: 2000, month: 1, day: 1)!
+        let today = SwedishTime.today(at: now)
         // Which organisation each origin belongs to: an organisation always holds what it wrote.
         var organisationOf: [ReplicaID: String] = [:]
         for row in try cachedQuery("SELECT r.replica_id, o.name FROM replicas r JOIN organisations o ON o.id = r.organisation") {
@@ -582,7 +582,7 @@ extension CentralStore {
     {
         let facts = try facts(of: child) ?? ChildFacts(child: child, registrar: nil)
         return context.policy.grant(for: organisation, facts: facts,
-                                    today: SwedishTime.date(at: now) ?? CalendarDate(year: 2000, month: 1, day: 1)!)
+                                    today: SwedishTime.today(at: now))
     }
 }
 

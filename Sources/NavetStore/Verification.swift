@@ -89,7 +89,7 @@ extension CentralStore {
         var digests = VerificationDigests()
         let policy = context.policy
         guard let organisation = try organisation(of: replica) else { return digests }
-        let today = SwedishTime.date(at: now) ?? CalendarDate(year: 2000, month: 1, day: 1)!
+        let today = SwedishTime.today(at: now)
         var ownOrigins = Set<ReplicaID>()
         for row in try db.query("""
             SELECT r.replica_id FROM replicas r JOIN organisations o ON o.id = r.organisation WHERE o.name = ?

@@ -126,12 +126,7 @@ public enum Sync {
 
     /// What a reply carries besides changes, as the store takes it (Filtering.swift).
     public static func filtering(of bundle: Bundle) -> ReplyFiltering {
-        ReplyFiltering(
-            redactions: bundle.redactions.map { redaction in
-                PurgeOrder(id: redaction.id, changes: redaction.changes)
-            },
-            refusals: bundle.refusals.map { (seq: $0.seq, reason: $0.reason) },
-            permissions: bundle.permissions)
+        ReplyFiltering(redactions: bundle.redactions, refusals: bundle.refusals, permissions: bundle.permissions)
     }
 
     /// Applies a reply that was decoded, verified and checked (`applyReply` does all of that

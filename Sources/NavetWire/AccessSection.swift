@@ -218,26 +218,22 @@ enum AccessSection {
         var reader: ByteReader
         let limits: BundleLimits
 
+        // The payload parser's readers, with this section's reason for running out of bytes.
         mutating func varint() throws(BundleError) -> UInt64 {
-            do { return try reader.varint() } catch { throw Self.map(error) }
+            do { return try reader.varint() } catch { throw BundlePayload.failure(error, endsEarly: AccessSection.endsEarly) }
         }
 
         mutating func u8() throws(BundleError) -> UInt8 {
-            do { return try reader.u8() } catch { throw Self.map(error) }
+            do { return try reader.u8() } catch { throw BundlePayload.failure(error, endsEarly: AccessSection.endsEarly) }
         }
 
         mutating func u64() throws(BundleError) -> UInt64 {
-            do { return try reader.u64() } catch { throw Self.map(error) }
+            do { return try reader.u64() } catch { throw BundlePayload.failure(error, endsEarly: AccessSection.endsEarly) }
         }
 
         mutating func bytes(_ count: Int) throws(BundleError) -> ArraySlice<UInt8> {
-            do { return try reader.bytes(count) } catch { throw Self.map(error) }
-        }
-
-        static func map(_ failure: ByteReaderFailure) -> BundleError {
-            switch failure {
-            case .endOfInput: .malformedPayload(AccessSection.endsEarly)
-            case .badVarint: .malformedPayload("invalid varint")
+            do { return try reader.bytes(count) } catch {
+                throw BundlePayload.failure(error, endsEarly: AccessSection.endsEarly)
             }
         }
 

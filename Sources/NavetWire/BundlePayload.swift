@@ -208,6 +208,14 @@ enum BundlePayload {
         value <= UInt64(Int64.max)
     }
 
+    /// A reader failure as the bundle error its section reports (`endsEarly` names the section).
+    static func failure(_ failure: ByteReaderFailure, endsEarly: String) -> BundleError {
+        switch failure {
+        case .endOfInput: .malformedPayload(endsEarly)
+        case .badVarint: .malformedPayload(Parser.badVarint)
+        }
+    }
+
     /// One pass over the payload. A struct with the reader inside so every helper can map
     /// reader failures to `BundleError` in one place.
     private struct Parser {
@@ -246,10 +254,7 @@ enum BundlePayload {
         }
 
         static func map(_ failure: ByteReaderFailure) -> BundleError {
-            switch failure {
-            case .endOfInput: .malformedPayload(endsEarly)
-            case .badVarint: .malformedPayload(badVarint)
-            }
+            BundlePayload.failure(failure, endsEarly: endsEarly)
         }
 
         /// A count that will size an allocation: each counted item takes at least
