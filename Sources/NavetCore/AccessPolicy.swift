@@ -173,6 +173,25 @@ public struct ChildFacts: Hashable, Sendable {
     /// The child's missing episodes that are open now.
     public var openEpisodes: Set<RecordID>
 
+    /// The fields the facts are derived from, by record type: a change to any other field
+    /// (a membership's phone, a consent's purpose) leaves every grant as it was.
+    public static let sourceFields: [String: Set<String>] = [
+        "child": ["protected_identity"],
+        "membership": ["child", "organisation", "role", "start_date", "end_date"],
+        "consent": ["child", "organisation", "tags", "until", "revoked"],
+        "missing": ["child", "closed_at"],
+    ]
+
+    /// Whether a change to `field` of a record of `recordType` may change the facts.
+    public static func isSource(recordType: String, field: String) -> Bool {
+        sourceFields[recordType]?.contains(field) ?? false
+    }
+
+    /// The organisation a membership or consent record names, if the facts hold it.
+    public func organisation(of record: RecordID) -> String? {
+        memberships.first { $0.record == record }?.organisation ?? consents.first { $0.record == record }?.organisation
+    }
+
     public init(child: RecordID, registrar: String?, protected: Bool = false, memberships: [Membership] = [],
                 consents: [Consent] = [], openEpisodes: Set<RecordID> = []) {
         self.child = child

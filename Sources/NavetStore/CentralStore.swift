@@ -114,7 +114,7 @@ public final class CentralStore {
                             case .applied: result.applied += 1
                             case .duplicate: result.duplicates += 1
                             }
-                            try noteAccepted(change, child: child, recorded: checker.isRecorded(change))
+                            try noteAccepted(change, child: child)
                             checker.accepted(change, child: child)
                         }
                         continue

@@ -427,6 +427,12 @@ public enum Layout {
             roles TEXT NOT NULL
         );
         """),
+        // 13: a record's child is read from its `child` cell, which the merge writes anyway
+        // and which can never change (`WriteRefusal.childCannotChange`); the `records` table
+        // that repeated it cost a random page write per new record.
+        Migration(central: """
+        DROP TABLE records;
+        """),
     ]
 
     public static var currentVersion: Int { migrations.count }

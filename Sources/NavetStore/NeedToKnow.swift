@@ -87,9 +87,11 @@ extension CentralStore {
         return facts
     }
 
-    /// The child a record is about, if the store holds the record.
+    /// The child a record (other than a child) is about: its `child` cell, if the store
+    /// merged one. The cell never changes once written (`WriteRefusal.childCannotChange`).
     func childOf(_ record: RecordID) throws -> RecordID? {
-        try cachedScalar("SELECT child_id FROM records WHERE record_id = ?", [.integer(record.int64)])?.recordID
+        try cachedScalar("SELECT value FROM cells WHERE record_id = ? AND field = 'child'", [.integer(record.int64)])?
+            .textValue.flatMap(RecordID.init(hex:))
     }
 
     /// The winning values of a record's cells, by field.
@@ -107,15 +109,11 @@ extension CentralStore {
         return values
     }
 
-    /// Keeps the policy's facts in step with an accepted change: the record's child, and
-    /// the derived row of a membership, consent, missing episode or child's protection.
+    /// Keeps the policy's facts in step with an accepted change: the derived row of a
+    /// membership, consent, missing episode or child's protection.
     /// Runs inside the upload's transaction, after the change was merged.
-    /// `recorded`: the record's child is already in `records` (skips the insert).
-    func noteAccepted(_ change: Change, child: RecordID, recorded: Bool = false) throws {
-        if !recorded {
-            try cachedQuery("INSERT INTO records(record_id, record_type, child_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                            [.integer(change.recordID.int64), .text(change.recordType), .integer(child.int64)])
-        }
+    func noteAccepted(_ change: Change, child: RecordID) throws {
+        guard ChildFacts.isSource(recordType: change.recordType, field: change.field) else { return }
         let record: [SQLValue] = [.integer(change.recordID.int64)]
         switch change.recordType {
         case "child" where change.field == "protected_identity":
@@ -168,9 +166,13 @@ extension CentralStore {
         /// From the upload itself: each record's `child` value and each note's `kind`.
         var uploadChildren: [RecordID: RecordID] = [:]
         var uploadNoteKinds: [RecordID: String] = [:]
-        var factsCache: [RecordID: ChildFacts] = [:]
-        /// Records whose child is in `records` already (read or written during this upload).
-        var recorded: [RecordID: RecordID] = [:]
+        /// From the upload: the organisation each membership or consent record names.
+        var uploadOrganisations: [RecordID: String] = [:]
+        /// Per child, its facts and the sender's grant, as they stand after the upload's
+        /// earlier changes (dropped when an accepted change alters the facts).
+        var factsCache: [RecordID: (facts: ChildFacts, grant: Grant)] = [:]
+        /// Each record's child, once looked up in the store or accepted during this upload.
+        var known: [RecordID: RecordID] = [:]
 
         init(store: CentralStore, context: AccessContext, sender: ReplicaID, changes: [Change], now: Int64) throws {
             self.store = store
@@ -184,6 +186,10 @@ extension CentralStore {
                 if change.recordType == "note", change.field == "kind", case .text(let kind) = change.value {
                     uploadNoteKinds[change.recordID] = kind
                 }
+                if change.recordType == "membership" || change.recordType == "consent", change.field == "organisation",
+                   case .text(let name) = change.value {
+                    uploadOrganisations[change.recordID] = name
+                }
             }
         }
 
@@ -196,11 +202,11 @@ extension CentralStore {
             let child: RecordID
             if change.recordType == "child" {
                 child = change.recordID
-            } else if let known = try recorded[change.recordID] ?? store.childOf(change.recordID) {
-                recorded[change.recordID] = known
-                child = known
-                if change.field == "child", change.value != .text(known.description) {
-                    return .refuse(.childCannotChange, child: known)
+            } else if let stored = try known[change.recordID] ?? store.childOf(change.recordID) {
+                known[change.recordID] = stored
+                child = stored
+                if change.field == "child", change.value != .text(stored.description) {
+                    return .refuse(.childCannotChange, child: stored)
                 }
             } else if let fromUpload = uploadChildren[change.recordID] {
                 child = fromUpload
@@ -208,26 +214,29 @@ extension CentralStore {
                 return .refuse(.unknownChild, child: nil)
             }
             guard let organisation else { return .refuse(.notInHub, child: child) }
-            var facts: ChildFacts
+            let grant: Grant
             if let cached = factsCache[child] {
-                facts = cached
-            } else if let loaded = try store.loadFacts(child) {
-                facts = loaded
+                grant = cached.grant
             } else {
-                guard change.recordType == "child" else { return .refuse(.unknownChild, child: child) }
-                guard context.policy.registrar[organisation.kind] != nil else {
-                    return .refuse(.mayNotRegister, child: child)
+                let facts: ChildFacts
+                if let loaded = try store.loadFacts(child) {
+                    facts = loaded
+                } else {
+                    guard change.recordType == "child" else { return .refuse(.unknownChild, child: child) }
+                    guard context.policy.registrar[organisation.kind] != nil else {
+                        return .refuse(.mayNotRegister, child: child)
+                    }
+                    try store.cachedQuery("INSERT INTO child_facts(child_id, registrar, protected) VALUES (?, ?, 0)",
+                                          [.integer(child.int64), .text(organisation.name)])
+                    facts = ChildFacts(child: child, registrar: organisation.name)
                 }
-                try store.cachedQuery("INSERT INTO child_facts(child_id, registrar, protected) VALUES (?, ?, 0)",
-                                   [.integer(child.int64), .text(organisation.name)])
-                facts = ChildFacts(child: child, registrar: organisation.name)
+                grant = context.policy.grant(for: organisation, facts: facts, today: today)
+                factsCache[child] = (facts, grant)
             }
-            factsCache[child] = facts
             if change.recordType == "membership" || change.recordType == "consent", change.field == "organisation",
                case .text(let name) = change.value, try store.organisation(named: name) == nil {
                 return .refuse(.unknownOrganisation, child: child)
             }
-            let grant = context.policy.grant(for: organisation, facts: facts, today: today)
             var noteKind: String?
             if change.recordType == "note" {
                 noteKind = uploadNoteKinds[change.recordID]
@@ -242,16 +251,21 @@ extension CentralStore {
             return .accept(child: child)
         }
 
-        /// Whether the record's child is in `records` already.
-        func isRecorded(_ change: Change) -> Bool { recorded[change.recordID] != nil }
-
-        /// After an accepted change: facts that depend on it are read again.
+        /// After an accepted change: the facts are read again if the change may alter the
+        /// sender's grant. A grant reads only the sender's own memberships and consents,
+        /// the child's protection and, for the missing rule's kinds, its open episodes.
         func accepted(_ change: Change, child: RecordID) {
-            recorded[change.recordID] = child
+            if change.recordType != "child" { known[change.recordID] = child }
+            guard ChildFacts.isSource(recordType: change.recordType, field: change.field),
+                  let cached = factsCache[child] else { return }
             switch change.recordType {
-            case "membership", "consent", "missing": factsCache[child] = nil
-            case "child" where change.field == "protected_identity": factsCache[child] = nil
-            default: break
+            case "membership", "consent":
+                let named = [uploadOrganisations[change.recordID], cached.facts.organisation(of: change.recordID)]
+                if named.contains(organisation?.name) { factsCache[child] = nil }
+            case "missing":
+                if let organisation, context.policy.missing.kinds.contains(organisation.kind) { factsCache[child] = nil }
+            default:
+                factsCache[child] = nil
             }
         }
     }
@@ -605,7 +619,7 @@ extension CentralStore {
     static let indexedKey = "need_to_know_indexed"
 
     /// Fills the need-to-know columns and tables (layout 9) for changes a central store
-    /// received before it had them: each change's child, each record's child, each child's
+    /// received before it had them: each change's child, each child's
     /// registrar (the organisation of the origin of its first change). Runs once, at open.
     func indexForNeedToKnow() throws(StoreError) {
         try StoreError.wrap {
@@ -618,9 +632,6 @@ extension CentralStore {
                                  [.integer(child.int64), .integer(record.int64)])
                 }
                 try db.execute("""
-                    INSERT INTO records(record_id, record_type, child_id)
-                    SELECT record_id, min(record_type), min(child_id) FROM changes WHERE child_id IS NOT NULL GROUP BY record_id
-                    ON CONFLICT DO NOTHING;
                     INSERT INTO child_facts(child_id, registrar, protected)
                     SELECT c.record_id, (SELECT o.name FROM replicas r JOIN organisations o ON o.id = r.organisation
                                          WHERE r.replica_id = c.origin), 0
