@@ -85,8 +85,10 @@ import Testing
 
         // 3. The police, during an open missing episode, read the search fields by the
         // missing rule: writing them is refused as read-only, never as "may not read".
-        #expect(try cli.navet("--db", "social.db", "missing", "report", "--child", child, "--last-seen-at",
-                              "2026-11-28 14:05", "--last-seen-place", "Umeå C").code == 0)
+        let episode = object(try cli.navet("--db", "social.db", "--json", "missing", "report", "--child", child,
+                                           "--last-seen-at", "2026-11-28 14:05", "--last-seen-place", "Umeå C"))["id"]
+            as? String ?? ""
+        #expect(!episode.isEmpty)
         #expect(try sync("social.db") == 0)
         #expect(try sync("police.db") == 0)
         let shown = try cli.navet("--db", "police.db", "child", "show", child)
@@ -102,6 +104,9 @@ import Testing
         let close = try cli.navet("--db", "police.db", "hub", "add", "--child", child, "--org", "Polisen Nord",
                                   "--role", "police")
         #expect(close.code == 2 && close.err.contains("not in the hub"), "\(close.err)")
+        // Missing episodes are written by the hub: the police (not in it) may not close one.
+        let closing = try cli.navet("--db", "police.db", "missing", "close", episode)
+        #expect(closing.code == 2 && closing.err.contains("not in the hub"), "\(closing.err)")
         #expect(try changes("police.db") == policeBefore)
     }
 }
