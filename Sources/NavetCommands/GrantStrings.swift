@@ -18,8 +18,8 @@ enum GrantStrings {
             "Your organisation may not record or revoke consent for child {0} (as the central store said at the last sync): only the roles the rules name (such as the guardian or social services) do that. The central store would refuse it. Nothing was changed.",
             "Din organisation får inte registrera eller återkalla samtycke för barnet {0} (enligt centrallagret vid den senaste synkningen): det gör bara de roller som reglerna anger (till exempel god man eller socialtjänsten). Centrallagret skulle avvisa det. Inget har ändrats."),
         "error.writeReadOnly": (
-            "Your organisation may read {0} of child {1} while the child is missing, but not write it (as the central store said at the last sync): the rule for missing children lets it read, not write. The central store would refuse it. Nothing was changed.",
-            "Din organisation får läsa {0} för barnet {1} medan barnet är försvunnet, men inte skriva det (enligt centrallagret vid den senaste synkningen): regeln om försvunna barn ger rätt att läsa men inte att skriva. Centrallagret skulle avvisa det. Inget har ändrats."),
+            "Your organisation may read the field '{0}' of child {1} while the child is missing, but not write it (as the central store said at the last sync): the rule for missing children lets it read, not write. The central store would refuse it. Nothing was changed.",
+            "Din organisation får läsa fältet '{0}' för barnet {1} medan barnet är försvunnet, men inte skriva det (enligt centrallagret vid den senaste synkningen): regeln om försvunna barn ger rätt att läsa men inte att skriva. Centrallagret skulle avvisa det. Inget har ändrats."),
         "error.writeRefused": (
             "The central store would refuse this (as it said at the last sync): {0}. Nothing was changed.",
             "Centrallagret skulle avvisa det här (enligt den senaste synkningen): {0}. Inget har ändrats."),

@@ -71,6 +71,11 @@ import Testing
                                       "barnet", "--to", "Röda korset Umeå", "--tags", "basic", "--purpose", "Läxhjälp")
         #expect(consentSv.code == 2 && consentSv.err.contains("får inte registrera eller återkalla samtycke"),
                 "\(consentSv.err)")
+        let memberships = object(try cli.navet("--db", "school.db", "--json", "hub", "list", "--child", child))["memberships"]
+            as? [[String: Any]] ?? []
+        let membership = memberships.first?["id"] as? String ?? ""
+        let end = try cli.navet("--db", "school.db", "hub", "end", membership)
+        #expect(end.code == 2 && end.err.contains("may not add or end members of the hub"), "\(end.err)")
         #expect(try changes("school.db") == schoolBefore)
         // What it may write is not refused: a school note.
         #expect(try cli.navet("--db", "school.db", "note", "add", "--child", child, "--kind", "school_absence", "--tag", "school",
