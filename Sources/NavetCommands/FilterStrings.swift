@@ -17,6 +17,9 @@ enum FilterStrings {
         "field_not_readable": (
             "your organisation may not read this field, so it may not write it either",
             "din organisation får inte läsa det här fältet och får därför inte heller skriva det"),
+        "field_read_only": (
+            "your organisation reads this field only by the rule for missing children, which lets it read, not write",
+            "din organisation läser det här fältet bara enligt regeln om försvunna barn, som ger rätt att läsa men inte att skriva"),
         "may_not_register": (
             "your kind of organisation may not register children",
             "din typ av organisation får inte registrera barn"),
@@ -90,18 +93,6 @@ extension Context {
         FilterStrings.writeRefusals[code] != nil ? t("writeRefusal." + code) : t("writeRefusal.unknown", Format.line(code))
     }
 
-    /// Refuses up front an edit the central store would refuse (`ReplicaStore.writeCheck`):
-    /// a value under `tag` about `child`. Exit 2, nothing changed. Call it before any write.
-    func checkWrite(_ store: ReplicaStore, child: RecordID, tag: Tag) throws(CLIError) {
-        guard let refusal = try self.store({ () throws(StoreError) in try store.writeCheck(child: child, tag: tag) })
-        else { return }
-        if refusal == .notInHub { throw CLIError(.usage, t("error.writeNotInHub", child.description)) }
-        let access = try self.store { () throws(StoreError) in try store.permissions(child: child) }
-        let writable = (access?.write ?? []).sorted().map { strings.label("tag", $0.rawValue) }
-        throw CLIError(.usage, t(refusal == .fieldNotReadable ? "error.writeUnreadable" : "error.writeTag",
-                                 strings.label("tag", tag.rawValue), child.description,
-                                 writable.isEmpty ? t("out.nothingWritable") : writable.joined(separator: ", ")))
-    }
 
     /// The child a record is about: the record itself for a child, its `child` field for
     /// every other type that has one (note, membership, consent, missing episode).

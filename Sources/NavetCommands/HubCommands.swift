@@ -120,6 +120,7 @@ struct HubAdd: Command {
         values["organisation"] = .text(org.name)
         values["role"] = .text(role.rawValue)
         values["start_date"] = .text(start.description)
+        try context.checkWrite(store, child: childID, recordType: "membership", fields: values.keys)
         let id = try context.store { () throws(StoreError) in
             try store.createRecord(type: "membership", values: values, now: context.now)
         }
@@ -239,6 +240,8 @@ struct HubEnd: Command {
         if let start = context.dateValue(membership.value("start_date")), last < start {
             throw CLIError(.validation, context.t("error.endBeforeStart", last.description, start.description))
         }
+        try context.checkWrite(store, child: try context.childOf(record, type: "membership", in: store),
+                               recordType: "membership", fields: ["end_date"])
         try context.store { () throws(StoreError) in
             _ = try store.set(record: record, field: "end_date", value: .text(last.description), now: context.now)
         }
@@ -318,6 +321,7 @@ struct ConsentGrant: Command {
             "tags": .text(Tag.listText(tags)), "purpose": purpose,
         ]
         if let until { values["until"] = .text(until.description) }
+        try context.checkWrite(store, child: childID, recordType: "consent", fields: values.keys)
         let id = try context.store { () throws(StoreError) in try store.createRecord(type: "consent", values: values, now: context.now) }
         if !org.checked { context.warn(context.t("warn.orgUnchecked", Format.line(org.name))) }
         let sorted = Set(tags).sorted()
@@ -346,6 +350,8 @@ struct ConsentRevoke: Command {
         if consent.value("revoked") == .bool(true) {
             throw CLIError(.validation, context.t("error.alreadyRevoked", record.description))
         }
+        try context.checkWrite(store, child: try context.childOf(record, type: "consent", in: store),
+                               recordType: "consent", fields: ["revoked"])
         try context.store { () throws(StoreError) in
             _ = try store.set(record: record, field: "revoked", value: .bool(true), now: context.now)
         }
@@ -490,6 +496,7 @@ struct MissingReport: Command {
         }
         var values = self.values
         values["child"] = .text(childID.description)
+        try context.checkWrite(store, child: childID, recordType: "missing", fields: values.keys)
         let id = try context.store { () throws(StoreError) in try store.createRecord(type: "missing", values: values, now: context.now) }
         let s = context.strings
         if context.json {
@@ -521,6 +528,8 @@ struct MissingClose: Command {
             throw CLIError(.validation, context.t("error.alreadyClosed", record.description, Format.line(closed)))
         }
         let closedAt = Timestamp(swedishTimeAt: context.now / 1000 * 1000).description
+        try context.checkWrite(store, child: try context.childOf(record, type: "missing", in: store),
+                               recordType: "missing", fields: ["closed_at"])
         try context.store { () throws(StoreError) in
             _ = try store.set(record: record, field: "closed_at", value: .text(closedAt), now: context.now)
         }

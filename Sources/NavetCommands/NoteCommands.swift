@@ -89,7 +89,8 @@ struct NoteAdd: Command {
             values["corrects"] = .text(corrected.description)
         }
         // Every field of a note takes the note's tag (the author's choice, else the default).
-        try context.checkWrite(store, child: childID, tag: tag ?? Self.noteSchema.field("text")!.defaultTag)
+        try context.checkWrite(store, child: childID, recordType: "note", fields: values.keys,
+                               tag: tag ?? Self.noteSchema.field("text")!.defaultTag, noteKind: values["kind"]?.displayText)
         let id = try context.store { () throws(StoreError) in try store.createRecord(type: "note", values: values, tag: tag, now: context.now) }
         if context.json {
             context.printJSON(["id": id.description])
@@ -279,7 +280,8 @@ struct ConflictsResolve: Command {
             let existing = try context.store { () throws(StoreError) in try store.snapshot(record) }
             for warning in try context.checkDates([field: chosen], existing: existing) { context.warn(warning) }
         }
-        try context.checkWrite(store, child: try context.childOf(record, type: type, in: store), tag: fieldSchema.defaultTag)
+        try context.checkWrite(store, child: try context.childOf(record, type: type, in: store), recordType: type,
+                               fields: [field])
         let change = try context.store { () throws(StoreError) in try store.resolve(record: record, field: field, value: chosen, now: context.now) }
         if context.json {
             context.printJSON(["record": record.description, "field": field, "seq": change.seq])

@@ -227,6 +227,7 @@ struct ChildAdd: Command {
     func run(_ context: Context) throws(CLIError) {
         let warnings = try context.checkDates(values, existing: nil)
         let store = try context.openReplica()
+        try context.checkRegister(store)
         let id = try context.store { () throws(StoreError) in try store.createRecord(type: "child", values: values, now: context.now) }
         warnings.forEach(context.warn)
         if context.json {
@@ -336,7 +337,7 @@ struct ChildSet: Command {
         let record = try context.find(id, type: "child", in: store)
         let existing = try context.store { () throws(StoreError) in try store.snapshot(record) }
         let warnings = try context.checkDates([field.name: value], existing: existing)
-        try context.checkWrite(store, child: record, tag: field.defaultTag)
+        try context.checkWrite(store, child: record, recordType: "child", fields: [field.name])
         let change = try context.store { () throws(StoreError) in try store.set(record: record, field: field.name, value: value, now: context.now) }
         warnings.forEach(context.warn)
         if context.json {
@@ -402,6 +403,7 @@ struct StatusCommand: Command {
             context.printJSON([
                 "purge_pending": status.purgePending, "redaction_ack": status.redactionAck,
                 "permissions_known": try context.store { () throws(StoreError) in try store.permissionsKnown() },
+                "may_register": try context.store { () throws(StoreError) in try store.mayRegister() } ?? NSNull(),
                 "refused_changes": refused.map { change -> [String: Any] in
                     ["seq": change.seq, "record_type": change.recordType, "record": change.recordID.description,
                      "field": change.field, "value": change.value ?? NSNull(), "tag": change.tag?.rawValue ?? NSNull(),

@@ -173,6 +173,7 @@ public struct Strings: Sendable {
         .merging(ExplainStrings.table) { first, _ in first }
         .merging(HubStrings.table) { first, _ in first }
         .merging(FilterStrings.table) { first, _ in first }
+        .merging(GrantStrings.table) { first, _ in first }
         .merging(WireStrings.table) { first, _ in first }
         .merging(DemoStrings.table) { first, _ in first }
 

@@ -245,8 +245,56 @@ public struct Grant: Hashable, Sendable {
     public var roles: Set<HubRole> = []
     /// Whether it is the child's registering organisation.
     public var isRegistrar = false
+    /// Whether it may add and end hub members (the registrar, or a role the policy makes
+    /// a hub administrator) and record and revoke consent (a consent writer's role).
+    /// Set by `AccessPolicy.grant(for:)` and by `AccessPolicy.refusal`.
+    public var mayChangeHub = false
+    public var mayRecordConsent = false
 
     public init() {}
+
+    /// The grant a permission describes (the replica's copy of the server's decision):
+    /// reasons are not sent, so every read tag and field carries `.ownOrganisation`, which
+    /// `refusal` does not look at.
+    public init(permission: ChildPermission) {
+        read = Dictionary(uniqueKeysWithValues: permission.read.map { ($0, AccessReason.ownOrganisation) })
+        write = permission.write.intersection(permission.read)
+        fields = Dictionary(uniqueKeysWithValues: permission.fields.map { ($0, AccessReason.ownOrganisation) })
+        episodes = permission.episodes
+        roles = permission.roles
+        isRegistrar = permission.isRegistrar
+        mayChangeHub = permission.mayChangeHub
+        mayRecordConsent = permission.mayRecordConsent
+    }
+
+    /// Whether the organisation holding this grant may write `field` of a record of
+    /// `recordType` under `tag`; nil if it may, else why not. `noteKind` is the kind of the
+    /// note a note change belongs to. The one decision the server (`AccessPolicy.refusal`)
+    /// and the replica's up-front check (`ReplicaStore.writeCheck`) both make. Creating a
+    /// child and a record's `child` field are checked by the caller (`mayRegister`,
+    /// `WriteRefusal.childCannotChange`).
+    public func refusal(writing recordType: String, field: String, tag: Tag, noteKind: String? = nil) -> WriteRefusal? {
+        switch recordType {
+        case "membership":
+            guard mayChangeHub else { return inHub ? .mayNotChangeHub : .notInHub }
+            return read[tag] == nil ? .fieldNotReadable : nil
+        case "consent":
+            guard mayRecordConsent else { return inHub ? .mayNotRecordConsent : .notInHub }
+            return read[tag] == nil ? .fieldNotReadable : nil
+        case "missing":
+            guard inHub else { return .notInHub }
+            return read[tag] == nil ? .fieldNotReadable : nil
+        default:
+            if recordType == "note", let noteKind, tag < NoteRules.floor(kind: noteKind) { return .belowNoteFloor }
+            if tag == .internal { return inHub || !isEmpty ? nil : .notInHub }
+            guard inHub || !isEmpty else { return .notInHub }
+            if read[tag] == nil {
+                // A field the missing rule lets it read: read, not written.
+                return fields[FieldRef(recordType, field)] != nil ? .fieldReadOnly : .fieldNotReadable
+            }
+            return write.contains(tag) ? nil : .tagNotWritable
+        }
+    }
 
     /// Whether the organisation is in the hub now (a member or the registrar).
     public var inHub: Bool { !roles.isEmpty }
@@ -328,6 +376,8 @@ public enum WriteRefusal: String, CaseIterable, Hashable, Sendable {
     case tagNotWritable = "tag_not_writable"
     /// It may not read this field, so it may not write it either.
     case fieldNotReadable = "field_not_readable"
+    /// It reads this field by the missing-episode rule only, which gives reading, not writing.
+    case fieldReadOnly = "field_read_only"
     /// Its organisation kind may not register children.
     case mayNotRegister = "may_not_register"
     /// Only the registering organisation and the policy's hub administrators add and end members.
@@ -399,8 +449,13 @@ extension AccessPolicy {
             grant.fields[FieldRef("missing", "child")] = .missing(episode: first)
         }
         grant.write = write.filter { $0 != .internal && grant.read[$0] != nil }
+        grant.mayChangeHub = grant.isRegistrar || !grant.roles.isDisjoint(with: hubAdministrators)
+        grant.mayRecordConsent = !grant.roles.isDisjoint(with: consentWriters)
         return grant
     }
+
+    /// Whether organisations of `kind` may register children (`registrar`).
+    public func mayRegister(kind: String) -> Bool { registrar[kind] != nil }
 
     /// Whether `organisation`, holding `grant` on the child, may write `field` of a record
     /// of `recordType` under `tag`; nil if it may, else why not. `noteKind` is the kind of
@@ -408,26 +463,9 @@ extension AccessPolicy {
     /// are checked by the caller (`registrar`, `WriteRefusal.childCannotChange`).
     public func refusal(writing recordType: String, field: String, tag: Tag, noteKind: String? = nil,
                         grant: Grant) -> WriteRefusal? {
-        switch recordType {
-        case "membership":
-            guard grant.isRegistrar || !grant.roles.isDisjoint(with: hubAdministrators) else {
-                return grant.inHub ? .mayNotChangeHub : .notInHub
-            }
-            return grant.read[tag] == nil ? .fieldNotReadable : nil
-        case "consent":
-            guard !grant.roles.isDisjoint(with: consentWriters) else {
-                return grant.inHub ? .mayNotRecordConsent : .notInHub
-            }
-            return grant.read[tag] == nil ? .fieldNotReadable : nil
-        case "missing":
-            guard grant.inHub else { return .notInHub }
-            return grant.read[tag] == nil ? .fieldNotReadable : nil
-        default:
-            if recordType == "note", let noteKind, tag < NoteRules.floor(kind: noteKind) { return .belowNoteFloor }
-            if tag == .internal { return grant.inHub || !grant.isEmpty ? nil : .notInHub }
-            guard grant.inHub || !grant.isEmpty else { return .notInHub }
-            if grant.read[tag] == nil { return .fieldNotReadable }
-            return grant.write.contains(tag) ? nil : .tagNotWritable
-        }
+        var grant = grant
+        grant.mayChangeHub = grant.isRegistrar || !grant.roles.isDisjoint(with: hubAdministrators)
+        grant.mayRecordConsent = !grant.roles.isDisjoint(with: consentWriters)
+        return grant.refusal(writing: recordType, field: field, tag: tag, noteKind: noteKind)
     }
 }

@@ -52,19 +52,48 @@ public struct ChangeRefusal: Hashable, Sendable {
 }
 
 /// What the recipient's organisation may read and write of one child now
-/// (`Protocol/BUNDLE.md`, "Access section"): lets the CLI refuse an edit the server would refuse.
+/// (`Protocol/BUNDLE.md`, "Access section"): lets the CLI refuse an edit the server would
+/// refuse, by the same rule (`Grant.refusal`, on `Grant(permission)`).
 public struct ChildPermission: Hashable, Sendable {
     public var child: RecordID
     public var read: Set<Tag>
     public var write: Set<Tag>
     /// The organisation's roles in the child's hub now (may be empty: consent or the missing rule).
     public var roles: Set<HubRole>
+    /// Fields it reads whatever their tag (the missing-episode rule) and the open episodes
+    /// whose `missing` fields they cover (the grants part; empty when not sent).
+    public var fields: Set<FieldRef>
+    public var episodes: Set<RecordID>
+    /// Whether it registered the child, may add and end hub members, may record and
+    /// revoke consent (the grants part; false when not sent).
+    public var isRegistrar: Bool
+    public var mayChangeHub: Bool
+    public var mayRecordConsent: Bool
 
-    public init(child: RecordID, read: Set<Tag>, write: Set<Tag>, roles: Set<HubRole>) {
+    public init(child: RecordID, read: Set<Tag>, write: Set<Tag>, roles: Set<HubRole>, fields: Set<FieldRef> = [],
+                episodes: Set<RecordID> = [], isRegistrar: Bool = false, mayChangeHub: Bool = false,
+                mayRecordConsent: Bool = false) {
         self.child = child
         self.read = read
         self.write = write
         self.roles = roles
+        self.fields = fields
+        self.episodes = episodes
+        self.isRegistrar = isRegistrar
+        self.mayChangeHub = mayChangeHub
+        self.mayRecordConsent = mayRecordConsent
+    }
+
+    /// The permission of `grant` (what a reply sends).
+    public init(child: RecordID, grant: Grant) {
+        self.init(child: child, read: Set(grant.read.keys), write: grant.write, roles: grant.roles,
+                  fields: Set(grant.fields.keys), episodes: grant.episodes, isRegistrar: grant.isRegistrar,
+                  mayChangeHub: grant.mayChangeHub, mayRecordConsent: grant.mayRecordConsent)
+    }
+
+    /// Whether it says more than tags and roles (the grants part has an entry for it).
+    public var hasGrantDetails: Bool {
+        !fields.isEmpty || !episodes.isEmpty || isRegistrar || mayChangeHub || mayRecordConsent
     }
 }
 

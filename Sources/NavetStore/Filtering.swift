@@ -14,11 +14,16 @@ public struct ReplyFiltering: Hashable, Sendable {
     public var refusals: [ChangeRefusal]
     /// What the organisation may read and write per child now; nil when not sent.
     public var permissions: [ChildPermission]?
+    /// Whether the organisation may register children; nil when the reply did not say
+    /// (no grants part: then the permissions carry no fields, episodes or flags either).
+    public var mayRegister: Bool?
 
-    public init(redactions: [Redaction] = [], refusals: [ChangeRefusal] = [], permissions: [ChildPermission]? = nil) {
+    public init(redactions: [Redaction] = [], refusals: [ChangeRefusal] = [], permissions: [ChildPermission]? = nil,
+                mayRegister: Bool? = nil) {
         self.redactions = redactions
         self.refusals = refusals
         self.permissions = permissions
+        self.mayRegister = mayRegister
     }
 }
 
@@ -94,27 +99,40 @@ extension ReplicaStore {
     }
 
     /// Replaces the stored permissions by `permissions`, writing only rows that differ, and
-    /// notes that the set is known from now on.
-    func replacePermissions(_ permissions: [ChildPermission]) throws {
+    /// notes that the set is known from now on, and whether the organisation may register
+    /// children (nil: not said, forgotten).
+    func replacePermissions(_ permissions: [ChildPermission], mayRegister: Bool? = nil) throws {
         var stored: [Int64: [SQLValue]] = [:]
-        for row in try db.query("SELECT child, read, write, roles FROM permissions") {
+        for row in try db.query("SELECT child, read, write, roles, fields, episodes, flags FROM permissions") {
             if case .integer(let child) = row[0] { stored[child] = Array(row[1...]) }
         }
         var wanted: [Int64: [SQLValue]] = [:]
         for entry in permissions {
+            let flags = (entry.isRegistrar ? 1 : 0) | (entry.mayChangeHub ? 2 : 0) | (entry.mayRecordConsent ? 4 : 0)
             wanted[entry.child.int64] = [.text(Tag.listText(entry.read)), .text(Tag.listText(entry.write)),
-                                         .text(entry.roles.sorted().map(\.rawValue).joined(separator: ","))]
+                                         .text(entry.roles.sorted().map(\.rawValue).joined(separator: ",")),
+                                         .text(entry.fields.sorted().map(\.description).joined(separator: ",")),
+                                         .text(entry.episodes.map(\.description).sorted().joined(separator: ",")),
+                                         .integer(Int64(flags))]
         }
         for child in stored.keys where wanted[child] == nil {
             try db.query("DELETE FROM permissions WHERE child = ?", [.integer(child)])
         }
         for (child, row) in wanted.sorted(by: { $0.key < $1.key }) where stored[child] != row {
             try db.query("""
-                INSERT INTO permissions(child, read, write, roles) VALUES (?,?,?,?)
-                ON CONFLICT(child) DO UPDATE SET read = excluded.read, write = excluded.write, roles = excluded.roles
+                INSERT INTO permissions(child, read, write, roles, fields, episodes, flags) VALUES (?,?,?,?,?,?,?)
+                ON CONFLICT(child) DO UPDATE SET read = excluded.read, write = excluded.write, roles = excluded.roles,
+                    fields = excluded.fields, episodes = excluded.episodes, flags = excluded.flags
                 """, [.integer(child)] + row)
         }
         if try meta.int(Meta.permissionsKnown) != 1 { try meta.set(Meta.permissionsKnown, .integer(1)) }
+        if let mayRegister {
+            if try meta.int(Meta.mayRegister) != (mayRegister ? 1 : 0) {
+                try meta.set(Meta.mayRegister, .integer(mayRegister ? 1 : 0))
+            }
+        } else {
+            try db.query("DELETE FROM meta WHERE key = ?", [.text(Meta.mayRegister)])
+        }
     }
 
     // MARK: The physical purge
@@ -198,13 +216,18 @@ extension ReplicaStore {
     /// The stored permissions for one child, or nil when none are stored for it.
     public func permissions(child: RecordID) throws(StoreError) -> ChildPermission? {
         try StoreError.wrap {
-            guard let row = try db.query("SELECT read, write, roles FROM permissions WHERE child = ?",
+            guard let row = try db.query("SELECT read, write, roles, fields, episodes, flags FROM permissions WHERE child = ?",
                                          [.integer(child.int64)]).first,
-                  case .text(let read) = row[0], case .text(let write) = row[1], case .text(let roles) = row[2]
+                  case .text(let read) = row[0], case .text(let write) = row[1], case .text(let roles) = row[2],
+                  case .text(let fields) = row[3], case .text(let episodes) = row[4], case .integer(let flags) = row[5]
             else { return nil }
             func tags(_ text: String) -> Set<Tag> { Set(text.split(separator: ",").compactMap { Tag(rawValue: String($0)) }) }
-            return ChildPermission(child: child, read: tags(read), write: tags(write),
-                               roles: Set(roles.split(separator: ",").compactMap { HubRole(rawValue: String($0)) }))
+            return ChildPermission(
+                child: child, read: tags(read), write: tags(write),
+                roles: Set(roles.split(separator: ",").compactMap { HubRole(rawValue: String($0)) }),
+                fields: Set(fields.split(separator: ",").compactMap { FieldRef(String($0)) }),
+                episodes: Set(episodes.split(separator: ",").compactMap { RecordID(hex: String($0)) }),
+                isRegistrar: flags & 1 != 0, mayChangeHub: flags & 2 != 0, mayRecordConsent: flags & 4 != 0)
         }
     }
 
@@ -224,22 +247,37 @@ extension ReplicaStore {
     }
 
     /// Would the central store refuse a value under `tag` about `child` written here now?
-    /// The one check every command that writes a record about a child calls before it
-    /// changes anything (the central store checks again: `AccessPolicy.refusal`).
+    /// The tag-only form of `writeCheck(child:recordType:field:tag:noteKind:)`, for a field
+    /// of the child itself.
+    public func writeCheck(child: RecordID, tag: Tag) throws(StoreError) -> WriteRefusal? {
+        try writeCheck(child: child, recordType: "child", field: "", tag: tag)
+    }
+
+    /// Would the central store refuse writing `field` of a record of `recordType` under `tag`
+    /// about `child` here now? The one check every command that writes a record about a
+    /// child calls before it changes anything; it makes the server's decision
+    /// (`Grant.refusal`) on the grant the last reply described (`Grant(permission:)`). The
+    /// central store checks again when the change arrives.
     ///
     /// - nil (allowed) while the replica has never received permissions, and for a child
     ///   this replica created itself that the central store has not yet acknowledged;
     /// - `.notInHub` when permissions are known but name no such child;
-    /// - for `internal` (an organisation's own notes), allowed whenever the child is in the set;
-    /// - `.fieldNotReadable` when the organisation may not read the tag, `.tagNotWritable`
-    ///   when it may read but not write it.
-    public func writeCheck(child: RecordID, tag: Tag) throws(StoreError) -> WriteRefusal? {
+    /// - memberships and consents are judged only when the last reply carried the grants
+    ///   part (a server before it said nothing about them: allowed, as before).
+    public func writeCheck(child: RecordID, recordType: String, field: String, tag: Tag,
+                           noteKind: String? = nil) throws(StoreError) -> WriteRefusal? {
         guard try permissionsKnown() else { return nil }
         guard let access = try permissions(child: child) else {
             return try createdHereUnacknowledged(child) ? nil : .notInHub
         }
-        if tag == .internal || access.write.contains(tag) { return nil }
-        return access.read.contains(tag) ? .tagNotWritable : .fieldNotReadable
+        if try mayRegister() == nil, ["membership", "consent"].contains(recordType) { return nil }
+        return Grant(permission: access).refusal(writing: recordType, field: field, tag: tag, noteKind: noteKind)
+    }
+
+    /// Whether the central store said at the last sync that this organisation may register
+    /// children; nil when it has not said (never synced, or a server before the grants part).
+    public func mayRegister() throws(StoreError) -> Bool? {
+        try StoreError.wrap { try meta.int(Meta.mayRegister).map { $0 == 1 } }
     }
 
     /// Whether `record` was created by this replica (its first version of some field came

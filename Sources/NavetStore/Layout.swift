@@ -433,6 +433,16 @@ public enum Layout {
         Migration(central: """
         DROP TABLE records;
         """),
+        // 14: the grants part of permissions (Protocol/BUNDLE.md, "Grants"): per child the
+        // fields the missing rule lets the organisation read (`child.name,…`), the open
+        // episodes they cover (16 hex digits, comma-separated), and flags (1 registrar,
+        // 2 may change the hub, 4 may record consent). Whether a grants part came at all
+        // is `meta.may_register` (absent: a server before it; nothing is judged from these).
+        Migration(replica: """
+        ALTER TABLE permissions ADD COLUMN fields TEXT NOT NULL DEFAULT '';
+        ALTER TABLE permissions ADD COLUMN episodes TEXT NOT NULL DEFAULT '';
+        ALTER TABLE permissions ADD COLUMN flags INTEGER NOT NULL DEFAULT 0;
+        """),
     ]
 
     public static var currentVersion: Int { migrations.count }

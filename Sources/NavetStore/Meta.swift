@@ -49,6 +49,9 @@ struct Meta {
     static let purgePending = "purge_pending"
     /// 1 once a reply has carried permissions (Protocol/BUNDLE.md, "Permissions").
     static let permissionsKnown = "permissions_known"
+    /// 1 or 0 once a reply has carried the grants part: whether the organisation may
+    /// register children (Protocol/BUNDLE.md, "Grants"); absent = not said.
+    static let mayRegister = "may_register"
 }
 
 /// What kind of Navet file this is.

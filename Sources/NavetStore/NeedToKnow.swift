@@ -27,6 +27,8 @@ public struct FilteredReply: Sendable {
     public var refusals: [ChangeRefusal] = []
     /// What the recipient's organisation may read and write now, per child, in child order.
     public var permissions: [ChildPermission] = []
+    /// Whether the recipient's organisation may register children (`AccessPolicy.mayRegister`).
+    public var mayRegister = false
     /// How many changes were backfill (sent because access widened), for metrics.
     public var backfilled = 0
 }
@@ -223,7 +225,7 @@ extension CentralStore {
                     facts = loaded
                 } else {
                     guard change.recordType == "child" else { return .refuse(.unknownChild, child: child) }
-                    guard context.policy.registrar[organisation.kind] != nil else {
+                    guard context.policy.mayRegister(kind: organisation.kind) else {
                         return .refuse(.mayNotRegister, child: child)
                     }
                     try store.cachedQuery("INSERT INTO child_facts(child_id, registrar, protected) VALUES (?, ?, 0)",
@@ -535,9 +537,8 @@ extension CentralStore {
 
         reply.refusals = try refusals(of: replica, after: uploadAck)
         reply.redactions = try pendingRedactions(of: replica, after: redactionAck)
-        reply.permissions = grants.sorted(by: { $0.key < $1.key }).map { child, grant in
-            ChildPermission(child: child, read: Set(grant.read.keys), write: grant.write, roles: grant.roles)
-        }
+        reply.permissions = grants.sorted(by: { $0.key < $1.key }).map { ChildPermission(child: $0.key, grant: $0.value) }
+        reply.mayRegister = organisation.map { context.policy.mayRegister(kind: $0.kind) } ?? false
         return reply
     }
 

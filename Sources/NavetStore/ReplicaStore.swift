@@ -98,8 +98,9 @@ public final class ReplicaStore {
                              [.text(Meta.syncToken), .text(Meta.lastRefusal), .text(Meta.lastRefusalAt)])
                 // Redaction ids and permissions belong to the old enrollment: the new one starts
                 // its own (a purge still pending stays pending).
-                try db.query("DELETE FROM meta WHERE key IN (?, ?, ?)",
-                             [.text(Meta.redactionApplied), .text(Meta.redactionAck), .text(Meta.permissionsKnown)])
+                try db.query("DELETE FROM meta WHERE key IN (?, ?, ?, ?)",
+                             [.text(Meta.redactionApplied), .text(Meta.redactionAck), .text(Meta.permissionsKnown),
+                              .text(Meta.mayRegister)])
                 try db.query("DELETE FROM permissions")
                 return (moved.count, replicaID)
             }
@@ -426,7 +427,9 @@ public final class ReplicaStore {
                 var summary = ImportSummary()
                 summary.redacted = try applyRedactions(filtering.redactions)
                 summary.refused = try applyRefusals(filtering.refusals, now: now)
-                if let permissions = filtering.permissions { try replacePermissions(permissions) }
+                if let permissions = filtering.permissions {
+                    try replacePermissions(permissions, mayRegister: filtering.mayRegister)
+                }
                 let own = changes.filter { $0.origin == replicaID }
                 if !own.isEmpty {
                     let caught = try catchUp(own, ack: ack, now: now)

@@ -244,7 +244,8 @@ public final class SyncService: @unchecked Sendable {
                         createdAt: now, cursor: bundle.cursor, newCursor: filtered.newCursor, ack: filtered.ack,
                         epoch: try central.epoch(), more: filtered.more, changes: filtered.changes,
                         directory: bundle.wantsDirectory ? try directory() : nil, redactions: filtered.redactions,
-                        refusals: filtered.refusals, permissions: filtered.permissions, policyVersion: access.version)
+                        refusals: filtered.refusals, permissions: filtered.permissions, policyVersion: access.version,
+                        mayRegister: filtered.mayRegister)
                     metrics.changesRefused.add(merged.refused)
                     metrics.changesBackfilled.add(filtered.backfilled)
                     metrics.redactionsSent.add(filtered.redactions.count)

@@ -6,14 +6,20 @@ import NavetCore
 ///
 /// ```
 /// access      = parts u8                 bit 0 ack (uploads), 1 policy version, 2 redactions,
-///                                        3 refusals, 4 permissions (replies); 5–7 zero; not 0
-///               [redactionAck u64] [policyVersion u64] [redactions] [refusals] [permissions]
+///                                        3 refusals, 4 permissions, 5 grants (replies; 5 only
+///                                        with 4); 6–7 zero; not 0
+///               [redactionAck u64] [policyVersion u64] [redactions] [refusals] [permissions] [grants]
 /// redactions  = count varint (1 … 100,000), redactions strictly ascending by id
 /// redaction   = id u64, child u64, reason code, n varint (1 … 1,000,000),
 ///               n × (origin u64, seq u64) strictly ascending
 /// refusals    = count varint (1 … 1,000,000), (seq u64, reason code) strictly ascending by seq
 /// permissions = count varint (0 … 100,000), (child u64, read names, write names, roles names)
 ///               strictly ascending by child
+/// grants      = flags u8 (bit 0 may register children; 1–7 zero),
+///               count varint (0 … 100,000), (child u64, flags u8 (bit 0 registrar, 1 may change
+///               the hub, 2 may record consent; 3–7 zero), fields names, episodes count varint
+///               (0 … 1,000), episodes × u64 strictly ascending) strictly ascending by child,
+///               each child one of the permissions part, none without something to say
 /// names       = count varint, names (varint length, bytes) strictly ascending by bytes
 /// code        = varint length (1 … 64), bytes in [a-z0-9_]
 /// ```
@@ -26,7 +32,21 @@ enum AccessSection {
     static let redactionsPart: UInt8 = 0x04
     static let refusalsPart: UInt8 = 0x08
     static let permissionsPart: UInt8 = 0x10
-    static let knownParts: UInt8 = 0x1F
+    static let grantsPart: UInt8 = 0x20
+    static let knownParts: UInt8 = 0x3F
+
+    /// Bits of the grants part's flags byte and of each grant's flags byte.
+    static let mayRegisterFlag: UInt8 = 0x01
+    static let registrarFlag: UInt8 = 0x01
+    static let mayChangeHubFlag: UInt8 = 0x02
+    static let mayRecordConsentFlag: UInt8 = 0x04
+    static let knownGrantFlags: UInt8 = 0x07
+    /// Most open episodes in one grant.
+    static let maxEpisodes = 1_000
+    /// The fields a grant may name: those of `child` and `missing` (the missing rule's).
+    static let grantableFields: [String] = ["child", "missing"].flatMap { type in
+        (Schema.current.recordType(type)?.fields ?? []).map { "\(type).\($0.name)" }
+    }
 
     // The reader's limits, the defaults of `BundleLimits` (which a test or the fuzzer may
     // lower): BUNDLE.md, "Limits a reader enforces".
@@ -52,21 +72,34 @@ enum AccessSection {
     static let minimumBytesPerRefusal = 8 + 1
     static let minimumBytesPerPermission = 8 + 3
     static let minimumBytesPerName = 1
+    static let minimumBytesPerGrant = 8 + 1 + 1 + 1
+    static let minimumBytesPerEpisode = 8
 
-    /// The five fields the section carries.
+    /// The six fields the section carries (the grants part's per-child half lives in
+    /// `permissions`).
     struct Fields: Hashable {
         var redactionAck: UInt64 = 0
         var policyVersion: UInt64 = 0
         var redactions: [Redaction] = []
         var refusals: [ChangeRefusal] = []
         var permissions: [ChildPermission]?
+        var mayRegister: Bool?
+
+        var parts: UInt8 {
+            (redactionAck != 0 ? ackPart : 0) | (policyVersion != 0 ? policyPart : 0)
+                | (redactions.isEmpty ? 0 : redactionsPart) | (refusals.isEmpty ? 0 : refusalsPart)
+                | (permissions == nil ? 0 : permissionsPart) | (mayRegister == nil ? 0 : grantsPart)
+        }
     }
 
     /// The parts byte for `bundle`: one bit per non-empty part; 0 means "no section".
     static func parts(of bundle: Bundle) -> UInt8 {
-        (bundle.redactionAck != 0 ? ackPart : 0) | (bundle.policyVersion != 0 ? policyPart : 0)
-            | (bundle.redactions.isEmpty ? 0 : redactionsPart) | (bundle.refusals.isEmpty ? 0 : refusalsPart)
-            | (bundle.permissions == nil ? 0 : permissionsPart)
+        fields(of: bundle).parts
+    }
+
+    static func fields(of bundle: Bundle) -> Fields {
+        Fields(redactionAck: bundle.redactionAck, policyVersion: bundle.policyVersion, redactions: bundle.redactions,
+               refusals: bundle.refusals, permissions: bundle.permissions, mayRegister: bundle.mayRegister)
     }
 
     /// A reason code: 1 to 64 bytes of a–z, 0–9 and `_`.
@@ -97,17 +130,17 @@ enum AccessSection {
         case .reply:
             precondition(parts & ackPart == 0, "a reply carries no redaction acknowledgement")
         }
-        write(Fields(redactionAck: bundle.redactionAck, policyVersion: bundle.policyVersion, redactions: bundle.redactions,
-                     refusals: bundle.refusals, permissions: bundle.permissions), to: &bytes)
+        write(fields(of: bundle), to: &bytes)
     }
 
     /// Appends the section for `fields` without checking which kind may carry which part:
     /// `encode` does that. Internal so that tests can write a part into the wrong kind.
     static func write(_ bundle: Fields, to bytes: inout [UInt8]) {
-        let parts = (bundle.redactionAck != 0 ? ackPart : 0) | (bundle.policyVersion != 0 ? policyPart : 0)
-            | (bundle.redactions.isEmpty ? 0 : redactionsPart) | (bundle.refusals.isEmpty ? 0 : refusalsPart)
-            | (bundle.permissions == nil ? 0 : permissionsPart)
+        let parts = bundle.parts
         precondition(parts != 0, "an access section needs at least one part")
+        precondition(bundle.mayRegister == nil || bundle.permissions != nil, "grants travel only with permissions")
+        precondition(bundle.mayRegister != nil || !(bundle.permissions ?? []).contains { $0.hasGrantDetails },
+                     "a permission's fields, episodes and flags travel only in the grants part")
         var out = ByteWriter()
         out.u8(parts)
         if bundle.redactionAck != 0 {
@@ -175,6 +208,24 @@ enum AccessSection {
                 writeNames(permission.read.map(\.rawValue), to: &out)
                 writeNames(permission.write.map(\.rawValue), to: &out)
                 writeNames(permission.roles.map(\.rawValue), to: &out)
+            }
+            if let mayRegister = bundle.mayRegister {
+                out.u8(mayRegister ? mayRegisterFlag : 0)
+                let detailed = sorted.filter(\.hasGrantDetails)
+                out.varint(detailed.count)
+                for permission in detailed {
+                    precondition(permission.episodes.count <= maxEpisodes, "more open episodes than the format allows")
+                    out.u64(permission.child.rawValue)
+                    out.u8((permission.isRegistrar ? registrarFlag : 0) | (permission.mayChangeHub ? mayChangeHubFlag : 0)
+                        | (permission.mayRecordConsent ? mayRecordConsentFlag : 0))
+                    let fields = permission.fields.map(\.description)
+                    precondition(fields.allSatisfy(grantableFields.contains), "a grant names only fields of child and missing")
+                    writeNames(fields, to: &out)
+                    let episodes = permission.episodes.map(\.rawValue).sorted()
+                    precondition(episodes.allSatisfy(BundlePayload.isValidID), "grant episode outside 1 ..< 2^63")
+                    out.varint(episodes.count)
+                    for episode in episodes { out.u64(episode) }
+                }
             }
         }
         bytes.append(contentsOf: out.bytes)
@@ -273,12 +324,16 @@ enum AccessSection {
             switch kind {
             case .upload:
                 for (bit, name) in [(AccessSection.policyPart, "policy version"), (AccessSection.redactionsPart, "redactions"),
-                                    (AccessSection.refusalsPart, "refusals"), (AccessSection.permissionsPart, "permissions")]
+                                    (AccessSection.refusalsPart, "refusals"), (AccessSection.permissionsPart, "permissions"),
+                                    (AccessSection.grantsPart, "grants")]
                 where parts & bit != 0 {
                     throw .invalidValue("\(name) in an upload")
                 }
             case .reply:
                 guard parts & AccessSection.ackPart == 0 else { throw .invalidValue("redaction ack in a reply") }
+                if parts & AccessSection.grantsPart != 0, parts & AccessSection.permissionsPart == 0 {
+                    throw .invalidValue("grants without permissions")
+                }
             }
             var fields = Fields()
             if parts & AccessSection.ackPart != 0 { fields.redactionAck = try id("redaction ack") }
@@ -286,6 +341,10 @@ enum AccessSection {
             if parts & AccessSection.redactionsPart != 0 { fields.redactions = try redactions() }
             if parts & AccessSection.refusalsPart != 0 { fields.refusals = try refusals() }
             if parts & AccessSection.permissionsPart != 0 { fields.permissions = try permissions() }
+            if parts & AccessSection.grantsPart != 0, var permissions = fields.permissions {
+                fields.mayRegister = try grants(into: &permissions)
+                fields.permissions = permissions
+            }
             return fields
         }
 
@@ -351,21 +410,65 @@ enum AccessSection {
                 let child = try id("permission child id")
                 guard child > previous else { throw .malformedPayload("permissions not in strictly ascending order") }
                 previous = child
-                let read = Set(try names(Tag.vocabulary, unknown: "unknown tag in permissions"))
-                let write = Set(try names(Tag.vocabulary, unknown: "unknown tag in permissions"))
+                let read = Set(try names(Tag.vocabulary.map(\.rawValue), unknown: "unknown tag in permissions")
+                    .compactMap(Tag.init(rawValue:)))
+                let write = Set(try names(Tag.vocabulary.map(\.rawValue), unknown: "unknown tag in permissions")
+                    .compactMap(Tag.init(rawValue:)))
                 guard write.isSubset(of: read) else { throw .invalidValue("write tag not readable") }
-                let roles = Set(try names(HubRole.allCases, unknown: "unknown hub role"))
+                let roles = Set(try names(HubRole.allCases.map(\.rawValue), unknown: "unknown hub role")
+                    .compactMap(HubRole.init(rawValue:)))
                 permissions.append(ChildPermission(child: RecordID(rawValue: child), read: read, write: write, roles: roles))
             }
             return permissions
         }
 
+        /// The grants part: sets the details of `permissions` (sorted by child, as read) and
+        /// returns whether the organisation may register children.
+        mutating func grants(into permissions: inout [ChildPermission]) throws(BundleError) -> Bool {
+            let flags = try u8()
+            guard flags & ~AccessSection.mayRegisterFlag == 0 else { throw .malformedPayload("unknown grants flag") }
+            let count = try count(limit: limits.maxPermissions, minimumBytes: AccessSection.minimumBytesPerGrant,
+                                  tooMany: "more than \(limits.maxPermissions) grants")
+            var index = 0
+            var previous: UInt64 = 0
+            for _ in 0..<count {
+                let child = try id("grant child id")
+                guard child > previous else { throw .malformedPayload("grants not in strictly ascending order") }
+                previous = child
+                while index < permissions.count, permissions[index].child.rawValue < child { index += 1 }
+                guard index < permissions.count, permissions[index].child.rawValue == child else {
+                    throw .invalidValue("grant for a child without permissions")
+                }
+                let childFlags = try u8()
+                guard childFlags & ~AccessSection.knownGrantFlags == 0 else { throw .malformedPayload("unknown grant flag") }
+                let fields = try names(AccessSection.grantableFields, unknown: "unknown field in grants")
+                let episodeCount = try self.count(limit: AccessSection.maxEpisodes,
+                                                  minimumBytes: AccessSection.minimumBytesPerEpisode,
+                                                  tooMany: "more than \(AccessSection.maxEpisodes) episodes in a grant")
+                var episodes = Set<RecordID>()
+                var lastEpisode: UInt64 = 0
+                for _ in 0..<episodeCount {
+                    let episode = try id("grant episode id")
+                    guard episode > lastEpisode else { throw .malformedPayload("grant episodes not in strictly ascending order") }
+                    lastEpisode = episode
+                    episodes.insert(RecordID(rawValue: episode))
+                }
+                guard childFlags != 0 || !fields.isEmpty || !episodes.isEmpty else { throw .invalidValue("empty grant") }
+                permissions[index].isRegistrar = childFlags & AccessSection.registrarFlag != 0
+                permissions[index].mayChangeHub = childFlags & AccessSection.mayChangeHubFlag != 0
+                permissions[index].mayRecordConsent = childFlags & AccessSection.mayRecordConsentFlag != 0
+                // Each name is one of `grantableFields`, so it parses.
+                permissions[index].fields = Set(fields.compactMap { FieldRef($0) })
+                permissions[index].episodes = episodes
+            }
+            return flags & AccessSection.mayRegisterFlag != 0
+        }
+
         /// A list of names from `known` (matched by their exact bytes), strictly ascending.
-        mutating func names<Name: RawRepresentable>(_ known: [Name], unknown: String) throws(BundleError) -> [Name]
-        where Name.RawValue == String {
+        mutating func names(_ known: [String], unknown: String) throws(BundleError) -> [String] {
             let count = try count(limit: known.count, minimumBytes: AccessSection.minimumBytesPerName,
                                   tooMany: "more names than the vocabulary holds")
-            var names = [Name]()
+            var names = [String]()
             names.reserveCapacity(count)
             var previous: ArraySlice<UInt8>?
             for _ in 0..<count {
@@ -378,7 +481,7 @@ enum AccessSection {
                     throw .malformedPayload("permission names not in strictly ascending order")
                 }
                 previous = bytes
-                guard let name = known.first(where: { $0.rawValue.utf8.elementsEqual(bytes) }) else {
+                guard let name = known.first(where: { $0.utf8.elementsEqual(bytes) }) else {
                     throw .invalidValue(unknown)
                 }
                 names.append(name)

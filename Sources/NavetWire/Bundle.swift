@@ -62,6 +62,11 @@ public struct Bundle: Hashable, Sendable {
     /// Reply: the version of the access policy the reply was filtered under (0 = none).
     /// Always 0 in uploads.
     public var policyVersion: UInt64
+    /// Reply: whether the recipient's organisation may register children; nil when not
+    /// sent (the grants part, which also carries each permission's fields, episodes and
+    /// flags, is written exactly when this is not nil and `permissions` is sent). Always nil
+    /// in uploads.
+    public var mayRegister: Bool?
 
     /// Creates a bundle. `epoch` and `more` default to "none" so that call sites written
     /// for format version 1 keep compiling.
@@ -70,7 +75,7 @@ public struct Bundle: Hashable, Sendable {
         cursor: UInt64, newCursor: UInt64 = 0, ack: UInt64 = 0, epoch: UInt64 = 0, more: Bool = false,
         changes: [Change], wantsDirectory: Bool = false, directory: [DirectoryEntry]? = nil,
         redactionAck: UInt64 = 0, redactions: [Redaction] = [], refusals: [ChangeRefusal] = [],
-        permissions: [ChildPermission]? = nil, policyVersion: UInt64 = 0
+        permissions: [ChildPermission]? = nil, policyVersion: UInt64 = 0, mayRegister: Bool? = nil
     ) {
         self.kind = kind
         self.schemaVersion = schemaVersion
@@ -90,5 +95,6 @@ public struct Bundle: Hashable, Sendable {
         self.refusals = refusals
         self.permissions = permissions
         self.policyVersion = policyVersion
+        self.mayRegister = mayRegister
     }
 }

@@ -67,6 +67,19 @@ enum AccessFixtures {
                 return ChildPermission(child: RecordID(rawValue: $0), read: read, write: read.filter { _ in Bool.random(using: &rng) },
                                        roles: Set(HubRole.allCases.filter { _ in Bool.random(using: &rng) }))
             }
+            // The grants part, only with permissions.
+            if bundle.permissions != nil, Bool.random(using: &rng) {
+                bundle.mayRegister = Bool.random(using: &rng)
+                for index in bundle.permissions?.indices ?? [].indices where Bool.random(using: &rng) {
+                    bundle.permissions?[index].fields = Set(AccessSection.grantableFields
+                        .filter { _ in Int.random(in: 0..<4, using: &rng) == 0 }.compactMap { FieldRef($0) })
+                    bundle.permissions?[index].episodes = Set(ascending(Int.random(in: 0...2, using: &rng), using: &rng)
+                        .map(RecordID.init(rawValue:)))
+                    bundle.permissions?[index].isRegistrar = Bool.random(using: &rng)
+                    bundle.permissions?[index].mayChangeHub = Bool.random(using: &rng)
+                    bundle.permissions?[index].mayRecordConsent = true
+                }
+            }
         }
     }
 
@@ -89,8 +102,12 @@ enum AccessFixtures {
         let all = Set(NavetCore.Tag.vocabulary)
         bundle.permissions = [
             ChildPermission(child: RecordID(rawValue: 1), read: [], write: [], roles: []),
-            ChildPermission(child: RecordID(rawValue: top), read: all, write: all, roles: Set(HubRole.allCases)),
+            ChildPermission(child: RecordID(rawValue: top), read: all, write: all, roles: Set(HubRole.allCases),
+                            fields: Set(AccessSection.grantableFields.compactMap { FieldRef($0) }),
+                            episodes: [RecordID(rawValue: 1), RecordID(rawValue: top)], isRegistrar: true, mayChangeHub: true,
+                            mayRecordConsent: true),
         ]
+        bundle.mayRegister = true
         return bundle
     }()
 }
@@ -274,6 +291,7 @@ enum AccessFixtures {
     @Test(arguments: [
         (AccessSection.policyPart, "policy version in an upload"), (AccessSection.redactionsPart, "redactions in an upload"),
         (AccessSection.refusalsPart, "refusals in an upload"), (AccessSection.permissionsPart, "permissions in an upload"),
+        (AccessSection.grantsPart, "grants in an upload"),
     ])
     func replyPartsAreRefusedInUploads(_ part: UInt8, _ reason: String) {
         // The part's bytes need not even be there: the kind is checked first.

@@ -175,13 +175,14 @@ struct BundleVectorContent: Codable, Equatable {
     var redactions: [BundleVectorRedaction]?
     var refusals: [BundleVectorRefusedChange]?
     var permissions: [BundleVectorPermission]?
+    var mayRegister: Bool?
     var signature: BundleVectorSignature
     var macValid: Bool
     var changes: [BundleVectorChange]
 
     private enum CodingKeys: String, CodingKey {
         case kind, schemaVersion, sender, recipient, createdAt, cursor, newCursor, ack, epoch, more, wantsDirectory, directory,
-             redactionAck, policyVersion, redactions, refusals, permissions, signature, macValid, changes
+             redactionAck, policyVersion, redactions, refusals, permissions, mayRegister, signature, macValid, changes
     }
 
     /// The description of a decoded file; `macValid`: whether it verifies under the test secret.
@@ -204,6 +205,7 @@ struct BundleVectorContent: Codable, Equatable {
         redactions = bundle.redactions.isEmpty ? nil : bundle.redactions.map(BundleVectorRedaction.init)
         refusals = bundle.refusals.isEmpty ? nil : bundle.refusals.map(BundleVectorRefusedChange.init)
         permissions = bundle.permissions.map { $0.map(BundleVectorPermission.init) }
+        mayRegister = bundle.mayRegister
         signature = BundleVectorSignature(signed.signature)
         self.macValid = macValid
         changes = bundle.changes.map(BundleVectorChange.init)
@@ -229,6 +231,7 @@ struct BundleVectorContent: Codable, Equatable {
         try c.encodeIfPresent(redactions, forKey: .redactions)
         try c.encodeIfPresent(refusals, forKey: .refusals)
         try c.encodeIfPresent(permissions, forKey: .permissions)
+        try c.encodeIfPresent(mayRegister, forKey: .mayRegister)
         try c.encode(signature, forKey: .signature)
         try c.encode(macValid, forKey: .macValid)
         try c.encode(changes, forKey: .changes)
@@ -249,7 +252,7 @@ struct BundleVectorContent: Codable, Equatable {
             redactions: try (redactions ?? []).map { try $0.redaction() },
             refusals: try (refusals ?? []).map { try $0.refusal() },
             permissions: try permissions.map { try $0.map { try $0.permission() } },
-            policyVersion: try policyVersion.map(BundleVectorParse.uint64) ?? 0
+            policyVersion: try policyVersion.map(BundleVectorParse.uint64) ?? 0, mayRegister: mayRegister
         )
     }
 }
@@ -304,12 +307,23 @@ struct BundleVectorPermission: Codable, Equatable {
     var read: [String]
     var write: [String]
     var roles: [String]
+    /// The grants part's entry (BUNDLE.md, "Grants"), each present only when not empty or true.
+    var fields: [String]?
+    var episodes: [String]?
+    var registrar: Bool?
+    var mayChangeHub: Bool?
+    var mayRecordConsent: Bool?
 
     init(_ permission: ChildPermission) {
         child = permission.child.description
         read = permission.read.sorted().map(\.rawValue)
         write = permission.write.sorted().map(\.rawValue)
         roles = permission.roles.sorted().map(\.rawValue)
+        fields = permission.fields.isEmpty ? nil : permission.fields.sorted().map(\.description)
+        episodes = permission.episodes.isEmpty ? nil : permission.episodes.sorted().map(\.description)
+        registrar = permission.isRegistrar ? true : nil
+        mayChangeHub = permission.mayChangeHub ? true : nil
+        mayRecordConsent = permission.mayRecordConsent ? true : nil
     }
 
     func permission() throws -> ChildPermission {
@@ -321,9 +335,15 @@ struct BundleVectorPermission: Codable, Equatable {
             guard let role = HubRole(rawValue: name) else { throw BundleVectorParse.Failure(text: name) }
             return role
         }
+        func field(_ text: String) throws -> FieldRef {
+            guard let ref = FieldRef(text) else { throw BundleVectorParse.Failure(text: text) }
+            return ref
+        }
         return ChildPermission(
             child: RecordID(rawValue: try BundleVectorParse.id(child)), read: Set(try read.map(tag)),
-            write: Set(try write.map(tag)), roles: Set(try roles.map(role))
+            write: Set(try write.map(tag)), roles: Set(try roles.map(role)), fields: Set(try (fields ?? []).map(field)),
+            episodes: Set(try (episodes ?? []).map { RecordID(rawValue: try BundleVectorParse.id($0)) }),
+            isRegistrar: registrar ?? false, mayChangeHub: mayChangeHub ?? false, mayRecordConsent: mayRecordConsent ?? false
         )
     }
 }
@@ -570,6 +590,27 @@ enum BundleVectors {
         return bundle
     }()
 
+    /// A reply with the grants part (BUNDLE.md, "Grants"): the organisation may not
+    /// register children; it registered child 1 and may change its hub and record consent
+    /// there; it reads child 2 only by the missing rule (two fields, one open episode);
+    /// child 3 has tags only (no entry in the grants part).
+    static let replyWithGrants: NavetWire.Bundle = {
+        var bundle = F.reply([])
+        bundle.ack = 12
+        bundle.epoch = F.serverEpoch
+        bundle.policyVersion = 4
+        bundle.permissions = [
+            ChildPermission(child: F.child1, read: [.basic, .care], write: [.basic, .care], roles: [.socialSecretary],
+                            isRegistrar: true, mayChangeHub: true, mayRecordConsent: true),
+            ChildPermission(child: F.child2, read: [], write: [], roles: [],
+                            fields: [FieldRef("child", "name"), FieldRef("missing", "last_seen_place")],
+                            episodes: [RecordID(rawValue: 0x0E01)]),
+            ChildPermission(child: RecordID(rawValue: 0xC3), read: [.basic], write: [], roles: [.contactPerson]),
+        ]
+        bundle.mayRegister = false
+        return bundle
+    }()
+
     /// An upload that acknowledges redactions up to 44 as purged, with a change.
     static let uploadWithRedactionAck: NavetWire.Bundle = {
         var bundle = F.upload([
@@ -584,6 +625,7 @@ enum BundleVectors {
     static let valid: [(String, NavetWire.Bundle, BundleSigner)] = [
         ("reply-with-redactions", replyWithRedactions, F.signer(for: replyWithRedactions)),
         ("reply-with-refusals-and-permissions", replyWithRefusalsAndPermissions, F.signer(for: replyWithRefusalsAndPermissions)),
+        ("reply-with-grants", replyWithGrants, F.signer(for: replyWithGrants)),
         ("upload-with-redaction-ack", uploadWithRedactionAck, F.signer(for: uploadWithRedactionAck)),
         ("upload-wants-directory", uploadWantsDirectory, F.signer(for: uploadWantsDirectory)),
         ("reply-with-directory", replyWithDirectory, F.signer(for: replyWithDirectory)),
@@ -706,6 +748,20 @@ enum BundleVectors {
         "permissions-children-unsorted": "permissions not in strictly ascending order",
         "permissions-child-zero": "permission child id outside 1 ..< 2^63",
         "permissions-too-many": "more than 100000 permissions",
+        "grants-in-upload": "grants in an upload",
+        "grants-without-permissions": "grants without permissions",
+        "grants-unknown-flag": "unknown grants flag",
+        "grant-unknown-flag": "unknown grant flag",
+        "grant-child-without-permissions": "grant for a child without permissions",
+        "grants-unsorted": "grants not in strictly ascending order",
+        "grant-empty": "empty grant",
+        "grant-unknown-field": "unknown field in grants",
+        "grant-field-of-note": "unknown field in grants",
+        "grant-fields-unsorted": "permission names not in strictly ascending order",
+        "grant-episodes-unsorted": "grant episodes not in strictly ascending order",
+        "grant-episode-zero": "grant episode id outside 1 ..< 2^63",
+        "grant-too-many-episodes": "more than 1000 episodes in a grant",
+        "grants-too-many": "more than 100000 grants",
     ]
 
     /// Each with exactly one defect; where the defect is not the checksum or the MAC
@@ -921,7 +977,7 @@ enum BundleVectors {
             // The section itself.
             ("access-missing", withAccess(reply, []), refusal("malformedPayload", "the access flag set, no section after the columns")),
             ("access-empty", withAccess(reply, A.parts(0)), refusal("invalidValue", "an access section without parts")),
-            ("access-unknown-part", withAccess(reply, A.parts(0x20)), refusal("malformedPayload", "access part bit 5")),
+            ("access-unknown-part", withAccess(reply, A.parts(0x40)), refusal("malformedPayload", "access part bit 6")),
             ("access-trailing-bytes", withAccess(reply, A.parts(A.policyPart) + A.u64(3) + [0]),
              refusal("malformedPayload", "a byte after the access section")),
             ("redaction-ack-zero", withAccess(upload, A.parts(A.ackPart) + A.u64(0)),
@@ -1008,6 +1064,35 @@ enum BundleVectors {
              refusal("malformedPayload", "child c2 before child c1")),
             ("permissions-child-zero", withAccess(reply, A.parts(A.permissionsPart) + A.permissions([A.permission(child: 0)])),
              refusal("invalidValue", "permissions for child 0")),
+            // Grants (BUNDLE.md, "Grants"): permissions for c1 and c2, then the grants part.
+            ("grants-in-upload", withAccess(upload, A.parts(A.grantsPart) + A.grants([])),
+             refusal("invalidValue", "the grants part in an upload")),
+            ("grants-without-permissions", withAccess(reply, A.parts(A.grantsPart) + A.grants([])),
+             refusal("invalidValue", "the grants part without the permissions part")),
+            ("grants-unknown-flag", withAccess(reply, A.grantsSection(A.grants([], flags: 0x02))),
+             refusal("malformedPayload", "grants flag bit 1")),
+            ("grant-unknown-flag", withAccess(reply, A.grantsSection(A.grants([A.grant(flags: 0x08)]))),
+             refusal("malformedPayload", "a grant's flag bit 3")),
+            ("grant-child-without-permissions", withAccess(reply, A.grantsSection(A.grants([A.grant(child: 0xC3)]))),
+             refusal("invalidValue", "a grant for child c3, which has no permissions")),
+            ("grants-unsorted", withAccess(reply, A.grantsSection(A.grants([A.grant(child: 0xC2), A.grant(child: 0xC1)]))),
+             refusal("malformedPayload", "grant for c2 before grant for c1")),
+            ("grant-empty", withAccess(reply, A.grantsSection(A.grants([A.grant(flags: 0, fields: [], episodes: [])]))),
+             refusal("invalidValue", "a grant with nothing to say")),
+            ("grant-unknown-field", withAccess(reply, A.grantsSection(A.grants([A.grant(fields: ["child.shoe_size"])]))),
+             refusal("invalidValue", "field child.shoe_size, not in the schema")),
+            ("grant-field-of-note", withAccess(reply, A.grantsSection(A.grants([A.grant(fields: ["note.text"])]))),
+             refusal("invalidValue", "a field of note: grants name fields of child and missing only")),
+            ("grant-fields-unsorted", withAccess(reply, A.grantsSection(A.grants([A.grant(fields: ["missing.last_seen_place", "child.name"])]))),
+             refusal("malformedPayload", "fields not in byte order")),
+            ("grant-episodes-unsorted", withAccess(reply, A.grantsSection(A.grants([A.grant(episodes: [0xE2, 0xE1])]))),
+             refusal("malformedPayload", "episode e2 before e1")),
+            ("grant-episode-zero", withAccess(reply, A.grantsSection(A.grants([A.grant(episodes: [0])]))),
+             refusal("invalidValue", "episode 0")),
+            ("grant-too-many-episodes", withAccess(reply, A.grantsSection(A.grants([A.grant(episodes: [], episodeCount: 1001)]))),
+             refusal("tooLarge", "1001 episodes declared")),
+            ("grants-too-many", withAccess(reply, A.grantsSection(A.grants([], count: 100_001))),
+             refusal("tooLarge", "100001 grants declared")),
             ("permissions-too-many", withAccess(reply, A.parts(A.permissionsPart) + A.permissions([], count: 100_001)),
              refusal("tooLarge", "100,001 children declared")),
             // Decodes, but the MAC does not verify under the test secret.
@@ -1133,6 +1218,33 @@ enum AccessBytes {
     static let redactionsPart = AccessSection.redactionsPart
     static let refusalsPart = AccessSection.refusalsPart
     static let permissionsPart = AccessSection.permissionsPart
+    static let grantsPart = AccessSection.grantsPart
+
+    /// Permissions for c1 and c2, then `grants`: a reply's section with both parts.
+    static func grantsSection(_ grants: [UInt8]) -> [UInt8] {
+        parts(permissionsPart | grantsPart) + permissions([permission(child: 0xC1), permission(child: 0xC2)]) + grants
+    }
+
+    /// One grant; `episodeCount` declares another number of episodes than given.
+    static func grant(child: UInt64 = 0xC1, flags: UInt8 = 0x01, fields: [String] = ["child.name"],
+                      episodes: [UInt64] = [0xE1], episodeCount: Int? = nil) -> [UInt8] {
+        var out = ByteWriter()
+        out.u64(child)
+        out.u8(flags)
+        out.varint(fields.count)
+        for name in fields { out.append(code(Array(name.utf8))) }
+        out.varint(episodeCount ?? episodes.count)
+        for episode in episodes { out.u64(episode) }
+        return out.bytes
+    }
+
+    static func grants(_ entries: [[UInt8]], flags: UInt8 = 0, count: Int? = nil) -> [UInt8] {
+        var out = ByteWriter()
+        out.u8(flags)
+        out.varint(count ?? entries.count)
+        for entry in entries { out.append(entry) }
+        return out.bytes
+    }
 
     static func parts(_ bits: UInt8) -> [UInt8] { [bits] }
 

@@ -178,6 +178,18 @@ func drawAccess(_ bundle: inout Bundle, _ next: () -> UInt64) {
             return ChildPermission(child: RecordID(rawValue: child), read: read, write: read.filter { _ in next() % 2 == 0 },
                                    roles: Set(HubRole.allCases.filter { _ in next() % 3 == 0 }))
         }
+        // The grants part (BUNDLE.md, "Grants"): sometimes, with random details.
+        if next() % 2 == 0 {
+            bundle.mayRegister = next() % 2 == 0
+            for index in bundle.permissions?.indices ?? [].indices where next() % 2 == 0 {
+                bundle.permissions?[index].fields = Set(AccessSection.grantableFields.filter { _ in next() % 4 == 0 }
+                    .compactMap { FieldRef($0) })
+                bundle.permissions?[index].episodes = Set((0..<Int(next() % 3)).map { _ in RecordID(rawValue: id()) })
+                bundle.permissions?[index].isRegistrar = next() % 2 == 0
+                bundle.permissions?[index].mayChangeHub = next() % 2 == 0
+                bundle.permissions?[index].mayRecordConsent = next() % 2 == 0
+            }
+        }
     }
 }
 
