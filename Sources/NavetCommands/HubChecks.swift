@@ -23,6 +23,13 @@ extension Context {
         try self.store { () throws(StoreError) in try store.accessEnded(child: child) }
     }
 
+    /// Refuses up front a change about `child` once the replica's access to it has ended:
+    /// the central store would refuse it (not in the hub), and the state the command checks
+    /// (still open, still active, still in force) is no longer known here.
+    func refuseIfAccessEnded(_ store: ReplicaStore, child: RecordID) throws(CLIError) {
+        if try accessEnded(store, child: child) { throw CLIError(.usage, t("error.writeNotInHub", child.description)) }
+    }
+
     /// The child's stated birth date, when this replica holds it.
     func birthDate(of child: RecordID, in store: ReplicaStore) throws(CLIError) -> CalendarDate? {
         let snapshot = try self.store { () throws(StoreError) in try store.snapshot(child) }

@@ -113,6 +113,7 @@ struct HubAdd: Command {
     func run(_ context: Context) throws(CLIError) {
         let store = try context.openReplica()
         let childID = try context.find(child, type: "child", in: store)
+        try context.refuseIfAccessEnded(store, child: childID)
         if let from { try context.checkPlausible(from, option: "--from", birth: try context.birthDate(of: childID, in: store)) }
         let org = try context.organisation(organisation, option: "--org", field: Self.schema.field("organisation")!, store: store)
         let start = from ?? context.swedishToday
@@ -237,6 +238,7 @@ struct HubEnd: Command {
         let store = try context.openReplica()
         let record = try context.find(id, type: "membership", in: store)
         let membership = try context.store { () throws(StoreError) in try store.snapshot(record) }
+        try context.refuseIfAccessEnded(store, child: try context.childOf(record, type: "membership", in: store))
         let last = on ?? context.swedishToday
         // A last day already set may only be brought earlier, with --on (a membership entered
         // by mistake is withdrawn by ending it on its first day), never moved later.
@@ -324,6 +326,7 @@ struct ConsentGrant: Command {
         if let until { try context.checkPlausible(until, option: "--until", birth: nil) }
         let store = try context.openReplica()
         let childID = try context.find(child, type: "child", in: store)
+        try context.refuseIfAccessEnded(store, child: childID)
         let org = try context.organisation(organisation, option: "--to", field: Self.schema.field("organisation")!, store: store)
         // Protected identity goes only to the hub: the central store ignores a consent to an
         // organisation outside it (`AccessPolicy.grant`). Said, not refused: it takes effect
@@ -368,6 +371,7 @@ struct ConsentRevoke: Command {
         if consent.value("revoked") == .bool(true) {
             throw CLIError(.validation, context.t("error.alreadyRevoked", record.description))
         }
+        try context.refuseIfAccessEnded(store, child: try context.childOf(record, type: "consent", in: store))
         try context.store { () throws(StoreError) in
             _ = try store.set(record: record, field: "revoked", value: .bool(true), now: context.now)
         }
@@ -515,9 +519,7 @@ struct MissingReport: Command {
            day < birth {
             throw CLIError(.validation, context.t("error.timeBeforeBirth", lastSeen.description, birth.description))
         }
-        if try context.accessEnded(store, child: childID) {
-            throw CLIError(.usage, context.t("error.writeNotInHub", childID.description))
-        }
+        try context.refuseIfAccessEnded(store, child: childID)
         let open = try context.store { () throws(StoreError) in try store.records(ofType: "missing", child: childID) }
             .filter { $0.value("closed_at").isNull }
         if let episode = open.first {

@@ -453,6 +453,14 @@ import Testing
         try refused(["missing", "report", "--child", child, "--last-seen-at", "2026-11-29 10:00", "--last-seen-place", "Hemma"],
                     code: 2, says: ["not in the hub of child \(child)"])
 
+        // Every other change about the child is refused up front too: the central store would.
+        for command in [["hub", "end", active], ["consent", "revoke", inForce],
+                        ["hub", "add", "--child", child, "--org", "BUP Umeå", "--role", "BUP"],
+                        ["consent", "grant", "--child", child, "--by", "barnet", "--to", "BUP Umeå", "--tags", "hälsa", "--purpose", "x"]] {
+            try refused(command, code: 2, says: ["not in the hub of child \(child)"])
+        }
+        try refused(["--lang", "sv", "hub", "end", active], code: 2, says: ["ingår inte i navet kring barnet \(child)"])
+
         // hub list: an ended membership stays ended; an active one is unknown.
         let hub = object(try cli.navet("--json", "hub", "list", "--child", child))
         let states = Dictionary(((hub["memberships"] as? [[String: Any]]) ?? []).map { ($0["id"] as? String ?? "", $0["state"] as? String ?? "") },
