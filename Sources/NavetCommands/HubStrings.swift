@@ -107,8 +107,8 @@ enum HubStrings {
         "help.hub.list": ("List a child's hub: the organisations around the child and their roles.",
                           "Lista navet kring ett barn: organisationerna och deras roller."),
         "help.hub.list.long": (
-            "Also names the organisation that registered the child, a member of the hub from the start.",
-            "Visar också organisationen som registrerade barnet, som ingår i navet från början."),
+            "Also names the organisation that registered the child, a member of the hub from the start.\nOnce your organisation's access to the child has ended, a membership not yet ended shows as\n\"access ended, state unknown\": others' changes to it were removed from this replica.",
+            "Visar också organisationen som registrerade barnet, som ingår i navet från början.\nNär din organisations behörighet till barnet har upphört visas ett medlemskap som inte har avslutats som\n\"behörigheten har upphört, läget okänt\": andras ändringar av det har tagits bort från den lokala databasen."),
         "help.hub.end": ("End a hub membership.", "Avsluta ett medlemskap i navet."),
         "help.hub.end.long": (
             "--on is the last day of the membership (default today, Swedish time). A past day is accepted, down to the\nmembership's first day: a membership entered by mistake is withdrawn by ending it on its first day. Not more\nthan ten years ahead. With --on, a last day already set may be brought earlier, never later. Ending a\nmembership stops what the organisation receives from the next sync on; it does not recall what the\norganisation has already received.",
@@ -121,6 +121,9 @@ enum HubStrings {
         "help.consent.revoke": ("Revoke a consent.", "Återkalla ett samtycke."),
         "help.consent.list": ("List a child's consents: in force, expired or revoked.",
                               "Lista ett barns samtycken: gäller, har gått ut eller återkallat."),
+        "help.consent.list.long": (
+            "Once your organisation's access to the child has ended, a consent neither expired nor revoked shows as\n\"access ended, state unknown\": a revocation by others was removed from this replica.",
+            "När din organisations behörighet till barnet har upphört visas ett samtycke som varken har gått ut eller\nåterkallats som \"behörigheten har upphört, läget okänt\": andras återkallelse har tagits bort från den\nlokala databasen."),
         "help.missing.report": ("Report a child missing: when and where the child was last seen.",
                                 "Registrera att ett barn har försvunnit: när och var barnet senast sågs."),
         "help.missing.report.long": (

@@ -481,6 +481,50 @@ import Testing
         #expect(try cli.navet("missing", "close", episode).code == 0)
     }
 
+    /// The trial's case end to end, by file through the real `navetd` and the default policy:
+    /// a residential home reports a child missing, social services close the episode and then
+    /// withdraw the home's membership (ended on its first day, in the past); the purge takes
+    /// the closing from the home's replica, which must not show the episode as open.
+    @Test func aWithdrawnHomeNoLongerShowsItsEpisodeAsOpen() throws {
+        func sync(_ db: String) throws {
+            #expect(try cli.navet("--db", db, "export", "--force", "up.navet").code == 0)
+            let imported = try cli.navetd("--db", "central.db", "import", "up.navet", "--reply", "reply.navet", "--force")
+            #expect(imported.code == 0, "\(imported.err)")
+            let applied = try cli.navet("--db", db, "import", "reply.navet")
+            #expect(applied.code == 0, "\(applied.err)")
+        }
+        #expect(try cli.navetd("--db", "central.db", "init").code == 0)
+        for (name, kind, file) in [("Socialtjänsten Umeå", "social_services", "social"), ("HVB Solgården", "residential_home", "home")] {
+            #expect(try cli.navetd("--db", "central.db", "org", "add", "--name", name, "--kind", kind, "--municipality", "Umeå").code == 0)
+            #expect(try cli.navetd("--db", "central.db", "replica", "enroll", "--org", name, "--out", file + ".enroll",
+                                   "--url", "http://127.0.0.1:9").code == 0)
+            #expect(try cli.navet("--db", file + ".db", "init", "--enroll", file + ".enroll").code == 0)
+        }
+        let child = object(try cli.navet("--db", "social.db", "--json", "child", "add", "--name", "Amina Rahimi"))["id"] as? String ?? ""
+        let membership = object(try cli.navet("--db", "social.db", "--json", "hub", "add", "--child", child, "--org", "HVB Solgården",
+                                              "--role", "kontaktperson", "--from", "2026-01-01"))["id"] as? String ?? ""
+        try sync("social.db")
+        try sync("home.db")
+        let episode = object(try cli.navet("--db", "home.db", "--json", "missing", "report", "--child", child,
+                                           "--last-seen-at", "2026-11-28 14:05", "--last-seen-place", "Umeå C"))["id"] as? String ?? ""
+        try sync("home.db")
+        try sync("social.db")
+        #expect(try cli.navet("--db", "social.db", "missing", "close", episode).code == 0)
+        try sync("social.db")
+        try sync("home.db")
+        let closed = try cli.navet("--db", "home.db", "--json", "missing", "list")
+        #expect((json(closed) as? [[String: Any]])?.first?["state"] as? String == "closed", "\(closed.out)")
+        // Entered by mistake: withdrawn by ending it on its first day, long past.
+        let withdrawn = try cli.navet("--db", "social.db", "hub", "end", membership, "--on", "2026-01-01")
+        #expect(withdrawn.code == 0, "\(withdrawn.err)")
+        try sync("social.db")
+        try sync("home.db")
+        let after = try cli.navet("--db", "home.db", "--json", "missing", "list")
+        #expect((json(after) as? [[String: Any]])?.map { $0["state"] as? String ?? "" } == ["access_ended"], "\(after.out)")
+        let refusedClose = try cli.navet("--db", "home.db", "missing", "close", episode)
+        #expect(refusedClose.code == 2 && refusedClose.err.contains("cannot be closed from this replica"), "\(refusedClose.err)")
+    }
+
     @Test func twoOpenEpisodesOfOneChildAreNamed() throws {
         let child = try setUp()
         let first = object(try cli.navet("--json", "missing", "report", "--child", child, "--last-seen-at", "2026-11-28 14:05",
