@@ -154,7 +154,7 @@ enum HubStrings {
         "opt.lastSeenPlace": ("where the child was last seen", "var barnet senast sågs"),
         "opt.circumstances": ("what happened (- reads standard input)", "vad som hände (- läser standard in)"),
         "opt.missingChild": ("only this child's episodes", "bara det här barnets försvinnanden"),
-        "opt.open": ("only open episodes", "bara pågående försvinnanden"),
+        "opt.open": ("only open episodes (and those whose state is unknown)", "bara pågående försvinnanden (och de vars läge är okänt)"),
 
         // Output.
         "out.membershipAdded": ("Added {0} to the hub of child {1} as {2}, from {3}: membership {4}.",
