@@ -113,6 +113,7 @@ struct HubAdd: Command {
     func run(_ context: Context) throws(CLIError) {
         let store = try context.openReplica()
         let childID = try context.find(child, type: "child", in: store)
+        if let from { try context.checkPlausible(from, option: "--from", birth: try context.birthDate(of: childID, in: store)) }
         let org = try context.organisation(organisation, option: "--org", field: Self.schema.field("organisation")!, store: store)
         let start = from ?? context.swedishToday
         var values = self.values
@@ -148,10 +149,13 @@ struct HubList: Command {
         verbose = arguments.has("--verbose")
     }
 
-    /// `active` from the first day through the last, `upcoming` before, `ended` after.
-    static func state(_ membership: RecordSnapshot, today: CalendarDate, context: Context) -> String {
-        if let start = context.dateValue(membership.value("start_date")), start > today { return "upcoming" }
+    /// `active` from the first day through the last, `upcoming` before, `ended` after. When
+    /// the replica's access to the child has ended, only `ended` stays known: a last day
+    /// someone else set was purged with the rest of their changes, so `access_ended`.
+    static func state(_ membership: RecordSnapshot, today: CalendarDate, context: Context, accessEnded: Bool = false) -> String {
         if let end = context.dateValue(membership.value("end_date")), end < today { return "ended" }
+        if accessEnded { return "access_ended" }
+        if let start = context.dateValue(membership.value("start_date")), start > today { return "upcoming" }
         return "active"
     }
 
@@ -174,15 +178,17 @@ struct HubList: Command {
             return a.record.id < b.record.id
         }.map(\.record)
         let today = context.swedishToday
+        let ended = try context.accessEnded(store, child: childID)
         if context.json {
             var registeredBy: Any = NSNull()
             if let registrar { registeredBy = origins.adding(registrar, to: ["origin": registrar.description]) }
             context.printJSON([
                 "child": childID.description,
                 "registered_by": registeredBy,
+                "access_ended": ended,
                 "memberships": memberships.map { record -> [String: Any] in
                     var object: [String: Any] = ["id": record.id.description,
-                                                 "state": Self.state(record, today: today, context: context)]
+                                                 "state": Self.state(record, today: today, context: context, accessEnded: ended)]
                     for name in ["organisation", "role", "person", "phone", "start_date", "end_date"] {
                         object[name] = Format.json(record.value(name))
                     }
@@ -195,6 +201,7 @@ struct HubList: Command {
         if let registrar {
             context.out(Format.line(origins.text(registrar)) + "  (" + context.t("out.registeredBy") + ")")
         }
+        if ended { context.out(context.t("out.accessEndedNote", childID.description)) }
         if memberships.isEmpty {
             context.out(context.t("out.noMemberships"))
             return
@@ -206,7 +213,7 @@ struct HubList: Command {
              Format.value(record.value("phone"), field: "phone", strings: s),
              Format.value(record.value("start_date"), field: "start_date", strings: s),
              Format.value(record.value("end_date"), field: "end_date", strings: s),
-             s.label("hubstate", Self.state(record, today: today, context: context))]
+             s.label("hubstate", Self.state(record, today: today, context: context, accessEnded: ended))]
         }
         context.out(Format.table(["id", s.field("organisation"), s.field("role"), s.field("person"), s.field("phone"),
                                   s.field("start_date"), s.field("end_date"), context.t("out.hubState")], rows))
@@ -231,12 +238,16 @@ struct HubEnd: Command {
         let store = try context.openReplica()
         let record = try context.find(id, type: "membership", in: store)
         let membership = try context.store { () throws(StoreError) in try store.snapshot(record) }
-        if let ended = membership.value("end_date").displayText {
+        let last = on ?? context.swedishToday
+        // A last day already set may only be brought earlier, with --on (a membership entered
+        // by mistake is withdrawn by ending it on its first day), never moved later.
+        if let ended = membership.value("end_date").displayText,
+           on == nil || (context.dateValue(membership.value("end_date")).map { last >= $0 } ?? true) {
             let future = context.dateValue(membership.value("end_date")).map { $0 > context.swedishToday } ?? false
             throw CLIError(.validation, context.t(future ? "error.alreadyEnding" : "error.alreadyEnded", record.description,
                                                   Format.line(ended)))
         }
-        let last = on ?? context.swedishToday
+        if let on { try context.checkPlausible(on, option: "--on", birth: nil) }
         if let start = context.dateValue(membership.value("start_date")), last < start {
             throw CLIError(.validation, context.t("error.endBeforeStart", last.description, start.description))
         }
@@ -313,9 +324,18 @@ struct ConsentGrant: Command {
         if let until, until < today {
             throw CLIError(.validation, context.t("error.pastUntil", until.description, today.description))
         }
+        if let until { try context.checkPlausible(until, option: "--until", birth: nil) }
         let store = try context.openReplica()
         let childID = try context.find(child, type: "child", in: store)
         let org = try context.organisation(organisation, option: "--to", field: Self.schema.field("organisation")!, store: store)
+        // Protected identity goes only to the hub: the central store ignores a consent to an
+        // organisation outside it (`AccessPolicy.grant`). Said, not refused: it takes effect
+        // once the organisation joins.
+        let protected = try context.store { () throws(StoreError) in try store.snapshot(childID) }.value("protected_identity")
+        var warnings: [String] = []
+        if protected == .bool(true), !(try context.inHub(org.name, child: childID, store: store)) {
+            warnings.append(context.t("warn.consentNoEffect", childID.description, SyncStrings.visible(org.name, limit: 200)))
+        }
         var values: [String: FieldValue] = [
             "child": .text(childID.description), "given_by": .text(givenBy), "organisation": .text(org.name),
             "tags": .text(Tag.listText(tags)), "purpose": purpose,
@@ -324,11 +344,13 @@ struct ConsentGrant: Command {
         try context.checkWrite(store, child: childID, recordType: "consent", fields: values.keys)
         let id = try context.store { () throws(StoreError) in try store.createRecord(type: "consent", values: values, now: context.now) }
         if !org.checked { context.warn(context.t("warn.orgUnchecked", Format.line(org.name))) }
+        for warning in warnings { context.warn(warning) }
         let sorted = Set(tags).sorted()
         if context.json {
             context.printJSON(["id": id.description, "child": childID.description, "organisation": org.name,
                                "given_by": givenBy, "tags": sorted.map(\.rawValue),
-                               "until": until.map { $0.description } ?? NSNull(), "organisation_checked": org.checked])
+                               "until": until.map { $0.description } ?? NSNull(), "organisation_checked": org.checked,
+                               "warnings": warnings])
         } else {
             let s = context.strings
             context.out(context.t("out.consentGranted", id.description, SyncStrings.visible(org.name, limit: 200),
@@ -350,8 +372,8 @@ struct ConsentRevoke: Command {
         if consent.value("revoked") == .bool(true) {
             throw CLIError(.validation, context.t("error.alreadyRevoked", record.description))
         }
-        try context.checkWrite(store, child: try context.childOf(record, type: "consent", in: store),
-                               recordType: "consent", fields: ["revoked"])
+        let childID = try context.childOf(record, type: "consent", in: store)
+        try context.checkWrite(store, child: childID, recordType: "consent", fields: ["revoked"])
         try context.store { () throws(StoreError) in
             _ = try store.set(record: record, field: "revoked", value: .bool(true), now: context.now)
         }
@@ -373,22 +395,25 @@ struct ConsentList: Command {
         child = arguments.value("--child")!
     }
 
-    /// `revoked` once revoked; `expired` after its last day (Swedish time); else `in_force`.
-    static func state(_ consent: RecordSnapshot, today: CalendarDate, context: Context) -> String {
+    /// `revoked` once revoked; `expired` after its last day (Swedish time); else `in_force`,
+    /// or `access_ended` when the replica's access to the child has ended (a revocation by
+    /// someone else was purged with the rest of their changes).
+    static func state(_ consent: RecordSnapshot, today: CalendarDate, context: Context, accessEnded: Bool = false) -> String {
         if consent.value("revoked") == .bool(true) { return "revoked" }
         if let until = context.dateValue(consent.value("until")), until < today { return "expired" }
-        return "in_force"
+        return accessEnded ? "access_ended" : "in_force"
     }
 
     func run(_ context: Context) throws(CLIError) {
         let store = try context.openReplica()
         let childID = try context.find(child, type: "child", in: store)
         let today = context.swedishToday
-        let order = ["in_force", "expired", "revoked"]
+        let ended = try context.accessEnded(store, child: childID)
+        let order = ["in_force", "access_ended", "expired", "revoked"]
         let collation = context.collation
         let records = try context.store { () throws(StoreError) in try store.records(ofType: "consent", child: childID) }
         let keyed: [(record: RecordSnapshot, state: String, key: [UInt32])] = records.map { record in
-            (record, Self.state(record, today: today, context: context),
+            (record, Self.state(record, today: today, context: context, accessEnded: ended),
              TextRules.collationKey(record.value("organisation").displayText ?? "", collation))
         }
         let consents = keyed.sorted { (a, b) -> Bool in
@@ -411,6 +436,7 @@ struct ConsentList: Command {
             })
             return
         }
+        if ended { context.out(context.t("out.accessEndedNote", childID.description)) }
         if consents.isEmpty {
             context.out(context.t("out.noConsents"))
             return
@@ -467,9 +493,13 @@ struct MissingReport: Command {
                 throw CLIError(.validation, context.t("error.badTime", Format.line(typed)))
             }
         }
-        if lastSeen.unixMilliseconds > context.now {
+        // A few minutes ahead are the clocks disagreeing; more is a mistake.
+        if lastSeen.unixMilliseconds > context.now + PlausibleDates.clockSkewMilliseconds {
             throw CLIError(.validation, context.t("error.futureTime", lastSeen.description,
                                                   Timestamp(swedishTimeAt: context.now / 60_000 * 60_000).description))
+        }
+        if let day = SwedishTime.date(at: lastSeen.unixMilliseconds), day < PlausibleDates.floor {
+            throw CLIError(.validation, context.t("error.timeBeforeFloor", lastSeen.description, PlausibleDates.floor.description))
         }
         var values: [String: FieldValue] = [
             "last_seen_at": .text(lastSeen.description),
@@ -487,6 +517,13 @@ struct MissingReport: Command {
     func run(_ context: Context) throws(CLIError) {
         let store = try context.openReplica()
         let childID = try context.find(child, type: "child", in: store)
+        var values = self.values
+        values["child"] = .text(childID.description)
+        try context.checkWrite(store, child: childID, recordType: "missing", fields: values.keys)
+        if let birth = try context.birthDate(of: childID, in: store), let day = SwedishTime.date(at: lastSeen.unixMilliseconds),
+           day < birth {
+            throw CLIError(.validation, context.t("error.timeBeforeBirth", lastSeen.description, birth.description))
+        }
         let open = try context.store { () throws(StoreError) in try store.records(ofType: "missing", child: childID) }
             .filter { $0.value("closed_at").isNull }
         if let episode = open.first {
@@ -494,9 +531,6 @@ struct MissingReport: Command {
                                                   Format.line(episode.value("last_seen_at").displayText ?? "?"),
                                                   Format.line(episode.value("last_seen_place").displayText ?? "?")))
         }
-        var values = self.values
-        values["child"] = .text(childID.description)
-        try context.checkWrite(store, child: childID, recordType: "missing", fields: values.keys)
         let id = try context.store { () throws(StoreError) in try store.createRecord(type: "missing", values: values, now: context.now) }
         let s = context.strings
         if context.json {
@@ -527,16 +561,34 @@ struct MissingClose: Command {
         if let closed = episode.value("closed_at").displayText {
             throw CLIError(.validation, context.t("error.alreadyClosed", record.description, Format.line(closed)))
         }
+        let childID = episode.value("child").displayText.flatMap(RecordID.init(hex:))
+        if let childID, try context.accessEnded(store, child: childID) {
+            throw CLIError(.usage, context.t("error.closeAccessEnded", record.description, childID.description))
+        }
         let closedAt = Timestamp(swedishTimeAt: context.now / 1000 * 1000).description
         try context.checkWrite(store, child: try context.childOf(record, type: "missing", in: store),
                                recordType: "missing", fields: ["closed_at"])
         try context.store { () throws(StoreError) in
             _ = try store.set(record: record, field: "closed_at", value: .text(closedAt), now: context.now)
         }
+        // Two organisations reporting offline at once leave two open episodes: name the rest.
+        let others = try childID.map { (child) throws(CLIError) in
+            try context.store { () throws(StoreError) in try store.records(ofType: "missing", child: child) }
+                .filter { $0.id != record && $0.value("closed_at").isNull }
+        } ?? []
         if context.json {
-            context.printJSON(["id": record.description, "closed_at": closedAt])
+            context.printJSON(["id": record.description, "closed_at": closedAt,
+                               "still_open": others.map { ["id": $0.id.description,
+                                                           "last_seen_at": Format.json($0.value("last_seen_at"))] }])
         } else {
             context.out(context.t("out.missingClosed", record.description, closedAt))
+            if let childID, !others.isEmpty {
+                let named = others.map { other in
+                    other.id.description + " (" + context.t("out.lastSeenShort",
+                                                            Format.line(other.value("last_seen_at").displayText ?? "?")) + ")"
+                }
+                context.out(context.t("out.otherOpen", childID.description, String(others.count), named.joined(separator: ", ")))
+            }
         }
     }
 }
@@ -563,12 +615,24 @@ struct MissingList: Command {
         let seen = { (record: RecordSnapshot) -> Int64 in
             Timestamp(iso: record.value("last_seen_at").displayText ?? "")?.unixMilliseconds ?? Int64.min
         }
+        // An episode left open here after the replica's access to its child ended may have
+        // been closed by others (their `closed_at` was purged): its state is unknown.
+        var ended: [String: Bool] = [:]
+        for record in episodes {
+            guard let child = record.value("child").displayText, ended[child] == nil else { continue }
+            ended[child] = try RecordID(hex: child).map { (id) throws(CLIError) in try context.accessEnded(store, child: id) } ?? false
+        }
+        let state = { (record: RecordSnapshot) -> String in
+            guard record.value("closed_at").isNull else { return "closed" }
+            return ended[record.value("child").displayText ?? ""] == true ? "access_ended" : "open"
+        }
+        let order = ["open", "access_ended", "closed"]
         let kept = episodes.filter { !onlyOpen || $0.value("closed_at").isNull }
-        let keyed: [(record: RecordSnapshot, open: Bool, seen: Int64)] = kept.map { record in
-            (record, record.value("closed_at").isNull, seen(record))
+        let keyed: [(record: RecordSnapshot, state: String, seen: Int64)] = kept.map { record in
+            (record, state(record), seen(record))
         }
         let listed = keyed.sorted { (a, b) -> Bool in
-            if a.open != b.open { return a.open }
+            if a.state != b.state { return (order.firstIndex(of: a.state) ?? 0) < (order.firstIndex(of: b.state) ?? 0) }
             if a.seen != b.seen { return a.seen > b.seen }
             return a.record.id < b.record.id
         }
@@ -584,7 +648,7 @@ struct MissingList: Command {
                 let child = record.value("child").displayText ?? ""
                 var object: [String: Any] = ["id": record.id.description, "child": child,
                                              "child_name": names[child] ?? NSNull(),
-                                             "state": item.open ? "open" : "closed"]
+                                             "state": item.state]
                 for name in ["last_seen_at", "last_seen_place", "circumstances", "risk", "closed_at"] {
                     object[name] = Format.json(record.value(name))
                 }
@@ -604,10 +668,19 @@ struct MissingList: Command {
                     Format.line(record.value("last_seen_at").displayText ?? "–"),
                     Format.truncated(Format.line(record.value("last_seen_place").displayText ?? "–"), to: 40),
                     Format.value(record.value("risk"), field: "risk", strings: s),
-                    s.label("missingstate", item.open ? "open" : "closed"),
+                    s.label("missingstate", item.state),
                     Format.line(record.value("closed_at").displayText ?? "")]
         }
         context.out(Format.table(["id", context.t("out.child"), s.field("last_seen_at"), s.field("last_seen_place"),
                                   s.field("risk"), context.t("out.hubState"), s.field("closed_at")], rows))
+        // Several open episodes of one child (offline reports at the same time): say so.
+        var openByChild: [String: [String]] = [:]
+        for item in listed where item.state == "open" {
+            openByChild[item.record.value("child").displayText ?? "", default: []].append(item.record.id.description)
+        }
+        for (child, ids) in openByChild.sorted(by: { $0.key < $1.key }) where ids.count > 1 {
+            context.out(context.t("out.severalOpen", names[child].map(Format.line) ?? child, String(ids.count),
+                                  ids.joined(separator: ", ")))
+        }
     }
 }

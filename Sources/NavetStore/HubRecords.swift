@@ -27,4 +27,15 @@ extension ReplicaStore {
             return changes.first?.origin
         }
     }
+
+    /// Whether this replica's organisation has lost access to `child`: the central store has
+    /// sent permissions at least once and the last ones name no such child (the same test as
+    /// `writeCheck`'s `.notInHub`; a child created here and not yet acknowledged keeps its
+    /// access). Values others wrote about the child have then been purged from this file, so
+    /// a state derived from them (an episode still open, a membership still active) is
+    /// unknown, not what the remaining cells suggest.
+    public func accessEnded(child: RecordID) throws(StoreError) -> Bool {
+        guard try permissionsKnown(), try permissions(child: child) == nil else { return false }
+        return !(try createdHereUnacknowledged(child))
+    }
 }

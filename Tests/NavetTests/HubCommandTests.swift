@@ -11,6 +11,11 @@ import Testing
     let folder = TemporaryDirectory(prefix: "navet-hub")
     var cli: CLIRunner { CLIRunner(workingDirectory: folder.url) }
 
+    /// A day three years ahead (`MM-DD` in that year): within the ten years a planned date may lie ahead.
+    static func later(_ monthDay: String) -> String {
+        String(SwedishTime.today(at: Int64(Date().timeIntervalSince1970 * 1000)).year + 3) + "-" + monthDay
+    }
+
     func json(_ result: CLIRunner.Result) -> Any? { try? JSONSerialization.jsonObject(with: Data(result.out.utf8)) }
     func object(_ result: CLIRunner.Result) -> [String: Any] { json(result) as? [String: Any] ?? [:] }
     func dump() throws -> String { try SQLite3Tool.run(folder.path("navet.db"), ".dump") }
@@ -168,8 +173,8 @@ import Testing
 
         let planned = object(try cli.navet("--json", "hub", "add", "--child", child, "--org", "Röda Korset",
                                            "--role", "volontär"))["id"] as? String ?? ""
-        #expect(try cli.navet("hub", "end", planned, "--on", "2199-06-30").code == 0)
-        try refused(["hub", "end", planned], says: ["already has its last day set: 2199-06-30"])
+        #expect(try cli.navet("hub", "end", planned, "--on", Self.later("06-30")).code == 0)
+        try refused(["hub", "end", planned], says: ["already has its last day set: \(Self.later("06-30"))"])
 
         // Wrong id types, full and prefix.
         let note = object(try cli.navet("--json", "note", "add", "--child", child, "--kind", "samtal", "--text", "x"))["id"] as? String ?? ""
@@ -243,11 +248,11 @@ import Testing
     @Test func consentGrantListAndRevoke() throws {
         let child = try setUp()
         let granted = try cli.navet("--json", "consent", "grant", "--child", child, "--by", "God Man", "--to", "bup umeå",
-                                    "--tags", "hälsa, Asyl", "--purpose", "Samordnad plan (SIP)", "--until", "2199-12-31")
+                                    "--tags", "hälsa, Asyl", "--purpose", "Samordnad plan (SIP)", "--until", Self.later("12-31"))
         #expect(granted.code == 0, "\(granted.err)")
         let consent = object(granted)
         #expect(consent["given_by"] as? String == "guardian" && consent["organisation"] as? String == "BUP Umeå")
-        #expect(consent["tags"] as? [String] == ["asylum", "health"] && consent["until"] as? String == "2199-12-31")
+        #expect(consent["tags"] as? [String] == ["asylum", "health"] && consent["until"] as? String == Self.later("12-31"))
         let id = consent["id"] as? String ?? ""
         #expect(try SQLite3Tool.run(folder.path("navet.db"), "SELECT value FROM cells WHERE field = 'tags'") == "asylum,health")
 
@@ -255,8 +260,8 @@ import Testing
                                     "--tags", "school", "--purpose", "-", stdin: "Läxhjälp\noch stöd\n")
         #expect(english.code == 0 && english.out.contains("may receive school about child \(child), until revoked"), "\(english.out)")
         let swedish = try cli.navet("--lang", "sv", "consent", "grant", "--child", child, "--by", "barnet", "--to", "Röda Korset",
-                                    "--tags", "grunduppgifter", "--purpose", "Kontakt", "--until", "2199-01-01")
-        #expect(swedish.out.contains("Röda Korset får ta del av grunduppgifter om barnet \(child), till och med 2199-01-01"),
+                                    "--tags", "grunduppgifter", "--purpose", "Kontakt", "--until", Self.later("01-01"))
+        #expect(swedish.out.contains("Röda Korset får ta del av grunduppgifter om barnet \(child), till och med \(Self.later("01-01"))"),
                 "\(swedish.out)")
         // One that expired (a last day in the past can only come from elsewhere: written directly).
         let store = try ReplicaStore.open(path: folder.path("navet.db"))
@@ -392,8 +397,8 @@ import Testing
         try refused(["--lang", "sv"] + base + ["2026-03-29T02:59"], says: ["fanns inte i Sverige"])
         try refused(base + ["2026-10-25 02:30"], says: ["happened twice", "2026-10-25T02:30+02:00", "2026-10-25T02:30+01:00"])
         try refused(["--lang", "sv"] + base + ["2026-10-25 02:00"], says: ["inträffade två gånger", "Ange den med tidszon"])
-        try refused(base + ["2199-01-01T00:00+01:00"], says: ["is in the future"])
-        try refused(["--lang", "sv"] + base + ["2199-01-01 00:00"], says: ["ligger i framtiden"])
+        try refused(base + ["\(Self.later("01-01"))T00:00+01:00"], says: ["is in the future"])
+        try refused(["--lang", "sv"] + base + ["\(Self.later("01-01")) 00:00"], says: ["ligger i framtiden"])
         for bad in ["yesterday", "2026-11-30", "2026-11-30 25:00", "2026-02-30 10:00", "2026-11-30T14:05+15:00", "14:05"] {
             try refused(base + [bad], says: ["is not a time"])
         }
@@ -403,6 +408,225 @@ import Testing
         try refused(["missing", "close", child], says: ["\(child) is a child, not a missing episode"])
         try refused(["missing", "close", "abcdef"], says: ["No missing episode has the id 'abcdef'", "navet missing list"])
         try refused(["missing", "list", "--child", "0123"], says: ["No child has the id '0123'"])
+    }
+
+    // MARK: follow-up of the new-user trial
+
+    /// Today's Swedish day plus `years`, as typed.
+    static func yearsAhead(_ years: Int) -> String {
+        SwedishTime.today(at: Int64(Date().timeIntervalSince1970 * 1000)).adding(years: years).description
+    }
+
+    @Test func afterAccessEndsStatesOthersWriteAreUnknown() throws {
+        let child = try setUp()
+        let episode = object(try cli.navet("--json", "missing", "report", "--child", child, "--last-seen-at", "2026-11-28 14:05",
+                                           "--last-seen-place", "Umeå C"))["id"] as? String ?? ""
+        let active = object(try cli.navet("--json", "hub", "add", "--child", child, "--org", "Röda Korset", "--role", "volontär",
+                                          "--from", "2026-01-01"))["id"] as? String ?? ""
+        let old = object(try cli.navet("--json", "hub", "add", "--child", child, "--org", "Åsa skola", "--role", "mentor",
+                                       "--from", "2025-01-01"))["id"] as? String ?? ""
+        #expect(try cli.navet("hub", "end", old, "--on", "2025-06-30").code == 0)
+        let inForce = object(try cli.navet("--json", "consent", "grant", "--child", child, "--by", "barnet", "--to", "BUP Umeå",
+                                           "--tags", "hälsa", "--purpose", "Vård"))["id"] as? String ?? ""
+        let revoked = object(try cli.navet("--json", "consent", "grant", "--child", child, "--by", "barnet", "--to", "Röda Korset",
+                                           "--tags", "basic", "--purpose", "Kontakt"))["id"] as? String ?? ""
+        #expect(try cli.navet("consent", "revoke", revoked).code == 0)
+        // The last reply's permissions name no child. A child this replica created and the
+        // central store never acknowledged keeps its access: still open.
+        let store = try ReplicaStore.open(path: folder.path("navet.db"))
+        try store.replacePermissions([])
+        let missing = { () throws -> [[String: Any]] in
+            self.json(try self.cli.navet("--json", "missing", "list", "--child", child)) as? [[String: Any]] ?? []
+        }
+        #expect(try missing().first?["state"] as? String == "open")
+        // Once acknowledged, the child is the central store's: access has ended.
+        _ = try SQLite3Tool.run(folder.path("navet.db"), "INSERT OR REPLACE INTO meta(key, value) VALUES ('acked_seq', 1000000)")
+        #expect(try missing().first?["state"] as? String == "access_ended")
+        let table = try cli.navet("--lang", "sv", "missing", "list")
+        #expect(table.out.contains("behörigheten har upphört, läget okänt") && !table.out.contains("pågår"), "\(table.out)")
+        #expect(try cli.navet("missing", "list", "--open").out.contains("access ended, state unknown"))
+        try refused(["missing", "close", episode], code: 2,
+                    says: ["Missing episode \(episode) cannot be closed from this replica", "access to child \(child) has ended",
+                           "Ask an organisation in the child's hub"])
+        try refused(["--lang", "sv", "missing", "close", episode], code: 2,
+                    says: ["Försvinnandet \(episode) kan inte avslutas", "behörighet till barnet \(child) har upphört"])
+        try refused(["missing", "report", "--child", child, "--last-seen-at", "2026-11-29 10:00", "--last-seen-place", "Hemma"],
+                    code: 2, says: ["not in the hub of child \(child)"])
+
+        // Every other change about the child is refused up front too: the central store would.
+        for command in [["hub", "end", active], ["consent", "revoke", inForce],
+                        ["hub", "add", "--child", child, "--org", "BUP Umeå", "--role", "BUP"],
+                        ["consent", "grant", "--child", child, "--by", "barnet", "--to", "BUP Umeå", "--tags", "hälsa", "--purpose", "x"]] {
+            try refused(command, code: 2, says: ["not in the hub of child \(child)"])
+        }
+        try refused(["--lang", "sv", "hub", "end", active], code: 2, says: ["ingår inte i navet kring barnet \(child)"])
+
+        // hub list: an ended membership stays ended; an active one is unknown.
+        let hub = object(try cli.navet("--json", "hub", "list", "--child", child))
+        let states = Dictionary(((hub["memberships"] as? [[String: Any]]) ?? []).map { ($0["id"] as? String ?? "", $0["state"] as? String ?? "") },
+                                uniquingKeysWith: { a, _ in a })
+        #expect(hub["access_ended"] as? Bool == true && states == [active: "access_ended", old: "ended"], "\(states)")
+        let hubTable = try cli.navet("hub", "list", "--child", child)
+        #expect(hubTable.out.contains("access to child \(child) has ended") && hubTable.out.contains("access ended, state unknown"),
+                "\(hubTable.out)")
+        // consent list: a revoked consent stays revoked; one in force is unknown.
+        let consents = json(try cli.navet("--json", "consent", "list", "--child", child)) as? [[String: Any]] ?? []
+        #expect(consents.map { [$0["id"] as? String ?? "", $0["state"] as? String ?? ""] }
+                == [[inForce, "access_ended"], [revoked, "revoked"]])
+        #expect(try cli.navet("--lang", "sv", "consent", "list", "--child", child).out.contains("behörigheten har upphört, läget okänt"))
+        // Permissions naming the child again: the states are known again.
+        try store.replacePermissions([ChildPermission(child: RecordID(hex: child)!, read: [.basic, .search], write: [.search],
+                                                      roles: [.socialSecretary])])
+        #expect(try missing().first?["state"] as? String == "open")
+        #expect(try cli.navet("missing", "close", episode).code == 0)
+    }
+
+    /// The trial's case end to end, by file through the real `navetd` and the default policy:
+    /// a residential home reports a child missing, social services close the episode and then
+    /// withdraw the home's membership (ended on its first day, in the past); the purge takes
+    /// the closing from the home's replica, which must not show the episode as open.
+    @Test func aWithdrawnHomeNoLongerShowsItsEpisodeAsOpen() throws {
+        func sync(_ db: String) throws {
+            #expect(try cli.navet("--db", db, "export", "--force", "up.navet").code == 0)
+            let imported = try cli.navetd("--db", "central.db", "import", "up.navet", "--reply", "reply.navet", "--force")
+            #expect(imported.code == 0, "\(imported.err)")
+            let applied = try cli.navet("--db", db, "import", "reply.navet")
+            #expect(applied.code == 0, "\(applied.err)")
+        }
+        #expect(try cli.navetd("--db", "central.db", "init").code == 0)
+        for (name, kind, file) in [("Socialtjänsten Umeå", "social_services", "social"), ("HVB Solgården", "residential_home", "home")] {
+            #expect(try cli.navetd("--db", "central.db", "org", "add", "--name", name, "--kind", kind, "--municipality", "Umeå").code == 0)
+            #expect(try cli.navetd("--db", "central.db", "replica", "enroll", "--org", name, "--out", file + ".enroll",
+                                   "--url", "http://127.0.0.1:9").code == 0)
+            #expect(try cli.navet("--db", file + ".db", "init", "--enroll", file + ".enroll").code == 0)
+        }
+        let child = object(try cli.navet("--db", "social.db", "--json", "child", "add", "--name", "Amina Rahimi"))["id"] as? String ?? ""
+        let membership = object(try cli.navet("--db", "social.db", "--json", "hub", "add", "--child", child, "--org", "HVB Solgården",
+                                              "--role", "kontaktperson", "--from", "2026-01-01"))["id"] as? String ?? ""
+        try sync("social.db")
+        try sync("home.db")
+        let episode = object(try cli.navet("--db", "home.db", "--json", "missing", "report", "--child", child,
+                                           "--last-seen-at", "2026-11-28 14:05", "--last-seen-place", "Umeå C"))["id"] as? String ?? ""
+        try sync("home.db")
+        try sync("social.db")
+        #expect(try cli.navet("--db", "social.db", "missing", "close", episode).code == 0)
+        try sync("social.db")
+        try sync("home.db")
+        let closed = try cli.navet("--db", "home.db", "--json", "missing", "list")
+        #expect((json(closed) as? [[String: Any]])?.first?["state"] as? String == "closed", "\(closed.out)")
+        // Entered by mistake: withdrawn by ending it on its first day, long past.
+        let withdrawn = try cli.navet("--db", "social.db", "hub", "end", membership, "--on", "2026-01-01")
+        #expect(withdrawn.code == 0, "\(withdrawn.err)")
+        try sync("social.db")
+        try sync("home.db")
+        let after = try cli.navet("--db", "home.db", "--json", "missing", "list")
+        #expect((json(after) as? [[String: Any]])?.map { $0["state"] as? String ?? "" } == ["access_ended"], "\(after.out)")
+        let refusedClose = try cli.navet("--db", "home.db", "missing", "close", episode)
+        #expect(refusedClose.code == 2 && refusedClose.err.contains("cannot be closed from this replica"), "\(refusedClose.err)")
+    }
+
+    @Test func twoOpenEpisodesOfOneChildAreNamed() throws {
+        let child = try setUp()
+        let first = object(try cli.navet("--json", "missing", "report", "--child", child, "--last-seen-at", "2026-11-28 14:05",
+                                         "--last-seen-place", "Umeå C"))["id"] as? String ?? ""
+        // A second report made offline at the same time elsewhere, arrived by sync.
+        let store = try ReplicaStore.open(path: folder.path("navet.db"))
+        let second = try store.createRecord(type: "missing", values: [
+            "child": .text(child), "last_seen_at": .text("2026-11-28T14:30+01:00"), "last_seen_place": .text("Skolan"),
+            "risk": .text("high"),
+        ], now: 1).description
+        let refusal = try refused(["missing", "report", "--child", child, "--last-seen-at", "2026-11-29 10:00",
+                                   "--last-seen-place", "Hemma"], says: ["already has an open missing episode", "(last seen 2026-11-28T14",
+                                                                          "add what is new to it as a note"])
+        #expect(refusal.contains(first) || refusal.contains(second))
+        let list = try cli.navet("missing", "list")
+        #expect(list.out.contains("Amina Rahimi has 2 open missing episodes (\(second), \(first))"), "\(list.out)")
+        #expect(try cli.navet("--lang", "sv", "missing", "list").out.contains("Amina Rahimi har 2 pågående försvinnanden"))
+        let closed = try cli.navet("missing", "close", first)
+        #expect(closed.code == 0 && closed.out.contains(
+            "Child \(child) still has an open missing episode: \(second) (last seen 2026-11-28T14:30+01:00)."), "\(closed.out)")
+        #expect(!(try cli.navet("missing", "list").out.contains("open missing episodes (")))
+        let third = try store.createRecord(type: "missing", values: [
+            "child": .text(child), "last_seen_at": .text("2026-11-28T15:00+01:00"), "last_seen_place": .text("Torget"),
+        ], now: 2).description
+        let json = object(try cli.navet("--json", "missing", "close", second))
+        #expect((json["still_open"] as? [[String: Any]])?.map { $0["id"] as? String ?? "" } == [third])
+        let swedish = try cli.navet("--lang", "sv", "missing", "close", third)
+        #expect(swedish.code == 0 && !swedish.out.contains("fortfarande"), "\(swedish.out)")
+    }
+
+    @Test func implausibleDatesAndTimesAreRefused() throws {
+        _ = try setUp()
+        let child = object(try cli.navet("--json", "child", "add", "--name", "Bashir", "--birth-date", "2010-05-01"))["id"] as? String ?? ""
+        let seen = ["missing", "report", "--child", child, "--last-seen-place", "Umeå C", "--last-seen-at"]
+        try refused(seen + ["1900-01-01T00:00+01:00"], says: ["1900-01-01T00:00+01:00 is before 2000-01-01, the earliest"])
+        try refused(["--lang", "sv"] + seen + ["1999-12-31 23:59"], says: ["ligger före 2000-01-01"])
+        try refused(seen + ["2009-01-01 10:00"], says: ["before the child's birth date 2010-05-01"])
+        try refused(["--lang", "sv"] + seen + ["2010-04-30 23:00"], says: ["ligger före barnets födelsedatum 2010-05-01"])
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        try refused(seen + [Timestamp(swedishTimeAt: now / 60_000 * 60_000 + 3_600_000).description], says: ["is in the future"])
+        let far = Self.yearsAhead(11)
+        let dates: [([String], String)] = [
+            (["hub", "add", "--child", child, "--org", "Röda Korset", "--role", "volontär", "--from"], "--from"),
+            (["consent", "grant", "--child", child, "--by", "barnet", "--to", "BUP Umeå", "--tags", "hälsa", "--purpose", "x", "--until"],
+             "--until"),
+        ]
+        for (command, option) in dates {
+            try refused(command + [far], says: ["\(option) \(far) is more than 10 years ahead (the latest accepted is \(Self.yearsAhead(10)))"])
+            try refused(["--lang", "sv"] + command + [far], says: ["\(option) \(far) ligger mer än 10 år framåt"])
+        }
+        try refused(dates[0].0 + ["1999-12-31"], says: ["--from 1999-12-31 is before 2000-01-01"])
+        try refused(dates[0].0 + ["2009-06-01"], says: ["--from 2009-06-01 is before the child's birth date 2010-05-01"])
+        let membership = object(try cli.navet("--json", "hub", "add", "--child", child, "--org", "Röda Korset", "--role", "volontär",
+                                              "--from", "2010-05-01"))["id"] as? String ?? ""
+        try refused(["hub", "end", membership, "--on", far], says: ["--on \(far) is more than 10 years ahead"])
+        // A couple of minutes ahead is two clocks disagreeing, not a mistake.
+        let ahead = try cli.navet("missing", "report", "--child", child, "--last-seen-place", "Umeå C",
+                                  "--last-seen-at", Timestamp(swedishTimeAt: now / 60_000 * 60_000 + 120_000).description)
+        #expect(ahead.code == 0, "\(ahead.err)")
+    }
+
+    @Test func aMembershipEndsOnAPastDayDownToItsFirst() throws {
+        let child = try setUp()
+        let mistaken = object(try cli.navet("--json", "hub", "add", "--child", child, "--org", "Röda Korset", "--role", "volontär",
+                                            "--from", "2025-03-01"))["id"] as? String ?? ""
+        try refused(["hub", "end", mistaken, "--on", "2025-02-28"],
+                    says: ["The last day 2025-02-28 is before the membership's first day 2025-03-01"])
+        let withdrawn = object(try cli.navet("--json", "hub", "end", mistaken, "--on", "2025-03-01"))
+        #expect(withdrawn["end_date"] as? String == "2025-03-01")
+        // A planned last day may be brought earlier with --on, never later, and not without --on.
+        let planned = object(try cli.navet("--json", "hub", "add", "--child", child, "--org", "Åsa skola", "--role", "mentor",
+                                           "--from", "2025-01-01"))["id"] as? String ?? ""
+        #expect(try cli.navet("hub", "end", planned, "--on", Self.later("06-30")).code == 0)
+        try refused(["hub", "end", planned, "--on", Self.later("07-01")], says: ["already has its last day set: \(Self.later("06-30"))"])
+        try refused(["hub", "end", planned], says: ["already has its last day set"])
+        let earlier = try cli.navet("hub", "end", planned, "--on", "2025-01-01")
+        #expect(earlier.code == 0 && earlier.out.contains("on 2025-01-01"), "\(earlier.err)")
+        try refused(["hub", "end", planned, "--on", "2025-01-01"], says: ["already ended on 2025-01-01"])
+        #expect(try cli.navet("hub", "end", "--help").out.contains("does not recall what the\norganisation has already received"))
+        #expect(try cli.navet("--lang", "sv", "hub", "end", "--help").out.contains("fått tas inte tillbaka"))
+    }
+
+    @Test func aConsentOutsideTheHubOfAProtectedChildIsWarnedAbout() throws {
+        let child = try setUp()
+        let grant = ["consent", "grant", "--child", child, "--by", "god man", "--tags", "hälsa", "--purpose", "Vård", "--to"]
+        // Not protected: no warning.
+        let plain = try cli.run("navet", ["--json"] + grant + ["BUP Umeå"])
+        #expect(plain.code == 0 && plain.err.isEmpty && (object(plain)["warnings"] as? [String]) == [], "\(plain.err)")
+        #expect(try cli.navet("child", "set", child, "protected-identity", "yes").code == 0)
+        let outside = try cli.run("navet", grant + ["BUP Umeå"])
+        #expect(outside.code == 0 && outside.err.contains(
+            "warning: child \(child) has protected identity and BUP Umeå is not in the child's hub, so this consent has no effect until BUP Umeå joins the hub"),
+                "\(outside.err)")
+        let swedish = try cli.run("navet", ["--lang", "sv"] + grant + ["bup umeå"])
+        #expect(swedish.err.contains("varning: barnet \(child) har skyddad identitet och BUP Umeå ingår inte i barnets nav"), "\(swedish.err)")
+        let json = try cli.run("navet", ["--json"] + grant + ["BUP Umeå"])
+        #expect((object(json)["warnings"] as? [String])?.first?.contains("no effect until BUP Umeå joins the hub") == true)
+        // The registering organisation and an active member: no warning.
+        #expect(try cli.run("navet", grant + ["Socialtjänsten Umeå"]).err.isEmpty)
+        #expect(try cli.navet("hub", "add", "--child", child, "--org", "BUP Umeå", "--role", "BUP").code == 0)
+        let member = try cli.run("navet", ["--json"] + grant + ["BUP Umeå"])
+        #expect(member.err.isEmpty && (object(member)["warnings"] as? [String]) == [], "\(member.err)")
     }
 
     // MARK: note tag floor
