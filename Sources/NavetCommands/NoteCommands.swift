@@ -167,18 +167,17 @@ struct ConflictsList: Command {
 
     func run(_ context: Context) throws(CLIError) {
         let store = try context.openReplica()
-        let collation = context.collation
-        // Sorted by the child's name as people read it, then by field.
+        // Sorted by the child's name as people read it (a child whose name is not shared,
+        // and other records, after the named children), then by record and field.
         // Each record's name is read once, for the order and for the heading.
-        let named = try context.store { () throws(StoreError) in try store.conflicts() }
-            .map { conflict in
-                let name = (try? store.snapshot(conflict.cell.recordID).value("name").displayText) ?? nil
-                return (conflict: conflict, name: name, key: TextRules.collationKey(name ?? "", collation))
-            }
-            .sorted {
-                $0.key != $1.key ? $0.key.lexicographicallyPrecedes($1.key)
-                    : ($0.conflict.cell.recordID, $0.conflict.cell.field) < ($1.conflict.cell.recordID, $1.conflict.cell.field)
-            }
+        let named = context.sortedByName(
+            try context.store { () throws(StoreError) in try store.conflicts() }
+                .map { conflict in
+                    let name = (try? store.snapshot(conflict.cell.recordID).value("name").displayText) ?? nil
+                    return (conflict: conflict, name: name)
+                }
+                .sorted { ($0.conflict.cell.recordID, $0.conflict.cell.field) < ($1.conflict.cell.recordID, $1.conflict.cell.field) },
+            id: \.conflict.cell.recordID, name: \.name)
         let conflicts = named.map(\.conflict)
         let origins = OriginDisplay(store: store, strings: context.strings, verbose: verbose)
         if context.json {
@@ -198,9 +197,11 @@ struct ConflictsList: Command {
             return
         }
         let s = context.strings
-        for (conflict, name, _) in named {
+        for (conflict, name) in named {
+            let shownName = name.map { " (\(Format.line($0)))" }
+                ?? (conflict.recordType == "child" ? " " + context.t("out.nameNotShared") : "")
             context.out("\(s.label("type", conflict.recordType)) \(conflict.cell.recordID)"
-                        + (name.map { " (\(Format.line($0)))" } ?? "") + " – " + s.field(conflict.cell.field))
+                        + shownName + " – " + s.field(conflict.cell.field))
             let rows = conflict.heads.enumerated().map { index, head in
                 ["\(index + 1)", Format.value(head.value, field: head.field, strings: s), origins.text(head.origin),
                  Format.time(head.wallTime), index == 0 ? context.t("state.shown") : ""]
