@@ -100,6 +100,48 @@ import Testing
         #expect(try cli.navet("--db", "volunteer.db", "child", "show", "0123456789abcdef").code == 3)
     }
 
+    @Test func ownNotesStayVisibleAfterAccessEndsWhenThePolicyDropsTheName() throws {
+        try region()
+        // The default policy, except that the child's name is not kept for own notes.
+        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Protocol/policy/default.json")
+        let policy = try String(contentsOf: source, encoding: .utf8)
+            .replacingOccurrences(of: "\"keep_child_name_for_own_notes\": true", with: "\"keep_child_name_for_own_notes\": false")
+        #expect(policy.contains("\"keep_child_name_for_own_notes\": false"))
+        try policy.write(to: folder.url.appendingPathComponent("nokeep.json"), atomically: true, encoding: .utf8)
+        #expect(try cli.navetd("--db", "central.db", "policy", "load", "nokeep.json").code == 0)
+
+        let osten = try addChild("Östen Canary")
+        let named = try addChild("Canary Amina")
+        for child in [osten, named] {
+            #expect(try cli.navet("--db", "social.db", "hub", "add", "--child", child, "--org", "Röda Korset Umeå",
+                                  "--role", "volunteer", "--from", "2020-01-01").code == 0)
+        }
+        #expect(try sync("social.db") == 0)
+        #expect(try sync("volunteer.db") == 0)
+        #expect(try cli.navet("--db", "volunteer.db", "note", "add", "--child", osten, "--kind", "conversation",
+                              "--tag", "internal", "--text", "Canary own note").code == 0)
+        #expect(try sync("volunteer.db") == 0)
+        let memberships = try JSONSerialization.jsonObject(with: Data(try cli.navet(
+            "--db", "social.db", "--json", "hub", "list", "--child", osten).out.utf8)) as? [String: Any] ?? [:]
+        let membership = (memberships["memberships"] as? [[String: Any]])?.first?["id"] as? String ?? ""
+        #expect(try cli.navet("--db", "social.db", "hub", "end", membership, "--on", "2020-06-01").code == 0)
+        #expect(try sync("social.db") == 0)
+        #expect(try sync("volunteer.db") == 0)
+
+        // The name is gone; the child is still listed (after the named one), with its own note.
+        let list = try cli.navet("--db", "volunteer.db", "--lang", "sv", "child", "list")
+        #expect(!list.out.contains("Östen") && list.out.contains("Canary Amina"), "\(list.out)")
+        let lines = list.out.split(separator: "\n").map(String.init)
+        let ostenLine = lines.firstIndex { $0.contains(osten) } ?? -1
+        let aminaLine = lines.firstIndex { $0.contains(named) } ?? -1
+        #expect(aminaLine > 0 && ostenLine > aminaLine && lines[ostenLine].contains("(namnet har inte lämnats ut)"), "\(list.out)")
+        let notes = try cli.navet("--db", "volunteer.db", "note", "list", "--child", String(osten.prefix(6)))
+        #expect(notes.code == 0 && notes.out.contains("Canary own note"), "\(notes.out)\(notes.err)")
+        let shown = try cli.navet("--db", "volunteer.db", "child", "show", osten)
+        #expect(shown.code == 0 && shown.out.contains("(name not shared)"), "\(shown.out)\(shown.err)")
+    }
+
     @Test func policyExplainSpeaksSwedishAndSaysWhyOncePerRow() throws {
         try region()
         let child = try addChild("Canary Amina")
