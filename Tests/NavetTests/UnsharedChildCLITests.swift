@@ -57,11 +57,14 @@ import Testing
             #expect(try cli.navet("--db", "social.db", "note", "add", "--child", child, "--kind", "conversation",
                                   "--text", text).code == 0)
             let granted = try cli.navet("--db", "social.db", "consent", "grant", "--child", child, "--by", "guardian",
-                                        "--to", "Röda Korset Umeå", "--tags", "case", "--purpose", "läxhjälp")
+                                        "--to", "Röda Korset Umeå", "--tags", "case,search", "--purpose", "läxhjälp")
             #expect(granted.code == 0, "\(granted.err)")
         }
         #expect(try cli.navet("--db", "social.db", "hub", "add", "--child", osten, "--org", "Röda Korset Umeå",
                               "--role", "volunteer").code == 0)
+        let reported = try cli.navet("--db", "social.db", "missing", "report", "--child", bashir,
+                                     "--last-seen-at", "2026-01-05T18:00", "--last-seen-place", "Vasaplan")
+        #expect(reported.code == 0, "\(reported.err)")
         #expect(try sync("social.db") == 0)
         #expect(try sync("volunteer.db") == 0)
         let raw = try Data(contentsOf: folder.url.appendingPathComponent("volunteer.db"))
@@ -96,6 +99,11 @@ import Testing
         let consents = try cli.navet("--db", "volunteer.db", "consent", "list", "--child", amina)
         #expect(consents.code == 0 && consents.out.contains("Röda Korset Umeå"), "\(consents.out)\(consents.err)")
 
+        // The missing episode names its child by id, with the placeholder.
+        let missing = try cli.navet("--db", "volunteer.db", "--lang", "sv", "missing", "list")
+        #expect(missing.code == 0 && missing.out.contains("\(bashir) (namnet har inte lämnats ut)") && missing.out.contains("Vasaplan"),
+                "\(missing.out)\(missing.err)")
+
         // An id this replica holds nothing of is still unknown.
         #expect(try cli.navet("--db", "volunteer.db", "child", "show", "0123456789abcdef").code == 3)
     }
@@ -103,9 +111,7 @@ import Testing
     @Test func ownNotesStayVisibleAfterAccessEndsWhenThePolicyDropsTheName() throws {
         try region()
         // The default policy, except that the child's name is not kept for own notes.
-        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Protocol/policy/default.json")
-        let policy = try String(contentsOf: source, encoding: .utf8)
+        let policy = try cli.navetd("policy", "show", "--default").out
             .replacingOccurrences(of: "\"keep_child_name_for_own_notes\": true", with: "\"keep_child_name_for_own_notes\": false")
         #expect(policy.contains("\"keep_child_name_for_own_notes\": false"))
         try policy.write(to: folder.url.appendingPathComponent("nokeep.json"), atomically: true, encoding: .utf8)
