@@ -220,13 +220,14 @@ struct ConflictsResolve: Command {
         options: [OptionSpec("--choose", value: "N", help: "opt.choose"), OptionSpec("--value", value: "VALUE", help: "opt.value")],
         positionals: [("ID", true), ("FIELD", true)])
     let id: String
-    let field: String
+    /// The field as typed: its name is found among the fields of the record's type.
+    let typedField: String
     let choice: Int?
     let value: String?
 
     init(_ arguments: ParsedArguments, _ context: Context) throws(CLIError) {
         id = arguments.positionals[0]
-        field = fieldName(arguments.positionals[1])
+        typedField = arguments.positionals[1]
         var value = arguments.value("--value")
         if value == "-" { value = try context.readStandardInput(option: "--value") }
         self.value = value
@@ -264,6 +265,8 @@ struct ConflictsResolve: Command {
             record = try context.find(typed, type: "child", in: store)
         }
         let type = try context.store { () throws(StoreError) in try store.recordType(of: record) }
+        // "från" names a membership's start date, as "födelsedatum" names a child's birth date.
+        let field = fieldName(typedField, recordType: type)
         guard let fieldSchema = Schema.current.recordType(type)?.field(field) else {
             throw CLIError(.validation, context.describe(SchemaError.unknownField(recordType: type, field: field)))
         }

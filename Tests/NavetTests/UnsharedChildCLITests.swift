@@ -60,8 +60,17 @@ import Testing
                                         "--to", "Röda Korset Umeå", "--tags", "case,search", "--purpose", "läxhjälp")
             #expect(granted.code == 0, "\(granted.err)")
         }
-        #expect(try cli.navet("--db", "social.db", "hub", "add", "--child", osten, "--org", "Röda Korset Umeå",
-                              "--role", "volunteer").code == 0)
+        let membership = object(try cli.navet("--db", "social.db", "--json", "hub", "add", "--child", osten,
+                                              "--org", "Röda Korset Umeå", "--role", "volunteer"))["id"] as? String ?? ""
+        #expect(!membership.isEmpty)
+        // A membership's fields are named in Swedish too, and typed as people read them.
+        let unknownField = try cli.navet("--db", "social.db", "--lang", "sv", "conflicts", "resolve", membership, "xyz",
+                                         "--choose", "1")
+        #expect(unknownField.code == 3 && unknownField.err.contains("från, till") && !unknownField.err.contains("start_date"),
+                "\(unknownField.err)")
+        let noConflict = try cli.navet("--db", "social.db", "--lang", "sv", "conflicts", "resolve", membership, "Från",
+                                       "--choose", "1")
+        #expect(noConflict.code == 3 && !noConflict.err.contains("Okänt fält"), "\(noConflict.err)")
         let reported = try cli.navet("--db", "social.db", "missing", "report", "--child", bashir,
                                      "--last-seen-at", "2026-01-05T18:00", "--last-seen-place", "Vasaplan")
         #expect(reported.code == 0, "\(reported.err)")
