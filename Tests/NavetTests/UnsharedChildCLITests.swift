@@ -157,6 +157,34 @@ import Testing
         #expect(shown.code == 0 && shown.out.contains("(name not shared)"), "\(shown.out)\(shown.err)")
     }
 
+    @Test func aConflictAboutAChildWhoseNameIsNotSharedIsListedWithThePlaceholder() throws {
+        try region()
+        #expect(try cli.navetd("--db", "central.db", "org", "add", "--name", "God man Eva", "--kind", "guardian",
+                               "--municipality", "Umeå").code == 0)
+        #expect(try cli.navetd("--db", "central.db", "replica", "enroll", "--org", "God man Eva", "--out", "guardian.enroll",
+                               "--url", "http://127.0.0.1:9").code == 0)
+        #expect(try cli.navet("--db", "guardian.db", "init", "--enroll", "guardian.enroll").code == 0)
+        #expect(try sync("guardian.db") == 0)
+        #expect(try sync("social.db") == 0)
+        let child = try addChild("Canary Amina", "--arrival-municipality", "Umeå")
+        #expect(try cli.navet("--db", "social.db", "hub", "add", "--child", child, "--org", "God man Eva",
+                              "--role", "guardian").code == 0)
+        #expect(try cli.navet("--db", "social.db", "consent", "grant", "--child", child, "--by", "guardian",
+                              "--to", "Röda Korset Umeå", "--tags", "case", "--purpose", "läxhjälp").code == 0)
+        #expect(try sync("social.db") == 0)
+        #expect(try sync("guardian.db") == 0)
+        // Two concurrent edits of a case field, then the volunteer receives both.
+        #expect(try cli.navet("--db", "social.db", "child", "set", child, "ankomstkommun", "Lund").code == 0)
+        #expect(try cli.navet("--db", "guardian.db", "child", "set", child, "ankomstkommun", "Malmö").code == 0)
+        #expect(try sync("social.db") == 0)
+        #expect(try sync("guardian.db") == 0)
+        #expect(try sync("volunteer.db") == 0)
+        let conflicts = try cli.navet("--db", "volunteer.db", "--lang", "sv", "conflicts")
+        #expect(conflicts.code == 0 && conflicts.out.contains("\(child) (namnet har inte lämnats ut) – ankomstkommun"),
+                "\(conflicts.out)\(conflicts.err)")
+        #expect(conflicts.out.contains("Lund") && conflicts.out.contains("Malmö"))
+    }
+
     @Test func policyExplainSpeaksSwedishAndSaysWhyOncePerRow() throws {
         try region()
         let child = try addChild("Canary Amina")
