@@ -134,13 +134,24 @@ struct NoteList: Command {
             return
         }
         let s = context.strings
+        // Each note names its child by id and name, or the placeholder when this replica
+        // does not hold the name; each child's name is read once.
+        var names: [String: String] = [:]
+        func childText(_ note: RecordSnapshot) -> String {
+            guard let hex = note.value("child").displayText else { return "–" }
+            if let known = names[hex] { return hex + " " + known }
+            let name = RecordID(hex: hex).flatMap { try? store.snapshot($0).value("name").displayText }
+            let shown = name.map { "(" + Format.line($0) + ")" } ?? context.t("out.nameNotShared")
+            names[hex] = shown
+            return hex + " " + shown
+        }
         for note in notes {
             var head = [Format.time(note.createdAt), Format.value(note.value("kind"), field: "kind", strings: s),
                         "[" + s.label("tag", note.fields.first?.change.tag.rawValue ?? "") + "]", note.id.description]
             if let author = note.value("author").displayText { head.append("– " + Format.line(author)) }
             if let origin = note.fields.first?.change.origin { head.append("(" + Format.line(origins.text(origin)) + ")") }
             context.out(head.joined(separator: "  "))
-            context.out("  " + s.field("child") + ": " + (note.value("child").displayText ?? "–"))
+            context.out("  " + s.field("child") + ": " + childText(note))
             if let corrected = note.value("corrects").displayText {
                 context.out("  " + s.field("corrects") + ": " + corrected)
                 // A correction from a replica older than the rule (or written by other

@@ -152,7 +152,8 @@ import Testing
         let aminaLine = lines.firstIndex { $0.contains(named) } ?? -1
         #expect(aminaLine > 0 && ostenLine > aminaLine && lines[ostenLine].contains("(namnet har inte lämnats ut)"), "\(list.out)")
         let notes = try cli.navet("--db", "volunteer.db", "note", "list", "--child", String(osten.prefix(6)))
-        #expect(notes.code == 0 && notes.out.contains("Canary own note"), "\(notes.out)\(notes.err)")
+        #expect(notes.code == 0 && notes.out.contains("Canary own note") && notes.out.contains("\(osten) (name not shared)"),
+                "\(notes.out)\(notes.err)")
         let shown = try cli.navet("--db", "volunteer.db", "child", "show", osten)
         #expect(shown.code == 0 && shown.out.contains("(name not shared)"), "\(shown.out)\(shown.err)")
     }
