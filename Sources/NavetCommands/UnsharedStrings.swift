@@ -8,6 +8,12 @@ import NavetStore
 enum UnsharedStrings {
     static let table: [String: (String, String)] = [
         "out.nameNotShared": ("(name not shared)", "(namnet har inte lämnats ut)"),
+        "help.child.list.long": (
+            "Named children first, in the order of the language (Swedish: A–Z, then Å, Ä, Ö). A child this replica holds\nwithout its name (notes received by consent, or your organisation's own notes after its access ended) is listed\nafter them by its id, with (name not shared) in place of the name.",
+            "Barn med namn först, i svensk ordning (A–Z och sedan Å, Ä, Ö). Ett barn som den lokala databasen har\nutan namn (anteckningar som lämnats ut med samtycke, eller din organisations egna anteckningar sedan behörigheten\nupphört) listas efter dem med sitt id och (namnet har inte lämnats ut) i stället för namnet."),
+        "help.child.show.long": (
+            "Shows the fields this replica holds; a child whose name was not shared with your organisation is shown by\nits id, with (name not shared) in place of the name, and its notes are listed by 'navet note list --child ID'.",
+            "Visar de uppgifter som den lokala databasen har; ett barn vars namn inte har lämnats ut till din organisation\nvisas med sitt id och (namnet har inte lämnats ut) i stället för namnet, och dess anteckningar listas med\n'navet note list --child ID'."),
         "out.noChildFields": (
             "This replica holds nothing of child {0} but notes (the child's details were not shared with your organisation); its notes: navet note list --child {0}",
             "Den lokala databasen har inga uppgifter om barnet {0} utöver anteckningar (uppgifterna har inte lämnats ut till din organisation); barnets anteckningar: navet note list --child {0}"),
