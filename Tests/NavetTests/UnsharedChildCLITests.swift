@@ -93,6 +93,9 @@ import Testing
             try cli.navet("--db", "volunteer.db", "--json", "child", "list").out.utf8)) as? [[String: Any]] ?? []
         #expect(json.count == 3)
         #expect((object(try cli.navet("--db", "volunteer.db", "--json", "status"))["children"] as? Int) == 3)
+        // The view for people lists the same three, the unnamed with an empty name.
+        let viewed = try SQLite3Tool.run(folder.path("volunteer.db"), "SELECT id, name IS NULL FROM children_view ORDER BY id")
+        #expect(viewed.split(separator: "\n").sorted() == ["\(amina)|1", "\(bashir)|1", "\(osten)|0"].sorted(), "\(viewed)")
 
         // child show: by a prefix of the id, with what is held and the placeholder.
         let shown = try cli.navet("--db", "volunteer.db", "child", "show", String(amina.prefix(8)))
