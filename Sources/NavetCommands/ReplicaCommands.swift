@@ -336,7 +336,7 @@ struct ChildSet: Command {
     func run(_ context: Context) throws(CLIError) {
         let store = try context.openReplica()
         let record = try context.find(id, type: "child", in: store)
-        let existing = try context.store { () throws(StoreError) in try store.snapshot(record) }
+        let existing = try context.store { () throws(StoreError) in try store.childSnapshot(record) }
         let warnings = try context.checkDates([field.name: value], existing: existing)
         try context.checkWrite(store, child: record, tag: field.defaultTag)
         let change = try context.store { () throws(StoreError) in try store.set(record: record, field: field.name, value: value, now: context.now) }

@@ -111,6 +111,10 @@ import Testing
         let consents = try cli.navet("--db", "volunteer.db", "consent", "list", "--child", amina)
         #expect(consents.code == 0 && consents.out.contains("Röda Korset Umeå"), "\(consents.out)\(consents.err)")
 
+        // Writing to it is refused up front, as for any child whose fields it may not write.
+        let write = try cli.navet("--db", "volunteer.db", "child", "set", bashir, "languages", "dari")
+        #expect(write.code == 2 && write.err.contains("Nothing was changed"), "\(write.err)")
+
         // The missing episode names its child by id, with the placeholder.
         let missing = try cli.navet("--db", "volunteer.db", "--lang", "sv", "missing", "list")
         #expect(missing.code == 0 && missing.out.contains("\(bashir) (namnet har inte lämnats ut)") && missing.out.contains("Vasaplan"),
