@@ -96,7 +96,7 @@ struct PolicyExplain: Command {
                 let ownOnly = row.tag == .internal
                 let read = row.read.map(context.ruleText) ?? (ownOnly ? context.t("explain.ownOnly") : "—")
                 let write = row.read == nil && !ownOnly ? "—"
-                    : row.write.map { context.t("explain.no", context.t("explain.refusal." + $0.rawValue)) }
+                    : row.write.map { context.t("explain.no", context.shortRefusalText($0)) }
                     ?? context.t(ownOnly ? "explain.yesOwn" : "explain.yes")
                 return [strings.label("type", row.type), row.field == "*" ? context.t("explain.everyField") : strings.field(row.field),
                         strings.label("tag", row.tag.rawValue), read, write]
@@ -153,7 +153,7 @@ enum ExplainStrings {
                                                "bara organisationen som registrerade barnet och navets administratörer ändrar navet"),
         "explain.refusal.may_not_record_consent": ("only the roles the rules name record consent",
                                                    "bara de roller som reglerna anger registrerar samtycke"),
-        "explain.refusal.below_note_floor": ("below the lowest tag of the note's kind",
+        "explain.refusal.below_note_floor": ("below the lowest confidentiality tag the note's kind allows",
                                              "lägre än den lägsta sekretessklassen för den sortens anteckning"),
         "explain.refusal.unknown_child": ("the central store does not hold the child", "centrallagret har inte barnet"),
         "explain.refusal.child_cannot_change": ("the child of a record cannot change", "barnet som en post gäller kan inte ändras"),
@@ -178,6 +178,13 @@ extension Context {
         case .missing(let episode): return t("explain.rule.missing", episode.description)
         case .ownOrganisation: return t("explain.rule.own")
         }
+    }
+
+    /// A refusal code in a few words, for the write column (the long words of
+    /// `writeRefusalText` when a code has no short form).
+    func shortRefusalText(_ refusal: WriteRefusal) -> String {
+        Strings.table["explain.refusal." + refusal.rawValue] != nil ? t("explain.refusal." + refusal.rawValue)
+            : writeRefusalText(refusal.rawValue)
     }
 
     /// A policy's field reference for people: "missing episode: last seen (when)".

@@ -1,4 +1,5 @@
 import Foundation
+@testable import NavetCommands
 import NavetCore
 import NavetTestSupport
 import Testing
@@ -191,6 +192,15 @@ import Testing
         #expect(conflicts.code == 0 && conflicts.out.contains("\(child) (namnet har inte lämnats ut) – ankomstkommun"),
                 "\(conflicts.out)\(conflicts.err)")
         #expect(conflicts.out.contains("Lund") && conflicts.out.contains("Malmö"))
+    }
+
+    @Test func everyRefusalCodeHasWordsInBothLanguages() {
+        for refusal in WriteRefusal.allCases {
+            for key in ["explain.refusal.", "writeRefusal."] {
+                let words = Strings.table[key + refusal.rawValue]
+                #expect(words != nil && words?.0 != words?.1, "\(key)\(refusal.rawValue)")
+            }
+        }
     }
 
     @Test func policyExplainSpeaksSwedishAndSaysWhyOncePerRow() throws {
