@@ -71,9 +71,13 @@ struct PolicyExplain: Command {
                 "policy_version": inForce.version, "policy_label": inForce.label, "today": today, "roles": roles,
                 "registrar": grant.isRegistrar,
                 "fields": rows.map { row -> [String: Any] in
+                    // `internal` values are never sent to another organisation: `read` is
+                    // false, `own_only` true, and `write` says whether it may write its own.
                     ["record_type": row.type, "field": row.field, "tag": row.tag.rawValue,
                      "read": row.read != nil, "rule": row.read?.description ?? NSNull(),
-                     "write": row.read != nil && row.write == nil, "refusal": row.write?.rawValue ?? NSNull()]
+                     "own_only": row.tag == .internal,
+                     "write": (row.read != nil || row.tag == .internal) && row.write == nil,
+                     "refusal": row.write?.rawValue ?? NSNull()]
                 },
             ])
             return
@@ -89,9 +93,13 @@ struct PolicyExplain: Command {
             [context.t("explain.record"), context.t("explain.field"), context.t("explain.tag"), context.t("explain.read"),
              context.t("explain.write")],
             rows.map { row in
-                [strings.label("type", row.type), row.field == "*" ? "*" : strings.fieldWord(row.field),
-                 strings.label("tag", row.tag.rawValue), row.read?.description ?? "—",
-                 row.read == nil ? "—" : row.write.map { context.t("explain.no", $0.rawValue) } ?? context.t("explain.yes")]
+                let ownOnly = row.tag == .internal
+                let read = row.read.map(context.ruleText) ?? (ownOnly ? context.t("explain.ownOnly") : "—")
+                let write = row.read == nil && !ownOnly ? "—"
+                    : row.write.map { context.t("explain.no", context.shortRefusalText($0)) }
+                    ?? context.t(ownOnly ? "explain.yesOwn" : "explain.yes")
+                return [strings.label("type", row.type), row.field == "*" ? context.t("explain.everyField") : strings.field(row.field),
+                        strings.label("tag", row.tag.rawValue), read, write]
             }))
         context.out(lines.joined(separator: "\n"))
     }
@@ -102,8 +110,8 @@ enum ExplainStrings {
         "help.policy.explain": ("Show what an organisation may read and write of a child now, and why.",
                                 "Visa vad en organisation får läsa och skriva om ett barn nu, och varför."),
         "help.policy.explain.long": (
-            "Field by field, under the policy in force and today's hub, consents and missing episodes: the\nconfidentiality tag, the rule that lets ORG read it (membership, registration, consent or the\nmissing-episode rule), and whether ORG may write it. A note carries the tag its author chose: one row per tag.",
-            "Fält för fält, enligt policyn som gäller och dagens nav, samtycken och försvinnanden: sekretessklassen,\nregeln som låter ORG läsa fältet (medlemskap i navet, registrering, samtycke eller regeln vid\nförsvinnande), och om ORG får skriva det. En anteckning har den sekretessklass som skribenten valde: en rad per klass."),
+            "Field by field, under the policy in force and today's hub, consents and missing episodes: the\nconfidentiality tag, the rule that lets ORG read it (membership, registration, consent or the\nmissing-episode rule), and whether ORG may write it. A note carries the tag its author chose: one row per tag.\nValues under the internal tag never leave the organisation that wrote them: ORG reads only its own.\nWith --json each row gives codes: rule (registrar:ROLE:RULE, membership:ID:ROLE:RULE, consent:ID, missing:ID),\nrefusal (a refusal code), and own_only (true for the internal tag).",
+            "Fält för fält, enligt policyn som gäller och dagens nav, samtycken och försvinnanden: sekretessklassen,\nregeln som låter ORG läsa fältet (medlemskap i navet, registrering, samtycke eller regeln vid\nförsvinnande), och om ORG får skriva det. En anteckning har den sekretessklass som skribenten valde: en rad per klass.\nInterna uppgifter lämnar aldrig organisationen som skrev dem: ORG läser bara sina egna.\nMed --json ger varje rad koder: rule (registrar:ROLL:REGEL, membership:ID:ROLL:REGEL, consent:ID, missing:ID),\nrefusal (en kod för skälet) och own_only (true för sekretessklassen intern)."),
         "opt.explainOrg": ("the organisation, as registered with 'navetd org add'", "organisationen, som den registrerades med 'navetd org add'"),
         "opt.explainChild": ("the child's id (a unique beginning is enough)", "barnets id (en unik början räcker)"),
         "explain.unknownOrg": ("No organisation is called {0}. Known organisations: {1}.",
@@ -123,7 +131,66 @@ enum ExplainStrings {
         "explain.write": ("write", "skriva"),
         "explain.yes": ("yes", "ja"),
         "explain.no": ("no ({0})", "nej ({0})"),
+        "explain.yesOwn": ("yes, its own", "ja, sina egna"),
+        "explain.everyField": ("(every field)", "(alla fält)"),
+        "explain.ownOnly": ("only its own: internal values never leave the organisation that wrote them",
+                            "bara sina egna: interna uppgifter lämnar aldrig organisationen som skrev dem"),
+        // The rule column: why the organisation reads the field ({0} a record id, {1} a role).
+        "explain.rule.registrar": ("registered the child, as {0}", "registrerade barnet, som {0}"),
+        "explain.rule.membership": ("hub membership {0}: {1}", "medlemskap i navet {0}: {1}"),
+        "explain.rule.named": ("{0} (rule {1})", "{0} (regel {1})"),
+        "explain.rule.consent": ("consent {0}", "samtycke {0}"),
+        "explain.rule.missing": ("missing episode {0} (the rule for missing children)", "försvinnande {0} (regeln vid försvinnande)"),
+        "explain.rule.own": ("its own organisation wrote it", "den egna organisationen skrev uppgiften"),
+        // Each refusal code, short, for the write column (`WriteRefusal`).
+        "explain.refusal.not_in_hub": ("not in the child's hub", "ingår inte i navet kring barnet"),
+        "explain.refusal.tag_not_writable": ("its role may not write this confidentiality tag",
+                                             "rollen får inte skriva i den här sekretessklassen"),
+        "explain.refusal.field_not_readable": ("it may not read the field", "får inte läsa fältet"),
+        "explain.refusal.may_not_register": ("its kind of organisation may not register children",
+                                             "den typen av organisation får inte registrera barn"),
+        "explain.refusal.may_not_change_hub": ("only the registering organisation and the roles the policy names add and end members",
+                                               "bara organisationen som registrerade barnet och de roller som policyn anger lägger till och avslutar medlemmar"),
+        "explain.refusal.may_not_record_consent": ("only the roles the policy names record consent",
+                                                   "bara de roller som policyn anger registrerar samtycke"),
+        "explain.refusal.below_note_floor": ("below the lowest confidentiality tag the note's kind allows",
+                                             "lägre än den lägsta sekretessklassen för den sortens anteckning"),
+        "explain.refusal.unknown_child": ("the central store does not hold the child", "centrallagret har inte barnet"),
+        "explain.refusal.child_cannot_change": ("the child of a record cannot change", "barnet som en post gäller kan inte ändras"),
+        "explain.refusal.unknown_organisation": ("unknown organisation", "okänd organisation"),
     ]
+}
+
+extension Context {
+    /// Why an organisation reads a value, for people: the rule's kind, the record behind it
+    /// and the role's label; a policy rule is named only when its id is not the role's code
+    /// (`school_mentor` by `school_mentor` is said once). `AccessReason.description` stays
+    /// the code form, for `--json` and the ledger.
+    func ruleText(_ reason: AccessReason) -> String {
+        func role(_ role: HubRole, _ rule: String) -> String {
+            let label = strings.label("role", role.rawValue)
+            return rule.isEmpty || rule == role.rawValue ? label : t("explain.rule.named", label, Format.line(rule))
+        }
+        switch reason {
+        case .registrar(let held, let rule): return t("explain.rule.registrar", role(held, rule))
+        case .membership(let record, let held, let rule): return t("explain.rule.membership", record.description, role(held, rule))
+        case .consent(let record): return t("explain.rule.consent", record.description)
+        case .missing(let episode): return t("explain.rule.missing", episode.description)
+        case .ownOrganisation: return t("explain.rule.own")
+        }
+    }
+
+    /// A refusal code in a few words, for the write column (the long words of
+    /// `writeRefusalText` when a code has no short form).
+    func shortRefusalText(_ refusal: WriteRefusal) -> String {
+        Strings.table["explain.refusal." + refusal.rawValue] != nil ? t("explain.refusal." + refusal.rawValue)
+            : writeRefusalText(refusal.rawValue)
+    }
+
+    /// A policy's field reference for people: "missing episode: last seen (when)".
+    func fieldRefText(_ ref: FieldRef) -> String {
+        strings.label("type", ref.recordType) + ": " + strings.field(ref.field)
+    }
 }
 
 extension Context {

@@ -664,7 +664,7 @@ struct MissingList: Command {
         let rows = listed.map { item -> [String] in
             let record = item.record
             let child = record.value("child").displayText ?? ""
-            return [record.id.description, names[child].map(Format.line) ?? child,
+            return [record.id.description, names[child].map(Format.line) ?? child + " " + context.t("out.nameNotShared"),
                     Format.line(record.value("last_seen_at").displayText ?? "–"),
                     Format.truncated(Format.line(record.value("last_seen_place").displayText ?? "–"), to: 40),
                     Format.value(record.value("risk"), field: "risk", strings: s),

@@ -135,13 +135,24 @@ struct NoteList: Command {
             return
         }
         let s = context.strings
+        // Each note names its child by id and name, or the placeholder when this replica
+        // does not hold the name; each child's name is read once.
+        var names: [String: String] = [:]
+        func childText(_ note: RecordSnapshot) -> String {
+            guard let hex = note.value("child").displayText else { return "–" }
+            if let known = names[hex] { return hex + " " + known }
+            let name = RecordID(hex: hex).flatMap { try? store.snapshot($0).value("name").displayText }
+            let shown = name.map { "(" + Format.line($0) + ")" } ?? context.t("out.nameNotShared")
+            names[hex] = shown
+            return hex + " " + shown
+        }
         for note in notes {
             var head = [Format.time(note.createdAt), Format.value(note.value("kind"), field: "kind", strings: s),
                         "[" + s.label("tag", note.fields.first?.change.tag.rawValue ?? "") + "]", note.id.description]
             if let author = note.value("author").displayText { head.append("– " + Format.line(author)) }
             if let origin = note.fields.first?.change.origin { head.append("(" + Format.line(origins.text(origin)) + ")") }
             context.out(head.joined(separator: "  "))
-            context.out("  " + s.field("child") + ": " + (note.value("child").displayText ?? "–"))
+            context.out("  " + s.field("child") + ": " + childText(note))
             if let corrected = note.value("corrects").displayText {
                 context.out("  " + s.field("corrects") + ": " + corrected)
                 // A correction from a replica older than the rule (or written by other
@@ -168,18 +179,17 @@ struct ConflictsList: Command {
 
     func run(_ context: Context) throws(CLIError) {
         let store = try context.openReplica()
-        let collation = context.collation
-        // Sorted by the child's name as people read it, then by field.
+        // Sorted by the child's name as people read it (a child whose name is not shared,
+        // and other records, after the named children), then by record and field.
         // Each record's name is read once, for the order and for the heading.
-        let named = try context.store { () throws(StoreError) in try store.conflicts() }
-            .map { conflict in
-                let name = (try? store.snapshot(conflict.cell.recordID).value("name").displayText) ?? nil
-                return (conflict: conflict, name: name, key: TextRules.collationKey(name ?? "", collation))
-            }
-            .sorted {
-                $0.key != $1.key ? $0.key.lexicographicallyPrecedes($1.key)
-                    : ($0.conflict.cell.recordID, $0.conflict.cell.field) < ($1.conflict.cell.recordID, $1.conflict.cell.field)
-            }
+        let named = context.sortedByName(
+            try context.store { () throws(StoreError) in try store.conflicts() }
+                .map { conflict in
+                    let name = (try? store.snapshot(conflict.cell.recordID).value("name").displayText) ?? nil
+                    return (conflict: conflict, name: name)
+                }
+                .sorted { ($0.conflict.cell.recordID, $0.conflict.cell.field) < ($1.conflict.cell.recordID, $1.conflict.cell.field) },
+            id: \.conflict.cell.recordID, name: \.name)
         let conflicts = named.map(\.conflict)
         let origins = OriginDisplay(store: store, strings: context.strings, verbose: verbose)
         if context.json {
@@ -199,9 +209,11 @@ struct ConflictsList: Command {
             return
         }
         let s = context.strings
-        for (conflict, name, _) in named {
+        for (conflict, name) in named {
+            let shownName = name.map { " (\(Format.line($0)))" }
+                ?? (conflict.recordType == "child" ? " " + context.t("out.nameNotShared") : "")
             context.out("\(s.label("type", conflict.recordType)) \(conflict.cell.recordID)"
-                        + (name.map { " (\(Format.line($0)))" } ?? "") + " – " + s.field(conflict.cell.field))
+                        + shownName + " – " + s.field(conflict.cell.field))
             let rows = conflict.heads.enumerated().map { index, head in
                 ["\(index + 1)", Format.value(head.value, field: head.field, strings: s), origins.text(head.origin),
                  Format.time(head.wallTime), index == 0 ? context.t("state.shown") : ""]
@@ -220,13 +232,14 @@ struct ConflictsResolve: Command {
         options: [OptionSpec("--choose", value: "N", help: "opt.choose"), OptionSpec("--value", value: "VALUE", help: "opt.value")],
         positionals: [("ID", true), ("FIELD", true)])
     let id: String
-    let field: String
+    /// The field as typed: its name is found among the fields of the record's type.
+    let typedField: String
     let choice: Int?
     let value: String?
 
     init(_ arguments: ParsedArguments, _ context: Context) throws(CLIError) {
         id = arguments.positionals[0]
-        field = fieldName(arguments.positionals[1])
+        typedField = arguments.positionals[1]
         var value = arguments.value("--value")
         if value == "-" { value = try context.readStandardInput(option: "--value") }
         self.value = value
@@ -264,6 +277,8 @@ struct ConflictsResolve: Command {
             record = try context.find(typed, type: "child", in: store)
         }
         let type = try context.store { () throws(StoreError) in try store.recordType(of: record) }
+        // "från" names a membership's start date, as "födelsedatum" names a child's birth date.
+        let field = fieldName(typedField, recordType: type)
         guard let fieldSchema = Schema.current.recordType(type)?.field(field) else {
             throw CLIError(.validation, context.describe(SchemaError.unknownField(recordType: type, field: field)))
         }

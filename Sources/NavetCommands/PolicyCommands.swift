@@ -151,7 +151,7 @@ struct PolicyShow: Command {
         lines.append(context.t("policy.missing") + ":")
         lines.append(indent(Format.fields([
             (context.t("policy.missingKinds"), policy.missing.kinds.isEmpty ? context.t("policy.noRegistrar") : kinds(policy.missing.kinds)),
-            (context.t("policy.missingFields"), policy.missing.fields.sorted().map(\.description).joined(separator: ", ")),
+            (context.t("policy.missingFields"), policy.missing.fields.sorted().map(context.fieldRefText).joined(separator: ", ")),
             (context.t("policy.why"), wrap(Format.block(policy.missing.why))),
         ])))
         lines.append("")

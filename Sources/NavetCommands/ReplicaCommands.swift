@@ -48,7 +48,8 @@ extension Context {
             }
             throw unknownRecord(text, type: type)
         } catch .ambiguousRecord {
-            let candidates = (try? store.records(ofType: type).map(\.id).filter { $0.description.hasPrefix(typed) }) ?? []
+            let ids = type == "child" ? try? store.childIDs() : try? store.records(ofType: type).map(\.id)
+            let candidates = (ids ?? []).filter { $0.description.hasPrefix(typed) }
             throw ambiguous(typed, candidates.sorted())
         } catch {
             throw describe(error)
@@ -244,11 +245,9 @@ struct ChildList: Command {
 
     func run(_ context: Context) throws(CLIError) {
         let store = try context.openReplica()
-        let collation: TextRules.Collation = context.strings.language == .swedish ? .swedish : .english
-        let children = try context.store { () throws(StoreError) in try store.records(ofType: "child") }
-            .map { (child: $0, key: TextRules.collationKey($0.value("name").displayText ?? "", collation)) }
-            .sorted { $0.key == $1.key ? $0.child.id < $1.child.id : $0.key.lexicographicallyPrecedes($1.key) }
-            .map(\.child)
+        // Every child held, also one held only through notes about it (its name not shared).
+        let children = context.sortedByName(try context.store { () throws(StoreError) in try store.children() },
+                                            id: \.id, name: { $0.value("name").displayText })
         if context.json {
             context.printJSON(children.map(childJSON))
             return
@@ -259,7 +258,7 @@ struct ChildList: Command {
         }
         let s = context.strings
         let rows = children.map { child in
-            [child.id.description, Format.value(child.value("name"), field: "name", strings: s),
+            [child.id.description, context.childName(child),
              Format.value(child.value("birth_date"), field: "birth_date", strings: s),
              Format.value(child.value("asylum_status"), field: "asylum_status", strings: s),
              [child.fields.contains(where: \.inConflict) ? context.t("state.conflict") : nil,
@@ -288,7 +287,7 @@ struct ChildShow: Command {
     func run(_ context: Context) throws(CLIError) {
         let store = try context.openReplica()
         let record = try context.find(id, type: "child", in: store)
-        let child = try context.store { () throws(StoreError) in try store.snapshot(record) }
+        let child = try context.store { () throws(StoreError) in try store.childSnapshot(record) }
         let notes = try context.store { () throws(StoreError) in try store.notes(child: record) }
         if context.json {
             var object = childJSON(child)
@@ -299,7 +298,10 @@ struct ChildShow: Command {
         let s = context.strings
         var rows: [(String, String)] = [("id", child.id.description)]
         for field in Schema.current.recordType("child")!.fields {
-            guard let state = child.field(field.name) else { continue }
+            guard let state = child.field(field.name) else {
+                if field.name == "name" { rows.append((s.field("name"), context.t("out.nameNotShared"))) }
+                continue
+            }
             var text = Format.value(state.value, field: field.name, strings: s)
             if state.inConflict { text += "  (" + context.t("out.inConflict", String(state.headCount)) + ")" }
             rows.append((s.field(field.name), text))
@@ -335,7 +337,7 @@ struct ChildSet: Command {
     func run(_ context: Context) throws(CLIError) {
         let store = try context.openReplica()
         let record = try context.find(id, type: "child", in: store)
-        let existing = try context.store { () throws(StoreError) in try store.snapshot(record) }
+        let existing = try context.store { () throws(StoreError) in try store.childSnapshot(record) }
         let warnings = try context.checkDates([field.name: value], existing: existing)
         try context.checkWrite(store, child: record, recordType: "child", fields: [field.name])
         let change = try context.store { () throws(StoreError) in try store.set(record: record, field: field.name, value: value, now: context.now) }
@@ -369,8 +371,13 @@ struct ChildHistory: Command {
     func run(_ context: Context) throws(CLIError) {
         let store = try context.openReplica()
         let record = try context.find(id, type: "child", in: store)
-        let entries = try context.store { () throws(StoreError) in try store.history(record) }
-            .filter { field == nil || $0.change.field == field }
+        let entries = try context.store { () throws(StoreError) -> [HistoryEntry] in
+            do throws(StoreError) {
+                return try store.history(record)
+            } catch .unknownRecord {
+                return []  // a child held only through notes about it: none of its fields here
+            }
+        }.filter { field == nil || $0.change.field == field }
         let origins = OriginDisplay(store: store, strings: context.strings, verbose: verbose)
         if context.json {
             context.printJSON(entries.map { entry -> [String: Any] in
@@ -378,6 +385,10 @@ struct ChildHistory: Command {
                 object["state"] = entry.state.rawValue
                 return object
             })
+            return
+        }
+        if entries.isEmpty {
+            context.out(context.t("out.noChildFields", record.description))
             return
         }
         let s = context.strings

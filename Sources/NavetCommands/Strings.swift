@@ -83,7 +83,7 @@ public struct Strings: Sendable {
     /// The word a person types for a field (`--birth-date`, `child set ID FIELD`), in this
     /// language: "birth-date" / "födelsedatum".
     public func fieldWord(_ name: String) -> String {
-        language == .swedish ? (Strings.swedishFieldWords[name] ?? name) : name.replacingAll("_", with: "-")
+        language == .swedish ? (Strings.swedishFieldWords[name] ?? field(name)) : name.replacingAll("_", with: "-")
     }
 
     /// Maps what a person typed for a choice back to the stored code: the code itself, the
@@ -177,6 +177,7 @@ public struct Strings: Sendable {
         .merging(GrantStrings.table) { first, _ in first }
         .merging(WireStrings.table) { first, _ in first }
         .merging(DemoStrings.table) { first, _ in first }
+        .merging(UnsharedStrings.table) { first, _ in first }
 
     static let messages: [String: (String, String)] = [
         // Record types, fields, choices, tags.

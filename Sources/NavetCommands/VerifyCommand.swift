@@ -103,7 +103,7 @@ struct VerifyCommand: Command {
                         let type = Strings.table["type.\(change.recordType)"] != nil
                             ? context.t("type.\(change.recordType)") : Format.line(change.recordType)
                         let tag = child.rawValue == 0 ? "-" : context.t("tag.\(difference.scope.tag.rawValue)")
-                        context.out(context.t(key, type, Format.line(context.strings.fieldWord(change.field)), tag,
+                        context.out(context.t(key, type, Format.line(context.strings.field(change.field)), tag,
                                               origins.text(change.ref.origin)))
                     }
                 }

@@ -443,6 +443,35 @@ public enum Layout {
         ALTER TABLE permissions ADD COLUMN episodes TEXT NOT NULL DEFAULT '';
         ALTER TABLE permissions ADD COLUMN flags INTEGER NOT NULL DEFAULT 0;
         """),
+        // 15: `children_view` also lists a child the replica holds only through records
+        // about it (notes received by consent, its own notes after its access ended), with
+        // empty fields, as `navet child list` does (`ReplicaStore.childIDs`).
+        Migration(replica: """
+        DROP VIEW children_view;
+        CREATE VIEW children_view AS
+        SELECT printf('%016x', c.record_id) AS id,
+            max(CASE WHEN c.field = 'name' THEN c.value END) AS name,
+            max(CASE WHEN c.field = 'birth_date' THEN c.value END) AS birth_date,
+            max(CASE WHEN c.field = 'dossier_number' THEN c.value END) AS dossier_number,
+            max(CASE WHEN c.field = 'languages' THEN c.value END) AS languages,
+            max(CASE WHEN c.field = 'arrival_date' THEN c.value END) AS arrival_date,
+            max(CASE WHEN c.field = 'arrival_municipality' THEN c.value END) AS arrival_municipality,
+            max(CASE WHEN c.field = 'assigned_municipality' THEN c.value END) AS assigned_municipality,
+            max(CASE WHEN c.field = 'asylum_status' THEN c.value END) AS asylum_status,
+            max(CASE WHEN c.field = 'search_description' THEN c.value END) AS search_description,
+            max(CASE WHEN c.field = 'protected_identity' AND c.value_kind = 3
+                     THEN CASE WHEN c.value THEN 'yes' ELSE 'no' END END) AS protected_identity,
+            sum(c.heads > 1) AS conflicts,
+            strftime('%Y-%m-%dT%H:%M:%fZ', min(ch.wall_time) / 1000.0, 'unixepoch') AS created_at,
+            strftime('%Y-%m-%dT%H:%M:%fZ', max(ch.wall_time) / 1000.0, 'unixepoch') AS updated_at
+        FROM cells c JOIN changes ch ON ch.id = c.change_id
+        WHERE c.record_type = 'child'
+        GROUP BY c.record_id
+        UNION ALL
+        SELECT r.value, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL
+        FROM (SELECT DISTINCT value FROM cells WHERE field = 'child' AND record_type <> 'child') r
+        WHERE r.value NOT IN (SELECT printf('%016x', record_id) FROM cells WHERE record_type = 'child');
+        """),
     ]
 
     public static var currentVersion: Int { migrations.count }

@@ -268,9 +268,12 @@ public final class ReplicaStore {
     public func resolveID(_ text: String, type: String) throws(StoreError) -> RecordID {
         let prefix = text.lowercased()
         if let id = RecordID(hex: prefix) {
+            // A child may be held only through records about it (`childIDs`).
+            if type == "child", try holdsChild(id) { return id }
             return try StoreError.wrap { try record(id, ofType: type) }
         }
-        let matches = try StoreError.wrap { try log.records(ofType: type) }.filter { $0.description.hasPrefix(prefix) }
+        let candidates = type == "child" ? try childIDs() : try StoreError.wrap { try log.records(ofType: type) }
+        let matches = candidates.filter { $0.description.hasPrefix(prefix) }
         guard !prefix.isEmpty, prefix.allSatisfy(\.isHexDigit), let first = matches.first else {
             throw .unknownRecord(RecordID(rawValue: 0))
         }
@@ -345,7 +348,8 @@ public final class ReplicaStore {
     public func status() throws(StoreError) -> ReplicaStatus {
         try StoreError.wrap {
             let counts = try db.query("""
-                SELECT (SELECT count(*) FROM cells WHERE record_type = 'child' AND field = 'name'),
+                SELECT (SELECT count(*) FROM (SELECT printf('%016x', record_id) FROM cells WHERE record_type = 'child'
+                               UNION SELECT value FROM cells WHERE field = 'child' AND record_type <> 'child')),
                        (SELECT count(*) FROM cells WHERE record_type = 'note' AND field = 'child'),
                        (SELECT count(*) FROM cells WHERE heads > 1),
                        (SELECT count(*) FROM changes)

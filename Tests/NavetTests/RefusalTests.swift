@@ -111,6 +111,9 @@ import Testing
         let swedish = try cli.navet("--db", replica.path, "--lang", "sv", "status")
         #expect(swedish.out.contains("Centrallagret avvisade 2 ändringar"), "\(swedish.out)")
         #expect(swedish.out.contains("får inte skriva uppgifter i den här sekretessklassen"))
+        // Field names and refusal codes in Swedish, never the codes.
+        #expect(swedish.out.contains("barn") && swedish.out.contains("språk"), "\(swedish.out)")
+        for code in ["tag_not_writable", "languages", "child "] { #expect(!swedish.out.contains(code), "\(code): \(swedish.out)") }
         let object = try json(try cli.navet("--db", replica.path, "--json", "status").out)
         #expect(object["permissions_known"] as? Bool == false)
         let refused = try #require(object["refused_changes"] as? [[String: Any]])
