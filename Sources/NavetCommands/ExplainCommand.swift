@@ -147,6 +147,8 @@ enum ExplainStrings {
         "explain.refusal.tag_not_writable": ("its role may not write this confidentiality tag",
                                              "rollen får inte skriva i den här sekretessklassen"),
         "explain.refusal.field_not_readable": ("it may not read the field", "får inte läsa fältet"),
+        "explain.refusal.field_read_only": ("it may read the field but not change it (the rule for missing children)",
+                                            "får läsa fältet men inte ändra det (regeln vid försvinnande)"),
         "explain.refusal.may_not_register": ("its kind of organisation may not register children",
                                              "den typen av organisation får inte registrera barn"),
         "explain.refusal.may_not_change_hub": ("only the registering organisation and the roles the policy names add and end members",

@@ -283,7 +283,7 @@ import Testing
         let centralTables = try sqlite3("central.db", "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
         #expect(centralTables.split(separator: "\n") == [
             "abandoned_tokens", "access", "cells", "changes", "child_facts", "consents", "disclosures", "episodes", "hub",
-            "meta", "nonces", "organisations", "origins", "policies", "records", "redactions", "refusals", "replicas", "superseded"])
+            "meta", "nonces", "organisations", "origins", "policies", "redactions", "refusals", "replicas", "superseded"])
         #expect(try sqlite3("central.db", "SELECT count(*) FROM sqlite_schema WHERE type = 'view'") == "0")
     }
 
