@@ -112,6 +112,7 @@ struct HubAdd: Command {
 
     func run(_ context: Context) throws(CLIError) {
         let store = try context.openReplica()
+        let editor = try context.actingUser(store)
         let childID = try context.find(child, type: "child", in: store)
         let org = try context.organisation(organisation, option: "--org", field: Self.schema.field("organisation")!, store: store)
         let start = from ?? context.swedishToday
@@ -120,9 +121,13 @@ struct HubAdd: Command {
         values["organisation"] = .text(org.name)
         values["role"] = .text(role.rawValue)
         values["start_date"] = .text(start.description)
-        let id = try context.store { () throws(StoreError) in
-            try store.createRecord(type: "membership", values: values, now: context.now)
-        }
+        let written = values
+        let id = try context.audited(store, as: editor, command: "hub add", { () throws(StoreError) in
+            try store.createRecord(type: "membership", values: written, now: context.now)
+        }, entry: { id, draft in
+            draft.records.insert(childID)
+            draft.addWritten("membership", record: id, fields: written.filter { !$0.value.isNull }.keys)
+        })
         if !org.checked { context.warn(context.t("warn.orgUnchecked", Format.line(org.name))) }
         if context.json {
             context.printJSON(["id": id.description, "child": childID.description, "organisation": org.name,
@@ -156,6 +161,7 @@ struct HubList: Command {
 
     func run(_ context: Context) throws(CLIError) {
         let store = try context.openReplica()
+        let reader = try context.actingUser(store)
         let childID = try context.find(child, type: "child", in: store)
         let registrar = try context.store { () throws(StoreError) in try store.firstOrigin(of: childID, field: "name") }
         let origins = OriginDisplay(store: store, strings: context.strings, verbose: verbose)
@@ -172,6 +178,12 @@ struct HubList: Command {
             if a.key != b.key { return a.key.lexicographicallyPrecedes(b.key) }
             return a.record.id < b.record.id
         }.map(\.record)
+        try context.logDisplay(store, as: reader, command: "hub list") { draft in
+            draft.records.insert(childID)
+            for record in memberships {
+                draft.add(record, fields: ["organisation", "role", "person", "phone", "start_date", "end_date"])
+            }
+        }
         let today = context.swedishToday
         if context.json {
             var registeredBy: Any = NSNull()
@@ -228,6 +240,7 @@ struct HubEnd: Command {
 
     func run(_ context: Context) throws(CLIError) {
         let store = try context.openReplica()
+        let editor = try context.actingUser(store)
         let record = try context.find(id, type: "membership", in: store)
         let membership = try context.store { () throws(StoreError) in try store.snapshot(record) }
         if let ended = membership.value("end_date").displayText {
@@ -239,9 +252,9 @@ struct HubEnd: Command {
         if let start = context.dateValue(membership.value("start_date")), last < start {
             throw CLIError(.validation, context.t("error.endBeforeStart", last.description, start.description))
         }
-        try context.store { () throws(StoreError) in
-            _ = try store.set(record: record, field: "end_date", value: .text(last.description), now: context.now)
-        }
+        _ = try context.audited(store, as: editor, command: "hub end", { () throws(StoreError) in
+            try store.set(record: record, field: "end_date", value: .text(last.description), now: context.now)
+        }, entry: { change, draft in draft.addChange(change) })
         if context.json {
             context.printJSON(["id": record.description, "end_date": last.description])
         } else {
@@ -311,6 +324,7 @@ struct ConsentGrant: Command {
             throw CLIError(.validation, context.t("error.pastUntil", until.description, today.description))
         }
         let store = try context.openReplica()
+        let editor = try context.actingUser(store)
         let childID = try context.find(child, type: "child", in: store)
         let org = try context.organisation(organisation, option: "--to", field: Self.schema.field("organisation")!, store: store)
         var values: [String: FieldValue] = [
@@ -318,7 +332,14 @@ struct ConsentGrant: Command {
             "tags": .text(Tag.listText(tags)), "purpose": purpose,
         ]
         if let until { values["until"] = .text(until.description) }
-        let id = try context.store { () throws(StoreError) in try store.createRecord(type: "consent", values: values, now: context.now) }
+        let written = values
+        // The consent's own purpose is also the purpose of this edit.
+        let id = try context.audited(store, as: editor, command: "consent grant", purpose: purpose.displayText, { () throws(StoreError) in
+            try store.createRecord(type: "consent", values: written, now: context.now)
+        }, entry: { id, draft in
+            draft.records.insert(childID)
+            draft.addWritten("consent", record: id, fields: written.filter { !$0.value.isNull }.keys)
+        })
         if !org.checked { context.warn(context.t("warn.orgUnchecked", Format.line(org.name))) }
         let sorted = Set(tags).sorted()
         if context.json {
@@ -341,14 +362,15 @@ struct ConsentRevoke: Command {
 
     func run(_ context: Context) throws(CLIError) {
         let store = try context.openReplica()
+        let editor = try context.actingUser(store)
         let record = try context.find(id, type: "consent", in: store)
         let consent = try context.store { () throws(StoreError) in try store.snapshot(record) }
         if consent.value("revoked") == .bool(true) {
             throw CLIError(.validation, context.t("error.alreadyRevoked", record.description))
         }
-        try context.store { () throws(StoreError) in
-            _ = try store.set(record: record, field: "revoked", value: .bool(true), now: context.now)
-        }
+        _ = try context.audited(store, as: editor, command: "consent revoke", { () throws(StoreError) in
+            try store.set(record: record, field: "revoked", value: .bool(true), now: context.now)
+        }, entry: { change, draft in draft.addChange(change) })
         if context.json {
             context.printJSON(["id": record.description, "revoked": true])
         } else {
@@ -376,6 +398,7 @@ struct ConsentList: Command {
 
     func run(_ context: Context) throws(CLIError) {
         let store = try context.openReplica()
+        let reader = try context.actingUser(store)
         let childID = try context.find(child, type: "child", in: store)
         let today = context.swedishToday
         let order = ["in_force", "expired", "revoked"]
@@ -389,6 +412,12 @@ struct ConsentList: Command {
             if a.state != b.state { return (order.firstIndex(of: a.state) ?? 0) < (order.firstIndex(of: b.state) ?? 0) }
             if a.key != b.key { return a.key.lexicographicallyPrecedes(b.key) }
             return a.record.id < b.record.id
+        }
+        try context.logDisplay(store, as: reader, command: "consent list") { draft in
+            draft.records.insert(childID)
+            for item in consents {
+                draft.add(item.record, fields: ["organisation", "tags", "given_by", "until", "purpose", "revoked"])
+            }
         }
         let s = context.strings
         let tagLabels = { (record: RecordSnapshot) -> [String] in
@@ -480,6 +509,7 @@ struct MissingReport: Command {
 
     func run(_ context: Context) throws(CLIError) {
         let store = try context.openReplica()
+        let editor = try context.actingUser(store)
         let childID = try context.find(child, type: "child", in: store)
         let open = try context.store { () throws(StoreError) in try store.records(ofType: "missing", child: childID) }
             .filter { $0.value("closed_at").isNull }
@@ -490,7 +520,13 @@ struct MissingReport: Command {
         }
         var values = self.values
         values["child"] = .text(childID.description)
-        let id = try context.store { () throws(StoreError) in try store.createRecord(type: "missing", values: values, now: context.now) }
+        let written = values
+        let id = try context.audited(store, as: editor, command: "missing report", { () throws(StoreError) in
+            try store.createRecord(type: "missing", values: written, now: context.now)
+        }, entry: { id, draft in
+            draft.records.insert(childID)
+            draft.addWritten("missing", record: id, fields: written.filter { !$0.value.isNull }.keys)
+        })
         let s = context.strings
         if context.json {
             context.printJSON(["id": id.description, "child": childID.description, "last_seen_at": lastSeen.description,
@@ -515,15 +551,16 @@ struct MissingClose: Command {
 
     func run(_ context: Context) throws(CLIError) {
         let store = try context.openReplica()
+        let editor = try context.actingUser(store)
         let record = try context.find(id, type: "missing", in: store)
         let episode = try context.store { () throws(StoreError) in try store.snapshot(record) }
         if let closed = episode.value("closed_at").displayText {
             throw CLIError(.validation, context.t("error.alreadyClosed", record.description, Format.line(closed)))
         }
         let closedAt = Timestamp(swedishTimeAt: context.now / 1000 * 1000).description
-        try context.store { () throws(StoreError) in
-            _ = try store.set(record: record, field: "closed_at", value: .text(closedAt), now: context.now)
-        }
+        _ = try context.audited(store, as: editor, command: "missing close", { () throws(StoreError) in
+            try store.set(record: record, field: "closed_at", value: .text(closedAt), now: context.now)
+        }, entry: { change, draft in draft.addChange(change) })
         if context.json {
             context.printJSON(["id": record.description, "closed_at": closedAt])
         } else {
@@ -546,6 +583,7 @@ struct MissingList: Command {
 
     func run(_ context: Context) throws(CLIError) {
         let store = try context.openReplica()
+        let reader = try context.actingUser(store)
         let childID = try child.map { (text) throws(CLIError) in try context.find(text, type: "child", in: store) }
         let episodes = try context.store { () throws(StoreError) in
             if let childID { return try store.records(ofType: "missing", child: childID) }
@@ -568,6 +606,19 @@ struct MissingList: Command {
             guard let child = item.record.value("child").displayText, names[child] == nil,
                   let id = RecordID(hex: child), let snapshot = try? store.snapshot(id) else { continue }
             names[child] = snapshot.value("name").displayText
+        }
+        try context.logDisplay(store, as: reader, command: "missing list") { draft in
+            if let childID { draft.records.insert(childID) }
+            let shown = context.json ? ["child", "last_seen_at", "last_seen_place", "circumstances", "risk", "closed_at"]
+                : ["child", "last_seen_at", "last_seen_place", "risk", "closed_at"]
+            for item in listed {
+                draft.add(item.record, fields: shown)
+                if let child = item.record.value("child").displayText, names[child] != nil, let id = RecordID(hex: child) {
+                    draft.records.insert(id)
+                    draft.fields.insert("child.name")
+                    draft.tags.insert(ChildAdd.childSchema.field("name")!.defaultTag.rawValue)
+                }
+            }
         }
         if context.json {
             context.printJSON(listed.map { item -> [String: Any] in

@@ -63,6 +63,7 @@ struct NoteAdd: Command {
 
     func run(_ context: Context) throws(CLIError) {
         let store = try context.openReplica()
+        let editor = try context.actingUser(store)
         var values = self.values
         let childID = try context.find(child, type: "child", in: store)
         values["child"] = .text(childID.description)
@@ -90,7 +91,13 @@ struct NoteAdd: Command {
         }
         // Every field of a note takes the note's tag (the author's choice, else the default).
         try context.checkWrite(store, child: childID, tag: tag ?? Self.noteSchema.field("text")!.defaultTag)
-        let id = try context.store { () throws(StoreError) in try store.createRecord(type: "note", values: values, tag: tag, now: context.now) }
+        let written = values
+        let id = try context.audited(store, as: editor, command: "note add", { () throws(StoreError) in
+            try store.createRecord(type: "note", values: written, tag: tag, now: context.now)
+        }, entry: { id, draft in
+            draft.records.insert(childID)
+            draft.addWritten("note", record: id, fields: written.filter { !$0.value.isNull }.keys, tag: tag)
+        })
         if context.json {
             context.printJSON(["id": id.description])
         } else {
@@ -112,8 +119,13 @@ struct NoteList: Command {
 
     func run(_ context: Context) throws(CLIError) {
         let store = try context.openReplica()
+        let reader = try context.actingUser(store)
         let childID = try child.map { text throws(CLIError) in try context.find(text, type: "child", in: store) }
         let notes = try context.store { () throws(StoreError) in try store.notes(child: childID) }
+        try context.logDisplay(store, as: reader, command: "note list") { draft in
+            if let childID { draft.records.insert(childID) }
+            for note in notes { draft.add(note) }
+        }
         let origins = OriginDisplay(store: store, strings: context.strings, verbose: verbose)
         if context.json {
             context.printJSON(notes.map { note -> [String: Any] in
@@ -167,6 +179,7 @@ struct ConflictsList: Command {
 
     func run(_ context: Context) throws(CLIError) {
         let store = try context.openReplica()
+        let reader = try context.actingUser(store)
         let collation = context.collation
         // Sorted by the child's name as people read it, then by field.
         // Each record's name is read once, for the order and for the heading.
@@ -180,6 +193,17 @@ struct ConflictsList: Command {
                     : ($0.conflict.cell.recordID, $0.conflict.cell.field) < ($1.conflict.cell.recordID, $1.conflict.cell.field)
             }
         let conflicts = named.map(\.conflict)
+        try context.logDisplay(store, as: reader, command: "conflicts") { draft in
+            for (conflict, name, _) in named {
+                conflict.heads.forEach { draft.add($0) }
+                draft.records.insert(conflict.cell.recordID)
+                // The table heads each conflict with the record's name.
+                if !context.json, name != nil {
+                    draft.fields.insert("child.name")
+                    draft.tags.insert(ChildAdd.childSchema.field("name")!.defaultTag.rawValue)
+                }
+            }
+        }
         let origins = OriginDisplay(store: store, strings: context.strings, verbose: verbose)
         if context.json {
             context.printJSON(conflicts.map { conflict -> [String: Any] in
@@ -244,6 +268,7 @@ struct ConflictsResolve: Command {
 
     func run(_ context: Context) throws(CLIError) {
         let store = try context.openReplica()
+        let editor = try context.actingUser(store)
         // Any record with a conflict may be named by its full id or a unique prefix of it.
         let conflicts = try context.store { () throws(StoreError) in try store.conflicts() }
         let typed = id.lowercased()
@@ -280,7 +305,9 @@ struct ConflictsResolve: Command {
             for warning in try context.checkDates([field: chosen], existing: existing) { context.warn(warning) }
         }
         try context.checkWrite(store, child: try context.childOf(record, type: type, in: store), tag: fieldSchema.defaultTag)
-        let change = try context.store { () throws(StoreError) in try store.resolve(record: record, field: field, value: chosen, now: context.now) }
+        let change = try context.audited(store, as: editor, command: "conflicts resolve", { () throws(StoreError) in
+            try store.resolve(record: record, field: self.field, value: chosen, now: context.now)
+        }, entry: { change, draft in draft.add(change) })
         if context.json {
             context.printJSON(["record": record.description, "field": field, "seq": change.seq])
         } else {
