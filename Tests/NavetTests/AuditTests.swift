@@ -331,6 +331,58 @@ import Testing
             """, brokenAt: 7, reason: "hash")
     }
 
+    /// A display that cannot be logged is not shown, and an edit that cannot be logged is
+    /// not made (the entry is in the edit's transaction).
+    @Test func aFailureToLogRefusesTheDisplayAndTheEdit() throws {
+        #expect(try cli.navet("init").code == 0)
+        #expect(try cli.navet("child", "add", "--name", "Amina").code == 0)
+        _ = try SQLite3Tool.run(folder.path("navet.db"),
+                                "CREATE TRIGGER jammed BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'jammed'); END;")
+        try refused(["child", "list"], code: 5)
+        try refused(["child", "add", "--name", "Sara"], code: 5)
+        #expect(try SQLite3Tool.run(folder.path("navet.db"), "SELECT count(*) FROM children_view") == "1")
+    }
+
+    @Test func statusShowsRefusedValuesOnlyToAUserAndLogsThem() throws {
+        #expect(try cli.navet("init").code == 0)
+        let child = object(try cli.navet("--json", "child", "add", "--name", "Amina"))["id"] as? String ?? ""
+        _ = try SQLite3Tool.run(folder.path("navet.db"), """
+            INSERT INTO refused_changes(origin, seq, record_type, record_id, field, value, tag, reason, refused_at)
+            VALUES (1, 1, 'child', \(Int64(bitPattern: RecordID(hex: child)!.rawValue)), 'asylum_status', 'denied', 'asylum',
+                    'write_not_allowed', 0);
+            """)
+        let count = try entries().count
+        var anonymous = cli
+        anonymous.environment["NAVET_USER"] = "ghost"
+        let hidden = try anonymous.navet("--json", "status")
+        #expect(hidden.code == 0)
+        let hiddenChange = (object(hidden)["refused_changes"] as? [[String: Any]])?.first
+        #expect(hiddenChange?["value"] is NSNull && hiddenChange?["value_hidden"] as? Bool == true)
+        #expect(try !anonymous.navet("status").out.contains("denied"))
+        #expect(try entries().count == count, "nothing shown, nothing logged")
+        let shown = try cli.navet("--json", "status")
+        let shownChange = (object(shown)["refused_changes"] as? [[String: Any]])?.first
+        #expect(shownChange?["value"] as? String == "denied" && shownChange?["value_hidden"] as? Bool == false)
+        let last = try entries().last
+        #expect(last?.command == "status" && last?.records.map(\.description) == [child] && last?.tags == ["asylum"])
+    }
+
+    @Test func auditListFiltersByUserAndDay() throws {
+        #expect(try cli.navet("init").code == 0)
+        #expect(try cli.navet("user", "add", "eva", "--name", "Eva Ek").code == 0)
+        #expect(try cli.navet("--user", "eva", "child", "list").code == 0)
+        let evas = list(try cli.navet("--json", "audit", "list", "--user", "EVA"))
+        #expect(evas.map { $0["command"] as? String } == ["child list"])
+        let first = list(try cli.navet("--user", "eva", "--json", "audit", "list", "--user", "eva"))
+        #expect(first.map { $0["command"] as? String } == ["child list"], "not its own entry")
+        let second = list(try cli.navet("--user", "eva", "--json", "audit", "list", "--user", "eva"))
+        #expect(second.map { $0["command"] as? String } == ["child list", "audit list"], "the first listing was logged")
+        #expect(list(try cli.navet("--json", "audit", "list", "--since", "2199-01-01")).isEmpty)
+        #expect(try cli.navet("audit", "list", "--since", "2199-01-01").out.contains("No entries."))
+        try refused(["audit", "list", "--since", "yesterday"], code: 3, says: ["--since"])
+        try refused(["audit", "list", "--user", "nobody"], code: 3, says: ["no user 'nobody'"])
+    }
+
     @Test func helpListsTheNewExitCodes() throws {
         let help = try cli.navet("--help")
         #expect(help.out.contains(" 9  no enabled user") && help.out.contains("10  a purpose is needed"))
