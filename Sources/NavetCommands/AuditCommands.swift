@@ -108,7 +108,7 @@ extension Context {
             throw CLIError(.purposeRequired, t("audit.purposeRequired", labels))
         }
         err(t("audit.purposePrompt", labels))
-        guard let line = readLine(strippingNewline: true) else {
+        guard let line = readLine(strippingNewline: true), !line.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw CLIError(.purposeRequired, t("audit.purposeRequired", labels))
         }
         return try AuditContext.checkPurpose(line, strings: strings)

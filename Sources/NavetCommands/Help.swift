@@ -97,8 +97,8 @@ enum HelpText {
         "opt.help": ("show this help", "visa den här hjälpen"),
 
         "help.init": ("Create a new, empty replica file.", "Skapa en ny, tom lokal databas."),
-        "help.init.long": ("Creates one SQLite file (WAL mode) holding the visible state, the full history of every field,\nthe local change log, the conflict list and the schema version. Refuses to overwrite a file.",
-            "Skapar en databasfil (SQLite, WAL-läge) med aktuellt läge, hela historiken för varje fält,\nden lokala ändringsloggen, konfliktlistan och schemaversionen. Skriver aldrig över en fil."),
+        "help.init.long": ("Creates one SQLite file (WAL mode) holding the visible state, the full history of every field,\nthe local change log, the conflict list and the schema version. Refuses to overwrite a file.\nYour operating-system login becomes its first user, mapped to itself (--no-user: none; see 'navet user add').",
+            "Skapar en databasfil (SQLite, WAL-läge) med aktuellt läge, hela historiken för varje fält,\nden lokala ändringsloggen, konfliktlistan och schemaversionen. Skriver aldrig över en fil.\nDin inloggning i operativsystemet blir dess första användare, kopplad till sig själv (--no-user: ingen; se 'navet user add')."),
         "help.child.add": ("Register a child (a new case).", "Registrera ett barn (ett nytt ärende)."),
         "help.child.add.long": ("Dates are written YYYY-MM-DD. Asylum status: pending, granted, rejected, appealed,\nfinal_rejection, returned, left, or the usual words (asylum seeker, residence permit, final rejection...).\nA birth or arrival date in the future, or an arrival before the birth, is refused; an unlikely age is warned about.",
             "Datum skrivs ÅÅÅÅ-MM-DD. Asylstatus: asylsökande, uppehållstillstånd (bifall), avslag, överklagande,\nlagakraftvunnet avslag, återvänt eller lämnat landet (även t.ex. beviljat, slutligt avslag).\nEtt födelse- eller ankomstdatum i framtiden, eller en ankomst före födseln, avvisas; en osannolik ålder ger en varning."),

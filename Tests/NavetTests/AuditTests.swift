@@ -267,6 +267,21 @@ import Testing
         #expect(try entries().last?.purpose == "Kontroll")
     }
 
+    /// On a terminal the purpose is asked for (a pseudo-terminal from util-linux `script`).
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script")))
+    func onATerminalThePurposeIsAskedFor() throws {
+        #expect(try cli.navet("init").code == 0)
+        let child = object(try cli.navet("--json", "child", "add", "--name", "Amina", "--asylum-status", "pending"))["id"] as? String ?? ""
+        _ = try SQLite3Tool.run(folder.path("navet.db"), "INSERT INTO audit_purpose_tags(tag) VALUES ('asylum')")
+        let asked = try cli.shell("printf 'Inför samtal om beslutet\\n' | /usr/bin/script -qec \"$NAVET child show \(child)\" /dev/null")
+        #expect(asked.code == 0 && asked.out.contains("needs a purpose") && asked.out.contains("Amina"), "\(asked)")
+        #expect(try entries().last?.purpose == "Inför samtal om beslutet")
+        let count = try entries().count
+        let blank = try cli.shell("printf '\\n' | /usr/bin/script -qec \"$NAVET child show \(child)\" /dev/null")
+        #expect(blank.code == 10 && !blank.out.contains("Amina"), "\(blank)")
+        #expect(try entries().count == count)
+    }
+
     // MARK: Tamper evidence
 
     @Test func triggersRefuseUpdateAndDelete() throws {
