@@ -228,8 +228,9 @@ extension ReplicaStore {
             try db.transaction { () throws -> Result<Bool, UserChange> in
                 if seed {
                     guard try meta.int(Self.usersSeedPending) == 1 else { return .success(false) }
-                    try db.query("DELETE FROM meta WHERE key = ?", [.text(Self.usersSeedPending)])
                 }
+                // Any first user settles the pending one.
+                try db.query("DELETE FROM meta WHERE key = ?", [.text(Self.usersSeedPending)])
                 if let existing = try db.scalar("SELECT name FROM users WHERE match_key = ?", [.text(Self.userKey(name))]),
                    case .text(let taken) = existing {
                     return .failure(.nameTaken(taken))
