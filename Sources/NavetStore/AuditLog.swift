@@ -108,7 +108,7 @@ public struct AuditDraft: Sendable {
     /// Adds a record and, for each named field it holds, `type.field` and the value's tag.
     public mutating func add(_ record: RecordSnapshot, fields names: [String]? = nil) {
         records.insert(record.id)
-        for field in record.fields where names == nil || names!.contains(field.name) {
+        for field in record.fields where names.map({ $0.contains(field.name) }) ?? true {
             fields.insert(record.type + "." + field.name)
             tags.insert(field.change.tag.rawValue)
         }
