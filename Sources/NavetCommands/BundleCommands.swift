@@ -67,12 +67,17 @@ struct ExportCommand: Command {
 
     func run(_ context: Context) throws(CLIError) {
         let store = try context.openReplica()
+        let reader = try context.actingUser(store)
         try context.checkOutput(file, force: force)
         let upload: (bytes: [UInt8], bundle: NavetWire.Bundle)
         do throws(SyncError) {
             upload = try Sync.upload(store, now: context.now)
         } catch {
             throw context.describe(error, file: file)
+        }
+        // The file carries case data out of the replica: logged before it is written.
+        try context.logDisplay(store, as: reader, command: "export") { draft in
+            for change in upload.bundle.changes { draft.add(change) }
         }
         try context.writeFile(upload.bytes, to: file, force: force)
         // Only for `navet status`: the export itself is complete once the file is written,

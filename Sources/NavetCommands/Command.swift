@@ -30,7 +30,9 @@ protocol Command {
 
 /// Options every command accepts, wherever they appear.
 enum GlobalOptions {
-    static let navet: [OptionSpec] = [OptionSpec("--db", value: "PATH", help: "opt.db")] + common
+    static let navet: [OptionSpec] = [OptionSpec("--db", value: "PATH", help: "opt.db"),
+                                      OptionSpec("--user", value: "NAME", help: "opt.user"),
+                                      OptionSpec("--purpose", value: "TEXT", help: "opt.auditPurpose")] + common
     static let navetd: [OptionSpec] = [OptionSpec("--db", value: "PATH", help: "opt.dbServer")] + common
     static let common: [OptionSpec] = [
         OptionSpec("--json", help: "opt.json"),
@@ -92,7 +94,8 @@ struct Dispatcher {
                 globals.flags.insert("--help")
             } else if argument == "--json" {
                 globals.flags.insert("--json")
-            } else if name == "--db" || name == "--lang" {
+            } else if name == "--db" || name == "--lang"
+                        || (["--user", "--purpose"].contains(name) && rest.isEmpty && globalOptions.contains { $0.name == name }) {
                 var value: String?
                 if argument.contains("=") {
                     value = String(argument.drop { $0 != "=" }.dropFirst())
@@ -104,7 +107,7 @@ struct Dispatcher {
                     missingValue = missingValue ?? name
                     continue
                 }
-                if name == "--lang" { language = value } else { globals.values["--db"] = value }
+                if name == "--lang" { language = value } else { globals.values[name] = value }
             } else {
                 rest.append(argument)
             }
@@ -113,10 +116,14 @@ struct Dispatcher {
         let strings = Strings(detected ?? .english)
         chosen = detected ?? .english
         json = globals.flags.contains("--json")
-        let context = Context(
+        var context = Context(
             program: program, strings: strings, json: globals.flags.contains("--json"),
             databasePath: globals.values["--db"] ?? environment[databaseVariable] ?? defaultDatabase,
             console: console, now: Format.now())
+        if let user = environment["NAVET_USER"], !user.isEmpty, globalOptions.contains(where: { $0.name == "--user" }) {
+            context.user = user
+            context.userSource = "NAVET_USER"
+        }
         if detected == nil {
             return report(CLIError(.usage, strings.t("error.badLanguage", language ?? "")), context: context, command: nil)
         }
@@ -155,8 +162,24 @@ struct Dispatcher {
             return ExitCode.ok.rawValue
         }
         do throws(CLIError) {
+            // `--user` and `--purpose` are global (who runs the command, and why, for the read
+            // audit), before the command or after it, unless the command has an option of the
+            // same name (`consent grant --purpose`, `audit list --user`): then only before it.
+            let scoped = globalOptions.filter { ["--user", "--purpose"].contains($0.name) }
+                .filter { option in !command.spec.options.contains { $0.name == option.name } }
             var parsed = try ArgumentParser.parse(Array(rest.dropFirst(command.spec.path.count)),
-                                                  options: command.spec.options, strings: strings)
+                                                  options: command.spec.options + scoped, strings: strings)
+            let scopedNames = Set(scoped.map(\.name))
+            func global(_ name: String) -> String? {
+                (scopedNames.contains(name) ? parsed.values[name] : nil) ?? globals.values[name]
+            }
+            if let user = global("--user") {
+                context.user = user
+                context.userSource = "--user"
+            }
+            if let purpose = global("--purpose") {
+                context.purpose = try AuditContext.checkPurpose(purpose, strings: strings)
+            }
             let required = command.spec.positionals.filter(\.required).count
             if parsed.positionals.count < required {
                 let missing = Help.valueName(command.spec.positionals[parsed.positionals.count].name, strings)

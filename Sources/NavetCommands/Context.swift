@@ -59,6 +59,9 @@ public final class Console: @unchecked Sendable {
         Glibc.write(descriptor, buffer, count)
     }
 
+    /// Whether output is captured (the demo, tests): such a console never prompts.
+    public var isCapturing: Bool { lock.lock(); defer { lock.unlock() }; return captured != nil }
+
     public var capturedOut: String { lock.lock(); defer { lock.unlock() }; return captured?.out ?? "" }
     public var capturedErr: String { lock.lock(); defer { lock.unlock() }; return captured?.err ?? "" }
 }
@@ -72,6 +75,13 @@ public struct Context {
     public let console: Console
     /// Milliseconds since 1970; read once per command so one command has one time.
     public let now: Int64
+    /// `--user NAME`, else `NAVET_USER` (issue 13): whom a command that shows or changes
+    /// case data runs as; nil means the operating-system login's user.
+    var user: String? = nil
+    /// Where `user` came from: "--user" or "NAVET_USER".
+    var userSource: String = "--user"
+    /// `--purpose TEXT`: why case data is displayed, recorded in the read audit.
+    var purpose: String? = nil
 
     func out(_ text: String) { console.out(text) }
     func err(_ text: String) { console.err(text) }

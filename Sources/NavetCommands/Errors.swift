@@ -20,6 +20,12 @@ public enum ExitCode: Int32, Sendable, CaseIterable {
     /// `navet verify` found differences between what this replica holds and what the
     /// central store says it may hold (missing or extra changes); nothing was changed.
     case differences = 8
+    /// No enabled user to run as: the command shows or changes case data and neither
+    /// `--user`, `NAVET_USER` nor the operating-system login names an enabled user.
+    case noUser = 9
+    /// The display would show a tag whose display needs a purpose, and no `--purpose` was
+    /// given (and none could be asked for: not a terminal).
+    case purposeRequired = 10
 }
 
 /// An error a command reports: an exit code and a message already in the user's language.

@@ -63,7 +63,7 @@ extension Help {
         "SECONDS": "SEKUNDER", "DIR": "MAPP", "BYTES": "BYTE", "HEADER": "HTTP-HUVUD", "COUNT": "ANTAL",
         "ROLE": "ROLL", "ORG": "ORGANISATION", "TEL": "TELEFON", "TAGS": "SEKRETESSKLASSER", "TIME": "TID",
         "TEXT": "TEXT", "MEMBERSHIP": "MEDLEMSKAP", "CONSENT": "SAMTYCKE", "EPISODE": "FÖRSVINNANDE",
-        "child|guardian": "barnet|god man",
+        "child|guardian": "barnet|god man", "LOGIN": "INLOGGNING",
     ]
 }
 
@@ -80,8 +80,8 @@ enum HelpText {
         "help.globalOptions": ("Global options", "Globala alternativ"),
         "help.exitCodes": ("Exit codes", "Felkoder (utgångsstatus)"),
         "help.exitCodes.list": (
-            "  0  success\n  2  usage error (unknown command or option, missing argument)\n  3  validation error (bad date, unknown field, unknown id)\n  4  refused input (damaged, wrong version or wrong schema bundle, or a bad policy file; nothing changed)\n  5  I/O failure (missing database, unwritable file, disk full, output that could not be written)\n  6  server unreachable or failing (nothing lost; try again later)\n  7  partly refused: the central store refused some changes (taken back); see 'navet status'\n  8  verification found differences ('navet verify'): missing or extra changes",
-            "  0  klart\n  2  felaktig användning (okänt kommando eller alternativ, argument saknas)\n  3  ogiltigt värde (felaktigt datum, okänt fält, okänt id)\n  4  avvisad indata (skadad överföringsfil, fel version eller fel schema, eller en felaktig policyfil; inget ändrat)\n  5  läs- eller skrivfel (databas saknas, filen kan inte skrivas, disken full, utskriften kunde inte skrivas)\n  6  servern nås inte eller fick fel (inget förlorat; försök igen senare)\n  7  delvis avvisad: centrallagret avvisade vissa ändringar (tagna tillbaka); se 'navet status'\n  8  kontrollen hittade skillnader ('navet verify'): ändringar som saknas eller inte får finnas"),
+            "  0  success\n  2  usage error (unknown command or option, missing argument)\n  3  validation error (bad date, unknown field, unknown id)\n  4  refused input (damaged, wrong version or wrong schema bundle, or a bad policy file; nothing changed)\n  5  I/O failure (missing database, unwritable file, disk full, output that could not be written)\n  6  server unreachable or failing (nothing lost; try again later)\n  7  partly refused: the central store refused some changes (taken back); see 'navet status'\n  8  verification found differences ('navet verify'): missing or extra changes; or a broken read audit ('navet audit verify')\n  9  no enabled user: the command shows or changes case data (give --user NAME, set NAVET_USER, or see 'navet user')\n 10  a purpose is needed to show this (give --purpose TEXT); nothing was shown",
+            "  0  klart\n  2  felaktig användning (okänt kommando eller alternativ, argument saknas)\n  3  ogiltigt värde (felaktigt datum, okänt fält, okänt id)\n  4  avvisad indata (skadad överföringsfil, fel version eller fel schema, eller en felaktig policyfil; inget ändrat)\n  5  läs- eller skrivfel (databas saknas, filen kan inte skrivas, disken full, utskriften kunde inte skrivas)\n  6  servern nås inte eller fick fel (inget förlorat; försök igen senare)\n  7  delvis avvisad: centrallagret avvisade vissa ändringar (tagna tillbaka); se 'navet status'\n  8  kontrollen hittade skillnader ('navet verify'): ändringar som saknas eller inte får finnas; eller en bruten logg över vem som sett vad ('navet audit verify')\n  9  ingen aktiv användare: kommandot visar eller ändrar uppgifter om barn (ange --user NAMN, sätt NAVET_USER eller se 'navet user')\n 10  ett syfte krävs för att visa detta (ange --purpose TEXT); inget visades"),
         "help.more": ("Run '{0} <command> --help' for the options of a command.",
                       "Kör '{0} <kommando> --help' för att se ett kommandos alternativ."),
         "help.navet": ("navet: the local replica of an organisation working around unaccompanied children.\nEvery command except sync and verify works without network.",
@@ -97,8 +97,8 @@ enum HelpText {
         "opt.help": ("show this help", "visa den här hjälpen"),
 
         "help.init": ("Create a new, empty replica file.", "Skapa en ny, tom lokal databas."),
-        "help.init.long": ("Creates one SQLite file (WAL mode) holding the visible state, the full history of every field,\nthe local change log, the conflict list and the schema version. Refuses to overwrite a file.",
-            "Skapar en databasfil (SQLite, WAL-läge) med aktuellt läge, hela historiken för varje fält,\nden lokala ändringsloggen, konfliktlistan och schemaversionen. Skriver aldrig över en fil."),
+        "help.init.long": ("Creates one SQLite file (WAL mode) holding the visible state, the full history of every field,\nthe local change log, the conflict list and the schema version. Refuses to overwrite a file.\nYour operating-system login becomes its first user, mapped to itself (--no-user: none; see 'navet user add').",
+            "Skapar en databasfil (SQLite, WAL-läge) med aktuellt läge, hela historiken för varje fält,\nden lokala ändringsloggen, konfliktlistan och schemaversionen. Skriver aldrig över en fil.\nDin inloggning i operativsystemet blir dess första användare, kopplad till sig själv (--no-user: ingen; se 'navet user add')."),
         "help.child.add": ("Register a child (a new case).", "Registrera ett barn (ett nytt ärende)."),
         "help.child.add.long": ("Dates are written YYYY-MM-DD. Asylum status: pending, granted, rejected, appealed,\nfinal_rejection, returned, left, or the usual words (asylum seeker, residence permit, final rejection...).\nA birth or arrival date in the future, or an arrival before the birth, is refused; an unlikely age is warned about.",
             "Datum skrivs ÅÅÅÅ-MM-DD. Asylstatus: asylsökande, uppehållstillstånd (bifall), avslag, överklagande,\nlagakraftvunnet avslag, återvänt eller lämnat landet (även t.ex. beviljat, slutligt avslag).\nEtt födelse- eller ankomstdatum i framtiden, eller en ankomst före födseln, avvisas; en osannolik ålder ger en varning."),

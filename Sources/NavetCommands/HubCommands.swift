@@ -112,6 +112,7 @@ struct HubAdd: Command {
 
     func run(_ context: Context) throws(CLIError) {
         let store = try context.openReplica()
+        let editor = try context.actingUser(store)
         let childID = try context.find(child, type: "child", in: store)
         if let from { try context.checkPlausible(from, option: "--from", birth: try context.birthDate(of: childID, in: store)) }
         let org = try context.organisation(organisation, option: "--org", field: Self.schema.field("organisation")!, store: store)
@@ -122,9 +123,13 @@ struct HubAdd: Command {
         values["role"] = .text(role.rawValue)
         values["start_date"] = .text(start.description)
         try context.checkWrite(store, child: childID, recordType: "membership", fields: values.keys)
-        let id = try context.store { () throws(StoreError) in
-            try store.createRecord(type: "membership", values: values, now: context.now)
-        }
+        let written = values
+        let id = try context.audited(store, as: editor, command: "hub add", { () throws(StoreError) in
+            try store.createRecord(type: "membership", values: written, now: context.now)
+        }, entry: { id, draft in
+            draft.records.insert(childID)
+            draft.addWritten("membership", record: id, fields: written.filter { !$0.value.isNull }.keys)
+        })
         if !org.checked { context.warn(context.t("warn.orgUnchecked", Format.line(org.name))) }
         if context.json {
             context.printJSON(["id": id.description, "child": childID.description, "organisation": org.name,
@@ -161,6 +166,7 @@ struct HubList: Command {
 
     func run(_ context: Context) throws(CLIError) {
         let store = try context.openReplica()
+        let reader = try context.actingUser(store)
         let childID = try context.find(child, type: "child", in: store)
         let registrar = try context.store { () throws(StoreError) in try store.firstOrigin(of: childID, field: "name") }
         let origins = OriginDisplay(store: store, strings: context.strings, verbose: verbose)
@@ -177,6 +183,12 @@ struct HubList: Command {
             if a.key != b.key { return a.key.lexicographicallyPrecedes(b.key) }
             return a.record.id < b.record.id
         }.map(\.record)
+        try context.logDisplay(store, as: reader, command: "hub list") { draft in
+            draft.records.insert(childID)
+            for record in memberships {
+                draft.add(record, fields: ["organisation", "role", "person", "phone", "start_date", "end_date"])
+            }
+        }
         let today = context.swedishToday
         let ended = try context.accessEnded(store, child: childID)
         if context.json {
@@ -236,6 +248,7 @@ struct HubEnd: Command {
 
     func run(_ context: Context) throws(CLIError) {
         let store = try context.openReplica()
+        let editor = try context.actingUser(store)
         let record = try context.find(id, type: "membership", in: store)
         let membership = try context.store { () throws(StoreError) in try store.snapshot(record) }
         let last = on ?? context.swedishToday
@@ -253,9 +266,9 @@ struct HubEnd: Command {
         }
         try context.checkWrite(store, child: try context.childOf(record, type: "membership", in: store),
                                recordType: "membership", fields: ["end_date"])
-        try context.store { () throws(StoreError) in
-            _ = try store.set(record: record, field: "end_date", value: .text(last.description), now: context.now)
-        }
+        _ = try context.audited(store, as: editor, command: "hub end", { () throws(StoreError) in
+            try store.set(record: record, field: "end_date", value: .text(last.description), now: context.now)
+        }, entry: { change, draft in draft.addChange(change) })
         if context.json {
             context.printJSON(["id": record.description, "end_date": last.description])
         } else {
@@ -326,6 +339,7 @@ struct ConsentGrant: Command {
         }
         if let until { try context.checkPlausible(until, option: "--until", birth: nil) }
         let store = try context.openReplica()
+        let editor = try context.actingUser(store)
         let childID = try context.find(child, type: "child", in: store)
         let org = try context.organisation(organisation, option: "--to", field: Self.schema.field("organisation")!, store: store)
         // Protected identity goes only to the hub: the central store ignores a consent to an
@@ -342,7 +356,14 @@ struct ConsentGrant: Command {
         ]
         if let until { values["until"] = .text(until.description) }
         try context.checkWrite(store, child: childID, recordType: "consent", fields: values.keys)
-        let id = try context.store { () throws(StoreError) in try store.createRecord(type: "consent", values: values, now: context.now) }
+        let written = values
+        // The consent's own purpose is also the purpose of this edit.
+        let id = try context.audited(store, as: editor, command: "consent grant", purpose: purpose.displayText, { () throws(StoreError) in
+            try store.createRecord(type: "consent", values: written, now: context.now)
+        }, entry: { id, draft in
+            draft.records.insert(childID)
+            draft.addWritten("consent", record: id, fields: written.filter { !$0.value.isNull }.keys)
+        })
         if !org.checked { context.warn(context.t("warn.orgUnchecked", Format.line(org.name))) }
         for warning in warnings { context.warn(warning) }
         let sorted = Set(tags).sorted()
@@ -367,6 +388,7 @@ struct ConsentRevoke: Command {
 
     func run(_ context: Context) throws(CLIError) {
         let store = try context.openReplica()
+        let editor = try context.actingUser(store)
         let record = try context.find(id, type: "consent", in: store)
         let consent = try context.store { () throws(StoreError) in try store.snapshot(record) }
         if consent.value("revoked") == .bool(true) {
@@ -374,9 +396,9 @@ struct ConsentRevoke: Command {
         }
         let childID = try context.childOf(record, type: "consent", in: store)
         try context.checkWrite(store, child: childID, recordType: "consent", fields: ["revoked"])
-        try context.store { () throws(StoreError) in
-            _ = try store.set(record: record, field: "revoked", value: .bool(true), now: context.now)
-        }
+        _ = try context.audited(store, as: editor, command: "consent revoke", { () throws(StoreError) in
+            try store.set(record: record, field: "revoked", value: .bool(true), now: context.now)
+        }, entry: { change, draft in draft.addChange(change) })
         if context.json {
             context.printJSON(["id": record.description, "revoked": true])
         } else {
@@ -406,6 +428,7 @@ struct ConsentList: Command {
 
     func run(_ context: Context) throws(CLIError) {
         let store = try context.openReplica()
+        let reader = try context.actingUser(store)
         let childID = try context.find(child, type: "child", in: store)
         let today = context.swedishToday
         let ended = try context.accessEnded(store, child: childID)
@@ -420,6 +443,12 @@ struct ConsentList: Command {
             if a.state != b.state { return (order.firstIndex(of: a.state) ?? 0) < (order.firstIndex(of: b.state) ?? 0) }
             if a.key != b.key { return a.key.lexicographicallyPrecedes(b.key) }
             return a.record.id < b.record.id
+        }
+        try context.logDisplay(store, as: reader, command: "consent list") { draft in
+            draft.records.insert(childID)
+            for item in consents {
+                draft.add(item.record, fields: ["organisation", "tags", "given_by", "until", "purpose", "revoked"])
+            }
         }
         let s = context.strings
         let tagLabels = { (record: RecordSnapshot) -> [String] in
@@ -516,6 +545,7 @@ struct MissingReport: Command {
 
     func run(_ context: Context) throws(CLIError) {
         let store = try context.openReplica()
+        let editor = try context.actingUser(store)
         let childID = try context.find(child, type: "child", in: store)
         var values = self.values
         values["child"] = .text(childID.description)
@@ -531,7 +561,13 @@ struct MissingReport: Command {
                                                   Format.line(episode.value("last_seen_at").displayText ?? "?"),
                                                   Format.line(episode.value("last_seen_place").displayText ?? "?")))
         }
-        let id = try context.store { () throws(StoreError) in try store.createRecord(type: "missing", values: values, now: context.now) }
+        let written = values
+        let id = try context.audited(store, as: editor, command: "missing report", { () throws(StoreError) in
+            try store.createRecord(type: "missing", values: written, now: context.now)
+        }, entry: { id, draft in
+            draft.records.insert(childID)
+            draft.addWritten("missing", record: id, fields: written.filter { !$0.value.isNull }.keys)
+        })
         let s = context.strings
         if context.json {
             context.printJSON(["id": id.description, "child": childID.description, "last_seen_at": lastSeen.description,
@@ -556,6 +592,7 @@ struct MissingClose: Command {
 
     func run(_ context: Context) throws(CLIError) {
         let store = try context.openReplica()
+        let editor = try context.actingUser(store)
         let record = try context.find(id, type: "missing", in: store)
         let episode = try context.store { () throws(StoreError) in try store.snapshot(record) }
         if let closed = episode.value("closed_at").displayText {
@@ -568,9 +605,9 @@ struct MissingClose: Command {
         let closedAt = Timestamp(swedishTimeAt: context.now / 1000 * 1000).description
         try context.checkWrite(store, child: try context.childOf(record, type: "missing", in: store),
                                recordType: "missing", fields: ["closed_at"])
-        try context.store { () throws(StoreError) in
-            _ = try store.set(record: record, field: "closed_at", value: .text(closedAt), now: context.now)
-        }
+        _ = try context.audited(store, as: editor, command: "missing close", { () throws(StoreError) in
+            try store.set(record: record, field: "closed_at", value: .text(closedAt), now: context.now)
+        }, entry: { change, draft in draft.addChange(change) })
         // Two organisations reporting offline at once leave two open episodes: name the rest.
         let others = try childID.map { (child) throws(CLIError) in
             try context.store { () throws(StoreError) in try store.records(ofType: "missing", child: child) }
@@ -607,6 +644,7 @@ struct MissingList: Command {
 
     func run(_ context: Context) throws(CLIError) {
         let store = try context.openReplica()
+        let reader = try context.actingUser(store)
         let childID = try child.map { (text) throws(CLIError) in try context.find(text, type: "child", in: store) }
         let episodes = try context.store { () throws(StoreError) in
             if let childID { return try store.records(ofType: "missing", child: childID) }
@@ -641,6 +679,19 @@ struct MissingList: Command {
             guard let child = item.record.value("child").displayText, names[child] == nil,
                   let id = RecordID(hex: child), let snapshot = try? store.snapshot(id) else { continue }
             names[child] = snapshot.value("name").displayText
+        }
+        try context.logDisplay(store, as: reader, command: "missing list") { draft in
+            if let childID { draft.records.insert(childID) }
+            let shown = context.json ? ["child", "last_seen_at", "last_seen_place", "circumstances", "risk", "closed_at"]
+                : ["child", "last_seen_at", "last_seen_place", "risk", "closed_at"]
+            for item in listed {
+                draft.add(item.record, fields: shown)
+                if let child = item.record.value("child").displayText, names[child] != nil, let id = RecordID(hex: child) {
+                    draft.records.insert(id)
+                    draft.fields.insert("child.name")
+                    draft.tags.insert(ChildAdd.childSchema.field("name")!.defaultTag.rawValue)
+                }
+            }
         }
         if context.json {
             context.printJSON(listed.map { item -> [String: Any] in

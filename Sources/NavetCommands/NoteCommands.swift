@@ -63,6 +63,7 @@ struct NoteAdd: Command {
 
     func run(_ context: Context) throws(CLIError) {
         let store = try context.openReplica()
+        let editor = try context.actingUser(store)
         var values = self.values
         let childID = try context.find(child, type: "child", in: store)
         values["child"] = .text(childID.description)
@@ -91,7 +92,13 @@ struct NoteAdd: Command {
         // Every field of a note takes the note's tag (the author's choice, else the default).
         try context.checkWrite(store, child: childID, recordType: "note", fields: values.keys,
                                tag: tag ?? Self.noteSchema.field("text")!.defaultTag, noteKind: values["kind"]?.displayText)
-        let id = try context.store { () throws(StoreError) in try store.createRecord(type: "note", values: values, tag: tag, now: context.now) }
+        let written = values
+        let id = try context.audited(store, as: editor, command: "note add", { () throws(StoreError) in
+            try store.createRecord(type: "note", values: written, tag: tag, now: context.now)
+        }, entry: { id, draft in
+            draft.records.insert(childID)
+            draft.addWritten("note", record: id, fields: written.filter { !$0.value.isNull }.keys, tag: tag)
+        })
         if context.json {
             context.printJSON(["id": id.description])
         } else {
@@ -113,8 +120,13 @@ struct NoteList: Command {
 
     func run(_ context: Context) throws(CLIError) {
         let store = try context.openReplica()
+        let reader = try context.actingUser(store)
         let childID = try child.map { text throws(CLIError) in try context.find(text, type: "child", in: store) }
         let notes = try context.store { () throws(StoreError) in try store.notes(child: childID) }
+        try context.logDisplay(store, as: reader, command: "note list") { draft in
+            if let childID { draft.records.insert(childID) }
+            for note in notes { draft.add(note) }
+        }
         let origins = OriginDisplay(store: store, strings: context.strings, verbose: verbose)
         if context.json {
             context.printJSON(notes.map { note -> [String: Any] in
@@ -179,6 +191,7 @@ struct ConflictsList: Command {
 
     func run(_ context: Context) throws(CLIError) {
         let store = try context.openReplica()
+        let reader = try context.actingUser(store)
         // Sorted by the child's name as people read it (a child whose name is not shared,
         // and other records, after the named children), then by record and field.
         // Each record's name is read once, for the order and for the heading.
@@ -191,6 +204,17 @@ struct ConflictsList: Command {
                 .sorted { ($0.conflict.cell.recordID, $0.conflict.cell.field) < ($1.conflict.cell.recordID, $1.conflict.cell.field) },
             id: \.conflict.cell.recordID, name: \.name)
         let conflicts = named.map(\.conflict)
+        try context.logDisplay(store, as: reader, command: "conflicts") { draft in
+            for (conflict, name) in named {
+                conflict.heads.forEach { draft.add($0) }
+                draft.records.insert(conflict.cell.recordID)
+                // The table heads each conflict with the record's name.
+                if !context.json, name != nil {
+                    draft.fields.insert("child.name")
+                    draft.tags.insert(ChildAdd.childSchema.field("name")!.defaultTag.rawValue)
+                }
+            }
+        }
         let origins = OriginDisplay(store: store, strings: context.strings, verbose: verbose)
         if context.json {
             context.printJSON(conflicts.map { conflict -> [String: Any] in
@@ -258,6 +282,7 @@ struct ConflictsResolve: Command {
 
     func run(_ context: Context) throws(CLIError) {
         let store = try context.openReplica()
+        let editor = try context.actingUser(store)
         // Any record with a conflict may be named by its full id or a unique prefix of it.
         let conflicts = try context.store { () throws(StoreError) in try store.conflicts() }
         let typed = id.lowercased()
@@ -297,7 +322,10 @@ struct ConflictsResolve: Command {
         }
         try context.checkWrite(store, child: try context.childOf(record, type: type, in: store), recordType: type,
                                fields: [field])
-        let change = try context.store { () throws(StoreError) in try store.resolve(record: record, field: field, value: chosen, now: context.now) }
+        let resolved = field
+        let change = try context.audited(store, as: editor, command: "conflicts resolve", { () throws(StoreError) in
+            try store.resolve(record: record, field: resolved, value: chosen, now: context.now)
+        }, entry: { change, draft in draft.add(change) })
         if context.json {
             context.printJSON(["record": record.description, "field": field, "seq": change.seq])
         } else {

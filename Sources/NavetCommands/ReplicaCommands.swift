@@ -10,6 +10,7 @@ public enum NavetCLI {
         NoteAdd.self, NoteList.self, HubAdd.self, HubList.self, HubEnd.self, ConsentGrant.self, ConsentRevoke.self,
         ConsentList.self, MissingReport.self, MissingClose.self, MissingList.self, ConflictsList.self, ConflictsResolve.self, ExportCommand.self,
         ImportCommand.self, SyncCommand.self, VerifyCommand.self, StatusCommand.self, DemoCommand.self, EnrollCommand.self,
+        UserAdd.self, UserList.self, UserDisable.self, AuditList.self, AuditVerify.self,
     ]
 
     public static func run(_ arguments: [String], environment: [String: String], console: Console = Console()) -> Int32 {
@@ -157,9 +158,14 @@ func fieldName(_ input: String, recordType: String = "child") -> String {
 }
 
 struct InitCommand: Command {
-    static let spec = CommandSpec(["init"], help: "init", options: [OptionSpec("--enroll", value: "FILE", help: "opt.enroll")])
+    static let spec = CommandSpec(["init"], help: "init", options: [OptionSpec("--enroll", value: "FILE", help: "opt.enroll"),
+                                                                    OptionSpec("--no-user", help: "opt.noUser")])
     let enrollFile: String?
-    init(_ arguments: ParsedArguments, _ context: Context) { enrollFile = arguments.value("--enroll") }
+    let noUser: Bool
+    init(_ arguments: ParsedArguments, _ context: Context) {
+        enrollFile = arguments.value("--enroll")
+        noUser = arguments.has("--no-user")
+    }
 
     func run(_ context: Context) throws(CLIError) {
         let enrollment = try enrollFile.map { (file) throws(CLIError) in try context.readEnrollment(file) }
@@ -180,15 +186,31 @@ struct InitCommand: Command {
             // Its own name until the first reply brings the directory; display only.
             try? store.noteOwnOrganisation(enrollment.organisation, now: context.now)
         }
+        // The operating-system login becomes the first user, mapped to itself (`--no-user`:
+        // none; then `navet user add` adds the first).
+        var firstUser: String?
+        if noUser {
+            try context.store { () throws(StoreError) in try store.clearUsersSeed() }
+        } else if let login = OSLogin.current(), AuditContext.validUserName(login),
+                  case .success(true) = try context.store({ () throws(StoreError) in
+                      try store.addUser(name: login, fullName: login, osUser: login, by: nil, seed: true, now: context.now)
+                  }) {
+            firstUser = login
+        } else {
+            try context.store { () throws(StoreError) in try store.clearUsersSeed() }
+            context.warn(context.t("user.seedSkipped"))
+        }
         if context.json {
             context.printJSON(["replica": store.replicaID.description, "path": context.databasePath,
-                               "server": enrollment?.url ?? NSNull(), "organisation": enrollment?.organisation ?? NSNull()])
+                               "server": enrollment?.url ?? NSNull(), "organisation": enrollment?.organisation ?? NSNull(),
+                               "user": firstUser.map { $0 as Any } ?? NSNull()])
         } else if let enrollment {
             context.out(context.t("out.initEnrolled", store.replicaID.description, context.databasePath,
                                   enrollment.organisation, enrollment.url))
         } else {
             context.out(context.t("out.init", store.replicaID.description, context.databasePath))
         }
+        if !context.json, let firstUser { context.out(context.t("user.initAdded", Format.line(firstUser))) }
     }
 }
 
@@ -229,7 +251,11 @@ struct ChildAdd: Command {
         let warnings = try context.checkDates(values, existing: nil)
         let store = try context.openReplica()
         try context.checkRegister(store)
-        let id = try context.store { () throws(StoreError) in try store.createRecord(type: "child", values: values, now: context.now) }
+        let editor = try context.actingUser(store)
+        let values = self.values
+        let id = try context.audited(store, as: editor, command: "child add", { () throws(StoreError) in
+            try store.createRecord(type: "child", values: values, now: context.now)
+        }, entry: { id, draft in draft.addWritten("child", record: id, fields: values.filter { !$0.value.isNull }.keys) })
         warnings.forEach(context.warn)
         if context.json {
             context.printJSON(["id": id.description])
@@ -245,9 +271,15 @@ struct ChildList: Command {
 
     func run(_ context: Context) throws(CLIError) {
         let store = try context.openReplica()
+        let reader = try context.actingUser(store)
         // Every child held, also one held only through notes about it (its name not shared).
         let children = context.sortedByName(try context.store { () throws(StoreError) in try store.children() },
                                             id: \.id, name: { $0.value("name").displayText })
+        // The table shows three fields (and whether the birth date says 18); JSON shows them all.
+        let shown: [String]? = context.json ? nil : ["name", "birth_date", "asylum_status"]
+        try context.logDisplay(store, as: reader, command: "child list") { draft in
+            for child in children { draft.add(child, fields: shown) }
+        }
         if context.json {
             context.printJSON(children.map(childJSON))
             return
@@ -286,9 +318,15 @@ struct ChildShow: Command {
 
     func run(_ context: Context) throws(CLIError) {
         let store = try context.openReplica()
+        let reader = try context.actingUser(store)
         let record = try context.find(id, type: "child", in: store)
         let child = try context.store { () throws(StoreError) in try store.childSnapshot(record) }
         let notes = try context.store { () throws(StoreError) in try store.notes(child: record) }
+        try context.logDisplay(store, as: reader, command: "child show") { draft in
+            draft.add(child)
+            // JSON lists the notes' ids (not their contents); the table only their number.
+            if context.json { draft.records.formUnion(notes.map(\.id)) }
+        }
         if context.json {
             var object = childJSON(child)
             object["notes"] = notes.map { $0.id.description }
@@ -336,11 +374,15 @@ struct ChildSet: Command {
 
     func run(_ context: Context) throws(CLIError) {
         let store = try context.openReplica()
+        let editor = try context.actingUser(store)
         let record = try context.find(id, type: "child", in: store)
         let existing = try context.store { () throws(StoreError) in try store.childSnapshot(record) }
         let warnings = try context.checkDates([field.name: value], existing: existing)
         try context.checkWrite(store, child: record, recordType: "child", fields: [field.name])
-        let change = try context.store { () throws(StoreError) in try store.set(record: record, field: field.name, value: value, now: context.now) }
+        let (field, value) = (self.field, self.value)
+        let change = try context.audited(store, as: editor, command: "child set", { () throws(StoreError) in
+            try store.set(record: record, field: field.name, value: value, now: context.now)
+        }, entry: { change, draft in draft.addChange(change) })
         warnings.forEach(context.warn)
         if context.json {
             context.printJSON(["id": record.description, "field": field.name, "changed": change != nil])
@@ -370,6 +412,7 @@ struct ChildHistory: Command {
 
     func run(_ context: Context) throws(CLIError) {
         let store = try context.openReplica()
+        let reader = try context.actingUser(store)
         let record = try context.find(id, type: "child", in: store)
         let entries = try context.store { () throws(StoreError) -> [HistoryEntry] in
             do throws(StoreError) {
@@ -378,6 +421,10 @@ struct ChildHistory: Command {
                 return []  // a child held only through notes about it: none of its fields here
             }
         }.filter { field == nil || $0.change.field == field }
+        try context.logDisplay(store, as: reader, command: "child history") { draft in
+            draft.records.insert(record)
+            for entry in entries { draft.add(entry.change) }
+        }
         let origins = OriginDisplay(store: store, strings: context.strings, verbose: verbose)
         if context.json {
             context.printJSON(entries.map { entry -> [String: Any] in
@@ -410,6 +457,25 @@ struct StatusCommand: Command {
         let store = try context.openReplica()
         let status = try context.store { () throws(StoreError) in try store.status() }
         let refused = try context.store { () throws(StoreError) in try store.refusedChanges() }
+        // Refused changes carry values (this replica's own): shown, and logged, only to an
+        // enabled user; without one the status is still shown, the values hidden.
+        var showValues = false
+        if !refused.isEmpty, let reader = try? context.actingUser(store) {
+            do throws(CLIError) {
+                try context.logDisplay(store, as: reader, command: "status") { draft in
+                    for change in refused {
+                        draft.records.insert(change.recordID)
+                        draft.fields.insert(change.recordType + "." + change.field)
+                        if let tag = change.tag { draft.tags.insert(tag.rawValue) }
+                    }
+                }
+                showValues = true
+            } catch {
+                // A purpose needed and not given: the status without the values.
+                if error.code != .purposeRequired { throw error }
+            }
+        }
+        let shownValue = { (value: String?) -> Any in showValues ? value.map { $0 as Any } ?? NSNull() : NSNull() }
         if context.json {
             context.printJSON([
                 "purge_pending": status.purgePending, "redaction_ack": status.redactionAck,
@@ -417,7 +483,7 @@ struct StatusCommand: Command {
                 "may_register": try context.store { () throws(StoreError) in try store.mayRegister() } ?? NSNull(),
                 "refused_changes": refused.map { change -> [String: Any] in
                     ["seq": change.seq, "record_type": change.recordType, "record": change.recordID.description,
-                     "field": change.field, "value": change.value ?? NSNull(), "tag": change.tag?.rawValue ?? NSNull(),
+                     "field": change.field, "value": shownValue(change.value), "value_hidden": !showValues, "tag": change.tag?.rawValue ?? NSNull(),
                      "reason": change.reason, "reason_text": context.writeRefusalText(change.reason),
                      "refused_at": Format.time(change.refusedAt)]
                 },
@@ -462,7 +528,8 @@ struct StatusCommand: Command {
         context.out("")
         context.out(context.t("out.refusedChanges", String(refused.count)))
         for change in refused {
-            let value = change.value.map { Format.value(.text($0), field: change.field, strings: s) } ?? context.t("out.emptyValue")
+            let value = !showValues ? context.t("audit.valueHidden")
+                : change.value.map { Format.value(.text($0), field: change.field, strings: s) } ?? context.t("out.emptyValue")
             context.out("  " + context.t("out.refusedLine", s.label("type", change.recordType), change.recordID.description,
                                          s.field(change.field), value, Format.time(change.refusedAt)))
             context.out("    " + context.t("out.refusedReason", context.writeRefusalText(change.reason)))

@@ -109,9 +109,25 @@ public final class Database {
         case exclusive = "EXCLUSIVE"
     }
 
+    /// Set while `enclosingTransaction` runs: `transaction` calls inside it become savepoints.
+    private var enclosing = false
+
     /// Runs `body` in a transaction: commits when it returns, rolls back on any throw and
-    /// rethrows that first error. Nested calls are a programmer error.
+    /// rethrows that first error. Nested calls are a programmer error, except inside
+    /// `enclosingTransaction`, where they run as savepoints of the enclosing transaction.
     public func transaction<T>(_ kind: TransactionKind = .immediate, _ body: () throws -> T) throws -> T {
+        if enclosing, isInTransaction {
+            try execute("SAVEPOINT nested")
+            do {
+                let result = try body()
+                try execute("RELEASE nested")
+                return result
+            } catch {
+                try? execute("ROLLBACK TO nested")
+                try? execute("RELEASE nested")
+                throw error
+            }
+        }
         precondition(!isInTransaction, "nested transaction")
         try execute("BEGIN \(kind.rawValue)")
         do {
@@ -122,6 +138,16 @@ public final class Database {
             if isInTransaction { try? execute("ROLLBACK") }
             throw error
         }
+    }
+
+    /// Runs `body` in one transaction in which the `transaction` calls it makes are
+    /// savepoints: a store call and what must be committed with it (its audit entry) are
+    /// written together or not at all.
+    public func enclosingTransaction<T>(_ body: () throws -> T) throws -> T {
+        precondition(!isInTransaction, "nested transaction")
+        enclosing = true
+        defer { enclosing = false }
+        return try transaction(.immediate, body)
     }
 
     /// `PRAGMA integrity_check`: "ok", or the problems found.

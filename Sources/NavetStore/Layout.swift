@@ -472,6 +472,49 @@ public enum Layout {
         FROM (SELECT DISTINCT value FROM cells WHERE field = 'child' AND record_type <> 'child') r
         WHERE r.value NOT IN (SELECT printf('%016x', record_id) FROM cells WHERE record_type = 'child');
         """),
+        // 16: named users and the read audit on a replica (Protocol/AUDIT.md, docs/STORAGE.md,
+        // "Users and the read log"): the users, the hash-chained log of every display of
+        // case data and every edit (append-only: triggers refuse UPDATE and DELETE), and the
+        // tags whose display needs a purpose. `users_seed_pending` makes the first command
+        // that needs a user add the operating-system login as the first user (a file that
+        // had no users keeps working; `navet init` does it at once, or clears it with
+        // `--no-user`).
+        Migration(replica: """
+        CREATE TABLE users(
+            name TEXT PRIMARY KEY NOT NULL,
+            match_key TEXT NOT NULL UNIQUE,
+            full_name TEXT NOT NULL,
+            os_user TEXT UNIQUE,
+            enabled INTEGER NOT NULL DEFAULT 1,
+            added_at INTEGER NOT NULL,
+            added_by TEXT,
+            disabled_at INTEGER,
+            disabled_by TEXT
+        );
+        CREATE TABLE audit_log(
+            seq INTEGER PRIMARY KEY NOT NULL,
+            replica INTEGER NOT NULL,
+            time INTEGER NOT NULL,
+            user TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            command TEXT NOT NULL,
+            records TEXT NOT NULL,
+            fields TEXT NOT NULL,
+            tags TEXT NOT NULL,
+            purpose TEXT,
+            prev_hash BLOB NOT NULL,
+            hash BLOB NOT NULL
+        );
+        CREATE INDEX audit_log_by_time ON audit_log(time);
+        CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the read audit is append-only: entries cannot be changed'); END;
+        CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the read audit is append-only: entries cannot be deleted'); END;
+        CREATE TABLE audit_purpose_tags(
+            tag TEXT PRIMARY KEY NOT NULL
+        ) WITHOUT ROWID;
+        INSERT INTO meta(key, value) VALUES ('users_seed_pending', 1);
+        """),
     ]
 
     public static var currentVersion: Int { migrations.count }
