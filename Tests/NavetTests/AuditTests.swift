@@ -144,12 +144,12 @@ import Testing
 
     @Test func aFileFromBeforeUsersGetsTheLoginOnMigration() throws {
         #expect(try cli.navet("init", "--no-user").code == 0)
-        // Back to layout 12: no users, no log.
+        // Back to the layout before users (15): no users, no log.
         _ = try SQLite3Tool.run(folder.path("navet.db"), """
             DROP TABLE users; DROP TABLE audit_log; DROP TABLE audit_purpose_tags;
-            DELETE FROM meta WHERE key LIKE 'users%' OR key LIKE 'audit%'; PRAGMA user_version = 12;
+            DELETE FROM meta WHERE key LIKE 'users%' OR key LIKE 'audit%'; PRAGMA user_version = 15;
             """)
-        #expect(try SQLite3Tool.run(folder.path("navet.db"), "PRAGMA user_version") == "12")
+        #expect(try SQLite3Tool.run(folder.path("navet.db"), "PRAGMA user_version") == "15")
         let listed = try cli.navet("child", "list")
         #expect(listed.code == 0, "\(listed.err)")
         #expect(listed.err.contains("had no users: your login '\(Self.login)' was added as its first user"), "\(listed.err)")
