@@ -6,20 +6,8 @@ import Testing
 /// The up-front checks that use the grants part of permissions (Protocol/BUNDLE.md,
 /// "Grants"), through the real binaries and the default policy: registering a child,
 /// changing the hub, recording consent, and the fields the missing rule lets the police read.
-@Suite struct GrantCLITests {
+@Suite struct GrantCLITests: FileSyncSuite {
     let folder = TemporaryDirectory(prefix: "navet-grant-cli")
-    var cli: CLIRunner { CLIRunner(workingDirectory: folder.url) }
-    func object(_ result: CLIRunner.Result) -> [String: Any] {
-        (try? JSONSerialization.jsonObject(with: Data(result.out.utf8))) as? [String: Any] ?? [:]
-    }
-
-    /// One round trip by file for `db`.
-    func sync(_ db: String) throws -> Int32 {
-        #expect(try cli.navet("--db", db, "export", "--force", "up.navet").code == 0)
-        let imported = try cli.navetd("--db", "central.db", "import", "up.navet", "--reply", "reply.navet", "--force")
-        #expect(imported.code == 0, "\(imported.err)")
-        return try cli.navet("--db", db, "import", "reply.navet").code
-    }
 
     func changes(_ db: String) throws -> Int {
         object(try cli.navet("--db", db, "--json", "status"))["changes"] as? Int ?? -1

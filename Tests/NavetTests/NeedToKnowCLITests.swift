@@ -5,20 +5,8 @@ import Testing
 
 /// Need to know through the real binaries and the default policy: the file path
 /// (`navet export`, `navetd import`, `navet import`), `navetd policy explain`.
-@Suite struct NeedToKnowCLITests {
+@Suite struct NeedToKnowCLITests: FileSyncSuite {
     let folder = TemporaryDirectory(prefix: "navet-ntk-cli")
-    var cli: CLIRunner { CLIRunner(workingDirectory: folder.url) }
-    func object(_ result: CLIRunner.Result) -> [String: Any] {
-        (try? JSONSerialization.jsonObject(with: Data(result.out.utf8))) as? [String: Any] ?? [:]
-    }
-
-    /// One round trip by file for `db`.
-    func sync(_ db: String) throws -> Int32 {
-        #expect(try cli.navet("--db", db, "export", "--force", "up.navet").code == 0)
-        let imported = try cli.navetd("--db", "central.db", "import", "up.navet", "--reply", "reply.navet", "--force")
-        #expect(imported.code == 0, "\(imported.err)")
-        return try cli.navet("--db", db, "import", "reply.navet").code
-    }
 
     @Test func aSchoolSeesNothingUntilItIsInTheHubAndThenOnlyWhatItsRoleNeeds() throws {
         #expect(try cli.navetd("--db", "central.db", "init").code == 0)

@@ -7,20 +7,8 @@ import Testing
 /// What a replica holds of a child without the fields it may not see (issue 12 follow-up):
 /// a child held only through notes received by consent is listed, shown and found by its
 /// id, with a placeholder for its name; and `navetd policy explain` in both languages.
-@Suite struct UnsharedChildCLITests {
+@Suite struct UnsharedChildCLITests: FileSyncSuite {
     let folder = TemporaryDirectory(prefix: "navet-unshared-cli")
-    var cli: CLIRunner { CLIRunner(workingDirectory: folder.url) }
-    func object(_ result: CLIRunner.Result) -> [String: Any] {
-        (try? JSONSerialization.jsonObject(with: Data(result.out.utf8))) as? [String: Any] ?? [:]
-    }
-
-    /// One round trip by file for `db`.
-    func sync(_ db: String) throws -> Int32 {
-        #expect(try cli.navet("--db", db, "export", "--force", "up.navet").code == 0)
-        let imported = try cli.navetd("--db", "central.db", "import", "up.navet", "--reply", "reply.navet", "--force")
-        #expect(imported.code == 0, "\(imported.err)")
-        return try cli.navet("--db", db, "import", "reply.navet").code
-    }
 
     /// A region: social services (registers the children), a volunteer organisation and a
     /// school, each with a replica enrolled by file (the school's sync puts it in the directory).

@@ -278,7 +278,7 @@ enum NeedToKnowBench {
                 kind: .reply, schemaVersion: Schema.current.version, sender: central.serverID, recipient: replica.id,
                 createdAt: now, cursor: 0, newCursor: newCursor, ack: ack, changes: sent,
                 redactions: reply?.redactions ?? [], refusals: reply?.refusals ?? [], permissions: reply?.permissions,
-                policyVersion: context?.version ?? 0), signer: signer)
+                policyVersion: context?.version ?? 0, mayRegister: reply?.mayRegister), signer: signer)
             let t2 = clock.now
             result.merge += seconds(t1 - t0)
             result.reply += seconds(t2 - t1)

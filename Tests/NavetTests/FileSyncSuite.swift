@@ -1,0 +1,26 @@
+import Foundation
+import NavetTestSupport
+import Testing
+
+/// A suite that drives the real binaries in its own folder and syncs replicas with the
+/// central store by file (`navet export`, `navetd import`, `navet import`).
+protocol FileSyncSuite {
+    var folder: TemporaryDirectory { get }
+}
+
+extension FileSyncSuite {
+    var cli: CLIRunner { CLIRunner(workingDirectory: folder.url) }
+
+    /// A command's `--json` output as an object (empty when it is not one).
+    func object(_ result: CLIRunner.Result) -> [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(result.out.utf8))) as? [String: Any] ?? [:]
+    }
+
+    /// One round trip by file for `db` with `central.db`; the replica's import exit code.
+    func sync(_ db: String) throws -> Int32 {
+        #expect(try cli.navet("--db", db, "export", "--force", "up.navet").code == 0)
+        let imported = try cli.navetd("--db", "central.db", "import", "up.navet", "--reply", "reply.navet", "--force")
+        #expect(imported.code == 0, "\(imported.err)")
+        return try cli.navet("--db", db, "import", "reply.navet").code
+    }
+}
