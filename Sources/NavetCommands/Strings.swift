@@ -175,6 +175,7 @@ public struct Strings: Sendable {
         .merging(FilterStrings.table) { first, _ in first }
         .merging(WireStrings.table) { first, _ in first }
         .merging(DemoStrings.table) { first, _ in first }
+        .merging(AuditStrings.table) { first, _ in first }
 
     static let messages: [String: (String, String)] = [
         // Record types, fields, choices, tags.

@@ -427,6 +427,7 @@ public final class ReplicaStore {
                 summary.redacted = try applyRedactions(filtering.redactions)
                 summary.refused = try applyRefusals(filtering.refusals, now: now)
                 if let permissions = filtering.permissions { try replacePermissions(permissions) }
+                if let checkpoint = filtering.checkpoint { try keepCheckpoint(checkpoint, server: server, now: now) }
                 let own = changes.filter { $0.origin == replicaID }
                 if !own.isEmpty {
                     let caught = try catchUp(own, ack: ack, now: now)

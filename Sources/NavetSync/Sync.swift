@@ -126,7 +126,8 @@ public enum Sync {
 
     /// What a reply carries besides changes, as the store takes it (Filtering.swift).
     public static func filtering(of bundle: Bundle) -> ReplyFiltering {
-        ReplyFiltering(redactions: bundle.redactions, refusals: bundle.refusals, permissions: bundle.permissions)
+        ReplyFiltering(redactions: bundle.redactions, refusals: bundle.refusals, permissions: bundle.permissions,
+                       checkpoint: bundle.checkpoint)
     }
 
     /// Applies a reply that was decoded, verified and checked (`applyReply` does all of that

@@ -244,7 +244,8 @@ public final class SyncService: @unchecked Sendable {
                         createdAt: now, cursor: bundle.cursor, newCursor: filtered.newCursor, ack: filtered.ack,
                         epoch: try central.epoch(), more: filtered.more, changes: filtered.changes,
                         directory: bundle.wantsDirectory ? try directory() : nil, redactions: filtered.redactions,
-                        refusals: filtered.refusals, permissions: filtered.permissions, policyVersion: access.version)
+                        refusals: filtered.refusals, permissions: filtered.permissions, policyVersion: access.version,
+                        checkpoint: filtered.checkpoint)
                     metrics.changesRefused.add(merged.refused)
                     metrics.changesBackfilled.add(filtered.backfilled)
                     metrics.redactionsSent.add(filtered.redactions.count)
@@ -256,7 +257,7 @@ public final class SyncService: @unchecked Sendable {
                     kind: .reply, schemaVersion: Schema.current.version, sender: central.serverID, recipient: signer,
                     createdAt: now, cursor: bundle.cursor, newCursor: page.newCursor, ack: page.ack,
                     epoch: try central.epoch(), more: more, changes: page.changes,
-                    directory: bundle.wantsDirectory ? try directory() : nil)
+                    directory: bundle.wantsDirectory ? try directory() : nil, checkpoint: try central.latestCheckpoint())
                 let encoded = BundleCodec.encode(reply, signer: replySigner)
                 return (merged, encoded, page.changes.count, more)
             }

@@ -6,8 +6,10 @@ import NavetCore
 ///
 /// ```
 /// access      = parts u8                 bit 0 ack (uploads), 1 policy version, 2 redactions,
-///                                        3 refusals, 4 permissions (replies); 5–7 zero; not 0
+///                                        3 refusals, 4 permissions, 5 checkpoint (replies);
+///                                        6–7 zero; not 0
 ///               [redactionAck u64] [policyVersion u64] [redactions] [refusals] [permissions]
+///               [checkpoint]
 /// redactions  = count varint (1 … 100,000), redactions strictly ascending by id
 /// redaction   = id u64, child u64, reason code, n varint (1 … 1,000,000),
 ///               n × (origin u64, seq u64) strictly ascending
@@ -15,6 +17,7 @@ import NavetCore
 /// permissions = count varint (0 … 100,000), (child u64, read names, write names, roles names)
 ///               strictly ascending by child
 /// names       = count varint, names (varint length, bytes) strictly ascending by bytes
+/// checkpoint  = row u64 (1 ..< 2^63), head 32 bytes, signedAt i64, mac 32 bytes
 /// code        = varint length (1 … 64), bytes in [a-z0-9_]
 /// ```
 /// A part is present exactly when it is not empty, so the encoding is canonical, and a
@@ -26,7 +29,8 @@ enum AccessSection {
     static let redactionsPart: UInt8 = 0x04
     static let refusalsPart: UInt8 = 0x08
     static let permissionsPart: UInt8 = 0x10
-    static let knownParts: UInt8 = 0x1F
+    static let checkpointPart: UInt8 = 0x20
+    static let knownParts: UInt8 = 0x3F
 
     // The reader's limits, the defaults of `BundleLimits` (which a test or the fuzzer may
     // lower): BUNDLE.md, "Limits a reader enforces".
@@ -53,20 +57,21 @@ enum AccessSection {
     static let minimumBytesPerPermission = 8 + 3
     static let minimumBytesPerName = 1
 
-    /// The five fields the section carries.
+    /// The six fields the section carries.
     struct Fields: Hashable {
         var redactionAck: UInt64 = 0
         var policyVersion: UInt64 = 0
         var redactions: [Redaction] = []
         var refusals: [ChangeRefusal] = []
         var permissions: [ChildPermission]?
+        var checkpoint: LedgerCheckpoint?
     }
 
     /// The parts byte for `bundle`: one bit per non-empty part; 0 means "no section".
     static func parts(of bundle: Bundle) -> UInt8 {
         (bundle.redactionAck != 0 ? ackPart : 0) | (bundle.policyVersion != 0 ? policyPart : 0)
             | (bundle.redactions.isEmpty ? 0 : redactionsPart) | (bundle.refusals.isEmpty ? 0 : refusalsPart)
-            | (bundle.permissions == nil ? 0 : permissionsPart)
+            | (bundle.permissions == nil ? 0 : permissionsPart) | (bundle.checkpoint == nil ? 0 : checkpointPart)
     }
 
     /// A reason code: 1 to 64 bytes of a–z, 0–9 and `_`.
@@ -98,7 +103,7 @@ enum AccessSection {
             precondition(parts & ackPart == 0, "a reply carries no redaction acknowledgement")
         }
         write(Fields(redactionAck: bundle.redactionAck, policyVersion: bundle.policyVersion, redactions: bundle.redactions,
-                     refusals: bundle.refusals, permissions: bundle.permissions), to: &bytes)
+                     refusals: bundle.refusals, permissions: bundle.permissions, checkpoint: bundle.checkpoint), to: &bytes)
     }
 
     /// Appends the section for `fields` without checking which kind may carry which part:
@@ -106,7 +111,7 @@ enum AccessSection {
     static func write(_ bundle: Fields, to bytes: inout [UInt8]) {
         let parts = (bundle.redactionAck != 0 ? ackPart : 0) | (bundle.policyVersion != 0 ? policyPart : 0)
             | (bundle.redactions.isEmpty ? 0 : redactionsPart) | (bundle.refusals.isEmpty ? 0 : refusalsPart)
-            | (bundle.permissions == nil ? 0 : permissionsPart)
+            | (bundle.permissions == nil ? 0 : permissionsPart) | (bundle.checkpoint == nil ? 0 : checkpointPart)
         precondition(parts != 0, "an access section needs at least one part")
         var out = ByteWriter()
         out.u8(parts)
@@ -176,6 +181,14 @@ enum AccessSection {
                 writeNames(permission.write.map(\.rawValue), to: &out)
                 writeNames(permission.roles.map(\.rawValue), to: &out)
             }
+        }
+        if let checkpoint = bundle.checkpoint {
+            precondition(BundlePayload.isValidID(checkpoint.row), "checkpoint row outside 1 ..< 2^63")
+            precondition(checkpoint.head.count == 32 && checkpoint.mac.count == 32, "checkpoint head and MAC are 32 bytes")
+            out.u64(checkpoint.row)
+            out.append(checkpoint.head)
+            out.u64(UInt64(bitPattern: checkpoint.signedAt))
+            out.append(checkpoint.mac)
         }
         bytes.append(contentsOf: out.bytes)
     }
@@ -273,7 +286,8 @@ enum AccessSection {
             switch kind {
             case .upload:
                 for (bit, name) in [(AccessSection.policyPart, "policy version"), (AccessSection.redactionsPart, "redactions"),
-                                    (AccessSection.refusalsPart, "refusals"), (AccessSection.permissionsPart, "permissions")]
+                                    (AccessSection.refusalsPart, "refusals"), (AccessSection.permissionsPart, "permissions"),
+                                    (AccessSection.checkpointPart, "checkpoint")]
                 where parts & bit != 0 {
                     throw .invalidValue("\(name) in an upload")
                 }
@@ -286,6 +300,13 @@ enum AccessSection {
             if parts & AccessSection.redactionsPart != 0 { fields.redactions = try redactions() }
             if parts & AccessSection.refusalsPart != 0 { fields.refusals = try refusals() }
             if parts & AccessSection.permissionsPart != 0 { fields.permissions = try permissions() }
+            if parts & AccessSection.checkpointPart != 0 {
+                let row = try id("checkpoint row")
+                let head = Array(try bytes(32))
+                let signedAt = Int64(bitPattern: try u64())
+                let mac = Array(try bytes(32))
+                fields.checkpoint = LedgerCheckpoint(row: row, head: head, signedAt: signedAt, mac: mac)
+            }
             return fields
         }
 

@@ -62,6 +62,9 @@ public struct Bundle: Hashable, Sendable {
     /// Reply: the version of the access policy the reply was filtered under (0 = none).
     /// Always 0 in uploads.
     public var policyVersion: UInt64
+    /// Reply: the latest signed checkpoint of the server's disclosure ledger
+    /// (Protocol/AUDIT.md); nil when the ledger is empty. Always nil in uploads.
+    public var checkpoint: LedgerCheckpoint?
 
     /// Creates a bundle. `epoch` and `more` default to "none" so that call sites written
     /// for format version 1 keep compiling.
@@ -70,7 +73,7 @@ public struct Bundle: Hashable, Sendable {
         cursor: UInt64, newCursor: UInt64 = 0, ack: UInt64 = 0, epoch: UInt64 = 0, more: Bool = false,
         changes: [Change], wantsDirectory: Bool = false, directory: [DirectoryEntry]? = nil,
         redactionAck: UInt64 = 0, redactions: [Redaction] = [], refusals: [ChangeRefusal] = [],
-        permissions: [ChildPermission]? = nil, policyVersion: UInt64 = 0
+        permissions: [ChildPermission]? = nil, policyVersion: UInt64 = 0, checkpoint: LedgerCheckpoint? = nil
     ) {
         self.kind = kind
         self.schemaVersion = schemaVersion
@@ -90,5 +93,6 @@ public struct Bundle: Hashable, Sendable {
         self.refusals = refusals
         self.permissions = permissions
         self.policyVersion = policyVersion
+        self.checkpoint = checkpoint
     }
 }

@@ -111,7 +111,7 @@ import Testing
         }
         #expect(try tables(try Database(path: path)).contains("text(\"replicas\")"))
         let reopened = try ReplicaStore.open(path: path)
-        #expect(try tables(reopened.db) == ["cells", "changes", "directory", "meta", "origins", "permissions", "refused_changes", "superseded"].map { "text(\"\($0)\")" })
+        #expect(try tables(reopened.db) == ["cells", "changes", "checkpoints", "directory", "meta", "origins", "permissions", "refused_changes", "superseded"].map { "text(\"\($0)\")" })
         #expect(try Layout.applicationID(reopened.db) == Layout.applicationID)
         #expect(try reopened.db.scalar("SELECT name FROM children_view") == .text("Märta Öst"))
         #expect(try reopened.db.scalar("SELECT count(*) FROM conflicts_view") == .integer(2))
