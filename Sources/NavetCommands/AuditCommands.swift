@@ -294,6 +294,58 @@ struct AuditVerifyCommand: Command {
     }
 }
 
+/// `navetd audit prune [--before DATE | --years N]`: removes ledger rows older than the
+/// retention period (default five years) behind a signed checkpoint (Protocol/AUDIT.md,
+/// "Retention"). A ledger that does not verify is evidence and is not pruned.
+struct AuditPruneCommand: Command {
+    static let spec = CommandSpec(["audit", "prune"], help: "audit.prune", options: [
+        OptionSpec("--before", value: "YYYY-MM-DD", help: "opt.auditBefore"),
+        OptionSpec("--years", value: "COUNT", help: "opt.auditYears"),
+    ])
+    static let defaultYears = 5
+    let before: String?
+    let years: Int
+
+    init(_ arguments: ParsedArguments, _ context: Context) throws(CLIError) {
+        before = arguments.value("--before")
+        if before != nil, arguments.has("--years") {
+            throw CLIError(.usage, context.t("audit.prune.both"), helpHint: true)
+        }
+        if let text = arguments.value("--years") {
+            guard let value = Int(text), (1...100).contains(value) else {
+                throw CLIError(.usage, context.t("audit.prune.badYears", Format.line(text)), helpHint: true)
+            }
+            years = value
+        } else {
+            years = Self.defaultYears
+        }
+        if let before { _ = try context.auditDay(before, option: "--before") }
+    }
+
+    func run(_ context: Context) throws(CLIError) {
+        let today = SwedishTime.today(at: context.now)
+        let cutoffDay: CalendarDate
+        if let before, let day = CalendarDate(iso: before) {
+            guard day <= today else { throw CLIError(.validation, context.t("audit.prune.future", before)) }
+            cutoffDay = day
+        } else {
+            cutoffDay = today.adding(years: -years)
+        }
+        let cutoff = try context.auditDay(cutoffDay.description, option: "--before")
+        let central = try context.openCentral()
+        let check = try context.store { () throws(StoreError) in try central.verifyLedger() }
+        guard check.isIntact else { throw CLIError(.differences, context.t("audit.prune.broken")) }
+        let result = try context.store { () throws(StoreError) in try central.pruneLedger(before: cutoff, now: context.now) }
+        if context.json {
+            context.printJSON(["before": cutoffDay.description, "removed": result.removed, "base_row": result.base])
+        } else if result.removed == 0 {
+            context.out(context.t("audit.prune.nothing", cutoffDay.description))
+        } else {
+            context.out(context.strings.t("audit.prune.done", count: result.removed, cutoffDay.description, String(result.base)))
+        }
+    }
+}
+
 enum AuditStrings {
     static let table: [String: (String, String)] = [
         "help.audit.child": ("Show who received which fields of a child, by which rule and when.",
@@ -314,6 +366,27 @@ enum AuditStrings {
         "help.audit.verify.long": (
             "Recomputes the ledger's hash chain row by row and checks every checkpoint the server signed. With\n--replica, also checks the checkpoints kept in those local database files, so a rewrite of the\nserver's ledger is found even when the server's own checkpoints were rewritten too. Exits with\ncode 8 and names the first broken row when anything does not match.",
             "Räknar om utlämnandeloggens hashkedja rad för rad och kontrollerar varje kontrollpunkt som servern\nsignerat. Med --replica kontrolleras även kontrollpunkterna i de lokala databasfilerna, så att en\nomskriven logg upptäcks även om serverns egna kontrollpunkter också skrivits om. Avslutar med kod 8\noch anger den första felaktiga raden när något inte stämmer."),
+        "help.audit.prune": ("Remove disclosure-ledger rows older than the retention period.",
+                             "Ta bort rader i utlämnandeloggen som är äldre än lagringstiden."),
+        "help.audit.prune.long": (
+            "Removes the rows sent before the day given with --before, or before the same day --years years ago\n(default 5, the period patient data law uses). The last row removed is signed first and becomes the\nledger's base, so what remains still verifies with 'navetd audit verify'. A ledger that does not\nverify is kept as evidence and not pruned (exit code 8). Run it from the same timer as the backup.",
+            "Tar bort raderna som skickades före dagen i --before, eller före samma dag för --years år sedan\n(standard 5, den tid som patientdatalagen använder). Den sista borttagna raden signeras först och blir\nloggens bas, så att det som finns kvar fortfarande kan kontrolleras med 'navetd audit verify'. En logg\nsom inte stämmer sparas som bevis och rensas inte (kod 8). Kör kommandot från samma timer som säkerhetskopian."),
+        "opt.auditBefore": ("remove rows sent before this day (not later than today)",
+                            "ta bort rader skickade före den här dagen (senast i dag)"),
+        "opt.auditYears": ("the retention period in years (default 5)", "lagringstiden i år (standard 5)"),
+        "audit.prune.both": ("Give either --before or --years, not both.", "Ange antingen --before eller --years, inte båda."),
+        "audit.prune.badYears": ("--years needs a whole number from 1 to 100, not {0}.",
+                                 "--years behöver ett heltal från 1 till 100, inte {0}."),
+        "audit.prune.future": ("--before {0} is after today; the ledger keeps everything up to now.",
+                               "--before {0} är efter i dag; loggen behåller allt fram till nu."),
+        "audit.prune.broken": ("The disclosure ledger does not verify ('navetd audit verify' says where); it is kept as evidence and not pruned.",
+                               "Utlämnandeloggen stämmer inte ('navetd audit verify' visar var); den sparas som bevis och rensas inte."),
+        "audit.prune.nothing": ("No ledger row was sent before {0}; nothing removed.",
+                                "Ingen rad i loggen skickades före {0}; inget togs bort."),
+        "audit.prune.done": ("Removed {0} {0|row|rows} sent before {1}. The ledger now starts after row {2}, which a signed checkpoint keeps.",
+                             "Tog bort {0} {0|rad|rader} skickade före {1}. Loggen börjar nu efter rad {2}, som en signerad kontrollpunkt bevarar."),
+        "audit.break.base_unsigned": ("The ledger starts after row {0}, but no checkpoint of this server signs that row: rows were removed outside navetd.",
+                                      "Loggen börjar efter rad {0}, men ingen kontrollpunkt från servern signerar den raden: rader har tagits bort utanför navetd."),
         "opt.auditCSV": ("print CSV (RFC 4180) for a spreadsheet", "skriv CSV (RFC 4180) för ett kalkylark"),
         "opt.auditSince": ("only rows sent on or after this day", "bara rader skickade den dagen eller senare"),
         "opt.auditUntil": ("only rows sent on or before this day", "bara rader skickade den dagen eller tidigare"),

@@ -54,6 +54,8 @@ public struct LedgerBreak: Hashable, Sendable {
         case checkpointRowMissing = "checkpoint_row_missing"
         /// A checkpoint's head is not the stored hash of its row.
         case checkpointMismatch = "checkpoint_mismatch"
+        /// The ledger was pruned but no valid checkpoint of the server signs its base.
+        case baseUnsigned = "base_unsigned"
     }
 
     public var kind: Kind
@@ -252,6 +254,14 @@ extension CentralStore {
                 previous = stored
             }
             if let firstBreak { result.breaks.append(firstBreak) }
+            if base.row > 0, !own.contains(where: { checkpoint, _ in
+                checkpoint.row == UInt64(base.row) && checkpoint.head == base.hash
+                    && HMACSHA256.constantTimeEquals(HMACSHA256.authenticate(message: LedgerCheckpoint.message(
+                        server: serverID, row: checkpoint.row, head: checkpoint.head, signedAt: checkpoint.signedAt), key: key),
+                        checkpoint.mac)
+            }) {
+                result.breaks.append(LedgerBreak(kind: .baseUnsigned, row: base.row))
+            }
             for (checkpoint, source) in all {
                 let message = LedgerCheckpoint.message(server: serverID, row: checkpoint.row, head: checkpoint.head,
                                                        signedAt: checkpoint.signedAt)
@@ -269,6 +279,45 @@ extension CentralStore {
                 }
             }
             return result
+        }
+    }
+
+    // MARK: Retention (`navetd audit prune`)
+
+    /// Removes the rows sent before `cutoff` (ms) from the start of the chain, behind a
+    /// signed checkpoint of the last row removed, which becomes the chain's base: the first
+    /// kept row chains to its hash, so what remains verifies. Stops at the first row sent
+    /// at or after `cutoff` (rows are in time order; a row out of order keeps those after
+    /// it). Removes the server's checkpoints of removed rows except the base's. The caller
+    /// verifies the ledger first: a broken ledger is evidence and is not pruned.
+    public func pruneLedger(before cutoff: Int64, now: Int64) throws(StoreError) -> (removed: Int, base: Int64) {
+        try StoreError.wrap {
+            try db.transaction {
+                let firstKept: Int64? = try db.scalar("SELECT min(id) FROM disclosures WHERE sent_at >= ?", [.integer(cutoff)])
+                    .flatMap { if case .integer(let id) = $0 { id } else { nil } }
+                let last: Int64
+                if let firstKept {
+                    last = firstKept - 1
+                } else if case .integer(let max)? = try db.scalar("SELECT max(id) FROM disclosures") {
+                    last = max
+                } else {
+                    return (0, try ledgerBase().row)
+                }
+                let base = try ledgerBase()
+                guard last > base.row,
+                      case .blob(let hash)? = try db.scalar("SELECT hash FROM disclosures WHERE id = ?", [.integer(last)])
+                else { return (0, base.row) }
+                let message = LedgerCheckpoint.message(server: serverID, row: UInt64(last), head: hash, signedAt: now)
+                try db.query("INSERT INTO ledger_checkpoints(row_id, head, signed_at, mac) VALUES (?, ?, ?, ?)",
+                             [.integer(last), .blob(hash), .integer(now),
+                              .blob(HMACSHA256.authenticate(message: message, key: try auditKey()))])
+                try meta.set(Self.ledgerBaseRowKey, .integer(last))
+                try meta.set(Self.ledgerBaseHashKey, .blob(hash))
+                try db.query("DELETE FROM disclosures WHERE id <= ?", [.integer(last)])
+                let removed = db.changes
+                try db.query("DELETE FROM ledger_checkpoints WHERE row_id < ?", [.integer(last)])
+                return (removed, last)
+            }
         }
     }
 

@@ -220,6 +220,50 @@ import Testing
         #expect(help.code == 0 && help.out.contains("registerutdrag"))
     }
 
+    /// Retention: rows older than the cutoff go behind a signed checkpoint of the last one
+    /// removed, and what remains verifies, also against a replica's older checkpoints.
+    @Test func pruningKeepsWhatRemainsVerifiable() throws {
+        let recorder = try Recorder()
+        let region = recorder.region
+        let realNow = Int64(Date().timeIntervalSince1970 * 1000)
+        region.now = realNow - 40 * 86_400_000
+        let child = try recorder.busyChild()
+        region.now = realNow
+        try region["Socialtjänsten"].set(record: child, field: "languages", value: .text("dari, arabiska"), now: region.now)
+        try recorder.sync("Socialtjänsten")
+        try recorder.sync("Polisen")
+        let school = region.folder.path("school-copy.db")
+        try FileManager.default.copyItem(atPath: region["Skolan"].path, toPath: school)
+        let rows = try #require(Int(try SQLite3Tool.run(region.central.path, "SELECT count(*) FROM disclosures")))
+        let cli = CLIRunner(workingDirectory: region.folder.url)
+        let db = region.central.path
+        let yesterday = try #require(SwedishTime.date(at: realNow - 86_400_000)).description
+        let tomorrow = try #require(SwedishTime.date(at: realNow + 86_400_000)).description
+        #expect(try cli.navetd("--db", db, "audit", "prune", "--before", tomorrow).code == 3)
+        #expect(try cli.navetd("--db", db, "audit", "prune", "--before", yesterday, "--years", "2").code == 2)
+        let pruned = try cli.navetd("--db", db, "--json", "audit", "prune", "--before", yesterday)
+        #expect(pruned.code == 0, "\(pruned.err)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(pruned.out.utf8)) as? [String: Any])
+        let removed = try #require(object["removed"] as? Int)
+        #expect(removed > 0 && removed < rows)
+        #expect(try SQLite3Tool.run(db, "SELECT count(*) FROM disclosures") == String(rows - removed))
+        let verified = try cli.navetd("--db", db, "audit", "verify", "--replica", school)
+        #expect(verified.code == 0, "\(verified.err)")
+        #expect(try cli.navetd("--db", db, "audit", "prune", "--before", yesterday).out.contains("nothing removed"))
+        // New rows chain on after the prune.
+        try region["Socialtjänsten"].set(record: child, field: "languages", value: .text("dari"), now: region.now)
+        try recorder.sync("Socialtjänsten")
+        try recorder.sync("Polisen")
+        #expect(try cli.navetd("--db", db, "audit", "verify").code == 0)
+        // The base's checkpoint removed by hand: found.
+        let copy = region.folder.path("unsigned-base.db")
+        _ = try SQLite3Tool.run(db, ".backup '\(copy)'")
+        _ = try SQLite3Tool.run(copy, "DELETE FROM ledger_checkpoints WHERE row_id = (SELECT value FROM meta WHERE key = 'ledger_base_row')")
+        let unsigned = try cli.navetd("--db", copy, "--json", "audit", "verify")
+        #expect(unsigned.code == 8 && unsigned.out.contains("base_unsigned"))
+        #expect(try cli.navetd("--db", copy, "audit", "prune").code == 8)
+    }
+
     @Test func csvQuotesAndDisarmsFormulas() {
         #expect(CSV.cell("=HYPERLINK(\"x\")") == "\"'=HYPERLINK(\"\"x\"\")\"")
         #expect(CSV.cell("+46") == "'+46")
