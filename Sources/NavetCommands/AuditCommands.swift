@@ -5,9 +5,8 @@ import NavetStore
 // `navetd audit`: the disclosure ledger for auditors (issue 13; Protocol/AUDIT.md).
 // Each query prints a table, `--json` or `--csv` (RFC 4180, formula-safe).
 
-/// A result of an auditor query: headers for people, keys for scripts, and rows of cells.
+/// A result of an auditor query: headers and rows of cells for people, and objects for `--json`.
 struct AuditTable {
-    var keys: [String]
     var headers: [String]
     var rows: [[String]]
     /// The same rows for `--json`, with numbers as numbers.
@@ -103,7 +102,6 @@ struct AuditChildCommand: Command {
         let rows = try context.store { () throws(StoreError) in try central.ledgerRows(child: childID) }
         let origins = try context.store { () throws(StoreError) in try central.originOrganisations() }
         var table = AuditTable(
-            keys: ["sent_at", "organisation", "replica", "record_type", "record", "field", "values", "rule", "policy_version"],
             headers: ["audit.sent", "audit.organisation", "audit.replica", "audit.recordType", "audit.record", "audit.field",
                       "audit.values", "audit.rule", "audit.policy"].map { context.t($0) },
             rows: [], json: [])
@@ -182,7 +180,7 @@ struct AuditOrgCommand: Command {
             rows.removeAll { SwedishTime.date(at: $0.sentAt).map { $0 > day } ?? false }
         }
         var table = AuditTable(
-            keys: [], headers: ["audit.sent", "audit.replica", "audit.child", "audit.covers", "audit.values", "audit.rule",
+            headers: ["audit.sent", "audit.replica", "audit.child", "audit.covers", "audit.values", "audit.rule",
                                 "audit.policy"].map { context.t($0) }, rows: [], json: [])
         for entry in rows {
             let purpose = context.auditPurpose(entry.rule, central: central)
@@ -228,7 +226,7 @@ struct AuditSubjectAccessCommand: Command {
         let childID = try context.auditChild(child, central: central)
         let groups = try context.store { () throws(StoreError) in try central.subjectAccess(child: childID) }
         var table = AuditTable(
-            keys: [], headers: ["audit.organisation", "audit.first", "audit.last", "audit.purpose", "audit.values"]
+            headers: ["audit.organisation", "audit.first", "audit.last", "audit.purpose", "audit.values"]
                 .map { context.t($0) }, rows: [], json: [])
         let sorted = groups.sorted {
             $0.organisation == $1.organisation ? $0.first < $1.first
@@ -365,12 +363,12 @@ enum AuditStrings {
         "help.audit.verify": ("Check that the disclosure ledger is unchanged.", "Kontrollera att utlämnandeloggen är oförändrad."),
         "help.audit.verify.long": (
             "Recomputes the ledger's hash chain row by row and checks every checkpoint the server signed. With\n--replica, also checks the checkpoints kept in those local database files, so a rewrite of the\nserver's ledger is found even when the server's own checkpoints were rewritten too. Exits with\ncode 8 and names the first broken row when anything does not match.",
-            "Räknar om utlämnandeloggens hashkedja rad för rad och kontrollerar varje kontrollpunkt som servern\nsignerat. Med --replica kontrolleras även kontrollpunkterna i de lokala databasfilerna, så att en\nomskriven logg upptäcks även om serverns egna kontrollpunkter också skrivits om. Avslutar med kod 8\noch anger den första felaktiga raden när något inte stämmer."),
+            "Räknar om utlämnandeloggens hashkedja rad för rad och kontrollerar varje kontrollpunkt som servern\nsignerat. Med --replica kontrolleras även kontrollpunkterna i de lokala databasfilerna, så att en\nomskriven logg upptäcks även om serverns egna kontrollpunkter också skrivits om. Avslutar med felkod 8\noch anger den första felaktiga raden när något inte stämmer."),
         "help.audit.prune": ("Remove disclosure-ledger rows older than the retention period.",
                              "Ta bort rader i utlämnandeloggen som är äldre än lagringstiden."),
         "help.audit.prune.long": (
             "Removes the rows sent before the day given with --before, or before the same day --years years ago\n(default 5, the period patient data law uses). The last row removed is signed first and becomes the\nledger's base, so what remains still verifies with 'navetd audit verify'. A ledger that does not\nverify is kept as evidence and not pruned (exit code 8). Run it from the same timer as the backup.",
-            "Tar bort raderna som skickades före dagen i --before, eller före samma dag för --years år sedan\n(standard 5, den tid som patientdatalagen använder). Den sista borttagna raden signeras först och blir\nloggens bas, så att det som finns kvar fortfarande kan kontrolleras med 'navetd audit verify'. En logg\nsom inte stämmer sparas som bevis och rensas inte (kod 8). Kör kommandot från samma timer som säkerhetskopian."),
+            "Tar bort raderna som skickades före dagen i --before, eller före samma dag för --years år sedan\n(standard 5, den tid som patientdatalagen använder). Den sista borttagna raden signeras först och blir\nloggens bas, så att det som finns kvar fortfarande kan kontrolleras med 'navetd audit verify'. En logg\nsom inte stämmer sparas som bevis och rensas inte (felkod 8). Kör kommandot från samma timer som säkerhetskopian."),
         "opt.auditBefore": ("remove rows sent before this day (not later than today)",
                             "ta bort rader skickade före den här dagen (senast i dag)"),
         "opt.auditYears": ("the retention period in years (default 5)", "lagringstiden i år (standard 5)"),
@@ -414,8 +412,8 @@ enum AuditStrings {
         "audit.rule.consent": ("consent {0}: {1}", "samtycke {0}: {1}"),
         "audit.rule.missing": ("missing-episode rule (episode {0})", "regeln vid försvinnande (försvinnande {0})"),
         "audit.rule.own": ("its own records", "egna uppgifter"),
-        "audit.verify.summary": ("Disclosure ledger: {0} {0|row|rows}, {1} checkpoints signed here, {2} kept by local databases.",
-                                 "Utlämnandeloggen: {0} {0|rad|rader}, {1} kontrollpunkter signerade här, {2} sparade i lokala databaser."),
+        "audit.verify.summary": ("Disclosure ledger: {0} {0|row|rows}, {1} {1|checkpoint|checkpoints} signed here, {2} kept by local databases.",
+                                 "Utlämnandeloggen: {0} {0|rad|rader}, {1} {1|kontrollpunkt|kontrollpunkter} signerade här, {2} sparade i lokala databaser."),
         "audit.verify.fromReplica": (" (checkpoint kept in {0})", " (kontrollpunkt sparad i {0})"),
         "audit.break.row_changed": ("Row {0} does not follow from the row before it: it or an earlier row was changed, deleted, moved or inserted.",
                                     "Rad {0} följer inte av raden före: den eller en tidigare rad har ändrats, tagits bort, flyttats eller lagts till."),
