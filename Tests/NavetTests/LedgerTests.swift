@@ -264,6 +264,21 @@ import Testing
         #expect(try cli.navetd("--db", copy, "audit", "prune").code == 8)
     }
 
+    /// Over HTTP and by bundle files alike, replies carry the checkpoint: the demo's
+    /// replicas (three over HTTP, the guardian by files) all keep some, and they verify.
+    @Test func httpAndFileRepliesBothCarryCheckpoints() throws {
+        let folder = TemporaryDirectory(prefix: "navet-ledger-demo")
+        let cli = CLIRunner(workingDirectory: folder.url)
+        let demo = try cli.navet("demo", "--keep", folder.path("demo"))
+        #expect(demo.code == 0, "\(demo.err)")
+        let files = ["home", "social", "school", "guardian"].map { folder.path("demo/\($0).db") }
+        for file in files {
+            #expect(Int(try SQLite3Tool.run(file, "SELECT count(*) FROM checkpoints")) ?? 0 > 0, "\(file)")
+        }
+        let verified = try cli.run("navetd", ["--db", folder.path("demo/central.db"), "audit", "verify", "--replica"] + files)
+        #expect(verified.code == 0, "\(verified.err)")
+    }
+
     @Test func csvQuotesAndDisarmsFormulas() {
         #expect(CSV.cell("=HYPERLINK(\"x\")") == "\"'=HYPERLINK(\"\"x\"\")\"")
         #expect(CSV.cell("+46") == "'+46")
