@@ -254,9 +254,7 @@ struct AuditVerifyCommand: Command {
     let replicas: [String]
 
     init(_ arguments: ParsedArguments, _ context: Context) throws(CLIError) {
-        if !arguments.positionals.isEmpty, arguments.value("--replica") == nil {
-            throw CLIError(.usage, context.t("error.extraArgument", arguments.positionals[0]), helpHint: true)
-        }
+        // `--replica A B C` and `A B C` alike: every file named is a replica file.
         replicas = (arguments.value("--replica").map { [$0] } ?? []) + arguments.positionals
         if replicas.contains("") { throw CLIError(.usage, context.t("error.emptyPath", "--replica"), helpHint: true) }
     }
@@ -362,8 +360,8 @@ enum AuditStrings {
             "För ett registerutdrag: per mottagande organisation och regel, första och senaste gången centrallagret\nskickade uppgifter om barnet, ändamålet (roll i navet, samtycke och dess ändamål, regeln vid\nförsvinnande) och hur många värden."),
         "help.audit.verify": ("Check that the disclosure ledger is unchanged.", "Kontrollera att utlämnandeloggen är oförändrad."),
         "help.audit.verify.long": (
-            "Recomputes the ledger's hash chain row by row and checks every checkpoint the server signed. With\n--replica, also checks the checkpoints kept in those local database files, so a rewrite of the\nserver's ledger is found even when the server's own checkpoints were rewritten too. Exits with\ncode 8 and names the first broken row when anything does not match.",
-            "Räknar om utlämnandeloggens hashkedja rad för rad och kontrollerar varje kontrollpunkt som servern\nsignerat. Med --replica kontrolleras även kontrollpunkterna i de lokala databasfilerna, så att en\nomskriven logg upptäcks även om serverns egna kontrollpunkter också skrivits om. Avslutar med felkod 8\noch anger den första felaktiga raden när något inte stämmer."),
+            "Recomputes the ledger's hash chain row by row and checks every checkpoint the server signed. Given\nlocal database files (FILE... or --replica FILE...), also checks the checkpoints kept in them, so a rewrite of the\nserver's ledger is found even when the server's own checkpoints were rewritten too. Exits with\ncode 8 and names the first broken row when anything does not match.",
+            "Räknar om utlämnandeloggens hashkedja rad för rad och kontrollerar varje kontrollpunkt som servern\nsignerat. Med lokala databasfiler (FIL... eller --replica FIL...) kontrolleras även kontrollpunkterna i dem, så att en\nomskriven logg upptäcks även om serverns egna kontrollpunkter också skrivits om. Avslutar med felkod 8\noch anger den första felaktiga raden när något inte stämmer."),
         "help.audit.prune": ("Remove disclosure-ledger rows older than the retention period.",
                              "Ta bort rader i utlämnandeloggen som är äldre än lagringstiden."),
         "help.audit.prune.long": (
