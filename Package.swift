@@ -51,7 +51,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "navet-bench",
-            dependencies: ["NavetCore", "NavetStore", "NavetWire", "NavetSync", "NavetSQLite", "NavetCommands"],
+            dependencies: ["NavetCore", "NavetCrypto", "NavetStore", "NavetWire", "NavetSync", "NavetSQLite", "NavetCommands"],
             path: "Tools/bench",
             exclude: ["README.md"],
             swiftSettings: swift6

@@ -185,7 +185,9 @@ struct Dispatcher {
                 let missing = Help.valueName(command.spec.positionals[parsed.positionals.count].name, strings)
                 throw CLIError(.usage, strings.t("error.missingArgument", missing), helpHint: true)
             }
-            if parsed.positionals.count > command.spec.positionals.count {
+            // A last positional named `X...` takes any number of values.
+            let variadic = command.spec.positionals.last?.name.hasSuffix("...") ?? false
+            if parsed.positionals.count > command.spec.positionals.count, !variadic {
                 throw CLIError(.usage, strings.t("error.extraArgument", parsed.positionals[command.spec.positionals.count]),
                                helpHint: true)
             }

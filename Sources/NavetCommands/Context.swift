@@ -28,6 +28,14 @@ public final class Console: @unchecked Sendable {
         if captured != nil { captured!.out += line } else { write(line, to: 1, stream: "stdout") }
     }
 
+    /// Writes CSV records to standard output, each ended by CR LF (RFC 4180); other control
+    /// characters in them are escaped as `out` does.
+    public func csv(_ records: [String]) {
+        let text = records.map { TextRules.visible($0, keepingLineFeeds: true) + "\r\n" }.joined()
+        lock.lock(); defer { lock.unlock() }
+        if captured != nil { captured!.out += text } else { write(text, to: 1, stream: "stdout") }
+    }
+
     /// Writes to standard error, escaping control characters as `out` does.
     public func err(_ text: String) {
         let line = TextRules.visible(text, keepingLineFeeds: true) + "\n"

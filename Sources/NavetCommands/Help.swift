@@ -57,7 +57,7 @@ extension Help {
     }
 
     static let swedishValueNames: [String: String] = [
-        "YYYY-MM-DD": "ÅÅÅÅ-MM-DD", "PATH": "SÖKVÄG", "FILE": "FIL", "OUT": "FIL", "NAME": "NAMN", "KIND": "TYP",
+        "YYYY-MM-DD": "ÅÅÅÅ-MM-DD", "PATH": "SÖKVÄG", "FILE": "FIL", "FILE...": "FIL...", "OUT": "FIL", "NAME": "NAMN", "KIND": "TYP",
         "TAG": "SEKRETESSKLASS", "NOTE": "ANTECKNING", "VALUE": "VÄRDE", "FIELD": "FÄLT", "yes|no": "ja|nej",
         "URL": "ADRESS", "DURATION": "TID", "HOST:PORT": "VÄRD:PORT", "BUNDLE": "ÖVERFÖRINGSFIL", "REPLICA": "ID",
         "SECONDS": "SEKUNDER", "DIR": "MAPP", "BYTES": "BYTE", "HEADER": "HTTP-HUVUD", "COUNT": "ANTAL",

@@ -9,6 +9,8 @@ public enum NavetdCLI {
     nonisolated(unsafe) static let commands: [any Command.Type] = [
         ServerInit.self, ServeCommand.self, ServerImport.self, BackupCommand.self, RestoreCommand.self, OrgAdd.self, OrgList.self, ReplicaEnroll.self, ReplicaRevoke.self,
         ReplicaList.self, ServerStatus.self, PolicyLoad.self, PolicyCheck.self, PolicyShow.self, PolicyExplain.self,
+        AuditChildCommand.self, AuditOrgCommand.self, AuditSubjectAccessCommand.self, AuditVerifyCommand.self,
+        AuditPruneCommand.self,
     ]
 
     public static func run(_ arguments: [String], environment: [String: String], console: Console = Console()) -> Int32 {

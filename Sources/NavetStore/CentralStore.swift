@@ -33,6 +33,7 @@ public final class CentralStore {
         let (db, id) = try NavetFile.open(path: path, role: .central)
         let store = CentralStore(path: path, db: db, id: id)
         try store.indexForNeedToKnow()
+        try store.chainLegacyLedger()
         return store
     }
 

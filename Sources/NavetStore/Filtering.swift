@@ -17,13 +17,17 @@ public struct ReplyFiltering: Hashable, Sendable {
     /// Whether the organisation may register children; nil when the reply did not say
     /// (no grants part: then the permissions carry no fields, episodes or flags either).
     public var mayRegister: Bool?
+    /// The latest signed checkpoint of the central store's disclosure ledger; kept in
+    /// `checkpoints` (append-only) so a later rewrite of that ledger is detectable.
+    public var checkpoint: LedgerCheckpoint?
 
     public init(redactions: [Redaction] = [], refusals: [ChangeRefusal] = [], permissions: [ChildPermission]? = nil,
-                mayRegister: Bool? = nil) {
+                mayRegister: Bool? = nil, checkpoint: LedgerCheckpoint? = nil) {
         self.redactions = redactions
         self.refusals = refusals
         self.permissions = permissions
         self.mayRegister = mayRegister
+        self.checkpoint = checkpoint
     }
 }
 
@@ -96,6 +100,27 @@ extension ReplicaStore {
         }
         for cell in cells.sorted() { try log.recomputeCell(record: cell.recordID, field: cell.field) }
         return retracted
+    }
+
+    /// Keeps a checkpoint the central store sent (once per distinct checkpoint).
+    func keepCheckpoint(_ checkpoint: LedgerCheckpoint, server: ReplicaID, now: Int64) throws {
+        try db.query("""
+            INSERT INTO checkpoints(server_id, row_id, head, signed_at, mac, received_at) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT DO NOTHING
+            """, [.integer(server.int64), .integer(Int64(clamping: checkpoint.row)), .blob(checkpoint.head),
+                  .integer(checkpoint.signedAt), .blob(checkpoint.mac), .integer(now)])
+    }
+
+    /// The checkpoints this file kept, oldest first.
+    public func checkpoints() throws(StoreError) -> [StoredCheckpoint] {
+        try StoreError.wrap {
+            try db.query("SELECT server_id, row_id, head, signed_at, mac FROM checkpoints ORDER BY received_at, row_id").compactMap { row in
+                guard case .integer(let server) = row[0], case .integer(let id) = row[1], id > 0, case .blob(let head) = row[2],
+                      case .integer(let at) = row[3], case .blob(let mac) = row[4] else { return nil }
+                return StoredCheckpoint(server: ReplicaID(rawValue: UInt64(bitPattern: server)),
+                                        checkpoint: LedgerCheckpoint(row: UInt64(id), head: head, signedAt: at, mac: mac))
+            }
+        }
     }
 
     /// Replaces the stored permissions by `permissions`, writing only rows that differ, and

@@ -515,6 +515,38 @@ public enum Layout {
         ) WITHOUT ROWID;
         INSERT INTO meta(key, value) VALUES ('users_seed_pending', 1);
         """),
+        // 17: the disclosure ledger as a hash chain with signed checkpoints (Protocol/AUDIT.md,
+        // "Disclosure ledger"). Central: what each row's rule covered and the exceptions in
+        // its range (so the value-level derivation is exact), each row's SHA-256, the
+        // checkpoints the server signed, and an index for `navetd audit org`. Replica: every
+        // checkpoint a reply carried, append-only.
+        Migration(central: """
+        ALTER TABLE disclosures ADD COLUMN covers TEXT NOT NULL DEFAULT '';
+        ALTER TABLE disclosures ADD COLUMN exceptions TEXT NOT NULL DEFAULT '';
+        ALTER TABLE disclosures ADD COLUMN hash BLOB;
+        CREATE INDEX disclosures_by_organisation ON disclosures(organisation, sent_at);
+        CREATE TABLE ledger_checkpoints(
+            id INTEGER PRIMARY KEY,
+            row_id INTEGER NOT NULL,
+            head BLOB NOT NULL,
+            signed_at INTEGER NOT NULL,
+            mac BLOB NOT NULL
+        );
+        """, replica: """
+        CREATE TABLE checkpoints(
+            server_id INTEGER NOT NULL,
+            row_id INTEGER NOT NULL,
+            head BLOB NOT NULL,
+            signed_at INTEGER NOT NULL,
+            mac BLOB NOT NULL,
+            received_at INTEGER NOT NULL,
+            PRIMARY KEY(server_id, row_id, mac)
+        ) WITHOUT ROWID;
+        CREATE TRIGGER checkpoints_append_only_update BEFORE UPDATE ON checkpoints
+            BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only'); END;
+        CREATE TRIGGER checkpoints_append_only_delete BEFORE DELETE ON checkpoints
+            BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only'); END;
+        """),
     ]
 
     public static var currentVersion: Int { migrations.count }

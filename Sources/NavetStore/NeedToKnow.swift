@@ -31,6 +31,8 @@ public struct FilteredReply: Sendable {
     public var mayRegister = false
     /// How many changes were backfill (sent because access widened), for metrics.
     public var backfilled = 0
+    /// The latest signed checkpoint of the disclosure ledger (covering this reply's rows).
+    public var checkpoint: LedgerCheckpoint?
 }
 
 extension CentralStore {
@@ -388,6 +390,9 @@ extension CentralStore {
 
         var grants: [RecordID: Grant] = [:]
         var backfill: [Sent] = []
+        // What each ledger row's range could hold: the changes considered for the child.
+        var backfillCandidates: [RecordID: [(id: Int64, change: Change)]] = [:]
+        var pageCandidates: [RecordID: [(id: Int64, change: Change)]] = [:]
         for child in children.sorted() {
             let facts = try loadFacts(child) ?? ChildFacts(child: child, registrar: nil)
             let grant = organisation.map { policy.grant(for: $0, facts: facts, today: today) } ?? Grant()
@@ -447,6 +452,9 @@ extension CentralStore {
                 throw StoreError.notANavetDatabase(path: path, reason: "child \(child) has too many changes to send in one bundle")
             }
             backfill += owed
+            if !owed.isEmpty {
+                backfillCandidates[child] = history.filter { $0.id <= Int64(cursor) && $0.change.origin != replica }
+            }
             if scope.isEmpty {
                 try cachedQuery("DELETE FROM access WHERE replica_id = ? AND child_id = ?", me + [.integer(child.int64)])
             } else {
@@ -477,6 +485,7 @@ extension CentralStore {
                 fetched += 1
                 lastFetched = select.int64(at: 0)
                 let change = try ChangeLog.readChange(select, from: 1)
+                pageCandidates[child, default: []].append((lastFetched, change))
                 let reason: AccessReason? = ownOrganisation(change) ? .ownOrganisation
                     : grant.reason(recordType: change.recordType, record: change.recordID, field: change.field, tag: change.tag)
                 if let reason { page.append(Sent(id: lastFetched, change: change, child: child, reason: reason)) }
@@ -506,34 +515,58 @@ extension CentralStore {
         reply.backfilled = backfill.count
         reply.ack = try contiguousSeq(replica)
 
-        // The disclosure ledger: per child and rule, the range of server sequence numbers sent.
+        // The disclosure ledger: per child and rule, the range of server sequence numbers
+        // sent, what the rule covered and the exceptions in the range (docs/STORAGE.md), as
+        // rows of the hash chain; then a signed checkpoint of the new head.
         if let organisation {
-            var groups: [String: (child: RecordID, rule: String, first: Int64, last: Int64, count: Int, backfill: Bool)] = [:]
+            struct Group {
+                var child: RecordID
+                var rule: String
+                var own: Bool
+                var first: Int64
+                var last: Int64
+                var ids: Set<Int64> = []
+                var coverage = LedgerCoverage()
+                var backfill: Bool
+            }
+            var groups: [String: Group] = [:]
             for (entries, isBackfill) in [(backfill, true), (page, false)] {
                 for entry in entries {
                     let rule = entry.reason.description
                     let key = "\(entry.child):\(rule):\(isBackfill)"
-                    if var group = groups[key] {
-                        group.first = min(group.first, entry.id)
-                        group.last = max(group.last, entry.id)
-                        group.count += 1
-                        groups[key] = group
+                    var group = groups[key] ?? Group(child: entry.child, rule: rule, own: entry.reason == .ownOrganisation,
+                                                     first: entry.id, last: entry.id, backfill: isBackfill)
+                    group.first = min(group.first, entry.id)
+                    group.last = max(group.last, entry.id)
+                    group.ids.insert(entry.id)
+                    if case .missing = entry.reason {
+                        group.coverage.fields.insert("\(entry.change.recordType).\(entry.change.field)")
                     } else {
-                        groups[key] = (entry.child, rule, entry.id, entry.id, 1, isBackfill)
+                        group.coverage.tags.insert(entry.change.tag)
                     }
+                    groups[key] = group
                 }
             }
-            for group in groups.values.sorted(by: { ($0.child, $0.rule) < ($1.child, $1.rule) }) {
-                try cachedQuery("""
-                    INSERT INTO disclosures(replica_id, organisation, child_id, rule, first_change, last_change, count,
-                                            backfill, sent_at, policy_version)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, me + [.text(organisation.name), .integer(group.child.int64), .text(group.rule),
-                               .integer(group.first), .integer(group.last), .integer(Int64(group.count)),
-                               .integer(group.backfill ? 1 : 0), .integer(now),
-                               .integer(Int64(min(context.version, UInt64(Int64.max))))])
+            for group in groups.values.sorted(by: { ($0.child, $0.rule, $0.backfill ? 0 : 1) < ($1.child, $1.rule, $1.backfill ? 0 : 1) }) {
+                let candidates = (group.backfill ? backfillCandidates[group.child] : pageCandidates[group.child]) ?? []
+                var exceptions: [Int64] = []
+                for candidate in candidates where candidate.id >= group.first && candidate.id <= group.last
+                    && !group.ids.contains(candidate.id) {
+                    let change = candidate.change
+                    if group.coverage.matches(recordType: change.recordType, field: change.field, tag: change.tag,
+                                              ownRule: group.own, writtenByOwnOrganisation: ownOrganisation(change)) {
+                        exceptions.append(candidate.id)
+                    }
+                }
+                try appendLedger(LedgerEntry(
+                    id: 0, replica: replica, organisation: organisation.name, child: group.child, rule: group.rule,
+                    covers: group.coverage.text, exceptions: exceptions.sorted().map(String.init).joined(separator: ","),
+                    firstChange: group.first, lastChange: group.last, count: Int64(group.ids.count), backfill: group.backfill,
+                    sentAt: now, policyVersion: Int64(min(context.version, UInt64(Int64.max)))))
             }
+            if !groups.isEmpty { try signCheckpoint(now: now) }
         }
+        reply.checkpoint = try latestCheckpointRow()
 
         reply.refusals = try refusals(of: replica, after: uploadAck)
         reply.redactions = try pendingRedactions(of: replica, after: redactionAck)

@@ -434,6 +434,7 @@ public final class ReplicaStore {
                 if let permissions = filtering.permissions {
                     try replacePermissions(permissions, mayRegister: filtering.mayRegister)
                 }
+                if let checkpoint = filtering.checkpoint { try keepCheckpoint(checkpoint, server: server, now: now) }
                 let own = changes.filter { $0.origin == replicaID }
                 if !own.isEmpty {
                     let caught = try catchUp(own, ack: ack, now: now)

@@ -127,7 +127,8 @@ public enum Sync {
     /// What a reply carries besides changes, as the store takes it (Filtering.swift).
     public static func filtering(of bundle: Bundle) -> ReplyFiltering {
         ReplyFiltering(redactions: bundle.redactions, refusals: bundle.refusals, permissions: bundle.permissions,
-                       mayRegister: bundle.permissions == nil ? nil : bundle.mayRegister)
+                       mayRegister: bundle.permissions == nil ? nil : bundle.mayRegister,
+                       checkpoint: bundle.checkpoint)
     }
 
     /// Applies a reply that was decoded, verified and checked (`applyReply` does all of that

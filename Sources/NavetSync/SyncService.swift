@@ -245,7 +245,8 @@ public final class SyncService: @unchecked Sendable {
                         epoch: try central.epoch(), more: filtered.more, changes: filtered.changes,
                         directory: bundle.wantsDirectory ? try directory() : nil, redactions: filtered.redactions,
                         refusals: filtered.refusals, permissions: filtered.permissions, policyVersion: access.version,
-                        mayRegister: filtered.mayRegister)
+                        mayRegister: filtered.mayRegister,
+                        checkpoint: filtered.checkpoint)
                     metrics.changesRefused.add(merged.refused)
                     metrics.changesBackfilled.add(filtered.backfilled)
                     metrics.redactionsSent.add(filtered.redactions.count)
@@ -257,7 +258,7 @@ public final class SyncService: @unchecked Sendable {
                     kind: .reply, schemaVersion: Schema.current.version, sender: central.serverID, recipient: signer,
                     createdAt: now, cursor: bundle.cursor, newCursor: page.newCursor, ack: page.ack,
                     epoch: try central.epoch(), more: more, changes: page.changes,
-                    directory: bundle.wantsDirectory ? try directory() : nil)
+                    directory: bundle.wantsDirectory ? try directory() : nil, checkpoint: try central.latestCheckpoint())
                 let encoded = BundleCodec.encode(reply, signer: replySigner)
                 return (merged, encoded, page.changes.count, more)
             }
@@ -297,10 +298,11 @@ public final class SyncService: @unchecked Sendable {
         } catch {
             throw refusal(for: .store(error))
         }
+        let checkpoint = try? locked { () throws(StoreError) in try central.latestCheckpoint() }
         let reply = Bundle(
             kind: .reply, schemaVersion: Schema.current.version, sender: central.serverID, recipient: signer,
             createdAt: now, cursor: bundle.cursor, newCursor: 0, ack: state.ack, epoch: state.epoch, more: true,
-            changes: [], directory: state.directory)
+            changes: [], directory: state.directory, checkpoint: checkpoint ?? nil)
         let encoded = BundleCodec.encode(reply, signer: replySigner)
         metrics.bytesOut.add(encoded.count)
         return Accepted(reply: encoded, sender: signer, applied: 0, duplicates: 0, sent: 0, more: true)
@@ -358,7 +360,8 @@ public final class SyncService: @unchecked Sendable {
                     kind: .reply, schemaVersion: Schema.current.version, sender: central.serverID, recipient: signer,
                     createdAt: now, cursor: bundle.cursor, newCursor: bundle.cursor, ack: ack, epoch: epoch, more: true,
                     changes: own, directory: bundle.wantsDirectory ? try directory() : nil,
-                    refusals: filtering ? try central.refusals(of: signer, after: bundle.ack) : []), replySigner)
+                    refusals: filtering ? try central.refusals(of: signer, after: bundle.ack) : [],
+                    checkpoint: try central.latestCheckpoint()), replySigner)
             }
         } catch {
             throw refusal(for: .store(error))

@@ -7,8 +7,9 @@ import NavetCore
 /// ```
 /// access      = parts u8                 bit 0 ack (uploads), 1 policy version, 2 redactions,
 ///                                        3 refusals, 4 permissions, 5 grants (replies; 5 only
-///                                        with 4); 6–7 zero; not 0
+///                                        with 4), 6 checkpoint (replies); 7 zero; not 0
 ///               [redactionAck u64] [policyVersion u64] [redactions] [refusals] [permissions] [grants]
+///               [checkpoint]
 /// redactions  = count varint (1 … 100,000), redactions strictly ascending by id
 /// redaction   = id u64, child u64, reason code, n varint (1 … 1,000,000),
 ///               n × (origin u64, seq u64) strictly ascending
@@ -21,6 +22,7 @@ import NavetCore
 ///               (0 … 1,000), episodes × u64 strictly ascending) strictly ascending by child,
 ///               each child one of the permissions part, none without something to say
 /// names       = count varint, names (varint length, bytes) strictly ascending by bytes
+/// checkpoint  = row u64 (1 ..< 2^63), head 32 bytes, signedAt i64, mac 32 bytes
 /// code        = varint length (1 … 64), bytes in [a-z0-9_]
 /// ```
 /// A part is present exactly when it is not empty, so the encoding is canonical, and a
@@ -33,7 +35,8 @@ enum AccessSection {
     static let refusalsPart: UInt8 = 0x08
     static let permissionsPart: UInt8 = 0x10
     static let grantsPart: UInt8 = 0x20
-    static let knownParts: UInt8 = 0x3F
+    static let checkpointPart: UInt8 = 0x40
+    static let knownParts: UInt8 = 0x7F
 
     /// Bits of the grants part's flags byte and of each grant's flags byte.
     static let mayRegisterFlag: UInt8 = 0x01
@@ -75,7 +78,7 @@ enum AccessSection {
     static let minimumBytesPerGrant = 8 + 1 + 1 + 1
     static let minimumBytesPerEpisode = 8
 
-    /// The six fields the section carries (the grants part's per-child half lives in
+    /// The seven fields the section carries (the grants part's per-child half lives in
     /// `permissions`).
     struct Fields: Hashable {
         var redactionAck: UInt64 = 0
@@ -84,11 +87,13 @@ enum AccessSection {
         var refusals: [ChangeRefusal] = []
         var permissions: [ChildPermission]?
         var mayRegister: Bool?
+        var checkpoint: LedgerCheckpoint?
 
         var parts: UInt8 {
             (redactionAck != 0 ? ackPart : 0) | (policyVersion != 0 ? policyPart : 0)
                 | (redactions.isEmpty ? 0 : redactionsPart) | (refusals.isEmpty ? 0 : refusalsPart)
                 | (permissions == nil ? 0 : permissionsPart) | (mayRegister == nil ? 0 : grantsPart)
+                | (checkpoint == nil ? 0 : checkpointPart)
         }
     }
 
@@ -99,7 +104,8 @@ enum AccessSection {
 
     static func fields(of bundle: Bundle) -> Fields {
         Fields(redactionAck: bundle.redactionAck, policyVersion: bundle.policyVersion, redactions: bundle.redactions,
-               refusals: bundle.refusals, permissions: bundle.permissions, mayRegister: bundle.mayRegister)
+               refusals: bundle.refusals, permissions: bundle.permissions, mayRegister: bundle.mayRegister,
+               checkpoint: bundle.checkpoint)
     }
 
     /// A reason code: 1 to 64 bytes of a–z, 0–9 and `_`.
@@ -228,6 +234,14 @@ enum AccessSection {
                 }
             }
         }
+        if let checkpoint = bundle.checkpoint {
+            precondition(BundlePayload.isValidID(checkpoint.row), "checkpoint row outside 1 ..< 2^63")
+            precondition(checkpoint.head.count == 32 && checkpoint.mac.count == 32, "checkpoint head and MAC are 32 bytes")
+            out.u64(checkpoint.row)
+            out.append(checkpoint.head)
+            out.u64(UInt64(bitPattern: checkpoint.signedAt))
+            out.append(checkpoint.mac)
+        }
         bytes.append(contentsOf: out.bytes)
     }
 
@@ -325,7 +339,7 @@ enum AccessSection {
             case .upload:
                 for (bit, name) in [(AccessSection.policyPart, "policy version"), (AccessSection.redactionsPart, "redactions"),
                                     (AccessSection.refusalsPart, "refusals"), (AccessSection.permissionsPart, "permissions"),
-                                    (AccessSection.grantsPart, "grants")]
+                                    (AccessSection.grantsPart, "grants"), (AccessSection.checkpointPart, "checkpoint")]
                 where parts & bit != 0 {
                     throw .invalidValue("\(name) in an upload")
                 }
@@ -344,6 +358,13 @@ enum AccessSection {
             if parts & AccessSection.grantsPart != 0, var permissions = fields.permissions {
                 fields.mayRegister = try grants(into: &permissions)
                 fields.permissions = permissions
+            }
+            if parts & AccessSection.checkpointPart != 0 {
+                let row = try id("checkpoint row")
+                let head = Array(try bytes(32))
+                let signedAt = Int64(bitPattern: try u64())
+                let mac = Array(try bytes(32))
+                fields.checkpoint = LedgerCheckpoint(row: row, head: head, signedAt: signedAt, mac: mac)
             }
             return fields
         }

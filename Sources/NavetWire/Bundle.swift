@@ -67,6 +67,9 @@ public struct Bundle: Hashable, Sendable {
     /// flags, is written exactly when this is not nil and `permissions` is sent). Always nil
     /// in uploads.
     public var mayRegister: Bool?
+    /// Reply: the latest signed checkpoint of the server's disclosure ledger
+    /// (Protocol/AUDIT.md); nil when the ledger is empty. Always nil in uploads.
+    public var checkpoint: LedgerCheckpoint?
 
     /// Creates a bundle. `epoch` and `more` default to "none" so that call sites written
     /// for format version 1 keep compiling.
@@ -75,7 +78,8 @@ public struct Bundle: Hashable, Sendable {
         cursor: UInt64, newCursor: UInt64 = 0, ack: UInt64 = 0, epoch: UInt64 = 0, more: Bool = false,
         changes: [Change], wantsDirectory: Bool = false, directory: [DirectoryEntry]? = nil,
         redactionAck: UInt64 = 0, redactions: [Redaction] = [], refusals: [ChangeRefusal] = [],
-        permissions: [ChildPermission]? = nil, policyVersion: UInt64 = 0, mayRegister: Bool? = nil
+        permissions: [ChildPermission]? = nil, policyVersion: UInt64 = 0, mayRegister: Bool? = nil,
+        checkpoint: LedgerCheckpoint? = nil
     ) {
         self.kind = kind
         self.schemaVersion = schemaVersion
@@ -96,5 +100,6 @@ public struct Bundle: Hashable, Sendable {
         self.permissions = permissions
         self.policyVersion = policyVersion
         self.mayRegister = mayRegister
+        self.checkpoint = checkpoint
     }
 }

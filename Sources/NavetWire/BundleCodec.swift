@@ -280,7 +280,7 @@ public enum BundleCodec {
             ack: header.ack, epoch: header.epoch, more: more, changes: changes,
             wantsDirectory: wantsDirectory, directory: directory, redactionAck: access.redactionAck,
             redactions: access.redactions, refusals: access.refusals, permissions: access.permissions,
-            policyVersion: access.policyVersion, mayRegister: access.mayRegister
+            policyVersion: access.policyVersion, mayRegister: access.mayRegister, checkpoint: access.checkpoint
         )
         return SignedBundle(bundle: bundle, signature: signature)
     }

@@ -176,13 +176,14 @@ struct BundleVectorContent: Codable, Equatable {
     var refusals: [BundleVectorRefusedChange]?
     var permissions: [BundleVectorPermission]?
     var mayRegister: Bool?
+    var checkpoint: BundleVectorCheckpoint?
     var signature: BundleVectorSignature
     var macValid: Bool
     var changes: [BundleVectorChange]
 
     private enum CodingKeys: String, CodingKey {
         case kind, schemaVersion, sender, recipient, createdAt, cursor, newCursor, ack, epoch, more, wantsDirectory, directory,
-             redactionAck, policyVersion, redactions, refusals, permissions, mayRegister, signature, macValid, changes
+             redactionAck, policyVersion, redactions, refusals, permissions, mayRegister, checkpoint, signature, macValid, changes
     }
 
     /// The description of a decoded file; `macValid`: whether it verifies under the test secret.
@@ -206,6 +207,7 @@ struct BundleVectorContent: Codable, Equatable {
         refusals = bundle.refusals.isEmpty ? nil : bundle.refusals.map(BundleVectorRefusedChange.init)
         permissions = bundle.permissions.map { $0.map(BundleVectorPermission.init) }
         mayRegister = bundle.mayRegister
+        checkpoint = bundle.checkpoint.map(BundleVectorCheckpoint.init)
         signature = BundleVectorSignature(signed.signature)
         self.macValid = macValid
         changes = bundle.changes.map(BundleVectorChange.init)
@@ -232,6 +234,7 @@ struct BundleVectorContent: Codable, Equatable {
         try c.encodeIfPresent(refusals, forKey: .refusals)
         try c.encodeIfPresent(permissions, forKey: .permissions)
         try c.encodeIfPresent(mayRegister, forKey: .mayRegister)
+        try c.encodeIfPresent(checkpoint, forKey: .checkpoint)
         try c.encode(signature, forKey: .signature)
         try c.encode(macValid, forKey: .macValid)
         try c.encode(changes, forKey: .changes)
@@ -252,8 +255,31 @@ struct BundleVectorContent: Codable, Equatable {
             redactions: try (redactions ?? []).map { try $0.redaction() },
             refusals: try (refusals ?? []).map { try $0.refusal() },
             permissions: try permissions.map { try $0.map { try $0.permission() } },
-            policyVersion: try policyVersion.map(BundleVectorParse.uint64) ?? 0, mayRegister: mayRegister
+            policyVersion: try policyVersion.map(BundleVectorParse.uint64) ?? 0, mayRegister: mayRegister,
+            checkpoint: try checkpoint.map { try $0.checkpoint() }
         )
+    }
+}
+
+/// The ledger checkpoint of a vector description (BUNDLE.md, "Access section", part 6):
+/// head and MAC as 64 hex digits.
+struct BundleVectorCheckpoint: Codable, Equatable {
+    var row: String
+    var head: String
+    var signedAt: String
+    var mac: String
+
+    init(_ checkpoint: LedgerCheckpoint) {
+        row = String(checkpoint.row)
+        head = Hex.encode(checkpoint.head)
+        signedAt = String(checkpoint.signedAt)
+        mac = Hex.encode(checkpoint.mac)
+    }
+
+    func checkpoint() throws -> LedgerCheckpoint {
+        guard let head = Hex.decode(head), let mac = Hex.decode(mac) else { throw BundleVectorParse.Failure(text: self.head) }
+        return LedgerCheckpoint(row: try BundleVectorParse.uint64(row), head: head,
+                                signedAt: try BundleVectorParse.int64(signedAt), mac: mac)
     }
 }
 
@@ -611,6 +637,22 @@ enum BundleVectors {
         return bundle
     }()
 
+    /// A reply that carries the server's latest ledger checkpoint (BUNDLE.md, "Access
+    /// section", part 6; AUDIT.md, "Checkpoints"): row 1042, its head, signed with the audit
+    /// key `AUDIT.md`'s vector uses.
+    static let replyWithCheckpoint: NavetWire.Bundle = {
+        var bundle = F.reply([])
+        bundle.ack = 12
+        bundle.epoch = F.serverEpoch
+        bundle.policyVersion = 3
+        let head = SHA256.hash(Array("ledger row 1042".utf8))
+        let signedAt = F.epoch + 120_000
+        let message = LedgerCheckpoint.message(server: bundle.sender, row: 1042, head: head, signedAt: signedAt)
+        bundle.checkpoint = LedgerCheckpoint(row: 1042, head: head, signedAt: signedAt,
+                                             mac: HMACSHA256.authenticate(message: message, key: [UInt8](repeating: 0xA5, count: 32)))
+        return bundle
+    }()
+
     /// An upload that acknowledges redactions up to 44 as purged, with a change.
     static let uploadWithRedactionAck: NavetWire.Bundle = {
         var bundle = F.upload([
@@ -627,6 +669,7 @@ enum BundleVectors {
         ("reply-with-refusals-and-permissions", replyWithRefusalsAndPermissions, F.signer(for: replyWithRefusalsAndPermissions)),
         ("reply-with-grants", replyWithGrants, F.signer(for: replyWithGrants)),
         ("upload-with-redaction-ack", uploadWithRedactionAck, F.signer(for: uploadWithRedactionAck)),
+        ("reply-with-checkpoint", replyWithCheckpoint, F.signer(for: replyWithCheckpoint)),
         ("upload-wants-directory", uploadWantsDirectory, F.signer(for: uploadWantsDirectory)),
         ("reply-with-directory", replyWithDirectory, F.signer(for: replyWithDirectory)),
         ("empty-upload", F.upload([], recipient: nil), F.signer(for: F.upload([], recipient: nil))),
@@ -713,6 +756,9 @@ enum BundleVectors {
         "access-missing": "access section ends early",
         "access-empty": "empty access section",
         "access-unknown-part": "unknown access part",
+        "checkpoint-in-upload": "checkpoint in an upload",
+        "checkpoint-row-zero": "checkpoint row outside 1 ..< 2^63",
+        "checkpoint-short": "access section ends early",
         "access-trailing-bytes": "bytes after the access section",
         "redaction-ack-zero": "redaction ack outside 1 ..< 2^63",
         "policy-version-top-bit": "policy version outside 1 ..< 2^63",
@@ -977,7 +1023,13 @@ enum BundleVectors {
             // The section itself.
             ("access-missing", withAccess(reply, []), refusal("malformedPayload", "the access flag set, no section after the columns")),
             ("access-empty", withAccess(reply, A.parts(0)), refusal("invalidValue", "an access section without parts")),
-            ("access-unknown-part", withAccess(reply, A.parts(0x40)), refusal("malformedPayload", "access part bit 6")),
+            ("access-unknown-part", withAccess(reply, A.parts(0x80)), refusal("malformedPayload", "access part bit 7")),
+            ("checkpoint-in-upload", withAccess(upload, A.parts(A.checkpointPart) + A.checkpoint()),
+             refusal("invalidValue", "a ledger checkpoint in an upload")),
+            ("checkpoint-row-zero", withAccess(reply, A.parts(A.checkpointPart) + A.checkpoint(row: 0)),
+             refusal("invalidValue", "a checkpoint of row 0")),
+            ("checkpoint-short", withAccess(reply, A.parts(A.checkpointPart) + Array(A.checkpoint().dropLast())),
+             refusal("malformedPayload", "a checkpoint one byte short of its MAC")),
             ("access-trailing-bytes", withAccess(reply, A.parts(A.policyPart) + A.u64(3) + [0]),
              refusal("malformedPayload", "a byte after the access section")),
             ("redaction-ack-zero", withAccess(upload, A.parts(A.ackPart) + A.u64(0)),
@@ -1243,6 +1295,18 @@ enum AccessBytes {
         out.u8(flags)
         out.varint(count ?? entries.count)
         for entry in entries { out.append(entry) }
+        return out.bytes
+    }
+
+    static let checkpointPart = AccessSection.checkpointPart
+
+    /// A checkpoint part: row, head, time, MAC (the MAC is not checked by the codec).
+    static func checkpoint(row: UInt64 = 1042) -> [UInt8] {
+        var out = ByteWriter()
+        out.u64(row)
+        out.append([UInt8](repeating: 0x11, count: 32))
+        out.u64(1_796_000_000_000)
+        out.append([UInt8](repeating: 0x22, count: 32))
         return out.bytes
     }
 

@@ -279,12 +279,13 @@ import Testing
         #expect(try sqlite3("a.db", "PRAGMA application_id") == navt)
         #expect(try sqlite3("central.db", "PRAGMA application_id") == navt)
         let replicaTables = try sqlite3("a.db", "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
-        #expect(replicaTables.split(separator: "\n") == ["audit_log", "audit_purpose_tags", "cells", "changes", "directory", "meta", "origins",
-                                                     "permissions", "refused_changes", "superseded", "users"])
+        #expect(replicaTables.split(separator: "\n") == ["audit_log", "audit_purpose_tags", "cells", "changes", "checkpoints", "directory",
+                                                     "meta", "origins", "permissions", "refused_changes", "superseded", "users"])
         let centralTables = try sqlite3("central.db", "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
         #expect(centralTables.split(separator: "\n") == [
             "abandoned_tokens", "access", "cells", "changes", "child_facts", "consents", "disclosures", "episodes", "hub",
-            "meta", "nonces", "organisations", "origins", "policies", "redactions", "refusals", "replicas", "superseded"])
+            "ledger_checkpoints", "meta", "nonces", "organisations", "origins", "policies", "redactions", "refusals",
+            "replicas", "superseded"])
         #expect(try sqlite3("central.db", "SELECT count(*) FROM sqlite_schema WHERE type = 'view'") == "0")
     }
 

@@ -33,6 +33,8 @@ struct Options {
           --split times the merge and the reply apart
                navet-bench --ntk-access [--store N] [--runs N]
           the reply that backfills a child of 1,000 changes, and the one that redacts it
+               navet-bench --audit-store N [--children N] [--orgs N] [--queries N] [--keep DIR]
+          a central store with N disclosure-ledger rows; p50/p99 of each navetd audit query
         Progress goes to stderr.
         """
 
@@ -177,6 +179,10 @@ struct ReplyCost {
 // Need to know (issue 12): its own workloads, in NeedToKnow.swift.
 if CommandLine.arguments.contains("--ntk") {
     try NeedToKnowBench.main(Array(CommandLine.arguments.dropFirst()))
+    exit(0)
+}
+if CommandLine.arguments.contains("--audit-store") {
+    try AuditBench.main(Array(CommandLine.arguments.dropFirst()))
     exit(0)
 }
 if CommandLine.arguments.contains("--ntk-access") {

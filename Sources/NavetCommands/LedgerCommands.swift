@@ -1,0 +1,431 @@
+import Foundation
+import NavetCore
+import NavetStore
+
+// `navetd audit`: the disclosure ledger for auditors (issue 13; Protocol/AUDIT.md).
+// Each query prints a table, `--json` or `--csv` (RFC 4180, formula-safe).
+
+/// A result of an auditor query: headers and rows of cells for people, and objects for `--json`.
+struct AuditTable {
+    var headers: [String]
+    var rows: [[String]]
+    /// The same rows for `--json`, with numbers as numbers.
+    var json: [[String: Any]]
+
+    func print(_ context: Context, csv: Bool, extra: [String: Any] = [:]) {
+        if context.json {
+            var object = extra
+            object["rows"] = json
+            context.printJSON(object)
+        } else if csv {
+            context.console.csv(CSV.records([headers] + rows))
+        } else if rows.isEmpty {
+            context.out(context.t("ledger.none"))
+        } else {
+            context.out(Format.table(headers, rows.map { $0.map(Format.line) }))
+        }
+    }
+}
+
+/// RFC 4180 text: CRLF line ends, a field quoted when it holds a comma, quote, CR or LF,
+/// quotes doubled. A cell a spreadsheet would read as a formula (it begins with `=`, `+`,
+/// `-`, `@`, a tab or a carriage return) gets a leading apostrophe, so it stays text.
+enum CSV {
+    static func cell(_ text: String) -> String {
+        var value = text
+        if let first = value.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) { value = "'" + value }
+        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }) else { return value }
+        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    static func records(_ rows: [[String]]) -> [String] {
+        rows.map { $0.map(cell).joined(separator: ",") }
+    }
+}
+
+extension Context {
+    /// The one child whose id begins with `prefix`, or a clear error.
+    func auditChild(_ prefix: String, central: CentralStore) throws(CLIError) -> RecordID {
+        let children = try store { () throws(StoreError) in try central.childIDs(prefix: prefix.lowercased()) }
+        guard children.count == 1, let child = children.first else {
+            throw CLIError(.validation, t(children.isEmpty ? "explain.unknownChild" : "explain.ambiguousChild", Format.line(prefix)))
+        }
+        return child
+    }
+
+    /// The start of a Swedish calendar day given as YYYY-MM-DD, in ms since 1970.
+    func auditDay(_ text: String, option: String) throws(CLIError) -> Int64 {
+        guard case .success(let day) = CalendarDate.parse(text),
+              case .unique(let start)? = SwedishTime.reading(local: "\(day.description) 00:00") else {
+            throw CLIError(.usage, t("audit.badDate", option, Format.line(text)), helpHint: true)
+        }
+        return start.unixMilliseconds
+    }
+
+    /// A ledger rule for people: the kind of rule, the role, the consent's purpose.
+    func auditPurpose(_ rule: String, central: CentralStore) -> String {
+        let parts = rule.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        switch parts.first {
+        case "registrar" where parts.count == 3:
+            return t("audit.rule.registrar", strings.label("role", parts[1]), parts[2])
+        case "membership" where parts.count == 4:
+            return t("audit.rule.membership", strings.label("role", parts[2]), parts[3], parts[1])
+        case "consent" where parts.count == 2:
+            let purpose = RecordID(hex: parts[1]).flatMap { try? central.winningText(record: $0, field: "purpose") }
+            return t("audit.rule.consent", parts[1], Format.line(purpose ?? "–"))
+        case "missing" where parts.count == 2:
+            return t("audit.rule.missing", parts[1])
+        case "own":
+            return t("audit.rule.own")
+        default:
+            return rule
+        }
+    }
+}
+
+/// `navetd audit child ID`: who received which fields of a child, by which rule, when.
+struct AuditChildCommand: Command {
+    static let spec = CommandSpec(["audit", "child"], help: "audit.child", options: [
+        OptionSpec("--csv", help: "opt.auditCSV"),
+    ], positionals: [("ID", true)])
+    let child: String
+    let csv: Bool
+
+    init(_ arguments: ParsedArguments, _ context: Context) throws(CLIError) {
+        child = arguments.positionals[0]
+        csv = arguments.has("--csv")
+    }
+
+    func run(_ context: Context) throws(CLIError) {
+        let central = try context.openCentral()
+        let childID = try context.auditChild(child, central: central)
+        let rows = try context.store { () throws(StoreError) in try central.ledgerRows(child: childID) }
+        let origins = try context.store { () throws(StoreError) in try central.originOrganisations() }
+        var table = AuditTable(
+            headers: ["audit.sent", "audit.organisation", "audit.replica", "audit.recordType", "audit.record", "audit.field",
+                      "audit.values", "audit.rule", "audit.policy"].map { context.t($0) },
+            rows: [], json: [])
+        for entry in rows {
+            let sent = try context.store { () throws(StoreError) in try central.disclosedChanges(entry, organisationOf: origins) }
+            // One line per record and field the row sent (a later column can say who displayed it).
+            var fields: [String: (type: String, record: RecordID, field: String, count: Int)] = [:]
+            var order: [String] = []
+            for (_, change) in sent {
+                let key = "\(change.recordID):\(change.field)"
+                if fields[key] == nil { order.append(key) }
+                fields[key, default: (change.recordType, change.recordID, change.field, 0)].count += 1
+            }
+            if sent.isEmpty {
+                // A row written before layout 17 (no coverage): what it sent is not derivable.
+                order = [""]
+                fields[""] = ("", entry.child, "", Int(entry.count))
+            }
+            for key in order {
+                guard let item = fields[key] else { continue }
+                table.rows.append([Format.time(entry.sentAt), entry.organisation, entry.replica.description,
+                                   item.type.isEmpty ? "–" : context.strings.label("type", item.type),
+                                   item.type.isEmpty ? "–" : item.record.description,
+                                   item.field.isEmpty ? "–" : context.strings.fieldWord(item.field), String(item.count),
+                                   context.auditPurpose(entry.rule, central: central), String(entry.policyVersion)])
+                table.json.append([
+                    "ledger_row": entry.id, "sent_at": Format.time(entry.sentAt), "organisation": entry.organisation,
+                    "replica": entry.replica.description, "record_type": item.type.isEmpty ? NSNull() : item.type,
+                    "record": item.type.isEmpty ? NSNull() : item.record.description,
+                    "field": item.field.isEmpty ? NSNull() : item.field, "values": item.count, "rule": entry.rule,
+                    "purpose": context.auditPurpose(entry.rule, central: central), "policy_version": entry.policyVersion,
+                    "backfill": entry.backfill,
+                ])
+            }
+        }
+        table.print(context, csv: csv, extra: ["child": childID.description])
+    }
+}
+
+/// `navetd audit org ORG [--since DATE] [--until DATE]`: what an organisation received.
+struct AuditOrgCommand: Command {
+    static let spec = CommandSpec(["audit", "org"], help: "audit.org", options: [
+        OptionSpec("--since", value: "YYYY-MM-DD", help: "opt.auditSince"),
+        OptionSpec("--until", value: "YYYY-MM-DD", help: "opt.auditUntil"),
+        OptionSpec("--csv", help: "opt.auditCSV"),
+    ], positionals: [("ORG", true)])
+    let organisation: String
+    let since: String?
+    let until: String?
+    let csv: Bool
+
+    init(_ arguments: ParsedArguments, _ context: Context) throws(CLIError) {
+        organisation = TextRules.nfc(arguments.positionals[0])
+        since = arguments.value("--since")
+        until = arguments.value("--until")
+        csv = arguments.has("--csv")
+        if let since { _ = try context.auditDay(since, option: "--since") }
+        if let until { _ = try context.auditDay(until, option: "--until") }
+    }
+
+    func run(_ context: Context) throws(CLIError) {
+        let central = try context.openCentral()
+        let known = try context.store { () throws(StoreError) in try central.organisations() }
+        guard let found = known.first(where: { TextRules.matchKey($0.name) == TextRules.matchKey(organisation) }) else {
+            let names = known.map(\.name).sorted { TextRules.precedes($0, $1, context.collation) }
+            throw CLIError(.validation, context.t("explain.unknownOrg", Format.line(organisation),
+                                                  names.isEmpty ? "—" : names.joined(separator: ", ")))
+        }
+        let start = try since.map { (text) throws(CLIError) in try context.auditDay(text, option: "--since") } ?? Int64.min
+        // --until names the last day included.
+        let end = try until.map { (text) throws(CLIError) in try context.auditDay(text, option: "--until") + 86_400_000 * 2 } ?? Int64.max
+        var rows = try context.store { () throws(StoreError) in
+            try central.ledgerRows(organisation: found.name, since: start, until: end)
+        }
+        if let until, let day = CalendarDate(iso: until) {
+            rows.removeAll { SwedishTime.date(at: $0.sentAt).map { $0 > day } ?? false }
+        }
+        var table = AuditTable(
+            headers: ["audit.sent", "audit.replica", "audit.child", "audit.covers", "audit.values", "audit.rule",
+                                "audit.policy"].map { context.t($0) }, rows: [], json: [])
+        for entry in rows {
+            let purpose = context.auditPurpose(entry.rule, central: central)
+            table.rows.append([Format.time(entry.sentAt), entry.replica.description, entry.child.description,
+                               coverText(entry.covers, context), String(entry.count), purpose, String(entry.policyVersion)])
+            table.json.append([
+                "ledger_row": entry.id, "sent_at": Format.time(entry.sentAt), "organisation": entry.organisation,
+                "replica": entry.replica.description, "child": entry.child.description, "covers": entry.covers,
+                "values": entry.count, "rule": entry.rule, "purpose": purpose, "policy_version": entry.policyVersion,
+                "backfill": entry.backfill,
+            ])
+        }
+        table.print(context, csv: csv, extra: ["organisation": found.name])
+    }
+
+    /// `basic,case;` as "basic, case"; `;child.name` as the field's name.
+    func coverText(_ covers: String, _ context: Context) -> String {
+        guard let coverage = LedgerCoverage(text: covers) else { return "–" }
+        let tags = coverage.tags.sorted().map { context.strings.label("tag", $0.rawValue) }
+        let fields = coverage.fields.sorted().map { ref in
+            context.strings.fieldWord(String(ref.split(separator: ".").last ?? Substring(ref)))
+        }
+        return (tags + fields).joined(separator: ", ")
+    }
+}
+
+/// `navetd audit subject-access ID`: every organisation that received the child's data,
+/// first and last time, and why (GDPR Art. 15).
+struct AuditSubjectAccessCommand: Command {
+    static let spec = CommandSpec(["audit", "subject-access"], help: "audit.subjectAccess", options: [
+        OptionSpec("--csv", help: "opt.auditCSV"),
+    ], positionals: [("ID", true)])
+    let child: String
+    let csv: Bool
+
+    init(_ arguments: ParsedArguments, _ context: Context) throws(CLIError) {
+        child = arguments.positionals[0]
+        csv = arguments.has("--csv")
+    }
+
+    func run(_ context: Context) throws(CLIError) {
+        let central = try context.openCentral()
+        let childID = try context.auditChild(child, central: central)
+        let groups = try context.store { () throws(StoreError) in try central.subjectAccess(child: childID) }
+        var table = AuditTable(
+            headers: ["audit.organisation", "audit.first", "audit.last", "audit.purpose", "audit.values"]
+                .map { context.t($0) }, rows: [], json: [])
+        let sorted = groups.sorted {
+            $0.organisation == $1.organisation ? $0.first < $1.first
+                : TextRules.precedes($0.organisation, $1.organisation, context.collation)
+        }
+        for group in sorted {
+            let purpose = context.auditPurpose(group.rule, central: central)
+            table.rows.append([group.organisation, Format.time(group.first), Format.time(group.last), purpose,
+                               String(group.values)])
+            table.json.append([
+                "organisation": group.organisation, "first": Format.time(group.first), "last": Format.time(group.last),
+                "rule": group.rule, "purpose": purpose, "values": group.values,
+            ])
+        }
+        table.print(context, csv: csv, extra: ["child": childID.description])
+    }
+}
+
+/// `navetd audit verify [--replica FILE...]`: recomputes the ledger's hash chain, checks
+/// every checkpoint the server signed and every checkpoint the replica files kept.
+struct AuditVerifyCommand: Command {
+    static let spec = CommandSpec(["audit", "verify"], help: "ledger.verify", options: [
+        OptionSpec("--replica", value: "FILE", help: "opt.auditReplica"),
+    ], positionals: [("FILE...", false)])
+    let replicas: [String]
+
+    init(_ arguments: ParsedArguments, _ context: Context) throws(CLIError) {
+        // `--replica A B C` and `A B C` alike: every file named is a replica file.
+        replicas = (arguments.value("--replica").map { [$0] } ?? []) + arguments.positionals
+        if replicas.contains("") { throw CLIError(.usage, context.t("error.emptyPath", "--replica"), helpHint: true) }
+    }
+
+    func run(_ context: Context) throws(CLIError) {
+        let central = try context.openCentral()
+        var lists: [(source: String, checkpoints: [StoredCheckpoint])] = []
+        for path in replicas {
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw CLIError(.io, context.t("error.noSuchFile", Format.line(path)))
+            }
+            let kept = try context.store { () throws(StoreError) in try ReplicaCheckpoints.read(path: path) }
+            lists.append((path, kept))
+        }
+        let result = try context.store { () throws(StoreError) in try central.verifyLedger(replicaCheckpoints: lists) }
+        if context.json {
+            context.printJSON([
+                "rows": result.rows, "checkpoints": result.checkpoints, "replica_checkpoints": result.replicaCheckpoints,
+                "intact": result.isIntact,
+                "breaks": result.breaks.map { ["kind": $0.kind.rawValue, "row": $0.row, "source": $0.source ?? NSNull()] as [String: Any] },
+            ])
+        } else {
+            var lines = [context.strings.t("audit.verify.summary", count: result.rows, String(result.checkpoints),
+                                   String(result.replicaCheckpoints))]
+            for found in result.breaks {
+                let source = found.source.map { context.t("audit.verify.fromReplica", Format.line($0)) } ?? ""
+                lines.append(context.t("audit.break.\(found.kind.rawValue)", String(found.row)) + source)
+            }
+            lines.append(context.t(result.isIntact ? "audit.verify.intact" : "audit.verify.broken"))
+            if result.isIntact { context.out(lines.joined(separator: "\n")) } else { context.err(lines.joined(separator: "\n")) }
+        }
+        if !result.isIntact { throw CLIError(.differences, context.t("audit.verify.brokenShort"), helpHint: false) }
+    }
+}
+
+/// `navetd audit prune [--before DATE | --years N]`: removes ledger rows older than the
+/// retention period (default five years) behind a signed checkpoint (Protocol/AUDIT.md,
+/// "Retention"). A ledger that does not verify is evidence and is not pruned.
+struct AuditPruneCommand: Command {
+    static let spec = CommandSpec(["audit", "prune"], help: "audit.prune", options: [
+        OptionSpec("--before", value: "YYYY-MM-DD", help: "opt.auditBefore"),
+        OptionSpec("--years", value: "COUNT", help: "opt.auditYears"),
+    ])
+    static let defaultYears = 5
+    let before: String?
+    let years: Int
+
+    init(_ arguments: ParsedArguments, _ context: Context) throws(CLIError) {
+        before = arguments.value("--before")
+        if before != nil, arguments.has("--years") {
+            throw CLIError(.usage, context.t("audit.prune.both"), helpHint: true)
+        }
+        if let text = arguments.value("--years") {
+            guard let value = Int(text), (1...100).contains(value) else {
+                throw CLIError(.usage, context.t("audit.prune.badYears", Format.line(text)), helpHint: true)
+            }
+            years = value
+        } else {
+            years = Self.defaultYears
+        }
+        if let before { _ = try context.auditDay(before, option: "--before") }
+    }
+
+    func run(_ context: Context) throws(CLIError) {
+        let today = SwedishTime.today(at: context.now)
+        let cutoffDay: CalendarDate
+        if let before, let day = CalendarDate(iso: before) {
+            guard day <= today else { throw CLIError(.validation, context.t("audit.prune.future", before)) }
+            cutoffDay = day
+        } else {
+            cutoffDay = today.adding(years: -years)
+        }
+        let cutoff = try context.auditDay(cutoffDay.description, option: "--before")
+        let central = try context.openCentral()
+        let check = try context.store { () throws(StoreError) in try central.verifyLedger() }
+        guard check.isIntact else { throw CLIError(.differences, context.t("audit.prune.broken")) }
+        let result = try context.store { () throws(StoreError) in try central.pruneLedger(before: cutoff, now: context.now) }
+        if context.json {
+            context.printJSON(["before": cutoffDay.description, "removed": result.removed, "base_row": result.base])
+        } else if result.removed == 0 {
+            context.out(context.t("audit.prune.nothing", cutoffDay.description))
+        } else {
+            context.out(context.strings.t("audit.prune.done", count: result.removed, cutoffDay.description, String(result.base)))
+        }
+    }
+}
+
+enum LedgerStrings {
+    static let table: [String: (String, String)] = [
+        "help.audit.child": ("Show who received which fields of a child, by which rule and when.",
+                             "Visa vem som fått vilka fält om ett barn, enligt vilken regel och när."),
+        "help.audit.child.long": (
+            "From the disclosure ledger: one line per ledger row, record and field, with the time it was sent,\nthe receiving organisation and local database, how many values, the rule that allowed it and the\npolicy version. ID is the child's id (a unique beginning is enough).",
+            "Ur utlämnandeloggen: en rad per loggrad, uppgift och fält, med när det skickades, mottagande\norganisation och lokal databas, hur många värden, regeln som tillät det och policyversionen.\nID är barnets id (en unik början räcker)."),
+        "help.audit.org": ("Show what an organisation received, oldest first.", "Visa vad en organisation har fått, äldst först."),
+        "help.audit.org.long": (
+            "From the disclosure ledger: one line per ledger row sent to ORG's local databases, with the child,\nthe confidentiality tags or fields the rule covered, how many values, the rule and the policy version.\n--since and --until are Swedish calendar days, both included.",
+            "Ur utlämnandeloggen: en rad per loggrad som skickats till ORG:s lokala databaser, med barnet,\nsekretessklasserna eller fälten som regeln omfattade, hur många värden, regeln och policyversionen.\n--since och --until är svenska kalenderdagar, båda medräknade."),
+        "help.audit.subjectAccess": ("List every organisation that received a child's data, with dates and purposes (GDPR art. 15).",
+                                     "Lista alla organisationer som fått uppgifter om ett barn, med datum och ändamål (GDPR art. 15)."),
+        "help.audit.subjectAccess.long": (
+            "For a request for access (registerutdrag): per receiving organisation and rule, the first and last time\nthe central store sent the child's data, the purpose (hub role, consent and its purpose, the\nmissing-episode rule) and how many values.",
+            "För ett registerutdrag: per mottagande organisation och regel, första och senaste gången centrallagret\nskickade uppgifter om barnet, ändamålet (roll i navet, samtycke och dess ändamål, regeln vid\nförsvinnande) och hur många värden."),
+        "help.ledger.verify": ("Check that the disclosure ledger is unchanged.", "Kontrollera att utlämnandeloggen är oförändrad."),
+        "help.ledger.verify.long": (
+            "Recomputes the ledger's hash chain row by row and checks every checkpoint the server signed. Given\nlocal database files (FILE... or --replica FILE...), also checks the checkpoints kept in them, so a rewrite of the\nserver's ledger is found even when the server's own checkpoints were rewritten too. Exits with\ncode 8 and names the first broken row when anything does not match.",
+            "Räknar om utlämnandeloggens hashkedja rad för rad och kontrollerar varje kontrollpunkt som servern\nsignerat. Med lokala databasfiler (FIL... eller --replica FIL...) kontrolleras även kontrollpunkterna i dem, så att en\nomskriven logg upptäcks även om serverns egna kontrollpunkter också skrivits om. Avslutar med felkod 8\noch anger den första felaktiga raden när något inte stämmer."),
+        "help.audit.prune": ("Remove disclosure-ledger rows older than the retention period.",
+                             "Ta bort rader i utlämnandeloggen som är äldre än lagringstiden."),
+        "help.audit.prune.long": (
+            "Removes the rows sent before the day given with --before, or before the same day --years years ago\n(default 5, the period patient data law uses). The last row removed is signed first and becomes the\nledger's base, so what remains still verifies with 'navetd audit verify'. A ledger that does not\nverify is kept as evidence and not pruned (exit code 8). Run it from the same timer as the backup.",
+            "Tar bort raderna som skickades före dagen i --before, eller före samma dag för --years år sedan\n(standard 5, den tid som patientdatalagen använder). Den sista borttagna raden signeras först och blir\nloggens bas, så att det som finns kvar fortfarande kan kontrolleras med 'navetd audit verify'. En logg\nsom inte stämmer sparas som bevis och rensas inte (felkod 8). Kör kommandot från samma timer som säkerhetskopian."),
+        "opt.auditBefore": ("remove rows sent before this day (not later than today)",
+                            "ta bort rader skickade före den här dagen (senast i dag)"),
+        "opt.auditYears": ("the retention period in years (default 5)", "lagringstiden i år (standard 5)"),
+        "audit.prune.both": ("Give either --before or --years, not both.", "Ange antingen --before eller --years, inte båda."),
+        "audit.prune.badYears": ("--years needs a whole number from 1 to 100, not {0}.",
+                                 "--years behöver ett heltal från 1 till 100, inte {0}."),
+        "audit.prune.future": ("--before {0} is after today; the ledger keeps everything up to now.",
+                               "--before {0} är efter i dag; loggen behåller allt fram till nu."),
+        "audit.prune.broken": ("The disclosure ledger does not verify ('navetd audit verify' says where); it is kept as evidence and not pruned.",
+                               "Utlämnandeloggen stämmer inte ('navetd audit verify' visar var); den sparas som bevis och rensas inte."),
+        "audit.prune.nothing": ("No ledger row was sent before {0}; nothing removed.",
+                                "Ingen rad i loggen skickades före {0}; inget togs bort."),
+        "audit.prune.done": ("Removed {0} {0|row|rows} sent before {1}. The ledger now starts after row {2}, which a signed checkpoint keeps.",
+                             "Tog bort {0} {0|rad|rader} skickade före {1}. Loggen börjar nu efter rad {2}, som en signerad kontrollpunkt bevarar."),
+        "audit.break.base_unsigned": ("The ledger starts after row {0}, but no checkpoint of this server signs that row: rows were removed outside navetd.",
+                                      "Loggen börjar efter rad {0}, men ingen kontrollpunkt från servern signerar den raden: rader har tagits bort utanför navetd."),
+        "opt.auditCSV": ("print CSV (RFC 4180) for a spreadsheet", "skriv CSV (RFC 4180) för ett kalkylark"),
+        "opt.auditSince": ("only rows sent on or after this day", "bara rader skickade den dagen eller senare"),
+        "opt.auditUntil": ("only rows sent on or before this day", "bara rader skickade den dagen eller tidigare"),
+        "opt.auditReplica": ("also check the checkpoints kept in these local database files",
+                             "kontrollera även kontrollpunkterna i dessa lokala databasfiler"),
+        "ledger.none": ("The ledger holds nothing for this question.", "Utlämnandeloggen har inget som svarar på frågan."),
+        "audit.badDate": ("{0} needs a day written YYYY-MM-DD, not {1}.", "{0} behöver en dag skriven ÅÅÅÅ-MM-DD, inte {1}."),
+        "audit.sent": ("sent", "skickat"),
+        "audit.organisation": ("organisation", "organisation"),
+        "audit.replica": ("local database", "lokal databas"),
+        "audit.recordType": ("record", "uppgift"),
+        "audit.record": ("record id", "uppgiftens id"),
+        "audit.field": ("field", "fält"),
+        "audit.values": ("values", "värden"),
+        "audit.rule": ("rule", "regel"),
+        "audit.policy": ("policy", "policy"),
+        "audit.child": ("child", "barn"),
+        "audit.covers": ("covered", "omfattade"),
+        "audit.first": ("first", "första"),
+        "audit.last": ("last", "senaste"),
+        "audit.purpose": ("purpose", "ändamål"),
+        "audit.rule.registrar": ("registered the child, as {0} (rule {1})", "registrerade barnet, som {0} (regel {1})"),
+        "audit.rule.membership": ("hub member as {0} (rule {1}, membership {2})",
+                                  "medlem i navet som {0} (regel {1}, medlemskap {2})"),
+        "audit.rule.consent": ("consent {0}: {1}", "samtycke {0}: {1}"),
+        "audit.rule.missing": ("missing-episode rule (episode {0})", "regeln vid försvinnande (försvinnande {0})"),
+        "audit.rule.own": ("its own records", "egna uppgifter"),
+        "audit.verify.summary": ("Disclosure ledger: {0} {0|row|rows}, {1} {1|checkpoint|checkpoints} signed here, {2} kept by local databases.",
+                                 "Utlämnandeloggen: {0} {0|rad|rader}, {1} {1|kontrollpunkt|kontrollpunkter} signerade här, {2} sparade i lokala databaser."),
+        "audit.verify.fromReplica": (" (checkpoint kept in {0})", " (kontrollpunkt sparad i {0})"),
+        "audit.break.row_changed": ("Row {0} does not follow from the row before it: it or an earlier row was changed, deleted, moved or inserted.",
+                                    "Rad {0} följer inte av raden före: den eller en tidigare rad har ändrats, tagits bort, flyttats eller lagts till."),
+        "audit.break.row_unhashed": ("Row {0} has no hash: it was inserted outside navetd.",
+                                     "Rad {0} saknar hash: den har lagts till utanför navetd."),
+        "audit.break.checkpoint_forged": ("A checkpoint at row {0} is not signed with this server's audit key.",
+                                          "En kontrollpunkt vid rad {0} är inte signerad med serverns granskningsnyckel."),
+        "audit.break.checkpoint_row_missing": ("A checkpoint names row {0}, which the ledger no longer holds: rows were removed.",
+                                               "En kontrollpunkt anger rad {0}, som loggen inte längre har: rader har tagits bort."),
+        "audit.break.checkpoint_mismatch": ("Row {0} is not the row a checkpoint signed: the ledger was rewritten.",
+                                            "Rad {0} är inte den rad som en kontrollpunkt signerade: loggen har skrivits om."),
+        "audit.verify.intact": ("The ledger is intact.", "Loggen är oförändrad."),
+        "audit.verify.broken": ("The ledger has been changed. Keep this file as evidence and report it.",
+                                "Loggen har ändrats. Spara filen som bevis och anmäl det."),
+        "audit.verify.brokenShort": ("the disclosure ledger does not verify", "utlämnandeloggen stämmer inte"),
+    ]
+}
