@@ -153,6 +153,8 @@ enum ExplainStrings {
                                              "den typen av organisation får inte registrera barn"),
         "explain.refusal.may_not_change_hub": ("only the registering organisation and the roles the policy names add and end members",
                                                "bara organisationen som registrerade barnet och de roller som policyn anger lägger till och avslutar medlemmar"),
+        "explain.refusal.self_consent": ("a consent may not name its own organisation",
+                                         "ett samtycke får inte gälla den egna organisationen"),
         "explain.refusal.may_not_record_consent": ("only the roles the policy names record consent",
                                                    "bara de roller som policyn anger registrerar samtycke"),
         "explain.refusal.below_note_floor": ("below the lowest confidentiality tag the note's kind allows",

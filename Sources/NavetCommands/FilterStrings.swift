@@ -26,6 +26,9 @@ enum FilterStrings {
         "may_not_change_hub": (
             "only the organisation that registered the child and the roles the rules name add and end members of the hub",
             "bara organisationen som registrerade barnet och de roller som reglerna anger lägger till och avslutar medlemmar i navet"),
+        "self_consent": (
+            "a consent cannot name the organisation that records it: nobody grants themselves access",
+            "ett samtycke kan inte gälla den organisation som registrerar det: ingen ger sig själv behörighet"),
         "may_not_record_consent": (
             "only the roles the rules name (such as the guardian or social services) record and revoke consent",
             "bara de roller som reglerna anger (till exempel god man eller socialtjänsten) registrerar och återkallar samtycke"),

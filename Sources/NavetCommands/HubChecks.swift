@@ -65,6 +65,9 @@ extension Context {
 
 enum HubCheckStrings {
     static let table: [String: (String, String)] = [
+        "error.selfConsent": (
+            "A consent cannot name your own organisation ({0}): nobody grants themselves access. Consent is recorded for another organisation that needs the information. Nothing was changed.",
+            "Ett samtycke kan inte gälla din egen organisation ({0}): ingen ger sig själv behörighet. Samtycke registreras för en annan organisation som behöver uppgifterna. Inget har ändrats."),
         "hubstate.access_ended": ("access ended, state unknown", "behörigheten har upphört, läget okänt"),
         "consentstate.access_ended": ("access ended, state unknown", "behörigheten har upphört, läget okänt"),
         "missingstate.access_ended": ("access ended, state unknown", "behörigheten har upphört, läget okänt"),

@@ -250,6 +250,10 @@ public struct Grant: Hashable, Sendable {
     /// Set by `AccessPolicy.grant(for:)` and by `AccessPolicy.refusal`.
     public var mayChangeHub = false
     public var mayRecordConsent = false
+    /// Whether the organisation registered the child or has or had a hub membership of it
+    /// (any dates): its `internal` notes about the child are its own record-keeping and
+    /// never leave it, so it may go on writing them after its access ended.
+    public var wasMember = false
 
     public init() {}
 
@@ -282,11 +286,13 @@ public struct Grant: Hashable, Sendable {
             guard mayRecordConsent else { return inHub ? .mayNotRecordConsent : .notInHub }
             return read[tag] == nil ? .fieldNotReadable : nil
         case "missing":
+            // Any member of the hub reports a child missing and closes the episode, also one
+            // whose role does not read the search fields (a school, a volunteer).
             guard inHub else { return .notInHub }
-            return read[tag] == nil ? .fieldNotReadable : nil
+            return read[tag] != nil || tag <= .search ? nil : .fieldNotReadable
         default:
             if recordType == "note", let noteKind, tag < NoteRules.floor(kind: noteKind) { return .belowNoteFloor }
-            if tag == .internal { return inHub || !isEmpty ? nil : .notInHub }
+            if tag == .internal { return inHub || !isEmpty || wasMember ? nil : .notInHub }
             guard inHub || !isEmpty else { return .notInHub }
             if read[tag] == nil {
                 // A field the missing rule lets it read: read, not written.
@@ -392,6 +398,8 @@ public enum WriteRefusal: String, CaseIterable, Hashable, Sendable {
     case childCannotChange = "child_cannot_change"
     /// A membership or consent names an organisation the central store does not know.
     case unknownOrganisation = "unknown_organisation"
+    /// A consent names the organisation that records it: nobody grants themselves access.
+    case selfConsent = "self_consent"
 }
 
 extension AccessPolicy {
@@ -407,8 +415,10 @@ extension AccessPolicy {
     public func grant(for organisation: PolicyOrganisation, facts: ChildFacts, today: CalendarDate) -> Grant {
         var grant = Grant()
         var held: [(HubRole, AccessReason?)] = []
+        grant.wasMember = facts.memberships.contains { $0.organisation == organisation.name }
         if let registrarName = facts.registrar, registrarName == organisation.name {
             grant.isRegistrar = true
+            grant.wasMember = true
             if let role = registrar[organisation.kind] { held.append((role, nil)) }
         }
         for membership in facts.memberships.sorted(by: { $0.record < $1.record })

@@ -293,6 +293,9 @@ extension ReplicaStore {
                            noteKind: String? = nil) throws(StoreError) -> WriteRefusal? {
         guard try permissionsKnown() else { return nil }
         guard let access = try permissions(child: child) else {
+            // An `internal` note after access ended: the central store allows it to a former
+            // member (`Grant.wasMember`), which this replica cannot tell; it decides.
+            if tag == .internal { return nil }
             return try createdHereUnacknowledged(child) ? nil : .notInHub
         }
         if try mayRegister() == nil, ["membership", "consent"].contains(recordType) { return nil }

@@ -172,6 +172,11 @@ extension CentralStore {
         var uploadNoteKinds: [RecordID: String] = [:]
         /// From the upload: the organisation each membership or consent record names.
         var uploadOrganisations: [RecordID: String] = [:]
+        /// Membership and consent records refused as a whole, every change of them in this
+        /// upload: one that names an organisation the store does not know, and a consent
+        /// that names the sender's own organisation (nobody grants themselves access). A
+        /// record never stands half-written (a membership without its organisation).
+        var refusedRecords: [RecordID: WriteRefusal] = [:]
         /// Per child, its facts and the sender's grant, as they stand after the upload's
         /// earlier changes (dropped when an accepted change alters the facts).
         var factsCache: [RecordID: (facts: ChildFacts, grant: Grant)] = [:]
@@ -193,6 +198,11 @@ extension CentralStore {
                 if change.recordType == "membership" || change.recordType == "consent", change.field == "organisation",
                    case .text(let name) = change.value {
                     uploadOrganisations[change.recordID] = name
+                    if try store.organisation(named: name) == nil {
+                        refusedRecords[change.recordID] = .unknownOrganisation
+                    } else if change.recordType == "consent", name == organisation?.name {
+                        refusedRecords[change.recordID] = .selfConsent
+                    }
                 }
             }
         }
@@ -218,6 +228,7 @@ extension CentralStore {
                 return .refuse(.unknownChild, child: nil)
             }
             guard let organisation else { return .refuse(.notInHub, child: child) }
+            if let refusal = refusedRecords[change.recordID] { return .refuse(refusal, child: child) }
             let grant: Grant
             if let cached = factsCache[child] {
                 grant = cached.grant
@@ -236,10 +247,6 @@ extension CentralStore {
                 }
                 grant = context.policy.grant(for: organisation, facts: facts, today: today)
                 factsCache[child] = (facts, grant)
-            }
-            if change.recordType == "membership" || change.recordType == "consent", change.field == "organisation",
-               case .text(let name) = change.value, try store.organisation(named: name) == nil {
-                return .refuse(.unknownOrganisation, child: child)
             }
             var noteKind: String?
             if change.recordType == "note" {

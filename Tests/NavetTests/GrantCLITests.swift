@@ -75,6 +75,12 @@ import Testing
         let granted = try cli.navet("--db", "social.db", "consent", "grant", "--child", child, "--by", "child",
                                     "--to", "Åsa skola", "--tags", "case", "--purpose", "Stöd i skolan")
         #expect(granted.code == 0, "\(granted.err)")
+        // Nobody grants themselves access: refused up front, in either language, nothing written.
+        let held = try changes("social.db")
+        let selfGranted = try cli.navet("--db", "social.db", "--lang", "sv", "consent", "grant", "--child", child,
+                                        "--by", "child", "--to", "socialtjänsten umeå", "--tags", "health", "--purpose", "x")
+        #expect(selfGranted.code == 2 && selfGranted.err.contains("ingen ger sig själv behörighet"), "\(selfGranted.err)")
+        #expect(try changes("social.db") == held)
 
         // 3. The police, during an open missing episode, read the search fields by the
         // missing rule: writing them is refused as read-only, never as "may not read".

@@ -622,8 +622,10 @@ import Testing
         #expect(swedish.err.contains("varning: barnet \(child) har skyddad identitet och BUP Umeå ingår inte i barnets nav"), "\(swedish.err)")
         let json = try cli.run("navet", ["--json"] + grant + ["BUP Umeå"])
         #expect((object(json)["warnings"] as? [String])?.first?.contains("no effect until BUP Umeå joins the hub") == true)
-        // The registering organisation and an active member: no warning.
-        #expect(try cli.run("navet", grant + ["Socialtjänsten Umeå"]).err.isEmpty)
+        // The registering organisation is this replica's own: a consent to it is refused
+        // (nobody grants themselves access). An active member: no warning.
+        let own = try cli.run("navet", grant + ["Socialtjänsten Umeå"])
+        #expect(own.code == 2 && own.err.contains("nobody grants themselves access"), "\(own.err)")
         #expect(try cli.navet("hub", "add", "--child", child, "--org", "BUP Umeå", "--role", "BUP").code == 0)
         let member = try cli.run("navet", ["--json"] + grant + ["BUP Umeå"])
         #expect(member.err.isEmpty && (object(member)["warnings"] as? [String]) == [], "\(member.err)")

@@ -259,6 +259,58 @@ final class Region {
         #expect(!(try region.texts("Socialtjänsten").contains("Canary Offline Note")))
     }
 
+    /// Nobody grants themselves access: a consent that names its writer's organisation is
+    /// refused as a whole, and so is a membership naming an unknown organisation (no
+    /// half-written record). Any hub member reports a child missing, whatever its role
+    /// reads; a former member goes on writing its own internal notes, and nothing else.
+    @Test func selfConsentAndUnknownOrganisationsAreRefusedWholeAndAnyMemberReportsMissing() throws {
+        let region = try Region(organisations: Self.organisations)
+        let child = try registered(region)
+        let social = region["Socialtjänsten"]
+        _ = try social.createRecord(type: "consent", values: [
+            "child": .text(child.description), "given_by": .text("child"), "organisation": .text("Socialtjänsten"),
+            "tags": .text("health"), "purpose": .text("Canary Self Consent"),
+        ], now: region.now)
+        _ = try social.createRecord(type: "membership", values: [
+            "child": .text(child.description), "organisation": .text("HVB Solgarden"), "role": .text("contact_person"),
+            "person": .text("Canary Half Membership"), "start_date": .text(region.day(-1)),
+        ], now: region.now)
+        try region.sync("Socialtjänsten")
+        let reasons = try social.refusedChanges().map(\.reason)
+        #expect(reasons.filter { $0 == "self_consent" }.count == 5, "\(reasons)")
+        #expect(reasons.filter { $0 == "unknown_organisation" }.count == 5, "\(reasons)")
+        #expect(try region.central.facts(of: child)?.consents.isEmpty == true)
+        #expect(try region.central.facts(of: child)?.memberships.isEmpty == true)
+
+        // The school, a member whose role does not read the search fields, reports the child missing.
+        let membership = try addMember(region, by: "Socialtjänsten", child: child, organisation: "Skolan", role: .schoolMentor)
+        try region.sync("Skolan")
+        let school = region["Skolan"]
+        _ = try school.createRecord(type: "missing", values: [
+            "child": .text(child.description), "last_seen_at": .text("2026-11-29T08:10+01:00"),
+            "last_seen_place": .text("Canary School Yard"), "risk": .text("high"),
+        ], now: region.now)
+        try region.sync("Skolan")
+        #expect(try school.refusedChanges().isEmpty)
+        #expect(try region.central.facts(of: child)?.openEpisodes.count == 1)
+        try region.sync("Polisen")
+        #expect(try region.texts("Polisen").contains("Canary School Yard"))
+
+        // After its membership ended, the school's internal note stays; a school note does not.
+        try social.set(record: membership, field: "end_date", value: .text(region.day(-1)), now: region.now)
+        try region.sync("Socialtjänsten")
+        _ = try school.createRecord(type: "note", values: [
+            "child": .text(child.description), "kind": .text("observation"), "text": .text("Canary Internal After End"),
+        ], tag: .internal, now: region.now)
+        _ = try school.createRecord(type: "note", values: [
+            "child": .text(child.description), "kind": .text("school_absence"), "text": .text("Canary School After End"),
+        ], tag: .school, now: region.now)
+        try region.sync("Skolan")
+        #expect(try region.texts("Skolan").contains("Canary Internal After End"))
+        #expect(!(try region.texts("Skolan").contains("Canary School After End")))
+        #expect(try school.refusedChanges().map(\.reason) == ["not_in_hub", "not_in_hub", "not_in_hub"])
+    }
+
     @Test func consentWidensUntilRevokedAndProtectedIdentityStaysInTheHub() throws {
         let region = try Region(organisations: Self.organisations)
         let child = try registered(region)
