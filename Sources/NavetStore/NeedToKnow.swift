@@ -255,8 +255,9 @@ extension CentralStore {
                     noteKind = kind
                 }
             }
-            if let refusal = context.policy.refusal(writing: change.recordType, field: change.field, tag: change.tag,
-                                                    noteKind: noteKind, grant: grant) {
+            // The grant came from `AccessPolicy.grant`, which set its write rights already.
+            if let refusal = grant.refusal(writing: change.recordType, field: change.field, tag: change.tag,
+                                           noteKind: noteKind) {
                 return .refuse(refusal, child: child)
             }
             return .accept(child: child)
