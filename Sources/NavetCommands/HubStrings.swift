@@ -9,13 +9,12 @@ enum HubStrings {
     /// bracketed part) or a synonym below, in any case, composed or decomposed, with `_`,
     /// `-` and spaces alike. Nil when nothing matches.
     static func code(for input: String, among codes: [String], kind: String) -> String? {
-        let wanted = TextRules.matchKey(input)
-        guard !wanted.isEmpty else { return nil }
-        for code in codes {
-            let words = Strings.words(for: code, kind: kind).union((synonyms["\(kind).\(code)"] ?? []).map(TextRules.matchKey))
-            if words.contains(wanted) { return code }
-        }
-        return nil
+        match(input, among: codes, kind: kind).value
+    }
+
+    /// What `input` names among `codes`: exact, with accents dropped, ambiguous or nothing.
+    static func match(_ input: String, among codes: [String], kind: String) -> TextRules.Match<String> {
+        Strings.match(input, among: codes, kind: kind, extra: synonyms)
     }
 
     /// The label kind of a choice field (`Strings.label(kind, code)`): `note` for a note's
