@@ -473,9 +473,9 @@ struct ConsentList: Command {
             })
             return
         }
-        if ended { context.out(context.t("out.accessEndedNote", childID.description)) }
+        if ended, !consents.isEmpty { context.out(context.t("out.accessEndedNote", childID.description)) }
         if consents.isEmpty {
-            context.out(context.t("out.noConsents"))
+            context.out(context.t(ended ? "out.consentsNotShared" : "out.noConsents"))
             return
         }
         let rows = consents.map { item -> [String] in

@@ -106,6 +106,9 @@ enum DuplicateStrings {
         "enroll.revoked": (
             "This file is replica {0}, whose enrollment the central store revoked (as it said at the last sync); {1} is that same revoked enrollment and cannot be used again. Ask the support office for a new enrollment file and run 'navet enroll FILE' with it. Nothing was changed.",
             "Den här databasfilen är den lokala databasen {0}, vars registrering centrallagret har spärrat (enligt den senaste synkningen); {1} är samma spärrade registrering och kan inte användas igen. Be stödkontoret om en ny registreringsfil och kör 'navet enroll FIL' med den. Inget har ändrats."),
+        "out.consentsNotShared": (
+            "The child's hub is not shared with your organisation (as the central store said at the last sync): this replica cannot see the child's consents.",
+            "Navet kring barnet delas inte med din organisation (enligt centrallagret vid den senaste synkningen): den lokala databasen kan inte se barnets samtycken."),
         "out.hubNotShared": (
             "The child's hub is not shared with your organisation (as the central store said at the last sync): this replica cannot see who is in it.",
             "Navet kring barnet delas inte med din organisation (enligt centrallagret vid den senaste synkningen): den lokala databasen kan inte se vilka som ingår i det."),

@@ -113,6 +113,7 @@ import Testing
                 "\(english.out)")
         #expect(try cli.navet("--lang", "sv", "hub", "list", "--child", child).out
                     .contains("Navet kring barnet delas inte med din organisation"))
+        #expect(try cli.navet("consent", "list", "--child", child).out.contains("this replica cannot see the child's consents"))
     }
 
     @Test func aRefusedWriteSaysItsOwnInternalValuesMayBeWritten() throws {
