@@ -57,7 +57,8 @@ extension Context {
         }
         guard directory.keys.contains(where: { $0 != store.replicaID }) else { return (text, false) }
         throw CLIError(.validation, t("error.unknownOrg", Format.line(text),
-                                      known.map { SyncStrings.visible($0, limit: 200) }.joined(separator: ", ")))
+                                      known.map { SyncStrings.visible($0, limit: 200) }.joined(separator: ", "))
+                       + nearNames(text, among: known))
     }
 
     /// A stored date cell, or nil.

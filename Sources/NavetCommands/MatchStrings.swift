@@ -9,6 +9,7 @@ enum MatchStrings {
         "match.didYouMean": ("{0}: '{1}' matches more than one when å, ä and ö are read as a and o. Did you mean {2}?",
                              "{0}: '{1}' stämmer med flera när å, ä och ö läses som a och o. Menade du {2}?"),
         "match.or": (" or ", " eller "),
+        "match.near": (" Did you mean {0}?", " Menade du {0}?"),
         "error.orgNameEmpty": ("{0}: the organisation's name is empty.", "{0}: organisationens namn är tomt."),
     ]
 }
@@ -24,7 +25,8 @@ extension Context {
         case .ambiguous(let candidates): throw didYouMean(option, typed, candidates.map(\.name))
         case .none:
             let known = organisations.map(\.name).sorted { TextRules.precedes($0, $1, collation) }
-            throw CLIError(.validation, t("explain.unknownOrg", Format.line(typed), known.isEmpty ? "—" : known.joined(separator: ", ")))
+            throw CLIError(.validation, t("explain.unknownOrg", Format.line(typed), known.isEmpty ? "—" : known.joined(separator: ", "))
+                           + nearNames(typed, among: known))
         }
     }
 
@@ -34,6 +36,20 @@ extension Context {
     func didYouMean(_ option: String, _ typed: String, _ shown: [String]) -> CLIError {
         let listed = shown.map { "'\(SyncStrings.visible($0, limit: 200))'" }.joined(separator: t("match.or"))
         return CLIError(.validation, t("match.didYouMean", option, Format.line(typed), listed))
+    }
+
+    /// " Did you mean 'HVB Solgården'?" for an unknown name that is part of known ones (or
+    /// holds one), compared without case, spacing and accents ("Solgarden"); empty when none
+    /// is, or the typed name is shorter than three letters.
+    func nearNames(_ typed: String, among names: [String]) -> String {
+        let wanted = TextRules.foldKey(TextRules.nameKey(typed))
+        guard wanted.count >= 3 else { return "" }
+        let near = names.filter { name in
+            let key = TextRules.foldKey(TextRules.nameKey(name))
+            return key.contains(wanted) || wanted.contains(key)
+        }
+        guard !near.isEmpty, near.count <= 5 else { return "" }
+        return t("match.near", near.map { "'\(SyncStrings.visible($0, limit: 200))'" }.joined(separator: t("match.or")))
     }
 
     /// Throws the "did you mean" error when `input` names several `codes` of `kind` only

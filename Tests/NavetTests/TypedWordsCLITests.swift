@@ -61,6 +61,11 @@ import Testing
         // Exact wins: "Arla skola" is itself, although "Ärla skola" folds to it too.
         let exact = try cli.navet("--json", "hub", "add", "--child", child, "--org", "arla SKOLA", "--role", "mentor")
         #expect(object(exact)["organisation"] as? String == "Arla skola", "\(exact.err)")
+        // Part of a name: did you mean it.
+        try refused(["hub", "add", "--child", child, "--org", "Solgarden", "--role", "mentor"],
+                    says: ["'Solgarden' is not an organisation in the directory", "Did you mean 'HVB Solgården'?"])
+        try refused(["--lang", "sv", "hub", "add", "--child", child, "--org", "solgården", "--role", "mentor"],
+                    says: ["Menade du 'HVB Solgården'?"])
         // Neither exact nor unique: did you mean, in both languages, with both candidates.
         try refused(["hub", "add", "--child", child, "--org", "Årla skola", "--role", "mentor"],
                     says: ["--org: 'Årla skola' matches more than one when å, ä and ö are read as a and o. Did you mean",
@@ -206,6 +211,8 @@ import Testing
         #expect(try cli.navetd("--db", "central.db", "--lang", "sv", "policy", "explain", "--org", "Röda Korset", "--child", child)
                     .out.contains("intern (egna uppgifter, som ingen annan organisation läser)"))
 
+        #expect(try cli.navetd("--db", "central.db", "policy", "explain", "--org", "korset", "--child", child).err
+                    .contains("Did you mean 'Röda Korset'?"))
         let empty = try cli.navetd("--db", "central.db", "policy", "explain", "--org", "", "--child", child)
         #expect(empty.code == 3 && empty.err.contains("--org: the organisation's name is empty.") && !empty.err.contains("is called ."),
                 "\(empty.err)")
