@@ -319,7 +319,7 @@ struct ConflictsResolve: Command {
             }
             chosen = heads[choice - 1].value
         } else {
-            chosen = try context.parse(value!, field: fieldSchema)
+            chosen = try context.parse(value!, field: fieldSchema, option: "--value")
             let existing = try context.store { () throws(StoreError) in try store.snapshot(record) }
             for warning in try context.checkDates([field: chosen], existing: existing) { context.warn(warning) }
         }
