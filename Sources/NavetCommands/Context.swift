@@ -120,8 +120,9 @@ public struct Context {
     }
 
     /// Reads the whole of standard input as UTF-8 text (for `--text -`), at most 1 MiB;
-    /// one final line feed is dropped.
-    func readStandardInput(option: String) throws(CLIError) -> String {
+    /// one final line feed is dropped. More than that is refused by `field`'s own limit
+    /// in characters when it has one (far below 1 MiB), else as larger than 1 MiB.
+    func readStandardInput(option: String, field: FieldSchema? = nil) throws(CLIError) -> String {
         let limit = 1 << 20
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65_536)
@@ -133,7 +134,12 @@ public struct Context {
             }
             if count == 0 { break }
             bytes += buffer[..<count]
-            if bytes.count > limit { throw CLIError(.validation, t("error.readStdin", option, t("error.stdinTooLarge"))) }
+            if bytes.count > limit {
+                if case .text(let maxLength)? = field?.kind {
+                    throw CLIError(.validation, t("schema.tooLong", option, String(maxLength)))
+                }
+                throw CLIError(.validation, t("error.readStdin", option, t("error.stdinTooLarge")))
+            }
         }
         var text = String(decoding: bytes, as: UTF8.self)
         if text.hasSuffix("\n") { text.removeLast() }
@@ -223,7 +229,10 @@ public struct Context {
         return reason.hasPrefix("malformed ") ? t("notNavet.damaged") : reason
     }
 
-    func describe(_ error: SchemaError) -> String {
+    /// The message for `error`; `option` (the option or argument the value was typed for)
+    /// names the value instead of the field's label, so a message never names both.
+    func describe(_ error: SchemaError, option: String? = nil) -> String {
+        let strings = LabelStrings(strings: strings, option: option)
         switch error {
         case .unknownRecordType(let type): return t("schema.unknownRecordType", type)
         case .unknownField(let type, let field):
@@ -258,6 +267,15 @@ public struct Context {
 
     /// The choices of a kind as people may type them: in English the codes with their
     /// labels, in Swedish the Swedish labels only.
+    /// `Strings` for `describe`, whose `field` is the option when one is given.
+    private struct LabelStrings {
+        let strings: Strings
+        let option: String?
+        func field(_ name: String) -> String { option ?? strings.field(name) }
+        func fieldWord(_ name: String) -> String { strings.fieldWord(name) }
+        func label(_ kind: String, _ code: String) -> String { strings.label(kind, code) }
+    }
+
     func choiceList(_ codes: [String], kind: String) -> String {
         codes.map { code in
             let label = strings.label(kind, code)

@@ -48,7 +48,13 @@ struct EnrollCommand: Command {
         let current = try context.store { () throws(StoreError) in
             (try store.enrollment(), try store.status().lastRefusal)
         }
-        if current.0 != nil, current.1 != "replica_copied", !force {
+        // A revoked enrollment: the same enrollment file is of no use again (its replica is
+        // revoked, not copied); a new one from the support office is the way on.
+        if current.0 != nil, current.1 == "revoked_replica" {
+            if enrollment.replicaID == store.replicaID {
+                throw CLIError(.validation, context.t("enroll.revoked", store.replicaID.description, file))
+            }
+        } else if current.0 != nil, current.1 != "replica_copied", !force {
             throw CLIError(.validation, context.t("enroll.alreadyEnrolled", store.replicaID.description, file))
         }
         let result = try context.store { () throws(StoreError) in

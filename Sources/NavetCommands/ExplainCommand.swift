@@ -23,11 +23,7 @@ struct PolicyExplain: Command {
     func run(_ context: Context) throws(CLIError) {
         let central = try context.openCentral()
         let organisations = try context.store { () throws(StoreError) in try central.organisations() }
-        guard let found = organisations.first(where: { TextRules.matchKey($0.name) == TextRules.matchKey(organisation) }) else {
-            let known = organisations.map(\.name).sorted { TextRules.precedes($0, $1, context.collation) }
-            throw CLIError(.validation, context.t("explain.unknownOrg", Format.line(organisation),
-                                                  known.isEmpty ? "—" : known.joined(separator: ", ")))
-        }
+        let found = try context.registeredOrganisation(organisation, option: "--org", among: organisations)
         let children = try context.store { () throws(StoreError) in try central.childIDs(prefix: child) }
         guard children.count == 1, let childID = children.first else {
             throw CLIError(.validation, context.t(children.isEmpty ? "explain.unknownChild" : "explain.ambiguousChild",
@@ -41,6 +37,13 @@ struct PolicyExplain: Command {
             try central.grant(for: subject, child: childID, context: access, now: now)
         }
         let today = SwedishTime.date(at: now)?.description ?? ""
+        // Its memberships active today whose role no rule gives to its kind: in the hub on
+        // paper, nothing under the policy.
+        let facts = try context.store { () throws(StoreError) in try central.facts(of: childID) }
+        let idle = (facts?.memberships ?? []).filter { membership in
+            membership.organisation == found.name && SwedishTime.date(at: now).map { membership.isActive(on: $0) } == true
+                && !inForce.policy.rules.contains { $0.roles.contains(membership.role) && ($0.kinds?.contains(found.kind.rawValue) ?? true) }
+        }.sorted { $0.record < $1.record }
         let episode = grant.episodes.min() ?? RecordID(rawValue: 1)
         struct Row { var type: String; var field: String; var tag: Tag; var read: AccessReason?; var write: WriteRefusal? }
         var rows: [Row] = []
@@ -65,11 +68,17 @@ struct PolicyExplain: Command {
             }
         }
         let roles = grant.roles.sorted().map(\.rawValue)
+        // The tags it may write: those of rows it may write; `internal` (its own) whenever
+        // it is in the hub or has access at all.
+        let writable = Set(rows.filter { ($0.read != nil || $0.tag == .internal) && $0.write == nil }.map(\.tag)).sorted()
         if context.json {
             context.printJSON([
                 "organisation": found.name, "kind": found.kind.rawValue, "child": childID.description,
                 "policy_version": inForce.version, "policy_label": inForce.label, "today": today, "roles": roles,
                 "registrar": grant.isRegistrar,
+                "memberships_without_rule": idle.map { ["id": $0.record.description, "role": $0.role.rawValue,
+                                                        "start_date": $0.start?.description ?? NSNull()] as [String: Any] },
+                "writes": writable.map(\.rawValue),
                 "fields": rows.map { row -> [String: Any] in
                     // `internal` values are never sent to another organisation: `read` is
                     // false, `own_only` true, and `write` says whether it may write its own.
@@ -87,7 +96,15 @@ struct PolicyExplain: Command {
                                childID.description, String(inForce.version), Format.line(inForce.label), today)]
         lines.append(context.t("explain.roles",
                                roles.isEmpty ? context.t("explain.noRole") : roles.map { strings.label("role", $0) }.joined(separator: ", ")))
+        for membership in idle {
+            lines.append(context.t("explain.membershipWithoutRule", membership.record.description,
+                                   strings.label("role", membership.role.rawValue), membership.start?.description ?? "—",
+                                   Format.line(strings.label("org", found.kind.rawValue))))
+        }
         if grant.isEmpty { lines.append(context.t("explain.nothing")) }
+        lines.append(context.t("explain.writes", writable.isEmpty ? context.t("out.nothingWritable")
+            : writable.map { $0 == .internal ? context.t("explain.internalOwn", strings.label("tag", $0.rawValue))
+                                             : strings.label("tag", $0.rawValue) }.joined(separator: ", ")))
         lines.append("")
         lines.append(Format.table(
             [context.t("explain.record"), context.t("explain.field"), context.t("explain.tag"), context.t("explain.read"),
@@ -110,8 +127,8 @@ enum ExplainStrings {
         "help.policy.explain": ("Show what an organisation may read and write of a child now, and why.",
                                 "Visa vad en organisation får läsa och skriva om ett barn nu, och varför."),
         "help.policy.explain.long": (
-            "Field by field, under the policy in force and today's hub, consents and missing episodes: the\nconfidentiality tag, the rule that lets ORG read it (membership, registration, consent or the\nmissing-episode rule), and whether ORG may write it. A note carries the tag its author chose: one row per tag.\nValues under the internal tag never leave the organisation that wrote them: ORG reads only its own.\nWith --json each row gives codes: rule (registrar:ROLE:RULE, membership:ID:ROLE:RULE, consent:ID, missing:ID),\nrefusal (a refusal code), and own_only (true for the internal tag).",
-            "Fält för fält, enligt policyn som gäller och dagens nav, samtycken och försvinnanden: sekretessklassen,\nregeln som låter ORG läsa fältet (medlemskap i navet, registrering, samtycke eller regeln vid\nförsvinnande), och om ORG får skriva det. En anteckning har den sekretessklass som skribenten valde: en rad per klass.\nInterna uppgifter lämnar aldrig organisationen som skrev dem: ORG läser bara sina egna.\nMed --json ger varje rad koder: rule (registrar:ROLL:REGEL, membership:ID:ROLL:REGEL, consent:ID, missing:ID),\nrefusal (en kod för skälet) och own_only (true för sekretessklassen intern)."),
+            "Field by field, under the policy in force and today's hub, consents and missing episodes: the\nconfidentiality tag, the rule that lets ORG read it (membership, registration, consent or the\nmissing-episode rule), and whether ORG may write it. A note carries the tag its author chose: one row per tag.\nValues under the internal tag never leave the organisation that wrote them: ORG reads only its own.\nThen what ORG may write (its own internal values whenever it is in the hub or has access), and any membership\nof ORG whose role no rule of the policy gives to ORG's kind (it gives nothing).\nWith --json each row gives codes: rule (registrar:ROLE:RULE, membership:ID:ROLE:RULE, consent:ID, missing:ID),\nrefusal (a refusal code), and own_only (true for the internal tag); writes lists the tags ORG may write and\nmemberships_without_rule the memberships that give nothing (id, role, start_date).",
+            "Fält för fält, enligt policyn som gäller och dagens nav, samtycken och försvinnanden: sekretessklassen,\nregeln som låter ORG läsa fältet (medlemskap i navet, registrering, samtycke eller regeln vid\nförsvinnande), och om ORG får skriva det. En anteckning har den sekretessklass som skribenten valde: en rad per klass.\nInterna uppgifter lämnar aldrig organisationen som skrev dem: ORG läser bara sina egna.\nSedan vad ORG får skriva (sina egna interna uppgifter så snart den ingår i navet eller har behörighet), och\nvarje medlemskap för ORG vars roll ingen regel i policyn ger ORG:s typ av organisation (det ger ingenting).\nMed --json ger varje rad koder: rule (registrar:ROLL:REGEL, membership:ID:ROLL:REGEL, consent:ID, missing:ID),\nrefusal (en kod för skälet) och own_only (true för sekretessklassen intern); writes listar de sekretessklasser\nORG får skriva och memberships_without_rule de medlemskap som inte ger något (id, role, start_date)."),
         "opt.explainOrg": ("the organisation, as registered with 'navetd org add'", "organisationen, som den registrerades med 'navetd org add'"),
         "opt.explainChild": ("the child's id (a unique beginning is enough)", "barnets id (en unik början räcker)"),
         "explain.unknownOrg": ("No organisation is called {0}. Known organisations: {1}.",
@@ -123,6 +140,11 @@ enum ExplainStrings {
                            "Vad {0} ({1}) får läsa och skriva om barnet {2}, enligt policyversion {3} (\"{4}\"), den {5}:"),
         "explain.roles": ("Roles in the child's hub: {0}.", "Roller i barnets nav: {0}."),
         "explain.noRole": ("none", "inga"),
+        "explain.membershipWithoutRule": (
+            "Hub membership {0} (role {1}, from {2}) gives nothing: no rule of the policy gives the role {1} to organisations of the kind {3}.",
+            "Medlemskapet i navet {0} (rollen {1}, från {2}) ger ingenting: ingen regel i policyn ger rollen {1} till organisationer av typen {3}."),
+        "explain.writes": ("It may write: {0}.", "Den får skriva: {0}."),
+        "explain.internalOwn": ("{0} (its own, which no other organisation reads)", "{0} (egna uppgifter, som ingen annan organisation läser)"),
         "explain.nothing": ("It sees nothing of this child.", "Organisationen ser ingenting om det här barnet."),
         "explain.record": ("record", "uppgift"),
         "explain.field": ("field", "fält"),

@@ -67,7 +67,9 @@ extension Context {
             throw CLIError(.usage, t("error.mayNotRegister"))
         case .fieldNotReadable, .tagNotWritable:
             let access = try self.store { () throws(StoreError) in try store.permissions(child: child) }
-            let writable = (access?.write ?? []).sorted().map { strings.label("tag", $0.rawValue) }
+            // With any access to the child it also writes `internal` values, its own.
+            var writable = (access?.write ?? []).sorted().map { strings.label("tag", $0.rawValue) }
+            if access != nil { writable.append(t("explain.internalOwn", strings.label("tag", Tag.internal.rawValue))) }
             throw CLIError(.usage, t(refusal == .fieldNotReadable ? "error.writeUnreadable" : "error.writeTag",
                                      strings.label("tag", tag.rawValue), child.description,
                                      writable.isEmpty ? t("out.nothingWritable") : writable.joined(separator: ", ")))

@@ -20,25 +20,21 @@ extension Context {
     }
 
     /// A date typed for `field` of `type`, checked as that field checks dates.
-    /// A date typed for `option`; a refusal names the option people typed, then the field.
+    /// A date typed for `option`; a refusal names the option people typed (not the field too).
     func date(_ input: String, option: String, field: String, of type: String) throws(CLIError) -> CalendarDate {
-        do throws(CLIError) {
-            let value = try parse(input, field: Schema.current.recordType(type)!.field(field)!)
-            guard case .text(let text) = value, let date = CalendarDate(iso: text) else {
-                throw CLIError(.validation, describe(SchemaError.required(field: field)))
-            }
-            return date
-        } catch {
-            throw CLIError(error.code, option + ": " + error.message)
+        let value = try parse(input, field: Schema.current.recordType(type)!.field(field)!, option: option)
+        guard case .text(let text) = value, let date = CalendarDate(iso: text) else {
+            throw CLIError(.validation, describe(SchemaError.required(field: field), option: option))
         }
+        return date
     }
 
     /// Text typed for `field` of `type`; `-` reads standard input for free-text fields.
     func text(_ input: String, option: String, field: String, of type: String) throws(CLIError) -> FieldValue {
         let schema = Schema.current.recordType(type)!.field(field)!
         var input = input
-        if input == "-", schema.lineBreaks { input = try readStandardInput(option: option) }
-        return try parse(input, field: schema)
+        if input == "-", schema.lineBreaks { input = try readStandardInput(option: option, field: schema) }
+        return try parse(input, field: schema, option: option)
     }
 
     /// The organisation a person typed, as the replica's directory spells it: matched by
@@ -47,17 +43,22 @@ extension Context {
     /// entry (it never synced) keeps the name as typed. An unknown name is refused with the
     /// known ones, in Swedish order.
     func organisation(_ typed: String, option: String, field: FieldSchema, store: ReplicaStore) throws(CLIError) -> (name: String, checked: Bool) {
-        guard case .text(let text) = try parse(typed, field: field) else {
-            throw CLIError(.validation, describe(SchemaError.required(field: field.name)))
+        guard !TextRules.nameKey(typed).isEmpty else { throw CLIError(.validation, t("error.orgNameEmpty", option)) }
+        guard case .text(let text) = try parse(typed, field: field, option: option) else {
+            throw CLIError(.validation, describe(SchemaError.required(field: field.name), option: option))
         }
         let directory = try self.store { () throws(StoreError) in try store.originNames() }
         let known = Set(directory.values.map(\.organisation))
             .sorted { TextRules.collationKey($0, .swedish).lexicographicallyPrecedes(TextRules.collationKey($1, .swedish)) }
-        let wanted = TextRules.nameKey(text)
-        if let match = known.first(where: { TextRules.nameKey($0) == wanted }) { return (match, true) }
+        switch TextRules.match(text, among: known.map { (value: $0, words: [$0]) }, key: TextRules.nameKey) {
+        case .exact(let match), .folded(let match): return (match, true)
+        case .ambiguous(let candidates): throw didYouMean(option, text, candidates)
+        case .none: break
+        }
         guard directory.keys.contains(where: { $0 != store.replicaID }) else { return (text, false) }
         throw CLIError(.validation, t("error.unknownOrg", Format.line(text),
-                                      known.map { SyncStrings.visible($0, limit: 200) }.joined(separator: ", ")))
+                                      known.map { SyncStrings.visible($0, limit: 200) }.joined(separator: ", "))
+                       + nearNames(text, among: known))
     }
 
     /// A stored date cell, or nil.
@@ -94,6 +95,7 @@ struct HubAdd: Command {
         let codes = HubRole.allCases.map(\.rawValue)
         guard let code = HubStrings.code(for: arguments.value("--role")!, among: codes, kind: "role"),
               let role = HubRole(rawValue: code) else {
+            try context.checkAmbiguous(arguments.value("--role")!, option: "--role", among: codes, kind: "role")
             throw CLIError(.validation, context.t("error.badRole", Format.line(arguments.value("--role")!),
                                                   context.choiceList(codes, kind: "role")))
         }
@@ -117,6 +119,7 @@ struct HubAdd: Command {
         if let from { try context.checkPlausible(from, option: "--from", birth: try context.birthDate(of: childID, in: store)) }
         let org = try context.organisation(organisation, option: "--org", field: Self.schema.field("organisation")!, store: store)
         let start = from ?? context.swedishToday
+        let otherRoles = try context.checkDuplicateMembership(store, child: childID, organisation: org.name, role: role, start: start)
         var values = self.values
         values["child"] = .text(childID.description)
         values["organisation"] = .text(org.name)
@@ -131,6 +134,7 @@ struct HubAdd: Command {
             draft.addWritten("membership", record: id, fields: written.filter { !$0.value.isNull }.keys)
         })
         if !org.checked { context.warn(context.t("warn.orgUnchecked", Format.line(org.name))) }
+        for warning in otherRoles { context.warn(warning) }
         if context.json {
             context.printJSON(["id": id.description, "child": childID.description, "organisation": org.name,
                                "role": role.rawValue, "start_date": start.description, "organisation_checked": org.checked])
@@ -213,9 +217,11 @@ struct HubList: Command {
         if let registrar {
             context.out(Format.line(origins.text(registrar)) + "  (" + context.t("out.registeredBy") + ")")
         }
-        if ended { context.out(context.t("out.accessEndedNote", childID.description)) }
+        if ended, !memberships.isEmpty { context.out(context.t("out.accessEndedNote", childID.description)) }
         if memberships.isEmpty {
-            context.out(context.t("out.noMemberships"))
+            // No permissions for the child (never given, or access ended): the hub is not
+            // shared with this organisation, so an empty list says nothing about it.
+            context.out(context.t(ended ? "out.hubNotShared" : "out.noMemberships"))
             return
         }
         let rows = memberships.map { record -> [String] in
@@ -306,6 +312,7 @@ struct ConsentGrant: Command {
         child = arguments.value("--child")!
         organisation = arguments.value("--to")!
         guard let giver = HubStrings.code(for: arguments.value("--by")!, among: Schema.consentGivers, kind: "giver") else {
+            try context.checkAmbiguous(arguments.value("--by")!, option: "--by", among: Schema.consentGivers, kind: "giver")
             throw CLIError(.validation, context.t("error.badGiver", Format.line(arguments.value("--by")!)))
         }
         givenBy = giver
@@ -314,6 +321,7 @@ struct ConsentGrant: Command {
         for part in arguments.value("--tags")!.split(separator: ",", omittingEmptySubsequences: false) {
             guard let code = Strings.code(for: String(part), among: Tag.vocabulary.map(\.rawValue), kind: "tag"),
                   let tag = Tag(rawValue: code) else {
+                try context.checkAmbiguous(String(part), option: "--tags", among: Tag.vocabulary.map(\.rawValue), kind: "tag")
                 throw CLIError(.validation, context.t("error.badTags", context.choiceList(allowed.map(\.rawValue), kind: "tag"),
                                                       Format.line(String(part))))
             }
@@ -361,6 +369,7 @@ struct ConsentGrant: Command {
         ]
         if let until { values["until"] = .text(until.description) }
         try context.checkWrite(store, child: childID, recordType: "consent", fields: values.keys)
+        warnings += try context.sameConsents(store, child: childID, organisation: org.name, tags: Set(tags))
         let written = values
         // The consent's own purpose is also the purpose of this edit.
         let id = try context.audited(store, as: editor, command: "consent grant", purpose: purpose.displayText, { () throws(StoreError) in
@@ -470,9 +479,9 @@ struct ConsentList: Command {
             })
             return
         }
-        if ended { context.out(context.t("out.accessEndedNote", childID.description)) }
+        if ended, !consents.isEmpty { context.out(context.t("out.accessEndedNote", childID.description)) }
         if consents.isEmpty {
-            context.out(context.t("out.noConsents"))
+            context.out(context.t(ended ? "out.consentsNotShared" : "out.noConsents"))
             return
         }
         let rows = consents.map { item -> [String] in

@@ -9,13 +9,12 @@ enum HubStrings {
     /// bracketed part) or a synonym below, in any case, composed or decomposed, with `_`,
     /// `-` and spaces alike. Nil when nothing matches.
     static func code(for input: String, among codes: [String], kind: String) -> String? {
-        let wanted = TextRules.matchKey(input)
-        guard !wanted.isEmpty else { return nil }
-        for code in codes {
-            let words = Strings.words(for: code, kind: kind).union((synonyms["\(kind).\(code)"] ?? []).map(TextRules.matchKey))
-            if words.contains(wanted) { return code }
-        }
-        return nil
+        match(input, among: codes, kind: kind).value
+    }
+
+    /// What `input` names among `codes`: exact, with accents dropped, ambiguous or nothing.
+    static func match(_ input: String, among codes: [String], kind: String) -> TextRules.Match<String> {
+        Strings.match(input, among: codes, kind: kind, extra: synonyms)
     }
 
     /// The label kind of a choice field (`Strings.label(kind, code)`): `note` for a note's
@@ -102,8 +101,8 @@ enum HubStrings {
         "help.hub.add": ("Add an organisation to a child's hub, in a role.",
                          "Lägg till en organisation i navet kring ett barn, i en roll."),
         "help.hub.add.long": (
-            "ROLE: social_secretary, guardian, contact_person, school_mentor, health, volunteer, migration_officer, police,\nor the usual words (socialsekreterare, god man, kontaktperson, mentor, BUP, frivillig, handläggare, polisen).\n--org is an organisation in the directory the central store sends with each sync, typed as you like\n(case and accents as you type them); the name is stored as the directory spells it. Before the first sync\nthe name is kept as typed, with a warning. --from is the first day (default today, Swedish time); not before\n2000-01-01 or the child's birth date, nor more than ten years ahead.",
-            "ROLL: socialsekreterare, god man, kontaktperson, mentor, hälso- och sjukvård (även hälsa, BUP), volontär\n(även frivillig), handläggare (Migrationsverket), polis. Stora eller små bokstäver spelar ingen roll.\n--org är en organisation i förteckningen som centrallagret skickar vid varje synk, skriven som du vill;\nnamnet sparas som förteckningen stavar det. Före första synken sparas namnet som det skrevs, med en varning.\n--from är första dagen (standard i dag, svensk tid); inte före 2000-01-01 eller barnets födelsedatum, och\ninte mer än tio år framåt."),
+            "ROLE: social_secretary, guardian, contact_person, school_mentor, health, volunteer, migration_officer, police,\nor the usual words (socialsekreterare, god man, kontaktperson, mentor, BUP, frivillig, handläggare, polisen).\n--org is an organisation in the directory the central store sends with each sync, typed as you like\n(any case; without å, ä, ö when that names one organisation); the name is stored as the directory spells it.\nBefore the first sync the name is kept as typed, with a warning. An organisation that already has an active\nor planned membership in the same role is refused; in another role it gets a warning. --from is the first day (default today, Swedish time); not before\n2000-01-01 or the child's birth date, nor more than ten years ahead.",
+            "ROLL: socialsekreterare, god man, kontaktperson, mentor, hälso- och sjukvård (även hälsa, BUP), volontär\n(även frivillig), handläggare (Migrationsverket), polis. Stora eller små bokstäver spelar ingen roll.\nEn organisation som redan har ett aktivt eller planerat medlemskap i samma roll avvisas; i en annan roll\nfår den en varning. --org är en organisation i förteckningen som centrallagret skickar vid varje synk, skriven som du vill (även utan\nå, ä, ö när det pekar ut en enda organisation); namnet sparas som förteckningen stavar det. Före första synken sparas namnet som det skrevs, med en varning.\n--from är första dagen (standard i dag, svensk tid); inte före 2000-01-01 eller barnets födelsedatum, och\ninte mer än tio år framåt."),
         "help.hub.list": ("List a child's hub: the organisations around the child and their roles.",
                           "Lista navet kring ett barn: organisationerna och deras roller."),
         "help.hub.list.long": (
@@ -116,8 +115,8 @@ enum HubStrings {
         "help.consent.grant": ("Record a consent to share a child's information with an organisation.",
                                "Registrera ett samtycke till att lämna ut uppgifter om ett barn till en organisation."),
         "help.consent.grant.long": (
-            "--by: child or guardian (barnet, god man). --tags: confidentiality tags separated by commas\n(basic, school, case, search, asylum, health, police, protected; or their Swedish names); internal never\nleaves its organisation and cannot be consented to. --until is the last day the consent is valid, through\nthe end of that day in Swedish time; not in the past, nor more than ten years ahead. --purpose - reads the\npurpose from standard input. The central store gives a consent effect only when an organisation allowed to\nrecord it did. For a child with protected identity, a consent to an organisation outside the child's hub\nhas no effect until that organisation joins the hub: it is recorded, with a warning.",
-            "--by: barnet eller god man. --tags: sekretessklasser åtskilda med kommatecken (grunduppgifter, skola,\närende, eftersökning, asyl, hälsa, polisens uppgifter, skyddad identitet); intern lämnar aldrig sin\norganisation och kan inte omfattas av samtycke. --until är sista dagen samtycket gäller, till dagens slut\ni svensk tid; inte i det förflutna, och inte mer än tio år framåt. --purpose - läser syftet från standard in.\nCentrallagret låter ett samtycke gälla bara om en organisation som får registrera det har gjort det.\nFör ett barn med skyddad identitet får ett samtycke till en organisation utanför barnets nav ingen verkan\nförrän organisationen ingår i navet: det registreras, med en varning."),
+            "--by: child or guardian (barnet, god man). --tags: confidentiality tags separated by commas\n(basic, school, case, search, asylum, health, police, protected; or their Swedish names); internal never\nleaves its organisation and cannot be consented to. --until is the last day the consent is valid, through\nthe end of that day in Swedish time; not in the past, nor more than ten years ahead. --purpose - reads the\npurpose from standard input. The central store gives a consent effect only when an organisation allowed to\nrecord it did. For a child with protected identity, a consent to an organisation outside the child's hub\nhas no effect until that organisation joins the hub: it is recorded, with a warning. A consent identical to\none in force (same organisation, same tags) is recorded with a warning naming that one.",
+            "--by: barnet eller god man. --tags: sekretessklasser åtskilda med kommatecken (grunduppgifter, skola,\närende, eftersökning, asyl, hälsa, polisens uppgifter, skyddad identitet); intern lämnar aldrig sin\norganisation och kan inte omfattas av samtycke. --until är sista dagen samtycket gäller, till dagens slut\ni svensk tid; inte i det förflutna, och inte mer än tio år framåt. --purpose - läser syftet från standard in.\nCentrallagret låter ett samtycke gälla bara om en organisation som får registrera det har gjort det.\nFör ett barn med skyddad identitet får ett samtycke till en organisation utanför barnets nav ingen verkan\nförrän organisationen ingår i navet: det registreras, med en varning. Ett samtycke som är likadant som ett\nsom redan gäller (samma organisation, samma sekretessklasser) registreras med en varning som nämner det."),
         "help.consent.revoke": ("Revoke a consent.", "Återkalla ett samtycke."),
         "help.consent.list": ("List a child's consents: in force, expired or revoked.",
                               "Lista ett barns samtycken: gäller, har gått ut eller återkallat."),

@@ -165,11 +165,7 @@ struct AuditOrgCommand: Command {
     func run(_ context: Context) throws(CLIError) {
         let central = try context.openCentral()
         let known = try context.store { () throws(StoreError) in try central.organisations() }
-        guard let found = known.first(where: { TextRules.matchKey($0.name) == TextRules.matchKey(organisation) }) else {
-            let names = known.map(\.name).sorted { TextRules.precedes($0, $1, context.collation) }
-            throw CLIError(.validation, context.t("explain.unknownOrg", Format.line(organisation),
-                                                  names.isEmpty ? "—" : names.joined(separator: ", ")))
-        }
+        let found = try context.registeredOrganisation(organisation, option: "ORG", among: known)
         let start = try since.map { (text) throws(CLIError) in try context.auditDay(text, option: "--since") } ?? Int64.min
         // --until names the last day included.
         let end = try until.map { (text) throws(CLIError) in try context.auditDay(text, option: "--until") + 86_400_000 * 2 } ?? Int64.max

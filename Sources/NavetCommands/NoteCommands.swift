@@ -28,14 +28,17 @@ struct NoteAdd: Command {
         var values: [String: FieldValue] = [:]
         for name in ["kind", "text", "author"] {
             if var input = arguments.value("--" + name) {
-                if name == "text", input == "-" { input = try context.readStandardInput(option: "--text") }
-                values[name] = try context.parse(input, field: Self.noteSchema.field(name)!)
+                if name == "text", input == "-" {
+                    input = try context.readStandardInput(option: "--text", field: Self.noteSchema.field(name))
+                }
+                values[name] = try context.parse(input, field: Self.noteSchema.field(name)!, option: "--" + name)
             }
         }
         self.values = values
         if let input = arguments.value("--tag") {
             let code = Strings.code(for: input, among: Tag.vocabulary.map(\.rawValue), kind: "tag")
             guard let code, let tag = Tag(rawValue: code) else {
+                try context.checkAmbiguous(input, option: "--tag", among: Tag.vocabulary.map(\.rawValue), kind: "tag")
                 throw CLIError(.validation, context.t("error.badTag", context.choiceList(Tag.vocabulary.map(\.rawValue), kind: "tag")))
             }
             self.tag = tag
@@ -316,7 +319,7 @@ struct ConflictsResolve: Command {
             }
             chosen = heads[choice - 1].value
         } else {
-            chosen = try context.parse(value!, field: fieldSchema)
+            chosen = try context.parse(value!, field: fieldSchema, option: "--value")
             let existing = try context.store { () throws(StoreError) in try store.snapshot(record) }
             for warning in try context.checkDates([field: chosen], existing: existing) { context.warn(warning) }
         }

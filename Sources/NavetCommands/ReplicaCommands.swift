@@ -80,15 +80,21 @@ extension Context {
     }
 
     /// Parses what a person typed for a field, accepting choice labels in either language.
-    func parse(_ input: String, field: FieldSchema) throws(CLIError) -> FieldValue {
+    /// `option` is what the value was typed for: the message names it, not the field.
+    func parse(_ input: String, field: FieldSchema, option: String? = nil) throws(CLIError) -> FieldValue {
         var text = input
         if case .choice(let codes) = field.kind {
-            text = HubStrings.code(for: input, among: codes, kind: HubStrings.choiceKind(field.name)) ?? input
+            let kind = HubStrings.choiceKind(field.name)
+            if let code = HubStrings.code(for: input, among: codes, kind: kind) {
+                text = code
+            } else {
+                try checkAmbiguous(input, option: option ?? optionName(field.name), among: codes, kind: kind)
+            }
         }
         do {
             return try field.parse(text)
         } catch {
-            throw CLIError(.validation, describe(error))
+            throw CLIError(.validation, describe(error, option: option))
         }
     }
 
@@ -148,12 +154,12 @@ func optionName(_ field: String) -> String { "--" + field.replacingOccurrences(o
 /// come back as typed (lowercased, `-` as `_`), for the error message.
 func fieldName(_ input: String, recordType: String = "child") -> String {
     let fields = Schema.current.recordType(recordType)?.fields.map(\.name) ?? []
-    let wanted = TextRules.matchKey(input)
-    for name in fields {
+    let candidates = fields.map { name in
         var words = [name, Strings.swedishFieldWords[name] ?? name]
         if let pair = Strings.table["field." + name] { words += [pair.0, pair.1] }
-        if words.contains(where: { TextRules.matchKey($0) == wanted }) { return name }
+        return (value: name, words: words)
     }
+    if let name = TextRules.match(input, among: candidates).value { return name }
     return input.lowercased().replacingOccurrences(of: "-", with: "_")
 }
 
@@ -237,8 +243,8 @@ struct ChildAdd: Command {
         for field in Self.childSchema.fields {
             if var input = arguments.value(optionName(field.name)) {
                 // Free text (the search description) may come from standard input.
-                if input == "-", field.lineBreaks { input = try context.readStandardInput(option: optionName(field.name)) }
-                values[field.name] = try context.parse(input, field: field)
+                if input == "-", field.lineBreaks { input = try context.readStandardInput(option: optionName(field.name), field: field) }
+                values[field.name] = try context.parse(input, field: field, option: optionName(field.name))
             }
         }
         if values["name"] == nil {
@@ -368,7 +374,7 @@ struct ChildSet: Command {
         }
         self.field = field
         var input = arguments.positionals[2]
-        if input == "-", field.lineBreaks { input = try context.readStandardInput(option: "VALUE") }
+        if input == "-", field.lineBreaks { input = try context.readStandardInput(option: "VALUE", field: field) }
         value = try context.parse(input, field: field)
     }
 

@@ -179,6 +179,7 @@ struct OrgAdd: Command {
         guard let code = Strings.code(for: arguments.value("--kind")!, among: kinds, kind: "org"),
               let kind = OrganisationKind(rawValue: code)
         else {
+            try context.checkAmbiguous(arguments.value("--kind")!, option: "--kind", among: kinds, kind: "org")
             throw CLIError(.validation, context.t("error.badOrgKind", context.choiceList(kinds, kind: "org")))
         }
         self.kind = kind
@@ -234,6 +235,7 @@ struct ReplicaEnroll: Command {
             throw CLIError(.usage, context.t("error.missingArgument", option), helpHint: true)
         }
         organisation = TextRules.nfc(arguments.value("--org")!)
+        guard !TextRules.nameKey(organisation).isEmpty else { throw CLIError(.validation, context.t("error.orgNameEmpty", "--org")) }
         out = arguments.value("--out")!
         url = arguments.value("--url")
         force = arguments.has("--force")
@@ -249,9 +251,8 @@ struct ReplicaEnroll: Command {
         try context.checkOutput(out, force: force)
         let enrolled = try context.store { () throws(StoreError) in try central.enroll(organisation: organisation, now: context.now) }
         // The name as registered, however it was typed here (case, spacing, decomposed å, ä, ö).
-        let key = TextRules.nameKey(organisation)
-        let registered = ((try? central.organisations()) ?? []).first { TextRules.nameKey($0.name) == key }?.name
-            ?? organisation
+        let known = ((try? central.organisations()) ?? []).map { (value: $0.name, words: [$0.name]) }
+        let registered = TextRules.match(organisation, among: known, key: TextRules.nameKey).value ?? organisation
         let enrollment = Enrollment(serverID: central.serverID, url: url ?? "http://127.0.0.1:8080",
                                     replicaID: enrolled.replicaID, organisation: registered, secret: enrolled.secret)
         do throws(CLIError) {

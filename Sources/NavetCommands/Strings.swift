@@ -90,11 +90,17 @@ public struct Strings: Sendable {
     /// label in either language (with or without its bracketed part) or a usual synonym,
     /// in any case, composed or decomposed, with `_`, `-` and spaces alike. Nil when
     /// nothing matches.
+    /// Without å, ä and ö ("halsa" for "hälsa") a word still names its code when only
+    /// one code has it so (`TextRules.match`).
     public static func code(for input: String, among codes: [String], kind: String) -> String? {
-        let wanted = TextRules.matchKey(input)
-        guard !wanted.isEmpty else { return nil }
-        for code in codes where words(for: code, kind: kind).contains(wanted) { return code }
-        return nil
+        match(input, among: codes, kind: kind).value
+    }
+
+    /// What `input` names among `codes` (`TextRules.match`): exact, with accents dropped,
+    /// ambiguous or nothing.
+    static func match(_ input: String, among codes: [String], kind: String,
+                      extra: [String: [String]] = [:]) -> TextRules.Match<String> {
+        TextRules.match(input, among: codes.map { (value: $0, words: Array(words(for: $0, kind: kind)) + (extra["\(kind).\($0)"] ?? [])) })
     }
 
     /// Every match key that names `code` of `kind`.
@@ -149,7 +155,8 @@ public struct Strings: Sendable {
         "org.health": ["hälso- och sjukvård", "hälso- och sjukvården", "sjukvård", "vården", "BUP", "health care", "health"],
         "org.migration_agency": ["Migrationsverket", "migration agency", "the migration agency"],
         "org.police": ["polis", "polisen", "police", "the police"],
-        "org.volunteer": ["frivilligorganisation", "civilsamhället", "volunteer", "volunteer organisation"],
+        "org.volunteer": ["frivilligorganisation", "frivilligorganisationen", "civilsamhället", "frivillig", "frivilliga",
+                          "volontär", "volontärer", "ideell förening", "volunteer", "volunteer organisation"],
         "org.county_board": ["Länsstyrelsen", "länsstyrelse", "county board", "county administrative board"],
         "org.support_office": ["stödkontor", "stödkontoret", "support office"],
     ]
@@ -172,6 +179,8 @@ public struct Strings: Sendable {
         .merging(PolicyStrings.table) { first, _ in first }
         .merging(ExplainStrings.table) { first, _ in first }
         .merging(HubStrings.table) { first, _ in first }
+        .merging(MatchStrings.table) { first, _ in first }
+        .merging(DuplicateStrings.table) { first, _ in first }
         .merging(HubCheckStrings.table) { first, _ in first }
         .merging(FilterStrings.table) { first, _ in first }
         .merging(GrantStrings.table) { first, _ in first }
@@ -315,8 +324,8 @@ public struct Strings: Sendable {
         "error.serverFailed": ("The central store at {0} failed (HTTP {1}). Nothing was lost: try again later.",
             "Centrallagret på {0} fick ett fel (HTTP {1}). Inget har gått förlorat: försök igen senare."),
         "error.syncRefused": ("The central store at {0} refused the sync: {1}.", "Centrallagret på {0} avvisade synken: {1}."),
-        "error.duplicateOrganisation": ("An organisation named {0} already exists (compared without regard to case, accents written either way, or spaces). See 'navetd org list'.",
-                                        "Det finns redan en organisation som heter {0} (stora och små bokstäver, hur å, ä, ö skrivs och mellanslag räknas inte). Se 'navetd org list'."),
+        "error.duplicateOrganisation": ("An organisation named {0} already exists (compared without regard to case, spaces, or å, ä and ö typed as a and o). See 'navetd org list'.",
+                                        "Det finns redan en organisation som heter {0} (stora och små bokstäver, mellanslag och å, ä, ö skrivna som a och o räknas inte). Se 'navetd org list'."),
         "error.unknownOrganisation": ("No organisation named {0}. See the names with 'navetd org list', or register it with 'navetd org add'.",
             "Det finns ingen organisation som heter {0}. Se namnen med 'navetd org list', eller registrera den med 'navetd org add'."),
         "error.unknownReplica": ("No replica has the id {0}. See the ids with 'navetd replica list'.",

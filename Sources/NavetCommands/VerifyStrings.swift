@@ -5,13 +5,13 @@ enum VerifyStrings {
             "Check with the central store that this replica holds exactly what it may hold.",
             "Kontrollera mot centrallagret att den lokala databasen har exakt det den får ha."),
         "help.verify.long": (
-            "Asks the central store for a digest of what this replica may hold now, per child and sensitivity tag, up to\nthe cursor of its last sync, and compares it with what it holds (changes from others; its own are not\ncompared). Lists per child the missing changes (it may hold them and lacks them) and the extra ones (it\nholds them and may not: a purge not done yet, or a leak), each by record type, field, sensitivity tag and\nthe organisation that wrote it, never the values. Changes nothing. Run 'navet sync' after a difference,\nand contact the support office if it remains.\nExit code 0 when equal, 8 on any difference, 6 when the server cannot be reached.",
+            "Asks the central store for a digest of what this replica may hold now, per child and confidentiality tag, up to\nthe cursor of its last sync, and compares it with what it holds (changes from others; its own are not\ncompared). Lists per child the missing changes (it may hold them and lacks them) and the extra ones (it\nholds them and may not: a purge not done yet, or a leak), each by record type, field, confidentiality tag and\nthe organisation that wrote it, never the values. Changes nothing. Run 'navet sync' after a difference,\nand contact the support office if it remains.\nExit code 0 when equal, 8 on any difference, 6 when the server cannot be reached.",
             "Frågar centrallagret efter en kontrollsumma över vad den lokala databasen får ha nu, per barn och\nsekretessklass, fram till senaste synken, och jämför med vad den har (ändringar från andra; de egna jämförs\ninte). Visar per barn ändringar som saknas (den får ha dem men har dem inte) och ändringar som inte får\nfinnas (den har dem men får inte: en rensning som inte är gjord än, eller en läcka), var och en med\nposttyp, fält, sekretessklass och organisationen som skrev den, aldrig värdena. Ändrar ingenting. Kör\n'navet sync' efter en skillnad och kontakta stödkontoret om den finns kvar.\nFelkod 0 när allt stämmer, 8 vid skillnader, 6 när servern inte nås."),
         "opt.verifyTimeout": (
             "seconds the whole check may take (default 120)",
             "sekunder som hela kontrollen får ta (standard 120)"),
         "verify.equal": (
-            "Verified: this replica holds exactly what it may hold ({0} {0|change|changes} from others in {1} {1|scope|scopes} of child and sensitivity tag).",
+            "Verified: this replica holds exactly what it may hold ({0} {0|change|changes} from others in {1} {1|scope|scopes} of child and confidentiality tag).",
             "Kontrollerat: den lokala databasen har exakt det den får ha ({0} {0|ändring|ändringar} från andra i {1} {1|kombination|kombinationer} av barn och sekretessklass)."),
         "verify.child": ("Child {0}:", "Barn {0}:"),
         "verify.noChild": ("Without a child this version knows:", "Utan ett barn som den här versionen känner till:"),

@@ -27,6 +27,67 @@ public enum TextRules {
         nameKey(String(nfc(text).map { $0 == "_" || $0 == "-" ? " " : $0 }))
     }
 
+    /// The key a typed word is matched by when it does not match exactly: `matchKey` with
+    /// every accent dropped (å and ä as a, ö as o, é as e; æ as a, ø as o), for people who
+    /// type on a keyboard without å, ä and ö: "BUP Umea" for "BUP Umeå", "halsa" for "hälsa".
+    public static func foldKey(_ text: String) -> String {
+        var result = String.UnicodeScalarView()
+        for scalar in matchKey(text).decomposedStringWithCanonicalMapping.unicodeScalars {
+            switch scalar {
+            case _ where isCombining(scalar): continue
+            case "æ": result.append("a")
+            case "ø": result.append("o")
+            default: result.append(scalar)
+            }
+        }
+        return String(result)
+    }
+
+    /// What a typed word names among known candidates (each value with the words that
+    /// name it).
+    public enum Match<Value> {
+        /// A word of this value is what was typed (case, Unicode form, `_` `-` and spaces aside).
+        case exact(Value)
+        /// Only this value matches with accents dropped (`foldKey`).
+        case folded(Value)
+        /// Several values match with accents dropped: the typed word is not enough to choose.
+        case ambiguous([Value])
+        /// Nothing matches.
+        case none
+
+        /// The value an exact or unique folded match names.
+        public var value: Value? {
+            switch self {
+            case .exact(let value), .folded(let value): return value
+            case .ambiguous, .none: return nil
+            }
+        }
+
+        /// The values an ambiguous match could mean (empty otherwise).
+        public var candidates: [Value] {
+            if case .ambiguous(let values) = self { return values }
+            return []
+        }
+    }
+
+    /// Matches `typed` against `candidates`: an exact `matchKey` match always wins (the
+    /// first, in the candidates' order); otherwise a match with accents dropped
+    /// (`foldKey`) counts when exactly one value has it. `key` is `matchKey` for choices
+    /// and `nameKey` for names.
+    public static func match<Value>(_ typed: String, among candidates: [(value: Value, words: [String])],
+                                    key: (String) -> String = matchKey) -> Match<Value> {
+        let wanted = key(typed)
+        guard !wanted.isEmpty else { return .none }
+        if let exact = candidates.first(where: { $0.words.contains { key($0) == wanted } }) { return .exact(exact.value) }
+        let folded = foldKey(wanted)
+        let matches = candidates.filter { $0.words.contains { foldKey(key($0)) == folded } }
+        switch matches.count {
+        case 0: return .none
+        case 1: return .folded(matches[0].value)
+        default: return .ambiguous(matches.map(\.value))
+        }
+    }
+
     /// Whether a scalar is a control character (Unicode general category Cc: U+0000–U+001F,
     /// U+007F–U+009F).
     public static func isControl(_ scalar: Unicode.Scalar) -> Bool {

@@ -39,10 +39,11 @@ extension CentralStore {
     public func addOrganisation(name: String, kind: OrganisationKind, municipality: String, now: Int64) throws(StoreError) -> Organisation {
         try StoreError.wrap {
             try db.transaction {
-                // Names are compared as people read them: NFC, case and spacing aside.
-                let key = TextRules.nameKey(name)
+                // Names are compared as people read them: NFC, case, spacing and accents
+                // aside ("bup umea" is "BUP Umeå": typed without å, ä and ö).
+                let key = TextRules.foldKey(TextRules.nameKey(name))
                 for row in try db.query("SELECT name FROM organisations") {
-                    if case .text(let existing) = row[0], TextRules.nameKey(existing) == key {
+                    if case .text(let existing) = row[0], TextRules.foldKey(TextRules.nameKey(existing)) == key {
                         throw StoreError.duplicateOrganisation(existing)
                     }
                 }
@@ -70,13 +71,14 @@ extension CentralStore {
     public func enroll(organisation name: String, now: Int64) throws(StoreError) -> (replicaID: ReplicaID, secret: [UInt8]) {
         try StoreError.wrap {
             try db.transaction {
-                // The organisation whose name reads the same (NFC, case and spacing aside).
-                let key = TextRules.nameKey(name)
-                let match = try db.query("SELECT id, name FROM organisations ORDER BY id").first { row in
-                    if case .text(let existing) = row[1] { return TextRules.nameKey(existing) == key }
-                    return false
+                // The organisation whose name reads the same (NFC, case and spacing aside),
+                // or the only one that does with accents dropped (`TextRules.match`).
+                let rows = try db.query("SELECT id, name FROM organisations ORDER BY id")
+                let candidates = rows.compactMap { row -> (value: Int64, words: [String])? in
+                    guard case .integer(let id) = row[0], case .text(let existing) = row[1] else { return nil }
+                    return (id, [existing])
                 }
-                guard let match, case .integer(let organisation) = match[0]
+                guard let organisation = TextRules.match(name, among: candidates, key: TextRules.nameKey).value
                 else { throw StoreError.unknownOrganisation(name) }
                 var id = ReplicaID.random()
                 while try db.scalar("SELECT 1 FROM replicas WHERE replica_id = ?", [.integer(id.int64)]) != nil

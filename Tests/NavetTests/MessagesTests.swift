@@ -186,11 +186,13 @@ import Testing
         // The demo's --keep: a file, a folder that is not empty.
         expectSwedish(try cli.navet("--lang", "sv", "demo", "--keep", "text.db"), code: 5, "är en fil, inte en mapp")
         expectSwedish(try cli.navet("--lang", "sv", "demo", "--keep", "."), code: 5, "är inte tom")
-        // Standard input over 1 MiB.
+        // Standard input over 1 MiB: refused by the text's own limit, named as it is.
         let large = String(repeating: "a", count: (1 << 20) + 10)
         let id = try addChild()
         expectSwedish(try cli.navet("--lang", "sv", "note", "add", "--child", id, "--kind", "samtal", "--text", "-", stdin: large),
-                      code: 3, "större än 1 MiB")
+                      code: 3, "--text är längre än 20000 tecken")
+        #expect(try cli.navet("note", "add", "--child", id, "--kind", "samtal", "--text", "-", stdin: large).err
+                    .contains("--text is longer than 20000 characters"))
 
         // navetd: listen addresses (NavetHTTP's errors described by the CLI), a port in use.
         #expect(try cli.navetd("--db", "c.db", "init").code == 0)
