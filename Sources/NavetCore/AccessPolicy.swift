@@ -251,7 +251,7 @@ public struct Grant: Hashable, Sendable {
     public var mayChangeHub = false
     public var mayRecordConsent = false
     /// Whether the organisation registered the child or has or had a hub membership of it
-    /// (any dates): its `internal` notes about the child are its own record-keeping and
+    /// (any dates; a role some rule gives to its kind): its `internal` notes about the child are its own record-keeping and
     /// never leave it, so it may go on writing them after its access ended.
     public var wasMember = false
 
@@ -415,7 +415,11 @@ extension AccessPolicy {
     public func grant(for organisation: PolicyOrganisation, facts: ChildFacts, today: CalendarDate) -> Grant {
         var grant = Grant()
         var held: [(HubRole, AccessReason?)] = []
-        grant.wasMember = facts.memberships.contains { $0.organisation == organisation.name }
+        // A membership counts only if some rule gives its role to the organisation's kind.
+        grant.wasMember = facts.memberships.contains { membership in
+            membership.organisation == organisation.name
+                && rules.contains { $0.roles.contains(membership.role) && ($0.kinds?.contains(organisation.kind) ?? true) }
+        }
         if let registrarName = facts.registrar, registrarName == organisation.name {
             grant.isRegistrar = true
             grant.wasMember = true
