@@ -172,6 +172,7 @@ public struct Strings: Sendable {
         .merging(PolicyStrings.table) { first, _ in first }
         .merging(ExplainStrings.table) { first, _ in first }
         .merging(HubStrings.table) { first, _ in first }
+        .merging(ReplyOrderStrings.table) { first, _ in first }
         .merging(HubCheckStrings.table) { first, _ in first }
         .merging(FilterStrings.table) { first, _ in first }
         .merging(GrantStrings.table) { first, _ in first }
