@@ -8,5 +8,11 @@ enum ReplyOrderStrings {
         "bundle.replyAlreadyApplied": (
             "the reply to this upload was imported already (this file, or another reply to the same upload file). To sync again, run 'navet export' and bring the new file to the support office",
             "svaret på den här uppladdningsfilen är redan inläst (den här filen eller ett annat svar på samma uppladdningsfil). Kör 'navet export' för att synka igen och lämna den nya filen till stödkontoret"),
+        "opt.verifyPurge": (
+            "delete what this replica holds and may not hold (held but not allowed), as a redaction would",
+            "ta bort det den lokala databasen har men inte får ha, som en rensning gör"),
+        "verify.purged": (
+            "Deleted {0} {0|change|changes} this replica may not hold, and purged {0|it|them} from the file.",
+            "Tog bort {0} {0|ändring|ändringar} som den lokala databasen inte får ha och rensade bort {0|den|dem} ur filen."),
     ]
 }

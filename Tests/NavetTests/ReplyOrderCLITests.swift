@@ -59,6 +59,8 @@ import Testing
         // next reply (r2) purges them, then r1 is imported again.
         #expect(try roundTrip("police.db", upload: "up1.navet", reply: "r1.navet").code == 0)
         #expect(try holds("police.db", "Canary Zainab"))
+        // A copy from now, for the last part: values held but no longer allowed.
+        _ = try SQLite3Tool.run(folder.path("police.db"), ".backup '\(folder.path("police-old.db"))'")
         #expect(try cli.navet("--db", "social.db", "missing", "close", episode).code == 0)
         #expect(try sync("social.db") == 0)
         let purged = object(try roundTrip("police.db", upload: "up2.navet", reply: "r2.navet"))
@@ -108,5 +110,19 @@ import Testing
 
         // The police replica holds exactly what it may: nothing of the closed episode.
         #expect(try cli.navet("--db", "police.db", "child", "list").out.contains("Canary") == false)
+
+        // Values held but not allowed (here: a copy of the file from before the purge):
+        // 'navet verify' says how to remove them, and 'navet verify --purge' does.
+        let server = try ServerProcess(database: folder.path("central.db"), workingDirectory: folder.url)
+        defer { _ = server.stop() }
+        #expect(try cli.navet("--db", "police.db", "verify", "--server", server.url).code == 0)
+        let found = try cli.navet("--db", "police-old.db", "--lang", "sv", "verify", "--server", server.url)
+        #expect(found.code == 8 && found.out.contains("finns men får inte finnas")
+                && found.err.contains("navet verify --purge"), "\(found.out)\(found.err)")
+        let purging = try cli.navet("--db", "police-old.db", "verify", "--purge", "--server", server.url)
+        #expect(purging.code == 0 && purging.out.contains("held but not allowed")
+                && purging.out.contains("Deleted"), "\(purging.code) \(purging.out)\(purging.err)")
+        #expect(try !holds("police-old.db", "Canary Zainab") && !holds("police-old.db", "Canary jacket"))
+        #expect(try cli.navet("--db", "police-old.db", "verify", "--server", server.url).code == 0)
     }
 }
