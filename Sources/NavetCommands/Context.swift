@@ -297,6 +297,8 @@ public struct Context {
             reason = t("bundle.notForReplica", recipient?.description ?? "-", this.description)
         case .notForThisServer(let recipient, let this):
             reason = t("bundle.notForServer", recipient.description, this.description)
+        case .staleReply(let alreadyApplied):
+            reason = t(alreadyApplied ? "bundle.replyAlreadyApplied" : "bundle.staleReply")
         case .schemaTooNew(let bundle, let supported): reason = t("bundle.schema", String(bundle), String(supported))
         case .invalidChange(let index, let schemaError): reason = t("bundle.invalidChange", String(index + 1), describe(schemaError))
         case .badSignature: reason = t("refusal.bad_signature")

@@ -181,6 +181,7 @@ public struct Strings: Sendable {
         .merging(HubStrings.table) { first, _ in first }
         .merging(MatchStrings.table) { first, _ in first }
         .merging(DuplicateStrings.table) { first, _ in first }
+        .merging(ReplyOrderStrings.table) { first, _ in first }
         .merging(HubCheckStrings.table) { first, _ in first }
         .merging(FilterStrings.table) { first, _ in first }
         .merging(GrantStrings.table) { first, _ in first }

@@ -10,21 +10,26 @@ import NavetSync
 /// hold, per child and tag, and compares it with what it holds (Protocol/HTTP.md,
 /// "Verification"). Reports missing changes (the server says it may hold them; it lacks
 /// them) and extra ones (it holds them and may not), each by record type, field and the
-/// organisation that wrote it, never a value. Changes nothing. Exit 0 when equal, 8 on
-/// any difference, 6 when the server cannot be reached.
+/// organisation that wrote it, never a value. Changes nothing, except with `--purge`: the
+/// extra ones are then deleted and purged like a redaction. Exit 0 when equal (or only
+/// extra ones, purged), 8 on any other difference, 6 when the server cannot be reached.
 struct VerifyCommand: Command {
     static let spec = CommandSpec(["verify"], help: "verify", options: [
         OptionSpec("--server", value: "URL", help: "opt.server"),
         OptionSpec("--timeout", value: "SECONDS", help: "opt.verifyTimeout"),
+        OptionSpec("--purge", help: "opt.verifyPurge"),
     ])
     let server: URL?
     let timeout: TimeInterval
+    /// Delete the changes held but not allowed (`--purge`); otherwise nothing changes.
+    let purge: Bool
 
     /// The default limit for the whole command, in seconds.
     static let defaultTimeout: TimeInterval = 120
 
     init(_ arguments: ParsedArguments, _ context: Context) throws(CLIError) {
         (server, timeout) = try ServerOptions.parse(arguments, context, defaultTimeout: Self.defaultTimeout)
+        purge = arguments.has("--purge")
     }
 
     /// One difference: a change and which side lacks it.
@@ -74,6 +79,15 @@ struct VerifyCommand: Command {
         missing.sort { ($0.scope, $0.change.ref) < ($1.scope, $1.change.ref) }
         extra.sort { ($0.scope, $0.change.ref) < ($1.scope, $1.change.ref) }
 
+        // --purge: what it may not hold is deleted and purged like a redaction (after the
+        // list is shown, the difference is no longer an error; the missing ones still are).
+        var purged: (deleted: Int, purgePending: Bool)?
+        if purge && !extra.isEmpty {
+            purged = try context.store { () throws(StoreError) in
+                try store.purgeNotAllowed(extra.map(\.change.ref))
+            }
+        }
+
         let origins = OriginDisplay(store: store, strings: context.strings, verbose: false)
         let heldCount = local.digests.scopes.reduce(0) { $0 + local.digests.count($1) } + local.unplaced.count
         if context.json {
@@ -90,7 +104,8 @@ struct VerifyCommand: Command {
             context.printJSON(["server": shown, "cursor": NSNumber(value: local.cursor),
                                "policy_version": NSNumber(value: answer.policyVersion),
                                "equal": missing.isEmpty && extra.isEmpty, "held": heldCount,
-                               "scopes": answer.scopes.count, "missing": entries(missing), "extra": entries(extra)])
+                               "scopes": answer.scopes.count, "missing": entries(missing), "extra": entries(extra),
+                               "purged": purged?.deleted ?? 0, "purge_pending": purged?.purgePending ?? false])
         } else if missing.isEmpty && extra.isEmpty {
             context.out(context.t("verify.equal", String(heldCount), String(answer.scopes.count)))
         } else {
@@ -109,6 +124,11 @@ struct VerifyCommand: Command {
                 }
             }
         }
+        if let purged, !context.json {
+            context.out(context.t("verify.purged", String(purged.deleted)))
+            if purged.purgePending { context.out(context.t("out.purgePending")) }
+        }
+        if purged != nil { extra = [] }
         if !missing.isEmpty || !extra.isEmpty {
             let message = extra.isEmpty ? context.t("error.verifyMissing", String(missing.count))
                 : missing.isEmpty ? context.t("error.verifyExtra", String(extra.count))

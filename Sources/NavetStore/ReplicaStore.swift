@@ -421,13 +421,15 @@ public final class ReplicaStore {
     /// made physical (`completePurge`); `summary.purgePending` says when that must wait.
     public func applyReply(
         server: ReplicaID, cursor base: UInt64, newCursor: UInt64, ack: UInt64, epoch: UInt64 = 0, changes: [Change],
-        token: UInt64 = 0, filtering: ReplyFiltering = ReplyFiltering(), now: Int64
+        token: UInt64 = 0, filtering: ReplyFiltering = ReplyFiltering(), answering: UInt64? = nil, now: Int64
     ) throws(StoreError) -> ImportSummary {
         var summary = try StoreError.wrap {
             try db.transaction {
                 if let known = try meta.text(Meta.serverID), known != server.description {
                     throw StoreError.wrongServer(expected: ReplicaID(hex: known)!, got: server)
                 }
+                // The upload this reply answers is answered now (ReplyOrder.swift).
+                if let answering { try noteAnswered(answering) }
                 var summary = ImportSummary()
                 summary.redacted = try applyRedactions(filtering.redactions)
                 summary.refused = try applyRefusals(filtering.refusals, now: now)

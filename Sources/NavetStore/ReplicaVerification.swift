@@ -38,3 +38,31 @@ extension ReplicaStore {
         }
     }
 }
+
+extension ReplicaStore {
+    /// Deletes changes of other origins that `navet verify --purge` found held but not
+    /// allowed (a leak, or values brought back before stale replies were refused), like a
+    /// redaction: each named change of another origin is deleted with its cell's history
+    /// and the cell recomputed, in one transaction; then the bytes are purged from the file
+    /// (a purge that cannot complete now stays pending, as after a redaction). Own changes
+    /// and changes not held are left alone. Returns the number deleted.
+    public func purgeNotAllowed(_ refs: [ChangeRef]) throws(StoreError) -> (deleted: Int, purgePending: Bool) {
+        let deleted = try StoreError.wrap {
+            try db.transaction {
+                var cells = Set<CellKey>()
+                var deleted = 0
+                for ref in refs where ref.origin != replicaID {
+                    if let cell = try log.delete(origin: ref.origin, seq: ref.seq) {
+                        cells.insert(cell)
+                        deleted += 1
+                    }
+                }
+                for cell in cells.sorted() { try log.recomputeCell(record: cell.recordID, field: cell.field) }
+                if deleted > 0 { try meta.set(Meta.purgePending, .integer(1)) }
+                return deleted
+            }
+        }
+        guard deleted > 0 else { return (0, false) }
+        return (deleted, !((try? completePurge()) ?? false))
+    }
+}

@@ -14,6 +14,10 @@ public enum SyncError: Error, Sendable {
     case notForThisServer(recipient: ReplicaID, this: ReplicaID)
     /// Written under a newer schema than this program knows.
     case schemaTooNew(bundle: UInt32, supported: UInt32)
+    /// A reply that is not the answer to this replica's latest upload, or whose upload was
+    /// answered already (Protocol/BUNDLE.md, "Which reply a replica applies").
+    /// `alreadyApplied`: it answers the latest upload, whose reply was applied before.
+    case staleReply(alreadyApplied: Bool)
     /// A change that breaks the schema (unknown field, bad value, bad stamp).
     case invalidChange(index: Int, SchemaError)
     /// The signature does not verify with the shared secret.
@@ -40,13 +44,16 @@ public enum Sync {
             let content = try replica.uploadContent()
             // In an upload, `new cursor` carries the sync token and `ack` the replica's
             // acknowledgement (Protocol/BUNDLE.md, "Replica identity").
+            let signer = BundleSigner.fresh(keyID: replica.replicaID, secret: enrollment.secret, now: now)
             let bundle = Bundle(kind: .upload, schemaVersion: replica.schema.version, sender: replica.replicaID,
                                 recipient: enrollment.server, createdAt: now, cursor: content.cursor,
                                 newCursor: content.token, ack: content.acked,
                                 epoch: try replica.epoch(), changes: content.changes, wantsDirectory: wantsDirectory,
                                 redactionAck: try replica.redactionAck())
-            let bytes = BundleCodec.encode(
-                bundle, signer: .fresh(keyID: replica.replicaID, secret: enrollment.secret, now: now))
+            let bytes = BundleCodec.encode(bundle, signer: signer)
+            // From now on only the answer to this upload is applied (BUNDLE.md, "Which reply a
+            // replica applies").
+            try replica.noteUpload(uploadID(ofNonce: signer.nonce))
             return (bytes, bundle)
         } catch {
             throw .store(error)
@@ -60,13 +67,25 @@ public enum Sync {
         nonce.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) } & 0x7FFF_FFFF_FFFF_FFFF
     }
 
-    /// A fresh signer for a reply and the sync token it issues. The nonce is drawn again
-    /// in the (2^-63) case that its token would be 0.
-    public static func replySigner(keyID: ReplicaID, secret: [UInt8], now: Int64) -> (BundleSigner, UInt64) {
+    /// The id of an upload: the first 8 bytes of its nonce, big-endian, top bit cleared
+    /// (Protocol/BUNDLE.md, "Which reply a replica applies").
+    public static func uploadID(ofNonce nonce: [UInt8]) -> UInt64 { token(ofNonce: nonce) }
+
+    /// The id of the upload a reply answers: its nonce's bytes 8 ..< 16, which the server
+    /// copies from the first 8 bytes of the upload's nonce.
+    public static func answeredUpload(ofReplyNonce nonce: [UInt8]) -> UInt64 { token(ofNonce: Array(nonce.dropFirst(8))) }
+
+    /// A signer for the reply to the upload signed with `uploadNonce`, and the sync token it
+    /// issues: its nonce is 8 fresh random bytes (the token; drawn again in the 2^-63 case
+    /// that the token would be 0) followed by the upload nonce's first 8 bytes, so the
+    /// replica can tell which upload the reply answers.
+    public static func replySigner(keyID: ReplicaID, secret: [UInt8], now: Int64, answering uploadNonce: [UInt8]) -> (BundleSigner, UInt64) {
+        let echo = Array(uploadNonce.prefix(8)) + [UInt8](repeating: 0, count: max(0, 8 - uploadNonce.count))
         while true {
-            let signer = BundleSigner.fresh(keyID: keyID, secret: secret, now: now)
-            let token = token(ofNonce: signer.nonce)
-            if token != 0 { return (signer, token) }
+            let fresh = BundleSigner.fresh(keyID: keyID, secret: secret, now: now)
+            let nonce = Array(fresh.nonce.prefix(8)) + echo
+            let token = token(ofNonce: nonce)
+            if token != 0 { return (BundleSigner(keyID: keyID, secret: secret, timestamp: now, nonce: nonce), token) }
         }
     }
 
@@ -121,7 +140,21 @@ public enum Sync {
             throw .store(.wrongServer(expected: enrollment.server, got: bundle.sender))
         }
         try check(bundle, kind: .reply, schema: replica.schema)
-        return try apply(bundle, token: token(ofNonce: signed.signature.nonce), to: replica, now: now)
+        // Only the answer to the latest upload, and only once: an older reply (replayed,
+        // reordered, from before a purge) would bring back what later replies purged.
+        let answering = answeredUpload(ofReplyNonce: signed.signature.nonce)
+        let standing: ReplyStanding
+        do {
+            standing = try replica.standing(ofReplyAnswering: answering)
+        } catch {
+            throw .store(error)
+        }
+        switch standing {
+        case .latest: break
+        case .alreadyAnswered: throw .staleReply(alreadyApplied: true)
+        case .stale: throw .staleReply(alreadyApplied: false)
+        }
+        return try apply(bundle, token: token(ofNonce: signed.signature.nonce), answering: answering, to: replica, now: now)
     }
 
     /// What a reply carries besides changes, as the store takes it (Filtering.swift).
@@ -133,12 +166,14 @@ public enum Sync {
 
     /// Applies a reply that was decoded, verified and checked (`applyReply` does all of that
     /// first): its redactions, refusals, permissions and changes in one transaction, then
-    /// its directory. `token` is the reply's sync token (0 = none).
-    public static func apply(_ bundle: Bundle, token: UInt64, to replica: ReplicaStore, now: Int64) throws(SyncError) -> (summary: ImportSummary, more: Bool) {
+    /// its directory. `token` is the reply's sync token (0 = none); `answering` the upload it
+    /// answers, marked answered in the same transaction (nil: not checked, for tests).
+    public static func apply(_ bundle: Bundle, token: UInt64, answering: UInt64? = nil, to replica: ReplicaStore, now: Int64) throws(SyncError) -> (summary: ImportSummary, more: Bool) {
         do {
             let summary = try replica.applyReply(
                 server: bundle.sender, cursor: bundle.cursor, newCursor: bundle.newCursor, ack: bundle.ack,
-                epoch: bundle.epoch, changes: bundle.changes, token: token, filtering: filtering(of: bundle), now: now)
+                epoch: bundle.epoch, changes: bundle.changes, token: token, filtering: filtering(of: bundle),
+                answering: answering, now: now)
             if let directory = bundle.directory {
                 try replica.replaceDirectory(directory.map {
                     OriginName(replica: $0.replica, organisation: $0.organisation, kind: $0.kind)

@@ -228,7 +228,7 @@ public final class SyncService: @unchecked Sendable {
         let result: (merged: CentralStore.UploadResult, encoded: [UInt8], sent: Int, more: Bool)
         do {
             result = try locked { () throws(StoreError) in
-                let (replySigner, token) = Sync.replySigner(keyID: signer, secret: secret, now: now)
+                let (replySigner, token) = Sync.replySigner(keyID: signer, secret: secret, now: now, answering: signed.signature.nonce)
                 let access = try accessContext()
                 let standing = try central.standing(of: signer, token: bundle.uploadToken)
                 let merged = try central.acceptUpload(
@@ -289,7 +289,7 @@ public final class SyncService: @unchecked Sendable {
             throw refuse(.serverError, "store error", cause: .store(error))
         }
         guard bundle.epoch != 0, bundle.epoch != state.epoch else { return nil }
-        let (replySigner, token) = Sync.replySigner(keyID: signer, secret: secret, now: now)
+        let (replySigner, token) = Sync.replySigner(keyID: signer, secret: secret, now: now, answering: signed.signature.nonce)
         do {
             try locked { () throws(StoreError) in
                 try central.answerWithoutMerging(signer, nonce: signed.signature.nonce, digest: digest,
@@ -352,7 +352,7 @@ public final class SyncService: @unchecked Sendable {
                 }
                 let ack = try central.acknowledged(signer)
                 let epoch = try central.epoch()
-                let (replySigner, token) = Sync.replySigner(keyID: signer, secret: secret, now: now)
+                let (replySigner, token) = Sync.replySigner(keyID: signer, secret: secret, now: now, answering: signed.signature.nonce)
                 try central.answerWithoutMerging(
                     signer, nonce: signed.signature.nonce, digest: digest, nonceLifetime: fileWindow, token: token,
                     abandoning: standing == .behind && history == .diverged, now: now)
@@ -424,6 +424,7 @@ public final class SyncService: @unchecked Sendable {
             return refuse(.malformedRequest, "not a valid bundle: \(bundleError.codeAndReason)", cause: error)
         case .wrongKind: return refuse(.foreignOrigin, "not an upload", cause: error)
         case .notForThisReplica, .notForThisServer: return refuse(.wrongServer, "misaddressed bundle", cause: error)
+        case .staleReply: return refuse(.malformedRequest, "not an upload", cause: error)
         case .schemaTooNew(let version, _): return refuse(.schemaTooNew, "schema version \(version)", cause: error)
         case .invalidChange(let index, _): return refuse(.invalidChange, "change \(index + 1) breaks the schema", cause: error)
         case .badSignature: return refuse(.badSignature, "bad signature", cause: error)

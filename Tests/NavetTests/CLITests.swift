@@ -193,10 +193,11 @@ import Testing
         let shown = try cli.navet("--db", "b.db", "child", "show", id)
         #expect(shown.code == 0 && shown.out.contains("Åsa Öberg"))
 
-        // The same reply again: nothing changes.
+        // The same reply again: refused as imported already (exit 4), nothing changes
+        // (BUNDLE.md, "Which reply a replica applies").
         let before = try dump("b.db")
         let again = try cli.navet("--db", "b.db", "import", "b.db.reply")
-        #expect(again.code == 0)
+        #expect(again.code == 4 && again.err.contains("was imported already"), "\(again.err)")
         #expect(try dump("b.db") == before)
 
         // Damaged, forged and foreign bundles: refused with exit code 4, nothing changes.

@@ -7,7 +7,8 @@ import Testing
 
 /// The proof of convergence: random replicas, random offline edits (concurrent edits of the
 /// same fields, notes, conflict resolutions), synced through the central store in random
-/// order with duplicated, reordered and re-imported bundles. Afterwards every replica's
+/// order with duplicated, reordered and re-imported bundles (a replica refuses every reply
+/// that is not the answer to its latest upload, or was applied already). Afterwards every replica's
 /// visible state, conflict set and history equal the server's, and the server's state
 /// equals the pure merge rule applied to its change set.
 ///
@@ -103,8 +104,11 @@ struct Schedule {
                 let pick = Int.random(in: 0..<replies.count, using: &rng)
                 let reply = replies[pick]
                 if Bool.random(using: &rng) { replies.remove(at: pick) }
-                try sync.importReply(reply.replica, reply.bytes, now: clock)
-                log("replica \(reply.replica) imports a reply")
+                if try importReply(reply, sync, clock) {
+                    log("replica \(reply.replica) imports a reply")
+                } else {
+                    log("replica \(reply.replica) refuses a stale reply")
+                }
             }
         }
         // Late deliveries of whatever is still in flight, in shuffled order, then a full sync.
@@ -113,7 +117,7 @@ struct Schedule {
             let recipient = sync.replicas.firstIndex { $0.replicaID == (try? sync.decodeRecipient(reply)) }!
             replies.append((recipient, reply))
         }
-        for reply in replies.shuffled(using: &rng) { try sync.importReply(reply.replica, reply.bytes, now: clock) }
+        for reply in replies.shuffled(using: &rng) { _ = try importReply(reply, sync, clock) }
         try sync.syncAll(now: clock + 1)
         try check(sync)
     }
@@ -125,6 +129,21 @@ struct Schedule {
             return try sync.serverImport(upload, now: clock)
         } catch let refusal as Refusal where refusal.reason == .replayedNonce {
             return nil
+        }
+    }
+
+    /// Imports a reply; false when the replica refused it as stale (not the answer to its
+    /// latest upload, or answered already: Protocol/BUNDLE.md, "Which reply a replica
+    /// applies"), the only refusal a correct schedule can meet, which changes nothing.
+    func importReply(_ reply: (replica: Int, bytes: [UInt8]), _ sync: SyncHarness, _ clock: Int64) throws -> Bool {
+        let replica = sync.replicas[reply.replica]
+        let before = try replica.allChanges()
+        do {
+            try sync.importReply(reply.replica, reply.bytes, now: clock)
+            return true
+        } catch SyncError.staleReply {
+            #expect(try replica.allChanges() == before, "seed \(seed): a stale reply changed replica \(reply.replica)")
+            return false
         }
     }
 

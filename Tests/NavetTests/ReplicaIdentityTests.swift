@@ -286,7 +286,11 @@ import Testing
         let first = try Sync.applyReply(reply, to: copy, now: t0 + 3)
         #expect(first.more && first.summary.caughtUp && first.summary.renumbered == 1)
         let afterFirst = try copy.allChanges()
-        let second = try Sync.applyReply(reply, to: copy, now: t0 + 4)
+        // The sync layer refuses the same reply a second time (BUNDLE.md, "Which reply a
+        // replica applies"); the store applying it again changes nothing all the same.
+        #expect(throws: SyncError.self) { try Sync.applyReply(reply, to: copy, now: t0 + 4) }
+        let decoded = try BundleCodec.decode(reply)
+        let second = try Sync.apply(decoded.bundle, token: Sync.token(ofNonce: decoded.signature.nonce), to: copy, now: t0 + 4)
         #expect(second.summary.renumbered == 0 && second.summary.applied == 0)
         #expect(Set(try copy.allChanges()) == Set(afterFirst), "the same reply twice changes nothing")
 
