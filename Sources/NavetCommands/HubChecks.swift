@@ -23,6 +23,20 @@ extension Context {
         try self.store { () throws(StoreError) in try store.accessEnded(child: child) }
     }
 
+    /// Whether this replica is sent the closing of the child's missing episodes (their
+    /// `closed_at`): true before it ever received permissions, and when its organisation
+    /// reads that field's tag or the missing rule gives it the field. A school or a
+    /// volunteer in the hub reports a child missing but does not read the search fields.
+    func closingShared(_ store: ReplicaStore, child: RecordID) throws(CLIError) -> Bool {
+        try self.store { () throws(StoreError) -> Bool in
+            guard try store.permissionsKnown(), let permission = try store.permissions(child: child) else { return true }
+            let tag = Schema.current.recordType("missing")?.field("closed_at")?.defaultTag ?? .search
+            // The missing rule gives access only while an episode is open (`episodes`).
+            return permission.read.contains(tag) || permission.fields.contains(FieldRef("missing", "closed_at"))
+                || !permission.episodes.isEmpty
+        }
+    }
+
     /// The child's stated birth date, when this replica holds it.
     func birthDate(of child: RecordID, in store: ReplicaStore) throws(CLIError) -> CalendarDate? {
         let snapshot = try self.store { () throws(StoreError) in try store.snapshot(child) }
@@ -71,6 +85,8 @@ enum HubCheckStrings {
         "hubstate.access_ended": ("access ended, state unknown", "behörigheten har upphört, läget okänt"),
         "consentstate.access_ended": ("access ended, state unknown", "behörigheten har upphört, läget okänt"),
         "missingstate.access_ended": ("access ended, state unknown", "behörigheten har upphört, läget okänt"),
+        "missingstate.not_shared": ("open or closed: not shared with your organisation",
+                                    "öppet eller avslutat: delas inte med din organisation"),
         "out.accessEndedNote": (
             "Your organisation's access to child {0} has ended (as the central store said at the last sync): what others wrote about the child has been removed from this replica, so states marked \"access ended, state unknown\" may have changed.",
             "Din organisations behörighet till barnet {0} har upphört (enligt centrallagret vid den senaste synkningen): det andra har skrivit om barnet har tagits bort från den lokala databasen, så lägen märkta \"behörigheten har upphört, läget okänt\" kan ha ändrats."),

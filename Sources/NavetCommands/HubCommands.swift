@@ -568,8 +568,10 @@ struct MissingReport: Command {
            day < birth {
             throw CLIError(.validation, context.t("error.timeBeforeBirth", lastSeen.description, birth.description))
         }
+        // Only an episode known to be open blocks a new report (`closingShared`).
+        let known = try context.closingShared(store, child: childID)
         let open = try context.store { () throws(StoreError) in try store.records(ofType: "missing", child: childID) }
-            .filter { $0.value("closed_at").isNull }
+            .filter { $0.value("closed_at").isNull && known }
         if let episode = open.first {
             throw CLIError(.validation, context.t("error.openEpisode", childID.description, episode.id.description,
                                                   Format.line(episode.value("last_seen_at").displayText ?? "?"),
@@ -674,11 +676,20 @@ struct MissingList: Command {
             guard let child = record.value("child").displayText, ended[child] == nil else { continue }
             ended[child] = try RecordID(hex: child).map { (id) throws(CLIError) in try context.accessEnded(store, child: id) } ?? false
         }
+        // A member whose role does not read the search fields (a school) reports a child
+        // missing but is not sent the episode's closing: open or closed is not known here.
+        var shared: [String: Bool] = [:]
+        for record in episodes {
+            guard let child = record.value("child").displayText, shared[child] == nil else { continue }
+            shared[child] = try RecordID(hex: child).map { (id) throws(CLIError) in try context.closingShared(store, child: id) } ?? true
+        }
         let state = { (record: RecordSnapshot) -> String in
             guard record.value("closed_at").isNull else { return "closed" }
-            return ended[record.value("child").displayText ?? ""] == true ? "access_ended" : "open"
+            let child = record.value("child").displayText ?? ""
+            if ended[child] == true { return "access_ended" }
+            return shared[child] == false ? "not_shared" : "open"
         }
-        let order = ["open", "access_ended", "closed"]
+        let order = ["open", "not_shared", "access_ended", "closed"]
         let kept = episodes.filter { !onlyOpen || $0.value("closed_at").isNull }
         let keyed: [(record: RecordSnapshot, state: String, seen: Int64)] = kept.map { record in
             (record, state(record), seen(record))

@@ -51,11 +51,21 @@ extension CentralStore {
     }
 
     /// The organisation with this exact registered name, if any.
+    /// The organisation a name typed on a replica names: the exact registered name, else
+    /// the one organisation whose name matches as people type it (any case and spacing,
+    /// å ä ö typed or not: `TextRules.match`), as the CLI matches names. A replica that has
+    /// not synced yet stores the name as typed. nil when none or several match.
     public func organisation(named name: String) throws(StoreError) -> PolicyOrganisation? {
         try StoreError.wrap {
-            let rows = try cachedQuery("SELECT name, kind FROM organisations WHERE name = ?", [.text(name)])
-            guard let row = rows.first, case .text(let name) = row[0], case .text(let kind) = row[1] else { return nil }
-            return PolicyOrganisation(name: name, kind: kind)
+            if let row = try cachedQuery("SELECT name, kind FROM organisations WHERE name = ?", [.text(name)]).first,
+               case .text(let name) = row[0], case .text(let kind) = row[1] {
+                return PolicyOrganisation(name: name, kind: kind)
+            }
+            let all = try cachedQuery("SELECT name, kind FROM organisations ORDER BY id").compactMap { row -> PolicyOrganisation? in
+                guard case .text(let name) = row[0], case .text(let kind) = row[1] else { return nil }
+                return PolicyOrganisation(name: name, kind: kind)
+            }
+            return TextRules.match(name, among: all.map { ($0, [$0.name]) }, key: TextRules.nameKey).value
         }
     }
 
@@ -126,7 +136,8 @@ extension CentralStore {
                          [.integer(values["protected_identity"] == .bool(true) ? 1 : 0), .integer(child.int64)])
         case "membership":
             let values = try winningValues(change.recordID)
-            if case .text(let organisation)? = values["organisation"], case .text(let role)? = values["role"] {
+            if case .text(let typed)? = values["organisation"], case .text(let role)? = values["role"] {
+                let organisation = try organisation(named: typed)?.name ?? typed
                 try cachedQuery("""
                     INSERT INTO hub(record_id, child_id, organisation, role, start_date, end_date) VALUES (?, ?, ?, ?, ?, ?)
                     ON CONFLICT(record_id) DO UPDATE SET organisation = excluded.organisation, role = excluded.role,
@@ -136,7 +147,8 @@ extension CentralStore {
             }
         case "consent":
             let values = try winningValues(change.recordID)
-            if case .text(let organisation)? = values["organisation"], case .text(let tags)? = values["tags"] {
+            if case .text(let typed)? = values["organisation"], case .text(let tags)? = values["tags"] {
+                let organisation = try organisation(named: typed)?.name ?? typed
                 try cachedQuery("""
                     INSERT INTO consents(record_id, child_id, organisation, tags, until, revoked) VALUES (?, ?, ?, ?, ?, ?)
                     ON CONFLICT(record_id) DO UPDATE SET organisation = excluded.organisation, tags = excluded.tags,
@@ -197,11 +209,14 @@ extension CentralStore {
                 }
                 if change.recordType == "membership" || change.recordType == "consent", change.field == "organisation",
                    case .text(let name) = change.value {
-                    uploadOrganisations[change.recordID] = name
-                    if try store.organisation(named: name) == nil {
+                    if let named = try store.organisation(named: name) {
+                        uploadOrganisations[change.recordID] = named.name
+                        if change.recordType == "consent", named.name == organisation?.name {
+                            refusedRecords[change.recordID] = .selfConsent
+                        }
+                    } else {
+                        uploadOrganisations[change.recordID] = name
                         refusedRecords[change.recordID] = .unknownOrganisation
-                    } else if change.recordType == "consent", name == organisation?.name {
-                        refusedRecords[change.recordID] = .selfConsent
                     }
                 }
             }

@@ -107,5 +107,26 @@ import Testing
         let closing = try cli.navet("--db", "police.db", "missing", "close", episode)
         #expect(closing.code == 2 && closing.err.contains("not in the hub"), "\(closing.err)")
         #expect(try changes("police.db") == policeBefore)
+
+        // 4. The school, a member that does not read the search fields, is not sent an
+        // episode's closing: its own report shows "not shared", never "open" forever, and
+        // does not block a later report.
+        #expect(try cli.navet("--db", "social.db", "missing", "close", episode).code == 0)
+        #expect(try sync("social.db") == 0)
+        #expect(try sync("school.db") == 0)
+        let reported = try cli.navet("--db", "school.db", "--json", "missing", "report", "--child", child,
+                                     "--last-seen-at", "2026-11-29 08:10", "--last-seen-place", "Skolgården")
+        #expect(reported.code == 0, "\(reported.err)")
+        #expect(try sync("school.db") == 0)
+        #expect(try sync("social.db") == 0)
+        let schoolEpisode = object(reported)["id"] as? String ?? ""
+        #expect(try cli.navet("--db", "social.db", "missing", "close", schoolEpisode).code == 0)
+        #expect(try sync("social.db") == 0)
+        #expect(try sync("school.db") == 0)
+        let listed = try cli.navet("--db", "school.db", "--lang", "sv", "missing", "list")
+        #expect(listed.out.contains("öppet eller avslutat: delas inte med din organisation"), "\(listed.out)")
+        let again = try cli.navet("--db", "school.db", "missing", "report", "--child", child,
+                                  "--last-seen-at", "2026-11-30 08:10", "--last-seen-place", "Skolgården")
+        #expect(again.code == 0, "\(again.err)")
     }
 }

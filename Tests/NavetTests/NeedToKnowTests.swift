@@ -268,7 +268,7 @@ final class Region {
         let child = try registered(region)
         let social = region["Socialtjänsten"]
         _ = try social.createRecord(type: "consent", values: [
-            "child": .text(child.description), "given_by": .text("child"), "organisation": .text("Socialtjänsten"),
+            "child": .text(child.description), "given_by": .text("child"), "organisation": .text("SOCIALTJANSTEN"),
             "tags": .text("health"), "purpose": .text("Canary Self Consent"),
         ], now: region.now)
         _ = try social.createRecord(type: "membership", values: [
@@ -281,6 +281,15 @@ final class Region {
         #expect(reasons.filter { $0 == "unknown_organisation" }.count == 5, "\(reasons)")
         #expect(try region.central.facts(of: child)?.consents.isEmpty == true)
         #expect(try region.central.facts(of: child)?.memberships.isEmpty == true)
+        // A name typed before the replica knew the directory matches as people type it.
+        _ = try social.createRecord(type: "membership", values: [
+            "child": .text(child.description), "organisation": .text("god  man berg"), "role": .text("guardian"),
+            "start_date": .text(region.day(-1)),
+        ], now: region.now)
+        try region.sync("Socialtjänsten")
+        #expect(try region.central.facts(of: child)?.memberships.map(\.organisation) == ["God man Berg"])
+        try region.sync("God man Berg")
+        #expect(try region.texts("God man Berg").contains("Canary Case Note"))
 
         // The school, a member whose role does not read the search fields, reports the child missing.
         let membership = try addMember(region, by: "Socialtjänsten", child: child, organisation: "Skolan", role: .schoolMentor)
