@@ -35,7 +35,7 @@ import Testing
         #expect(try bytes(db) == before, "a refused reply changes nothing in \(db)")
     }
 
-    let stale = ("not the reply to the latest upload file", "inte svaret på den senaste uppladdningsfilen")
+    let stale = ("it answers an older upload than this replica's latest", "den svarar på en äldre uppladdning än den senaste")
     let again = ("was imported already", "redan inläst")
 
     @Test func aReplyFromBeforeAPurgeIsRefusedAndSoIsEveryOtherStaleReply() throws {
