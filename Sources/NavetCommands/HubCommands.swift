@@ -221,7 +221,14 @@ struct HubList: Command {
         if memberships.isEmpty {
             // No permissions for the child (never given, or access ended): the hub is not
             // shared with this organisation, so an empty list says nothing about it.
-            context.out(context.t(ended ? "out.hubNotShared" : "out.noMemberships"))
+            // So too with permissions that do not read a membership's tag (the police
+            // under the missing-child rule see the search fields, not the hub).
+            let membershipTag = HubAdd.schema.field("organisation")?.defaultTag ?? .basic
+            let reads = try context.store { () throws(StoreError) -> Bool in
+                guard try store.permissionsKnown(), let permission = try store.permissions(child: childID) else { return true }
+                return permission.read.contains(membershipTag)
+            }
+            context.out(context.t(ended || !reads ? "out.hubNotShared" : "out.noMemberships"))
             return
         }
         let rows = memberships.map { record -> [String] in

@@ -92,6 +92,9 @@ import Testing
         #expect(try sync("police.db") == 0)
         let shown = try cli.navet("--db", "police.db", "child", "show", child)
         #expect(shown.out.contains("Amina Yusuf") && shown.out.contains("Grön jacka"), "\(shown.out)")
+        // The missing rule gives the search fields, not the hub: not "no other organisations".
+        let policeHub = try cli.navet("--db", "police.db", "hub", "list", "--child", child)
+        #expect(policeHub.out.contains("not shared with your organisation"), "\(policeHub.out)")
         let policeBefore = try changes("police.db")
         let search = try cli.navet("--db", "police.db", "child", "set", child, "search-description", "Blå jacka")
         #expect(search.code == 2 && search.err.contains("may read") && !search.err.contains("may not read"),
