@@ -9,6 +9,7 @@ public enum NavetdCLI {
     nonisolated(unsafe) static let commands: [any Command.Type] = [
         ServerInit.self, ServeCommand.self, ServerImport.self, BackupCommand.self, RestoreCommand.self, OrgAdd.self, OrgList.self, ReplicaEnroll.self, ReplicaRevoke.self,
         ReplicaList.self, ServerStatus.self, PolicyLoad.self, PolicyCheck.self, PolicyShow.self, PolicyExplain.self,
+        AuditReadLogs.self,
     ]
 
     public static func run(_ arguments: [String], environment: [String: String], console: Console = Console()) -> Int32 {
@@ -112,6 +113,11 @@ struct ServerImport: Command {
             // The upload is merged; the same file imported again is answered again
             // (Protocol/BUNDLE.md, "Receiving a bundle"), so say how to get the reply.
             throw CLIError(error.code, error.message + " " + context.t("error.replyNotWritten", file))
+        }
+        for evidence in accepted.readLogEvidence where evidence.alarm {
+            context.err(context.t("readLog.line", evidence.replica.description, String(evidence.seq),
+                                  context.t("readLog.reason.\(evidence.reason)"), Format.time(evidence.foundAt),
+                                  Format.line(evidence.expected)))
         }
         if context.json {
             context.printJSON(["replica": accepted.sender.description, "applied": accepted.applied,

@@ -33,7 +33,7 @@ enum AccessSection {
     static let refusalsPart: UInt8 = 0x08
     static let permissionsPart: UInt8 = 0x10
     static let grantsPart: UInt8 = 0x20
-    static let knownParts: UInt8 = 0x3F
+    static let knownParts: UInt8 = 0x7F
 
     /// Bits of the grants part's flags byte and of each grant's flags byte.
     static let mayRegisterFlag: UInt8 = 0x01
@@ -84,11 +84,18 @@ enum AccessSection {
         var refusals: [ChangeRefusal] = []
         var permissions: [ChildPermission]?
         var mayRegister: Bool?
+        /// Upload: the run of read-log entries (bit 6).
+        var readLog: ReadLogUpload?
+        /// Reply: the highest read-log seq of the recipient the central store holds, and
+        /// the tags whose display needs a purpose under its policy (bit 6).
+        var readLogAck: UInt64 = 0
+        var purposeTags: [String] = []
 
         var parts: UInt8 {
             (redactionAck != 0 ? ackPart : 0) | (policyVersion != 0 ? policyPart : 0)
                 | (redactions.isEmpty ? 0 : redactionsPart) | (refusals.isEmpty ? 0 : refusalsPart)
                 | (permissions == nil ? 0 : permissionsPart) | (mayRegister == nil ? 0 : grantsPart)
+                | (readLog != nil || readLogAck != 0 || !purposeTags.isEmpty ? readLogPart : 0)
         }
     }
 
@@ -99,7 +106,8 @@ enum AccessSection {
 
     static func fields(of bundle: Bundle) -> Fields {
         Fields(redactionAck: bundle.redactionAck, policyVersion: bundle.policyVersion, redactions: bundle.redactions,
-               refusals: bundle.refusals, permissions: bundle.permissions, mayRegister: bundle.mayRegister)
+               refusals: bundle.refusals, permissions: bundle.permissions, mayRegister: bundle.mayRegister,
+               readLog: bundle.readLog, readLogAck: bundle.readLogAck, purposeTags: bundle.purposeTags)
     }
 
     /// A reason code: 1 to 64 bytes of a–z, 0–9 and `_`.
@@ -126,9 +134,11 @@ enum AccessSection {
         let parts = parts(of: bundle)
         switch bundle.kind {
         case .upload:
-            precondition(parts & ~ackPart == 0, "an upload carries only the redaction acknowledgement")
+            precondition(parts & ~(ackPart | readLogPart) == 0, "an upload carries only the redaction acknowledgement and the read log")
+            precondition(bundle.readLogAck == 0 && bundle.purposeTags.isEmpty, "an upload carries no read-log acknowledgement")
         case .reply:
             precondition(parts & ackPart == 0, "a reply carries no redaction acknowledgement")
+            precondition(bundle.readLog == nil, "a reply carries no read-log entries")
         }
         write(fields(of: bundle), to: &bytes)
     }
@@ -227,6 +237,11 @@ enum AccessSection {
                     for episode in episodes { out.u64(episode) }
                 }
             }
+        }
+        if let readLog = bundle.readLog {
+            writeReadLog(readLog, to: &out)
+        } else if bundle.readLogAck != 0 || !bundle.purposeTags.isEmpty {
+            writeReadLogReply(ack: bundle.readLogAck, purposeTags: bundle.purposeTags, to: &out)
         }
         bytes.append(contentsOf: out.bytes)
     }
@@ -345,7 +360,77 @@ enum AccessSection {
                 fields.mayRegister = try grants(into: &permissions)
                 fields.permissions = permissions
             }
+            if parts & AccessSection.readLogPart != 0 {
+                switch kind {
+                case .upload: fields.readLog = try readLog()
+                case .reply:
+                    fields.readLogAck = try u64()
+                    guard BundlePayload.isCounter(fields.readLogAck) else { throw .invalidValue("read-log ack outside 0 ..< 2^63") }
+                    fields.purposeTags = try names(Tag.vocabulary.map(\.rawValue), unknown: "unknown tag in purpose tags")
+                    guard fields.readLogAck != 0 || !fields.purposeTags.isEmpty else { throw .invalidValue("empty read-log part") }
+                }
+            }
             return fields
+        }
+
+        /// The upload's run of read-log entries. Only the structure is checked here: what
+        /// an entry says (its hash, its chain, its replica) is the central store's check,
+        /// which keeps a bad entry as evidence instead of refusing the upload.
+        mutating func readLog() throws(BundleError) -> ReadLogUpload {
+            let flags = try u8()
+            guard flags & ~AccessSection.ownCheckFailedFlag == 0 else { throw .invalidValue("unknown read-log flag") }
+            let from = try id("read-log start")
+            let last = try u64()
+            guard BundlePayload.isCounter(last), from <= last + 1 else { throw .invalidValue("read-log end before its start") }
+            let entryCount = try count(limit: AccessSection.maxReadLogEntries, minimumBytes: AccessSection.minimumBytesPerReadLogEntry,
+                                  tooMany: "more read-log entries than one upload holds")
+            var entries = [AuditEntry]()
+            entries.reserveCapacity(entryCount)
+            var previous: UInt64 = 0
+            for _ in 0..<entryCount {
+                let seq = try u64()
+                guard seq > previous, seq >= from, seq <= last else {
+                    throw .invalidValue("read-log entries not ascending within the run")
+                }
+                previous = seq
+                let replica = try id("read-log replica")
+                let time = Int64(bitPattern: try u64())
+                let user = try text()
+                let kind = try text()
+                let command = try text()
+                let recordCount = try count(limit: AccessSection.maxReadLogRecords, minimumBytes: 8,
+                                            tooMany: "more records in a read-log entry than the format allows")
+                var records = [RecordID]()
+                records.reserveCapacity(recordCount)
+                for _ in 0..<recordCount { records.append(RecordID(rawValue: try u64())) }
+                let fieldCount = try count(limit: Int.max, minimumBytes: 1, tooMany: "too many fields")
+                var fields = [String]()
+                for _ in 0..<fieldCount { fields.append(try text()) }
+                let tagCount = try count(limit: Int.max, minimumBytes: 1, tooMany: "too many tags")
+                var tags = [String]()
+                for _ in 0..<tagCount { tags.append(try text()) }
+                var purpose: String?
+                switch try u8() {
+                case 0: purpose = nil
+                case 1: purpose = try text()
+                default: throw .invalidValue("read-log purpose flag not 0 or 1")
+                }
+                let previousHash = Array(try bytes(32))
+                let hash = Array(try bytes(32))
+                entries.append(AuditEntry(seq: seq, replica: ReplicaID(rawValue: replica), time: time, user: user, kind: kind,
+                                          command: command, records: records, fields: fields, tags: tags, purpose: purpose,
+                                          previousHash: previousHash, hash: hash))
+            }
+            return ReadLogUpload(ownCheckFailed: flags != 0, from: from, last: last, entries: entries)
+        }
+
+        /// A read-log text: varint length (≤ 4,096), UTF-8.
+        mutating func text() throws(BundleError) -> String {
+            let length = try varint()
+            guard length <= UInt64(AccessSection.maxReadLogTextBytes) else { throw .tooLarge("read-log text longer than 4096 bytes") }
+            let bytes = try bytes(Int(length))
+            guard let text = String(validating: bytes, as: UTF8.self) else { throw .invalidValue("read-log text not UTF-8") }
+            return text
         }
 
         mutating func redactions() throws(BundleError) -> [Redaction] {
