@@ -66,6 +66,9 @@ enum ReadLogStrings {
                                      "loggen slutar före poster som tagits emot tidigare (borttagna i slutet)"),
         "readLog.reason.replica_check": ("the replica's own check found its chain broken",
                                          "den lokala databasens egen kontroll fann kedjan bruten"),
+        "policy.purposeRequired": ("Displays that need a purpose", "Visningar som kräver ett syfte"),
+        "policy.purposeTags": ("tags", "sekretessklasser"),
+        "policy.noPurposeTags": ("none", "inga"),
         "readLog.reason.restored": ("restored from a backup: later entries received before are kept (not a break)",
                                     "återställd från säkerhetskopia: senare poster som tagits emot tidigare sparas (inget brott)"),
     ]

@@ -194,8 +194,8 @@ extension ReplicaStore {
 
     // MARK: The log
 
-    /// The tags whose display needs a purpose (`audit_purpose_tags`; a later change fills
-    /// it from the central store's policy).
+    /// The tags whose display needs a purpose (`audit_purpose_tags`, filled from the
+    /// policy's `purpose_required` by each reply filtered under a policy).
     public func purposeTags() throws(StoreError) -> Set<String> {
         try StoreError.wrap {
             Set(try db.query("SELECT tag FROM audit_purpose_tags").compactMap { row -> String? in

@@ -7,8 +7,10 @@ import NavetCore
 /// ```
 /// access      = parts u8                 bit 0 ack (uploads), 1 policy version, 2 redactions,
 ///                                        3 refusals, 4 permissions, 5 grants (replies; 5 only
-///                                        with 4); 6–7 zero; not 0
+///                                        with 4), 6 read log (both kinds, see ReadLogPart.swift);
+///                                        7 zero; not 0
 ///               [redactionAck u64] [policyVersion u64] [redactions] [refusals] [permissions] [grants]
+///               [readLog (uploads) | readLogAck u64, purposeTags names (replies)]
 /// redactions  = count varint (1 … 100,000), redactions strictly ascending by id
 /// redaction   = id u64, child u64, reason code, n varint (1 … 1,000,000),
 ///               n × (origin u64, seq u64) strictly ascending

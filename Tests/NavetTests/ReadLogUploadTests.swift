@@ -197,5 +197,10 @@ import Testing
         #expect(refused.code == 10 && refused.out.isEmpty && refused.err.contains("purpose"), "\(refused)")
         let shown = try cli.navet("--db", "a.db", "child", "show", child, "--purpose", "Placering")
         #expect(shown.code == 0 && shown.out.contains("Amina"))
+        // The policy shows the rule.
+        let policy = try cli.navetd("--db", "central.db", "--lang", "sv", "policy", "show")
+        #expect(policy.out.contains("Visningar som kräver ett syfte"), "\(policy.out)")
+        let json = object(try cli.navetd("--db", "central.db", "--json", "policy", "show"))
+        #expect((json["purpose_required"] as? [String: Any])?["tags"] as? [String] == ["health", "protected"])
     }
 }
