@@ -113,7 +113,8 @@ extension CentralStore {
         if from > head + 1 {
             try note(from, "sequence", "seq \(head + 1): the store holds entries up to \(head)", entries.first)
         }
-        for (index, entry) in entries.enumerated() {
+        var brokenInRun = false
+        for entry in entries {
             defer {
                 expectedSeq = entry.seq &+ 1
                 expectedPrevious = entry.hash
@@ -123,6 +124,7 @@ extension CentralStore {
                     // still in the pre-enrollment prefix
                 } else {
                     try note(entry.seq, "foreign_replica", "replica \(sender)", entry)
+                    brokenInRun = true
                     continue
                 }
             } else {
@@ -143,9 +145,10 @@ extension CentralStore {
                     for (reason, expected) in reasons { try note(entry.seq, reason, expected, entry) }
                     continue
                 }
-                if reasons.isEmpty, !ownCheckFailed, index == 0 {
-                    // A clean fork from the start of the run: a replica restored from a backup
-                    // goes on from an older entry. Kept, reported as a notice.
+                if reasons.isEmpty, !ownCheckFailed, !result.breaks.contains(where: \.alarm), !brokenInRun {
+                    // A clean fork: every entry of the run before it was one the store holds,
+                    // and it continues them correctly. A replica restored from a backup goes
+                    // on from an older entry. Kept, reported as a notice.
                     try note(entry.seq, "restored", "entries \(entry.seq)…\(head) held, replaced by the replica's", entry, alarm: false)
                     result.restored = true
                     try replace(from: entry.seq, reason: "restored")
@@ -155,6 +158,7 @@ extension CentralStore {
                 }
             }
             for (reason, expected) in reasons { try note(entry.seq, reason, expected, entry) }
+            if !reasons.isEmpty { brokenInRun = true }
             try db.query("""
                 INSERT INTO central_read_log(replica, seq, time, user, kind, command, records, fields, tags, purpose,
                     prev_hash, hash, received_at, chain_break)

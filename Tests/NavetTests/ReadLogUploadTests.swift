@@ -183,6 +183,17 @@ import Testing
         #expect(try cli.navetd("--db", "central.db", "audit", "read-logs").code == 0)
         let notices = try cli.navetd("--db", "central.db", "audit", "read-logs", "--notices")
         #expect(notices.code == 0 && notices.out.contains("restored from a backup"), "\(notices)")
+        // Restored again, and it writes new entries before its next sync: a clean fork from
+        // an older entry, a restore too.
+        try FileManager.default.removeItem(atPath: folder.path("a.db"))
+        try FileManager.default.copyItem(atPath: folder.path("backup.db"), toPath: folder.path("a.db"))
+        try displays("a.db", 2)
+        _ = try fileSync("a.db")
+        try displays("a.db", 1)
+        _ = try fileSync("a.db")
+        let after = try central("SELECT reason, expected FROM central_read_log_breaks")
+        #expect(try breaks("a.db").isEmpty, "\(after)")
+        #expect(try cli.navetd("--db", "central.db", "audit", "read-logs").code == 0)
     }
 
     @Test func thePolicysPurposeTagsReachTheReplicaAndAreAskedFor() throws {
@@ -202,5 +213,47 @@ import Testing
         #expect(policy.out.contains("Visningar som kräver ett syfte"), "\(policy.out)")
         let json = object(try cli.navetd("--db", "central.db", "--json", "policy", "show"))
         #expect((json["purpose_required"] as? [String: Any])?["tags"] as? [String] == ["health", "protected"])
+    }
+
+    /// A policy loaded later replaces the list at the next sync; a bad rule is refused by name.
+    @Test func aNewPolicyReplacesThePurposeTagsAndABadOneIsRefused() throws {
+        try setUp(["a.db"])
+        _ = try fileSync("a.db")
+        #expect(try replica("a.db", "SELECT count(*) FROM audit_purpose_tags") == "2")
+        let defaultText = try String(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Protocol/policy/default.json"),
+                                     encoding: .utf8)
+        let listed = #""tags": ["health", "protected"]"#
+        #expect(defaultText.contains(listed))
+        for (name, tags) in [("bad.json", #""tags": ["secret"]"#), ("asylum.json", #""tags": ["asylum"]"#), ("none.json", #""tags": []"#)] {
+            try defaultText.replacingOccurrences(of: listed, with: tags).write(toFile: folder.path(name), atomically: true, encoding: .utf8)
+        }
+        let bad = try cli.navetd("--db", "central.db", "policy", "load", "bad.json")
+        #expect(bad.code == 4 && bad.err.contains("purpose_required.tags[0]"), "\(bad)")
+        #expect(try cli.navetd("--db", "central.db", "policy", "load", "asylum.json").code == 0)
+        _ = try fileSync("a.db")
+        #expect(try replica("a.db", "SELECT group_concat(tag) FROM audit_purpose_tags") == "asylum")
+        #expect(try cli.navetd("--db", "central.db", "policy", "load", "none.json").code == 0)
+        _ = try fileSync("a.db")
+        #expect(try replica("a.db", "SELECT count(*) FROM audit_purpose_tags") == "0")
+    }
+
+    /// Entries written before `navet enroll` carry the file's earlier id: accepted at the
+    /// start of the chain, not refused as another replica's.
+    @Test func entriesFromBeforeEnrollmentAreAccepted() throws {
+        #expect(try cli.navetd("--db", "central.db", "init").code == 0)
+        #expect(try cli.navetd("--db", "central.db", "org", "add", "--name", "Åsa skola", "--kind", "school",
+                               "--municipality", "Umeå").code == 0)
+        #expect(try cli.navetd("--db", "central.db", "replica", "enroll", "--org", "Åsa skola", "--out", "a.enroll",
+                               "--url", "http://127.0.0.1:9").code == 0)
+        #expect(try cli.navet("--db", "a.db", "init").code == 0)
+        try displays("a.db", 2)
+        #expect(try cli.navet("--db", "a.db", "enroll", "a.enroll").code == 0)
+        try displays("a.db", 1)
+        _ = try fileSync("a.db")
+        #expect(try replica("a.db", "SELECT count(DISTINCT replica) FROM audit_log") == "2")
+        #expect(try central("SELECT count(*) FROM central_read_log") == "4")
+        #expect(try central("SELECT count(*) FROM central_read_log_breaks") == "0")
+        #expect(try cli.navetd("--db", "central.db", "audit", "read-logs").code == 0)
     }
 }
