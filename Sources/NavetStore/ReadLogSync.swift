@@ -58,6 +58,11 @@ extension ReplicaStore {
         }
     }
 
+    /// The highest seq of this replica's read log the central store acknowledged.
+    public func readLogAcknowledged() throws(StoreError) -> UInt64 {
+        try StoreError.wrap { UInt64(clamping: try meta.int(Self.auditAck) ?? 0) }
+    }
+
     /// Takes what a reply says of the read log: the acknowledgement (when the reply carries
     /// one) and, for a reply filtered under a policy, the tags whose display needs a purpose.
     public func applyReadLogReply(ack: UInt64?, purposeTags: [String]?, epochChanged: Bool) throws(StoreError) {

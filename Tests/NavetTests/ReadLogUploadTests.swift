@@ -1,5 +1,6 @@
 import Foundation
 import NavetCore
+@testable import NavetStore
 import NavetTestSupport
 import Testing
 
@@ -255,5 +256,26 @@ import Testing
         #expect(try central("SELECT count(*) FROM central_read_log") == "4")
         #expect(try central("SELECT count(*) FROM central_read_log_breaks") == "0")
         #expect(try cli.navetd("--db", "central.db", "audit", "read-logs").code == 0)
+    }
+
+    /// A backlog longer than one upload's page (10,000 entries) goes in one `navet sync`,
+    /// a page per round trip.
+    @Test func aLongBacklogIsPagedWithinOneSync() throws {
+        try setUp(["a.db"])
+        let store = try ReplicaStore.open(path: folder.path("a.db"))
+        try store.withRelaxedDurability {
+            try store.db.transaction {
+                for _ in 0..<10_050 {
+                    try store.appendAuditInTransaction(AuditDraft(user: "anna", kind: "display", command: "child list"), now: 1_000)
+                }
+            }
+        }
+        let last = try replica("a.db", "SELECT max(seq) FROM audit_log")
+        let server = try ServerProcess(database: folder.path("central.db"), workingDirectory: folder.url)
+        defer { _ = server.stop() }
+        #expect(try cli.navet("--db", "a.db", "sync", "--server", server.url).code == 0)
+        #expect(try central("SELECT count(*) FROM central_read_log") == last)
+        #expect(try replica("a.db", "SELECT value FROM meta WHERE key = 'audit_ack'") == last)
+        #expect(try central("SELECT count(*) FROM central_read_log_breaks") == "0")
     }
 }
