@@ -46,7 +46,7 @@ enum ReadLogStrings {
         "help.audit.readLogs": ("List the breaks found in the read logs the replicas uploaded.",
                                 "Lista brotten i loggarna över vem som sett vad som de lokala databaserna skickat upp."),
         "help.audit.readLogs.long": ("Exits 8 when any replica's chain is broken. --notices also lists restores from a backup,\nwhich are not breaks.",
-                                     "Avslutar med felkod 8 om någon lokal databas kedja är bruten. --notices visar också\nåterställningar från säkerhetskopia, som inte är brott."),
+                                     "Avslutar med felkod 8 om kedjan från någon lokal databas är bruten. --notices visar också\nåterställningar från säkerhetskopia, som inte är brott."),
         "opt.readLogNotices": ("also list restores from a backup (not breaks)",
                                "visa också återställningar från säkerhetskopia (inte brott)"),
         "readLog.line": ("replica {0}, entry {1}: {2} (found {3}; expected {4})",
