@@ -523,6 +523,7 @@ public enum Layout {
         CREATE TABLE central_read_log(
             replica INTEGER NOT NULL,
             seq INTEGER NOT NULL,
+            written_as INTEGER NOT NULL,
             time INTEGER NOT NULL,
             user TEXT NOT NULL,
             kind TEXT NOT NULL,
@@ -542,6 +543,7 @@ public enum Layout {
             id INTEGER PRIMARY KEY,
             replica INTEGER NOT NULL,
             seq INTEGER NOT NULL,
+            written_as INTEGER NOT NULL,
             time INTEGER NOT NULL,
             user TEXT NOT NULL,
             kind TEXT NOT NULL,

@@ -87,9 +87,9 @@ extension CentralStore {
         /// Moves the stored entries with seq ≥ `seq` to the replaced table.
         func replace(from seq: UInt64, reason: String) throws {
             try db.query("""
-                INSERT INTO central_read_log_replaced(replica, seq, time, user, kind, command, records, fields, tags, purpose,
-                    prev_hash, hash, received_at, chain_break, replaced_at, reason)
-                SELECT replica, seq, time, user, kind, command, records, fields, tags, purpose, prev_hash, hash, received_at,
+                INSERT INTO central_read_log_replaced(replica, seq, written_as, time, user, kind, command, records, fields, tags,
+                    purpose, prev_hash, hash, received_at, chain_break, replaced_at, reason)
+                SELECT replica, seq, written_as, time, user, kind, command, records, fields, tags, purpose, prev_hash, hash, received_at,
                     chain_break, ?, ? FROM central_read_log WHERE replica = ? AND seq >= ? ORDER BY seq
                 """, [.integer(now), .text(reason), .integer(sender.int64), .integer(Int64(clamping: seq))])
             try db.query("DELETE FROM central_read_log WHERE replica = ? AND seq >= ?",
@@ -104,9 +104,19 @@ extension CentralStore {
         // the start of a chain the store does not hold yet, from one id that is not an
         // enrolled replica, until the replica's own id appears.
         var prefixID: ReplicaID?
-        if head == 0, from == 1, let first = entries.first, first.replica != sender,
-           try db.scalar("SELECT 1 FROM replicas WHERE replica_id = ?", [.integer(first.replica.int64)]) == nil {
-            prefixID = first.replica
+        if try db.scalar("SELECT 1 FROM central_read_log WHERE replica = ? AND written_as = ? LIMIT 1",
+                         [.integer(sender.int64), .integer(sender.int64)]) == nil {
+            var candidate: ReplicaID?
+            if case .integer(let earlier)? = try db.scalar(
+                "SELECT written_as FROM central_read_log WHERE replica = ? ORDER BY seq LIMIT 1", [.integer(sender.int64)]) {
+                candidate = ReplicaID(rawValue: UInt64(bitPattern: earlier))
+            } else if head == 0, from == 1 {
+                candidate = entries.first?.replica
+            }
+            if let candidate, candidate != sender,
+               try db.scalar("SELECT 1 FROM replicas WHERE replica_id = ?", [.integer(candidate.int64)]) == nil {
+                prefixID = candidate
+            }
         }
         var expectedSeq = from
         var expectedPrevious: [UInt8]? = from - 1 == head ? headHash : (from - 1 < head ? try storedHash(sender, from - 1) : nil)
@@ -160,10 +170,11 @@ extension CentralStore {
             for (reason, expected) in reasons { try note(entry.seq, reason, expected, entry) }
             if !reasons.isEmpty { brokenInRun = true }
             try db.query("""
-                INSERT INTO central_read_log(replica, seq, time, user, kind, command, records, fields, tags, purpose,
+                INSERT INTO central_read_log(replica, seq, written_as, time, user, kind, command, records, fields, tags, purpose,
                     prev_hash, hash, received_at, chain_break)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, [.integer(sender.int64), .integer(Int64(clamping: entry.seq)), .integer(entry.time), .text(entry.user),
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, [.integer(sender.int64), .integer(Int64(clamping: entry.seq)), .integer(entry.replica.int64),
+                      .integer(entry.time), .text(entry.user),
                       .text(entry.kind), .text(entry.command), .text(entry.records.map(\.description).joined(separator: ",")),
                       .text(entry.fields.joined(separator: ",")), .text(entry.tags.joined(separator: ",")),
                       entry.purpose.map(SQLValue.text) ?? .null, .blob(entry.previousHash), .blob(entry.hash), .integer(now),

@@ -417,12 +417,12 @@ public final class SyncService: @unchecked Sendable {
         }
     }
 
-    /// The replicas' sync health, read under the service's lock (for `/metrics`).
     /// The read-log gauges of `/metrics`: replicas whose chain is broken, restores noted.
     public func readLogCounts() throws(StoreError) -> (brokenChains: Int, restores: Int, entries: Int) {
         try locked { () throws(StoreError) in try central.readLogCounts() }
     }
 
+    /// The replicas' sync health, read under the service's lock (for `/metrics`).
     public func replicaRecords() throws(StoreError) -> [ReplicaRecord] {
         try locked { () throws(StoreError) in try central.replicaRecords() }
     }

@@ -259,9 +259,13 @@ import Testing
     }
 
     /// A backlog longer than one upload's page (10,000 entries) goes in one `navet sync`,
-    /// a page per round trip.
+    /// a page per round trip; here written before `navet enroll`, so the pages after the
+    /// first still carry the file's earlier id.
     @Test func aLongBacklogIsPagedWithinOneSync() throws {
-        try setUp(["a.db"])
+        try setUp([])
+        #expect(try cli.navetd("--db", "central.db", "replica", "enroll", "--org", "Socialtjänsten Umeå", "--out", "a.enroll",
+                               "--url", "http://127.0.0.1:9").code == 0)
+        #expect(try cli.navet("--db", "a.db", "init").code == 0)
         let store = try ReplicaStore.open(path: folder.path("a.db"))
         try store.withRelaxedDurability {
             try store.db.transaction {
@@ -270,7 +274,10 @@ import Testing
                 }
             }
         }
+        #expect(try cli.navet("--db", "a.db", "enroll", "a.enroll").code == 0)
+        try displays("a.db", 1)
         let last = try replica("a.db", "SELECT max(seq) FROM audit_log")
+        #expect(try replica("a.db", "SELECT count(DISTINCT replica) FROM audit_log") == "2")
         let server = try ServerProcess(database: folder.path("central.db"), workingDirectory: folder.url)
         defer { _ = server.stop() }
         #expect(try cli.navet("--db", "a.db", "sync", "--server", server.url).code == 0)
