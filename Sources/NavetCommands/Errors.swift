@@ -19,7 +19,8 @@ public enum ExitCode: Int32, Sendable, CaseIterable {
     case partlyRefused = 7
     /// `navet verify` found differences between what this replica holds and what the
     /// central store says it may hold (missing or extra changes); nothing was changed.
-    /// `navetd audit verify`: the disclosure ledger does not verify.
+    /// `navetd audit verify`: the disclosure ledger does not verify, or a replica's uploaded
+    /// read log has a broken chain (also `navetd audit read-logs`).
     case differences = 8
     /// No enabled user to run as: the command shows or changes case data and neither
     /// `--user`, `NAVET_USER` nor the operating-system login names an enabled user.

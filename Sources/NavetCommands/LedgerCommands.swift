@@ -266,11 +266,22 @@ struct AuditVerifyCommand: Command {
             lists.append((path, kept))
         }
         let result = try context.store { () throws(StoreError) in try central.verifyLedger(replicaCheckpoints: lists) }
+        // The read logs the replicas uploaded (Protocol/AUDIT.md, "On the central store"):
+        // the breaks the store found and kept as evidence when they arrived.
+        let (breaks, counts) = try context.store { () throws(StoreError) in
+            (try central.readLogBreaks(), try central.readLogCounts())
+        }
+        let brokenLogs = Set(breaks.map(\.replica)).count
+        let intact = result.isIntact && breaks.isEmpty
         if context.json {
             context.printJSON([
                 "rows": result.rows, "checkpoints": result.checkpoints, "replica_checkpoints": result.replicaCheckpoints,
-                "intact": result.isIntact,
+                "intact": intact, "ledger_intact": result.isIntact,
                 "breaks": result.breaks.map { ["kind": $0.kind.rawValue, "row": $0.row, "source": $0.source ?? NSNull()] as [String: Any] },
+                "read_logs": [
+                    "entries": counts.entries, "broken_chains": brokenLogs, "intact": breaks.isEmpty,
+                    "breaks": breaks.map { AuditReadLogs.json($0) },
+                ] as [String: Any],
             ])
         } else {
             var lines = [context.strings.t("audit.verify.summary", count: result.rows, String(result.checkpoints),
@@ -280,9 +291,16 @@ struct AuditVerifyCommand: Command {
                 lines.append(context.t("audit.break.\(found.kind.rawValue)", String(found.row)) + source)
             }
             lines.append(context.t(result.isIntact ? "audit.verify.intact" : "audit.verify.broken"))
-            if result.isIntact { context.out(lines.joined(separator: "\n")) } else { context.err(lines.joined(separator: "\n")) }
+            lines.append(context.strings.t("audit.verify.readLogs", count: counts.entries))
+            lines += breaks.map { AuditReadLogs.line($0, context) }
+            lines.append(context.t(breaks.isEmpty ? "readLog.intact" : "audit.verify.readLogsBroken"))
+            if intact { context.out(lines.joined(separator: "\n")) } else { context.err(lines.joined(separator: "\n")) }
         }
-        if !result.isIntact { throw CLIError(.differences, context.t("audit.verify.brokenShort"), helpHint: false) }
+        if !intact {
+            let reasons = (result.isIntact ? [] : [context.t("audit.verify.brokenShort")])
+                + (breaks.isEmpty ? [] : [context.t("readLog.broken", String(brokenLogs))])
+            throw CLIError(.differences, reasons.joined(separator: "; "), helpHint: false)
+        }
     }
 }
 
@@ -354,10 +372,11 @@ enum LedgerStrings {
         "help.audit.subjectAccess.long": (
             "For a request for access (registerutdrag): per receiving organisation and rule, the first and last time\nthe central store sent the child's data, the purpose (hub role, consent and its purpose, the\nmissing-episode rule) and how many values.",
             "För ett registerutdrag: per mottagande organisation och regel, första och senaste gången centrallagret\nskickade uppgifter om barnet, ändamålet (roll i navet, samtycke och dess ändamål, regeln vid\nförsvinnande) och hur många värden."),
-        "help.ledger.verify": ("Check that the disclosure ledger is unchanged.", "Kontrollera att utlämnandeloggen är oförändrad."),
+        "help.ledger.verify": ("Check that the disclosure ledger and the replicas' read logs are unchanged.",
+                               "Kontrollera att utlämnandeloggen och loggarna över vem som sett vad är oförändrade."),
         "help.ledger.verify.long": (
-            "Recomputes the ledger's hash chain row by row and checks every checkpoint the server signed. Given\nlocal database files (FILE... or --replica FILE...), also checks the checkpoints kept in them, so a rewrite of the\nserver's ledger is found even when the server's own checkpoints were rewritten too. Exits with\ncode 8 and names the first broken row when anything does not match.",
-            "Räknar om utlämnandeloggens hashkedja rad för rad och kontrollerar varje kontrollpunkt som servern\nsignerat. Med lokala databasfiler (FIL... eller --replica FIL...) kontrolleras även kontrollpunkterna i dem, så att en\nomskriven logg upptäcks även om serverns egna kontrollpunkter också skrivits om. Avslutar med felkod 8\noch anger den första felaktiga raden när något inte stämmer."),
+            "Recomputes the ledger's hash chain row by row and checks every checkpoint the server signed. Given\nlocal database files (FILE... or --replica FILE...), also checks the checkpoints kept in them, so a rewrite of the\nserver's ledger is found even when the server's own checkpoints were rewritten too. Then reports the\nread logs the local databases uploaded: every break found when they arrived (an entry deleted, changed,\nmoved or inserted) is listed. Exits with code 8 and names the first broken row or entry when anything\ndoes not match.",
+            "Räknar om utlämnandeloggens hashkedja rad för rad och kontrollerar varje kontrollpunkt som servern\nsignerat. Med lokala databasfiler (FIL... eller --replica FIL...) kontrolleras även kontrollpunkterna i dem, så att en\nomskriven logg upptäcks även om serverns egna kontrollpunkter också skrivits om. Sedan redovisas\nloggarna över vem som sett vad som de lokala databaserna skickat upp: varje brott som hittades när de\nkom in (en post borttagen, ändrad, flyttad eller tillagd) listas. Avslutar med felkod 8 och anger den\nförsta felaktiga raden eller posten när något inte stämmer."),
         "help.audit.prune": ("Remove disclosure-ledger rows older than the retention period.",
                              "Ta bort rader i utlämnandeloggen som är äldre än lagringstiden."),
         "help.audit.prune.long": (
@@ -419,9 +438,14 @@ enum LedgerStrings {
                                                "En kontrollpunkt anger rad {0}, som loggen inte längre har: rader har tagits bort."),
         "audit.break.checkpoint_mismatch": ("Row {0} is not the row a checkpoint signed: the ledger was rewritten.",
                                             "Rad {0} är inte den rad som en kontrollpunkt signerade: loggen har skrivits om."),
-        "audit.verify.intact": ("The ledger is intact.", "Loggen är oförändrad."),
-        "audit.verify.broken": ("The ledger has been changed. Keep this file as evidence and report it.",
-                                "Loggen har ändrats. Spara filen som bevis och anmäl det."),
+        "audit.verify.intact": ("The disclosure ledger is intact.", "Utlämnandeloggen är oförändrad."),
+        "audit.verify.broken": ("The disclosure ledger has been changed. Keep this file as evidence and report it.",
+                                "Utlämnandeloggen har ändrats. Spara filen som bevis och anmäl det."),
         "audit.verify.brokenShort": ("the disclosure ledger does not verify", "utlämnandeloggen stämmer inte"),
+        "audit.verify.readLogs": ("Read logs uploaded by local databases: {0} {0|entry|entries}.",
+                                  "Loggar över vem som sett vad från lokala databaser: {0} {0|post|poster}."),
+        "audit.verify.readLogsBroken": (
+            "A read log has been changed on its local database. The evidence is kept; 'navetd audit read-logs' lists it.",
+            "En logg över vem som sett vad har ändrats i sin lokala databas. Bevisen sparas; 'navetd audit read-logs' visar dem."),
     ]
 }

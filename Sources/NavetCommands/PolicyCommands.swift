@@ -156,6 +156,14 @@ struct PolicyShow: Command {
         ])))
         lines.append("")
         lines.append(context.t("policy.keepName") + ": " + strings.label("bool", policy.keepChildNameForOwnNotes ? "true" : "false"))
+        if let purposeWhy = policy.purposeWhy {
+            lines.append("")
+            lines.append(context.t("policy.purposeRequired") + ":")
+            lines.append(indent(Format.fields([
+                (context.t("policy.purposeTags"), policy.purposeTags.isEmpty ? context.t("policy.noPurposeTags") : tags(policy.purposeTags)),
+                (context.t("policy.why"), wrap(Format.block(purposeWhy))),
+            ])))
+        }
         lines.append("")
         lines.append(context.t("policy.fixedRules") + ":")
         lines.append(indent(Format.fields(AccessPolicy.whyKeys.map {
@@ -215,6 +223,7 @@ struct PolicyShow: Command {
             "missing": ["kinds": kinds(policy.missing.kinds), "fields": policy.missing.fields.sorted().map(\.description),
                         "why": policy.missing.why] as [String: Any],
             "keep_child_name_for_own_notes": policy.keepChildNameForOwnNotes,
+            "purpose_required": policy.purposeWhy.map { ["tags": tags(policy.purposeTags), "why": $0] as Any } ?? NSNull(),
             "why": policy.why,
             "history": history.map { entry -> [String: Any] in
                 ["version": entry.version, "label": entry.label, "sha256": entry.sha256,

@@ -198,7 +198,12 @@ struct Router: Sendable {
         let now = Format.now()
         let active = records.filter { $0.revokedAt == nil }
         let ages = active.map { Double(now - ($0.lastSyncAt ?? $0.enrolledAt)) / 1000 }
+        let readLog = try? service.readLogCounts()
         return [
+            ("navet_read_log_broken_chains", "Replicas whose uploaded read log has a broken chain (navetd audit verify).",
+             Double(readLog?.brokenChains ?? 0)),
+            ("navet_read_log_restores", "Read logs found restored from a backup (a notice, not a break).",
+             Double(readLog?.restores ?? 0)),
             ("navet_replicas_active", "Enrolled replicas that are not revoked.", Double(active.count)),
             ("navet_replicas_silent", "Active replicas without a successful sync for longer than --silent-after.",
              Double(ages.filter { $0 > Double(silentAfter) / 1000 }.count)),
@@ -219,6 +224,11 @@ struct Router: Sendable {
             fields["applied"] = accepted.applied
             fields["sent"] = accepted.sent
             fields["more"] = accepted.more
+            if accepted.readLogStored > 0 { fields["read_log_stored"] = accepted.readLogStored }
+            for evidence in accepted.readLogEvidence {
+                log.write(["event": evidence.alarm ? "read_log_break" : "read_log_restored", "replica": evidence.replica.description,
+                           "seq": Int(clamping: evidence.seq), "reason": evidence.reason, "expected": evidence.expected])
+            }
             return HTTPResponse(status: 200, headers: ["Content-Type": "application/vnd.navet.bundle"], body: accepted.reply)
         } catch {
             fields["refused"] = error.reason.rawValue

@@ -10,7 +10,7 @@ public enum NavetdCLI {
         ServerInit.self, ServeCommand.self, ServerImport.self, BackupCommand.self, RestoreCommand.self, OrgAdd.self, OrgList.self, ReplicaEnroll.self, ReplicaRevoke.self,
         ReplicaList.self, ServerStatus.self, PolicyLoad.self, PolicyCheck.self, PolicyShow.self, PolicyExplain.self,
         AuditChildCommand.self, AuditOrgCommand.self, AuditSubjectAccessCommand.self, AuditVerifyCommand.self,
-        AuditPruneCommand.self,
+        AuditPruneCommand.self, AuditReadLogs.self,
     ]
 
     public static func run(_ arguments: [String], environment: [String: String], console: Console = Console()) -> Int32 {
@@ -114,6 +114,11 @@ struct ServerImport: Command {
             // The upload is merged; the same file imported again is answered again
             // (Protocol/BUNDLE.md, "Receiving a bundle"), so say how to get the reply.
             throw CLIError(error.code, error.message + " " + context.t("error.replyNotWritten", file))
+        }
+        for evidence in accepted.readLogEvidence where evidence.alarm {
+            context.err(context.t("readLog.line", evidence.replica.description, String(evidence.seq),
+                                  context.t("readLog.reason.\(evidence.reason)"), Format.time(evidence.foundAt),
+                                  Format.line(evidence.expected)))
         }
         if context.json {
             context.printJSON(["replica": accepted.sender.description, "applied": accepted.applied,

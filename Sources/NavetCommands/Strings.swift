@@ -190,6 +190,7 @@ public struct Strings: Sendable {
         .merging(UnsharedStrings.table) { first, _ in first }
         .merging(AuditStrings.table) { first, _ in first }
         .merging(LedgerStrings.table) { first, _ in first }
+        .merging(ReadLogStrings.table) { first, _ in first }
 
     static let messages: [String: (String, String)] = [
         // Record types, fields, choices, tags.

@@ -157,9 +157,15 @@ public struct SyncClient {
             // without bringing any: the server learns the new cursor (and the replica's lag
             // returns to 0) with one more round trip.
             let cursorMoved = (try? store.status().cursor).map { $0 > upload.bundle.cursor } ?? false
+            // A read log longer than one upload's page goes on while the store acknowledges more.
+            let readLogBehind = upload.bundle.readLog.map { run in
+                (run.entries.last.map { $0.seq < run.last } ?? false)
+                    && ((try? store.readLogAcknowledged()).map { $0 >= run.from } ?? false)
+            } ?? false
             let progressed = !upload.bundle.changes.isEmpty || applied.summary.applied > 0 || applied.more || acknowledged
-                || cursorMoved
-            if (!applied.more && pending == 0 && applied.summary.applied == 0 && !acknowledged && !cursorMoved) || !progressed {
+                || cursorMoved || readLogBehind
+            if (!applied.more && pending == 0 && applied.summary.applied == 0 && !acknowledged && !cursorMoved && !readLogBehind)
+                || !progressed {
                 break
             }
         }

@@ -86,10 +86,17 @@ public struct AccessPolicy: Hashable, Sendable {
     /// Why each fixed rule holds, by key: `registrar`, `hub_administrators`, `consent`,
     /// `consent_writers`, `protected`, `end`, `internal`, `default`.
     public var why: [String: String]
+    /// Tags whose display on a replica needs a purpose (`purpose_required`): sent with every
+    /// reply, kept in the replica's `audit_purpose_tags`.
+    public var purposeTags: Set<Tag>
+    /// Why those tags need a purpose; nil when the policy names none.
+    public var purposeWhy: String?
 
     public init(label: String, rules: [RoleRule], registrar: [String: HubRole], hubAdministrators: Set<HubRole>,
                 consentWriters: Set<HubRole>, missing: MissingRule, keepChildNameForOwnNotes: Bool,
-                why: [String: String]) {
+                why: [String: String], purposeTags: Set<Tag> = [], purposeWhy: String? = nil) {
+        self.purposeTags = purposeTags
+        self.purposeWhy = purposeWhy
         self.label = label
         self.rules = rules
         self.registrar = registrar

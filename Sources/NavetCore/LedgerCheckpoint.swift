@@ -1,6 +1,6 @@
 /// A signed checkpoint of the central store's disclosure ledger (Protocol/AUDIT.md,
 /// "Disclosure ledger"): the chain head at one row, signed by the server with its audit
-/// key. Every reply carries the latest one (Protocol/BUNDLE.md, "Access section", part 6)
+/// key. Every reply carries the latest one (Protocol/BUNDLE.md, "Audit part", piece 2)
 /// and every replica keeps what it received, so that a later rewrite of the server's
 /// ledger is detectable from any replica.
 public struct LedgerCheckpoint: Hashable, Sendable {

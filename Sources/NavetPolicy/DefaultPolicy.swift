@@ -104,6 +104,10 @@ extension PolicyFile {
     "end": "When an organisation's access ends (membership ended, consent revoked or expired, episode closed, policy changed), what others wrote is removed from its replicas. What it wrote itself stays: its own record-keeping. What a person already saw cannot be recalled.",
     "internal": "Internal notes never leave the replicas of the organisation that wrote them, whatever this policy says, so that an organisation without a legal ground to share (a volunteer's confidential notes, information kept from the god man under OSL 12:3) can still keep its own records in Navet.",
     "default": "No organisation sees anything of a child unless a rule here allows it: secrecy is the starting point (OSL 26:1 and 25:1 are secret unless clearly harmless). These defaults are general knowledge compiled for Navet, partly unverified (marked GK); each authority must make its own secrecy decisions, and counsel reviews this policy before use."
+  },
+  "purpose_required": {
+    "tags": ["health", "protected"],
+    "why": "Health information (OSL 25:1) and a protected identity (OSL 21:3, 22:1) are the values whose disclosure harms a child most, and patient data law asks that access to health records be reviewable. A display of either on a replica therefore records why it was needed: navet asks for the purpose when none was given, and refuses without one when nobody can answer."
   }
 }
 

@@ -20,7 +20,8 @@ public enum PolicyFile {
 
     /// The keys of the top-level object, in the order the format lists them.
     public static let topKeys = ["navet_policy", "label", "rules", "registrar", "hub_administrators", "consent_writers",
-                                 "missing", "keep_child_name_for_own_notes", "why"]
+                                 "missing", "keep_child_name_for_own_notes", "purpose_required", "why"]
+    public static let purposeKeys = ["tags", "why"]
     public static let ruleKeys = ["id", "kinds", "roles", "read", "write", "why"]
     public static let missingKeys = ["kinds", "fields", "why"]
     /// The record types whose fields the missing rule may name.
@@ -113,6 +114,17 @@ public enum PolicyFile {
             throw PolicyError(.wrongType(expected: .bool), at: keepNode.position, path: "keep_child_name_for_own_notes")
         }
 
+        // Optional: the tags whose display on a replica needs a purpose (Protocol/POLICY.md).
+        var purposeTags: Set<Tag> = []
+        var purposeWhy: String?
+        if let purposeNode = top.optional("purpose_required") {
+            let purposeObject = try object(purposeNode, path: "purpose_required")
+            try purposeObject.refuseUnknownKeys(purposeKeys)
+            purposeTags = Set(try codes(try purposeObject.required("tags"), path: "purpose_required.tags", nonEmpty: false,
+                                        parse: ruleTag))
+            purposeWhy = try text(try purposeObject.required("why"), path: "purpose_required.why", limit: maxWhy, lineBreaks: true)
+        }
+
         let whyObject = try object(try top.required("why"), path: "why")
         try whyObject.refuseUnknownKeys(AccessPolicy.whyKeys)
         var whys: [String: String] = [:]
@@ -123,7 +135,7 @@ public enum PolicyFile {
         return AccessPolicy(
             label: label, rules: rules, registrar: registrar, hubAdministrators: hubAdministrators,
             consentWriters: consentWriters, missing: AccessPolicy.MissingRule(kinds: missingKinds, fields: fields, why: missingWhy),
-            keepChildNameForOwnNotes: keepName, why: whys)
+            keepChildNameForOwnNotes: keepName, why: whys, purposeTags: purposeTags, purposeWhy: purposeWhy)
     }
 
     // MARK: Pieces

@@ -547,6 +547,69 @@ public enum Layout {
         CREATE TRIGGER checkpoints_append_only_delete BEFORE DELETE ON checkpoints
             BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only'); END;
         """),
+        // 18: the replicas' read logs on the central store (docs/STORAGE.md, "Read logs on
+        // the central store"): each replica's chain as uploaded, the entries a later upload
+        // replaced (kept), the head each chain continues from, and the evidence of breaks
+        // and restores. The replica keeps its acknowledgement in `meta` (`audit_ack`).
+        Migration(central: """
+        CREATE TABLE central_read_log(
+            replica INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            written_as INTEGER NOT NULL,
+            time INTEGER NOT NULL,
+            user TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            command TEXT NOT NULL,
+            records TEXT NOT NULL,
+            fields TEXT NOT NULL,
+            tags TEXT NOT NULL,
+            purpose TEXT,
+            prev_hash BLOB NOT NULL,
+            hash BLOB NOT NULL,
+            received_at INTEGER NOT NULL,
+            chain_break INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (replica, seq)
+        ) WITHOUT ROWID;
+        CREATE INDEX central_read_log_by_time ON central_read_log(time);
+        CREATE TABLE central_read_log_replaced(
+            id INTEGER PRIMARY KEY,
+            replica INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            written_as INTEGER NOT NULL,
+            time INTEGER NOT NULL,
+            user TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            command TEXT NOT NULL,
+            records TEXT NOT NULL,
+            fields TEXT NOT NULL,
+            tags TEXT NOT NULL,
+            purpose TEXT,
+            prev_hash BLOB NOT NULL,
+            hash BLOB NOT NULL,
+            received_at INTEGER NOT NULL,
+            chain_break INTEGER NOT NULL,
+            replaced_at INTEGER NOT NULL,
+            reason TEXT NOT NULL
+        );
+        CREATE INDEX central_read_log_replaced_by_replica ON central_read_log_replaced(replica, seq);
+        CREATE TABLE central_read_log_heads(
+            replica INTEGER PRIMARY KEY NOT NULL,
+            seq INTEGER NOT NULL,
+            hash BLOB NOT NULL
+        );
+        CREATE TABLE central_read_log_breaks(
+            id INTEGER PRIMARY KEY,
+            replica INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            found_at INTEGER NOT NULL,
+            reason TEXT NOT NULL,
+            expected TEXT NOT NULL,
+            entry BLOB NOT NULL,
+            claimed_hash BLOB NOT NULL,
+            alarm INTEGER NOT NULL,
+            UNIQUE (replica, seq, reason, claimed_hash)
+        );
+        """),
     ]
 
     public static var currentVersion: Int { migrations.count }

@@ -45,11 +45,16 @@ public enum Sync {
             // In an upload, `new cursor` carries the sync token and `ack` the replica's
             // acknowledgement (Protocol/BUNDLE.md, "Replica identity").
             let signer = BundleSigner.fresh(keyID: replica.replicaID, secret: enrollment.secret, now: now)
-            let bundle = Bundle(kind: .upload, schemaVersion: replica.schema.version, sender: replica.replicaID,
+            var bundle = Bundle(kind: .upload, schemaVersion: replica.schema.version, sender: replica.replicaID,
                                 recipient: enrollment.server, createdAt: now, cursor: content.cursor,
                                 newCursor: content.token, ack: content.acked,
                                 epoch: try replica.epoch(), changes: content.changes, wantsDirectory: wantsDirectory,
                                 redactionAck: try replica.redactionAck())
+            // The read log travels upward only, a page at a time (Protocol/BUNDLE.md, "Read log").
+            if let run = try replica.readLogRun() {
+                bundle.readLog = ReadLogUpload(ownCheckFailed: run.ownCheckFailed, from: run.from, last: run.last,
+                                               entries: run.entries)
+            }
             let bytes = BundleCodec.encode(bundle, signer: signer)
             // From now on only the answer to this upload is applied (BUNDLE.md, "Which reply a
             // replica applies").
@@ -170,6 +175,7 @@ public enum Sync {
     /// answers, marked answered in the same transaction (nil: not checked, for tests).
     public static func apply(_ bundle: Bundle, token: UInt64, answering: UInt64? = nil, to replica: ReplicaStore, now: Int64) throws(SyncError) -> (summary: ImportSummary, more: Bool) {
         do {
+            let epochBefore = try replica.epoch()
             let summary = try replica.applyReply(
                 server: bundle.sender, cursor: bundle.cursor, newCursor: bundle.newCursor, ack: bundle.ack,
                 epoch: bundle.epoch, changes: bundle.changes, token: token, filtering: filtering(of: bundle),
@@ -179,6 +185,10 @@ public enum Sync {
                     OriginName(replica: $0.replica, organisation: $0.organisation, kind: $0.kind)
                 }, now: now)
             }
+            let carriesReadLog = bundle.readLogAck != 0 || !bundle.purposeTags.isEmpty
+            try replica.applyReadLogReply(ack: carriesReadLog ? bundle.readLogAck : nil,
+                                          purposeTags: bundle.permissions != nil || bundle.policyVersion != 0 ? bundle.purposeTags : nil,
+                                          epochChanged: epochBefore != 0 && bundle.epoch != epochBefore)
             return (summary, bundle.more)
         } catch {
             throw .store(error)

@@ -58,6 +58,9 @@ public final class SyncMetrics: @unchecked Sendable {
     public let changesRefused = Counter()
     public let changesBackfilled = Counter()
     public let redactionsSent = Counter()
+    /// Read log: entries stored from uploads, and breaks found (each piece of evidence once).
+    public let readLogEntries = Counter()
+    public let readLogBreaks = Counter()
     public let latency = Histogram(bounds: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30])
 
     public init() {}
@@ -75,6 +78,8 @@ public final class SyncMetrics: @unchecked Sendable {
         counter("navet_changes_refused_total", "Changes refused one by one by a write check.", changesRefused.value())
         counter("navet_changes_backfilled_total", "Changes sent because access widened.", changesBackfilled.value())
         counter("navet_redactions_sent_total", "Redactions sent in replies (each resend counted).", redactionsSent.value())
+        counter("navet_read_log_entries_total", "Read-log entries stored from uploads.", readLogEntries.value())
+        counter("navet_read_log_breaks_total", "Read-log breaks found in uploads since the server started.", readLogBreaks.value())
         lines += ["# HELP navet_refusals_total Requests and bundles refused, by reason.", "# TYPE navet_refusals_total counter"]
         let refused = refusals.snapshot
         for reason in RefusalReason.allCases {

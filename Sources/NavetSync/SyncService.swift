@@ -125,6 +125,10 @@ public final class SyncService: @unchecked Sendable {
         public let duplicates: Int
         public let sent: Int
         public let more: Bool
+        /// Read-log evidence this upload produced (breaks and restore notices), for the log.
+        public var readLogEvidence: [ReadLogBreak] = []
+        /// Read-log entries stored from this upload.
+        public var readLogStored = 0
     }
 
     /// Checks a signed HTTP request's headers before its body is looked at.
@@ -226,6 +230,7 @@ public final class SyncService: @unchecked Sendable {
         // memory at a time, whatever the number of connections (the server's peak memory
         // is bounded by a page, not by the number of replicas syncing at once).
         let result: (merged: CentralStore.UploadResult, encoded: [UInt8], sent: Int, more: Bool)
+        var readLogResult: ReadLogResult?
         do {
             result = try locked { () throws(StoreError) in
                 let (replySigner, token) = Sync.replySigner(keyID: signer, secret: secret, now: now, answering: signed.signature.nonce)
@@ -234,6 +239,12 @@ public final class SyncService: @unchecked Sendable {
                 let merged = try central.acceptUpload(
                     sender: signer, cursor: bundle.cursor, changes: bundle.changes, nonce: signed.signature.nonce,
                     digest: digest, nonceLifetime: fileWindow, token: token, access: access, now: now)
+                var readLog = ReadLogResult(ack: try central.readLogAck(signer))
+                if let run = bundle.readLog {
+                    readLog = try central.acceptReadLog(sender: signer, from: run.from, last: run.last,
+                                                        ownCheckFailed: run.ownCheckFailed, entries: run.entries, now: now)
+                }
+                readLogResult = readLog
                 if let access {
                     let filtered = try central.filteredReply(
                         for: signer, after: bundle.cursor, uploadAck: bundle.ack, redactionAck: bundle.redactionAck,
@@ -247,10 +258,13 @@ public final class SyncService: @unchecked Sendable {
                         refusals: filtered.refusals, permissions: filtered.permissions, policyVersion: access.version,
                         mayRegister: filtered.mayRegister,
                         checkpoint: filtered.checkpoint)
+                    var withLog = reply
+                    withLog.readLogAck = readLog.ack
+                    withLog.purposeTags = access.policy.purposeTags.map(\.rawValue).sorted()
                     metrics.changesRefused.add(merged.refused)
                     metrics.changesBackfilled.add(filtered.backfilled)
                     metrics.redactionsSent.add(filtered.redactions.count)
-                    return (merged, BundleCodec.encode(reply, signer: replySigner), filtered.changes.count, filtered.more)
+                    return (merged, BundleCodec.encode(withLog, signer: replySigner), filtered.changes.count, filtered.more)
                 }
                 let page = try central.reply(for: signer, after: bundle.cursor, limit: pageLimit)
                 let more = page.newCursor < (try central.lastSequence())
@@ -259,18 +273,27 @@ public final class SyncService: @unchecked Sendable {
                     createdAt: now, cursor: bundle.cursor, newCursor: page.newCursor, ack: page.ack,
                     epoch: try central.epoch(), more: more, changes: page.changes,
                     directory: bundle.wantsDirectory ? try directory() : nil, checkpoint: try central.latestCheckpoint())
-                let encoded = BundleCodec.encode(reply, signer: replySigner)
+                var withLog = reply
+                withLog.readLogAck = readLog.ack
+                let encoded = BundleCodec.encode(withLog, signer: replySigner)
                 return (merged, encoded, page.changes.count, more)
             }
         } catch {
             throw refusal(for: .store(error))
         }
         metrics.syncs.add(1)
+        if let readLogResult {
+            metrics.readLogEntries.add(readLogResult.stored)
+            metrics.readLogBreaks.add(readLogResult.breaks.filter(\.alarm).count)
+        }
         metrics.changesMerged.add(result.merged.applied)
         metrics.bytesOut.add(result.encoded.count)
         metrics.latency.observe(Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9)
-        return Accepted(reply: result.encoded, sender: signer, applied: result.merged.applied,
-                        duplicates: result.merged.duplicates, sent: result.sent, more: result.more)
+        var accepted = Accepted(reply: result.encoded, sender: signer, applied: result.merged.applied,
+                                duplicates: result.merged.duplicates, sent: result.sent, more: result.more)
+        accepted.readLogEvidence = readLogResult?.breaks ?? []
+        accepted.readLogStored = readLogResult?.stored ?? 0
+        return accepted
     }
 
     /// An upload made against another epoch (the server was restored from a backup since
@@ -395,6 +418,11 @@ public final class SyncService: @unchecked Sendable {
         } catch {
             throw refuse(.serverError, "store error", cause: .store(error))
         }
+    }
+
+    /// The read-log gauges of `/metrics`: replicas whose chain is broken, restores noted.
+    public func readLogCounts() throws(StoreError) -> (brokenChains: Int, restores: Int, entries: Int) {
+        try locked { () throws(StoreError) in try central.readLogCounts() }
     }
 
     /// The replicas' sync health, read under the service's lock (for `/metrics`).

@@ -7,9 +7,10 @@ import NavetCore
 /// ```
 /// access      = parts u8                 bit 0 ack (uploads), 1 policy version, 2 redactions,
 ///                                        3 refusals, 4 permissions, 5 grants (replies; 5 only
-///                                        with 4), 6 checkpoint (replies); 7 zero; not 0
+///                                        with 4), 6 audit (both kinds, see ReadLogPart.swift);
+///                                        7 zero; not 0
 ///               [redactionAck u64] [policyVersion u64] [redactions] [refusals] [permissions] [grants]
-///               [checkpoint]
+///               [audit: readLog (uploads) | auditReply (replies)]
 /// redactions  = count varint (1 … 100,000), redactions strictly ascending by id
 /// redaction   = id u64, child u64, reason code, n varint (1 … 1,000,000),
 ///               n × (origin u64, seq u64) strictly ascending
@@ -22,6 +23,8 @@ import NavetCore
 ///               (0 … 1,000), episodes × u64 strictly ascending) strictly ascending by child,
 ///               each child one of the permissions part, none without something to say
 /// names       = count varint, names (varint length, bytes) strictly ascending by bytes
+/// auditReply  = pieces u8 (bit 0 read-log ack, 1 purpose tags, 2 checkpoint; 3–7 zero; not 0),
+///               [ack u64 (1 ..< 2^63)] [purposeTags names (1 … 9)] [checkpoint]
 /// checkpoint  = row u64 (1 ..< 2^63), head 32 bytes, signedAt i64, mac 32 bytes
 /// code        = varint length (1 … 64), bytes in [a-z0-9_]
 /// ```
@@ -35,7 +38,6 @@ enum AccessSection {
     static let refusalsPart: UInt8 = 0x08
     static let permissionsPart: UInt8 = 0x10
     static let grantsPart: UInt8 = 0x20
-    static let checkpointPart: UInt8 = 0x40
     static let knownParts: UInt8 = 0x7F
 
     /// Bits of the grants part's flags byte and of each grant's flags byte.
@@ -87,13 +89,20 @@ enum AccessSection {
         var refusals: [ChangeRefusal] = []
         var permissions: [ChildPermission]?
         var mayRegister: Bool?
+        /// Upload: the run of read-log entries (bit 6).
+        var readLog: ReadLogUpload?
+        /// Reply: the highest read-log seq of the recipient the central store holds, and
+        /// the tags whose display needs a purpose under its policy (bit 6).
+        var readLogAck: UInt64 = 0
+        var purposeTags: [String] = []
+        /// Reply: the latest signed checkpoint of the disclosure ledger (bit 6).
         var checkpoint: LedgerCheckpoint?
 
         var parts: UInt8 {
             (redactionAck != 0 ? ackPart : 0) | (policyVersion != 0 ? policyPart : 0)
                 | (redactions.isEmpty ? 0 : redactionsPart) | (refusals.isEmpty ? 0 : refusalsPart)
                 | (permissions == nil ? 0 : permissionsPart) | (mayRegister == nil ? 0 : grantsPart)
-                | (checkpoint == nil ? 0 : checkpointPart)
+                | (readLog != nil || readLogAck != 0 || !purposeTags.isEmpty || checkpoint != nil ? auditPart : 0)
         }
     }
 
@@ -105,6 +114,7 @@ enum AccessSection {
     static func fields(of bundle: Bundle) -> Fields {
         Fields(redactionAck: bundle.redactionAck, policyVersion: bundle.policyVersion, redactions: bundle.redactions,
                refusals: bundle.refusals, permissions: bundle.permissions, mayRegister: bundle.mayRegister,
+               readLog: bundle.readLog, readLogAck: bundle.readLogAck, purposeTags: bundle.purposeTags,
                checkpoint: bundle.checkpoint)
     }
 
@@ -132,9 +142,12 @@ enum AccessSection {
         let parts = parts(of: bundle)
         switch bundle.kind {
         case .upload:
-            precondition(parts & ~ackPart == 0, "an upload carries only the redaction acknowledgement")
+            precondition(parts & ~(ackPart | auditPart) == 0, "an upload carries only the redaction acknowledgement and the read log")
+            precondition(bundle.readLogAck == 0 && bundle.purposeTags.isEmpty && bundle.checkpoint == nil,
+                         "an upload's audit part carries only read-log entries")
         case .reply:
             precondition(parts & ackPart == 0, "a reply carries no redaction acknowledgement")
+            precondition(bundle.readLog == nil, "a reply carries no read-log entries")
         }
         write(fields(of: bundle), to: &bytes)
     }
@@ -234,13 +247,12 @@ enum AccessSection {
                 }
             }
         }
-        if let checkpoint = bundle.checkpoint {
-            precondition(BundlePayload.isValidID(checkpoint.row), "checkpoint row outside 1 ..< 2^63")
-            precondition(checkpoint.head.count == 32 && checkpoint.mac.count == 32, "checkpoint head and MAC are 32 bytes")
-            out.u64(checkpoint.row)
-            out.append(checkpoint.head)
-            out.u64(UInt64(bitPattern: checkpoint.signedAt))
-            out.append(checkpoint.mac)
+        if let readLog = bundle.readLog {
+            precondition(bundle.readLogAck == 0 && bundle.purposeTags.isEmpty && bundle.checkpoint == nil,
+                         "read-log entries and a reply's audit pieces never share a part")
+            writeReadLog(readLog, to: &out)
+        } else if bundle.readLogAck != 0 || !bundle.purposeTags.isEmpty || bundle.checkpoint != nil {
+            writeAuditReply(ack: bundle.readLogAck, purposeTags: bundle.purposeTags, checkpoint: bundle.checkpoint, to: &out)
         }
         bytes.append(contentsOf: out.bytes)
     }
@@ -339,7 +351,7 @@ enum AccessSection {
             case .upload:
                 for (bit, name) in [(AccessSection.policyPart, "policy version"), (AccessSection.redactionsPart, "redactions"),
                                     (AccessSection.refusalsPart, "refusals"), (AccessSection.permissionsPart, "permissions"),
-                                    (AccessSection.grantsPart, "grants"), (AccessSection.checkpointPart, "checkpoint")]
+                                    (AccessSection.grantsPart, "grants")]
                 where parts & bit != 0 {
                     throw .invalidValue("\(name) in an upload")
                 }
@@ -359,14 +371,92 @@ enum AccessSection {
                 fields.mayRegister = try grants(into: &permissions)
                 fields.permissions = permissions
             }
-            if parts & AccessSection.checkpointPart != 0 {
+            if parts & AccessSection.auditPart != 0 {
+                switch kind {
+                case .upload: fields.readLog = try readLog()
+                case .reply: try auditReply(into: &fields)
+                }
+            }
+            return fields
+        }
+
+        /// The upload's run of read-log entries. Only the structure is checked here: what
+        /// an entry says (its hash, its chain, its replica) is the central store's check,
+        /// which keeps a bad entry as evidence instead of refusing the upload.
+        mutating func readLog() throws(BundleError) -> ReadLogUpload {
+            let flags = try u8()
+            guard flags & ~AccessSection.ownCheckFailedFlag == 0 else { throw .invalidValue("unknown read-log flag") }
+            let from = try id("read-log start")
+            let last = try u64()
+            guard BundlePayload.isCounter(last), from <= last + 1 else { throw .invalidValue("read-log end before its start") }
+            let entryCount = try count(limit: AccessSection.maxReadLogEntries, minimumBytes: AccessSection.minimumBytesPerReadLogEntry,
+                                  tooMany: "more read-log entries than one upload holds")
+            var entries = [AuditEntry]()
+            entries.reserveCapacity(entryCount)
+            var previous: UInt64 = 0
+            for _ in 0..<entryCount {
+                let seq = try u64()
+                guard seq > previous, seq >= from, seq <= last else {
+                    throw .invalidValue("read-log entries not ascending within the run")
+                }
+                previous = seq
+                let replica = try id("read-log replica")
+                let time = Int64(bitPattern: try u64())
+                let user = try text()
+                let kind = try text()
+                let command = try text()
+                let recordCount = try count(limit: AccessSection.maxReadLogRecords, minimumBytes: 8,
+                                            tooMany: "more records in a read-log entry than the format allows")
+                var records = [RecordID]()
+                records.reserveCapacity(recordCount)
+                for _ in 0..<recordCount { records.append(RecordID(rawValue: try u64())) }
+                let fieldCount = try count(limit: Int.max, minimumBytes: 1, tooMany: "too many fields")
+                var fields = [String]()
+                for _ in 0..<fieldCount { fields.append(try text()) }
+                let tagCount = try count(limit: Int.max, minimumBytes: 1, tooMany: "too many tags")
+                var tags = [String]()
+                for _ in 0..<tagCount { tags.append(try text()) }
+                var purpose: String?
+                switch try u8() {
+                case 0: purpose = nil
+                case 1: purpose = try text()
+                default: throw .invalidValue("read-log purpose flag not 0 or 1")
+                }
+                let previousHash = Array(try bytes(32))
+                let hash = Array(try bytes(32))
+                entries.append(AuditEntry(seq: seq, replica: ReplicaID(rawValue: replica), time: time, user: user, kind: kind,
+                                          command: command, records: records, fields: fields, tags: tags, purpose: purpose,
+                                          previousHash: previousHash, hash: hash))
+            }
+            return ReadLogUpload(ownCheckFailed: flags != 0, from: from, last: last, entries: entries)
+        }
+
+        /// A reply's audit part: its pieces byte, then each piece it announces.
+        mutating func auditReply(into fields: inout Fields) throws(BundleError) {
+            let pieces = try u8()
+            guard pieces & ~AccessSection.knownAuditPieces == 0 else { throw .malformedPayload("unknown audit piece") }
+            guard pieces != 0 else { throw .invalidValue("empty audit part") }
+            if pieces & AccessSection.readLogAckPiece != 0 { fields.readLogAck = try id("read-log ack") }
+            if pieces & AccessSection.purposeTagsPiece != 0 {
+                fields.purposeTags = try names(Tag.vocabulary.map(\.rawValue), unknown: "unknown tag in purpose tags")
+                guard !fields.purposeTags.isEmpty else { throw .invalidValue("no tags in the purpose tags piece") }
+            }
+            if pieces & AccessSection.checkpointPiece != 0 {
                 let row = try id("checkpoint row")
                 let head = Array(try bytes(32))
                 let signedAt = Int64(bitPattern: try u64())
                 let mac = Array(try bytes(32))
                 fields.checkpoint = LedgerCheckpoint(row: row, head: head, signedAt: signedAt, mac: mac)
             }
-            return fields
+        }
+
+        /// A read-log text: varint length (≤ 4,096), UTF-8.
+        mutating func text() throws(BundleError) -> String {
+            let length = try varint()
+            guard length <= UInt64(AccessSection.maxReadLogTextBytes) else { throw .tooLarge("read-log text longer than 4096 bytes") }
+            let bytes = try bytes(Int(length))
+            guard let text = String(validating: bytes, as: UTF8.self) else { throw .invalidValue("read-log text not UTF-8") }
+            return text
         }
 
         mutating func redactions() throws(BundleError) -> [Redaction] {

@@ -67,8 +67,17 @@ public struct Bundle: Hashable, Sendable {
     /// flags, is written exactly when this is not nil and `permissions` is sent). Always nil
     /// in uploads.
     public var mayRegister: Bool?
+    /// Upload: the replica's read-log entries the central store has not acknowledged yet
+    /// (the audit part, bit 6, Protocol/BUNDLE.md, "Audit part"); nil when not sent. Always nil in replies.
+    public var readLog: ReadLogUpload?
+    /// Reply: the highest read-log seq of the recipient the central store holds (0 = none).
+    /// Always 0 in uploads.
+    public var readLogAck: UInt64 = 0
+    /// Reply: the tags whose display needs a purpose under the policy the reply was filtered
+    /// under (meaningful with `policyVersion`). Always empty in uploads.
+    public var purposeTags: [String] = []
     /// Reply: the latest signed checkpoint of the server's disclosure ledger
-    /// (Protocol/AUDIT.md); nil when the ledger is empty. Always nil in uploads.
+    /// (Protocol/AUDIT.md; the audit part's third piece); nil when the ledger is empty. Always nil in uploads.
     public var checkpoint: LedgerCheckpoint?
 
     /// Creates a bundle. `epoch` and `more` default to "none" so that call sites written

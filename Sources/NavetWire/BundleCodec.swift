@@ -273,7 +273,7 @@ public enum BundleCodec {
             changes = try BundlePayload.decode(payload, limits: limits)
         }
 
-        let bundle = Bundle(
+        var bundle = Bundle(
             kind: kind, schemaVersion: header.schemaVersion, sender: ReplicaID(rawValue: header.sender),
             recipient: header.recipient == 0 ? nil : ReplicaID(rawValue: header.recipient),
             createdAt: header.createdAt, cursor: header.cursor, newCursor: header.newCursor,
@@ -282,6 +282,9 @@ public enum BundleCodec {
             redactions: access.redactions, refusals: access.refusals, permissions: access.permissions,
             policyVersion: access.policyVersion, mayRegister: access.mayRegister, checkpoint: access.checkpoint
         )
+        bundle.readLog = access.readLog
+        bundle.readLogAck = access.readLogAck
+        bundle.purposeTags = access.purposeTags
         return SignedBundle(bundle: bundle, signature: signature)
     }
 

@@ -176,6 +176,11 @@ struct BundleVectorContent: Codable, Equatable {
     var refusals: [BundleVectorRefusedChange]?
     var permissions: [BundleVectorPermission]?
     var mayRegister: Bool?
+    /// The audit part (BUNDLE.md, "Audit part"): an upload's run, a reply's ack and purpose tags.
+    var readLog: BundleVectorReadLog?
+    var readLogAck: String?
+    var purposeTags: [String]?
+    /// The audit part's ledger checkpoint (replies).
     var checkpoint: BundleVectorCheckpoint?
     var signature: BundleVectorSignature
     var macValid: Bool
@@ -183,7 +188,8 @@ struct BundleVectorContent: Codable, Equatable {
 
     private enum CodingKeys: String, CodingKey {
         case kind, schemaVersion, sender, recipient, createdAt, cursor, newCursor, ack, epoch, more, wantsDirectory, directory,
-             redactionAck, policyVersion, redactions, refusals, permissions, mayRegister, checkpoint, signature, macValid, changes
+             redactionAck, policyVersion, redactions, refusals, permissions, mayRegister, readLog, readLogAck, purposeTags, checkpoint,
+             signature, macValid, changes
     }
 
     /// The description of a decoded file; `macValid`: whether it verifies under the test secret.
@@ -207,6 +213,9 @@ struct BundleVectorContent: Codable, Equatable {
         refusals = bundle.refusals.isEmpty ? nil : bundle.refusals.map(BundleVectorRefusedChange.init)
         permissions = bundle.permissions.map { $0.map(BundleVectorPermission.init) }
         mayRegister = bundle.mayRegister
+        readLog = bundle.readLog.map(BundleVectorReadLog.init)
+        readLogAck = bundle.readLogAck == 0 ? nil : String(bundle.readLogAck)
+        purposeTags = bundle.purposeTags.isEmpty ? nil : bundle.purposeTags
         checkpoint = bundle.checkpoint.map(BundleVectorCheckpoint.init)
         signature = BundleVectorSignature(signed.signature)
         self.macValid = macValid
@@ -234,6 +243,9 @@ struct BundleVectorContent: Codable, Equatable {
         try c.encodeIfPresent(refusals, forKey: .refusals)
         try c.encodeIfPresent(permissions, forKey: .permissions)
         try c.encodeIfPresent(mayRegister, forKey: .mayRegister)
+        try c.encodeIfPresent(readLog, forKey: .readLog)
+        try c.encodeIfPresent(readLogAck, forKey: .readLogAck)
+        try c.encodeIfPresent(purposeTags, forKey: .purposeTags)
         try c.encodeIfPresent(checkpoint, forKey: .checkpoint)
         try c.encode(signature, forKey: .signature)
         try c.encode(macValid, forKey: .macValid)
@@ -241,6 +253,14 @@ struct BundleVectorContent: Codable, Equatable {
     }
 
     func bundle() throws -> NavetWire.Bundle {
+        var bundle = try bundleWithoutReadLog()
+        bundle.readLog = try readLog?.run()
+        bundle.readLogAck = try readLogAck.map(BundleVectorParse.uint64) ?? 0
+        bundle.purposeTags = purposeTags ?? []
+        return bundle
+    }
+
+    func bundleWithoutReadLog() throws -> NavetWire.Bundle {
         guard let kind = ["upload": NavetWire.Bundle.Kind.upload, "reply": .reply][kind] else {
             throw BundleVectorParse.Failure(text: kind)
         }
@@ -261,7 +281,7 @@ struct BundleVectorContent: Codable, Equatable {
     }
 }
 
-/// The ledger checkpoint of a vector description (BUNDLE.md, "Access section", part 6):
+/// The ledger checkpoint of a vector description (BUNDLE.md, "Audit part", piece 2):
 /// head and MAC as 64 hex digits.
 struct BundleVectorCheckpoint: Codable, Equatable {
     var row: String
@@ -280,6 +300,51 @@ struct BundleVectorCheckpoint: Codable, Equatable {
         guard let head = Hex.decode(head), let mac = Hex.decode(mac) else { throw BundleVectorParse.Failure(text: self.head) }
         return LedgerCheckpoint(row: try BundleVectorParse.uint64(row), head: head,
                                 signedAt: try BundleVectorParse.int64(signedAt), mac: mac)
+    }
+}
+
+/// The read-log run of an upload in a vector description; hashes in hex.
+struct BundleVectorReadLog: Codable, Equatable {
+    struct Entry: Codable, Equatable {
+        var seq: String
+        var replica: String
+        var time: String
+        var user: String
+        var kind: String
+        var command: String
+        var records: [String]
+        var fields: [String]
+        var tags: [String]
+        var purpose: String?
+        var previousHash: String
+        var hash: String
+    }
+
+    var ownCheckFailed: Bool?
+    var from: String
+    var last: String
+    var entries: [Entry]
+
+    init(_ run: ReadLogUpload) {
+        ownCheckFailed = run.ownCheckFailed ? true : nil
+        from = String(run.from)
+        last = String(run.last)
+        entries = run.entries.map {
+            Entry(seq: String($0.seq), replica: $0.replica.description, time: String($0.time), user: $0.user, kind: $0.kind,
+                  command: $0.command, records: $0.records.map(\.description), fields: $0.fields, tags: $0.tags,
+                  purpose: $0.purpose, previousHash: Hex.encode($0.previousHash), hash: Hex.encode($0.hash))
+        }
+    }
+
+    func run() throws -> ReadLogUpload {
+        ReadLogUpload(ownCheckFailed: ownCheckFailed ?? false, from: try BundleVectorParse.uint64(from),
+                      last: try BundleVectorParse.uint64(last), entries: try entries.map { entry in
+            AuditEntry(seq: try BundleVectorParse.uint64(entry.seq), replica: ReplicaID(rawValue: try BundleVectorParse.id(entry.replica)),
+                       time: try BundleVectorParse.int64(entry.time), user: entry.user, kind: entry.kind, command: entry.command,
+                       records: try entry.records.map { RecordID(rawValue: try BundleVectorParse.id($0)) }, fields: entry.fields,
+                       tags: entry.tags, purpose: entry.purpose, previousHash: Hex.decode(entry.previousHash) ?? [],
+                       hash: Hex.decode(entry.hash) ?? [])
+        })
     }
 }
 
@@ -637,8 +702,8 @@ enum BundleVectors {
         return bundle
     }()
 
-    /// A reply that carries the server's latest ledger checkpoint (BUNDLE.md, "Access
-    /// section", part 6; AUDIT.md, "Checkpoints"): row 1042, its head, signed with the audit
+    /// A reply that carries the server's latest ledger checkpoint (BUNDLE.md, "Audit
+    /// part", piece 2; AUDIT.md, "Checkpoints"): row 1042, its head, signed with the audit
     /// key `AUDIT.md`'s vector uses.
     static let replyWithCheckpoint: NavetWire.Bundle = {
         var bundle = F.reply([])
@@ -663,6 +728,48 @@ enum BundleVectors {
         return bundle
     }()
 
+    /// Two read-log entries of replica A, chained, the run cut short before entry 3 (the
+    /// next upload carries it): a display with two records and a Swedish purpose, an edit
+    /// without one.
+    static let readLogEntries: [AuditEntry] = {
+        var first = AuditEntry(seq: 1, replica: F.replicaA, time: F.epoch + 1_000, user: "åsa", kind: "display",
+                               command: "child show", records: [F.child1, F.child2], fields: ["child.name", "child.protected_identity"],
+                               tags: ["basic", "protected"], purpose: "Inför samtal om placering", previousHash: AuditEntry.genesis)
+        first.hash = SHA256.hash(first.canonicalBytes)
+        var second = AuditEntry(seq: 2, replica: F.replicaA, time: F.epoch + 2_000, user: "åsa", kind: "edit",
+                                command: "child set", records: [F.child1], fields: ["child.languages"], tags: ["basic"],
+                                purpose: nil, previousHash: first.hash)
+        second.hash = SHA256.hash(second.canonicalBytes)
+        return [first, second]
+    }()
+
+    static let uploadWithReadLog: NavetWire.Bundle = {
+        var bundle = F.upload([], epoch: F.serverEpoch)
+        bundle.readLog = ReadLogUpload(from: 1, last: 3, entries: readLogEntries)
+        return bundle
+    }()
+
+    /// A reply filtered under policy 4 that acknowledges read-log entries up to 2 and
+    /// names the tags whose display needs a purpose.
+    static let replyWithReadLogAck: NavetWire.Bundle = {
+        var bundle = F.reply([])
+        bundle.ack = 12
+        bundle.epoch = F.serverEpoch
+        bundle.policyVersion = 4
+        bundle.readLogAck = 2
+        bundle.purposeTags = ["health", "protected"]
+        return bundle
+    }()
+
+    /// A reply whose audit part carries all three pieces (BUNDLE.md, "Audit part"): the
+    /// read-log acknowledgement, the purpose tags and the ledger checkpoint.
+    static let replyWithAudit: NavetWire.Bundle = {
+        var bundle = replyWithCheckpoint
+        bundle.readLogAck = 2
+        bundle.purposeTags = ["health", "protected"]
+        return bundle
+    }()
+
     /// Each valid vector with its signer: the test secret and the key of BUNDLE.md's rule.
     static let valid: [(String, NavetWire.Bundle, BundleSigner)] = [
         ("reply-with-redactions", replyWithRedactions, F.signer(for: replyWithRedactions)),
@@ -670,6 +777,9 @@ enum BundleVectors {
         ("reply-with-grants", replyWithGrants, F.signer(for: replyWithGrants)),
         ("upload-with-redaction-ack", uploadWithRedactionAck, F.signer(for: uploadWithRedactionAck)),
         ("reply-with-checkpoint", replyWithCheckpoint, F.signer(for: replyWithCheckpoint)),
+        ("upload-with-read-log", uploadWithReadLog, F.signer(for: uploadWithReadLog)),
+        ("reply-with-read-log-ack", replyWithReadLogAck, F.signer(for: replyWithReadLogAck)),
+        ("reply-with-audit", replyWithAudit, F.signer(for: replyWithAudit)),
         ("upload-wants-directory", uploadWantsDirectory, F.signer(for: uploadWantsDirectory)),
         ("reply-with-directory", replyWithDirectory, F.signer(for: replyWithDirectory)),
         ("empty-upload", F.upload([], recipient: nil), F.signer(for: F.upload([], recipient: nil))),
@@ -756,10 +866,30 @@ enum BundleVectors {
         "access-missing": "access section ends early",
         "access-empty": "empty access section",
         "access-unknown-part": "unknown access part",
-        "checkpoint-in-upload": "checkpoint in an upload",
+        "checkpoint-in-upload": "unknown read-log flag",
         "checkpoint-row-zero": "checkpoint row outside 1 ..< 2^63",
         "checkpoint-short": "access section ends early",
+        "checkpoint-after-ack-and-tags-short": "access section ends early",
+        "audit-unknown-piece": "unknown audit piece",
+        "read-log-ack-zero": "read-log ack outside 1 ..< 2^63",
+        "purpose-tags-empty": "no tags in the purpose tags piece",
         "access-trailing-bytes": "bytes after the access section",
+        "read-log-empty-reply-part": "empty audit part",
+        "read-log-ack-top-bit": "read-log ack outside 1 ..< 2^63",
+        "read-log-unknown-purpose-tag": "unknown tag in purpose tags",
+        "read-log-unknown-flag": "unknown read-log flag",
+        "read-log-from-zero": "read-log start outside 1 ..< 2^63",
+        "read-log-end-before-start": "read-log end before its start",
+        "read-log-unsorted": "read-log entries not ascending within the run",
+        "read-log-duplicate": "read-log entries not ascending within the run",
+        "read-log-beyond-last": "read-log entries not ascending within the run",
+        "read-log-too-many": "more read-log entries than one upload holds",
+        "read-log-count-exceeds-payload": "count larger than the payload can hold",
+        "read-log-replica-zero": "read-log replica outside 1 ..< 2^63",
+        "read-log-purpose-flag": "read-log purpose flag not 0 or 1",
+        "read-log-text-not-utf8": "read-log text not UTF-8",
+        "read-log-text-too-long": "read-log text longer than 4096 bytes",
+        "read-log-ends-early": "access section ends early",
         "redaction-ack-zero": "redaction ack outside 1 ..< 2^63",
         "policy-version-top-bit": "policy version outside 1 ..< 2^63",
         "redaction-id-zero": "redaction id outside 1 ..< 2^63",
@@ -1024,11 +1154,57 @@ enum BundleVectors {
             ("access-missing", withAccess(reply, []), refusal("malformedPayload", "the access flag set, no section after the columns")),
             ("access-empty", withAccess(reply, A.parts(0)), refusal("invalidValue", "an access section without parts")),
             ("access-unknown-part", withAccess(reply, A.parts(0x80)), refusal("malformedPayload", "access part bit 7")),
-            ("checkpoint-in-upload", withAccess(upload, A.parts(A.checkpointPart) + A.checkpoint()),
-             refusal("invalidValue", "a ledger checkpoint in an upload")),
-            ("checkpoint-row-zero", withAccess(reply, A.parts(A.checkpointPart) + A.checkpoint(row: 0)),
+            // The audit part of a reply (BUNDLE.md, "Audit part"): its pieces byte, the
+            // read-log acknowledgement and purpose tags, the ledger checkpoint.
+            ("read-log-empty-reply-part", withAccess(reply, A.parts(A.auditPart) + [0]),
+             refusal("invalidValue", "an audit part whose pieces byte is 0")),
+            ("audit-unknown-piece", withAccess(reply, A.parts(A.auditPart) + [A.checkpointPiece | 0x08] + A.checkpoint()),
+             refusal("malformedPayload", "audit piece bit 3")),
+            ("read-log-ack-zero", withAccess(reply, A.parts(A.auditPart) + [A.readLogAckPiece] + A.u64(0)),
+             refusal("invalidValue", "a read-log acknowledgement written as present but 0")),
+            ("read-log-ack-top-bit", withAccess(reply, A.parts(A.auditPart) + [A.readLogAckPiece] + A.u64(1 << 63)),
+             refusal("invalidValue", "read-log ack 2^63")),
+            ("read-log-unknown-purpose-tag", withAccess(reply, A.parts(A.auditPart) + [A.readLogAckPiece | A.purposeTagsPiece]
+                + A.u64(2) + [1] + A.code(Array("secret".utf8))),
+             refusal("invalidValue", "purpose tag 'secret'")),
+            ("purpose-tags-empty", withAccess(reply, A.parts(A.auditPart) + [A.purposeTagsPiece] + [0]),
+             refusal("invalidValue", "a purpose tags piece written as present with no tags")),
+            // An upload's run.
+            ("read-log-unknown-flag", withAccess(upload, A.parts(A.auditPart) + A.readLog(flags: 0x02)),
+             refusal("invalidValue", "run flag bit 1")),
+            ("read-log-from-zero", withAccess(upload, A.parts(A.auditPart) + A.readLog(from: 0)),
+             refusal("invalidValue", "run starting at 0")),
+            ("read-log-end-before-start", withAccess(upload, A.parts(A.auditPart) + A.readLog(from: 5, last: 3, entries: [])),
+             refusal("invalidValue", "run from 5 on a log that ends at 3")),
+            ("read-log-unsorted", withAccess(upload, A.parts(A.auditPart) + A.readLog(entries: [A.readLogEntry(seq: 2), A.readLogEntry(seq: 1)])),
+             refusal("invalidValue", "entry 2 before entry 1")),
+            ("read-log-duplicate", withAccess(upload, A.parts(A.auditPart) + A.readLog(entries: [A.readLogEntry(seq: 1), A.readLogEntry(seq: 1)])),
+             refusal("invalidValue", "entry 1 twice")),
+            ("read-log-beyond-last", withAccess(upload, A.parts(A.auditPart) + A.readLog(last: 1, entries: [A.readLogEntry(seq: 2)])),
+             refusal("invalidValue", "entry 2 in a run whose log ends at 1")),
+            ("read-log-too-many", withAccess(upload, A.parts(A.auditPart) + A.readLog(entries: [], count: 10_001)),
+             refusal("tooLarge", "10,001 entries declared")),
+            ("read-log-count-exceeds-payload", withAccess(upload, A.parts(A.auditPart) + A.readLog(entries: [A.readLogEntry(seq: 1)], count: 5)),
+             refusal("malformedPayload", "5 entries declared, one present")),
+            ("read-log-replica-zero", withAccess(upload, A.parts(A.auditPart) + A.readLog(entries: [A.readLogEntry(seq: 1, replica: 0)])),
+             refusal("invalidValue", "an entry of replica 0")),
+            ("read-log-purpose-flag", withAccess(upload, A.parts(A.auditPart) + A.readLog(entries: [A.readLogEntry(seq: 1, purposeFlag: 2)])),
+             refusal("invalidValue", "purpose flag 2")),
+            ("read-log-text-not-utf8", withAccess(upload, A.parts(A.auditPart) + A.readLog(entries: [A.readLogEntry(seq: 1, user: [0x61, 0xC3])])),
+             refusal("invalidValue", "a user name ending inside a UTF-8 sequence")),
+            ("read-log-text-too-long", withAccess(upload, A.parts(A.auditPart)
+                + A.readLog(entries: [A.readLogEntry(seq: 1, user: [UInt8](repeating: 0x61, count: 4097))])),
+             refusal("tooLarge", "a user name of 4097 bytes")),
+            ("read-log-ends-early", withAccess(upload, A.parts(A.auditPart) + Array(A.readLog(entries: [A.readLogEntry(seq: 1)]).dropLast(1))),
+             refusal("malformedPayload", "the last hash one byte short")),
+            ("checkpoint-in-upload", withAccess(upload, A.parts(A.auditPart) + [A.checkpointPiece] + A.checkpoint()),
+             refusal("invalidValue", "a reply's audit part (a checkpoint) in an upload, read as a read-log run: pieces byte 0x04 is an unknown run flag")),
+            ("checkpoint-row-zero", withAccess(reply, A.parts(A.auditPart) + [A.checkpointPiece] + A.checkpoint(row: 0)),
              refusal("invalidValue", "a checkpoint of row 0")),
-            ("checkpoint-short", withAccess(reply, A.parts(A.checkpointPart) + Array(A.checkpoint().dropLast())),
+            ("checkpoint-after-ack-and-tags-short", withAccess(reply, A.parts(A.auditPart) + [A.knownAuditPieces] + A.u64(2)
+                + [1] + A.code(Array("health".utf8)) + Array(A.checkpoint().dropLast())),
+             refusal("malformedPayload", "all three pieces, the checkpoint one byte short of its MAC")),
+            ("checkpoint-short", withAccess(reply, A.parts(A.auditPart) + [A.checkpointPiece] + Array(A.checkpoint().dropLast())),
              refusal("malformedPayload", "a checkpoint one byte short of its MAC")),
             ("access-trailing-bytes", withAccess(reply, A.parts(A.policyPart) + A.u64(3) + [0]),
              refusal("malformedPayload", "a byte after the access section")),
@@ -1271,6 +1447,45 @@ enum AccessBytes {
     static let refusalsPart = AccessSection.refusalsPart
     static let permissionsPart = AccessSection.permissionsPart
     static let grantsPart = AccessSection.grantsPart
+    static let auditPart = AccessSection.auditPart
+    static let readLogAckPiece = AccessSection.readLogAckPiece
+    static let purposeTagsPiece = AccessSection.purposeTagsPiece
+    static let checkpointPiece = AccessSection.checkpointPiece
+    static let knownAuditPieces = AccessSection.knownAuditPieces
+
+    /// An upload's read-log run written by hand: any flags, bounds and count.
+    static func readLog(flags: UInt8 = 0, from: UInt64 = 1, last: UInt64 = 3, entries: [[UInt8]] = [], count: Int? = nil) -> [UInt8] {
+        var out = ByteWriter()
+        out.u8(flags)
+        out.u64(from)
+        out.u64(last)
+        out.varint(count ?? entries.count)
+        for entry in entries { out.append(entry) }
+        return out.bytes
+    }
+
+    /// One read-log entry written by hand (hashes are not checked by the reader).
+    static func readLogEntry(seq: UInt64, replica: UInt64 = 0x0a11_ce00_0000_0001, user: [UInt8] = Array("åsa".utf8),
+                             purposeFlag: UInt8 = 0) -> [UInt8] {
+        var out = ByteWriter()
+        out.u64(seq)
+        out.u64(replica)
+        out.u64(1_000)
+        out.varint(user.count)
+        out.append(user)
+        for text in ["display", "child list"] {
+            out.varint(text.utf8.count)
+            out.append(Array(text.utf8))
+        }
+        out.varint(1)
+        out.u64(0x0c41_1d00_0000_0001)
+        out.varint(0)
+        out.varint(0)
+        out.u8(purposeFlag)
+        out.append([UInt8](repeating: 0, count: 32))
+        out.append([UInt8](repeating: 0xAB, count: 32))
+        return out.bytes
+    }
 
     /// Permissions for c1 and c2, then `grants`: a reply's section with both parts.
     static func grantsSection(_ grants: [UInt8]) -> [UInt8] {
@@ -1298,9 +1513,7 @@ enum AccessBytes {
         return out.bytes
     }
 
-    static let checkpointPart = AccessSection.checkpointPart
-
-    /// A checkpoint part: row, head, time, MAC (the MAC is not checked by the codec).
+    /// A checkpoint piece: row, head, time, MAC (the MAC is not checked by the codec).
     static func checkpoint(row: UInt64 = 1042) -> [UInt8] {
         var out = ByteWriter()
         out.u64(row)

@@ -161,12 +161,13 @@ import Testing
     @Test(.enabled(if: FullFilesystemTests.canMount))
     func navetdSaysTheDiskIsFullAndChangesNothing() throws {
         // Room for an empty central store and a little more, far less than the upload. An
-        // empty central store is 39 pages (156 KiB) since the need-to-know tables (layout
-        // migrations 9 and 10); `navetd init` needs about 410 KiB at its peak (the WAL holds
-        // every page the migrations wrote until the final checkpoint copies them into the
-        // file, plus the -shm file), so the filesystem is 512 KiB.
+        // empty central store is 48 pages (192 KiB) since the disclosure ledger's checkpoints
+        // and the uploaded read logs (layouts 17 and 18); `navetd init` needs between 512 and
+        // 576 KiB at its peak (the WAL holds every page the migrations wrote until the final
+        // checkpoint copies them into the file, plus the -shm file), so the filesystem is
+        // 640 KiB.
         let tiny = TemporaryDirectory(prefix: "navet-full-central")
-        #expect(Self.run("/bin/mount", ["-t", "tmpfs", "-o", "size=512k", "tmpfs", tiny.url.path]) == 0)
+        #expect(Self.run("/bin/mount", ["-t", "tmpfs", "-o", "size=640k", "tmpfs", tiny.url.path]) == 0)
         defer { Self.run("/bin/umount", [tiny.url.path]) }
         let work = TemporaryDirectory(prefix: "navet-full-replica")
         let cli = CLIRunner(workingDirectory: work.url)

@@ -67,6 +67,11 @@ struct FuzzCorpusFile: Sendable, CustomTestStringConvertible {
             bundle.redactions = fields.redactions
             bundle.refusals = fields.refusals
             bundle.permissions = fields.permissions
+            bundle.mayRegister = fields.mayRegister
+            bundle.readLog = fields.readLog
+            bundle.readLogAck = fields.readLogAck
+            bundle.purposeTags = fields.purposeTags
+            bundle.checkpoint = fields.checkpoint
             var again = [UInt8]()
             AccessSection.encode(bundle, to: &again)
             #expect(again == bytes, "access section is canonical")

@@ -125,10 +125,24 @@ func checkAccessFields(_ bundle: Bundle) {
     invariant(BundlePayload.isCounter(bundle.redactionAck) && BundlePayload.isCounter(bundle.policyVersion),
               "accepted a redaction ack or policy version outside 0 ..< 2^63")
     if bundle.kind == .upload {
-        invariant(bundle.policyVersion == 0 && bundle.redactions.isEmpty && bundle.refusals.isEmpty && bundle.permissions == nil,
+        invariant(bundle.policyVersion == 0 && bundle.redactions.isEmpty && bundle.refusals.isEmpty && bundle.permissions == nil
+                  && bundle.readLogAck == 0 && bundle.purposeTags.isEmpty && bundle.checkpoint == nil,
                   "accepted a reply's access part in an upload")
     } else {
-        invariant(bundle.redactionAck == 0, "accepted a redaction ack in a reply")
+        invariant(bundle.redactionAck == 0 && bundle.readLog == nil, "accepted an upload's access part in a reply")
+    }
+    invariant(BundlePayload.isCounter(bundle.readLogAck), "accepted a read-log ack outside 0 ..< 2^63")
+    if let checkpoint = bundle.checkpoint {
+        invariant(BundlePayload.isValidID(checkpoint.row) && checkpoint.head.count == 32 && checkpoint.mac.count == 32,
+                  "accepted a bad ledger checkpoint")
+    }
+    if let run = bundle.readLog {
+        invariant(BundlePayload.isValidID(run.from) && BundlePayload.isCounter(run.last) && run.from <= run.last + 1
+                  && run.entries.count <= AccessSection.maxReadLogEntries, "accepted a bad read-log run")
+        invariant(zip(run.entries, run.entries.dropFirst()).allSatisfy { $0.seq < $1.seq }
+                  && run.entries.allSatisfy { $0.seq >= run.from && $0.seq <= run.last && BundlePayload.isValidID($0.replica.rawValue)
+                                              && $0.previousHash.count == 32 && $0.hash.count == 32 },
+                  "accepted read-log entries out of order or range")
     }
     invariant(zip(bundle.redactions, bundle.redactions.dropFirst()).allSatisfy { $0.id < $1.id }, "redactions out of order")
     invariant(bundle.redactions.reduce(0) { $0 + $1.changes.count } <= AccessSection.maxRedactedChanges, "too many redacted changes")
@@ -157,7 +171,32 @@ func drawAccess(_ bundle: inout Bundle, _ next: () -> UInt64) {
     func reason() -> String { reasons[Int(next() % 4)] }
     if bundle.kind == .upload {
         bundle.redactionAck = next() % 3 == 0 ? 0 : id()
+        // The audit part (BUNDLE.md, "Audit part"): sometimes, a short read-log run.
+        if next() % 2 == 0 {
+            let from = 1 + next() % 5
+            let count = Int(next() % 3)
+            bundle.readLog = ReadLogUpload(ownCheckFailed: next() % 2 == 0, from: from, last: from + UInt64(count) + next() % 2,
+                                           entries: (0..<count).map { index in
+                AuditEntry(seq: from + UInt64(index), replica: ReplicaID(rawValue: id()), time: Int64(bitPattern: next()),
+                           user: ["", "åsa", "x"][Int(next() % 3)], kind: "display", command: "child list",
+                           records: (0..<Int(next() % 3)).map { _ in RecordID(rawValue: next()) }, fields: ["child.name"],
+                           tags: next() % 2 == 0 ? [] : ["basic", "not,a tag"], purpose: next() % 2 == 0 ? nil : "Inför möte",
+                           previousHash: [UInt8](repeating: UInt8(truncatingIfNeeded: next()), count: 32),
+                           hash: [UInt8](repeating: UInt8(truncatingIfNeeded: next()), count: 32))
+            })
+        }
         return
+    }
+    if next() % 2 == 0 {
+        bundle.readLogAck = next() % 2 == 0 ? 0 : next() >> 1
+        bundle.purposeTags = Tag.vocabulary.filter { _ in next() % 3 == 0 }.map(\.rawValue).sorted()
+    }
+    // The audit part's third piece: sometimes, a ledger checkpoint (any bytes; the codec does
+    // not check the MAC).
+    if next() % 2 == 0 {
+        bundle.checkpoint = LedgerCheckpoint(row: id(), head: [UInt8](repeating: UInt8(truncatingIfNeeded: next()), count: 32),
+                                             signedAt: Int64(bitPattern: next()),
+                                             mac: [UInt8](repeating: UInt8(truncatingIfNeeded: next()), count: 32))
     }
     bundle.policyVersion = next() % 3 == 0 ? 0 : id()
     var redactionIDs = Set<UInt64>()
@@ -228,6 +267,11 @@ func checkAccessSection(_ bytes: [UInt8]) {
             cursor: 0, changes: [], redactionAck: fields.redactionAck, redactions: fields.redactions, refusals: fields.refusals,
             permissions: fields.permissions, policyVersion: fields.policyVersion
         )
+        bundle.mayRegister = fields.mayRegister
+        bundle.readLog = fields.readLog
+        bundle.readLogAck = fields.readLogAck
+        bundle.purposeTags = fields.purposeTags
+        bundle.checkpoint = fields.checkpoint
         checkAccessFields(bundle)
         var again = [UInt8]()
         AccessSection.encode(bundle, to: &again)
@@ -239,9 +283,9 @@ func checkAccessSection(_ bytes: [UInt8]) {
         case .failure(let error): invariant(false, "bundle with an accepted access section refused: \(error.code)")
         }
         // The same section in a bundle of the other kind is refused unless it only holds
-        // what both kinds may carry (nothing: every part belongs to one kind).
+        // the audit part, the one part both kinds carry (with a different content).
         bundle.kind = kind == .upload ? .reply : .upload
-        invariant((try? AccessSection.decode(bytes, from: 0, kind: bundle.kind)) == nil,
+        invariant(bytes.first == AccessSection.auditPart || (try? AccessSection.decode(bytes, from: 0, kind: bundle.kind)) == nil,
                   "an access section was accepted in both kinds")
     }
 }

@@ -1,0 +1,243 @@
+import Foundation
+import NavetCore
+import NavetCrypto
+import NavetSQLite
+
+/// One piece of evidence the central store keeps about a replica's read log
+/// (docs/STORAGE.md, "Read logs on the central store"): a broken chain (`alarm`) or a
+/// restore from a backup (a notice: the replica's log is a prefix of, or forks cleanly
+/// from, what the store holds).
+public struct ReadLogBreak: Hashable, Sendable {
+    public let replica: ReplicaID
+    public let seq: UInt64
+    /// Milliseconds since the epoch, when the store found it.
+    public let foundAt: Int64
+    /// `hash`, `sequence`, `previous_hash`, `differs`, `foreign_replica`, `truncated`,
+    /// `replica_check`; `restored` for a notice.
+    public let reason: String
+    /// What the store expected instead, in words and hex.
+    public let expected: String
+    /// The entry as received (its canonical encoding) and the hash it claimed; empty when
+    /// the evidence is about entries missing.
+    public let entry: [UInt8]
+    public let claimedHash: [UInt8]
+    /// True for a broken chain; false for a restore notice.
+    public let alarm: Bool
+}
+
+/// What the store made of one upload's read log.
+public struct ReadLogResult: Sendable {
+    /// The highest seq of the uploader's chain the store holds now: the reply's ack.
+    public var ack: UInt64
+    public var stored: Int = 0
+    public var breaks: [ReadLogBreak] = []
+    public var restored = false
+
+    public init(ack: UInt64) { self.ack = ack }
+}
+
+extension CentralStore {
+    /// The highest read-log seq held of `replica` (the ack of a reply that carries none).
+    public func readLogAck(_ replica: ReplicaID) throws(StoreError) -> UInt64 {
+        try StoreError.wrap {
+            if case .integer(let seq)? = try db.scalar("SELECT seq FROM central_read_log_heads WHERE replica = ?",
+                                                         [.integer(replica.int64)]) { return UInt64(clamping: seq) }
+            return 0
+        }
+    }
+
+    /// Checks and stores the run of read-log entries `sender` uploaded; call inside the
+    /// upload's transaction. Never refuses the upload: what does not continue the chain is
+    /// kept as evidence (`central_read_log_breaks`), and the chain goes on from the
+    /// replica's entries, flagged, with the entries they replace kept in
+    /// `central_read_log_replaced`. See Protocol/AUDIT.md, "On the central store".
+    public func acceptReadLog(sender: ReplicaID, from: UInt64, last: UInt64, ownCheckFailed: Bool,
+                              entries: [AuditEntry], now: Int64) throws(StoreError) -> ReadLogResult {
+        try StoreError.wrap { try db.enclosingTransaction { try acceptReadLogInTransaction(
+            sender: sender, from: from, last: last, ownCheckFailed: ownCheckFailed, entries: entries, now: now) } }
+    }
+
+    private func storedHash(_ replica: ReplicaID, _ seq: UInt64) throws -> [UInt8]? {
+        guard seq >= 1, seq < UInt64(Int64.max) else { return seq == 0 ? AuditEntry.genesis : nil }
+        if case .blob(let hash)? = try db.scalar("SELECT hash FROM central_read_log WHERE replica = ? AND seq = ?",
+                                                  [.integer(replica.int64), .integer(Int64(seq))]) { return hash }
+        return nil
+    }
+
+    private func acceptReadLogInTransaction(sender: ReplicaID, from: UInt64, last: UInt64, ownCheckFailed: Bool,
+                                            entries: [AuditEntry], now: Int64) throws -> ReadLogResult {
+        var head: UInt64 = 0
+        var headHash = AuditEntry.genesis
+        let rows = try db.query("SELECT seq, hash FROM central_read_log_heads WHERE replica = ?", [.integer(sender.int64)])
+        if let row = rows.first, case .integer(let seq) = row[0], case .blob(let hash) = row[1] {
+            head = UInt64(clamping: seq)
+            headHash = hash
+        }
+        var result = ReadLogResult(ack: head)
+        func note(_ seq: UInt64, _ reason: String, _ expected: String, _ entry: AuditEntry?, alarm: Bool = true) throws {
+            let evidence = ReadLogBreak(replica: sender, seq: seq, foundAt: now, reason: reason, expected: expected,
+                                        entry: entry?.canonicalBytes ?? [], claimedHash: entry?.hash ?? [], alarm: alarm)
+            let inserted = try db.query("""
+                INSERT OR IGNORE INTO central_read_log_breaks(replica, seq, found_at, reason, expected, entry, claimed_hash, alarm)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+                """, [.integer(sender.int64), .integer(Int64(clamping: seq)), .integer(now), .text(reason), .text(expected),
+                      .blob(evidence.entry), .blob(evidence.claimedHash), .integer(alarm ? 1 : 0)])
+            if !inserted.isEmpty { result.breaks.append(evidence) }
+        }
+        /// Moves the stored entries with seq ≥ `seq` to the replaced table.
+        func replace(from seq: UInt64, reason: String) throws {
+            try db.query("""
+                INSERT INTO central_read_log_replaced(replica, seq, written_as, time, user, kind, command, records, fields, tags,
+                    purpose, prev_hash, hash, received_at, chain_break, replaced_at, reason)
+                SELECT replica, seq, written_as, time, user, kind, command, records, fields, tags, purpose, prev_hash, hash, received_at,
+                    chain_break, ?, ? FROM central_read_log WHERE replica = ? AND seq >= ? ORDER BY seq
+                """, [.integer(now), .text(reason), .integer(sender.int64), .integer(Int64(clamping: seq))])
+            try db.query("DELETE FROM central_read_log WHERE replica = ? AND seq >= ?",
+                         [.integer(sender.int64), .integer(Int64(clamping: seq))])
+            head = seq - 1
+            headHash = try storedHash(sender, head) ?? AuditEntry.genesis
+        }
+        if ownCheckFailed {
+            try note(from, "replica_check", "the replica's own check found its chain broken after seq \(from)", nil)
+        }
+        // Entries written before enrollment carry the file's earlier id: accepted only at
+        // the start of a chain the store does not hold yet, from one id that is not an
+        // enrolled replica, until the replica's own id appears.
+        var prefixID: ReplicaID?
+        if try db.scalar("SELECT 1 FROM central_read_log WHERE replica = ? AND written_as = ? LIMIT 1",
+                         [.integer(sender.int64), .integer(sender.int64)]) == nil {
+            var candidate: ReplicaID?
+            if case .integer(let earlier)? = try db.scalar(
+                "SELECT written_as FROM central_read_log WHERE replica = ? ORDER BY seq LIMIT 1", [.integer(sender.int64)]) {
+                candidate = ReplicaID(rawValue: UInt64(bitPattern: earlier))
+            } else if head == 0, from == 1 {
+                candidate = entries.first?.replica
+            }
+            if let candidate, candidate != sender,
+               try db.scalar("SELECT 1 FROM replicas WHERE replica_id = ?", [.integer(candidate.int64)]) == nil {
+                prefixID = candidate
+            }
+        }
+        var expectedSeq = from
+        var expectedPrevious: [UInt8]? = from - 1 == head ? headHash : (from - 1 < head ? try storedHash(sender, from - 1) : nil)
+        if from > head + 1 {
+            try note(from, "sequence", "seq \(head + 1): the store holds entries up to \(head)", entries.first)
+        }
+        var brokenInRun = false
+        for entry in entries {
+            defer {
+                expectedSeq = entry.seq &+ 1
+                expectedPrevious = entry.hash
+            }
+            if entry.replica != sender {
+                if let prefixID, entry.replica == prefixID {
+                    // still in the pre-enrollment prefix
+                } else {
+                    try note(entry.seq, "foreign_replica", "replica \(sender)", entry)
+                    brokenInRun = true
+                    continue
+                }
+            } else {
+                prefixID = nil
+            }
+            var reasons: [(String, String)] = []
+            if entry.hash.count != 32 || entry.computedHash != entry.hash {
+                reasons.append(("hash", "sha256 " + Hex.encode(entry.computedHash)))
+            }
+            if entry.seq != expectedSeq { reasons.append(("sequence", "seq \(expectedSeq)")) }
+            if let expectedPrevious, entry.previousHash != expectedPrevious {
+                reasons.append(("previous_hash", Hex.encode(expectedPrevious)))
+            }
+            if entry.seq <= head {
+                let stored = try storedHash(sender, entry.seq)
+                if stored == entry.hash, entry.computedHash == entry.hash {
+                    // The entry the store holds: what is wrong is around it.
+                    for (reason, expected) in reasons { try note(entry.seq, reason, expected, entry) }
+                    continue
+                }
+                if reasons.isEmpty, !ownCheckFailed, !result.breaks.contains(where: \.alarm), !brokenInRun {
+                    // A clean fork: every entry of the run before it was one the store holds,
+                    // and it continues them correctly. A replica restored from a backup goes
+                    // on from an older entry. Kept, reported as a notice.
+                    try note(entry.seq, "restored", "entries \(entry.seq)…\(head) held, replaced by the replica's", entry, alarm: false)
+                    result.restored = true
+                    try replace(from: entry.seq, reason: "restored")
+                } else {
+                    reasons.append(("differs", stored.map { "stored " + Hex.encode($0) } ?? "no stored entry"))
+                    try replace(from: entry.seq, reason: "break")
+                }
+            }
+            for (reason, expected) in reasons { try note(entry.seq, reason, expected, entry) }
+            if !reasons.isEmpty { brokenInRun = true }
+            try db.query("""
+                INSERT INTO central_read_log(replica, seq, written_as, time, user, kind, command, records, fields, tags, purpose,
+                    prev_hash, hash, received_at, chain_break)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, [.integer(sender.int64), .integer(Int64(clamping: entry.seq)), .integer(entry.replica.int64),
+                      .integer(entry.time), .text(entry.user),
+                      .text(entry.kind), .text(entry.command), .text(entry.records.map(\.description).joined(separator: ",")),
+                      .text(entry.fields.joined(separator: ",")), .text(entry.tags.joined(separator: ",")),
+                      entry.purpose.map(SQLValue.text) ?? .null, .blob(entry.previousHash), .blob(entry.hash), .integer(now),
+                      .integer(reasons.isEmpty ? 0 : 1)])
+            result.stored += 1
+            head = entry.seq
+            headHash = entry.hash
+        }
+        // The run reached the replica's last entry, and the store holds more: the replica
+        // lost the end of its log. A restore when the replica's chain is otherwise whole.
+        let reachedEnd = entries.last.map { $0.seq == last } ?? (from == last + 1)
+        if reachedEnd, last < head {
+            let clean = result.breaks.allSatisfy { !$0.alarm } && !ownCheckFailed
+            try note(last + 1, clean ? "restored" : "truncated", "entries \(last + 1)…\(head) held", nil, alarm: !clean)
+            if clean { result.restored = true }
+            try replace(from: last + 1, reason: clean ? "restored" : "break")
+        }
+        try db.query("INSERT OR REPLACE INTO central_read_log_heads(replica, seq, hash) VALUES (?, ?, ?)",
+                     [.integer(sender.int64), .integer(Int64(clamping: head)), .blob(headHash)])
+        result.ack = head
+        return result
+    }
+
+    /// Every broken read-log chain the store found (alarms only, not restore notices),
+    /// oldest first: what `navetd audit verify` and `navetd audit read-logs` print.
+    public func readLogBreaks(includingNotices: Bool = false) throws(StoreError) -> [ReadLogBreak] {
+        try StoreError.wrap {
+            try db.query("""
+                SELECT replica, seq, found_at, reason, expected, entry, claimed_hash, alarm FROM central_read_log_breaks
+                WHERE alarm = 1 OR ? ORDER BY id
+                """, [.integer(includingNotices ? 1 : 0)]).compactMap { row -> ReadLogBreak? in
+                guard case .integer(let replica) = row[0], case .integer(let seq) = row[1], case .integer(let found) = row[2],
+                      case .text(let reason) = row[3], case .text(let expected) = row[4], case .integer(let alarm) = row[7]
+                else { return nil }
+                func blob(_ value: SQLValue) -> [UInt8] { if case .blob(let bytes) = value { return bytes }; return [] }
+                return ReadLogBreak(replica: ReplicaID(rawValue: UInt64(bitPattern: replica)), seq: UInt64(clamping: seq),
+                                    foundAt: found, reason: reason, expected: expected, entry: blob(row[5]),
+                                    claimedHash: blob(row[6]), alarm: alarm != 0)
+            }
+        }
+    }
+
+    /// Replicas with a broken read-log chain, and restores noted: the `/metrics` gauges.
+    public func readLogCounts() throws(StoreError) -> (brokenChains: Int, restores: Int, entries: Int) {
+        try StoreError.wrap {
+            func count(_ sql: String) throws -> Int {
+                if case .integer(let value)? = try db.scalar(sql) { return Int(value) }
+                return 0
+            }
+            return (try count("SELECT count(DISTINCT replica) FROM central_read_log_breaks WHERE alarm = 1"),
+                    try count("SELECT count(*) FROM central_read_log_breaks WHERE alarm = 0"),
+                    try count("SELECT count(*) FROM central_read_log"))
+        }
+    }
+
+    /// The entries held of `replica`'s read log, oldest first (tests, auditors).
+    public func readLogEntries(of replica: ReplicaID) throws(StoreError) -> [(seq: UInt64, hash: [UInt8], chainBreak: Bool)] {
+        try StoreError.wrap {
+            try db.query("SELECT seq, hash, chain_break FROM central_read_log WHERE replica = ? ORDER BY seq",
+                         [.integer(replica.int64)]).compactMap { row in
+                guard case .integer(let seq) = row[0], case .blob(let hash) = row[1], case .integer(let flag) = row[2] else { return nil }
+                return (UInt64(clamping: seq), hash, flag != 0)
+            }
+        }
+    }
+}
