@@ -10,7 +10,7 @@ public enum NavetdCLI {
         ServerInit.self, ServeCommand.self, ServerImport.self, BackupCommand.self, RestoreCommand.self, OrgAdd.self, OrgList.self, ReplicaEnroll.self, ReplicaRevoke.self,
         ReplicaList.self, ServerStatus.self, PolicyLoad.self, PolicyCheck.self, PolicyShow.self, PolicyExplain.self,
         AuditChildCommand.self, AuditOrgCommand.self, AuditSubjectAccessCommand.self, AuditVerifyCommand.self,
-        AuditPruneCommand.self, AuditReadLogs.self,
+        AuditPruneCommand.self, AuditReadLogs.self, AuditUserCommand.self,
     ]
 
     public static func run(_ arguments: [String], environment: [String: String], console: Console = Console()) -> Int32 {

@@ -191,6 +191,7 @@ public struct Strings: Sendable {
         .merging(AuditStrings.table) { first, _ in first }
         .merging(LedgerStrings.table) { first, _ in first }
         .merging(ReadLogStrings.table) { first, _ in first }
+        .merging(AuditUserStrings.table) { first, _ in first }
 
     static let messages: [String: (String, String)] = [
         // Record types, fields, choices, tags.

@@ -610,6 +610,11 @@ public enum Layout {
             UNIQUE (replica, seq, reason, claimed_hash)
         );
         """),
+        // 19: `navetd audit user REPLICA:NAME` answers from an index: one user's entries of
+        // one replica's read log, by time (docs/STORAGE.md).
+        Migration(central: """
+        CREATE INDEX central_read_log_by_user ON central_read_log(replica, user, time);
+        """),
     ]
 
     public static var currentVersion: Int { migrations.count }
