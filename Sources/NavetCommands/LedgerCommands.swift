@@ -137,7 +137,43 @@ struct AuditChildCommand: Command {
                 ])
             }
         }
-        table.print(context, csv: csv, extra: ["child": childID.description])
+        // Who displayed them: the read logs the local databases uploaded.
+        let displays = try context.store { () throws(StoreError) in try central.readLogDisplays(child: childID) }
+        var shown = AuditTable(
+            headers: ["audit.time", "audit.organisation", "audit.replica", "audit.user", "audit.kind", "audit.command",
+                      "audit.fields", "audit.purpose"].map { context.t($0) }, rows: [], json: [])
+        for display in displays {
+            let organisation = origins[display.replica] ?? "–"
+            let words = display.fields.map { ref in
+                context.strings.fieldWord(String(ref.split(separator: ".").last ?? Substring(ref)))
+            }
+            var seen = Set<String>()
+            shown.rows.append([Format.time(display.time), organisation, display.replica.description, display.user,
+                               context.strings.label("auditKind", display.kind), display.command,
+                               words.filter { seen.insert($0).inserted }.joined(separator: ", "), display.purpose ?? "–"])
+            shown.json.append([
+                "time": Format.time(display.time), "organisation": origins[display.replica] ?? NSNull(),
+                "replica": display.replica.description, "seq": NSNumber(value: display.seq), "user": display.user,
+                "kind": display.kind, "command": display.command, "fields": display.fields,
+                "purpose": display.purpose ?? NSNull(),
+            ])
+        }
+        if context.json {
+            table.print(context, csv: false, extra: ["child": childID.description, "displays": shown.json])
+        } else if csv {
+            // Two blocks, each with its own header line, separated by one empty line.
+            table.print(context, csv: true)
+            context.console.csv([""] + CSV.records([shown.headers] + shown.rows))
+        } else {
+            table.print(context, csv: false)
+            context.out("")
+            context.out(context.t("audit.displays"))
+            if shown.rows.isEmpty {
+                context.out(context.t("audit.displays.none"))
+            } else {
+                context.out(Format.table(shown.headers, shown.rows.map { $0.map(Format.line) }))
+            }
+        }
     }
 }
 
@@ -358,11 +394,11 @@ struct AuditPruneCommand: Command {
 
 enum LedgerStrings {
     static let table: [String: (String, String)] = [
-        "help.audit.child": ("Show who received which fields of a child, by which rule and when.",
-                             "Visa vem som fått vilka fält om ett barn, enligt vilken regel och när."),
+        "help.audit.child": ("Show who received which fields of a child, by which rule and when, and who displayed them.",
+                             "Visa vem som fått vilka fält om ett barn, enligt vilken regel och när, och vem som visat dem."),
         "help.audit.child.long": (
-            "From the disclosure ledger: one line per ledger row, record and field, with the time it was sent,\nthe receiving organisation and local database, how many values, the rule that allowed it and the\npolicy version. ID is the child's id (a unique beginning is enough).",
-            "Ur utlämnandeloggen: en rad per loggrad, uppgift och fält, med när det skickades, mottagande\norganisation och lokal databas, hur många värden, regeln som tillät det och policyversionen.\nID är barnets id (en unik början räcker)."),
+            "From the disclosure ledger: one line per ledger row, record and field, with the time it was sent,\nthe receiving organisation and local database, how many values, the rule that allowed it and the\npolicy version. Then, from the read logs the local databases uploaded, every display (or edit) that\nnamed the child or one of its records: time, organisation, local database, user, kind, command,\nfields and purpose (--json: the list \"displays\"; --csv: a second block with its own header line after\nan empty line). ID is the child's id (a unique beginning is enough).",
+            "Ur utlämnandeloggen: en rad per loggrad, uppgift och fält, med när det skickades, mottagande\norganisation och lokal databas, hur många värden, regeln som tillät det och policyversionen.\nSedan, ur loggarna över vem som sett vad som de lokala databaserna skickat upp, varje visning (eller\nändring) som gällde barnet eller någon av dess uppgifter: tid, organisation, lokal databas, användare,\nslag, kommando, fält och ändamål (--json: listan \"displays\"; --csv: ett andra block med egen\nrubrikrad efter en tom rad). ID är barnets id (en unik början räcker)."),
         "help.audit.org": ("Show what an organisation received, oldest first.", "Visa vad en organisation har fått, äldst först."),
         "help.audit.org.long": (
             "From the disclosure ledger: one line per ledger row sent to ORG's local databases, with the child,\nthe confidentiality tags or fields the rule covered, how many values, the rule and the policy version.\n--since and --until are Swedish calendar days, both included.",
@@ -416,6 +452,17 @@ enum LedgerStrings {
         "audit.policy": ("policy", "policy"),
         "audit.child": ("child", "barn"),
         "audit.covers": ("covered", "omfattade"),
+        "audit.time": ("time", "tid"),
+        "audit.user": ("user", "användare"),
+        "audit.kind": ("kind", "slag"),
+        "audit.command": ("command", "kommando"),
+        "audit.fields": ("fields", "fält"),
+        "audit.displays": ("Displayed (from the read logs the local databases uploaded):",
+                           "Visat (ur loggarna över vem som sett vad som de lokala databaserna skickat upp):"),
+        "audit.displays.none": ("No uploaded read log names this child or its records.",
+                                "Ingen uppskickad logg över vem som sett vad nämner barnet eller dess uppgifter."),
+        "auditKind.display": ("display", "visning"),
+        "auditKind.edit": ("edit", "ändring"),
         "audit.first": ("first", "första"),
         "audit.last": ("last", "senaste"),
         "audit.purpose": ("purpose", "ändamål"),
