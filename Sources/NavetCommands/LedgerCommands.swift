@@ -158,14 +158,24 @@ struct AuditChildCommand: Command {
                 "purpose": display.purpose ?? NSNull(),
             ])
         }
+        table.print(context, csv: csv, displays: shown, extra: ["child": childID.description])
+    }
+}
+
+extension AuditTable {
+    /// The ledger's table, then the displays: `--json` adds the list `displays`, `--csv`
+    /// a second block with its own header line after one empty line, a table a second
+    /// titled table.
+    func print(_ context: Context, csv: Bool, displays shown: AuditTable, extra: [String: Any]) {
         if context.json {
-            table.print(context, csv: false, extra: ["child": childID.description, "displays": shown.json])
+            var object = extra
+            object["displays"] = shown.json
+            print(context, csv: false, extra: object)
         } else if csv {
-            // Two blocks, each with its own header line, separated by one empty line.
-            table.print(context, csv: true)
+            print(context, csv: true)
             context.console.csv([""] + CSV.records([shown.headers] + shown.rows))
         } else {
-            table.print(context, csv: false)
+            print(context, csv: false)
             context.out("")
             context.out(context.t("audit.displays"))
             if shown.rows.isEmpty {
@@ -273,7 +283,33 @@ struct AuditSubjectAccessCommand: Command {
                 "rule": group.rule, "purpose": purpose, "values": group.values,
             ])
         }
-        table.print(context, csv: csv, extra: ["child": childID.description])
+        // The organisations whose users displayed the child's data, from the uploaded read logs.
+        let displays = try context.store { () throws(StoreError) in try central.readLogDisplays(child: childID) }
+        let origins = try context.store { () throws(StoreError) in try central.originOrganisations() }
+        var byOrganisation: [String: (first: Int64, last: Int64, purposes: [String], count: Int)] = [:]
+        for display in displays {
+            let organisation = origins[display.replica] ?? "–"
+            var group = byOrganisation[organisation] ?? (display.time, display.time, [], 0)
+            group.first = min(group.first, display.time)
+            group.last = max(group.last, display.time)
+            if let purpose = display.purpose, !group.purposes.contains(purpose) { group.purposes.append(purpose) }
+            group.count += 1
+            byOrganisation[organisation] = group
+        }
+        var shown = AuditTable(
+            headers: ["audit.organisation", "audit.firstDisplay", "audit.lastDisplay", "audit.purposes", "audit.displayCount"]
+                .map { context.t($0) }, rows: [], json: [])
+        for organisation in byOrganisation.keys.sorted(by: { TextRules.precedes($0, $1, context.collation) }) {
+            guard let group = byOrganisation[organisation] else { continue }
+            let purposes = group.purposes.sorted { TextRules.precedes($0, $1, context.collation) }
+            shown.rows.append([organisation, Format.time(group.first), Format.time(group.last),
+                               purposes.isEmpty ? "–" : purposes.joined(separator: "; "), String(group.count)])
+            shown.json.append([
+                "organisation": organisation, "first": Format.time(group.first), "last": Format.time(group.last),
+                "purposes": purposes, "displays": group.count,
+            ])
+        }
+        table.print(context, csv: csv, displays: shown, extra: ["child": childID.description])
     }
 }
 
@@ -406,8 +442,8 @@ enum LedgerStrings {
         "help.audit.subjectAccess": ("List every organisation that received a child's data, with dates and purposes (GDPR art. 15).",
                                      "Lista alla organisationer som fått uppgifter om ett barn, med datum och ändamål (GDPR art. 15)."),
         "help.audit.subjectAccess.long": (
-            "For a request for access (registerutdrag): per receiving organisation and rule, the first and last time\nthe central store sent the child's data, the purpose (hub role, consent and its purpose, the\nmissing-episode rule) and how many values.",
-            "För ett registerutdrag: per mottagande organisation och regel, första och senaste gången centrallagret\nskickade uppgifter om barnet, ändamålet (roll i navet, samtycke och dess ändamål, regeln vid\nförsvinnande) och hur många värden."),
+            "For a request for access (registerutdrag): per receiving organisation and rule, the first and last time\nthe central store sent the child's data, the purpose (hub role, consent and its purpose, the\nmissing-episode rule) and how many values. Then, from the read logs the local databases uploaded, per\norganisation whose users displayed the child's data: the first and last display, the purposes given\nand how many read-log entries, displays and edits (--json: the list \"displays\"; --csv: a second\nblock with its own header line after an empty line).",
+            "För ett registerutdrag: per mottagande organisation och regel, första och senaste gången centrallagret\nskickade uppgifter om barnet, ändamålet (roll i navet, samtycke och dess ändamål, regeln vid\nförsvinnande) och hur många värden. Sedan, ur loggarna över vem som sett vad som de lokala\ndatabaserna skickat upp, per organisation vars användare visat uppgifter om barnet: första och senaste\nvisningen, angivna ändamål och hur många poster i loggen, visningar och ändringar (--json: listan\n\"displays\"; --csv: ett andra block med egen rubrikrad efter en tom rad)."),
         "help.ledger.verify": ("Check that the disclosure ledger and the replicas' read logs are unchanged.",
                                "Kontrollera att utlämnandeloggen och loggarna över vem som sett vad är oförändrade."),
         "help.ledger.verify.long": (
@@ -463,6 +499,10 @@ enum LedgerStrings {
                                 "Ingen uppskickad logg över vem som sett vad nämner barnet eller dess uppgifter."),
         "auditKind.display": ("display", "visning"),
         "auditKind.edit": ("edit", "ändring"),
+        "audit.firstDisplay": ("first display", "första visning"),
+        "audit.lastDisplay": ("last display", "senaste visning"),
+        "audit.purposes": ("purposes", "ändamål"),
+        "audit.displayCount": ("read-log entries", "poster i loggen"),
         "audit.first": ("first", "första"),
         "audit.last": ("last", "senaste"),
         "audit.purpose": ("purpose", "ändamål"),

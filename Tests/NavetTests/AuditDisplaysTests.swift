@@ -71,6 +71,17 @@ import Testing
         #expect(blocks.last?.hasPrefix("time,organisation,local database,user,kind,command,fields,purpose\r\n") == true, "\(csv.out)")
         #expect(blocks.last?.contains("Placering") == true)
 
+        // The subject-access answer names the organisation whose users displayed the data, and why.
+        let access = object(try cli.navetd("--db", "central.db", "--json", "audit", "subject-access", amina))
+        let byOrganisation = access["displays"] as? [[String: Any]] ?? []
+        #expect(byOrganisation.count == 1, "\(access)")
+        #expect(byOrganisation.first?["organisation"] as? String == "Socialtjänsten Umeå")
+        #expect(byOrganisation.first?["purposes"] as? [String] == ["Placering", "Uppföljning"], "\(access)")
+        #expect(byOrganisation.first?["displays"] as? Int == listed.count)
+        let accessTable = try cli.navetd("--db", "central.db", "--lang", "sv", "audit", "subject-access", amina)
+        #expect(accessTable.code == 0 && accessTable.out.contains("första visning") && accessTable.out.contains("Placering; Uppföljning"),
+                "\(accessTable.out)")
+
         // A store from before the index: the migration fills it from the stored entries.
         _ = try SQLite3Tool.run(folder.path("central.db"),
                                 "DROP TABLE central_read_log_records; DROP INDEX records_by_child; PRAGMA user_version = 18")
