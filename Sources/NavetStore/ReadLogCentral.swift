@@ -249,15 +249,17 @@ extension CentralStore {
 
     /// The uploaded read-log entries that name the child or any record of the child
     /// (its notes, memberships, consents, episodes: their `child` cell), oldest first:
-    /// the displays `navetd audit child` lists (through `central_read_log_records`).
+    /// the displays `navetd audit child` lists. Costs the child's entries, not the log:
+    /// the child's and its records' rows of `central_read_log_records`, then each entry.
     public func readLogDisplays(child: RecordID) throws(StoreError) -> [ReadLogDisplay] {
         try StoreError.wrap {
             try db.query("""
                 SELECT l.replica, l.seq, l.time, l.user, l.kind, l.command, l.fields, l.purpose
-                FROM central_read_log l
-                WHERE EXISTS (SELECT 1 FROM central_read_log_records x
-                    WHERE x.replica = l.replica AND x.seq = l.seq
-                    AND (x.record_id = ?1 OR x.record_id IN (SELECT record_id FROM cells WHERE field = 'child' AND value = ?2)))
+                FROM (SELECT replica, seq FROM central_read_log_records WHERE record_id = ?1
+                      UNION
+                      SELECT x.replica, x.seq FROM cells c JOIN central_read_log_records x ON x.record_id = c.record_id
+                      WHERE c.field = 'child' AND c.value = ?2) k
+                JOIN central_read_log l ON l.replica = k.replica AND l.seq = k.seq
                 ORDER BY l.time, l.replica, l.seq
                 """, [.integer(child.int64), .text(child.description)]).compactMap { row in
                 guard let replica = row[0].replicaID, case .integer(let seq) = row[1], case .integer(let time) = row[2],

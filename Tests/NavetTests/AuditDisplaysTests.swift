@@ -82,6 +82,10 @@ import Testing
         #expect(accessTable.code == 0 && accessTable.out.contains("första visning") && accessTable.out.contains("Placering; Uppföljning"),
                 "\(accessTable.out)")
 
+        // An entry that names only the note (not the child) is found through the note's child.
+        _ = try SQLite3Tool.run(folder.path("central.db"), "DELETE FROM central_read_log_records WHERE record_id = \(Int64(bitPattern: UInt64(amina, radix: 16) ?? 0))")
+        #expect(try displays().compactMap { $0["purpose"] as? String }.contains("Uppföljning"))
+
         // A store from before the index: the migration fills it from the stored entries.
         _ = try SQLite3Tool.run(folder.path("central.db"),
                                 "DROP TABLE central_read_log_records; DROP INDEX records_by_child; PRAGMA user_version = 18")
