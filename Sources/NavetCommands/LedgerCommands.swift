@@ -137,7 +137,53 @@ struct AuditChildCommand: Command {
                 ])
             }
         }
-        table.print(context, csv: csv, extra: ["child": childID.description])
+        // Who displayed them: the read logs the local databases uploaded.
+        let displays = try context.store { () throws(StoreError) in try central.readLogDisplays(child: childID) }
+        var shown = AuditTable(
+            headers: ["audit.time", "audit.organisation", "audit.replica", "audit.user", "audit.kind", "audit.command",
+                      "audit.fields", "audit.purpose"].map { context.t($0) }, rows: [], json: [])
+        for display in displays {
+            let organisation = origins[display.replica] ?? "–"
+            let words = display.fields.map { ref in
+                context.strings.fieldWord(String(ref.split(separator: ".").last ?? Substring(ref)))
+            }
+            var seen = Set<String>()
+            shown.rows.append([Format.time(display.time), organisation, display.replica.description, display.user,
+                               context.strings.label("auditKind", display.kind), display.command,
+                               words.filter { seen.insert($0).inserted }.joined(separator: ", "), display.purpose ?? "–"])
+            shown.json.append([
+                "time": Format.time(display.time), "organisation": origins[display.replica] ?? NSNull(),
+                "replica": display.replica.description, "seq": NSNumber(value: display.seq), "user": display.user,
+                "kind": display.kind, "command": display.command, "fields": display.fields,
+                "purpose": display.purpose ?? NSNull(),
+            ])
+        }
+        table.print(context, csv: csv, displays: shown, extra: ["child": childID.description])
+    }
+}
+
+extension AuditTable {
+    /// The ledger's table, then the displays: `--json` adds the list `displays`, `--csv`
+    /// a second block with its own header line after one empty line, a table a second
+    /// titled table.
+    func print(_ context: Context, csv: Bool, displays shown: AuditTable, extra: [String: Any]) {
+        if context.json {
+            var object = extra
+            object["displays"] = shown.json
+            print(context, csv: false, extra: object)
+        } else if csv {
+            print(context, csv: true)
+            context.console.csv([""] + CSV.records([shown.headers] + shown.rows))
+        } else {
+            print(context, csv: false)
+            context.out("")
+            context.out(context.t("audit.displays"))
+            if shown.rows.isEmpty {
+                context.out(context.t("audit.displays.none"))
+            } else {
+                context.out(Format.table(shown.headers, shown.rows.map { $0.map(Format.line) }))
+            }
+        }
     }
 }
 
@@ -237,7 +283,33 @@ struct AuditSubjectAccessCommand: Command {
                 "rule": group.rule, "purpose": purpose, "values": group.values,
             ])
         }
-        table.print(context, csv: csv, extra: ["child": childID.description])
+        // The organisations whose users displayed the child's data, from the uploaded read logs.
+        let displays = try context.store { () throws(StoreError) in try central.readLogDisplays(child: childID) }
+        let origins = try context.store { () throws(StoreError) in try central.originOrganisations() }
+        var byOrganisation: [String: (first: Int64, last: Int64, purposes: [String], count: Int)] = [:]
+        for display in displays {
+            let organisation = origins[display.replica] ?? "–"
+            var group = byOrganisation[organisation] ?? (display.time, display.time, [], 0)
+            group.first = min(group.first, display.time)
+            group.last = max(group.last, display.time)
+            if let purpose = display.purpose, !group.purposes.contains(purpose) { group.purposes.append(purpose) }
+            group.count += 1
+            byOrganisation[organisation] = group
+        }
+        var shown = AuditTable(
+            headers: ["audit.organisation", "audit.firstDisplay", "audit.lastDisplay", "audit.purposes", "audit.displayCount"]
+                .map { context.t($0) }, rows: [], json: [])
+        for organisation in byOrganisation.keys.sorted(by: { TextRules.precedes($0, $1, context.collation) }) {
+            guard let group = byOrganisation[organisation] else { continue }
+            let purposes = group.purposes.sorted { TextRules.precedes($0, $1, context.collation) }
+            shown.rows.append([organisation, Format.time(group.first), Format.time(group.last),
+                               purposes.isEmpty ? "–" : purposes.joined(separator: "; "), String(group.count)])
+            shown.json.append([
+                "organisation": organisation, "first": Format.time(group.first), "last": Format.time(group.last),
+                "purposes": purposes, "displays": group.count,
+            ])
+        }
+        table.print(context, csv: csv, displays: shown, extra: ["child": childID.description])
     }
 }
 
@@ -358,11 +430,11 @@ struct AuditPruneCommand: Command {
 
 enum LedgerStrings {
     static let table: [String: (String, String)] = [
-        "help.audit.child": ("Show who received which fields of a child, by which rule and when.",
-                             "Visa vem som fått vilka fält om ett barn, enligt vilken regel och när."),
+        "help.audit.child": ("Show who received which fields of a child, by which rule and when, and who displayed them.",
+                             "Visa vem som fått vilka fält om ett barn, enligt vilken regel och när, och vem som visat dem."),
         "help.audit.child.long": (
-            "From the disclosure ledger: one line per ledger row, record and field, with the time it was sent,\nthe receiving organisation and local database, how many values, the rule that allowed it and the\npolicy version. ID is the child's id (a unique beginning is enough).",
-            "Ur utlämnandeloggen: en rad per loggrad, uppgift och fält, med när det skickades, mottagande\norganisation och lokal databas, hur många värden, regeln som tillät det och policyversionen.\nID är barnets id (en unik början räcker)."),
+            "From the disclosure ledger: one line per ledger row, record and field, with the time it was sent,\nthe receiving organisation and local database, how many values, the rule that allowed it and the\npolicy version. Then, from the read logs the local databases uploaded, every display (or edit) that\nnamed the child or one of its records: time, organisation, local database, user, kind, command,\nfields and purpose (--json: the list \"displays\"; --csv: a second block with its own header line after\nan empty line). ID is the child's id (a unique beginning is enough).",
+            "Ur utlämnandeloggen: en rad per loggrad, uppgift och fält, med när det skickades, mottagande\norganisation och lokal databas, hur många värden, regeln som tillät det och policyversionen.\nSedan, ur loggarna över vem som sett vad som de lokala databaserna skickat upp, varje visning (eller\nändring) som gällde barnet eller någon av dess uppgifter: tid, organisation, lokal databas, användare,\nslag, kommando, fält och ändamål (--json: listan \"displays\"; --csv: ett andra block med egen\nrubrikrad efter en tom rad). ID är barnets id (en unik början räcker)."),
         "help.audit.org": ("Show what an organisation received, oldest first.", "Visa vad en organisation har fått, äldst först."),
         "help.audit.org.long": (
             "From the disclosure ledger: one line per ledger row sent to ORG's local databases, with the child,\nthe confidentiality tags or fields the rule covered, how many values, the rule and the policy version.\n--since and --until are Swedish calendar days, both included.",
@@ -370,8 +442,8 @@ enum LedgerStrings {
         "help.audit.subjectAccess": ("List every organisation that received a child's data, with dates and purposes (GDPR art. 15).",
                                      "Lista alla organisationer som fått uppgifter om ett barn, med datum och ändamål (GDPR art. 15)."),
         "help.audit.subjectAccess.long": (
-            "For a request for access (registerutdrag): per receiving organisation and rule, the first and last time\nthe central store sent the child's data, the purpose (hub role, consent and its purpose, the\nmissing-episode rule) and how many values.",
-            "För ett registerutdrag: per mottagande organisation och regel, första och senaste gången centrallagret\nskickade uppgifter om barnet, ändamålet (roll i navet, samtycke och dess ändamål, regeln vid\nförsvinnande) och hur många värden."),
+            "For a request for access (registerutdrag): per receiving organisation and rule, the first and last time\nthe central store sent the child's data, the purpose (hub role, consent and its purpose, the\nmissing-episode rule) and how many values. Then, from the read logs the local databases uploaded, per\norganisation whose users displayed the child's data: the first and last display, the purposes given\nand how many read-log entries, displays and edits (--json: the list \"displays\"; --csv: a second\nblock with its own header line after an empty line).",
+            "För ett registerutdrag: per mottagande organisation och regel, första och senaste gången centrallagret\nskickade uppgifter om barnet, ändamålet (roll i navet, samtycke och dess ändamål, regeln vid\nförsvinnande) och hur många värden. Sedan, ur loggarna över vem som sett vad som de lokala\ndatabaserna skickat upp, per organisation vars användare visat uppgifter om barnet: första och senaste\nvisningen, angivna ändamål och hur många poster i loggen, visningar och ändringar (--json: listan\n\"displays\"; --csv: ett andra block med egen rubrikrad efter en tom rad)."),
         "help.ledger.verify": ("Check that the disclosure ledger and the replicas' read logs are unchanged.",
                                "Kontrollera att utlämnandeloggen och loggarna över vem som sett vad är oförändrade."),
         "help.ledger.verify.long": (
@@ -416,6 +488,21 @@ enum LedgerStrings {
         "audit.policy": ("policy", "policy"),
         "audit.child": ("child", "barn"),
         "audit.covers": ("covered", "omfattade"),
+        "audit.time": ("time", "tid"),
+        "audit.user": ("user", "användare"),
+        "audit.kind": ("kind", "slag"),
+        "audit.command": ("command", "kommando"),
+        "audit.fields": ("fields", "fält"),
+        "audit.displays": ("Displayed (from the read logs the local databases uploaded):",
+                           "Visat (ur loggarna över vem som sett vad som de lokala databaserna skickat upp):"),
+        "audit.displays.none": ("No uploaded read log names this child or its records.",
+                                "Ingen uppskickad logg över vem som sett vad nämner barnet eller dess uppgifter."),
+        "auditKind.display": ("display", "visning"),
+        "auditKind.edit": ("edit", "ändring"),
+        "audit.firstDisplay": ("first display", "första visning"),
+        "audit.lastDisplay": ("last display", "senaste visning"),
+        "audit.purposes": ("purposes", "ändamål"),
+        "audit.displayCount": ("read-log entries", "poster i loggen"),
         "audit.first": ("first", "första"),
         "audit.last": ("last", "senaste"),
         "audit.purpose": ("purpose", "ändamål"),

@@ -615,7 +615,36 @@ public enum Layout {
         Migration(central: """
         CREATE INDEX central_read_log_by_user ON central_read_log(replica, user, time);
         """),
+        // 20: which uploaded read-log entries named a record (docs/STORAGE.md,
+        // "central_read_log_records"), for `navetd audit child`: filled with each stored
+        // entry, emptied with the entries a later upload replaced; existing entries are
+        // indexed here by splitting their `records` text (16 hex digits each). A record's
+        // child is its `child` cell: indexed as on replicas (layout 11).
+        Migration(central: """
+        CREATE TABLE central_read_log_records(
+            record_id INTEGER NOT NULL,
+            replica INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            PRIMARY KEY (record_id, replica, seq)
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS records_by_child ON cells(value, record_id) WHERE field = 'child';
+        WITH RECURSIVE split(replica, seq, item, rest) AS (
+            SELECT replica, seq, '', records || ',' FROM central_read_log
+            UNION ALL
+            SELECT replica, seq, substr(rest, 1, instr(rest, ',') - 1), substr(rest, instr(rest, ',') + 1)
+            FROM split WHERE rest != ''
+        )
+        INSERT OR IGNORE INTO central_read_log_records(record_id, replica, seq)
+        SELECT \(hexToInteger("lower(item)")), replica, seq FROM split
+        WHERE length(item) = 16 AND lower(item) NOT GLOB '*[^0-9a-f]*';
+        """),
     ]
+
+    /// SQL for the signed 64-bit integer that `text` (16 lowercase hex digits) spells.
+    static func hexToInteger(_ text: String) -> String {
+        (1...16).map { "((instr('0123456789abcdef', substr(\(text), \($0), 1)) - 1) << \(64 - 4 * $0))" }
+            .joined(separator: " | ")
+    }
 
     public static var currentVersion: Int { migrations.count }
 

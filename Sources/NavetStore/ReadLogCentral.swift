@@ -94,6 +94,8 @@ extension CentralStore {
                 """, [.integer(now), .text(reason), .integer(sender.int64), .integer(Int64(clamping: seq))])
             try db.query("DELETE FROM central_read_log WHERE replica = ? AND seq >= ?",
                          [.integer(sender.int64), .integer(Int64(clamping: seq))])
+            try db.query("DELETE FROM central_read_log_records WHERE replica = ? AND seq >= ?",
+                         [.integer(sender.int64), .integer(Int64(clamping: seq))])
             head = seq - 1
             headHash = try storedHash(sender, head) ?? AuditEntry.genesis
         }
@@ -179,6 +181,10 @@ extension CentralStore {
                       .text(entry.fields.joined(separator: ",")), .text(entry.tags.joined(separator: ",")),
                       entry.purpose.map(SQLValue.text) ?? .null, .blob(entry.previousHash), .blob(entry.hash), .integer(now),
                       .integer(reasons.isEmpty ? 0 : 1)])
+            for record in Set(entry.records) {
+                try db.query("INSERT OR IGNORE INTO central_read_log_records(record_id, replica, seq) VALUES (?, ?, ?)",
+                             [.integer(record.int64), .integer(sender.int64), .integer(Int64(clamping: entry.seq))])
+            }
             result.stored += 1
             head = entry.seq
             headHash = entry.hash
@@ -240,4 +246,43 @@ extension CentralStore {
             }
         }
     }
+
+    /// The uploaded read-log entries that name the child or any record of the child
+    /// (its notes, memberships, consents, episodes: their `child` cell), oldest first:
+    /// the displays `navetd audit child` lists. Costs the child's entries, not the log:
+    /// the child's and its records' rows of `central_read_log_records`, then each entry.
+    public func readLogDisplays(child: RecordID) throws(StoreError) -> [ReadLogDisplay] {
+        try StoreError.wrap {
+            try db.query("""
+                SELECT l.replica, l.seq, l.time, l.user, l.kind, l.command, l.fields, l.purpose
+                FROM (SELECT replica, seq FROM central_read_log_records WHERE record_id = ?1
+                      UNION
+                      SELECT x.replica, x.seq FROM cells c JOIN central_read_log_records x ON x.record_id = c.record_id
+                      WHERE c.field = 'child' AND c.value = ?2) k
+                JOIN central_read_log l ON l.replica = k.replica AND l.seq = k.seq
+                ORDER BY l.time, l.replica, l.seq
+                """, [.integer(child.int64), .text(child.description)]).compactMap { row in
+                guard let replica = row[0].replicaID, case .integer(let seq) = row[1], case .integer(let time) = row[2],
+                      let user = row[3].textValue, let kind = row[4].textValue, let command = row[5].textValue,
+                      let fields = row[6].textValue else { return nil }
+                return ReadLogDisplay(replica: replica, seq: UInt64(clamping: seq), time: time, user: user, kind: kind,
+                                      command: command, fields: fields.split(separator: ",").map(String.init),
+                                      purpose: row[7].textValue)
+            }
+        }
+    }
+}
+
+/// One display of case data a replica logged and uploaded (`navetd audit child`).
+public struct ReadLogDisplay: Hashable, Sendable {
+    public let replica: ReplicaID
+    public let seq: UInt64
+    /// Milliseconds since the epoch, on the replica's clock.
+    public let time: Int64
+    public let user: String
+    public let kind: String
+    public let command: String
+    /// `type.field` references.
+    public let fields: [String]
+    public let purpose: String?
 }
