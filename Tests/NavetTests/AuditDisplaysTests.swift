@@ -6,21 +6,11 @@ import Testing
 /// `navetd audit child` lists who displayed the child's data (issue 13, point 5): from the
 /// read logs the replicas uploaded, through the record index `central_read_log_records`.
 /// Through the real `navet` and `navetd`, the log reaching the server by file.
-@Suite struct AuditDisplaysTests {
+@Suite struct AuditDisplaysTests: FileSyncSuite {
     let folder = TemporaryDirectory(prefix: "navet-displays")
-    var cli: CLIRunner { CLIRunner(workingDirectory: folder.url) }
-
-    func object(_ result: CLIRunner.Result) -> [String: Any] {
-        (try? JSONSerialization.jsonObject(with: Data(result.out.utf8))) as? [String: Any] ?? [:]
-    }
 
     @Test func aDisplayWithItsPurposeIsListedAndAnotherChildsIsNot() throws {
-        #expect(try cli.navetd("--db", "central.db", "init").code == 0)
-        #expect(try cli.navetd("--db", "central.db", "org", "add", "--name", "Socialtjänsten Umeå", "--kind", "social_services",
-                               "--municipality", "Umeå").code == 0)
-        #expect(try cli.navetd("--db", "central.db", "replica", "enroll", "--org", "Socialtjänsten Umeå", "--out", "a.enroll",
-                               "--url", "http://127.0.0.1:9").code == 0)
-        #expect(try cli.navet("--db", "a.db", "init", "--enroll", "a.enroll").code == 0)
+        try socialServicesReplica()
         #expect(try cli.navet("--db", "a.db", "user", "add", "eva", "--name", "Eva Ek").code == 0)
         let amina = object(try cli.navet("--db", "a.db", "--json", "child", "add", "--name", "Amina"))["id"] as? String ?? ""
         let bilal = object(try cli.navet("--db", "a.db", "--json", "child", "add", "--name", "Bilal"))["id"] as? String ?? ""

@@ -5,13 +5,8 @@ import Testing
 
 /// `navetd audit user REPLICA:NAME` (issue 13, point 5): what one user of one replica
 /// displayed and changed, from the read log uploaded by file, through the real binaries.
-@Suite struct AuditUserTests {
+@Suite struct AuditUserTests: FileSyncSuite {
     let folder = TemporaryDirectory(prefix: "navet-audituser")
-    var cli: CLIRunner { CLIRunner(workingDirectory: folder.url) }
-
-    func object(_ result: CLIRunner.Result) -> [String: Any] {
-        (try? JSONSerialization.jsonObject(with: Data(result.out.utf8))) as? [String: Any] ?? [:]
-    }
     func rows(_ result: CLIRunner.Result) -> [[String: Any]] { object(result)["rows"] as? [[String: Any]] ?? [] }
     func central(_ sql: String) throws -> String { try SQLite3Tool.run(folder.path("central.db"), sql) }
     func replica(_ sql: String) throws -> String { try SQLite3Tool.run(folder.path("a.db"), sql) }
@@ -20,12 +15,7 @@ import Testing
     }
 
     @Test func showsExactlyOneUsersEntriesFiltersByDayAndSpeaksBothLanguages() throws {
-        #expect(try cli.navetd("--db", "central.db", "init").code == 0)
-        #expect(try cli.navetd("--db", "central.db", "org", "add", "--name", "Socialtjänsten Umeå", "--kind", "social_services",
-                               "--municipality", "Umeå").code == 0)
-        #expect(try cli.navetd("--db", "central.db", "replica", "enroll", "--org", "Socialtjänsten Umeå", "--out", "a.enroll",
-                               "--url", "http://127.0.0.1:9").code == 0)
-        #expect(try cli.navet("--db", "a.db", "init", "--enroll", "a.enroll").code == 0)
+        try socialServicesReplica()
         #expect(try cli.navet("--db", "a.db", "user", "add", "åsa", "--name", "Åsa Öberg").code == 0)
         #expect(try cli.navet("--db", "a.db", "--user", "åsa", "user", "add", "bo", "--name", "Bo Ek").code == 0)
         #expect(try cli.navet("--db", "a.db", "--user", "åsa", "child", "add", "--name", "Amina").code == 0)

@@ -23,4 +23,15 @@ extension FileSyncSuite {
         #expect(imported.code == 0, "\(imported.err)")
         return try cli.navet("--db", db, "import", "reply.navet").code
     }
+
+    /// A central store with one social-services organisation, "Socialtjänsten Umeå", and
+    /// its replica `db` enrolled by file.
+    func socialServicesReplica(_ db: String = "a.db") throws {
+        #expect(try cli.navetd("--db", "central.db", "init").code == 0)
+        #expect(try cli.navetd("--db", "central.db", "org", "add", "--name", "Socialtjänsten Umeå", "--kind", "social_services",
+                               "--municipality", "Umeå").code == 0)
+        #expect(try cli.navetd("--db", "central.db", "replica", "enroll", "--org", "Socialtjänsten Umeå", "--out", "a.enroll",
+                               "--url", "http://127.0.0.1:9").code == 0)
+        #expect(try cli.navet("--db", db, "init", "--enroll", "a.enroll").code == 0)
+    }
 }
