@@ -28,12 +28,20 @@ extension Context {
     /// reads that field's tag or the missing rule gives it the field. A school or a
     /// volunteer in the hub reports a child missing but does not read the search fields.
     func closingShared(_ store: ReplicaStore, child: RecordID) throws(CLIError) -> Bool {
+        // The missing rule gives access only while an episode is open (`episodes`).
+        try reads(store, child: child, recordType: "missing", field: "closed_at") { !$0.episodes.isEmpty }
+    }
+
+    /// Whether this replica is sent others' values of `field` of `recordType` records about
+    /// `child`, as the permissions of the last reply say: the tag or the missing rule's
+    /// field reads it, or `also` holds of the permission. True before any permissions
+    /// came and for a child without them (an ended access is told apart by its callers).
+    func reads(_ store: ReplicaStore, child: RecordID, recordType: String, field: String,
+               also: (ChildPermission) -> Bool = { _ in false }) throws(CLIError) -> Bool {
         try self.store { () throws(StoreError) -> Bool in
             guard try store.permissionsKnown(), let permission = try store.permissions(child: child) else { return true }
-            let tag = Schema.current.recordType("missing")?.field("closed_at")?.defaultTag ?? .search
-            // The missing rule gives access only while an episode is open (`episodes`).
-            return permission.read.contains(tag) || permission.fields.contains(FieldRef("missing", "closed_at"))
-                || !permission.episodes.isEmpty
+            let tag = Schema.current.recordType(recordType)?.field(field)?.defaultTag ?? .basic
+            return permission.read.contains(tag) || permission.fields.contains(FieldRef(recordType, field)) || also(permission)
         }
     }
 

@@ -223,11 +223,7 @@ struct HubList: Command {
             // shared with this organisation, so an empty list says nothing about it.
             // So too with permissions that do not read a membership's tag (the police
             // under the missing-child rule see the search fields, not the hub).
-            let membershipTag = HubAdd.schema.field("organisation")?.defaultTag ?? .basic
-            let reads = try context.store { () throws(StoreError) -> Bool in
-                guard try store.permissionsKnown(), let permission = try store.permissions(child: childID) else { return true }
-                return permission.read.contains(membershipTag)
-            }
+            let reads = try context.reads(store, child: childID, recordType: "membership", field: "organisation")
             context.out(context.t(ended || !reads ? "out.hubNotShared" : "out.noMemberships"))
             return
         }
