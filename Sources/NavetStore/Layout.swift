@@ -638,6 +638,18 @@ public enum Layout {
         SELECT \(hexToInteger("lower(item)")), replica, seq FROM split
         WHERE length(item) = 16 AND lower(item) NOT GLOB '*[^0-9a-f]*';
         """),
+        // 21: retention of the replicas' read logs on the central store (docs/STORAGE.md,
+        // `central_read_log_bases`): per replica, the last entry `navetd audit prune`
+        // removed, signed with the audit key; the first kept entry chains to it.
+        Migration(central: """
+        CREATE TABLE central_read_log_bases(
+            replica INTEGER PRIMARY KEY NOT NULL,
+            seq INTEGER NOT NULL,
+            hash BLOB NOT NULL,
+            signed_at INTEGER NOT NULL,
+            mac BLOB NOT NULL
+        );
+        """),
     ]
 
     /// SQL for the signed 64-bit integer that `text` (16 lowercase hex digits) spells.
