@@ -39,7 +39,7 @@ struct AuditUserCommand: Command {
         guard replica.count <= 16, replica.allSatisfy(\.isHexDigit) else {
             throw CLIError(.validation, context.t("auditUser.unknownReplica", Format.line(replica)))
         }
-        let enrolled = try context.store { () throws(StoreError) in try central.replicaRecords() }.map(\.replicaID)
+        let enrolled = try context.store { () throws(StoreError) in try central.enrolledReplicaIDs() }
         let uploaded = try context.store { () throws(StoreError) in try central.readLogReplicas() }
         let matches = Set(enrolled + uploaded).filter { $0.description.hasPrefix(replica) }.sorted()
         guard let found = matches.first else {

@@ -72,7 +72,6 @@ enum AuditBench {
         let tags: [Tag] = [.basic, .basic, .basic, .school, .care]
         try db.transaction {
             let child = try db.prepare("INSERT INTO child_facts(child_id, registrar, protected) VALUES (?, ?, 0)")
-            let record = try db.prepare("INSERT INTO records(record_id, record_type, child_id) VALUES (?, 'child', ?)")
             let change = try db.prepare("""
                 INSERT INTO changes(id, origin, seq, version, replaces, wall_time, record_type, record_id, field, value_kind,
                                     value, tag, received_at, superseded, child_id, refused)
@@ -84,7 +83,6 @@ enum AuditBench {
                 childIDs.append(childID)
                 firstChange.append(id + 1)
                 try child.bind([.integer(childID.int64), .text(writer.organisation)]); _ = try child.step(); child.reset()
-                try record.bind([.integer(childID.int64), .integer(childID.int64)]); _ = try record.step(); record.reset()
                 for field in 0..<changesPerChild {
                     id += 1
                     let at = end - span + Int64(index) * (span / Int64(children))
