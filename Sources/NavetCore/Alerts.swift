@@ -18,8 +18,8 @@
 ///   "24-hour" proposals were rejected), and the police want reports immediately
 ///   (`shared/LAW.md`, "24-timmarsregeln").
 /// - `missingEscalateHours` 24, `foundFollowUpHours` 72, `rejectionTalkDays` 7,
-///   `turning18Days` 90, `arrivalTalkDays` 14: the product brief's alerts (DESIGN.md,
-///   "Alerts the method calls for"), drawn from the method support "På flykt och
+///   `turning18Days` 90, `arrivalTalkDays` 14: the project brief's list of alerts ("Alerts
+///   the method calls for"), drawn from the method support "På flykt och
 ///   försvunnen" (Länsstyrelsen): the critical moments are arrival, a rejection and the
 ///   18th birthday; after a child is found, contact the former guardian or social services
 ///   and listen to the child.
