@@ -53,14 +53,13 @@ struct AlertsCommand: Command {
         var names: [RecordID: String] = [:]
         var ended: [RecordID] = []
         for id in children {
-            if try context.accessEnded(store, child: id) {
+            guard let found = try context.alerts(store, child: id, thresholds: thresholds) else {
                 ended.append(id)
                 continue
             }
-            let (facts, held) = try context.alertFacts(store, child: id)
-            snapshots.merge(held) { first, _ in first }
-            if let name = held[id]?.value("name").displayText { names[id] = name }
-            alerts += AlertRules.evaluate(facts, now: context.now, thresholds: thresholds)
+            snapshots.merge(found.held) { first, _ in first }
+            if let name = found.held[id]?.value("name").displayText { names[id] = name }
+            alerts += found.alerts
         }
         alerts = AlertRules.sorted(alerts)
         let own = try context.store { () throws(StoreError) in try store.originNames()[store.replicaID]?.organisation }
@@ -150,6 +149,17 @@ extension AlertRule {
 }
 
 extension Context {
+    /// The alerts of one child as this replica holds it (most severe first), and the records
+    /// they were computed from (for the read audit); nil when the organisation's access to
+    /// the child has ended (it sees none of the child's alerts). For other displays (the
+    /// case page, `child list --alerts`), which log what they show themselves.
+    func alerts(_ store: ReplicaStore, child: RecordID, thresholds: AlertThresholds = .defaults) throws(CLIError)
+        -> (alerts: [Alert], held: [RecordID: RecordSnapshot])? {
+        if try accessEnded(store, child: child) { return nil }
+        let (facts, held) = try alertFacts(store, child: child)
+        return (AlertRules.evaluate(facts, now: now, thresholds: thresholds), held)
+    }
+
     /// Reads and checks an alert configuration file (`AlertConfigFile`); a bad one is refused
     /// input (exit 4) naming the file, line and key.
     func readAlertConfig(_ file: String) throws(CLIError) -> AlertThresholds {
@@ -220,7 +230,9 @@ extension Context {
         facts.asylumStatusAt = child.field("asylum_status")?.change.wallTime
         facts.decisions = try records("decision").compactMap { record in
             guard let outcome = text(record, "outcome"), let day = date(record, "date") else { return nil }
-            return AlertFacts.Decision(id: record.id, kind: text(record, "kind"), outcome: outcome, date: day)
+            // Asylum decisions carry the `asylum` tag (the contract: tag by kind).
+            let asylum = record.field("outcome")?.change.tag == .asylum || (text(record, "kind")?.contains("asylum") ?? false)
+            return AlertFacts.Decision(id: record.id, kind: text(record, "kind"), outcome: outcome, date: day, isAsylum: asylum)
         }
         facts.episodes = try records("missing").compactMap { record in
             guard let seen = time(record, "last_seen_at") else { return nil }

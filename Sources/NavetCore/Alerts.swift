@@ -211,11 +211,15 @@ public struct AlertFacts: Hashable, Sendable {
         public var kind: String?
         public var outcome: String
         public var date: CalendarDate
-        public init(id: RecordID, kind: String? = nil, outcome: String, date: CalendarDate) {
+        /// An asylum decision (its values carry the `asylum` tag): only these count as a
+        /// rejection of asylum or its grant.
+        public var isAsylum: Bool
+        public init(id: RecordID, kind: String? = nil, outcome: String, date: CalendarDate, isAsylum: Bool = true) {
             self.id = id
             self.kind = kind
             self.outcome = outcome
             self.date = date
+            self.isAsylum = isAsylum
         }
     }
 
@@ -471,7 +475,7 @@ public enum AlertRules {
     /// child's asylum status when no decision is held (dated the day the status was written).
     static func rejection(_ facts: AlertFacts, now: Int64, thresholds: AlertThresholds) -> [Alert] {
         guard facts.visibility.talks else { return [] }
-        let ordered = facts.decisions.sorted { $0.date != $1.date ? $0.date < $1.date : $0.id < $1.id }
+        let ordered = facts.decisions.filter(\.isAsylum).sorted { $0.date != $1.date ? $0.date < $1.date : $0.id < $1.id }
         var rejected: (record: RecordID, date: CalendarDate, outcome: String)?
         if let last = ordered.last(where: { rejections.contains($0.outcome) }) {
             if ordered.contains(where: { $0.date > last.date && $0.outcome == "granted" }) { return [] }

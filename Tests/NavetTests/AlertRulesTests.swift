@@ -129,6 +129,10 @@ import Testing
         facts.decisions.append(.init(id: RecordID(rawValue: 0xD2), outcome: "final_rejection", date: Self.day("2026-06-10")))
         let final = AlertRules.evaluate(facts, now: Self.at("2026-06-10T12:00+02:00"))
         #expect(final.map(\.record) == [RecordID(rawValue: 0xD2)])
+        // Another kind of decision (not an asylum decision) is no rejection of asylum.
+        facts.decisions.append(.init(id: RecordID(rawValue: 0xD4), kind: "support", outcome: "rejected", date: Self.day("2026-06-20"),
+                                     isAsylum: false))
+        #expect(AlertRules.evaluate(facts, now: Self.at("2026-06-21T12:00+02:00")).map(\.record) == [RecordID(rawValue: 0xD2)])
         // A grant after it ends the alert.
         facts.decisions.append(.init(id: RecordID(rawValue: 0xD3), outcome: "granted", date: Self.day("2026-07-01")))
         #expect(rules(facts, at: "2026-07-02T12:00+02:00").isEmpty)
