@@ -193,15 +193,16 @@ extension Context {
     }
 
     /// Whether this replica is sent others' values of `type.field` about `child`: the field's
-    /// tag (from the schema, or the contract's for a field this build does not define), or
-    /// the missing rule's fields while an episode is open.
+    /// tag (from the schema, or the contract's for a field this build does not define), or a
+    /// field the missing rule names. An episode's closing is known under the missing rule
+    /// too: the rule's access ends with it.
     func alertReads(_ store: ReplicaStore, child: RecordID, _ type: String, _ field: String) throws(CLIError) -> Bool {
         try self.store { () throws(StoreError) -> Bool in
             guard try store.permissionsKnown(), let permission = try store.permissions(child: child) else { return true }
             let tag = Schema.current.recordType(type)?.field(field)?.defaultTag ?? AlertsCommand.contractTags[type + "." + field]
                 ?? .mostRestrictive
             if permission.read.contains(tag) || permission.fields.contains(FieldRef(type, field)) { return true }
-            return type == "missing" && tag == .search && !permission.episodes.isEmpty
+            return type == "missing" && field == "closed_at" && !permission.episodes.isEmpty
         }
     }
 

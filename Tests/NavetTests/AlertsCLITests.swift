@@ -190,17 +190,75 @@ import Testing
         try store.replacePermissions([ChildPermission(child: RecordID(hex: child)!, read: [.basic, .school], write: [.school],
                                                       roles: [.schoolMentor])])
         #expect(rules(try alerts()) == ["risk_behaviour"])
-        // As the police under the missing rule: the search fields of the open episode.
-        try store.replacePermissions([ChildPermission(child: RecordID(hex: child)!, read: [.basic], write: [],
-                                                      roles: [], fields: [FieldRef("missing", "last_seen_at"), FieldRef("missing", "closed_at")],
-                                                      episodes: [RecordID(rawValue: 1)])])
+        // As the police in the hub: the search fields, not the case: the police report, no talk.
+        try store.replacePermissions([ChildPermission(child: RecordID(hex: child)!, read: [.basic, .search, .police],
+                                                      write: [.search, .police], roles: [.police])])
         #expect(rules(try alerts()) == ["missing_not_reported", "risk_behaviour"])
+        // Under the missing rule, sent some fields of the open episode but not whether the
+        // child was found: no missing alert.
+        try store.replacePermissions([ChildPermission(child: RecordID(hex: child)!, read: [], write: [],
+                                                      roles: [], fields: [FieldRef("missing", "last_seen_at")],
+                                                      episodes: [RecordID(rawValue: 1)])])
+        #expect(rules(try alerts()) == ["risk_behaviour"])
         // Access ended (the child acknowledged, then no permissions): nothing about the child.
         try store.replacePermissions([])
         _ = try SQLite3Tool.run(folder.path("navet.db"), "INSERT OR REPLACE INTO meta(key, value) VALUES ('acked_seq', 1000000)")
         #expect(try alerts().isEmpty)
         let ended = try cli.navet("alerts", "--child", child)
         #expect(ended.code == 0 && ended.out.contains("access to child \(child) has ended"), "\(ended.out)")
+    }
+
+    /// Through a real `navetd` (by file) and the default policy: social services report a
+    /// child missing, the school writes absences; after the sync each replica shows the
+    /// alerts it may see.
+    @Test func afterASyncEachMemberSeesTheAlertsItMaySee() throws {
+        func sync(_ db: String) throws {
+            #expect(try cli.navet("--db", db, "export", "--force", "up.navet").code == 0)
+            let imported = try cli.navetd("--db", "central.db", "import", "up.navet", "--reply", "reply.navet", "--force")
+            #expect(imported.code == 0, "\(imported.err)")
+            let applied = try cli.navet("--db", db, "import", "reply.navet")
+            #expect(applied.code == 0, "\(applied.err)")
+        }
+        func alerts(_ db: String) throws -> [[String: Any]] {
+            let result = try cli.navet("--db", db, "--json", "alerts")
+            #expect(result.code == 0, "\(result.err)")
+            return json(result) as? [[String: Any]] ?? []
+        }
+        #expect(try cli.navetd("--db", "central.db", "init").code == 0)
+        let organisations = [("Socialtjänsten Umeå", "social_services", "social"), ("Gode män i Umeå", "guardian", "guardian"),
+                             ("Åsa skola", "school", "school"), ("Polisen Region Nord", "police", "police")]
+        for (name, kind, file) in organisations {
+            #expect(try cli.navetd("--db", "central.db", "org", "add", "--name", name, "--kind", kind, "--municipality", "Umeå").code == 0)
+            #expect(try cli.navetd("--db", "central.db", "replica", "enroll", "--org", name, "--out", file + ".enroll",
+                                   "--url", "http://127.0.0.1:9").code == 0)
+            #expect(try cli.navet("--db", file + ".db", "init", "--enroll", file + ".enroll").code == 0)
+        }
+        try sync("social.db")
+        let added = try cli.navet("--db", "social.db", "--json", "child", "add", "--name", "Amina Rahimi", "--arrival-date", Self.day(-20))
+        let child = (json(added) as? [String: Any])?["id"] as? String ?? ""
+        for (org, role) in [("Gode män i Umeå", "god man"), ("Åsa skola", "mentor")] {
+            #expect(try cli.navet("--db", "social.db", "hub", "add", "--child", child, "--org", org, "--role", role).code == 0)
+        }
+        #expect(try cli.navet("--db", "social.db", "missing", "report", "--child", child, "--last-seen-at", Self.time(hoursAgo: 30),
+                              "--last-seen-place", "HVB Solgården").code == 0)
+        try sync("social.db")
+        try sync("school.db")
+        for text in ["Borta", "Borta igen"] {
+            #expect(try cli.navet("--db", "school.db", "note", "add", "--child", child, "--kind", "skolfrånvaro", "--text", text).code == 0)
+        }
+        try sync("school.db")
+        for db in ["social.db", "guardian.db", "police.db"] { try sync(db) }
+
+        let guardian = try alerts("guardian.db")
+        #expect(rules(guardian) == ["missing_not_reported", "missing_escalate", "risk_behaviour", "arrival_no_talk"], "\(rules(guardian))")
+        #expect(guardian.first { $0["rule"] as? String == "missing_escalate" }?["for_you"] as? Bool == true)
+        #expect(rules(try alerts("social.db")) == rules(guardian))
+        // The school holds its absences, not the search or the case.
+        #expect(rules(try alerts("school.db")) == ["risk_behaviour"])
+        // The police, not in the hub, get the search fields the missing rule names and nothing
+        // of the case: at most the missing-child alerts.
+        let police = Set(rules(try alerts("police.db")))
+        #expect(police.isSubset(of: ["missing_not_reported", "missing_escalate"]), "\(police)")
     }
 
     @Test func optionsHelpAndErrors() throws {
