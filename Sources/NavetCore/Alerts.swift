@@ -103,7 +103,7 @@ public struct AlertThresholds: Hashable, Sendable {
 /// The rules, by id (stable: `--json` and the text keys use it).
 public enum AlertRule: String, CaseIterable, Hashable, Sendable {
     case missingNotReported = "missing_not_reported"
-    case missingOver24h = "missing_escalate"
+    case missingEscalate = "missing_escalate"
     case foundNoFollowUp = "found_no_follow_up"
     case rejectionNoTalk = "rejection_no_talk"
     case turning18NoTalk = "turning_18_no_talk"
@@ -115,7 +115,7 @@ public enum AlertRule: String, CaseIterable, Hashable, Sendable {
 
     public var severity: AlertSeverity {
         switch self {
-        case .missingNotReported, .missingOver24h: return .critical
+        case .missingNotReported, .missingEscalate: return .critical
         case .foundNoFollowUp, .rejectionNoTalk, .riskNotes, .suspectedCrime: return .high
         case .turning18NoTalk, .arrivalNoTalk, .sipFollowUpOverdue, .actionOverdue: return .medium
         }
@@ -445,7 +445,7 @@ public enum AlertRules {
                 let limit = hours(thresholds.missingEscalateHours)
                 if now - episode.lastSeenAt.unixMilliseconds > limit {
                     let since = Timestamp(swedishTimeAt: episode.lastSeenAt.unixMilliseconds + limit)
-                    alerts.append(Alert(rule: .missingOver24h, child: facts.child, record: episode.id, since: .instant(since),
+                    alerts.append(Alert(rule: .missingEscalate, child: facts.child, record: episode.id, since: .instant(since),
                                         everyMember: true, recipients: recipients(facts, roles: []),
                                         arguments: [seen, String(thresholds.missingEscalateHours)], evidence: [episode.id]))
                 }

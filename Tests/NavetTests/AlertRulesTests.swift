@@ -60,7 +60,7 @@ import Testing
         let exactly = Self.at("2026-03-29T23:00+02:00")
         #expect(AlertRules.evaluate(facts, now: exactly).isEmpty)
         let escalated = AlertRules.evaluate(facts, now: exactly + 1)
-        #expect(escalated.map(\.rule) == [.missingOver24h])
+        #expect(escalated.map(\.rule) == [.missingEscalate])
         #expect(escalated.first?.since == .instant(Self.time("2026-03-29T23:00+02:00")))
         #expect(escalated.first?.everyMember == true)
         // Every member, social secretary first (the roles' order).
@@ -73,13 +73,13 @@ import Testing
         let facts = missing(.init(id: Self.episode, lastSeenAt: Self.time("2026-10-24T22:00+02:00"),
                                   policeNotifiedAt: Self.time("2026-10-24T22:05+02:00")))
         #expect(rules(facts, at: "2026-10-25T21:00+01:00").isEmpty)  // 24 h exactly
-        #expect(rules(facts, at: "2026-10-25T21:01+01:00") == [.missingOver24h])
+        #expect(rules(facts, at: "2026-10-25T21:01+01:00") == [.missingEscalate])
         // 21:30 on the wall clock is already 24.5 hours later.
-        #expect(rules(facts, at: "2026-10-25T21:30+01:00") == [.missingOver24h])
+        #expect(rules(facts, at: "2026-10-25T21:30+01:00") == [.missingEscalate])
         // A configuration may escalate sooner.
         var sooner = AlertThresholds.defaults
         sooner.missingEscalateHours = 12
-        #expect(rules(facts, at: "2026-10-25T10:01+01:00", sooner) == [.missingOver24h])
+        #expect(rules(facts, at: "2026-10-25T10:01+01:00", sooner) == [.missingEscalate])
     }
 
     @Test func foundWithoutFollowUpAfter72ElapsedHours() {
@@ -273,7 +273,7 @@ import Testing
         // The state is sent but not the police report (a member that reads the episode only).
         let partial = AlertFacts(child: Self.child, episodes: [.init(id: Self.episode, lastSeenAt: Self.time("2026-11-28T22:00+01:00"))],
                                  visibility: .init(policeNotified: false))
-        #expect(rules(partial, at: "2026-12-05T12:00+01:00") == [.missingOver24h])
+        #expect(rules(partial, at: "2026-12-05T12:00+01:00") == [.missingEscalate])
     }
 
     @Test func mostSevereFirstThenOldest() {
@@ -282,7 +282,7 @@ import Testing
                                notes: [.init(id: RecordID(rawValue: 7), kind: "suspected_crime", at: Self.at("2026-11-20T10:00+01:00"))],
                                actions: [.init(id: RecordID(rawValue: 0xA1), due: Self.day("2025-12-01"))])
         let alerts = AlertRules.evaluate(facts, now: Self.at("2026-12-01T12:00+01:00"))
-        #expect(alerts.map(\.rule) == [.missingNotReported, .missingOver24h, .suspectedCrime, .actionOverdue, .arrivalNoTalk])
+        #expect(alerts.map(\.rule) == [.missingNotReported, .missingEscalate, .suspectedCrime, .actionOverdue, .arrivalNoTalk])
         #expect(alerts.map(\.severity) == [.critical, .critical, .high, .medium, .medium])
     }
 
