@@ -126,7 +126,7 @@ public struct Schema: Sendable {
     /// The kinds of journal note the method names.
     public static let noteKinds = [
         "information_talk", "conversation", "meeting", "observation", "decision_received",
-        "risk_signal", "school_absence",
+        "risk_signal", "school_absence", "turning_18_talk", "suspected_crime",
     ]
     /// Who gave a consent: the child, or the child's legal guardian (god man).
     public static let consentGivers = ["child", "guardian"]
@@ -134,9 +134,10 @@ public struct Schema: Sendable {
     /// person lowers it (the method: never assume a child left of their own free will).
     public static let riskLevels = ["high", "medium", "low"]
 
-    /// Schema version 2: the child's case, the journal note, and the records need to know
-    /// depends on: hub membership, consent and the missing episode.
-    public static let current = Schema(version: 2, recordTypes: [
+    /// Schema version 3: the child's case, the journal note, and the records need to know
+    /// depends on: hub membership, consent and the missing episode. Version 3 (issue 14)
+    /// adds the note kinds `turning_18_talk` and `suspected_crime`.
+    public static let current = Schema(version: 3, recordTypes: [
         RecordTypeSchema(name: "child", fields: [
             FieldSchema("name", .text(maxLength: 200), tag: .basic, required: true),
             FieldSchema("birth_date", .date, tag: .basic),
