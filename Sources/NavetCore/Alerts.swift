@@ -16,10 +16,9 @@
 /// - There is no threshold for telling the police: a missing child is reported at once.
 ///   No rule of law sets a 24-hour wait (Bet. 2004/05:LU26, 2005/06:SfU12: the only
 ///   "24-hour" proposals were rejected), and the police want reports immediately
-///   (`shared/LAW.md`, "24-timmarsregeln").
+///   (README, "Alerts").
 /// - `missingEscalateHours` 24, `foundFollowUpHours` 72, `rejectionTalkDays` 7,
-///   `turning18Days` 90, `arrivalTalkDays` 14: the project brief's list of alerts ("Alerts
-///   the method calls for"), drawn from the method support "På flykt och
+///   `turning18Days` 90, `arrivalTalkDays` 14: issue 14's list of alerts, drawn from the method support "På flykt och
 ///   försvunnen" (Länsstyrelsen): the critical moments are arrival, a rejection and the
 ///   18th birthday; after a child is found, contact the former guardian or social services
 ///   and listen to the child.
