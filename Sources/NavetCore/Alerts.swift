@@ -14,8 +14,9 @@
 /// The thresholds of every alert rule, in one place (README, "Alerts"). Where each figure
 /// comes from:
 /// - There is no threshold for telling the police: a missing child is reported at once.
-///   No rule of law sets a 24-hour wait (Bet. 2004/05:LU26, 2005/06:SfU12: the only
-///   "24-hour" proposals were rejected), and the police want reports immediately
+///   No rule of law sets a 24-hour wait (the only "24-hour" items found in the Riksdag,
+///   motions that a god man be appointed within 24 hours, were rejected: Bet. 2004/05:LU26,
+///   2005/06:SfU12), and the police want reports immediately
 ///   (README, "Alerts").
 /// - `missingEscalateHours` 24, `foundFollowUpHours` 72, `rejectionTalkDays` 7,
 ///   `turning18Days` 90, `arrivalTalkDays` 14: issue 14's list of alerts, drawn from the method support "På flykt och
