@@ -272,15 +272,67 @@ struct ChildAdd: Command {
 }
 
 struct ChildList: Command {
-    static let spec = CommandSpec(["child", "list"], help: "child.list")
-    init(_ arguments: ParsedArguments, _ context: Context) {}
+    static let spec = CommandSpec(["child", "list"], help: "child.list", options: [
+        OptionSpec("--name", value: "TEXT", help: "opt.listName"),
+        OptionSpec("--municipality", value: "NAME", help: "opt.listMunicipality"),
+        OptionSpec("--missing", help: "opt.listMissing"),
+        OptionSpec("--alerts", help: "opt.listAlerts"),
+    ])
+    /// Typed search text, as `TextRules.foldKey` reads it (any case, with or without accents,
+    /// å composed or as a and a ring).
+    let name: String?
+    let municipality: String?
+    let missing: Bool
+    let alerts: Bool
+
+    init(_ arguments: ParsedArguments, _ context: Context) throws(CLIError) {
+        func key(_ option: String) throws(CLIError) -> String? {
+            guard let text = arguments.value(option) else { return nil }
+            let folded = TextRules.foldKey(text)
+            guard !folded.isEmpty else { throw CLIError(.usage, context.t("list.emptyFilter", option), helpHint: true) }
+            return folded
+        }
+        name = try key("--name")
+        municipality = try key("--municipality")
+        missing = arguments.has("--missing")
+        alerts = arguments.has("--alerts")
+    }
 
     func run(_ context: Context) throws(CLIError) {
         let store = try context.openReplica()
         let reader = try context.actingUser(store)
         // Every child held, also one held only through notes about it (its name not shared).
-        let children = context.sortedByName(try context.store { () throws(StoreError) in try store.children() },
-                                            id: \.id, name: { $0.value("name").displayText })
+        var children = try context.store { () throws(StoreError) in try store.children() }
+        if let name {
+            children.removeAll { !TextRules.foldKey($0.value("name").displayText ?? "").contains(name) }
+        }
+        if let municipality {
+            children.removeAll { TextRules.foldKey($0.value("assigned_municipality").displayText ?? "") != municipality }
+        }
+        if missing {
+            // An episode this replica holds as open (not one whose state is unknown because
+            // the organisation's access ended: that child's list entry says so elsewhere).
+            let open = try context.store { () throws(StoreError) in try store.records(ofType: "missing") }
+                .filter { $0.value("closed_at") == .null }
+                .compactMap { episode -> RecordID? in
+                    if case .text(let hex) = episode.value("child") { return RecordID(hex: hex) }
+                    return nil
+                }
+            let openSet = Set(open)
+            var ended: Set<RecordID> = []
+            for child in openSet where try context.store({ () throws(StoreError) in try store.accessEnded(child: child) }) {
+                ended.insert(child)
+            }
+            children.removeAll { !openSet.contains($0.id) || ended.contains($0.id) }
+        }
+        if alerts {
+            var kept: [RecordSnapshot] = []
+            for child in children where !(try context.alerts(store, child: child.id)?.alerts.isEmpty ?? true) {
+                kept.append(child)
+            }
+            children = kept
+        }
+        children = context.sortedByName(children, id: \.id, name: { $0.value("name").displayText })
         // The table shows three fields (and whether the birth date says 18); JSON shows them all.
         let shown: [String]? = context.json ? nil : ["name", "birth_date", "asylum_status"]
         try context.logDisplay(store, as: reader, command: "child list") { draft in
@@ -291,7 +343,8 @@ struct ChildList: Command {
             return
         }
         if children.isEmpty {
-            context.out(context.t("out.noChildren"))
+            let filtered = name != nil || municipality != nil || missing || alerts
+            context.out(context.t(filtered ? "list.noneMatch" : "out.noChildren"))
             return
         }
         let s = context.strings

@@ -197,6 +197,7 @@ public struct Strings: Sendable {
         .merging(ReadLogStrings.table) { first, _ in first }
         .merging(AuditUserStrings.table) { first, _ in first }
         .merging(AlertStrings.table) { first, _ in first }
+        .merging(CaseListStrings.table) { first, _ in first }
 
     static let messages: [String: (String, String)] = [
         // Record types, fields, choices, tags.
