@@ -321,3 +321,39 @@ import Testing
         #expect(!ActionRules.isOverdue(due: day("2026-11-01"), done: true, today: day("2026-11-30")))
     }
 }
+
+/// The central store applies the same rule to a decision that arrives: under its kind's tag
+/// it is accepted and goes where that tag goes; under another tag (a replica that skipped
+/// the check) every field is refused (`decision_tag_not_kind`) and reaches nobody.
+@Suite struct DecisionServerTests {
+    @Test func theCentralStoreRefusesADecisionUnderAnotherTagThanItsKinds() throws {
+        let region = try Region(organisations: [("Socialtjänsten", .socialServices), ("HVB Solgården", .residentialHome)])
+        let social = region["Socialtjänsten"]
+        let child = try social.createRecord(type: "child", values: ["name": .text("Canary Amina")], now: region.now)
+        _ = try social.createRecord(type: "membership", values: [
+            "child": .text(child.description), "organisation": .text("HVB Solgården"), "role": .text("contact_person"),
+            "start_date": .text(region.day(-1)),
+        ], now: region.now)
+        let decision = { (kind: String, outcome: String, note: String) throws -> RecordID in
+            try social.createRecord(type: "decision", values: [
+                "child": .text(child.description), "kind": .text(kind), "outcome": .text(outcome),
+                "date": .text(region.day(-1)), "note": .text(note),
+            ], now: region.now)
+        }
+        let placement = try decision("placement", "placed", "Canary Placement")
+        let rejection = try decision("asylum", "rejected", "Canary Rejection")
+        let forged = try decision("asylum", "granted", "Canary Forged")
+        // As a replica that skipped the check would send it: the asylum decision under `case`.
+        _ = try SQLite3Tool.run(social.path, "UPDATE changes SET tag = 'case' WHERE record_id = \(forged.int64); UPDATE cells SET tag = 'case' WHERE record_id = \(forged.int64)")
+        try region.sync("Socialtjänsten")
+        let refusals = try region.central.refusals(of: social.replicaID, after: 0)
+        #expect(refusals.map(\.reason) == Array(repeating: "decision_tag_not_kind", count: 5), "\(refusals)")
+        #expect(try region.central.snapshot(rejection).value("outcome") == .text("rejected"))
+        #expect(try region.central.snapshot(placement).value("outcome") == .text("placed"))
+        // The group home reads `case`, not `asylum`: the placement only.
+        try region.sync("HVB Solgården")
+        let home = try region.texts("HVB Solgården")
+        #expect(home.contains("Canary Placement"))
+        #expect(!home.contains("Canary Rejection") && !home.contains("Canary Forged"))
+    }
+}
