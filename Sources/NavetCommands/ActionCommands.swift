@@ -9,9 +9,10 @@ extension Context {
     /// A point in time typed for `option`: ISO 8601 with an offset, or a local time read as
     /// Swedish time (a time the clocks skipped or passed twice is refused). Not more than a
     /// few minutes ahead of this computer's clock, not before `PlausibleDates.floor`.
-    func typedMoment(_ input: String, option: String) throws(CLIError) -> Timestamp {
+    func typedMoment(_ input: String, option: String) throws(CLIError) -> (moment: Timestamp, local: Bool) {
         let typed = input.trimmingCharacters(in: .whitespaces)
         let moment: Timestamp
+        let local = Timestamp(iso: typed) == nil
         if let parsed = Timestamp(iso: typed) {
             moment = parsed
         } else {
@@ -34,7 +35,13 @@ extension Context {
         if let day = SwedishTime.date(at: moment.unixMilliseconds), day < PlausibleDates.floor {
             throw CLIError(.validation, t("error.timeBeforeFloorFor", option, moment.description, PlausibleDates.floor.description))
         }
-        return moment
+        return (moment, local)
+    }
+
+    /// "The local time … was read as Swedish time: … (winter time, UTC+01:00)."
+    func offsetUsed(_ typed: String, _ moment: Timestamp) -> String {
+        let offset = (moment.offsetMinutes == 120 ? t("out.summerTime") : t("out.winterTime")) + ", UTC" + String(moment.description.suffix(6))
+        return t("out.offsetUsed", Format.line(typed.trimmingCharacters(in: .whitespaces)), moment.description, offset)
     }
 
     /// The organisation typed for `--who`, as the replica's directory spells it when it names
@@ -124,11 +131,13 @@ struct ActionDone: Command {
                                   options: [OptionSpec("--at", value: "TIME", help: "opt.doneAt")],
                                   positionals: [("ACTION", true)])
     let id: String
-    let at: Timestamp?
+    let at: (moment: Timestamp, local: Bool)?
+    let typed: String?
 
     init(_ arguments: ParsedArguments, _ context: Context) throws(CLIError) {
         id = arguments.positionals[0]
-        at = try arguments.value("--at").map { (text) throws(CLIError) in try context.typedMoment(text, option: "--at") }
+        typed = arguments.value("--at")
+        at = try typed.map { (text) throws(CLIError) in try context.typedMoment(text, option: "--at") }
     }
 
     func run(_ context: Context) throws(CLIError) {
@@ -140,7 +149,7 @@ struct ActionDone: Command {
             throw CLIError(.validation, context.t("error.actionAlreadyDone", record.description, Format.line(done),
                                                   Format.line(action.value("done_by").displayText ?? "?")))
         }
-        let doneAt = (at ?? Timestamp(swedishTimeAt: context.now / 1000 * 1000)).description
+        let doneAt = (at?.moment ?? Timestamp(swedishTimeAt: context.now / 1000 * 1000)).description
         let childID = try context.childOf(record, type: "action", in: store)
         try context.checkWrite(store, child: childID, recordType: "action", fields: ["done_at", "done_by"])
         let changes = try context.audited(store, as: editor, command: "action done", { () throws(StoreError) in
@@ -152,8 +161,10 @@ struct ActionDone: Command {
         })
         _ = changes
         if context.json {
-            context.printJSON(["id": record.description, "child": childID.description, "done_at": doneAt, "done_by": editor.name])
+            context.printJSON(["id": record.description, "child": childID.description, "done_at": doneAt, "done_by": editor.name,
+                               "read_as_swedish_time": at?.local ?? false])
         } else {
+            if let at, at.local, let typed { context.out(context.offsetUsed(typed, at.moment)) }
             context.out(context.t("out.actionDone", record.description, doneAt, Format.line(editor.name)))
         }
     }

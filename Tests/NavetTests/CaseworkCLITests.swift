@@ -186,6 +186,7 @@ import Testing
         #expect((done["done_at"] as? String ?? "").hasPrefix(yesterday + "T10:00+0"))
         let user = (json(try cli.navet("--json", "user", "list")) as? [[String: Any]])?.first?["user"] as? String
         #expect(user != nil && done["done_by"] as? String == user)
+        #expect((done["read_as_swedish_time"] as? Bool) == true)
         #expect(try cli.navet("action", "done", ids[1]).out.contains("Action \(ids[1]) done at"))
         #expect(try cli.navet("action", "list", "--overdue").out.contains("No overdue actions"))
         #expect(list(try cli.navet("--json", "action", "list")).map { $0["state"] as? String ?? "" } == ["done", "done", "open"])
@@ -276,7 +277,9 @@ import Testing
                                    "--outcome", "appeal lodged", "--date", "2026-11-20")
         #expect(appeal.code == 0 && appeal.out.contains("now appealed (it was rejected)"), "\(appeal.out)\(appeal.err)")
         let actionID = action["id"] as? String ?? ""
-        #expect(try cli.navet("--db", "home.db", "action", "done", actionID).code == 0)
+        let marked = try cli.navet("--db", "home.db", "action", "done", actionID, "--at", "2026-11-29 09:00")
+        #expect(marked.code == 0 && marked.out.contains("read as Swedish time: 2026-11-29T09:00+01:00 (winter time, UTC+01:00)"),
+                "\(marked.out)\(marked.err)")
         #expect(try sync("migration.db") == 0)
         #expect(try sync("home.db") == 0)
         #expect(try sync("social.db") == 0)
