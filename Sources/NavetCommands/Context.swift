@@ -176,7 +176,7 @@ public struct Context {
         case .ambiguousRecord(let prefix, let matches):
             return CLIError(.validation, t("error.ambiguousRecord", Format.line(prefix), String(matches), "…"))
         case .wrongRecordType(let id, let expected, let actual):
-            return CLIError(.validation, t("error.wrongType", id.description, strings.label("type", actual), strings.label("type", expected)))
+            return CLIError(.validation, t("error.wrongType", id.description, strings.typeWithArticle(actual), strings.typeWithArticle(expected)))
         case .appendOnly(let type): return CLIError(.validation, t("error.appendOnly", strings.label("type", type)))
         case .invalid(let schemaError): return CLIError(.validation, describe(schemaError))
         case .noConflict(let id, let field): return CLIError(.validation, t("error.noConflict", id.description, strings.field(field)))

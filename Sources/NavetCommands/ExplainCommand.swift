@@ -59,6 +59,17 @@ struct PolicyExplain: Command {
                 }
                 continue
             }
+            if type.name == "decision" {
+                // A decision carries the tag its kind decides: one row per such tag.
+                for tag in Set(DecisionRules.kinds.map(DecisionRules.tag(kind:))).sorted() {
+                    let kind = DecisionRules.kinds.first { DecisionRules.tag(kind: $0) == tag } ?? ""
+                    rows.append(Row(type: type.name, field: "*", tag: tag,
+                                    read: grant.reason(recordType: type.name, record: childID, field: "kind", tag: tag),
+                                    write: inForce.policy.refusal(writing: type.name, field: "kind", tag: tag,
+                                                                  decisionKind: kind, grant: grant)))
+                }
+                continue
+            }
             for field in type.fields {
                 let record = type.name == "missing" ? episode : childID
                 rows.append(Row(type: type.name, field: field.name, tag: field.defaultTag,
@@ -181,6 +192,8 @@ enum ExplainStrings {
                                                    "bara de roller som policyn anger registrerar samtycke"),
         "explain.refusal.below_note_floor": ("below the lowest confidentiality tag the note's kind allows",
                                              "lägre än den lägsta sekretessklassen för den sortens anteckning"),
+        "explain.refusal.decision_tag_not_kind": ("not the confidentiality tag the decision's kind decides",
+                                                  "inte den sekretessklass som beslutstypen anger"),
         "explain.refusal.unknown_child": ("the central store does not hold the child", "centrallagret har inte barnet"),
         "explain.refusal.child_cannot_change": ("the child of a record cannot change", "barnet som en post gäller kan inte ändras"),
         "explain.refusal.unknown_organisation": ("unknown organisation", "okänd organisation"),

@@ -35,6 +35,9 @@ enum FilterStrings {
         "below_note_floor": (
             "the note's confidentiality tag is below the lowest its kind allows",
             "anteckningens sekretessklass är lägre än den lägsta som den sortens anteckning tillåter"),
+        "decision_tag_not_kind": (
+            "a decision's confidentiality tag must be the one its kind decides (asylum decisions: asylum; the others: case)",
+            "ett besluts sekretessklass måste vara den som beslutstypen anger (asylbeslut: asyl; övriga: ärende)"),
         "unknown_child": (
             "the central store does not hold the child the record is about",
             "centrallagret har inte barnet som posten gäller"),

@@ -40,12 +40,13 @@ extension Context {
     /// of a record of `recordType` about `child`, each under `tag` (a note's) or its
     /// field's default tag. Exit 2, nothing changed. Call it before any write.
     func checkWrite(_ store: ReplicaStore, child: RecordID, recordType: String, fields: some Sequence<String>,
-                    tag: Tag? = nil, noteKind: String? = nil) throws(CLIError) {
+                    tag: Tag? = nil, noteKind: String? = nil, decisionKind: String? = nil) throws(CLIError) {
         let schema = Schema.current.recordType(recordType)
         for field in fields.sorted() {
             guard let fieldTag = tag ?? schema?.field(field)?.defaultTag else { continue }
             guard let refusal = try self.store({ () throws(StoreError) in
-                try store.writeCheck(child: child, recordType: recordType, field: field, tag: fieldTag, noteKind: noteKind)
+                try store.writeCheck(child: child, recordType: recordType, field: field, tag: fieldTag, noteKind: noteKind,
+                                     decisionKind: decisionKind)
             }) else { continue }
             try refuseWrite(refusal, store: store, child: child, field: field, tag: fieldTag)
         }

@@ -63,7 +63,7 @@ extension Help {
         "SECONDS": "SEKUNDER", "DIR": "MAPP", "BYTES": "BYTE", "HEADER": "HTTP-HUVUD", "COUNT": "ANTAL",
         "ROLE": "ROLL", "ORG": "ORGANISATION", "TEL": "TELEFON", "TAGS": "SEKRETESSKLASSER", "TIME": "TID",
         "TEXT": "TEXT", "MEMBERSHIP": "MEDLEMSKAP", "CONSENT": "SAMTYCKE", "EPISODE": "FÖRSVINNANDE",
-        "child|guardian": "barnet|god man", "LOGIN": "INLOGGNING",
+        "child|guardian": "barnet|god man", "LOGIN": "INLOGGNING", "OUTCOME": "UTFALL", "ACTION": "ÅTGÄRD",
     ]
 }
 

@@ -8,7 +8,9 @@ public enum NavetCLI {
     nonisolated(unsafe) static let commands: [any Command.Type] = [
         InitCommand.self, ChildAdd.self, ChildList.self, ChildShow.self, ChildSet.self, ChildHistory.self,
         NoteAdd.self, NoteList.self, HubAdd.self, HubList.self, HubEnd.self, ConsentGrant.self, ConsentRevoke.self,
-        ConsentList.self, MissingReport.self, MissingClose.self, MissingList.self, AlertsCommand.self, ConflictsList.self, ConflictsResolve.self, ExportCommand.self,
+        ConsentList.self, MissingReport.self, MissingClose.self, MissingList.self, DecisionAdd.self, DecisionList.self,
+        ActionAdd.self, ActionDone.self, ActionList.self, AlertsCommand.self, ConflictsList.self, ConflictsResolve.self,
+        ExportCommand.self,
         ImportCommand.self, SyncCommand.self, VerifyCommand.self, StatusCommand.self, DemoCommand.self, EnrollCommand.self,
         UserAdd.self, UserList.self, UserDisable.self, AuditList.self, AuditVerify.self,
     ]
@@ -45,7 +47,7 @@ extension Context {
             }
             if matches.count == 1 {
                 throw CLIError(.validation, t("error.wrongType", matches[0].id.description,
-                                              strings.label("type", matches[0].type), strings.label("type", type)))
+                                              strings.typeWithArticle(matches[0].type), strings.typeWithArticle(type)))
             }
             throw unknownRecord(text, type: type)
         } catch .ambiguousRecord {
@@ -64,12 +66,14 @@ extension Context {
         case "membership": return "navet hub list --child ID"
         case "consent": return "navet consent list --child ID"
         case "missing": return "navet missing list"
+        case "decision": return "navet decision list"
+        case "action": return "navet action list"
         default: return "navet child list"
         }
     }
 
     func unknownRecord(_ text: String, type: String) -> CLIError {
-        let plural = ["note", "membership", "consent", "missing"].contains(type) ? type : "child"
+        let plural = ["note", "membership", "consent", "missing", "decision", "action"].contains(type) ? type : "child"
         return CLIError(.validation, t("error.unknownRecord", strings.label("type", type), Format.line(text), listCommand(type),
                                        t("typeplural.\(plural)")))
     }

@@ -198,6 +198,7 @@ public struct Strings: Sendable {
         .merging(AuditUserStrings.table) { first, _ in first }
         .merging(AlertStrings.table) { first, _ in first }
         .merging(CaseListStrings.table) { first, _ in first }
+        .merging(CaseworkStrings.table) { first, _ in first }
 
     static let messages: [String: (String, String)] = [
         // Record types, fields, choices, tags.
@@ -507,7 +508,7 @@ public struct Strings: Sendable {
                                 "Id '{1}' finns inte bland {3} i den lokala databasen. Se alla id med '{2}'."),
         "error.ambiguousRecord": ("The id '{0}' matches {1} records: {2}. Give more characters.",
             "Början '{0}' stämmer med {1} olika id: {2}. Ange fler tecken."),
-        "error.wrongType": ("{0} is a {1}, not a {2}.", "{0} är av typen {1}, inte {2}."),
+        "error.wrongType": ("{0} is {1}, not {2}.", "{0} är av typen {1}, inte {2}."),
         "error.appendOnly": (
             "A {0} cannot be edited. Write a new one that corrects it (--corrects).",
             "En {0} kan inte ändras. Skriv en ny som rättar den (--corrects)."),

@@ -280,11 +280,13 @@ public struct Grant: Hashable, Sendable {
 
     /// Whether the organisation holding this grant may write `field` of a record of
     /// `recordType` under `tag`; nil if it may, else why not. `noteKind` is the kind of the
-    /// note a note change belongs to. The one decision the server (`AccessPolicy.refusal`)
+    /// note a note change belongs to, `decisionKind` the kind of the decision a decision
+    /// change belongs to. The one decision the server (`AccessPolicy.refusal`)
     /// and the replica's up-front check (`ReplicaStore.writeCheck`) both make. Creating a
     /// child and a record's `child` field are checked by the caller (`mayRegister`,
     /// `WriteRefusal.childCannotChange`).
-    public func refusal(writing recordType: String, field: String, tag: Tag, noteKind: String? = nil) -> WriteRefusal? {
+    public func refusal(writing recordType: String, field: String, tag: Tag, noteKind: String? = nil,
+                        decisionKind: String? = nil) -> WriteRefusal? {
         switch recordType {
         case "membership":
             guard mayChangeHub else { return inHub ? .mayNotChangeHub : .notInHub }
@@ -299,6 +301,9 @@ public struct Grant: Hashable, Sendable {
             return read[tag] != nil || tag <= .search ? nil : .fieldNotReadable
         default:
             if recordType == "note", let noteKind, tag < NoteRules.floor(kind: noteKind) { return .belowNoteFloor }
+            if recordType == "decision", let decisionKind, tag != DecisionRules.tag(kind: decisionKind) {
+                return .decisionTagNotKind
+            }
             if tag == .internal { return inHub || !isEmpty || wasMember ? nil : .notInHub }
             guard inHub || !isEmpty else { return .notInHub }
             if read[tag] == nil {
@@ -399,6 +404,8 @@ public enum WriteRefusal: String, CaseIterable, Hashable, Sendable {
     case mayNotRecordConsent = "may_not_record_consent"
     /// A note's tag is below the floor of its kind (`NoteRules.floor`).
     case belowNoteFloor = "below_note_floor"
+    /// A decision's tag is not the one its kind decides (`DecisionRules.tag(kind:)`).
+    case decisionTagNotKind = "decision_tag_not_kind"
     /// The record names a child the central store does not hold.
     case unknownChild = "unknown_child"
     /// A record's child is fixed when it is created.
@@ -483,10 +490,10 @@ extension AccessPolicy {
     /// the note a note change belongs to. Creating a child and a record's `child` field
     /// are checked by the caller (`registrar`, `WriteRefusal.childCannotChange`).
     public func refusal(writing recordType: String, field: String, tag: Tag, noteKind: String? = nil,
-                        grant: Grant) -> WriteRefusal? {
+                        decisionKind: String? = nil, grant: Grant) -> WriteRefusal? {
         var grant = grant
         grant.mayChangeHub = grant.isRegistrar || !grant.roles.isDisjoint(with: hubAdministrators)
         grant.mayRecordConsent = !grant.roles.isDisjoint(with: consentWriters)
-        return grant.refusal(writing: recordType, field: field, tag: tag, noteKind: noteKind)
+        return grant.refusal(writing: recordType, field: field, tag: tag, noteKind: noteKind, decisionKind: decisionKind)
     }
 }

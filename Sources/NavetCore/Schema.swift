@@ -134,9 +134,10 @@ public struct Schema: Sendable {
     /// person lowers it (the method: never assume a child left of their own free will).
     public static let riskLevels = ["high", "medium", "low"]
 
-    /// Schema version 3: the child's case, the journal note, and the records need to know
-    /// depends on: hub membership, consent and the missing episode. Version 3 (issue 14)
-    /// adds the note kinds `turning_18_talk` and `suspected_crime`.
+    /// Schema version 3: the child's case, the journal note, the records need to know
+    /// depends on (hub membership, consent and the missing episode) and casework from the
+    /// method (issue 14: decisions, actions, the note kinds `turning_18_talk` and
+    /// `suspected_crime`).
     public static let current = Schema(version: 3, recordTypes: [
         RecordTypeSchema(name: "child", fields: [
             FieldSchema("name", .text(maxLength: 200), tag: .basic, required: true),
@@ -188,6 +189,26 @@ public struct Schema: Sendable {
             FieldSchema("circumstances", .text(maxLength: 5000), tag: .care, lineBreaks: true),
             FieldSchema("risk", .choice(riskLevels), tag: .search),
             FieldSchema("closed_at", .timestamp, tag: .search),
+        ]),
+        // A decision about the child (`DecisionRules`): every field carries the tag its kind
+        // decides (`DecisionRules.tag(kind:)`: asylum decisions `asylum`, others `case`), the
+        // default below being the others'. Written once; a later decision is a new record.
+        RecordTypeSchema(name: "decision", appendOnly: true, fields: [
+            FieldSchema("child", .reference("child"), tag: .care, required: true),
+            FieldSchema("kind", .choice(DecisionRules.kinds), tag: .care, required: true),
+            FieldSchema("outcome", .choice(DecisionRules.outcomes), tag: .care, required: true),
+            FieldSchema("date", .date, tag: .care, required: true),
+            FieldSchema("note", .text(maxLength: 5000), tag: .care, lineBreaks: true),
+        ]),
+        // An action: who (an organisation) does what by when, and when it was done.
+        RecordTypeSchema(name: "action", fields: [
+            FieldSchema("child", .reference("child"), tag: .care, required: true),
+            FieldSchema("who", .text(maxLength: 200), tag: .care, required: true),
+            FieldSchema("what", .text(maxLength: 2000), tag: .care, required: true),
+            FieldSchema("due", .date, tag: .care, required: true),
+            FieldSchema("follow_up", .date, tag: .care),
+            FieldSchema("done_at", .timestamp, tag: .care),
+            FieldSchema("done_by", .text(maxLength: 200), tag: .care),
         ]),
     ])
 

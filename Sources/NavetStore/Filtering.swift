@@ -290,7 +290,7 @@ extension ReplicaStore {
     /// - memberships and consents are judged only when the last reply carried the grants
     ///   part (a server before it said nothing about them: allowed, as before).
     public func writeCheck(child: RecordID, recordType: String, field: String, tag: Tag,
-                           noteKind: String? = nil) throws(StoreError) -> WriteRefusal? {
+                           noteKind: String? = nil, decisionKind: String? = nil) throws(StoreError) -> WriteRefusal? {
         guard try permissionsKnown() else { return nil }
         guard let access = try permissions(child: child) else {
             // An `internal` note after access ended: the central store allows it to a former
@@ -299,7 +299,8 @@ extension ReplicaStore {
             return try createdHereUnacknowledged(child) ? nil : .notInHub
         }
         if try mayRegister() == nil, ["membership", "consent"].contains(recordType) { return nil }
-        return Grant(permission: access).refusal(writing: recordType, field: field, tag: tag, noteKind: noteKind)
+        return Grant(permission: access).refusal(writing: recordType, field: field, tag: tag, noteKind: noteKind,
+                                                 decisionKind: decisionKind)
     }
 
     /// Whether the central store said at the last sync that this organisation may register

@@ -204,7 +204,8 @@ extension CentralStore {
                 if change.field == "child", case .text(let hex) = change.value, let child = RecordID(hex: hex) {
                     uploadChildren[change.recordID] = uploadChildren[change.recordID] ?? child
                 }
-                if change.recordType == "note", change.field == "kind", case .text(let kind) = change.value {
+                if change.recordType == "note" || change.recordType == "decision", change.field == "kind",
+                   case .text(let kind) = change.value {
                     uploadNoteKinds[change.recordID] = kind
                 }
                 if change.recordType == "membership" || change.recordType == "consent", change.field == "organisation",
@@ -263,16 +264,18 @@ extension CentralStore {
                 grant = context.policy.grant(for: organisation, facts: facts, today: today)
                 factsCache[child] = (facts, grant)
             }
-            var noteKind: String?
-            if change.recordType == "note" {
-                noteKind = uploadNoteKinds[change.recordID]
-                if noteKind == nil, case .text(let kind)? = try store.winningValues(change.recordID)["kind"] {
-                    noteKind = kind
+            // The kind of a note or decision decides its tag (`NoteRules.floor`, `DecisionRules.tag`).
+            var kind: String?
+            if change.recordType == "note" || change.recordType == "decision" {
+                kind = uploadNoteKinds[change.recordID]
+                if kind == nil, case .text(let stored)? = try store.winningValues(change.recordID)["kind"] {
+                    kind = stored
                 }
             }
             // The grant came from `AccessPolicy.grant`, which set its write rights already.
             if let refusal = grant.refusal(writing: change.recordType, field: change.field, tag: change.tag,
-                                           noteKind: noteKind) {
+                                           noteKind: change.recordType == "note" ? kind : nil,
+                                           decisionKind: change.recordType == "decision" ? kind : nil) {
                 return .refuse(refusal, child: child)
             }
             return .accept(child: child)

@@ -171,7 +171,9 @@ public final class ReplicaStore {
                 }
                 for field in recordType.fields {
                     guard let value = values[field.name], !value.isNull else { continue }
-                    let fieldTag = recordType.authorChoosesTag ? (tag ?? field.defaultTag) : field.defaultTag
+                    // A note's author chooses its tag; a decision's kind decides its tag.
+                    let fieldTag = recordType.authorChoosesTag ? (tag ?? field.defaultTag)
+                        : type == "decision" ? (DecisionRules.tag(values: values) ?? field.defaultTag) : field.defaultTag
                     try appendLocal(type: type, record: id, field: field.name, value: value, tag: fieldTag,
                                     version: 1, replaces: [], now: now)
                 }

@@ -106,3 +106,22 @@ import Testing
         #expect(texts[0] != texts[1], "\(texts[0])")
     }
 }
+
+/// Protocol/TAGS.md's table of decision kinds follows `DecisionRules`.
+@Suite struct DecisionDocsTests {
+    @Test func everyDecisionKindItsOutcomesTagAndStatusAreDocumented() throws {
+        let rows = PolicyDocsTests.rows(try PolicyDocsTests.read("Protocol/TAGS.md")).filter { $0.count == 7 }
+        #expect(rows.map { PolicyDocsTests.code($0[0]) } == DecisionRules.kinds)
+        let codes = { (cell: String) -> [String] in
+            cell.split(separator: ",").map { PolicyDocsTests.code($0.trimmingCharacters(in: .whitespaces)) }
+        }
+        for row in rows {
+            let kind = PolicyDocsTests.code(row[0])
+            #expect(codes(row[3]) == DecisionRules.outcomes(kind: kind), "\(kind)")
+            #expect(PolicyDocsTests.code(row[4]) == DecisionRules.tag(kind: kind).rawValue, "\(kind)")
+            let statuses = DecisionRules.outcomes(kind: kind).compactMap { DecisionRules.asylumStatus(kind: kind, outcome: $0) }
+            #expect(statuses.isEmpty ? row[5] == "no" : codes(row[5]) == statuses, "\(kind)")
+            #expect(statuses.allSatisfy(Schema.asylumStatuses.contains))
+        }
+    }
+}

@@ -1,0 +1,215 @@
+import Foundation
+import NavetCore
+import NavetStore
+
+// Decisions about a child (issue 14, point 1): asylum decisions from the Migration Agency,
+// the assigned municipality, placement and the god man. A decision's kind decides its tag
+// (`DecisionRules.tag(kind:)`); an asylum decision also sets the child's asylum status.
+
+extension Context {
+    /// The code a person typed for a choice of label kind `kind` among `codes`
+    /// (`CaseworkStrings.match`); an ambiguous word is refused naming the candidates, an
+    /// unknown one returns nil.
+    func caseworkCode(_ input: String, option: String, among codes: [String], kind: String) throws(CLIError) -> String? {
+        switch CaseworkStrings.match(input, among: codes, kind: kind) {
+        case .exact(let code), .folded(let code): return code
+        case .ambiguous(let candidates): throw didYouMean(option, input, candidates.map { strings.label(kind, $0) })
+        case .none: return nil
+        }
+    }
+
+    /// A decision's kind for people: "asylum decision" / "asylbeslut".
+    func decisionKindLabel(_ code: String) -> String { strings.label("decisionkind", code) }
+
+    /// The child's name for lists, when this replica holds it, by child id.
+    func childNames(_ store: ReplicaStore, of records: [RecordSnapshot]) -> [String: String] {
+        var names: [String: String] = [:]
+        for record in records {
+            guard let child = record.value("child").displayText, names[child] == nil, let id = RecordID(hex: child),
+                  let snapshot = try? store.snapshot(id), let name = snapshot.value("name").displayText else { continue }
+            names[child] = name
+        }
+        return names
+    }
+
+    /// Adds the child names a list shows to its read-log entry.
+    func logNames(_ names: [String: String], in draft: inout AuditDraft) {
+        for child in names.keys {
+            guard let id = RecordID(hex: child) else { continue }
+            draft.records.insert(id)
+            draft.fields.insert("child.name")
+            draft.tags.insert(ChildAdd.childSchema.field("name")!.defaultTag.rawValue)
+        }
+    }
+}
+
+struct DecisionAdd: Command {
+    static let schema = Schema.current.recordType("decision")!
+    static let spec = CommandSpec(
+        ["decision", "add"], help: "decision.add",
+        options: [
+            OptionSpec("--child", value: "ID", help: "opt.caseChild"),
+            OptionSpec("--kind", value: "KIND", help: "opt.decisionKind"),
+            OptionSpec("--outcome", value: "OUTCOME", help: "opt.outcome"),
+            OptionSpec("--date", value: "YYYY-MM-DD", help: "opt.decisionDate"),
+            OptionSpec("--note", value: "TEXT", help: "opt.decisionNote"),
+        ])
+    let child: String
+    let kind: String
+    let outcome: String
+    let date: CalendarDate
+    let note: FieldValue?
+
+    init(_ arguments: ParsedArguments, _ context: Context) throws(CLIError) {
+        try context.require(["--child", "--kind", "--outcome", "--date"], in: arguments)
+        child = arguments.value("--child")!
+        let typedKind = arguments.value("--kind")!
+        guard let kind = try context.caseworkCode(typedKind, option: "--kind", among: DecisionRules.kinds, kind: "decisionkind") else {
+            throw CLIError(.validation, context.t("error.badDecisionKind", context.choiceList(DecisionRules.kinds, kind: "decisionkind"),
+                                                  Format.line(typedKind)))
+        }
+        self.kind = kind
+        let allowed = DecisionRules.outcomes(kind: kind)
+        let typedOutcome = arguments.value("--outcome")!
+        let valid = { context.choiceList(allowed, kind: "outcome") }
+        guard let outcome = try context.caseworkCode(typedOutcome, option: "--outcome", among: allowed, kind: "outcome") else {
+            // An outcome of another kind: say whose it is.
+            if case .exact(let other) = CaseworkStrings.match(typedOutcome, among: DecisionRules.outcomes, kind: "outcome"),
+               let otherKind = DecisionRules.kind(ofOutcome: other) {
+                throw CLIError(.validation, context.t("error.outcomeOtherKind", Format.line(typedOutcome),
+                                                      context.decisionKindLabel(otherKind), context.decisionKindLabel(kind), valid()))
+            }
+            throw CLIError(.validation, context.t("error.badOutcome", Format.line(typedOutcome), context.decisionKindLabel(kind), valid()))
+        }
+        self.outcome = outcome
+        date = try context.date(arguments.value("--date")!, option: "--date", field: "date", of: "decision")
+        let today = context.swedishToday
+        if date > today {
+            throw CLIError(.validation, context.t("error.decisionFuture", date.description, today.description))
+        }
+        note = try arguments.value("--note").map { (text) throws(CLIError) in
+            try context.text(text, option: "--note", field: "note", of: "decision")
+        }
+    }
+
+    func run(_ context: Context) throws(CLIError) {
+        let store = try context.openReplica()
+        let editor = try context.actingUser(store)
+        let childID = try context.find(child, type: "child", in: store)
+        try context.checkPlausible(date, option: "--date", birth: try context.birthDate(of: childID, in: store))
+        var values: [String: FieldValue] = [
+            "child": .text(childID.description), "kind": .text(kind), "outcome": .text(outcome), "date": .text(date.description),
+        ]
+        if let note, !note.isNull { values["note"] = note }
+        let tag = DecisionRules.tag(kind: kind)
+        try context.checkWrite(store, child: childID, recordType: "decision", fields: values.keys, tag: tag, decisionKind: kind)
+        // An asylum decision sets the child's asylum status, unless a later-dated one is recorded.
+        let status = DecisionRules.asylumStatus(kind: kind, outcome: outcome)
+        var later: RecordSnapshot?
+        if status != nil {
+            try context.checkWrite(store, child: childID, recordType: "child", fields: ["asylum_status"])
+            let recorded = try context.store { () throws(StoreError) in try store.records(ofType: "decision", child: childID) }
+                .filter { $0.value("kind") == .text("asylum") }
+            let dated = recorded.compactMap { record in context.dateValue(record.value("date")).map { (record, $0) } }
+            if !DecisionRules.setsStatus(date: date, recorded: dated.map(\.1)) {
+                later = dated.filter { $0.1 > date }.max { $0.1 < $1.1 }?.0
+            }
+        }
+        let previous = try context.store { () throws(StoreError) in try store.snapshot(childID) }.value("asylum_status")
+        let written = values
+        let newStatus = later == nil ? status : nil
+        let (id, change) = try context.audited(store, as: editor, command: "decision add", { () throws(StoreError) in
+            let id = try store.createRecord(type: "decision", values: written, tag: tag, now: context.now)
+            var change: Change?
+            if let newStatus {
+                change = try store.set(record: childID, field: "asylum_status", value: .text(newStatus), now: context.now)
+            }
+            return (id, change)
+        }, entry: { result, draft in
+            draft.records.insert(childID)
+            draft.addWritten("decision", record: result.0, fields: written.keys, tag: tag)
+            draft.addChange(result.1)
+        })
+        let s = context.strings
+        let statusLabel = { (value: FieldValue) -> String in
+            value.displayText.map { s.label("asylum", $0) } ?? context.t("out.statusNone")
+        }
+        if context.json {
+            var object: [String: Any] = ["id": id.description, "child": childID.description, "kind": kind, "outcome": outcome,
+                                         "date": date.description, "tag": tag.rawValue,
+                                         "asylum_status": NSNull(), "asylum_status_changed": change != nil,
+                                         "later_decision": later.map { $0.id.description as Any } ?? NSNull()]
+            if status != nil {
+                object["asylum_status"] = later == nil ? (newStatus ?? "") : Format.json(previous)
+                object["previous_asylum_status"] = Format.json(previous)
+            }
+            context.printJSON(object)
+            return
+        }
+        context.out(context.t("out.decisionAdded", id.description, childID.description, context.decisionKindLabel(kind),
+                              s.label("outcome", outcome), date.description))
+        if let later {
+            context.out(context.t("out.statusKept", statusLabel(previous), later.id.description,
+                                  later.value("date").displayText ?? "?"))
+        } else if let newStatus {
+            context.out(change == nil ? context.t("out.statusSame", statusLabel(.text(newStatus)))
+                        : context.t("out.statusSet", statusLabel(.text(newStatus)), statusLabel(previous)))
+        }
+    }
+}
+
+struct DecisionList: Command {
+    static let spec = CommandSpec(["decision", "list"], help: "decision.list",
+                                  options: [OptionSpec("--child", value: "ID", help: "opt.caseListChild")])
+    let child: String?
+
+    init(_ arguments: ParsedArguments, _ context: Context) {
+        child = arguments.value("--child")
+    }
+
+    static let shown = ["child", "kind", "outcome", "date", "note"]
+
+    func run(_ context: Context) throws(CLIError) {
+        let store = try context.openReplica()
+        let reader = try context.actingUser(store)
+        let childID = try child.map { (text) throws(CLIError) in try context.find(text, type: "child", in: store) }
+        let records = try context.store { () throws(StoreError) in
+            if let childID { return try store.records(ofType: "decision", child: childID) }
+            return try store.records(ofType: "decision")
+        }
+        // Newest first; the same day by id, for a stable order.
+        let keyed = records.map { ($0, $0.value("date").displayText ?? "") }
+        let decisions = keyed.sorted { a, b in a.1 != b.1 ? a.1 > b.1 : a.0.id < b.0.id }.map(\.0)
+        let names = context.childNames(store, of: decisions)
+        try context.logDisplay(store, as: reader, command: "decision list") { draft in
+            if let childID { draft.records.insert(childID) }
+            for record in decisions { draft.add(record, fields: Self.shown) }
+            context.logNames(names, in: &draft)
+        }
+        let s = context.strings
+        if context.json {
+            context.printJSON(decisions.map { record -> [String: Any] in
+                let child = record.value("child").displayText ?? ""
+                var object: [String: Any] = ["id": record.id.description, "child_name": names[child] ?? NSNull(),
+                                             "tag": record.fields.first?.change.tag.rawValue ?? ""]
+                for name in Self.shown { object[name] = Format.json(record.value(name)) }
+                return object
+            })
+            return
+        }
+        if decisions.isEmpty {
+            context.out(context.t("out.noDecisions"))
+            return
+        }
+        let rows = decisions.map { record -> [String] in
+            let child = record.value("child").displayText ?? ""
+            return [record.id.description, names[child].map(Format.line) ?? child + " " + context.t("out.nameNotShared"),
+                    Format.line(record.value("date").displayText ?? "–"),
+                    context.decisionKindLabel(record.value("kind").displayText ?? ""),
+                    s.label("outcome", record.value("outcome").displayText ?? ""),
+                    Format.truncated(Format.line(record.value("note").displayText ?? ""), to: 50)]
+        }
+        context.out(Format.table(["id", context.t("out.child"), s.field("date"), s.field("kind"), s.field("outcome"),
+                                  s.field("note")], rows))
+    }
+}
