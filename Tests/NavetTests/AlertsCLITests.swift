@@ -259,6 +259,19 @@ import Testing
         // of the case: at most the missing-child alerts.
         let police = Set(rules(try alerts("police.db")))
         #expect(police.isSubset(of: ["missing_not_reported", "missing_escalate"]), "\(police)")
+
+        // A rejection recorded by social services reaches the god man at the next sync, as an
+        // alert for the god man; the school, which may not see asylum decisions, gets none.
+        let decided = try cli.navet("--db", "social.db", "decision", "add", "--child", child, "--kind", "asylbeslut",
+                                    "--outcome", "avslag", "--date", Self.day(-1))
+        #expect(decided.code == 0, "\(decided.err)")
+        try sync("social.db")
+        try sync("guardian.db")
+        try sync("school.db")
+        let rejection = try alerts("guardian.db").first { $0["rule"] as? String == "rejection_no_talk" }
+        #expect(rejection?["for_you"] as? Bool == true, "\(String(describing: rejection))")
+        #expect(!rules(try alerts("school.db")).contains("rejection_no_talk"))
+        #expect(try cli.navet("--db", "guardian.db", "--json", "child", "show", child).out.contains("\"rejected\""))
     }
 
     @Test func optionsHelpAndErrors() throws {
