@@ -11,6 +11,7 @@ public enum NavetCLI {
         ConsentList.self, MissingReport.self, MissingClose.self, MissingList.self, ConflictsList.self, ConflictsResolve.self, ExportCommand.self,
         ImportCommand.self, SyncCommand.self, VerifyCommand.self, StatusCommand.self, DemoCommand.self, EnrollCommand.self,
         UserAdd.self, UserList.self, UserDisable.self, AuditList.self, AuditVerify.self,
+        SipCreate.self, SipConsent.self, SipShow.self, SipList.self, SipItemAdd.self, SipItemDone.self, SipFollowUp.self,
     ]
 
     public static func run(_ arguments: [String], environment: [String: String], console: Console = Console()) -> Int32 {
@@ -64,12 +65,14 @@ extension Context {
         case "membership": return "navet hub list --child ID"
         case "consent": return "navet consent list --child ID"
         case "missing": return "navet missing list"
+        case "sip": return "navet sip list"
+        case "sip_item", "sip_follow_up": return "navet sip show --child ID"
         default: return "navet child list"
         }
     }
 
     func unknownRecord(_ text: String, type: String) -> CLIError {
-        let plural = ["note", "membership", "consent", "missing"].contains(type) ? type : "child"
+        let plural = ["note", "membership", "consent", "missing", "sip", "sip_item", "sip_follow_up"].contains(type) ? type : "child"
         return CLIError(.validation, t("error.unknownRecord", strings.label("type", type), Format.line(text), listCommand(type),
                                        t("typeplural.\(plural)")))
     }

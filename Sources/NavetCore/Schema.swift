@@ -133,10 +133,17 @@ public struct Schema: Sendable {
     /// A missing child's risk, as people judge it. An episode starts at `high`; only a
     /// person lowers it (the method: never assume a child left of their own free will).
     public static let riskLevels = ["high", "medium", "low"]
+    /// A SIP item: an intervention a principal organisation (huvudman) answers for, or a
+    /// measure by another actor.
+    public static let sipItemKinds = ["intervention", "measure"]
+    /// A SIP without recorded consent is a draft: its values stay with its author's
+    /// organisation (`Tag.internal`) until consent is attached and the plan is agreed.
+    public static let sipStatuses = ["draft", "agreed"]
 
     /// Schema version 2: the child's case, the journal note, and the records need to know
-    /// depends on: hub membership, consent and the missing episode.
-    public static let current = Schema(version: 2, recordTypes: [
+    /// depends on: hub membership, consent and the missing episode. Version 3 (issue 14)
+    /// adds the casework records: the SIP with its items and follow-ups.
+    public static let current = Schema(version: 3, recordTypes: [
         RecordTypeSchema(name: "child", fields: [
             FieldSchema("name", .text(maxLength: 200), tag: .basic, required: true),
             FieldSchema("birth_date", .date, tag: .basic),
@@ -187,6 +194,37 @@ public struct Schema: Sendable {
             FieldSchema("circumstances", .text(maxLength: 5000), tag: .care, lineBreaks: true),
             FieldSchema("risk", .choice(riskLevels), tag: .search),
             FieldSchema("closed_at", .timestamp, tag: .search),
+        ]),
+        // A coordinated individual plan (SIP, SoL 2:7, HSL 16:4): the needs, the organisation
+        // with overall responsibility, the participants, the consent it rests on and the
+        // next follow-up. Without consent it is a `draft`, written under `internal`.
+        RecordTypeSchema(name: "sip", fields: [
+            FieldSchema("child", .reference("child"), tag: .care, required: true),
+            FieldSchema("needs", .text(maxLength: 5000), tag: .care, required: true, lineBreaks: true),
+            FieldSchema("responsible", .text(maxLength: 200), tag: .care),
+            FieldSchema("participants", .text(maxLength: 1000), tag: .care),
+            FieldSchema("consent", .reference("consent"), tag: .care),
+            FieldSchema("next_follow_up", .date, tag: .care),
+            FieldSchema("status", .choice(sipStatuses), tag: .care),
+        ]),
+        // One line of a SIP: an intervention and the principal organisation answering for
+        // it, or a measure by another actor.
+        RecordTypeSchema(name: "sip_item", fields: [
+            FieldSchema("child", .reference("child"), tag: .care, required: true),
+            FieldSchema("sip", .reference("sip"), tag: .care, required: true),
+            FieldSchema("kind", .choice(sipItemKinds), tag: .care, required: true),
+            FieldSchema("what", .text(maxLength: 2000), tag: .care, required: true, lineBreaks: true),
+            FieldSchema("principal", .text(maxLength: 200), tag: .care, required: true),
+            FieldSchema("due", .date, tag: .care),
+            FieldSchema("done_at", .timestamp, tag: .care),
+        ]),
+        // A follow-up meeting of a SIP: when, what was said, and the next follow-up.
+        RecordTypeSchema(name: "sip_follow_up", appendOnly: true, fields: [
+            FieldSchema("child", .reference("child"), tag: .care, required: true),
+            FieldSchema("sip", .reference("sip"), tag: .care, required: true),
+            FieldSchema("date", .date, tag: .care, required: true),
+            FieldSchema("text", .text(maxLength: 5000), tag: .care, required: true, lineBreaks: true),
+            FieldSchema("next_follow_up", .date, tag: .care),
         ]),
     ])
 
