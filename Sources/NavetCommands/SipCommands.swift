@@ -186,13 +186,18 @@ struct SipConsent: Command {
         let editor = try context.actingUser(store)
         let (plan, childID) = try context.sipPlan(self.plan, store: store)
         let consentRecord = try context.sipConsent(consent, child: childID, store: store)
+        let items = try context.sipItems(of: plan.id, child: childID, store: store)
         // An agreed plan whose consent is still in force keeps it; one whose consent was
-        // revoked or expired may rest on a new one.
+        // revoked or expired may rest on a new one. Given its own consent again, it shares
+        // what is still `internal` (an item another replica of the organisation added to
+        // the draft while it was being agreed).
         if !SipRules.isDraft(plan), let current = plan.value("consent").displayText,
            let currentID = RecordID(hex: current), (try? context.sipConsent(current, child: childID, store: store)) != nil {
-            throw CLIError(.validation, context.t("error.sipAlreadyAgreed", plan.id.description, currentID.description))
+            let leftover = ([plan] + items).contains { $0.fields.contains { $0.change.tag == .internal } }
+            guard leftover, currentID == consentRecord.id else {
+                throw CLIError(.validation, context.t("error.sipAlreadyAgreed", plan.id.description, currentID.description))
+            }
         }
-        let items = try context.sipItems(of: plan.id, child: childID, store: store)
         // Every current value again under its ordinary tag, then the consent and status.
         var rewrites: [(record: RecordID, field: String, value: FieldValue, tag: Tag)] = []
         let planSchema = Schema.current.recordType("sip")!
@@ -424,6 +429,10 @@ struct SipView {
     let followUps: [RecordSnapshot]
 
     var isDraft: Bool { SipRules.isDraft(plan) }
+
+    /// Whether an item is still a draft: written under `internal` (the plan was a draft
+    /// when it was added), so it has not left the organisation.
+    static func itemIsDraft(_ item: RecordSnapshot) -> Bool { item.field("what")?.change.tag == .internal }
     var interventions: [RecordSnapshot] { items.filter { $0.value("kind").displayText == "intervention" } }
     var measures: [RecordSnapshot] { items.filter { $0.value("kind").displayText != "intervention" } }
 
@@ -507,7 +516,7 @@ struct SipView {
             object["consent"] = NSNull()
         }
         object["items"] = items.map { item -> [String: Any] in
-            var row: [String: Any] = ["id": item.id.description]
+            var row: [String: Any] = ["id": item.id.description, "draft": Self.itemIsDraft(item)]
             for name in Self.itemFields { row[name] = Format.json(item.value(name)) }
             return row
         }
@@ -542,7 +551,8 @@ struct SipView {
                 continue
             }
             lines.append(Format.table(["id", s.field("what"), s.field("principal"), s.field("due"), s.field("done_at")], list.map { item in
-                [item.id.description, Format.truncated(Format.line(item.value("what").displayText ?? ""), to: 60),
+                [item.id.description, Format.truncated(Format.line(item.value("what").displayText ?? ""), to: 60)
+                    + (!isDraft && Self.itemIsDraft(item) ? " " + context.t("out.sipItemNotShared", plan.id.description) : ""),
                  Format.line(item.value("principal").displayText ?? "–"), Format.line(item.value("due").displayText ?? "–"),
                  Format.line(item.value("done_at").displayText ?? "–")]
             }))
@@ -597,6 +607,9 @@ struct SipShow: Command {
         }
         var views: [SipView] = []
         for plan in plans { views.append(try SipView.load(plan, context: context, store: store)) }
+        if let html, views.isEmpty {
+            throw CLIError(.validation, context.t("error.sipNothingToPrint", childID?.description ?? "", Format.line(html)))
+        }
         try context.logDisplay(store, as: reader, command: html == nil ? "sip show" : "sip show --html") { draft in
             if let childID { draft.records.insert(childID) }
             for view in views { view.log(&draft) }

@@ -82,7 +82,9 @@ enum SipHTML {
                 html += "<table>\n<tr><th>\(escape(s.field("what")))</th><th>\(escape(s.field("principal")))</th>"
                     + "<th>\(escape(s.field("due")))</th><th>\(escape(s.field("done_at")))</th></tr>\n"
                 for item in list {
-                    html += "<tr><td class=\"text\">\(cell(item.value("what")))</td><td>\(cell(item.value("principal")))</td>"
+                    let note = !view.isDraft && SipView.itemIsDraft(item)
+                        ? "<br><strong>\(escape(t("out.sipItemNotShared", plan.id.description)))</strong>" : ""
+                    html += "<tr><td class=\"text\">\(cell(item.value("what")))\(note)</td><td>\(cell(item.value("principal")))</td>"
                         + "<td>\(cell(item.value("due")))</td><td>\(cell(item.value("done_at")))</td></tr>\n"
                 }
                 html += "</table>\n"

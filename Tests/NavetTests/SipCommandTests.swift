@@ -159,6 +159,9 @@ import Testing
         #expect(html.contains("class=\"draft-mark\">UTKAST<") && html.contains("UTKAST: inget samtycke registrerat. Planen får inte lämna Socialtjänsten Umeå."))
         #expect(html.contains("Samordnad individuell plan (SIP)") && html.contains("Insatser (huvudmannen svarar för varje insats)"))
 
+        let nobody = id(try cli.navet("--json", "child", "add", "--name", "Bilal"))
+        try refused(["sip", "show", "--child", nobody, "--html", "empty.html"], says: ["has no plan"])
+        #expect(!FileManager.default.fileExists(atPath: folder.path("empty.html")))
         // Never over an existing file without --force, never over the database.
         try refused(["sip", "show", plan, "--html", "plan.html"], code: 5, says: ["already exists"])
         try refused(["sip", "show", plan, "--html", "navet.db", "--force"], code: 5, says: ["is the database given in --db"])
@@ -260,6 +263,9 @@ import Testing
             #expect(array(try cli.navet("--db", db + ".db", "--json", "sip", "list")).isEmpty, "\(db)")
             #expect(try !holds(db + ".db", "Canary draft"), "\(db) holds the draft")
         }
+        // Meanwhile the other replica of social services adds an item to the draft: a draft too.
+        #expect(try cli.navet("--db", "social2.db", "sip", "item", "add", plan, "--kind", "åtgärd", "--what", "Canary late item",
+                              "--principal", "Röda Korset").code == 0)
         // Consent from the child to the school (case), attached: the plan is agreed.
         let consent = id(try cli.navet("--db", "social.db", "--json", "consent", "grant", "--child", child, "--by", "barnet",
                                        "--to", "Åsa skola", "--tags", "case", "--purpose", "SIP-möte"))
@@ -269,8 +275,18 @@ import Testing
         for db in ["hvb", "school", "social2"] {
             let shown = object(try cli.navet("--db", db + ".db", "--json", "sip", "show", plan))
             #expect(shown["status"] as? String == "agreed" && shown["needs"] as? String == "Canary draft needs", "\(db): \(shown)")
-            #expect((shown["items"] as? [[String: Any]])?.first?["what"] as? String == "Canary draft item", "\(db)")
+            let items = shown["items"] as? [[String: Any]] ?? []
+            #expect(items.first?["what"] as? String == "Canary draft item" && items.first?["draft"] as? Bool == false, "\(db)")
+            #expect(items.count == (db == "social2" ? 2 : 1), "\(db): \(items)")
         }
+        // The late item is still a draft: marked, not shared, until consent is given again.
+        #expect(try !holds("hvb.db", "Canary late item"))
+        #expect(try cli.navet("--db", "social2.db", "sip", "show", plan).out.contains("DRAFT: not shared"))
+        #expect(try cli.navet("--db", "social2.db", "sip", "consent", plan, consent).code == 0)
+        #expect(try cli.navet("--db", "social2.db", "sip", "consent", plan, consent).code == 3, "nothing left to share")
+        #expect(try sync("social2.db") == 0)
+        #expect(try sync("hvb.db") == 0)
+        #expect(try holds("hvb.db", "Canary late item"))
         #expect(try holds("hvb.db", "Canary draft needs"), "the check above looks for the right bytes")
         #expect(array(try cli.navet("--db", "bup.db", "--json", "sip", "list")).isEmpty)
         #expect(try !holds("bup.db", "Canary draft"))
@@ -288,6 +304,6 @@ import Testing
         #expect(try sync("hvb.db") == 0)
         #expect(try sync("social.db") == 0)
         let items = object(try cli.navet("--db", "social.db", "--json", "sip", "show", plan))["items"] as? [[String: Any]] ?? []
-        #expect(items.count == 2)
+        #expect(items.count == 3 && items.allSatisfy { $0["draft"] as? Bool == false }, "\(items)")
     }
 }
