@@ -433,6 +433,13 @@ struct SipView {
     /// Whether an item is still a draft: written under `internal` (the plan was a draft
     /// when it was added), so it has not left the organisation.
     static func itemIsDraft(_ item: RecordSnapshot) -> Bool { item.field("what")?.change.tag == .internal }
+
+    /// The state of the consent of an agreed plan when it no longer holds (`revoked`,
+    /// `expired`), else nil: the plan needs a new consent.
+    var lapsedConsent: String? {
+        guard !isDraft, let consentState, ["revoked", "expired"].contains(consentState) else { return nil }
+        return consentState
+    }
     var interventions: [RecordSnapshot] { items.filter { $0.value("kind").displayText == "intervention" } }
     var measures: [RecordSnapshot] { items.filter { $0.value("kind").displayText != "intervention" } }
 
@@ -499,7 +506,8 @@ struct SipView {
 
     func json() -> [String: Any] {
         var object: [String: Any] = ["id": plan.id.description, "child": child.description, "child_name": childName ?? NSNull(),
-                                     "status": isDraft ? "draft" : "agreed", "draft": isDraft]
+                                     "status": isDraft ? "draft" : "agreed", "draft": isDraft,
+                                     "consent_lapsed": lapsedConsent != nil]
         for name in ["needs", "responsible", "participants", "next_follow_up"] { object[name] = Format.json(plan.value(name)) }
         if let consent {
             object["consent"] = [
@@ -535,6 +543,9 @@ struct SipView {
         let who = childName.map(Format.line) ?? (child.description + " " + context.t("out.sipNameNotShared"))
         lines.append(context.t("out.sipHeading", plan.id.description, who))
         if isDraft { lines.append(context.t("out.sipDraftBanner", plan.id.description)) }
+        if let lapsedConsent {
+            lines.append(context.t("out.sipConsentLapsed", s.label("consentstate", lapsedConsent), plan.id.description))
+        }
         lines.append(Format.fields([
             (s.field("status"), s.label("sipstatus", isDraft ? "draft" : "agreed")),
             (s.field("needs"), Format.block(plan.value("needs").displayText ?? "–")),

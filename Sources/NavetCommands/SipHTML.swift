@@ -60,6 +60,9 @@ enum SipHTML {
             if view.isDraft {
                 html += "<div class=\"draft\">\(escape(t("out.sipDraftHTML", organisation ?? t("out.sipYourOrganisation"))))</div>\n"
             }
+            if let lapsed = view.lapsedConsent {
+                html += "<div class=\"draft\">\(escape(t("out.sipConsentLapsed", s.label("consentstate", lapsed), plan.id.description)))</div>\n"
+            }
             let name = view.childName ?? t("out.sipNameNotShared")
             var facts: [(String, String)] = [
                 (s.field("child"), escape(name)),

@@ -115,6 +115,8 @@ enum SipStrings {
                                  "(UTKAST: delas inte; kör navet sip consent {0} med samtycket igen)"),
         "error.sipNothingToPrint": ("Child {0} has no plan in this replica; {1} was not written.",
                                     "Barnet {0} har ingen plan i den lokala databasen; {1} skrevs inte."),
+        "out.sipConsentLapsed": ("*** The consent this plan rests on no longer holds ({0}): record a new consent and attach it (navet sip consent {1} CONSENT). ***",
+                                 "*** Samtycket som planen bygger på gäller inte längre ({0}): registrera ett nytt samtycke och lägg till det (navet sip consent {1} SAMTYCKE). ***"),
         "out.sipNameNotShared": ("(name not shared)", "(namnet delas inte)"),
         "out.sipPrinted": ("Printed {0} by {1} from Navet.", "Utskriven {0} av {1} från Navet."),
         "out.sipDraftPage": ("DRAFT", "UTKAST"),

@@ -135,6 +135,16 @@ import Testing
         #expect((shown["fields"] as? [String] ?? []).contains("sip.needs"))
         #expect((shown["records"] as? [String] ?? []).contains(plan))
 
+        // A revoked consent: the plan says so, and rests on a new one once it is attached.
+        #expect(try cli.navet("consent", "revoke", consent).code == 0)
+        let lapsed = try cli.navet("--lang", "sv", "sip", "show", plan)
+        #expect(lapsed.out.contains("gäller inte längre (återkallat)"), "\(lapsed.out)")
+        #expect(object(try cli.navet("--json", "sip", "show", plan))["consent_lapsed"] as? Bool == true)
+        let renewed = id(try cli.navet("--json", "consent", "grant", "--child", child, "--by", "god man", "--to", "BUP Umeå",
+                                       "--tags", "case", "--purpose", "SIP"))
+        #expect(try cli.navet("sip", "consent", plan, renewed).code == 0)
+        #expect(object(try cli.navet("--json", "sip", "show", plan))["consent_lapsed"] as? Bool == false)
+
         // Without a user: nothing shown or changed (exit 9).
         try refused(["--user", "nobody", "sip", "show", plan], code: 9)
         try refused(["--user", "nobody", "sip", "item", "done", items[1]], code: 9)
