@@ -3,7 +3,8 @@ import NavetStore
 
 /// The printable plan for the SIP meeting (`navet sip show --html FILE`): one self-contained
 /// HTML file, A4, inline CSS, no scripts and nothing fetched from elsewhere, every value
-/// escaped. A draft carries a visible DRAFT mark on every printed page.
+/// escaped. A draft carries a visible DRAFT mark on every printed page (a watermark behind
+/// the text, fixed to the page, so it repeats on each).
 enum SipHTML {
     /// Text as HTML: `& < > " '` escaped, control characters written visibly
     /// (`TextRules.visible`), line feeds kept for `white-space: pre-wrap`.
@@ -31,7 +32,8 @@ enum SipHTML {
         .plan + .plan { page-break-before: always; break-before: page; }
         .meta { color: #333; font-size: 9pt; margin-bottom: 3mm; }
         .draft { border: 2px solid #b00; color: #b00; font-weight: bold; padding: 2mm 3mm; margin: 3mm 0; }
-        .draft-mark { position: fixed; top: 0; right: 0; color: #b00; font-weight: bold; font-size: 14pt; letter-spacing: 1px; }
+        .draft-mark { position: fixed; top: 42%; left: 0; right: 0; text-align: center; z-index: -1; color: rgba(176, 0, 0, 0.14);
+                      font-weight: bold; font-size: 84pt; letter-spacing: 4px; transform: rotate(-30deg); }
         table { border-collapse: collapse; width: 100%; page-break-inside: auto; }
         tr { page-break-inside: avoid; break-inside: avoid; }
         th, td { border: 1px solid #777; padding: 1.5mm 2mm; text-align: left; vertical-align: top; }
