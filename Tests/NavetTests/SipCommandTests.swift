@@ -62,7 +62,7 @@ import Testing
         #expect(object(created)["status"] as? String == "draft" && object(created)["draft"] as? Bool == true)
         #expect(object(created)["responsible"] as? String == "Socialtjänsten Umeå", "stored as the directory spells it")
         #expect(try tags("sip") == "internal")
-        let swedishCreate = try cli.navet("--lang", "sv", "sip", "create", "--child", child, "--needs", "Annat")
+        let swedishCreate = try cli.run("navet", ["--lang", "sv", "sip", "create", "--child", child, "--needs", "-"], stdin: "Annat\r\n")
         #expect(swedishCreate.out.contains("UTKAST") && swedishCreate.out.contains("navet sip consent"), "\(swedishCreate.out)")
 
         // Items: kinds as people type them; a draft's items are drafts too.
@@ -221,6 +221,9 @@ import Testing
             try refused(l + ["sip", "follow-up", plan, "--date", today.description, "--text", "x"],
                         says: [language == "sv" ? "är ett utkast" : "is a draft"])
             try refused(l + ["sip", "consent", plan, otherConsent])
+            try refused(l + ["sip", "item", "add", plan, "--kind", "insats", "--what", "x", "--principal", "BUP\u{1B}[2J"])
+            try refused(l + ["sip", "create", "--child", child, "--needs", "x", "--participants", "a\nb"])
+            try refused(l + ["sip", "item", "add", plan, "--kind", "", "--what", "x", "--principal", "BUP Umeå"])
             try refused(l + ["sip", "show"], code: 2)
             try refused(l + ["sip", "show", plan, "--child", child], code: 2)
             try refused(l + ["sip", "show", "xyz"])
