@@ -66,6 +66,16 @@ extension Context {
         return consent
     }
 
+    /// A warning when `consent` does not cover `case`, the plan's tag: the organisation it
+    /// names does not receive the plan by it (the plan still rests on it).
+    func sipConsentScopeWarning(_ consent: RecordSnapshot) -> String? {
+        let tags = Tag.list(consent.value("tags").displayText ?? "") ?? []
+        guard !tags.contains(.care) else { return nil }
+        return t("warn.sipConsentScope", consent.id.description,
+                 SyncStrings.visible(consent.value("organisation").displayText ?? "?", limit: 200),
+                 strings.label("tag", Tag.care.rawValue))
+    }
+
     /// A planned day typed for `option`: not in the past, not too far ahead.
     func plannedDay(_ day: CalendarDate, option: String) throws(CLIError) {
         let today = swedishToday
@@ -141,7 +151,10 @@ struct SipCreate: Command {
             if let warning = actor.warning { warnings.append(warning) }
         }
         let consentRecord = try consent.map { (typed) throws(CLIError) in try context.sipConsent(typed, child: childID, store: store) }
-        if let consentRecord { values["consent"] = .text(consentRecord.id.description) }
+        if let consentRecord {
+            values["consent"] = .text(consentRecord.id.description)
+            if let warning = context.sipConsentScopeWarning(consentRecord) { warnings.append(warning) }
+        }
         if let next { values["next_follow_up"] = .text(next.description) }
         let status = consentRecord == nil ? "draft" : "agreed"
         values["status"] = .text(status)
@@ -233,6 +246,7 @@ struct SipConsent: Command {
             draft.records.insert(consentRecord.id)
             for change in changes { draft.add(change) }
         })
+        if let warning = context.sipConsentScopeWarning(consentRecord) { context.warn(warning) }
         if context.json {
             context.printJSON(["id": plan.id.description, "child": childID.description, "consent": consentRecord.id.description,
                                "status": "agreed", "items": items.count, "changes": changes.count])

@@ -134,6 +134,8 @@ enum SipStrings {
         // Warnings and refusals.
         "warn.sipActorUnknown": ("warning: '{0}' is not an organisation in the directory; it was saved as typed.",
                                  "varning: '{0}' är ingen organisation i förteckningen; namnet sparades som det skrevs."),
+        "warn.sipConsentScope": ("warning: consent {0} does not cover {2}, the confidentiality tag of a plan, so {1} does not receive the plan by it (the plan rests on it all the same).",
+                                 "varning: samtycket {0} omfattar inte {2}, en plans sekretessklass, så {1} får inte planen genom det (planen bygger ändå på det)."),
         "error.sipBadKind": ("--kind must be intervention (insats) or measure (åtgärd), not '{0}'.",
                              "--kind måste vara insats eller åtgärd, inte '{0}'."),
         "error.sipShowWhich": ("Give the plan's id or --child, not both and not neither.",
