@@ -13,6 +13,7 @@ public enum NavetCLI {
         ExportCommand.self,
         ImportCommand.self, SyncCommand.self, VerifyCommand.self, StatusCommand.self, DemoCommand.self, EnrollCommand.self,
         UserAdd.self, UserList.self, UserDisable.self, AuditList.self, AuditVerify.self,
+        SipCreate.self, SipConsent.self, SipShow.self, SipList.self, SipItemAdd.self, SipItemDone.self, SipFollowUp.self,
     ]
 
     public static func run(_ arguments: [String], environment: [String: String], console: Console = Console()) -> Int32 {
@@ -68,12 +69,15 @@ extension Context {
         case "missing": return "navet missing list"
         case "decision": return "navet decision list"
         case "action": return "navet action list"
+        case "sip": return "navet sip list"
+        case "sip_item", "sip_follow_up": return "navet sip show --child ID"
         default: return "navet child list"
         }
     }
 
     func unknownRecord(_ text: String, type: String) -> CLIError {
-        let plural = ["note", "membership", "consent", "missing", "decision", "action"].contains(type) ? type : "child"
+        let plural = ["note", "membership", "consent", "missing", "decision", "action", "sip", "sip_item", "sip_follow_up"]
+            .contains(type) ? type : "child"
         return CLIError(.validation, t("error.unknownRecord", strings.label("type", type), Format.line(text), listCommand(type),
                                        t("typeplural.\(plural)")))
     }

@@ -199,6 +199,7 @@ public struct Strings: Sendable {
         .merging(AlertStrings.table) { first, _ in first }
         .merging(CaseListStrings.table) { first, _ in first }
         .merging(CaseworkStrings.table) { first, _ in first }
+        .merging(SipStrings.table) { first, _ in first }
 
     static let messages: [String: (String, String)] = [
         // Record types, fields, choices, tags.

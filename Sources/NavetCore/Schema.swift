@@ -133,11 +133,17 @@ public struct Schema: Sendable {
     /// A missing child's risk, as people judge it. An episode starts at `high`; only a
     /// person lowers it (the method: never assume a child left of their own free will).
     public static let riskLevels = ["high", "medium", "low"]
+    /// A SIP item: an intervention a principal organisation (huvudman) answers for, or a
+    /// measure by another actor.
+    public static let sipItemKinds = ["intervention", "measure"]
+    /// A SIP without recorded consent is a draft: its values stay with its author's
+    /// organisation (`Tag.internal`) until consent is attached and the plan is agreed.
+    public static let sipStatuses = ["draft", "agreed"]
 
     /// Schema version 3: the child's case, the journal note, the records need to know
     /// depends on (hub membership, consent and the missing episode) and casework from the
-    /// method (issue 14: decisions, actions, the note kinds `turning_18_talk` and
-    /// `suspected_crime`).
+    /// method (issue 14: decisions, actions, the SIP with its items and follow-ups, the note
+    /// kinds `turning_18_talk` and `suspected_crime`).
     public static let current = Schema(version: 3, recordTypes: [
         RecordTypeSchema(name: "child", fields: [
             FieldSchema("name", .text(maxLength: 200), tag: .basic, required: true),
@@ -209,6 +215,37 @@ public struct Schema: Sendable {
             FieldSchema("follow_up", .date, tag: .care),
             FieldSchema("done_at", .timestamp, tag: .care),
             FieldSchema("done_by", .text(maxLength: 200), tag: .care),
+        ]),
+        // A coordinated individual plan (SIP, SoL 2:7, HSL 16:4): the needs, the organisation
+        // with overall responsibility, the participants, the consent it rests on and the
+        // next follow-up. Without consent it is a `draft`, written under `internal`.
+        RecordTypeSchema(name: "sip", fields: [
+            FieldSchema("child", .reference("child"), tag: .care, required: true),
+            FieldSchema("needs", .text(maxLength: 5000), tag: .care, required: true, lineBreaks: true),
+            FieldSchema("responsible", .text(maxLength: 200), tag: .care),
+            FieldSchema("participants", .text(maxLength: 1000), tag: .care),
+            FieldSchema("consent", .reference("consent"), tag: .care),
+            FieldSchema("next_follow_up", .date, tag: .care),
+            FieldSchema("status", .choice(sipStatuses), tag: .care),
+        ]),
+        // One line of a SIP: an intervention and the principal organisation answering for
+        // it, or a measure by another actor.
+        RecordTypeSchema(name: "sip_item", fields: [
+            FieldSchema("child", .reference("child"), tag: .care, required: true),
+            FieldSchema("sip", .reference("sip"), tag: .care, required: true),
+            FieldSchema("kind", .choice(sipItemKinds), tag: .care, required: true),
+            FieldSchema("what", .text(maxLength: 2000), tag: .care, required: true, lineBreaks: true),
+            FieldSchema("principal", .text(maxLength: 200), tag: .care, required: true),
+            FieldSchema("due", .date, tag: .care),
+            FieldSchema("done_at", .timestamp, tag: .care),
+        ]),
+        // A follow-up meeting of a SIP: when, what was said, and the next follow-up.
+        RecordTypeSchema(name: "sip_follow_up", appendOnly: true, fields: [
+            FieldSchema("child", .reference("child"), tag: .care, required: true),
+            FieldSchema("sip", .reference("sip"), tag: .care, required: true),
+            FieldSchema("date", .date, tag: .care, required: true),
+            FieldSchema("text", .text(maxLength: 5000), tag: .care, required: true, lineBreaks: true),
+            FieldSchema("next_follow_up", .date, tag: .care),
         ]),
     ])
 

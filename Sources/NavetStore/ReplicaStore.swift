@@ -171,8 +171,9 @@ public final class ReplicaStore {
                 }
                 for field in recordType.fields {
                     guard let value = values[field.name], !value.isNull else { continue }
-                    // A note's author chooses its tag; a decision's kind decides its tag.
-                    let fieldTag = recordType.authorChoosesTag ? (tag ?? field.defaultTag)
+                    // A note's author chooses its tag; a decision's kind decides its tag;
+                    // `internal` keeps any record with its organisation (a draft SIP).
+                    let fieldTag = recordType.authorChoosesTag || tag == .internal ? (tag ?? field.defaultTag)
                         : type == "decision" ? (DecisionRules.tag(values: values) ?? field.defaultTag) : field.defaultTag
                     try appendLocal(type: type, record: id, field: field.name, value: value, tag: fieldTag,
                                     version: 1, replaces: [], now: now)
@@ -184,9 +185,11 @@ public final class ReplicaStore {
 
     /// Sets one field. The new value supersedes the value shown now; a concurrent value
     /// from elsewhere stays listed as a conflict until resolved. Returns nil when the field
-    /// already shows this value and has no conflict.
+    /// already shows this value and has no conflict (and, when `tag` is given, under that tag).
+    /// `tag` overrides the field's default tag: `internal` for a draft SIP, or the default
+    /// again to re-write a draft's values once it is agreed.
     @discardableResult
-    public func set(record: RecordID, field: String, value: FieldValue, now: Int64) throws(StoreError) -> Change? {
+    public func set(record: RecordID, field: String, value: FieldValue, tag: Tag? = nil, now: Int64) throws(StoreError) -> Change? {
         try StoreError.wrap {
             let type = try recordType(of: record)
             let recordSchema = schema.recordType(type)!
@@ -198,10 +201,10 @@ public final class ReplicaStore {
             return try db.transaction {
                 let cell = CellKey(recordID: record, field: field)
                 let heads = try log.heads(cell)
-                if heads.count == 1, heads[0].value == value { return nil }
+                if heads.count == 1, heads[0].value == value, tag == nil || heads[0].tag == tag { return nil }
                 let winner = try log.winner(cell)
                 return try appendLocal(type: type, record: record, field: field, value: value,
-                                       tag: fieldSchema.defaultTag,
+                                       tag: tag ?? fieldSchema.defaultTag,
                                        version: CellMerge.nextVersion(after: winner),
                                        replaces: winner.map { [$0] } ?? [], now: now)
             }

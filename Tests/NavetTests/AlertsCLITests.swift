@@ -166,7 +166,8 @@ import Testing
         try store.set(record: action, field: "done_at", value: .text(Self.time(hoursAgo: 0)), now: now + 1)
         try store.set(record: episode, field: "follow_up_at", value: .text(Self.time(hoursAgo: 0)), now: now + 1)
         _ = try store.createRecord(type: "sip_follow_up", values: [
-            "child": .text(child), "sip": .text(plan.description), "date": .text(Self.day(0)), "next_follow_up": .text(Self.day(30)),
+            "child": .text(child), "sip": .text(plan.description), "date": .text(Self.day(0)), "text": .text("Uppföljning"),
+            "next_follow_up": .text(Self.day(30)),
         ], now: now + 2)
         _ = try store.createRecord(type: "note", values: [
             "child": .text(child), "kind": .text("information_talk"), "text": .text("Om beslutet"),
