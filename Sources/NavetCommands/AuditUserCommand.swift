@@ -31,6 +31,7 @@ struct AuditUserCommand: Command {
         csv = arguments.has("--csv")
         if let since { _ = try context.auditDay(since, option: "--since") }
         if let until { _ = try context.auditDay(until, option: "--until") }
+        try context.auditRange(since: since, until: until)
     }
 
     /// The one replica whose id begins with `replica`, among the enrolled ones and those

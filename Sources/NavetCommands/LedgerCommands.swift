@@ -54,12 +54,26 @@ extension Context {
     }
 
     /// The start of a Swedish calendar day given as YYYY-MM-DD, in ms since 1970.
+    /// A day given to an auditor query: written YYYY-MM-DD (else a usage error, exit 2) and
+    /// a real day Navet accepts (else refused input, exit 3, as `navet audit list --since`).
     func auditDay(_ text: String, option: String) throws(CLIError) -> Int64 {
-        guard case .success(let day) = CalendarDate.parse(text),
-              case .unique(let start)? = SwedishTime.reading(local: "\(day.description) 00:00") else {
-            throw CLIError(.usage, t("audit.badDate", option, Format.line(text)), helpHint: true)
+        let day: CalendarDate
+        switch CalendarDate.parse(text) {
+        case .success(let parsed): day = parsed
+        case .failure(.notISO): throw CLIError(.usage, t("audit.badDate", option, Format.line(text)), helpHint: true)
+        case .failure(.noSuchDay), .failure(.outOfRange):
+            throw CLIError(.validation, t("audit.noSuchDay", option, Format.line(text)))
+        }
+        guard case .unique(let start)? = SwedishTime.reading(local: "\(day.description) 00:00") else {
+            throw CLIError(.validation, t("audit.noSuchDay", option, Format.line(text)))
         }
         return start.unixMilliseconds
+    }
+
+    /// Refuses `--since` after `--until` (exit 3): the question has no answer.
+    func auditRange(since: String?, until: String?) throws(CLIError) {
+        guard let since, let until, let from = CalendarDate(iso: since), let to = CalendarDate(iso: until), from > to else { return }
+        throw CLIError(.validation, t("audit.emptyRange", since, until))
     }
 
     /// A ledger rule for people: the kind of rule, the role, the consent's purpose.
@@ -141,7 +155,7 @@ struct AuditChildCommand: Command {
         let displays = try context.store { () throws(StoreError) in try central.readLogDisplays(child: childID) }
         var shown = AuditTable(
             headers: ["audit.time", "audit.organisation", "audit.replica", "audit.user", "audit.kind", "audit.command",
-                      "audit.fields", "audit.purpose"].map { context.t($0) }, rows: [], json: [])
+                      "audit.fields", "audit.purpose", "auditUser.afterBreak"].map { context.t($0) }, rows: [], json: [])
         for display in displays {
             let organisation = origins[display.replica] ?? "–"
             let words = display.fields.map { ref in
@@ -150,12 +164,13 @@ struct AuditChildCommand: Command {
             var seen = Set<String>()
             shown.rows.append([Format.time(display.time), organisation, display.replica.description, display.user,
                                context.strings.label("auditKind", display.kind), display.command,
-                               words.filter { seen.insert($0).inserted }.joined(separator: ", "), display.purpose ?? "–"])
+                               words.filter { seen.insert($0).inserted }.joined(separator: ", "), display.purpose ?? "–",
+                               display.afterBreak ? context.t("auditUser.broken") : ""])
             shown.json.append([
                 "time": Format.time(display.time), "organisation": origins[display.replica] ?? NSNull(),
                 "replica": display.replica.description, "seq": NSNumber(value: display.seq), "user": display.user,
                 "kind": display.kind, "command": display.command, "fields": display.fields,
-                "purpose": display.purpose ?? NSNull(),
+                "purpose": display.purpose ?? NSNull(), "after_break": display.afterBreak,
             ])
         }
         table.print(context, csv: csv, displays: shown, extra: ["child": childID.description])
@@ -206,6 +221,7 @@ struct AuditOrgCommand: Command {
         csv = arguments.has("--csv")
         if let since { _ = try context.auditDay(since, option: "--since") }
         if let until { _ = try context.auditDay(until, option: "--until") }
+        try context.auditRange(since: since, until: until)
     }
 
     func run(_ context: Context) throws(CLIError) {
@@ -286,27 +302,30 @@ struct AuditSubjectAccessCommand: Command {
         // The organisations whose users displayed the child's data, from the uploaded read logs.
         let displays = try context.store { () throws(StoreError) in try central.readLogDisplays(child: childID) }
         let origins = try context.store { () throws(StoreError) in try central.originOrganisations() }
-        var byOrganisation: [String: (first: Int64, last: Int64, purposes: [String], count: Int)] = [:]
+        var byOrganisation: [String: (first: Int64, last: Int64, purposes: [String], displays: Int, edits: Int, broken: Int)] = [:]
         for display in displays {
             let organisation = origins[display.replica] ?? "–"
-            var group = byOrganisation[organisation] ?? (display.time, display.time, [], 0)
+            var group = byOrganisation[organisation] ?? (display.time, display.time, [], 0, 0, 0)
             group.first = min(group.first, display.time)
             group.last = max(group.last, display.time)
             if let purpose = display.purpose, !group.purposes.contains(purpose) { group.purposes.append(purpose) }
-            group.count += 1
+            if display.kind == "edit" { group.edits += 1 } else { group.displays += 1 }
+            if display.afterBreak { group.broken += 1 }
             byOrganisation[organisation] = group
         }
         var shown = AuditTable(
-            headers: ["audit.organisation", "audit.firstDisplay", "audit.lastDisplay", "audit.purposes", "audit.displayCount"]
+            headers: ["audit.organisation", "audit.firstDisplay", "audit.lastDisplay", "audit.purposes", "audit.displayCount",
+                      "audit.editCount", "audit.brokenCount"]
                 .map { context.t($0) }, rows: [], json: [])
         for organisation in byOrganisation.keys.sorted(by: { TextRules.precedes($0, $1, context.collation) }) {
             guard let group = byOrganisation[organisation] else { continue }
             let purposes = group.purposes.sorted { TextRules.precedes($0, $1, context.collation) }
             shown.rows.append([organisation, Format.time(group.first), Format.time(group.last),
-                               purposes.isEmpty ? "–" : purposes.joined(separator: "; "), String(group.count)])
+                               purposes.isEmpty ? "–" : purposes.joined(separator: "; "), String(group.displays),
+                               String(group.edits), group.broken == 0 ? "" : String(group.broken)])
             shown.json.append([
                 "organisation": organisation, "first": Format.time(group.first), "last": Format.time(group.last),
-                "purposes": purposes, "displays": group.count,
+                "purposes": purposes, "displays": group.displays, "edits": group.edits, "after_break": group.broken,
             ])
         }
         table.print(context, csv: csv, displays: shown, extra: ["child": childID.description])
@@ -330,12 +349,32 @@ struct AuditVerifyCommand: Command {
     func run(_ context: Context) throws(CLIError) {
         let central = try context.openCentral()
         var lists: [(source: String, checkpoints: [StoredCheckpoint])] = []
+        var copies: [(path: String, copy: ReplicaAuditCopy)] = []
         for path in replicas {
             guard FileManager.default.fileExists(atPath: path) else {
                 throw CLIError(.io, context.t("error.noSuchFile", Format.line(path)))
             }
-            let kept = try context.store { () throws(StoreError) in try ReplicaCheckpoints.read(path: path) }
-            lists.append((path, kept))
+            let copy: ReplicaAuditCopy
+            do {
+                copy = try ReplicaCheckpoints.readCopy(path: path)
+            } catch let unusable as ReplicaCheckpoints.Unusable {
+                let key: String
+                switch unusable {
+                case .notSQLite: key = "audit.copy.notSQLite"
+                case .centralStore: key = "audit.copy.central"
+                case .notAReplica: key = "audit.copy.notReplica"
+                case .tooOld: key = "audit.copy.tooOld"
+                }
+                throw CLIError(.validation, context.t(key, Format.line(path)))
+            } catch {
+                throw CLIError(.io, context.t("audit.copy.unreadable", Format.line(path), Format.line("\(error)")))
+            }
+            if let server = copy.server, server != central.serverID {
+                throw CLIError(.validation, context.t("audit.copy.otherServer", Format.line(path), server.description,
+                                                      central.serverID.description))
+            }
+            lists.append((path, copy.checkpoints))
+            copies.append((path, copy))
         }
         let result = try context.store { () throws(StoreError) in try central.verifyLedger(replicaCheckpoints: lists) }
         // The read logs the replicas uploaded (Protocol/AUDIT.md, "On the central store"):
@@ -345,7 +384,14 @@ struct AuditVerifyCommand: Command {
         }
         // And the read logs as the store holds them now: an entry changed, deleted or moved
         // in the central store after it arrived.
-        let stored = try context.store { () throws(StoreError) in try central.verifyStoredReadLogs() }
+        var stored = try context.store { () throws(StoreError) in try central.verifyStoredReadLogs() }
+        // And each given file's own read log against what the store holds of it.
+        var copySources: [ReplicaID: String] = [:]
+        for (path, copy) in copies {
+            let differing = try context.store { () throws(StoreError) in try central.compareReadLog(copy) }
+            stored.problems += differing
+            for problem in differing { copySources[problem.replica] = path }
+        }
         let brokenLogs = Set(breaks.map(\.replica)).count
         let intact = result.isIntact && breaks.isEmpty && stored.isIntact
         if context.json {
@@ -372,14 +418,16 @@ struct AuditVerifyCommand: Command {
             lines.append(context.t(result.isIntact ? "audit.verify.intact" : "audit.verify.broken"))
             lines.append(context.strings.t("audit.verify.readLogs", count: counts.entries))
             lines += breaks.map { AuditReadLogs.line($0, context) }
-            lines += stored.problems.map { context.t("audit.stored.\($0.kind.rawValue)", $0.replica.description, String($0.seq)) }
+            lines += stored.problems.map {
+                context.t("audit.stored.\($0.kind.rawValue)", $0.replica.description, String($0.seq), Format.line(copySources[$0.replica] ?? ""))
+            }
             if !stored.isIntact { lines.append(context.t("audit.verify.storedBroken")) }
             lines.append(context.t(breaks.isEmpty ? "readLog.intact" : "audit.verify.readLogsBroken"))
             if intact { context.out(lines.joined(separator: "\n")) } else { context.err(lines.joined(separator: "\n")) }
         }
         if !intact {
             let reasons = (result.isIntact ? [] : [context.t("audit.verify.brokenShort")])
-                + (breaks.isEmpty ? [] : [context.t("readLog.broken", String(brokenLogs))])
+                + (breaks.isEmpty ? [] : [context.strings.t("readLog.broken", count: brokenLogs)])
                 + (stored.isIntact ? [] : [context.t("audit.verify.storedBrokenShort")])
             throw CLIError(.differences, reasons.joined(separator: "; "), helpHint: false)
         }
@@ -510,6 +558,22 @@ enum LedgerStrings {
                                        "Loggen från lokala databasen {0}: centrallagret fortsätter den från post {1}, som inte är dess sista post."),
         "audit.stored.base_unsigned": ("The read log of local database {0} starts after entry {1}, but this server did not sign that base: entries were removed outside navetd.",
                                        "Loggen från lokala databasen {0} börjar efter post {1}, men servern har inte signerat den basen: poster har tagits bort utanför navetd."),
+        "audit.stored.evidence_missing": (
+            "The read log of local database {0}, entry {1}: stored as a break, but the evidence of the break is missing or names another entry (changed in the central store).",
+            "Loggen från lokala databasen {0}, post {1}: sparad som brott, men beviset om brottet saknas eller gäller en annan post (ändrat i centrallagret)."),
+        "audit.stored.copy_differs": (
+            "The read log of local database {0}, entry {1}: {2} holds another entry than the central store (or the store no longer holds it): one of the two was changed ('navet audit verify' on the file checks its side).",
+            "Loggen från lokala databasen {0}, post {1}: {2} har en annan post än centrallagret (eller så saknas den där): en av dem har ändrats ('navet audit verify' på filen kontrollerar dess sida)."),
+        "audit.copy.notSQLite": ("{0} is not a database file; give a copy of a local database.",
+                                 "{0} är ingen databasfil; ange en kopia av en lokal databas."),
+        "audit.copy.central": ("{0} is a central store, not a local database; give a copy of a local database.",
+                               "{0} är ett centrallager, inte en lokal databas; ange en kopia av en lokal databas."),
+        "audit.copy.notReplica": ("{0} is not a Navet local database.", "{0} är ingen lokal Navet-databas."),
+        "audit.copy.tooOld": ("{0} is a local database from before the read log (open it once with this navet to bring it up to date).",
+                              "{0} är en lokal databas från före loggen över vem som sett vad (öppna den en gång med den här navet för att uppdatera den)."),
+        "audit.copy.unreadable": ("{0} could not be read: {1}", "{0} kunde inte läsas: {1}"),
+        "audit.copy.otherServer": ("{0} belongs to another central store ({1}; this one is {2}): its checkpoints and read log cannot be checked here.",
+                                   "{0} hör till ett annat centrallager ({1}; det här är {2}): dess kontrollpunkter och logg kan inte kontrolleras här."),
         "audit.verify.storedBroken": ("A read log held by the central store has been changed there. Keep this file as evidence and report it.",
                                       "En logg över vem som sett vad har ändrats i centrallagret. Spara filen som bevis och anmäl det."),
         "audit.verify.storedBrokenShort": ("a read log held by the central store does not verify",
@@ -522,6 +586,10 @@ enum LedgerStrings {
         "opt.auditReplica": ("also check the checkpoints kept in these local database files",
                              "kontrollera även kontrollpunkterna i dessa lokala databasfiler"),
         "ledger.none": ("The ledger holds nothing for this question.", "Utlämnandeloggen har inget som svarar på frågan."),
+        "audit.noSuchDay": ("{0}: there is no day {1} (or it is outside the years Navet accepts, 1900–2200). Check the month and the day.",
+                            "{0}: dagen {1} finns inte (eller ligger utanför åren Navet tar emot, 1900–2200). Kontrollera månaden och dagen."),
+        "audit.emptyRange": ("--since {0} is after --until {1}: no day is in between.",
+                             "--since {0} är efter --until {1}: ingen dag ligger mellan dem."),
         "audit.badDate": ("{0} needs a day written YYYY-MM-DD, not {1}.", "{0} behöver en dag skriven ÅÅÅÅ-MM-DD, inte {1}."),
         "audit.sent": ("sent", "skickat"),
         "audit.organisation": ("organisation", "organisation"),
@@ -548,7 +616,9 @@ enum LedgerStrings {
         "audit.firstDisplay": ("first display", "första visning"),
         "audit.lastDisplay": ("last display", "senaste visning"),
         "audit.purposes": ("purposes", "ändamål"),
-        "audit.displayCount": ("read-log entries", "poster i loggen"),
+        "audit.displayCount": ("displays", "visningar"),
+        "audit.editCount": ("edits", "ändringar"),
+        "audit.brokenCount": ("after a break", "efter brott"),
         "audit.first": ("first", "första"),
         "audit.last": ("last", "senaste"),
         "audit.purpose": ("purpose", "ändamål"),

@@ -28,7 +28,7 @@ struct AuditReadLogs: Command {
             if alarms.isEmpty { context.out(context.t("readLog.intact")) }
         }
         if !alarms.isEmpty {
-            throw CLIError(.differences, context.t("readLog.broken", String(Set(alarms.map(\.replica)).count)))
+            throw CLIError(.differences, context.strings.t("readLog.broken", count: Set(alarms.map(\.replica)).count))
         }
     }
 
@@ -41,8 +41,21 @@ struct AuditReadLogs: Command {
 
     /// One piece of evidence as a line of text.
     static func line(_ evidence: ReadLogBreak, _ context: Context) -> String {
-        context.t("readLog.line", evidence.replica.description, String(evidence.seq),
-                  context.t("readLog.reason.\(evidence.reason)"), Format.time(evidence.foundAt), Format.line(evidence.expected))
+        let reason = context.t("readLog.reason.\(evidence.reason)")
+        // What the store expected, in the reader's words: a hash or a seq number (the
+        // evidence keeps the store's own note, in `--json`).
+        let words = evidence.expected.split(separator: " ")
+        let expected: String?
+        if let hash = words.first(where: { $0.count == 64 && $0.allSatisfy(\.isHexDigit) }) {
+            expected = context.t("readLog.expectedHash", String(hash))
+        } else if evidence.reason == "sequence", let index = words.firstIndex(of: "seq"), index + 1 < words.count,
+                  let seq = UInt64(words[index + 1].trimmingCharacters(in: CharacterSet(charactersIn: ":"))) {
+            expected = context.t("readLog.expectedSeq", String(seq))
+        } else {
+            expected = nil
+        }
+        return context.t(expected == nil ? "readLog.lineShort" : "readLog.line", evidence.replica.description, String(evidence.seq),
+                         reason, Format.time(evidence.foundAt), expected ?? "")
     }
 }
 
@@ -55,23 +68,26 @@ enum ReadLogStrings {
                                      "Avslutar med felkod 8 om kedjan från någon lokal databas är bruten. --notices visar också\nåterställningar från säkerhetskopia, som inte är brott. 'navetd audit verify' kontrollerar dessa brott\ntillsammans med utlämnandeloggen."),
         "opt.readLogNotices": ("also list restores from a backup (not breaks)",
                                "visa också återställningar från säkerhetskopia (inte brott)"),
-        "readLog.line": ("replica {0}, entry {1}: {2} (found {3}; expected {4})",
+        "readLog.line": ("local database {0}, entry {1}: {2} (found {3}; expected {4})",
                          "lokal databas {0}, post {1}: {2} (upptäckt {3}; förväntat {4})"),
+        "readLog.lineShort": ("local database {0}, entry {1}: {2} (found {3})", "lokal databas {0}, post {1}: {2} (upptäckt {3})"),
+        "readLog.expectedHash": ("hash {0}", "kontrollsumma {0}"),
+        "readLog.expectedSeq": ("entry {0}", "post {0}"),
         "readLog.intact": ("No read log has a broken chain.", "Ingen logg över vem som sett vad har en bruten kedja."),
         "readLog.broken": ("{0|one:the read log of {0} replica has a broken chain|other:the read logs of {0} replicas have broken chains}",
                            "{0|one:loggen från {0} lokal databas har en bruten kedja|other:loggarna från {0} lokala databaser har brutna kedjor}"),
-        "readLog.reason.hash": ("the entry's hash does not match its contents (edited)", "postens hash stämmer inte med innehållet (ändrad)"),
+        "readLog.reason.hash": ("the entry's hash does not match its contents (edited)", "postens kontrollsumma stämmer inte med innehållet (ändrad)"),
         "readLog.reason.sequence": ("the entry is not the next number (deleted, moved or inserted)",
                                     "posten har inte nästa nummer (borttagen, flyttad eller tillagd)"),
         "readLog.reason.previous_hash": ("the entry does not hold the hash of the one before (deleted, moved or inserted)",
-                                         "posten har inte föregående posts hash (borttagen, flyttad eller tillagd)"),
+                                         "posten har inte föregående posts kontrollsumma (borttagen, flyttad eller tillagd)"),
         "readLog.reason.differs": ("the entry differs from the one received before (changed after upload)",
                                    "posten skiljer sig från den som togs emot tidigare (ändrad efter uppskick)"),
         "readLog.reason.foreign_replica": ("the entry names another replica (refused)", "posten anger en annan lokal databas (vägrad)"),
         "readLog.reason.truncated": ("the log ends before entries received before (deleted at the end)",
                                      "loggen slutar före poster som tagits emot tidigare (borttagna i slutet)"),
-        "readLog.reason.replica_check": ("the replica's own check found its chain broken",
-                                         "den lokala databasens egen kontroll fann kedjan bruten"),
+        "readLog.reason.replica_check": ("the local database's own check found its read log broken before it sent the entries from this one",
+                                         "den lokala databasens egen kontroll fann loggen bruten innan den skickade posterna från och med den här"),
         "policy.purposeRequired": ("Displays that need a purpose", "Visningar som kräver ett syfte"),
         "policy.purposeTags": ("tags", "sekretessklasser"),
         "policy.noPurposeTags": ("none", "inga"),

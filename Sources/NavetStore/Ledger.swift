@@ -1,3 +1,4 @@
+import Foundation
 import NavetCore
 import NavetCrypto
 import NavetSQLite
@@ -424,23 +425,70 @@ extension CentralStore {
     }
 }
 
-/// Reads the checkpoints a replica file kept, without opening it as a replica (no
-/// migration, no write): for `navetd audit verify --replica FILE`.
+/// What `navetd audit verify --replica FILE` reads from a replica file, without opening it
+/// as a replica (no migration, no write): the checkpoints it kept, its id and server, and
+/// its own read log's seqs and hashes up to what the central store acknowledged.
+public struct ReplicaAuditCopy: Sendable {
+    public var replica: ReplicaID
+    /// The central store the file is enrolled at, if any.
+    public var server: ReplicaID?
+    public var checkpoints: [StoredCheckpoint]
+    /// The highest read-log seq the central store acknowledged to this file.
+    public var acknowledged: UInt64
+    /// The file's read-log entries with seq ≤ `acknowledged`: (seq, hash), in seq order.
+    public var log: [(seq: UInt64, hash: [UInt8])]
+}
+
 public enum ReplicaCheckpoints {
-    public static func read(path: String) throws(StoreError) -> [StoredCheckpoint] {
-        try StoreError.wrap {
-            let db = try Database(path: path, mode: .readOnly)
-            guard try db.scalar("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'checkpoints'") != nil else {
-                throw StoreError.notANavetDatabase(path: path, reason: "no checkpoints table (a replica file of layout 17 or later)")
+    /// Why a file given as a replica copy cannot be read as one.
+    public enum Unusable: Error, Sendable {
+        case notSQLite
+        case centralStore
+        case notAReplica
+        case tooOld
+    }
+
+    /// Reads a replica file for the checks of `navetd audit verify --replica`. Throws
+    /// `Unusable` for a file that is not a replica of layout 17 or later, `SQLiteError` when
+    /// reading fails (the caller names the file: not the central store's).
+    public static func readCopy(path: String) throws -> ReplicaAuditCopy {
+        do {
+            if let handle = FileHandle(forReadingAtPath: path) {
+                let header = (try? handle.read(upToCount: 16)) ?? Data()
+                try? handle.close()
+                guard header == Data("SQLite format 3\u{0}".utf8) else { throw Unusable.notSQLite }
             }
-            return try db.query("SELECT server_id, row_id, head, signed_at, mac FROM checkpoints ORDER BY received_at, row_id")
-                .compactMap { row in
+            let db = try Database(path: path, mode: .readOnly)
+            let hasMeta = try db.scalar("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'meta'") != nil
+            let role = hasMeta ? try db.scalar("SELECT value FROM meta WHERE key = 'role'")?.textValue : nil
+            if role == "central" { throw Unusable.centralStore }
+            guard role == "replica", case .text(let idText)? = try db.scalar("SELECT value FROM meta WHERE key = 'id'"),
+                  let replica = ReplicaID(hex: idText) else { throw Unusable.notAReplica }
+            guard try db.scalar("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'checkpoints'") != nil,
+                  try db.scalar("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'audit_log'") != nil
+            else { throw Unusable.tooOld }
+            let server = try db.scalar("SELECT value FROM meta WHERE key = 'server_id'")?.textValue.flatMap(ReplicaID.init(hex:))
+            var acknowledged: UInt64 = 0
+            switch try db.scalar("SELECT value FROM meta WHERE key = 'audit_ack'") {
+            case .integer(let value)?: acknowledged = UInt64(clamping: value)
+            case .text(let text)?: acknowledged = UInt64(text) ?? 0
+            default: break
+            }
+            let log: [(seq: UInt64, hash: [UInt8])] = try db.query(
+                "SELECT seq, hash FROM audit_log WHERE seq <= ? ORDER BY seq", [.integer(Int64(clamping: acknowledged))]
+            ).compactMap { row -> (seq: UInt64, hash: [UInt8])? in
+                guard case .integer(let seq) = row[0], case .blob(let hash) = row[1] else { return nil }
+                return (UInt64(clamping: seq), hash)
+            }
+            let checkpoints = try db.query("SELECT server_id, row_id, head, signed_at, mac FROM checkpoints ORDER BY received_at, row_id")
+                .compactMap { row -> StoredCheckpoint? in
                     guard case .integer(let server) = row[0], case .integer(let id) = row[1], id > 0,
                           case .blob(let head) = row[2], case .integer(let at) = row[3], case .blob(let mac) = row[4]
                     else { return nil }
                     return StoredCheckpoint(server: ReplicaID(rawValue: UInt64(bitPattern: server)),
                                             checkpoint: LedgerCheckpoint(row: UInt64(id), head: head, signedAt: at, mac: mac))
                 }
+            return ReplicaAuditCopy(replica: replica, server: server, checkpoints: checkpoints, acknowledged: acknowledged, log: log)
         }
     }
 }

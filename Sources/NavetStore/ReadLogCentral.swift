@@ -101,7 +101,7 @@ extension CentralStore {
             headHash = try storedHash(sender, head) ?? AuditEntry.genesis
         }
         if ownCheckFailed {
-            try note(from, "replica_check", "the replica's own check found its chain broken after seq \(from)", nil)
+            try note(from, "replica_check", "", nil)
         }
         // Entries written before enrollment carry the file's earlier id: accepted only at
         // the start of a chain the store does not hold yet, from one id that is not an
@@ -123,8 +123,13 @@ extension CentralStore {
         }
         var expectedSeq = from
         var expectedPrevious: [UInt8]? = from - 1 == head ? headHash : (from - 1 < head ? try storedHash(sender, from - 1) : nil)
+        // Entries the store does not hold before the next one it stores (a gap the replica
+        // left, or an entry refused for naming another replica): that entry is stored
+        // flagged as a break, so the chain at rest is judged from it, next to its evidence.
+        var gap = false
         if from > head + 1 {
             try note(from, "sequence", "seq \(head + 1): the store holds entries up to \(head)", entries.first)
+            gap = true
         }
         var brokenInRun = false
         let base = try readLogBase(sender)
@@ -139,6 +144,7 @@ extension CentralStore {
                 } else {
                     try note(entry.seq, "foreign_replica", "replica \(sender)", entry)
                     brokenInRun = true
+                    gap = true
                     continue
                 }
             } else {
@@ -192,7 +198,8 @@ extension CentralStore {
                       .text(entry.kind), .text(entry.command), .text(entry.records.map(\.description).joined(separator: ",")),
                       .text(entry.fields.joined(separator: ",")), .text(entry.tags.joined(separator: ",")),
                       entry.purpose.map(SQLValue.text) ?? .null, .blob(entry.previousHash), .blob(entry.hash), .integer(now),
-                      .integer(reasons.isEmpty ? 0 : 1)])
+                      .integer(reasons.isEmpty && !gap ? 0 : 1)])
+            gap = false
             for record in Set(entry.records) {
                 try db.query("INSERT OR IGNORE INTO central_read_log_records(record_id, replica, seq) VALUES (?, ?, ?)",
                              [.integer(record.int64), .integer(sender.int64), .integer(Int64(clamping: entry.seq))])
@@ -266,7 +273,7 @@ extension CentralStore {
     public func readLogDisplays(child: RecordID) throws(StoreError) -> [ReadLogDisplay] {
         try StoreError.wrap {
             try db.query("""
-                SELECT l.replica, l.seq, l.time, l.user, l.kind, l.command, l.fields, l.purpose
+                SELECT l.replica, l.seq, l.time, l.user, l.kind, l.command, l.fields, l.purpose, l.chain_break
                 FROM (SELECT replica, seq FROM central_read_log_records WHERE record_id = ?1
                       UNION
                       SELECT x.replica, x.seq FROM cells c JOIN central_read_log_records x ON x.record_id = c.record_id
@@ -279,7 +286,7 @@ extension CentralStore {
                       let fields = row[6].textValue else { return nil }
                 return ReadLogDisplay(replica: replica, seq: UInt64(clamping: seq), time: time, user: user, kind: kind,
                                       command: command, fields: fields.split(separator: ",").map(String.init),
-                                      purpose: row[7].textValue)
+                                      purpose: row[7].textValue, afterBreak: row[8] == .integer(1))
             }
         }
     }
@@ -297,4 +304,7 @@ public struct ReadLogDisplay: Hashable, Sendable {
     /// `type.field` references.
     public let fields: [String]
     public let purpose: String?
+    /// The entry did not continue the chain the store held when it arrived (a break: the
+    /// replica may have changed it; `navetd audit read-logs` shows the evidence).
+    public let afterBreak: Bool
 }

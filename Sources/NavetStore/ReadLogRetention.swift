@@ -19,6 +19,12 @@ public struct StoredReadLogProblem: Hashable, Sendable {
         case headMismatch = "head_mismatch"
         /// The base left by pruning is not signed by the server's audit key.
         case baseUnsigned = "base_unsigned"
+        /// An entry stored as a break has no evidence of the break, or differs from the
+        /// entry the evidence kept: the flag or the evidence was changed in the store.
+        case evidenceMissing = "evidence_missing"
+        /// A replica file's entry, acknowledged by the store, is not the one the store holds
+        /// (or the store no longer holds it): one of the two was changed.
+        case copyDiffers = "copy_differs"
     }
 
     public var replica: ReplicaID
@@ -69,6 +75,12 @@ extension CentralStore {
                 guard let replica = row[0].replicaID, case .integer(let seq) = row[1], case .blob(let hash) = row[2] else { continue }
                 heads[replica] = (UInt64(clamping: seq), hash)
             }
+            // The evidence of breaks (alarms), per replica: the seq and the entry as received.
+            var evidence: [ReplicaID: [(seq: UInt64, entry: [UInt8])]] = [:]
+            for row in try db.query("SELECT replica, seq, entry FROM central_read_log_breaks WHERE alarm = 1 ORDER BY replica, seq") {
+                guard let replica = row[0].replicaID, case .integer(let seq) = row[1], case .blob(let entry) = row[2] else { continue }
+                evidence[replica, default: []].append((UInt64(clamping: seq), entry))
+            }
             var last: [ReplicaID: (seq: UInt64, hash: [UInt8])] = [:]
             let select = try db.prepare("""
                 SELECT replica, seq, written_as, time, user, kind, command, records, fields, tags, purpose, prev_hash, hash,
@@ -103,7 +115,15 @@ extension CentralStore {
                     hash: select.blob(at: 12))
                 let flagged = select.int64(at: 13) != 0
                 result.entries += 1
-                if !flagged {
+                if flagged {
+                    // A break the store found on arrival: the evidence must be there, for this
+                    // entry or the gap before it, and an entry it kept must be this one.
+                    let found = (evidence[replica] ?? []).filter { $0.seq > previous.seq && $0.seq <= seq }
+                    let kept = found.filter { $0.seq == seq && !$0.entry.isEmpty }.map(\.entry)
+                    if found.isEmpty || (!kept.isEmpty && !kept.contains(entry.canonicalBytes)) {
+                        problem(replica, seq, .evidenceMissing)
+                    }
+                } else {
                     if entry.computedHash != entry.hash {
                         problem(replica, seq, .entryChanged)
                     } else if seq != previous.seq + 1 {
@@ -180,6 +200,29 @@ extension CentralStore {
                 }
                 return (removed, replicas)
             }
+        }
+    }
+
+    /// Compares a replica file's own read log with what the store holds of it: every entry
+    /// the store acknowledged to the file (seq ≤ its `audit_ack`) and has not pruned must be
+    /// held with the same hash. Finds entries deleted at the end of a stored chain with its
+    /// head rewritten to match, which the chain at rest alone cannot show.
+    public func compareReadLog(_ copy: ReplicaAuditCopy) throws(StoreError) -> [StoredReadLogProblem] {
+        try StoreError.wrap {
+            let base = try readLogBase(copy.replica)
+            let select = try db.prepare("SELECT hash FROM central_read_log WHERE replica = ? AND seq = ?")
+            defer { select.reset() }
+            for (seq, hash) in copy.log {
+                if let base, seq <= base.seq {
+                    if seq == base.seq, hash != base.hash { return [StoredReadLogProblem(replica: copy.replica, seq: seq, kind: .copyDiffers)] }
+                    continue
+                }
+                try select.bind([.integer(copy.replica.int64), .integer(Int64(clamping: seq))])
+                let held = try select.step() ? select.blob(at: 0) : nil
+                select.reset()
+                if held != hash { return [StoredReadLogProblem(replica: copy.replica, seq: seq, kind: .copyDiffers)] }
+            }
+            return []
         }
     }
 }

@@ -127,4 +127,74 @@ import Testing
         let unsigned = try verify()
         #expect(unsigned.code == 8 && unsigned.problems.contains("base_unsigned@9"), "\(unsigned.problems)")
     }
+
+    /// An entry stored as a break is checked against its evidence: edited, or its evidence
+    /// deleted, in the central store, it is found. An entry refused for naming another
+    /// replica leaves a gap that is evidence, not an alarm against the central store.
+    @Test func entriesStoredAsBreaksAreCheckedAgainstTheirEvidence() throws {
+        let (central, replicas, entries) = try setUp()
+        let replica = replicas[0]
+        let child = RecordID(rawValue: 0x7099_a1b2_c3d4_e5f6)
+        // Entry 16 does not follow entry 15 (its previous hash is wrong): stored as a break.
+        let wrong = chain(replica, from: 16, count: 2, previous: [UInt8](repeating: 7, count: 32), daysAgo: 0, child: child)
+        #expect(try central.acceptReadLog(sender: replica, from: 16, last: 17, ownCheckFailed: false, entries: wrong,
+                                          now: realNow).breaks.map(\.reason) == ["previous_hash"])
+        // On the other replica, entry 16 names a foreign replica and entry 17 continues it.
+        var foreign = chain(replicas[1], from: 16, count: 2, previous: entries[replicas[1]]!.last!.hash, daysAgo: 0, child: child)
+        foreign[0].replica = ReplicaID(rawValue: 0x0BAD)
+        foreign[0].hash = foreign[0].computedHash
+        foreign[1].previousHash = foreign[0].hash
+        foreign[1].hash = foreign[1].computedHash
+        #expect(try central.acceptReadLog(sender: replicas[1], from: 16, last: 17, ownCheckFailed: false, entries: foreign,
+                                          now: realNow).breaks.map(\.reason) == ["foreign_replica"])
+        let clean = try verify()
+        #expect(clean.code == 8 && clean.problems.isEmpty, "the alarms stand, the store itself verifies: \(clean.problems)")
+
+        let key = Int64(bitPattern: replica.rawValue)
+        func tampered(_ name: String, _ sql: String) throws -> [String] {
+            let copy = folder.path(name)
+            _ = try SQLite3Tool.run(folder.path("central.db"), ".backup '\(copy)'")
+            _ = try SQLite3Tool.run(copy, sql)
+            return try verify(name).problems
+        }
+        #expect(try tampered("flagged.db", "UPDATE central_read_log SET user = 'eva', purpose = 'Rutin' WHERE replica = \(key) AND seq = 16")
+                == ["evidence_missing@16"])
+        #expect(try tampered("evidence.db", "DELETE FROM central_read_log_breaks") .contains("evidence_missing@16"))
+        #expect(try tampered("unflagged.db", "UPDATE central_read_log SET chain_break = 0 WHERE replica = \(key) AND seq = 16")
+                == ["chain_broken@16"])
+    }
+
+    /// `navetd audit verify --replica FILE` compares the file's own read log with what the
+    /// store holds: the end of a chain deleted in the central store, with its head rewritten
+    /// to match, is found. Files that are not replicas are named as such.
+    @Test func aReplicaCopyShowsEntriesDeletedFromTheStore() throws {
+        #expect(try cli.navetd("--db", "central.db", "init").code == 0)
+        #expect(try cli.navetd("--db", "central.db", "org", "add", "--name", "Socialtjänsten Umeå", "--kind", "social_services",
+                               "--municipality", "Umeå").code == 0)
+        #expect(try cli.navetd("--db", "central.db", "replica", "enroll", "--org", "Socialtjänsten Umeå", "--out", "a.enroll",
+                               "--url", "http://127.0.0.1:9").code == 0)
+        #expect(try cli.navet("--db", "a.db", "init", "--enroll", "a.enroll").code == 0)
+        #expect(try cli.navet("--db", "a.db", "child", "add", "--name", "Amina").code == 0)
+        for _ in 0..<3 { #expect(try cli.navet("--db", "a.db", "child", "list").code == 0) }
+        #expect(try cli.navet("--db", "a.db", "export", "--force", "up.navet").code == 0)
+        #expect(try cli.navetd("--db", "central.db", "import", "up.navet", "--reply", "reply.navet", "--force").code == 0)
+        #expect(try cli.navet("--db", "a.db", "import", "reply.navet").code == 0)
+        #expect(try cli.navetd("--db", "central.db", "audit", "verify", "--replica", "a.db").code == 0)
+
+        let head = try SQLite3Tool.run(folder.path("central.db"), "SELECT max(seq) FROM central_read_log")
+        _ = try SQLite3Tool.run(folder.path("central.db"), """
+            DELETE FROM central_read_log WHERE seq = \(head);
+            UPDATE central_read_log_heads SET seq = seq - 1, hash = (SELECT hash FROM central_read_log l
+                WHERE l.replica = central_read_log_heads.replica AND l.seq = central_read_log_heads.seq - 1);
+            """)
+        #expect(try cli.navetd("--db", "central.db", "audit", "verify").code == 0, "the chain at rest alone cannot show it")
+        let compared = try cli.navetd("--db", "central.db", "audit", "verify", "--replica", "a.db")
+        #expect(compared.code == 8 && compared.err.contains("entry \(head): a.db holds another entry"), "\(compared.err)")
+
+        try Data("not a database".utf8).write(to: folder.url.appendingPathComponent("junk.db"))
+        let junk = try cli.navetd("--db", "central.db", "audit", "verify", "--replica", "junk.db")
+        #expect(junk.code == 3 && junk.err.contains("junk.db is not a database file"), "\(junk.err)")
+        let swapped = try cli.navetd("--db", "central.db", "--lang", "sv", "audit", "verify", "--replica", "central.db")
+        #expect(swapped.code == 3 && swapped.err.contains("central.db är ett centrallager"), "\(swapped.err)")
+    }
 }
