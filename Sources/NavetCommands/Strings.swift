@@ -192,6 +192,7 @@ public struct Strings: Sendable {
         .merging(LedgerStrings.table) { first, _ in first }
         .merging(ReadLogStrings.table) { first, _ in first }
         .merging(AuditUserStrings.table) { first, _ in first }
+        .merging(MissingStrings.table) { first, _ in first }
 
     static let messages: [String: (String, String)] = [
         // Record types, fields, choices, tags.

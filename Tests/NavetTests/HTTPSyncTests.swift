@@ -69,7 +69,7 @@ import Testing
             with: Data(try cli.navetd("--db", "central.db", "--json", "replica", "list").out.utf8)) as! [[String: Any]]
         #expect(replicas.count == enrollments.count && replicas.allSatisfy { $0["last_sync"] is String })
         #expect(replicas.allSatisfy { $0["client_version"] as? String == "navet/\(Version.string)" })
-        #expect(replicas.allSatisfy { $0["schema_version"] as? Int == 2 && $0["pending_refusals"] as? Int == 0 })
+        #expect(replicas.allSatisfy { $0["schema_version"] as? Int == Int(Schema.current.version) && $0["pending_refusals"] as? Int == 0 })
         #expect(replicas.allSatisfy { ($0["epoch_seen"] as? String)?.isEmpty == false })
         let silent = try cli.navetd("--db", "central.db", "--json", "replica", "list", "--silent", "1h")
         #expect((try JSONSerialization.jsonObject(with: Data(silent.out.utf8)) as? [Any])?.isEmpty == true)
