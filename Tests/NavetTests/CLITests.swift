@@ -70,7 +70,7 @@ import Testing
         #expect(result.code == 0)
         #expect(try sqlite3("navet.db", "PRAGMA integrity_check") == "ok")
         #expect(try sqlite3("navet.db", "PRAGMA journal_mode") == "wal")
-        #expect(try sqlite3("navet.db", "SELECT value FROM meta WHERE key = 'schema_version'") == "2")
+        #expect(try sqlite3("navet.db", "SELECT value FROM meta WHERE key = 'schema_version'") == "3")
         let before = try dump("navet.db")
         let again = try cli.navet("init")
         #expect(again.code == 5 && again.err.contains("already exists"))
