@@ -1,6 +1,7 @@
 import Foundation
 @testable import NavetCommands
 import NavetCore
+@testable import NavetStore
 import NavetTestSupport
 import Testing
 
@@ -186,6 +187,16 @@ import Testing
         // Summer time is said as such.
         let summer = try cli.navet("missing", "report", "--child", child, "--last-seen-at", "2026-07-01 22:30", "--last-seen-place", "x")
         #expect(summer.out.contains("2026-07-01T22:30+02:00 (summer time, UTC+02:00)"), "\(summer.out)")
+
+        // Without a user, an edit is refused (exit 9).
+        try refused(["--user", "nobody", "missing", "check", episode, "1"], code: 9)
+        // Once the organisation's access to the child has ended, nothing is recorded from here.
+        let store = try ReplicaStore.open(path: folder.path("navet.db"))
+        try store.replacePermissions([])
+        _ = try SQLite3Tool.run(folder.path("navet.db"), "INSERT OR REPLACE INTO meta(key, value) VALUES ('acked_seq', 1000000)")
+        try refused(["missing", "police-notified", episode, "--at", "2026-11-28 22:00", "--reference", "R1"], code: 2,
+                    says: ["Nothing can be recorded on missing episode \(episode) from this replica", "access to child"])
+        try refused(["--lang", "sv", "missing", "check", episode, "1"], code: 2, says: ["Inget kan registreras på försvinnandet \(episode)"])
     }
 
     @Test func riskStartsHighAndOnlyAPersonLowersItWithAReason() throws {
