@@ -64,6 +64,7 @@ extension Help {
         "ROLE": "ROLL", "ORG": "ORGANISATION", "TEL": "TELEFON", "TAGS": "SEKRETESSKLASSER", "TIME": "TID",
         "TEXT": "TEXT", "MEMBERSHIP": "MEDLEMSKAP", "CONSENT": "SAMTYCKE", "EPISODE": "FÖRSVINNANDE",
         "child|guardian": "barnet|god man", "LOGIN": "INLOGGNING",
+        "ITEM": "PUNKT", "LEVEL": "NIVÅ", "REF": "DIARIENUMMER",
     ]
 }
 

@@ -123,7 +123,7 @@ extension Context {
         switch Strings.match(trimmed, among: items, kind: "checkitem", extra: MissingStrings.itemWords) {
         case .exact(let code), .folded(let code): return code
         case .ambiguous(let codes):
-            throw didYouMean("ITEM", trimmed, codes.map { $0 + " (" + strings.label("checkitem", $0) + ")" })
+            throw didYouMean(Help.valueName("ITEM", strings), trimmed, codes.map { $0 + " (" + strings.label("checkitem", $0) + ")" })
         case .none:
             let listed = items.enumerated().map { "\($0.offset + 1). \($0.element)" }.joined(separator: ", ")
             throw CLIError(.validation, t("error.badCheckItem", Format.line(trimmed), listed))

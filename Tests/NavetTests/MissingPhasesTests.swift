@@ -255,6 +255,9 @@ import Testing
             #expect(swedish.code == 0 && swedish.out.contains("Användning: navet \(command.joined(separator: " "))"), "\(command)")
         }
         #expect(try cli.navet("missing", "close", "--help").out.contains("Only for a report made by mistake"))
+        #expect(try cli.navet("--lang", "sv", "missing", "check", "--help").out.contains("navet missing check FÖRSVINNANDE PUNKT"))
+        #expect(try cli.navet("--lang", "sv", "missing", "risk", "--help").out.contains("navet missing risk FÖRSVINNANDE NIVÅ"))
+        #expect(try cli.navet("--lang", "sv", "missing", "police-notified", "--help").out.contains("--reference DIARIENUMMER"))
     }
 
     /// The police of the region see the search fields of an open episode, the new ones
