@@ -442,7 +442,10 @@ struct MissingShow: Command {
         let done = try context.checks(of: record, child: child, store: store)
         let ended = try context.accessEnded(store, child: child)
         let phase = MissingPhase.of(episode)
-        let state = !episode.value("closed_at").isNull ? "closed" : ended ? "access_ended" : "open"
+        // As `missing list` says it: a member that does not read the search fields (a school)
+        // is not sent the closing, so open or closed is not known there.
+        let shared = try context.closingShared(store, child: child)
+        let state = !episode.value("closed_at").isNull ? "closed" : ended ? "access_ended" : shared ? "open" : "not_shared"
         try context.logDisplay(store, as: reader, command: "missing show") { draft in
             draft.records.insert(child)
             draft.add(episode, fields: ["child"] + Self.fields)

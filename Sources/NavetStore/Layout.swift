@@ -670,6 +670,7 @@ public enum Layout {
         FROM cells c JOIN changes ch ON ch.id = c.change_id
         WHERE c.record_type = 'missing'
         GROUP BY c.record_id;
+        DROP VIEW IF EXISTS missing_checks_view;
         CREATE VIEW missing_checks_view AS
         SELECT printf('%016x', c.record_id) AS id,
             max(CASE WHEN c.field = 'child' THEN c.value END) AS child,
