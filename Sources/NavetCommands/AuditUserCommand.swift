@@ -39,7 +39,7 @@ struct AuditUserCommand: Command {
         guard replica.count <= 16, replica.allSatisfy(\.isHexDigit) else {
             throw CLIError(.validation, context.t("auditUser.unknownReplica", Format.line(replica)))
         }
-        let enrolled = try context.store { () throws(StoreError) in try central.replicaRecords() }.map(\.replicaID)
+        let enrolled = try context.store { () throws(StoreError) in try central.enrolledReplicaIDs() }
         let uploaded = try context.store { () throws(StoreError) in try central.readLogReplicas() }
         let matches = Set(enrolled + uploaded).filter { $0.description.hasPrefix(replica) }.sorted()
         guard let found = matches.first else {
@@ -87,7 +87,7 @@ struct AuditUserCommand: Command {
             let records = csv || entry.records.count <= 3 ? entry.records.joined(separator: ", ")
                 : context.strings.t("auditUser.recordCount", count: entry.records.count)
             let fieldsAndTags = entry.fields.map { field(Format.line($0), s) } + entry.tags.map { s.label("tag", Format.line($0)) }
-            let time = Timestamp(swedishTimeAt: entry.time).description
+            let time = Format.time(entry.time)
             table.rows.append([time, context.t("auditUser.kind.\(entry.kind)"), Format.line(entry.command), records,
                                fieldsAndTags.joined(separator: ", "), entry.purpose.map(Format.line) ?? "",
                                entry.chainBreak ? context.t("auditUser.broken") : ""])

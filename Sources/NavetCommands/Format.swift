@@ -4,12 +4,11 @@ import NavetStore
 
 /// Shared rendering: times, values, aligned tables and JSON shapes.
 enum Format {
-    /// ISO 8601 in UTC with seconds, e.g. 2026-11-24T09:15:02Z.
+    /// ISO 8601 in Swedish time (Europe/Stockholm) with seconds and the offset written out,
+    /// e.g. 2026-11-24T10:15:02+01:00: every time Navet shows people and scripts, so that
+    /// it reads as the clock on the wall and still names one instant (`SwedishTime`).
     static func time(_ milliseconds: Int64) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
+        Timestamp(swedishTimeAt: milliseconds).descriptionWithSeconds
     }
 
     static func now() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }

@@ -343,16 +343,23 @@ struct AuditVerifyCommand: Command {
         let (breaks, counts) = try context.store { () throws(StoreError) in
             (try central.readLogBreaks(), try central.readLogCounts())
         }
+        // And the read logs as the store holds them now: an entry changed, deleted or moved
+        // in the central store after it arrived.
+        let stored = try context.store { () throws(StoreError) in try central.verifyStoredReadLogs() }
         let brokenLogs = Set(breaks.map(\.replica)).count
-        let intact = result.isIntact && breaks.isEmpty
+        let intact = result.isIntact && breaks.isEmpty && stored.isIntact
         if context.json {
             context.printJSON([
                 "rows": result.rows, "checkpoints": result.checkpoints, "replica_checkpoints": result.replicaCheckpoints,
                 "intact": intact, "ledger_intact": result.isIntact,
                 "breaks": result.breaks.map { ["kind": $0.kind.rawValue, "row": $0.row, "source": $0.source ?? NSNull()] as [String: Any] },
                 "read_logs": [
-                    "entries": counts.entries, "broken_chains": brokenLogs, "intact": breaks.isEmpty,
+                    "entries": counts.entries, "broken_chains": brokenLogs, "intact": breaks.isEmpty && stored.isIntact,
                     "breaks": breaks.map { AuditReadLogs.json($0) },
+                    "stored_intact": stored.isIntact,
+                    "stored_problems": stored.problems.map {
+                        ["replica": $0.replica.description, "seq": $0.seq, "kind": $0.kind.rawValue] as [String: Any]
+                    },
                 ] as [String: Any],
             ])
         } else {
@@ -365,12 +372,15 @@ struct AuditVerifyCommand: Command {
             lines.append(context.t(result.isIntact ? "audit.verify.intact" : "audit.verify.broken"))
             lines.append(context.strings.t("audit.verify.readLogs", count: counts.entries))
             lines += breaks.map { AuditReadLogs.line($0, context) }
+            lines += stored.problems.map { context.t("audit.stored.\($0.kind.rawValue)", $0.replica.description, String($0.seq)) }
+            if !stored.isIntact { lines.append(context.t("audit.verify.storedBroken")) }
             lines.append(context.t(breaks.isEmpty ? "readLog.intact" : "audit.verify.readLogsBroken"))
             if intact { context.out(lines.joined(separator: "\n")) } else { context.err(lines.joined(separator: "\n")) }
         }
         if !intact {
             let reasons = (result.isIntact ? [] : [context.t("audit.verify.brokenShort")])
                 + (breaks.isEmpty ? [] : [context.t("readLog.broken", String(brokenLogs))])
+                + (stored.isIntact ? [] : [context.t("audit.verify.storedBrokenShort")])
             throw CLIError(.differences, reasons.joined(separator: "; "), helpHint: false)
         }
     }
@@ -417,14 +427,28 @@ struct AuditPruneCommand: Command {
         let central = try context.openCentral()
         let check = try context.store { () throws(StoreError) in try central.verifyLedger() }
         guard check.isIntact else { throw CLIError(.differences, context.t("audit.prune.broken")) }
+        let stored = try context.store { () throws(StoreError) in try central.verifyStoredReadLogs() }
+        guard stored.isIntact else { throw CLIError(.differences, context.t("audit.prune.readLogsBroken")) }
         let result = try context.store { () throws(StoreError) in try central.pruneLedger(before: cutoff, now: context.now) }
+        let readLogs = try context.store { () throws(StoreError) in try central.pruneReadLogs(before: cutoff, now: context.now) }
         if context.json {
-            context.printJSON(["before": cutoffDay.description, "removed": result.removed, "base_row": result.base])
-        } else if result.removed == 0 {
-            context.out(context.t("audit.prune.nothing", cutoffDay.description))
-        } else {
-            context.out(context.strings.t("audit.prune.done", count: result.removed, cutoffDay.description, String(result.base)))
+            context.printJSON(["before": cutoffDay.description, "removed": result.removed, "base_row": result.base,
+                               "read_log_entries_removed": readLogs.removed, "read_logs_pruned": readLogs.replicas])
+            return
         }
+        var lines: [String] = []
+        if result.removed == 0 {
+            lines.append(context.t("audit.prune.nothing", cutoffDay.description))
+        } else {
+            lines.append(context.strings.t("audit.prune.done", count: result.removed, cutoffDay.description, String(result.base)))
+        }
+        if readLogs.removed == 0 {
+            lines.append(context.t("audit.prune.readLogsNothing", cutoffDay.description))
+        } else {
+            lines.append(context.strings.t("audit.prune.readLogsDone", count: readLogs.removed, cutoffDay.description,
+                                           String(readLogs.replicas)))
+        }
+        context.out(lines.joined(separator: "\n"))
     }
 }
 
@@ -449,11 +473,11 @@ enum LedgerStrings {
         "help.ledger.verify.long": (
             "Recomputes the ledger's hash chain row by row and checks every checkpoint the server signed. Given\nlocal database files (FILE... or --replica FILE...), also checks the checkpoints kept in them, so a rewrite of the\nserver's ledger is found even when the server's own checkpoints were rewritten too. Then reports the\nread logs the local databases uploaded: every break found when they arrived (an entry deleted, changed,\nmoved or inserted) is listed. Exits with code 8 and names the first broken row or entry when anything\ndoes not match.",
             "Räknar om utlämnandeloggens hashkedja rad för rad och kontrollerar varje kontrollpunkt som servern\nsignerat. Med lokala databasfiler (FIL... eller --replica FIL...) kontrolleras även kontrollpunkterna i dem, så att en\nomskriven logg upptäcks även om serverns egna kontrollpunkter också skrivits om. Sedan redovisas\nloggarna över vem som sett vad som de lokala databaserna skickat upp: varje brott som hittades när de\nkom in (en post borttagen, ändrad, flyttad eller tillagd) listas. Avslutar med felkod 8 och anger den\nförsta felaktiga raden eller posten när något inte stämmer."),
-        "help.audit.prune": ("Remove disclosure-ledger rows older than the retention period.",
-                             "Ta bort rader i utlämnandeloggen som är äldre än lagringstiden."),
+        "help.audit.prune": ("Remove disclosure-ledger rows and uploaded read-log entries older than the retention period.",
+                             "Ta bort rader i utlämnandeloggen och poster i loggarna över vem som sett vad som är äldre än lagringstiden."),
         "help.audit.prune.long": (
-            "Removes the rows sent before the day given with --before, or before the same day --years years ago\n(default 5, the period patient data law uses). The last row removed is signed first and becomes the\nledger's base, so what remains still verifies with 'navetd audit verify'. A ledger that does not\nverify is kept as evidence and not pruned (exit code 8). Run it from the same timer as the backup.",
-            "Tar bort raderna som skickades före dagen i --before, eller före samma dag för --years år sedan\n(standard 5, den tid som patientdatalagen använder). Den sista borttagna raden signeras först och blir\nloggens bas, så att det som finns kvar fortfarande kan kontrolleras med 'navetd audit verify'. En logg\nsom inte stämmer sparas som bevis och rensas inte (felkod 8). Kör kommandot från samma timer som säkerhetskopian."),
+            "Removes the rows sent before the day given with --before, or before the same day --years years ago\n(default 5, the period patient data law uses), and the read-log entries local databases uploaded that\nwere written before it (per local database, from the start of its log). The last row and each log's last\nentry removed are signed first and become bases, so what remains still verifies with 'navetd audit\nverify'. A ledger or read log that does not verify is kept as evidence and nothing is pruned (exit\ncode 8); the evidence of breaks is never pruned. Run it from the same timer as the backup.",
+            "Tar bort raderna som skickades före dagen i --before, eller före samma dag för --years år sedan\n(standard 5, den tid som patientdatalagen använder), och de poster i loggarna över vem som sett vad som\nlokala databaser skickat upp och som skrevs före den dagen (per lokal databas, från loggens början). Den\nsista borttagna raden och varje loggs sista borttagna post signeras först och blir baser, så att det som\nfinns kvar fortfarande kan kontrolleras med 'navetd audit verify'. En logg som inte stämmer sparas som\nbevis och inget rensas (felkod 8); bevis om brott rensas aldrig. Kör kommandot från samma timer som säkerhetskopian."),
         "opt.auditBefore": ("remove rows sent before this day (not later than today)",
                             "ta bort rader skickade före den här dagen (senast i dag)"),
         "opt.auditYears": ("the retention period in years (default 5)", "lagringstiden i år (standard 5)"),
@@ -468,6 +492,28 @@ enum LedgerStrings {
                                 "Ingen rad i loggen skickades före {0}; inget togs bort."),
         "audit.prune.done": ("Removed {0} {0|row|rows} sent before {1}. The ledger now starts after row {2}, which a signed checkpoint keeps.",
                              "Tog bort {0} {0|rad|rader} skickade före {1}. Loggen börjar nu efter rad {2}, som en signerad kontrollpunkt bevarar."),
+        "audit.prune.readLogsBroken": (
+            "A read log held by the central store does not verify ('navetd audit verify' says where); it is kept as evidence and nothing is pruned.",
+            "En logg över vem som sett vad i centrallagret stämmer inte ('navetd audit verify' visar var); den sparas som bevis och inget rensas."),
+        "audit.prune.readLogsNothing": ("No read-log entry uploaded by a local database was written before {0}; none removed.",
+                                        "Ingen post i loggarna över vem som sett vad skrevs före {0}; ingen togs bort."),
+        "audit.prune.readLogsDone": (
+            "Removed {0} read-log {0|entry|entries} written before {1}, from {2} local databases' logs. Each log now starts after a signed base.",
+            "Tog bort {0} {0|post|poster} skrivna före {1} ur loggarna över vem som sett vad från {2} lokala databaser. Varje logg börjar nu efter en signerad bas."),
+        "audit.stored.entry_changed": ("The read log of local database {0}, entry {1}: its content no longer gives its hash (changed in the central store).",
+                                       "Loggen från lokala databasen {0}, post {1}: innehållet ger inte längre dess hash (ändrad i centrallagret)."),
+        "audit.stored.chain_broken": ("The read log of local database {0}, entry {1}: it does not follow from the entry before it (changed, moved or inserted in the central store).",
+                                      "Loggen från lokala databasen {0}, post {1}: den följer inte av posten före (ändrad, flyttad eller tillagd i centrallagret)."),
+        "audit.stored.entry_missing": ("The read log of local database {0}: entry {1} is missing (deleted from the central store).",
+                                       "Loggen från lokala databasen {0}: post {1} saknas (borttagen ur centrallagret)."),
+        "audit.stored.head_mismatch": ("The read log of local database {0}: the store continues it from entry {1}, which is not its last entry.",
+                                       "Loggen från lokala databasen {0}: centrallagret fortsätter den från post {1}, som inte är dess sista post."),
+        "audit.stored.base_unsigned": ("The read log of local database {0} starts after entry {1}, but this server did not sign that base: entries were removed outside navetd.",
+                                       "Loggen från lokala databasen {0} börjar efter post {1}, men servern har inte signerat den basen: poster har tagits bort utanför navetd."),
+        "audit.verify.storedBroken": ("A read log held by the central store has been changed there. Keep this file as evidence and report it.",
+                                      "En logg över vem som sett vad har ändrats i centrallagret. Spara filen som bevis och anmäl det."),
+        "audit.verify.storedBrokenShort": ("a read log held by the central store does not verify",
+                                           "en logg över vem som sett vad i centrallagret stämmer inte"),
         "audit.break.base_unsigned": ("The ledger starts after row {0}, but no checkpoint of this server signs that row: rows were removed outside navetd.",
                                       "Loggen börjar efter rad {0}, men ingen kontrollpunkt från servern signerar den raden: rader har tagits bort utanför navetd."),
         "opt.auditCSV": ("print CSV (RFC 4180) for a spreadsheet", "skriv CSV (RFC 4180) för ett kalkylark"),

@@ -169,7 +169,7 @@ extension Context {
         }.joined(separator: ", ")
     }
 
-    private func describe(_ problem: PolicyError.Problem, path: String) -> String {
+    func describe(_ problem: PolicyError.Problem, path: String) -> String {
         func found(_ text: String?) -> String { text.map { "'\(Format.line($0))'" } ?? t("policy.endOfFile") }
         switch problem {
         case .tooLarge(let bytes, let limit): return t("policy.tooLarge", String(bytes), String(limit))

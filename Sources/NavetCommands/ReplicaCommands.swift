@@ -9,7 +9,7 @@ public enum NavetCLI {
         InitCommand.self, ChildAdd.self, ChildList.self, ChildShow.self, ChildSet.self, ChildHistory.self,
         NoteAdd.self, NoteList.self, HubAdd.self, HubList.self, HubEnd.self, ConsentGrant.self, ConsentRevoke.self,
         ConsentList.self, MissingReport.self, MissingCheck.self, MissingPoliceNotified.self, MissingFound.self, MissingFollowUp.self,
-        MissingRisk.self, MissingClose.self, MissingList.self, MissingShow.self, ConflictsList.self, ConflictsResolve.self, ExportCommand.self,
+        MissingRisk.self, MissingClose.self, MissingList.self, MissingShow.self, AlertsCommand.self, ConflictsList.self, ConflictsResolve.self, ExportCommand.self,
         ImportCommand.self, SyncCommand.self, VerifyCommand.self, StatusCommand.self, DemoCommand.self, EnrollCommand.self,
         UserAdd.self, UserList.self, UserDisable.self, AuditList.self, AuditVerify.self,
     ]

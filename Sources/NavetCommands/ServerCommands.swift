@@ -300,8 +300,8 @@ struct ReplicaRevoke: Command {
             replica = id
         } else {
             // A prefix, or 16 hex digits that no id can have (0, or 2^63 and above).
-            let matches = try context.store { () throws(StoreError) in try central.replicaRecords() }
-                .map(\.replicaID).filter { $0.description.hasPrefix(typed) }
+            let matches = try context.store { () throws(StoreError) in try central.enrolledReplicaIDs() }
+                .filter { $0.description.hasPrefix(typed) }
             guard let first = matches.first else { throw CLIError(.validation, context.t("error.unknownReplica", typed)) }
             guard matches.count == 1 else {
                 throw CLIError(.validation, context.t("error.ambiguousReplica", typed, String(matches.count),

@@ -137,6 +137,10 @@ public struct Strings: Sendable {
         "note.decision_received": ["beslut", "beslut mottaget", "mottaget beslut", "decision", "decision received"],
         "note.risk_signal": ["risksignal", "riskbeteende", "risk", "risk signal", "risk behaviour"],
         "note.school_absence": ["skolfrånvaro", "frånvaro", "absence", "school absence"],
+        "note.turning_18_talk": ["18-årssamtal", "samtal om 18-årsdagen", "samtal om att fylla 18", "fylla 18", "18 år",
+                                 "turning 18", "turning 18 talk", "talk about turning 18", "18th birthday talk"],
+        "note.suspected_crime": ["misstänkt brott", "brottsmisstanke", "misstanke om brott", "misstänks för brott",
+                                 "kriminalitet", "suspected crime", "crime", "suspicion of crime"],
         "tag.basic": ["grunduppgifter", "grund", "basic"],
         "tag.case": ["ärende", "ärendet", "care", "case"],
         "tag.asylum": ["asyl", "asylärende", "asylum"],
@@ -193,6 +197,7 @@ public struct Strings: Sendable {
         .merging(ReadLogStrings.table) { first, _ in first }
         .merging(AuditUserStrings.table) { first, _ in first }
         .merging(MissingStrings.table) { first, _ in first }
+        .merging(AlertStrings.table) { first, _ in first }
 
     static let messages: [String: (String, String)] = [
         // Record types, fields, choices, tags.
@@ -228,6 +233,8 @@ public struct Strings: Sendable {
         "note.decision_received": ("decision received", "beslut mottaget"),
         "note.risk_signal": ("risk signal", "risksignal"),
         "note.school_absence": ("school absence", "skolfrånvaro"),
+        "note.turning_18_talk": ("talk about turning 18", "samtal om 18-årsdagen"),
+        "note.suspected_crime": ("suspected crime", "misstänkt brott"),
         "tag.basic": ("basic", "grunduppgifter"),
         "tag.case": ("case", "ärende"),
         "tag.asylum": ("asylum", "asyl"),

@@ -101,3 +101,21 @@ enum LedgerEncoding {
         bytes += utf8.prefix(Int(count))
     }
 }
+
+/// The signed base of one replica's read log on the central store after pruning
+/// (Protocol/AUDIT.md, "Retention"): the last entry removed, whose hash the first kept entry
+/// chains to, signed by the server with its audit key so that what remains still verifies.
+public enum ReadLogBase {
+    /// The bytes the MAC covers: `NAVET-READ-LOG-BASE-1`, the server id, the replica id, the
+    /// seq of the last entry removed, its hash (32 bytes) and the time of signing
+    /// (milliseconds since 1970), numbers as 8-byte big-endian.
+    public static func message(server: ReplicaID, replica: ReplicaID, seq: UInt64, hash: [UInt8], signedAt: Int64) -> [UInt8] {
+        var bytes = Array("NAVET-READ-LOG-BASE-1".utf8)
+        LedgerEncoding.u64(server.rawValue, to: &bytes)
+        LedgerEncoding.u64(replica.rawValue, to: &bytes)
+        LedgerEncoding.u64(seq, to: &bytes)
+        bytes += hash
+        LedgerEncoding.u64(UInt64(bitPattern: signedAt), to: &bytes)
+        return bytes
+    }
+}

@@ -126,7 +126,7 @@ public struct Schema: Sendable {
     /// The kinds of journal note the method names.
     public static let noteKinds = [
         "information_talk", "conversation", "meeting", "observation", "decision_received",
-        "risk_signal", "school_absence",
+        "risk_signal", "school_absence", "turning_18_talk", "suspected_crime",
     ]
     /// Who gave a consent: the child, or the child's legal guardian (god man).
     public static let consentGivers = ["child", "guardian"]
@@ -142,8 +142,9 @@ public struct Schema: Sendable {
     ]
 
     /// Schema version 3: the child's case, the journal note, and the records need to know
-    /// depends on: hub membership, consent and the missing episode (version 2); the missing
-    /// episode's three phases and its checklist (version 3, issue 14).
+    /// depends on: hub membership, consent and the missing episode. Version 3 (issue 14)
+    /// adds the note kinds `turning_18_talk` and `suspected_crime`, and the missing
+    /// episode's three phases and its checklist (`missing_check`).
     public static let current = Schema(version: 3, recordTypes: [
         RecordTypeSchema(name: "child", fields: [
             FieldSchema("name", .text(maxLength: 200), tag: .basic, required: true),

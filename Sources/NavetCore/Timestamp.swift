@@ -61,14 +61,19 @@ public struct Timestamp: Hashable, Sendable, Comparable, CustomStringConvertible
 
     /// `YYYY-MM-DDTHH:MM[:SS]±HH:MM` (seconds only when not zero; `Z` never: the offset is
     /// always written out).
-    public var description: String {
+    public var description: String { text(alwaysSeconds: false) }
+
+    /// `YYYY-MM-DDTHH:MM:SS±HH:MM`, seconds always written (logs and audit answers).
+    public var descriptionWithSeconds: String { text(alwaysSeconds: true) }
+
+    private func text(alwaysSeconds: Bool) -> String {
         let localSeconds = unixMilliseconds / 1000 + Int64(offsetMinutes) * 60
         let days = localSeconds >= 0 ? localSeconds / 86_400 : (localSeconds + 1) / 86_400 - 1
         let inDay = localSeconds - days * 86_400
         let date = CalendarDate(unixMilliseconds: days * 86_400_000).map(\.description) ?? "????-??-??"
         func pad(_ n: Int64) -> String { n < 10 ? "0\(n)" : "\(n)" }
         var text = "\(date)T\(pad(inDay / 3600)):\(pad(inDay / 60 % 60))"
-        if inDay % 60 != 0 { text += ":\(pad(inDay % 60))" }
+        if alwaysSeconds || inDay % 60 != 0 { text += ":\(pad(inDay % 60))" }
         let sign = offsetMinutes < 0 ? "-" : "+"
         let magnitude = Int64(abs(offsetMinutes))
         return text + "\(sign)\(pad(magnitude / 60)):\(pad(magnitude % 60))"

@@ -135,6 +135,14 @@ extension CentralStore {
         }
     }
 
+    /// The ids of every enrolled replica (revoked ones too), without the per-replica figures
+    /// of `replicaRecords` (whose lag counts changes).
+    public func enrolledReplicaIDs() throws(StoreError) -> [ReplicaID] {
+        try StoreError.wrap {
+            try db.query("SELECT replica_id FROM replicas ORDER BY replica_id").compactMap { $0[0].replicaID }
+        }
+    }
+
     public func replicaRecords() throws(StoreError) -> [ReplicaRecord] {
         try StoreError.wrap {
             // One statement reads one snapshot, so every lag is counted at the same moment.

@@ -638,7 +638,19 @@ public enum Layout {
         SELECT \(hexToInteger("lower(item)")), replica, seq FROM split
         WHERE length(item) = 16 AND lower(item) NOT GLOB '*[^0-9a-f]*';
         """),
-        // 21: the missing episode's three phases (schema 3, issue 14): `missing_view` gains the
+        // 21: retention of the replicas' read logs on the central store (docs/STORAGE.md,
+        // `central_read_log_bases`): per replica, the last entry `navetd audit prune`
+        // removed, signed with the audit key; the first kept entry chains to it.
+        Migration(central: """
+        CREATE TABLE central_read_log_bases(
+            replica INTEGER PRIMARY KEY NOT NULL,
+            seq INTEGER NOT NULL,
+            hash BLOB NOT NULL,
+            signed_at INTEGER NOT NULL,
+            mac BLOB NOT NULL
+        );
+        """),
+        // 22: the missing episode's three phases (schema 3, issue 14): `missing_view` gains the
         // new fields, and `missing_checks_view` lists the method's checklist items done.
         Migration(replica: """
         DROP VIEW IF EXISTS missing_view;

@@ -61,6 +61,7 @@ extension CentralStore {
         guard seq >= 1, seq < UInt64(Int64.max) else { return seq == 0 ? AuditEntry.genesis : nil }
         if case .blob(let hash)? = try db.scalar("SELECT hash FROM central_read_log WHERE replica = ? AND seq = ?",
                                                   [.integer(replica.int64), .integer(Int64(seq))]) { return hash }
+        if let base = try readLogBase(replica), base.seq == seq { return base.hash }
         return nil
     }
 
@@ -126,6 +127,7 @@ extension CentralStore {
             try note(from, "sequence", "seq \(head + 1): the store holds entries up to \(head)", entries.first)
         }
         var brokenInRun = false
+        let base = try readLogBase(sender)
         for entry in entries {
             defer {
                 expectedSeq = entry.seq &+ 1
@@ -149,6 +151,16 @@ extension CentralStore {
             if entry.seq != expectedSeq { reasons.append(("sequence", "seq \(expectedSeq)")) }
             if let expectedPrevious, entry.previousHash != expectedPrevious {
                 reasons.append(("previous_hash", Hex.encode(expectedPrevious)))
+            }
+            if let base, entry.seq <= base.seq {
+                // Pruned behind the signed base (a replica sending its log again after a
+                // restore): checked within the run and against the base, never stored again.
+                if entry.seq == base.seq, entry.hash != base.hash {
+                    reasons.append(("differs", "pruned base " + Hex.encode(base.hash)))
+                }
+                for (reason, expected) in reasons { try note(entry.seq, reason, expected, entry) }
+                if !reasons.isEmpty { brokenInRun = true }
+                continue
             }
             if entry.seq <= head {
                 let stored = try storedHash(sender, entry.seq)

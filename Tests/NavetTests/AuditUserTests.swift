@@ -58,7 +58,7 @@ import Testing
         let first = asaSeqs[0]
         _ = try central("UPDATE central_read_log SET time = 1579131000000, chain_break = 1 WHERE replica = \(key) AND seq = \(first)")
         let old = rows(try audit("--json", "\(prefix):åsa", "--until", "2020-01-16"))
-        #expect(old.compactMap { $0["seq"] as? Int } == [first] && old.first?["time"] as? String == "2020-01-16T00:30+01:00"
+        #expect(old.compactMap { $0["seq"] as? Int } == [first] && old.first?["time"] as? String == "2020-01-16T00:30:00+01:00"
                 && old.first?["chain_break"] as? Bool == true, "\(old)")
         #expect(rows(try audit("--json", "\(prefix):åsa", "--until", "2020-01-15")).isEmpty)
         #expect(rows(try audit("--json", "\(prefix):åsa", "--since", "2020-01-16", "--until", "2020-01-16")).count == 1)
@@ -69,7 +69,7 @@ import Testing
 
         // The table and CSV: one line per entry, the break flagged.
         let table = try audit("\(prefix):åsa")
-        #expect(table.code == 0 && table.out.contains("after a break") && table.out.contains("2020-01-16T00:30+01:00")
+        #expect(table.code == 0 && table.out.contains("after a break") && table.out.contains("2020-01-16T00:30:00+01:00")
                 && table.out.contains("display") && table.out.contains("child list"), "\(table)")
         #expect(!table.out.contains("uppföljning"))
         let csv = try audit("--csv", "\(prefix):bo")

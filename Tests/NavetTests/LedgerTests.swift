@@ -324,10 +324,16 @@ import Testing
         var server: String, row: UInt64, head: String, signed_at: Int64, message: String, mac: String
     }
 
+    struct ReadLogBaseVector: Codable, Equatable {
+        var server: String, replica: String, seq: UInt64, hash: String, signed_at: Int64, message: String, mac: String
+    }
+
     struct Vectors: Codable, Equatable {
         var key: String
         var rows: [Row]
         var checkpoint: Checkpoint
+        /// The signed base of a pruned read log on the central store (AUDIT.md, "Retention").
+        var read_log_base: ReadLogBaseVector
     }
 
     static func generate() -> Vectors {
@@ -345,9 +351,16 @@ import Testing
         }
         let signedAt: Int64 = 1_796_000_120_500
         let message = LedgerCheckpoint.message(server: server, row: 3, head: previous, signedAt: signedAt)
+        let replica = ReplicaID(rawValue: 0x0A)
+        let entryHash = SHA256.hash(Array("read-log entry 41".utf8))
+        let baseMessage = ReadLogBase.message(server: server, replica: replica, seq: 41, hash: entryHash, signedAt: signedAt)
         return Vectors(key: Hex.encode(key), rows: rows, checkpoint: Checkpoint(
             server: server.description, row: 3, head: Hex.encode(previous), signed_at: signedAt, message: Hex.encode(message),
-            mac: Hex.encode(HMACSHA256.authenticate(message: message, key: key))))
+            mac: Hex.encode(HMACSHA256.authenticate(message: message, key: key))),
+            read_log_base: ReadLogBaseVector(
+                server: server.description, replica: replica.description, seq: 41, hash: Hex.encode(entryHash),
+                signed_at: signedAt, message: Hex.encode(baseMessage),
+                mac: Hex.encode(HMACSHA256.authenticate(message: baseMessage, key: key))))
     }
 
     @Test func theStoredVectorsAreWhatTheCodeComputes() throws {

@@ -111,7 +111,7 @@ import Testing
                 && page.out.contains("[x] Informera gode mannen  (Eva Ek, ") && page.out.contains("[ ] Dela varningssignaler"), "\(page.out)")
         #expect(page.out.contains("barnets egen berättelse:   Sov hos en kompis.\n                           Var rädd.\n"), "\(page.out)")
         #expect(try cli.navet("--json", "missing", "list", "--open").out.contains(episode) == false)
-        // The views for sqlite3 users (layout 21).
+        // The views for sqlite3 users (layout 22).
         #expect(try SQLite3Tool.run(folder.path("navet.db"), "SELECT police_reference, found_place, reported_by FROM missing_view")
                 == "5000-K1234-26|Sundsvall C|Eva Ek")
         #expect(try SQLite3Tool.run(folder.path("navet.db"),

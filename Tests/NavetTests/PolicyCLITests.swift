@@ -65,7 +65,7 @@ import Testing
         #expect(object["version"] as? Int == 1)
         #expect(object["label"] as? String == "Region Norr 2026-12")
         #expect(object["default"] as? Bool == false)
-        #expect((object["loaded_at"] as? String)?.hasSuffix("Z") == true)
+        #expect((object["loaded_at"] as? String)?.hasSuffix(":00") == true)
         let rules = object["rules"] as? [[String: Any]] ?? []
         #expect(rules.map { $0["id"] as? String ?? "" } == PolicyFile.defaultPolicy.rules.map(\.id))
         #expect(rules.first?["read"] as? [String] == ["basic", "school", "case", "search", "asylum", "protected"])

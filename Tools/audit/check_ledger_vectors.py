@@ -3,7 +3,7 @@
 
 Re-encodes every ledger row from its fields with the canonical encoding AUDIT.md specifies,
 hashes it with hashlib's SHA-256, follows the chain, and recomputes the checkpoint's MAC
-with hmac (HMAC-SHA256). Uses nothing of Navet's Swift code.
+with hmac (HMAC-SHA256), and the signed base of a pruned read log. Uses nothing of Navet's Swift code.
 
     python3 Tools/audit/check_ledger_vectors.py [Protocol/vectors/audit/ledger.json]
 """
@@ -49,7 +49,13 @@ def main(path):
     assert message.hex() == checkpoint["message"], "checkpoint message"
     mac = hmac.new(bytes.fromhex(vectors["key"]), message, hashlib.sha256).hexdigest()
     assert mac == checkpoint["mac"], "checkpoint MAC"
-    print(f"ok: {len(vectors['rows'])} rows and 1 checkpoint match")
+    base = vectors["read_log_base"]
+    message = (b"NAVET-READ-LOG-BASE-1" + u64(int(base["server"], 16)) + u64(int(base["replica"], 16))
+               + u64(base["seq"]) + bytes.fromhex(base["hash"]) + u64(base["signed_at"]))
+    assert message.hex() == base["message"], "read-log base message"
+    mac = hmac.new(bytes.fromhex(vectors["key"]), message, hashlib.sha256).hexdigest()
+    assert mac == base["mac"], "read-log base MAC"
+    print(f"ok: {len(vectors['rows'])} rows, 1 checkpoint and 1 read-log base match")
 
 
 if __name__ == "__main__":

@@ -1,13 +1,16 @@
-// `--audit-store N`: a central store with N disclosure-ledger rows over many children and
-// organisations, and the auditor queries timed on it (issue 13, "Benchmark").
+// `--audit-store N`: a central store with N disclosure-ledger rows and N uploaded read-log
+// entries (`--read-log M` for another count) over many children and organisations, and the
+// auditor queries timed on it (issue 13, "Benchmark").
 //
-//   swift run -c release navet-bench --audit-store 10000000 [--children N] [--orgs N]
-//                                    [--queries N] [--keep DIR]
+//   swift run -c release navet-bench --audit-store 10000000 [--read-log M] [--children N]
+//                                    [--orgs N] [--queries N] [--keep DIR]
 //
 // The store is made by the real `CentralStore.create` (so it has the real layout and
 // indexes); organisations and replicas by the real enrollment; children, their changes
 // and the ledger rows are written in bulk with SQL, each row hash-chained exactly as
-// `navetd` chains it (Protocol/AUDIT.md), and one signed checkpoint of the head. The
+// `navetd` chains it (Protocol/AUDIT.md), and one signed checkpoint of the head; the read
+// logs one chain per replica, each entry hashed as a replica hashes it, with the record
+// index `navetd` fills as entries arrive. The
 // queries run in-process through `NavetdCLI.run` (the same code as the `navetd` binary,
 // store opened per query, output captured), with `--json`.
 import Foundation
@@ -20,6 +23,7 @@ import NavetStore
 enum AuditBench {
     static func main(_ arguments: [String]) throws {
         var rows = 10_000_000, children = 100_000, organisations = 200, queries = 200
+        var readLog: Int?
         var keep: String?
         var rest = arguments[...]
         while let flag = rest.popFirst() {
@@ -29,6 +33,7 @@ enum AuditBench {
             }
             switch flag {
             case "--audit-store": rows = number()
+            case "--read-log": readLog = number()
             case "--children": children = number()
             case "--orgs": organisations = number()
             case "--queries": queries = number()
@@ -67,7 +72,6 @@ enum AuditBench {
         let tags: [Tag] = [.basic, .basic, .basic, .school, .care]
         try db.transaction {
             let child = try db.prepare("INSERT INTO child_facts(child_id, registrar, protected) VALUES (?, ?, 0)")
-            let record = try db.prepare("INSERT INTO records(record_id, record_type, child_id) VALUES (?, 'child', ?)")
             let change = try db.prepare("""
                 INSERT INTO changes(id, origin, seq, version, replaces, wall_time, record_type, record_id, field, value_kind,
                                     value, tag, received_at, superseded, child_id, refused)
@@ -79,7 +83,6 @@ enum AuditBench {
                 childIDs.append(childID)
                 firstChange.append(id + 1)
                 try child.bind([.integer(childID.int64), .text(writer.organisation)]); _ = try child.step(); child.reset()
-                try record.bind([.integer(childID.int64), .integer(childID.int64)]); _ = try record.step(); record.reset()
                 for field in 0..<changesPerChild {
                     id += 1
                     let at = end - span + Int64(index) * (span / Int64(children))
@@ -147,10 +150,53 @@ enum AuditBench {
                          [.integer(Int64(rows)), .blob(previous), .integer(end),
                           .blob(HMACSHA256.authenticate(message: message, key: key))])
         }
+        progress("ledger: \(grouped(rows)) rows, \(fixed(seconds(ContinuousClock.now - started), 1)) s")
+
+        // The read logs: one chain per replica (entries spread over the same five years), ten
+        // users each, mostly displays of one child, a purpose on one in five.
+        started = ContinuousClock.now
+        let entries = readLog ?? rows
+        var heads = [(seq: UInt64, hash: [UInt8])](repeating: (0, AuditEntry.genesis), count: replicas.count)
+        let commands = ["child show", "note list", "child history", "hub list", "note add"]
+        try db.transaction {
+            let insert = try db.prepare("""
+                INSERT INTO central_read_log(replica, seq, written_as, time, user, kind, command, records, fields, tags, purpose,
+                                             prev_hash, hash, received_at, chain_break)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)
+                """)
+            let index = try db.prepare("INSERT OR IGNORE INTO central_read_log_records(record_id, replica, seq) VALUES (?, ?, ?)")
+            for number in 0..<entries {
+                let r = number % replicas.count
+                let replica = replicas[r].id
+                let seq = heads[r].seq + 1
+                let child = childIDs[Int(rng.next() % UInt64(children))]
+                let command = commands[Int(rng.next() % UInt64(commands.count))]
+                var entry = AuditEntry(
+                    seq: seq, replica: replica, time: end - span + Int64(number) * (span / Int64(entries)),
+                    user: "user \(r)-\(rng.next() % 10)", kind: command == "note add" ? "edit" : "display", command: command,
+                    records: [child], fields: command == "note list" ? ["note.kind", "note.text"] : ["child.name", "child.birth_date"],
+                    tags: command == "note list" ? ["case"] : ["basic"], purpose: rng.next() % 5 == 0 ? "Uppföljning" : nil,
+                    previousHash: heads[r].hash)
+                entry.hash = entry.computedHash
+                try insert.bind([.integer(replica.int64), .integer(Int64(seq)), .integer(replica.int64), .integer(entry.time),
+                                 .text(entry.user), .text(entry.kind), .text(command), .text(child.description),
+                                 .text(entry.fields.joined(separator: ",")), .text(entry.tags.joined(separator: ",")),
+                                 entry.purpose.map(SQLValue.text) ?? .null, .blob(entry.previousHash), .blob(entry.hash),
+                                 .integer(entry.time)])
+                _ = try insert.step()
+                try index.run([.integer(child.int64), .integer(replica.int64), .integer(Int64(seq))])
+                heads[r] = (seq, entry.hash)
+                if (number + 1) % 1_000_000 == 0 { progress("  \(grouped(number + 1)) read-log entries") }
+            }
+            let head = try db.prepare("INSERT INTO central_read_log_heads(replica, seq, hash) VALUES (?, ?, ?)")
+            for (r, replica) in replicas.enumerated() where heads[r].seq > 0 {
+                try head.run([.integer(replica.id.int64), .integer(Int64(heads[r].seq)), .blob(heads[r].hash)])
+            }
+        }
+        progress("read logs: \(grouped(entries)) entries, \(fixed(seconds(ContinuousClock.now - started), 1)) s")
         try db.execute("PRAGMA wal_checkpoint(TRUNCATE); ANALYZE;")
         let bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-        progress("ledger: \(grouped(rows)) rows, \(fixed(seconds(ContinuousClock.now - started), 1)) s, "
-                 + "file \(grouped(bytes / 1_000_000)) MB (\(bytes / max(rows, 1)) bytes per row with changes and indexes)")
+        progress("file \(grouped(bytes / 1_000_000)) MB")
 
         // The queries, each through the navetd command line in-process.
         func time(_ arguments: [String]) -> (Double, Int32, Int) {
@@ -165,6 +211,12 @@ enum AuditBench {
             ("audit subject-access ID", { (i: Int) in ["audit", "subject-access", childIDs[(i * 104_729) % children].description] }),
             ("audit org ORG --since (last 30 days)", { (i: Int) in
                 ["audit", "org", replicas[1 + (i * 31) % (organisations - 1)].organisation, "--since", "2026-10-31"] }),
+            ("audit user REPLICA:NAME --since (last 30 days)", { (i: Int) in
+                let r = (i * 37) % organisations
+                return ["audit", "user", "\(replicas[r].id):user \(r)-\(i % 10)", "--since", "2026-10-31"] }),
+            ("audit user REPLICA:NAME (five years)", { (i: Int) in
+                let r = (i * 41) % organisations
+                return ["audit", "user", "\(replicas[r].id):user \(r)-\(i % 10)"] }),
         ] as [(String, (Int) -> [String])] {
             var times: [Double] = []
             var output = 0
@@ -177,8 +229,8 @@ enum AuditBench {
             times.sort()
             results.append((name, times, output / queries))
         }
-        print("Auditor queries on \(grouped(rows)) ledger rows, \(grouped(children)) children, \(organisations) organisations "
-              + "(\(queries) queries each, store opened per query; \(machineDescription())):")
+        print("Auditor queries on \(grouped(rows)) ledger rows and \(grouped(entries)) read-log entries, \(grouped(children)) children, "
+              + "\(organisations) organisations, file \(grouped(bytes / 1_000_000)) MB (\(queries) queries each, store opened per query; \(machineDescription())):")
         for (name, times, output) in results {
             let p50 = times[times.count / 2], p99 = times[min(times.count - 1, times.count * 99 / 100)]
             print("  \(name): p50 \(fixed(p50, 1)) ms, p99 \(fixed(p99, 1)) ms, max \(fixed(times.last ?? 0, 1)) ms, "
@@ -186,7 +238,7 @@ enum AuditBench {
         }
         started = ContinuousClock.now
         let (verify, code, _) = time(["audit", "verify"])
-        print("  audit verify (whole chain): \(fixed(verify / 1000, 1)) s, exit code \(code)")
+        print("  audit verify (the ledger's chain and every read log): \(fixed(verify / 1000, 1)) s, exit code \(code)")
         _ = started
     }
 }

@@ -33,8 +33,11 @@ struct Options {
           --split times the merge and the reply apart
                navet-bench --ntk-access [--store N] [--runs N]
           the reply that backfills a child of 1,000 changes, and the one that redacts it
-               navet-bench --audit-store N [--children N] [--orgs N] [--queries N] [--keep DIR]
-          a central store with N disclosure-ledger rows; p50/p99 of each navetd audit query
+               navet-bench --audit-store N [--read-log M] [--children N] [--orgs N] [--queries N] [--keep DIR]
+          a central store with N disclosure-ledger rows and N read-log entries (--read-log M);
+          p50/p99 of each navetd audit query
+               navet-bench --replica N --out FILE
+          a replica file with N children, for the CLI benchmarks (Tools/bench/read-audit-cost.py)
         Progress goes to stderr.
         """
 
@@ -179,6 +182,10 @@ struct ReplyCost {
 // Need to know (issue 12): its own workloads, in NeedToKnow.swift.
 if CommandLine.arguments.contains("--ntk") {
     try NeedToKnowBench.main(Array(CommandLine.arguments.dropFirst()))
+    exit(0)
+}
+if CommandLine.arguments.contains("--replica") {
+    try ReplicaBench.main(Array(CommandLine.arguments.dropFirst()))
     exit(0)
 }
 if CommandLine.arguments.contains("--audit-store") {
