@@ -64,7 +64,7 @@ extension Help {
         "ROLE": "ROLL", "ORG": "ORGANISATION", "TEL": "TELEFON", "TAGS": "SEKRETESSKLASSER", "TIME": "TID",
         "TEXT": "TEXT", "MEMBERSHIP": "MEDLEMSKAP", "CONSENT": "SAMTYCKE", "EPISODE": "FÖRSVINNANDE",
         "child|guardian": "barnet|god man", "LOGIN": "INLOGGNING", "OUTCOME": "UTFALL", "ACTION": "ÅTGÄRD",
-        "SIP": "PLAN", "ITEM": "PUNKT", "intervention|measure": "insats|åtgärd",
+        "SIP": "PLAN", "ITEM": "PUNKT", "intervention|measure": "insats|åtgärd", "LEVEL": "NIVÅ", "REF": "DIARIENUMMER",
     ]
 }
 

@@ -510,52 +510,41 @@ struct MissingReport: Command {
             OptionSpec("--last-seen-at", value: "TIME", help: "opt.lastSeenAt"),
             OptionSpec("--last-seen-place", value: "TEXT", help: "opt.lastSeenPlace"),
             OptionSpec("--circumstances", value: "TEXT", help: "opt.circumstances"),
+            OptionSpec("--discovered-at", value: "TIME", help: "opt.discoveredAt"),
+            OptionSpec("--discovered-by", value: "TEXT", help: "opt.discoveredBy"),
+            OptionSpec("--reported-by", value: "TEXT", help: "opt.reportedBy"),
         ])
     let child: String
-    let lastSeen: Timestamp
-    /// Set when the time was typed without an offset and read as Swedish time.
-    let typedLocal: String?
+    let lastSeen: TypedMoment
+    let discovered: TypedMoment?
     let values: [String: FieldValue]
 
     init(_ arguments: ParsedArguments, _ context: Context) throws(CLIError) {
         try context.require(["--child", "--last-seen-at", "--last-seen-place"], in: arguments)
         child = arguments.value("--child")!
-        let typed = arguments.value("--last-seen-at")!.trimmingCharacters(in: .whitespaces)
-        if let moment = Timestamp(iso: typed) {
-            lastSeen = moment
-            typedLocal = nil
-        } else {
-            switch SwedishTime.reading(local: typed) {
-            case .unique(let moment)?:
-                lastSeen = moment
-                typedLocal = typed
-            case .gap?:
-                let example = String(typed.prefix(10)) + "T" + String(typed.dropFirst(11).prefix(5)) + "+01:00"
-                throw CLIError(.validation, context.t("error.timeInGap", Format.line(typed), example))
-            case .overlap(let summer, let winter)?:
-                throw CLIError(.validation, context.t("error.timeInOverlap", Format.line(typed), summer.description,
-                                                      winter.description))
-            case nil:
-                throw CLIError(.validation, context.t("error.badTime", Format.line(typed)))
+        lastSeen = try context.moment(arguments.value("--last-seen-at")!, option: "--last-seen-at")
+        discovered = try arguments.value("--discovered-at").map { (text) throws(CLIError) in
+            try context.moment(text, option: "--discovered-at")
+        }
+        if let discovered {
+            if discovered.moment.unixMilliseconds < lastSeen.moment.unixMilliseconds {
+                throw CLIError(.validation, context.t("error.beforeLastSeen", "--discovered-at", discovered.moment.description,
+                                                      lastSeen.moment.description))
             }
         }
-        // A few minutes ahead are the clocks disagreeing; more is a mistake.
-        if lastSeen.unixMilliseconds > context.now + PlausibleDates.clockSkewMilliseconds {
-            throw CLIError(.validation, context.t("error.futureTime", lastSeen.description,
-                                                  Timestamp(swedishTimeAt: context.now / 60_000 * 60_000).description))
-        }
-        if let day = SwedishTime.date(at: lastSeen.unixMilliseconds), day < PlausibleDates.floor {
-            throw CLIError(.validation, context.t("error.timeBeforeFloor", lastSeen.description, PlausibleDates.floor.description))
-        }
         var values: [String: FieldValue] = [
-            "last_seen_at": .text(lastSeen.description),
+            "last_seen_at": .text(lastSeen.moment.description),
             "last_seen_place": try context.text(arguments.value("--last-seen-place")!, option: "--last-seen-place",
                                                 field: "last_seen_place", of: "missing"),
-            // The method: never assume a child left of their own free will. Only a person lowers it.
+            // Only a person lowers it (`navet missing risk`), with a reason.
             "risk": .text("high"),
         ]
-        if let input = arguments.value("--circumstances") {
-            values["circumstances"] = try context.text(input, option: "--circumstances", field: "circumstances", of: "missing")
+        if let discovered { values["discovered_at"] = .text(discovered.moment.description) }
+        for (option, field) in [("--circumstances", "circumstances"), ("--discovered-by", "discovered_by"),
+                                ("--reported-by", "reported_by")] {
+            if let input = arguments.value(option) {
+                values[field] = try context.text(input, option: option, field: field, of: "missing")
+            }
         }
         self.values = values
     }
@@ -566,10 +555,12 @@ struct MissingReport: Command {
         let childID = try context.find(child, type: "child", in: store)
         var values = self.values
         values["child"] = .text(childID.description)
+        if values["reported_by"] == nil { values["reported_by"] = .text(context.fullName(editor)) }
         try context.checkWrite(store, child: childID, recordType: "missing", fields: values.keys)
-        if let birth = try context.birthDate(of: childID, in: store), let day = SwedishTime.date(at: lastSeen.unixMilliseconds),
-           day < birth {
-            throw CLIError(.validation, context.t("error.timeBeforeBirth", lastSeen.description, birth.description))
+        if let birth = try context.birthDate(of: childID, in: store),
+           let day = SwedishTime.date(at: lastSeen.moment.unixMilliseconds), day < birth {
+            throw CLIError(.validation, context.t("error.timeBeforeBirth", "--last-seen-at", lastSeen.moment.description,
+                                                  birth.description))
         }
         // Only an episode known to be open blocks a new report (`closingShared`).
         let known = try context.closingShared(store, child: childID)
@@ -580,34 +571,45 @@ struct MissingReport: Command {
                                                   Format.line(episode.value("last_seen_at").displayText ?? "?"),
                                                   Format.line(episode.value("last_seen_place").displayText ?? "?")))
         }
-        let written = values
+        let written = values.filter { !$0.value.isNull }
         let id = try context.audited(store, as: editor, command: "missing report", { () throws(StoreError) in
             try store.createRecord(type: "missing", values: written, now: context.now)
         }, entry: { id, draft in
             draft.records.insert(childID)
-            draft.addWritten("missing", record: id, fields: written.filter { !$0.value.isNull }.keys)
+            draft.addWritten("missing", record: id, fields: written.keys)
         })
         let s = context.strings
         if context.json {
-            context.printJSON(["id": id.description, "child": childID.description, "last_seen_at": lastSeen.description,
-                               "offset_minutes": lastSeen.offsetMinutes, "read_as_swedish_time": typedLocal != nil,
-                               "risk": "high"])
+            context.printJSON(["id": id.description, "child": childID.description, "last_seen_at": lastSeen.moment.description,
+                               "offset_minutes": lastSeen.moment.offsetMinutes, "read_as_swedish_time": lastSeen.typedLocal != nil,
+                               "discovered_at": discovered.map { $0.moment.description as Any } ?? NSNull(),
+                               "reported_by": written["reported_by"]?.displayText ?? "", "risk": "high", "phase": "reported",
+                               "checklist": Schema.missingCheckItems.map { ["item": $0, "text": s.label("checkitem", $0)] }])
             return
         }
-        if let typedLocal {
-            let offset = (lastSeen.offsetMinutes == 120 ? context.t("out.summerTime") : context.t("out.winterTime"))
-                + ", UTC" + String(lastSeen.description.suffix(6))
-            context.out(context.t("out.offsetUsed", Format.line(typedLocal), lastSeen.description, offset))
-        }
-        context.out(context.t("out.missingReported", childID.description, id.description, lastSeen.description,
+        context.sayOffsets([lastSeen, discovered])
+        context.out(context.t("out.missingReported", childID.description, id.description, lastSeen.moment.description,
                               Format.line(values["last_seen_place"]?.displayText ?? ""), s.label("risk", "high")))
+        context.out(context.t("out.tellPolice", id.description))
+        context.printChecklist(episode: id)
     }
 }
 
 struct MissingClose: Command {
-    static let spec = CommandSpec(["missing", "close"], help: "missing.close", positionals: [("EPISODE", true)])
+    static let spec = CommandSpec(["missing", "close"], help: "missing.close",
+                                  options: [OptionSpec("--reason", value: "TEXT", help: "opt.withdrawReason")],
+                                  positionals: [("EPISODE", true)])
     let id: String
-    init(_ arguments: ParsedArguments, _ context: Context) { id = arguments.positionals[0] }
+    let reason: FieldValue
+
+    init(_ arguments: ParsedArguments, _ context: Context) throws(CLIError) {
+        id = arguments.positionals[0]
+        guard let typed = arguments.value("--reason") else {
+            throw CLIError(.usage, context.t("error.closeNeedsReason"), helpHint: true)
+        }
+        reason = try context.text(typed, option: "--reason", field: "withdrawn_reason", of: "missing")
+        if reason.isNull { throw CLIError(.usage, context.t("error.closeNeedsReason"), helpHint: true) }
+    }
 
     func run(_ context: Context) throws(CLIError) {
         let store = try context.openReplica()
@@ -621,19 +623,25 @@ struct MissingClose: Command {
         if let childID, try context.accessEnded(store, child: childID) {
             throw CLIError(.usage, context.t("error.closeAccessEnded", record.description, childID.description))
         }
-        let closedAt = Timestamp(swedishTimeAt: context.now / 1000 * 1000).description
-        try context.checkWrite(store, child: try context.childOf(record, type: "missing", in: store),
-                               recordType: "missing", fields: ["closed_at"])
-        _ = try context.audited(store, as: editor, command: "missing close", { () throws(StoreError) in
-            try store.set(record: record, field: "closed_at", value: .text(closedAt), now: context.now)
-        }, entry: { change, draft in draft.addChange(change) })
+        let closedAt = context.nowMoment.description
+        let child = try context.childOf(record, type: "missing", in: store)
+        try context.checkWrite(store, child: child, recordType: "missing", fields: ["closed_at", "withdrawn_reason"])
+        let reason = self.reason
+        _ = try context.audited(store, as: editor, command: "missing close", purpose: reason.displayText, { () throws(StoreError) in
+            [try store.set(record: record, field: "withdrawn_reason", value: reason, now: context.now),
+             try store.set(record: record, field: "closed_at", value: .text(closedAt), now: context.now)]
+        }, entry: { changes, draft in
+            draft.records.insert(child)
+            for change in changes { draft.addChange(change) }
+        })
         // Two organisations reporting offline at once leave two open episodes: name the rest.
         let others = try childID.map { (child) throws(CLIError) in
             try context.store { () throws(StoreError) in try store.records(ofType: "missing", child: child) }
                 .filter { $0.id != record && $0.value("closed_at").isNull }
         } ?? []
         if context.json {
-            context.printJSON(["id": record.description, "closed_at": closedAt,
+            context.printJSON(["id": record.description, "closed_at": closedAt, "withdrawn_reason": reason.displayText ?? "",
+                               "phase": "withdrawn",
                                "still_open": others.map { ["id": $0.id.description,
                                                            "last_seen_at": Format.json($0.value("last_seen_at"))] }])
         } else {
@@ -650,6 +658,12 @@ struct MissingClose: Command {
 }
 
 struct MissingList: Command {
+    /// The fields the table shows, and those `--json` gives.
+    static let tableFields = ["child", "last_seen_at", "last_seen_place", "police_notified_at", "found_at", "risk", "closed_at"]
+    static let jsonFields = ["child", "last_seen_at", "last_seen_place", "circumstances", "discovered_at", "reported_by",
+                             "police_notified_at", "police_reference", "risk", "found_at", "found_place", "follow_up_at",
+                             "withdrawn_reason", "closed_at"]
+
     static let spec = CommandSpec(["missing", "list"], help: "missing.list",
                                   options: [OptionSpec("--child", value: "ID", help: "opt.missingChild"),
                                             OptionSpec("--open", help: "opt.open")])
@@ -708,12 +722,18 @@ struct MissingList: Command {
                   let id = RecordID(hex: child), let snapshot = try? store.snapshot(id) else { continue }
             names[child] = snapshot.value("name").displayText
         }
+        // The checklist's progress, per episode (the checks this replica holds).
+        var progress: [RecordID: [String: RecordSnapshot]] = [:]
+        for item in listed {
+            guard let child = item.record.value("child").displayText.flatMap(RecordID.init(hex:)) else { continue }
+            progress[item.record.id] = try context.checks(of: item.record.id, child: child, store: store)
+        }
         try context.logDisplay(store, as: reader, command: "missing list") { draft in
             if let childID { draft.records.insert(childID) }
-            let shown = context.json ? ["child", "last_seen_at", "last_seen_place", "circumstances", "risk", "closed_at"]
-                : ["child", "last_seen_at", "last_seen_place", "risk", "closed_at"]
+            let shown = context.json ? Self.jsonFields : Self.tableFields
             for item in listed {
                 draft.add(item.record, fields: shown)
+                for check in (progress[item.record.id] ?? [:]).values { draft.add(check, fields: ["item"]) }
                 if let child = item.record.value("child").displayText, names[child] != nil, let id = RecordID(hex: child) {
                     draft.records.insert(id)
                     draft.fields.insert("child.name")
@@ -727,8 +747,10 @@ struct MissingList: Command {
                 let child = record.value("child").displayText ?? ""
                 var object: [String: Any] = ["id": record.id.description, "child": child,
                                              "child_name": names[child] ?? NSNull(),
-                                             "state": item.state]
-                for name in ["last_seen_at", "last_seen_place", "circumstances", "risk", "closed_at"] {
+                                             "state": item.state, "phase": MissingPhase.of(record),
+                                             "checklist_done": progress[record.id]?.count ?? 0,
+                                             "checklist_total": Schema.missingCheckItems.count]
+                for name in Self.jsonFields where name != "child" {
                     object[name] = Format.json(record.value(name))
                 }
                 return object
@@ -744,14 +766,19 @@ struct MissingList: Command {
             let record = item.record
             let child = record.value("child").displayText ?? ""
             return [record.id.description, names[child].map(Format.line) ?? child + " " + context.t("out.nameNotShared"),
+                    s.label("phase", MissingPhase.of(record)),
                     Format.line(record.value("last_seen_at").displayText ?? "–"),
                     Format.truncated(Format.line(record.value("last_seen_place").displayText ?? "–"), to: 40),
+                    Format.line(record.value("police_notified_at").displayText ?? "–"),
+                    Format.line(record.value("found_at").displayText ?? "–"),
                     Format.value(record.value("risk"), field: "risk", strings: s),
+                    "\(progress[record.id]?.count ?? 0)/\(Schema.missingCheckItems.count)",
                     s.label("missingstate", item.state),
                     Format.line(record.value("closed_at").displayText ?? "")]
         }
-        context.out(Format.table(["id", context.t("out.child"), s.field("last_seen_at"), s.field("last_seen_place"),
-                                  s.field("risk"), context.t("out.hubState"), s.field("closed_at")], rows))
+        context.out(Format.table(["id", context.t("out.child"), context.t("out.phase"), s.field("last_seen_at"),
+                                  s.field("last_seen_place"), s.field("police_notified_at"), s.field("found_at"),
+                                  s.field("risk"), context.t("out.checklist"), context.t("out.hubState"), s.field("closed_at")], rows))
         // Several open episodes of one child (offline reports at the same time): say so.
         var openByChild: [String: [String]] = [:]
         for item in listed where item.state == "open" {

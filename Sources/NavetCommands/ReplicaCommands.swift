@@ -8,9 +8,10 @@ public enum NavetCLI {
     nonisolated(unsafe) static let commands: [any Command.Type] = [
         InitCommand.self, ChildAdd.self, ChildList.self, ChildShow.self, ChildSet.self, ChildHistory.self,
         NoteAdd.self, NoteList.self, HubAdd.self, HubList.self, HubEnd.self, ConsentGrant.self, ConsentRevoke.self,
-        ConsentList.self, MissingReport.self, MissingClose.self, MissingList.self, DecisionAdd.self, DecisionList.self,
-        ActionAdd.self, ActionDone.self, ActionList.self, AlertsCommand.self, ConflictsList.self, ConflictsResolve.self,
-        ExportCommand.self,
+        ConsentList.self, MissingReport.self, MissingCheck.self, MissingPoliceNotified.self, MissingFound.self,
+        MissingFollowUp.self, MissingRisk.self, MissingClose.self, MissingList.self, MissingShow.self, DecisionAdd.self,
+        DecisionList.self, ActionAdd.self, ActionDone.self, ActionList.self, AlertsCommand.self, ConflictsList.self,
+        ConflictsResolve.self, ExportCommand.self,
         ImportCommand.self, SyncCommand.self, VerifyCommand.self, StatusCommand.self, DemoCommand.self, EnrollCommand.self,
         UserAdd.self, UserList.self, UserDisable.self, AuditList.self, AuditVerify.self,
         SipCreate.self, SipConsent.self, SipShow.self, SipList.self, SipItemAdd.self, SipItemDone.self, SipFollowUp.self,

@@ -196,6 +196,7 @@ public struct Strings: Sendable {
         .merging(LedgerStrings.table) { first, _ in first }
         .merging(ReadLogStrings.table) { first, _ in first }
         .merging(AuditUserStrings.table) { first, _ in first }
+        .merging(MissingStrings.table) { first, _ in first }
         .merging(AlertStrings.table) { first, _ in first }
         .merging(CaseListStrings.table) { first, _ in first }
         .merging(CaseworkStrings.table) { first, _ in first }

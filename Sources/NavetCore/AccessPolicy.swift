@@ -294,9 +294,10 @@ public struct Grant: Hashable, Sendable {
         case "consent":
             guard mayRecordConsent else { return inHub ? .mayNotRecordConsent : .notInHub }
             return read[tag] == nil ? .fieldNotReadable : nil
-        case "missing":
-            // Any member of the hub reports a child missing and closes the episode, also one
-            // whose role does not read the search fields (a school, a volunteer).
+        case "missing", "missing_check":
+            // Any member of the hub reports a child missing, works through the method's
+            // checklist and closes the episode, also one whose role does not read the search
+            // fields (a school, a volunteer).
             guard inHub else { return .notInHub }
             return read[tag] != nil || tag <= .search ? nil : .fieldNotReadable
         default:

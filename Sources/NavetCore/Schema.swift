@@ -133,6 +133,14 @@ public struct Schema: Sendable {
     /// A missing child's risk, as people judge it. An episode starts at `high`; only a
     /// person lowers it (the method: never assume a child left of their own free will).
     public static let riskLevels = ["high", "medium", "low"]
+    /// The method's checklist for when a child disappears (phase 2 of "På flykt och
+    /// försvunnen"), one `missing_check` record per item done. Telling the police is not an
+    /// item: it has its own command and fields (`police_notified_at`).
+    public static let missingCheckItems = [
+        "responsible_named", "social_services_told", "guardian_told", "school_told", "information_to_police",
+        "description_checked", "warning_signs_shared", "out_of_hours_contact",
+    ]
+
     /// A SIP item: an intervention a principal organisation (huvudman) answers for, or a
     /// measure by another actor.
     public static let sipItemKinds = ["intervention", "measure"]
@@ -142,8 +150,9 @@ public struct Schema: Sendable {
 
     /// Schema version 3: the child's case, the journal note, the records need to know
     /// depends on (hub membership, consent and the missing episode) and casework from the
-    /// method (issue 14: decisions, actions, the SIP with its items and follow-ups, the note
-    /// kinds `turning_18_talk` and `suspected_crime`).
+    /// method (issue 14): decisions, actions, the SIP with its items and follow-ups, the
+    /// missing episode's three phases and its checklist (`missing_check`), and the note
+    /// kinds `turning_18_talk` and `suspected_crime`.
     public static let current = Schema(version: 3, recordTypes: [
         RecordTypeSchema(name: "child", fields: [
             FieldSchema("name", .text(maxLength: 200), tag: .basic, required: true),
@@ -195,6 +204,30 @@ public struct Schema: Sendable {
             FieldSchema("circumstances", .text(maxLength: 5000), tag: .care, lineBreaks: true),
             FieldSchema("risk", .choice(riskLevels), tag: .search),
             FieldSchema("closed_at", .timestamp, tag: .search),
+            // Schema 3: the three phases (report, found, follow-up). The follow-up sets `closed_at`.
+            FieldSchema("discovered_at", .timestamp, tag: .search),
+            FieldSchema("discovered_by", .text(maxLength: 200), tag: .search),
+            FieldSchema("reported_by", .text(maxLength: 200), tag: .search),
+            FieldSchema("police_notified_at", .timestamp, tag: .search),
+            FieldSchema("police_reference", .text(maxLength: 100), tag: .search),
+            FieldSchema("risk_reason", .text(maxLength: 2000), tag: .care, lineBreaks: true),
+            FieldSchema("found_at", .timestamp, tag: .search),
+            FieldSchema("found_place", .text(maxLength: 500), tag: .search),
+            FieldSchema("found_by", .text(maxLength: 200), tag: .search),
+            FieldSchema("child_account", .text(maxLength: 20_000), tag: .care, lineBreaks: true),
+            FieldSchema("follow_up_at", .timestamp, tag: .care),
+            FieldSchema("follow_up_by", .text(maxLength: 200), tag: .care),
+            FieldSchema("follow_up_text", .text(maxLength: 20_000), tag: .care, lineBreaks: true),
+            // Why a report made by mistake was withdrawn (`navet missing close`).
+            FieldSchema("withdrawn_reason", .text(maxLength: 1000), tag: .care),
+        ]),
+        // One item of the method's checklist for a missing episode, done (`missingCheckItems`).
+        RecordTypeSchema(name: "missing_check", fields: [
+            FieldSchema("child", .reference("child"), tag: .search, required: true),
+            FieldSchema("episode", .reference("missing"), tag: .search, required: true),
+            FieldSchema("item", .choice(missingCheckItems), tag: .search, required: true),
+            FieldSchema("done_at", .timestamp, tag: .search),
+            FieldSchema("done_by", .text(maxLength: 200), tag: .search),
         ]),
         // A decision about the child (`DecisionRules`): every field carries the tag its kind
         // decides (`DecisionRules.tag(kind:)`: asylum decisions `asylum`, others `case`), the

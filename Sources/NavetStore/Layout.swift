@@ -650,6 +650,52 @@ public enum Layout {
             mac BLOB NOT NULL
         );
         """),
+        // 22: the missing episode's three phases (schema 3, issue 14): `missing_view` gains the
+        // new fields, and `missing_checks_view` lists the method's checklist items done.
+        Migration(replica: """
+        DROP VIEW IF EXISTS missing_view;
+        CREATE VIEW missing_view AS
+        SELECT printf('%016x', c.record_id) AS id,
+            max(CASE WHEN c.field = 'child' THEN c.value END) AS child,
+            max(CASE WHEN c.field = 'last_seen_at' THEN c.value END) AS last_seen_at,
+            max(CASE WHEN c.field = 'last_seen_place' THEN c.value END) AS last_seen_place,
+            max(CASE WHEN c.field = 'circumstances' THEN c.value END) AS circumstances,
+            max(CASE WHEN c.field = 'risk' THEN c.value END) AS risk,
+            max(CASE WHEN c.field = 'closed_at' THEN c.value END) AS closed_at,
+            max(CASE WHEN c.field = 'discovered_at' THEN c.value END) AS discovered_at,
+            max(CASE WHEN c.field = 'discovered_by' THEN c.value END) AS discovered_by,
+            max(CASE WHEN c.field = 'reported_by' THEN c.value END) AS reported_by,
+            max(CASE WHEN c.field = 'police_notified_at' THEN c.value END) AS police_notified_at,
+            max(CASE WHEN c.field = 'police_reference' THEN c.value END) AS police_reference,
+            max(CASE WHEN c.field = 'risk_reason' THEN c.value END) AS risk_reason,
+            max(CASE WHEN c.field = 'found_at' THEN c.value END) AS found_at,
+            max(CASE WHEN c.field = 'found_place' THEN c.value END) AS found_place,
+            max(CASE WHEN c.field = 'found_by' THEN c.value END) AS found_by,
+            max(CASE WHEN c.field = 'child_account' THEN c.value END) AS child_account,
+            max(CASE WHEN c.field = 'follow_up_at' THEN c.value END) AS follow_up_at,
+            max(CASE WHEN c.field = 'follow_up_by' THEN c.value END) AS follow_up_by,
+            max(CASE WHEN c.field = 'follow_up_text' THEN c.value END) AS follow_up_text,
+            max(CASE WHEN c.field = 'withdrawn_reason' THEN c.value END) AS withdrawn_reason,
+            sum(c.heads > 1) AS conflicts,
+            printf('%016x', min(CASE WHEN c.field = 'child' THEN ch.origin END)) AS origin,
+            strftime('%Y-%m-%dT%H:%M:%fZ', min(ch.wall_time) / 1000.0, 'unixepoch') AS written_at
+        FROM cells c JOIN changes ch ON ch.id = c.change_id
+        WHERE c.record_type = 'missing'
+        GROUP BY c.record_id;
+        DROP VIEW IF EXISTS missing_checks_view;
+        CREATE VIEW missing_checks_view AS
+        SELECT printf('%016x', c.record_id) AS id,
+            max(CASE WHEN c.field = 'child' THEN c.value END) AS child,
+            max(CASE WHEN c.field = 'episode' THEN c.value END) AS episode,
+            max(CASE WHEN c.field = 'item' THEN c.value END) AS item,
+            max(CASE WHEN c.field = 'done_at' THEN c.value END) AS done_at,
+            max(CASE WHEN c.field = 'done_by' THEN c.value END) AS done_by,
+            sum(c.heads > 1) AS conflicts,
+            printf('%016x', min(CASE WHEN c.field = 'child' THEN ch.origin END)) AS origin
+        FROM cells c JOIN changes ch ON ch.id = c.change_id
+        WHERE c.record_type = 'missing_check'
+        GROUP BY c.record_id;
+        """),
     ]
 
     /// SQL for the signed 64-bit integer that `text` (16 lowercase hex digits) spells.

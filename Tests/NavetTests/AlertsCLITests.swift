@@ -120,7 +120,10 @@ import Testing
         // The talks, typed in Swedish, end their alerts; closing the episode ends the missing ones.
         #expect(try cli.navet("note", "add", "--child", child, "--kind", "informationssamtal", "--text", "Om asylprocessen").code == 0)
         #expect(try cli.navet("note", "add", "--child", child, "--kind", "18-årssamtal", "--text", "Om att fylla 18").code == 0)
-        #expect(try cli.navet("missing", "close", episode).code == 0)
+        #expect(try cli.navet("missing", "found", episode, "--at", Self.time(hoursAgo: 2), "--place", "Sundsvall C",
+                              "--by", "Polisen").code == 0)
+        #expect(try cli.navet("missing", "follow-up", episode, "--at", Self.time(hoursAgo: 1), "--by", "Socialtjänsten Umeå",
+                              "--text", "Samtal med barnet").code == 0)
         #expect(rules(try alerts()).sorted() == ["risk_behaviour", "suspected_crime"])
     }
 

@@ -107,14 +107,14 @@ import Testing
                                   "--role", "police")
         #expect(close.code == 2 && close.err.contains("not in the hub"), "\(close.err)")
         // Missing episodes are written by the hub: the police (not in it) may not close one.
-        let closing = try cli.navet("--db", "police.db", "missing", "close", episode)
+        let closing = try cli.navet("--db", "police.db", "missing", "close", episode, "--reason", "reported by mistake")
         #expect(closing.code == 2 && closing.err.contains("not in the hub"), "\(closing.err)")
         #expect(try changes("police.db") == policeBefore)
 
         // 4. The school, a member that does not read the search fields, is not sent an
         // episode's closing: its own report shows "not shared", never "open" forever, and
         // does not block a later report.
-        #expect(try cli.navet("--db", "social.db", "missing", "close", episode).code == 0)
+        #expect(try cli.navet("--db", "social.db", "missing", "close", episode, "--reason", "reported by mistake").code == 0)
         #expect(try sync("social.db") == 0)
         #expect(try sync("school.db") == 0)
         let reported = try cli.navet("--db", "school.db", "--json", "missing", "report", "--child", child,
@@ -123,7 +123,7 @@ import Testing
         #expect(try sync("school.db") == 0)
         #expect(try sync("social.db") == 0)
         let schoolEpisode = object(reported)["id"] as? String ?? ""
-        #expect(try cli.navet("--db", "social.db", "missing", "close", schoolEpisode).code == 0)
+        #expect(try cli.navet("--db", "social.db", "missing", "close", schoolEpisode, "--reason", "reported by mistake").code == 0)
         #expect(try sync("social.db") == 0)
         #expect(try sync("school.db") == 0)
         let listed = try cli.navet("--db", "school.db", "--lang", "sv", "missing", "list")

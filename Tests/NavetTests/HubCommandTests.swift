@@ -364,21 +364,23 @@ import Testing
         let reported = object(try cli.navet("--json", "missing", "report", "--child", third, "--last-seen-at", "2026-11-01T09:00Z",
                                             "--last-seen-place", "Skolan"))
         #expect(reported["last_seen_at"] as? String == "2026-11-01T09:00+00:00" && reported["read_as_swedish_time"] as? Bool == false)
-        let closedSwedish = try cli.navet("--lang", "sv", "missing", "close", reported["id"] as? String ?? "")
+        let closedSwedish = try cli.navet("--lang", "sv", "missing", "close", reported["id"] as? String ?? "", "--reason", "reported by mistake")
         #expect(closedSwedish.code == 0 && closedSwedish.out.hasPrefix("Avslutade försvinnandet \(reported["id"] as? String ?? "")"),
                 "\(closedSwedish.out)")
-        let closed = try cli.navet("--json", "missing", "close", String(summerID.prefix(5)))
+        let closed = try cli.navet("--json", "missing", "close", String(summerID.prefix(5)), "--reason", "reported by mistake")
         #expect(closed.code == 0, "\(closed.err)")
         let closedAt = object(closed)["closed_at"] as? String ?? ""
         #expect(Timestamp(iso: closedAt) != nil && [ "+01:00", "+02:00"].contains(String(closedAt.suffix(6))), "\(closedAt)")
-        try refused(["missing", "close", summerID], says: ["Missing episode \(summerID) was already closed at \(closedAt)"])
-        try refused(["--lang", "sv", "missing", "close", summerID], says: ["Försvinnandet \(summerID) avslutades redan \(closedAt)"])
+        try refused(["missing", "close", summerID, "--reason", "reported by mistake"], says: ["Missing episode \(summerID) was already closed at \(closedAt)"])
+        try refused(["--lang", "sv", "missing", "close", summerID, "--reason", "reported by mistake"], says: ["Försvinnandet \(summerID) avslutades redan \(closedAt)"])
         let all = json(try cli.navet("--json", "missing", "list")) as? [[String: Any]] ?? []
         #expect(all.map { $0["state"] as? String ?? "" } == ["open", "closed", "closed"])
         #expect(all.map { $0["child_name"] as? String ?? "" } == ["Amina Rahimi", "Bashir", "Ömer Aziz"], "latest last seen first")
         #expect(all[0]["circumstances"] as? String == "Skulle till skolan" && all[0]["closed_at"] is NSNull)
-        #expect(Set(all[0].keys) == ["id", "child", "child_name", "state", "last_seen_at", "last_seen_place", "circumstances",
-                                     "risk", "closed_at"])
+        #expect(Set(all[0].keys) == ["id", "child", "child_name", "state", "phase", "checklist_done", "checklist_total",
+                                     "last_seen_at", "last_seen_place", "circumstances", "discovered_at", "reported_by",
+                                     "police_notified_at", "police_reference", "risk", "found_at", "found_place", "follow_up_at",
+                                     "withdrawn_reason", "closed_at"])
         #expect(try SQLite3Tool.run(folder.path("navet.db"), "SELECT id, last_seen_at, risk FROM missing_view WHERE closed_at IS NULL")
                 == "\(openID)|2026-11-28T14:05+01:00|high")
         let onlyOpen = json(try cli.navet("--json", "missing", "list", "--open")) as? [[String: Any]] ?? []
@@ -407,8 +409,8 @@ import Testing
         try refused(["missing", "report", "--child", child, "--last-seen-at", "2026-11-28 10:00"], code: 2,
                     says: ["Missing --last-seen-place"])
         try refused(base + ["2026-11-28 10:00", "--circumstances", "a\u{1B}b"], says: ["control character"])
-        try refused(["missing", "close", child], says: ["\(child) is a child, not a missing episode"])
-        try refused(["missing", "close", "abcdef"], says: ["No missing episode has the id 'abcdef'", "navet missing list"])
+        try refused(["missing", "close", child, "--reason", "reported by mistake"], says: ["\(child) is a child, not a missing episode"])
+        try refused(["missing", "close", "abcdef", "--reason", "x"], says: ["No missing episode has the id 'abcdef'", "navet missing list"])
         try refused(["missing", "list", "--child", "0123"], says: ["No child has the id '0123'"])
     }
 
@@ -447,10 +449,10 @@ import Testing
         let table = try cli.navet("--lang", "sv", "missing", "list")
         #expect(table.out.contains("behörigheten har upphört, läget okänt") && !table.out.contains("pågår"), "\(table.out)")
         #expect(try cli.navet("missing", "list", "--open").out.contains("access ended, state unknown"))
-        try refused(["missing", "close", episode], code: 2,
+        try refused(["missing", "close", episode, "--reason", "reported by mistake"], code: 2,
                     says: ["Missing episode \(episode) cannot be closed from this replica", "access to child \(child) has ended",
                            "Ask an organisation in the child's hub"])
-        try refused(["--lang", "sv", "missing", "close", episode], code: 2,
+        try refused(["--lang", "sv", "missing", "close", episode, "--reason", "reported by mistake"], code: 2,
                     says: ["Försvinnandet \(episode) kan inte avslutas", "behörighet till barnet \(child) har upphört"])
         try refused(["missing", "report", "--child", child, "--last-seen-at", "2026-11-29 10:00", "--last-seen-place", "Hemma"],
                     code: 2, says: ["not in the hub of child \(child)"])
@@ -480,7 +482,7 @@ import Testing
         try store.replacePermissions([ChildPermission(child: RecordID(hex: child)!, read: [.basic, .search], write: [.search],
                                                       roles: [.socialSecretary])])
         #expect(try missing().first?["state"] as? String == "open")
-        #expect(try cli.navet("missing", "close", episode).code == 0)
+        #expect(try cli.navet("missing", "close", episode, "--reason", "reported by mistake").code == 0)
     }
 
     /// The trial's case end to end, by file through the real `navetd` and the default policy:
@@ -511,7 +513,7 @@ import Testing
                                            "--last-seen-at", "2026-11-28 14:05", "--last-seen-place", "Umeå C"))["id"] as? String ?? ""
         try sync("home.db")
         try sync("social.db")
-        #expect(try cli.navet("--db", "social.db", "missing", "close", episode).code == 0)
+        #expect(try cli.navet("--db", "social.db", "missing", "close", episode, "--reason", "reported by mistake").code == 0)
         try sync("social.db")
         try sync("home.db")
         let closed = try cli.navet("--db", "home.db", "--json", "missing", "list")
@@ -523,7 +525,7 @@ import Testing
         try sync("home.db")
         let after = try cli.navet("--db", "home.db", "--json", "missing", "list")
         #expect((json(after) as? [[String: Any]])?.map { $0["state"] as? String ?? "" } == ["access_ended"], "\(after.out)")
-        let refusedClose = try cli.navet("--db", "home.db", "missing", "close", episode)
+        let refusedClose = try cli.navet("--db", "home.db", "missing", "close", episode, "--reason", "reported by mistake")
         #expect(refusedClose.code == 2 && refusedClose.err.contains("cannot be closed from this replica"), "\(refusedClose.err)")
     }
 
@@ -544,16 +546,16 @@ import Testing
         let list = try cli.navet("missing", "list")
         #expect(list.out.contains("Amina Rahimi has 2 open missing episodes (\(second), \(first))"), "\(list.out)")
         #expect(try cli.navet("--lang", "sv", "missing", "list").out.contains("Amina Rahimi har 2 pågående försvinnanden"))
-        let closed = try cli.navet("missing", "close", first)
+        let closed = try cli.navet("missing", "close", first, "--reason", "reported by mistake")
         #expect(closed.code == 0 && closed.out.contains(
             "Child \(child) still has an open missing episode: \(second) (last seen 2026-11-28T14:30+01:00)."), "\(closed.out)")
         #expect(!(try cli.navet("missing", "list").out.contains("open missing episodes (")))
         let third = try store.createRecord(type: "missing", values: [
             "child": .text(child), "last_seen_at": .text("2026-11-28T15:00+01:00"), "last_seen_place": .text("Torget"),
         ], now: 2).description
-        let json = object(try cli.navet("--json", "missing", "close", second))
+        let json = object(try cli.navet("--json", "missing", "close", second, "--reason", "reported by mistake"))
         #expect((json["still_open"] as? [[String: Any]])?.map { $0["id"] as? String ?? "" } == [third])
-        let swedish = try cli.navet("--lang", "sv", "missing", "close", third)
+        let swedish = try cli.navet("--lang", "sv", "missing", "close", third, "--reason", "reported by mistake")
         #expect(swedish.code == 0 && !swedish.out.contains("fortfarande"), "\(swedish.out)")
     }
 
@@ -670,7 +672,9 @@ import Testing
 
     @Test func everyCommandHasHelpInBothLanguages() throws {
         let commands = [["hub", "add"], ["hub", "list"], ["hub", "end"], ["consent", "grant"], ["consent", "revoke"],
-                        ["consent", "list"], ["missing", "report"], ["missing", "close"], ["missing", "list"]]
+                        ["consent", "list"], ["missing", "report"], ["missing", "close"], ["missing", "list"],
+                        ["missing", "check"], ["missing", "police-notified"], ["missing", "found"], ["missing", "follow-up"],
+                        ["missing", "risk"], ["missing", "show"]]
         for command in commands {
             let english = try cli.run("navet", command + ["--help"])
             #expect(english.code == 0 && english.out.contains("Usage: navet \(command.joined(separator: " "))"), "\(command)")

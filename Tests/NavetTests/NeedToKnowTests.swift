@@ -295,15 +295,23 @@ final class Region {
         let membership = try addMember(region, by: "Socialtjänsten", child: child, organisation: "Skolan", role: .schoolMentor)
         try region.sync("Skolan")
         let school = region["Skolan"]
-        _ = try school.createRecord(type: "missing", values: [
+        let episode = try school.createRecord(type: "missing", values: [
             "child": .text(child.description), "last_seen_at": .text("2026-11-29T08:10+01:00"),
             "last_seen_place": .text("Canary School Yard"), "risk": .text("high"),
         ], now: region.now)
+        // And records an item of the method's checklist (`missing_check`, schema 3) as any member may.
+        _ = try school.createRecord(type: "missing_check", values: [
+            "child": .text(child.description), "episode": .text(episode.description), "item": .text("social_services_told"),
+            "done_at": .text("2026-11-29T08:30+01:00"), "done_by": .text("Canary Mentor"),
+        ], now: region.now)
         try region.sync("Skolan")
         #expect(try school.refusedChanges().isEmpty)
+        try region.sync("Socialtjänsten")
+        #expect(try region.texts("Socialtjänsten").contains("Canary Mentor"))
         #expect(try region.central.facts(of: child)?.openEpisodes.count == 1)
         try region.sync("Polisen")
         #expect(try region.texts("Polisen").contains("Canary School Yard"))
+        #expect(!(try region.texts("Polisen").contains("Canary Mentor")), "the missing rule does not name the checklist")
 
         // After its membership ended, the school's internal note stays; a school note does not.
         try social.set(record: membership, field: "end_date", value: .text(region.day(-1)), now: region.now)

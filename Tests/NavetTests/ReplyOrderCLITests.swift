@@ -61,7 +61,7 @@ import Testing
         #expect(try holds("police.db", "Canary Zainab"))
         // A copy from now, for the last part: values held but no longer allowed.
         _ = try SQLite3Tool.run(folder.path("police.db"), ".backup '\(folder.path("police-old.db"))'")
-        #expect(try cli.navet("--db", "social.db", "missing", "close", episode).code == 0)
+        #expect(try cli.navet("--db", "social.db", "missing", "close", episode, "--reason", "reported by mistake").code == 0)
         #expect(try sync("social.db") == 0)
         let purged = object(try roundTrip("police.db", upload: "up2.navet", reply: "r2.navet"))
         #expect((purged["redacted"] as? Int ?? 0) > 0, "\(purged)")
