@@ -1,4 +1,5 @@
-/// The words of `navet child list`'s filters (issue 14, point 6), English and Swedish.
+/// The words of `navet child list`'s filters and of the case page, `navet child show`
+/// (issue 14, point 6), English and Swedish.
 enum CaseListStrings {
     static let table: [String: (String, String)] = [
         "opt.listName": ("only children whose name contains TEXT (any case, with or without accents: a finds å, ä and á)",
@@ -10,5 +11,25 @@ enum CaseListStrings {
                            "bara barn med minst ett larm ('navet alerts' visar dem)"),
         "list.emptyFilter": ("{0} needs some text to look for.", "{0} behöver en text att söka efter."),
         "list.noneMatch": ("No child in this local database matches.", "Inget barn i den lokala databasen matchar."),
+        "opt.caseNotes": ("how many of the latest notes to show (default 5; 0 to 1000)",
+                          "hur många av de senaste anteckningarna som visas (standard 5; 0 till 1000)"),
+        "case.badNotes": ("--notes needs a whole number from 0 to 1000, not {0}.",
+                          "--notes behöver ett heltal från 0 till 1000, inte {0}."),
+        "case.alerts": ("Alerts ('navet alerts --child ID' says more):", "Larm ('navet alerts --child ID' visar mer):"),
+        "case.missing": ("Missing now:", "Försvunnen just nu:"),
+        "case.missingLine": ("last seen {0} at {1}, risk {2}, {3} (episode {4})",
+                             "senast sedd {0} vid {1}, risk {2}, {3} (försvinnande {4})"),
+        "case.phase.reported": ("reported, police not told yet", "anmält, polisen inte underrättad än"),
+        "case.phase.policeNotified": ("police told", "polisen underrättad"),
+        "case.phase.found": ("found, follow-up to do", "påträffad, uppföljning återstår"),
+        "case.hub": ("The hub (active members):", "Navet (aktiva medlemmar):"),
+        "case.sip": ("Coordinated individual plans (SIP):", "Samordnade individuella planer (SIP):"),
+        "case.sipAgreed": ("agreed", "överenskommen"),
+        "case.sipDraft": ("DRAFT (no consent recorded; not shared)", "UTKAST (inget samtycke registrerat; delas inte)"),
+        "case.sipLine": ("responsible: {0}, next follow-up: {1} (plan {2})", "huvudansvar: {0}, nästa uppföljning: {1} (plan {2})"),
+        "case.actions": ("Open actions:", "Öppna åtgärder:"),
+        "case.overdue": ("overdue", "försenad"),
+        "case.notes": ("Latest notes ('navet note list --child ID' shows all):",
+                       "Senaste anteckningarna ('navet note list --child ID' visar alla):"),
     ]
 }

@@ -379,47 +379,6 @@ func childJSON(_ child: RecordSnapshot) -> [String: Any] {
     ]
 }
 
-struct ChildShow: Command {
-    static let spec = CommandSpec(["child", "show"], help: "child.show", positionals: [("ID", true)])
-    let id: String
-    init(_ arguments: ParsedArguments, _ context: Context) { id = arguments.positionals[0] }
-
-    func run(_ context: Context) throws(CLIError) {
-        let store = try context.openReplica()
-        let reader = try context.actingUser(store)
-        let record = try context.find(id, type: "child", in: store)
-        let child = try context.store { () throws(StoreError) in try store.childSnapshot(record) }
-        let notes = try context.store { () throws(StoreError) in try store.notes(child: record) }
-        try context.logDisplay(store, as: reader, command: "child show") { draft in
-            draft.add(child)
-            // JSON lists the notes' ids (not their contents); the table only their number.
-            if context.json { draft.records.formUnion(notes.map(\.id)) }
-        }
-        if context.json {
-            var object = childJSON(child)
-            object["notes"] = notes.map { $0.id.description }
-            context.printJSON(object)
-            return
-        }
-        let s = context.strings
-        var rows: [(String, String)] = [("id", child.id.description)]
-        for field in Schema.current.recordType("child")!.fields {
-            guard let state = child.field(field.name) else {
-                if field.name == "name" { rows.append((s.field("name"), context.t("out.nameNotShared"))) }
-                continue
-            }
-            var text = Format.value(state.value, field: field.name, strings: s)
-            if state.inConflict { text += "  (" + context.t("out.inConflict", String(state.headCount)) + ")" }
-            rows.append((s.field(field.name), text))
-            if field.name == "birth_date", let turns18 = Format.turns18(child) {
-                let past = CalendarDate(unixMilliseconds: context.now).map { turns18 <= $0 } ?? false
-                rows.append((s.field(past ? "turned_18" : "turns_18"), turns18.description))
-            }
-        }
-        rows.append((context.t("out.notes"), String(notes.count)))
-        context.out(Format.fields(rows))
-    }
-}
 
 struct ChildSet: Command {
     static let spec = CommandSpec(["child", "set"], help: "child.set",

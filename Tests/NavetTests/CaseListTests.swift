@@ -52,4 +52,48 @@ import Testing
         let last = entries.last { ($0["command"] as? String) == "child list" }
         #expect(last?["records"] as? [String] == [asa], "\(String(describing: last))")
     }
+
+    /// The case page (`navet child show`): identity with the 18th birthday, alerts, the open
+    /// episode, the hub with phone numbers, open actions and the latest notes, in both
+    /// languages and as JSON; every record shown is in the read-log entry.
+    @Test func theCasePageShowsWhatAWorkerNeedsFirst() throws {
+        #expect(try cli.navet("--db", "a.db", "init").code == 0)
+        let child = try add("--name", "Amina Rahimi", "--birth-date", "2009-03-14")
+        #expect(try cli.navet("--db", "a.db", "hub", "add", "--child", child, "--org", "HVB Solgården", "--role", "kontaktperson",
+                              "--person", "Eva Ek", "--phone", "070-1234567").code == 0)
+        #expect(try cli.navet("--db", "a.db", "action", "add", "--child", child, "--who", "Socialtjänsten", "--what",
+                              "Boka tolk", "--due", "2026-01-10").code == 0)
+        #expect(try cli.navet("--db", "a.db", "missing", "report", "--child", child, "--last-seen-at", "2026-11-29T18:00+01:00",
+                              "--last-seen-place", "Umeå C").code == 0)
+        for index in 1...7 {
+            #expect(try cli.navet("--db", "a.db", "note", "add", "--child", child, "--kind", "samtal", "--text", "Samtal \(index)\nmer").code == 0)
+        }
+        let english = try cli.navet("--db", "a.db", "child", "show", String(child.prefix(8)))
+        #expect(english.code == 0, "\(english.err)")
+        for text in ["turns 18", "Alerts", "Missing now:", "Umeå C", "The hub (active members):", "070-1234567",
+                     "Open actions:", "(overdue)  Socialtjänsten: Boka tolk", "Latest notes", "Samtal 7"] {
+            #expect(english.out.contains(text), "\(text) in \(english.out)")
+        }
+        #expect(!english.out.contains("Samtal 2") && !english.out.contains("mer"), "five latest notes, first lines")
+        let swedish = try cli.navet("--db", "a.db", "--lang", "sv", "child", "show", child, "--notes", "1")
+        #expect(swedish.out.contains("Navet (aktiva medlemmar):") && swedish.out.contains("Försvunnen just nu:")
+                && swedish.out.contains("Samtal 7") && !swedish.out.contains("Samtal 6"), "\(swedish.out)")
+        #expect(try cli.navet("--db", "a.db", "child", "show", child, "--notes", "-1").code == 2)
+
+        let json = try cli.navet("--db", "a.db", "--json", "child", "show", child)
+        let object = try JSONSerialization.jsonObject(with: Data(json.out.utf8)) as? [String: Any] ?? [:]
+        let hub = object["hub"] as? [[String: Any]] ?? []
+        #expect(hub.first?["phone"] as? String == "070-1234567")
+        let actions = object["open_actions"] as? [[String: Any]] ?? []
+        #expect(actions.count == 1 && (object["missing"] as? [Any])?.count == 1 && (object["recent_notes"] as? [Any])?.count == 5)
+        #expect((object["alerts"] as? [[String: Any]] ?? []).contains { $0["rule"] as? String == "missing_not_reported" })
+
+        let log = try cli.navet("--db", "a.db", "--json", "audit", "list")
+        let entries = try JSONSerialization.jsonObject(with: Data(log.out.utf8)) as? [[String: Any]] ?? []
+        let shown = entries.last { ($0["command"] as? String) == "child show" }
+        let records = Set(shown?["records"] as? [String] ?? [])
+        #expect(records.contains(child) && records.contains(hub.first?["id"] as? String ?? "-")
+                && records.contains(actions.first?["id"] as? String ?? "-"), "\(records)")
+        #expect((shown?["fields"] as? [String] ?? []).contains("membership.phone"))
+    }
 }
