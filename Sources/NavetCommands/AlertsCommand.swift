@@ -269,6 +269,16 @@ extension Context {
                   let role = text(record, "role").flatMap(HubRole.init(rawValue:)) else { return nil }
             return AlertMember(organisation: organisation, role: role)
         }
+        // The registering organisation is in the hub from the start, in the role of its kind,
+        // without a membership record: when it is this replica's organisation, its roles
+        // are in the permissions the central store sent (a registrar role no membership gives).
+        if let permission = try self.store({ () throws(StoreError) in try store.permissions(child: id) }), permission.isRegistrar,
+           let own = try self.store({ () throws(StoreError) in try store.originNames()[store.replicaID]?.organisation }) {
+            for role in permission.roles.sorted(by: { $0.rawValue < $1.rawValue })
+            where !facts.hub.contains(where: { $0.role == role && TextRules.nameKey($0.organisation) == TextRules.nameKey(own) }) {
+                facts.hub.append(AlertMember(organisation: own, role: role))
+            }
+        }
         let closed = try alertReads(store, child: id, "missing", "closed_at")
         let found = try alertReads(store, child: id, "missing", "found_at")
         let planned = try alertReads(store, child: id, "sip", "next_follow_up")

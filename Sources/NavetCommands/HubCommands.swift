@@ -611,6 +611,10 @@ struct MissingClose: Command {
         if reason.isNull { throw CLIError(.usage, context.t("error.closeNeedsReason"), helpHint: true) }
     }
 
+    /// How long after a report it may still be withdrawn as a mistake: 24 hours, in
+    /// milliseconds of elapsed time.
+    static let withdrawWindow: Int64 = 24 * 3_600_000
+
     func run(_ context: Context) throws(CLIError) {
         let store = try context.openReplica()
         let editor = try context.actingUser(store)
@@ -618,6 +622,15 @@ struct MissingClose: Command {
         let episode = try context.store { () throws(StoreError) in try store.snapshot(record) }
         if let closed = episode.value("closed_at").displayText {
             throw CLIError(.validation, context.t("error.alreadyClosed", record.description, Format.line(closed)))
+        }
+        // Withdrawing is for a report made by mistake, found out at once. Once the police
+        // were told or the child was found, or a day after the report, the episode ends the
+        // method's way: found, then the follow-up (never "came back by itself").
+        if episode.value("police_notified_at") != .null || episode.value("found_at") != .null {
+            throw CLIError(.validation, context.t("error.closeTooLate", record.description))
+        }
+        if context.now - episode.createdAt > MissingClose.withdrawWindow {
+            throw CLIError(.validation, context.t("error.closeTooLate", record.description))
         }
         let childID = episode.value("child").displayText.flatMap(RecordID.init(hex:))
         if let childID, try context.accessEnded(store, child: childID) {

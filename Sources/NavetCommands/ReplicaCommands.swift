@@ -297,6 +297,9 @@ struct ChildList: Command {
     init(_ arguments: ParsedArguments, _ context: Context) throws(CLIError) {
         func key(_ option: String) throws(CLIError) -> String? {
             guard let text = arguments.value(option) else { return nil }
+            if TextRules.firstControl(in: text, allowing: []) != nil || TextRules.firstForbiddenInLine(text) != nil {
+                throw CLIError(.usage, context.t("list.controlInFilter", option), helpHint: true)
+            }
             let folded = TextRules.foldKey(text)
             guard !folded.isEmpty else { throw CLIError(.usage, context.t("list.emptyFilter", option), helpHint: true) }
             return folded
@@ -316,7 +319,7 @@ struct ChildList: Command {
             children.removeAll { !TextRules.foldKey($0.value("name").displayText ?? "").contains(name) }
         }
         if let municipality {
-            children.removeAll { TextRules.foldKey($0.value("assigned_municipality").displayText ?? "") != municipality }
+            children.removeAll { !TextRules.foldKey($0.value("assigned_municipality").displayText ?? "").contains(municipality) }
         }
         if missing {
             // An episode this replica holds as open (not one whose state is unknown because

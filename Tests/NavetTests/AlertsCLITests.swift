@@ -275,6 +275,10 @@ import Testing
         let rejection = try alerts("guardian.db").first { $0["rule"] as? String == "rejection_no_talk" }
         #expect(rejection?["for_you"] as? Bool == true, "\(String(describing: rejection))")
         #expect(!rules(try alerts("school.db")).contains("rejection_no_talk"))
+        // Social services registered the child: in the hub from the start, without a membership
+        // record, and the alert is for them too.
+        let registrar = try alerts("social.db").first { $0["rule"] as? String == "rejection_no_talk" }
+        #expect(registrar?["for_you"] as? Bool == true, "\(String(describing: registrar))")
         #expect(try cli.navet("--db", "guardian.db", "--json", "child", "show", child).out.contains("\"rejected\""))
     }
 

@@ -96,4 +96,23 @@ import Testing
                 && records.contains(actions.first?["id"] as? String ?? "-"), "\(records)")
         #expect((shown?["fields"] as? [String] ?? []).contains("membership.phone"))
     }
+
+    /// A report withdrawn as a mistake only before the police are told (the method: a child
+    /// found ends the episode by found and follow-up, never by "came back by itself").
+    @Test func aReportIsWithdrawnOnlyBeforeThePoliceAreTold() throws {
+        #expect(try cli.navet("--db", "a.db", "init").code == 0)
+        let child = try add("--name", "Åsa Nur")
+        let report = try cli.navet("--db", "a.db", "--json", "missing", "report", "--child", child, "--last-seen-at",
+                                   "2026-11-29T18:00+01:00", "--last-seen-place", "Umeå C")
+        let episode = (try JSONSerialization.jsonObject(with: Data(report.out.utf8)) as? [String: Any])?["id"] as? String ?? ""
+        #expect(try cli.navet("--db", "a.db", "missing", "police-notified", episode, "--at", "2026-11-29T19:00+01:00",
+                              "--reference", "5000-K1-26").code == 0)
+        let before = try Data(contentsOf: folder.url.appendingPathComponent("a.db"))
+        let refused = try cli.navet("--db", "a.db", "--lang", "sv", "missing", "close", episode, "--reason", "Kom tillbaka")
+        #expect(refused.code == 3 && refused.err.contains("navet missing found"), "\(refused.err)")
+        #expect(try Data(contentsOf: folder.url.appendingPathComponent("a.db")) == before)
+        #expect(try listed("--municipality", "x").isEmpty)
+        let control = try cli.navet("--db", "a.db", "child", "list", "--name", "a\u{1}")
+        #expect(control.code == 2 && control.err.contains("control"), "\(control.err)")
+    }
 }

@@ -538,7 +538,7 @@ import Testing
         let second = try store.createRecord(type: "missing", values: [
             "child": .text(child), "last_seen_at": .text("2026-11-28T14:30+01:00"), "last_seen_place": .text("Skolan"),
             "risk": .text("high"),
-        ], now: 1).description
+        ], now: Int64(Date().timeIntervalSince1970 * 1000) - 60_000).description
         let refusal = try refused(["missing", "report", "--child", child, "--last-seen-at", "2026-11-29 10:00",
                                    "--last-seen-place", "Hemma"], says: ["already has an open missing episode", "(last seen 2026-11-28T14",
                                                                           "add what is new to it as a note"])
@@ -552,7 +552,7 @@ import Testing
         #expect(!(try cli.navet("missing", "list").out.contains("open missing episodes (")))
         let third = try store.createRecord(type: "missing", values: [
             "child": .text(child), "last_seen_at": .text("2026-11-28T15:00+01:00"), "last_seen_place": .text("Torget"),
-        ], now: 2).description
+        ], now: Int64(Date().timeIntervalSince1970 * 1000) - 30_000).description
         let json = object(try cli.navet("--json", "missing", "close", second, "--reason", "reported by mistake"))
         #expect((json["still_open"] as? [[String: Any]])?.map { $0["id"] as? String ?? "" } == [third])
         let swedish = try cli.navet("--lang", "sv", "missing", "close", third, "--reason", "reported by mistake")
