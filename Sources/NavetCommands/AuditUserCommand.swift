@@ -135,7 +135,7 @@ enum AuditUserStrings {
                                     "{0} kan vara flera användare ({1}); skriv namnet med å, ä och ö."),
         "auditUser.none": ("The read log holds no entry by {0} of local database {1} for this question.",
                            "Loggen över vem som sett vad har ingen post av {0} från lokal databas {1} som svarar på frågan."),
-        "auditUser.time": ("time (Swedish)", "tid (svensk)"),
+        "auditUser.time": ("time", "tid"),
         "auditUser.purpose": ("purpose", "syfte"),
         "auditUser.kind": ("kind", "typ"),
         "auditUser.command": ("command", "kommando"),
