@@ -6,38 +6,6 @@ import NavetStore
 // when it was done and by whom. Overdue: not done and its last day has passed (Swedish time).
 
 extension Context {
-    /// A point in time typed for `option`: ISO 8601 with an offset, or a local time read as
-    /// Swedish time (a time the clocks skipped or passed twice is refused). Not more than a
-    /// few minutes ahead of this computer's clock, not before `PlausibleDates.floor`.
-    func typedMoment(_ input: String, option: String) throws(CLIError) -> (moment: Timestamp, local: Bool) {
-        let typed = input.trimmingCharacters(in: .whitespaces)
-        let moment: Timestamp
-        let local = Timestamp(iso: typed) == nil
-        if let parsed = Timestamp(iso: typed) {
-            moment = parsed
-        } else {
-            switch SwedishTime.reading(local: typed) {
-            case .unique(let parsed)?:
-                moment = parsed
-            case .gap?:
-                let example = String(typed.prefix(10)) + "T" + String(typed.dropFirst(11).prefix(5)) + "+01:00"
-                throw CLIError(.validation, t("error.timeInGap", Format.line(typed), example))
-            case .overlap(let summer, let winter)?:
-                throw CLIError(.validation, t("error.timeInOverlap", Format.line(typed), summer.description, winter.description))
-            case nil:
-                throw CLIError(.validation, t("error.badTimeFor", option, Format.line(typed)))
-            }
-        }
-        if moment.unixMilliseconds > now + PlausibleDates.clockSkewMilliseconds {
-            throw CLIError(.validation, t("error.futureTimeFor", option, moment.description,
-                                          Timestamp(swedishTimeAt: now / 60_000 * 60_000).description))
-        }
-        if let day = SwedishTime.date(at: moment.unixMilliseconds), day < PlausibleDates.floor {
-            throw CLIError(.validation, t("error.timeBeforeFloorFor", option, moment.description, PlausibleDates.floor.description))
-        }
-        return (moment, local)
-    }
-
     /// "The local time … was read as Swedish time: … (winter time, UTC+01:00)."
     func offsetUsed(_ typed: String, _ moment: Timestamp) -> String {
         let offset = (moment.offsetMinutes == 120 ? t("out.summerTime") : t("out.winterTime")) + ", UTC" + String(moment.description.suffix(6))
@@ -137,7 +105,10 @@ struct ActionDone: Command {
     init(_ arguments: ParsedArguments, _ context: Context) throws(CLIError) {
         id = arguments.positionals[0]
         typed = arguments.value("--at")
-        at = try typed.map { (text) throws(CLIError) in try context.typedMoment(text, option: "--at") }
+        at = try typed.map { (text) throws(CLIError) in
+            let read = try context.moment(text, option: "--at")
+            return (read.moment, read.typedLocal != nil)
+        }
     }
 
     func run(_ context: Context) throws(CLIError) {

@@ -148,12 +148,6 @@ enum CaseworkStrings {
             "warning: '{0}' is not an organisation in the directory; it was saved as typed.",
             "varning: '{0}' är ingen organisation i förteckningen; namnet sparades som det skrevs."),
         "error.whoEmpty": ("{0} must name an organisation.", "{0} måste ange en organisation."),
-        "error.badTimeFor": ("{0} '{1}' is not a time: write it 2026-11-30 14:05 (Swedish time) or with its offset, 2026-11-30T14:05+01:00.",
-                             "{0} '{1}' är ingen tidpunkt: skriv 2026-11-30 14:05 (svensk tid) eller med tidszon, 2026-11-30T14:05+01:00."),
-        "error.futureTimeFor": ("{0} {1} is in the future (now it is {2}).",
-                                "{0} {1} ligger i framtiden (nu är klockan {2})."),
-        "error.timeBeforeFloorFor": ("{0} {1} is before {2}, the earliest time Navet accepts. Check the year.",
-                                     "{0} {1} ligger före {2}, den tidigaste tidpunkt Navet tar emot. Kontrollera året."),
     ]
 }
 

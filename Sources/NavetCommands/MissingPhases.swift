@@ -30,15 +30,17 @@ enum MissingPhase {
 }
 
 extension Context {
-    /// Reads a time typed for `option`: ISO 8601 with an offset, or a local time read as
-    /// Swedish time (refused, with the reason, in the hour the clocks skip or pass twice).
+    /// Reads a time typed for `option`: ISO 8601 with an offset (converted to Swedish time),
+    /// or a local time read as Swedish time (refused, with the reason, in the hour the
+    /// clocks skip or pass twice).
     /// Not in the future (a few minutes of clock difference allowed), not before 2000.
     func moment(_ input: String, option: String) throws(CLIError) -> TypedMoment {
         let typed = input.trimmingCharacters(in: .whitespaces)
         let moment: Timestamp
         var local: String? = nil
         if let parsed = Timestamp(iso: typed) {
-            moment = parsed
+            // Kept and shown in Swedish time, whatever offset it was typed with.
+            moment = Timestamp(swedishTimeAt: parsed.unixMilliseconds)
         } else {
             switch SwedishTime.reading(local: typed) {
             case .unique(let parsed)?:
