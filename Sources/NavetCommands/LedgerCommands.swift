@@ -415,7 +415,10 @@ struct AuditVerifyCommand: Command {
                 let source = found.source.map { context.t("audit.verify.fromReplica", Format.line($0)) } ?? ""
                 lines.append(context.t("audit.break.\(found.kind.rawValue)", String(found.row)) + source)
             }
-            lines.append(context.t(result.isIntact ? "audit.verify.intact" : "audit.verify.broken"))
+            // Only checkpoints kept in the given files fail their signature: those files were
+            // altered, not the ledger.
+            let onlyCopies = !result.isIntact && result.breaks.allSatisfy { $0.kind == .checkpointForged && $0.source != nil }
+            lines.append(context.t(result.isIntact ? "audit.verify.intact" : onlyCopies ? "audit.verify.copyForged" : "audit.verify.broken"))
             lines.append(context.strings.t("audit.verify.readLogs", count: counts.entries))
             lines += breaks.map { AuditReadLogs.line($0, context) }
             lines += stored.problems.map {
@@ -644,6 +647,9 @@ enum LedgerStrings {
         "audit.verify.intact": ("The disclosure ledger is intact.", "Utlämnandeloggen är oförändrad."),
         "audit.verify.broken": ("The disclosure ledger has been changed. Keep this file as evidence and report it.",
                                 "Utlämnandeloggen har ändrats. Spara filen som bevis och anmäl det."),
+        "audit.verify.copyForged": (
+            "The ledger itself verifies, but a checkpoint kept in a local database file is not signed by this server: that file's checkpoints were altered. Keep the file as evidence and report it.",
+            "Utlämnandeloggen stämmer, men en kontrollpunkt i en lokal databasfil är inte signerad av servern: filens kontrollpunkter har ändrats. Spara filen som bevis och anmäl det."),
         "audit.verify.brokenShort": ("the disclosure ledger does not verify", "utlämnandeloggen stämmer inte"),
         "audit.verify.readLogs": ("Read logs uploaded by local databases: {0} {0|entry|entries}.",
                                   "Loggar över vem som sett vad från lokala databaser: {0} {0|post|poster}."),

@@ -180,6 +180,12 @@ import Testing
         _ = try SQLite3Tool.run(school, "UPDATE checkpoints SET row_id = 1")
         #expect(try SQLite3Tool.run(school, "SELECT count(*) FROM checkpoints") == before)
         #expect(try SQLite3Tool.run(school, "SELECT count(*) FROM checkpoints WHERE row_id = 1") != before)
+        // A copy whose checkpoints were forged by hand: the file is named, not the ledger.
+        let forged = region.folder.path("forged-school.db")
+        try FileManager.default.copyItem(atPath: school, toPath: forged)
+        _ = try SQLite3Tool.run(forged, "DROP TRIGGER checkpoints_append_only_update; UPDATE checkpoints SET mac = zeroblob(32)")
+        let named = try cli.navetd("--db", pristine, "audit", "verify", "--replica", forged)
+        #expect(named.code == 8 && named.err.contains("The ledger itself verifies"), "\(named.err)")
     }
 
     /// The auditor queries through the real binary: table, JSON, CSV, Swedish, help.
