@@ -1,4 +1,5 @@
 import NavetCore
+import NavetStore
 
 /// The words of `navet alerts`: each rule's "what" (`alert.RULE`) and "do now"
 /// (`alert.RULE.do`), in English and Swedish, with the arguments `AlertRules` gives.
@@ -50,6 +51,12 @@ enum AlertStrings {
         "alert.missing_not_reported.do": (
             "Report the child missing to the police now (114 14, or 112 if the child may be in danger): there is no waiting time. Then record it (navet missing police-notified).",
             "Anmäl försvinnandet till polisen nu (114 14, eller 112 om barnet kan vara i fara): det finns ingen väntetid. Registrera sedan anmälan (navet missing police-notified)."),
+        "alert.missing_not_reported.police": (
+            "Missing (last seen {0}), and no report to the police is recorded by the child's hub.",
+            "Försvunnet (senast sett {0}), och barnets nätverk har inte registrerat någon polisanmälan."),
+        "alert.missing_not_reported.do.police": (
+            "Check whether a report has reached the police; if not, contact the child's social services now. The hub records the report and its reference (navet missing police-notified).",
+            "Kontrollera om en anmälan har kommit in till polisen; om inte, kontakta barnets socialtjänst nu. Nätverket registrerar anmälan och diarienumret (navet missing police-notified)."),
         "alert.missing_escalate": (
             "Missing for more than {1} {1|hour|hours} (last seen {0}).",
             "Försvunnet i mer än {1} {1|timme|timmar} (senast sett {0})."),
@@ -112,13 +119,23 @@ enum AlertStrings {
 
 extension Context {
     /// An alert's "what" and "do now" in the reader's language.
-    func alertTexts(_ alert: Alert) -> (what: String, doNow: String) {
+    /// `readerKind` is the reading organisation's kind: the police, who are told rather
+    /// than tell, read the missing-report alert in their own words.
+    func alertTexts(_ alert: Alert, readerKind: String? = nil) -> (what: String, doNow: String) {
         var arguments = alert.arguments
         var key = "alert." + alert.rule.rawValue
         if alert.rule == .rejectionNoTalk, arguments.count >= 4 {
             if arguments[3] == "overdue" { key += ".overdue" }
             arguments[2] = strings.label("asylum", arguments[2])
         }
+        if alert.rule == .missingNotReported, readerKind == OrganisationKind.police.rawValue {
+            return (strings.t(key + ".police", arguments), strings.t(key + ".do.police", arguments))
+        }
         return (strings.t(key, arguments), strings.t("alert." + alert.rule.rawValue + ".do", arguments))
+    }
+
+    /// This replica's organisation kind, as the directory says (nil before the first reply).
+    func ownKind(_ store: ReplicaStore) throws(CLIError) -> String? {
+        try self.store { () throws(StoreError) in try store.originNames()[store.replicaID]?.kind }
     }
 }

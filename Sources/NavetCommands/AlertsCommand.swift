@@ -63,6 +63,7 @@ struct AlertsCommand: Command {
         }
         alerts = AlertRules.sorted(alerts)
         let own = try context.store { () throws(StoreError) in try store.originNames()[store.replicaID]?.organisation }
+        let readerKind = try context.ownKind(store)
         let members = snapshots.values.filter { $0.type == "membership" }
         try context.logDisplay(store, as: reader, command: "alerts") { draft in
             if let only { draft.records.insert(only) }
@@ -100,7 +101,7 @@ struct AlertsCommand: Command {
                     "for_roles": alert.forRoles.map(\.rawValue), "every_member": alert.everyMember,
                     "recipients": alert.recipients.map { ["organisation": $0.organisation, "role": $0.role.rawValue] },
                     "for_you": forYou(alert),
-                    "what": context.alertTexts(alert).what, "do_now": context.alertTexts(alert).doNow,
+                    "what": context.alertTexts(alert, readerKind: readerKind).what, "do_now": context.alertTexts(alert, readerKind: readerKind).doNow,
                 ]
             })
             return
@@ -120,7 +121,7 @@ struct AlertsCommand: Command {
             context.out("[" + s.label("severity", alert.severity.rawValue).uppercased() + "] " + name + " (" + alert.child.description
                         + ")  " + context.t("out.alertSince", alert.since.description) + "  " + alert.rule.rawValue
                         + (alert.record != alert.child ? "  " + alert.record.description : ""))
-            let texts = context.alertTexts(alert)
+            let texts = context.alertTexts(alert, readerKind: readerKind)
             context.out("  " + Format.line(texts.what))
             context.out("  " + context.t("out.alertDoNow") + ": " + Format.line(texts.doNow))
             if alert.everyMember || !alert.forRoles.isEmpty {

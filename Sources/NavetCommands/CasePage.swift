@@ -56,6 +56,7 @@ struct ChildShow: Command {
             .sorted { ($0.value("due").displayText ?? "", $0.id) < ($1.value("due").displayText ?? "", $1.id) }
         let recent = Array(notes.suffix(noteCount).reversed())
         let alerts = try context.alerts(store, child: record)?.alerts ?? []
+        let readerKind = try context.ownKind(store)
 
         try context.logDisplay(store, as: reader, command: "child show") { draft in
             draft.add(child)
@@ -89,7 +90,7 @@ struct ChildShow: Command {
             object["alerts"] = alerts.map { alert -> [String: Any] in
                 ["severity": alert.severity.rawValue, "rule": alert.rule.rawValue, "record": alert.record.description,
                  "since": alert.since.description, "due": alert.due.map(\.description) ?? NSNull(),
-                 "what": context.alertTexts(alert).what, "do_now": context.alertTexts(alert).doNow]
+                 "what": context.alertTexts(alert, readerKind: readerKind).what, "do_now": context.alertTexts(alert, readerKind: readerKind).doNow]
             }
             context.printJSON(object)
             return
@@ -119,8 +120,8 @@ struct ChildShow: Command {
             Format.line(Format.value(snapshot.value(field), field: field, strings: s))
         }
         section("case.alerts", alerts.map { alert in
-            "[" + s.label("severity", alert.severity.rawValue).uppercased() + "] " + Format.line(context.alertTexts(alert).what)
-                + "  " + context.t("out.alertDoNow") + ": " + Format.line(context.alertTexts(alert).doNow)
+            "[" + s.label("severity", alert.severity.rawValue).uppercased() + "] " + Format.line(context.alertTexts(alert, readerKind: readerKind).what)
+                + "  " + context.t("out.alertDoNow") + ": " + Format.line(context.alertTexts(alert, readerKind: readerKind).doNow)
         })
         section("case.missing", episodes.map { episode in
             let phase = episode.value("found_at") != .null ? "case.phase.found"

@@ -261,8 +261,12 @@ import Testing
         #expect(rules(try alerts("school.db")) == ["risk_behaviour"])
         // The police, not in the hub, get the search fields the missing rule names and nothing
         // of the case: at most the missing-child alerts.
-        let police = Set(rules(try alerts("police.db")))
+        let policeAlerts = try alerts("police.db")
+        let police = Set(rules(policeAlerts))
         #expect(police.isSubset(of: ["missing_not_reported", "missing_escalate"]), "\(police)")
+        // The police are told rather than tell: their alert says so in their words.
+        let notReported = policeAlerts.first { $0["rule"] as? String == "missing_not_reported" }
+        #expect((notReported?["do_now"] as? String ?? "").contains("Check whether a report has reached the police"), "\(policeAlerts)")
 
         // A rejection recorded by social services reaches the god man at the next sync, as an
         // alert for the god man; the school, which may not see asylum decisions, gets none.
