@@ -737,9 +737,15 @@ struct MissingList: Command {
         }
         // The checklist's progress, per episode (the checks this replica holds).
         var progress: [RecordID: [String: RecordSnapshot]] = [:]
+        // The checklist goes where its tag goes (not to the police under the missing rule):
+        // where it is not shared, its progress is unknown, not "0 done".
+        var checklistShared: Set<RecordID> = []
         for item in listed {
             guard let child = item.record.value("child").displayText.flatMap(RecordID.init(hex:)) else { continue }
             progress[item.record.id] = try context.checks(of: item.record.id, child: child, store: store)
+            if try context.reads(store, child: child, recordType: "missing_check", field: "item") {
+                checklistShared.insert(item.record.id)
+            }
         }
         try context.logDisplay(store, as: reader, command: "missing list") { draft in
             if let childID { draft.records.insert(childID) }
@@ -761,7 +767,8 @@ struct MissingList: Command {
                 var object: [String: Any] = ["id": record.id.description, "child": child,
                                              "child_name": names[child] ?? NSNull(),
                                              "state": item.state, "phase": MissingPhase.of(record),
-                                             "checklist_done": progress[record.id]?.count ?? 0,
+                                             "checklist_done": checklistShared.contains(record.id)
+                                                 ? (progress[record.id]?.count ?? 0) as Any : NSNull(),
                                              "checklist_total": Schema.missingCheckItems.count]
                 for name in Self.jsonFields where name != "child" {
                     object[name] = Format.json(record.value(name))
@@ -785,7 +792,7 @@ struct MissingList: Command {
                     Format.line(record.value("police_notified_at").displayText ?? "–"),
                     Format.line(record.value("found_at").displayText ?? "–"),
                     Format.value(record.value("risk"), field: "risk", strings: s),
-                    "\(progress[record.id]?.count ?? 0)/\(Schema.missingCheckItems.count)",
+                    checklistShared.contains(record.id) ? "\(progress[record.id]?.count ?? 0)/\(Schema.missingCheckItems.count)" : "–",
                     s.label("missingstate", item.state),
                     Format.line(record.value("closed_at").displayText ?? "")]
         }

@@ -442,6 +442,9 @@ struct MissingShow: Command {
         let child = try context.childOf(record, type: "missing", in: store)
         let name = try context.store { () throws(StoreError) in try store.snapshot(child) }.value("name").displayText
         let done = try context.checks(of: record, child: child, store: store)
+        // The checklist goes where its tag goes: not to the police under the missing rule,
+        // who must not read an empty list as "nothing done".
+        let checklistShared = try context.reads(store, child: child, recordType: "missing_check", field: "item")
         let ended = try context.accessEnded(store, child: child)
         let phase = MissingPhase.of(episode)
         // As `missing list` says it: a member that does not read the search fields (a school)
@@ -461,10 +464,11 @@ struct MissingShow: Command {
         let items = Schema.missingCheckItems
         if context.json {
             var object: [String: Any] = ["id": record.description, "child": child.description, "child_name": name ?? NSNull(),
-                                         "phase": phase, "state": state, "checklist_done": done.count,
-                                         "checklist_total": items.count]
+                                         "phase": phase, "state": state,
+                                         "checklist_done": checklistShared ? done.count as Any : NSNull(),
+                                         "checklist_total": items.count, "checklist_shared": checklistShared]
             for field in Self.fields { object[field] = Format.json(episode.value(field)) }
-            object["checklist"] = items.map { item -> [String: Any] in
+            object["checklist"] = !checklistShared ? [] : items.map { item -> [String: Any] in
                 let check = done[item]
                 return ["item": item, "text": s.label("checkitem", item), "done": check != nil,
                         "done_at": check.map { Format.json($0.value("done_at")) } ?? NSNull(),
@@ -487,8 +491,9 @@ struct MissingShow: Command {
         }
         context.out(Format.fields(rows))
         context.out("")
-        context.out(context.t("out.checklistProgress", String(done.count), String(items.count)))
-        for (index, item) in items.enumerated() {
+        if !checklistShared { context.out(context.t("out.checklistNotShared")) }
+        if checklistShared { context.out(context.t("out.checklistProgress", String(done.count), String(items.count))) }
+        for (index, item) in items.enumerated() where checklistShared {
             let line = "  \(index + 1). " + (done[item] == nil ? "[ ] " : "[x] ") + s.label("checkitem", item)
             if let check = done[item] {
                 context.out(line + "  (" + context.t("out.checkedBy", Format.line(check.value("done_by").displayText ?? "?"),

@@ -154,6 +154,8 @@ enum MissingStrings {
                                    "Att sänka risken för försvinnandet {0} från {1} till {2} kräver ett skäl: ange --reason TEXT (vad som är känt som sänker den). Inget har ändrats."),
         "error.closeNeedsReason": ("navet missing close withdraws a report made by mistake and needs --reason TEXT (why it was a mistake). When the child is found, record it with 'navet missing found' and then 'navet missing follow-up', which closes the episode.",
                                    "navet missing close återkallar en registrering som gjorts av misstag och kräver --reason TEXT (varför det var ett misstag). När barnet påträffas, registrera det med 'navet missing found' och sedan 'navet missing follow-up', som avslutar försvinnandet."),
+        "out.checklistNotShared": ("The checklist is not shared with your organisation: what the hub has done is not shown here.",
+                                   "Checklistan delas inte med din organisation: det som nätverket har gjort visas inte här."),
         "error.closeTooLate": ("Episode {0} cannot be withdrawn as a mistake: the police have been told, the child has been found, or the report is more than 24 hours old. Record where the child was found with 'navet missing found', then the follow-up with 'navet missing follow-up', which closes the episode.",
                                "Försvinnandet {0} kan inte återkallas som ett misstag: polisen är underrättad, barnet är påträffat eller registreringen är mer än ett dygn gammal. Registrera var barnet påträffades med 'navet missing found' och sedan uppföljningen med 'navet missing follow-up', som avslutar försvinnandet."),
     ]
