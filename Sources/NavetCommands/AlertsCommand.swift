@@ -284,8 +284,14 @@ extension Context {
         let found = try alertReads(store, child: id, "missing", "found_at")
         let planned = try alertReads(store, child: id, "sip", "next_follow_up")
         let followedUp = try alertReads(store, child: id, "sip_follow_up", "date")
+        let talkKind = try alertReads(store, child: id, "note", "kind")
+        let asylumTag = try alertReads(store, child: id, "child", "asylum_status")
+        let talksVisible = talkKind && asylumTag
         facts.visibility = AlertFacts.Visibility(
-            talks: try alertReads(store, child: id, "note", "kind"),
+            // An information talk is often noted under `asylum` (a talk about the asylum
+            // case): a replica that does not read it cannot tell a missing talk from one
+            // it was not sent, so the talk rules stay with those that read both.
+            talks: talksVisible,
             policeNotified: try alertReads(store, child: id, "missing", "police_notified_at"),
             episodeState: closed && found,
             followUp: try alertReads(store, child: id, "missing", "follow_up_at"),
