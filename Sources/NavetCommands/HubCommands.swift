@@ -564,8 +564,19 @@ struct MissingReport: Command {
         }
         // Only an episode known to be open blocks a new report (`closingShared`).
         let known = try context.closingShared(store, child: childID)
-        let open = try context.store { () throws(StoreError) in try store.records(ofType: "missing", child: childID) }
-            .filter { $0.value("closed_at").isNull && known }
+        let episodes = try context.store { () throws(StoreError) in try store.records(ofType: "missing", child: childID) }
+        // A new disappearance begins after the last one ended: last seen before an earlier
+        // episode's finding, while that one was still going on, is the same disappearance
+        // or a mistyped time.
+        for episode in episodes {
+            guard let from = episode.value("last_seen_at").displayText.flatMap(Timestamp.init(iso:)),
+                  let found = episode.value("found_at").displayText.flatMap(Timestamp.init(iso:)),
+                  lastSeen.moment.unixMilliseconds >= from.unixMilliseconds,
+                  lastSeen.moment.unixMilliseconds < found.unixMilliseconds else { continue }
+            throw CLIError(.validation, context.t("error.insideEpisode", lastSeen.moment.description, episode.id.description,
+                                                  from.description, found.description))
+        }
+        let open = episodes.filter { $0.value("closed_at").isNull && known }
         if let episode = open.first {
             throw CLIError(.validation, context.t("error.openEpisode", childID.description, episode.id.description,
                                                   Format.line(episode.value("last_seen_at").displayText ?? "?"),

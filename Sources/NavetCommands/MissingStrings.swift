@@ -156,6 +156,8 @@ enum MissingStrings {
                                    "navet missing close återkallar en registrering som gjorts av misstag och kräver --reason TEXT (varför det var ett misstag). När barnet påträffas, registrera det med 'navet missing found' och sedan 'navet missing follow-up', som avslutar försvinnandet."),
         "out.checklistNotShared": ("The checklist is not shared with your organisation: what the hub has done is not shown here.",
                                    "Checklistan delas inte med din organisation: det som nätverket har gjort visas inte här."),
+        "error.insideEpisode": ("Last seen {0} falls inside episode {1}, when the child was already missing (last seen {2}, found {3}). Check the time; if the child went missing again, the new episode begins after {3}. Nothing was changed.",
+                                "Senast sedd {0} ligger inom försvinnandet {1}, då barnet redan var försvunnet (senast sett {2}, påträffat {3}). Kontrollera tiden; om barnet försvann igen börjar det nya försvinnandet efter {3}. Inget har ändrats."),
         "error.closeTooLate": ("Episode {0} cannot be withdrawn as a mistake: the police have been told, the child has been found, or the report is more than 24 hours old. Record where the child was found with 'navet missing found', then the follow-up with 'navet missing follow-up', which closes the episode.",
                                "Försvinnandet {0} kan inte återkallas som ett misstag: polisen är underrättad, barnet är påträffat eller registreringen är mer än ett dygn gammal. Registrera var barnet påträffades med 'navet missing found' och sedan uppföljningen med 'navet missing follow-up', som avslutar försvinnandet."),
     ]

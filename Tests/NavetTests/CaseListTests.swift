@@ -111,6 +111,13 @@ import Testing
         let refused = try cli.navet("--db", "a.db", "--lang", "sv", "missing", "close", episode, "--reason", "Kom tillbaka")
         #expect(refused.code == 3 && refused.err.contains("navet missing found"), "\(refused.err)")
         #expect(try Data(contentsOf: folder.url.appendingPathComponent("a.db")) == before)
+        #expect(try cli.navet("--db", "a.db", "missing", "found", episode, "--at", "2026-11-30T08:00+01:00", "--place", "Umeå",
+                              "--by", "Polisen").code == 0)
+        #expect(try cli.navet("--db", "a.db", "missing", "follow-up", episode, "--at", "2026-11-30T09:00+01:00", "--by",
+                              "Socialtjänsten", "--text", "Samtal").code == 0)
+        let inside = try cli.navet("--db", "a.db", "missing", "report", "--child", child, "--last-seen-at",
+                                   "2026-11-30T07:00+01:00", "--last-seen-place", "Umeå C")
+        #expect(inside.code == 3 && inside.err.contains("falls inside episode \(episode)"), "\(inside.err)")
         #expect(try listed("--municipality", "x").isEmpty)
         let control = try cli.navet("--db", "a.db", "child", "list", "--name", "a\u{1}")
         #expect(control.code == 2 && control.err.contains("control"), "\(control.err)")
