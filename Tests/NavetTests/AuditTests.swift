@@ -193,14 +193,19 @@ import Testing
         #expect(edits[5].records.contains(RecordID(hex: episode)!) && edits[5].fields.contains("missing.last_seen_place"))
 
         // One entry per display, naming what it showed.
+        let casePage: Set<String> = [
+            "child.name", "child.birth_date", "child.asylum_status", "child.languages",
+            "membership.organisation", "membership.role", "membership.person", "membership.start_date",
+            "missing.child", "missing.last_seen_at", "missing.last_seen_place", "missing.risk",
+            "note.child", "note.kind", "note.text",
+        ]
         let displays: [(arguments: [String], command: String, records: Set<String>, fields: Set<String>)] = [
             (["child", "list"], "child list", [child], ["child.name", "child.birth_date", "child.asylum_status"]),
             (["--json", "child", "list"], "child list", [child],
              ["child.name", "child.birth_date", "child.asylum_status", "child.languages"]),
-            (["child", "show", child], "child show", [child],
-             ["child.name", "child.birth_date", "child.asylum_status", "child.languages"]),
-            (["--json", "child", "show", child], "child show", [child, note],
-             ["child.name", "child.birth_date", "child.asylum_status", "child.languages"]),
+            // The case page: the child, its hub, the open episode and the latest notes.
+            (["child", "show", child], "child show", [child, membership, episode, note], casePage),
+            (["--json", "child", "show", child], "child show", [child, membership, episode, note], casePage),
             (["child", "history", child, "--field", "languages"], "child history", [child], ["child.languages"]),
             (["note", "list", "--child", child], "note list", [child, note], ["note.child", "note.kind", "note.text"]),
             (["conflicts"], "conflicts", [], []),
