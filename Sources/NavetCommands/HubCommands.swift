@@ -789,7 +789,7 @@ struct MissingList: Command {
             return
         }
         if listed.isEmpty {
-            context.out(context.t("out.noMissing"))
+            context.out(context.t(onlyOpen ? "out.noOpenMissing" : "out.noMissing"))
             return
         }
         let s = context.strings

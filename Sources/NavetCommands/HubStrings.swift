@@ -178,6 +178,7 @@ enum HubStrings {
         "out.missingClosed": ("Closed missing episode {0} at {1}: the report is withdrawn.",
                               "Avslutade försvinnandet {0} {1}: registreringen är återkallad."),
         "out.noMissing": ("No missing episodes.", "Inga försvinnanden."),
+        "out.noOpenMissing": ("No open missing episodes.", "Inga pågående försvinnanden."),
         "out.child": ("child", "barn"),
 
         // Refusals.
