@@ -93,6 +93,14 @@ extension Context {
         return (plan, child)
     }
 
+    /// Refuses to add to an agreed plan whose consent was revoked or has expired: nothing
+    /// new is shared under a consent that no longer holds (OSL 12:2). A new consent,
+    /// attached with `navet sip consent`, lets the plan go on.
+    func refuseLapsedConsent(_ plan: RecordSnapshot, store: ReplicaStore) throws(CLIError) {
+        guard let lapsed = try SipView.load(plan, context: self, store: store).lapsedConsent else { return }
+        throw CLIError(.validation, t("error.sipConsentLapsed", plan.id.description, strings.label("consentstate", lapsed)))
+    }
+
     /// The items of `plan` this replica holds.
     func sipItems(of plan: RecordID, child: RecordID, store: ReplicaStore) throws(CLIError) -> [RecordSnapshot] {
         try self.store { () throws(StoreError) in try store.records(ofType: "sip_item", child: child) }
@@ -291,6 +299,7 @@ struct SipItemAdd: Command {
         let store = try context.openReplica()
         let editor = try context.actingUser(store)
         let (plan, childID) = try context.sipPlan(self.plan, store: store)
+        try context.refuseLapsedConsent(plan, store: store)
         let actor = try context.actor(principal, option: "--principal", field: Self.schema.field("principal")!, store: store)
         var values: [String: FieldValue] = [
             "child": .text(childID.description), "sip": .text(plan.id.description), "kind": .text(kind),
@@ -390,6 +399,7 @@ struct SipFollowUp: Command {
         let editor = try context.actingUser(store)
         let (plan, childID) = try context.sipPlan(self.plan, store: store)
         if SipRules.isDraft(plan) { throw CLIError(.validation, context.t("error.sipFollowUpDraft", plan.id.description)) }
+        try context.refuseLapsedConsent(plan, store: store)
         if let birth = try context.birthDate(of: childID, in: store), date < birth {
             throw CLIError(.validation, context.t("error.dateBeforeBirth", "--date", date.description, birth.description))
         }
@@ -520,7 +530,7 @@ struct SipView {
 
     func json() -> [String: Any] {
         var object: [String: Any] = ["id": plan.id.description, "child": child.description, "child_name": childName ?? NSNull(),
-                                     "status": isDraft ? "draft" : "agreed", "draft": isDraft,
+                                     "status": isDraft ? "draft" : lapsedConsent != nil ? "consent_lapsed" : "agreed", "draft": isDraft,
                                      "consent_lapsed": lapsedConsent != nil]
         for name in ["needs", "responsible", "participants", "next_follow_up"] { object[name] = Format.json(plan.value(name)) }
         if let consent {
@@ -561,7 +571,7 @@ struct SipView {
             lines.append(context.t("out.sipConsentLapsed", s.label("consentstate", lapsedConsent), plan.id.description))
         }
         lines.append(Format.fields([
-            (s.field("status"), s.label("sipstatus", isDraft ? "draft" : "agreed")),
+            (s.field("status"), s.label("sipstatus", isDraft ? "draft" : lapsedConsent != nil ? "lapsed" : "agreed")),
             (s.field("needs"), Format.block(plan.value("needs").displayText ?? "–")),
             (s.field("responsible"), Format.line(plan.value("responsible").displayText ?? "–")),
             (s.field("participants"), Format.line(plan.value("participants").displayText ?? "–")),

@@ -34,6 +34,10 @@ enum SipStrings {
         "sipkind.measure": ("measure by another actor", "åtgärd av annan aktör"),
         "sipstatus.draft": ("DRAFT (no consent recorded)", "UTKAST (inget samtycke registrerat)"),
         "sipstatus.agreed": ("agreed (consent recorded)", "överenskommen (samtycke registrerat)"),
+        "sipstatus.lapsed": ("agreed, but its consent no longer holds: nothing new is shared",
+                             "överenskommen, men samtycket gäller inte längre: inget nytt delas"),
+        "error.sipConsentLapsed": ("Plan {0} rests on a consent that no longer holds ({1}): nothing new is shared under it. Record a new consent ('navet consent grant') and attach it with 'navet sip consent {0} CONSENT', then try again. Nothing was changed.",
+                                   "Planen {0} vilar på ett samtycke som inte längre gäller ({1}): inget nytt delas med stöd av det. Registrera ett nytt samtycke ('navet consent grant') och koppla det med 'navet sip consent {0} SAMTYCKE', och försök sedan igen. Inget har ändrats."),
 
         // Help.
         "help.sip.create": ("Create a coordinated individual plan (SIP) for a child.",

@@ -140,6 +140,12 @@ import Testing
         let lapsed = try cli.navet("--lang", "sv", "sip", "show", plan)
         #expect(lapsed.out.contains("gäller inte längre (återkallat)"), "\(lapsed.out)")
         #expect(object(try cli.navet("--json", "sip", "show", plan))["consent_lapsed"] as? Bool == true)
+        #expect(object(try cli.navet("--json", "sip", "show", plan))["status"] as? String == "consent_lapsed")
+        // Nothing new is shared under it: items and follow-ups wait for a new consent.
+        _ = try refused(["sip", "item", "add", plan, "--kind", "insats", "--what", "Ny insats", "--principal", "BUP Umeå"],
+                        says: ["no longer holds (revoked)", "navet sip consent"])
+        _ = try refused(["--lang", "sv", "sip", "follow-up", plan, "--date", "2026-11-20", "--text", "Möte"],
+                        says: ["inte längre gäller (återkallat)"])
         let renewed = id(try cli.navet("--json", "consent", "grant", "--child", child, "--by", "god man", "--to", "BUP Umeå",
                                        "--tags", "hälsa", "--purpose", "SIP"))
         let attached = try cli.navet("--lang", "sv", "sip", "consent", plan, renewed)
