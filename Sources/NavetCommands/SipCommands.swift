@@ -585,7 +585,9 @@ struct SipView {
                 lines.append("  " + context.t("out.sipNoItems"))
                 continue
             }
-            lines.append(Format.table(["id", s.field("what"), s.field("principal"), s.field("due"), s.field("done_at")], list.map { item in
+            // An intervention's principal answers for it (huvudman); a measure's is the actor doing it.
+            let who = heading == "out.sipInterventions" ? s.field("principal") : context.t("out.sipActor")
+            lines.append(Format.table(["id", s.field("what"), who, s.field("due"), s.field("done_at")], list.map { item in
                 [item.id.description, Format.truncated(Format.line(item.value("what").displayText ?? ""), to: 60)
                     + (!isDraft && Self.itemIsDraft(item) ? " " + context.t("out.sipItemNotShared", plan.id.description) : ""),
                  Format.line(item.value("principal").displayText ?? "–"), Format.line(item.value("due").displayText ?? "–"),

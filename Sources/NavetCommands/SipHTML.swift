@@ -84,7 +84,8 @@ enum SipHTML {
                     html += "<p>\(escape(t("out.sipNoItems")))</p>\n"
                     continue
                 }
-                html += "<table>\n<tr><th>\(escape(s.field("what")))</th><th>\(escape(s.field("principal")))</th>"
+                let who = heading == "out.sipInterventions" ? s.field("principal") : t("out.sipActor")
+                html += "<table>\n<tr><th>\(escape(s.field("what")))</th><th>\(escape(who))</th>"
                     + "<th>\(escape(s.field("due")))</th><th>\(escape(s.field("done_at")))</th></tr>\n"
                 for item in list {
                     let note = !view.isDraft && SipView.itemIsDraft(item)

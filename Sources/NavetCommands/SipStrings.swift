@@ -27,6 +27,7 @@ enum SipStrings {
         "field.sip": ("plan", "plan"),
         "field.what": ("what", "vad"),
         "field.principal": ("principal organisation", "huvudman"),
+        "out.sipActor": ("actor", "aktör"),
         "field.due": ("due", "klart senast"),
         "field.done_at": ("done", "utfört"),
         "field.date": ("date", "datum"),

@@ -258,7 +258,7 @@ public struct Strings: Sendable {
         "out.init": ("Created replica {0} in {1}.", "Skapade den lokala databasen {0} i {1}."),
         "out.childAdded": ("Registered child {0}.", "Registrerade barnet {0}."),
         "out.noteAdded": ("Wrote note {0}.", "Skrev anteckningen {0}."),
-        "out.noChildren": ("No children in this replica yet.", "Inga barn i den lokala databasen än."),
+        "out.noChildren": ("This local database holds no children (none registered here, or none shared with your organisation now).", "Den lokala databasen har inga barn (inga registrerade här, eller inga som delas med din organisation nu)."),
         "out.noNotes": ("No notes.", "Inga anteckningar."),
         "out.noConflicts": ("No conflicts.", "Inga konflikter."),
         "out.inConflict": ("conflict: {0} values, see 'navet conflicts'", "konflikt: {0} värden, se 'navet conflicts'"),
