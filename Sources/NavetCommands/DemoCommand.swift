@@ -107,7 +107,7 @@ private struct Demo {
 
     var central: String { folder.appendingPathComponent("central.db").path }
     static let replicaNames = [("home", "demo.home"), ("social", "demo.social"), ("guardian", "demo.guardian"),
-                               ("school", "demo.school")]
+                               ("school", "demo.school"), ("police", "demo.police")]
     var replicas: [(String, String)] { Demo.replicaNames }
     /// The replicas of the child's hub (the school joins it last).
     var hub: [(String, String)] { Array(Demo.replicaNames.prefix(3)) }
@@ -117,6 +117,7 @@ private struct Demo {
         "social": ("Socialtjänsten Strömsund", "social_services", "Strömsund"),
         "guardian": ("God man Lena Berg", "guardian", "Östersund"),
         "school": ("Strömsunds gymnasium", "school", "Strömsund"),
+        "police": ("Polisen Region Mitt", "police", "Strömsund"),
     ]
 
     func path(_ replica: String) -> String { folder.appendingPathComponent("\(replica).db").path }
@@ -323,7 +324,71 @@ private struct Demo {
         ]
         context.out("")
         findings.afterText.forEach { context.out($0) }
+        try casework(child: child, childRecord: childRecord)
         return findings
+    }
+
+    /// A Swedish time with its offset, `minutesAgo` before now (whole minutes).
+    func moment(minutesAgo: Int64) -> String {
+        Timestamp(swedishTimeAt: (context.now - minutesAgo * 60_000) / 60_000 * 60_000).description
+    }
+
+    /// Steps 9–11, the method's story (issue 14): a rejection, risk signals, a disappearance
+    /// at night reported offline, the morning after the nightly sync, the finding in another
+    /// municipality and the follow-up that ends the police's access.
+    func casework(child: String, childRecord: RecordID) throws(CLIError) {
+        heading(context.t("demo.step9"))
+        let today = SwedishTime.today(at: context.now)
+        try navet("social", ["decision", "add", "--child", child, "--kind", word("decisionkind", "asylum"),
+                             "--outcome", word("outcome", "final_rejection"), "--date", today.adding(days: -1)?.description ?? today.description])
+        try navet("social", ["alerts", "--child", child])
+        try navet("social", ["note", "add", "--child", child, "--kind", word("note", "information_talk"),
+                             "--text", "Informationssamtal med tolk om avslaget och vad som händer nu."])
+        for text in ["Frånvarande hela dagen utan anmälan.", "Frånvarande igen; kom inte till mentorssamtalet."] {
+            try navet("school", ["note", "add", "--child", child, "--kind", word("note", "school_absence"), "--text", text])
+        }
+        context.out(context.t("demo.night"))
+        try navet("home", ["missing", "report", "--child", child, "--last-seen-at", moment(minutesAgo: 10 * 60),
+                           "--last-seen-place", "HVB Björkgården", "--discovered-at", moment(minutesAgo: 9 * 60),
+                           "--discovered-by", "Nattpersonalen", "--circumstances", "Sågs senast vid kvällsmaten; rummet tomt vid nattkollen."])
+        let episode = try context.store { () throws(StoreError) in
+            try ReplicaStore.open(path: path("home")).records(ofType: "missing")[0].id
+        }.description
+        try navet("home", ["missing", "check", episode, "1"])
+        try navet("home", ["missing", "check", episode, "2"])
+
+        heading(context.t("demo.step10"))
+        for replica in ["home", "social", "guardian", "school", "police"] { try sync(replica) }
+        try sync("home")
+        for replica in ["social", "guardian", "home"] {
+            context.out("")
+            context.out("-- " + context.t("demo.\(replica)") + " --")
+            try navet(replica, ["alerts", "--child", child])
+        }
+        context.out("")
+        context.out("-- " + context.t("demo.police") + " --")
+        try navet("police", ["missing", "list", "--open"])
+        try navet("police", ["child", "show", child])
+        let policeFields = try fields("police", child: childRecord)
+        guard !policeFields.contains("asylum_status"), try noteCount("police", child: childRecord) == 0 else {
+            throw CLIError(.io, context.t("demo.failed"))
+        }
+        context.out(context.t("demo.policeSees", policeFields.map { context.strings.field($0) }.joined(separator: ", ")))
+
+        heading(context.t("demo.step11"))
+        try navet("home", ["missing", "police-notified", episode, "--at", moment(minutesAgo: 8 * 60 + 40),
+                           "--reference", "5000-K4711-26"])
+        try navet("home", ["missing", "found", episode, "--at", moment(minutesAgo: 2 * 60), "--place", "Sundsvall C",
+                           "--by", "Polisen i Sundsvall", "--account", "Åkte till en kompis i Sundsvall efter beskedet."])
+        try sync("home")
+        try navet("social", ["sync"])
+        try navet("social", ["missing", "follow-up", episode, "--at", moment(minutesAgo: 20), "--by", name("social"),
+                             "--text", "Samtal med Amina och gode mannen om beskedet och boendet."])
+        for replica in ["social", "home", "guardian", "police"] { try sync(replica) }
+        try navet("police", ["child", "list"])
+        guard try fields("police", child: childRecord).isEmpty else { throw CLIError(.io, context.t("demo.failed")) }
+        context.out(context.t("demo.policeEnded"))
+        try navet("guardian", ["child", "show", child])
     }
 }
 

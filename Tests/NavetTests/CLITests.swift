@@ -284,7 +284,15 @@ import Testing
         #expect(result.out.contains("Not shared with the school: arrival date, arrival municipality, assigned municipality, asylum status,"))
         #expect(!result.out.contains("refused") && !result.out.contains("error"))
         #expect(try sqlite3("demo/school.db", "SELECT count(*) FROM refused_changes") == "0")
-        for name in ["home", "social", "guardian", "school", "central"] {
+        // The method's story: a rejection's alert, a disappearance reported offline at night,
+        // the morning's alerts in the hub, the police with the search fields only, found,
+        // followed up, and the police's access gone.
+        #expect(result.out.contains("rejection_no_talk") && result.out.contains("missing_not_reported"))
+        #expect(result.out.contains("The police hold: name, birth date (stated), and the episode's search fields"))
+        #expect(result.out.contains("the police were told at") && result.out.contains("found at"))
+        #expect(result.out.contains("the search fields were removed from their file"))
+        #expect(try sqlite3("demo/police.db", "SELECT count(*) FROM cells") == "0")
+        for name in ["home", "social", "guardian", "school", "police", "central"] {
             #expect(try sqlite3("demo/\(name).db", "PRAGMA integrity_check") == "ok")
         }
     }
