@@ -130,6 +130,16 @@ import Testing
         }
         let policeShow = json(try cli.navet("--db", "police.db", "--json", "missing", "show", episode)) as? [String: Any] ?? [:]
         #expect(policeShow["last_seen_place"] as? String == "HVB Solgården", "\(policeShow)")
+        let page = json(shown) as? [String: Any] ?? [:]
+        #expect(Set((page["fields"] as? [String: Any] ?? [:]).keys) == ["name", "birth_date"], "\(page)")
+        for list in ["notes", "recent_notes", "hub", "sip", "open_actions"] {
+            #expect((page[list] as? [Any])?.isEmpty == true, "police see \(list): \(page)")
+        }
+        #expect((page["missing"] as? [[String: Any]])?.map { $0["id"] as? String } == [episode], "\(page)")
+        // In the file: the child's name and birth date (basic) and the episode's search fields, nothing else.
+        let policeCells = try SQLite3Tool.run(folder.path("police.db"), "SELECT DISTINCT record_type || ':' || tag FROM cells ORDER BY 1")
+        #expect(policeCells == "child:basic\nmissing:search", "\(policeCells)")
+        #expect(try SQLite3Tool.run(folder.path("police.db"), "SELECT count(*) FROM cells WHERE field IN ('asylum_status', 'circumstances')") == "0")
         let policeTypes = try SQLite3Tool.run(folder.path("police.db"), "SELECT DISTINCT record_type FROM cells ORDER BY 1")
         for type in ["note", "decision", "hub"] { #expect(!policeTypes.contains(type), "\(policeTypes)") }
         for secret in ["rejected", "asylprocessen", "Frånvarande", "Gick ut efter"] {
