@@ -152,6 +152,15 @@ import Testing
         let found = try cli.navet("--db", "hvb.db", "missing", "found", episode, "--at", Self.time(hoursAgo: 1), "--place", "Sundsvall C",
                                   "--by", "Polisen", "--account", "Sov hos en kompis i Sundsvall.")
         #expect(found.code == 0, "\(found.err)")
+        // Found, not yet followed up: the police hold where and by whom, not the child's account.
+        try sync("hvb")
+        try sync("police")
+        let foundShow = json(try cli.navet("--db", "police.db", "--json", "missing", "show", episode)) as? [String: Any] ?? [:]
+        #expect(foundShow["found_place"] as? String == "Sundsvall C" && foundShow["police_reference"] as? String == "5000-K1234-26",
+                "\(foundShow)")
+        #expect(foundShow["child_account"] as? String == nil, "\(foundShow)")
+        #expect(try SQLite3Tool.run(folder.path("police.db"), "SELECT count(*) FROM changes WHERE value LIKE '%kompis%'") == "0")
+        #expect(!rules(try alerts("police")).contains("missing_not_reported"))
         let followUp = try cli.navet("--db", "hvb.db", "missing", "follow-up", episode, "--at", Self.time(hoursAgo: 0.5),
                                      "--by", social, "--text", "Samtal med barnet och gode mannen.")
         #expect(followUp.code == 0, "\(followUp.err)")
