@@ -534,8 +534,10 @@ public enum AlertRules {
         let notes = inWindow(facts, kinds: riskKinds, now: now, days: thresholds.riskWindowDays)
         guard notes.count >= thresholds.riskNoteCount, thresholds.riskNoteCount >= 1 else { return [] }
         let reached = notes[thresholds.riskNoteCount - 1]
+        // Preventive work is the hub's together (the method): for every member.
         return [Alert(rule: .riskNotes, child: facts.child, record: facts.child,
                       since: .instant(Timestamp(swedishTimeAt: reached.at)),
+                      everyMember: true, recipients: recipients(facts, roles: []),
                       arguments: [String(notes.count), String(thresholds.riskWindowDays)], evidence: notes.map(\.id))]
     }
 
@@ -544,6 +546,7 @@ public enum AlertRules {
         guard let first = notes.first else { return [] }
         return [Alert(rule: .suspectedCrime, child: facts.child, record: first.id,
                       since: .instant(Timestamp(swedishTimeAt: first.at)),
+                      everyMember: true, recipients: recipients(facts, roles: []),
                       arguments: [String(notes.count), String(thresholds.riskWindowDays)], evidence: notes.map(\.id))]
     }
 

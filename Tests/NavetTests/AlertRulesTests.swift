@@ -192,6 +192,7 @@ import Testing
         // The window is the last 30 Swedish days through today: 2026-10-04 … 2026-11-02.
         let alerts = AlertRules.evaluate(facts, now: Self.at("2026-11-02T21:00+01:00"))
         #expect(alerts.map(\.rule) == [.riskNotes] && alerts.first?.arguments == ["2", "30"])
+        #expect(alerts.first?.everyMember == true, "preventive work is the whole hub's")
         #expect(alerts.first?.since == .instant(Self.time("2026-11-02T20:00+01:00")))
         #expect(alerts.first?.evidence == [RecordID(rawValue: 1), RecordID(rawValue: 2)])
         #expect(rules(facts, at: "2026-11-03T00:00+01:00").isEmpty)  // the first is 31 days old
