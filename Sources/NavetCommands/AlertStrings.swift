@@ -53,10 +53,10 @@ enum AlertStrings {
             "Anmäl försvinnandet till polisen nu (114 14, eller 112 om barnet kan vara i fara): det finns ingen väntetid. Registrera sedan anmälan (navet missing police-notified)."),
         "alert.missing_not_reported.police": (
             "Missing (last seen {0}), and no report to the police is recorded by the child's hub.",
-            "Försvunnet (senast sett {0}), och barnets nätverk har inte registrerat någon polisanmälan."),
+            "Försvunnet (senast sett {0}), och ingen i navet kring barnet har registrerat någon polisanmälan."),
         "alert.missing_not_reported.do.police": (
             "Check whether a report has reached the police; if not, contact the child's social services now. The hub records the report and its reference (navet missing police-notified).",
-            "Kontrollera om en anmälan har kommit in till polisen; om inte, kontakta barnets socialtjänst nu. Nätverket registrerar anmälan och diarienumret (navet missing police-notified)."),
+            "Kontrollera om en anmälan har kommit in till polisen; om inte, kontakta barnets socialtjänst nu. Navet kring barnet registrerar anmälan och diarienumret (navet missing police-notified)."),
         "alert.missing_escalate": (
             "Missing for more than {1} {1|hour|hours} (last seen {0}).",
             "Försvunnet i mer än {1} {1|timme|timmar} (senast sett {0})."),

@@ -55,6 +55,8 @@ struct ChildShow: Command {
         let actions = try held("action").filter { $0.value("done_at") == .null }
             .sorted { ($0.value("due").displayText ?? "", $0.id) < ($1.value("due").displayText ?? "", $1.id) }
         let recent = Array(notes.suffix(noteCount).reversed())
+        var planStatus: [RecordID: String] = [:]
+        for plan in plans { planStatus[plan.id] = try context.sipStatus(plan, store: store) }
         let alerts = try context.alerts(store, child: record)?.alerts ?? []
         let readerKind = try context.ownKind(store)
 
@@ -81,7 +83,13 @@ struct ChildShow: Command {
             object["access_ended"] = ended
             object["hub"] = records(hub, "membership")
             object["missing"] = records(episodes, "missing")
-            object["sip"] = records(plans, "sip")
+            object["sip"] = records(plans, "sip").map { plan -> [String: Any] in
+                var plan = plan
+                if let id = (plan["id"] as? String).flatMap(RecordID.init(hex:)), planStatus[id] == "lapsed" {
+                    plan["status"] = "consent_lapsed"
+                }
+                return plan
+            }
             object["open_actions"] = records(actions, "action")
             object["recent_notes"] = recent.map { note -> [String: Any] in
                 ["id": note.id.description, "time": Format.time(note.createdAt), "kind": Format.json(note.value("kind")),
@@ -129,13 +137,16 @@ struct ChildShow: Command {
             return context.t("case.missingLine", value(episode, "last_seen_at"), value(episode, "last_seen_place"),
                              value(episode, "risk"), context.t(phase), episode.id.description)
         })
-        section("case.hub", hub.map { member in
-            [s.label("role", member.value("role").displayText ?? ""), value(member, "organisation"),
-             member.value("person") == .null ? nil : value(member, "person"),
-             member.value("phone") == .null ? nil : value(member, "phone")].compactMap { $0 }.joined(separator: "  ")
-        })
+        // The hub as an aligned table (– for what is not recorded); said when none is held.
+        let hubRows = hub.map { member in
+            [s.label("role", member.value("role").displayText ?? ""), value(member, "organisation"), value(member, "person"),
+             value(member, "phone")]
+        }
+        section("case.hub", hubRows.isEmpty ? [context.t("case.noHub")]
+                : Format.table([s.field("role"), s.field("organisation"), s.field("person"), s.field("phone")], hubRows)
+                    .split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
         section("case.sip", plans.map { plan in
-            let status = plan.value("status").displayText == "agreed" ? "case.sipAgreed" : "case.sipDraft"
+            let status = "case.sip." + (planStatus[plan.id] ?? "draft")
             return context.t(status) + "  " + context.t("case.sipLine", value(plan, "responsible"), value(plan, "next_follow_up"),
                                                          plan.id.description)
         })

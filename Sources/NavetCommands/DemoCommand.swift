@@ -350,7 +350,7 @@ private struct Demo {
         context.out(context.t("demo.night"))
         try navet("home", ["missing", "report", "--child", child, "--last-seen-at", moment(minutesAgo: 10 * 60),
                            "--last-seen-place", "HVB Björkgården", "--discovered-at", moment(minutesAgo: 9 * 60),
-                           "--discovered-by", "Nattpersonalen", "--circumstances", "Sågs senast vid kvällsmaten; rummet tomt vid nattkollen."])
+                           "--discovered-by", "Nattpersonalen", "--circumstances", "Rummet tomt vid nattkollen; sängen orörd, telefonen borta."])
         let episode = try context.store { () throws(StoreError) in
             try ReplicaStore.open(path: path("home")).records(ofType: "missing")[0].id
         }.description
@@ -358,7 +358,7 @@ private struct Demo {
         try navet("home", ["missing", "check", episode, "2"])
 
         heading(context.t("demo.step10"))
-        for replica in ["home", "social", "guardian", "school", "police"] { try sync(replica) }
+        for replica in ["home", "school", "social", "guardian", "police"] { try sync(replica) }
         try sync("home")
         for replica in ["social", "guardian", "home"] {
             context.out("")

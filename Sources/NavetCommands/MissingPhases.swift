@@ -502,7 +502,8 @@ struct MissingShow: Command {
                 context.out(line)
             }
         }
-        if state == "open", episode.value("police_notified_at").isNull {
+        // The hub's instruction; the police, outside it, read their alert instead.
+        if state == "open", episode.value("police_notified_at").isNull, try context.ownKind(store) != OrganisationKind.police.rawValue {
             context.out("")
             context.out(context.t("out.tellPolice", record.description))
         }

@@ -93,6 +93,13 @@ extension Context {
         return (plan, child)
     }
 
+    /// A plan's status for lists and the case page: `draft`, `agreed`, or `lapsed` (agreed,
+    /// but its consent was revoked or has expired).
+    func sipStatus(_ plan: RecordSnapshot, store: ReplicaStore) throws(CLIError) -> String {
+        if SipRules.isDraft(plan) { return "draft" }
+        return try SipView.load(plan, context: self, store: store).lapsedConsent == nil ? "agreed" : "lapsed"
+    }
+
     /// Refuses to add to an agreed plan whose consent was revoked or has expired: nothing
     /// new is shared under a consent that no longer holds (OSL 12:2). A new consent,
     /// attached with `navet sip consent`, lets the plan go on.
@@ -718,11 +725,17 @@ struct SipList: Command {
                 }
             }
         }
+        // An agreed plan whose consent was revoked or expired says so, as `sip show` does.
+        var status: [RecordID: String] = [:]
+        for row in rows {
+            status[row.plan.id] = try context.sipStatus(row.plan, store: store)
+        }
         if context.json {
             context.printJSON(rows.map { row -> [String: Any] in
                 let draft = SipRules.isDraft(row.plan)
                 return ["id": row.plan.id.description, "child": row.child, "child_name": row.name ?? NSNull(),
-                        "status": draft ? "draft" : "agreed", "draft": draft,
+                        "status": status[row.plan.id] == "lapsed" ? "consent_lapsed" : status[row.plan.id] ?? "agreed",
+                        "draft": draft,
                         "responsible": Format.json(row.plan.value("responsible")),
                         "next_follow_up": Format.json(row.plan.value("next_follow_up")),
                         "open_items": row.open, "items": row.total]
@@ -737,7 +750,7 @@ struct SipList: Command {
         context.out(Format.table(["id", context.t("out.child"), s.field("status"), s.field("responsible"), s.field("next_follow_up"),
                                   context.t("out.sipOpenItems")], rows.map { row in
             [row.plan.id.description, row.name.map(Format.line) ?? row.child + " " + context.t("out.sipNameNotShared"),
-             s.label("sipstatus", SipRules.isDraft(row.plan) ? "draft" : "agreed"),
+             s.label("sipstatus", status[row.plan.id] ?? "agreed"),
              Format.line(row.plan.value("responsible").displayText ?? "–"),
              Format.line(row.plan.value("next_follow_up").displayText ?? "–"), "\(row.open)/\(row.total)"]
         }))

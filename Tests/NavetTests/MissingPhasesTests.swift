@@ -292,6 +292,7 @@ import Testing
         #expect(seen["checklist_done"] is NSNull)
         let text = try cli.navet("--db", "police.db", "missing", "show", episode)
         #expect(text.out.contains("The checklist is not shared with your organisation") && !text.out.contains("[ ]"), "\(text.out)")
+        #expect(!text.out.contains("Tell the police now"), "the police are not told to record telling themselves")
 
         #expect(try cli.run("navet", social + ["missing", "follow-up", episode, "--at", "2026-11-29 11:00", "--by", "Socialtjänsten",
                                         "--text", "Samtal med barnet"]).code == 0)

@@ -141,6 +141,8 @@ import Testing
         #expect(lapsed.out.contains("gäller inte längre (återkallat)"), "\(lapsed.out)")
         #expect(object(try cli.navet("--json", "sip", "show", plan))["consent_lapsed"] as? Bool == true)
         #expect(object(try cli.navet("--json", "sip", "show", plan))["status"] as? String == "consent_lapsed")
+        let listedPlans = try JSONSerialization.jsonObject(with: Data(try cli.navet("--json", "sip", "list").out.utf8)) as? [[String: Any]]
+        #expect(listedPlans?.first { $0["id"] as? String == plan }?["status"] as? String == "consent_lapsed")
         // Nothing new is shared under it: items and follow-ups wait for a new consent.
         _ = try refused(["sip", "item", "add", plan, "--kind", "insats", "--what", "Ny insats", "--principal", "BUP Umeå"],
                         says: ["no longer holds (revoked)", "navet sip consent"])
