@@ -194,6 +194,8 @@ enum ExplainStrings {
                                              "lägre än den lägsta sekretessklassen för den sortens anteckning"),
         "explain.refusal.decision_tag_not_kind": ("not the confidentiality tag the decision's kind decides",
                                                   "inte den sekretessklass som beslutstypen anger"),
+        "explain.refusal.withdrawn_too_late": ("a withdrawal after the police were told or the child was found",
+                                               "ett återkallande efter att polisen underrättats eller barnet påträffats"),
         "explain.refusal.unknown_child": ("the central store does not hold the child", "centrallagret har inte barnet"),
         "explain.refusal.child_cannot_change": ("the child of a record cannot change", "barnet som en post gäller kan inte ändras"),
         "explain.refusal.unknown_organisation": ("unknown organisation", "okänd organisation"),

@@ -38,6 +38,9 @@ enum FilterStrings {
         "decision_tag_not_kind": (
             "a decision's confidentiality tag must be the one its kind decides (asylum decisions: asylum; the others: case)",
             "ett besluts sekretessklass måste vara den som beslutstypen anger (asylbeslut: asyl; övriga: ärende)"),
+        "withdrawn_too_late": (
+            "the episode cannot be withdrawn as a mistake: another local database has recorded that the police were told or that the child was found; it ends with the follow-up",
+            "försvinnandet kan inte återkallas som ett misstag: en annan lokal databas har registrerat att polisen underrättats eller att barnet påträffats; det avslutas med uppföljningen"),
         "unknown_child": (
             "the central store does not hold the child the record is about",
             "centrallagret har inte barnet som posten gäller"),

@@ -360,3 +360,40 @@ import Testing
         #expect(!home.contains("Canary Rejection") && !home.contains("Canary Forged"))
     }
 }
+
+/// A missing episode withdrawn as a mistake, offline, after another replica recorded that
+/// the police were told: the central store refuses the withdrawal (`withdrawn_too_late`),
+/// the episode stays open and the police keep the search fields until the follow-up.
+@Suite struct WithdrawalServerTests {
+    @Test func aWithdrawalAfterThePoliceWereToldIsRefusedByTheCentralStore() throws {
+        let region = try Region(organisations: [("Socialtjänsten", .socialServices), ("HVB Solgården", .residentialHome)])
+        let social = region["Socialtjänsten"]
+        let home = region["HVB Solgården"]
+        let child = try social.createRecord(type: "child", values: ["name": .text("Canary Amina")], now: region.now)
+        _ = try social.createRecord(type: "membership", values: [
+            "child": .text(child.description), "organisation": .text("HVB Solgården"), "role": .text("contact_person"),
+            "start_date": .text(region.day(-1)),
+        ], now: region.now)
+        try region.sync("Socialtjänsten")
+        try region.sync("HVB Solgården")
+        let seen = Timestamp(swedishTimeAt: region.now - 3_600_000).description
+        let episode = try home.createRecord(type: "missing", values: [
+            "child": .text(child.description), "last_seen_at": .text(seen), "last_seen_place": .text("Umeå C"),
+            "risk": .text("high"),
+        ], now: region.now)
+        try region.sync("HVB Solgården")
+        try region.sync("Socialtjänsten")
+        // The home tells the police; social services, offline, withdraws the report.
+        _ = try home.set(record: episode, field: "police_notified_at", value: .text(Timestamp(swedishTimeAt: region.now).description),
+                         now: region.now + 1)
+        try region.sync("HVB Solgården")
+        _ = try social.set(record: episode, field: "withdrawn_reason", value: .text("fel barn"), now: region.now + 2)
+        _ = try social.set(record: episode, field: "closed_at", value: .text(Timestamp(swedishTimeAt: region.now).description),
+                           now: region.now + 3)
+        try region.sync("Socialtjänsten")
+        let refusals = try region.central.refusals(of: social.replicaID, after: 0)
+        #expect(Set(refusals.map(\.reason)) == ["withdrawn_too_late"] && refusals.count == 2, "\(refusals)")
+        #expect(try region.central.snapshot(episode).value("closed_at") == .null)
+        #expect(try region.central.snapshot(episode).value("police_notified_at") != .null)
+    }
+}
