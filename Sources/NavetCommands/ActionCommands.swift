@@ -6,12 +6,6 @@ import NavetStore
 // when it was done and by whom. Overdue: not done and its last day has passed (Swedish time).
 
 extension Context {
-    /// "The local time … was read as Swedish time: … (winter time, UTC+01:00)."
-    func offsetUsed(_ typed: String, _ moment: Timestamp) -> String {
-        let offset = (moment.offsetMinutes == 120 ? t("out.summerTime") : t("out.winterTime")) + ", UTC" + String(moment.description.suffix(6))
-        return t("out.offsetUsed", Format.line(typed.trimmingCharacters(in: .whitespaces)), moment.description, offset)
-    }
-
     /// The organisation typed for `--who`, as the replica's directory spells it when it names
     /// one (`TextRules.nameKey`, accents optional); else as typed. Returns whether the
     /// directory holds it.
@@ -99,16 +93,11 @@ struct ActionDone: Command {
                                   options: [OptionSpec("--at", value: "TIME", help: "opt.doneAt")],
                                   positionals: [("ACTION", true)])
     let id: String
-    let at: (moment: Timestamp, local: Bool)?
-    let typed: String?
+    let at: TypedMoment?
 
     init(_ arguments: ParsedArguments, _ context: Context) throws(CLIError) {
         id = arguments.positionals[0]
-        typed = arguments.value("--at")
-        at = try typed.map { (text) throws(CLIError) in
-            let read = try context.moment(text, option: "--at")
-            return (read.moment, read.typedLocal != nil)
-        }
+        at = try arguments.value("--at").map { (text) throws(CLIError) in try context.moment(text, option: "--at") }
     }
 
     func run(_ context: Context) throws(CLIError) {
@@ -133,9 +122,9 @@ struct ActionDone: Command {
         _ = changes
         if context.json {
             context.printJSON(["id": record.description, "child": childID.description, "done_at": doneAt, "done_by": editor.name,
-                               "read_as_swedish_time": at?.local ?? false])
+                               "read_as_swedish_time": at?.typedLocal != nil])
         } else {
-            if let at, at.local, let typed { context.out(context.offsetUsed(typed, at.moment)) }
+            context.sayOffsets([at])
             context.out(context.t("out.actionDone", record.description, doneAt, Format.line(editor.name)))
         }
     }

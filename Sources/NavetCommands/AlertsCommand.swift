@@ -6,9 +6,8 @@ import NavetStore
 /// `navet alerts [--child ID] [--json] [--config FILE]` (issue 14, point 5): the alerts the
 /// method calls for, computed on this replica from what it holds (`AlertRules`), offline.
 ///
-/// The facts are read cell by cell, by record type and field name, so the command reads the
-/// records of schema 3 (`decision`, `action`, the missing episode's phases, `sip`,
-/// `sip_follow_up`) whatever this build's schema defines. A child whose access ended shows
+/// The facts are read cell by cell, by record type and field name (`decision`, `action`,
+/// the missing episode's phases, `sip`, `sip_follow_up`, notes, memberships). A child whose access ended shows
 /// no alert; a rule that needs the absence of a value fires only where this replica would
 /// be sent that value (`AlertFacts.Visibility`).
 struct AlertsCommand: Command {
@@ -17,13 +16,6 @@ struct AlertsCommand: Command {
                                             OptionSpec("--config", value: "FILE", help: "opt.alertsConfig")])
     let child: String?
     let config: String?
-
-    /// The tags of the contract's fields this build's schema may not define yet (schema 3).
-    static let contractTags: [String: Tag] = [
-        "missing.discovered_at": .search, "missing.police_notified_at": .search, "missing.found_at": .search,
-        "missing.closed_at": .search, "missing.follow_up_at": .care, "sip.next_follow_up": .care,
-        "sip_follow_up.date": .care, "action.done_at": .care, "action.due": .care, "decision.outcome": .asylum,
-    ]
 
     /// The fields shown (and so logged) for each record type an alert is computed from.
     static let shownFields: [String: [String]] = [
@@ -200,8 +192,7 @@ extension Context {
     func alertReads(_ store: ReplicaStore, child: RecordID, _ type: String, _ field: String) throws(CLIError) -> Bool {
         try self.store { () throws(StoreError) -> Bool in
             guard try store.permissionsKnown(), let permission = try store.permissions(child: child) else { return true }
-            let tag = Schema.current.recordType(type)?.field(field)?.defaultTag ?? AlertsCommand.contractTags[type + "." + field]
-                ?? .mostRestrictive
+            let tag = Schema.current.recordType(type)?.field(field)?.defaultTag ?? .mostRestrictive
             if permission.read.contains(tag) || permission.fields.contains(FieldRef(type, field)) { return true }
             return type == "missing" && field == "closed_at" && !permission.episodes.isEmpty
         }

@@ -13,8 +13,7 @@ struct AuditUserCommand: Command {
     ], positionals: [("REPLICA:NAME", true)])
     let replica: String
     let name: String
-    let since: String?
-    let until: String?
+    let period: AuditPeriod
     let csv: Bool
 
     init(_ arguments: ParsedArguments, _ context: Context) throws(CLIError) {
@@ -26,12 +25,8 @@ struct AuditUserCommand: Command {
         }
         replica = text[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
         name = String(text[text.index(after: colon)...])
-        since = arguments.value("--since")
-        until = arguments.value("--until")
+        period = try AuditPeriod(arguments, context)
         csv = arguments.has("--csv")
-        if let since { _ = try context.auditDay(since, option: "--since") }
-        if let until { _ = try context.auditDay(until, option: "--until") }
-        try context.auditRange(since: since, until: until)
     }
 
     /// The one replica whose id begins with `replica`, among the enrolled ones and those
@@ -67,19 +62,9 @@ struct AuditUserCommand: Command {
         case .none:
             throw CLIError(.validation, context.t("auditUser.unknownUser", Format.line(name), replicaID.description))
         }
-        let start = try since.map { (text) throws(CLIError) in try context.auditDay(text, option: "--since") } ?? Int64.min
-        // --until names the last day included: read up to two days on (a Swedish day is at
-        // most 25 hours), then keep what falls on or before that day in Swedish time.
-        let end = try until.map { (text) throws(CLIError) in
-            let (sum, overflow) = try context.auditDay(text, option: "--until").addingReportingOverflow(86_400_000 * 2)
-            return overflow ? Int64.max : sum
-        } ?? Int64.max
-        var entries = try context.store { () throws(StoreError) in
-            try central.readLogEntries(of: replicaID, user: user, since: start, until: end)
-        }
-        if let until, let day = CalendarDate(iso: until) {
-            entries.removeAll { SwedishTime.date(at: $0.time).map { $0 > day } ?? false }
-        }
+        let entries = try context.store { () throws(StoreError) in
+            try central.readLogEntries(of: replicaID, user: user, since: period.start, until: period.end)
+        }.filter { period.keeps($0.time) }
         let s = context.strings
         var table = AuditTable(
             headers: ["auditUser.time", "auditUser.kind", "auditUser.command", "auditUser.records", "auditUser.fieldsTags",

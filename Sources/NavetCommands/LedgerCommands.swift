@@ -70,12 +70,6 @@ extension Context {
         return start.unixMilliseconds
     }
 
-    /// Refuses `--since` after `--until` (exit 3): the question has no answer.
-    func auditRange(since: String?, until: String?) throws(CLIError) {
-        guard let since, let until, let from = CalendarDate(iso: since), let to = CalendarDate(iso: until), from > to else { return }
-        throw CLIError(.validation, t("audit.emptyRange", since, until))
-    }
-
     /// A ledger rule for people: the kind of rule, the role, the consent's purpose.
     func auditPurpose(_ rule: String, central: CentralStore) -> String {
         let parts = rule.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
@@ -210,33 +204,22 @@ struct AuditOrgCommand: Command {
         OptionSpec("--csv", help: "opt.auditCSV"),
     ], positionals: [("ORG", true)])
     let organisation: String
-    let since: String?
-    let until: String?
+    let period: AuditPeriod
     let csv: Bool
 
     init(_ arguments: ParsedArguments, _ context: Context) throws(CLIError) {
         organisation = TextRules.nfc(arguments.positionals[0])
-        since = arguments.value("--since")
-        until = arguments.value("--until")
+        period = try AuditPeriod(arguments, context)
         csv = arguments.has("--csv")
-        if let since { _ = try context.auditDay(since, option: "--since") }
-        if let until { _ = try context.auditDay(until, option: "--until") }
-        try context.auditRange(since: since, until: until)
     }
 
     func run(_ context: Context) throws(CLIError) {
         let central = try context.openCentral()
         let known = try context.store { () throws(StoreError) in try central.organisations() }
         let found = try context.registeredOrganisation(organisation, option: "ORG", among: known)
-        let start = try since.map { (text) throws(CLIError) in try context.auditDay(text, option: "--since") } ?? Int64.min
-        // --until names the last day included.
-        let end = try until.map { (text) throws(CLIError) in try context.auditDay(text, option: "--until") + 86_400_000 * 2 } ?? Int64.max
-        var rows = try context.store { () throws(StoreError) in
-            try central.ledgerRows(organisation: found.name, since: start, until: end)
-        }
-        if let until, let day = CalendarDate(iso: until) {
-            rows.removeAll { SwedishTime.date(at: $0.sentAt).map { $0 > day } ?? false }
-        }
+        let rows = try context.store { () throws(StoreError) in
+            try central.ledgerRows(organisation: found.name, since: period.start, until: period.end)
+        }.filter { period.keeps($0.sentAt) }
         var table = AuditTable(
             headers: ["audit.sent", "audit.replica", "audit.child", "audit.covers", "audit.values", "audit.rule",
                                 "audit.policy"].map { context.t($0) }, rows: [], json: [])
@@ -657,4 +640,38 @@ enum LedgerStrings {
             "A read log has been changed on its local database. The evidence is kept; 'navetd audit read-logs' lists it.",
             "En logg över vem som sett vad har ändrats i sin lokala databas. Bevisen sparas; 'navetd audit read-logs' visar dem."),
     ]
+}
+
+/// The `--since` and `--until` of an auditor query (`audit org`, `audit user`): Swedish
+/// calendar days, both included, checked when the arguments are read (a day not written
+/// YYYY-MM-DD exits 2, one that does not exist 3, `--since` after `--until` 3).
+struct AuditPeriod {
+    let since: String?
+    let until: String?
+    /// Milliseconds to read from: midnight of `--since` in Sweden, or the beginning of time.
+    let start: Int64
+    /// Milliseconds to read before: two days after midnight of `--until` (a Swedish day is
+    /// at most 25 hours), or the end of time; `keeps` then trims to the day itself.
+    let end: Int64
+    private let lastDay: CalendarDate?
+
+    init(_ arguments: ParsedArguments, _ context: Context) throws(CLIError) {
+        since = arguments.value("--since")
+        until = arguments.value("--until")
+        start = try since.map { (text) throws(CLIError) in try context.auditDay(text, option: "--since") } ?? Int64.min
+        end = try until.map { (text) throws(CLIError) in
+            let (sum, overflow) = try context.auditDay(text, option: "--until").addingReportingOverflow(86_400_000 * 2)
+            return overflow ? Int64.max : sum
+        } ?? Int64.max
+        lastDay = until.flatMap(CalendarDate.init(iso:))
+        if let since, let until, let from = CalendarDate(iso: since), let lastDay, from > lastDay {
+            throw CLIError(.validation, context.t("audit.emptyRange", since, until))
+        }
+    }
+
+    /// Whether a time read in the window falls on or before the `--until` day in Sweden.
+    func keeps(_ milliseconds: Int64) -> Bool {
+        guard let lastDay else { return true }
+        return SwedishTime.date(at: milliseconds).map { $0 <= lastDay } ?? true
+    }
 }

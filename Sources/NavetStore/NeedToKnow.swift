@@ -253,7 +253,8 @@ extension CentralStore {
             // A withdrawal (`navet missing close`) made offline while another replica recorded
             // that the police were told, or the finding: the episode ends with the follow-up,
             // and the police keep the search fields until then. The replica that knows of
-            // the notification refuses the withdrawal up front; this is the same rule here.
+            // the notification refuses the withdrawal up front (`navet missing close`, which
+            // also keeps withdrawals within a day of the report); this is that rule's first part.
             if change.recordType == "missing", uploadWithdrawals.contains(change.recordID),
                ["withdrawn_reason", "closed_at"].contains(change.field) {
                 let stored = try store.winningValues(change.recordID)
