@@ -50,7 +50,7 @@ struct ChildShow: Command {
         let ended = try context.accessEnded(store, child: record)
         let hub = try held("membership").filter { HubList.state($0, today: today, context: context, accessEnded: ended) == "active" }
             .sorted { ($0.value("organisation").displayText ?? "", $0.id) < ($1.value("organisation").displayText ?? "", $1.id) }
-        let episodes = try held("missing").filter { $0.value("closed_at") == .null }
+        let episodes = try held("missing").filter(\.episodeOpen)
         let plans = try held("sip")
         let actions = try held("action").filter { $0.value("done_at") == .null }
             .sorted { ($0.value("due").displayText ?? "", $0.id) < ($1.value("due").displayText ?? "", $1.id) }

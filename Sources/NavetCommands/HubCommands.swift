@@ -576,7 +576,7 @@ struct MissingReport: Command {
             throw CLIError(.validation, context.t("error.insideEpisode", lastSeen.moment.description, episode.id.description,
                                                   from.description, found.description))
         }
-        let open = episodes.filter { $0.value("closed_at").isNull && known }
+        let open = episodes.filter { $0.episodeOpen && known }
         if let episode = open.first {
             throw CLIError(.validation, context.t("error.openEpisode", childID.description, episode.id.description,
                                                   Format.line(episode.value("last_seen_at").displayText ?? "?"),
@@ -661,7 +661,7 @@ struct MissingClose: Command {
         // Two organisations reporting offline at once leave two open episodes: name the rest.
         let others = try childID.map { (child) throws(CLIError) in
             try context.store { () throws(StoreError) in try store.records(ofType: "missing", child: child) }
-                .filter { $0.id != record && $0.value("closed_at").isNull }
+                .filter { $0.id != record && $0.episodeOpen }
         } ?? []
         if context.json {
             context.printJSON(["id": record.description, "closed_at": closedAt, "withdrawn_reason": reason.displayText ?? "",
@@ -725,13 +725,13 @@ struct MissingList: Command {
             shared[child] = try RecordID(hex: child).map { (id) throws(CLIError) in try context.closingShared(store, child: id) } ?? true
         }
         let state = { (record: RecordSnapshot) -> String in
-            guard record.value("closed_at").isNull else { return "closed" }
+            guard record.episodeOpen else { return "closed" }
             let child = record.value("child").displayText ?? ""
             if ended[child] == true { return "access_ended" }
             return shared[child] == false ? "not_shared" : "open"
         }
         let order = ["open", "not_shared", "access_ended", "closed"]
-        let kept = episodes.filter { !onlyOpen || $0.value("closed_at").isNull }
+        let kept = episodes.filter { !onlyOpen || $0.episodeOpen }
         let keyed: [(record: RecordSnapshot, state: String, seen: Int64)] = kept.map { record in
             (record, state(record), seen(record))
         }

@@ -21,11 +21,29 @@ enum MissingPhase {
 
     /// The phase the episode's cells say: the furthest step recorded.
     static func of(_ episode: RecordSnapshot) -> String {
-        if !episode.value("withdrawn_reason").isNull, !episode.value("closed_at").isNull { return "withdrawn" }
+        if !episode.value("withdrawn_reason").isNull, !episode.value("closed_at").isNull, !episode.withdrawalContested {
+            return "withdrawn"
+        }
         if !episode.value("follow_up_at").isNull { return "followed_up" }
         if !episode.value("found_at").isNull { return "found" }
         if !episode.value("police_notified_at").isNull { return "police_notified" }
         return "reported"
+    }
+}
+
+extension RecordSnapshot {
+    /// Whether this missing episode is open as the replica holds it (`EpisodeRules.isOpen`:
+    /// a withdrawal does not close an episode the police were told of, or whose child was found).
+    var episodeOpen: Bool {
+        EpisodeRules.isOpen(closed: !value("closed_at").isNull, followedUp: !value("follow_up_at").isNull,
+                            policeNotified: !value("police_notified_at").isNull, found: !value("found_at").isNull)
+    }
+
+    /// Whether this episode was withdrawn without its author knowing that the police were
+    /// told or the child found (`EpisodeRules.withdrawalContested`).
+    var withdrawalContested: Bool {
+        EpisodeRules.withdrawalContested(closed: !value("closed_at").isNull, followedUp: !value("follow_up_at").isNull,
+                                         policeNotified: !value("police_notified_at").isNull, found: !value("found_at").isNull)
     }
 }
 
@@ -91,7 +109,7 @@ extension Context {
         let record = try find(id, type: "missing", in: store)
         let episode = try self.store { () throws(StoreError) in try store.snapshot(record) }
         let child = try childOf(record, type: "missing", in: store)
-        if let closed = episode.value("closed_at").displayText {
+        if !episode.episodeOpen, let closed = episode.value("closed_at").displayText {
             let how = MissingPhase.of(episode) == "withdrawn" ? t("out.closedWithdrawn") : t("out.closedFollowedUp")
             throw CLIError(.validation, t("error.episodeClosed", record.description, Format.line(closed), how))
         }
@@ -450,7 +468,7 @@ struct MissingShow: Command {
         // As `missing list` says it: a member that does not read the search fields (a school)
         // is not sent the closing, so open or closed is not known there.
         let shared = try context.closingShared(store, child: child)
-        let state = !episode.value("closed_at").isNull ? "closed" : ended ? "access_ended" : shared ? "open" : "not_shared"
+        let state = !episode.episodeOpen ? "closed" : ended ? "access_ended" : shared ? "open" : "not_shared"
         try context.logDisplay(store, as: reader, command: "missing show") { draft in
             draft.records.insert(child)
             draft.add(episode, fields: ["child"] + Self.fields)
@@ -464,7 +482,7 @@ struct MissingShow: Command {
         let items = Schema.missingCheckItems
         if context.json {
             var object: [String: Any] = ["id": record.description, "child": child.description, "child_name": name ?? NSNull(),
-                                         "phase": phase, "state": state,
+                                         "phase": phase, "state": state, "withdrawal_contested": episode.withdrawalContested,
                                          "checklist_done": checklistShared ? done.count as Any : NSNull(),
                                          "checklist_total": items.count, "checklist_shared": checklistShared]
             for field in Self.fields { object[field] = Format.json(episode.value(field)) }
@@ -501,6 +519,10 @@ struct MissingShow: Command {
             } else {
                 context.out(line)
             }
+        }
+        if episode.withdrawalContested {
+            context.out("")
+            context.out(context.t("out.withdrawalContested", record.description))
         }
         // The hub's instruction; the police, outside it, read their alert instead.
         if state == "open", episode.value("police_notified_at").isNull, try context.ownKind(store) != OrganisationKind.police.rawValue {

@@ -110,6 +110,9 @@ enum MissingStrings {
         // Output.
         "out.checklistHeading": ("The method's checklist for a disappearance (record each with 'navet missing check {0} ITEM'):",
                                  "Metodens checklista vid ett försvinnande (registrera varje punkt med 'navet missing check {0} PUNKT'):"),
+        "out.withdrawalContested": (
+            "The report was withdrawn as a mistake, but the police were told or the child was found before the withdrawal reached the others: the episode stays open until its follow-up. Agree with the hub and the police what happened, then record the finding and the follow-up ('navet missing found {0}', 'navet missing follow-up {0}').",
+            "Anmälan återtogs som ett misstag, men polisen hade underrättats eller barnet påträffats innan återtagandet nådde de andra: försvinnandet pågår tills uppföljningen är gjord. Kom överens med navet och polisen om vad som har hänt, och registrera sedan när barnet påträffades och uppföljningen ('navet missing found {0}', 'navet missing follow-up {0}')."),
         "out.tellPolice": ("Tell the police now if they do not know yet (there is no waiting time), and record it: 'navet missing police-notified {0} --at TIME --reference REF'.",
                            "Underrätta polisen nu om de inte redan vet (det finns ingen väntetid), och registrera det: 'navet missing police-notified {0} --at TID --reference DIARIENUMMER'."),
         "out.checked": ("Done: {0} (episode {1}, {2}, by {3}). Checklist: {4} of {5} done.",

@@ -325,7 +325,7 @@ struct ChildList: Command {
             // An episode this replica holds as open (not one whose state is unknown because
             // the organisation's access ended: that child's list entry says so elsewhere).
             let open = try context.store { () throws(StoreError) in try store.records(ofType: "missing") }
-                .filter { $0.value("closed_at") == .null }
+                .filter(\.episodeOpen)
                 .compactMap { episode -> RecordID? in
                     if case .text(let hex) = episode.value("child") { return RecordID(hex: hex) }
                     return nil

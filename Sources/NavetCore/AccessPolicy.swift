@@ -186,7 +186,9 @@ public struct ChildFacts: Hashable, Sendable {
         "child": ["protected_identity"],
         "membership": ["child", "organisation", "role", "start_date", "end_date"],
         "consent": ["child", "organisation", "tags", "until", "revoked"],
-        "missing": ["child", "closed_at"],
+        // An episode's openness (`EpisodeRules.isOpen`) reads its closing, its follow-up,
+        // the police's notification and the finding.
+        "missing": ["child", "closed_at", "follow_up_at", "police_notified_at", "found_at"],
     ]
 
     /// Whether a change to `field` of a record of `recordType` may change the facts.

@@ -104,6 +104,7 @@ public struct AlertThresholds: Hashable, Sendable {
 public enum AlertRule: String, CaseIterable, Hashable, Sendable {
     case missingNotReported = "missing_not_reported"
     case missingEscalate = "missing_escalate"
+    case withdrawalContested = "withdrawal_contested"
     case foundNoFollowUp = "found_no_follow_up"
     case rejectionNoTalk = "rejection_no_talk"
     case turning18NoTalk = "turning_18_no_talk"
@@ -115,7 +116,7 @@ public enum AlertRule: String, CaseIterable, Hashable, Sendable {
 
     public var severity: AlertSeverity {
         switch self {
-        case .missingNotReported, .missingEscalate: return .critical
+        case .missingNotReported, .missingEscalate, .withdrawalContested: return .critical
         case .foundNoFollowUp, .rejectionNoTalk, .riskNotes, .suspectedCrime: return .high
         case .turning18NoTalk, .arrivalNoTalk, .sipFollowUpOverdue, .actionOverdue: return .medium
         }
@@ -242,6 +243,20 @@ public struct AlertFacts: Hashable, Sendable {
             self.followUpAt = followUpAt
             self.closedAt = closedAt
             self.risk = risk
+        }
+
+        /// Open under `EpisodeRules`: a withdrawal does not close an episode the police
+        /// were told of, or whose child was found.
+        public var isOpen: Bool {
+            EpisodeRules.isOpen(closed: closedAt != nil, followedUp: followUpAt != nil,
+                                policeNotified: policeNotifiedAt != nil, found: foundAt != nil)
+        }
+
+        /// Closed by a withdrawal made without knowing that the police were told or the
+        /// child found (`EpisodeRules.withdrawalContested`).
+        public var withdrawalContested: Bool {
+            EpisodeRules.withdrawalContested(closed: closedAt != nil, followedUp: followUpAt != nil,
+                                             policeNotified: policeNotifiedAt != nil, found: foundAt != nil)
         }
     }
 
@@ -434,7 +449,17 @@ public enum AlertRules {
         var alerts: [Alert] = []
         for episode in facts.episodes {
             let seen = Timestamp(swedishTimeAt: episode.lastSeenAt.unixMilliseconds).description
-            if episode.foundAt == nil, episode.closedAt == nil, facts.visibility.episodeState {
+            // A withdrawal that crossed the police's notification or the finding offline:
+            // the episode stays open, and the hub must agree on what happened.
+            if episode.withdrawalContested, facts.visibility.episodeState, let closed = episode.closedAt {
+                let when = episode.policeNotifiedAt ?? episode.foundAt ?? closed
+                alerts.append(Alert(rule: .withdrawalContested, child: facts.child, record: episode.id,
+                                    since: .instant(Timestamp(swedishTimeAt: max(closed, when).unixMilliseconds)),
+                                    everyMember: true, recipients: recipients(facts, roles: []),
+                                    arguments: [seen, Timestamp(swedishTimeAt: closed.unixMilliseconds).description],
+                                    evidence: [episode.id]))
+            }
+            if episode.foundAt == nil, episode.isOpen, facts.visibility.episodeState {
                 // Open: tell the police at once. No threshold: there is nothing to wait for.
                 if episode.policeNotifiedAt == nil, facts.visibility.policeNotified {
                     let since = episode.discoveredAt ?? episode.lastSeenAt

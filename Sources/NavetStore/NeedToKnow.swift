@@ -159,7 +159,9 @@ extension CentralStore {
             }
         case "missing":
             let values = try winningValues(change.recordID)
-            let open = (values["closed_at"] ?? .null) == .null
+            let held = { (field: String) in (values[field] ?? .null) != .null }
+            let open = EpisodeRules.isOpen(closed: held("closed_at"), followedUp: held("follow_up_at"),
+                                           policeNotified: held("police_notified_at"), found: held("found_at"))
             try cachedQuery("""
                 INSERT INTO episodes(record_id, child_id, open) VALUES (?, ?, ?)
                 ON CONFLICT(record_id) DO UPDATE SET open = excluded.open

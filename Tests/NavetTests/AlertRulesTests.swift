@@ -95,10 +95,28 @@ import Testing
         var followed = found
         followed.followUpAt = Self.time("2026-03-31T10:00+02:00")
         #expect(rules(missing(followed), at: "2026-04-02T10:00+02:00").isEmpty)
-        // Closed without a follow-up (the old `missing close`): the follow-up is still missing.
+        // Closed without a follow-up (a withdrawal that crossed the finding offline): the
+        // withdrawal is contested and the follow-up is still missing.
         var closed = found
         closed.closedAt = Self.time("2026-03-28T10:00+01:00")
-        #expect(rules(missing(closed), at: "2026-04-02T10:00+02:00") == [.foundNoFollowUp])
+        #expect(rules(missing(closed), at: "2026-04-02T10:00+02:00") == [.withdrawalContested, .foundNoFollowUp])
+    }
+
+    /// A withdrawal counts only before the police were told or the child found (`EpisodeRules`):
+    /// otherwise the episode stays open, its timers run on, and every member is alerted.
+    @Test func aWithdrawalThatCrossedThePoliceNotificationIsContested() {
+        let withdrawn = AlertFacts.Episode(id: Self.episode, lastSeenAt: Self.time("2026-10-24T22:00+02:00"),
+                                           closedAt: Self.time("2026-10-24T23:00+02:00"))
+        #expect(rules(missing(withdrawn), at: "2026-10-27T10:00+01:00").isEmpty)
+        var crossed = withdrawn
+        crossed.policeNotifiedAt = Self.time("2026-10-24T22:30+02:00")
+        let alerts = AlertRules.evaluate(missing(crossed), now: Self.at("2026-10-25T10:00+01:00"))
+        #expect(alerts.map(\.rule) == [.withdrawalContested] && alerts.first?.severity == .critical)
+        #expect(alerts.first?.everyMember == true)
+        #expect(alerts.first?.since == .instant(Self.time("2026-10-24T23:00+02:00")))
+        // Still open: 24 elapsed hours after last seen (across the autumn change) it escalates.
+        #expect(rules(missing(crossed), at: "2026-10-25T21:00+01:00") == [.withdrawalContested])
+        #expect(rules(missing(crossed), at: "2026-10-25T21:01+01:00") == [.withdrawalContested, .missingEscalate])
     }
 
     // MARK: Talks

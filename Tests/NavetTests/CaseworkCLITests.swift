@@ -396,4 +396,78 @@ import Testing
         #expect(try region.central.snapshot(episode).value("closed_at") == .null)
         #expect(try region.central.snapshot(episode).value("police_notified_at") != .null)
     }
+
+    /// The other order: the withdrawal reaches the central store first and closes the
+    /// episode; the police lose the search fields. Then the home's record that it told the
+    /// police arrives: the withdrawal is contested, the episode is open again everywhere
+    /// (`EpisodeRules`), and the police get the search fields back until the follow-up.
+    @Test func aWithdrawalThatArrivedBeforeThePoliceNotificationIsContestedAndTheEpisodeReopens() throws {
+        let region = try Region(organisations: [("Socialtjänsten", .socialServices), ("HVB Solgården", .residentialHome),
+                                                ("Polisen", .police)])
+        let social = region["Socialtjänsten"]
+        let home = region["HVB Solgården"]
+        let child = try social.createRecord(type: "child", values: ["name": .text("Canary Amina")], now: region.now)
+        _ = try social.createRecord(type: "membership", values: [
+            "child": .text(child.description), "organisation": .text("HVB Solgården"), "role": .text("contact_person"),
+            "start_date": .text(region.day(-1)),
+        ], now: region.now)
+        for name in ["Socialtjänsten", "HVB Solgården"] { try region.sync(name) }
+        let seen = Timestamp(swedishTimeAt: region.now - 3_600_000).description
+        let episode = try home.createRecord(type: "missing", values: [
+            "child": .text(child.description), "last_seen_at": .text(seen), "last_seen_place": .text("Canary Umeå C"),
+            "risk": .text("high"),
+        ], now: region.now)
+        for name in ["HVB Solgården", "Socialtjänsten", "Polisen"] { try region.sync(name) }
+        #expect(try region.texts("Polisen").contains("Canary Umeå C"))
+        func isOpen() throws -> Bool { try region.central.facts(of: child)?.openEpisodes.contains(episode) ?? false }
+
+        // Social services withdraws the report and syncs first; the home, offline, has
+        // told the police in the meantime and syncs after.
+        _ = try social.set(record: episode, field: "withdrawn_reason", value: .text("fel barn"), now: region.now + 2)
+        _ = try social.set(record: episode, field: "closed_at", value: .text(Timestamp(swedishTimeAt: region.now).description),
+                           now: region.now + 3)
+        try region.sync("Socialtjänsten")
+        try region.sync("Polisen")
+        #expect(try !isOpen())
+        #expect(try !region.texts("Polisen").contains("Canary Umeå C"))
+
+        _ = try home.set(record: episode, field: "police_notified_at", value: .text(Timestamp(swedishTimeAt: region.now).description),
+                         now: region.now + 1)
+        try region.sync("HVB Solgården")
+        #expect(try region.central.refusals(of: home.replicaID, after: 0).isEmpty)
+        #expect(try isOpen())
+        for name in ["Socialtjänsten", "Polisen"] { try region.sync(name) }
+        #expect(try region.texts("Polisen").contains("Canary Umeå C"))
+        for name in ["Socialtjänsten", "HVB Solgården"] {
+            let held = try region[name].snapshot(episode)
+            #expect(held.value("withdrawn_reason") != .null && held.value("police_notified_at") != .null)
+            let state = (closed: held.value("closed_at") != .null, followedUp: held.value("follow_up_at") != .null,
+                         notified: held.value("police_notified_at") != .null, found: held.value("found_at") != .null)
+            #expect(EpisodeRules.withdrawalContested(closed: state.closed, followedUp: state.followedUp,
+                                                     policeNotified: state.notified, found: state.found))
+        }
+
+        // The follow-up ends it, and with it the police's access.
+        let now = Timestamp(swedishTimeAt: region.now).description
+        _ = try home.set(record: episode, field: "found_at", value: .text(now), now: region.now + 4)
+        _ = try home.set(record: episode, field: "follow_up_at", value: .text(now), now: region.now + 5)
+        _ = try home.set(record: episode, field: "closed_at", value: .text(now), now: region.now + 6)
+        try region.sync("HVB Solgården")
+        #expect(try !isOpen())
+        try region.sync("Polisen")
+        #expect(try !region.texts("Polisen").contains("Canary Umeå C"))
+    }
+}
+
+@Suite struct EpisodeRulesTests {
+    @Test func aWithdrawalCountsOnlyBeforeThePoliceWereToldOrTheChildWasFound() {
+        #expect(EpisodeRules.isOpen(closed: false, followedUp: false, policeNotified: false, found: false))
+        #expect(!EpisodeRules.isOpen(closed: true, followedUp: false, policeNotified: false, found: false))
+        #expect(EpisodeRules.isOpen(closed: true, followedUp: false, policeNotified: true, found: false))
+        #expect(EpisodeRules.isOpen(closed: true, followedUp: false, policeNotified: false, found: true))
+        #expect(!EpisodeRules.isOpen(closed: true, followedUp: true, policeNotified: true, found: true))
+        #expect(EpisodeRules.withdrawalContested(closed: true, followedUp: false, policeNotified: true, found: false))
+        #expect(!EpisodeRules.withdrawalContested(closed: false, followedUp: false, policeNotified: true, found: false))
+        #expect(!EpisodeRules.withdrawalContested(closed: true, followedUp: true, policeNotified: true, found: false))
+    }
 }
