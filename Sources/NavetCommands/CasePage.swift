@@ -31,7 +31,8 @@ struct ChildShow: Command {
     /// The fields each section shows (and so logs).
     static let shown: [String: [String]] = [
         "membership": ["organisation", "role", "person", "phone", "start_date", "end_date"],
-        "missing": ["child", "last_seen_at", "last_seen_place", "risk", "police_notified_at", "found_at", "closed_at"],
+        "missing": ["child", "last_seen_at", "last_seen_place", "risk", "police_notified_at", "found_at", "closed_at",
+                    "reported_by", "contact_phone", "withdrawn_reason", "follow_up_at"],
         "sip": ["child", "status", "responsible", "next_follow_up"],
         "action": ["child", "who", "what", "due", "done_at"],
         "note": ["child", "kind", "text", "author"],
@@ -134,8 +135,15 @@ struct ChildShow: Command {
         section("case.missing", episodes.map { episode in
             let phase = episode.value("found_at") != .null ? "case.phase.found"
                 : episode.value("police_notified_at") != .null ? "case.phase.policeNotified" : "case.phase.reported"
-            return context.t("case.missingLine", value(episode, "last_seen_at"), value(episode, "last_seen_place"),
-                             value(episode, "risk"), context.t(phase), episode.id.description)
+            var line = context.t("case.missingLine", value(episode, "last_seen_at"), value(episode, "last_seen_place"),
+                                 value(episode, "risk"), context.t(phase), episode.id.description)
+            // Whom to call back: the police are not sent the hub, but the episode carries it.
+            if let by = episode.value("reported_by").displayText {
+                line += "\n  " + context.t("case.missingContact", Format.line(by),
+                                           episode.value("contact_phone").displayText.map(Format.line) ?? "–")
+            }
+            if episode.withdrawalContested { line += "\n  " + context.t("case.withdrawalContested") }
+            return line
         })
         // The hub as an aligned table (– for what is not recorded); said when none is held.
         let hubRows = hub.map { member in

@@ -502,6 +502,21 @@ struct ConsentList: Command {
 
 // MARK: Missing episodes
 
+extension Context {
+    /// The phone of this replica's organisation's active place in `child`'s hub, if recorded.
+    func ownHubPhone(_ store: ReplicaStore, child: RecordID) throws(CLIError) -> String? {
+        let own = try self.store { () throws(StoreError) in try store.originNames()[store.replicaID]?.organisation }
+        guard let own else { return nil }
+        let ended = try accessEnded(store, child: child)
+        let members = try self.store { () throws(StoreError) in try store.records(ofType: "membership", child: child) }
+        return members
+            .filter { TextRules.foldKey($0.value("organisation").displayText ?? "") == TextRules.foldKey(own)
+                && HubList.state($0, today: swedishToday, context: self, accessEnded: ended) == "active" }
+            .compactMap { $0.value("phone").displayText }
+            .first { !$0.isEmpty }
+    }
+}
+
 struct MissingReport: Command {
     static let spec = CommandSpec(
         ["missing", "report"], help: "missing.report",
@@ -513,6 +528,7 @@ struct MissingReport: Command {
             OptionSpec("--discovered-at", value: "TIME", help: "opt.discoveredAt"),
             OptionSpec("--discovered-by", value: "TEXT", help: "opt.discoveredBy"),
             OptionSpec("--reported-by", value: "TEXT", help: "opt.reportedBy"),
+            OptionSpec("--contact-phone", value: "PHONE", help: "opt.contactPhone"),
         ])
     let child: String
     let lastSeen: TypedMoment
@@ -541,7 +557,7 @@ struct MissingReport: Command {
         ]
         if let discovered { values["discovered_at"] = .text(discovered.moment.description) }
         for (option, field) in [("--circumstances", "circumstances"), ("--discovered-by", "discovered_by"),
-                                ("--reported-by", "reported_by")] {
+                                ("--reported-by", "reported_by"), ("--contact-phone", "contact_phone")] {
             if let input = arguments.value(option) {
                 values[field] = try context.text(input, option: option, field: field, of: "missing")
             }
@@ -556,6 +572,11 @@ struct MissingReport: Command {
         var values = self.values
         values["child"] = .text(childID.description)
         if values["reported_by"] == nil { values["reported_by"] = .text(context.fullName(editor)) }
+        // The police are not sent the hub: the episode carries the number they call back on,
+        // by default the phone of this organisation's place in the child's hub.
+        if values["contact_phone"] == nil, let phone = try context.ownHubPhone(store, child: childID) {
+            values["contact_phone"] = .text(phone)
+        }
         try context.checkWrite(store, child: childID, recordType: "missing", fields: values.keys)
         if let birth = try context.birthDate(of: childID, in: store),
            let day = SwedishTime.date(at: lastSeen.moment.unixMilliseconds), day < birth {
@@ -594,7 +615,8 @@ struct MissingReport: Command {
             context.printJSON(["id": id.description, "child": childID.description, "last_seen_at": lastSeen.moment.description,
                                "offset_minutes": lastSeen.moment.offsetMinutes, "read_as_swedish_time": lastSeen.typedLocal != nil,
                                "discovered_at": discovered.map { $0.moment.description as Any } ?? NSNull(),
-                               "reported_by": written["reported_by"]?.displayText ?? "", "risk": "high", "phase": "reported",
+                               "reported_by": written["reported_by"]?.displayText ?? "",
+                               "contact_phone": written["contact_phone"]?.displayText as Any? ?? NSNull(), "risk": "high", "phase": "reported",
                                "checklist": Schema.missingCheckItems.map { ["item": $0, "text": s.label("checkitem", $0)] }])
             return
         }
@@ -684,7 +706,7 @@ struct MissingClose: Command {
 struct MissingList: Command {
     /// The fields the table shows, and those `--json` gives.
     static let tableFields = ["child", "last_seen_at", "last_seen_place", "police_notified_at", "found_at", "risk", "closed_at"]
-    static let jsonFields = ["child", "last_seen_at", "last_seen_place", "circumstances", "discovered_at", "reported_by",
+    static let jsonFields = ["child", "last_seen_at", "last_seen_place", "circumstances", "discovered_at", "reported_by", "contact_phone",
                              "police_notified_at", "police_reference", "risk", "found_at", "found_place", "follow_up_at",
                              "withdrawn_reason", "closed_at"]
 

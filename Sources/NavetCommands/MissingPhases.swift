@@ -448,7 +448,7 @@ struct MissingShow: Command {
     init(_ arguments: ParsedArguments, _ context: Context) { id = arguments.positionals[0] }
 
     /// The episode's fields in the order shown.
-    static let fields = ["last_seen_at", "last_seen_place", "discovered_at", "discovered_by", "reported_by", "circumstances",
+    static let fields = ["last_seen_at", "last_seen_place", "discovered_at", "discovered_by", "reported_by", "contact_phone", "circumstances",
                          "risk", "risk_reason", "police_notified_at", "police_reference", "found_at", "found_place", "found_by",
                          "child_account", "follow_up_at", "follow_up_by", "follow_up_text", "withdrawn_reason", "closed_at"]
 

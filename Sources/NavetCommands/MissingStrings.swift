@@ -44,6 +44,7 @@ enum MissingStrings {
         "field.discovered_at": ("discovered (when)", "upptäckt (när)"),
         "field.discovered_by": ("discovered by", "upptäckt av"),
         "field.reported_by": ("reported by", "registrerat av"),
+        "field.contact_phone": ("phone to the hub", "telefon till navet"),
         "field.police_notified_at": ("police notified (when)", "polisen underrättad (när)"),
         "field.police_reference": ("police reference", "polisens diarienummer"),
         "field.risk_reason": ("reason for the risk", "skäl för risken"),
@@ -105,6 +106,8 @@ enum MissingStrings {
         "opt.withdrawReason": ("why the report was a mistake (required)", "varför registreringen var ett misstag (krävs)"),
         "opt.discoveredAt": ("when the disappearance was discovered", "när försvinnandet upptäcktes"),
         "opt.discoveredBy": ("who discovered it", "vem som upptäckte det"),
+        "opt.contactPhone": ("the phone number the police reach the hub on during the search (default your organisation's phone in the child's hub)",
+                             "telefonnumret polisen når navet på under sökandet (standard din organisations telefonnummer i barnets nav)"),
         "opt.reportedBy": ("who reports it (default your full name)", "vem som registrerar det (standard ditt fullständiga namn)"),
 
         // Output.

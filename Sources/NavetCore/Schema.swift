@@ -153,7 +153,9 @@ public struct Schema: Sendable {
     /// method (issue 14): decisions, actions, the SIP with its items and follow-ups, the
     /// missing episode's three phases and its checklist (`missing_check`), and the note
     /// kinds `turning_18_talk` and `suspected_crime`.
-    public static let current = Schema(version: 3, recordTypes: [
+    /// Schema version 4: the missing episode's `contact_phone`, the number the police reach
+    /// the hub on during the search (they are not sent the hub itself).
+    public static let current = Schema(version: 4, recordTypes: [
         RecordTypeSchema(name: "child", fields: [
             FieldSchema("name", .text(maxLength: 200), tag: .basic, required: true),
             FieldSchema("birth_date", .date, tag: .basic),
@@ -220,6 +222,9 @@ public struct Schema: Sendable {
             FieldSchema("follow_up_text", .text(maxLength: 20_000), tag: .care, lineBreaks: true),
             // Why a report made by mistake was withdrawn (`navet missing close`).
             FieldSchema("withdrawn_reason", .text(maxLength: 1000), tag: .care),
+            // Schema 4: where the police reach the hub during the search (the reporter's
+            // organisation, or social services' on-call line).
+            FieldSchema("contact_phone", .text(maxLength: 40), tag: .search),
         ]),
         // One item of the method's checklist for a missing episode, done (`missingCheckItems`).
         RecordTypeSchema(name: "missing_check", fields: [

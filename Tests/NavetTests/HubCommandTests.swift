@@ -378,7 +378,7 @@ import Testing
         #expect(all.map { $0["child_name"] as? String ?? "" } == ["Amina Rahimi", "Bashir", "Ömer Aziz"], "latest last seen first")
         #expect(all[0]["circumstances"] as? String == "Skulle till skolan" && all[0]["closed_at"] is NSNull)
         #expect(Set(all[0].keys) == ["id", "child", "child_name", "state", "phase", "checklist_done", "checklist_total",
-                                     "last_seen_at", "last_seen_place", "circumstances", "discovered_at", "reported_by",
+                                     "last_seen_at", "last_seen_place", "circumstances", "discovered_at", "reported_by", "contact_phone",
                                      "police_notified_at", "police_reference", "risk", "found_at", "found_place", "follow_up_at",
                                      "withdrawn_reason", "closed_at"])
         #expect(try SQLite3Tool.run(folder.path("navet.db"), "SELECT id, last_seen_at, risk FROM missing_view WHERE closed_at IS NULL")

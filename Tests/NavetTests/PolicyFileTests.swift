@@ -57,7 +57,7 @@ import Testing
         #expect(policy.registrar["volunteer"] == nil)
         #expect(policy.missing.kinds == ["police"])
         #expect(policy.missing.fields.map(\.description).sorted() == [
-            "child.birth_date", "child.name", "child.search_description", "missing.discovered_at", "missing.discovered_by",
+            "child.birth_date", "child.name", "child.search_description", "missing.contact_phone", "missing.discovered_at", "missing.discovered_by",
             "missing.found_at", "missing.found_by", "missing.found_place", "missing.last_seen_at", "missing.last_seen_place",
             "missing.police_notified_at", "missing.police_reference", "missing.reported_by", "missing.risk",
         ])

@@ -75,7 +75,8 @@ import Testing
         #expect(added.code == 0, "\(added.err)")
         let child = (json(added) as? [String: Any])?["id"] as? String ?? ""
         for (org, role) in [(home, "kontaktperson"), (guardian, "god man"), (school, "mentor")] {
-            let hub = try cli.navet("--db", "social.db", "hub", "add", "--child", child, "--org", org, "--role", role)
+            let phone = org == home ? ["--phone", "070-123 45 67"] : []
+            let hub = try cli.run("navet", ["--db", "social.db", "hub", "add", "--child", child, "--org", org, "--role", role] + phone)
             #expect(hub.code == 0, "\(org): \(hub.err)")
         }
         try syncAll()
@@ -130,6 +131,8 @@ import Testing
         }
         let policeShow = json(try cli.navet("--db", "police.db", "--json", "missing", "show", episode)) as? [String: Any] ?? [:]
         #expect(policeShow["last_seen_place"] as? String == "HVB Solgården", "\(policeShow)")
+        // Not sent the hub, the police still know whom to call back: the reporting home's phone.
+        #expect(policeShow["contact_phone"] as? String == "070-123 45 67", "\(policeShow)")
         let page = json(shown) as? [String: Any] ?? [:]
         #expect(Set((page["fields"] as? [String: Any] ?? [:]).keys) == ["name", "birth_date"], "\(page)")
         for list in ["notes", "recent_notes", "hub", "sip", "open_actions"] {
