@@ -238,7 +238,9 @@ extension Context {
         for note in notes { held[note.id] = note }
         facts.notes = notes.compactMap { note in
             guard let kind = text(note, "kind") else { return nil }
-            return AlertFacts.Note(id: note.id, kind: kind, at: note.createdAt, corrects: ref(note, "corrects"))
+            // A note dated back (`note add --date`) counts from the start of its day.
+            let at = date(note, "date").map { min(SwedishTime.startOfDay($0), note.createdAt) } ?? note.createdAt
+            return AlertFacts.Note(id: note.id, kind: kind, at: at, corrects: ref(note, "corrects"))
         }
         let followUps = try records("sip_follow_up")
         facts.plans = try records("sip").map { plan in

@@ -13,8 +13,11 @@ struct NoteAdd: Command {
             OptionSpec("--author", value: "NAME", help: "opt.author"),
             OptionSpec("--tag", value: "TAG", help: "opt.tag"),
             OptionSpec("--corrects", value: "NOTE", help: "opt.corrects"),
+            OptionSpec("--date", value: "YYYY-MM-DD", help: "opt.noteDate"),
         ])
     let child: String
+    /// The day what the note records happened, when given (`note.date`).
+    let date: CalendarDate?
     let corrects: String?
     let values: [String: FieldValue]
     let tag: Tag?
@@ -33,6 +36,15 @@ struct NoteAdd: Command {
                 }
                 values[name] = try context.parse(input, field: Self.noteSchema.field(name)!, option: "--" + name)
             }
+        }
+        if let input = arguments.value("--date") {
+            let day = try context.date(input, option: "--date", field: "date", of: "note")
+            let today = context.swedishToday
+            if day > today { throw CLIError(.validation, context.t("error.noteFuture", day.description, today.description)) }
+            values["date"] = .text(day.description)
+            date = day
+        } else {
+            date = nil
         }
         self.values = values
         if let input = arguments.value("--tag") {
@@ -70,6 +82,7 @@ struct NoteAdd: Command {
         var values = self.values
         let childID = try context.find(child, type: "child", in: store)
         values["child"] = .text(childID.description)
+        if let date { try context.checkPlausible(date, option: "--date", birth: try context.birthDate(of: childID, in: store)) }
         var tag = self.tag ?? floor
         if let corrects {
             let corrected = try context.find(corrects, type: "note", in: store)
@@ -164,6 +177,7 @@ struct NoteList: Command {
         for note in notes {
             var head = [Format.time(note.createdAt), Format.value(note.value("kind"), field: "kind", strings: s),
                         "[" + s.label("tag", note.fields.first?.change.tag.rawValue ?? "") + "]", note.id.description]
+            if let day = note.value("date").displayText { head.append(context.t("out.noteDay", Format.line(day))) }
             if let author = note.value("author").displayText { head.append("– " + Format.line(author)) }
             if let origin = note.fields.first?.change.origin { head.append("(" + Format.line(origins.text(origin)) + ")") }
             context.out(head.joined(separator: "  "))

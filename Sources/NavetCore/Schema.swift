@@ -154,7 +154,8 @@ public struct Schema: Sendable {
     /// missing episode's three phases and its checklist (`missing_check`), and the note
     /// kinds `turning_18_talk` and `suspected_crime`.
     /// Schema version 4: the missing episode's `contact_phone`, the number the police reach
-    /// the hub on during the search (they are not sent the hub itself).
+    /// the hub on during the search (they are not sent the hub itself), and the note's
+    /// `date`, the day what it records happened.
     public static let current = Schema(version: 4, recordTypes: [
         RecordTypeSchema(name: "child", fields: [
             FieldSchema("name", .text(maxLength: 200), tag: .basic, required: true),
@@ -174,6 +175,9 @@ public struct Schema: Sendable {
             FieldSchema("text", .text(maxLength: 20_000), tag: .care, required: true, lineBreaks: true),
             FieldSchema("author", .text(maxLength: 200), tag: .care),
             FieldSchema("corrects", .reference("note"), tag: .care),
+            // Schema 4: the Swedish calendar day what the note records happened (a talk held
+            // on Monday and written on Wednesday), when earlier than the day it was written.
+            FieldSchema("date", .date, tag: .care),
         ]),
         // An organisation, and a person in it, in a role around one child, from a start date
         // through an end date (both inclusive, Swedish calendar days). What makes case data

@@ -315,4 +315,30 @@ import Testing
         try Data("{\"navet_alerts\": 1,".utf8).write(to: folder.url.appendingPathComponent("cut.json"))
         #expect(try cli.navet("alerts", "--config", "cut.json").code == 4)
     }
+
+    /// A talk noted days after it was held counts from the day it was held (`note add
+    /// --date`): one held before the decision does not answer it; one held on its day does.
+    @Test func aNoteDatedBackCountsFromItsDay() throws {
+        let child = try setUp(birth: "2010-03-14")
+        #expect(try cli.navet("decision", "add", "--child", child, "--kind", "asylum", "--outcome", "rejected",
+                              "--date", Self.day(-8)).code == 0)
+        #expect(rules(try alerts()).contains("rejection_no_talk"))
+        let before = try cli.navet("--json", "note", "add", "--child", child, "--kind", "information_talk",
+                                   "--text", "Samtal om asylprocessen", "--date", Self.day(-9))
+        #expect(before.code == 0, "\(before.err)")
+        #expect(rules(try alerts()).contains("rejection_no_talk"), "a talk before the decision does not answer it")
+        #expect(try cli.navet("note", "add", "--child", child, "--kind", "information_talk",
+                              "--text", "Samtal om beslutet", "--date", Self.day(-2)).code == 0)
+        #expect(!rules(try alerts()).contains("rejection_no_talk"))
+        let listed = try cli.navet("note", "list", "--child", child)
+        #expect(listed.out.contains("(happened \(Self.day(-2)))"), "\(listed.out)")
+        // Bad dates change nothing: tomorrow, before the child's birth, before 2000, not a date.
+        for bad in [Self.day(1), "2009-01-01", "1999-12-31", "2026-02-30", "igår"] {
+            let refused = try cli.navet("note", "add", "--child", child, "--kind", "conversation", "--text", "x", "--date", bad)
+            #expect(refused.code == 3 && !refused.err.isEmpty, "\(bad): \(refused.code) \(refused.err)")
+        }
+        let sv = try cli.navet("--lang", "sv", "note", "add", "--child", child, "--kind", "conversation", "--text", "x", "--date", Self.day(3))
+        #expect(sv.err.contains("ligger efter i dag"), "\(sv.err)")
+        #expect(json(try cli.navet("--json", "note", "list", "--child", child)).map { ($0 as? [Any])?.count } == 2)
+    }
 }
