@@ -23,7 +23,7 @@ enum CaseListStrings {
                              "senast sedd {0} vid {1}, risk {2}, {3} (försvinnande {4})"),
         "case.missingContact": ("reported by {0}, phone to the hub {1}", "registrerat av {0}, telefon till navet {1}"),
         "case.withdrawalContested": ("withdrawn as a mistake, but the police were told or the child was found: still open",
-                                     "återtaget som ett misstag, men polisen hade underrättats eller barnet påträffats: pågår fortfarande"),
+                                     "återkallat som ett misstag, men polisen hade underrättats eller barnet påträffats: pågår fortfarande"),
         "case.phase.reported": ("reported in Navet; no police notification recorded yet", "registrerat i Navet; ingen underrättelse till polisen registrerad än"),
         "case.phase.policeNotified": ("police told", "polisen underrättad"),
         "case.phase.found": ("found, follow-up to do", "påträffad, uppföljning återstår"),

@@ -35,7 +35,7 @@ struct ChildShow: Command {
                     "reported_by", "contact_phone", "withdrawn_reason", "follow_up_at"],
         "sip": ["child", "status", "responsible", "next_follow_up"],
         "action": ["child", "who", "what", "due", "done_at"],
-        "note": ["child", "kind", "text", "author"],
+        "note": ["child", "kind", "text", "author", "date"],
     ]
 
     func run(_ context: Context) throws(CLIError) {
@@ -132,14 +132,18 @@ struct ChildShow: Command {
             "[" + s.label("severity", alert.severity.rawValue).uppercased() + "] " + Format.line(context.alertTexts(alert, readerKind: readerKind).what)
                 + "  " + context.t("out.alertDoNow") + ": " + Format.line(context.alertTexts(alert, readerKind: readerKind).doNow)
         })
+        let directory = (try? store.originNames()) ?? [:]
         section("case.missing", episodes.map { episode in
             let phase = episode.value("found_at") != .null ? "case.phase.found"
                 : episode.value("police_notified_at") != .null ? "case.phase.policeNotified" : "case.phase.reported"
             var line = context.t("case.missingLine", value(episode, "last_seen_at"), value(episode, "last_seen_place"),
                                  value(episode, "risk"), context.t(phase), episode.id.description)
             // Whom to call back: the police are not sent the hub, but the episode carries it.
-            if let by = episode.value("reported_by").displayText {
-                line += "\n  " + context.t("case.missingContact", Format.line(by),
+            if var by = episode.value("reported_by").displayText.map(Format.line) {
+                if let origin = episode.field("reported_by")?.change.origin, let org = directory[origin]?.organisation {
+                    by += " (" + Format.line(org) + ")"
+                }
+                line += "\n  " + context.t("case.missingContact", by,
                                            episode.value("contact_phone").displayText.map(Format.line) ?? "–")
             }
             if episode.withdrawalContested { line += "\n  " + context.t("case.withdrawalContested") }
@@ -168,7 +172,8 @@ struct ChildShow: Command {
             let text = note.value("text").displayText ?? ""
             let firstLine = String(text.split(separator: "\n", omittingEmptySubsequences: true).first ?? "")
             let short = firstLine.count > 80 ? String(firstLine.prefix(79)) + "…" : firstLine
-            return Format.time(note.createdAt) + "  " + value(note, "kind") + "  " + Format.line(short)
+            let day = note.value("date").displayText.map { "  " + context.t("out.noteDay", Format.line($0)) } ?? ""
+            return Format.time(note.createdAt) + "  " + value(note, "kind") + day + "  " + Format.line(short)
         })
         context.out(page.joined(separator: "\n\n"))
     }

@@ -102,9 +102,12 @@ enum HubCheckStrings {
             "Missing episode {0} cannot be closed from this replica: your organisation's access to child {1} has ended (as the central store said at the last sync). Whether the episode is still open is unknown here, since others' changes to it were removed, and the central store would refuse the change. Ask an organisation in the child's hub. Nothing was changed.",
             "Försvinnandet {0} kan inte avslutas från den här lokala databasen: din organisations behörighet till barnet {1} har upphört (enligt centrallagret vid den senaste synkningen). Om försvinnandet fortfarande pågår går inte att veta här, eftersom andras ändringar av det har tagits bort, och centrallagret skulle avvisa ändringen. Vänd dig till en organisation i barnets nav. Inget har ändrats."),
         "out.otherOpen": (
-            "Child {0} still has {1|an open missing episode|open missing episodes}: {2}. Withdraw {1|it|them} too if {1|it reports|they report} the same disappearance.",
-            "Barnet {0} har fortfarande {1|ett pågående försvinnande|pågående försvinnanden}: {2}. Återkalla {1|det|dem} också om {1|det gäller|de gäller} samma försvinnande."),
+            "Child {0} still has {1|an open missing episode|open missing episodes}: {2}. If {1|it reports|they report} the same disappearance, keep {1|it|the one with the best information}: the child is still missing until found and followed up.",
+            "Barnet {0} har fortfarande {1|ett pågående försvinnande|pågående försvinnanden}: {2}. Om {1|det gäller|de gäller} samma försvinnande, behåll {1|det|det med bäst uppgifter}: barnet är försvunnet tills det har påträffats och uppföljningen är gjord."),
         "out.lastSeenShort": ("last seen {0}", "senast sedd {0}"),
+        "out.severalOpenPolice": (
+            "Child {0} has {1} open missing episodes ({2}), probably reported by two organisations at the same time without a connection. The child's hub keeps one and withdraws the other.",
+            "Barnet {0} har {1} pågående försvinnanden ({2}), troligen registrerade av två organisationer samtidigt utan uppkoppling. Navet kring barnet behåller ett och återkallar det andra."),
         "out.severalOpen": (
             "Child {0} has {1} open missing episodes ({2}), probably reported by two organisations at the same time without a connection. Keep the one with the best information and withdraw the other ('navet missing close ID --reason TEXT').",
             "Barnet {0} har {1} pågående försvinnanden ({2}), troligen registrerade av två organisationer samtidigt utan uppkoppling. Behåll det med bäst uppgifter och återkalla det andra ('navet missing close ID --reason TEXT')."),

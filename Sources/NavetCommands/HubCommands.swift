@@ -34,7 +34,22 @@ extension Context {
         let schema = Schema.current.recordType(type)!.field(field)!
         var input = input
         if input == "-", schema.lineBreaks { input = try readStandardInput(option: option, field: schema) }
-        return try parse(input, field: schema, option: option)
+        let value = try parse(input, field: schema, option: option)
+        if Self.phoneFields.contains(field), case .text(let phone) = value, !Self.isPhoneNumber(phone) {
+            throw CLIError(.validation, t("error.badPhone", option, Format.line(phone)))
+        }
+        return value
+    }
+
+    /// The fields that hold a phone number (`membership.phone`, `missing.contact_phone`).
+    static let phoneFields: Set<String> = ["phone", "contact_phone"]
+
+    /// A phone number as people write it: digits, spaces and `+ - ( ) /`, with 3 to 15
+    /// digits (112 and 114 14 are short; ITU-T E.164 allows at most 15).
+    static func isPhoneNumber(_ text: String) -> Bool {
+        let allowed = Set("0123456789 +-()/")
+        let digits = text.filter(\.isASCII).filter(\.isNumber).count
+        return text.allSatisfy { allowed.contains($0) } && (3...15).contains(digits)
     }
 
     /// The organisation a person typed, as the replica's directory spells it: matched by
@@ -610,6 +625,7 @@ struct MissingReport: Command {
             draft.records.insert(childID)
             draft.addWritten("missing", record: id, fields: written.keys)
         })
+        if written["contact_phone"] == nil { context.warn(context.t("warn.noContactPhone")) }
         let s = context.strings
         if context.json {
             context.printJSON(["id": id.description, "child": childID.description, "last_seen_at": lastSeen.moment.description,
@@ -653,17 +669,19 @@ struct MissingClose: Command {
         let editor = try context.actingUser(store)
         let record = try context.find(id, type: "missing", in: store)
         let episode = try context.store { () throws(StoreError) in try store.snapshot(record) }
-        if let closed = episode.value("closed_at").displayText {
+        // A closed episode says so; one closed by a contested withdrawal is still open and
+        // takes the next message.
+        if !episode.episodeOpen, let closed = episode.value("closed_at").displayText {
             throw CLIError(.validation, context.t("error.alreadyClosed", record.description, Format.line(closed)))
         }
         // Withdrawing is for a report made by mistake, found out at once. Once the police
         // were told or the child was found, or a day after the report, the episode ends the
         // method's way: found, then the follow-up (never "came back by itself").
         if episode.value("police_notified_at") != .null || episode.value("found_at") != .null {
-            throw CLIError(.validation, context.t("error.closeTooLate", record.description))
+            throw CLIError(.validation, context.t("error.closeTooLatePolice", record.description))
         }
         if context.now - episode.createdAt > MissingClose.withdrawWindow {
-            throw CLIError(.validation, context.t("error.closeTooLate", record.description))
+            throw CLIError(.validation, context.t("error.closeTooLateDay", record.description))
         }
         let childID = episode.value("child").displayText.flatMap(RecordID.init(hex:))
         if let childID, try context.accessEnded(store, child: childID) {
@@ -827,7 +845,8 @@ struct MissingList: Command {
                     Format.value(record.value("risk"), field: "risk", strings: s),
                     checklistShared.contains(record.id) ? "\(progress[record.id]?.count ?? 0)/\(Schema.missingCheckItems.count)" : "–",
                     s.label("missingstate", item.state),
-                    Format.line(record.value("closed_at").displayText ?? "")]
+                    // An episode open under `EpisodeRules` (a contested withdrawal) shows no closing.
+                    record.episodeOpen ? "" : Format.line(record.value("closed_at").displayText ?? "")]
         }
         context.out(Format.table(["id", context.t("out.child"), context.t("out.phase"), s.field("last_seen_at"),
                                   s.field("last_seen_place"), s.field("police_notified_at"), s.field("found_at"),
@@ -837,8 +856,9 @@ struct MissingList: Command {
         for item in listed where item.state == "open" {
             openByChild[item.record.value("child").displayText ?? "", default: []].append(item.record.id.description)
         }
+        let police = try context.ownKind(store) == OrganisationKind.police.rawValue
         for (child, ids) in openByChild.sorted(by: { $0.key < $1.key }) where ids.count > 1 {
-            context.out(context.t("out.severalOpen", names[child].map(Format.line) ?? child, String(ids.count),
+            context.out(context.t(police ? "out.severalOpenPolice" : "out.severalOpen", names[child].map(Format.line) ?? child, String(ids.count),
                                   ids.joined(separator: ", ")))
         }
     }

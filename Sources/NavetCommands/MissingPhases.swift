@@ -21,10 +21,11 @@ enum MissingPhase {
 
     /// The phase the episode's cells say: the furthest step recorded.
     static func of(_ episode: RecordSnapshot) -> String {
+        // A follow-up ends the episode whatever else was recorded (a withdrawal it overrode).
+        if !episode.value("follow_up_at").isNull { return "followed_up" }
         if !episode.value("withdrawn_reason").isNull, !episode.value("closed_at").isNull, !episode.withdrawalContested {
             return "withdrawn"
         }
-        if !episode.value("follow_up_at").isNull { return "followed_up" }
         if !episode.value("found_at").isNull { return "found" }
         if !episode.value("police_notified_at").isNull { return "police_notified" }
         return "reported"

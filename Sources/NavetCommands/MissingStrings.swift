@@ -106,6 +106,10 @@ enum MissingStrings {
         "opt.withdrawReason": ("why the report was a mistake (required)", "varför registreringen var ett misstag (krävs)"),
         "opt.discoveredAt": ("when the disappearance was discovered", "när försvinnandet upptäcktes"),
         "opt.discoveredBy": ("who discovered it", "vem som upptäckte det"),
+        "error.badPhone": ("{0} '{1}' is not a phone number: use digits, spaces and + - ( ) /, 3 to 15 digits (e.g. 090-16 10 00). Nothing was changed.",
+                           "{0} '{1}' är inget telefonnummer: använd siffror, mellanslag och + - ( ) /, 3 till 15 siffror (t.ex. 090-16 10 00). Inget har ändrats."),
+        "warn.noContactPhone": ("warning: no phone to the hub is recorded for this report: the police, who are not sent the hub, will have no number to call back. Give one with --contact-phone, or record your organisation's phone in the child's hub (navet hub add ... --phone).",
+                                "varning: inget telefonnummer till navet är registrerat för anmälan: polisen, som inte får uppgifterna om navet, har inget nummer att ringa tillbaka till. Ange ett med --contact-phone, eller registrera din organisations telefonnummer i barnets nav (navet hub add ... --phone)."),
         "opt.contactPhone": ("the phone number the police reach the hub on during the search (default your organisation's phone in the child's hub)",
                              "telefonnumret polisen når navet på under sökandet (standard din organisations telefonnummer i barnets nav)"),
         "opt.reportedBy": ("who reports it (default your full name)", "vem som registrerar det (standard ditt fullständiga namn)"),
@@ -115,7 +119,7 @@ enum MissingStrings {
                                  "Metodens checklista vid ett försvinnande (registrera varje punkt med 'navet missing check {0} PUNKT'):"),
         "out.withdrawalContested": (
             "The report was withdrawn as a mistake, but the police were told or the child was found before the withdrawal reached the others: the episode stays open until its follow-up. Agree with the hub and the police what happened, then record the finding and the follow-up ('navet missing found {0}', 'navet missing follow-up {0}').",
-            "Anmälan återtogs som ett misstag, men polisen hade underrättats eller barnet påträffats innan återtagandet nådde de andra: försvinnandet pågår tills uppföljningen är gjord. Kom överens med navet och polisen om vad som har hänt, och registrera sedan när barnet påträffades och uppföljningen ('navet missing found {0}', 'navet missing follow-up {0}')."),
+            "Försvinnandet återkallades som ett misstag, men polisen hade underrättats eller barnet påträffats innan återkallandet nådde de andra: försvinnandet pågår tills uppföljningen är gjord. Kom överens med navet och polisen om vad som har hänt, och registrera sedan när barnet påträffades och uppföljningen ('navet missing found {0}', 'navet missing follow-up {0}')."),
         "out.tellPolice": ("Tell the police now if they do not know yet (there is no waiting time), and record it: 'navet missing police-notified {0} --at TIME --reference REF'.",
                            "Underrätta polisen nu om de inte redan vet (det finns ingen väntetid), och registrera det: 'navet missing police-notified {0} --at TID --reference DIARIENUMMER'."),
         "out.checked": ("Done: {0} (episode {1}, {2}, by {3}). Checklist: {4} of {5} done.",
@@ -164,7 +168,9 @@ enum MissingStrings {
                                    "Checklistan delas inte med din organisation: det som navet kring barnet har gjort visas inte här."),
         "error.insideEpisode": ("Last seen {0} falls inside episode {1}, when the child was already missing (last seen {2}, found {3}). Check the time; if the child went missing again, the new episode begins after {3}. Nothing was changed.",
                                 "Senast sedd {0} ligger inom försvinnandet {1}, då barnet redan var försvunnet (senast sett {2}, påträffat {3}). Kontrollera tiden; om barnet försvann igen börjar det nya försvinnandet efter {3}. Inget har ändrats."),
-        "error.closeTooLate": ("Episode {0} cannot be withdrawn as a mistake: the police have been told, the child has been found, or the report is more than 24 hours old. Record where the child was found with 'navet missing found', then the follow-up with 'navet missing follow-up', which closes the episode.",
-                               "Försvinnandet {0} kan inte återkallas som ett misstag: polisen är underrättad, barnet är påträffat eller registreringen är mer än ett dygn gammal. Registrera var barnet påträffades med 'navet missing found' och sedan uppföljningen med 'navet missing follow-up', som avslutar försvinnandet."),
+        "error.closeTooLatePolice": ("Episode {0} cannot be withdrawn as a mistake: the police have been told or the child has been found. Tell the police it was a mistake, then record it the method's way: 'navet missing found' (where the child was, e.g. \"never missing: the wrong child was reported\") and 'navet missing follow-up', which closes the episode and ends the police's access. Nothing was changed.",
+                                     "Försvinnandet {0} kan inte återkallas som ett misstag: polisen är underrättad eller barnet är påträffat. Meddela polisen att det var ett misstag och registrera det sedan enligt metoden: 'navet missing found' (var barnet fanns, t.ex. \"aldrig försvunnet: fel barn anmäldes\") och 'navet missing follow-up', som avslutar försvinnandet och polisens behörighet. Inget har ändrats."),
+        "error.closeTooLateDay": ("Episode {0} cannot be withdrawn as a mistake: it was reported more than 24 hours ago. Record where the child was found with 'navet missing found', then the follow-up with 'navet missing follow-up', which closes the episode. Nothing was changed.",
+                                  "Försvinnandet {0} kan inte återkallas som ett misstag: det registrerades för mer än ett dygn sedan. Registrera var barnet påträffades med 'navet missing found' och sedan uppföljningen med 'navet missing follow-up', som avslutar försvinnandet. Inget har ändrats."),
     ]
 }

@@ -417,8 +417,9 @@ public enum WriteRefusal: String, CaseIterable, Hashable, Sendable {
     case unknownOrganisation = "unknown_organisation"
     /// A consent names the organisation that records it: nobody grants themselves access.
     case selfConsent = "self_consent"
-    /// A missing episode is withdrawn as a mistake after the police were told or the child
-    /// was found (recorded by another replica meanwhile): it ends with the follow-up.
+    /// A missing episode withdrawn as a mistake after the police were told or the child was
+    /// found. No longer produced since schema 4 (the withdrawal is kept and contested,
+    /// `EpisodeRules`); kept so that a replica still names it.
     case withdrawnTooLate = "withdrawn_too_late"
 }
 

@@ -463,8 +463,10 @@ public enum AlertRules {
                 // Open: tell the police at once. No threshold: there is nothing to wait for.
                 if episode.policeNotifiedAt == nil, facts.visibility.policeNotified {
                     let since = episode.discoveredAt ?? episode.lastSeenAt
+                    // For every member: whoever reads it first tells the police.
                     alerts.append(Alert(rule: .missingNotReported, child: facts.child, record: episode.id,
                                         since: .instant(Timestamp(swedishTimeAt: since.unixMilliseconds)),
+                                        everyMember: true, recipients: recipients(facts, roles: []),
                                         arguments: [seen], evidence: [episode.id]))
                 }
                 let limit = hours(thresholds.missingEscalateHours)

@@ -186,8 +186,6 @@ extension CentralStore {
         var uploadNoteKinds: [RecordID: String] = [:]
         /// From the upload: the organisation each membership or consent record names.
         var uploadOrganisations: [RecordID: String] = [:]
-        /// Missing episodes the upload withdraws as a mistake (it sets `withdrawn_reason`).
-        var uploadWithdrawals: Set<RecordID> = []
         /// Membership and consent records refused as a whole, every change of them in this
         /// upload: one that names an organisation the store does not know, and a consent
         /// that names the sender's own organisation (nobody grants themselves access). A
@@ -211,9 +209,6 @@ extension CentralStore {
                 if change.recordType == "note" || change.recordType == "decision", change.field == "kind",
                    case .text(let kind) = change.value {
                     uploadNoteKinds[change.recordID] = kind
-                }
-                if change.recordType == "missing", change.field == "withdrawn_reason", change.value != .null {
-                    uploadWithdrawals.insert(change.recordID)
                 }
                 if change.recordType == "membership" || change.recordType == "consent", change.field == "organisation",
                    case .text(let name) = change.value {
@@ -253,17 +248,9 @@ extension CentralStore {
             guard let organisation else { return .refuse(.notInHub, child: child) }
             if let refusal = refusedRecords[change.recordID] { return .refuse(refusal, child: child) }
             // A withdrawal (`navet missing close`) made offline while another replica recorded
-            // that the police were told, or the finding: the episode ends with the follow-up,
-            // and the police keep the search fields until then. The replica that knows of
-            // the notification refuses the withdrawal up front (`navet missing close`, which
-            // also keeps withdrawals within a day of the report); this is that rule's first part.
-            if change.recordType == "missing", uploadWithdrawals.contains(change.recordID),
-               ["withdrawn_reason", "closed_at"].contains(change.field) {
-                let stored = try store.winningValues(change.recordID)
-                if (stored["police_notified_at"] ?? .null) != .null || (stored["found_at"] ?? .null) != .null {
-                    return .refuse(.withdrawnTooLate, child: child)
-                }
-            }
+            // that the police were told, or the finding, is accepted like any concurrent edit:
+            // whichever arrives first, `EpisodeRules` keeps the episode open until its
+            // follow-up (the police keep the search fields) and every member is alerted.
             let grant: Grant
             if let cached = factsCache[child] {
                 grant = cached.grant

@@ -196,7 +196,7 @@ import Testing
         let casePage: Set<String> = [
             "child.name", "child.birth_date", "child.asylum_status", "child.languages",
             "membership.organisation", "membership.role", "membership.person", "membership.start_date",
-            "missing.child", "missing.last_seen_at", "missing.last_seen_place", "missing.risk",
+            "missing.child", "missing.last_seen_at", "missing.last_seen_place", "missing.risk", "missing.reported_by",
             "note.child", "note.kind", "note.text",
         ]
         let displays: [(arguments: [String], command: String, records: Set<String>, fields: Set<String>)] = [

@@ -41,6 +41,51 @@ import Testing
         return result.err
     }
 
+    /// The phone the police call back on: checked as a phone number (here and in the hub),
+    /// taken from the reporting organisation's place in the hub, and warned about when none.
+    @Test func theReportCarriesAPhoneThePoliceCanCallBack() throws {
+        let (child, _) = try setUp()
+        for bad in ["abc", "9223372036854775808", "0", "12", "070\u{0007}123"] {
+            let says = bad.contains("\u{0007}") ? [] : ["is not a phone number"]
+            try refused(["missing", "report", "--child", child, "--last-seen-at", "2026-11-29 10:00",
+                         "--last-seen-place", "x", "--contact-phone", bad], says: says)
+            try refused(["hub", "add", "--child", child, "--org", "HVB Solgården", "--role", "kontaktperson", "--phone", bad], says: says)
+        }
+        let sv = try cli.navet("--lang", "sv", "hub", "add", "--child", child, "--org", "HVB", "--role", "mentor", "--phone", "abc")
+        #expect(sv.code == 3 && sv.err.contains("är inget telefonnummer"), "\(sv.err)")
+        // The open episode of setUp() reported without a phone: the report warned.
+        let other = object(try cli.navet("--json", "child", "add", "--name", "Bashir"))["id"] as? String ?? ""
+        let warned = try cli.navet("missing", "report", "--child", other, "--last-seen-at", "2026-11-29 10:00", "--last-seen-place", "x")
+        #expect(warned.code == 0 && warned.err.contains("warning: no phone to the hub"), "\(warned.err)")
+        // With the organisation's phone in the hub, the report takes it, and says nothing.
+        #expect(try cli.navet("hub", "add", "--child", other, "--org", "Mitt HVB", "--role", "kontaktperson",
+                              "--phone", "+46 (0)90-16 10 00").code == 0)
+        let episodes = json(try cli.navet("--json", "missing", "list", "--child", other)) as? [[String: Any]] ?? []
+        #expect(episodes.count == 1)
+        #expect(try cli.navet("missing", "report", "--child", other, "--last-seen-at", "2026-11-29 10:00", "--last-seen-place", "y")
+                    .code == 3, "one open episode per child")
+    }
+
+    /// After the follow-up, an episode whose withdrawal was contested reads as followed up,
+    /// not withdrawn, and shows no closing while it is open.
+    @Test func aContestedEpisodeIsOpenAndEndsFollowedUp() throws {
+        var fields: [FieldState] = []
+        var episode: RecordSnapshot { RecordSnapshot(id: RecordID(rawValue: 1), type: "missing", fields: fields) }
+        func set(_ field: String, _ value: String) {
+            let change = Change(origin: ReplicaID(rawValue: 1), seq: UInt64(fields.count + 1), version: 1, replaces: [],
+                                wallTime: 0, recordType: "missing", recordID: RecordID(rawValue: 1), field: field,
+                                value: .text(value), tag: .search)
+            fields.append(FieldState(change: change, headCount: 1))
+        }
+        set("closed_at", "2026-11-30T10:00+01:00")
+        set("withdrawn_reason", "fel barn")
+        #expect(!episode.episodeOpen && MissingPhase.of(episode) == "withdrawn")
+        set("police_notified_at", "2026-11-30T09:00+01:00")
+        #expect(episode.episodeOpen && episode.withdrawalContested && MissingPhase.of(episode) == "police_notified")
+        set("follow_up_at", "2026-11-30T12:00+01:00")
+        #expect(!episode.episodeOpen && !episode.withdrawalContested && MissingPhase.of(episode) == "followed_up")
+    }
+
     @Test func anEpisodeGoesThroughItsThreePhases() throws {
         #expect(try cli.navet("init").code == 0)
         #expect(try cli.navet("user", "add", "eva", "--name", "Eva Ek").code == 0)
