@@ -154,7 +154,8 @@ struct ChildShow: Command {
             [s.label("role", member.value("role").displayText ?? ""), value(member, "organisation"), value(member, "person"),
              value(member, "phone")]
         }
-        section("case.hub", hubRows.isEmpty ? [context.t("case.noHub")]
+        let noHub = readerKind == OrganisationKind.police.rawValue ? "case.noHubPolice" : "case.noHub"
+        section("case.hub", hubRows.isEmpty ? [context.t(noHub)]
                 : Format.table([s.field("role"), s.field("organisation"), s.field("person"), s.field("phone")], hubRows)
                     .split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
         section("case.sip", plans.map { plan in

@@ -250,9 +250,9 @@ private struct Demo {
         findings.child = child
         try navet("social", ["sync"])
         try navet("social", ["hub", "add", "--child", child, "--org", name("home"), "--role", role(.contactPerson),
-                             "--person", "Jonas Lind"])
+                             "--person", "Jonas Lind", "--phone", "090-12 34 56"])
         try navet("social", ["hub", "add", "--child", child, "--org", name("guardian"), "--role", role(.guardian),
-                             "--person", "Lena Berg"])
+                             "--person", "Lena Berg", "--phone", "070-234 56 78"])
         try navet("social", ["sync"])
         try navet("social", ["hub", "list", "--child", child])
 
