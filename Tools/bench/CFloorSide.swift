@@ -103,11 +103,13 @@ func runCFloor(_ input: CFloorInput, expected: Int, cells: Int) throws -> Run {
         fatalError("C floor: \(message(error))")
     }
     let clock = ContinuousClock()
+    let cpu = NeedToKnowBench.Usage.now().cpu
     let start = clock.now
     let status = input.counts.withUnsafeBufferPointer { counts in
         cfloor_run(floor, input.changes.baseAddress, counts.baseAddress, Int64(counts.count), now, &error, Int32(error.count))
     }
     result.total = seconds(clock.now - start)
+    result.cpu = NeedToKnowBench.Usage.now().cpu - cpu
     result.store = result.total
     guard status == 0 else { fatalError("C floor: \(message(error))") }
     // Not timed: the rows are all there.

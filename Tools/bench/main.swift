@@ -112,6 +112,8 @@ enum Side: String, CaseIterable {
 /// One timed run of one side.
 struct Run {
     var total = 0.0
+    /// CPU time (user + system, getrusage) over the timed part.
+    var cpu = 0.0
     /// Merge only: time by stage.
     var decode = 0.0
     var verify = 0.0
@@ -131,9 +133,11 @@ func runRaw(_ side: Side, _ uploads: [[Change]], expected: Int, cells: Int) thro
     do {
         let db = try Floor.create(path: folder.file("raw.db"))
         let clock = ContinuousClock()
+        let cpu = NeedToKnowBench.Usage.now().cpu
         let start = clock.now
         try Floor.run(db, uploads: uploads, now: now)
         result.total = seconds(clock.now - start)
+        result.cpu = NeedToKnowBench.Usage.now().cpu - cpu
         result.store = result.total
         // Not timed: the rows are all there.
         let state = "state"
@@ -158,6 +162,7 @@ func runMerge(
         let central = try CentralStore.create(path: folder.file("central.db"), now: now)
         let clock = ContinuousClock()
         var applied = 0
+        let cpu = NeedToKnowBench.Usage.now().cpu
         let start = clock.now
         for bytes in uploadFiles {
             let t0 = clock.now
@@ -183,6 +188,7 @@ func runMerge(
             result.store += seconds(t4 - t3)
         }
         result.total = seconds(clock.now - start)
+        result.cpu = NeedToKnowBench.Usage.now().cpu - cpu
         guard applied == expected, try central.changeCount == expected else {
             fatalError("central store holds the wrong number of changes")
         }
@@ -302,7 +308,7 @@ var reply = ReplyCost()
 
 func line(_ run: Int, _ side: String, _ result: Run, _ detail: String = "") {
     progress("  run \(run)/\(options.runs)  \(side.padding(toLength: 12, withPad: " ", startingAt: 0)) "
-        + "\(fixed(result.total, 3)) s  \(grouped(Int(Double(total) / result.total))) changes/s\(detail)")
+        + "\(fixed(result.total, 3)) s  \(grouped(Int(Double(total) / result.total))) changes/s  CPU \(fixed(result.cpu, 3)) s\(detail)")
 }
 
 for run in 1...options.runs {
@@ -399,15 +405,15 @@ if options.json {
         ],
         "machine": machine, "sqlite": Database.libraryVersion, "runs": options.runs,
         "floor": [
-            "seconds": floorRuns.map(\.total), "medianSeconds": floorSeconds, "changesPerSecond": floorRate,
+            "seconds": floorRuns.map(\.total), "cpuSeconds": floorRuns.map(\.cpu), "medianSeconds": floorSeconds, "changesPerSecond": floorRate,
             "diskBytesPerChange": diskPerChange(floorRuns),
         ],
         "cFloor": [
-            "seconds": cfloorRuns.map(\.total), "medianSeconds": cfloorSeconds, "changesPerSecond": cfloorRate,
+            "seconds": cfloorRuns.map(\.total), "cpuSeconds": cfloorRuns.map(\.cpu), "medianSeconds": cfloorSeconds, "changesPerSecond": cfloorRate,
             "diskBytesPerChange": diskPerChange(cfloorRuns),
         ],
         "merge": [
-            "seconds": mergeRuns.map(\.total), "medianSeconds": mergeSeconds, "changesPerSecond": mergeRate,
+            "seconds": mergeRuns.map(\.total), "cpuSeconds": mergeRuns.map(\.cpu), "medianSeconds": mergeSeconds, "changesPerSecond": mergeRate,
             "medianDecodeSeconds": decodeSeconds, "medianVerifySeconds": verifySeconds,
             "medianCheckSeconds": checkSeconds,
             "medianStoreSeconds": storeSeconds, "diskBytesPerChange": diskPerChange(mergeRuns),
@@ -425,11 +431,13 @@ if options.json {
     let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
     print(String(decoding: data, as: UTF8.self))
 } else {
-    func row(_ name: String, _ seconds: Double, rate: Bool = true) -> String {
+    func row(_ name: String, _ seconds: Double, rate: Bool = true, cpu: Double? = nil) -> String {
         name.padding(toLength: 28, withPad: " ", startingAt: 0) + fixed(seconds, 3).leftPad(8)
             + (rate ? grouped(Int(Double(total) / seconds)).leftPad(12) : String(repeating: " ", count: 12))
             + (fixed(seconds / Double(total) * 1e6, 2) + " µs").leftPad(12)
+            + (cpu.map { fixed($0, 3).leftPad(9) } ?? "")
     }
+    let floorCPU = medianOf(floorRuns, \.cpu), cfloorCPU = medianOf(cfloorRuns, \.cpu), mergeCPU = medianOf(mergeRuns, \.cpu)
     var lines = [
         "navet-bench W1: \(options.replicas) replicas × \(grouped(options.changes)) field changes = \(grouped(total)) changes",
         "  per replica: \(workload.recordsPerReplica) of its own child records × \(Workload.fieldsChangedPerRecord) changes:"
@@ -440,10 +448,10 @@ if options.json {
         "  values: \(options.values.rawValue); \(machine); load average \(loadAverage()); SQLite \(Database.libraryVersion);"
             + " \(options.runs) runs per side, alternating; medians",
         "",
-        "                              median s   changes/s  per change",
-        row("  floor (Swift, raw SQLite)", floorSeconds),
-        row("  C floor (libsqlite3)", cfloorSeconds),
-        row("  merge (Navet)", mergeSeconds),
+        "                              median s   changes/s  per change    CPU s",
+        row("  floor (Swift, raw SQLite)", floorSeconds, cpu: floorCPU),
+        row("  C floor (libsqlite3)", cfloorSeconds, cpu: cfloorCPU),
+        row("  merge (Navet)", mergeSeconds, cpu: mergeCPU),
         row("    decode", decodeSeconds, rate: false),
         row("    verify (HMAC)", verifySeconds, rate: false),
         row("    Sync.check", checkSeconds, rate: false),
@@ -453,11 +461,16 @@ if options.json {
         "  runs: floor \(floorRuns.map { fixed($0.total, 3) }.joined(separator: ", ")) s;"
             + " C floor \(cfloorRuns.map { fixed($0.total, 3) }.joined(separator: ", ")) s;"
             + " merge \(mergeRuns.map { fixed($0.total, 3) }.joined(separator: ", ")) s",
+        "  CPU: floor \(floorRuns.map { fixed($0.cpu, 3) }.joined(separator: ", ")) s;"
+            + " C floor \(cfloorRuns.map { fixed($0.cpu, 3) }.joined(separator: ", ")) s;"
+            + " merge \(mergeRuns.map { fixed($0.cpu, 3) }.joined(separator: ", ")) s",
         "",
         "  merge / C floor: \(fixed(ratioToC, 2))×  (issue 15 target ≥ \(cRatioTarget)×:"
             + " \(ratioToC >= cRatioTarget ? "met" : "NOT met"))",
         "  merge / Swift floor: \(fixed(ratio, 2))×  (first target ≥ \(ratioTarget)×: \(ratioMet ? "met" : "NOT met"))",
         "  C floor / Swift floor: \(fixed(cfloorRate / floorRate, 2))×",
+        "  CPU (user + system, medians): merge / C floor \(fixed(cfloorCPU / mergeCPU, 2))×,"
+            + " merge / Swift floor \(fixed(floorCPU / mergeCPU, 2))× (as rates: floor CPU over merge CPU)",
         "  upload bundles: \(grouped(uploadBytes)) bytes = \(fixed(bytesPerChange, 2)) bytes/change"
             + "  (target ≤ \(Int(bytesTarget)): \(bytesMet ? "met" : "NOT met"))",
         "  on disk after a run (file + WAL): floor \(fixed(diskPerChange(floorRuns), 1)) B/change,"

@@ -269,17 +269,20 @@ def main():
         engine.merge(updates[engine.name][:1])
 
     times = {engine.name: [] for engine in engines}
+    cpu = {engine.name: [] for engine in engines}
     for round_number in range(args.rounds):
         start = round_number % len(engines)
         for engine in engines[start:] + engines[:start]:
             gc.collect()
             gc.disable()
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             doc = engine.merge(updates[engine.name])
-            elapsed = time.perf_counter() - started
+            elapsed, used = time.perf_counter() - started, time.process_time() - started_cpu
             gc.enable()
             times[engine.name].append(elapsed)
-            say(f"  round {round_number + 1}/{args.rounds}  {engine.name:<14} {elapsed:.3f} s  {total / elapsed:,.0f} changes/s")
+            cpu[engine.name].append(used)
+            say(f"  round {round_number + 1}/{args.rounds}  {engine.name:<14} {elapsed:.3f} s"
+                f"  {total / elapsed:,.0f} changes/s  CPU {used:.3f} s")
             if round_number == 0:
                 seen = dict(engine.cells(doc))
                 if seen != expected:
@@ -294,6 +297,7 @@ def main():
         results.append({
             "engine": engine.name, "version": engine.version, "seconds": times[engine.name],
             "medianSeconds": seconds, "changesPerSecond": total / seconds,
+            "cpuSeconds": cpu[engine.name], "medianCPUSeconds": statistics.median(cpu[engine.name]),
             "updateBytes": sent, "bytesPerChange": sent / total,
         })
 
@@ -311,18 +315,19 @@ def main():
         f" {args.rounds} rounds, alternating; medians",
         f"  {summary['machine']}; load average {summary['loadAverage']}",
         "",
-        f"  {'engine':<14} {'median s':>9} {'changes/s':>11} {'bytes/change':>13}  version",
+        f"  {'engine':<14} {'median s':>9} {'changes/s':>11} {'CPU s':>8} {'bytes/change':>13}  version",
     ]
     for result in results:
         lines.append(
             f"  {result['engine']:<14} {result['medianSeconds']:>9.3f} {result['changesPerSecond']:>11,.0f}"
-            f" {result['bytesPerChange']:>13.2f}  {result['version']}"
+            f" {result['medianCPUSeconds']:>8.3f} {result['bytesPerChange']:>13.2f}  {result['version']}"
         )
     if navet:
-        lines.append(f"  {'Navet':<14} {'':>9} {'':>11} {navet['navetBytesPerChange']:>13.2f}  signed upload bundles")
+        lines.append(f"  {'Navet':<14} {'':>9} {'':>11} {'':>8} {navet['navetBytesPerChange']:>13.2f}  signed upload bundles")
     lines.append("")
     for result in results:
-        lines.append(f"  rounds, s: {result['engine']}: " + ", ".join(f"{value:.3f}" for value in result["seconds"]))
+        lines.append(f"  rounds, s: {result['engine']}: " + ", ".join(f"{value:.3f}" for value in result["seconds"])
+                     + "; CPU " + ", ".join(f"{value:.3f}" for value in result["cpuSeconds"]))
     print("\n".join(lines))
 
 
