@@ -65,11 +65,14 @@ cfloor *cfloor_create(const char *path, char *error, int error_size) {
         say(error, error_size, "calloc", NULL);
         return NULL;
     }
-    if (sqlite3_open_v2(path, &floor->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+    // The flags and busy timeout of NavetSQLite's Database(path:mode: .readWriteCreate).
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
+    if (sqlite3_open_v2(path, &floor->db, flags, NULL) != SQLITE_OK) {
         say(error, error_size, "open", floor->db);
         cfloor_close(floor);
         return NULL;
     }
+    sqlite3_busy_timeout(floor->db, 10000);
     if (sqlite3_exec(floor->db, schema, NULL, NULL, NULL) != SQLITE_OK) {
         say(error, error_size, "schema", floor->db);
         cfloor_close(floor);
