@@ -49,11 +49,15 @@ let package = Package(
             dependencies: ["NavetCore", "NavetStore", "NavetWire", "NavetSync", "NavetCommands"],
             swiftSettings: swift6
         ),
+        // navet-bench's C floor: the raw-SQLite floor in C against libsqlite3, no wrapper.
+        .target(name: "CFloor", path: "Tools/cfloor", linkerSettings: [.linkedLibrary("sqlite3")]),
         .executableTarget(
             name: "navet-bench",
-            dependencies: ["NavetCore", "NavetCrypto", "NavetStore", "NavetWire", "NavetSync", "NavetSQLite", "NavetCommands"],
+            dependencies: [
+                "NavetCore", "NavetCrypto", "NavetStore", "NavetWire", "NavetSync", "NavetSQLite", "NavetCommands", "CFloor",
+            ],
             path: "Tools/bench",
-            exclude: ["README.md", "read-log-bytes.sh", "read-audit-cost.py"],
+            exclude: ["README.md", "read-log-bytes.sh", "read-audit-cost.py", "peers"],
             swiftSettings: swift6
         ),
         .executableTarget(

@@ -63,3 +63,9 @@ func machineDescription() -> String {
         .map { $0.split(separator: ":", maxSplits: 1).last!.trimmingCharacters(in: .whitespaces) } ?? "unknown CPU"
     return "\(ProcessInfo.processInfo.activeProcessorCount) cores, \(cpu)"
 }
+
+/// The 1, 5 and 15 minute load averages, for the record ("1.75 1.68 1.80").
+func loadAverage() -> String {
+    let text = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? ""
+    return text.split(separator: " ").prefix(3).joined(separator: " ")
+}

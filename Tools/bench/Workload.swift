@@ -33,6 +33,13 @@ struct Workload {
     let replicas: Int
     let changesPerReplica: Int
     let seed: UInt64
+    /// `names`: realistic values (W1). `random`: every free-text value (the fields of kind
+    /// `.text`) is 17 random bytes in base64url, 23 characters; the other fields as in W1.
+    var values: Values = .names
+
+    enum Values: String {
+        case names, random
+    }
 
     var recordsPerReplica: Int { changesPerReplica / Self.fieldsChangedPerRecord }
     var totalChanges: Int { replicas * changesPerReplica }
@@ -56,7 +63,7 @@ struct Workload {
             var changes: [Change] = []
             changes.reserveCapacity(changesPerReplica)
             var wall = Self.baseWallTime + Int64.random(in: 0..<86_400_000, using: &rng)
-            var values = ValueSource(rng: rng)
+            var values = ValueSource(rng: rng, random: self.values == .random)
             defer { rng = values.rng }
 
             var records: [RecordID] = []
@@ -113,6 +120,31 @@ struct Workload {
 /// descriptions, ISO dates, a valid asylum status and a bool.
 struct ValueSource {
     var rng: SplitMix64
+    /// The random-value workload: free-text fields get `randomText()`.
+    var random = false
+
+    /// The `child` fields of kind `.text` (free text): name, languages, the two
+    /// municipalities and the search description. Dates, the dossier number (a code of
+    /// letters, digits and "-"), the asylum status (a choice) and protected identity (a bool)
+    /// keep their W1 values in the random workload, so every change stays valid.
+    static let freeTextFields: Set<String> = Set(Schema.current.recordType("child")!.fields.compactMap { field in
+        if case .text = field.kind { return field.name }
+        return nil
+    })
+
+    /// 17 random bytes in base64url without padding: 23 printable characters that do not
+    /// compress (136 bits of entropy in 23 bytes).
+    mutating func randomText() -> String {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+        var bytes = (0..<17).map { _ in UInt8.random(in: 0...255, using: &rng) }
+        bytes.append(0)  // 18 bytes: six groups of three; the last character is dropped
+        var out: [UInt8] = []
+        for group in stride(from: 0, to: 18, by: 3) {
+            let word = UInt32(bytes[group]) << 16 | UInt32(bytes[group + 1]) << 8 | UInt32(bytes[group + 2])
+            for shift in [18, 12, 6, 0] { out.append(alphabet[Int(word >> UInt32(shift) & 63)]) }
+        }
+        return String(decoding: out.prefix(23), as: UTF8.self)
+    }
 
     struct Person {
         var given: String
@@ -167,6 +199,7 @@ struct ValueSource {
     /// A value for `field`; `edit` is the value being replaced, for edits that follow from
     /// it (the next asylum status, the other protected-identity setting).
     mutating func value(for field: String, person: Person, edit old: FieldValue?) -> FieldValue {
+        if random, Self.freeTextFields.contains(field) { return .text(randomText()) }
         switch field {
         case "name":
             // Sometimes with a second given name, as the Migration Agency writes it.

@@ -1,6 +1,8 @@
-// navet-bench: workload W1, the central store's merge against a raw-SQLite floor.
+// navet-bench: workload W1, the central store's merge against two raw-SQLite floors (Swift
+// and C), and W1's change set exported for the CRDT engines (Tools/bench/peers).
 //
-//   swift run -c release navet-bench [--replicas N] [--changes N] [--runs N] [--json] ...
+//   swift run -c release navet-bench [--replicas N] [--changes N] [--runs N] [--values names|random] [--json] ...
+//   swift run -c release navet-bench --export-changes FILE [--values names|random]
 //
 // See README.md in this folder for what is measured, the floor, and the figures.
 import Foundation
@@ -18,16 +20,26 @@ struct Options {
     var json = false
     /// One side alone (for a profiler), or nil for the benchmark.
     var only: Side?
+    var values: Workload.Values = .names
+    /// Write the change set as JSON lines to this file instead of running the sides.
+    var exportPath: String?
 
     static let usage = """
-        usage: navet-bench [--replicas N] [--changes N] [--runs N] [--seed N] [--json]
-                           [--only floor|merge]
+        usage: navet-bench [--replicas N] [--changes N] [--runs N] [--seed N] [--values names|random] [--json]
+                           [--only floor|cfloor|merge]
+               navet-bench --export-changes FILE [--values names|random] [--replicas N] [--changes N] [--seed N]
           --replicas N       replicas uploading (default 200)
           --changes N        field changes per replica, a multiple of 20 (default 1000)
           --runs N           timed runs of each side, alternating (default 3); medians are reported
           --seed N           seed of the workload generator (default \(0x4E41_5645_5431 as UInt64))
+          --values KIND      names (default): realistic values; random: every free-text value is
+                             17 random bytes in base64url (23 characters)
           --json             print the results as one JSON object on stdout
-          --only SIDE        run one side alone, e.g. under a profiler; prints its median only
+          --only SIDE        run one side alone (floor: Swift floor, cfloor: C floor, merge),
+                             e.g. under a profiler; prints its median only
+          --export-changes FILE
+                             write the change set as JSON lines (one change per line) and
+                             FILE.navet.json (Navet's signed upload bytes), for Tools/bench/peers
                navet-bench --ntk [--replicas N] [--children N] [--notes N] [--runs N] [--split]
           W1 under need to know: mixed organisation kinds, filtered against unfiltered;
           --split times the merge and the reply apart
@@ -57,9 +69,19 @@ struct Options {
             case "--json": options.json = true
             case "--only":
                 guard let name = rest.popFirst(), let side = Side(rawValue: name) else {
-                    fail("--only needs floor or merge")
+                    fail("--only needs floor, cfloor or merge")
                 }
                 options.only = side
+            case "--values":
+                guard let name = rest.popFirst(), let values = Workload.Values(rawValue: name) else {
+                    fail("--values needs names or random")
+                }
+                options.values = values
+            case "--export-changes":
+                guard let path = rest.popFirst(), !path.isEmpty, !path.hasPrefix("--") else {
+                    fail("--export-changes needs a file")
+                }
+                options.exportPath = path
             case "-h", "--help":
                 print(usage)
                 exit(0)
@@ -83,13 +105,15 @@ struct Options {
     }
 }
 
-enum Side: String {
-    case floor, merge
+enum Side: String, CaseIterable {
+    case floor, cfloor, merge
 }
 
 /// One timed run of one side.
 struct Run {
     var total = 0.0
+    /// CPU time (user + system, getrusage) over the timed part.
+    var cpu = 0.0
     /// Merge only: time by stage.
     var decode = 0.0
     var verify = 0.0
@@ -109,9 +133,11 @@ func runRaw(_ side: Side, _ uploads: [[Change]], expected: Int, cells: Int) thro
     do {
         let db = try Floor.create(path: folder.file("raw.db"))
         let clock = ContinuousClock()
+        let cpu = NeedToKnowBench.Usage.now().cpu
         let start = clock.now
         try Floor.run(db, uploads: uploads, now: now)
         result.total = seconds(clock.now - start)
+        result.cpu = NeedToKnowBench.Usage.now().cpu - cpu
         result.store = result.total
         // Not timed: the rows are all there.
         let state = "state"
@@ -136,6 +162,7 @@ func runMerge(
         let central = try CentralStore.create(path: folder.file("central.db"), now: now)
         let clock = ContinuousClock()
         var applied = 0
+        let cpu = NeedToKnowBench.Usage.now().cpu
         let start = clock.now
         for bytes in uploadFiles {
             let t0 = clock.now
@@ -161,6 +188,7 @@ func runMerge(
             result.store += seconds(t4 - t3)
         }
         result.total = seconds(clock.now - start)
+        result.cpu = NeedToKnowBench.Usage.now().cpu - cpu
         guard applied == expected, try central.changeCount == expected else {
             fatalError("central store holds the wrong number of changes")
         }
@@ -198,12 +226,14 @@ if CommandLine.arguments.contains("--ntk-access") {
 }
 
 let options = Options.parse(Array(CommandLine.arguments.dropFirst()))
-let workload = Workload(replicas: options.replicas, changesPerReplica: options.changes, seed: options.seed)
+let workload = Workload(replicas: options.replicas, changesPerReplica: options.changes, seed: options.seed,
+                        values: options.values)
 let total = workload.totalChanges
 let childFields = Schema.current.recordType("child")!.fields
 let cells = workload.replicas * workload.recordsPerReplica * childFields.count
 
-progress("navet-bench: generating W1 (\(options.replicas) replicas × \(options.changes) changes = \(grouped(total)) changes)")
+progress("navet-bench: generating W1 (\(options.replicas) replicas × \(options.changes) changes = \(grouped(total)) changes,"
+    + " \(options.values.rawValue) values)")
 let generated = workload.generate()
 
 var fieldBytes: [String: (bytes: Int, count: Int)] = [:]
@@ -253,23 +283,48 @@ let signedUploads: [SignedBundle] = try uploadFiles.map { try BundleCodec.decode
 let decoded = signedUploads.map(\.bundle.changes)
 precondition(zip(decoded, generated).allSatisfy { $0 == $1.changes }, "the bundle round trip changed the changes")
 
+if let path = options.exportPath {
+    let summary: [String: Any] = [
+        "replicas": options.replicas, "changesPerReplica": options.changes, "totalChanges": total,
+        "seed": options.seed, "values": options.values.rawValue,
+        "meanTextValueBytes": textMean, "meanFreeTextValueBytes": freeTextMean,
+        "navetUploadBytes": uploadBytes, "navetBytesPerChange": Double(uploadBytes) / Double(total),
+    ]
+    try ChangeExport.write(generated, to: path, summary: summary)
+    print("navet-bench: wrote \(grouped(total)) changes (\(options.values.rawValue) values) to \(path);"
+        + " Navet's signed upload bundles: \(grouped(uploadBytes)) bytes = \(fixed(Double(uploadBytes) / Double(total), 2))"
+        + " bytes/change (\(path).navet.json)")
+    exit(0)
+}
+// The C floor's flat input, built once and not timed.
+let cInput: CFloorInput? = options.runs(.cfloor) ? CFloorInput(decoded) : nil
+
 // MARK: - Timed runs, alternating sides
 
 var floorRuns: [Run] = []
+var cfloorRuns: [Run] = []
 var mergeRuns: [Run] = []
 var reply = ReplyCost()
 
 func line(_ run: Int, _ side: String, _ result: Run, _ detail: String = "") {
     progress("  run \(run)/\(options.runs)  \(side.padding(toLength: 12, withPad: " ", startingAt: 0)) "
-        + "\(fixed(result.total, 3)) s  \(grouped(Int(Double(total) / result.total))) changes/s\(detail)")
+        + "\(fixed(result.total, 3)) s  \(grouped(Int(Double(total) / result.total))) changes/s  CPU \(fixed(result.cpu, 3)) s\(detail)")
 }
 
 for run in 1...options.runs {
-    if options.runs(.floor) {
+  // The sides take turns going first: run 1 floor, C floor, merge; run 2 C floor, merge, floor; ...
+  let sides = Side.allCases
+  for offset in sides.indices {
+    let side = sides[(offset + run - 1) % sides.count]
+    guard options.runs(side) else { continue }
+    switch side {
+    case .floor:
         floorRuns.append(try runRaw(.floor, decoded, expected: total, cells: cells))
         line(run, "floor", floorRuns.last!)
-    }
-    if options.runs(.merge) {
+    case .cfloor:
+        cfloorRuns.append(try runCFloor(cInput!, expected: total, cells: cells))
+        line(run, "C floor", cfloorRuns.last!)
+    case .merge:
         let isLast = run == options.runs
         let merge = try runMerge(uploadFiles, secrets: secrets, expected: total, afterwards: isLast ? { central in
             // The visible state is the edits' values (checked on a sample of records).
@@ -306,22 +361,27 @@ for run in 1...options.runs {
              "  (decode \(fixed(merge.decode, 3)), verify \(fixed(merge.verify, 3)), check \(fixed(merge.check, 3)),"
                 + " store \(fixed(merge.store, 3)))")
     }
+  }
 }
 
 // MARK: - Report
 
 if let only = options.only {
-    let runs = [Side.floor: floorRuns, .merge: mergeRuns][only]!.map(\.total)
+    let runs = [Side.floor: floorRuns, .cfloor: cfloorRuns, .merge: mergeRuns][only]!.map(\.total)
     print("\(only.rawValue): median \(fixed(median(runs), 3)) s, \(grouped(Int(Double(total) / median(runs)))) changes/s")
     exit(0)
 }
 
 func medianOf(_ runs: [Run], _ value: (Run) -> Double) -> Double { median(runs.map(value)) }
 let floorSeconds = medianOf(floorRuns, \.total)
+let cfloorSeconds = medianOf(cfloorRuns, \.total)
 let mergeSeconds = medianOf(mergeRuns, \.total)
 let floorRate = Double(total) / floorSeconds
+let cfloorRate = Double(total) / cfloorSeconds
 let mergeRate = Double(total) / mergeSeconds
 let ratio = mergeRate / floorRate
+let ratioToC = mergeRate / cfloorRate
+let cRatioTarget = 1.0
 let decodeSeconds = medianOf(mergeRuns, \.decode)
 let verifySeconds = medianOf(mergeRuns, \.verify)
 let checkSeconds = medianOf(mergeRuns, \.check)
@@ -340,38 +400,44 @@ if options.json {
         "workload": [
             "name": "W1", "replicas": options.replicas, "changesPerReplica": options.changes,
             "recordsPerReplica": workload.recordsPerReplica, "changesPerRecord": Workload.fieldsChangedPerRecord,
-            "totalChanges": total, "seed": options.seed,
+            "totalChanges": total, "seed": options.seed, "values": options.values.rawValue,
             "meanTextValueBytes": textMean, "meanFreeTextValueBytes": freeTextMean,
         ],
         "machine": machine, "sqlite": Database.libraryVersion, "runs": options.runs,
         "floor": [
-            "seconds": floorRuns.map(\.total), "medianSeconds": floorSeconds, "changesPerSecond": floorRate,
+            "seconds": floorRuns.map(\.total), "cpuSeconds": floorRuns.map(\.cpu), "medianSeconds": floorSeconds, "changesPerSecond": floorRate,
             "diskBytesPerChange": diskPerChange(floorRuns),
         ],
+        "cFloor": [
+            "seconds": cfloorRuns.map(\.total), "cpuSeconds": cfloorRuns.map(\.cpu), "medianSeconds": cfloorSeconds, "changesPerSecond": cfloorRate,
+            "diskBytesPerChange": diskPerChange(cfloorRuns),
+        ],
         "merge": [
-            "seconds": mergeRuns.map(\.total), "medianSeconds": mergeSeconds, "changesPerSecond": mergeRate,
+            "seconds": mergeRuns.map(\.total), "cpuSeconds": mergeRuns.map(\.cpu), "medianSeconds": mergeSeconds, "changesPerSecond": mergeRate,
             "medianDecodeSeconds": decodeSeconds, "medianVerifySeconds": verifySeconds,
             "medianCheckSeconds": checkSeconds,
             "medianStoreSeconds": storeSeconds, "diskBytesPerChange": diskPerChange(mergeRuns),
         ],
-        "ratio": ratio,
+        "ratio": ratio, "ratioToCFloor": ratioToC, "loadAverage": loadAverage(),
         "uploadBytes": uploadBytes, "bytesPerChange": bytesPerChange,
         "reply": [
             "changes": reply.changes, "buildSeconds": reply.build, "encodeSeconds": reply.encode,
             "bytes": reply.bytes, "bytesPerChange": replyBytesPerChange,
         ],
         "targets": [
-            "ratio": ratioTarget, "ratioMet": ratioMet, "bytesPerChange": bytesTarget, "bytesPerChangeMet": bytesMet,
+            "ratio": ratioTarget, "ratioMet": ratioMet, "ratioToCFloor": cRatioTarget, "ratioToCFloorMet": ratioToC >= cRatioTarget, "bytesPerChange": bytesTarget, "bytesPerChangeMet": bytesMet,
         ],
     ]
     let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
     print(String(decoding: data, as: UTF8.self))
 } else {
-    func row(_ name: String, _ seconds: Double, rate: Bool = true) -> String {
-        name.padding(toLength: 24, withPad: " ", startingAt: 0) + fixed(seconds, 3).leftPad(8)
+    func row(_ name: String, _ seconds: Double, rate: Bool = true, cpu: Double? = nil) -> String {
+        name.padding(toLength: 28, withPad: " ", startingAt: 0) + fixed(seconds, 3).leftPad(8)
             + (rate ? grouped(Int(Double(total) / seconds)).leftPad(12) : String(repeating: " ", count: 12))
             + (fixed(seconds / Double(total) * 1e6, 2) + " µs").leftPad(12)
+            + (cpu.map { fixed($0, 3).leftPad(9) } ?? "")
     }
+    let floorCPU = medianOf(floorRuns, \.cpu), cfloorCPU = medianOf(cfloorRuns, \.cpu), mergeCPU = medianOf(mergeRuns, \.cpu)
     var lines = [
         "navet-bench W1: \(options.replicas) replicas × \(grouped(options.changes)) field changes = \(grouped(total)) changes",
         "  per replica: \(workload.recordsPerReplica) of its own child records × \(Workload.fieldsChangedPerRecord) changes:"
@@ -379,11 +445,13 @@ if options.json {
         "  then each field edited once (version 2, replacing the version-1 stamp), edits in random order",
         "  text values: mean \(fixed(textMean, 1)) bytes, free-text fields \(fixed(freeTextMean, 1)) bytes"
             + " (\(fieldMeans.joined(separator: ", ")))",
-        "  \(machine); SQLite \(Database.libraryVersion); \(options.runs) runs per side, alternating; medians",
+        "  values: \(options.values.rawValue); \(machine); load average \(loadAverage()); SQLite \(Database.libraryVersion);"
+            + " \(options.runs) runs per side, alternating; medians",
         "",
-        "                          median s   changes/s  per change",
-        row("  floor (raw SQLite)", floorSeconds),
-        row("  merge (Navet)", mergeSeconds),
+        "                              median s   changes/s  per change    CPU s",
+        row("  floor (Swift, raw SQLite)", floorSeconds, cpu: floorCPU),
+        row("  C floor (libsqlite3)", cfloorSeconds, cpu: cfloorCPU),
+        row("  merge (Navet)", mergeSeconds, cpu: mergeCPU),
         row("    decode", decodeSeconds, rate: false),
         row("    verify (HMAC)", verifySeconds, rate: false),
         row("    Sync.check", checkSeconds, rate: false),
@@ -391,12 +459,22 @@ if options.json {
     ]
     lines += [
         "  runs: floor \(floorRuns.map { fixed($0.total, 3) }.joined(separator: ", ")) s;"
+            + " C floor \(cfloorRuns.map { fixed($0.total, 3) }.joined(separator: ", ")) s;"
             + " merge \(mergeRuns.map { fixed($0.total, 3) }.joined(separator: ", ")) s",
+        "  CPU: floor \(floorRuns.map { fixed($0.cpu, 3) }.joined(separator: ", ")) s;"
+            + " C floor \(cfloorRuns.map { fixed($0.cpu, 3) }.joined(separator: ", ")) s;"
+            + " merge \(mergeRuns.map { fixed($0.cpu, 3) }.joined(separator: ", ")) s",
         "",
-        "  merge / floor: \(fixed(ratio, 2))×  (target ≥ \(ratioTarget)×: \(ratioMet ? "met" : "NOT met"))",
+        "  merge / C floor: \(fixed(ratioToC, 2))×  (issue 15 target ≥ \(cRatioTarget)×:"
+            + " \(ratioToC >= cRatioTarget ? "met" : "NOT met"))",
+        "  merge / Swift floor: \(fixed(ratio, 2))×  (first target ≥ \(ratioTarget)×: \(ratioMet ? "met" : "NOT met"))",
+        "  C floor / Swift floor: \(fixed(cfloorRate / floorRate, 2))×",
+        "  CPU (user + system, medians): merge / C floor \(fixed(cfloorCPU / mergeCPU, 2))×,"
+            + " merge / Swift floor \(fixed(floorCPU / mergeCPU, 2))× (as rates: floor CPU over merge CPU)",
         "  upload bundles: \(grouped(uploadBytes)) bytes = \(fixed(bytesPerChange, 2)) bytes/change"
             + "  (target ≤ \(Int(bytesTarget)): \(bytesMet ? "met" : "NOT met"))",
         "  on disk after a run (file + WAL): floor \(fixed(diskPerChange(floorRuns), 1)) B/change,"
+            + " C floor \(fixed(diskPerChange(cfloorRuns), 1)) B/change,"
             + " central store \(fixed(diskPerChange(mergeRuns), 1)) B/change",
         "  one reply page for the last replica from cursor 0 (not part of W1): \(grouped(reply.changes)) changes,"
             + " read \(fixed(reply.build, 3)) s, encode \(fixed(reply.encode, 3)) s,",
