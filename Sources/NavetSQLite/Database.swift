@@ -41,9 +41,20 @@ public final class Database {
         case readOnly
     }
 
+    /// Process-wide settings, made once before the first connection opens (a `static let`
+    /// runs its initializer exactly once, thread-safely): SQLite's memory statistics off,
+    /// which Navet never reads and which cost a global mutex around every allocation.
+    /// The result is SQLITE_OK, or SQLITE_MISUSE if SQLite was already in use.
+    static let processSettings: Int32 = navet_sqlite3_disable_memstatus()
+
     /// Opens (or creates) a database file. Sets a busy timeout so a second process waits
     /// instead of failing at once, and turns on foreign keys.
+    ///
+    /// `SQLITE_OPEN_NOMUTEX`: a connection is used from one thread at a time (the server
+    /// calls its store only under `SyncService`'s lock), so SQLite's per-connection mutex
+    /// is off.
     public init(path: String, mode: OpenMode = .readWriteCreate, busyTimeoutMilliseconds: Int32 = 10_000) throws(SQLiteError) {
+        _ = Self.processSettings
         self.path = path
         var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
         switch mode {

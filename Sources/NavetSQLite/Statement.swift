@@ -5,10 +5,20 @@ import CSQLite
 let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
 /// A compiled statement. Finalized when released; not thread-safe.
+///
+/// Text is bound without an allocation per value: each parameter has its own buffer, owned
+/// by the statement and reused (grown when a longer text comes), into which the bytes are
+/// copied and bound as `SQLITE_STATIC`. The buffer stays valid while the value is bound:
+/// until that parameter is bound again or the statement is finalized. (`SQLITE_TRANSIENT`
+/// made SQLite allocate a copy for every text bound.)
 public final class Statement {
     let database: Database
     let handle: OpaquePointer
     let sql: String
+    /// The number of `?` parameters.
+    let parameterCount: Int32
+    /// Per parameter (index - 1): its text buffer and that buffer's capacity in bytes.
+    private var textBuffers: [(pointer: UnsafeMutableRawPointer, capacity: Int)?]
 
     init(database: Database, sql: String) throws(SQLiteError) {
         var pointer: OpaquePointer?
@@ -19,22 +29,34 @@ public final class Statement {
         self.database = database
         self.handle = pointer
         self.sql = sql
+        self.parameterCount = sqlite3_bind_parameter_count(pointer)
+        self.textBuffers = Array(repeating: nil, count: Int(max(0, parameterCount)))
     }
 
     deinit {
+        // Finalized first: SQLite may hold pointers into the text buffers until then.
         sqlite3_finalize(handle)
+        for buffer in textBuffers { buffer?.pointer.deallocate() }
     }
 
-    /// Resets the statement and binds `arguments` to parameters 1...n.
+    /// Resets the statement and binds `arguments` to parameters 1...n. Parameters past
+    /// the last argument are NULL.
     public func bind(_ arguments: [SQLValue]) throws(SQLiteError) {
         reset()
+        if arguments.count < Int(parameterCount) { sqlite3_clear_bindings(handle) }
         for (index, argument) in arguments.enumerated() {
             try bind(argument, at: Int32(index + 1))
         }
     }
 
+    /// Resets the statement to run again. The values bound stay bound (a caller that binds
+    /// every parameter again needs nothing else; `clearBindings` sets them all to NULL).
     public func reset() {
         sqlite3_reset(handle)
+    }
+
+    /// Sets every parameter to NULL.
+    public func clearBindings() {
         sqlite3_clear_bindings(handle)
     }
 
@@ -61,16 +83,40 @@ public final class Statement {
         bindText(value, at: index)
     }
 
+    /// Texts longer than this are bound as `SQLITE_TRANSIENT` (SQLite copies them).
+    static let longestBufferedText = 1024
+
     /// Binds the text's UTF-8 bytes with their explicit length, so a text holding U+0000
-    /// is stored whole (a C string would end at the first NUL).
+    /// is stored whole (a C string would end at the first NUL). The bytes are copied into
+    /// the parameter's own buffer and bound as `SQLITE_STATIC` (see the type's comment).
     private func bindText(_ text: String, at index: Int32) -> Int32 {
         var text = text
         return text.withUTF8 { bytes in
-            bytes.withMemoryRebound(to: CChar.self) { chars in
-                // A nil base would bind NULL; an empty text must stay an empty text.
-                guard let base = chars.baseAddress else { return sqlite3_bind_text(handle, index, "", 0, transient) }
-                return sqlite3_bind_text64(handle, index, base, UInt64(chars.count), transient, UInt8(SQLITE_UTF8))
+            let slot = Int(index) - 1
+            // An index out of range (SQLite reports SQLITE_RANGE), or a long text, which
+            // SQLite copies: a buffer is kept only for the short values of everyday rows.
+            guard slot >= 0, slot < textBuffers.count, bytes.count <= Self.longestBufferedText else {
+                return bytes.withMemoryRebound(to: CChar.self) { chars in
+                    sqlite3_bind_text64(handle, index, chars.baseAddress, UInt64(chars.count), transient,
+                                        UInt8(SQLITE_UTF8))
+                }
             }
+            // Never a nil pointer (that would bind NULL): an empty text stays an empty text.
+            let needed = max(bytes.count, 1)
+            let buffer: UnsafeMutableRawPointer
+            if let held = textBuffers[slot], held.capacity >= needed {
+                buffer = held.pointer
+            } else {
+                // Replacing the buffer of a value still bound is safe: the bind below
+                // releases that value without reading it (it was bound as static).
+                textBuffers[slot]?.pointer.deallocate()
+                let capacity = needed <= 32 ? 32 : needed * 2
+                buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 8)
+                textBuffers[slot] = (buffer, capacity)
+            }
+            if let base = bytes.baseAddress { buffer.copyMemory(from: base, byteCount: bytes.count) }
+            return sqlite3_bind_text64(handle, index, buffer.assumingMemoryBound(to: CChar.self), UInt64(bytes.count),
+                                       nil, UInt8(SQLITE_UTF8))
         }
     }
 

@@ -101,28 +101,33 @@ public final class CentralStore {
                 let checker = try access.map {
                     try WriteChecker(store: self, context: $0, sender: sender, changes: ordered, now: now)
                 }
-                for change in ordered {
-                    if let checker, change.seq > held {
-                        switch try checker.judge(change) {
-                        case .refuse(let reason, let child):
-                            if try storeRefused(change, reason: reason, child: child, now: now) {
-                                result.refused += 1
-                            } else {
-                                result.duplicates += 1
+                // Each cell's new state is merged in memory and written once, after the
+                // upload's last change (`ChangeLog.merging`); the checks read it through
+                // `childOf` and `winningValues`, which write what is pending first.
+                try log.merging {
+                    for change in ordered {
+                        if let checker, change.seq > held {
+                            switch try checker.judge(change) {
+                            case .refuse(let reason, let child):
+                                if try storeRefused(change, reason: reason, child: child, now: now) {
+                                    result.refused += 1
+                                } else {
+                                    result.duplicates += 1
+                                }
+                            case .accept(let child):
+                                switch try log.apply(change, receivedAt: now, childID: child) {
+                                case .applied: result.applied += 1
+                                case .duplicate: result.duplicates += 1
+                                }
+                                try noteAccepted(change, child: child)
+                                checker.accepted(change, child: child)
                             }
-                        case .accept(let child):
-                            switch try log.apply(change, receivedAt: now, childID: child) {
-                            case .applied: result.applied += 1
-                            case .duplicate: result.duplicates += 1
-                            }
-                            try noteAccepted(change, child: child)
-                            checker.accepted(change, child: child)
+                            continue
                         }
-                        continue
-                    }
-                    switch try log.apply(change, receivedAt: now) {
-                    case .applied: result.applied += 1
-                    case .duplicate: result.duplicates += 1
+                        switch try log.apply(change, receivedAt: now) {
+                        case .applied: result.applied += 1
+                        case .duplicate: result.duplicates += 1
+                        }
                     }
                 }
                 if expected - 1 > held {

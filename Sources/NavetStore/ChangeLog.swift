@@ -12,6 +12,10 @@ import NavetSQLite
 /// 3. each stamp C replaces goes into `superseded`; if that change was here and still a
 ///    head, the cell loses a head;
 /// 4. the cell's winner becomes C if C has the highest stamp.
+///
+/// The central store merges each upload in memory (`merging`): steps 1–3 run per change,
+/// step 4 keeps the cell's winner and head count in memory, and each cell touched is
+/// written once at the end of the upload.
 final class ChangeLog {
     let db: Database
     private var statements: [String: Statement] = [:]
@@ -99,49 +103,160 @@ final class ChangeLog {
         return prepared
     }
 
+    /// A cell's state while changes are merged in memory: its winner and head count as
+    /// applying the changes one by one would leave them, written to `cells` once, by
+    /// `flushCells`.
+    private struct PendingCell {
+        /// Whether `cells` has a row for the cell; then `headDelta` is added to its `heads`.
+        var stored: Bool
+        var winner: Stamp
+        var winnerID: Int64
+        /// The winning change, once a change merged here replaced the stored winner (always
+        /// set when there is no row): its columns are written.
+        var newWinner: Change?
+        /// Heads gained (+1 per change not replaced) less heads lost (a head replaced).
+        var headDelta: Int64
+        /// The order the cell was first touched in, so cells are written in that order.
+        var order: Int
+    }
+
+    /// Cells touched since the last `flushCells`, by cell.
+    private var pending: [CellKey: PendingCell] = [:]
+    /// Set while `merging` runs: `apply` leaves its cells in `pending`.
+    private var inMemory = false
+
+    /// Runs `body`, in which `apply` merges each cell's state in memory, then writes every
+    /// cell it touched once (`flushCells`). Every change still goes into `changes` as it is
+    /// applied, with its `superseded` mark, so the history and the arrival order are as
+    /// with one `apply` at a time, and so is the resulting `cells` row (the merge rule
+    /// depends on the set of changes only). Must run inside the caller's transaction; code
+    /// in `body` that reads `cells` calls `flushCells` first. On a throw the cells not yet
+    /// written are dropped (the caller's transaction rolls back).
+    func merging<T>(_ body: () throws -> T) throws -> T {
+        if inMemory { return try body() }
+        inMemory = true
+        defer {
+            inMemory = false
+            pending.removeAll(keepingCapacity: true)
+        }
+        let result = try body()
+        try flushCells()
+        return result
+    }
+
+    /// Writes the cells merged in memory: one insert or update per cell.
+    func flushCells() throws {
+        guard !pending.isEmpty else { return }
+        let cells = pending.sorted { $0.value.order < $1.value.order }
+        pending.removeAll(keepingCapacity: true)
+        for (key, cell) in cells {
+            let record = key.recordID.int64
+            if !cell.stored, let change = cell.newWinner {
+                let insertCell = try hot(.insertCell)
+                insertCell.reset()
+                insertCell.bind(record, at: 1)
+                insertCell.bind(key.field, at: 2)
+                insertCell.bind(change.recordType, at: 3)
+                insertCell.bind(Int64(bitPattern: change.version), at: 4)
+                insertCell.bind(change.origin.int64, at: 5)
+                insertCell.bind(cell.winnerID, at: 6)
+                try Self.bindValue(change.value, to: insertCell, kindAt: 7, valueAt: 8)
+                insertCell.bind(change.tag.rawValue, at: 9)
+                insertCell.bind(cell.headDelta, at: 10)
+                while try insertCell.step() {}
+            } else if let change = cell.newWinner {
+                let update = try hot(.updateWinner)
+                update.reset()
+                update.bind(Int64(bitPattern: change.version), at: 1)
+                update.bind(change.origin.int64, at: 2)
+                update.bind(cell.winnerID, at: 3)
+                try Self.bindValue(change.value, to: update, kindAt: 4, valueAt: 5)
+                update.bind(change.tag.rawValue, at: 6)
+                update.bind(cell.headDelta, at: 7)
+                update.bind(record, at: 8)
+                update.bind(key.field, at: 9)
+                while try update.step() {}
+            } else if cell.headDelta != 0 {
+                let update = try hot(.updateHeads)
+                update.reset()
+                update.bind(cell.headDelta, at: 1)
+                update.bind(record, at: 2)
+                update.bind(key.field, at: 3)
+                while try update.step() {}
+            }
+        }
+    }
+
     /// Applies one change. Must run inside a transaction; the change must already have
     /// passed `Schema.validate`. See DESIGN.md in this folder for the steps.
     /// `childID`: on the central store, the child the change is about (stored with it).
+    ///
+    /// Inside `merging` the cell's new state stays in memory until `flushCells`; otherwise
+    /// it is written before `apply` returns. Binds each parameter by position (no
+    /// `[SQLValue]` array per statement).
     func apply(_ change: Change, receivedAt: Int64, childID: RecordID? = nil) throws -> Outcome {
         let record = change.recordID.int64
-        let field = SQLValue.text(change.field)
-        func stampKey(_ stamp: Stamp) -> [SQLValue] {
-            [.integer(record), field, .integer(Int64(stamp.version)), .integer(stamp.origin.int64)]
+        let field = change.field
+        func bindStamp(_ statement: Statement, _ stamp: Stamp) {
+            statement.reset()
+            statement.bind(record, at: 1)
+            statement.bind(field, at: 2)
+            statement.bind(Int64(bitPattern: stamp.version), at: 3)
+            statement.bind(stamp.origin.int64, at: 4)
+        }
+        func run(_ statement: Statement) throws {
+            while try statement.step() {}
         }
 
-        // The cell's winner, and its change row, before this change.
-        let selectCell = try hot(.selectCell)
-        try selectCell.bind([.integer(record), field])
-        var winner: (stamp: Stamp, changeID: Int64)?
-        if try selectCell.step() {
-            winner = (Stamp(version: UInt64(clamping: selectCell.int64(at: 0)), origin: ReplicaID(rawValue: UInt64(clamping: selectCell.int64(at: 1)))),
-                      selectCell.int64(at: 2))
+        // The cell's winner, and its change row, before this change: merged in memory in
+        // this upload, or as stored.
+        let key = CellKey(recordID: change.recordID, field: field)
+        var cell = pending[key]
+        if cell == nil {
+            let selectCell = try hot(.selectCell)
+            selectCell.reset()
+            selectCell.bind(record, at: 1)
+            selectCell.bind(field, at: 2)
+            if try selectCell.step() {
+                cell = PendingCell(
+                    stored: true,
+                    winner: Stamp(version: UInt64(clamping: selectCell.int64(at: 0)),
+                                  origin: ReplicaID(rawValue: UInt64(clamping: selectCell.int64(at: 1)))),
+                    winnerID: selectCell.int64(at: 2), newWinner: nil, headDelta: 0, order: pending.count)
+            }
+            selectCell.reset()
         }
-        selectCell.reset()
 
         // Was this change replaced by one that arrived first? Only possible below the winner,
         // since a replacing change has a higher stamp than what it replaces.
         var alreadyReplaced = false
-        if let winner, change.stamp < winner.stamp {
-            let pending = try hot(.pendingReplaced)
-            try pending.bind(stampKey(change.stamp))
-            alreadyReplaced = try pending.step()
-            pending.reset()
+        if let cell, change.stamp < cell.winner {
+            let pendingReplaced = try hot(.pendingReplaced)
+            bindStamp(pendingReplaced, change.stamp)
+            alreadyReplaced = try pendingReplaced.step()
+            pendingReplaced.reset()
         }
 
-        let (kind, value) = Self.encode(change.value)
-        var row: [SQLValue] = [
-            .integer(change.origin.int64), .integer(Int64(change.seq)), .integer(Int64(change.version)),
-            Self.encode(change.replaces), .integer(change.wallTime), .text(change.recordType),
-            .integer(record), field, .integer(kind), value, .text(change.tag.rawValue),
-            .integer(receivedAt), .integer(alreadyReplaced ? 1 : 0),
-        ]
-        if let childID {
-            row.append(.integer(childID.int64))
-            try hot(.insertChangeWithChild).run(row)
+        let insert = try hot(childID == nil ? .insertChange : .insertChangeWithChild)
+        insert.reset()
+        insert.bind(change.origin.int64, at: 1)
+        insert.bind(Int64(bitPattern: change.seq), at: 2)
+        insert.bind(Int64(bitPattern: change.version), at: 3)
+        if change.replaces.isEmpty {
+            try insert.bind(.null, at: 4)
         } else {
-            try hot(.insertChange).run(row)
+            insert.bind(Self.replacesText(change.replaces), at: 4)
         }
+        insert.bind(change.wallTime, at: 5)
+        insert.bind(change.recordType, at: 6)
+        insert.bind(record, at: 7)
+        insert.bind(field, at: 8)
+        try Self.bindValue(change.value, to: insert, kindAt: 9, valueAt: 10)
+        insert.bind(change.tag.rawValue, at: 11)
+        insert.bind(receivedAt, at: 12)
+        insert.bind(alreadyReplaced ? 1 : 0, at: 13)
+        if let childID { insert.bind(childID.int64, at: 14) }
+        try run(insert)
         if db.changes == 0 {
             guard try self.change(origin: change.origin, seq: change.seq) == change else {
                 throw StoreError.conflictingDuplicate(origin: change.origin, seq: change.seq)
@@ -149,47 +264,87 @@ final class ChangeLog {
             return .duplicate
         }
         let id = db.lastInsertRowID
-        if alreadyReplaced { try hot(.forgetPending).run(stampKey(change.stamp)) }
+        if alreadyReplaced {
+            let forget = try hot(.forgetPending)
+            bindStamp(forget, change.stamp)
+            try run(forget)
+        }
 
         var headDelta: Int64 = alreadyReplaced ? 0 : 1
         for stamp in change.replaces {
-            if let winner, stamp == winner.stamp {
+            if let cell, stamp == cell.winner {
                 // The common edit: it replaces the value shown, which is present and a head
                 // unless another change replaced it already.
-                try hot(.markWinner).run([.integer(winner.changeID)])
+                let mark = try hot(.markWinner)
+                mark.reset()
+                mark.bind(cell.winnerID, at: 1)
+                try run(mark)
                 headDelta -= Int64(db.changes)
                 continue
             }
-            try hot(.markStamp).run(stampKey(stamp))
+            let mark = try hot(.markStamp)
+            bindStamp(mark, stamp)
+            try run(mark)
             if db.changes == 1 {
                 headDelta -= 1
                 continue
             }
             // Not marked: already replaced, or not arrived yet. Remember the latter.
             let exists = try hot(.stampExists)
-            try exists.bind(stampKey(stamp))
+            bindStamp(exists, stamp)
             let present = try exists.step()
             exists.reset()
-            if !present { try hot(.addPending).run(stampKey(stamp)) }
+            if !present {
+                let add = try hot(.addPending)
+                bindStamp(add, stamp)
+                try run(add)
+            }
         }
 
-        if let winner {
-            if change.stamp > winner.stamp {
-                try hot(.updateWinner).run([
-                    .integer(Int64(change.version)), .integer(change.origin.int64), .integer(id), .integer(kind), value,
-                    .text(change.tag.rawValue), .integer(headDelta), .integer(record), field,
-                ])
-            } else if headDelta != 0 {
-                try hot(.updateHeads).run([.integer(headDelta), .integer(record), field])
+        if var merged = cell {
+            if change.stamp > merged.winner {
+                merged.winner = change.stamp
+                merged.winnerID = id
+                merged.newWinner = change
             }
+            merged.headDelta += headDelta
+            pending[key] = merged
         } else {
-            try hot(.insertCell).run([
-                .integer(record), field, .text(change.recordType), .integer(Int64(change.version)),
-                .integer(change.origin.int64), .integer(id), .integer(kind), value, .text(change.tag.rawValue),
-                .integer(headDelta),
-            ])
+            pending[key] = PendingCell(stored: false, winner: change.stamp, winnerID: id, newWinner: change,
+                                       headDelta: headDelta, order: pending.count)
         }
+        if !inMemory { try flushCells() }
         return .applied(id: id)
+    }
+
+    /// Binds a value as `encode` stores it: its kind and the value column.
+    static func bindValue(_ value: FieldValue, to statement: Statement, kindAt: Int32, valueAt: Int32) throws(SQLiteError) {
+        switch value {
+        case .null:
+            statement.bind(0, at: kindAt)
+            try statement.bind(.null, at: valueAt)
+        case .text(let text):
+            statement.bind(1, at: kindAt)
+            statement.bind(text, at: valueAt)
+        case .int(let number):
+            statement.bind(2, at: kindAt)
+            statement.bind(number, at: valueAt)
+        case .bool(let flag):
+            statement.bind(3, at: kindAt)
+            statement.bind(flag ? 1 : 0, at: valueAt)
+        }
+    }
+
+    /// `replaces` as `encode(_: [Stamp])` writes it, built without intermediate strings.
+    static func replacesText(_ stamps: [Stamp]) -> String {
+        var text = ""
+        for (index, stamp) in stamps.enumerated() {
+            if index > 0 { text += "," }
+            text += String(stamp.version)
+            text += ":"
+            text += stamp.origin.description
+        }
+        return text
     }
 
     // MARK: Rewriting (replica identity, Protocol/BUNDLE.md "Replica identity")
@@ -211,6 +366,7 @@ final class ChangeLog {
     /// identity (a catch-up that renumbers pending changes, `navet enroll`), never for sync.
     func rebuild(_ entries: [(change: Change, receivedAt: Int64)]) throws {
         statements = [:]
+        pending.removeAll()
         try db.execute("DELETE FROM changes; DELETE FROM cells; DELETE FROM superseded;")
         for entry in entries {
             _ = try apply(entry.change, receivedAt: entry.receivedAt)
@@ -223,6 +379,7 @@ final class ChangeLog {
     /// held. Leaves the cell stale: call `recomputeCell` for each cell returned (once per
     /// cell, after all deletions). Must run inside the caller's transaction.
     func delete(origin: ReplicaID, seq: UInt64) throws -> CellKey? {
+        try flushCells()
         // Two statements, not DELETE … RETURNING: that needs SQLite 3.35, older than some
         // distributions still ship.
         let key: [SQLValue] = [.integer(origin.int64), .integer(Int64(min(seq, UInt64(Int64.max))))]
@@ -250,6 +407,7 @@ final class ChangeLog {
     /// Costs one read of the record's changes (the `changes_by_record` index). Must run
     /// inside the caller's transaction.
     func recomputeCell(record: RecordID, field: String) throws {
+        try flushCells()
         let key: [SQLValue] = [.integer(record.int64), .text(field)]
         let select = try db.prepare("""
             SELECT id, superseded, \(Self.columns()) FROM changes WHERE record_id = ? AND field = ?
@@ -329,6 +487,7 @@ final class ChangeLog {
 
     /// The winning stamp of a cell, if it has any value.
     func winner(_ cell: CellKey) throws -> Stamp? {
+        try flushCells()
         let rows = try db.query("SELECT version, origin FROM cells WHERE record_id = ? AND field = ?",
                                 [.integer(cell.recordID.int64), .text(cell.field)])
         guard let row = rows.first, case .integer(let version) = row[0], case .integer(let origin) = row[1] else {
@@ -339,6 +498,7 @@ final class ChangeLog {
 
     /// The record type of a record, if any change of it has arrived.
     func recordType(of record: RecordID) throws -> String? {
+        try flushCells()
         if case .text(let type) = try db.scalar("SELECT record_type FROM cells WHERE record_id = ? LIMIT 1",
                                                 [.integer(record.int64)]) {
             return type
@@ -348,6 +508,7 @@ final class ChangeLog {
 
     /// Cells of one record: field → (winning change, head count).
     func cells(of record: RecordID) throws -> [(change: Change, heads: Int)] {
+        try flushCells()
         let select = try db.prepare("""
             SELECT \(Self.columns("c.")), cells.heads
             FROM cells JOIN changes c ON c.id = cells.change_id
@@ -388,7 +549,8 @@ final class ChangeLog {
 
     /// Cells with more than one head.
     func conflictedCells() throws -> [CellKey] {
-        try db.query("SELECT record_id, field FROM cells WHERE heads > 1 ORDER BY record_id, field").map { row in
+        try flushCells()
+        return try db.query("SELECT record_id, field FROM cells WHERE heads > 1 ORDER BY record_id, field").map { row in
             guard case .integer(let record) = row[0], case .text(let field) = row[1] else {
                 throw StoreError.notANavetDatabase(path: db.path, reason: "malformed cell row")
             }
@@ -398,6 +560,7 @@ final class ChangeLog {
 
     /// Records of one type, in id order: those with a cell of the type's anchor field.
     func records(ofType type: String) throws -> [RecordID] {
+        try flushCells()
         let anchor = Schema.current.recordType(type)?.anchorField ?? ""
         return try db.query("SELECT record_id FROM cells WHERE record_type = ? AND field = ? ORDER BY record_id",
                             [.text(type), .text(anchor)])

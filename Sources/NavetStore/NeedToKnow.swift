@@ -104,12 +104,14 @@ extension CentralStore {
     /// The child a record (other than a child) is about: its `child` cell, if the store
     /// merged one. The cell never changes once written (`WriteRefusal.childCannotChange`).
     func childOf(_ record: RecordID) throws -> RecordID? {
-        try cachedScalar("SELECT value FROM cells WHERE record_id = ? AND field = 'child'", [.integer(record.int64)])?
+        try log.flushCells()  // an upload merged in memory so far (`ChangeLog.merging`)
+        return try cachedScalar("SELECT value FROM cells WHERE record_id = ? AND field = 'child'", [.integer(record.int64)])?
             .textValue.flatMap(RecordID.init(hex:))
     }
 
     /// The winning values of a record's cells, by field.
     func winningValues(_ record: RecordID) throws -> [String: FieldValue] {
+        try log.flushCells()  // an upload merged in memory so far (`ChangeLog.merging`)
         var values: [String: FieldValue] = [:]
         for row in try cachedQuery("SELECT field, value_kind, value FROM cells WHERE record_id = ?", [.integer(record.int64)]) {
             guard case .text(let field) = row[0], case .integer(let kind) = row[1] else { continue }
