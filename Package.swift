@@ -53,7 +53,7 @@ let package = Package(
             name: "navet-bench",
             dependencies: ["NavetCore", "NavetCrypto", "NavetStore", "NavetWire", "NavetSync", "NavetSQLite", "NavetCommands"],
             path: "Tools/bench",
-            exclude: ["README.md", "read-log-bytes.sh", "read-audit-cost.py"],
+            exclude: ["README.md", "read-log-bytes.sh", "read-audit-cost.py", "cli-scale.py"],
             swiftSettings: swift6
         ),
         .executableTarget(
