@@ -363,9 +363,18 @@ struct ChildList: Command {
         var tags: Set<String> = []
         var failure: CLIError?
         let reading = try context.store { () throws(StoreError) in try store.beginReading() }
+        // Every child shown: the fields and tags of all child records, in one query.
+        let everyChild = name == nil && municipality == nil && !missing && !alerts
         do {
+            if everyChild {
+                for (field, tag) in try context.store({ () throws(StoreError) in try store.childFieldTags() })
+                where shown?.contains(field) ?? true {
+                    fields.insert("child." + field)
+                    tags.insert(tag)
+                }
+            }
             try context.store { () throws(StoreError) in
-                try store.forEachListedChild(collation: context.collation) { child in
+                try store.forEachListedChild(collation: nil, fieldTags: !everyChild) { child in
                     if let name, !TextRules.foldKey(child.name ?? "").contains(name) { return true }
                     if let municipality, !TextRules.foldKey(child.municipality ?? "").contains(municipality) { return true }
                     if let openChildren, !openChildren.contains(child.id) { return true }
@@ -397,7 +406,7 @@ struct ChildList: Command {
         store.endReading(reading)
         if let failure { throw failure }
         try context.logDisplay(store, as: reader, command: "child list") { draft in
-            draft.records = Set(ids)
+            draft.records.formUnion(ids)
             draft.fields = fields
             draft.tags = tags
         }
@@ -406,26 +415,41 @@ struct ChildList: Command {
             context.out(context.t(filtered ? "list.noneMatch" : "out.noChildren"))
             return
         }
-        let fieldReader = try context.store { () throws(StoreError) in try store.fieldReader() }
+        // The second pass, in list order; only the children the entry names (one that
+        // arrived since the first pass waits for the next list).
+        let listed = Set(ids)
         let again = try context.store { () throws(StoreError) in try store.beginReading() }
         defer { store.endReading(again) }
+        var failed: StoreError?
         if context.json {
+            let fieldReader = try context.store { () throws(StoreError) in try store.fieldReader() }
             let writer = JSONArrayWriter(context)
-            for id in ids {
-                let held = try context.store { () throws(StoreError) in try fieldReader.fields(of: id) }
-                writer.append(childJSON(id: id, fields: held))
+            try context.store { () throws(StoreError) in
+                try store.forEachListedChild(collation: context.collation, fieldTags: false) { child in
+                    guard listed.contains(child.id) else { return true }
+                    do throws(StoreError) {
+                        writer.append(childJSON(id: child.id, fields: try fieldReader.fields(of: child.id)))
+                    } catch {
+                        failed = error
+                        return false
+                    }
+                    return true
+                }
             }
+            if let failed { throw context.describe(failed) }
             writer.finish()
             return
         }
         let lines = LineBuffer(context)
         table.writeHeader(to: lines)
-        for id in ids {
-            let held = try context.store { () throws(StoreError) in try fieldReader.fields(of: id) }
-            func value(_ name: String) -> FieldValue { held.first { $0.name == name }?.value ?? .null }
-            table.write(Self.row(context, id: id, name: value("name"), birthDate: value("birth_date"),
-                                 asylumStatus: value("asylum_status"), inConflict: held.contains(where: \.inConflict)),
-                        to: lines)
+        try context.store { () throws(StoreError) in
+            try store.forEachListedChild(collation: context.collation, fieldTags: false) { child in
+                guard listed.contains(child.id) else { return true }
+                table.write(Self.row(context, id: child.id, name: child.name.map(FieldValue.text) ?? .null,
+                                     birthDate: child.birthDate, asylumStatus: child.asylumStatus,
+                                     inConflict: child.inConflict), to: lines)
+                return true
+            }
         }
         lines.flush()
     }

@@ -120,7 +120,7 @@ extension Format {
             default:
                 switch scalar.properties.generalCategory {
                 case .spaceSeparator, .lineSeparator, .paragraphSeparator: break
-                default: return String(scalars[..<end])
+                default: return end == scalars.endIndex ? text : String(scalars[..<end])
                 }
             }
             end = before

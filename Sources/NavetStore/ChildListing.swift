@@ -57,7 +57,11 @@ extension ReplicaStore {
     /// then those whose name is not held, by id. SQLite sorts (spilling to a temporary
     /// file beyond its cache), so memory does not grow with the number of children.
     /// `body` returns false to stop.
-    public func forEachListedChild(collation: TextRules.Collation,
+    ///
+    /// `fieldTags`: whether each child comes with its fields' tags (`childFieldTags` gives
+    /// them for all children at once, for a list that shows every child).
+    /// `collation` nil: no order (the file's, cheapest), for a pass that only counts or measures.
+    public func forEachListedChild(collation: TextRules.Collation?, fieldTags withTags: Bool = true,
                                    _ body: (ListedChild) -> Bool) throws(StoreError) {
         try StoreError.wrap {
             try registerCollation()
@@ -72,7 +76,7 @@ extension ReplicaStore {
                         max(CASE WHEN field = 'asylum_status' THEN value_kind END) AS status_kind,
                         max(CASE WHEN field = 'asylum_status' THEN value END) AS status,
                         max(heads > 1) AS conflict,
-                        group_concat(field || ' ' || tag, ',') AS field_tags
+                        \(withTags ? "group_concat(field || ' ' || tag, ',')" : "NULL") AS field_tags
                     FROM cells WHERE record_type = 'child' GROUP BY record_id
                     UNION ALL
                     SELECT DISTINCT \(referenced), NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL
@@ -81,9 +85,9 @@ extension ReplicaStore {
                       AND lower(r.value) NOT GLOB '*[^0-9a-f]*' AND (\(referenced)) > 0
                       AND NOT EXISTS (SELECT 1 FROM cells x WHERE x.record_id = (\(referenced)) AND x.record_type = 'child')
                 )
-                ORDER BY name IS NULL, navet_collation(name, ?), id
+                \(collation == nil ? "" : "ORDER BY name IS NULL, navet_collation(name, ?), id")
                 """)
-            try statement.bind([.text(collation == .english ? "en" : "sv")])
+            if let collation { try statement.bind([.text(collation == .english ? "en" : "sv")]) }
             func value(_ kind: Int, _ column: Int) -> FieldValue {
                 guard !statement.isNull(at: kind) else { return .null }
                 return Self.fieldValue(kind: statement.int64(at: kind), statement, column)
@@ -103,6 +107,17 @@ extension ReplicaStore {
                     birthDate: value(3, 4), asylumStatus: value(5, 6), inConflict: statement.int64(at: 7) != 0,
                     fieldTags: fieldTags)
                 guard body(child) else { break }
+            }
+        }
+    }
+
+    /// Every field a child record here holds, with each tag it holds it under: what a list
+    /// of every child shows, for its read-log entry.
+    public func childFieldTags() throws(StoreError) -> [(field: String, tag: String)] {
+        try StoreError.wrap {
+            try db.query("SELECT DISTINCT field, tag FROM cells WHERE record_type = 'child'").compactMap { row in
+                guard case .text(let field) = row[0], case .text(let tag) = row[1] else { return nil }
+                return (field, tag)
             }
         }
     }

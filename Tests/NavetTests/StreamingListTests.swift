@@ -54,6 +54,10 @@ import Testing
             }
         }
         #expect(TextRules.asciiCollationKey("Åsa") == nil)
+        for text in texts + ["  Final_Rejection -x ", "a--b__c", "-", "A B", "Åsa"] {
+            #expect(TextRules.asciiFoldKey(text).map { $0 == TextRules.unicodeFoldKey(text) } ?? true, "\(text.debugDescription)")
+        }
+        #expect(TextRules.asciiFoldKey("  Final_Rejection -x ") == "final rejection x")
     }
 
     @Test(arguments: [Language.swedish, .english])
