@@ -57,7 +57,7 @@ let package = Package(
                 "NavetCore", "NavetCrypto", "NavetStore", "NavetWire", "NavetSync", "NavetSQLite", "NavetCommands", "CFloor",
             ],
             path: "Tools/bench",
-            exclude: ["README.md", "read-log-bytes.sh", "read-audit-cost.py", "peers"],
+            exclude: ["README.md", "read-log-bytes.sh", "read-audit-cost.py", "peers", "cli-scale.py"],
             swiftSettings: swift6
         ),
         .executableTarget(

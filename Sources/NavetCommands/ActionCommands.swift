@@ -152,54 +152,86 @@ struct ActionList: Command {
         return ActionRules.isOverdue(due: due, done: false, today: today) ? "overdue" : "open"
     }
 
+    func row(_ context: Context, _ record: RecordSnapshot, state: String, name: String?) -> [String] {
+        let s = context.strings
+        let child = record.value("child").displayText ?? ""
+        return [record.id.description, name.map(Format.line) ?? child + " " + context.t("out.nameNotShared"),
+                Format.truncated(Format.line(record.value("who").displayText ?? ""), to: 30),
+                Format.truncated(Format.line(record.value("what").displayText ?? ""), to: 50),
+                Format.line(record.value("due").displayText ?? "–"),
+                Format.line(record.value("follow_up").displayText ?? ""),
+                s.label("actionstate", state),
+                Format.line(record.value("done_at").displayText ?? ""),
+                Format.line(record.value("done_by").displayText ?? "")]
+    }
+
+    /// Streams (issue 15): the ids in order first (by the last day, earliest first; the same
+    /// day by id), kept by `--overdue`, with the read-log entry and the column widths from
+    /// each action read in turn; once the entry is written, each is read again and written out.
     func run(_ context: Context) throws(CLIError) {
         let store = try context.openReplica()
         let reader = try context.actingUser(store)
         let childID = try child.map { (text) throws(CLIError) in try context.find(text, type: "child", in: store) }
-        let records = try context.store { () throws(StoreError) in
-            if let childID { return try store.records(ofType: "action", child: childID) }
-            return try store.records(ofType: "action")
-        }
+        let snapshots = try context.store { () throws(StoreError) in try store.snapshotReader() }
         let today = context.swedishToday
-        let keyed = records.map { (record: $0, state: Self.state($0, today: today, context: context),
-                                   due: $0.value("due").displayText ?? "") }
-            .filter { !overdueOnly || $0.state == "overdue" }
-        // By the last day, earliest first; the same day by id.
-        let actions = keyed.sorted { a, b in a.due != b.due ? a.due < b.due : a.record.id < b.record.id }
-        let names = context.childNames(store, of: actions.map(\.record))
-        try context.logDisplay(store, as: reader, command: "action list") { draft in
-            if let childID { draft.records.insert(childID) }
-            for item in actions { draft.add(item.record, fields: Self.shown) }
-            context.logNames(names, in: &draft)
-        }
         let s = context.strings
-        if context.json {
-            context.printJSON(actions.map { item -> [String: Any] in
-                let child = item.record.value("child").displayText ?? ""
-                var object: [String: Any] = ["id": item.record.id.description, "child_name": names[child] ?? NSNull(),
-                                             "state": item.state]
-                for name in Self.shown { object[name] = Format.json(item.record.value(name)) }
-                return object
-            })
-            return
+        var table = TableWriter(["id", context.t("out.child"), s.field("who"), s.field("what"), s.field("due"),
+                                 s.field("follow_up"), context.t("out.hubState"), s.field("done_at"), s.field("done_by")])
+        var ids: [RecordID] = []
+        var draft = AuditDraft(user: reader.name, kind: "display", command: "action list")
+        if let childID { draft.records.insert(childID) }
+        var names: [String: String?] = [:]
+        try context.streamingRead(store) { () throws(CLIError) in
+            var ordered: [RecordID] = []
+            try context.store { () throws(StoreError) in
+                try store.forEachRecordID(ofType: "action", child: childID, sortFields: ["due"],
+                                          orderBy: "coalesce({0}, ''), a.record_id") { id, _ in
+                    ordered.append(id)
+                    return true
+                }
+            }
+            for id in ordered {
+                let record = try context.store { () throws(StoreError) in try snapshots.snapshot(id) }
+                let state = Self.state(record, today: today, context: context)
+                guard !overdueOnly || state == "overdue" else { continue }
+                ids.append(id)
+                draft.add(record, fields: Self.shown)
+                let name = context.childName(of: record, snapshots, cache: &names)
+                if name != nil { context.logName(of: record, in: &draft) }
+                if !context.json { table.measure(row(context, record, state: state, name: name)) }
+            }
         }
-        if actions.isEmpty {
-            context.out(context.t(overdueOnly ? "out.noOverdue" : "out.noActions"))
-            return
+        try context.logDisplay(store, as: reader, command: "action list") { entry in
+            entry.records = draft.records
+            entry.fields = draft.fields
+            entry.tags = draft.tags
         }
-        let rows = actions.map { item -> [String] in
-            let record = item.record
-            let child = record.value("child").displayText ?? ""
-            return [record.id.description, names[child].map(Format.line) ?? child + " " + context.t("out.nameNotShared"),
-                    Format.truncated(Format.line(record.value("who").displayText ?? ""), to: 30),
-                    Format.truncated(Format.line(record.value("what").displayText ?? ""), to: 50),
-                    Format.line(record.value("due").displayText ?? "–"),
-                    Format.line(record.value("follow_up").displayText ?? ""),
-                    s.label("actionstate", item.state),
-                    Format.line(record.value("done_at").displayText ?? ""),
-                    Format.line(record.value("done_by").displayText ?? "")]
+        try context.streamingRead(store) { () throws(CLIError) in
+            if context.json {
+                let writer = JSONArrayWriter(context)
+                for id in ids {
+                    let record = try context.store { () throws(StoreError) in try snapshots.snapshot(id) }
+                    var object: [String: Any] = ["id": record.id.description,
+                                                 "child_name": context.childName(of: record, snapshots, cache: &names) ?? NSNull(),
+                                                 "state": Self.state(record, today: today, context: context)]
+                    for name in Self.shown { object[name] = Format.json(record.value(name)) }
+                    writer.append(object)
+                }
+                writer.finish()
+                return
+            }
+            if ids.isEmpty {
+                context.out(context.t(overdueOnly ? "out.noOverdue" : "out.noActions"))
+                return
+            }
+            let lines = LineBuffer(context)
+            table.writeHeader(to: lines)
+            for id in ids {
+                let record = try context.store { () throws(StoreError) in try snapshots.snapshot(id) }
+                table.write(row(context, record, state: Self.state(record, today: today, context: context),
+                                name: context.childName(of: record, snapshots, cache: &names)), to: lines)
+            }
+            lines.flush()
         }
-        context.out(Format.table(["id", context.t("out.child"), s.field("who"), s.field("what"), s.field("due"),
-                                  s.field("follow_up"), context.t("out.hubState"), s.field("done_at"), s.field("done_by")], rows))
     }
 }

@@ -49,6 +49,9 @@ struct AlertsCommand: Command {
                 ended.append(id)
                 continue
             }
+            // Only a child with an alert keeps what its alerts were computed from (for the
+            // read-log entry): memory follows the alerts, not the children (issue 15).
+            guard !found.alerts.isEmpty else { continue }
             snapshots.merge(found.held) { first, _ in first }
             if let name = found.held[id]?.value("name").displayText { names[id] = name }
             alerts += found.alerts

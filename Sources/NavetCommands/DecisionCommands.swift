@@ -169,47 +169,76 @@ struct DecisionList: Command {
 
     static let shown = ["child", "kind", "outcome", "date", "note"]
 
+    func row(_ context: Context, _ record: RecordSnapshot, name: String?) -> [String] {
+        let s = context.strings
+        let child = record.value("child").displayText ?? ""
+        return [record.id.description, name.map(Format.line) ?? child + " " + context.t("out.nameNotShared"),
+                Format.line(record.value("date").displayText ?? "–"),
+                context.decisionKindLabel(record.value("kind").displayText ?? ""),
+                s.label("outcome", record.value("outcome").displayText ?? ""),
+                Format.truncated(Format.line(record.value("note").displayText ?? ""), to: 50)]
+    }
+
+    /// Streams (issue 15): the ids in order first (newest first, the same day by id), the
+    /// read-log entry and the column widths from each decision read in turn; once the entry
+    /// is written, each decision is read again and written out.
     func run(_ context: Context) throws(CLIError) {
         let store = try context.openReplica()
         let reader = try context.actingUser(store)
         let childID = try child.map { (text) throws(CLIError) in try context.find(text, type: "child", in: store) }
-        let records = try context.store { () throws(StoreError) in
-            if let childID { return try store.records(ofType: "decision", child: childID) }
-            return try store.records(ofType: "decision")
-        }
-        // Newest first; the same day by id, for a stable order.
-        let keyed = records.map { ($0, $0.value("date").displayText ?? "") }
-        let decisions = keyed.sorted { a, b in a.1 != b.1 ? a.1 > b.1 : a.0.id < b.0.id }.map(\.0)
-        let names = context.childNames(store, of: decisions)
-        try context.logDisplay(store, as: reader, command: "decision list") { draft in
-            if let childID { draft.records.insert(childID) }
-            for record in decisions { draft.add(record, fields: Self.shown) }
-            context.logNames(names, in: &draft)
-        }
+        let snapshots = try context.store { () throws(StoreError) in try store.snapshotReader() }
         let s = context.strings
-        if context.json {
-            context.printJSON(decisions.map { record -> [String: Any] in
-                let child = record.value("child").displayText ?? ""
-                var object: [String: Any] = ["id": record.id.description, "child_name": names[child] ?? NSNull(),
-                                             "tag": record.fields.first?.change.tag.rawValue ?? ""]
-                for name in Self.shown { object[name] = Format.json(record.value(name)) }
-                return object
-            })
-            return
+        var table = TableWriter(["id", context.t("out.child"), s.field("date"), s.field("kind"), s.field("outcome"), s.field("note")])
+        var ids: [RecordID] = []
+        var draft = AuditDraft(user: reader.name, kind: "display", command: "decision list")
+        if let childID { draft.records.insert(childID) }
+        var names: [String: String?] = [:]
+        try context.streamingRead(store) { () throws(CLIError) in
+            try context.store { () throws(StoreError) in
+                try store.forEachRecordID(ofType: "decision", child: childID, sortFields: ["date"],
+                                          orderBy: "coalesce({0}, '') DESC, a.record_id") { id, _ in
+                    ids.append(id)
+                    return true
+                }
+            }
+            for id in ids {
+                let record = try context.store { () throws(StoreError) in try snapshots.snapshot(id) }
+                draft.add(record, fields: Self.shown)
+                let name = context.childName(of: record, snapshots, cache: &names)
+                if name != nil { context.logName(of: record, in: &draft) }
+                if !context.json { table.measure(row(context, record, name: name)) }
+            }
         }
-        if decisions.isEmpty {
-            context.out(context.t("out.noDecisions"))
-            return
+        try context.logDisplay(store, as: reader, command: "decision list") { entry in
+            entry.records = draft.records
+            entry.fields = draft.fields
+            entry.tags = draft.tags
         }
-        let rows = decisions.map { record -> [String] in
-            let child = record.value("child").displayText ?? ""
-            return [record.id.description, names[child].map(Format.line) ?? child + " " + context.t("out.nameNotShared"),
-                    Format.line(record.value("date").displayText ?? "–"),
-                    context.decisionKindLabel(record.value("kind").displayText ?? ""),
-                    s.label("outcome", record.value("outcome").displayText ?? ""),
-                    Format.truncated(Format.line(record.value("note").displayText ?? ""), to: 50)]
+        try context.streamingRead(store) { () throws(CLIError) in
+            if context.json {
+                let writer = JSONArrayWriter(context)
+                for id in ids {
+                    let record = try context.store { () throws(StoreError) in try snapshots.snapshot(id) }
+                    var object: [String: Any] = ["id": record.id.description,
+                                                 "child_name": context.childName(of: record, snapshots, cache: &names) ?? NSNull(),
+                                                 "tag": record.fields.first?.change.tag.rawValue ?? ""]
+                    for name in Self.shown { object[name] = Format.json(record.value(name)) }
+                    writer.append(object)
+                }
+                writer.finish()
+                return
+            }
+            if ids.isEmpty {
+                context.out(context.t("out.noDecisions"))
+                return
+            }
+            let lines = LineBuffer(context)
+            table.writeHeader(to: lines)
+            for id in ids {
+                let record = try context.store { () throws(StoreError) in try snapshots.snapshot(id) }
+                table.write(row(context, record, name: context.childName(of: record, snapshots, cache: &names)), to: lines)
+            }
+            lines.flush()
         }
-        context.out(Format.table(["id", context.t("out.child"), s.field("date"), s.field("kind"), s.field("outcome"),
-                                  s.field("note")], rows))
     }
 }

@@ -88,11 +88,7 @@ enum Format {
         for row in rows {
             for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }
         }
-        func line(_ cells: [String]) -> String {
-            cells.enumerated().map { index, cell in
-                index == cells.count - 1 ? cell : cell + String(repeating: " ", count: widths[index] - cell.count)
-            }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
-        }
+        func line(_ cells: [String]) -> String { tableLine(cells, widths) }
         var lines = [line(header), line(widths.map { String(repeating: "-", count: $0) })]
         lines += rows.map(line)
         return lines.joined(separator: "\n")
@@ -100,7 +96,11 @@ enum Format {
 
     /// The 18th birthday that follows from a stated birth date.
     static func turns18(_ snapshot: RecordSnapshot) -> CalendarDate? {
-        guard case .text(let text) = snapshot.value("birth_date"), let date = CalendarDate(iso: text) else { return nil }
+        turns18(birthDate: snapshot.value("birth_date"))
+    }
+
+    static func turns18(birthDate: FieldValue) -> CalendarDate? {
+        guard case .text(let text) = birthDate, let date = CalendarDate(iso: text) else { return nil }
         return date.adding(years: 18)
     }
 }

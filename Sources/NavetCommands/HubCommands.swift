@@ -739,127 +739,162 @@ struct MissingList: Command {
         onlyOpen = arguments.has("--open")
     }
 
+    /// What the list shows of one episode besides its own fields.
+    struct Shown {
+        let record: RecordSnapshot
+        let state: String
+        let name: String?
+        let checks: [String: RecordSnapshot]
+        let checklistShared: Bool
+    }
+
+    /// Streams (issue 15): a first pass reads each episode once and keeps its id, state and
+    /// last-seen time (the order needs the state, which SQL cannot compute); sorted, a
+    /// second pass reads each episode with its checklist for the read-log entry and the
+    /// column widths; once the entry is written, a third writes each out. Memory holds
+    /// three numbers per episode, not the episodes; the per-child answers are remembered
+    /// for the latest children only.
     func run(_ context: Context) throws(CLIError) {
         let store = try context.openReplica()
         let reader = try context.actingUser(store)
         let childID = try child.map { (text) throws(CLIError) in try context.find(text, type: "child", in: store) }
-        let episodes = try context.store { () throws(StoreError) in
-            if let childID { return try store.records(ofType: "missing", child: childID) }
-            return try store.records(ofType: "missing")
-        }
-        let seen = { (record: RecordSnapshot) -> Int64 in
-            Timestamp(iso: record.value("last_seen_at").displayText ?? "")?.unixMilliseconds ?? Int64.min
-        }
+        let snapshots = try context.store { () throws(StoreError) in try store.snapshotReader() }
+        let order = ["open", "not_shared", "access_ended", "closed"]
         // An episode left open here after the replica's access to its child ended may have
         // been closed by others (their `closed_at` was purged): its state is unknown.
-        var ended: [String: Bool] = [:]
-        for record in episodes {
-            guard let child = record.value("child").displayText, ended[child] == nil else { continue }
-            ended[child] = try RecordID(hex: child).map { (id) throws(CLIError) in try context.accessEnded(store, child: id) } ?? false
-        }
         // A member whose role does not read the search fields (a school) reports a child
         // missing but is not sent the episode's closing: open or closed is not known here.
-        var shared: [String: Bool] = [:]
-        for record in episodes {
-            guard let child = record.value("child").displayText, shared[child] == nil else { continue }
-            shared[child] = try RecordID(hex: child).map { (id) throws(CLIError) in try context.closingShared(store, child: id) } ?? true
-        }
-        let state = { (record: RecordSnapshot) -> String in
+        var perChild: [String: (ended: Bool, shared: Bool)] = [:]
+        func state(_ record: RecordSnapshot) throws(CLIError) -> String {
             guard record.episodeOpen else { return "closed" }
             let child = record.value("child").displayText ?? ""
-            if ended[child] == true { return "access_ended" }
-            return shared[child] == false ? "not_shared" : "open"
-        }
-        let order = ["open", "not_shared", "access_ended", "closed"]
-        let kept = episodes.filter { !onlyOpen || $0.episodeOpen }
-        let keyed: [(record: RecordSnapshot, state: String, seen: Int64)] = kept.map { record in
-            (record, state(record), seen(record))
-        }
-        let listed = keyed.sorted { (a, b) -> Bool in
-            if a.state != b.state { return (order.firstIndex(of: a.state) ?? 0) < (order.firstIndex(of: b.state) ?? 0) }
-            if a.seen != b.seen { return a.seen > b.seen }
-            return a.record.id < b.record.id
-        }
-        var names: [String: String] = [:]
-        for item in listed {
-            guard let child = item.record.value("child").displayText, names[child] == nil,
-                  let id = RecordID(hex: child), let snapshot = try? store.snapshot(id) else { continue }
-            names[child] = snapshot.value("name").displayText
-        }
-        // The checklist's progress, per episode (the checks this replica holds).
-        var progress: [RecordID: [String: RecordSnapshot]] = [:]
-        // The checklist goes where its tag goes (not to the police under the missing rule):
-        // where it is not shared, its progress is unknown, not "0 done".
-        var checklistShared: Set<RecordID> = []
-        for item in listed {
-            guard let child = item.record.value("child").displayText.flatMap(RecordID.init(hex:)) else { continue }
-            progress[item.record.id] = try context.checks(of: item.record.id, child: child, store: store)
-            if try context.reads(store, child: child, recordType: "missing_check", field: "item") {
-                checklistShared.insert(item.record.id)
+            let known: (ended: Bool, shared: Bool)
+            if let cached = perChild[child] {
+                known = cached
+            } else {
+                let id = RecordID(hex: child)
+                known = (try id.map { (id) throws(CLIError) in try context.accessEnded(store, child: id) } ?? false,
+                         try id.map { (id) throws(CLIError) in try context.closingShared(store, child: id) } ?? true)
+                if perChild.count >= 1_000 { perChild.removeAll(keepingCapacity: true) }
+                perChild[child] = known
             }
+            if known.ended { return "access_ended" }
+            return known.shared ? "open" : "not_shared"
         }
-        try context.logDisplay(store, as: reader, command: "missing list") { draft in
-            if let childID { draft.records.insert(childID) }
-            let shown = context.json ? Self.jsonFields : Self.tableFields
-            for item in listed {
-                draft.add(item.record, fields: shown)
-                for check in (progress[item.record.id] ?? [:]).values { draft.add(check, fields: ["item"]) }
-                if let child = item.record.value("child").displayText, names[child] != nil, let id = RecordID(hex: child) {
-                    draft.records.insert(id)
-                    draft.fields.insert("child.name")
-                    draft.tags.insert(ChildAdd.childSchema.field("name")!.defaultTag.rawValue)
-                }
+        var names: [String: String?] = [:]
+        func shown(_ id: RecordID) throws(CLIError) -> Shown {
+            let record = try context.store { () throws(StoreError) in try snapshots.snapshot(id) }
+            let name = context.childName(of: record, snapshots, cache: &names)
+            // The checklist's progress (the checks this replica holds). The checklist goes
+            // where its tag goes (not to the police under the missing rule): where it is not
+            // shared, its progress is unknown, not "0 done".
+            var checks: [String: RecordSnapshot] = [:]
+            var checklistShared = false
+            if let child = record.value("child").displayText.flatMap(RecordID.init(hex:)) {
+                checks = try context.checks(of: record.id, child: child, store: store)
+                checklistShared = try context.reads(store, child: child, recordType: "missing_check", field: "item")
             }
-        }
-        if context.json {
-            context.printJSON(listed.map { item -> [String: Any] in
-                let record = item.record
-                let child = record.value("child").displayText ?? ""
-                var object: [String: Any] = ["id": record.id.description, "child": child,
-                                             "child_name": names[child] ?? NSNull(),
-                                             "state": item.state, "phase": MissingPhase.of(record),
-                                             "checklist_done": checklistShared.contains(record.id)
-                                                 ? (progress[record.id]?.count ?? 0) as Any : NSNull(),
-                                             "checklist_total": Schema.missingCheckItems.count]
-                for name in Self.jsonFields where name != "child" {
-                    object[name] = Format.json(record.value(name))
-                }
-                return object
-            })
-            return
-        }
-        if listed.isEmpty {
-            context.out(context.t(onlyOpen ? "out.noOpenMissing" : "out.noMissing"))
-            return
+            return Shown(record: record, state: try state(record), name: name, checks: checks, checklistShared: checklistShared)
         }
         let s = context.strings
-        let rows = listed.map { item -> [String] in
+        func row(_ item: Shown) -> [String] {
             let record = item.record
             let child = record.value("child").displayText ?? ""
-            return [record.id.description, names[child].map(Format.line) ?? child + " " + context.t("out.nameNotShared"),
+            return [record.id.description, item.name.map(Format.line) ?? child + " " + context.t("out.nameNotShared"),
                     s.label("phase", MissingPhase.of(record)),
                     Format.line(record.value("last_seen_at").displayText ?? "–"),
                     Format.truncated(Format.line(record.value("last_seen_place").displayText ?? "–"), to: 40),
                     Format.line(record.value("police_notified_at").displayText ?? "–"),
                     Format.line(record.value("found_at").displayText ?? "–"),
                     Format.value(record.value("risk"), field: "risk", strings: s),
-                    checklistShared.contains(record.id) ? "\(progress[record.id]?.count ?? 0)/\(Schema.missingCheckItems.count)" : "–",
+                    item.checklistShared ? "\(item.checks.count)/\(Schema.missingCheckItems.count)" : "–",
                     s.label("missingstate", item.state),
                     // An episode open under `EpisodeRules` (a contested withdrawal) shows no closing.
                     record.episodeOpen ? "" : Format.line(record.value("closed_at").displayText ?? "")]
         }
-        context.out(Format.table(["id", context.t("out.child"), context.t("out.phase"), s.field("last_seen_at"),
-                                  s.field("last_seen_place"), s.field("police_notified_at"), s.field("found_at"),
-                                  s.field("risk"), context.t("out.checklist"), context.t("out.hubState"), s.field("closed_at")], rows))
-        // Several open episodes of one child (offline reports at the same time): say so.
-        var openByChild: [String: [String]] = [:]
-        for item in listed where item.state == "open" {
-            openByChild[item.record.value("child").displayText ?? "", default: []].append(item.record.id.description)
+        var table = TableWriter(["id", context.t("out.child"), context.t("out.phase"), s.field("last_seen_at"),
+                                 s.field("last_seen_place"), s.field("police_notified_at"), s.field("found_at"),
+                                 s.field("risk"), context.t("out.checklist"), context.t("out.hubState"), s.field("closed_at")])
+        var listed: [(id: RecordID, state: Int, seen: Int64)] = []
+        var draft = AuditDraft(user: reader.name, kind: "display", command: "missing list")
+        if let childID { draft.records.insert(childID) }
+        try context.streamingRead(store) { () throws(CLIError) in
+            var ids: [RecordID] = []
+            try context.store { () throws(StoreError) in
+                try store.forEachRecordID(ofType: "missing", child: childID, sortFields: [], orderBy: "a.record_id") { id, _ in
+                    ids.append(id)
+                    return true
+                }
+            }
+            for id in ids {
+                let record = try context.store { () throws(StoreError) in try snapshots.snapshot(id) }
+                guard !onlyOpen || record.episodeOpen else { continue }
+                let seen = Timestamp(iso: record.value("last_seen_at").displayText ?? "")?.unixMilliseconds ?? Int64.min
+                listed.append((id, order.firstIndex(of: try state(record)) ?? 0, seen))
+            }
+            listed.sort { (a, b) -> Bool in
+                if a.state != b.state { return a.state < b.state }
+                if a.seen != b.seen { return a.seen > b.seen }
+                return a.id < b.id
+            }
+            let fields = context.json ? Self.jsonFields : Self.tableFields
+            for entry in listed {
+                let item = try shown(entry.id)
+                draft.add(item.record, fields: fields)
+                for check in item.checks.values { draft.add(check, fields: ["item"]) }
+                if item.name != nil { context.logName(of: item.record, in: &draft) }
+                if !context.json { table.measure(row(item)) }
+            }
         }
-        let police = try context.ownKind(store) == OrganisationKind.police.rawValue
-        for (child, ids) in openByChild.sorted(by: { $0.key < $1.key }) where ids.count > 1 {
-            context.out(context.t(police ? "out.severalOpenPolice" : "out.severalOpen", names[child].map(Format.line) ?? child, String(ids.count),
-                                  ids.joined(separator: ", ")))
+        try context.logDisplay(store, as: reader, command: "missing list") { entry in
+            entry.records = draft.records
+            entry.fields = draft.fields
+            entry.tags = draft.tags
+        }
+        try context.streamingRead(store) { () throws(CLIError) in
+            if context.json {
+                let writer = JSONArrayWriter(context)
+                for entry in listed {
+                    let item = try shown(entry.id)
+                    let record = item.record
+                    let child = record.value("child").displayText ?? ""
+                    var object: [String: Any] = ["id": record.id.description, "child": child,
+                                                 "child_name": item.name ?? NSNull(),
+                                                 "state": item.state, "phase": MissingPhase.of(record),
+                                                 "checklist_done": item.checklistShared ? item.checks.count as Any : NSNull(),
+                                                 "checklist_total": Schema.missingCheckItems.count]
+                    for name in Self.jsonFields where name != "child" {
+                        object[name] = Format.json(record.value(name))
+                    }
+                    writer.append(object)
+                }
+                writer.finish()
+                return
+            }
+            if listed.isEmpty {
+                context.out(context.t(onlyOpen ? "out.noOpenMissing" : "out.noMissing"))
+                return
+            }
+            let lines = LineBuffer(context)
+            table.writeHeader(to: lines)
+            // Several open episodes of one child (offline reports at the same time): said
+            // after the table. Open episodes are few: they are kept.
+            var openByChild: [String: (name: String?, ids: [String])] = [:]
+            for entry in listed {
+                let item = try shown(entry.id)
+                table.write(row(item), to: lines)
+                if item.state == "open" {
+                    let child = item.record.value("child").displayText ?? ""
+                    openByChild[child, default: (item.name, [])].ids.append(item.record.id.description)
+                }
+            }
+            lines.flush()
+            let police = try context.ownKind(store) == OrganisationKind.police.rawValue
+            for (child, open) in openByChild.sorted(by: { $0.key < $1.key }) where open.ids.count > 1 {
+                context.out(context.t(police ? "out.severalOpenPolice" : "out.severalOpen", open.name.map(Format.line) ?? child,
+                                      String(open.ids.count),
+                                      open.ids.joined(separator: ", ")))
+            }
         }
     }
 }

@@ -134,18 +134,43 @@ struct NoteList: Command {
         verbose = arguments.has("--verbose")
     }
 
+    /// Streams (issue 15): the notes' ids in order first, with the read-log entry filled
+    /// from each note read in turn; then, once the entry is written, each note is read
+    /// again and written out. Memory holds the ids, not the notes.
     func run(_ context: Context) throws(CLIError) {
         let store = try context.openReplica()
         let reader = try context.actingUser(store)
         let childID = try child.map { text throws(CLIError) in try context.find(text, type: "child", in: store) }
-        let notes = try context.store { () throws(StoreError) in try store.notes(child: childID) }
-        try context.logDisplay(store, as: reader, command: "note list") { draft in
-            if let childID { draft.records.insert(childID) }
-            for note in notes { draft.add(note) }
+        let snapshots = try context.store { () throws(StoreError) in try store.snapshotReader() }
+        var ids: [RecordID] = []
+        var draft = AuditDraft(user: reader.name, kind: "display", command: "note list")
+        if let childID { draft.records.insert(childID) }
+        try context.streamingRead(store) { () throws(CLIError) in
+            try context.store { () throws(StoreError) in
+                try store.forEachNoteID(child: childID) { id in
+                    ids.append(id)
+                    return true
+                }
+            }
+            for id in ids {
+                draft.add(try context.store { () throws(StoreError) in try snapshots.snapshot(id) })
+            }
+        }
+        try context.logDisplay(store, as: reader, command: "note list") { entry in
+            entry.records = draft.records
+            entry.fields = draft.fields
+            entry.tags = draft.tags
         }
         let origins = OriginDisplay(store: store, strings: context.strings, verbose: verbose)
+        func note(_ id: RecordID) throws(CLIError) -> RecordSnapshot {
+            try context.store { () throws(StoreError) in try snapshots.snapshot(id) }
+        }
+        let reading = try context.store { () throws(StoreError) in try store.beginReading() }
+        defer { store.endReading(reading) }
         if context.json {
-            context.printJSON(notes.map { note -> [String: Any] in
+            let writer = JSONArrayWriter(context)
+            for id in ids {
+                let note = try note(id)
                 var fields: [String: Any] = [:]
                 for field in note.fields { fields[field.name] = Format.json(field.value) }
                 var object: [String: Any] = ["id": note.id.description, "time": Format.time(note.createdAt),
@@ -154,50 +179,55 @@ struct NoteList: Command {
                     object["origin"] = origin.description
                     object = origins.adding(origin, to: object)
                 }
-                return object
-            })
+                writer.append(object)
+            }
+            writer.finish()
             return
         }
-        if notes.isEmpty {
+        if ids.isEmpty {
             context.out(context.t("out.noNotes"))
             return
         }
         let s = context.strings
+        let lines = LineBuffer(context)
         // Each note names its child by id and name, or the placeholder when this replica
-        // does not hold the name; each child's name is read once.
+        // does not hold the name; the names of the latest children are remembered.
         var names: [String: String] = [:]
         func childText(_ note: RecordSnapshot) -> String {
             guard let hex = note.value("child").displayText else { return "–" }
             if let known = names[hex] { return hex + " " + known }
-            let name = RecordID(hex: hex).flatMap { try? store.snapshot($0).value("name").displayText }
+            let name = RecordID(hex: hex).flatMap { try? snapshots.snapshot($0).value("name").displayText }
             let shown = name.map { "(" + Format.line($0) + ")" } ?? context.t("out.nameNotShared")
+            if names.count >= 1_000 { names.removeAll(keepingCapacity: true) }
             names[hex] = shown
             return hex + " " + shown
         }
-        for note in notes {
+        for id in ids {
+            let note = try note(id)
             var head = [Format.time(note.createdAt), Format.value(note.value("kind"), field: "kind", strings: s),
                         "[" + s.label("tag", note.fields.first?.change.tag.rawValue ?? "") + "]", note.id.description]
             if let day = note.value("date").displayText { head.append(context.t("out.noteDay", Format.line(day))) }
             if let author = note.value("author").displayText { head.append("– " + Format.line(author)) }
             if let origin = note.fields.first?.change.origin { head.append("(" + Format.line(origins.text(origin)) + ")") }
-            context.out(head.joined(separator: "  "))
-            context.out("  " + s.field("child") + ": " + childText(note))
+            lines.line(head.joined(separator: "  "))
+            lines.line("  " + s.field("child") + ": " + childText(note))
             if let corrected = note.value("corrects").displayText {
-                context.out("  " + s.field("corrects") + ": " + corrected)
+                lines.line("  " + s.field("corrects") + ": " + corrected)
                 // A correction from a replica older than the rule (or written by other
                 // software) may break it; the wire accepts it, the reader is told.
-                if let target = RecordID(hex: corrected), let original = try? store.snapshot(target),
+                if let target = RecordID(hex: corrected), let original = try? snapshots.snapshot(target),
                    let childID = RecordID(hex: note.value("child").displayText ?? ""),
                    let tag = note.fields.first?.change.tag, let originalTag = original.fields.first?.change.tag,
                    case .failure(let problem) = NoteRules.checkCorrection(
                        child: childID, tag: tag, correctedChild: original.value("child"), correctedTag: originalTag) {
-                    context.out("  (!) " + context.t(problem == .otherChild ? "out.correctsOtherChild" : "out.correctsLowerTag"))
+                    lines.line("  (!) " + context.t(problem == .otherChild ? "out.correctsOtherChild" : "out.correctsLowerTag"))
                 }
             }
             for line in Format.block(note.value("text").displayText ?? "").split(separator: "\n", omittingEmptySubsequences: false) {
-                context.out("  " + line)
+                lines.line("  " + line)
             }
         }
+        lines.flush()
     }
 }
 

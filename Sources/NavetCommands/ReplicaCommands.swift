@@ -53,8 +53,7 @@ extension Context {
             }
             throw unknownRecord(text, type: type)
         } catch .ambiguousRecord {
-            let ids = type == "child" ? try? store.childIDs() : try? store.records(ofType: type).map(\.id)
-            let candidates = (ids ?? []).filter { $0.description.hasPrefix(typed) }
+            let candidates = (try? store.recordIDs(prefix: typed, type: type)) ?? []
             throw ambiguous(typed, candidates.sorted())
         } catch {
             throw describe(error)
@@ -140,7 +139,11 @@ extension Context {
 
     /// "turned 18 on 2025-03-14" when the stated birth date says the child has turned 18.
     func turned18Text(_ child: RecordSnapshot) -> String? {
-        guard let date = Format.turns18(child), let today = CalendarDate(unixMilliseconds: now), date <= today
+        turned18Text(birthDate: child.value("birth_date"))
+    }
+
+    func turned18Text(birthDate: FieldValue) -> String? {
+        guard let date = Format.turns18(birthDate: birthDate), let today = CalendarDate(unixMilliseconds: now), date <= today
         else { return nil }
         return t("out.turned18", date.description)
     }
@@ -310,17 +313,33 @@ struct ChildList: Command {
         alerts = arguments.has("--alerts")
     }
 
+    /// The table's header.
+    func header(_ context: Context) -> [String] {
+        let s = context.strings
+        return ["id", s.field("name"), s.field("birth_date"), s.field("asylum_status"), context.t("out.remarks")]
+    }
+
+    /// A table row: the id, the name (or the placeholder), the birth date, the asylum status
+    /// and the remarks (a conflict; the 18th birthday passed).
+    static func row(_ context: Context, id: RecordID, name: FieldValue, birthDate: FieldValue, asylumStatus: FieldValue,
+                    inConflict: Bool) -> [String] {
+        let s = context.strings
+        return [id.description, name.displayText.map(Format.line) ?? context.t("out.nameNotShared"),
+                Format.value(birthDate, field: "birth_date", strings: s),
+                Format.value(asylumStatus, field: "asylum_status", strings: s),
+                [inConflict ? context.t("state.conflict") : nil, context.turned18Text(birthDate: birthDate)]
+                    .compactMap { $0 }.joined(separator: "; ")]
+    }
+
+    /// Streams the list (issue 15): a first pass over the children in list order (SQLite
+    /// sorts them the Swedish or English way, `forEachListedChild`) applies the filters,
+    /// keeps the ids shown, fills the read-log entry and measures the columns; the entry is
+    /// written; a second pass reads each shown child's fields by id and writes its row.
+    /// Memory holds the shown ids (as the entry does), not the rows.
     func run(_ context: Context) throws(CLIError) {
         let store = try context.openReplica()
         let reader = try context.actingUser(store)
-        // Every child held, also one held only through notes about it (its name not shared).
-        var children = try context.store { () throws(StoreError) in try store.children() }
-        if let name {
-            children.removeAll { !TextRules.foldKey($0.value("name").displayText ?? "").contains(name) }
-        }
-        if let municipality {
-            children.removeAll { !TextRules.foldKey($0.value("assigned_municipality").displayText ?? "").contains(municipality) }
-        }
+        var openChildren: Set<RecordID>?
         if missing {
             // An episode this replica holds as open (not one whose state is unknown because
             // the organisation's access ended: that child's list entry says so elsewhere).
@@ -330,46 +349,123 @@ struct ChildList: Command {
                     if case .text(let hex) = episode.value("child") { return RecordID(hex: hex) }
                     return nil
                 }
-            let openSet = Set(open)
-            var ended: Set<RecordID> = []
-            for child in openSet where try context.store({ () throws(StoreError) in try store.accessEnded(child: child) }) {
-                ended.insert(child)
+            var kept = Set(open)
+            for child in Set(open) where try context.store({ () throws(StoreError) in try store.accessEnded(child: child) }) {
+                kept.remove(child)
             }
-            children.removeAll { !openSet.contains($0.id) || ended.contains($0.id) }
+            openChildren = kept
         }
-        if alerts {
-            var kept: [RecordSnapshot] = []
-            for child in children where !(try context.alerts(store, child: child.id)?.alerts.isEmpty ?? true) {
-                kept.append(child)
-            }
-            children = kept
-        }
-        children = context.sortedByName(children, id: \.id, name: { $0.value("name").displayText })
         // The table shows three fields (and whether the birth date says 18); JSON shows them all.
-        let shown: [String]? = context.json ? nil : ["name", "birth_date", "asylum_status"]
+        let shown: Set<String>? = context.json ? nil : ["name", "birth_date", "asylum_status"]
+        var table = TableWriter(header(context))
+        var ids: [RecordID] = []
+        var fields: Set<String> = []
+        var tags: Set<String> = []
+        var failure: CLIError?
+        let reading = try context.store { () throws(StoreError) in try store.beginReading() }
+        // Every child shown: the fields and tags of all child records, in one query.
+        let everyChild = name == nil && municipality == nil && !missing && !alerts
+        do {
+            if everyChild {
+                for (field, tag) in try context.store({ () throws(StoreError) in try store.childFieldTags() })
+                where shown?.contains(field) ?? true {
+                    fields.insert("child." + field)
+                    tags.insert(tag)
+                }
+            }
+            try context.store { () throws(StoreError) in
+                try store.forEachListedChild(collation: nil, fieldTags: !everyChild) { child in
+                    if let name, !TextRules.foldKey(child.name ?? "").contains(name) { return true }
+                    if let municipality, !TextRules.foldKey(child.municipality ?? "").contains(municipality) { return true }
+                    if let openChildren, !openChildren.contains(child.id) { return true }
+                    if alerts {
+                        do throws(CLIError) {
+                            guard !(try context.alerts(store, child: child.id)?.alerts.isEmpty ?? true) else { return true }
+                        } catch {
+                            failure = error
+                            return false
+                        }
+                    }
+                    ids.append(child.id)
+                    for (field, tag) in child.fieldTags where shown?.contains(field) ?? true {
+                        fields.insert("child." + field)
+                        tags.insert(tag)
+                    }
+                    if !context.json {
+                        table.measure(Self.row(context, id: child.id, name: child.name.map(FieldValue.text) ?? .null,
+                                               birthDate: child.birthDate, asylumStatus: child.asylumStatus,
+                                               inConflict: child.inConflict))
+                    }
+                    return true
+                }
+            }
+        } catch {
+            store.endReading(reading)
+            throw error
+        }
+        store.endReading(reading)
+        if let failure { throw failure }
         try context.logDisplay(store, as: reader, command: "child list") { draft in
-            for child in children { draft.add(child, fields: shown) }
+            draft.records.formUnion(ids)
+            draft.fields = fields
+            draft.tags = tags
         }
-        if context.json {
-            context.printJSON(children.map(childJSON))
-            return
-        }
-        if children.isEmpty {
+        if !context.json, ids.isEmpty {
             let filtered = name != nil || municipality != nil || missing || alerts
             context.out(context.t(filtered ? "list.noneMatch" : "out.noChildren"))
             return
         }
-        let s = context.strings
-        let rows = children.map { child in
-            [child.id.description, context.childName(child),
-             Format.value(child.value("birth_date"), field: "birth_date", strings: s),
-             Format.value(child.value("asylum_status"), field: "asylum_status", strings: s),
-             [child.fields.contains(where: \.inConflict) ? context.t("state.conflict") : nil,
-              context.turned18Text(child)]
-                .compactMap { $0 }.joined(separator: "; ")]
+        // The second pass, in list order; only the children the entry names (one that
+        // arrived since the first pass waits for the next list).
+        let listed = Set(ids)
+        let again = try context.store { () throws(StoreError) in try store.beginReading() }
+        defer { store.endReading(again) }
+        var failed: StoreError?
+        if context.json {
+            let fieldReader = try context.store { () throws(StoreError) in try store.fieldReader() }
+            let writer = JSONArrayWriter(context)
+            try context.store { () throws(StoreError) in
+                try store.forEachListedChild(collation: context.collation, fieldTags: false) { child in
+                    guard listed.contains(child.id) else { return true }
+                    do throws(StoreError) {
+                        writer.append(childJSON(id: child.id, fields: try fieldReader.fields(of: child.id)))
+                    } catch {
+                        failed = error
+                        return false
+                    }
+                    return true
+                }
+            }
+            if let failed { throw context.describe(failed) }
+            writer.finish()
+            return
         }
-        context.out(Format.table(["id", s.field("name"), s.field("birth_date"), s.field("asylum_status"), context.t("out.remarks")], rows))
+        let lines = LineBuffer(context)
+        table.writeHeader(to: lines)
+        try context.store { () throws(StoreError) in
+            try store.forEachListedChild(collation: context.collation, fieldTags: false) { child in
+                guard listed.contains(child.id) else { return true }
+                table.write(Self.row(context, id: child.id, name: child.name.map(FieldValue.text) ?? .null,
+                                     birthDate: child.birthDate, asylumStatus: child.asylumStatus,
+                                     inConflict: child.inConflict), to: lines)
+                return true
+            }
+        }
+        lines.flush()
     }
+}
+
+/// `childJSON` of a child read field by field (`ReplicaStore.FieldReader`).
+func childJSON(id: RecordID, fields held: [ListedField]) -> [String: Any] {
+    var fields: [String: Any] = [:]
+    for field in held { fields[field.name] = Format.json(field.value) }
+    var birth: FieldValue = .null
+    if let field = held.first(where: { $0.name == "birth_date" }) { birth = field.value }
+    return [
+        "id": id.description, "fields": fields,
+        "conflicts": held.filter(\.inConflict).map(\.name),
+        "turns_18": Format.turns18(birthDate: birth).map { $0.description } ?? NSNull(),
+    ]
 }
 
 func childJSON(_ child: RecordSnapshot) -> [String: Any] {

@@ -691,68 +691,87 @@ struct SipList: Command {
     let child: String?
     init(_ arguments: ParsedArguments, _ context: Context) { child = arguments.value("--child") }
 
+    /// Streams (issue 15): the plans' ids in order first (the next follow-up first, plans
+    /// without one last; then by id), the read-log entry and the column widths from each
+    /// plan read in turn with its items; once the entry is written, each is read again and
+    /// written out.
     func run(_ context: Context) throws(CLIError) {
         let store = try context.openReplica()
         let reader = try context.actingUser(store)
         let childID = try child.map { (text) throws(CLIError) in try context.find(text, type: "child", in: store) }
-        let records = try context.store { () throws(StoreError) in
-            if let childID { return try store.records(ofType: "sip", child: childID) }
-            return try store.records(ofType: "sip")
-        }
-        var rows: [(plan: RecordSnapshot, child: String, name: String?, open: Int, total: Int)] = []
+        let snapshots = try context.store { () throws(StoreError) in try store.snapshotReader() }
         var names: [String: String?] = [:]
-        for plan in records {
+        func shown(_ id: RecordID) throws(CLIError) -> (plan: RecordSnapshot, child: String, name: String?, open: Int, total: Int) {
+            let plan = try context.store { () throws(StoreError) in try snapshots.snapshot(id) }
             let child = plan.value("child").displayText ?? ""
-            if names[child] == nil {
-                names[child] = RecordID(hex: child).flatMap { try? store.snapshot($0) }?.value("name").displayText
-            }
             let items = try RecordID(hex: child).map { (id) throws(CLIError) in try context.sipItems(of: plan.id, child: id, store: store) } ?? []
-            rows.append((plan, child, names[child] ?? nil, items.filter { $0.value("done_at").isNull }.count, items.count))
+            return (plan, child, context.childName(of: plan, snapshots, cache: &names),
+                    items.filter { $0.value("done_at").isNull }.count, items.count)
         }
-        // The next follow-up first; plans without one last.
-        rows.sort { a, b in
-            let x = a.plan.value("next_follow_up").displayText ?? "9999", y = b.plan.value("next_follow_up").displayText ?? "9999"
-            return x != y ? x < y : a.plan.id < b.plan.id
+        let s = context.strings
+        func row(_ row: (plan: RecordSnapshot, child: String, name: String?, open: Int, total: Int), status: String) -> [String] {
+            [row.plan.id.description, row.name.map(Format.line) ?? row.child + " " + context.t("out.sipNameNotShared"),
+             s.label("sipstatus", status),
+             Format.line(row.plan.value("responsible").displayText ?? "–"),
+             Format.line(row.plan.value("next_follow_up").displayText ?? "–"), "\(row.open)/\(row.total)"]
         }
-        try context.logDisplay(store, as: reader, command: "sip list") { draft in
-            if let childID { draft.records.insert(childID) }
-            for row in rows {
-                draft.add(row.plan, fields: ["child", "responsible", "next_follow_up", "status"])
-                if row.name != nil, let id = RecordID(hex: row.child) {
-                    draft.records.insert(id)
+        var table = TableWriter(["id", context.t("out.child"), s.field("status"), s.field("responsible"), s.field("next_follow_up"),
+                                 context.t("out.sipOpenItems")])
+        var ids: [RecordID] = []
+        var draft = AuditDraft(user: reader.name, kind: "display", command: "sip list")
+        if let childID { draft.records.insert(childID) }
+        try context.streamingRead(store) { () throws(CLIError) in
+            try context.store { () throws(StoreError) in
+                try store.forEachRecordID(ofType: "sip", child: childID, sortFields: ["next_follow_up"],
+                                          orderBy: "coalesce({0}, '9999'), a.record_id") { id, _ in
+                    ids.append(id)
+                    return true
+                }
+            }
+            for id in ids {
+                let item = try shown(id)
+                draft.add(item.plan, fields: ["child", "responsible", "next_follow_up", "status"])
+                if item.name != nil, let child = RecordID(hex: item.child) {
+                    draft.records.insert(child)
                     draft.fields.insert("child.name")
                     draft.tags.insert(ChildAdd.childSchema.field("name")!.defaultTag.rawValue)
                 }
+                if !context.json { table.measure(row(item, status: try context.sipStatus(item.plan, store: store))) }
             }
         }
+        try context.logDisplay(store, as: reader, command: "sip list") { entry in
+            entry.records = draft.records
+            entry.fields = draft.fields
+            entry.tags = draft.tags
+        }
         // An agreed plan whose consent was revoked or expired says so, as `sip show` does.
-        var status: [RecordID: String] = [:]
-        for row in rows {
-            status[row.plan.id] = try context.sipStatus(row.plan, store: store)
+        try context.streamingRead(store) { () throws(CLIError) in
+            if context.json {
+                let writer = JSONArrayWriter(context)
+                for id in ids {
+                    let row = try shown(id)
+                    let status = try context.sipStatus(row.plan, store: store)
+                    writer.append(["id": row.plan.id.description, "child": row.child, "child_name": row.name ?? NSNull(),
+                                   "status": status == "lapsed" ? "consent_lapsed" : status,
+                                   "draft": SipRules.isDraft(row.plan),
+                                   "responsible": Format.json(row.plan.value("responsible")),
+                                   "next_follow_up": Format.json(row.plan.value("next_follow_up")),
+                                   "open_items": row.open, "items": row.total] as [String: Any])
+                }
+                writer.finish()
+                return
+            }
+            if ids.isEmpty {
+                context.out(context.t("out.sipNone"))
+                return
+            }
+            let lines = LineBuffer(context)
+            table.writeHeader(to: lines)
+            for id in ids {
+                let item = try shown(id)
+                table.write(row(item, status: try context.sipStatus(item.plan, store: store)), to: lines)
+            }
+            lines.flush()
         }
-        if context.json {
-            context.printJSON(rows.map { row -> [String: Any] in
-                let draft = SipRules.isDraft(row.plan)
-                return ["id": row.plan.id.description, "child": row.child, "child_name": row.name ?? NSNull(),
-                        "status": status[row.plan.id] == "lapsed" ? "consent_lapsed" : status[row.plan.id] ?? "agreed",
-                        "draft": draft,
-                        "responsible": Format.json(row.plan.value("responsible")),
-                        "next_follow_up": Format.json(row.plan.value("next_follow_up")),
-                        "open_items": row.open, "items": row.total]
-            })
-            return
-        }
-        if rows.isEmpty {
-            context.out(context.t("out.sipNone"))
-            return
-        }
-        let s = context.strings
-        context.out(Format.table(["id", context.t("out.child"), s.field("status"), s.field("responsible"), s.field("next_follow_up"),
-                                  context.t("out.sipOpenItems")], rows.map { row in
-            [row.plan.id.description, row.name.map(Format.line) ?? row.child + " " + context.t("out.sipNameNotShared"),
-             s.label("sipstatus", status[row.plan.id] ?? "agreed"),
-             Format.line(row.plan.value("responsible").displayText ?? "–"),
-             Format.line(row.plan.value("next_follow_up").displayText ?? "–"), "\(row.open)/\(row.total)"]
-        }))
     }
 }

@@ -31,6 +31,33 @@ public enum TextRules {
     /// every accent dropped (å and ä as a, ö as o, é as e; æ as a, ø as o), for people who
     /// type on a keyboard without å, ä and ö: "BUP Umea" for "BUP Umeå", "halsa" for "hälsa".
     public static func foldKey(_ text: String) -> String {
+        asciiFoldKey(text) ?? unicodeFoldKey(text)
+    }
+
+    /// `foldKey` of text in printable ASCII (nil for any other): `_` and `-` as spaces,
+    /// lowercased, runs of spaces as one, trimmed; nothing to normalise or fold. A list
+    /// filters 100,000 names by it (issue 15); `StreamingListTests` checks it against the
+    /// general path.
+    static func asciiFoldKey(_ text: String) -> String? {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        var space = false
+        for byte in text.utf8 {
+            guard byte >= 0x20 && byte < 0x7F else { return nil }
+            if byte == 0x20 || byte == 0x5F || byte == 0x2D {
+                space = !bytes.isEmpty
+                continue
+            }
+            if space {
+                bytes.append(0x20)
+                space = false
+            }
+            bytes.append(byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte)
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    static func unicodeFoldKey(_ text: String) -> String {
         var result = String.UnicodeScalarView()
         for scalar in matchKey(text).decomposedStringWithCanonicalMapping.unicodeScalars {
             switch scalar {
@@ -143,7 +170,10 @@ public enum TextRules {
     /// laid out by lines).
     public static func visible(_ text: String, keepingLineFeeds: Bool = false) -> String {
         func hidden(_ scalar: Unicode.Scalar) -> Bool { isControl(scalar) || isDisplayHazard(scalar) || isInvisibleFormat(scalar) }
-        guard text.unicodeScalars.contains(where: hidden) else { return text }
+        // Printable ASCII (and kept line feeds) needs nothing: said from the bytes, without
+        // decoding scalars (issue 15: a list of 100,000 rows goes through here in chunks).
+        if text.utf8.allSatisfy({ ($0 >= 0x20 && $0 < 0x7F) || ($0 == 0x0A && keepingLineFeeds) }) { return text }
+        guard text.unicodeScalars.contains(where: { hidden($0) && !(keepingLineFeeds && $0 == "\n") }) else { return text }
         var result = ""
         for scalar in text.unicodeScalars {
             guard hidden(scalar) else { result.unicodeScalars.append(scalar); continue }

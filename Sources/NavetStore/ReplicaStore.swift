@@ -269,7 +269,7 @@ public final class ReplicaStore {
         return id
     }
 
-    /// Finds a record of a type by its full id or a unique prefix of at least 4 hex digits.
+    /// Finds a record of a type by its full id or a unique prefix of its hex digits.
     public func resolveID(_ text: String, type: String) throws(StoreError) -> RecordID {
         let prefix = text.lowercased()
         if let id = RecordID(hex: prefix) {
@@ -277,8 +277,8 @@ public final class ReplicaStore {
             if type == "child", try holdsChild(id) { return id }
             return try StoreError.wrap { try record(id, ofType: type) }
         }
-        let candidates = type == "child" ? try childIDs() : try StoreError.wrap { try log.records(ofType: type) }
-        let matches = candidates.filter { $0.description.hasPrefix(prefix) }
+        // A range of ids (issue 15), not a scan of every id in Swift.
+        let matches = try recordIDs(prefix: prefix, type: type)
         guard !prefix.isEmpty, prefix.allSatisfy(\.isHexDigit), let first = matches.first else {
             throw .unknownRecord(RecordID(rawValue: 0))
         }

@@ -1,0 +1,151 @@
+import Foundation
+@testable import NavetCommands
+@testable import NavetCore
+import NavetSQLite
+import NavetStore
+import NavetTestSupport
+import Testing
+
+/// Lists that stream (issue 15, point 4): the sort key SQLite orders names by agrees with
+/// the Swift comparator, the streamed table and JSON are the bytes of the whole list printed
+/// at once, and an id prefix is found by a range of ids.
+@Suite struct StreamingListTests {
+    static let names = [
+        "Åsa Rahimi", "Asa Rahimi", "åsa rahimi", "Ängla", "Öberg", "Oberg", "Zara", "zara", "Émile", "Emile", "Ümit",
+        "Yusuf", "Ægir", "Øystein", "Straße", "Strasse", "Amina", "amina", "AMINA", "Amina 2", "Amina 10", "a{b", "a|b",
+        "a}b", "a~b", "", " ", "Bilal  Ahmadi", "Bilal Ahmadi", "123", "A\u{030A}sa", "O\u{0308}mer", "Ömer", "Omer",
+        "Noël", "Noel", "Leyla-Sara", "Leyla Sara", "Ça va", "Ca va", "Ğ", "G", "ß", "Ɛ", "日本", "Ωmega", "omega",
+    ]
+
+    static func sign(_ a: [UInt8], _ b: [UInt8]) -> Int {
+        a == b ? 0 : a.lexicographicallyPrecedes(b) ? -1 : 1
+    }
+
+    static func sign(_ a: [UInt32], _ b: [UInt32]) -> Int {
+        a == b ? 0 : a.lexicographicallyPrecedes(b) ? -1 : 1
+    }
+
+    @Test(arguments: [TextRules.Collation.swedish, .english])
+    func theSortBytesCompareAsTheCollationKey(_ collation: TextRules.Collation) {
+        var generator = SystemRandomNumberGenerator()
+        var texts = Self.names
+        let alphabet = Array("aAzZåÅäÄöÖéüÜæøß {|}~-_0129\u{00A0}\u{0301}\u{0308}日Ω")
+        for _ in 0..<300 {
+            texts.append(String((0..<Int.random(in: 0...6, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }))
+        }
+        let keyed = texts.map { (text: $0, bytes: TextRules.collationBytes($0, collation), key: TextRules.collationKey($0, collation)) }
+        for a in keyed {
+            for b in keyed where Self.sign(a.bytes, b.bytes) != Self.sign(a.key, b.key) {
+                Issue.record("\(a.text.debugDescription) vs \(b.text.debugDescription)")
+            }
+        }
+    }
+
+    @Test func theASCIIPathGivesTheSameKey() {
+        var generator = SystemRandomNumberGenerator()
+        var texts = ["", "Amina", "a{b|c}d~", "ABC xyz 0129", "\u{7F}\u{01}\t"]
+        for _ in 0..<500 {
+            texts.append(String(decoding: (0..<Int.random(in: 0...12, using: &generator)).map { _ in UInt8.random(in: 0..<0x80, using: &generator) },
+                                as: UTF8.self))
+        }
+        for text in texts {
+            for collation in [TextRules.Collation.swedish, .english] {
+                #expect(TextRules.asciiCollationKey(text) == TextRules.collationKey(text, collation), "\(text.debugDescription)")
+            }
+        }
+        #expect(TextRules.asciiCollationKey("Åsa") == nil)
+        for text in texts + ["  Final_Rejection -x ", "a--b__c", "-", "A B", "Åsa"] {
+            #expect(TextRules.asciiFoldKey(text).map { $0 == TextRules.unicodeFoldKey(text) } ?? true, "\(text.debugDescription)")
+        }
+        #expect(TextRules.asciiFoldKey("  Final_Rejection -x ") == "final rejection x")
+    }
+
+    @Test(arguments: [Language.swedish, .english])
+    func sqliteSortsChildrenAsTheSwiftComparator(_ language: Language) throws {
+        let folder = TemporaryDirectory(prefix: "navet-streaming")
+        let store = try ReplicaStore.create(path: folder.path("r.db"), now: 1_796_000_000_000)
+        var expected: [(id: RecordID, name: String?)] = []
+        for name in Self.names where !name.isEmpty && name.trimmingCharacters(in: .whitespaces) == name {
+            let id = try store.createRecord(type: "child", values: ["name": .text(TextRules.nfc(name))], now: 1_796_000_000_000)
+            expected.append((id, TextRules.nfc(name)))
+        }
+        // Children whose name is not held come after the named, by id: one held only through a
+        // note about it, one with a birth date and no name (as a reply that withheld them leaves).
+        let noted = try store.createRecord(type: "child", values: ["name": .text("x")], now: 1_796_000_000_000)
+        _ = try store.createRecord(type: "note", values: ["child": .text(noted.description), "kind": .text("conversation"),
+                                                          "text": .text("t")], now: 1_796_000_000_000)
+        let dated = try store.createRecord(type: "child", values: ["name": .text("y"), "birth_date": .text("2010-01-01")],
+                                           now: 1_796_000_000_000)
+        let db = try Database(path: folder.path("r.db"))
+        try db.query("DELETE FROM cells WHERE record_id = ?", [.integer(noted.int64)])
+        try db.query("DELETE FROM cells WHERE record_id = ? AND field = 'name'", [.integer(dated.int64)])
+        expected += [(noted, nil), (dated, nil)]
+        let context = Context(program: "navet", strings: Strings(language), json: false, databasePath: "",
+                              console: Console(capture: true), now: 0)
+        let sorted = context.sortedByName(expected, id: \.id, name: \.name).map(\.id)
+        var streamed: [RecordID] = []
+        try store.forEachListedChild(collation: context.collation) { child in
+            streamed.append(child.id)
+            return true
+        }
+        #expect(streamed == sorted)
+    }
+
+    @Test(arguments: [0, 1, 3])
+    func aStreamedJSONArrayIsTheWholeArrayPrinted(_ count: Int) {
+        let elements: [[String: Any]] = (0..<count).map { index in
+            ["id": "\(index)", "fields": ["name": "Åsa \"\(index)\"\n/x", "n": index], "conflicts": [String](), "none": NSNull()]
+        }
+        let whole = Context(program: "navet", strings: Strings(.english), json: true, databasePath: "",
+                            console: Console(capture: true), now: 0)
+        whole.printJSON(elements)
+        let streamed = Context(program: "navet", strings: Strings(.english), json: true, databasePath: "",
+                               console: Console(capture: true), now: 0)
+        let writer = JSONArrayWriter(streamed)
+        for element in elements { writer.append(element) }
+        writer.finish()
+        #expect(streamed.console.capturedOut == whole.console.capturedOut)
+    }
+
+    @Test func aStreamedTableIsTheWholeTablePrinted() {
+        let rows = [["1", "Åsa", "x  "], ["22", "Bilal\u{00A0}", ""], ["333", "日本", "z\u{2028}"], ["4", "", "\u{3000}"]]
+        let header = ["id", "name", "remarks"]
+        let context = Context(program: "navet", strings: Strings(.english), json: false, databasePath: "",
+                              console: Console(capture: true), now: 0)
+        var table = TableWriter(header)
+        rows.forEach { table.measure($0) }
+        let lines = LineBuffer(context)
+        table.writeHeader(to: lines)
+        rows.forEach { table.write($0, to: lines) }
+        lines.flush()
+        #expect(context.console.capturedOut == Format.table(header, rows) + "\n")
+        // The trim is the regular expression's.
+        for text in ["a  ", "a\u{00A0}", "a\t\u{2029}", " ", "", "a b", "a\u{0301} ", "x\u{200B}"] {
+            #expect(Format.trimmingTrailingSpace(text)
+                    == text.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression), "\(text.debugDescription)")
+        }
+    }
+
+    @Test func anIDPrefixIsARangeOfIDs() throws {
+        let folder = TemporaryDirectory(prefix: "navet-prefix")
+        let store = try ReplicaStore.create(path: folder.path("r.db"), now: 1_796_000_000_000)
+        var children: [RecordID] = []
+        for index in 0..<40 {
+            children.append(try store.createRecord(type: "child", values: ["name": .text("Barn \(index)")], now: 1_796_000_000_000))
+        }
+        for child in children {
+            let hex = child.description
+            for length in [1, 2, 8, 16] {
+                let prefix = String(hex.prefix(length))
+                let expected = children.filter { $0.description.hasPrefix(prefix) }.sorted()
+                #expect(try store.recordIDs(prefix: prefix, type: "child") == expected)
+                #expect(try store.recordIDs(prefix: prefix.uppercased(), type: "child") == expected)
+                #expect(try store.recordIDs(prefix: prefix, type: "note").isEmpty)
+            }
+            #expect(try store.resolveID(String(hex.prefix(12)), type: "child") == child)
+        }
+        #expect(try store.recordIDs(prefix: "", type: "child").isEmpty)
+        #expect(try store.recordIDs(prefix: "xyz", type: "child").isEmpty)
+        #expect(try store.recordIDs(prefix: "f", type: "child").isEmpty)  // ids are below 2^63
+    }
+}
