@@ -188,8 +188,9 @@ public struct SyncClient {
             // replicas write between any two round trips, and chasing their changes (which
             // this replica may not see) cost a round trip, two commits under the store's lock,
             // each time. A round trip that carried nothing but the cursor (the reply before
-            // moved it) told it.
-            let toldCursor = report.rounds > 1 && upload.bundle.changes.isEmpty && upload.bundle.readLog == nil
+            // moved it; an upload always carries the read log's header) told it.
+            let toldCursor = report.rounds > 1 && upload.bundle.changes.isEmpty
+                && (upload.bundle.readLog.map { $0.entries.isEmpty && !$0.ownCheckFailed } ?? true)
             let cursorMoved = !toldCursor && ((try? store.status().cursor).map { $0 > upload.bundle.cursor } ?? false)
             // A read log longer than one upload's page goes on while the store acknowledges more.
             let readLogBehind = upload.bundle.readLog.map { run in
