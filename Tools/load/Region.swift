@@ -487,7 +487,8 @@ func runRegion(_ options: Options) throws {
                      percentile(latencies, 0.5) * 1000, percentile(latencies, 0.99) * 1000, rss))
         print(String(format: "  client side, summed over %d syncs: %.1f s (%.1f s of wall time × %d workers)", syncs.count, clientSum,
                      night.seconds, options.concurrency))
-        for (name, seconds) in phases {
+        // With --cli the phases are inside each `navet sync` process: only the total is known.
+        for (name, seconds) in phases where !options.cli {
             print(String(format: "    %@ %7.2f s  %5.1f%%", name.padding(toLength: 42, withPad: " ", startingAt: 0), seconds, clientSum > 0 ? seconds / clientSum * 100 : 0))
         }
         let serverTotal = (serverSums["ms"] ?? 0) / 1000
