@@ -194,21 +194,20 @@ struct Router: Sendable {
     /// Gauges an operator alerts on: replicas silent longer than `silentAfter`, and the
     /// age of the oldest last sync among active replicas.
     func healthGauges() -> [(name: String, help: String, value: Double)] {
-        guard let records = try? service.replicaRecords() else { return [] }
+        // Small tables only: a scrape holds the store's lock that every sync waits for
+        // (counting each replica's lag here made a scrape scan the change log once per replica).
         let now = Format.now()
-        let active = records.filter { $0.revokedAt == nil }
-        let ages = active.map { Double(now - ($0.lastSyncAt ?? $0.enrolledAt)) / 1000 }
-        let readLog = try? service.readLogCounts()
+        guard let gauges = try? service.healthGauges(now: now, silentAfter: silentAfter) else { return [] }
         return [
             ("navet_read_log_broken_chains", "Replicas whose uploaded read log has a broken chain (navetd audit verify).",
-             Double(readLog?.brokenChains ?? 0)),
+             Double(gauges.brokenChains)),
             ("navet_read_log_restores", "Read logs found restored from a backup (a notice, not a break).",
-             Double(readLog?.restores ?? 0)),
-            ("navet_replicas_active", "Enrolled replicas that are not revoked.", Double(active.count)),
+             Double(gauges.restores)),
+            ("navet_replicas_active", "Enrolled replicas that are not revoked.", Double(gauges.active)),
             ("navet_replicas_silent", "Active replicas without a successful sync for longer than --silent-after.",
-             Double(ages.filter { $0 > Double(silentAfter) / 1000 }.count)),
+             Double(gauges.silent)),
             ("navet_oldest_sync_age_seconds", "Seconds since the least recent successful sync of an active replica.",
-             ages.max() ?? 0),
+             gauges.oldestSync.map { Double(now - $0) / 1000 } ?? 0),
         ]
     }
 
@@ -217,10 +216,27 @@ struct Router: Sendable {
         let signature = RequestSignature { request.headers[$0] }
         fields["replica"] = signature?.replica.description
         fields["bytes_in"] = request.body.count
+        let clock = LockClock.start()
+        defer {
+            LockClock.stop()
+            fields["lock_wait_ms"] = (clock.wait * 100_000).rounded() / 100
+            for (phase, seconds) in clock.held { fields["held_\(phase)_ms"] = (seconds * 100_000).rounded() / 100 }
+        }
         do throws(Refusal) {
-            try service.checkRequest(signature, method: "POST", path: "/v1/sync", body: request.body, now: now)
+            let nonceSeconds = try service.checkRequest(signature, method: "POST", path: "/v1/sync", body: request.body, now: now)
             let accepted = try service.accept(request.body, arrival: .http, expectedSigner: signature?.replica,
                                               client: request.headers["Navet-Client"], now: now)
+            // Where the time went, in milliseconds (Tools/load `--region` sums these).
+            func ms(_ seconds: Double) -> Double { (seconds * 100_000).rounded() / 100 }
+            let timing = accepted.timing
+            fields["nonce_ms"] = ms(nonceSeconds)
+            fields["wait_ms"] = ms(timing.lockWait)
+            fields["merge_ms"] = ms(timing.merge)
+            fields["read_log_ms"] = ms(timing.readLog)
+            fields["reply_ms"] = ms(timing.reply)
+            fields["ledger_ms"] = ms(timing.ledger)
+            fields["encode_ms"] = ms(timing.encode)
+            fields["accept_ms"] = ms(timing.total)
             fields["applied"] = accepted.applied
             fields["sent"] = accepted.sent
             fields["more"] = accepted.more

@@ -47,6 +47,24 @@ public struct SyncClient {
         public var redacted = 0
         /// A redaction's purge could not complete (another process holds the file).
         public var purgePending = false
+        /// Where the time went, summed over the round trips (the load tool's breakdown).
+        public var timing = Timing()
+    }
+
+    /// Seconds on the monotonic clock, summed over a run's round trips.
+    public struct Timing: Sendable {
+        /// The upload built, compressed and signed (pending changes and the read-log page
+        /// read, the upload noted), and the request signed.
+        public var upload = 0.0
+        /// The request sent and the reply received: the server's time and the network.
+        public var http = 0.0
+        /// The reply decoded, verified and applied in its transaction, the directory replaced
+        /// and the read-log acknowledgement stored.
+        public var apply = 0.0
+        /// What decides whether another round trip is needed, and the sync noted at the end.
+        public var finish = 0.0
+
+        public init() {}
     }
 
     public let store: ReplicaStore
@@ -84,9 +102,16 @@ public struct SyncClient {
         let deadline = Deadline(seconds: timeout)
         let endpoint = base.appendingPathComponent("v1").appendingPathComponent("sync")
         var report = Report()
+        var mark = DispatchTime.now()
+        func lap() -> Double {
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - mark.uptimeNanoseconds) / 1e9
+            mark = DispatchTime.now()
+            return seconds
+        }
         while true {
             report.rounds += 1
             let now = Format.now()
+            report.timing.finish += lap()
             let upload: (bytes: [UInt8], bundle: NavetWire.Bundle)
             do {
                 // The directory (organisation names) once per sync, with the first round trip.
@@ -96,6 +121,7 @@ public struct SyncClient {
             }
             let signature = RequestSignature.sign(method: "POST", path: "/v1/sync", body: upload.bytes,
                                                   replica: store.replicaID, secret: secret, now: now)
+            report.timing.upload += lap()
             let response: (status: Int, body: [UInt8])
             do {
                 response = try transport.post(endpoint, body: upload.bytes,
@@ -105,6 +131,7 @@ public struct SyncClient {
                 if error.timedOut { throw .timedOut(limit: timeout, rounds: report.rounds - 1) }
                 throw .unreachable(error.message, errno: error.errno, unknownHost: error.unknownHost)
             }
+            report.timing.http += lap()
             guard response.status == 200 else {
                 let object = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any]
                 let reason = (object?["reason"] as? String).map {
@@ -131,6 +158,7 @@ public struct SyncClient {
             } catch {
                 throw .sync(error)
             }
+            report.timing.apply += lap()
             report.epochChanged = report.epochChanged || applied.summary.epochChanged
             report.renumbered += applied.summary.renumbered
             report.caughtUp = report.caughtUp || applied.summary.caughtUp
@@ -156,7 +184,14 @@ public struct SyncClient {
             // Under need to know a reply may move the cursor past changes it withheld
             // without bringing any: the server learns the new cursor (and the replica's lag
             // returns to 0) with one more round trip.
-            let cursorMoved = (try? store.status().cursor).map { $0 > upload.bundle.cursor } ?? false
+            // Once told, a cursor that moves again is not chased: on a busy night other
+            // replicas write between any two round trips, and chasing their changes (which
+            // this replica may not see) cost a round trip, two commits under the store's lock,
+            // each time. A round trip that carried nothing but the cursor (the reply before
+            // moved it; an upload always carries the read log's header) told it.
+            let toldCursor = report.rounds > 1 && upload.bundle.changes.isEmpty
+                && (upload.bundle.readLog.map { $0.entries.isEmpty && !$0.ownCheckFailed } ?? true)
+            let cursorMoved = !toldCursor && ((try? store.status().cursor).map { $0 > upload.bundle.cursor } ?? false)
             // A read log longer than one upload's page goes on while the store acknowledges more.
             let readLogBehind = upload.bundle.readLog.map { run in
                 (run.entries.last.map { $0.seq < run.last } ?? false)
@@ -174,6 +209,7 @@ public struct SyncClient {
         } catch {
             throw .store(error)
         }
+        report.timing.finish += lap()
         return report
     }
 }

@@ -165,6 +165,26 @@ extension CentralStore {
         }
     }
 
+    /// What `/metrics` reports of the replicas, read in one pass over the `replicas` table
+    /// (nothing counted in `changes`, unlike `replicaRecords`, whose lag does): replicas not
+    /// revoked, those of them whose last successful sync (or enrollment, if none) is older
+    /// than `silentAfter` milliseconds, and the earliest such time (nil without any).
+    public func replicaHealth(now: Int64, silentAfter: Int64) throws(StoreError)
+        -> (active: Int, silent: Int, oldestSync: Int64?)
+    {
+        try StoreError.wrap {
+            let (limit, overflow) = now.subtractingReportingOverflow(silentAfter)
+            guard let row = try db.query("""
+                SELECT count(*), coalesce(sum(coalesce(last_sync_at, first_seen) < ?), 0), min(coalesce(last_sync_at, first_seen))
+                FROM replicas WHERE revoked_at IS NULL
+                """, [.integer(overflow ? Int64.min : limit)]).first,
+                  case .integer(let active) = row[0], case .integer(let silent) = row[1]
+            else { return (0, 0, nil) }
+            if case .integer(let oldest) = row[2] { return (Int(active), Int(silent), oldest) }
+            return (Int(active), Int(silent), nil)
+        }
+    }
+
     /// The server epoch: a random id that changes when the database is restored from a
     /// backup, so replicas can tell the server forgot something (see Protocol/BUNDLE.md).
     public func epoch() throws(StoreError) -> UInt64 {

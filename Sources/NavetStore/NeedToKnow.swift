@@ -1,3 +1,4 @@
+import Dispatch
 import NavetCore
 import NavetSQLite
 
@@ -33,6 +34,8 @@ public struct FilteredReply: Sendable {
     public var backfilled = 0
     /// The latest signed checkpoint of the disclosure ledger (covering this reply's rows).
     public var checkpoint: LedgerCheckpoint?
+    /// Nanoseconds spent on the disclosure ledger's rows and checkpoint (the load tool's breakdown).
+    public var ledgerNanoseconds: UInt64 = 0
 }
 
 extension CentralStore {
@@ -552,6 +555,7 @@ extension CentralStore {
         // The disclosure ledger: per child and rule, the range of server sequence numbers
         // sent, what the rule covered and the exceptions in the range (docs/STORAGE.md), as
         // rows of the hash chain; then a signed checkpoint of the new head.
+        let ledgerStarted = DispatchTime.now().uptimeNanoseconds
         if let organisation {
             struct Group {
                 var child: RecordID
@@ -601,6 +605,7 @@ extension CentralStore {
             if !groups.isEmpty { try signCheckpoint(now: now) }
         }
         reply.checkpoint = try latestCheckpointRow()
+        reply.ledgerNanoseconds = DispatchTime.now().uptimeNanoseconds - ledgerStarted
 
         reply.refusals = try refusals(of: replica, after: uploadAck)
         reply.redactions = try pendingRedactions(of: replica, after: redactionAck)

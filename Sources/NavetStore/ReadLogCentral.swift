@@ -255,6 +255,19 @@ extension CentralStore {
         }
     }
 
+    /// The two read-log gauges of `/metrics` alone: `readLogCounts` without counting every
+    /// stored entry (a scan of the whole read log on each scrape).
+    public func readLogAlarms() throws(StoreError) -> (brokenChains: Int, restores: Int) {
+        try StoreError.wrap {
+            func count(_ sql: String) throws -> Int {
+                if case .integer(let value)? = try db.scalar(sql) { return Int(value) }
+                return 0
+            }
+            return (try count("SELECT count(DISTINCT replica) FROM central_read_log_breaks WHERE alarm = 1"),
+                    try count("SELECT count(*) FROM central_read_log_breaks WHERE alarm = 0"))
+        }
+    }
+
     /// The entries held of `replica`'s read log, oldest first (tests, auditors).
     public func readLogEntries(of replica: ReplicaID) throws(StoreError) -> [(seq: UInt64, hash: [UInt8], chainBreak: Bool)] {
         try StoreError.wrap {

@@ -129,10 +129,14 @@ public final class SyncService: @unchecked Sendable {
         public var readLogEvidence: [ReadLogBreak] = []
         /// Read-log entries stored from this upload.
         public var readLogStored = 0
+        /// Where the server's time went (the request log line).
+        public var timing = SyncTiming()
     }
 
     /// Checks a signed HTTP request's headers before its body is looked at.
-    public func checkRequest(_ signature: RequestSignature?, method: String, path: String, body: [UInt8], now: Int64) throws(Refusal) {
+    /// Returns the seconds spent recording the nonce (lock wait included), for the request log.
+    @discardableResult
+    public func checkRequest(_ signature: RequestSignature?, method: String, path: String, body: [UInt8], now: Int64) throws(Refusal) -> Double {
         guard let signature else { throw refuse(.malformedRequest, "missing or malformed Navet-* headers") }
         let secret = try secretOf(signature.replica)
         guard Self.within(signature.timestamp, of: now, before: httpWindow, after: httpWindow) else {
@@ -141,10 +145,12 @@ public final class SyncService: @unchecked Sendable {
         guard signature.verify(method: method, path: path, body: body, secret: secret) else {
             throw refuse(.badSignature, "request signature does not verify")
         }
+        let nonceStarted = DispatchTime.now()
         do {
-            try locked { () throws(StoreError) in
+            try locked("nonce") { () throws(StoreError) in
                 try central.useNonce(signature.nonce, key: signature.replica, lifetime: fileWindow, now: now)
             }
+            return SyncTiming.since(nonceStarted)
         } catch .replayedNonce {
             throw refuse(.replayedNonce, "request nonce used before")
         } catch {
@@ -175,7 +181,7 @@ public final class SyncService: @unchecked Sendable {
         do {
             let accepted = try acceptAuthenticated(bytes, signed: signed, secret: secret, arrival: arrival, now: now,
                                                    started: started)
-            try? locked { () throws(StoreError) in
+            try? locked("note_client") { () throws(StoreError) in
                 try central.noteClient(signer, version: client, schema: signed.bundle.schemaVersion,
                                        epochSeen: signed.bundle.epoch)
             }
@@ -184,7 +190,7 @@ public final class SyncService: @unchecked Sendable {
             // A server failure (a full disk, say) is not the replica's doing, and writing
             // about it would change a store that must stay as it was.
             if error.reason != .serverError {
-                try? locked { () throws(StoreError) in try central.noteRefusal(signer, reason: error.reason.rawValue, now: now) }
+                try? locked("note_refusal") { () throws(StoreError) in try central.noteRefusal(signer, reason: error.reason.rawValue, now: now) }
             }
             throw error
         }
@@ -231,25 +237,37 @@ public final class SyncService: @unchecked Sendable {
         // is bounded by a page, not by the number of replicas syncing at once).
         let result: (merged: CentralStore.UploadResult, encoded: [UInt8], sent: Int, more: Bool)
         var readLogResult: ReadLogResult?
+        var timing = SyncTiming()
+        let waitStarted = DispatchTime.now()
         do {
-            result = try locked { () throws(StoreError) in
+            result = try locked("main") { () throws(StoreError) in
+                timing.lockWait = SyncTiming.since(waitStarted)
+                var step = DispatchTime.now()
+                func lap() -> Double {
+                    let seconds = SyncTiming.since(step)
+                    step = DispatchTime.now()
+                    return seconds
+                }
                 let (replySigner, token) = Sync.replySigner(keyID: signer, secret: secret, now: now, answering: signed.signature.nonce)
                 let access = try accessContext()
                 let standing = try central.standing(of: signer, token: bundle.uploadToken)
                 let merged = try central.acceptUpload(
                     sender: signer, cursor: bundle.cursor, changes: bundle.changes, nonce: signed.signature.nonce,
                     digest: digest, nonceLifetime: fileWindow, token: token, access: access, now: now)
+                timing.merge = lap()
                 var readLog = ReadLogResult(ack: try central.readLogAck(signer))
                 if let run = bundle.readLog {
                     readLog = try central.acceptReadLog(sender: signer, from: run.from, last: run.last,
                                                         ownCheckFailed: run.ownCheckFailed, entries: run.entries, now: now)
                 }
                 readLogResult = readLog
+                timing.readLog = lap()
                 if let access {
                     let filtered = try central.filteredReply(
                         for: signer, after: bundle.cursor, uploadAck: bundle.ack, redactionAck: bundle.redactionAck,
                         presentedToken: bundle.uploadToken, behind: standing != .current, replyToken: token,
                         context: access, limit: pageLimit, now: now)
+                    timing.ledger = Double(filtered.ledgerNanoseconds) / 1e9
                     let reply = NavetWire.Bundle(
                         kind: .reply, schemaVersion: Schema.current.version, sender: central.serverID, recipient: signer,
                         createdAt: now, cursor: bundle.cursor, newCursor: filtered.newCursor, ack: filtered.ack,
@@ -264,7 +282,10 @@ public final class SyncService: @unchecked Sendable {
                     metrics.changesRefused.add(merged.refused)
                     metrics.changesBackfilled.add(filtered.backfilled)
                     metrics.redactionsSent.add(filtered.redactions.count)
-                    return (merged, BundleCodec.encode(withLog, signer: replySigner), filtered.changes.count, filtered.more)
+                    timing.reply = lap()
+                    let encoded = BundleCodec.encode(withLog, signer: replySigner)
+                    timing.encode = lap()
+                    return (merged, encoded, filtered.changes.count, filtered.more)
                 }
                 let page = try central.reply(for: signer, after: bundle.cursor, limit: pageLimit)
                 let more = page.newCursor < (try central.lastSequence())
@@ -293,6 +314,8 @@ public final class SyncService: @unchecked Sendable {
                                 duplicates: result.merged.duplicates, sent: result.sent, more: result.more)
         accepted.readLogEvidence = readLogResult?.breaks ?? []
         accepted.readLogStored = readLogResult?.stored ?? 0
+        timing.total = SyncTiming.since(started)
+        accepted.timing = timing
         return accepted
     }
 
@@ -305,7 +328,7 @@ public final class SyncService: @unchecked Sendable {
         let signer = signed.signature.keyID
         let state: (epoch: UInt64, ack: UInt64, directory: [DirectoryEntry]?)
         do {
-            state = try locked { () throws(StoreError) in
+            state = try locked("epoch") { () throws(StoreError) in
                 (try central.epoch(), try central.acknowledged(signer), bundle.wantsDirectory ? try directory() : nil)
             }
         } catch {
@@ -314,14 +337,14 @@ public final class SyncService: @unchecked Sendable {
         guard bundle.epoch != 0, bundle.epoch != state.epoch else { return nil }
         let (replySigner, token) = Sync.replySigner(keyID: signer, secret: secret, now: now, answering: signed.signature.nonce)
         do {
-            try locked { () throws(StoreError) in
+            try locked("epoch") { () throws(StoreError) in
                 try central.answerWithoutMerging(signer, nonce: signed.signature.nonce, digest: digest,
                                                  nonceLifetime: fileWindow, token: token, abandoning: false, now: now)
             }
         } catch {
             throw refusal(for: .store(error))
         }
-        let checkpoint = try? locked { () throws(StoreError) in try central.latestCheckpoint() }
+        let checkpoint = try? locked("epoch") { () throws(StoreError) in try central.latestCheckpoint() }
         let reply = Bundle(
             kind: .reply, schemaVersion: Schema.current.version, sender: central.serverID, recipient: signer,
             createdAt: now, cursor: bundle.cursor, newCursor: 0, ack: state.ack, epoch: state.epoch, more: true,
@@ -363,7 +386,7 @@ public final class SyncService: @unchecked Sendable {
         enum Outcome { case copied, consistent, catchUp(NavetWire.Bundle, BundleSigner) }
         let outcome: Outcome
         do {
-            outcome = try locked { () throws(StoreError) -> Outcome in
+            outcome = try locked("catch_up") { () throws(StoreError) -> Outcome in
                 let standing = try central.standing(of: signer, token: bundle.uploadToken)
                 if standing == .copied { return .copied }
                 let history = try central.history(of: signer, ack: bundle.ack, changes: bundle.changes)
@@ -425,15 +448,29 @@ public final class SyncService: @unchecked Sendable {
         try locked { () throws(StoreError) in try central.readLogCounts() }
     }
 
-    /// The replicas' sync health, read under the service's lock (for `/metrics`).
+    /// The replicas' sync health with each one's lag, read under the service's lock.
     public func replicaRecords() throws(StoreError) -> [ReplicaRecord] {
         try locked { () throws(StoreError) in try central.replicaRecords() }
+    }
+
+    /// The gauges of `/metrics`, read under the service's lock in one short hold: replicas
+    /// active and silent, the oldest last sync (`CentralStore.replicaHealth`, which counts
+    /// no changes) and the read log's broken chains and restores. A scrape holds the lock
+    /// every sync needs, so it reads only small tables.
+    public func healthGauges(now: Int64, silentAfter: Int64) throws(StoreError)
+        -> (active: Int, silent: Int, oldestSync: Int64?, brokenChains: Int, restores: Int)
+    {
+        try locked { () throws(StoreError) in
+            let replicas = try central.replicaHealth(now: now, silentAfter: silentAfter)
+            let readLog = try central.readLogAlarms()
+            return (replicas.active, replicas.silent, replicas.oldestSync, readLog.brokenChains, readLog.restores)
+        }
     }
 
     private func secretOf(_ replica: ReplicaID) throws(Refusal) -> [UInt8] {
         let credentials: Credentials?
         do {
-            credentials = try locked { () throws(StoreError) in try central.credentials(replica) }
+            credentials = try locked("secret") { () throws(StoreError) in try central.credentials(replica) }
         } catch {
             throw refuse(.serverError, "store error", cause: .store(error))
         }
@@ -486,9 +523,20 @@ public final class SyncService: @unchecked Sendable {
         return Refusal(reason, detail, cause: cause)
     }
 
-    private func locked<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+    /// Runs `body` holding the store's lock. With a `LockClock` on this thread (the HTTP
+    /// request log's), the wait for the lock and the time held, by `phase`, are added to it.
+    private func locked<T>(_ phase: String = "other", _ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+        let clock = LockClock.current
+        let asked = clock == nil ? 0 : DispatchTime.now().uptimeNanoseconds
         lock.lock()
-        defer { lock.unlock() }
+        let got = clock == nil ? 0 : DispatchTime.now().uptimeNanoseconds
+        defer {
+            if let clock {
+                clock.wait += Double(got - asked) / 1e9
+                clock.held[phase, default: 0] += Double(DispatchTime.now().uptimeNanoseconds - got) / 1e9
+            }
+            lock.unlock()
+        }
         return try body()
     }
 }

@@ -15,6 +15,9 @@
 //
 // The third form, --ntk, is W1 under need to know: organisations of four kinds around
 // each child (NeedToKnow.swift).
+//
+// The fourth form, --region, is a region's nightly sync under need to know: every kind of
+// organisation, a day of offline work, then every replica syncs once (Region.swift).
 
 import Foundation
 import NavetCommands
@@ -36,6 +39,13 @@ struct Options {
     var ntk = false
     var children = 20
     var notes = 12
+    /// A region's nightly sync (Region.swift).
+    var region = false
+    var history = 6
+    var missing = 5
+    var cli = false
+    var scrapeEvery = 5.0
+    var metricsRounds = 5
 
     init(_ arguments: [String]) {
         var index = 0
@@ -60,10 +70,21 @@ struct Options {
             case "--ntk": ntk = true
             case "--children": children = value()
             case "--notes": notes = value()
+            case "--region":
+                region = true
+                children = 50
+            case "--history": history = value()
+            case "--missing": missing = value()
+            case "--cli": cli = true
+            case "--scrape-every": scrapeEvery = Double(value())
+            case "--no-scrape": scrapeEvery = 0
+            case "--metrics-rounds": metricsRounds = value()
             case "--help", "-h":
                 print("usage: navet-load [--replicas N] [--changes N] [--concurrency N] [--rounds N] [--json]\n"
                       + "       navet-load --incremental [--small N] [--large N] [--samples N] [--json]\n"
-                      + "       navet-load --ntk [--replicas N] [--children N] [--notes N] [--concurrency N] [--json]")
+                      + "       navet-load --ntk [--replicas N] [--children N] [--notes N] [--concurrency N] [--json]\n"
+                      + "       navet-load --region [--replicas N] [--children N] [--history N] [--missing N] [--concurrency N]\n"
+                      + "                  [--cli] [--scrape-every SECONDS | --no-scrape] [--metrics-rounds N] [--json]")
                 exit(0)
             default: fail("unknown option \(arguments[index])")
             }
@@ -331,7 +352,9 @@ func incremental(_ options: Options) throws -> (small: [Double], large: [Double]
 
 let options = Options(Array(CommandLine.arguments.dropFirst()))
 do {
-    if options.ntk {
+    if options.region {
+        try runRegion(options)
+    } else if options.ntk {
         try runNeedToKnow(options)
     } else if options.incremental {
         let times = try incremental(options)
