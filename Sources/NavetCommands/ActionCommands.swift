@@ -201,11 +201,7 @@ struct ActionList: Command {
                 if !context.json { table.measure(row(context, record, state: state, name: name)) }
             }
         }
-        try context.logDisplay(store, as: reader, command: "action list") { entry in
-            entry.records = draft.records
-            entry.fields = draft.fields
-            entry.tags = draft.tags
-        }
+        try context.logDisplay(store, as: reader, command: "action list", collected: draft)
         try context.streamingRead(store) { () throws(CLIError) in
             if context.json {
                 let writer = JSONArrayWriter(context)

@@ -80,6 +80,16 @@ extension Context {
     ///
     /// `NAVET_BENCH_WITHOUT_READ_AUDIT` is set only by `Tools/bench/read-audit-cost.py`, in a
     /// separate build folder, to measure what the entry costs; no build that people run sets it.
+    /// Logs a display whose entry was collected while the list was read (its records,
+    /// fields and tags), before anything is shown.
+    func logDisplay(_ store: ReplicaStore, as reader: ReplicaUser, command: String, collected: AuditDraft) throws(CLIError) {
+        try logDisplay(store, as: reader, command: command) { entry in
+            entry.records = collected.records
+            entry.fields = collected.fields
+            entry.tags = collected.tags
+        }
+    }
+
     func logDisplay(_ store: ReplicaStore, as reader: ReplicaUser, command: String,
                     _ fill: (inout AuditDraft) -> Void) throws(CLIError) {
         #if NAVET_BENCH_WITHOUT_READ_AUDIT

@@ -209,11 +209,7 @@ struct DecisionList: Command {
                 if !context.json { table.measure(row(context, record, name: name)) }
             }
         }
-        try context.logDisplay(store, as: reader, command: "decision list") { entry in
-            entry.records = draft.records
-            entry.fields = draft.fields
-            entry.tags = draft.tags
-        }
+        try context.logDisplay(store, as: reader, command: "decision list", collected: draft)
         try context.streamingRead(store) { () throws(CLIError) in
             if context.json {
                 let writer = JSONArrayWriter(context)

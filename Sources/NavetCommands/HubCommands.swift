@@ -846,11 +846,7 @@ struct MissingList: Command {
                 if !context.json { table.measure(row(item)) }
             }
         }
-        try context.logDisplay(store, as: reader, command: "missing list") { entry in
-            entry.records = draft.records
-            entry.fields = draft.fields
-            entry.tags = draft.tags
-        }
+        try context.logDisplay(store, as: reader, command: "missing list", collected: draft)
         try context.streamingRead(store) { () throws(CLIError) in
             if context.json {
                 let writer = JSONArrayWriter(context)

@@ -156,11 +156,7 @@ struct NoteList: Command {
                 draft.add(try context.store { () throws(StoreError) in try snapshots.snapshot(id) })
             }
         }
-        try context.logDisplay(store, as: reader, command: "note list") { entry in
-            entry.records = draft.records
-            entry.fields = draft.fields
-            entry.tags = draft.tags
-        }
+        try context.logDisplay(store, as: reader, command: "note list", collected: draft)
         let origins = OriginDisplay(store: store, strings: context.strings, verbose: verbose)
         func note(_ id: RecordID) throws(CLIError) -> RecordSnapshot {
             try context.store { () throws(StoreError) in try snapshots.snapshot(id) }

@@ -739,11 +739,7 @@ struct SipList: Command {
                 if !context.json { table.measure(row(item, status: try context.sipStatus(item.plan, store: store))) }
             }
         }
-        try context.logDisplay(store, as: reader, command: "sip list") { entry in
-            entry.records = draft.records
-            entry.fields = draft.fields
-            entry.tags = draft.tags
-        }
+        try context.logDisplay(store, as: reader, command: "sip list", collected: draft)
         // An agreed plan whose consent was revoked or expired says so, as `sip show` does.
         try context.streamingRead(store) { () throws(CLIError) in
             if context.json {
