@@ -348,7 +348,10 @@ struct MissingFollowUp: Command {
         }
         try context.checkOrder(at, option: "--at", notBefore: "found_at", of: episode, key: "error.followUpBeforeFound")
         var values = self.values
-        let closedAt = context.nowMoment.description
+        // Closed when recorded, or at the follow-up's time when that is given a few minutes
+        // ahead (clocks differ): never before the follow-up itself.
+        let now = context.nowMoment
+        let closedAt = (at.moment.unixMilliseconds > now.unixMilliseconds ? at.moment : now).description
         values["closed_at"] = .text(closedAt)
         try context.recordStep(store, editor: editor, command: "missing follow-up", record: record, child: child,
                                values: values, replacing: episode)
