@@ -78,11 +78,11 @@ import Testing
         #expect(try a.query("SELECT count(*) FROM superseded") == [[.integer(Int64(replacedMissing.count))]])
     }
 
-    /// Within one upload: a change and the edit that replaces it (inserted already marked),
-    /// the same change twice (a duplicate found in memory), and a change reusing a seq
-    /// with other content (refused whole, nothing written).
+    /// Within one upload: a change and the edit that replaces it, the same change twice
+    /// (a duplicate), and a change reusing a seq with other content (refused whole,
+    /// nothing written); ids in arrival order and superseded marks as one at a time.
     @Test func duplicatesAndReplacementsWithinOneUpload() throws {
-        let folder = try TemporaryDirectory()
+        let folder = TemporaryDirectory()
         let store = try CentralStore.create(path: folder.path("c.db"), serverID: ReplicaID(rawValue: 1), now: now)
         let sender = ReplicaID(rawValue: 0x2000)
         let record = RecordID(rawValue: 0xC3)
@@ -110,7 +110,7 @@ import Testing
             _ = try store.acceptUpload(sender: sender, cursor: 0, changes: [fourth, forged], now: now)
             Issue.record("a seq reused with other content within one upload was accepted")
         } catch {
-            guard case .conflictingDuplicate(let origin, let seq) = error as? StoreError else {
+            guard case .conflictingDuplicate(let origin, let seq) = error else {
                 Issue.record("unexpected \(error)")
                 return
             }
@@ -128,9 +128,9 @@ import Testing
     }
 
     /// Under need to know, with refused changes in the middle of an upload (stored as
-    /// refused at once, between changes whose inserts wait) and copies of accepted and
-    /// refused changes: merging the upload at once leaves the same rows as one change at
-    /// a time, on two copies of the same central store.
+    /// refused between changes merged in memory) and copies of accepted and refused
+    /// changes: merging the upload at once leaves the same rows as one change at a time,
+    /// on two copies of the same central store.
     @Test func aRefusedChangeInTheMiddleOfAnUpload() throws {
         let region = try Region(organisations: [("Socialtjänsten", .socialServices), ("Skolan", .school)])
         let social = region["Socialtjänsten"]
