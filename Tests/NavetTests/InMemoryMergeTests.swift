@@ -78,6 +78,140 @@ import Testing
         #expect(try a.query("SELECT count(*) FROM superseded") == [[.integer(Int64(replacedMissing.count))]])
     }
 
+    /// Within one upload: a change and the edit that replaces it, the same change twice
+    /// (a duplicate), and a change reusing a seq with other content (refused whole,
+    /// nothing written); ids in arrival order and superseded marks as one at a time.
+    @Test func duplicatesAndReplacementsWithinOneUpload() throws {
+        let folder = TemporaryDirectory()
+        let store = try CentralStore.create(path: folder.path("c.db"), serverID: ReplicaID(rawValue: 1), now: now)
+        let sender = ReplicaID(rawValue: 0x2000)
+        let record = RecordID(rawValue: 0xC3)
+        func change(_ seq: UInt64, _ version: UInt64, _ replaces: [Stamp], _ value: String) -> Change {
+            Change(origin: sender, seq: seq, version: version, replaces: replaces, wallTime: now + Int64(seq),
+                   recordType: "child", recordID: record, field: "name", value: .text(value), tag: .basic)
+        }
+        let first = change(1, 1, [], "Amina")
+        let second = change(2, 2, [first.stamp], "Amina B")
+        let third = change(3, 3, [second.stamp], "Amina C")
+        let result = try store.acceptUpload(sender: sender, cursor: 0, changes: [third, first, second, first, third],
+                                            now: now)
+        #expect(result.applied == 3 && result.duplicates == 2)
+        let db = try Database(path: folder.path("c.db"), mode: .readOnly)
+        #expect(try db.query("SELECT id, seq, superseded FROM changes ORDER BY id") == [
+            [.integer(1), .integer(1), .integer(1)], [.integer(2), .integer(2), .integer(1)],
+            [.integer(3), .integer(3), .integer(0)],
+        ])
+        #expect(try db.query("SELECT change_id, heads, value FROM cells") == [[.integer(3), .integer(1), .text("Amina C")]])
+        // The same seq with other content, within one upload: nothing of it is written.
+        let fourth = change(4, 4, [third.stamp], "Amina D")
+        var forged = fourth
+        forged.value = .text("Forged")
+        do {
+            _ = try store.acceptUpload(sender: sender, cursor: 0, changes: [fourth, forged], now: now)
+            Issue.record("a seq reused with other content within one upload was accepted")
+        } catch {
+            guard case .conflictingDuplicate(let origin, let seq) = error else {
+                Issue.record("unexpected \(error)")
+                return
+            }
+            #expect(origin == sender && seq == 4)
+        }
+        #expect(try store.changeCount == 3)
+        // Sent again with the next one: the held ones are duplicates, the new one replaces
+        // the stored winner.
+        let again = try store.acceptUpload(sender: sender, cursor: 0, changes: [second, third, fourth, fourth], now: now)
+        #expect(again.applied == 1 && again.duplicates == 3)
+        #expect(try db.query("SELECT id, seq, superseded FROM changes WHERE seq >= 3 ORDER BY id") == [
+            [.integer(3), .integer(3), .integer(1)], [.integer(4), .integer(4), .integer(0)],
+        ])
+        #expect(try store.snapshot(record).value("name") == .text("Amina D"))
+    }
+
+    /// Under need to know, with refused changes in the middle of an upload (stored as
+    /// refused between changes merged in memory) and copies of accepted and refused
+    /// changes: merging the upload at once leaves the same rows as one change at a time,
+    /// on two copies of the same central store.
+    @Test func aRefusedChangeInTheMiddleOfAnUpload() throws {
+        let region = try Region(organisations: [("Socialtjänsten", .socialServices), ("Skolan", .school)])
+        let social = region["Socialtjänsten"]
+        let child = try social.createRecord(type: "child", values: [
+            "name": .text("Amina"), "asylum_status": .text("pending"), "birth_date": .text("2010-05-01"),
+        ], now: region.now)
+        _ = try social.createRecord(type: "membership", values: [
+            "child": .text(child.description), "organisation": .text("Skolan"), "role": .text("school_mentor"),
+            "start_date": .text(region.day(-1)),
+        ], now: region.now)
+        try region.sync("Socialtjänsten")
+        try region.sync("Skolan")
+        // A second child, its name edited twice in the same upload, a note in a tag social
+        // services may not write (refused, every change of it) in the middle, and an edit
+        // of the first child's stored name.
+        let second = try social.createRecord(type: "child", values: [
+            "name": .text("Bashir"), "asylum_status": .text("pending"), "birth_date": .text("2011-02-03"),
+        ], now: region.now)
+        _ = try social.set(record: second, field: "name", value: .text("Bashir A"), now: region.now)
+        _ = try social.createRecord(type: "note", values: [
+            "child": .text(child.description), "kind": .text("school_absence"), "text": .text("Frånvaro"),
+        ], tag: .school, now: region.now)
+        _ = try social.set(record: second, field: "name", value: .text("Bashir B"), now: region.now)
+        _ = try social.set(record: child, field: "name", value: .text("Amina R"), now: region.now)
+        let pending = try social.pendingChanges()
+        let refused = pending.filter { $0.recordType == "note" }
+        #expect(!refused.isEmpty)
+        let upload = pending + [refused[0], pending[0], pending[pending.count - 1]]
+
+        // A copy of the central store as it stands.
+        let copyPath = region.folder.path("copy.db")
+        try Database(path: region.folder.path("central.db")).execute("VACUUM INTO '\(copyPath)'")
+        let copy = try CentralStore.open(path: copyPath)
+        let at = region.now + 1000
+        let together = try region.central.acceptUpload(sender: social.replicaID, cursor: 0, changes: upload,
+                                                       access: region.access, now: at)
+        // One change at a time, except the note's changes, sent together: the write checks
+        // find a note's child from the upload's `child` change (alone they would refuse
+        // its other fields for another reason).
+        var oneByOne = (applied: 0, duplicates: 0, refused: 0)
+        var pieces: [[Change]] = []
+        for change in upload.sorted(by: { $0.seq < $1.seq }) {
+            if change.recordType == "note", pieces.last?.last?.recordType == "note" {
+                pieces[pieces.count - 1].append(change)
+            } else {
+                pieces.append([change])
+            }
+        }
+        for piece in pieces {
+            let single = try copy.acceptUpload(sender: social.replicaID, cursor: 0, changes: piece,
+                                               access: region.access, now: at)
+            oneByOne.applied += single.applied
+            oneByOne.duplicates += single.duplicates
+            oneByOne.refused += single.refused
+        }
+        #expect(together.applied == oneByOne.applied && together.duplicates == oneByOne.duplicates
+                && together.refused == oneByOne.refused)
+        #expect(together.refused == refused.count && together.duplicates == 3
+                && together.applied == pending.count - refused.count)
+        let queries = [
+            "SELECT record_id, field, record_type, version, origin, change_id, value_kind, value, tag, heads FROM cells ORDER BY record_id, field",
+            "SELECT id, origin, seq, version, replaces, record_id, field, value, superseded, child_id, refused, received_at FROM changes ORDER BY id",
+            "SELECT record_id, field, version, origin FROM superseded ORDER BY record_id, field, version, origin",
+            "SELECT origin, seq, reason FROM refusals ORDER BY origin, seq",
+            "SELECT origin, contiguous_seq FROM origins ORDER BY origin",
+            "SELECT child_id, registrar, protected FROM child_facts ORDER BY child_id",
+            "SELECT record_id, child_id, organisation, role FROM hub ORDER BY record_id",
+        ]
+        let a = try Database(path: region.folder.path("central.db"), mode: .readOnly)
+        let b = try Database(path: copyPath, mode: .readOnly)
+        for sql in queries {
+            let (rowsA, rowsB) = (try a.query(sql), try b.query(sql))
+            #expect(rowsA == rowsB, "\(sql)\n\(rowsA)\n\(rowsB)")
+        }
+        // Bashir and Bashir A replaced within the upload, Amina (stored) by Amina R.
+        #expect(try a.query("SELECT count(*) FROM changes WHERE superseded = 1 AND refused = 0 AND field = 'name'")
+                == [[.integer(3)]])
+        #expect(try region.central.snapshot(second).value("name") == .text("Bashir B"))
+        #expect(try region.central.snapshot(child).value("name") == .text("Amina R"))
+    }
+
     struct Upload {
         var sender: ReplicaID
         var changes: [Change]
@@ -125,6 +259,9 @@ import Testing
                 let start = next - back
                 let end = min(changes.count, next + Int.random(in: 1...8, using: &rng))
                 var piece = Array(changes[start..<end])
+                if Int.random(in: 0..<3, using: &rng) == 0 {
+                    piece.append(piece.randomElement(using: &rng)!)  // the same change twice in one upload
+                }
                 piece.shuffle(using: &rng)  // the store sorts an upload by seq
                 queue.append(Upload(sender: replicas[r], changes: piece))
                 next = end
