@@ -20,7 +20,7 @@ import Testing
         let seed = 0x4D45_5247_4500 + UInt64(schedule)
         var rng = SplitMix64(seed: seed)
         let uploads = Self.randomUploads(&rng)
-        let folder = try TemporaryDirectory()
+        let folder = TemporaryDirectory()
         let together = try CentralStore.create(path: folder.path("together.db"), serverID: ReplicaID(rawValue: 1), now: now)
         let oneByOne = try CentralStore.create(path: folder.path("one.db"), serverID: ReplicaID(rawValue: 1), now: now)
         var resultTogether = (applied: 0, duplicates: 0)
