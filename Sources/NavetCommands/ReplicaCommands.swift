@@ -424,11 +424,12 @@ struct ChildList: Command {
         if context.json {
             let fieldReader = try context.store { () throws(StoreError) in try store.fieldReader() }
             let writer = JSONArrayWriter(context)
+            let keyOrder = JSONKeyOrder()
             try context.store { () throws(StoreError) in
                 try store.forEachListedChild(collation: context.collation, fieldTags: false) { child in
                     guard listed.contains(child.id) else { return true }
                     do throws(StoreError) {
-                        writer.append(childJSON(id: child.id, fields: try fieldReader.fields(of: child.id)))
+                        writer.appendChild(id: child.id, fields: try fieldReader.fields(of: child.id), keyOrder: keyOrder)
                     } catch {
                         failed = error
                         return false
