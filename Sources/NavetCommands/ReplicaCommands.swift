@@ -331,11 +331,13 @@ struct ChildList: Command {
                     .compactMap { $0 }.joined(separator: "; ")]
     }
 
-    /// Streams the list (issue 15): a first pass over the children in list order (SQLite
-    /// sorts them the Swedish or English way, `forEachListedChild`) applies the filters,
-    /// keeps the ids shown, fills the read-log entry and measures the columns; the entry is
-    /// written; a second pass reads each shown child's fields by id and writes its row.
-    /// Memory holds the shown ids (as the entry does), not the rows.
+    /// Streams the list (issue 15): one pass over the children (SQLite sorts them the
+    /// Swedish or English way, `forEachListedChild`) applies the filters, keeps the ids
+    /// shown and fills the read-log entry; for the table it also formats and measures each
+    /// row and keeps it in a temporary table (`RowSpool`). The entry is written; then the
+    /// kept rows are printed (the table), or a second pass in list order reads each shown
+    /// child's fields by id and writes it (JSON). Memory holds the shown ids (as the entry
+    /// does), not the rows.
     func run(_ context: Context) throws(CLIError) {
         let store = try context.openReplica()
         let reader = try context.actingUser(store)
@@ -362,6 +364,12 @@ struct ChildList: Command {
         var fields: Set<String> = []
         var tags: Set<String> = []
         var failure: CLIError?
+        // The table: one pass in list order formats each row, measures it and keeps it in a
+        // temporary table, printed once the entry is written. JSON: a first pass in the
+        // file's order, then a second in list order that reads and writes each child.
+        let spool: ReplicaStore.RowSpool? = try context.json ? nil
+            : context.store { () throws(StoreError) in try store.rowSpool(columns: 5) }
+        defer { spool?.close() }
         let reading = try context.store { () throws(StoreError) in try store.beginReading() }
         // Every child shown: the fields and tags of all child records, in one query.
         let everyChild = name == nil && municipality == nil && !missing && !alerts
@@ -374,7 +382,7 @@ struct ChildList: Command {
                 }
             }
             try context.store { () throws(StoreError) in
-                try store.forEachListedChild(collation: nil, fieldTags: !everyChild) { child in
+                try store.forEachListedChild(collation: spool == nil ? nil : context.collation, fieldTags: !everyChild) { child in
                     if let name, !TextRules.foldKey(child.name ?? "").contains(name) { return true }
                     if let municipality, !TextRules.foldKey(child.municipality ?? "").contains(municipality) { return true }
                     if let openChildren, !openChildren.contains(child.id) { return true }
@@ -391,10 +399,17 @@ struct ChildList: Command {
                         fields.insert("child." + field)
                         tags.insert(tag)
                     }
-                    if !context.json {
-                        table.measure(Self.row(context, id: child.id, name: child.name.map(FieldValue.text) ?? .null,
-                                               birthDate: child.birthDate, asylumStatus: child.asylumStatus,
-                                               inConflict: child.inConflict))
+                    if let spool {
+                        let row = Self.row(context, id: child.id, name: child.name.map(FieldValue.text) ?? .null,
+                                           birthDate: child.birthDate, asylumStatus: child.asylumStatus,
+                                           inConflict: child.inConflict)
+                        table.measure(row)
+                        do throws(StoreError) {
+                            try spool.append(row)
+                        } catch {
+                            failure = context.describe(error)
+                            return false
+                        }
                     }
                     return true
                 }
@@ -424,11 +439,12 @@ struct ChildList: Command {
         if context.json {
             let fieldReader = try context.store { () throws(StoreError) in try store.fieldReader() }
             let writer = JSONArrayWriter(context)
+            let keyOrder = JSONKeyOrder()
             try context.store { () throws(StoreError) in
                 try store.forEachListedChild(collation: context.collation, fieldTags: false) { child in
                     guard listed.contains(child.id) else { return true }
                     do throws(StoreError) {
-                        writer.append(childJSON(id: child.id, fields: try fieldReader.fields(of: child.id)))
+                        writer.appendChild(id: child.id, fields: try fieldReader.fields(of: child.id), keyOrder: keyOrder)
                     } catch {
                         failed = error
                         return false
@@ -442,14 +458,8 @@ struct ChildList: Command {
         }
         let lines = LineBuffer(context)
         table.writeHeader(to: lines)
-        try context.store { () throws(StoreError) in
-            try store.forEachListedChild(collation: context.collation, fieldTags: false) { child in
-                guard listed.contains(child.id) else { return true }
-                table.write(Self.row(context, id: child.id, name: child.name.map(FieldValue.text) ?? .null,
-                                     birthDate: child.birthDate, asylumStatus: child.asylumStatus,
-                                     inConflict: child.inConflict), to: lines)
-                return true
-            }
+        if let spool {
+            try context.store { () throws(StoreError) in try spool.forEach { table.write($0, to: lines) } }
         }
         lines.flush()
     }

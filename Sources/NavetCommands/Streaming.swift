@@ -45,17 +45,23 @@ final class JSONArrayWriter {
     init(_ context: Context) { lines = LineBuffer(context) }
 
     func append(_ value: Any) {
+        let data = (try? JSONSerialization.data(withJSONObject: value, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]))
+            ?? Data("{}".utf8)
+        // A string value never holds a raw line feed (JSON escapes it), so every line
+        // feed here is the layout's own; an empty line (inside an empty array) stays empty.
+        appendElement(String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+            .map { $0.isEmpty ? "" : "  " + $0 }.joined(separator: "\n"))
+    }
+
+    /// Appends an element already written as JSON and indented for the array (every
+    /// non-empty line by two spaces more; `appendChild`).
+    func appendElement(_ text: String) {
         if !started {
             lines.line("[")
             started = true
         }
         if let pending { lines.line(pending + ",") }
-        let data = (try? JSONSerialization.data(withJSONObject: value, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]))
-            ?? Data("{}".utf8)
-        // A string value never holds a raw line feed (JSON escapes it), so every line
-        // feed here is the layout's own; an empty line (inside an empty array) stays empty.
-        pending = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-            .map { $0.isEmpty ? "" : "  " + $0 }.joined(separator: "\n")
+        pending = text
     }
 
     func finish() {

@@ -165,6 +165,54 @@ extension ReplicaStore {
         try StoreError.wrap { try FieldReader(db) }
     }
 
+    /// Rows of text kept in a temporary table, in the order appended: a list formats each
+    /// row once, in its one sorted pass, and prints the rows after its read-log entry is
+    /// written (issue 15). SQLite's temporary store spills to a file beyond its cache, so
+    /// memory does not grow with the rows. `close` drops the table.
+    public final class RowSpool {
+        let db: Database
+        let columns: Int
+        let insert: Statement
+
+        init(_ db: Database, columns: Int) throws {
+            self.db = db
+            self.columns = columns
+            try db.execute("DROP TABLE IF EXISTS temp.navet_list_spool")
+            try db.execute("CREATE TEMP TABLE navet_list_spool("
+                           + (0..<columns).map { "c\($0) TEXT" }.joined(separator: ", ") + ")")
+            insert = try db.prepare("INSERT INTO temp.navet_list_spool VALUES ("
+                                    + Array(repeating: "?", count: columns).joined(separator: ", ") + ")")
+        }
+
+        /// Keeps a row (missing cells as empty texts, extra cells dropped).
+        public func append(_ row: [String]) throws(StoreError) {
+            try StoreError.wrap {
+                insert.reset()
+                for index in 0..<columns { insert.bind(index < row.count ? row[index] : "", at: Int32(index + 1)) }
+                while try insert.step() {}
+                insert.reset()
+            }
+        }
+
+        /// Every row kept, in the order appended.
+        public func forEach(_ body: ([String]) -> Void) throws(StoreError) {
+            try StoreError.wrap {
+                let statement = try db.prepare("SELECT * FROM temp.navet_list_spool ORDER BY rowid")
+                defer { statement.reset() }
+                while try statement.step() { body((0..<columns).map { statement.text(at: $0) }) }
+            }
+        }
+
+        public func close() {
+            insert.reset()
+            try? db.execute("DROP TABLE IF EXISTS temp.navet_list_spool")
+        }
+    }
+
+    public func rowSpool(columns: Int) throws(StoreError) -> RowSpool {
+        try StoreError.wrap { try RowSpool(db, columns: columns) }
+    }
+
     /// Starts a read transaction (one snapshot of the file for the many small reads of a
     /// list, and one lock instead of one per statement); nothing when one is open.
     /// Returns whether it started one, for `endReading`.

@@ -2,7 +2,7 @@ import Foundation
 @testable import NavetCommands
 @testable import NavetCore
 import NavetSQLite
-import NavetStore
+@testable import NavetStore
 import NavetTestSupport
 import Testing
 
@@ -105,6 +105,52 @@ import Testing
         for element in elements { writer.append(element) }
         writer.finish()
         #expect(streamed.console.capturedOut == whole.console.capturedOut)
+    }
+
+    /// `JSONArrayWriter.appendChild` writes the bytes `JSONSerialization` writes of
+    /// `childJSON(id:fields:)`: tricky strings (quotes, backslashes, every control
+    /// character, the solidus, DEL, non-ASCII, line and paragraph separators), numbers,
+    /// booleans, nulls, conflicts, no fields, field names in JSONSerialization's own order.
+    @Test(arguments: [0, 1, 4])
+    func aChildWrittenDirectlyIsTheJSONSerializationBytes(_ count: Int) {
+        let tricky = "q\"b\\s/c/\u{0}\u{1}\u{7}\u{8}\u{9}\u{A}\u{B}\u{C}\u{D}\u{E}\u{F}\u{10}\u{1B}\u{1F} \u{7F}\u{80}\u{A0}\u{2028}\u{2029}Åé日😀A\u{030A}"
+        let fieldSets: [[ListedField]] = [
+            [],
+            [ListedField(name: "name", value: .text(tricky), tag: .basic, heads: 2),
+             ListedField(name: "birth_date", value: .text("2010-05-17"), tag: .basic, heads: 1)],
+            [ListedField(name: "a_10", value: .int(-42), tag: .basic, heads: 1),
+             ListedField(name: "a_2", value: .int(Int64.max), tag: .basic, heads: 3),
+             ListedField(name: "B", value: .bool(true), tag: .basic, heads: 1),
+             ListedField(name: "a", value: .bool(false), tag: .basic, heads: 1),
+             ListedField(name: "Z\"/\\\u{1}", value: .null, tag: .basic, heads: 2),
+             ListedField(name: "birth_date", value: .text("not a date"), tag: .basic, heads: 1),
+             ListedField(name: "ö", value: .text(""), tag: .basic, heads: 1)],
+            [ListedField(name: "x", value: .text("1"), tag: .basic, heads: 1),
+             ListedField(name: "x", value: .text("2"), tag: .basic, heads: 1)],
+        ]
+        let whole = Context(program: "navet", strings: Strings(.english), json: true, databasePath: "",
+                            console: Console(capture: true), now: 0)
+        let direct = Context(program: "navet", strings: Strings(.english), json: true, databasePath: "",
+                             console: Console(capture: true), now: 0)
+        let writer = JSONArrayWriter(direct)
+        let order = JSONKeyOrder()
+        var elements: [Any] = []
+        for index in 0..<count {
+            for fields in fieldSets {
+                let id = RecordID(rawValue: UInt64(index + 1) << 40 | 0xab)
+                elements.append(childJSON(id: id, fields: fields))
+                writer.appendChild(id: id, fields: fields, keyOrder: order)
+            }
+        }
+        writer.finish()
+        whole.printJSON(elements)
+        #expect(direct.console.capturedOut == whole.console.capturedOut)
+        for text in [tricky, "", "/", "\u{0}", "a\u{1F}b"] {
+            var escaped = ""
+            JSONText.appendString(text, to: &escaped)
+            let data = try? JSONSerialization.data(withJSONObject: [text], options: [.withoutEscapingSlashes])
+            #expect("[" + escaped + "]" == data.map { String(decoding: $0, as: UTF8.self) }, "\(text.debugDescription)")
+        }
     }
 
     @Test func aStreamedTableIsTheWholeTablePrinted() {
