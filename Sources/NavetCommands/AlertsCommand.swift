@@ -184,7 +184,8 @@ extension Context {
             let place = error.path.isEmpty
                 ? t("policy.at", Format.line(file), String(error.position.line), String(error.position.column), problem)
                 : t("policy.atKey", Format.line(file), String(error.position.line), error.path, problem)
-            throw CLIError(.refused, place + " " + t("alerts.nothingShown"))
+            let ended = place.hasSuffix(".") ? place : place + "."
+            throw CLIError(.refused, ended + " " + t("alerts.nothingShown"))
         }
     }
 

@@ -72,8 +72,12 @@ public enum AlertConfigFile {
             guard case .number(let text) = member.value.value else {
                 throw Failure(.json(.wrongType(expected: .number)), at: member.value.position, path: member.key)
             }
-            guard text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "-") }), let number = Int(text) else {
+            guard text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "-") }) else {
                 throw Failure(.notWholeNumber(text), at: member.value.position, path: member.key)
+            }
+            // A whole number beyond Int's range (2^63 and up) is simply outside the setting's range.
+            guard let number = Int(text) else {
+                throw Failure(.outOfRange(found: text, range: setting.range), at: member.value.position, path: member.key)
             }
             guard setting.range.contains(number) else {
                 throw Failure(.outOfRange(found: text, range: setting.range), at: member.value.position, path: member.key)

@@ -332,7 +332,10 @@ import Testing
         } else {
             Issue.record("a repeated key is refused")
         }
+        // A whole number at 2^63 and beyond is outside the range, not "not a whole number".
         #expect(problem(#"{"navet_alerts": 1, "risk_window_days": 99999999999999999999999}"#)?.0
-                == .notWholeNumber("99999999999999999999999"))
+                == .outOfRange(found: "99999999999999999999999", range: 1...365))
+        #expect(problem(#"{"navet_alerts": 1, "risk_window_days": 9223372036854775808}"#)?.0
+                == .outOfRange(found: "9223372036854775808", range: 1...365))
     }
 }
