@@ -139,6 +139,13 @@ struct Dispatcher {
         guard let command = match else {
             let overview = Help.overview(program: program, commands: commands.map { $0.spec }, globals: globalOptions,
                                          summaryKey: summaryKey, strings: strings)
+            // `navet missing --help`: the overview of that group's commands only.
+            let group = commands.filter { !words.isEmpty && $0.spec.path.starts(with: words) }
+            if globals.has("--help"), !group.isEmpty {
+                console.out(Help.overview(program: program, commands: group.map { $0.spec }, globals: globalOptions,
+                                          summaryKey: summaryKey, strings: strings))
+                return ExitCode.ok.rawValue
+            }
             if globals.has("--help") || rest == ["help"] {
                 console.out(overview)
                 return ExitCode.ok.rawValue

@@ -112,6 +112,16 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: folder.path("none.db")))
     }
 
+    /// `navet GROUP --help` lists that group's commands only, in the reader's language.
+    @Test func aGroupsHelpListsItsCommands() throws {
+        let missing = try cli.navet("missing", "--help")
+        #expect(missing.code == 0 && missing.out.contains("missing report") && missing.out.contains("missing follow-up"))
+        #expect(!missing.out.contains("child add") && !missing.out.contains("decision add"), "\(missing.out)")
+        let policy = try cli.navetd("--lang", "sv", "policy", "--help")
+        #expect(policy.code == 0 && policy.out.contains("policy load") && !policy.out.contains("org add"), "\(policy.out)")
+        #expect(try cli.navet("nosuchgroup", "--help").code == 0, "an unknown word still shows the overview")
+    }
+
     @Test func helpInBothLanguages() throws {
         for command in ["load", "check", "show"] {
             let english = try cli.navetd("policy", command, "--help")
