@@ -59,6 +59,10 @@ struct ActionAdd: Command {
         let birth = try context.birthDate(of: childID, in: store)
         try context.checkPlausible(due, option: "--due", birth: birth)
         if let followUp { try context.checkPlausible(followUp, option: "--follow-up", birth: birth) }
+        // A follow-up is planned ahead: one already past when the action is written is a typo.
+        if let followUp, followUp < context.swedishToday {
+            throw CLIError(.validation, context.t("error.followUpPast", followUp.description, context.swedishToday.description))
+        }
         let organisation = try context.answeringOrganisation(who, store: store)
         var values: [String: FieldValue] = [
             "child": .text(childID.description), "who": .text(organisation.name), "what": what, "due": .text(due.description),

@@ -128,6 +128,8 @@ enum CaseworkStrings {
                                    "'{0}' är ett utfall för beslutstypen {1}, inte för {2}. Utfallen för {2} är: {3}."),
         "error.decisionFuture": ("--date {0} is after today ({1}): a decision is recorded once it has been made. Check the date.",
                                  "--date {0} ligger efter i dag ({1}): ett beslut registreras när det har fattats. Kontrollera datumet."),
+        "error.followUpPast": ("--follow-up {0} is before today ({1}): a follow-up is planned ahead. Check the date. Nothing was changed.",
+                               "--follow-up {0} ligger före i dag ({1}): en uppföljning planeras framåt. Kontrollera datumet. Inget har ändrats."),
         "out.noteDay": ("(happened {0})", "(hände {0})"),
         "error.noteFuture": ("--date {0} is after today ({1}): a note records what has happened. Check the date.",
                              "--date {0} ligger efter i dag ({1}): en anteckning beskriver det som har hänt. Kontrollera datumet."),

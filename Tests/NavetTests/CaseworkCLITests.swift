@@ -210,6 +210,7 @@ import Testing
         try refused(add + ["--due", "2008-01-01"], says: ["before the child's birth date"])
         try refused(add + ["--due", "2026-13-01"], says: ["--due"])
         try refused(add + ["--due", nextYear, "--follow-up", "1999-01-01"], says: ["--follow-up 1999-01-01 is before 2000-01-01"])
+        try refused(add + ["--due", nextYear, "--follow-up", "2020-01-01"], says: ["--follow-up 2020-01-01 is before today"])
         try refused(["action", "add", "--child", child, "--who", "  ", "--what", "x", "--due", nextYear], says: ["--who must name"])
         try refused(["action", "add", "--child", child, "--who", "BUP", "--due", nextYear], code: 2, says: ["Missing --what"])
         try refused(["--user", "nobody", "action", "list"], code: 9)
