@@ -194,4 +194,57 @@ import Testing
         #expect(try store.recordIDs(prefix: "xyz", type: "child").isEmpty)
         #expect(try store.recordIDs(prefix: "f", type: "child").isEmpty)  // ids are below 2^63
     }
+    /// `audit list` streams: on a log of many entries (varied users, records, tags and
+    /// purposes) its table and JSON are the bytes of the whole list printed at once from
+    /// `auditEntries`, as before, and its own entry is not in what it shows.
+    @Test func auditListIsTheWholeListPrinted() throws {
+        let folder = TemporaryDirectory(prefix: "navet-auditstream")
+        let cli = CLIRunner(workingDirectory: folder.url)
+        #expect(try cli.navet("--db", "a.db", "init").code == 0)
+        #expect(try cli.navet("--db", "a.db", "user", "add", "eva", "--name", "Eva Ek").code == 0)
+        do {
+            let store = try ReplicaStore.open(path: folder.path("a.db"))
+            let tags = ["basic", "health", "protected"]
+            for index in 0..<400 {
+                var draft = AuditDraft(user: index % 3 == 0 ? "Eva" : "bo\u{1}", kind: index % 2 == 0 ? "display" : "edit",
+                                       command: index % 5 == 0 ? "child list" : "note show",
+                                       purpose: index % 4 == 0 ? nil : "uppföljning \(index) " + String(repeating: "å", count: index % 60))
+                for record in 0..<(index % 6) { draft.records.insert(RecordID(rawValue: UInt64(index * 10 + record + 1))) }
+                draft.tags.formUnion(tags.prefix(index % 4))
+                draft.fields.insert("child.name")
+                _ = try store.appendAudit(draft, now: 1_796_000_000_000 + Int64(index) * 60_000)
+            }
+        }
+        func expected(user: String?, json: Bool) throws -> String {
+            let entries = try ReplicaStore.open(path: folder.path("a.db")).auditEntries(user: user)
+            let context = Context(program: "navet", strings: Strings(.english), json: json, databasePath: "",
+                                  console: Console(capture: true), now: 0)
+            if json {
+                context.printJSON(entries.map { entry -> [String: Any] in
+                    ["seq": NSNumber(value: entry.seq), "time": Format.time(entry.time), "time_ms": NSNumber(value: entry.time),
+                     "replica": entry.replica.description, "user": entry.user, "kind": entry.kind, "command": entry.command,
+                     "records": entry.records.map(\.description), "fields": entry.fields, "tags": entry.tags,
+                     "purpose": entry.purpose.map { $0 as Any } ?? NSNull(), "hash": entry.hash.map { String(format: "%02x", $0) }.joined()]
+                })
+                return context.console.capturedOut
+            }
+            let s = context.strings
+            let rows = entries.map { entry -> [String] in
+                let records = entry.records.count <= 3 ? entry.records.map(\.description).joined(separator: ", ")
+                    : context.t("audit.records", String(entry.records.count))
+                return [String(entry.seq), Format.time(entry.time), Format.line(entry.user), entry.command, records,
+                        entry.tags.map { s.label("tag", $0) }.joined(separator: ", "),
+                        Format.truncated(Format.line(entry.purpose ?? ""), to: 40)]
+            }
+            return Format.table(["#", context.t("out.time"), context.t("user.col.user"), context.t("audit.col.command"),
+                                 context.t("audit.col.records"), s.field("tags"), s.field("purpose")], rows) + "\n"
+        }
+        for (json, user) in [(false, nil), (true, nil), (false, "EVA"), (true, "eva")] as [(Bool, String?)] {
+            let want = try expected(user: user, json: json)
+            let arguments = ["--db", "a.db", "--user", "eva"] + (json ? ["--json"] : []) + ["audit", "list"] + (user.map { ["--user", $0] } ?? [])
+            let result = try cli.run("navet", arguments)
+            #expect(result.code == 0, "\(arguments): \(result.err)")
+            #expect(result.out == want, "\(arguments)")
+        }
+    }
 }
