@@ -247,4 +247,110 @@ import Testing
             #expect(result.out == want, "\(arguments)")
         }
     }
+    /// `hub list` and `consent list` stream: for a child with many memberships and consents
+    /// (names that sort the Swedish way, every role and state) the table and JSON are what
+    /// the whole list sorted in Swift and printed at once gives.
+    @Test func hubAndConsentListsAreTheWholeListPrinted() throws {
+        let folder = TemporaryDirectory(prefix: "navet-hubstream")
+        let cli = CLIRunner(workingDirectory: folder.url)
+        #expect(try cli.navet("--db", "a.db", "init").code == 0)
+        #expect(try cli.navet("--db", "a.db", "user", "add", "eva", "--name", "Eva Ek").code == 0)
+        let organisations = Self.names.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        let child: RecordID
+        do {
+            let store = try ReplicaStore.open(path: folder.path("a.db"))
+            let now: Int64 = 1_796_000_000_000
+            child = try store.createRecord(type: "child", values: ["name": .text("Amina")], now: now)
+            let dates: [(String?, String?)] = [(nil, nil), ("2020-01-01", "2021-01-01"), ("2199-01-01", nil), ("2020-01-01", "2199-01-01")]
+            for (index, organisation) in organisations.enumerated() {
+                var values: [String: FieldValue] = ["child": .text(child.description), "organisation": .text(organisation),
+                                                    "role": .text(HubRole.allCases[index % HubRole.allCases.count].rawValue),
+                                                    "person": .text("Person \(index)"), "phone": .text("070-\(index)")]
+                let (start, end) = dates[index % dates.count]
+                if let start { values["start_date"] = .text(start) }
+                if let end { values["end_date"] = .text(end) }
+                _ = try store.createRecord(type: "membership", values: values, now: now)
+                var consent: [String: FieldValue] = ["child": .text(child.description), "organisation": .text(organisation),
+                                                     "given_by": .text(index % 2 == 0 ? "child" : "guardian"),
+                                                     "tags": .text(Tag.listText(index % 3 == 0 ? [Tag.basic, .health] : [.care])),
+                                                     "purpose": .text("Syfte \(index) " + String(repeating: "ö", count: index * 3))]
+                if index % 4 == 1 { consent["until"] = .text("2021-01-01") }
+                if index % 4 == 2 { consent["until"] = .text("2199-01-01") }
+                if index % 5 == 0 { consent["revoked"] = .bool(true) }
+                _ = try store.createRecord(type: "consent", values: consent, now: now)
+            }
+        }
+        func run(_ arguments: String...) throws -> String {
+            let result = try cli.run("navet", ["--db", "a.db", "--user", "eva"] + arguments + ["--child", child.description])
+            #expect(result.code == 0, "\(arguments): \(result.err)")
+            return result.out
+        }
+        let context = Context(program: "navet", strings: Strings(.english), json: false, databasePath: "",
+                              console: Console(capture: true), now: Int64(Date().timeIntervalSince1970 * 1000))
+        let s = context.strings
+        let store = try ReplicaStore.open(path: folder.path("a.db"))
+        let today = context.swedishToday
+
+        // hub list, as it was: every membership loaded and sorted by role, organisation, id.
+        let memberships = try store.records(ofType: "membership", child: child).sorted { a, b in
+            let roles = [a, b].map { record in
+                HubRole.allCases.firstIndex { $0.rawValue == record.value("role").displayText } ?? HubRole.allCases.count
+            }
+            if roles[0] != roles[1] { return roles[0] < roles[1] }
+            let keys = [a, b].map { TextRules.collationKey($0.value("organisation").displayText ?? "", context.collation) }
+            if keys[0] != keys[1] { return keys[0].lexicographicallyPrecedes(keys[1]) }
+            return a.id < b.id
+        }
+        #expect(memberships.count == organisations.count)
+        let hubTable = Format.table(["id", s.field("organisation"), s.field("role"), s.field("person"), s.field("phone"),
+                                     s.field("start_date"), s.field("end_date"), context.t("out.hubState")],
+                                    memberships.map { record in
+            [record.id.description, Format.value(record.value("organisation"), field: "organisation", strings: s),
+             s.label("role", record.value("role").displayText ?? ""),
+             Format.value(record.value("person"), field: "person", strings: s),
+             Format.value(record.value("phone"), field: "phone", strings: s),
+             Format.value(record.value("start_date"), field: "start_date", strings: s),
+             Format.value(record.value("end_date"), field: "end_date", strings: s),
+             s.label("hubstate", HubList.state(record, today: today, context: context))]
+        })
+        let hub = try run("hub", "list")
+        #expect(hub.hasSuffix(hubTable + "\n"))
+        let hubJSON = try JSONSerialization.jsonObject(with: Data(try run("--json", "hub", "list").utf8)) as? [String: Any]
+        let listed = (hubJSON?["memberships"] as? [[String: Any]])?.compactMap { $0["id"] as? String }
+        #expect(listed == memberships.map(\.id.description))
+
+        // consent list, as it was: sorted by state, organisation, id; the JSON array whole.
+        let order = ["in_force", "access_ended", "expired", "revoked"]
+        let consents = try store.records(ofType: "consent", child: child)
+            .map { (record: $0, state: ConsentList.state($0, today: today, context: context)) }
+            .sorted { a, b in
+                if a.state != b.state { return (order.firstIndex(of: a.state) ?? 0) < (order.firstIndex(of: b.state) ?? 0) }
+                let keys = [a, b].map { TextRules.collationKey($0.record.value("organisation").displayText ?? "", context.collation) }
+                if keys[0] != keys[1] { return keys[0].lexicographicallyPrecedes(keys[1]) }
+                return a.record.id < b.record.id
+            }
+        #expect(consents.count == organisations.count)
+        let consentTable = Format.table(["id", s.field("organisation"), s.field("tags"), s.field("given_by"), s.field("until"),
+                                         context.t("out.hubState"), s.field("purpose")], consents.map { item in
+            let record = item.record
+            return [record.id.description, Format.value(record.value("organisation"), field: "organisation", strings: s),
+                    (Tag.list(record.value("tags").displayText ?? "") ?? []).map { s.label("tag", $0.rawValue) }.joined(separator: ", "),
+                    s.label("giver", record.value("given_by").displayText ?? ""),
+                    record.value("until").displayText.map(Format.line) ?? context.t("out.untilRevoked"),
+                    s.label("consentstate", item.state),
+                    Format.truncated(Format.line(record.value("purpose").displayText ?? ""), to: 60)]
+        })
+        #expect(try run("consent", "list") == consentTable + "\n")
+        let whole = Context(program: "navet", strings: Strings(.english), json: true, databasePath: "",
+                            console: Console(capture: true), now: 0)
+        whole.printJSON(consents.map { item -> [String: Any] in
+            let record = item.record
+            return ["id": record.id.description, "child": child.description, "state": item.state,
+                    "given_by": Format.json(record.value("given_by")), "organisation": Format.json(record.value("organisation")),
+                    "tags": (Tag.list(record.value("tags").displayText ?? "") ?? []).map(\.rawValue),
+                    "purpose": Format.json(record.value("purpose")), "until": Format.json(record.value("until")),
+                    "revoked": record.value("revoked") == .bool(true)]
+        })
+        #expect(try run("--json", "consent", "list") == whole.console.capturedOut)
+    }
 }
