@@ -353,4 +353,90 @@ import Testing
         })
         #expect(try run("--json", "consent", "list") == whole.console.capturedOut)
     }
+    /// `conflicts` streams: on a replica with many conflicted cells (children with names
+    /// that sort the Swedish way, conflicting names, memberships, which have no name) its text and JSON are
+    /// what every conflict loaded, sorted by name in Swift and printed at once gives.
+    @Test func conflictsAreTheWholeListPrinted() throws {
+        let sync = try SyncHarness(replicas: 2)
+        var now: Int64 = 1_790_000_000_000
+        let a = sync.replicas[0], b = sync.replicas[1]
+        var children: [RecordID] = []
+        for name in Self.names.filter({ !$0.trimmingCharacters(in: .whitespaces).isEmpty }).prefix(30) {
+            children.append(try a.createRecord(type: "child", values: ["name": .text(name)], now: now))
+        }
+        var memberships: [RecordID] = []
+        for child in children.prefix(4) {
+            memberships.append(try a.createRecord(type: "membership", values: ["child": .text(child.description), "organisation": .text("HVB Solgården"),
+                                                                          "role": .text("contact_person")], now: now))
+        }
+        now += 1000
+        try sync.syncAll(now: now)
+        try sync.syncAll(now: now)
+        now += 1000
+        for (index, child) in children.enumerated() {
+            try a.set(record: child, field: "birth_date", value: .text("2011-02-0\(index % 9 + 1)"), now: now)
+            try b.set(record: child, field: "birth_date", value: .text("2012-03-0\(index % 9 + 1)"), now: now + 1)
+            if index % 3 == 0 {
+                try a.set(record: child, field: "name", value: .text(Self.names[(index + 5) % Self.names.count] + " A"), now: now)
+                try b.set(record: child, field: "name", value: .text(Self.names[(index + 9) % Self.names.count] + " B"), now: now + 2)
+            }
+        }
+        for membership in memberships {
+            try a.set(record: membership, field: "person", value: .text("Ena"), now: now)
+            try b.set(record: membership, field: "person", value: .text("Andra"), now: now + 1)
+        }
+        now += 1000
+        try sync.syncAll(now: now)
+        try sync.syncAll(now: now)
+        let path = sync.folder.path("replica0.db")
+        let cli = CLIRunner(workingDirectory: sync.folder.url)
+        #expect(try cli.navet("--db", path, "user", "add", "eva", "--name", "Eva Ek").code == 0)
+
+        // As it was: every conflict loaded, each record's name read, sorted by name.
+        func expected(json: Bool) throws -> String {
+            let store = try ReplicaStore.open(path: path)
+            let context = Context(program: "navet", strings: Strings(.english), json: json, databasePath: "",
+                                  console: Console(capture: true), now: 0)
+            let named = context.sortedByName(
+                try store.conflicts().map { conflict in
+                    (conflict: conflict, name: (try? store.snapshot(conflict.cell.recordID).value("name").displayText) ?? nil)
+                }.sorted { ($0.conflict.cell.recordID, $0.conflict.cell.field) < ($1.conflict.cell.recordID, $1.conflict.cell.field) },
+                id: \.conflict.cell.recordID, name: \.name)
+            let origins = OriginDisplay(store: store, strings: context.strings, verbose: false)
+            if json {
+                context.printJSON(named.map { conflict, _ -> [String: Any] in
+                    ["record": conflict.cell.recordID.description, "type": conflict.recordType, "field": conflict.cell.field,
+                     "values": conflict.heads.enumerated().map { index, head -> [String: Any] in
+                         var object = origins.adding(head.origin, to: Format.json(head))
+                         object["choice"] = index + 1
+                         object["shown"] = index == 0
+                         return object
+                     }]
+                })
+                return context.console.capturedOut
+            }
+            let s = context.strings
+            #expect(named.count > 30)
+            for (conflict, name) in named {
+                let shownName = name.map { " (\(Format.line($0)))" }
+                    ?? (conflict.recordType == "child" ? " " + context.t("out.nameNotShared") : "")
+                context.out("\(s.label("type", conflict.recordType)) \(conflict.cell.recordID)" + shownName + " – " + s.field(conflict.cell.field))
+                let rows = conflict.heads.enumerated().map { index, head in
+                    ["\(index + 1)", Format.value(head.value, field: head.field, strings: s), origins.text(head.origin),
+                     Format.time(head.wallTime), index == 0 ? context.t("state.shown") : ""]
+                }
+                let table = Format.table(["#", context.t("out.value"), context.t("out.recordedBy"), context.t("out.time"), context.t("out.state")], rows)
+                for line in table.split(separator: "\n") { context.out("  " + line) }
+            }
+            context.out("")
+            context.out(context.t("out.resolveHint"))
+            return context.console.capturedOut
+        }
+        for json in [false, true] {
+            let want = try expected(json: json)
+            let result = try cli.run("navet", ["--db", path, "--user", "eva"] + (json ? ["--json"] : []) + ["conflicts"])
+            #expect(result.code == 0, "\(result.err)")
+            #expect(result.out == want, "json: \(json)")
+        }
+    }
 }
