@@ -268,35 +268,61 @@ struct AuditList: Command {
         if let user, try context.store({ () throws(StoreError) in try store.user(named: user) }) == nil {
             throw CLIError(.validation, context.t("user.unknownName", Format.line(user)))
         }
-        let entries = try context.store { () throws(StoreError) in try store.auditEntries(user: user, since: since) }
-        // Who read which child is itself about the children: the listing is logged too (its
-        // own entry is not in the list it shows).
-        try context.logDisplay(store, as: reader, command: "audit list") { draft in
-            for entry in entries { draft.records.formUnion(entry.records) }
-        }
-        if context.json {
-            context.printJSON(entries.map { entry -> [String: Any] in
-                ["seq": NSNumber(value: entry.seq), "time": Format.time(entry.time), "time_ms": NSNumber(value: entry.time),
-                 "replica": entry.replica.description, "user": entry.user, "kind": entry.kind, "command": entry.command,
-                 "records": entry.records.map(\.description), "fields": entry.fields, "tags": entry.tags,
-                 "purpose": entry.purpose.map { $0 as Any } ?? NSNull(), "hash": entry.hash.map { String(format: "%02x", $0) }.joined()]
-            })
-            return
-        }
-        if entries.isEmpty {
-            context.out(context.t("audit.none"))
-            return
-        }
+        // Streams (issue 15): a first pass over the entries fills the read-log entry and
+        // measures the columns; once the entry is written, the entries are read again, up to
+        // the last one the first pass saw (so the listing's own entry is not in the list).
         let s = context.strings
-        let rows = entries.map { entry -> [String] in
+        func row(_ entry: AuditEntry) -> [String] {
             let records = entry.records.count <= 3 ? entry.records.map(\.description).joined(separator: ", ")
                 : context.t("audit.records", String(entry.records.count))
             return [String(entry.seq), Format.time(entry.time), Format.line(entry.user), entry.command, records,
                     entry.tags.map { s.label("tag", $0) }.joined(separator: ", "),
                     Format.truncated(Format.line(entry.purpose ?? ""), to: 40)]
         }
-        context.out(Format.table(["#", context.t("out.time"), context.t("user.col.user"), context.t("audit.col.command"),
-                                  context.t("audit.col.records"), s.field("tags"), s.field("purpose")], rows))
+        var table = TableWriter(["#", context.t("out.time"), context.t("user.col.user"), context.t("audit.col.command"),
+                                 context.t("audit.col.records"), s.field("tags"), s.field("purpose")])
+        var draft = AuditDraft(user: reader.name, kind: "display", command: "audit list")
+        var last: UInt64 = 0
+        try context.streamingRead(store) { () throws(CLIError) in
+            try context.store { () throws(StoreError) in
+                try store.forEachAuditEntry(user: user, since: since) { entry in
+                    draft.records.formUnion(entry.records)
+                    last = entry.seq
+                    if !context.json { table.measure(row(entry)) }
+                }
+            }
+        }
+        // Who read which child is itself about the children: the listing is logged too (its
+        // own entry is not in the list it shows).
+        try context.logDisplay(store, as: reader, command: "audit list") { entry in entry.records = draft.records }
+        try context.streamingRead(store) { () throws(CLIError) in
+            if context.json {
+                let writer = JSONArrayWriter(context)
+                if last > 0 {
+                    try context.store { () throws(StoreError) in
+                        try store.forEachAuditEntry(user: user, since: since, through: last) { entry in
+                            writer.append(["seq": NSNumber(value: entry.seq), "time": Format.time(entry.time), "time_ms": NSNumber(value: entry.time),
+                                           "replica": entry.replica.description, "user": entry.user, "kind": entry.kind, "command": entry.command,
+                                           "records": entry.records.map(\.description), "fields": entry.fields, "tags": entry.tags,
+                                           "purpose": entry.purpose.map { $0 as Any } ?? NSNull(),
+                                           "hash": entry.hash.map { String(format: "%02x", $0) }.joined()] as [String: Any])
+                        }
+                    }
+                }
+                writer.finish()
+                return
+            }
+            if last == 0 {
+                context.out(context.t("audit.none"))
+                return
+            }
+            let lines = LineBuffer(context)
+            table.writeHeader(to: lines)
+            try context.store { () throws(StoreError) in
+                try store.forEachAuditEntry(user: user, since: since, through: last) { entry in table.write(row(entry), to: lines) }
+            }
+            lines.flush()
+        }
     }
 }
 

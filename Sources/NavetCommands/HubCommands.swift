@@ -193,38 +193,55 @@ struct HubList: Command {
         let roleOrder = { (record: RecordSnapshot) -> Int in
             HubRole.allCases.firstIndex { $0.rawValue == record.value("role").displayText } ?? HubRole.allCases.count
         }
-        let records = try context.store { () throws(StoreError) in try store.records(ofType: "membership", child: childID) }
-        let keyed: [(record: RecordSnapshot, role: Int, key: [UInt32])] = records.map { record in
-            (record, roleOrder(record), TextRules.collationKey(record.value("organisation").displayText ?? "", collation))
-        }
-        let memberships = keyed.sorted { (a, b) -> Bool in
-            if a.role != b.role { return a.role < b.role }
-            if a.key != b.key { return a.key.lexicographicallyPrecedes(b.key) }
-            return a.record.id < b.record.id
-        }.map(\.record)
-        try context.logDisplay(store, as: reader, command: "hub list") { draft in
-            draft.records.insert(childID)
-            for record in memberships {
-                draft.add(record, fields: ["organisation", "role", "person", "phone", "start_date", "end_date"])
+        // Streams (issue 15): a first pass reads each membership in turn, fills the read-log
+        // entry and keeps only its id and sort key (role, then organisation the Swedish
+        // way, then id); once the entry is written, each is read again and written out.
+        let snapshots = try context.store { () throws(StoreError) in try store.snapshotReader() }
+        let shown = ["organisation", "role", "person", "phone", "start_date", "end_date"]
+        var draft = AuditDraft(user: reader.name, kind: "display", command: "hub list")
+        draft.records.insert(childID)
+        var keyed: [(id: RecordID, role: Int, key: [UInt32])] = []
+        try context.streamingRead(store) { () throws(CLIError) in
+            var ids: [RecordID] = []
+            try context.store { () throws(StoreError) in
+                try store.forEachRecordID(ofType: "membership", child: childID, sortFields: [], orderBy: "a.record_id") { id, _ in
+                    ids.append(id)
+                    return true
+                }
+            }
+            for id in ids {
+                let record = try context.store { () throws(StoreError) in try snapshots.snapshot(id) }
+                draft.add(record, fields: shown)
+                keyed.append((id, roleOrder(record), TextRules.collationKey(record.value("organisation").displayText ?? "", collation)))
             }
         }
+        keyed.sort { (a, b) -> Bool in
+            if a.role != b.role { return a.role < b.role }
+            if a.key != b.key { return a.key.lexicographicallyPrecedes(b.key) }
+            return a.id < b.id
+        }
+        let memberships = keyed.map(\.id)
+        try context.logDisplay(store, as: reader, command: "hub list", collected: draft)
         let today = context.swedishToday
         let ended = try context.accessEnded(store, child: childID)
         if context.json {
             var registeredBy: Any = NSNull()
             if let registrar { registeredBy = origins.adding(registrar, to: ["origin": registrar.description]) }
+            var objects: [[String: Any]] = []
+            try context.streamingRead(store) { () throws(CLIError) in
+                for id in memberships {
+                    let record = try context.store { () throws(StoreError) in try snapshots.snapshot(id) }
+                    var object: [String: Any] = ["id": record.id.description,
+                                                 "state": Self.state(record, today: today, context: context, accessEnded: ended)]
+                    for name in shown { object[name] = Format.json(record.value(name)) }
+                    objects.append(object)
+                }
+            }
             context.printJSON([
                 "child": childID.description,
                 "registered_by": registeredBy,
                 "access_ended": ended,
-                "memberships": memberships.map { record -> [String: Any] in
-                    var object: [String: Any] = ["id": record.id.description,
-                                                 "state": Self.state(record, today: today, context: context, accessEnded: ended)]
-                    for name in ["organisation", "role", "person", "phone", "start_date", "end_date"] {
-                        object[name] = Format.json(record.value(name))
-                    }
-                    return object
-                },
+                "memberships": objects,
             ])
             return
         }
@@ -242,7 +259,7 @@ struct HubList: Command {
             context.out(context.t(ended || !reads ? "out.hubNotShared" : "out.noMemberships"))
             return
         }
-        let rows = memberships.map { record -> [String] in
+        func row(_ record: RecordSnapshot) -> [String] {
             [record.id.description, Format.value(record.value("organisation"), field: "organisation", strings: s),
              s.label("role", record.value("role").displayText ?? ""),
              Format.value(record.value("person"), field: "person", strings: s),
@@ -251,8 +268,21 @@ struct HubList: Command {
              Format.value(record.value("end_date"), field: "end_date", strings: s),
              s.label("hubstate", Self.state(record, today: today, context: context, accessEnded: ended))]
         }
-        context.out(Format.table(["id", s.field("organisation"), s.field("role"), s.field("person"), s.field("phone"),
-                                  s.field("start_date"), s.field("end_date"), context.t("out.hubState")], rows))
+        var table = TableWriter(["id", s.field("organisation"), s.field("role"), s.field("person"), s.field("phone"),
+                                 s.field("start_date"), s.field("end_date"), context.t("out.hubState")])
+        try context.streamingRead(store) { () throws(CLIError) in
+            for id in memberships {
+                let record = try context.store { () throws(StoreError) in try snapshots.snapshot(id) }
+                table.measure(row(record))
+            }
+            let lines = LineBuffer(context)
+            table.writeHeader(to: lines)
+            for id in memberships {
+                let record = try context.store { () throws(StoreError) in try snapshots.snapshot(id) }
+                table.write(row(record), to: lines)
+            }
+            lines.flush()
+        }
     }
 }
 
@@ -466,54 +496,78 @@ struct ConsentList: Command {
         let ended = try context.accessEnded(store, child: childID)
         let order = ["in_force", "access_ended", "expired", "revoked"]
         let collation = context.collation
-        let records = try context.store { () throws(StoreError) in try store.records(ofType: "consent", child: childID) }
-        let keyed: [(record: RecordSnapshot, state: String, key: [UInt32])] = records.map { record in
-            (record, Self.state(record, today: today, context: context, accessEnded: ended),
-             TextRules.collationKey(record.value("organisation").displayText ?? "", collation))
-        }
-        let consents = keyed.sorted { (a, b) -> Bool in
-            if a.state != b.state { return (order.firstIndex(of: a.state) ?? 0) < (order.firstIndex(of: b.state) ?? 0) }
-            if a.key != b.key { return a.key.lexicographicallyPrecedes(b.key) }
-            return a.record.id < b.record.id
-        }
-        try context.logDisplay(store, as: reader, command: "consent list") { draft in
-            draft.records.insert(childID)
-            for item in consents {
-                draft.add(item.record, fields: ["organisation", "tags", "given_by", "until", "purpose", "revoked"])
-            }
-        }
         let s = context.strings
         let tagLabels = { (record: RecordSnapshot) -> [String] in
             (Tag.list(record.value("tags").displayText ?? "") ?? []).map { s.label("tag", $0.rawValue) }
         }
-        if context.json {
-            context.printJSON(consents.map { item -> [String: Any] in
-                let record = item.record
-                return ["id": record.id.description, "child": childID.description, "state": item.state,
-                        "given_by": Format.json(record.value("given_by")), "organisation": Format.json(record.value("organisation")),
-                        "tags": (Tag.list(record.value("tags").displayText ?? "") ?? []).map(\.rawValue),
-                        "purpose": Format.json(record.value("purpose")), "until": Format.json(record.value("until")),
-                        "revoked": record.value("revoked") == .bool(true)]
-            })
-            return
+        func row(_ record: RecordSnapshot, _ state: String) -> [String] {
+            [record.id.description, Format.value(record.value("organisation"), field: "organisation", strings: s),
+             tagLabels(record).joined(separator: ", "), s.label("giver", record.value("given_by").displayText ?? ""),
+             record.value("until").displayText.map(Format.line) ?? context.t("out.untilRevoked"),
+             s.label("consentstate", state),
+             Format.truncated(Format.line(record.value("purpose").displayText ?? ""), to: 60)]
         }
-        if ended, !consents.isEmpty { context.out(context.t("out.accessEndedNote", childID.description)) }
-        if consents.isEmpty {
-            context.out(context.t(ended ? "out.consentsNotShared" : "out.noConsents"))
-            return
+        // Streams (issue 15): a first pass reads each consent in turn, fills the read-log
+        // entry, measures its row and keeps only its id and sort key (state, organisation
+        // the Swedish way, id); once the entry is written, each is read again and written.
+        let snapshots = try context.store { () throws(StoreError) in try store.snapshotReader() }
+        var table = TableWriter(["id", s.field("organisation"), s.field("tags"), s.field("given_by"), s.field("until"),
+                                 context.t("out.hubState"), s.field("purpose")])
+        var draft = AuditDraft(user: reader.name, kind: "display", command: "consent list")
+        draft.records.insert(childID)
+        var keyed: [(id: RecordID, state: String, key: [UInt32])] = []
+        try context.streamingRead(store) { () throws(CLIError) in
+            var ids: [RecordID] = []
+            try context.store { () throws(StoreError) in
+                try store.forEachRecordID(ofType: "consent", child: childID, sortFields: [], orderBy: "a.record_id") { id, _ in
+                    ids.append(id)
+                    return true
+                }
+            }
+            for id in ids {
+                let record = try context.store { () throws(StoreError) in try snapshots.snapshot(id) }
+                let state = Self.state(record, today: today, context: context, accessEnded: ended)
+                draft.add(record, fields: ["organisation", "tags", "given_by", "until", "purpose", "revoked"])
+                keyed.append((id, state, TextRules.collationKey(record.value("organisation").displayText ?? "", collation)))
+                if !context.json { table.measure(row(record, state)) }
+            }
         }
-        let rows = consents.map { item -> [String] in
-            let record = item.record
-            return [record.id.description, Format.value(record.value("organisation"), field: "organisation", strings: s),
-                    tagLabels(record).joined(separator: ", "), s.label("giver", record.value("given_by").displayText ?? ""),
-                    record.value("until").displayText.map(Format.line) ?? context.t("out.untilRevoked"),
-                    s.label("consentstate", item.state),
-                    Format.truncated(Format.line(record.value("purpose").displayText ?? ""), to: 60)]
+        keyed.sort { (a, b) -> Bool in
+            if a.state != b.state { return (order.firstIndex(of: a.state) ?? 0) < (order.firstIndex(of: b.state) ?? 0) }
+            if a.key != b.key { return a.key.lexicographicallyPrecedes(b.key) }
+            return a.id < b.id
         }
-        context.out(Format.table(["id", s.field("organisation"), s.field("tags"), s.field("given_by"), s.field("until"),
-                                  context.t("out.hubState"), s.field("purpose")], rows))
+        try context.logDisplay(store, as: reader, command: "consent list", collected: draft)
+        try context.streamingRead(store) { () throws(CLIError) in
+            if context.json {
+                let writer = JSONArrayWriter(context)
+                for item in keyed {
+                    let record = try context.store { () throws(StoreError) in try snapshots.snapshot(item.id) }
+                    writer.append(["id": record.id.description, "child": childID.description, "state": item.state,
+                                   "given_by": Format.json(record.value("given_by")), "organisation": Format.json(record.value("organisation")),
+                                   "tags": (Tag.list(record.value("tags").displayText ?? "") ?? []).map(\.rawValue),
+                                   "purpose": Format.json(record.value("purpose")), "until": Format.json(record.value("until")),
+                                   "revoked": record.value("revoked") == .bool(true)] as [String: Any])
+                }
+                writer.finish()
+                return
+            }
+            if ended, !keyed.isEmpty { context.out(context.t("out.accessEndedNote", childID.description)) }
+            if keyed.isEmpty {
+                context.out(context.t(ended ? "out.consentsNotShared" : "out.noConsents"))
+                return
+            }
+            let lines = LineBuffer(context)
+            table.writeHeader(to: lines)
+            for item in keyed {
+                let record = try context.store { () throws(StoreError) in try snapshots.snapshot(item.id) }
+                table.write(row(record, item.state), to: lines)
+            }
+            lines.flush()
+        }
     }
 }
+
 
 // MARK: Missing episodes
 

@@ -237,59 +237,85 @@ struct ConflictsList: Command {
         let reader = try context.actingUser(store)
         // Sorted by the child's name as people read it (a child whose name is not shared,
         // and other records, after the named children), then by record and field.
-        // Each record's name is read once, for the order and for the heading.
-        let named = context.sortedByName(
-            try context.store { () throws(StoreError) in try store.conflicts() }
-                .map { conflict in
-                    let name = (try? store.snapshot(conflict.cell.recordID).value("name").displayText) ?? nil
-                    return (conflict: conflict, name: name)
+        // Streams (issue 15): a first pass reads the conflicted cells in record and field
+        // order, each record's name once (for the order and the heading) and each cell's
+        // heads, fills the read-log entry and keeps only the cell and its name's sort key;
+        // once the entry is written, each cell's heads are read again and written out.
+        let collation = context.collation
+        var keyed: [(cell: CellKey, name: String?, key: [UInt32]?)] = []
+        var draft = AuditDraft(user: reader.name, kind: "display", command: "conflicts")
+        try context.streamingRead(store) { () throws(CLIError) in
+            var cells: [CellKey] = []
+            try context.store { () throws(StoreError) in try store.forEachConflictedCell { cells.append($0) } }
+            var last: (id: RecordID, name: String?)?
+            for cell in cells {
+                let name: String?
+                if let last, last.id == cell.recordID {
+                    name = last.name
+                } else {
+                    name = (try? store.snapshot(cell.recordID).value("name").displayText) ?? nil
+                    last = (cell.recordID, name)
                 }
-                .sorted { ($0.conflict.cell.recordID, $0.conflict.cell.field) < ($1.conflict.cell.recordID, $1.conflict.cell.field) },
-            id: \.conflict.cell.recordID, name: \.name)
-        let conflicts = named.map(\.conflict)
-        try context.logDisplay(store, as: reader, command: "conflicts") { draft in
-            for (conflict, name) in named {
+                guard let conflict = try context.store({ () throws(StoreError) in try store.conflict(at: cell) }) else { continue }
                 conflict.heads.forEach { draft.add($0) }
-                draft.records.insert(conflict.cell.recordID)
+                draft.records.insert(cell.recordID)
                 // The table heads each conflict with the record's name.
                 if !context.json, name != nil {
                     draft.fields.insert("child.name")
                     draft.tags.insert(ChildAdd.childSchema.field("name")!.defaultTag.rawValue)
                 }
+                keyed.append((cell, name, name.map { TextRules.collationKey($0, collation) }))
             }
         }
+        keyed.sort { a, b in
+            switch (a.key, b.key) {
+            case (let x?, let y?) where x != y: return x.lexicographicallyPrecedes(y)
+            case (.some, nil): return true
+            case (nil, .some): return false
+            default: return (a.cell.recordID, a.cell.field) < (b.cell.recordID, b.cell.field)
+            }
+        }
+        try context.logDisplay(store, as: reader, command: "conflicts", collected: draft)
         let origins = OriginDisplay(store: store, strings: context.strings, verbose: verbose)
-        if context.json {
-            context.printJSON(conflicts.map { conflict -> [String: Any] in
-                ["record": conflict.cell.recordID.description, "type": conflict.recordType, "field": conflict.cell.field,
-                 "values": conflict.heads.enumerated().map { index, head -> [String: Any] in
-                     var object = origins.adding(head.origin, to: Format.json(head))
-                     object["choice"] = index + 1
-                     object["shown"] = index == 0
-                     return object
-                 }]
-            })
-            return
-        }
-        if conflicts.isEmpty {
-            context.out(context.t("out.noConflicts"))
-            return
-        }
         let s = context.strings
-        for (conflict, name) in named {
-            let shownName = name.map { " (\(Format.line($0)))" }
-                ?? (conflict.recordType == "child" ? " " + context.t("out.nameNotShared") : "")
-            context.out("\(s.label("type", conflict.recordType)) \(conflict.cell.recordID)"
-                        + shownName + " – " + s.field(conflict.cell.field))
-            let rows = conflict.heads.enumerated().map { index, head in
-                ["\(index + 1)", Format.value(head.value, field: head.field, strings: s), origins.text(head.origin),
-                 Format.time(head.wallTime), index == 0 ? context.t("state.shown") : ""]
+        try context.streamingRead(store) { () throws(CLIError) in
+            if context.json {
+                let writer = JSONArrayWriter(context)
+                for item in keyed {
+                    guard let conflict = try context.store({ () throws(StoreError) in try store.conflict(at: item.cell) }) else { continue }
+                    writer.append(["record": conflict.cell.recordID.description, "type": conflict.recordType, "field": conflict.cell.field,
+                                   "values": conflict.heads.enumerated().map { index, head -> [String: Any] in
+                                       var object = origins.adding(head.origin, to: Format.json(head))
+                                       object["choice"] = index + 1
+                                       object["shown"] = index == 0
+                                       return object
+                                   }] as [String: Any])
+                }
+                writer.finish()
+                return
             }
-            let table = Format.table(["#", context.t("out.value"), context.t("out.recordedBy"), context.t("out.time"), context.t("out.state")], rows)
-            for line in table.split(separator: "\n") { context.out("  " + line) }
+            if keyed.isEmpty {
+                context.out(context.t("out.noConflicts"))
+                return
+            }
+            let lines = LineBuffer(context)
+            for item in keyed {
+                guard let conflict = try context.store({ () throws(StoreError) in try store.conflict(at: item.cell) }) else { continue }
+                let shownName = item.name.map { " (\(Format.line($0)))" }
+                    ?? (conflict.recordType == "child" ? " " + context.t("out.nameNotShared") : "")
+                lines.line("\(s.label("type", conflict.recordType)) \(conflict.cell.recordID)"
+                           + shownName + " – " + s.field(conflict.cell.field))
+                let rows = conflict.heads.enumerated().map { index, head in
+                    ["\(index + 1)", Format.value(head.value, field: head.field, strings: s), origins.text(head.origin),
+                     Format.time(head.wallTime), index == 0 ? context.t("state.shown") : ""]
+                }
+                let table = Format.table(["#", context.t("out.value"), context.t("out.recordedBy"), context.t("out.time"), context.t("out.state")], rows)
+                for line in table.split(separator: "\n") { lines.line("  " + line) }
+            }
+            lines.line("")
+            lines.line(context.t("out.resolveHint"))
+            lines.flush()
         }
-        context.out("")
-        context.out(context.t("out.resolveHint"))
     }
 }
 

@@ -264,6 +264,26 @@ extension ReplicaStore {
         }
     }
 
+    /// The entries `auditEntries(user:since:)` returns, at most through `seq` `through`,
+    /// handed to `body` one at a time as they are read (issue 15: a list streams).
+    public func forEachAuditEntry(user: String? = nil, since: Int64? = nil, through: UInt64 = UInt64(Int64.max),
+                                  _ body: (AuditEntry) -> Void) throws(StoreError) {
+        try StoreError.wrap {
+            let key = user.map(Self.userKey)
+            let statement = try db.prepare("""
+                SELECT seq, replica, time, user, kind, command, records, fields, tags, purpose, prev_hash, hash
+                FROM audit_log WHERE time >= ? AND seq <= ? ORDER BY seq
+                """)
+            try statement.bind([.integer(since ?? Int64.min), .integer(Int64(clamping: through))])
+            while try statement.step() {
+                guard let entry = Self.entry((0..<12).map { statement.value(at: $0) }),
+                      key == nil || Self.userKey(entry.user) == key
+                else { continue }
+                body(entry)
+            }
+        }
+    }
+
     static func entry(_ row: [SQLValue]) -> AuditEntry? {
         guard row.count == 12, case .integer(let seq) = row[0], seq > 0, case .integer(let replica) = row[1],
               case .integer(let time) = row[2], case .text(let user) = row[3], case .text(let kind) = row[4],

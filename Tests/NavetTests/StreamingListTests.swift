@@ -194,4 +194,249 @@ import Testing
         #expect(try store.recordIDs(prefix: "xyz", type: "child").isEmpty)
         #expect(try store.recordIDs(prefix: "f", type: "child").isEmpty)  // ids are below 2^63
     }
+    /// `audit list` streams: on a log of many entries (varied users, records, tags and
+    /// purposes) its table and JSON are the bytes of the whole list printed at once from
+    /// `auditEntries`, as before, and its own entry is not in what it shows.
+    @Test func auditListIsTheWholeListPrinted() throws {
+        let folder = TemporaryDirectory(prefix: "navet-auditstream")
+        let cli = CLIRunner(workingDirectory: folder.url)
+        #expect(try cli.navet("--db", "a.db", "init").code == 0)
+        #expect(try cli.navet("--db", "a.db", "user", "add", "eva", "--name", "Eva Ek").code == 0)
+        do {
+            let store = try ReplicaStore.open(path: folder.path("a.db"))
+            let tags = ["basic", "health", "protected"]
+            for index in 0..<400 {
+                var draft = AuditDraft(user: index % 3 == 0 ? "Eva" : "bo\u{1}", kind: index % 2 == 0 ? "display" : "edit",
+                                       command: index % 5 == 0 ? "child list" : "note show",
+                                       purpose: index % 4 == 0 ? nil : "uppföljning \(index) " + String(repeating: "å", count: index % 60))
+                for record in 0..<(index % 6) { draft.records.insert(RecordID(rawValue: UInt64(index * 10 + record + 1))) }
+                draft.tags.formUnion(tags.prefix(index % 4))
+                draft.fields.insert("child.name")
+                _ = try store.appendAudit(draft, now: 1_796_000_000_000 + Int64(index) * 60_000)
+            }
+        }
+        func expected(user: String?, json: Bool) throws -> String {
+            let entries = try ReplicaStore.open(path: folder.path("a.db")).auditEntries(user: user)
+            let context = Context(program: "navet", strings: Strings(.english), json: json, databasePath: "",
+                                  console: Console(capture: true), now: 0)
+            if json {
+                context.printJSON(entries.map { entry -> [String: Any] in
+                    ["seq": NSNumber(value: entry.seq), "time": Format.time(entry.time), "time_ms": NSNumber(value: entry.time),
+                     "replica": entry.replica.description, "user": entry.user, "kind": entry.kind, "command": entry.command,
+                     "records": entry.records.map(\.description), "fields": entry.fields, "tags": entry.tags,
+                     "purpose": entry.purpose.map { $0 as Any } ?? NSNull(), "hash": entry.hash.map { String(format: "%02x", $0) }.joined()]
+                })
+                return context.console.capturedOut
+            }
+            let s = context.strings
+            let rows = entries.map { entry -> [String] in
+                let records = entry.records.count <= 3 ? entry.records.map(\.description).joined(separator: ", ")
+                    : context.t("audit.records", String(entry.records.count))
+                return [String(entry.seq), Format.time(entry.time), Format.line(entry.user), entry.command, records,
+                        entry.tags.map { s.label("tag", $0) }.joined(separator: ", "),
+                        Format.truncated(Format.line(entry.purpose ?? ""), to: 40)]
+            }
+            return Format.table(["#", context.t("out.time"), context.t("user.col.user"), context.t("audit.col.command"),
+                                 context.t("audit.col.records"), s.field("tags"), s.field("purpose")], rows) + "\n"
+        }
+        for (json, user) in [(false, nil), (true, nil), (false, "EVA"), (true, "eva")] as [(Bool, String?)] {
+            let want = try expected(user: user, json: json)
+            let arguments = ["--db", "a.db", "--user", "eva"] + (json ? ["--json"] : []) + ["audit", "list"] + (user.map { ["--user", $0] } ?? [])
+            let result = try cli.run("navet", arguments)
+            #expect(result.code == 0, "\(arguments): \(result.err)")
+            #expect(result.out == want, "\(arguments)")
+        }
+    }
+    /// `hub list` and `consent list` stream: for a child with many memberships and consents
+    /// (names that sort the Swedish way, every role and state) the table and JSON are what
+    /// the whole list sorted in Swift and printed at once gives.
+    @Test func hubAndConsentListsAreTheWholeListPrinted() throws {
+        let folder = TemporaryDirectory(prefix: "navet-hubstream")
+        let cli = CLIRunner(workingDirectory: folder.url)
+        #expect(try cli.navet("--db", "a.db", "init").code == 0)
+        #expect(try cli.navet("--db", "a.db", "user", "add", "eva", "--name", "Eva Ek").code == 0)
+        let organisations = Self.names.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        let child: RecordID
+        do {
+            let store = try ReplicaStore.open(path: folder.path("a.db"))
+            let now: Int64 = 1_796_000_000_000
+            child = try store.createRecord(type: "child", values: ["name": .text("Amina")], now: now)
+            let dates: [(String?, String?)] = [(nil, nil), ("2020-01-01", "2021-01-01"), ("2199-01-01", nil), ("2020-01-01", "2199-01-01")]
+            for (index, organisation) in organisations.enumerated() {
+                var values: [String: FieldValue] = ["child": .text(child.description), "organisation": .text(organisation),
+                                                    "role": .text(HubRole.allCases[index % HubRole.allCases.count].rawValue),
+                                                    "person": .text("Person \(index)"), "phone": .text("070-\(index)")]
+                let (start, end) = dates[index % dates.count]
+                if let start { values["start_date"] = .text(start) }
+                if let end { values["end_date"] = .text(end) }
+                _ = try store.createRecord(type: "membership", values: values, now: now)
+                var consent: [String: FieldValue] = ["child": .text(child.description), "organisation": .text(organisation),
+                                                     "given_by": .text(index % 2 == 0 ? "child" : "guardian"),
+                                                     "tags": .text(Tag.listText(index % 3 == 0 ? [Tag.basic, .health] : [.care])),
+                                                     "purpose": .text("Syfte \(index) " + String(repeating: "ö", count: index * 3))]
+                if index % 4 == 1 { consent["until"] = .text("2021-01-01") }
+                if index % 4 == 2 { consent["until"] = .text("2199-01-01") }
+                if index % 5 == 0 { consent["revoked"] = .bool(true) }
+                _ = try store.createRecord(type: "consent", values: consent, now: now)
+            }
+        }
+        func run(_ arguments: String...) throws -> String {
+            let result = try cli.run("navet", ["--db", "a.db", "--user", "eva"] + arguments + ["--child", child.description])
+            #expect(result.code == 0, "\(arguments): \(result.err)")
+            return result.out
+        }
+        let context = Context(program: "navet", strings: Strings(.english), json: false, databasePath: "",
+                              console: Console(capture: true), now: Int64(Date().timeIntervalSince1970 * 1000))
+        let s = context.strings
+        let store = try ReplicaStore.open(path: folder.path("a.db"))
+        let today = context.swedishToday
+
+        // hub list, as it was: every membership loaded and sorted by role, organisation, id.
+        let memberships = try store.records(ofType: "membership", child: child).sorted { a, b in
+            let roles = [a, b].map { record in
+                HubRole.allCases.firstIndex { $0.rawValue == record.value("role").displayText } ?? HubRole.allCases.count
+            }
+            if roles[0] != roles[1] { return roles[0] < roles[1] }
+            let keys = [a, b].map { TextRules.collationKey($0.value("organisation").displayText ?? "", context.collation) }
+            if keys[0] != keys[1] { return keys[0].lexicographicallyPrecedes(keys[1]) }
+            return a.id < b.id
+        }
+        #expect(memberships.count == organisations.count)
+        let hubTable = Format.table(["id", s.field("organisation"), s.field("role"), s.field("person"), s.field("phone"),
+                                     s.field("start_date"), s.field("end_date"), context.t("out.hubState")],
+                                    memberships.map { record in
+            [record.id.description, Format.value(record.value("organisation"), field: "organisation", strings: s),
+             s.label("role", record.value("role").displayText ?? ""),
+             Format.value(record.value("person"), field: "person", strings: s),
+             Format.value(record.value("phone"), field: "phone", strings: s),
+             Format.value(record.value("start_date"), field: "start_date", strings: s),
+             Format.value(record.value("end_date"), field: "end_date", strings: s),
+             s.label("hubstate", HubList.state(record, today: today, context: context))]
+        })
+        let hub = try run("hub", "list")
+        #expect(hub.hasSuffix(hubTable + "\n"))
+        let hubJSON = try JSONSerialization.jsonObject(with: Data(try run("--json", "hub", "list").utf8)) as? [String: Any]
+        let listed = (hubJSON?["memberships"] as? [[String: Any]])?.compactMap { $0["id"] as? String }
+        #expect(listed == memberships.map(\.id.description))
+
+        // consent list, as it was: sorted by state, organisation, id; the JSON array whole.
+        let order = ["in_force", "access_ended", "expired", "revoked"]
+        let consents = try store.records(ofType: "consent", child: child)
+            .map { (record: $0, state: ConsentList.state($0, today: today, context: context)) }
+            .sorted { a, b in
+                if a.state != b.state { return (order.firstIndex(of: a.state) ?? 0) < (order.firstIndex(of: b.state) ?? 0) }
+                let keys = [a, b].map { TextRules.collationKey($0.record.value("organisation").displayText ?? "", context.collation) }
+                if keys[0] != keys[1] { return keys[0].lexicographicallyPrecedes(keys[1]) }
+                return a.record.id < b.record.id
+            }
+        #expect(consents.count == organisations.count)
+        let consentTable = Format.table(["id", s.field("organisation"), s.field("tags"), s.field("given_by"), s.field("until"),
+                                         context.t("out.hubState"), s.field("purpose")], consents.map { item in
+            let record = item.record
+            return [record.id.description, Format.value(record.value("organisation"), field: "organisation", strings: s),
+                    (Tag.list(record.value("tags").displayText ?? "") ?? []).map { s.label("tag", $0.rawValue) }.joined(separator: ", "),
+                    s.label("giver", record.value("given_by").displayText ?? ""),
+                    record.value("until").displayText.map(Format.line) ?? context.t("out.untilRevoked"),
+                    s.label("consentstate", item.state),
+                    Format.truncated(Format.line(record.value("purpose").displayText ?? ""), to: 60)]
+        })
+        #expect(try run("consent", "list") == consentTable + "\n")
+        let whole = Context(program: "navet", strings: Strings(.english), json: true, databasePath: "",
+                            console: Console(capture: true), now: 0)
+        whole.printJSON(consents.map { item -> [String: Any] in
+            let record = item.record
+            return ["id": record.id.description, "child": child.description, "state": item.state,
+                    "given_by": Format.json(record.value("given_by")), "organisation": Format.json(record.value("organisation")),
+                    "tags": (Tag.list(record.value("tags").displayText ?? "") ?? []).map(\.rawValue),
+                    "purpose": Format.json(record.value("purpose")), "until": Format.json(record.value("until")),
+                    "revoked": record.value("revoked") == .bool(true)]
+        })
+        #expect(try run("--json", "consent", "list") == whole.console.capturedOut)
+    }
+    /// `conflicts` streams: on a replica with many conflicted cells (children with names
+    /// that sort the Swedish way, conflicting names, memberships, which have no name) its text and JSON are
+    /// what every conflict loaded, sorted by name in Swift and printed at once gives.
+    @Test func conflictsAreTheWholeListPrinted() throws {
+        let sync = try SyncHarness(replicas: 2)
+        var now: Int64 = 1_790_000_000_000
+        let a = sync.replicas[0], b = sync.replicas[1]
+        var children: [RecordID] = []
+        for name in Self.names.filter({ !$0.trimmingCharacters(in: .whitespaces).isEmpty }).prefix(30) {
+            children.append(try a.createRecord(type: "child", values: ["name": .text(name)], now: now))
+        }
+        var memberships: [RecordID] = []
+        for child in children.prefix(4) {
+            memberships.append(try a.createRecord(type: "membership", values: ["child": .text(child.description), "organisation": .text("HVB Solgården"),
+                                                                          "role": .text("contact_person")], now: now))
+        }
+        now += 1000
+        try sync.syncAll(now: now)
+        try sync.syncAll(now: now)
+        now += 1000
+        for (index, child) in children.enumerated() {
+            try a.set(record: child, field: "birth_date", value: .text("2011-02-0\(index % 9 + 1)"), now: now)
+            try b.set(record: child, field: "birth_date", value: .text("2012-03-0\(index % 9 + 1)"), now: now + 1)
+            if index % 3 == 0 {
+                try a.set(record: child, field: "name", value: .text(Self.names[(index + 5) % Self.names.count] + " A"), now: now)
+                try b.set(record: child, field: "name", value: .text(Self.names[(index + 9) % Self.names.count] + " B"), now: now + 2)
+            }
+        }
+        for membership in memberships {
+            try a.set(record: membership, field: "person", value: .text("Ena"), now: now)
+            try b.set(record: membership, field: "person", value: .text("Andra"), now: now + 1)
+        }
+        now += 1000
+        try sync.syncAll(now: now)
+        try sync.syncAll(now: now)
+        let path = sync.folder.path("replica0.db")
+        let cli = CLIRunner(workingDirectory: sync.folder.url)
+        #expect(try cli.navet("--db", path, "user", "add", "eva", "--name", "Eva Ek").code == 0)
+
+        // As it was: every conflict loaded, each record's name read, sorted by name.
+        func expected(json: Bool) throws -> String {
+            let store = try ReplicaStore.open(path: path)
+            let context = Context(program: "navet", strings: Strings(.english), json: json, databasePath: "",
+                                  console: Console(capture: true), now: 0)
+            let named = context.sortedByName(
+                try store.conflicts().map { conflict in
+                    (conflict: conflict, name: (try? store.snapshot(conflict.cell.recordID).value("name").displayText) ?? nil)
+                }.sorted { ($0.conflict.cell.recordID, $0.conflict.cell.field) < ($1.conflict.cell.recordID, $1.conflict.cell.field) },
+                id: \.conflict.cell.recordID, name: \.name)
+            let origins = OriginDisplay(store: store, strings: context.strings, verbose: false)
+            if json {
+                context.printJSON(named.map { conflict, _ -> [String: Any] in
+                    ["record": conflict.cell.recordID.description, "type": conflict.recordType, "field": conflict.cell.field,
+                     "values": conflict.heads.enumerated().map { index, head -> [String: Any] in
+                         var object = origins.adding(head.origin, to: Format.json(head))
+                         object["choice"] = index + 1
+                         object["shown"] = index == 0
+                         return object
+                     }]
+                })
+                return context.console.capturedOut
+            }
+            let s = context.strings
+            #expect(named.count > 30)
+            for (conflict, name) in named {
+                let shownName = name.map { " (\(Format.line($0)))" }
+                    ?? (conflict.recordType == "child" ? " " + context.t("out.nameNotShared") : "")
+                context.out("\(s.label("type", conflict.recordType)) \(conflict.cell.recordID)" + shownName + " – " + s.field(conflict.cell.field))
+                let rows = conflict.heads.enumerated().map { index, head in
+                    ["\(index + 1)", Format.value(head.value, field: head.field, strings: s), origins.text(head.origin),
+                     Format.time(head.wallTime), index == 0 ? context.t("state.shown") : ""]
+                }
+                let table = Format.table(["#", context.t("out.value"), context.t("out.recordedBy"), context.t("out.time"), context.t("out.state")], rows)
+                for line in table.split(separator: "\n") { context.out("  " + line) }
+            }
+            context.out("")
+            context.out(context.t("out.resolveHint"))
+            return context.console.capturedOut
+        }
+        for json in [false, true] {
+            let want = try expected(json: json)
+            let result = try cli.run("navet", ["--db", path, "--user", "eva"] + (json ? ["--json"] : []) + ["conflicts"])
+            #expect(result.code == 0, "\(result.err)")
+            #expect(result.out == want, "json: \(json)")
+        }
+    }
 }
