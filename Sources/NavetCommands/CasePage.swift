@@ -132,7 +132,7 @@ struct ChildShow: Command {
             "[" + s.label("severity", alert.severity.rawValue).uppercased() + "] " + Format.line(context.alertTexts(alert, readerKind: readerKind).what)
                 + "  " + context.t("out.alertDoNow") + ": " + Format.line(context.alertTexts(alert, readerKind: readerKind).doNow)
         })
-        let directory = (try? store.originNames()) ?? [:]
+        let origins = OriginDisplay(store: store, strings: s, verbose: false)
         section("case.missing", episodes.map { episode in
             let phase = episode.value("found_at") != .null ? "case.phase.found"
                 : episode.value("police_notified_at") != .null ? "case.phase.policeNotified" : "case.phase.reported"
@@ -140,9 +140,7 @@ struct ChildShow: Command {
                                  value(episode, "risk"), context.t(phase), episode.id.description)
             // Whom to call back: the police are not sent the hub, but the episode carries it.
             if var by = episode.value("reported_by").displayText.map(Format.line) {
-                if let origin = episode.field("reported_by")?.change.origin, let org = directory[origin]?.organisation {
-                    by += " (" + Format.line(org) + ")"
-                }
+                if let origin = episode.field("reported_by")?.change.origin { by += " (" + origins.text(origin) + ")" }
                 line += "\n  " + context.t("case.missingContact", by,
                                            episode.value("contact_phone").displayText.map(Format.line) ?? "–")
             }

@@ -49,6 +49,20 @@ extension RecordSnapshot {
 }
 
 extension Context {
+    /// The episode's texts a phase command was given, each checked against its `missing`
+    /// field: options not given are left out, and a `required` one may not be empty.
+    func phaseTexts(_ arguments: ParsedArguments,
+                    _ fields: [(option: String, field: String, required: Bool)]) throws(CLIError) -> [String: FieldValue] {
+        var values: [String: FieldValue] = [:]
+        for (option, field, required) in fields {
+            guard let input = arguments.value(option) else { continue }
+            let value = try text(input, option: option, field: field, of: "missing")
+            if value.isNull, required { throw CLIError(.validation, describe(SchemaError.required(field: field), option: option)) }
+            values[field] = value
+        }
+        return values
+    }
+
     /// Reads a time typed for `option`: ISO 8601 with an offset (converted to Swedish time),
     /// or a local time read as Swedish time (refused, with the reason, in the hour the
     /// clocks skip or pass twice).
@@ -242,8 +256,7 @@ struct MissingPoliceNotified: Command {
         try context.require(["--at", "--reference"], in: arguments)
         id = arguments.positionals[0]
         at = try context.moment(arguments.value("--at")!, option: "--at")
-        reference = try context.text(arguments.value("--reference")!, option: "--reference", field: "police_reference", of: "missing")
-        if reference.isNull { throw CLIError(.validation, context.describe(SchemaError.required(field: "police_reference"), option: "--reference")) }
+        reference = try context.phaseTexts(arguments, [("--reference", "police_reference", true)])["police_reference"] ?? .null
     }
 
     func run(_ context: Context) throws(CLIError) {
@@ -282,15 +295,9 @@ struct MissingFound: Command {
         try context.require(["--at", "--place", "--by"], in: arguments)
         id = arguments.positionals[0]
         at = try context.moment(arguments.value("--at")!, option: "--at")
-        var values: [String: FieldValue] = ["found_at": .text(at.moment.description)]
-        for (option, field) in [("--place", "found_place"), ("--by", "found_by"), ("--account", "child_account")] {
-            guard let input = arguments.value(option) else { continue }
-            let value = try context.text(input, option: option, field: field, of: "missing")
-            if value.isNull, option != "--account" {
-                throw CLIError(.validation, context.describe(SchemaError.required(field: field), option: option))
-            }
-            values[field] = value
-        }
+        var values = try context.phaseTexts(arguments, [("--place", "found_place", true), ("--by", "found_by", true),
+                                                        ("--account", "child_account", false)])
+        values["found_at"] = .text(at.moment.description)
         self.values = values
     }
 
@@ -330,12 +337,8 @@ struct MissingFollowUp: Command {
         try context.require(["--at", "--by", "--text"], in: arguments)
         id = arguments.positionals[0]
         at = try context.moment(arguments.value("--at")!, option: "--at")
-        var values: [String: FieldValue] = ["follow_up_at": .text(at.moment.description)]
-        for (option, field) in [("--by", "follow_up_by"), ("--text", "follow_up_text")] {
-            let value = try context.text(arguments.value(option)!, option: option, field: field, of: "missing")
-            if value.isNull { throw CLIError(.validation, context.describe(SchemaError.required(field: field), option: option)) }
-            values[field] = value
-        }
+        var values = try context.phaseTexts(arguments, [("--by", "follow_up_by", true), ("--text", "follow_up_text", true)])
+        values["follow_up_at"] = .text(at.moment.description)
         self.values = values
     }
 
