@@ -15,7 +15,8 @@ import NavetSQLite
 ///
 /// The central store merges each upload in memory (`merging`): steps 1–3 run per change,
 /// step 4 keeps the cell's winner and head count in memory, and each cell touched is
-/// written once at the end of the upload.
+/// written once at the end of the upload; the sender's new changes are inserted at the end
+/// too, each with its final `superseded` mark (`flushChanges`).
 final class ChangeLog {
     let db: Database
     private var statements: [String: Statement] = [:]
@@ -46,7 +47,7 @@ final class ChangeLog {
     /// by position: looking them up by their SQL text cost a hash of ~200 bytes each time.
     private enum Hot: Int, CaseIterable {
         case selectCell, pendingReplaced, insertChange, insertChangeWithChild, forgetPending, markWinner, markStamp, stampExists,
-             addPending, insertCell, updateWinner, updateHeads
+             addPending, insertCell, updateWinner, updateHeads, insertChangeWithID
 
         var sql: String {
             switch self {
@@ -89,6 +90,14 @@ final class ChangeLog {
                 WHERE record_id = ? AND field = ?
                 """
             case .updateHeads: "UPDATE cells SET heads = heads + ? WHERE record_id = ? AND field = ?"
+            case .insertChangeWithID:
+                // The central store's deferred insert (`flushChanges`): the id is given, and
+                // `(origin, seq)` is known not to be held, so a conflict is an error.
+                """
+                INSERT INTO changes(id, origin, seq, version, replaces, wall_time, record_type, record_id,
+                                    field, value_kind, value, tag, received_at, superseded, child_id)
+                VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                """
             }
         }
     }
@@ -125,6 +134,27 @@ final class ChangeLog {
     /// Set while `merging` runs: `apply` leaves its cells in `pending`.
     private var inMemory = false
 
+    /// A change merged in memory whose row is not written yet (`flushChanges`).
+    private struct PendingChange {
+        var change: Change
+        var receivedAt: Int64
+        var childID: RecordID?
+        var superseded: Bool
+    }
+
+    /// Changes merged but not yet inserted, in arrival order; the first has id
+    /// `pendingFirstID`, the next ones the following ids.
+    private var pendingChanges: [PendingChange] = []
+    private var pendingFirstID: Int64 = 0
+    /// The id the next deferred change gets, when known (nil: read `max(id)` first).
+    private var nextID: Int64?
+    /// While `merging(origin:)` runs: the origin whose changes above `deferAbove` are known
+    /// not to be held, so their insert can wait; `claimed` holds every change of it above
+    /// `deferAbove` taken in this upload (merged, pending or stored as refused), by seq.
+    private var deferOrigin: ReplicaID?
+    private var deferAbove: UInt64 = 0
+    private var claimed: [UInt64: Change] = [:]
+
     /// Runs `body`, in which `apply` merges each cell's state in memory, then writes every
     /// cell it touched once (`flushCells`). Every change still goes into `changes` as it is
     /// applied, with its `superseded` mark, so the history and the arrival order are as
@@ -132,16 +162,86 @@ final class ChangeLog {
     /// depends on the set of changes only). Must run inside the caller's transaction; code
     /// in `body` that reads `cells` calls `flushCells` first. On a throw the cells not yet
     /// written are dropped (the caller's transaction rolls back).
-    func merging<T>(_ body: () throws -> T) throws -> T {
+    ///
+    /// With an `origin` (the uploading replica), the inserts of its changes into `changes`
+    /// wait too (`flushChanges`), for changes whose seq is above every seq of that origin
+    /// held when the upload starts (so none of them can be held): each gets the id the
+    /// insert would have given it (`max(id) + 1` on), a duplicate within the upload is
+    /// found in memory (`claimed`), and a change replaced within the upload is inserted
+    /// already marked `superseded`, so the update that marks it goes. Whatever reads or
+    /// marks `changes` by anything but a pending change's id writes the pending changes
+    /// first (a replaced stamp other than the cell's winner, a change not deferred, a
+    /// refused change, a query), so every row and mark is the one applying the changes
+    /// one at a time leaves.
+    func merging<T>(origin: ReplicaID? = nil, _ body: () throws -> T) throws -> T {
         if inMemory { return try body() }
         inMemory = true
         defer {
             inMemory = false
             pending.removeAll(keepingCapacity: true)
+            pendingChanges.removeAll(keepingCapacity: true)
+            claimed.removeAll(keepingCapacity: true)
+            deferOrigin = nil
+            nextID = nil
+        }
+        if let origin {
+            if case .integer(let seq) = try db.scalar("SELECT max(seq) FROM changes WHERE origin = ?",
+                                                      [.integer(origin.int64)]) {
+                deferAbove = UInt64(clamping: seq)
+            } else {
+                deferAbove = 0
+            }
+            deferOrigin = origin
         }
         let result = try body()
+        try flushChanges()
         try flushCells()
         return result
+    }
+
+    /// Writes the changes whose insert `merging` deferred, with their ids and marks.
+    func flushChanges() throws {
+        guard !pendingChanges.isEmpty else { return }
+        let insert = try hot(.insertChangeWithID)
+        var id = pendingFirstID
+        for entry in pendingChanges {
+            let change = entry.change
+            insert.reset()
+            insert.bind(id, at: 1)
+            insert.bind(change.origin.int64, at: 2)
+            insert.bind(Int64(bitPattern: change.seq), at: 3)
+            insert.bind(Int64(bitPattern: change.version), at: 4)
+            if change.replaces.isEmpty {
+                try insert.bind(.null, at: 5)
+            } else {
+                insert.bind(Self.replacesText(change.replaces), at: 5)
+            }
+            insert.bind(change.wallTime, at: 6)
+            insert.bind(change.recordType, at: 7)
+            insert.bind(change.recordID.int64, at: 8)
+            insert.bind(change.field, at: 9)
+            try Self.bindValue(change.value, to: insert, kindAt: 10, valueAt: 11)
+            insert.bind(change.tag.rawValue, at: 12)
+            insert.bind(entry.receivedAt, at: 13)
+            insert.bind(entry.superseded ? 1 : 0, at: 14)
+            if let child = entry.childID {
+                insert.bind(child.int64, at: 15)
+            } else {
+                try insert.bind(.null, at: 15)
+            }
+            while try insert.step() {}
+            id += 1
+        }
+        nextID = id
+        pendingChanges.removeAll(keepingCapacity: true)
+    }
+
+    /// Called by code that inserts a change of the uploading origin into `changes` itself
+    /// during `merging` (a refused change, `storeRefused`), after `flushChanges` and its
+    /// insert: a later copy in the upload is then a duplicate, and the next id is read again.
+    func noteInserted(_ change: Change) {
+        nextID = nil
+        if inMemory, change.origin == deferOrigin, change.seq > deferAbove { claimed[change.seq] = change }
     }
 
     /// Writes the cells merged in memory: one insert or update per cell.
@@ -237,33 +337,38 @@ final class ChangeLog {
             pendingReplaced.reset()
         }
 
-        let insert = try hot(childID == nil ? .insertChange : .insertChangeWithChild)
-        insert.reset()
-        insert.bind(change.origin.int64, at: 1)
-        insert.bind(Int64(bitPattern: change.seq), at: 2)
-        insert.bind(Int64(bitPattern: change.version), at: 3)
-        if change.replaces.isEmpty {
-            try insert.bind(.null, at: 4)
-        } else {
-            insert.bind(Self.replacesText(change.replaces), at: 4)
-        }
-        insert.bind(change.wallTime, at: 5)
-        insert.bind(change.recordType, at: 6)
-        insert.bind(record, at: 7)
-        insert.bind(field, at: 8)
-        try Self.bindValue(change.value, to: insert, kindAt: 9, valueAt: 10)
-        insert.bind(change.tag.rawValue, at: 11)
-        insert.bind(receivedAt, at: 12)
-        insert.bind(alreadyReplaced ? 1 : 0, at: 13)
-        if let childID { insert.bind(childID.int64, at: 14) }
-        try run(insert)
-        if db.changes == 0 {
-            guard try self.change(origin: change.origin, seq: change.seq) == change else {
-                throw StoreError.conflictingDuplicate(origin: change.origin, seq: change.seq)
+        let deferred = inMemory && change.origin == deferOrigin && change.seq > deferAbove
+        let id: Int64
+        if deferred {
+            // Not held (its seq is above every seq of its origin held before the upload):
+            // only a copy taken earlier in this upload can make it a duplicate.
+            if let earlier = claimed[change.seq] {
+                guard earlier == change else {
+                    throw StoreError.conflictingDuplicate(origin: change.origin, seq: change.seq)
+                }
+                return .duplicate
             }
-            return .duplicate
+            if pendingChanges.isEmpty {
+                if nextID == nil {
+                    if case .integer(let last) = try db.scalar("SELECT max(id) FROM changes") {
+                        nextID = last + 1
+                    } else {
+                        nextID = 1
+                    }
+                }
+                pendingFirstID = nextID ?? 1
+            }
+            id = pendingFirstID + Int64(pendingChanges.count)
+            pendingChanges.append(PendingChange(change: change, receivedAt: receivedAt, childID: childID,
+                                                superseded: alreadyReplaced))
+            claimed[change.seq] = change
+        } else {
+            try flushChanges()  // ids in arrival order, and the duplicate check reads `changes`
+            guard let inserted = try insertNow(change, receivedAt: receivedAt, childID: childID,
+                                               alreadyReplaced: alreadyReplaced) else { return .duplicate }
+            id = inserted
         }
-        let id = db.lastInsertRowID
+
         if alreadyReplaced {
             let forget = try hot(.forgetPending)
             bindStamp(forget, change.stamp)
@@ -274,7 +379,16 @@ final class ChangeLog {
         for stamp in change.replaces {
             if let cell, stamp == cell.winner {
                 // The common edit: it replaces the value shown, which is present and a head
-                // unless another change replaced it already.
+                // unless another change replaced it already. Still pending (merged in this
+                // upload, not inserted yet): it is inserted marked.
+                let offset = cell.winnerID - pendingFirstID
+                if offset >= 0, offset < Int64(pendingChanges.count) {
+                    if !pendingChanges[Int(offset)].superseded {
+                        pendingChanges[Int(offset)].superseded = true
+                        headDelta -= 1
+                    }
+                    continue
+                }
                 let mark = try hot(.markWinner)
                 mark.reset()
                 mark.bind(cell.winnerID, at: 1)
@@ -282,6 +396,9 @@ final class ChangeLog {
                 headDelta -= Int64(db.changes)
                 continue
             }
+            // Any other stamp is found by its cell in `changes` (rare: a merge of concurrent
+            // edits, or a change replacing one not arrived yet): the pending rows go first.
+            try flushChanges()
             let mark = try hot(.markStamp)
             bindStamp(mark, stamp)
             try run(mark)
@@ -315,6 +432,41 @@ final class ChangeLog {
         }
         if !inMemory { try flushCells() }
         return .applied(id: id)
+    }
+
+    /// Step 3 of `apply`, done at once: inserts the change and returns its id, or nil when
+    /// the same change is held (throws `conflictingDuplicate` for another one).
+    private func insertNow(_ change: Change, receivedAt: Int64, childID: RecordID?, alreadyReplaced: Bool) throws -> Int64? {
+        let record = change.recordID.int64
+        let field = change.field
+        let insert = try hot(childID == nil ? .insertChange : .insertChangeWithChild)
+        insert.reset()
+        insert.bind(change.origin.int64, at: 1)
+        insert.bind(Int64(bitPattern: change.seq), at: 2)
+        insert.bind(Int64(bitPattern: change.version), at: 3)
+        if change.replaces.isEmpty {
+            try insert.bind(.null, at: 4)
+        } else {
+            insert.bind(Self.replacesText(change.replaces), at: 4)
+        }
+        insert.bind(change.wallTime, at: 5)
+        insert.bind(change.recordType, at: 6)
+        insert.bind(record, at: 7)
+        insert.bind(field, at: 8)
+        try Self.bindValue(change.value, to: insert, kindAt: 9, valueAt: 10)
+        insert.bind(change.tag.rawValue, at: 11)
+        insert.bind(receivedAt, at: 12)
+        insert.bind(alreadyReplaced ? 1 : 0, at: 13)
+        if let childID { insert.bind(childID.int64, at: 14) }
+        while try insert.step() {}
+        if db.changes == 0 {
+            guard try self.change(origin: change.origin, seq: change.seq) == change else {
+                throw StoreError.conflictingDuplicate(origin: change.origin, seq: change.seq)
+            }
+            return nil
+        }
+        nextID = nil
+        return db.lastInsertRowID
     }
 
     /// Binds a value as `encode` stores it: its kind and the value column.
@@ -351,6 +503,7 @@ final class ChangeLog {
 
     /// Every change held with the time it arrived, in arrival order.
     func entries() throws -> [(change: Change, receivedAt: Int64)] {
+        try flushChanges()
         let select = try db.prepare("SELECT \(Self.columns()), received_at FROM changes ORDER BY id")
         var result: [(Change, Int64)] = []
         while try select.step() {
@@ -367,6 +520,7 @@ final class ChangeLog {
     func rebuild(_ entries: [(change: Change, receivedAt: Int64)]) throws {
         statements = [:]
         pending.removeAll()
+        pendingChanges.removeAll()
         try db.execute("DELETE FROM changes; DELETE FROM cells; DELETE FROM superseded;")
         for entry in entries {
             _ = try apply(entry.change, receivedAt: entry.receivedAt)
@@ -379,6 +533,7 @@ final class ChangeLog {
     /// held. Leaves the cell stale: call `recomputeCell` for each cell returned (once per
     /// cell, after all deletions). Must run inside the caller's transaction.
     func delete(origin: ReplicaID, seq: UInt64) throws -> CellKey? {
+        try flushChanges()
         try flushCells()
         // Two statements, not DELETE … RETURNING: that needs SQLite 3.35, older than some
         // distributions still ship.
@@ -407,6 +562,7 @@ final class ChangeLog {
     /// Costs one read of the record's changes (the `changes_by_record` index). Must run
     /// inside the caller's transaction.
     func recomputeCell(record: RecordID, field: String) throws {
+        try flushChanges()
         try flushCells()
         let key: [SQLValue] = [.integer(record.int64), .text(field)]
         let select = try db.prepare("""
@@ -457,6 +613,7 @@ final class ChangeLog {
     // MARK: Queries
 
     func change(origin: ReplicaID, seq: UInt64) throws -> Change? {
+        try flushChanges()
         let select = try statement("SELECT \(Self.columns()) FROM changes WHERE origin = ? AND seq = ?")
         try select.bind([.integer(origin.int64), .integer(Int64(seq))])
         defer { select.reset() }
@@ -468,6 +625,7 @@ final class ChangeLog {
     func changes(
         where clause: String, _ arguments: [SQLValue], orderBy: String = "id", while more: (Change) -> Bool = { _ in true }
     ) throws -> [Change] {
+        try flushChanges()
         let select = try db.prepare("SELECT \(Self.columns()) FROM changes WHERE \(clause) ORDER BY \(orderBy)")
         try select.bind(arguments)
         var result: [Change] = []
@@ -508,6 +666,7 @@ final class ChangeLog {
 
     /// Cells of one record: field → (winning change, head count).
     func cells(of record: RecordID) throws -> [(change: Change, heads: Int)] {
+        try flushChanges()
         try flushCells()
         let select = try db.prepare("""
             SELECT \(Self.columns("c.")), cells.heads
