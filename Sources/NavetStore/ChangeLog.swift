@@ -47,7 +47,7 @@ final class ChangeLog {
     /// by position: looking them up by their SQL text cost a hash of ~200 bytes each time.
     private enum Hot: Int, CaseIterable {
         case selectCell, pendingReplaced, insertChange, insertChangeWithChild, forgetPending, markWinner, markStamp, stampExists,
-             addPending, insertCell, updateWinner, updateHeads, insertChangeWithID
+             addPending, updateWinner, updateHeads
 
         var sql: String {
             switch self {
@@ -78,11 +78,6 @@ final class ChangeLog {
             case .stampExists: "SELECT 1 FROM changes WHERE record_id = ? AND field = ? AND version = ? AND origin = ?"
             case .addPending:
                 "INSERT INTO superseded(record_id, field, version, origin) VALUES (?,?,?,?) ON CONFLICT DO NOTHING"
-            case .insertCell:
-                """
-                INSERT INTO cells(record_id, field, record_type, version, origin, change_id, value_kind, value, tag, heads)
-                VALUES (?,?,?,?,?,?,?,?,?,?)
-                """
             case .updateWinner:
                 """
                 UPDATE cells SET version = ?, origin = ?, change_id = ?, value_kind = ?, value = ?, tag = ?,
@@ -90,14 +85,6 @@ final class ChangeLog {
                 WHERE record_id = ? AND field = ?
                 """
             case .updateHeads: "UPDATE cells SET heads = heads + ? WHERE record_id = ? AND field = ?"
-            case .insertChangeWithID:
-                // The central store's deferred insert (`flushChanges`): the id is given, and
-                // `(origin, seq)` is known not to be held, so a conflict is an error.
-                """
-                INSERT INTO changes(id, origin, seq, version, replaces, wall_time, record_type, record_id,
-                                    field, value_kind, value, tag, received_at, superseded, child_id)
-                VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-                """
             }
         }
     }
@@ -149,11 +136,12 @@ final class ChangeLog {
     /// The id the next deferred change gets, when known (nil: read `max(id)` first).
     private var nextID: Int64?
     /// While `merging(origin:)` runs: the origin whose changes above `deferAbove` are known
-    /// not to be held, so their insert can wait; `claimed` holds every change of it above
-    /// `deferAbove` taken in this upload (merged, pending or stored as refused), by seq.
+    /// not to be held, so their insert can wait. `deferAbove` is the highest seq of that
+    /// origin held or taken in this upload (merged, pending or stored as refused): a change
+    /// at or below it may be a copy, and is inserted at once after the pending ones, where
+    /// the `UNIQUE(origin, seq)` check finds the copy.
     private var deferOrigin: ReplicaID?
     private var deferAbove: UInt64 = 0
-    private var claimed: [UInt64: Change] = [:]
 
     /// Runs `body`, in which `apply` merges each cell's state in memory, then writes every
     /// cell it touched once (`flushCells`). Every change still goes into `changes` as it is
@@ -166,8 +154,7 @@ final class ChangeLog {
     /// With an `origin` (the uploading replica), the inserts of its changes into `changes`
     /// wait too (`flushChanges`), for changes whose seq is above every seq of that origin
     /// held when the upload starts (so none of them can be held): each gets the id the
-    /// insert would have given it (`max(id) + 1` on), a duplicate within the upload is
-    /// found in memory (`claimed`), and a change replaced within the upload is inserted
+    /// insert would have given it (`max(id) + 1` on), and a change replaced within the upload is inserted
     /// already marked `superseded`, so the update that marks it goes. Whatever reads or
     /// marks `changes` by anything but a pending change's id writes the pending changes
     /// first (a replaced stamp other than the cell's winner, a change not deferred, a
@@ -180,7 +167,6 @@ final class ChangeLog {
             inMemory = false
             pending.removeAll(keepingCapacity: true)
             pendingChanges.removeAll(keepingCapacity: true)
-            claimed.removeAll(keepingCapacity: true)
             deferOrigin = nil
             nextID = nil
         }
@@ -199,41 +185,88 @@ final class ChangeLog {
         return result
     }
 
-    /// Writes the changes whose insert `merging` deferred, with their ids and marks.
+    /// Writes the changes whose insert `merging` deferred, with their ids and marks, up to
+    /// `batchRows` rows per statement (`batchInsert`): one statement per row cost more in
+    /// opening and closing the table's and indexes' cursors than in inserting the row.
     func flushChanges() throws {
         guard !pendingChanges.isEmpty else { return }
-        let insert = try hot(.insertChangeWithID)
         var id = pendingFirstID
-        for entry in pendingChanges {
+        try batchInsert(count: pendingChanges.count, columns: Self.changeRowColumns, into: "changes") { insert, base, index in
+            let entry = pendingChanges[index]
             let change = entry.change
-            insert.reset()
-            insert.bind(id, at: 1)
-            insert.bind(change.origin.int64, at: 2)
-            insert.bind(Int64(bitPattern: change.seq), at: 3)
-            insert.bind(Int64(bitPattern: change.version), at: 4)
+            insert.bind(id, at: base + 1)
+            insert.bind(change.origin.int64, at: base + 2)
+            insert.bind(Int64(bitPattern: change.seq), at: base + 3)
+            insert.bind(Int64(bitPattern: change.version), at: base + 4)
             if change.replaces.isEmpty {
-                try insert.bind(.null, at: 5)
+                try insert.bind(.null, at: base + 5)
             } else {
-                insert.bind(Self.replacesText(change.replaces), at: 5)
+                insert.bind(Self.replacesText(change.replaces), at: base + 5)
             }
-            insert.bind(change.wallTime, at: 6)
-            insert.bind(change.recordType, at: 7)
-            insert.bind(change.recordID.int64, at: 8)
-            insert.bind(change.field, at: 9)
-            try Self.bindValue(change.value, to: insert, kindAt: 10, valueAt: 11)
-            insert.bind(change.tag.rawValue, at: 12)
-            insert.bind(entry.receivedAt, at: 13)
-            insert.bind(entry.superseded ? 1 : 0, at: 14)
+            insert.bind(change.wallTime, at: base + 6)
+            insert.bind(change.recordType, at: base + 7)
+            insert.bind(change.recordID.int64, at: base + 8)
+            insert.bind(change.field, at: base + 9)
+            try Self.bindValue(change.value, to: insert, kindAt: base + 10, valueAt: base + 11)
+            insert.bind(change.tag.rawValue, at: base + 12)
+            insert.bind(entry.receivedAt, at: base + 13)
+            insert.bind(entry.superseded ? 1 : 0, at: base + 14)
             if let child = entry.childID {
-                insert.bind(child.int64, at: 15)
+                insert.bind(child.int64, at: base + 15)
             } else {
-                try insert.bind(.null, at: 15)
+                try insert.bind(.null, at: base + 15)
             }
-            while try insert.step() {}
             id += 1
         }
         nextID = id
         pendingChanges.removeAll(keepingCapacity: true)
+    }
+
+    /// The columns of a deferred `changes` row, in the order `flushChanges` binds them.
+    private static let changeRowColumns = ["id", "origin", "seq", "version", "replaces", "wall_time", "record_type",
+                                           "record_id", "field", "value_kind", "value", "tag", "received_at",
+                                           "superseded", "child_id"]
+    /// The columns of a new `cells` row, in the order `flushCells` binds them.
+    private static let cellRowColumns = ["record_id", "field", "record_type", "version", "origin", "change_id",
+                                         "value_kind", "value", "tag", "heads"]
+
+    /// Rows per multi-row `INSERT` (`batchInsert`): 64 rows of 15 columns bind 960
+    /// parameters, under the 999 that SQLite before 3.32 allowed.
+    static let batchRows = 64
+
+    /// Multi-row `INSERT … VALUES (…), (…)` statements, prepared once per connection, by
+    /// table and row count (powers of two up to `batchRows`).
+    private var batchStatements: [String: Statement] = [:]
+
+    /// Inserts `count` rows into `table` with as few statements as the powers of two up to
+    /// `batchRows` allow (64, 64, …, then the rest as 32 + 16 + … + 1 rows). `bind` binds row
+    /// `index`'s values at parameters `base + 1 ... base + columns.count`. A constraint
+    /// violation throws, and the caller's transaction rolls back.
+    private func batchInsert(
+        count: Int, columns: [String], into table: String,
+        bind: (_ statement: Statement, _ base: Int32, _ index: Int) throws -> Void
+    ) throws {
+        var done = 0
+        while done < count {
+            var rows = Self.batchRows
+            while rows > count - done { rows /= 2 }
+            let key = "\(table) \(rows)"
+            let insert: Statement
+            if let cached = batchStatements[key] {
+                insert = cached
+            } else {
+                let row = "(" + Array(repeating: "?", count: columns.count).joined(separator: ",") + ")"
+                insert = try db.prepare("INSERT INTO \(table)(\(columns.joined(separator: ", "))) VALUES "
+                                        + Array(repeating: row, count: rows).joined(separator: ","))
+                batchStatements[key] = insert
+            }
+            insert.reset()
+            for offset in 0..<rows {
+                try bind(insert, Int32(offset * columns.count), done + offset)
+            }
+            while try insert.step() {}
+            done += rows
+        }
     }
 
     /// Called by code that inserts a change of the uploading origin into `changes` itself
@@ -241,30 +274,42 @@ final class ChangeLog {
     /// insert: a later copy in the upload is then a duplicate, and the next id is read again.
     func noteInserted(_ change: Change) {
         nextID = nil
-        if inMemory, change.origin == deferOrigin, change.seq > deferAbove { claimed[change.seq] = change }
+        if inMemory, change.origin == deferOrigin { deferAbove = max(deferAbove, change.seq) }
     }
 
-    /// Writes the cells merged in memory: one insert or update per cell.
+    /// Writes the cells merged in memory: the new ones in key order, up to `batchRows` per
+    /// statement (`batchInsert`), then one update per stored cell that changed, in the
+    /// order the cells were first touched.
     func flushCells() throws {
         guard !pending.isEmpty else { return }
-        let cells = pending.sorted { $0.value.order < $1.value.order }
+        var fresh: [(key: CellKey, cell: PendingCell, winner: Change)] = []
+        var stored: [(key: CellKey, cell: PendingCell)] = []
+        for (key, cell) in pending {
+            if !cell.stored, let winner = cell.newWinner {
+                fresh.append((key, cell, winner))
+            } else {
+                stored.append((key, cell))
+            }
+        }
         pending.removeAll(keepingCapacity: true)
-        for (key, cell) in cells {
+        // Sorted by position, not moved: an entry holds a whole change.
+        let order = fresh.indices.sorted { fresh[$0].key < fresh[$1].key }
+        try batchInsert(count: order.count, columns: Self.cellRowColumns, into: "cells") { insert, base, index in
+            let (key, cell, change) = fresh[order[index]]
+            insert.bind(key.recordID.int64, at: base + 1)
+            insert.bind(key.field, at: base + 2)
+            insert.bind(change.recordType, at: base + 3)
+            insert.bind(Int64(bitPattern: change.version), at: base + 4)
+            insert.bind(change.origin.int64, at: base + 5)
+            insert.bind(cell.winnerID, at: base + 6)
+            try Self.bindValue(change.value, to: insert, kindAt: base + 7, valueAt: base + 8)
+            insert.bind(change.tag.rawValue, at: base + 9)
+            insert.bind(cell.headDelta, at: base + 10)
+        }
+        for position in stored.indices.sorted(by: { stored[$0].cell.order < stored[$1].cell.order }) {
+            let (key, cell) = stored[position]
             let record = key.recordID.int64
-            if !cell.stored, let change = cell.newWinner {
-                let insertCell = try hot(.insertCell)
-                insertCell.reset()
-                insertCell.bind(record, at: 1)
-                insertCell.bind(key.field, at: 2)
-                insertCell.bind(change.recordType, at: 3)
-                insertCell.bind(Int64(bitPattern: change.version), at: 4)
-                insertCell.bind(change.origin.int64, at: 5)
-                insertCell.bind(cell.winnerID, at: 6)
-                try Self.bindValue(change.value, to: insertCell, kindAt: 7, valueAt: 8)
-                insertCell.bind(change.tag.rawValue, at: 9)
-                insertCell.bind(cell.headDelta, at: 10)
-                while try insertCell.step() {}
-            } else if let change = cell.newWinner {
+            if let change = cell.newWinner {
                 let update = try hot(.updateWinner)
                 update.reset()
                 update.bind(Int64(bitPattern: change.version), at: 1)
@@ -340,14 +385,8 @@ final class ChangeLog {
         let deferred = inMemory && change.origin == deferOrigin && change.seq > deferAbove
         let id: Int64
         if deferred {
-            // Not held (its seq is above every seq of its origin held before the upload):
-            // only a copy taken earlier in this upload can make it a duplicate.
-            if let earlier = claimed[change.seq] {
-                guard earlier == change else {
-                    throw StoreError.conflictingDuplicate(origin: change.origin, seq: change.seq)
-                }
-                return .duplicate
-            }
+            // Not held, nor taken earlier in this upload: its seq is above all of those.
+            deferAbove = change.seq
             if pendingChanges.isEmpty {
                 if nextID == nil {
                     if case .integer(let last) = try db.scalar("SELECT max(id) FROM changes") {
@@ -361,7 +400,6 @@ final class ChangeLog {
             id = pendingFirstID + Int64(pendingChanges.count)
             pendingChanges.append(PendingChange(change: change, receivedAt: receivedAt, childID: childID,
                                                 superseded: alreadyReplaced))
-            claimed[change.seq] = change
         } else {
             try flushChanges()  // ids in arrival order, and the duplicate check reads `changes`
             guard let inserted = try insertNow(change, receivedAt: receivedAt, childID: childID,
@@ -489,14 +527,21 @@ final class ChangeLog {
 
     /// `replaces` as `encode(_: [Stamp])` writes it, built without intermediate strings.
     static func replacesText(_ stamps: [Stamp]) -> String {
-        var text = ""
-        for (index, stamp) in stamps.enumerated() {
-            if index > 0 { text += "," }
-            text += String(stamp.version)
-            text += ":"
-            text += stamp.origin.description
+        // Per stamp: a comma, at most 20 digits, a colon and 16 hex digits.
+        String(unsafeUninitializedCapacity: stamps.count * 38) { buffer in
+            var count = 0
+            for (index, stamp) in stamps.enumerated() {
+                if index > 0 {
+                    buffer[count] = UInt8(ascii: ",")
+                    count += 1
+                }
+                count += writeDecimal(stamp.version, into: buffer, at: count)
+                buffer[count] = UInt8(ascii: ":")
+                writeHex16(stamp.origin.rawValue, into: buffer, at: count + 1)
+                count += 17
+            }
+            return count
         }
-        return text
     }
 
     // MARK: Rewriting (replica identity, Protocol/BUNDLE.md "Replica identity")
