@@ -103,6 +103,7 @@ final class ChangeLog {
     /// applying the changes one by one would leave them, written to `cells` once, by
     /// `flushCells`.
     private struct PendingCell {
+        var key: CellKey
         /// Whether `cells` has a row for the cell; then `headDelta` is added to its `heads`.
         var stored: Bool
         var winner: Stamp
@@ -112,12 +113,13 @@ final class ChangeLog {
         var newWinner: Change?
         /// Heads gained (+1 per change not replaced) less heads lost (a head replaced).
         var headDelta: Int64
-        /// The order the cell was first touched in, so cells are written in that order.
-        var order: Int
     }
 
-    /// Cells touched since the last `flushCells`, by cell.
-    private var pending: [CellKey: PendingCell] = [:]
+    /// Cells touched since the last `flushCells`, in the order first touched, and where each
+    /// is in that list. Kept apart so that `flushCells` sorts and reads positions, never
+    /// copying a cell with its change.
+    private var pendingCells: [PendingCell] = []
+    private var pending: [CellKey: Int] = [:]
     /// Set while `merging` runs: `apply` leaves its cells in `pending`.
     private var inMemory = false
 
@@ -166,6 +168,7 @@ final class ChangeLog {
         defer {
             inMemory = false
             pending.removeAll(keepingCapacity: true)
+            pendingCells.removeAll(keepingCapacity: true)
             pendingChanges.removeAll(keepingCapacity: true)
             deferOrigin = nil
             nextID = nil
@@ -240,8 +243,14 @@ final class ChangeLog {
 
     /// Inserts `count` rows into `table` with as few statements as the powers of two up to
     /// `batchRows` allow (64, 64, …, then the rest as 32 + 16 + … + 1 rows). `bind` binds row
-    /// `index`'s values at parameters `base + 1 ... base + columns.count`. A constraint
-    /// violation throws, and the caller's transaction rolls back.
+    /// `index`'s values at parameters `base + 1 ... base + columns.count`.
+    ///
+    /// The rows are new by construction (their keys were looked up, or are above every key
+    /// held), so a row SQLite did not insert means the file holds what it should not: that
+    /// throws `notANavetDatabase`, and the caller's transaction rolls back. `OR IGNORE`
+    /// only keeps SQLite from opening a statement journal to undo the statement's earlier
+    /// rows on a conflict (which spilled to a temporary file once the statement had
+    /// touched 64 KiB of pages, and tripled the writes); the count check replaces it.
     private func batchInsert(
         count: Int, columns: [String], into table: String,
         bind: (_ statement: Statement, _ base: Int32, _ index: Int) throws -> Void
@@ -256,7 +265,7 @@ final class ChangeLog {
                 insert = cached
             } else {
                 let row = "(" + Array(repeating: "?", count: columns.count).joined(separator: ",") + ")"
-                insert = try db.prepare("INSERT INTO \(table)(\(columns.joined(separator: ", "))) VALUES "
+                insert = try db.prepare("INSERT OR IGNORE INTO \(table)(\(columns.joined(separator: ", "))) VALUES "
                                         + Array(repeating: row, count: rows).joined(separator: ","))
                 batchStatements[key] = insert
             }
@@ -265,6 +274,9 @@ final class ChangeLog {
                 try bind(insert, Int32(offset * columns.count), done + offset)
             }
             while try insert.step() {}
+            guard db.changes == rows else {
+                throw StoreError.notANavetDatabase(path: db.path, reason: "a new row of \(table) was already there")
+            }
             done += rows
         }
     }
@@ -281,23 +293,21 @@ final class ChangeLog {
     /// statement (`batchInsert`), then one update per stored cell that changed, in the
     /// order the cells were first touched.
     func flushCells() throws {
-        guard !pending.isEmpty else { return }
-        var fresh: [(key: CellKey, cell: PendingCell, winner: Change)] = []
-        var stored: [(key: CellKey, cell: PendingCell)] = []
-        for (key, cell) in pending {
-            if !cell.stored, let winner = cell.newWinner {
-                fresh.append((key, cell, winner))
-            } else {
-                stored.append((key, cell))
-            }
+        guard !pendingCells.isEmpty else { return }
+        defer {
+            pending.removeAll(keepingCapacity: true)
+            pendingCells.removeAll(keepingCapacity: true)
         }
-        pending.removeAll(keepingCapacity: true)
-        // Sorted by position, not moved: an entry holds a whole change.
-        let order = fresh.indices.sorted { fresh[$0].key < fresh[$1].key }
-        try batchInsert(count: order.count, columns: Self.cellRowColumns, into: "cells") { insert, base, index in
-            let (key, cell, change) = fresh[order[index]]
-            insert.bind(key.recordID.int64, at: base + 1)
-            insert.bind(key.field, at: base + 2)
+        // A cell without a row got its first winner from this merge.
+        let fresh = pendingCells.indices.filter { !pendingCells[$0].stored && pendingCells[$0].newWinner != nil }
+            .sorted { pendingCells[$0].key < pendingCells[$1].key }
+        try batchInsert(count: fresh.count, columns: Self.cellRowColumns, into: "cells") { insert, base, index in
+            let cell = pendingCells[fresh[index]]
+            guard let change = cell.newWinner else {
+                throw StoreError.notANavetDatabase(path: db.path, reason: "a new cell without a winner")
+            }
+            insert.bind(cell.key.recordID.int64, at: base + 1)
+            insert.bind(cell.key.field, at: base + 2)
             insert.bind(change.recordType, at: base + 3)
             insert.bind(Int64(bitPattern: change.version), at: base + 4)
             insert.bind(change.origin.int64, at: base + 5)
@@ -306,8 +316,8 @@ final class ChangeLog {
             insert.bind(change.tag.rawValue, at: base + 9)
             insert.bind(cell.headDelta, at: base + 10)
         }
-        for position in stored.indices.sorted(by: { stored[$0].cell.order < stored[$1].cell.order }) {
-            let (key, cell) = stored[position]
+        for cell in pendingCells where cell.stored {
+            let key = cell.key
             let record = key.recordID.int64
             if let change = cell.newWinner {
                 let update = try hot(.updateWinner)
@@ -356,7 +366,8 @@ final class ChangeLog {
         // The cell's winner, and its change row, before this change: merged in memory in
         // this upload, or as stored.
         let key = CellKey(recordID: change.recordID, field: field)
-        var cell = pending[key]
+        let position = pending[key]
+        var cell = position.map { pendingCells[$0] }
         if cell == nil {
             let selectCell = try hot(.selectCell)
             selectCell.reset()
@@ -364,10 +375,10 @@ final class ChangeLog {
             selectCell.bind(field, at: 2)
             if try selectCell.step() {
                 cell = PendingCell(
-                    stored: true,
+                    key: key, stored: true,
                     winner: Stamp(version: UInt64(clamping: selectCell.int64(at: 0)),
                                   origin: ReplicaID(rawValue: UInt64(clamping: selectCell.int64(at: 1)))),
-                    winnerID: selectCell.int64(at: 2), newWinner: nil, headDelta: 0, order: pending.count)
+                    winnerID: selectCell.int64(at: 2), newWinner: nil, headDelta: 0)
             }
             selectCell.reset()
         }
@@ -463,10 +474,16 @@ final class ChangeLog {
                 merged.newWinner = change
             }
             merged.headDelta += headDelta
-            pending[key] = merged
+            if let position {
+                pendingCells[position] = merged
+            } else {
+                pending[key] = pendingCells.count
+                pendingCells.append(merged)
+            }
         } else {
-            pending[key] = PendingCell(stored: false, winner: change.stamp, winnerID: id, newWinner: change,
-                                       headDelta: headDelta, order: pending.count)
+            pending[key] = pendingCells.count
+            pendingCells.append(PendingCell(key: key, stored: false, winner: change.stamp, winnerID: id,
+                                            newWinner: change, headDelta: headDelta))
         }
         if !inMemory { try flushCells() }
         return .applied(id: id)
@@ -565,6 +582,7 @@ final class ChangeLog {
     func rebuild(_ entries: [(change: Change, receivedAt: Int64)]) throws {
         statements = [:]
         pending.removeAll()
+        pendingCells.removeAll()
         pendingChanges.removeAll()
         try db.execute("DELETE FROM changes; DELETE FROM cells; DELETE FROM superseded;")
         for entry in entries {
