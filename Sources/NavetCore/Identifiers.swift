@@ -54,6 +54,38 @@ public struct RecordID: HexIdentifier {
 /// A 64-bit id or epoch as 16 lowercase hex digits, zero-padded, as every id is shown
 /// (`0644c1fdd032249c`, never `644c1fdd032249c`).
 public func hex16(_ value: UInt64) -> String {
-    let digits = String(value, radix: 16)
-    return String(repeating: "0", count: 16 - digits.count) + digits
+    String(unsafeUninitializedCapacity: 16) { buffer in
+        writeHex16(value, into: buffer, at: 0)
+        return 16
+    }
+}
+
+/// Writes `value` as 16 lowercase hex digits into `buffer[offset ..< offset + 16]`, which
+/// must be in bounds.
+public func writeHex16(_ value: UInt64, into buffer: UnsafeMutableBufferPointer<UInt8>, at offset: Int) {
+    let digits: StaticString = "0123456789abcdef"
+    digits.withUTF8Buffer { digits in
+        var rest = value
+        for index in stride(from: offset + 15, through: offset, by: -1) {
+            buffer[index] = digits[Int(rest & 0xF)]
+            rest >>= 4
+        }
+    }
+}
+
+/// Writes `value` in decimal into `buffer` from `offset` on (at most 20 bytes, which must
+/// be in bounds) and returns how many bytes it wrote.
+public func writeDecimal(_ value: UInt64, into buffer: UnsafeMutableBufferPointer<UInt8>, at offset: Int) -> Int {
+    var count = 1
+    var probe = value
+    while probe >= 10 {
+        probe /= 10
+        count += 1
+    }
+    var rest = value
+    for index in stride(from: offset + count - 1, through: offset, by: -1) {
+        buffer[index] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest % 10)
+        rest /= 10
+    }
+    return count
 }

@@ -294,19 +294,25 @@ public struct Schema: Sendable {
     /// Checks a value against its field. Used for local edits and for every change that
     /// arrives in a bundle.
     public func validate(recordType: String, field: String, value: FieldValue) throws(SchemaError) {
+        _ = try validatedType(recordType: recordType, field: field, value: value)
+    }
+
+    /// `validate(recordType:field:value:)`, returning the record type's schema.
+    private func validatedType(recordType: String, field: String, value: FieldValue) throws(SchemaError) -> RecordTypeSchema {
         guard let type = self.recordType(recordType) else { throw .unknownRecordType(recordType) }
         guard let schema = type.field(field) else {
             throw .unknownField(recordType: recordType, field: field)
         }
         try schema.validate(value)
+        return type
     }
 
     /// Checks a whole change as received from elsewhere: known type and field, a valid
     /// value, a stamp that only replaces lower stamps, and no edits of append-only records.
     public func validate(_ change: Change) throws(SchemaError) {
-        try validate(recordType: change.recordType, field: change.field, value: change.value)
+        let type = try validatedType(recordType: change.recordType, field: change.field, value: change.value)
         guard CellMerge.validateReplaces(change) else { throw .invalidStamp }
-        if recordType(change.recordType)!.appendOnly, !change.replaces.isEmpty || change.version != 1 {
+        if type.appendOnly, !change.replaces.isEmpty || change.version != 1 {
             throw .appendOnly(recordType: change.recordType)
         }
     }
@@ -326,9 +332,13 @@ extension FieldSchema {
         switch kind {
         case .text(let maxLength):
             if required, text.allSatisfy(\.isWhitespace) { throw .required(field: name) }
-            if text.count > maxLength { throw .tooLong(field: name, maxLength: maxLength) }
+            // A character takes at least one byte: counting characters (grapheme breaking)
+            // is needed only when the bytes exceed the limit.
+            if text.utf8.count > maxLength, text.count > maxLength { throw .tooLong(field: name, maxLength: maxLength) }
         case .code(let maxLength):
-            if text.isEmpty || text.count > maxLength { throw .tooLong(field: name, maxLength: maxLength) }
+            if text.isEmpty || (text.utf8.count > maxLength && text.count > maxLength) {
+                throw .tooLong(field: name, maxLength: maxLength)
+            }
             let allowed = text.unicodeScalars.allSatisfy {
                 ("0"..."9").contains($0) || ("A"..."Z").contains($0) || ("a"..."z").contains($0) || $0 == "-"
             }

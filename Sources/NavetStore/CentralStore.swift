@@ -102,9 +102,10 @@ public final class CentralStore {
                     try WriteChecker(store: self, context: $0, sender: sender, changes: ordered, now: now)
                 }
                 // Each cell's new state is merged in memory and written once, after the
-                // upload's last change (`ChangeLog.merging`); the checks read it through
-                // `childOf` and `winningValues`, which write what is pending first.
-                try log.merging {
+                // upload's last change, and so are the sender's new changes, each with its
+                // final `superseded` mark (`ChangeLog.merging`); the checks read cells
+                // through `childOf` and `winningValues`, which write what is pending first.
+                try log.merging(origin: sender) {
                     for change in ordered {
                         if let checker, change.seq > held {
                             switch try checker.judge(change) {

@@ -15,7 +15,8 @@ import NavetSQLite
 ///
 /// The central store merges each upload in memory (`merging`): steps 1–3 run per change,
 /// step 4 keeps the cell's winner and head count in memory, and each cell touched is
-/// written once at the end of the upload.
+/// written once at the end of the upload; the sender's new changes are inserted at the end
+/// too, each with its final `superseded` mark (`flushChanges`).
 final class ChangeLog {
     let db: Database
     private var statements: [String: Statement] = [:]
@@ -46,7 +47,7 @@ final class ChangeLog {
     /// by position: looking them up by their SQL text cost a hash of ~200 bytes each time.
     private enum Hot: Int, CaseIterable {
         case selectCell, pendingReplaced, insertChange, insertChangeWithChild, forgetPending, markWinner, markStamp, stampExists,
-             addPending, insertCell, updateWinner, updateHeads
+             addPending, updateWinner, updateHeads
 
         var sql: String {
             switch self {
@@ -77,11 +78,6 @@ final class ChangeLog {
             case .stampExists: "SELECT 1 FROM changes WHERE record_id = ? AND field = ? AND version = ? AND origin = ?"
             case .addPending:
                 "INSERT INTO superseded(record_id, field, version, origin) VALUES (?,?,?,?) ON CONFLICT DO NOTHING"
-            case .insertCell:
-                """
-                INSERT INTO cells(record_id, field, record_type, version, origin, change_id, value_kind, value, tag, heads)
-                VALUES (?,?,?,?,?,?,?,?,?,?)
-                """
             case .updateWinner:
                 """
                 UPDATE cells SET version = ?, origin = ?, change_id = ?, value_kind = ?, value = ?, tag = ?,
@@ -107,6 +103,7 @@ final class ChangeLog {
     /// applying the changes one by one would leave them, written to `cells` once, by
     /// `flushCells`.
     private struct PendingCell {
+        var key: CellKey
         /// Whether `cells` has a row for the cell; then `headDelta` is added to its `heads`.
         var stored: Bool
         var winner: Stamp
@@ -116,14 +113,37 @@ final class ChangeLog {
         var newWinner: Change?
         /// Heads gained (+1 per change not replaced) less heads lost (a head replaced).
         var headDelta: Int64
-        /// The order the cell was first touched in, so cells are written in that order.
-        var order: Int
     }
 
-    /// Cells touched since the last `flushCells`, by cell.
-    private var pending: [CellKey: PendingCell] = [:]
+    /// Cells touched since the last `flushCells`, in the order first touched, and where each
+    /// is in that list. Kept apart so that `flushCells` sorts and reads positions, never
+    /// copying a cell with its change.
+    private var pendingCells: [PendingCell] = []
+    private var pending: [CellKey: Int] = [:]
     /// Set while `merging` runs: `apply` leaves its cells in `pending`.
     private var inMemory = false
+
+    /// A change merged in memory whose row is not written yet (`flushChanges`).
+    private struct PendingChange {
+        var change: Change
+        var receivedAt: Int64
+        var childID: RecordID?
+        var superseded: Bool
+    }
+
+    /// Changes merged but not yet inserted, in arrival order; the first has id
+    /// `pendingFirstID`, the next ones the following ids.
+    private var pendingChanges: [PendingChange] = []
+    private var pendingFirstID: Int64 = 0
+    /// The id the next deferred change gets, when known (nil: read `max(id)` first).
+    private var nextID: Int64?
+    /// While `merging(origin:)` runs: the origin whose changes above `deferAbove` are known
+    /// not to be held, so their insert can wait. `deferAbove` is the highest seq of that
+    /// origin held or taken in this upload (merged, pending or stored as refused): a change
+    /// at or below it may be a copy, and is inserted at once after the pending ones, where
+    /// the `UNIQUE(origin, seq)` check finds the copy.
+    private var deferOrigin: ReplicaID?
+    private var deferAbove: UInt64 = 0
 
     /// Runs `body`, in which `apply` merges each cell's state in memory, then writes every
     /// cell it touched once (`flushCells`). Every change still goes into `changes` as it is
@@ -132,39 +152,174 @@ final class ChangeLog {
     /// depends on the set of changes only). Must run inside the caller's transaction; code
     /// in `body` that reads `cells` calls `flushCells` first. On a throw the cells not yet
     /// written are dropped (the caller's transaction rolls back).
-    func merging<T>(_ body: () throws -> T) throws -> T {
+    ///
+    /// With an `origin` (the uploading replica), the inserts of its changes into `changes`
+    /// wait too (`flushChanges`), for changes whose seq is above every seq of that origin
+    /// held when the upload starts (so none of them can be held): each gets the id the
+    /// insert would have given it (`max(id) + 1` on), and a change replaced within the upload is inserted
+    /// already marked `superseded`, so the update that marks it goes. Whatever reads or
+    /// marks `changes` by anything but a pending change's id writes the pending changes
+    /// first (a replaced stamp other than the cell's winner, a change not deferred, a
+    /// refused change, a query), so every row and mark is the one applying the changes
+    /// one at a time leaves.
+    func merging<T>(origin: ReplicaID? = nil, _ body: () throws -> T) throws -> T {
         if inMemory { return try body() }
         inMemory = true
         defer {
             inMemory = false
             pending.removeAll(keepingCapacity: true)
+            pendingCells.removeAll(keepingCapacity: true)
+            pendingChanges.removeAll(keepingCapacity: true)
+            deferOrigin = nil
+            nextID = nil
+        }
+        if let origin {
+            if case .integer(let seq) = try db.scalar("SELECT max(seq) FROM changes WHERE origin = ?",
+                                                      [.integer(origin.int64)]) {
+                deferAbove = UInt64(clamping: seq)
+            } else {
+                deferAbove = 0
+            }
+            deferOrigin = origin
         }
         let result = try body()
+        try flushChanges()
         try flushCells()
         return result
     }
 
-    /// Writes the cells merged in memory: one insert or update per cell.
+    /// Writes the changes whose insert `merging` deferred, with their ids and marks, up to
+    /// `batchRows` rows per statement (`batchInsert`): one statement per row cost more in
+    /// opening and closing the table's and indexes' cursors than in inserting the row.
+    func flushChanges() throws {
+        guard !pendingChanges.isEmpty else { return }
+        var id = pendingFirstID
+        try batchInsert(count: pendingChanges.count, columns: Self.changeRowColumns, into: "changes") { insert, base, index in
+            let entry = pendingChanges[index]
+            let change = entry.change
+            insert.bind(id, at: base + 1)
+            insert.bind(change.origin.int64, at: base + 2)
+            insert.bind(Int64(bitPattern: change.seq), at: base + 3)
+            insert.bind(Int64(bitPattern: change.version), at: base + 4)
+            if change.replaces.isEmpty {
+                try insert.bind(.null, at: base + 5)
+            } else {
+                insert.bind(Self.replacesText(change.replaces), at: base + 5)
+            }
+            insert.bind(change.wallTime, at: base + 6)
+            insert.bind(change.recordType, at: base + 7)
+            insert.bind(change.recordID.int64, at: base + 8)
+            insert.bind(change.field, at: base + 9)
+            try Self.bindValue(change.value, to: insert, kindAt: base + 10, valueAt: base + 11)
+            insert.bind(change.tag.rawValue, at: base + 12)
+            insert.bind(entry.receivedAt, at: base + 13)
+            insert.bind(entry.superseded ? 1 : 0, at: base + 14)
+            if let child = entry.childID {
+                insert.bind(child.int64, at: base + 15)
+            } else {
+                try insert.bind(.null, at: base + 15)
+            }
+            id += 1
+        }
+        nextID = id
+        pendingChanges.removeAll(keepingCapacity: true)
+    }
+
+    /// The columns of a deferred `changes` row, in the order `flushChanges` binds them.
+    private static let changeRowColumns = ["id", "origin", "seq", "version", "replaces", "wall_time", "record_type",
+                                           "record_id", "field", "value_kind", "value", "tag", "received_at",
+                                           "superseded", "child_id"]
+    /// The columns of a new `cells` row, in the order `flushCells` binds them.
+    private static let cellRowColumns = ["record_id", "field", "record_type", "version", "origin", "change_id",
+                                         "value_kind", "value", "tag", "heads"]
+
+    /// Rows per multi-row `INSERT` (`batchInsert`): 64 rows of 15 columns bind 960
+    /// parameters, under the 999 that SQLite before 3.32 allowed.
+    static let batchRows = 64
+
+    /// Multi-row `INSERT … VALUES (…), (…)` statements, prepared once per connection, by
+    /// table and row count (powers of two up to `batchRows`).
+    private var batchStatements: [String: Statement] = [:]
+
+    /// Inserts `count` rows into `table` with as few statements as the powers of two up to
+    /// `batchRows` allow (64, 64, …, then the rest as 32 + 16 + … + 1 rows). `bind` binds row
+    /// `index`'s values at parameters `base + 1 ... base + columns.count`.
+    ///
+    /// The rows are new by construction (their keys were looked up, or are above every key
+    /// held), so a row SQLite did not insert means the file holds what it should not: that
+    /// throws `notANavetDatabase`, and the caller's transaction rolls back. `OR IGNORE`
+    /// only keeps SQLite from opening a statement journal to undo the statement's earlier
+    /// rows on a conflict (which spilled to a temporary file once the statement had
+    /// touched 64 KiB of pages, and tripled the writes); the count check replaces it.
+    private func batchInsert(
+        count: Int, columns: [String], into table: String,
+        bind: (_ statement: Statement, _ base: Int32, _ index: Int) throws -> Void
+    ) throws {
+        var done = 0
+        while done < count {
+            var rows = Self.batchRows
+            while rows > count - done { rows /= 2 }
+            let key = "\(table) \(rows)"
+            let insert: Statement
+            if let cached = batchStatements[key] {
+                insert = cached
+            } else {
+                let row = "(" + Array(repeating: "?", count: columns.count).joined(separator: ",") + ")"
+                insert = try db.prepare("INSERT OR IGNORE INTO \(table)(\(columns.joined(separator: ", "))) VALUES "
+                                        + Array(repeating: row, count: rows).joined(separator: ","))
+                batchStatements[key] = insert
+            }
+            insert.reset()
+            for offset in 0..<rows {
+                try bind(insert, Int32(offset * columns.count), done + offset)
+            }
+            while try insert.step() {}
+            guard db.changes == rows else {
+                throw StoreError.notANavetDatabase(path: db.path, reason: "a new row of \(table) was already there")
+            }
+            done += rows
+        }
+    }
+
+    /// Called by code that inserts a change of the uploading origin into `changes` itself
+    /// during `merging` (a refused change, `storeRefused`), after `flushChanges` and its
+    /// insert: a later copy in the upload is then a duplicate, and the next id is read again.
+    func noteInserted(_ change: Change) {
+        nextID = nil
+        if inMemory, change.origin == deferOrigin { deferAbove = max(deferAbove, change.seq) }
+    }
+
+    /// Writes the cells merged in memory: the new ones in key order, up to `batchRows` per
+    /// statement (`batchInsert`), then one update per stored cell that changed, in the
+    /// order the cells were first touched.
     func flushCells() throws {
-        guard !pending.isEmpty else { return }
-        let cells = pending.sorted { $0.value.order < $1.value.order }
-        pending.removeAll(keepingCapacity: true)
-        for (key, cell) in cells {
+        guard !pendingCells.isEmpty else { return }
+        defer {
+            pending.removeAll(keepingCapacity: true)
+            pendingCells.removeAll(keepingCapacity: true)
+        }
+        // A cell without a row got its first winner from this merge.
+        let fresh = pendingCells.indices.filter { !pendingCells[$0].stored && pendingCells[$0].newWinner != nil }
+            .sorted { pendingCells[$0].key < pendingCells[$1].key }
+        try batchInsert(count: fresh.count, columns: Self.cellRowColumns, into: "cells") { insert, base, index in
+            let cell = pendingCells[fresh[index]]
+            guard let change = cell.newWinner else {
+                throw StoreError.notANavetDatabase(path: db.path, reason: "a new cell without a winner")
+            }
+            insert.bind(cell.key.recordID.int64, at: base + 1)
+            insert.bind(cell.key.field, at: base + 2)
+            insert.bind(change.recordType, at: base + 3)
+            insert.bind(Int64(bitPattern: change.version), at: base + 4)
+            insert.bind(change.origin.int64, at: base + 5)
+            insert.bind(cell.winnerID, at: base + 6)
+            try Self.bindValue(change.value, to: insert, kindAt: base + 7, valueAt: base + 8)
+            insert.bind(change.tag.rawValue, at: base + 9)
+            insert.bind(cell.headDelta, at: base + 10)
+        }
+        for cell in pendingCells where cell.stored {
+            let key = cell.key
             let record = key.recordID.int64
-            if !cell.stored, let change = cell.newWinner {
-                let insertCell = try hot(.insertCell)
-                insertCell.reset()
-                insertCell.bind(record, at: 1)
-                insertCell.bind(key.field, at: 2)
-                insertCell.bind(change.recordType, at: 3)
-                insertCell.bind(Int64(bitPattern: change.version), at: 4)
-                insertCell.bind(change.origin.int64, at: 5)
-                insertCell.bind(cell.winnerID, at: 6)
-                try Self.bindValue(change.value, to: insertCell, kindAt: 7, valueAt: 8)
-                insertCell.bind(change.tag.rawValue, at: 9)
-                insertCell.bind(cell.headDelta, at: 10)
-                while try insertCell.step() {}
-            } else if let change = cell.newWinner {
+            if let change = cell.newWinner {
                 let update = try hot(.updateWinner)
                 update.reset()
                 update.bind(Int64(bitPattern: change.version), at: 1)
@@ -211,7 +366,8 @@ final class ChangeLog {
         // The cell's winner, and its change row, before this change: merged in memory in
         // this upload, or as stored.
         let key = CellKey(recordID: change.recordID, field: field)
-        var cell = pending[key]
+        let position = pending[key]
+        var cell = position.map { pendingCells[$0] }
         if cell == nil {
             let selectCell = try hot(.selectCell)
             selectCell.reset()
@@ -219,10 +375,10 @@ final class ChangeLog {
             selectCell.bind(field, at: 2)
             if try selectCell.step() {
                 cell = PendingCell(
-                    stored: true,
+                    key: key, stored: true,
                     winner: Stamp(version: UInt64(clamping: selectCell.int64(at: 0)),
                                   origin: ReplicaID(rawValue: UInt64(clamping: selectCell.int64(at: 1)))),
-                    winnerID: selectCell.int64(at: 2), newWinner: nil, headDelta: 0, order: pending.count)
+                    winnerID: selectCell.int64(at: 2), newWinner: nil, headDelta: 0)
             }
             selectCell.reset()
         }
@@ -237,33 +393,31 @@ final class ChangeLog {
             pendingReplaced.reset()
         }
 
-        let insert = try hot(childID == nil ? .insertChange : .insertChangeWithChild)
-        insert.reset()
-        insert.bind(change.origin.int64, at: 1)
-        insert.bind(Int64(bitPattern: change.seq), at: 2)
-        insert.bind(Int64(bitPattern: change.version), at: 3)
-        if change.replaces.isEmpty {
-            try insert.bind(.null, at: 4)
-        } else {
-            insert.bind(Self.replacesText(change.replaces), at: 4)
-        }
-        insert.bind(change.wallTime, at: 5)
-        insert.bind(change.recordType, at: 6)
-        insert.bind(record, at: 7)
-        insert.bind(field, at: 8)
-        try Self.bindValue(change.value, to: insert, kindAt: 9, valueAt: 10)
-        insert.bind(change.tag.rawValue, at: 11)
-        insert.bind(receivedAt, at: 12)
-        insert.bind(alreadyReplaced ? 1 : 0, at: 13)
-        if let childID { insert.bind(childID.int64, at: 14) }
-        try run(insert)
-        if db.changes == 0 {
-            guard try self.change(origin: change.origin, seq: change.seq) == change else {
-                throw StoreError.conflictingDuplicate(origin: change.origin, seq: change.seq)
+        let deferred = inMemory && change.origin == deferOrigin && change.seq > deferAbove
+        let id: Int64
+        if deferred {
+            // Not held, nor taken earlier in this upload: its seq is above all of those.
+            deferAbove = change.seq
+            if pendingChanges.isEmpty {
+                if nextID == nil {
+                    if case .integer(let last) = try db.scalar("SELECT max(id) FROM changes") {
+                        nextID = last + 1
+                    } else {
+                        nextID = 1
+                    }
+                }
+                pendingFirstID = nextID ?? 1
             }
-            return .duplicate
+            id = pendingFirstID + Int64(pendingChanges.count)
+            pendingChanges.append(PendingChange(change: change, receivedAt: receivedAt, childID: childID,
+                                                superseded: alreadyReplaced))
+        } else {
+            try flushChanges()  // ids in arrival order, and the duplicate check reads `changes`
+            guard let inserted = try insertNow(change, receivedAt: receivedAt, childID: childID,
+                                               alreadyReplaced: alreadyReplaced) else { return .duplicate }
+            id = inserted
         }
-        let id = db.lastInsertRowID
+
         if alreadyReplaced {
             let forget = try hot(.forgetPending)
             bindStamp(forget, change.stamp)
@@ -274,7 +428,16 @@ final class ChangeLog {
         for stamp in change.replaces {
             if let cell, stamp == cell.winner {
                 // The common edit: it replaces the value shown, which is present and a head
-                // unless another change replaced it already.
+                // unless another change replaced it already. Still pending (merged in this
+                // upload, not inserted yet): it is inserted marked.
+                let offset = cell.winnerID - pendingFirstID
+                if offset >= 0, offset < Int64(pendingChanges.count) {
+                    if !pendingChanges[Int(offset)].superseded {
+                        pendingChanges[Int(offset)].superseded = true
+                        headDelta -= 1
+                    }
+                    continue
+                }
                 let mark = try hot(.markWinner)
                 mark.reset()
                 mark.bind(cell.winnerID, at: 1)
@@ -282,6 +445,9 @@ final class ChangeLog {
                 headDelta -= Int64(db.changes)
                 continue
             }
+            // Any other stamp is found by its cell in `changes` (rare: a merge of concurrent
+            // edits, or a change replacing one not arrived yet): the pending rows go first.
+            try flushChanges()
             let mark = try hot(.markStamp)
             bindStamp(mark, stamp)
             try run(mark)
@@ -308,13 +474,54 @@ final class ChangeLog {
                 merged.newWinner = change
             }
             merged.headDelta += headDelta
-            pending[key] = merged
+            if let position {
+                pendingCells[position] = merged
+            } else {
+                pending[key] = pendingCells.count
+                pendingCells.append(merged)
+            }
         } else {
-            pending[key] = PendingCell(stored: false, winner: change.stamp, winnerID: id, newWinner: change,
-                                       headDelta: headDelta, order: pending.count)
+            pending[key] = pendingCells.count
+            pendingCells.append(PendingCell(key: key, stored: false, winner: change.stamp, winnerID: id,
+                                            newWinner: change, headDelta: headDelta))
         }
         if !inMemory { try flushCells() }
         return .applied(id: id)
+    }
+
+    /// Step 3 of `apply`, done at once: inserts the change and returns its id, or nil when
+    /// the same change is held (throws `conflictingDuplicate` for another one).
+    private func insertNow(_ change: Change, receivedAt: Int64, childID: RecordID?, alreadyReplaced: Bool) throws -> Int64? {
+        let record = change.recordID.int64
+        let field = change.field
+        let insert = try hot(childID == nil ? .insertChange : .insertChangeWithChild)
+        insert.reset()
+        insert.bind(change.origin.int64, at: 1)
+        insert.bind(Int64(bitPattern: change.seq), at: 2)
+        insert.bind(Int64(bitPattern: change.version), at: 3)
+        if change.replaces.isEmpty {
+            try insert.bind(.null, at: 4)
+        } else {
+            insert.bind(Self.replacesText(change.replaces), at: 4)
+        }
+        insert.bind(change.wallTime, at: 5)
+        insert.bind(change.recordType, at: 6)
+        insert.bind(record, at: 7)
+        insert.bind(field, at: 8)
+        try Self.bindValue(change.value, to: insert, kindAt: 9, valueAt: 10)
+        insert.bind(change.tag.rawValue, at: 11)
+        insert.bind(receivedAt, at: 12)
+        insert.bind(alreadyReplaced ? 1 : 0, at: 13)
+        if let childID { insert.bind(childID.int64, at: 14) }
+        while try insert.step() {}
+        if db.changes == 0 {
+            guard try self.change(origin: change.origin, seq: change.seq) == change else {
+                throw StoreError.conflictingDuplicate(origin: change.origin, seq: change.seq)
+            }
+            return nil
+        }
+        nextID = nil
+        return db.lastInsertRowID
     }
 
     /// Binds a value as `encode` stores it: its kind and the value column.
@@ -337,20 +544,28 @@ final class ChangeLog {
 
     /// `replaces` as `encode(_: [Stamp])` writes it, built without intermediate strings.
     static func replacesText(_ stamps: [Stamp]) -> String {
-        var text = ""
-        for (index, stamp) in stamps.enumerated() {
-            if index > 0 { text += "," }
-            text += String(stamp.version)
-            text += ":"
-            text += stamp.origin.description
+        // Per stamp: a comma, at most 20 digits, a colon and 16 hex digits.
+        String(unsafeUninitializedCapacity: stamps.count * 38) { buffer in
+            var count = 0
+            for (index, stamp) in stamps.enumerated() {
+                if index > 0 {
+                    buffer[count] = UInt8(ascii: ",")
+                    count += 1
+                }
+                count += writeDecimal(stamp.version, into: buffer, at: count)
+                buffer[count] = UInt8(ascii: ":")
+                writeHex16(stamp.origin.rawValue, into: buffer, at: count + 1)
+                count += 17
+            }
+            return count
         }
-        return text
     }
 
     // MARK: Rewriting (replica identity, Protocol/BUNDLE.md "Replica identity")
 
     /// Every change held with the time it arrived, in arrival order.
     func entries() throws -> [(change: Change, receivedAt: Int64)] {
+        try flushChanges()
         let select = try db.prepare("SELECT \(Self.columns()), received_at FROM changes ORDER BY id")
         var result: [(Change, Int64)] = []
         while try select.step() {
@@ -367,6 +582,8 @@ final class ChangeLog {
     func rebuild(_ entries: [(change: Change, receivedAt: Int64)]) throws {
         statements = [:]
         pending.removeAll()
+        pendingCells.removeAll()
+        pendingChanges.removeAll()
         try db.execute("DELETE FROM changes; DELETE FROM cells; DELETE FROM superseded;")
         for entry in entries {
             _ = try apply(entry.change, receivedAt: entry.receivedAt)
@@ -379,6 +596,7 @@ final class ChangeLog {
     /// held. Leaves the cell stale: call `recomputeCell` for each cell returned (once per
     /// cell, after all deletions). Must run inside the caller's transaction.
     func delete(origin: ReplicaID, seq: UInt64) throws -> CellKey? {
+        try flushChanges()
         try flushCells()
         // Two statements, not DELETE … RETURNING: that needs SQLite 3.35, older than some
         // distributions still ship.
@@ -407,6 +625,7 @@ final class ChangeLog {
     /// Costs one read of the record's changes (the `changes_by_record` index). Must run
     /// inside the caller's transaction.
     func recomputeCell(record: RecordID, field: String) throws {
+        try flushChanges()
         try flushCells()
         let key: [SQLValue] = [.integer(record.int64), .text(field)]
         let select = try db.prepare("""
@@ -457,6 +676,7 @@ final class ChangeLog {
     // MARK: Queries
 
     func change(origin: ReplicaID, seq: UInt64) throws -> Change? {
+        try flushChanges()
         let select = try statement("SELECT \(Self.columns()) FROM changes WHERE origin = ? AND seq = ?")
         try select.bind([.integer(origin.int64), .integer(Int64(seq))])
         defer { select.reset() }
@@ -468,6 +688,7 @@ final class ChangeLog {
     func changes(
         where clause: String, _ arguments: [SQLValue], orderBy: String = "id", while more: (Change) -> Bool = { _ in true }
     ) throws -> [Change] {
+        try flushChanges()
         let select = try db.prepare("SELECT \(Self.columns()) FROM changes WHERE \(clause) ORDER BY \(orderBy)")
         try select.bind(arguments)
         var result: [Change] = []
@@ -508,6 +729,7 @@ final class ChangeLog {
 
     /// Cells of one record: field → (winning change, head count).
     func cells(of record: RecordID) throws -> [(change: Change, heads: Int)] {
+        try flushChanges()
         try flushCells()
         let select = try db.prepare("""
             SELECT \(Self.columns("c.")), cells.heads

@@ -317,6 +317,7 @@ extension CentralStore {
     /// Returns false when the same change was already stored (a repeat within the upload);
     /// throws `conflictingDuplicate` when one with other content was.
     func storeRefused(_ change: Change, reason: WriteRefusal, child: RecordID?, now: Int64) throws -> Bool {
+        try log.flushChanges()  // the upload's changes merged so far come first (`ChangeLog.merging`)
         let (kind, value) = ChangeLog.encode(change.value)
         try cachedQuery("""
             INSERT INTO changes(origin, seq, version, replaces, wall_time, record_type, record_id, field,
@@ -332,6 +333,7 @@ extension CentralStore {
             }
             return false
         }
+        log.noteInserted(change)
         try cachedQuery("INSERT INTO refusals(origin, seq, reason, refused_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                      [.integer(change.origin.int64), .integer(Int64(change.seq)), .text(reason.rawValue), .integer(now)])
         return true

@@ -19,7 +19,22 @@ import Testing
     func anUploadMergedInMemoryEqualsOneChangeAtATime(_ schedule: Int) throws {
         let seed = 0x4D45_5247_4500 + UInt64(schedule)
         var rng = SplitMix64(seed: seed)
-        let uploads = Self.randomUploads(&rng)
+        try compareWithOneAtATime(Self.randomUploads(&rng), seed: seed)
+    }
+
+    /// Uploads of up to 300 changes over 120 cells: the deferred changes and the new cells
+    /// are written in multi-row statements of 64, 32, …, 1 rows (`ChangeLog.batchInsert`),
+    /// so every batch size and their seams are crossed.
+    @Test(arguments: 0..<3)
+    func largeUploadsMergedInMemoryEqualOneChangeAtATime(_ schedule: Int) throws {
+        let seed = 0x4241_5443_4800 + UInt64(schedule)
+        var rng = SplitMix64(seed: seed)
+        let uploads = Self.randomUploads(&rng, steps: 900, records: 40, largestUpload: 300)
+        #expect(uploads.contains { Set($0.changes).count > 128 }, "seed \(seed): an upload spans two full batches of 64")
+        try compareWithOneAtATime(uploads, seed: seed)
+    }
+
+    func compareWithOneAtATime(_ uploads: [Upload], seed: UInt64) throws {
         let folder = TemporaryDirectory()
         let together = try CentralStore.create(path: folder.path("together.db"), serverID: ReplicaID(rawValue: 1), now: now)
         let oneByOne = try CentralStore.create(path: folder.path("one.db"), serverID: ReplicaID(rawValue: 1), now: now)
@@ -222,13 +237,15 @@ import Testing
     /// edit before the change it replaces); an edit replaces the heads it knows. Each
     /// replica's changes are cut into uploads of one to eight changes, sometimes starting
     /// again a few changes back, and the uploads of different replicas are interleaved.
-    static func randomUploads(_ rng: inout SplitMix64) -> [Upload] {
+    static func randomUploads(
+        _ rng: inout SplitMix64, steps: Int = 120, records recordCount: Int = 2, largestUpload: Int = 8
+    ) -> [Upload] {
         let replicas = (0..<4).map { ReplicaID(rawValue: 0x1000 + UInt64($0) * 0x1_0001) }
-        let records = [RecordID(rawValue: 0xA1), RecordID(rawValue: 0xB2)]
+        let records = (0..<recordCount).map { RecordID(rawValue: 0xA1 + UInt64($0) * 0x1011) }
         let fields = ["name", "languages", "search_description"]
         var own: [[Change]] = Array(repeating: [], count: replicas.count)
         var known: [Set<Change>] = Array(repeating: [], count: replicas.count)
-        for step in 0..<120 {
+        for step in 0..<steps {
             let r = Int.random(in: 0..<replicas.count, using: &rng)
             if Int.random(in: 0..<10, using: &rng) < 3 {
                 // Learn another replica's changes so far.
@@ -257,7 +274,7 @@ import Testing
             while next < changes.count {
                 let back = next > 0 && Int.random(in: 0..<4, using: &rng) == 0 ? Int.random(in: 1...min(3, next), using: &rng) : 0
                 let start = next - back
-                let end = min(changes.count, next + Int.random(in: 1...8, using: &rng))
+                let end = min(changes.count, next + Int.random(in: 1...largestUpload, using: &rng))
                 var piece = Array(changes[start..<end])
                 if Int.random(in: 0..<3, using: &rng) == 0 {
                     piece.append(piece.randomElement(using: &rng)!)  // the same change twice in one upload
