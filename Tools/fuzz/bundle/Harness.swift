@@ -115,7 +115,9 @@ func checkAccepted(_ bytes: [UInt8], _ signed: SignedBundle) {
         invariant(false, "accepted a file whose payload does not inflate")
         return
     }
-    invariant(BundleCodec.payload(of: signed.bundle).bytes == payload, "payload is not canonical")
+    invariant(signed.formatVersion == header.version && BundleCodec.readableVersions.contains(header.version),
+              "accepted a format version it does not read")
+    invariant(BundleCodec.payload(of: signed.bundle, version: header.version).bytes == payload, "payload is not canonical")
 
     checkRoundTrip(signed)
 }
@@ -296,12 +298,13 @@ func checkRoundTrip(_ signed: SignedBundle) {
     let signer = BundleSigner(
         keyID: signature.keyID, secret: testSecret, timestamp: signature.timestamp, nonce: signature.nonce
     )
-    let again = BundleCodec.encode(signed.bundle, signer: signer)
+    let again = BundleCodec.encode(signed.bundle, signer: signer, version: signed.formatVersion)
     switch decodeResult(again, limits: BundleCodec.limits) {
     case .failure(let error):
         invariant(false, "re-encoded bundle refused: \(error.code) \(error)")
     case .success(let back):
         invariant(back.bundle == signed.bundle, "round trip changed the bundle")
+        invariant(back.formatVersion == signed.formatVersion, "round trip changed the format version")
         invariant(back.signature.keyID == signature.keyID, "round trip changed the key id")
         invariant(back.signature.timestamp == signature.timestamp, "round trip changed the timestamp")
         invariant(back.signature.nonce == signature.nonce, "round trip changed the nonce")
