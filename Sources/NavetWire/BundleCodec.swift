@@ -48,7 +48,7 @@ public struct BundleLimits: Hashable, Sendable {
     }
 }
 
-/// Encodes and decodes bundles in the Navet bundle format, version 3 (`Protocol/BUNDLE.md`).
+/// Encodes and decodes bundles in the Navet bundle format, versions 3 and 4 (`Protocol/BUNDLE.md`).
 ///
 /// All three operations are pure functions over bytes: no files, no clock, no randomness
 /// (the signer brings its own time and nonce). The decoder is written for hostile input:
@@ -101,7 +101,7 @@ public enum BundleCodec {
     /// way round) while costing more time on large replies (BUNDLE.md, "Why this layout").
     static let compressionLevel: Int32 = 6
 
-    /// Encodes `bundle` as a version 3 bundle file signed by `signer`.
+    /// Encodes `bundle` as a bundle file of format version 4 (`formatVersion`) signed by `signer`.
     ///
     /// The MAC is HMAC-SHA256 under `signer.secret` of every byte before it; the key id,
     /// timestamp and nonce are written from `signer` as given. An upload is signed with
@@ -185,8 +185,9 @@ public enum BundleCodec {
         return encoded
     }
 
-    /// Decodes a bundle file, refusing anything that is not exactly a valid version 3
-    /// bundle, and returns it with its signature section, which is **not verified**.
+    /// Decodes a bundle file, refusing anything that is not exactly a valid version 3 or 4
+    /// bundle, and returns it with its signature section, which is **not verified**, and
+    /// the version it was written in.
     ///
     /// Throws the first failure in the reading order of `Protocol/BUNDLE.md`: frame errors
     /// (`truncated`, `badMagic`, `unsupportedVersion`, `badFlags`, `tooLarge`,

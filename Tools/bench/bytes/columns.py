@@ -7,9 +7,12 @@ second round (issue 15)").
 CHANGES.jsonl is a change file of `navet-bench --export-changes` (one upload per replica,
 in file order). The script re-implements the payload of Protocol/BUNDLE.md ("Payload",
 format versions 3 and 4) and BundleCodec's compressor (level 6, a deflate block ended
-with Z_BLOCK at a section end once 256 bytes went into the block), so the whole-file sizes
-it prints must equal the `navetBytesPerChange` of `FILE.navet.json` for the layout the
-tree writes; it checks nothing else. Per column it gives:
+with Z_BLOCK at a section end once 256 bytes went into the block; layout 3 with zlib's
+default strategy, as version 3 was written before version 4, and layout 4 with
+Z_FILTERED, as BundleCodec writes now). The whole-file sizes it prints for layout 4 must
+equal the `navetBytesPerChange` of `FILE.navet.json` from this tree, and those for
+layout 3 the figure of a tree before version 4 (15.16 and 8.73 on W1); it checks nothing
+else. `--opts` applies only some of layout 4's parts, to measure each alone. Per column it gives:
 
 - raw: the column's uncompressed bytes per change;
 - alone: the column compressed on its own (level 6, one zlib stream, minus the 6 bytes of
@@ -143,6 +146,7 @@ def encode(changes, layout):
     record_of = [ri[int(c["record"], 16)] for c in changes]
     field_of = [fi[c["field"].encode()] for c in changes]
     tag_of = [gi[c["tag"].encode()] for c in changes]
+    cell_of = [t * len(fields) + f for t, f in zip(type_of, field_of)]
     column("type", lambda o: [varint(i, o) for i in type_of])
     def on(name):
         return layout == 4 and name in OPTS
@@ -159,8 +163,7 @@ def encode(changes, layout):
     if on("tagpred"):
         def tagcol(o):
             last = {}
-            for t, f, g in zip(type_of, field_of, tag_of):
-                key = (t, f)
+            for key, g in zip(cell_of, tag_of):
                 varint(0 if last.get(key, 0) == g else g + 1, o)
                 last[key] = g
         column("tag", tagcol)
@@ -172,14 +175,14 @@ def encode(changes, layout):
     if on("kindpred"):
         def kinds(o):
             last = {}
-            for c, f in zip(changes, field_of):
+            for c, key in zip(changes, cell_of):
                 k = kind_of(c["value"])
-                o.append(0 if last.get(f, 1) == k else k + 1)
-                last[f] = k
+                o.append(0 if last.get(key, 1) == k else k + 1)
+                last[key] = k
         column("kind", kinds)
     else:
         column("kind", lambda o: o.extend(kind_of(c["value"]) for c in changes))
-    texts = [(f, c["value"].encode()) for c, f in zip(changes, field_of) if kind_of(c["value"]) == 1]
+    texts = [(key, c["value"].encode()) for c, key in zip(changes, cell_of) if kind_of(c["value"]) == 1]
     if on("lenpred"):
         def lens(o):
             prev = {}
@@ -192,8 +195,9 @@ def encode(changes, layout):
     if on("textgroup"):
         # Texts grouped by field (field index order), change order within a field; one
         # section per field so each gets its own deflate block.
-        for f in range(len(fields)):
-            column("text " + fields[f].decode(), lambda o, f=f: [o.extend(t) for g, t in texts if g == f])
+        for key in sorted({key for key, _ in texts}):
+            name = types[key // len(fields)].decode() + "." + fields[key % len(fields)].decode()
+            column("text " + name, lambda o, key=key: [o.extend(t) for g, t in texts if g == key])
     else:
         column("text", lambda o: [o.extend(t) for _, t in texts])
     column("int", lambda o: [zigzag(c["value"], o) for c in changes if kind_of(c["value"]) == 2])
@@ -243,12 +247,15 @@ def main():
     parser.add_argument("--layout", default="both", choices=["3", "4", "both"])
     parser.add_argument("--level", type=int, default=6)
     parser.add_argument("--memlevel", type=int, default=8)
-    parser.add_argument("--strategy", default="default", choices=["default", "filtered"])
-    parser.add_argument("--opts", default="tagpred,lenpred,textgroup,wallplanes,recdelta")
+    parser.add_argument("--strategy", default="auto", choices=["auto", "default", "filtered"],
+                        help="zlib strategy; auto: default for layout 3, filtered for 4 (what BundleCodec writes)")
+    parser.add_argument("--opts", default="tagpred,lenpred,textgroup,wallplanes,kindpred",
+                        help="layout 4's parts to apply (tagpred, lenpred, textgroup, wallplanes, kindpred; "
+                             "recdelta: record index as a delta, measured and not kept)")
     args = parser.parse_args()
     OPTS.update(args.opts.split(","))
     global LEVEL, MEMLEVEL, STRATEGY
-    LEVEL, MEMLEVEL, STRATEGY = args.level, args.memlevel, {"default": zlib.Z_DEFAULT_STRATEGY, "filtered": zlib.Z_FILTERED}[args.strategy]
+    LEVEL, MEMLEVEL = args.level, args.memlevel
     uploads = {}
     order = []
     total = 0
@@ -262,6 +269,8 @@ def main():
             total += 1
     layouts = [3, 4] if args.layout == "both" else [int(args.layout)]
     for layout in layouts:
+        strategy = args.strategy if args.strategy != "auto" else ("default" if layout == 3 else "filtered")
+        STRATEGY = {"default": zlib.Z_DEFAULT_STRATEGY, "filtered": zlib.Z_FILTERED}[strategy]
         file_bytes = 0
         raw = {}
         alone_sum = {}
@@ -280,7 +289,7 @@ def main():
                 alone_sum[name] = alone_sum.get(name, 0) + alone(data)
             for key, n in attributed.items():
                 in_bundle[key] = in_bundle.get(key, 0) + n
-        print(f"layout {layout}: {len(order)} uploads, {total} changes, "
+        print(f"layout {layout} ({strategy} strategy): {len(order)} uploads, {total} changes, "
               f"{file_bytes} bytes, {file_bytes / total:.2f} bytes per change "
               f"(payload {payload_bytes / total:.2f} uncompressed)")
         print(f"  {'column':<28} {'raw':>7} {'alone':>7}")
