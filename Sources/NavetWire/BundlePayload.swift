@@ -38,10 +38,32 @@ enum BundlePayload {
     /// cell, text lengths as deltas per cell, texts grouped by cell.
     static func predicts(_ version: UInt16) -> Bool { version >= 4 }
 
-    /// The key of a change's (record type, field) pair: the unit the version 4 columns
-    /// predict and group by. Both indices are below their table's count, so the key is
-    /// below `types × fields`, at most the square of the payload's length: no overflow.
-    static func cellKey(type: Int, field: Int, fieldCount: Int) -> Int { type * fieldCount + field }
+    /// The cells of a bundle's changes, the unit version 4's columns predict and group by:
+    /// a change's (record type index, field index), numbered so that per-cell state lives in
+    /// arrays and the numbers ascend with (type, field), the order texts are grouped in.
+    struct Cells {
+        /// Each change's cell number, `0 ..< count`.
+        let of: [Int]
+        let count: Int
+
+        /// Both index lists hold one entry per change, each below its table's count, so
+        /// `type × fieldCount + field` is below `typeCount × fieldCount`, at most the square
+        /// of the payload's length: no overflow. When that is small the key is the number
+        /// itself; otherwise each distinct key's rank (one pass with a dictionary).
+        init(types: [Int], fields: [Int], typeCount: Int, fieldCount: Int) {
+            let keys = zip(types, fields).map { $0 * fieldCount + $1 }
+            let keySpace = typeCount * fieldCount
+            if keySpace <= max(4096, keys.count) {
+                of = keys
+                count = keySpace
+            } else {
+                let distinct = Set(keys).sorted()
+                let rank = Dictionary(uniqueKeysWithValues: distinct.enumerated().map { ($0.element, $0.offset) })
+                of = keys.map { rank[$0]! }
+                count = distinct.count
+            }
+        }
+    }
 
     static func encodeSections(_ changes: [Change], limits: BundleLimits, version: UInt16 = BundleCodec.formatVersion) -> Encoded {
         let v4 = predicts(version)
@@ -127,7 +149,9 @@ enum BundlePayload {
 
         let typeOf = changes.map { typeIndex[Array($0.recordType.utf8)]! }
         let fieldOf = changes.map { fieldIndex[Array($0.field.utf8)]! }
-        let cellOf = zip(typeOf, fieldOf).map { cellKey(type: $0, field: $1, fieldCount: fields.count) }
+        let cells = v4 ? Cells(types: typeOf, fields: fieldOf, typeCount: types.count, fieldCount: fields.count)
+                       : Cells(types: [], fields: [], typeCount: 0, fieldCount: 0)
+        let cellOf = cells.of
         for index in typeOf { out.varint(index) }
         endSection()
         for change in changes { out.varint(recordIndex[change.recordID.rawValue]!) }
@@ -137,10 +161,10 @@ enum BundlePayload {
         if v4 {
             // 0: the tag of the previous change of the same cell (record type and field),
             // or the first tag for the cell's first change; otherwise index + 1.
-            var previousTag = [Int: Int]()
+            var previousTag = [Int](repeating: 0, count: cells.count)
             for (change, cell) in zip(changes, cellOf) {
                 let tag = tagIndex[Array(change.tag.rawValue.utf8)]!
-                out.varint(tag == previousTag[cell, default: 0] ? 0 : tag + 1)
+                out.varint(tag == previousTag[cell] ? 0 : tag + 1)
                 previousTag[cell] = tag
             }
         } else {
@@ -163,23 +187,24 @@ enum BundlePayload {
         if v4 {
             // 0: the kind of the previous change of the same cell, or text for its first;
             // otherwise kind + 1.
-            var previousKind = [Int: ValueKind]()
+            var previousKind = [ValueKind](repeating: .text, count: cells.count)
             for (change, cell) in zip(changes, cellOf) {
                 let kind = kind(of: change.value)
-                out.u8(kind == previousKind[cell, default: .text] ? 0 : kind.rawValue + 1)
+                out.u8(kind == previousKind[cell] ? 0 : kind.rawValue + 1)
                 previousKind[cell] = kind
             }
         } else {
             for change in changes { out.u8(kind(of: change.value).rawValue) }
         }
         endSection()
-        var previousLength = [Int: Int]()
-        for (change, cell) in zip(changes, cellOf) {
+        var previousLength = [Int](repeating: 0, count: cells.count)
+        for (index, change) in changes.enumerated() {
             guard case .text(let text) = change.value else { continue }
             let length = text.utf8.count
             precondition(length <= limits.maxTextBytes, "text value longer than the format allows")
             if v4 {
-                out.zigzag(Int64(length - previousLength[cell, default: 0]))
+                let cell = cellOf[index]
+                out.zigzag(Int64(length - previousLength[cell]))
                 previousLength[cell] = length
             } else {
                 out.varint(length)
@@ -189,15 +214,11 @@ enum BundlePayload {
         if v4 {
             // Texts grouped by cell in key order (record type, then field), change order
             // within a cell; each cell's texts end a section.
-            var groups = [Int: [Int]]()
-            for (index, change) in changes.enumerated() {
-                if case .text = change.value { groups[cellOf[index], default: []].append(index) }
-            }
-            for cell in groups.keys.sorted() {
-                for index in groups[cell]! {
-                    if case .text(let text) = changes[index].value { out.append(text.utf8) }
-                }
-                endSection()
+            let texts = changes.indices.filter { if case .text = changes[$0].value { true } else { false } }
+            let grouped = texts.sorted { (cellOf[$0], $0) < (cellOf[$1], $1) }
+            for (position, index) in grouped.enumerated() {
+                if case .text(let text) = changes[index].value { out.append(text.utf8) }
+                if position + 1 == grouped.count || cellOf[grouped[position + 1]] != cellOf[index] { endSection() }
             }
         } else {
             for change in changes {
@@ -502,15 +523,13 @@ enum BundlePayload {
             var tagOf = [Int]()
             tagOf.reserveCapacity(n)
             let v4 = BundlePayload.predicts(version)
-            var cellOf = [Int]()
+            let cells = v4 ? Cells(types: typeOf, fields: fieldOf, typeCount: types.count, fieldCount: fields.count)
+                           : Cells(types: [], fields: [], typeCount: 0, fieldCount: 0)
+            let cellOf = cells.of
             if v4 {
-                cellOf.reserveCapacity(n)
-                for (type, field) in zip(typeOf, fieldOf) {
-                    cellOf.append(BundlePayload.cellKey(type: type, field: field, fieldCount: fields.count))
-                }
-                var previousTag = [Int: Int]()
+                var previousTag = [Int](repeating: 0, count: cells.count)
                 for cell in cellOf {
-                    let predicted = previousTag[cell, default: 0]
+                    let predicted = previousTag[cell]
                     let value = try varint()
                     let tag: Int
                     if value == 0 {
@@ -567,12 +586,12 @@ enum BundlePayload {
             kinds.reserveCapacity(n)
             var textCount = 0
             var intCount = 0
-            var previousKind = [Int: ValueKind]()
+            var previousKind = [ValueKind](repeating: .text, count: cells.count)
             for i in 0..<n {
                 let byte = try u8()
                 let kind: ValueKind
                 if v4 {
-                    let predicted = previousKind[cellOf[i], default: .text]
+                    let predicted = previousKind[cellOf[i]]
                     if byte == 0 {
                         kind = predicted
                     } else {
@@ -599,11 +618,11 @@ enum BundlePayload {
             var textLengths = [Int]()
             textLengths.reserveCapacity(textCount)
             var totalText = 0
-            var previousLength = [Int: Int]()
+            var previousLength = [Int](repeating: 0, count: cells.count)
             for t in 0..<textCount {
                 let length: Int
                 if v4 {
-                    let previous = previousLength[textCells[t], default: 0]
+                    let previous = previousLength[textCells[t]]
                     let (sum, overflow) = Int64(previous).addingReportingOverflow(try zigzag())
                     guard !overflow, sum <= Int64(limits.maxTextBytes) else {
                         throw .tooLarge("text value longer than \(limits.maxTextBytes) bytes")
@@ -627,17 +646,18 @@ enum BundlePayload {
             var textStarts = [Int]()
             textStarts.reserveCapacity(textCount)
             if v4 {
-                var cellTotals = [Int: Int]()
-                for (cell, length) in zip(textCells, textLengths) { cellTotals[cell, default: 0] += length }
-                var next = [Int: Int]()
+                // Each cell's texts start where the cells before it end (totals ≤ totalText).
+                var next = [Int](repeating: 0, count: cells.count)
+                for (cell, length) in zip(textCells, textLengths) { next[cell] += length }
                 var offset = 0
-                for cell in cellTotals.keys.sorted() {
+                for cell in 0..<cells.count {
+                    let total = next[cell]
                     next[cell] = offset
-                    offset += cellTotals[cell]!
+                    offset += total
                 }
                 for (cell, length) in zip(textCells, textLengths) {
-                    textStarts.append(next[cell]!)
-                    next[cell]! += length
+                    textStarts.append(next[cell])
+                    next[cell] += length
                 }
             } else {
                 var offset = 0
