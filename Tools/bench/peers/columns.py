@@ -2,7 +2,7 @@
 """Bytes per column of Navet's upload bundles (Tools/bench/README.md, "Bytes per change,
 second round (issue 15)").
 
-    python3 Tools/bench/bytes/columns.py CHANGES.jsonl [--layout 3|4|both]
+    python3 Tools/bench/peers/columns.py CHANGES.jsonl [--layout 3|4|both]
 
 CHANGES.jsonl is a change file of `navet-bench --export-changes` (one upload per replica,
 in file order). The script re-implements the payload of Protocol/BUNDLE.md ("Payload",
