@@ -49,11 +49,12 @@ enum BundlePayload {
         /// Both index lists hold one entry per change, each below its table's count, so
         /// `type × fieldCount + field` is below `typeCount × fieldCount`, at most the square
         /// of the payload's length: no overflow. When that is small the key is the number
-        /// itself; otherwise each distinct key's rank (one pass with a dictionary).
+        /// itself (arrays of at most max(256, 2N) entries); otherwise each distinct key's rank
+        /// (one pass with a dictionary).
         init(types: [Int], fields: [Int], typeCount: Int, fieldCount: Int) {
             let keys = zip(types, fields).map { $0 * fieldCount + $1 }
             let keySpace = typeCount * fieldCount
-            if keySpace <= max(4096, keys.count) {
+            if keySpace <= max(256, 2 * keys.count) {
                 of = keys
                 count = keySpace
             } else {

@@ -56,6 +56,24 @@ private typealias F = BundleFixtures
         }
     }
 
+    /// Many record types and fields over few changes: the cells are numbered by rank, not
+    /// by key (BundlePayload.Cells), with the same bytes' meaning.
+    @Test func sparseCellsRoundTrip() throws {
+        let tags: [NavetCore.Tag] = [.basic, .care, .asylum]
+        var changes = [Change]()
+        for i in 0..<40 {
+            let value: FieldValue = i % 5 == 0 ? .int(Int64(i)) : .text(String(repeating: "v", count: i % 7))
+            changes.append(F.change(F.replicaA, seq: UInt64(i + 1), wallTime: Int64(i) * 1_000, type: "type\(i * 7 % 30)",
+                                    record: RecordID(rawValue: UInt64(0xC0 + i % 4)), field: "field\(i * 11 % 30)",
+                                    value: value, tag: tags[i % 3]))
+        }
+        let bundle = F.upload(changes)
+        let payload = BundlePayload.encode(changes, limits: .v1, version: 4)
+        #expect(try BundlePayload.decode(payload, limits: .v1, version: 4) == changes)
+        let file = BundleCodec.encode(bundle, signer: F.signer(for: bundle))
+        #expect(try F.decode(file).bundle == bundle)
+    }
+
     /// The version 4 payload of W1-like changes: the tag and kind columns are zeros where
     /// the cell repeats, the wall times are in planes, and the texts are grouped by cell.
     @Test func layoutOfTheNewColumns() throws {
