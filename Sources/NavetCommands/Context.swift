@@ -331,8 +331,8 @@ public struct Context {
         case .badMagic: return t("bundle.badMagic")
         case .unsupportedVersion(let version):
             // Older: the other side must update; newer (or damage): this side.
-            return t(version < BundleCodec.formatVersion ? "bundle.versionOlder" : "bundle.versionNewer",
-                     String(version), String(BundleCodec.formatVersion))
+            return t(version < BundleCodec.readableVersions.lowerBound ? "bundle.versionOlder" : "bundle.versionNewer",
+                     String(version), BundleCodec.readableVersionsText)
         case .checksumMismatch: return t("bundle.checksum")
         case .tooLarge: return t("bundle.tooLarge")
         default: return t("bundle.corrupt", String(describing: error))

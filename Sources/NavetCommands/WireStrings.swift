@@ -32,13 +32,13 @@ enum WireStrings {
 
     static let messages: [String: (String, String)] = [
         // A lower format version (BundleError.unsupportedVersion): {0} the file's version,
-        // {1} the version this Navet reads.
+        // {1} the versions this Navet reads ("3–4").
         "bundle.versionOlder": (
-            "it was written by an older version of Navet (bundle format version {0}; this Navet reads version {1} only). The other side must update Navet (the central store's navetd, or the replica's navet) and then make the file again",
-            "den är skriven av en äldre version av Navet (överföringsformat version {0}; den här versionen av Navet läser bara version {1}). Andra sidan måste uppdatera Navet (navetd på centrallagret eller navet på den lokala databasen) och sedan göra filen på nytt"),
+            "it was written by an older version of Navet (bundle format version {0}; this Navet reads format versions {1}). The other side must update Navet (the central store's navetd, or the replica's navet) and then make the file again",
+            "den är skriven av en äldre version av Navet (överföringsformat version {0}; den här versionen av Navet läser överföringsformat version {1}). Andra sidan måste uppdatera Navet (navetd på centrallagret eller navet på den lokala databasen) och sedan göra filen på nytt"),
         // A higher format version.
         "bundle.versionNewer": (
-            "it was written by a newer version of Navet (bundle format version {0}; this Navet reads version {1} only), or it is damaged. Update this Navet; if the other side has not updated either, copy the file again",
-            "den är skriven av en nyare version av Navet (överföringsformat version {0}; den här versionen av Navet läser bara version {1}), eller så är den skadad. Uppdatera den här versionen av Navet; om andra sidan inte heller har uppdaterat, kopiera filen igen"),
+            "it was written by a newer version of Navet (bundle format version {0}; this Navet reads format versions {1}), or it is damaged. Update this Navet; if the other side has not updated either, copy the file again",
+            "den är skriven av en nyare version av Navet (överföringsformat version {0}; den här versionen av Navet läser överföringsformat version {1}), eller så är den skadad. Uppdatera den här versionen av Navet; om andra sidan inte heller har uppdaterat, kopiera filen igen"),
     ]
 }

@@ -283,7 +283,7 @@ public final class SyncService: @unchecked Sendable {
                     metrics.changesBackfilled.add(filtered.backfilled)
                     metrics.redactionsSent.add(filtered.redactions.count)
                     timing.reply = lap()
-                    let encoded = BundleCodec.encode(withLog, signer: replySigner)
+                    let encoded = BundleCodec.encode(withLog, signer: replySigner, version: signed.formatVersion)
                     timing.encode = lap()
                     return (merged, encoded, filtered.changes.count, filtered.more)
                 }
@@ -296,7 +296,7 @@ public final class SyncService: @unchecked Sendable {
                     directory: bundle.wantsDirectory ? try directory() : nil, checkpoint: try central.latestCheckpoint())
                 var withLog = reply
                 withLog.readLogAck = readLog.ack
-                let encoded = BundleCodec.encode(withLog, signer: replySigner)
+                let encoded = BundleCodec.encode(withLog, signer: replySigner, version: signed.formatVersion)
                 return (merged, encoded, page.changes.count, more)
             }
         } catch {
@@ -349,7 +349,7 @@ public final class SyncService: @unchecked Sendable {
             kind: .reply, schemaVersion: Schema.current.version, sender: central.serverID, recipient: signer,
             createdAt: now, cursor: bundle.cursor, newCursor: 0, ack: state.ack, epoch: state.epoch, more: true,
             changes: [], directory: state.directory, checkpoint: checkpoint ?? nil)
-        let encoded = BundleCodec.encode(reply, signer: replySigner)
+        let encoded = BundleCodec.encode(reply, signer: replySigner, version: signed.formatVersion)
         metrics.bytesOut.add(encoded.count)
         return Accepted(reply: encoded, sender: signer, applied: 0, duplicates: 0, sent: 0, more: true)
     }
@@ -421,7 +421,7 @@ public final class SyncService: @unchecked Sendable {
         case .consistent: return nil
         case .catchUp(let bundle, let signer): (reply, replySigner) = (bundle, signer)
         }
-        let encoded = BundleCodec.encode(reply, signer: replySigner)
+        let encoded = BundleCodec.encode(reply, signer: replySigner, version: signed.formatVersion)
         metrics.bytesOut.add(encoded.count)
         return Accepted(reply: encoded, sender: signer, applied: 0, duplicates: 0, sent: reply.changes.count, more: true)
     }

@@ -48,7 +48,7 @@ public struct BundleLimits: Hashable, Sendable {
     }
 }
 
-/// Encodes and decodes bundles in the Navet bundle format, version 3 (`Protocol/BUNDLE.md`).
+/// Encodes and decodes bundles in the Navet bundle format, versions 3 and 4 (`Protocol/BUNDLE.md`).
 ///
 /// All three operations are pure functions over bytes: no files, no clock, no randomness
 /// (the signer brings its own time and nonce). The decoder is written for hostile input:
@@ -59,8 +59,17 @@ public struct BundleLimits: Hashable, Sendable {
 /// and checksum, no key needed), look up the secret of `signature.keyID`, `verify` (the
 /// MAC, in constant time), then its own timestamp, nonce and payload checks.
 public enum BundleCodec {
-    /// The format version this codec writes and the only one it reads.
-    public static let formatVersion: UInt16 = 3
+    /// The format version this codec writes by default.
+    public static let formatVersion: UInt16 = 4
+
+    /// The format versions this codec reads and can write: 3 (the columns laid out one
+    /// value after another) and 4 (predicted columns, BUNDLE.md "Changes from version 3").
+    /// A server answers each upload in the upload's version, so replicas not yet updated
+    /// keep syncing.
+    public static let readableVersions: ClosedRange<UInt16> = 3...4
+
+    /// The readable versions as people read them in messages: "3–4".
+    public static var readableVersionsText: String { "\(readableVersions.lowerBound)–\(readableVersions.upperBound)" }
 
     /// The limits this codec enforces.
     public static let limits = BundleLimits.v1
@@ -92,7 +101,7 @@ public enum BundleCodec {
     /// way round) while costing more time on large replies (BUNDLE.md, "Why this layout").
     static let compressionLevel: Int32 = 6
 
-    /// Encodes `bundle` as a version 3 bundle file signed by `signer`.
+    /// Encodes `bundle` as a bundle file of format version 4 (`formatVersion`) signed by `signer`.
     ///
     /// The MAC is HMAC-SHA256 under `signer.secret` of every byte before it; the key id,
     /// timestamp and nonce are written from `signer` as given. An upload is signed with
@@ -114,7 +123,16 @@ public enum BundleCodec {
         encode(bundle, signer: signer, level: compressionLevel)
     }
 
-    static func encode(_ bundle: Bundle, signer: BundleSigner, level: Int32, blockHints: Bool = true) -> [UInt8] {
+    /// Encodes `bundle` as a bundle file of format `version` (one of `readableVersions`),
+    /// signed by `signer`: how a server answers an upload of an older replica in the
+    /// upload's own version. Same preconditions as `encode(_:signer:)`.
+    public static func encode(_ bundle: Bundle, signer: BundleSigner, version: UInt16) -> [UInt8] {
+        encode(bundle, signer: signer, level: compressionLevel, version: version)
+    }
+
+    static func encode(_ bundle: Bundle, signer: BundleSigner, level: Int32, blockHints: Bool = true,
+                       strategy: Zlib.Strategy = .filtered, version: UInt16 = formatVersion) -> [UInt8] {
+        precondition(readableVersions.contains(version), "bundle format version \(version) cannot be written")
         precondition(BundlePayload.isValidID(bundle.sender.rawValue), "bundle sender outside 1 ..< 2^63")
         if let recipient = bundle.recipient {
             precondition(BundlePayload.isValidID(recipient.rawValue), "bundle recipient outside 1 ..< 2^63")
@@ -132,14 +150,14 @@ public enum BundleCodec {
         precondition(!(bundle.directory != nil && bundle.kind == .upload), "an upload cannot carry the directory")
         precondition(BundlePayload.isCounter(bundle.redactionAck) && BundlePayload.isCounter(bundle.policyVersion),
                      "redaction ack or policy version outside 0 ..< 2^63")
-        let encoded = payload(of: bundle)
+        let encoded = payload(of: bundle, version: version)
         let hasAccess = AccessSection.parts(of: bundle) != 0
         let payload = encoded.bytes
         precondition(payload.count <= limits.maxUncompressedBytes, "bundle payload larger than the format allows; page the changes")
-        let compressed = Zlib.compress(payload, level: level, blockEnds: blockHints ? encoded.sectionEnds : [])
+        let compressed = Zlib.compress(payload, level: level, strategy: strategy, blockEnds: blockHints ? encoded.sectionEnds : [])
         precondition(compressed.count <= limits.maxCompressedBytes, "compressed bundle larger than the format allows; page the changes")
         let header = Header(
-            version: formatVersion, kind: bundle.kind.rawValue,
+            version: version, kind: bundle.kind.rawValue,
             flags: (bundle.more ? moreFlag : 0) | (bundle.wantsDirectory ? wantsDirectoryFlag : 0)
                 | (bundle.directory != nil ? directoryFlag : 0) | (hasAccess ? accessFlag : 0),
             schemaVersion: bundle.schemaVersion, sender: bundle.sender.rawValue,
@@ -154,8 +172,8 @@ public enum BundleCodec {
     /// columns, then the directory and the access section when the bundle has them
     /// (BUNDLE.md, "Payload"). Internal so that tests and the fuzzer can check that an
     /// accepted payload is canonical. Same preconditions as `encode`.
-    static func payload(of bundle: Bundle) -> BundlePayload.Encoded {
-        var encoded = BundlePayload.encodeSections(bundle.changes, limits: limits)
+    static func payload(of bundle: Bundle, version: UInt16 = formatVersion) -> BundlePayload.Encoded {
+        var encoded = BundlePayload.encodeSections(bundle.changes, limits: limits, version: version)
         if let directory = bundle.directory {
             DirectorySection.encode(directory, to: &encoded.bytes)
             encoded.sectionEnds.append(encoded.bytes.count)
@@ -167,8 +185,9 @@ public enum BundleCodec {
         return encoded
     }
 
-    /// Decodes a bundle file, refusing anything that is not exactly a valid version 3
-    /// bundle, and returns it with its signature section, which is **not verified**.
+    /// Decodes a bundle file, refusing anything that is not exactly a valid version 3 or 4
+    /// bundle, and returns it with its signature section, which is **not verified**, and
+    /// the version it was written in.
     ///
     /// Throws the first failure in the reading order of `Protocol/BUNDLE.md`: frame errors
     /// (`truncated`, `badMagic`, `unsupportedVersion`, `badFlags`, `tooLarge`,
@@ -197,7 +216,7 @@ public enum BundleCodec {
         // layout but cannot carry redactions: refused too (BUNDLE.md, "Changes from version 2").
         guard bytes.count >= 6 else { throw .truncated }
         let version = UInt16(bytes[4]) << 8 | UInt16(bytes[5])
-        guard version == formatVersion else { throw .unsupportedVersion(version) }
+        guard readableVersions.contains(version) else { throw .unsupportedVersion(version) }
 
         guard bytes.count >= headerByteCount else { throw .truncated }
         let header = Header(parsing: bytes)
@@ -258,7 +277,7 @@ public enum BundleCodec {
         var directory: [DirectoryEntry]?
         var access = AccessSection.Fields()
         if hasDirectory || hasAccess {
-            let decoded = try BundlePayload.decodeBeforeSection(payload, limits: limits)
+            let decoded = try BundlePayload.decodeBeforeSection(payload, limits: limits, version: version)
             changes = decoded.changes
             var end = decoded.end
             if hasDirectory {
@@ -270,7 +289,7 @@ public enum BundleCodec {
                 access = try AccessSection.decode(payload, from: end, kind: kind, limits: limits)
             }
         } else {
-            changes = try BundlePayload.decode(payload, limits: limits)
+            changes = try BundlePayload.decode(payload, limits: limits, version: version)
         }
 
         var bundle = Bundle(
@@ -285,7 +304,7 @@ public enum BundleCodec {
         bundle.readLog = access.readLog
         bundle.readLogAck = access.readLogAck
         bundle.purposeTags = access.purposeTags
-        return SignedBundle(bundle: bundle, signature: signature)
+        return SignedBundle(bundle: bundle, signature: signature, formatVersion: version)
     }
 
     /// Whether the MAC at the end of `bytes` is HMAC-SHA256 under `secret` of every byte

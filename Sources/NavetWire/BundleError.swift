@@ -59,10 +59,10 @@ public enum BundleError: Error, Hashable, Sendable, CustomStringConvertible {
     public var reason: String? {
         switch self {
         case .tooLarge(let reason), .malformedPayload(let reason), .invalidValue(let reason): reason
-        case .unsupportedVersion(let version) where version < BundleCodec.formatVersion:
-            "format version \(version) is older than this Navet's \(BundleCodec.formatVersion): the sender must update Navet"
+        case .unsupportedVersion(let version) where version < BundleCodec.readableVersions.lowerBound:
+            "format version \(version) is older than this Navet's \(BundleCodec.readableVersionsText): the sender must update Navet"
         case .unsupportedVersion(let version):
-            "format version \(version) is newer than this Navet's \(BundleCodec.formatVersion): update this Navet"
+            "format version \(version) is newer than this Navet's \(BundleCodec.readableVersionsText): update this Navet"
         default: nil
         }
     }
@@ -79,10 +79,10 @@ public enum BundleError: Error, Hashable, Sendable, CustomStringConvertible {
             "The bundle file is incomplete (it ends too early). Copy or download it again."
         case .badMagic:
             "This file is not a Navet bundle."
-        case .unsupportedVersion(let version) where version < BundleCodec.formatVersion:
-            "This bundle was written by an older version of Navet (format version \(version); this Navet reads version \(BundleCodec.formatVersion)). The other side must update Navet and write it again."
+        case .unsupportedVersion(let version) where version < BundleCodec.readableVersions.lowerBound:
+            "This bundle was written by an older version of Navet (format version \(version); this Navet reads versions \(BundleCodec.readableVersionsText)). The other side must update Navet and write it again."
         case .unsupportedVersion(let version):
-            "This bundle uses format version \(version), newer than this Navet reads (version \(BundleCodec.formatVersion)): it was written by a newer Navet, or it is damaged. Update this Navet, or copy the file again."
+            "This bundle uses format version \(version), newer than this Navet reads (versions \(BundleCodec.readableVersionsText)): it was written by a newer Navet, or it is damaged. Update this Navet, or copy the file again."
         case .badFlags(let flags):
             "This bundle sets options (flags \(flags)) that this version of Navet does not know. Update Navet."
         case .tooLarge(let reason):

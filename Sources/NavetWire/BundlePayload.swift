@@ -29,11 +29,45 @@ enum BundlePayload {
     ///
     /// Precondition: every id is valid (1 ..< 2^63) and every count and length is within
     /// `limits`; a bundle outside them is a bug in the caller, which must page its changes.
-    static func encode(_ changes: [Change], limits: BundleLimits) -> [UInt8] {
-        encodeSections(changes, limits: limits).bytes
+    static func encode(_ changes: [Change], limits: BundleLimits, version: UInt16 = BundleCodec.formatVersion) -> [UInt8] {
+        encodeSections(changes, limits: limits, version: version).bytes
     }
 
-    static func encodeSections(_ changes: [Change], limits: BundleLimits) -> Encoded {
+    /// Whether format `version` lays the columns out as version 4 does (BUNDLE.md, "Changes
+    /// from version 3"): wall times in byte planes, tags and value kinds predicted per
+    /// cell, text lengths as deltas per cell, texts grouped by cell.
+    static func predicts(_ version: UInt16) -> Bool { version >= 4 }
+
+    /// The cells of a bundle's changes, the unit version 4's columns predict and group by:
+    /// a change's (record type index, field index), numbered so that per-cell state lives in
+    /// arrays and the numbers ascend with (type, field), the order texts are grouped in.
+    struct Cells {
+        /// Each change's cell number, `0 ..< count`.
+        let of: [Int]
+        let count: Int
+
+        /// Both index lists hold one entry per change, each below its table's count, so
+        /// `type × fieldCount + field` is below `typeCount × fieldCount`, at most the square
+        /// of the payload's length: no overflow. When that is small the key is the number
+        /// itself (arrays of at most max(256, 2N) entries); otherwise each distinct key's rank
+        /// (one pass with a dictionary).
+        init(types: [Int], fields: [Int], typeCount: Int, fieldCount: Int) {
+            let keys = zip(types, fields).map { $0 * fieldCount + $1 }
+            let keySpace = typeCount * fieldCount
+            if keySpace <= max(256, 2 * keys.count) {
+                of = keys
+                count = keySpace
+            } else {
+                let distinct = Set(keys).sorted()
+                let rank = Dictionary(uniqueKeysWithValues: distinct.enumerated().map { ($0.element, $0.offset) })
+                of = keys.map { rank[$0]! }
+                count = distinct.count
+            }
+        }
+    }
+
+    static func encodeSections(_ changes: [Change], limits: BundleLimits, version: UInt16 = BundleCodec.formatVersion) -> Encoded {
+        let v4 = predicts(version)
         precondition(changes.count <= limits.maxChangeCount, "bundle holds more changes than the format allows; page them")
 
         var originSet = Set<UInt64>()
@@ -97,20 +131,46 @@ enum BundlePayload {
         for change in changes { out.varint(change.version) }
         endSection()
 
+        var walls = ByteWriter(capacity: changes.count * 3)
         var previousWall = [Int64](repeating: 0, count: origins.count)
         for (change, origin) in zip(changes, originOf) {
-            out.zigzag(change.wallTime &- previousWall[origin])
+            walls.zigzag(change.wallTime &- previousWall[origin])
             previousWall[origin] = change.wallTime
         }
-        endSection()
+        if v4 {
+            // Byte planes: each plane gets a deflate block (and Huffman codes) of its own.
+            for plane in bytePlanes(walls.bytes) {
+                out.append(plane)
+                endSection()
+            }
+        } else {
+            out.append(walls.bytes)
+            endSection()
+        }
 
-        for change in changes { out.varint(typeIndex[Array(change.recordType.utf8)]!) }
+        let typeOf = changes.map { typeIndex[Array($0.recordType.utf8)]! }
+        let fieldOf = changes.map { fieldIndex[Array($0.field.utf8)]! }
+        let cells = v4 ? Cells(types: typeOf, fields: fieldOf, typeCount: types.count, fieldCount: fields.count)
+                       : Cells(types: [], fields: [], typeCount: 0, fieldCount: 0)
+        let cellOf = cells.of
+        for index in typeOf { out.varint(index) }
         endSection()
         for change in changes { out.varint(recordIndex[change.recordID.rawValue]!) }
         endSection()
-        for change in changes { out.varint(fieldIndex[Array(change.field.utf8)]!) }
+        for index in fieldOf { out.varint(index) }
         endSection()
-        for change in changes { out.varint(tagIndex[Array(change.tag.rawValue.utf8)]!) }
+        if v4 {
+            // 0: the tag of the previous change of the same cell (record type and field),
+            // or the first tag for the cell's first change; otherwise index + 1.
+            var previousTag = [Int](repeating: 0, count: cells.count)
+            for (change, cell) in zip(changes, cellOf) {
+                let tag = tagIndex[Array(change.tag.rawValue.utf8)]!
+                out.varint(tag == previousTag[cell] ? 0 : tag + 1)
+                previousTag[cell] = tag
+            }
+        } else {
+            for change in changes { out.varint(tagIndex[Array(change.tag.rawValue.utf8)]!) }
+        }
         endSection()
 
         for change in changes { out.varint(change.replaces.count) }
@@ -125,19 +185,48 @@ enum BundlePayload {
         }
         endSection()
 
-        for change in changes { out.u8(kind(of: change.value).rawValue) }
+        if v4 {
+            // 0: the kind of the previous change of the same cell, or text for its first;
+            // otherwise kind + 1.
+            var previousKind = [ValueKind](repeating: .text, count: cells.count)
+            for (change, cell) in zip(changes, cellOf) {
+                let kind = kind(of: change.value)
+                out.u8(kind == previousKind[cell] ? 0 : kind.rawValue + 1)
+                previousKind[cell] = kind
+            }
+        } else {
+            for change in changes { out.u8(kind(of: change.value).rawValue) }
+        }
         endSection()
-        for change in changes {
+        var previousLength = [Int](repeating: 0, count: cells.count)
+        for (index, change) in changes.enumerated() {
             guard case .text(let text) = change.value else { continue }
             let length = text.utf8.count
             precondition(length <= limits.maxTextBytes, "text value longer than the format allows")
-            out.varint(length)
+            if v4 {
+                let cell = cellOf[index]
+                out.zigzag(Int64(length - previousLength[cell]))
+                previousLength[cell] = length
+            } else {
+                out.varint(length)
+            }
         }
         endSection()
-        for change in changes {
-            if case .text(let text) = change.value { out.append(text.utf8) }
+        if v4 {
+            // Texts grouped by cell in key order (record type, then field), change order
+            // within a cell; each cell's texts end a section.
+            let texts = changes.indices.filter { if case .text = changes[$0].value { true } else { false } }
+            let grouped = texts.sorted { (cellOf[$0], $0) < (cellOf[$1], $1) }
+            for (position, index) in grouped.enumerated() {
+                if case .text(let text) = changes[index].value { out.append(text.utf8) }
+                if position + 1 == grouped.count || cellOf[grouped[position + 1]] != cellOf[index] { endSection() }
+            }
+        } else {
+            for change in changes {
+                if case .text(let text) = change.value { out.append(text.utf8) }
+            }
+            endSection()
         }
-        endSection()
         for change in changes {
             if case .int(let number) = change.value { out.zigzag(number) }
         }
@@ -152,6 +241,19 @@ enum BundlePayload {
         case .int: .int
         case .bool(let flag): flag ? .boolTrue : .boolFalse
         }
+    }
+
+    /// Splits a column of varints into byte planes: plane k holds byte k of every varint
+    /// longer than k bytes, in column order (BUNDLE.md, "Byte planes").
+    static func bytePlanes(_ column: [UInt8]) -> [[UInt8]] {
+        var planes = [[UInt8]]()
+        var plane = 0
+        for byte in column {
+            if planes.count == plane { planes.append([]) }
+            planes[plane].append(byte)
+            plane = byte & 0x80 != 0 ? plane + 1 : 0
+        }
+        return planes
     }
 
     private static func indexMap<Key: Hashable>(_ keys: [Key]) -> [Key: Int] {
@@ -177,15 +279,17 @@ enum BundlePayload {
     ///
     /// Throws `malformedPayload`, `tooLarge` or `invalidValue`. Reserves memory only for
     /// counts already checked against the bytes that remain.
-    static func decode(_ payload: [UInt8], limits: BundleLimits) throws(BundleError) -> [Change] {
-        var parser = Parser(reader: ByteReader(payload), limits: limits)
+    static func decode(_ payload: [UInt8], limits: BundleLimits,
+                       version: UInt16 = BundleCodec.formatVersion) throws(BundleError) -> [Change] {
+        var parser = Parser(reader: ByteReader(payload), limits: limits, version: version)
         return try parser.changes()
     }
 
     /// Decodes the change columns of a payload that continues with another section (the
     /// directory); returns the changes and the offset where the next section starts.
-    static func decodeBeforeSection(_ payload: [UInt8], limits: BundleLimits) throws(BundleError) -> (changes: [Change], end: Int) {
-        var parser = Parser(reader: ByteReader(payload), limits: limits)
+    static func decodeBeforeSection(_ payload: [UInt8], limits: BundleLimits,
+                                    version: UInt16 = BundleCodec.formatVersion) throws(BundleError) -> (changes: [Change], end: Int) {
+        var parser = Parser(reader: ByteReader(payload), limits: limits, version: version)
         parser.sectionFollows = true
         let changes = try parser.changes()
         return (changes, parser.reader.offset)
@@ -221,6 +325,8 @@ enum BundlePayload {
     private struct Parser {
         var reader: ByteReader
         let limits: BundleLimits
+        /// The bundle's format version: 3 or 4 (the column layouts differ).
+        let version: UInt16
         /// Another section follows the last column, so bytes may remain after it.
         var sectionFollows = false
 
@@ -232,6 +338,10 @@ enum BundlePayload {
         static let unreferenced = "table entry not used by any change"
         static let leftover = "bytes after the last column"
         static let countExceedsPayload = "count larger than the payload can hold"
+        // Version 4's predicted columns.
+        static let tagRepeatsPrediction = "tag written out where it is predicted"
+        static let kindRepeatsPrediction = "value kind written out where it is predicted"
+        static let negativeTextLength = "text length below 0"
 
         mutating func varint() throws(BundleError) -> UInt64 {
             do { return try reader.varint() } catch { throw Self.map(error) }
@@ -251,6 +361,36 @@ enum BundlePayload {
 
         mutating func bytes(_ count: Int) throws(BundleError) -> ArraySlice<UInt8> {
             do { return try reader.bytes(count) } catch { throw Self.map(error) }
+        }
+
+        /// `count` varints one after the other.
+        mutating func varints(_ count: Int) throws(BundleError) -> [UInt64] {
+            var values = [UInt64]()
+            values.reserveCapacity(count)
+            for _ in 0..<count { values.append(try varint()) }
+            return values
+        }
+
+        /// `count` varints written in byte planes (BUNDLE.md, "Byte planes"): plane k holds
+        /// byte k of every varint longer than k bytes. The same rules as a plain varint:
+        /// at most 10 bytes, the 10th at most 1, minimal.
+        mutating func planedVarints(_ count: Int) throws(BundleError) -> [UInt64] {
+            var values = [UInt64](repeating: 0, count: count)
+            var open = Array(0..<count)  // varints whose previous byte had the high bit set
+            var plane = 0
+            while !open.isEmpty {
+                let planeBytes = try bytes(open.count)
+                var stillOpen = [Int]()
+                for (index, byte) in zip(open, planeBytes) {
+                    if plane == 9 && byte > 1 { throw .malformedPayload(Self.badVarint) }
+                    if plane > 0 && byte == 0 { throw .malformedPayload(Self.badVarint) }
+                    values[index] |= UInt64(byte & 0x7F) << UInt64(7 * plane)
+                    if byte & 0x80 != 0 { stillOpen.append(index) }
+                }
+                open = stillOpen
+                plane += 1
+            }
+            return values
         }
 
         static func map(_ failure: ByteReaderFailure) -> BundleError {
@@ -362,11 +502,12 @@ enum BundlePayload {
                 versions.append(version)
             }
 
+            let wallDeltas = BundlePayload.predicts(version) ? try planedVarints(n) : try varints(n)
             var wallTimes = [Int64]()
             wallTimes.reserveCapacity(n)
             var previousWall = [Int64](repeating: 0, count: origins.count)
-            for origin in originOf {
-                let wall = previousWall[origin] &+ (try zigzag())
+            for (origin, delta) in zip(originOf, wallDeltas) {
+                let wall = previousWall[origin] &+ Zigzag.decode(delta)
                 wallTimes.append(wall)
                 previousWall[origin] = wall
             }
@@ -382,7 +523,31 @@ enum BundlePayload {
             for _ in 0..<n { fieldOf.append(try index(into: &fieldUsed)) }
             var tagOf = [Int]()
             tagOf.reserveCapacity(n)
-            for _ in 0..<n { tagOf.append(try index(into: &tagUsed)) }
+            let v4 = BundlePayload.predicts(version)
+            let cells = v4 ? Cells(types: typeOf, fields: fieldOf, typeCount: types.count, fieldCount: fields.count)
+                           : Cells(types: [], fields: [], typeCount: 0, fieldCount: 0)
+            let cellOf = cells.of
+            if v4 {
+                var previousTag = [Int](repeating: 0, count: cells.count)
+                for cell in cellOf {
+                    let predicted = previousTag[cell]
+                    let value = try varint()
+                    let tag: Int
+                    if value == 0 {
+                        guard predicted < tags.count else { throw .malformedPayload(Self.indexOutOfRange) }
+                        tag = predicted
+                    } else {
+                        guard value - 1 < UInt64(tags.count) else { throw .malformedPayload(Self.indexOutOfRange) }
+                        tag = Int(value - 1)
+                        guard tag != predicted else { throw .malformedPayload(Self.tagRepeatsPrediction) }
+                    }
+                    tagUsed[tag] = true
+                    tagOf.append(tag)
+                    previousTag[cell] = tag
+                }
+            } else {
+                for _ in 0..<n { tagOf.append(try index(into: &tagUsed)) }
+            }
 
             // Each replaced stamp takes at least two bytes (origin index, version delta).
             var replaceCounts = [Int]()
@@ -422,31 +587,92 @@ enum BundlePayload {
             kinds.reserveCapacity(n)
             var textCount = 0
             var intCount = 0
-            for _ in 0..<n {
-                guard let kind = ValueKind(rawValue: try u8()) else {
-                    throw .invalidValue("unknown value kind")
+            var previousKind = [ValueKind](repeating: .text, count: cells.count)
+            for i in 0..<n {
+                let byte = try u8()
+                let kind: ValueKind
+                if v4 {
+                    let predicted = previousKind[cellOf[i]]
+                    if byte == 0 {
+                        kind = predicted
+                    } else {
+                        guard let written = ValueKind(rawValue: byte &- 1) else { throw .invalidValue("unknown value kind") }
+                        guard written != predicted else { throw .malformedPayload(Self.kindRepeatsPrediction) }
+                        kind = written
+                    }
+                    previousKind[cellOf[i]] = kind
+                } else {
+                    guard let written = ValueKind(rawValue: byte) else { throw .invalidValue("unknown value kind") }
+                    kind = written
                 }
                 if kind == .text { textCount += 1 }
                 if kind == .int { intCount += 1 }
                 kinds.append(kind)
             }
 
+            // The cell of each text, in change order (version 4 groups texts by it).
+            var textCells = [Int]()
+            if v4 {
+                textCells.reserveCapacity(textCount)
+                for i in 0..<n where kinds[i] == .text { textCells.append(cellOf[i]) }
+            }
             var textLengths = [Int]()
             textLengths.reserveCapacity(textCount)
             var totalText = 0
-            for _ in 0..<textCount {
-                let length = try varint()
-                guard length <= UInt64(limits.maxTextBytes) else {
-                    throw .tooLarge("text value longer than \(limits.maxTextBytes) bytes")
+            var previousLength = [Int](repeating: 0, count: cells.count)
+            for t in 0..<textCount {
+                let length: Int
+                if v4 {
+                    let previous = previousLength[textCells[t]]
+                    let (sum, overflow) = Int64(previous).addingReportingOverflow(try zigzag())
+                    guard !overflow, sum <= Int64(limits.maxTextBytes) else {
+                        throw .tooLarge("text value longer than \(limits.maxTextBytes) bytes")
+                    }
+                    guard sum >= 0 else { throw .malformedPayload(Self.negativeTextLength) }
+                    length = Int(sum)
+                    previousLength[textCells[t]] = length
+                } else {
+                    let value = try varint()
+                    guard value <= UInt64(limits.maxTextBytes) else {
+                        throw .tooLarge("text value longer than \(limits.maxTextBytes) bytes")
+                    }
+                    length = Int(value)
                 }
-                totalText += Int(length)
-                textLengths.append(Int(length))
+                totalText += length
+                textLengths.append(length)
             }
             guard totalText <= reader.remaining else { throw .malformedPayload(Self.endsEarly) }
+            // Where each text starts: in change order (version 3), or grouped by cell in
+            // key order and in change order within a cell (version 4).
+            var textStarts = [Int]()
+            textStarts.reserveCapacity(textCount)
+            if v4 {
+                // Each cell's texts start where the cells before it end (totals ≤ totalText).
+                var next = [Int](repeating: 0, count: cells.count)
+                for (cell, length) in zip(textCells, textLengths) { next[cell] += length }
+                var offset = 0
+                for cell in 0..<cells.count {
+                    let total = next[cell]
+                    next[cell] = offset
+                    offset += total
+                }
+                for (cell, length) in zip(textCells, textLengths) {
+                    textStarts.append(next[cell])
+                    next[cell] += length
+                }
+            } else {
+                var offset = 0
+                for length in textLengths {
+                    textStarts.append(offset)
+                    offset += length
+                }
+            }
+            let textBytes = try bytes(totalText)
             var texts = [String]()
             texts.reserveCapacity(textCount)
-            for length in textLengths {
-                guard let text = String(validating: try bytes(length), as: UTF8.self) else {
+            for (start, length) in zip(textStarts, textLengths) {
+                let from = textBytes.startIndex + start
+                guard let text = String(validating: textBytes[from..<(from + length)], as: UTF8.self) else {
                     throw .invalidValue("text is not valid UTF-8")
                 }
                 texts.append(text)

@@ -94,10 +94,14 @@ public struct SignedBundle: Hashable, Sendable {
     public var bundle: Bundle
     /// The signature section as read, not yet verified.
     public var signature: BundleSignature
+    /// The format version of the file it was read from (3 or 4): a server answers an
+    /// upload in the upload's version (BUNDLE.md, "Changes from version 3").
+    public var formatVersion: UInt16
 
     /// Pairs a bundle with its signature.
-    public init(bundle: Bundle, signature: BundleSignature) {
+    public init(bundle: Bundle, signature: BundleSignature, formatVersion: UInt16 = BundleCodec.formatVersion) {
         self.bundle = bundle
         self.signature = signature
+        self.formatVersion = formatVersion
     }
 }

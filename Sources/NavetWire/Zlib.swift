@@ -12,6 +12,15 @@ enum Zlib {
     /// bundles of a few changes at the size of a single block.
     static let minimumBlockBytes = 256
 
+    /// zlib's match strategy, an encoder choice invisible to readers. `filtered` (Z_FILTERED)
+    /// prefers literals to short matches, which pays on the bundle's columns of random
+    /// digits and base64-like texts (BUNDLE.md, "Why this layout").
+    enum Strategy {
+        case `default`, filtered
+
+        var zlibValue: Int32 { self == .filtered ? Z_FILTERED : Z_DEFAULT_STRATEGY }
+    }
+
     /// The outcome of inflating a payload whose length the header declares.
     enum InflateOutcome: Equatable {
         case inflated([UInt8])
@@ -29,9 +38,9 @@ enum Zlib {
     ///
     /// Precondition: `input` is at most `UInt32.max` bytes (the bundle limits are far
     /// below that). zlib only fails here on memory exhaustion, which is fatal anyway.
-    static func compress(_ input: [UInt8], level: Int32, blockEnds: [Int] = []) -> [UInt8] {
+    static func compress(_ input: [UInt8], level: Int32, strategy: Strategy = .filtered, blockEnds: [Int] = []) -> [UInt8] {
         precondition(input.count <= Int(UInt32.max), "zlib input too large")
-        let stream = Deflater(level: level)
+        let stream = Deflater(level: level, strategy: strategy)
         return stream.compress(input, blockEnds: blockEnds)
     }
 
@@ -55,10 +64,13 @@ enum Zlib {
 private final class Deflater {
     private let stream: UnsafeMutablePointer<z_stream>
 
-    init(level: Int32) {
+    init(level: Int32, strategy: Zlib.Strategy) {
         stream = .allocate(capacity: 1)
         stream.initialize(to: z_stream())
-        let status = deflateInit_(stream, level, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
+        // deflateInit2 with zlib's defaults (deflate, a 32 KiB window with a zlib header,
+        // memLevel 8) but the strategy; deflateInit is deflateInit2 with Z_DEFAULT_STRATEGY.
+        let status = deflateInit2_(stream, level, Z_DEFLATED, MAX_WBITS, 8, strategy.zlibValue,
+                                   ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
         precondition(status == Z_OK, "deflateInit failed with status \(status)")
     }
 

@@ -378,7 +378,7 @@ struct NamedBundle: Sendable, CustomTestStringConvertible {
         bundle.more = true
         let bytes = F.encode(bundle)
         #expect(Array(bytes[0..<4]) == Array("NAVB".utf8))
-        #expect(bytes[4] == 0 && bytes[5] == 3)
+        #expect(bytes[4] == 0 && bytes[5] == 4)
         #expect(bytes[6] == 2, "kind: reply")
         #expect(bytes[7] == 1, "flags: more")
         #expect(Array(bytes[60..<68]) == [1, 2, 3, 4, 5, 6, 7, 8], "epoch")
@@ -500,7 +500,7 @@ struct NamedBundle: Sendable, CustomTestStringConvertible {
         }
         let n = bytes.count
         #expect(throws: BundleError.badMagic) { try F.decode(flipped(0)) }
-        #expect(throws: BundleError.unsupportedVersion(2)) { try F.decode(flipped(5)) }
+        #expect(throws: BundleError.unsupportedVersion(5)) { try F.decode(flipped(5)) }
         #expect(throws: BundleError.badFlags(0x10)) { try F.decode(flipped(7, 0x10)) }
         #expect(throws: BundleError.checksumMismatch) { try F.decode(flipped(13)) }
         #expect(throws: BundleError.checksumMismatch) { try F.decode(flipped(63)) }  // epoch
@@ -774,11 +774,17 @@ struct NamedBundle: Sendable, CustomTestStringConvertible {
             let bundle = F.workload(values: values, originCount: origins, seed: 0xC0FFEE)
             let payload = BundlePayload.encode(bundle.changes, limits: .v1)
             var report = "\(values.rawValue) values, \(origins) origin(s), payload \(payload.count) B:"
-            for (level, hints) in [(Int32(6), false), (6, true), (9, true)] {
-                let file = BundleCodec.encode(bundle, signer: F.signer(for: bundle), level: level, blockHints: hints)
+            // Version 3 as it was written (default strategy), then version 4 with each strategy.
+            let variants: [(UInt16, Zlib.Strategy, Int32, Bool)] = [
+                (3, .default, 6, false), (3, .default, 6, true), (3, .default, 9, true),
+                (4, .default, 6, true), (4, .filtered, 6, false), (4, .filtered, 6, true), (4, .filtered, 9, true),
+            ]
+            for (version, strategy, level, hints) in variants {
+                let file = BundleCodec.encode(bundle, signer: F.signer(for: bundle), level: level, blockHints: hints,
+                                              strategy: strategy, version: version)
                 #expect(try F.decode(file).bundle == bundle)
                 let perChange = Double(file.count) / Double(bundle.changes.count)
-                report += " level \(level)\(hints ? "" : " one block") \(file.count) B = \(String(format: "%.2f", perChange)) B/change;"
+                report += " v\(version) \(strategy) level \(level)\(hints ? "" : " one block") \(file.count) B = \(String(format: "%.2f", perChange)) B/change;"
             }
             print("[bundle compactness] \(report)")
             let shipped = F.encode(bundle)
@@ -802,8 +808,12 @@ struct BundlePayloadCase: Sendable, CustomTestStringConvertible {
         tags: [[UInt8]] = [Array("basic".utf8)], originIndex: UInt64 = 0, recordIndex: UInt64 = 0,
         kind: UInt8 = 1, text: [UInt8] = Array("Åsa".utf8), textLength: UInt64? = nil,
         rawOriginIndex: [UInt8]? = nil, seqDelta: Int64 = 0, version: UInt64 = 1,
-        replacedVersionDelta: Int64? = nil, extra: [UInt8] = []
+        replacedVersionDelta: Int64? = nil, extra: [UInt8] = [],
+        tagValue: UInt64 = 0, rawWallTime: [UInt8]? = nil, rawKind: UInt8? = nil, textLengthValue: Int64? = nil
     ) -> [UInt8] {
+        // Version 4's columns (BUNDLE.md, "Payload"): for one change, the tag and the value
+        // kind are predicted (tag index 0, kind text) and written as 0; another kind is
+        // written as kind + 1; the text length is a zigzag delta from 0.
         var w = ByteWriter()
         w.varint(count)
         w.varint(origins.count)
@@ -820,11 +830,11 @@ struct BundlePayloadCase: Sendable, CustomTestStringConvertible {
         if let rawOriginIndex { w.append(rawOriginIndex) } else { w.varint(originIndex) }
         w.zigzag(seqDelta)  // seq 1 by default
         w.varint(version)
-        w.zigzag(BundleFixtures.epoch)  // wall time, delta from 0
+        if let rawWallTime { w.append(rawWallTime) } else { w.zigzag(BundleFixtures.epoch) }  // wall time, delta from 0
         w.varint(UInt64(0))  // type
         w.varint(recordIndex)
         w.varint(UInt64(0))  // field
-        w.varint(UInt64(0))  // tag
+        w.varint(tagValue)  // 0: the predicted tag, index 0
         if let replacedVersionDelta {
             w.varint(UInt64(1))  // one replaced stamp
             w.varint(UInt64(0))  // its origin: the first
@@ -832,9 +842,9 @@ struct BundlePayloadCase: Sendable, CustomTestStringConvertible {
         } else {
             w.varint(UInt64(0))  // no replaces
         }
-        w.u8(kind)
+        w.u8(rawKind ?? (kind == 1 ? 0 : kind &+ 1))
         if kind == 1 {
-            w.varint(textLength ?? UInt64(text.count))
+            w.zigzag(textLengthValue ?? Int64(textLength ?? UInt64(text.count)))
             w.append(text)
         }
         w.append(extra)
@@ -903,5 +913,27 @@ struct BundlePayloadCase: Sendable, CustomTestStringConvertible {
         BundlePayloadCase(name: "origin id with top bit", payload: payload(origins: [1 << 63]),
                     error: .invalidValue("id outside 1 ..< 2^63")),
         BundlePayloadCase(name: "unknown value kind", payload: payload(kind: 5), error: .invalidValue("unknown value kind")),
+        // Version 4's predicted columns.
+        BundlePayloadCase(name: "tag written out where predicted", payload: payload(tagValue: 1),
+                          error: .malformedPayload("tag written out where it is predicted")),
+        BundlePayloadCase(name: "tag index out of range", payload: payload(tagValue: 2),
+                          error: .malformedPayload("table index out of range")),
+        BundlePayloadCase(name: "predicted tag outside an empty table", payload: payload(tags: []),
+                          error: .malformedPayload("table index out of range")),
+        BundlePayloadCase(name: "value kind written out where predicted", payload: payload(rawKind: 2),
+                          error: .malformedPayload("value kind written out where it is predicted")),
+        BundlePayloadCase(name: "written value kind unknown", payload: payload(rawKind: 0xFF),
+                          error: .invalidValue("unknown value kind")),
+        BundlePayloadCase(name: "text length below 0", payload: payload(textLengthValue: -1),
+                          error: .malformedPayload("text length below 0")),
+        BundlePayloadCase(name: "text length delta overflows", payload: payload(textLengthValue: Int64.max),
+                          error: .tooLarge("text value longer than 1048576 bytes")),
+        BundlePayloadCase(name: "non-minimal wall time in its planes", payload: payload(rawWallTime: [0x80, 0x00]),
+                          error: .malformedPayload("invalid varint")),
+        BundlePayloadCase(name: "wall time planes longer than 10 bytes",
+                          payload: payload(rawWallTime: [UInt8](repeating: 0xFF, count: 9) + [0x02]),
+                          error: .malformedPayload("invalid varint")),
+        BundlePayloadCase(name: "wall time planes cut short", payload: Array(payload(rawWallTime: [0x80]).prefix(42)),
+                          error: .malformedPayload("payload ends before its last column")),
     ]
 }

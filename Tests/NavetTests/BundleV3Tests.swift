@@ -352,16 +352,16 @@ enum AccessFixtures {
 
     @Test func versionMessagesSayWhichSideIsOlder() {
         #expect(BundleError.unsupportedVersion(2).reason
-                == "format version 2 is older than this Navet's 3: the sender must update Navet")
-        #expect(BundleError.unsupportedVersion(4).reason == "format version 4 is newer than this Navet's 3: update this Navet")
+                == "format version 2 is older than this Navet's 3–4: the sender must update Navet")
+        #expect(BundleError.unsupportedVersion(5).reason == "format version 5 is newer than this Navet's 3–4: update this Navet")
         #expect(BundleError.unsupportedVersion(2).description.contains("written by an older version of Navet"))
-        #expect(BundleError.unsupportedVersion(4).description.contains("Update this Navet"))
+        #expect(BundleError.unsupportedVersion(5).description.contains("Update this Navet"))
 
         // Over HTTP (HTTP.md): the client derives which side must update from the message.
         #expect(WireStrings.formatRefusal("malformed_request", message: "not a valid bundle: unsupportedVersion")
                 == "bundle_format_server_older")
         #expect(WireStrings.formatRefusal("malformed_request",
-                                          message: "not a valid bundle: " + BundleError.unsupportedVersion(3).codeAndReason)
+                                          message: "not a valid bundle: " + BundleError.unsupportedVersion(5).codeAndReason)
                 == "bundle_format_server_older")
         #expect(WireStrings.formatRefusal("malformed_request",
                                           message: "not a valid bundle: " + BundleError.unsupportedVersion(2).codeAndReason)
@@ -407,8 +407,8 @@ enum AccessFixtures {
         try setUp()
         try rewrite("up.navet", version: 2, to: "old.navet")
         let expected = [
-            ("en", "it was written by an older version of Navet (bundle format version 2; this Navet reads version 3 only). The other side must update Navet"),
-            ("sv", "den är skriven av en äldre version av Navet (överföringsformat version 2; den här versionen av Navet läser bara version 3). Andra sidan måste uppdatera Navet"),
+            ("en", "it was written by an older version of Navet (bundle format version 2; this Navet reads format versions 3–4). The other side must update Navet"),
+            ("sv", "den är skriven av en äldre version av Navet (överföringsformat version 2; den här versionen av Navet läser överföringsformat version 3–4). Andra sidan måste uppdatera Navet"),
         ]
         for (language, wanted) in expected {
             let server = try cli.navetd("--lang", language, "--db", "central.db", "import", "old.navet", "--reply", "r.navet")
@@ -454,10 +454,13 @@ enum AccessFixtures {
         }
         let old = try send(upload(version: 2))
         #expect(old.status == 400 && old.reason == "malformed_request", "\(old)")
-        #expect(old.message == "not a valid bundle: unsupportedVersion (format version 2 is older than this Navet's 3: the sender must update Navet)")
+        #expect(old.message == "not a valid bundle: unsupportedVersion (format version 2 is older than this Navet's 3–4: the sender must update Navet)")
         #expect(WireStrings.formatRefusal(old.reason, message: old.message) == "bundle_format_client_older")
-        let newer = try send(upload(version: 4))
-        #expect(newer.message == "not a valid bundle: unsupportedVersion (format version 4 is newer than this Navet's 3: update this Navet)")
+        // Version 3, a replica not yet updated: still read and answered (BUNDLE.md, "Changes from version 3").
+        let three = try send(upload(version: 3))
+        #expect(three.status == 200, "\(three)")
+        let newer = try send(upload(version: 5))
+        #expect(newer.message == "not a valid bundle: unsupportedVersion (format version 5 is newer than this Navet's 3–4: update this Navet)")
         #expect(WireStrings.formatRefusal(newer.reason, message: newer.message) == "bundle_format_server_older")
         let redaction = try send(upload(section: AccessBytes.parts(AccessBytes.redactionsPart)
                                         + AccessBytes.redactions([AccessBytes.redaction()])))

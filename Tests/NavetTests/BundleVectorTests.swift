@@ -792,11 +792,19 @@ enum BundleVectors {
         ("catch-up-reply", catchUpReply, F.signer(for: catchUpReply)),
     ]
 
+    /// Version 3 files a reader of version 4 still accepts (BUNDLE.md, "Changes from
+    /// version 3"): the same bundles as the vectors without the prefix.
+    static var versionThree: [(String, NavetWire.Bundle, BundleSigner)] {
+        valid.filter { ["new-child", "reply-with-merge", "value-kinds", "extremes"].contains($0.0) }
+            .map { ("version-3-" + $0.0, $0.1, $0.2) }
+    }
+
     static func all() throws -> [GeneratedBundleVector] {
         let encoder = BundleVectorParse.jsonEncoder()
         var vectors = [GeneratedBundleVector]()
-        for (name, bundle, signer) in valid {
-            let bytes = BundleCodec.encode(bundle, signer: signer)
+        for (name, bundle, signer) in valid + versionThree {
+            let version: UInt16 = name.hasPrefix("version-3-") ? 3 : BundleCodec.formatVersion
+            let bytes = BundleCodec.encode(bundle, signer: signer, version: version)
             vectors.append(GeneratedBundleVector(
                 folder: .valid, name: name, bytes: bytes,
                 description: try encoder.encode(BundleVectorContent(try F.decode(bytes), macValid: true))
@@ -838,6 +846,11 @@ enum BundleVectors {
         "replaced-version-2-62": "replaced version outside 1 ..< 2^62",
         "replaced-version-top-bit": "replaced version outside 1 ..< 2^62",
         "unknown-value-kind": "unknown value kind",
+        "tag-written-out-where-predicted": "tag written out where it is predicted",
+        "value-kind-written-out-where-predicted": "value kind written out where it is predicted",
+        "text-length-below-0": "text length below 0",
+        "wall-time-planes-non-minimal": "invalid varint",
+        "wall-time-planes-cut-short": "payload ends before its last column",
         "index-out-of-range": "table index out of range",
         "unsorted-table": "table entries not in strictly ascending order",
         "duplicate-table-entry": "table entries not in strictly ascending order",
@@ -966,6 +979,14 @@ enum BundleVectors {
         func reframed(_ edit: (inout BundleCodec.Header) -> Void) -> [UInt8] {
             BundleCodec.frame(header: header(edit), compressedPayload: compressed, signer: signer)
         }
+        // As a version 2 writer made it: version 3's columns (version 3's payload is version 2's).
+        let versionTwo: [UInt8] = {
+            let columns = BundlePayload.encode(bundle.changes, limits: .v1, version: 3)
+            let deflated = Zlib.compress(columns, level: BundleCodec.compressionLevel, strategy: .default)
+            var h = BundleCodecTests.header(for: bundle, uncompressed: columns.count, compressed: deflated.count)
+            h.version = 2
+            return BundleCodec.frame(header: h, compressedPayload: deflated, signer: signer)
+        }()
         func stream(_ stream: [UInt8]) -> [UInt8] {
             BundleCodec.frame(header: header(for: stream), compressedPayload: stream, signer: signer)
         }
@@ -1042,9 +1063,9 @@ enum BundleVectors {
             ("version-0", reframed { $0.version = 0 }, refusal("unsupportedVersion", "format version 0", version: 0)),
             ("version-1", F.versionOneFile(bundle),
              refusal("unsupportedVersion", "a complete format version 1 file (no epoch, no signature)", version: 1)),
-            ("version-2", reframed { $0.version = 2 },
+            ("version-2", versionTwo,
              refusal("unsupportedVersion", "a complete format version 2 file, as a version 2 writer made it", version: 2)),
-            ("version-4", reframed { $0.version = 4 }, refusal("unsupportedVersion", "format version 4", version: 4)),
+            ("version-5", reframed { $0.version = 5 }, refusal("unsupportedVersion", "format version 5", version: 5)),
             ("flags-bit-4", reframed { $0.flags = 0x10 }, refusal("badFlags", "flags bit 4, which version 3 reserves", flags: 0x10)),
             ("flags-bit-7-and-more", reframed { $0.flags = 0x81 }, refusal("badFlags", "flags bits 7 and 0", flags: 0x81)),
             ("uncompressed-too-large", reframed { $0.uncompressedLength = (256 << 20) + 1 },
@@ -1109,6 +1130,16 @@ enum BundleVectors {
             ("replaced-version-top-bit", hand(P.payload(replacedVersionDelta: Int64.min)),
              refusal("invalidValue", "a replaced stamp with version 2^63")),
             ("unknown-value-kind", hand(P.payload(kind: 5)), refusal("invalidValue", "value kind 5")),
+            ("tag-written-out-where-predicted", hand(P.payload(tagValue: 1)),
+             refusal("malformedPayload", "version 4: the tag column writes index 0 + 1 where 0 (the prediction) is the only encoding")),
+            ("value-kind-written-out-where-predicted", hand(P.payload(rawKind: 2)),
+             refusal("malformedPayload", "version 4: the kind column writes text + 1 for a cell's first change, whose prediction is text")),
+            ("text-length-below-0", hand(P.payload(textLengthValue: -1)),
+             refusal("malformedPayload", "version 4: a text length delta of -1 from the cell's previous length 0")),
+            ("wall-time-planes-non-minimal", hand(P.payload(rawWallTime: [0x80, 0x00])),
+             refusal("malformedPayload", "version 4: a wall time whose byte planes end in a 0x00 byte (a non-minimal varint)")),
+            ("wall-time-planes-cut-short", hand(Array(P.payload(rawWallTime: [0x80]).prefix(42))),
+             refusal("malformedPayload", "version 4: the payload ends where the wall times' second byte plane should be")),
             ("index-out-of-range", hand(P.payload(originIndex: 1)), refusal("malformedPayload", "origin index 1 in a table of 1")),
             ("unsorted-table", hand(P.payload(records: [0xB2, 0xB1], recordIndex: 1)),
              refusal("malformedPayload", "record id table not ascending")),
@@ -1369,6 +1400,8 @@ struct BundleVectorFile: Sendable, CustomTestStringConvertible {
         if file.folder == "valid" {
             let expected = try JSONDecoder().decode(BundleVectorContent.self, from: description)
             let signed = try BundleFixtures.decode(bytes)
+            let version: UInt16 = file.name.hasPrefix("version-3-") ? 3 : BundleCodec.formatVersion
+            #expect(signed.formatVersion == version && bytes[5] == UInt8(version))
             // Compare through the JSON form so text is compared byte for byte, not by
             // Swift's canonical equivalence.
             let encoder = BundleVectorParse.jsonEncoder()
@@ -1379,7 +1412,7 @@ struct BundleVectorFile: Sendable, CustomTestStringConvertible {
                 keyID: signed.signature.keyID, secret: BundleFixtures.testSecret,
                 timestamp: signed.signature.timestamp, nonce: signed.signature.nonce
             )
-            let reencoded = BundleCodec.encode(signed.bundle, signer: signer)
+            let reencoded = BundleCodec.encode(signed.bundle, signer: signer, version: version)
             #expect(try BundleFixtures.decode(reencoded).bundle == signed.bundle)
             for length in 0..<bytes.count {
                 #expect(throws: BundleError.self, "prefix of \(length) bytes") {

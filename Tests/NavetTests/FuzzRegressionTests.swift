@@ -8,7 +8,8 @@ import Testing
 // every input they once failed on (added to the same corpus folders), replayed under
 // `swift test`: decoding and parsing do not crash and keep the harnesses' round-trip
 // invariants. Seed names carry an expectation where one is known: `valid-*` must be
-// accepted, `bad-*` (enrollment) must be refused, `payload-*` (bundle) are raw payloads.
+// accepted, `bad-*` (enrollment) must be refused, `payload-*` (bundle) are raw payloads
+// (`payload-v4-*` in format version 4's columns, the others in version 3's).
 
 /// One file of a fuzz corpus, named for the test report.
 struct FuzzCorpusFile: Sendable, CustomTestStringConvertible {
@@ -78,8 +79,10 @@ struct FuzzCorpusFile: Sendable, CustomTestStringConvertible {
             return
         }
         if file.name.hasPrefix("payload-") {
-            let changes = try BundlePayload.decode(bytes, limits: BundleCodec.limits)
-            #expect(BundlePayload.encode(changes, limits: BundleCodec.limits) == bytes, "payload is canonical")
+            // `payload-v4-*` are format version 4's columns, the others version 3's.
+            let version: UInt16 = file.name.hasPrefix("payload-v4-") ? 4 : 3
+            let changes = try BundlePayload.decode(bytes, limits: BundleCodec.limits, version: version)
+            #expect(BundlePayload.encode(changes, limits: BundleCodec.limits, version: version) == bytes, "payload is canonical")
             return
         }
 
@@ -98,9 +101,9 @@ struct FuzzCorpusFile: Sendable, CustomTestStringConvertible {
         let signer = BundleSigner(
             keyID: signature.keyID, secret: Self.testSecret, timestamp: signature.timestamp, nonce: signature.nonce
         )
-        let again = BundleCodec.encode(signed.bundle, signer: signer)
+        let again = BundleCodec.encode(signed.bundle, signer: signer, version: signed.formatVersion)
         let back: SignedBundle = try BundleCodec.decode(again)
-        #expect(back.bundle == signed.bundle)
+        #expect(back.bundle == signed.bundle && back.formatVersion == signed.formatVersion)
         #expect(back.signature.keyID == signature.keyID)
         #expect(back.signature.timestamp == signature.timestamp)
         #expect(back.signature.nonce == signature.nonce)

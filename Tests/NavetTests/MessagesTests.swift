@@ -279,10 +279,10 @@ import Testing
         // A damaged version byte: the English says what to do, as the Swedish does.
         var bytes = try [UInt8](Data(contentsOf: folder.url.appendingPathComponent("up.navet")))
         bytes[4] = 0
-        bytes[5] = 4
+        bytes[5] = 5
         try Data(bytes).write(to: folder.url.appendingPathComponent("bad.navet"))
-        for (language, wanted) in [("en", "written by a newer version of Navet (bundle format version 4; this Navet reads version 3 only), or it is damaged. Update this Navet"),
-                                   ("sv", "skriven av en nyare version av Navet (överföringsformat version 4; den här versionen av Navet läser bara version 3), eller så är den skadad. Uppdatera den här versionen av Navet")] {
+        for (language, wanted) in [("en", "written by a newer version of Navet (bundle format version 5; this Navet reads format versions 3–4), or it is damaged. Update this Navet"),
+                                   ("sv", "skriven av en nyare version av Navet (överföringsformat version 5; den här versionen av Navet läser överföringsformat version 3–4), eller så är den skadad. Uppdatera den här versionen av Navet")] {
             let refused = try cli.navet("--lang", language, "--db", "a.db", "import", "bad.navet")
             #expect(refused.code == 4 && refused.err.contains(wanted), "\(refused.err)")
         }

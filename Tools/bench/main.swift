@@ -23,6 +23,8 @@ struct Options {
     var values: Workload.Values = .names
     /// Write the change set as JSON lines to this file instead of running the sides.
     var exportPath: String?
+    /// Encode and decode the uploads in bundle format versions 3 and 4 instead (Codec.swift).
+    var codec = false
 
     static let usage = """
         usage: navet-bench [--replicas N] [--changes N] [--runs N] [--seed N] [--values names|random] [--json]
@@ -40,6 +42,8 @@ struct Options {
           --export-changes FILE
                              write the change set as JSON lines (one change per line) and
                              FILE.navet.json (Navet's signed upload bytes), for Tools/bench/peers
+          --codec            encode and decode the upload bundles in format versions 3 and 4,
+                             alternating, --runs times; bytes and µs per change
                navet-bench --ntk [--replicas N] [--children N] [--notes N] [--runs N] [--split]
           W1 under need to know: mixed organisation kinds, filtered against unfiltered;
           --split times the merge and the reply apart
@@ -82,6 +86,7 @@ struct Options {
                     fail("--export-changes needs a file")
                 }
                 options.exportPath = path
+            case "--codec": options.codec = true
             case "-h", "--help":
                 print(usage)
                 exit(0)
@@ -294,6 +299,10 @@ if let path = options.exportPath {
     print("navet-bench: wrote \(grouped(total)) changes (\(options.values.rawValue) values) to \(path);"
         + " Navet's signed upload bundles: \(grouped(uploadBytes)) bytes = \(fixed(Double(uploadBytes) / Double(total), 2))"
         + " bytes/change (\(path).navet.json)")
+    exit(0)
+}
+if options.codec {
+    try CodecBench.run(generated, secrets: secrets, nonces: uploadNonces, runs: options.runs, total: total)
     exit(0)
 }
 // The C floor's flat input, built once and not timed.

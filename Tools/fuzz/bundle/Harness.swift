@@ -9,8 +9,9 @@
 // B. as a bundle file whose checksum is recomputed (and, if it is long enough, its MAC
 //    under the test secret), so that mutations of the header, the zlib stream and the
 //    signature section get past the checksum;
-// C. as an uncompressed payload: decoded on its own and, when accepted, framed into a
-//    bundle (with access fields drawn from the input) that must decode to the same bundle;
+// C. as an uncompressed payload of each format version the reader reads (3 and 4, whose
+//    columns differ): decoded on its own and, when accepted, framed into a bundle (with
+//    access fields drawn from the input) that must decode to the same bundle;
 // D. as an access section (format version 3) of an upload and of a reply: decoded on its
 //    own and, when accepted, it must be canonical and frame into a bundle that decodes equal.
 //
@@ -38,7 +39,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     if let fixed = withRepairedChecksum(bytes) {
         checkFile(fixed)
     }
-    checkPayload(bytes)
+    for version in BundleCodec.readableVersions { checkPayload(bytes, version: version) }
     checkAccessSection(bytes)
     return 0
 }
@@ -115,7 +116,9 @@ func checkAccepted(_ bytes: [UInt8], _ signed: SignedBundle) {
         invariant(false, "accepted a file whose payload does not inflate")
         return
     }
-    invariant(BundleCodec.payload(of: signed.bundle).bytes == payload, "payload is not canonical")
+    invariant(signed.formatVersion == header.version && BundleCodec.readableVersions.contains(header.version),
+              "accepted a format version it does not read")
+    invariant(BundleCodec.payload(of: signed.bundle, version: header.version).bytes == payload, "payload is not canonical")
 
     checkRoundTrip(signed)
 }
@@ -296,12 +299,13 @@ func checkRoundTrip(_ signed: SignedBundle) {
     let signer = BundleSigner(
         keyID: signature.keyID, secret: testSecret, timestamp: signature.timestamp, nonce: signature.nonce
     )
-    let again = BundleCodec.encode(signed.bundle, signer: signer)
+    let again = BundleCodec.encode(signed.bundle, signer: signer, version: signed.formatVersion)
     switch decodeResult(again, limits: BundleCodec.limits) {
     case .failure(let error):
         invariant(false, "re-encoded bundle refused: \(error.code) \(error)")
     case .success(let back):
         invariant(back.bundle == signed.bundle, "round trip changed the bundle")
+        invariant(back.formatVersion == signed.formatVersion, "round trip changed the format version")
         invariant(back.signature.keyID == signature.keyID, "round trip changed the key id")
         invariant(back.signature.timestamp == signature.timestamp, "round trip changed the timestamp")
         invariant(back.signature.nonce == signature.nonce, "round trip changed the nonce")
@@ -353,9 +357,11 @@ func withRepairedChecksum(_ bytes: [UInt8]) -> [UInt8]? {
 
 // MARK: - C: the input as a payload
 
-func checkPayload(_ bytes: [UInt8]) {
-    let result = Result { () throws(BundleError) -> [Change] in try BundlePayload.decode(bytes, limits: BundleCodec.limits) }
-    let tiny = Result { () throws(BundleError) -> [Change] in try BundlePayload.decode(bytes, limits: tinyLimits) }
+func checkPayload(_ bytes: [UInt8], version: UInt16) {
+    let result = Result { () throws(BundleError) -> [Change] in
+        try BundlePayload.decode(bytes, limits: BundleCodec.limits, version: version)
+    }
+    let tiny = Result { () throws(BundleError) -> [Change] in try BundlePayload.decode(bytes, limits: tinyLimits, version: version) }
     switch (result, tiny) {
     case (.success(let changes), .success(let small)):
         invariant(changes == small, "tiny limits changed the decoded payload")
@@ -377,7 +383,7 @@ func checkPayload(_ bytes: [UInt8]) {
     case .success(let decoded):
         changes = decoded
     }
-    invariant(BundlePayload.encode(changes, limits: BundleCodec.limits) == bytes, "payload is not canonical")
+    invariant(BundlePayload.encode(changes, limits: BundleCodec.limits, version: version) == bytes, "payload is not canonical")
 
     // Frame it with header values drawn from the input, and decode the file.
     var seed = fnv1a(bytes) | 1
@@ -404,7 +410,8 @@ func checkPayload(_ bytes: [UInt8]) {
         signature: BundleSignature(
             keyID: recipient ?? sender, timestamp: Int64(bitPattern: anything[Int(next() % 6)]), nonce: nonce,
             mac: [UInt8](repeating: 0, count: 32)
-        )
+        ),
+        formatVersion: version
     )
     checkRoundTrip(signed)
     // With access fields drawn from the input (format version 3), it round-trips too.
@@ -412,11 +419,11 @@ func checkPayload(_ bytes: [UInt8]) {
     withAccess.directory = next() % 2 == 0 && kind == .reply
         ? [DirectoryEntry(replica: ReplicaID(rawValue: 3), organisation: "Skolan", kind: "school")] : nil
     drawAccess(&withAccess, next)
-    checkRoundTrip(SignedBundle(bundle: withAccess, signature: signed.signature))
+    checkRoundTrip(SignedBundle(bundle: withAccess, signature: signed.signature, formatVersion: version))
     // The same file with one counter at 2^63 or above is refused, and says which.
     let compressed = Zlib.compress(bytes, level: BundleCodec.compressionLevel)
     let header = BundleCodec.Header(
-        version: BundleCodec.formatVersion, kind: kind.rawValue, flags: bundle.more ? BundleCodec.moreFlag : 0,
+        version: version, kind: kind.rawValue, flags: bundle.more ? BundleCodec.moreFlag : 0,
         schemaVersion: bundle.schemaVersion, sender: sender.rawValue, recipient: recipient?.rawValue ?? 0,
         createdAt: bundle.createdAt, cursor: bundle.cursor, newCursor: bundle.newCursor, ack: bundle.ack,
         epoch: bundle.epoch, uncompressedLength: UInt32(bytes.count), compressedLength: UInt32(compressed.count))
@@ -437,7 +444,7 @@ func checkPayload(_ bytes: [UInt8]) {
     }
     // Also through the block-hint-free and stored (level 0) zlib paths.
     for (level, hints) in [(Int32(0), true), (Int32(9), false)] {
-        let file = BundleCodec.encode(bundle, signer: signer, level: level, blockHints: hints)
+        let file = BundleCodec.encode(bundle, signer: signer, level: level, blockHints: hints, version: version)
         switch decodeResult(file, limits: BundleCodec.limits) {
         case .success(let back): invariant(back.bundle == bundle, "level \(level) round trip changed the bundle")
         case .failure(let error): invariant(false, "level \(level) bundle refused: \(error.code)")
