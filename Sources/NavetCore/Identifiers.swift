@@ -54,6 +54,13 @@ public struct RecordID: HexIdentifier {
 /// A 64-bit id or epoch as 16 lowercase hex digits, zero-padded, as every id is shown
 /// (`0644c1fdd032249c`, never `644c1fdd032249c`).
 public func hex16(_ value: UInt64) -> String {
-    let digits = String(value, radix: 16)
-    return String(repeating: "0", count: 16 - digits.count) + digits
+    // Written digit by digit (issue 15: a list of 100,000 children names every id in its
+    // read-log entry); the same text as `String(value, radix: 16)` padded with zeros.
+    String(unsafeUninitializedCapacity: 16) { buffer in
+        for index in 0..<16 {
+            let digit = UInt8(truncatingIfNeeded: value >> UInt64(60 - 4 * index)) & 0xF
+            buffer[index] = digit < 10 ? 0x30 + digit : 0x57 + digit
+        }
+        return 16
+    }
 }
