@@ -708,13 +708,13 @@ public enum Layout {
             sv BLOB,
             en BLOB
         );
-        CREATE INDEX child_order_sv ON child_order(sv);
-        CREATE INDEX child_order_en ON child_order(en);
         INSERT INTO child_order(record_id, sv, en)
         SELECT record_id, navet_collation(name, 'sv'), navet_collation(name, 'en') FROM (
             SELECT record_id, max(CASE WHEN field = 'name' THEN \(ReplicaStore.displaySQL()) END) AS name
             FROM cells WHERE record_type = 'child' GROUP BY record_id
         );
+        CREATE INDEX child_order_sv ON child_order(sv);
+        CREATE INDEX child_order_en ON child_order(en);
         """),
     ]
 

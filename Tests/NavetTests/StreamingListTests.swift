@@ -41,6 +41,26 @@ import Testing
         }
     }
 
+    /// The code of each element keeps the order of the numbers across its ranges' edges,
+    /// and a sequence's bytes compare as the sequence.
+    @Test func theElementCodeKeepsTheOrder() {
+        let edges: [UInt32] = [0, 1, 0x7F, 0x80, 0x81, 0x17F, 0x207F, 0x2080, 0x2081, 0xFFFF, 0x1_0000, 0x1_0060, 0x1_0061,
+                               0x1_0062, 0x1_007C, 0x1_007D, 0x1_007E, 0x1_007F, 0x10_FFFF, 0xFFFF_FFFE, 0xFFFF_FFFF]
+        func code(_ values: [UInt32]) -> [UInt8] {
+            var bytes: [UInt8] = []
+            for value in values { TextRules.appendOrdered(value, to: &bytes) }
+            return bytes
+        }
+        var sequences: [[UInt32]] = edges.map { [$0] }
+        for a in edges { for b in [UInt32(0), 0x1_0061, 0xFFFF_FFFF] { sequences.append([a, b]) } }
+        sequences.append([])
+        for a in sequences {
+            for b in sequences where Self.sign(code(a), code(b)) != Self.sign(a, b) {
+                Issue.record("\(a) vs \(b)")
+            }
+        }
+    }
+
     @Test func theASCIIPathGivesTheSameKey() {
         var generator = SystemRandomNumberGenerator()
         var texts = ["", "Amina", "a{b|c}d~", "ABC xyz 0129", "\u{7F}\u{01}\t"]
