@@ -160,6 +160,9 @@ final class ChangeLog {
         guard !pending.isEmpty else { return }
         let cells = pending.sorted { $0.value.order < $1.value.order }
         pending.removeAll(keepingCapacity: true)
+        // The child whose `child_order` row this flush has made sure of (a record's cells
+        // are mostly touched one after another): its other new cells need no statement.
+        var orderedChild: Int64?
         for (key, cell) in cells {
             let record = key.recordID.int64
             if !cell.stored, let change = cell.newWinner {
@@ -175,8 +178,9 @@ final class ChangeLog {
                 insertCell.bind(change.tag.rawValue, at: 9)
                 insertCell.bind(cell.headDelta, at: 10)
                 while try insertCell.step() {}
-                if keepsChildOrder, change.recordType == "child" {
+                if keepsChildOrder, change.recordType == "child", key.field == "name" || orderedChild != record {
                     try keepChildOrder(record, field: key.field, value: change.value)
+                    orderedChild = record
                 }
             } else if let change = cell.newWinner {
                 let update = try hot(.updateWinner)
@@ -192,6 +196,7 @@ final class ChangeLog {
                 while try update.step() {}
                 if keepsChildOrder, key.field == "name", change.recordType == "child" {
                     try keepChildOrder(record, field: key.field, value: change.value)
+                    orderedChild = record
                 }
             } else if cell.headDelta != 0 {
                 let update = try hot(.updateHeads)
