@@ -110,8 +110,8 @@ extension ReplicaStore {
     /// order of `navet child list`, read in index order from the kept sort keys
     /// (`child_order`, layout 23; nothing is sorted but the children whose name is not
     /// held): named children by name in `collation` (ties by id), then those whose name is
-    /// not held, by id. Each row's cells are read by key, so memory does not grow with the
-    /// number of children. `body` returns false to stop.
+    /// not held, by id. Each named child's cells are read as one range of the `cells` key,
+    /// so memory does not grow with the number of children. `body` returns false to stop.
     ///
     /// `fieldTags` holds the tags of the three fields the table shows (name, birth date,
     /// asylum status) when held; `municipality` is read only when `withMunicipality`.
@@ -130,7 +130,63 @@ extension ReplicaStore {
                 LEFT JOIN cells s ON s.record_id = o.record_id AND s.field = 'asylum_status'
                 """
             let referenced = Layout.hexToInteger("lower(r.value)")
-            let named = try db.prepare("SELECT \(columns) WHERE o.\(key) IS NOT NULL ORDER BY o.\(key), o.record_id")
+            // The named children: their ids from the index, then each one's cells in one
+            // range of the `cells` key (one seek, its few cells in field order).
+            let named = try db.prepare("SELECT record_id FROM child_order WHERE \(key) IS NOT NULL ORDER BY \(key), record_id")
+            defer { named.reset() }
+            let cellsOf = try db.prepare("SELECT field, value_kind, value, tag, heads FROM cells WHERE record_id = ?")
+            defer { cellsOf.reset() }
+            // The tags repeat from child to child: the last text of each is reused when its bytes are the same.
+            var lastTags: [(bytes: [UInt8], text: String)] = Array(repeating: ([], ""), count: 3)
+            func tag(_ slot: Int) -> String {
+                cellsOf.withBytes(at: 3) { bytes in
+                    if !bytes.elementsEqual(lastTags[slot].bytes) {
+                        lastTags[slot] = (Array(bytes), String(decoding: bytes, as: UTF8.self))
+                    }
+                    return lastTags[slot].text
+                }
+            }
+            while try named.step() {
+                let id = named.int64(at: 0)
+                cellsOf.reset()
+                cellsOf.bind(id, at: 1)
+                var name: FieldValue = .null
+                var municipality: FieldValue = .null
+                var birthDate: FieldValue = .null
+                var asylumStatus: FieldValue = .null
+                var conflict = false
+                var fieldTags: [(field: String, tag: String)] = []
+                fieldTags.reserveCapacity(3)
+                while try cellsOf.step() {
+                    if cellsOf.int64(at: 4) > 1 { conflict = true }
+                    let which = cellsOf.withBytes(at: 0) { field -> Int in
+                        switch field.count {
+                        case 4: return field.elementsEqual("name".utf8) ? 1 : 0
+                        case 10: return field.elementsEqual("birth_date".utf8) ? 2 : 0
+                        case 13: return field.elementsEqual("asylum_status".utf8) ? 3 : 0
+                        case 21: return withMunicipality && field.elementsEqual("assigned_municipality".utf8) ? 4 : 0
+                        default: return 0
+                        }
+                    }
+                    switch which {
+                    case 1:
+                        name = Self.fieldValue(kind: cellsOf.int64(at: 1), cellsOf, 2)
+                        fieldTags.append(("name", tag(0)))
+                    case 2:
+                        birthDate = Self.fieldValue(kind: cellsOf.int64(at: 1), cellsOf, 2)
+                        fieldTags.append(("birth_date", tag(1)))
+                    case 3:
+                        asylumStatus = Self.fieldValue(kind: cellsOf.int64(at: 1), cellsOf, 2)
+                        fieldTags.append(("asylum_status", tag(2)))
+                    case 4: municipality = Self.fieldValue(kind: cellsOf.int64(at: 1), cellsOf, 2)
+                    default: break
+                    }
+                }
+                let child = ListedChild(id: RecordID(rawValue: UInt64(clamping: id)), name: name.displayText,
+                                        municipality: municipality.displayText, birthDate: birthDate,
+                                        asylumStatus: asylumStatus, inConflict: conflict, fieldTags: fieldTags)
+                guard body(child) else { return }
+            }
             // The children whose name is not held: child records without one, and those
             // held only through records about them (a `child` cell's value).
             let unnamed = try db.prepare("""
@@ -144,7 +200,7 @@ extension ReplicaStore {
                       AND NOT EXISTS (SELECT 1 FROM child_order x WHERE x.record_id = (\(referenced)))
                 ) ORDER BY id
                 """)
-            for statement in [named, unnamed] {
+            for statement in [unnamed] {
                 defer { statement.reset() }
                 func value(_ kind: Int, _ column: Int) -> FieldValue {
                     guard !statement.isNull(at: kind) else { return .null }
