@@ -28,6 +28,23 @@ public final class Console: @unchecked Sendable {
         if captured != nil { captured!.out += line } else { write(line, to: 1, stream: "stdout") }
     }
 
+    /// Writes lines already ended by line feeds, as UTF-8 (issue 15: a long list in chunks):
+    /// the bytes `out` writes for the same text without its last line feed. Printable ASCII
+    /// and line feeds are written as they are; anything else goes through `out`'s escaping.
+    public func write(lines bytes: [UInt8]) {
+        guard !bytes.isEmpty else { return }
+        let printable = bytes.withUnsafeBufferPointer { buffer -> Bool in
+            for byte in buffer where (byte < 0x20 && byte != 0x0A) || byte >= 0x7F { return false }
+            return true
+        }
+        guard printable, bytes[bytes.count - 1] == 0x0A else {
+            out(String(decoding: bytes.last == 0x0A ? bytes.dropLast() : bytes[...], as: UTF8.self))
+            return
+        }
+        lock.lock(); defer { lock.unlock() }
+        if captured != nil { captured!.out += String(decoding: bytes, as: UTF8.self) } else { write(bytes, to: 1, stream: "stdout") }
+    }
+
     /// Writes CSV records to standard output, each ended by CR LF (RFC 4180); other control
     /// characters in them are escaped as `out` does.
     public func csv(_ records: [String]) {
@@ -49,7 +66,11 @@ public final class Console: @unchecked Sendable {
     /// Writes all of `text` to `descriptor`, retrying after EINTR and partial writes.
     /// Must be called with `lock` held.
     private func write(_ text: String, to descriptor: Int32, stream: String) {
-        let bytes = Array(text.utf8)
+        write(Array(text.utf8), to: descriptor, stream: stream)
+    }
+
+    /// Writes all of `bytes` to `descriptor` (as `write(_:to:stream:)`). Must be called with `lock` held.
+    private func write(_ bytes: [UInt8], to descriptor: Int32, stream: String) {
         var offset = 0
         while offset < bytes.count {
             let count = bytes.withUnsafeBytes { Console.systemWrite(descriptor, $0.baseAddress! + offset, $0.count - offset) }

@@ -314,7 +314,7 @@ struct ChildList: Command {
     }
 
     /// The table's header.
-    func header(_ context: Context) -> [String] {
+    static func header(_ context: Context) -> [String] {
         let s = context.strings
         return ["id", s.field("name"), s.field("birth_date"), s.field("asylum_status"), context.t("out.remarks")]
     }
@@ -331,13 +331,13 @@ struct ChildList: Command {
                     .compactMap { $0 }.joined(separator: "; ")]
     }
 
-    /// Streams the list (issue 15): one pass over the children (SQLite sorts them the
-    /// Swedish or English way, `forEachListedChild`) applies the filters, keeps the ids
-    /// shown and fills the read-log entry; for the table it also formats and measures each
-    /// row and keeps it in a temporary table (`RowSpool`). The entry is written; then the
-    /// kept rows are printed (the table), or a second pass in list order reads each shown
-    /// child's fields by id and writes it (JSON). Memory holds the shown ids (as the entry
-    /// does), not the rows.
+    /// Streams the list (issue 15): one pass over the children in list order (read in
+    /// index order from the kept sort keys, `forEachChildInListOrder`) applies the filters,
+    /// keeps the ids shown and fills the read-log entry; for the table it also formats and
+    /// measures each row and keeps it in a temporary table (`ByteSpool`). The entry is
+    /// written; then the kept rows are printed (the table), or a second pass in list order
+    /// reads each shown child's fields by id and writes it (JSON). Memory holds the shown
+    /// ids (as the entry does), not the rows.
     func run(_ context: Context) throws(CLIError) {
         let store = try context.openReplica()
         let reader = try context.actingUser(store)
@@ -357,91 +357,74 @@ struct ChildList: Command {
             }
             openChildren = kept
         }
-        // The table shows three fields (and whether the birth date says 18); JSON shows them all.
-        let shown: Set<String>? = context.json ? nil : ["name", "birth_date", "asylum_status"]
-        var table = TableWriter(header(context))
         var ids: [RecordID] = []
         var fields: Set<String> = []
         var tags: Set<String> = []
         var failure: CLIError?
-        // The table: one pass in list order formats each row, measures it and keeps it in a
-        // temporary table, printed once the entry is written. JSON: a first pass in the
-        // file's order, then a second in list order that reads and writes each child.
-        let spool: ReplicaStore.RowSpool? = try context.json ? nil
-            : context.store { () throws(StoreError) in try store.rowSpool(columns: 5) }
-        defer { spool?.close() }
+        // The fields and tags seen so far, to add each pair to the entry once.
+        var seen: [(field: String, tag: String)] = []
+        func note(_ fieldTags: [(field: String, tag: String)], shown: Set<String>?) {
+            for pair in fieldTags where !seen.contains(where: { $0.field == pair.field && $0.tag == pair.tag }) {
+                seen.append(pair)
+                guard shown?.contains(pair.field) ?? true else { continue }
+                fields.insert("child." + pair.field)
+                tags.insert(pair.tag)
+            }
+        }
+        /// Whether a child passes the filters (`failure` set when the alerts could not be read).
+        func passes(_ child: ListedChild) -> Bool {
+            if let name, !TextRules.foldKey(child.name ?? "").contains(name) { return false }
+            if let municipality, !TextRules.foldKey(child.municipality ?? "").contains(municipality) { return false }
+            if let openChildren, !openChildren.contains(child.id) { return false }
+            if alerts {
+                do throws(CLIError) {
+                    guard !(try context.alerts(store, child: child.id)?.alerts.isEmpty ?? true) else { return false }
+                } catch {
+                    failure = error
+                    return false
+                }
+            }
+            return true
+        }
         let reading = try context.store { () throws(StoreError) in try store.beginReading() }
-        // Every child shown: the fields and tags of all child records, in one query.
-        let everyChild = name == nil && municipality == nil && !missing && !alerts
-        do {
-            if everyChild {
-                for (field, tag) in try context.store({ () throws(StoreError) in try store.childFieldTags() })
-                where shown?.contains(field) ?? true {
-                    fields.insert("child." + field)
-                    tags.insert(tag)
-                }
-            }
-            try context.store { () throws(StoreError) in
-                try store.forEachListedChild(collation: spool == nil ? nil : context.collation, fieldTags: !everyChild) { child in
-                    if let name, !TextRules.foldKey(child.name ?? "").contains(name) { return true }
-                    if let municipality, !TextRules.foldKey(child.municipality ?? "").contains(municipality) { return true }
-                    if let openChildren, !openChildren.contains(child.id) { return true }
-                    if alerts {
-                        do throws(CLIError) {
-                            guard !(try context.alerts(store, child: child.id)?.alerts.isEmpty ?? true) else { return true }
-                        } catch {
-                            failure = error
-                            return false
-                        }
-                    }
-                    ids.append(child.id)
-                    for (field, tag) in child.fieldTags where shown?.contains(field) ?? true {
-                        fields.insert("child." + field)
-                        tags.insert(tag)
-                    }
-                    if let spool {
-                        let row = Self.row(context, id: child.id, name: child.name.map(FieldValue.text) ?? .null,
-                                           birthDate: child.birthDate, asylumStatus: child.asylumStatus,
-                                           inConflict: child.inConflict)
-                        table.measure(row)
-                        do throws(StoreError) {
-                            try spool.append(row)
-                        } catch {
-                            failure = context.describe(error)
-                            return false
-                        }
-                    }
-                    return true
-                }
-            }
-        } catch {
-            store.endReading(reading)
-            throw error
-        }
-        store.endReading(reading)
-        if let failure { throw failure }
-        try context.logDisplay(store, as: reader, command: "child list") { draft in
-            draft.records.formUnion(ids)
-            draft.fields = fields
-            draft.tags = tags
-        }
-        if !context.json, ids.isEmpty {
-            let filtered = name != nil || municipality != nil || missing || alerts
-            context.out(context.t(filtered ? "list.noneMatch" : "out.noChildren"))
-            return
-        }
-        // The second pass, in list order; only the children the entry names (one that
-        // arrived since the first pass waits for the next list).
-        let listed = Set(ids)
-        let again = try context.store { () throws(StoreError) in try store.beginReading() }
-        defer { store.endReading(again) }
-        var failed: StoreError?
         if context.json {
+            // JSON shows every field: a first pass in the file's order fills the entry, then
+            // a second in list order reads and writes each child.
+            let everyChild = name == nil && municipality == nil && !missing && !alerts
+            do {
+                if everyChild {
+                    note(try context.store { () throws(StoreError) in try store.childFieldTags() }, shown: nil)
+                }
+                try context.store { () throws(StoreError) in
+                    try store.forEachListedChild(collation: nil, fieldTags: !everyChild) { child in
+                        guard passes(child) else { return failure == nil }
+                        ids.append(child.id)
+                        note(child.fieldTags, shown: nil)
+                        return true
+                    }
+                }
+            } catch {
+                store.endReading(reading)
+                throw error
+            }
+            store.endReading(reading)
+            if let failure { throw failure }
+            try context.logDisplay(store, as: reader, command: "child list") { draft in
+                draft.records.formUnion(ids)
+                draft.fields = fields
+                draft.tags = tags
+            }
+            // Only the children the entry names (one that arrived since the first pass
+            // waits for the next list).
+            let listed = Set(ids)
+            let again = try context.store { () throws(StoreError) in try store.beginReading() }
+            defer { store.endReading(again) }
+            var failed: StoreError?
             let fieldReader = try context.store { () throws(StoreError) in try store.fieldReader() }
             let writer = JSONArrayWriter(context)
             let keyOrder = JSONKeyOrder()
             try context.store { () throws(StoreError) in
-                try store.forEachListedChild(collation: context.collation, fieldTags: false) { child in
+                try store.forEachChildInListOrder(collation: context.collation) { child in
                     guard listed.contains(child.id) else { return true }
                     do throws(StoreError) {
                         writer.appendChild(id: child.id, fields: try fieldReader.fields(of: child.id), keyOrder: keyOrder)
@@ -456,10 +439,60 @@ struct ChildList: Command {
             writer.finish()
             return
         }
-        let lines = LineBuffer(context)
-        table.writeHeader(to: lines)
-        if let spool {
-            try context.store { () throws(StoreError) in try spool.forEach { table.write($0, to: lines) } }
+        // The table shows three fields (and whether the birth date says 18): one pass in
+        // list order formats each row, measures it and keeps it in a temporary table,
+        // printed once the entry is written.
+        let shown: Set<String> = ["name", "birth_date", "asylum_status"]
+        let header = Self.header(context)
+        var formatter = ChildTableFormatter(context, header: header)
+        let spool = try context.store { () throws(StoreError) in try store.byteSpool() }
+        defer { spool.close() }
+        do {
+            // Rows are kept in chunks of about 64 KiB (one insert each), each row after its length.
+            var row: [UInt8] = []
+            var chunk: [UInt8] = []
+            chunk.reserveCapacity(70_000)
+            try context.store { () throws(StoreError) in
+                try store.forEachChildInListOrder(collation: context.collation, municipality: municipality != nil) { child in
+                    guard passes(child) else { return failure == nil }
+                    ids.append(child.id)
+                    note(child.fieldTags, shown: shown)
+                    formatter.format(child, into: &row)
+                    ChildTableFormatter.appendNumber(row.count, to: &chunk)
+                    chunk += row
+                    guard chunk.count >= 65_536 else { return true }
+                    do throws(StoreError) {
+                        try spool.append(chunk)
+                        chunk.removeAll(keepingCapacity: true)
+                    } catch {
+                        failure = context.describe(error)
+                        return false
+                    }
+                    return true
+                }
+                if failure == nil, !chunk.isEmpty { try spool.append(chunk) }
+            }
+        } catch {
+            store.endReading(reading)
+            throw error
+        }
+        store.endReading(reading)
+        if let failure { throw failure }
+        try context.logDisplay(store, as: reader, command: "child list") { draft in
+            draft.records.formUnion(ids)
+            draft.fields = fields
+            draft.tags = tags
+        }
+        if ids.isEmpty {
+            let filtered = name != nil || municipality != nil || missing || alerts
+            context.out(context.t(filtered ? "list.noneMatch" : "out.noChildren"))
+            return
+        }
+        var lines = TableBytes(context.console, widths: formatter.widths)
+        lines.line(header)
+        lines.line(formatter.widths.map { String(repeating: "-", count: $0) })
+        try context.store { () throws(StoreError) in
+            try spool.forEach { chunk in ChildTableFormatter.forEachRow(in: chunk) { lines.row($0) } }
         }
         lines.flush()
     }

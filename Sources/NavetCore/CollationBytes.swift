@@ -4,10 +4,10 @@ extension TextRules {
     /// `lexicographicallyPrecedes`: so SQL can sort names the user's way (`ORDER BY` a blob
     /// from this function) and stream the rows, instead of sorting them all in Swift.
     ///
-    /// Each element of the key is written in an order-keeping variable-length code (the
-    /// scheme of UTF-8, extended to 32 bits): a smaller number gives a smaller first byte
-    /// or, with the same first byte, smaller following bytes, and no code is a prefix of
-    /// another, so comparing the bytes compares the elements one by one.
+    /// Each element of the key is written in an order-keeping variable-length code
+    /// (`appendOrdered`): a smaller number gives a smaller first byte or, with the same
+    /// first byte, smaller following bytes, and no code is a prefix of another, so
+    /// comparing the bytes compares the elements one by one.
     ///
     /// Text in ASCII (the most common name) takes a shorter path that gives the same key
     /// (`CollationBytesTests` checks both against `collationKey`).
@@ -62,30 +62,32 @@ extension TextRules {
         return primary
     }
 
-    /// Appends `value` in the order-keeping code: 0–0x7F in one byte, then the UTF-8
-    /// pattern of lead bytes 110…, 1110…, 11110…, 111110…, 1111110… for 2–6 bytes.
+    /// Appends `value` in an order-keeping code in which the common elements take one byte
+    /// (issue 15: `navet child list` keeps these keys per child, layout 23): 0–0x7F as
+    /// themselves; the letters a–z and the three Swedish letters after z, as the collation
+    /// weighs them (0x1_0061–0x1_007D), as 0xC1–0xDD; 0x80–0x207F in two bytes (lead
+    /// 0x80–0x9F), 0x2080–0x1_0060 in three (lead 0xA0), anything above the letters in five
+    /// (lead 0xE0). The lead byte says the length, the ranges follow each other in the
+    /// order of the lead bytes, and within a range the bytes are big-endian: a smaller
+    /// number gives smaller bytes and no code is a prefix of another.
     static func appendOrdered(_ value: UInt32, to bytes: inout [UInt8]) {
         switch value {
         case 0..<0x80:
             bytes.append(UInt8(value))
-        case 0x80..<0x800:
-            bytes.append(0xC0 | UInt8(value >> 6))
-            bytes.append(0x80 | UInt8(value & 0x3F))
-        case 0x800..<0x1_0000:
-            bytes.append(0xE0 | UInt8(value >> 12))
-            bytes.append(0x80 | UInt8((value >> 6) & 0x3F))
-            bytes.append(0x80 | UInt8(value & 0x3F))
-        case 0x1_0000..<0x20_0000:
-            bytes.append(0xF0 | UInt8(value >> 18))
-            bytes.append(0x80 | UInt8((value >> 12) & 0x3F))
-            bytes.append(0x80 | UInt8((value >> 6) & 0x3F))
-            bytes.append(0x80 | UInt8(value & 0x3F))
-        case 0x20_0000..<0x400_0000:
-            bytes.append(0xF8 | UInt8(value >> 24))
-            for shift in stride(from: 18, through: 0, by: -6) { bytes.append(0x80 | UInt8((value >> UInt32(shift)) & 0x3F)) }
+        case 0x80..<0x2080:
+            let offset = value - 0x80
+            bytes.append(0x80 | UInt8(offset >> 8))
+            bytes.append(UInt8(offset & 0xFF))
+        case 0x2080..<0x1_0061:
+            let offset = value - 0x2080
+            bytes.append(0xA0)
+            bytes.append(UInt8(offset >> 8))
+            bytes.append(UInt8(offset & 0xFF))
+        case 0x1_0061...0x1_007D:
+            bytes.append(0xC0 + UInt8(value - 0x1_0060))
         default:
-            bytes.append(0xFC | UInt8(value >> 30))
-            for shift in stride(from: 24, through: 0, by: -6) { bytes.append(0x80 | UInt8((value >> UInt32(shift)) & 0x3F)) }
+            bytes.append(0xE0)
+            for shift in stride(from: 24, through: 0, by: -8) { bytes.append(UInt8((value >> UInt32(shift)) & 0xFF)) }
         }
     }
 }

@@ -159,6 +159,21 @@ public final class Statement {
         return String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self)
     }
 
+    /// The bytes of the text or blob in `column`, without copying them: valid only inside
+    /// `body` (until the next step or reset). Empty for NULL.
+    public func withBytes<R>(at column: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        let index = Int32(column)
+        let pointer = sqlite3_column_blob(handle, index)
+        let count = Int(sqlite3_column_bytes(handle, index))
+        guard count > 0, let pointer else { return body(UnsafeBufferPointer(start: nil, count: 0)) }
+        return body(UnsafeBufferPointer(start: pointer.assumingMemoryBound(to: UInt8.self), count: count))
+    }
+
+    /// Binds `bytes` as a blob (SQLite copies them).
+    public func bindBlob(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int32) {
+        sqlite3_bind_blob64(handle, index, UnsafeRawPointer(bytes.baseAddress) ?? UnsafeRawPointer(bitPattern: 1), UInt64(bytes.count), transient)
+    }
+
     public func blob(at column: Int) -> [UInt8] {
         let count = Int(sqlite3_column_bytes(handle, Int32(column)))
         guard count > 0, let pointer = sqlite3_column_blob(handle, Int32(column)) else { return [] }

@@ -241,7 +241,7 @@ extension ReplicaStore {
             INSERT INTO audit_log(seq, replica, time, user, kind, command, records, fields, tags, purpose, prev_hash, hash)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [.integer(Int64(seq)), .integer(replicaID.int64), .integer(now), .text(entry.user), .text(entry.kind),
-                  .text(entry.command), .text(entry.records.map(\.description).joined(separator: ",")),
+                  .text(entry.command), .text(entry.records.map { $0.description }.joined(separator: ",")),
                   .text(entry.fields.joined(separator: ",")), .text(entry.tags.joined(separator: ",")),
                   entry.purpose.map(SQLValue.text) ?? .null, .blob(previous), .blob(entry.hash)])
         try meta.set(Self.auditHeadSeq, .integer(Int64(seq)))

@@ -21,8 +21,13 @@ final class ChangeLog {
     let db: Database
     private var statements: [String: Statement] = [:]
 
-    init(db: Database) {
+    /// Whether this file keeps `child_order` (replicas, layout 23): each child record's
+    /// name sort keys, written with the cells they derive from.
+    let keepsChildOrder: Bool
+
+    init(db: Database, keepsChildOrder: Bool = false) {
         self.db = db
+        self.keepsChildOrder = keepsChildOrder
     }
 
     private func statement(_ sql: String) throws(SQLiteError) -> Statement {
@@ -47,7 +52,7 @@ final class ChangeLog {
     /// by position: looking them up by their SQL text cost a hash of ~200 bytes each time.
     private enum Hot: Int, CaseIterable {
         case selectCell, pendingReplaced, insertChange, insertChangeWithChild, forgetPending, markWinner, markStamp, stampExists,
-             addPending, updateWinner, updateHeads
+             addPending, updateWinner, updateHeads, upsertChildOrder, addChildOrder
 
         var sql: String {
             switch self {
@@ -85,6 +90,12 @@ final class ChangeLog {
                 WHERE record_id = ? AND field = ?
                 """
             case .updateHeads: "UPDATE cells SET heads = heads + ? WHERE record_id = ? AND field = ?"
+            case .upsertChildOrder:
+                """
+                INSERT INTO child_order(record_id, sv, en) VALUES (?,?,?)
+                ON CONFLICT(record_id) DO UPDATE SET sv = excluded.sv, en = excluded.en
+                """
+            case .addChildOrder: "INSERT INTO child_order(record_id) VALUES (?) ON CONFLICT(record_id) DO NOTHING"
             }
         }
     }
@@ -316,6 +327,20 @@ final class ChangeLog {
             insert.bind(change.tag.rawValue, at: base + 9)
             insert.bind(cell.headDelta, at: base + 10)
         }
+        if keepsChildOrder {
+            // A child's new cells are next to each other (key order): one statement makes
+            // sure of its `child_order` row, and the name's cell sets its keys.
+            var orderedChild: Int64?
+            for position in fresh {
+                let cell = pendingCells[position]
+                guard let change = cell.newWinner, change.recordType == "child" else { continue }
+                let record = cell.key.recordID.int64
+                if cell.key.field == "name" || orderedChild != record {
+                    try keepChildOrder(record, field: cell.key.field, value: change.value)
+                    orderedChild = record
+                }
+            }
+        }
         for cell in pendingCells where cell.stored {
             let key = cell.key
             let record = key.recordID.int64
@@ -331,6 +356,9 @@ final class ChangeLog {
                 update.bind(record, at: 8)
                 update.bind(key.field, at: 9)
                 while try update.step() {}
+                if keepsChildOrder, key.field == "name", change.recordType == "child" {
+                    try keepChildOrder(record, field: key.field, value: change.value)
+                }
             } else if cell.headDelta != 0 {
                 let update = try hot(.updateHeads)
                 update.reset()
@@ -339,6 +367,64 @@ final class ChangeLog {
                 update.bind(key.field, at: 3)
                 while try update.step() {}
             }
+        }
+    }
+
+    // MARK: The kept order of children (layout 23)
+
+    /// Keeps `child_order` in step with a child cell just written: the name's sort keys
+    /// (NULL for a value shown as nothing) for the `name` cell, or at least a row (no
+    /// keys) for the child's first cell of another field.
+    private func keepChildOrder(_ record: Int64, field: String, value: FieldValue) throws {
+        if field == "name" {
+            let keys = try hot(.upsertChildOrder)
+            keys.reset()
+            keys.bind(record, at: 1)
+            try Self.bindOrderKeys(value.displayText, to: keys, at: 2)
+            while try keys.step() {}
+        } else {
+            let row = try hot(.addChildOrder)
+            row.reset()
+            row.bind(record, at: 1)
+            while try row.step() {}
+        }
+    }
+
+    /// Binds `name`'s Swedish and English sort keys at `index` and `index + 1` (NULLs for nil).
+    static func bindOrderKeys(_ name: String?, to statement: Statement, at index: Int32) throws(SQLiteError) {
+        guard let name else {
+            try statement.bind(.null, at: index)
+            try statement.bind(.null, at: index + 1)
+            return
+        }
+        try statement.bind(.blob(TextRules.collationBytes(name, .swedish)), at: index)
+        try statement.bind(.blob(TextRules.collationBytes(name, .english)), at: index + 1)
+    }
+
+    /// Rebuilds one record's `child_order` row from its cells (after a cell was recomputed
+    /// or deleted): a row while the record has child cells, with its name's keys; none
+    /// otherwise.
+    func refreshChildOrder(_ record: RecordID) throws {
+        guard keepsChildOrder else { return }
+        let select = try statement("""
+            SELECT max(record_type = 'child'),
+                   max(CASE WHEN field = 'name' AND record_type = 'child' THEN \(ReplicaStore.displaySQL()) END)
+            FROM cells WHERE record_id = ?
+            """)
+        select.reset()
+        select.bind(record.int64, at: 1)
+        guard try select.step() else { select.reset(); return }
+        let isChild = !select.isNull(at: 0) && select.int64(at: 0) == 1
+        let name = select.isNull(at: 1) ? nil : select.text(at: 1)
+        select.reset()
+        if isChild {
+            let keys = try hot(.upsertChildOrder)
+            keys.reset()
+            keys.bind(record.int64, at: 1)
+            try Self.bindOrderKeys(name, to: keys, at: 2)
+            while try keys.step() {}
+        } else {
+            try statement("DELETE FROM child_order WHERE record_id = ?").run([.integer(record.int64)])
         }
     }
 
@@ -585,6 +671,7 @@ final class ChangeLog {
         pendingCells.removeAll()
         pendingChanges.removeAll()
         try db.execute("DELETE FROM changes; DELETE FROM cells; DELETE FROM superseded;")
+        if keepsChildOrder { try db.execute("DELETE FROM child_order") }
         for entry in entries {
             _ = try apply(entry.change, receivedAt: entry.receivedAt)
         }
@@ -625,6 +712,11 @@ final class ChangeLog {
     /// Costs one read of the record's changes (the `changes_by_record` index). Must run
     /// inside the caller's transaction.
     func recomputeCell(record: RecordID, field: String) throws {
+        try recomputeCellState(record: record, field: field)
+        try refreshChildOrder(record)
+    }
+
+    private func recomputeCellState(record: RecordID, field: String) throws {
         try flushChanges()
         try flushCells()
         let key: [SQLValue] = [.integer(record.int64), .text(field)]

@@ -42,14 +42,9 @@ extension ReplicaStore {
         """
     }
 
-    /// Registers `navet_collation(text, language)` ('sv' or 'en'; NULL for NULL) on this
-    /// connection: the sort key of `TextRules.collationBytes`, as a blob.
+    /// Registers `navet_collation(text, language)` on this connection (`Layout.registerCollation`).
     func registerCollation() throws {
-        try db.createFunction("navet_collation", argumentCount: 2) { arguments in
-            guard case .text(let text) = arguments[0] else { return .null }
-            let collation: TextRules.Collation = arguments[1] == .text("en") ? .english : .swedish
-            return .blob(TextRules.collationBytes(text, collation))
-        }
+        try Layout.registerCollation(db)
     }
 
     /// Every child this replica holds something of (`childIDs`), one at a time in the
@@ -111,6 +106,123 @@ extension ReplicaStore {
         }
     }
 
+    /// Every child this replica holds something of (`childIDs`), one at a time in the
+    /// order of `navet child list`, read in index order from the kept sort keys
+    /// (`child_order`, layout 23; nothing is sorted but the children whose name is not
+    /// held): named children by name in `collation` (ties by id), then those whose name is
+    /// not held, by id. Each named child's cells are read as one range of the `cells` key,
+    /// so memory does not grow with the number of children. `body` returns false to stop.
+    ///
+    /// `fieldTags` holds the tags of the three fields the table shows (name, birth date,
+    /// asylum status) when held; `municipality` is read only when `withMunicipality`.
+    public func forEachChildInListOrder(collation: TextRules.Collation, municipality withMunicipality: Bool = false,
+                                        _ body: (ListedChild) -> Bool) throws(StoreError) {
+        try StoreError.wrap {
+            let key = collation == .english ? "en" : "sv"
+            let columns = """
+                o.record_id AS id, n.value_kind, n.value, \(withMunicipality ? "m.value_kind, m.value" : "NULL, NULL"),
+                b.value_kind, b.value, s.value_kind, s.value,
+                EXISTS (SELECT 1 FROM cells x WHERE x.record_id = o.record_id AND x.heads > 1), n.tag, b.tag, s.tag
+                FROM child_order o
+                LEFT JOIN cells n ON n.record_id = o.record_id AND n.field = 'name'
+                \(withMunicipality ? "LEFT JOIN cells m ON m.record_id = o.record_id AND m.field = 'assigned_municipality'" : "")
+                LEFT JOIN cells b ON b.record_id = o.record_id AND b.field = 'birth_date'
+                LEFT JOIN cells s ON s.record_id = o.record_id AND s.field = 'asylum_status'
+                """
+            let referenced = Layout.hexToInteger("lower(r.value)")
+            // The named children: their ids from the index, then each one's cells in one
+            // range of the `cells` key (one seek, its few cells in field order).
+            let named = try db.prepare("SELECT record_id FROM child_order WHERE \(key) IS NOT NULL ORDER BY \(key), record_id")
+            defer { named.reset() }
+            let cellsOf = try db.prepare("SELECT field, value_kind, value, tag, heads FROM cells WHERE record_id = ?")
+            defer { cellsOf.reset() }
+            // The tags repeat from child to child: the last text of each is reused when its bytes are the same.
+            var lastTags: [(bytes: [UInt8], text: String)] = Array(repeating: ([], ""), count: 3)
+            func tag(_ slot: Int) -> String {
+                cellsOf.withBytes(at: 3) { bytes in
+                    if !bytes.elementsEqual(lastTags[slot].bytes) {
+                        lastTags[slot] = (Array(bytes), String(decoding: bytes, as: UTF8.self))
+                    }
+                    return lastTags[slot].text
+                }
+            }
+            while try named.step() {
+                let id = named.int64(at: 0)
+                cellsOf.reset()
+                cellsOf.bind(id, at: 1)
+                var name: FieldValue = .null
+                var municipality: FieldValue = .null
+                var birthDate: FieldValue = .null
+                var asylumStatus: FieldValue = .null
+                var conflict = false
+                var fieldTags: [(field: String, tag: String)] = []
+                fieldTags.reserveCapacity(3)
+                while try cellsOf.step() {
+                    if cellsOf.int64(at: 4) > 1 { conflict = true }
+                    let which = cellsOf.withBytes(at: 0) { field -> Int in
+                        switch field.count {
+                        case 4: return field.elementsEqual("name".utf8) ? 1 : 0
+                        case 10: return field.elementsEqual("birth_date".utf8) ? 2 : 0
+                        case 13: return field.elementsEqual("asylum_status".utf8) ? 3 : 0
+                        case 21: return withMunicipality && field.elementsEqual("assigned_municipality".utf8) ? 4 : 0
+                        default: return 0
+                        }
+                    }
+                    switch which {
+                    case 1:
+                        name = Self.fieldValue(kind: cellsOf.int64(at: 1), cellsOf, 2)
+                        fieldTags.append(("name", tag(0)))
+                    case 2:
+                        birthDate = Self.fieldValue(kind: cellsOf.int64(at: 1), cellsOf, 2)
+                        fieldTags.append(("birth_date", tag(1)))
+                    case 3:
+                        asylumStatus = Self.fieldValue(kind: cellsOf.int64(at: 1), cellsOf, 2)
+                        fieldTags.append(("asylum_status", tag(2)))
+                    case 4: municipality = Self.fieldValue(kind: cellsOf.int64(at: 1), cellsOf, 2)
+                    default: break
+                    }
+                }
+                let child = ListedChild(id: RecordID(rawValue: UInt64(clamping: id)), name: name.displayText,
+                                        municipality: municipality.displayText, birthDate: birthDate,
+                                        asylumStatus: asylumStatus, inConflict: conflict, fieldTags: fieldTags)
+                guard body(child) else { return }
+            }
+            // The children whose name is not held: child records without one, and those
+            // held only through records about them (a `child` cell's value).
+            let unnamed = try db.prepare("""
+                SELECT * FROM (
+                    SELECT \(columns) WHERE o.\(key) IS NULL
+                    UNION ALL
+                    SELECT DISTINCT \(referenced), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL
+                    FROM cells r
+                    WHERE r.field = 'child' AND r.record_type <> 'child' AND length(r.value) = 16
+                      AND lower(r.value) NOT GLOB '*[^0-9a-f]*' AND (\(referenced)) > 0
+                      AND NOT EXISTS (SELECT 1 FROM child_order x WHERE x.record_id = (\(referenced)))
+                ) ORDER BY id
+                """)
+            for statement in [unnamed] {
+                defer { statement.reset() }
+                func value(_ kind: Int, _ column: Int) -> FieldValue {
+                    guard !statement.isNull(at: kind) else { return .null }
+                    return Self.fieldValue(kind: statement.int64(at: kind), statement, column)
+                }
+                while try statement.step() {
+                    var fieldTags: [(field: String, tag: String)] = []
+                    fieldTags.reserveCapacity(3)
+                    if !statement.isNull(at: 10) { fieldTags.append(("name", statement.text(at: 10))) }
+                    if !statement.isNull(at: 11) { fieldTags.append(("birth_date", statement.text(at: 11))) }
+                    if !statement.isNull(at: 12) { fieldTags.append(("asylum_status", statement.text(at: 12))) }
+                    let child = ListedChild(
+                        id: RecordID(rawValue: UInt64(clamping: statement.int64(at: 0))),
+                        name: value(1, 2).displayText, municipality: value(3, 4).displayText,
+                        birthDate: value(5, 6), asylumStatus: value(7, 8), inConflict: statement.int64(at: 9) != 0,
+                        fieldTags: fieldTags)
+                    guard body(child) else { return }
+                }
+            }
+        }
+    }
+
     /// Every field a child record here holds, with each tag it holds it under: what a list
     /// of every child shows, for its read-log entry.
     public func childFieldTags() throws(StoreError) -> [(field: String, tag: String)] {
@@ -165,52 +277,54 @@ extension ReplicaStore {
         try StoreError.wrap { try FieldReader(db) }
     }
 
-    /// Rows of text kept in a temporary table, in the order appended: a list formats each
-    /// row once, in its one sorted pass, and prints the rows after its read-log entry is
-    /// written (issue 15). SQLite's temporary store spills to a file beyond its cache, so
-    /// memory does not grow with the rows. `close` drops the table.
-    public final class RowSpool {
+    /// Rows of bytes kept in a temporary table, in the order appended, one blob per row: a
+    /// list formats each row once, in its one sorted pass, and prints the rows after its
+    /// read-log entry is written (issue 15). SQLite's temporary store spills to a file
+    /// beyond its cache, so memory does not grow with the rows. `close` drops the table.
+    public final class ByteSpool {
         let db: Database
-        let columns: Int
         let insert: Statement
 
-        init(_ db: Database, columns: Int) throws {
+        init(_ db: Database) throws {
             self.db = db
-            self.columns = columns
-            try db.execute("DROP TABLE IF EXISTS temp.navet_list_spool")
-            try db.execute("CREATE TEMP TABLE navet_list_spool("
-                           + (0..<columns).map { "c\($0) TEXT" }.joined(separator: ", ") + ")")
-            insert = try db.prepare("INSERT INTO temp.navet_list_spool VALUES ("
-                                    + Array(repeating: "?", count: columns).joined(separator: ", ") + ")")
+            try db.execute("DROP TABLE IF EXISTS temp.navet_list_rows")
+            try db.execute("CREATE TEMP TABLE navet_list_rows(row BLOB)")
+            insert = try db.prepare("INSERT INTO temp.navet_list_rows VALUES (?)")
         }
 
-        /// Keeps a row (missing cells as empty texts, extra cells dropped).
-        public func append(_ row: [String]) throws(StoreError) {
+        /// Keeps a row.
+        public func append(_ row: [UInt8]) throws(StoreError) {
             try StoreError.wrap {
                 insert.reset()
-                for index in 0..<columns { insert.bind(index < row.count ? row[index] : "", at: Int32(index + 1)) }
+                row.withUnsafeBufferPointer { insert.bindBlob($0, at: 1) }
                 while try insert.step() {}
                 insert.reset()
             }
         }
 
-        /// Every row kept, in the order appended.
-        public func forEach(_ body: ([String]) -> Void) throws(StoreError) {
+        /// Every row kept, in the order appended; the bytes are valid only inside `body`.
+        public func forEach(_ body: (UnsafeBufferPointer<UInt8>) -> Void) throws(StoreError) {
             try StoreError.wrap {
-                let statement = try db.prepare("SELECT * FROM temp.navet_list_spool ORDER BY rowid")
+                let statement = try db.prepare("SELECT row FROM temp.navet_list_rows ORDER BY rowid")
                 defer { statement.reset() }
-                while try statement.step() { body((0..<columns).map { statement.text(at: $0) }) }
+                while try statement.step() { statement.withBytes(at: 0, body) }
             }
         }
 
         public func close() {
             insert.reset()
-            try? db.execute("DROP TABLE IF EXISTS temp.navet_list_spool")
+            try? db.execute("DROP TABLE IF EXISTS temp.navet_list_rows")
         }
     }
 
-    public func rowSpool(columns: Int) throws(StoreError) -> RowSpool {
-        try StoreError.wrap { try RowSpool(db, columns: columns) }
+    public func byteSpool() throws(StoreError) -> ByteSpool {
+        try StoreError.wrap { try ByteSpool(db) }
+    }
+
+    /// Rebuilds one record's kept sort keys from its cells (`ChangeLog.refreshChildOrder`):
+    /// for a file whose cells were changed by other means (tests that write SQL).
+    func refreshChildOrder(_ record: RecordID) throws(StoreError) {
+        try StoreError.wrap { try log.refreshChildOrder(record) }
     }
 
     /// Starts a read transaction (one snapshot of the file for the many small reads of a

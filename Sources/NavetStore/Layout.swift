@@ -1,3 +1,4 @@
+import NavetCore
 import NavetSQLite
 
 /// The storage layout of replica and central files, as migrations.
@@ -696,7 +697,37 @@ public enum Layout {
         WHERE c.record_type = 'missing_check'
         GROUP BY c.record_id;
         """),
+        // 23: the order of `navet child list` kept (issue 15, docs/STORAGE.md "child_order"):
+        // per child record, its name's sort keys in both collations (`TextRules.collationBytes`,
+        // NULL when no name is held), written with the cells they derive from (`ChangeLog`),
+        // so the list reads in index order without sorting. Filled here for the children
+        // held (`navet_collation`, registered on the connection by `migrate`).
+        Migration(replica: """
+        CREATE TABLE child_order(
+            record_id INTEGER PRIMARY KEY,
+            sv BLOB,
+            en BLOB
+        );
+        INSERT INTO child_order(record_id, sv, en)
+        SELECT record_id, navet_collation(name, 'sv'), navet_collation(name, 'en') FROM (
+            SELECT record_id, max(CASE WHEN field = 'name' THEN \(ReplicaStore.displaySQL()) END) AS name
+            FROM cells WHERE record_type = 'child' GROUP BY record_id
+        );
+        CREATE INDEX child_order_sv ON child_order(sv);
+        CREATE INDEX child_order_en ON child_order(en);
+        """),
     ]
+
+    /// Registers `navet_collation(text, language)` ('sv' or 'en'; NULL for NULL) on `db`:
+    /// the sort key of `TextRules.collationBytes`, as a blob (layout 23 fills `child_order`
+    /// with it).
+    static func registerCollation(_ db: Database) throws {
+        try db.createFunction("navet_collation", argumentCount: 2) { arguments in
+            guard case .text(let text) = arguments[0] else { return .null }
+            let collation: TextRules.Collation = arguments[1] == .text("en") ? .english : .swedish
+            return .blob(TextRules.collationBytes(text, collation))
+        }
+    }
 
     /// SQL for the signed 64-bit integer that `text` (16 lowercase hex digits) spells.
     static func hexToInteger(_ text: String) -> String {
@@ -717,6 +748,7 @@ public enum Layout {
             guard from <= currentVersion else {
                 throw StoreError.tooNew(path: db.path, found: from, supported: currentVersion)
             }
+            if from < target { try registerCollation(db) }
             for version in from..<target {
                 try db.transaction {
                     let step = migrations[version]

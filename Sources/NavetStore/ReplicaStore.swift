@@ -142,7 +142,7 @@ public final class ReplicaStore {
         self.path = path
         self.db = db
         self.replicaID = id
-        self.log = ChangeLog(db: db)
+        self.log = ChangeLog(db: db, keepsChildOrder: true)
         self.meta = Meta(db: db)
         self.schema = schema
     }

@@ -146,7 +146,7 @@ import Testing
         #expect(try cli.navet("init", "--no-user").code == 0)
         // Back to the layout before users (15): no users, no log, no ledger checkpoints (17).
         _ = try SQLite3Tool.run(folder.path("navet.db"), """
-            DROP TABLE users; DROP TABLE audit_log; DROP TABLE audit_purpose_tags; DROP TABLE checkpoints;
+            DROP TABLE users; DROP TABLE audit_log; DROP TABLE audit_purpose_tags; DROP TABLE checkpoints; DROP TABLE child_order;
             DELETE FROM meta WHERE key LIKE 'users%' OR key LIKE 'audit%'; PRAGMA user_version = 15;
             """)
         #expect(try SQLite3Tool.run(folder.path("navet.db"), "PRAGMA user_version") == "15")

@@ -279,7 +279,7 @@ import Testing
         #expect(try sqlite3("a.db", "PRAGMA application_id") == navt)
         #expect(try sqlite3("central.db", "PRAGMA application_id") == navt)
         let replicaTables = try sqlite3("a.db", "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
-        #expect(replicaTables.split(separator: "\n") == ["audit_log", "audit_purpose_tags", "cells", "changes", "checkpoints", "directory",
+        #expect(replicaTables.split(separator: "\n") == ["audit_log", "audit_purpose_tags", "cells", "changes", "checkpoints", "child_order", "directory",
                                                      "meta", "origins", "permissions", "refused_changes", "superseded", "users"])
         let centralTables = try sqlite3("central.db", "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
         #expect(centralTables.split(separator: "\n") == [

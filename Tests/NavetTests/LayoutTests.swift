@@ -92,8 +92,13 @@ import Testing
         #expect(try reopened.refusedChanges().isEmpty)
         #expect(try reopened.permissionsKnown() == false)
         #expect(try reopened.status().purgePending == false)
+        // Layout 23: the child's name sort keys are kept, filled by the migration.
+        #expect(try ChildOrderTests.keys(reopened, child) == [.blob(TextRules.collationBytes("Märta Öst", .swedish)),
+                                                              .blob(TextRules.collationBytes("Märta Öst", .english))])
+        try ChildOrderTests.expectKept(reopened, "migrated from \(version)")
         // And it keeps working after the migration: an edit, a resolution.
         try reopened.set(record: child, field: "name", value: .text("Märta Östberg"), now: 2)
+        try ChildOrderTests.expectKept(reopened, "renamed after the migration from \(version)")
         try reopened.resolve(record: child, field: "languages", value: .text("dari, pashto"), now: 3)
         #expect(try reopened.snapshot(child).value("name") == .text("Märta Östberg"))
         #expect(try reopened.conflicts().isEmpty)
@@ -111,7 +116,7 @@ import Testing
         }
         #expect(try tables(try Database(path: path)).contains("text(\"replicas\")"))
         let reopened = try ReplicaStore.open(path: path)
-        #expect(try tables(reopened.db) == ["audit_log", "audit_purpose_tags", "cells", "changes", "checkpoints", "directory", "meta",
+        #expect(try tables(reopened.db) == ["audit_log", "audit_purpose_tags", "cells", "changes", "checkpoints", "child_order", "directory", "meta",
                                             "origins", "permissions", "refused_changes", "superseded", "users"].map { "text(\"\($0)\")" })
         #expect(try Layout.applicationID(reopened.db) == Layout.applicationID)
         #expect(try reopened.db.scalar("SELECT name FROM children_view") == .text("Märta Öst"))

@@ -41,6 +41,26 @@ import Testing
         }
     }
 
+    /// The code of each element keeps the order of the numbers across its ranges' edges,
+    /// and a sequence's bytes compare as the sequence.
+    @Test func theElementCodeKeepsTheOrder() {
+        let edges: [UInt32] = [0, 1, 0x7F, 0x80, 0x81, 0x17F, 0x207F, 0x2080, 0x2081, 0xFFFF, 0x1_0000, 0x1_0060, 0x1_0061,
+                               0x1_0062, 0x1_007C, 0x1_007D, 0x1_007E, 0x1_007F, 0x10_FFFF, 0xFFFF_FFFE, 0xFFFF_FFFF]
+        func code(_ values: [UInt32]) -> [UInt8] {
+            var bytes: [UInt8] = []
+            for value in values { TextRules.appendOrdered(value, to: &bytes) }
+            return bytes
+        }
+        var sequences: [[UInt32]] = edges.map { [$0] }
+        for a in edges { for b in [UInt32(0), 0x1_0061, 0xFFFF_FFFF] { sequences.append([a, b]) } }
+        sequences.append([])
+        for a in sequences {
+            for b in sequences where Self.sign(code(a), code(b)) != Self.sign(a, b) {
+                Issue.record("\(a) vs \(b)")
+            }
+        }
+    }
+
     @Test func theASCIIPathGivesTheSameKey() {
         var generator = SystemRandomNumberGenerator()
         var texts = ["", "Amina", "a{b|c}d~", "ABC xyz 0129", "\u{7F}\u{01}\t"]
@@ -79,6 +99,9 @@ import Testing
         let db = try Database(path: folder.path("r.db"))
         try db.query("DELETE FROM cells WHERE record_id = ?", [.integer(noted.int64)])
         try db.query("DELETE FROM cells WHERE record_id = ? AND field = 'name'", [.integer(dated.int64)])
+        // The kept sort keys follow (these cells went without `ChangeLog`).
+        try store.refreshChildOrder(noted)
+        try store.refreshChildOrder(dated)
         expected += [(noted, nil), (dated, nil)]
         let context = Context(program: "navet", strings: Strings(language), json: false, databasePath: "",
                               console: Console(capture: true), now: 0)
@@ -89,6 +112,13 @@ import Testing
             return true
         }
         #expect(streamed == sorted)
+        // The kept order (layout 23) reads the same order from its index.
+        var kept: [RecordID] = []
+        try store.forEachChildInListOrder(collation: context.collation) { child in
+            kept.append(child.id)
+            return true
+        }
+        #expect(kept == sorted)
     }
 
     @Test(arguments: [0, 1, 3])
@@ -170,6 +200,51 @@ import Testing
             #expect(Format.trimmingTrailingSpace(text)
                     == text.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression), "\(text.debugDescription)")
         }
+    }
+
+    /// `navet child list`'s rows formatted as bytes (`ChildTableFormatter`, kept in chunks,
+    /// printed by `TableBytes` through `Console.write(lines:)`) are the bytes of
+    /// `Format.table` of `ChildList.row`: non-ASCII, wide and combining characters, control
+    /// characters, names ending in white space, missing names and values, conflicts, the
+    /// 18th birthday, in both languages.
+    @Test(arguments: [Language.swedish, .english])
+    func theChildTableAsBytesIsTheWholeTablePrinted(_ language: Language) {
+        let names: [String?] = ["Åsa", "Bilal\u{00A0}", "日本", "a\u{0301}b", "x\u{1B}[31m\ty\n", "tail  ", "", nil, "Zoë\u{2028}", "\u{200B}", "A"]
+        let births: [FieldValue] = [.text("2001-01-01"), .text("2015-06-30"), .null, .text("not a date"), .int(7), .text("2008-02-29")]
+        let statuses: [FieldValue] = [.text("pending"), .text("granted"), .null, .text("unknown_code"), .text("Ö\u{0}")]
+        var children: [ListedChild] = []
+        for (index, name) in names.enumerated() {
+            for extra in 0..<3 {
+                children.append(ListedChild(id: RecordID(rawValue: UInt64(index * 3 + extra + 1) << 36 | 0xfe1),
+                                            name: name, municipality: nil, birthDate: births[(index + extra) % births.count],
+                                            asylumStatus: statuses[(index * 2 + extra) % statuses.count],
+                                            inConflict: (index + extra) % 4 == 0, fieldTags: []))
+            }
+        }
+        let whole = Context(program: "navet", strings: Strings(language), json: false, databasePath: "",
+                            console: Console(capture: true), now: 1_796_000_000_000)
+        let header = ChildList.header(whole)
+        let rows = children.map { child in
+            ChildList.row(whole, id: child.id, name: child.name.map(FieldValue.text) ?? .null, birthDate: child.birthDate,
+                          asylumStatus: child.asylumStatus, inConflict: child.inConflict)
+        }
+        whole.out(Format.table(header, rows))
+        let direct = Context(program: "navet", strings: Strings(language), json: false, databasePath: "",
+                             console: Console(capture: true), now: 1_796_000_000_000)
+        var formatter = ChildTableFormatter(direct, header: header)
+        var chunk: [UInt8] = []
+        var row: [UInt8] = []
+        for child in children {
+            formatter.format(child, into: &row)
+            ChildTableFormatter.appendNumber(row.count, to: &chunk)
+            chunk += row
+        }
+        var lines = TableBytes(direct.console, widths: formatter.widths)
+        lines.line(header)
+        lines.line(formatter.widths.map { String(repeating: "-", count: $0) })
+        chunk.withUnsafeBufferPointer { ChildTableFormatter.forEachRow(in: $0) { lines.row($0) } }
+        lines.flush()
+        #expect(direct.console.capturedOut == whole.console.capturedOut)
     }
 
     @Test func anIDPrefixIsARangeOfIDs() throws {

@@ -16,6 +16,9 @@ that both binaries print the same bytes for each command. Run from the project r
 
 Without --base only the current binary is measured. Each display appends its read-log entry
 to the replica (a list of 100,000 children: an entry of 1.7 MB), as it does for people.
+Each binary works on its own copy of the replica, made afresh for each run (a binary opens
+a file in its own layout, migrating it, and an older binary refuses a newer layout); the
+sqlite3 query reads the copy of the binary measured.
 """
 import argparse
 import hashlib
@@ -81,9 +84,16 @@ def main():
     binaries = [("new", os.path.abspath(args.navet))]
     if args.base:
         binaries.insert(0, ("base", os.path.abspath(args.base)))
-    # The first command adds the login as the replica's first user.
-    subprocess.run([binaries[-1][1], "--db", db, "user", "list"], env=env, check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    copies = {}
+    for name, binary in binaries:
+        copies[name] = os.path.join(folder, f"replica-{args.children}-{name}.navet")
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(copies[name] + suffix):
+                os.remove(copies[name] + suffix)
+        shutil.copyfile(db, copies[name])
+        # The first command migrates the copy and adds the login as its first user.
+        subprocess.run([binary, "--db", copies[name], "user", "list"], env=env, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     with sqlite3.connect(db) as connection:
         child = connection.execute(
             "SELECT printf('%016x', record_id) FROM cells WHERE record_type = 'child' AND field = 'name' "
@@ -104,14 +114,15 @@ def main():
         for label, arguments in commands:
             order = binaries if round_number % 2 == 0 else list(reversed(binaries))
             for name, binary in order:
-                wall, cpu, rss, digest = run([binary, "--db", db] + arguments, env)
+                wall, cpu, rss, digest = run([binary, "--db", copies[name]] + arguments, env)
                 results.setdefault((label, name), []).append((wall, cpu, rss))
                 digests.setdefault(label, {}).setdefault(name, set()).add(digest)
-        wall, cpu, rss, _ = run(["sqlite3", db, LIST_QUERY], env)
+        wall, cpu, rss, _ = run(["sqlite3", copies["new"], LIST_QUERY], env)
         results.setdefault(("sqlite3 list query", "sqlite3"), []).append((wall, cpu, rss))
     load_after = os.getloadavg()
 
-    print(f"replica: {args.children:,} children, {os.path.getsize(db) / 2**20:,.0f} MiB ({db}); "
+    sizes = ", ".join(f"{name} {os.path.getsize(path) / 2**20:,.0f} MiB" for name, path in copies.items())
+    print(f"replica: {args.children:,} children, {os.path.getsize(db) / 2**20:,.0f} MiB as made ({db}; after the run: {sizes}); "
           f"{args.rounds} alternating rounds; load average before {load_before[0]:.2f} {load_before[1]:.2f}, "
           f"after {load_after[0]:.2f} {load_after[1]:.2f}")
     print()
