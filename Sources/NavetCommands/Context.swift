@@ -356,7 +356,15 @@ public struct Context {
                      String(version), BundleCodec.readableVersionsText)
         case .checksumMismatch: return t("bundle.checksum")
         case .tooLarge: return t("bundle.tooLarge")
-        default: return t("bundle.corrupt", String(describing: error))
+        case .badFlags(let flags): return t("bundle.flags", String(flags))
+        case .badSignatureLength(0): return t("bundle.unsigned")
+        case .badSignatureLength(let length): return t("bundle.signatureSize", String(length))
+        case .trailingBytes: return t("bundle.trailing")
+        case .decompressionFailed: return t("bundle.unpack")
+        case .lengthMismatch: return t("bundle.contentSize")
+        // The reason is a fixed technical phrase in English (Protocol/BUNDLE.md, "Refusal
+        // reasons"), shown as such: it names which rule the file breaks, for a report.
+        case .malformedPayload(let reason), .invalidValue(let reason): return t("bundle.corrupt", Format.line(reason))
         }
     }
 }
