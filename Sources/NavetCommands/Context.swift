@@ -127,6 +127,16 @@ public struct Context {
     func t(_ key: String, _ arguments: String...) -> String { strings.t(key, arguments) }
 
     /// Opens the replica named by `--db`, mapping failures to messages.
+    /// The exclusive lock a `navet sync`, `export` or `import` holds on the replica file
+    /// while it runs (`StoreLock`); refuses at once, changing nothing, while another holds it.
+    func lockForSync() throws(CLIError) -> StoreLock {
+        switch StoreLock.acquire(databasePath, exclusive: true) {
+        case .locked(let lock): return lock
+        case .busy: throw CLIError(.io, t("error.replicaBusy", Format.line(databasePath)))
+        case .failed(let code): throw CLIError(.io, t("error.storeLock", Format.line(databasePath), String(cString: strerror(code))))
+        }
+    }
+
     func openReplica() throws(CLIError) -> ReplicaStore {
         let store: ReplicaStore
         do {

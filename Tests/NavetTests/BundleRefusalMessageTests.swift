@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import NavetTestSupport
 import Testing
 
@@ -50,5 +53,29 @@ import Testing
             #expect(swedish.err.contains("teknisk uppgift"), "\(vector): \(swedish.err)")
             #expect(english.err.contains("technical detail"), "\(vector): \(english.err)")
         }
+    }
+
+    /// `navet sync`, `export` and `import` of one file never run at once: while another
+    /// holds the file's lock (here the test), each is refused at once, changing nothing.
+    @Test func aSecondSyncExportOrImportOfOneFileIsRefusedWhileOneRuns() throws {
+        #expect(try cli.navet("--db", "r.db", "init").code == 0)
+        #expect(try cli.navet("--db", "r.db", "child", "add", "--name", "Amina Rahimi").code == 0)
+        FileManager.default.createFile(atPath: folder.path("reply.navb"), contents: Data([0x4E, 0x41, 0x56, 0x42]))
+        let before = try SQLite3Tool.run(folder.path("r.db"), ".dump")
+        let descriptor = open(folder.path("r.db"), O_RDONLY)
+        #expect(descriptor >= 0 && flock(descriptor, LOCK_EX) == 0)
+        for arguments in [["sync", "--server", "http://127.0.0.1:9"], ["export", "out.navb"], ["import", "reply.navb"]] {
+            let swedish = try cli.run("navet", ["--lang", "sv", "--db", "r.db"] + arguments)
+            #expect(swedish.code == 5 && swedish.err.contains("pågår"), "\(arguments): \(swedish.err)")
+            let english = try cli.run("navet", ["--db", "r.db"] + arguments)
+            #expect(english.code == 5 && english.err.contains("is running"), "\(arguments): \(english.err)")
+        }
+        close(descriptor)
+        #expect(try SQLite3Tool.run(folder.path("r.db"), ".dump") == before)
+        #expect(!FileManager.default.fileExists(atPath: folder.path("out.navb")))
+        // Once the lock is released, the export goes on to its own checks (this file is
+        // not enrolled).
+        let after = try cli.navet("--db", "r.db", "export", "out.navb")
+        #expect(after.code != 5 && !after.err.contains("is running"), "\(after.err)")
     }
 }
