@@ -67,6 +67,8 @@ struct ExportCommand: Command {
 
     func run(_ context: Context) throws(CLIError) {
         let store = try context.openReplica()
+        let lock = try context.lockForSync()
+        defer { withExtendedLifetime(lock) {} }
         let reader = try context.actingUser(store)
         try context.checkOutput(file, force: force)
         let upload: (bytes: [UInt8], bundle: NavetWire.Bundle)
@@ -98,6 +100,8 @@ struct ImportCommand: Command {
 
     func run(_ context: Context) throws(CLIError) {
         let store = try context.openReplica()
+        let lock = try context.lockForSync()
+        defer { withExtendedLifetime(lock) {} }
         let bytes = try context.readBundleFile(file)
         let applied: (summary: ImportSummary, more: Bool)
         do throws(SyncError) {

@@ -127,6 +127,16 @@ public struct Context {
     func t(_ key: String, _ arguments: String...) -> String { strings.t(key, arguments) }
 
     /// Opens the replica named by `--db`, mapping failures to messages.
+    /// The exclusive lock a `navet sync`, `export` or `import` holds on the replica file
+    /// while it runs (`StoreLock`); refuses at once, changing nothing, while another holds it.
+    func lockForSync() throws(CLIError) -> StoreLock {
+        switch StoreLock.acquire(databasePath, exclusive: true) {
+        case .locked(let lock): return lock
+        case .busy: throw CLIError(.io, t("error.replicaBusy", Format.line(databasePath)))
+        case .failed(let code): throw CLIError(.io, t("error.storeLock", Format.line(databasePath), String(cString: strerror(code))))
+        }
+    }
+
     func openReplica() throws(CLIError) -> ReplicaStore {
         let store: ReplicaStore
         do {
@@ -356,7 +366,15 @@ public struct Context {
                      String(version), BundleCodec.readableVersionsText)
         case .checksumMismatch: return t("bundle.checksum")
         case .tooLarge: return t("bundle.tooLarge")
-        default: return t("bundle.corrupt", String(describing: error))
+        case .badFlags(let flags): return t("bundle.flags", String(flags))
+        case .badSignatureLength(0): return t("bundle.unsigned")
+        case .badSignatureLength(let length): return t("bundle.signatureSize", String(length))
+        case .trailingBytes: return t("bundle.trailing")
+        case .decompressionFailed: return t("bundle.unpack")
+        case .lengthMismatch: return t("bundle.contentSize")
+        // The reason is a fixed technical phrase in English (Protocol/BUNDLE.md, "Refusal
+        // reasons"), shown as such: it names which rule the file breaks, for a report.
+        case .malformedPayload(let reason), .invalidValue(let reason): return t("bundle.corrupt", Format.line(reason))
         }
     }
 }

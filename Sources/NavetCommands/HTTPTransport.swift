@@ -237,6 +237,13 @@ enum ResponseParser {
     /// Throws on a malformed response.
     static func parse(_ bytes: [UInt8], complete: Bool) throws(Failure) -> (status: Int, body: [UInt8])? {
         guard let headEnd = find([13, 10, 13, 10], in: bytes, from: 0) else {
+            // Nothing, or the beginning of an HTTP answer, then the end: the server went away
+            // (stopped or killed) in the middle, which is not a wrong address.
+            let prefix = Array("HTTP/1.".utf8)
+            let startsLikeHTTP = bytes.count <= prefix.count ? prefix.starts(with: bytes) : bytes.starts(with: prefix)
+            if complete, startsLikeHTTP, bytes.count <= 64 * 1024 {
+                throw Failure(message: "the connection closed before the answer was complete")
+            }
             if complete || bytes.count > 64 * 1024 { throw Failure(message: "the answer is not HTTP") }
             return nil
         }

@@ -373,8 +373,8 @@ struct ChildList: Command {
         }
         /// Whether a child passes the filters (`failure` set when the alerts could not be read).
         func passes(_ child: ListedChild) -> Bool {
-            if let name, !TextRules.foldKey(child.name ?? "").contains(name) { return false }
-            if let municipality, !TextRules.foldKey(child.municipality ?? "").contains(municipality) { return false }
+            if let name, !TextRules.foldedContains(child.name ?? "", name) { return false }
+            if let municipality, !TextRules.foldedContains(child.municipality ?? "", municipality) { return false }
             if let openChildren, !openChildren.contains(child.id) { return false }
             if alerts {
                 do throws(CLIError) {

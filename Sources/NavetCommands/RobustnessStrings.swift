@@ -22,6 +22,9 @@ enum RobustnessStrings {
         "error.storeBeingRestored": (
             "{0} is being restored by navetd restore right now. Start navetd serve again when the restore has finished.",
             "{0} återställs just nu med navetd restore. Starta navetd serve igen när återställningen är klar."),
+        "error.replicaBusy": (
+            "Another navet sync, export or import of {0} is running. Run this again when it has finished. Nothing was changed.",
+            "En annan navet sync, export eller import av {0} pågår. Kör det här igen när den är klar. Inget har ändrats."),
         "error.storeLock": (
             "Cannot lock {0} ({1}). Nothing was changed.",
             "Kan inte låsa {0} ({1}). Inget har ändrats."),

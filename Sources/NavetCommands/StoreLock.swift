@@ -12,6 +12,10 @@ import Glibc
 /// other commands (org add, replica enroll, backup, replica list) work while `serve` runs.
 /// The lock belongs to the open file description: it ends when the descriptor is closed
 /// or the process ends, however it ends.
+///
+/// A replica file gets the exclusive lock for a `navet sync`, `export` or `import`
+/// (`Context.lockForSync`): two of them at once would answer each other's uploads with
+/// stale replies (Protocol/BUNDLE.md, "Which reply a replica applies").
 final class StoreLock {
     private let descriptor: Int32
 

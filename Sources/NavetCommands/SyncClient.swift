@@ -254,6 +254,8 @@ struct SyncCommand: Command {
 
     func run(_ context: Context) throws(CLIError) {
         let store = try context.openReplica()
+        let lock = try context.lockForSync()
+        defer { withExtendedLifetime(lock) {} }
         let report: SyncClient.Report
         var shown = ""
         do throws(SyncClient.Failure) {

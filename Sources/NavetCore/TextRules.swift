@@ -30,8 +30,30 @@ public enum TextRules {
     /// The key a typed word is matched by when it does not match exactly: `matchKey` with
     /// every accent dropped (å and ä as a, ö as o, é as e; æ as a, ø as o), for people who
     /// type on a keyboard without å, ä and ö: "BUP Umea" for "BUP Umeå", "halsa" for "hälsa".
+    /// The zero-width non-joiner and joiner (U+200C, U+200D), kept in Persian and Dari
+    /// names, are dropped too: nobody types them, and they would glue the letter before
+    /// them into one character with them.
     public static func foldKey(_ text: String) -> String {
         asciiFoldKey(text) ?? unicodeFoldKey(text)
+    }
+
+    /// Whether `foldKey(text)` holds `folded` (a `foldKey` itself) anywhere, compared as
+    /// UTF-8 bytes: both sides are folded the same way, and a comparison by characters
+    /// would miss a match that ends where the text's character goes on (a letter with a
+    /// mark this fold keeps).
+    public static func foldedContains(_ text: String, _ folded: String) -> Bool {
+        var key = foldKey(text)
+        var wanted = folded
+        return key.withUTF8 { haystack in
+            wanted.withUTF8 { needle in
+                guard let first = needle.first else { return true }
+                guard haystack.count >= needle.count else { return false }
+                for start in 0...(haystack.count - needle.count) where haystack[start] == first {
+                    if haystack[start ..< start + needle.count].elementsEqual(needle) { return true }
+                }
+                return false
+            }
+        }
     }
 
     /// `foldKey` of text in printable ASCII (nil for any other): `_` and `-` as spaces,
@@ -62,6 +84,7 @@ public enum TextRules {
         for scalar in matchKey(text).decomposedStringWithCanonicalMapping.unicodeScalars {
             switch scalar {
             case _ where isCombining(scalar): continue
+            case "\u{200C}", "\u{200D}": continue
             case "æ": result.append("a")
             case "ø": result.append("o")
             default: result.append(scalar)

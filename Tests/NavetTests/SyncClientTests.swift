@@ -234,5 +234,21 @@ final class TrickleServer: @unchecked Sendable {
         #expect(throws: HTTPTransport.Failure.self) {
             try ResponseParser.parse(Array("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nab".utf8), complete: true)
         }
+        // The server went away before or while sending its head (killed, stopped): said as
+        // such, not as an address that does not speak HTTP.
+        for cut in ["", "HT", "HTTP/1.", "HTTP/1.1 200 OK\r\nContent-Le"] {
+            do {
+                _ = try ResponseParser.parse(Array(cut.utf8), complete: true)
+                Issue.record("'\(cut)' parsed")
+            } catch {
+                #expect(error.message == "the connection closed before the answer was complete", "'\(cut)'")
+            }
+        }
+        do {
+            _ = try ResponseParser.parse(Array("SSH-2.0-OpenSSH_9.2".utf8), complete: true)
+            Issue.record("SSH parsed")
+        } catch {
+            #expect(error.message == "the answer is not HTTP")
+        }
     }
 }

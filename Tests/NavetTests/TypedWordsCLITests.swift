@@ -37,6 +37,32 @@ import Testing
         return result.err
     }
 
+    /// Persian and Dari names keep the zero-width non-joiner (U+200C); a search typed
+    /// without it finds any part of the name, in Latin and in Arabic script.
+    @Test func aSearchFindsNamesWithZeroWidthJoiners() {
+        #expect(TextRules.foldKey("Mohammad\u{200C}Reza") == "mohammadreza")
+        for typed in ["mohammad", "hammad", "reza", "MohammadReza", "dreza"] {
+            #expect(TextRules.foldedContains("Mohammad\u{200C}Reza", TextRules.foldKey(typed)), "\(typed)")
+        }
+        let arabic = "\u{0639}\u{0644}\u{06CC}\u{200C}\u{0631}\u{0636}\u{0627} \u{0627}\u{062D}\u{0645}\u{062F}\u{06CC}"
+        #expect(TextRules.foldedContains(arabic, TextRules.foldKey("\u{0639}\u{0644}\u{06CC}")))
+        #expect(TextRules.foldedContains(arabic, TextRules.foldKey("\u{0631}\u{0636}\u{0627}")))
+        #expect(TextRules.foldedContains("Åsa Öberg", TextRules.foldKey("asa ob")))
+        #expect(TextRules.foldedContains("Åsa Öberg", TextRules.foldKey("ÖBERG")))
+        #expect(!TextRules.foldedContains("Åsa Öberg", TextRules.foldKey("berga")))
+        #expect(!TextRules.foldedContains("", TextRules.foldKey("a")))
+    }
+
+    @Test func childListFindsANameWithAZeroWidthNonJoiner() throws {
+        #expect(try cli.navet("init").code == 0)
+        #expect(try cli.navet("child", "add", "--name", "Mohammad\u{200C}Reza Karimi").code == 0)
+        #expect(try cli.navet("child", "add", "--name", "Amina Rahimi").code == 0)
+        for typed in ["mohammad", "hammad", "reza", "MOHAMMADREZA"] {
+            let listed = try cli.navet("child", "list", "--name", typed)
+            #expect(listed.code == 0 && listed.out.contains("Karimi") && !listed.out.contains("Amina"), "\(typed): \(listed.out)")
+        }
+    }
+
     @Test func foldingDropsAccentsAndAnExactMatchWins() {
         #expect(TextRules.foldKey("BUP Umeå") == "bup umea")
         #expect(TextRules.foldKey("Hälso- och  SJUKVÅRD") == "halso och sjukvard")
