@@ -79,14 +79,26 @@ public enum TextRules {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// The general path of `foldKey`: compatibility decomposition (the ligature ﬁ as fi,
+    /// full-width letters as ASCII), lowercased again after it, accents dropped, and the
+    /// letters that have no decomposition read as a keyboard without them types them
+    /// (ı as i, đ and ð as d, ł as l, œ as oe, ß as ss, þ as th).
     static func unicodeFoldKey(_ text: String) -> String {
         var result = String.UnicodeScalarView()
-        for scalar in matchKey(text).decomposedStringWithCanonicalMapping.unicodeScalars {
+        for scalar in matchKey(text).decomposedStringWithCompatibilityMapping.lowercased().unicodeScalars {
             switch scalar {
             case _ where isCombining(scalar): continue
             case "\u{200C}", "\u{200D}": continue
             case "æ": result.append("a")
             case "ø": result.append("o")
+            case "ı": result.append("i")
+            case "đ", "ð": result.append("d")
+            case "ł": result.append("l")
+            case "ħ": result.append("h")
+            case "ŧ": result.append("t")
+            case "œ": result.append(contentsOf: "oe".unicodeScalars)
+            case "ß": result.append(contentsOf: "ss".unicodeScalars)
+            case "þ": result.append(contentsOf: "th".unicodeScalars)
             default: result.append(scalar)
             }
         }

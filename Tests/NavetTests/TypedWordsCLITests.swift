@@ -67,6 +67,14 @@ import Testing
         #expect(TextRules.foldKey("BUP Umeå") == "bup umea")
         #expect(TextRules.foldKey("Hälso- och  SJUKVÅRD") == "halso och sjukvard")
         #expect(TextRules.foldKey("Ö\u{0308}rebro Ærø") == "orebro aro")
+        // Letters without a decomposition, ligatures and full-width letters, as typed on a
+        // keyboard without them.
+        #expect(TextRules.foldKey("Yılmaz") == "yilmaz")
+        #expect(TextRules.foldKey("Đorđe Łukasz") == "dorde lukasz")
+        #expect(TextRules.foldKey("ﬁona") == "fiona")
+        #expect(TextRules.foldKey("Œdipe Straße Þóra") == "oedipe strasse thora")
+        #expect(TextRules.foldKey("ＡＭＩＮＡ") == "amina")
+        #expect(TextRules.foldedContains("Yılmaz Đorđević", TextRules.foldKey("yilmaz dord")))
         let names: [(value: String, words: [String])] = [("Ärla skola", ["Ärla skola"]), ("Arla skola", ["Arla skola"]),
                                                          ("BUP Umeå", ["BUP Umeå"])]
         #expect(TextRules.match("arla skola", among: names, key: TextRules.nameKey).value == "Arla skola")
