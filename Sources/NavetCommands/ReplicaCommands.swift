@@ -387,6 +387,17 @@ struct ChildList: Command {
             return true
         }
         let reading = try context.store { () throws(StoreError) in try store.beginReading() }
+        /// Ends the pass that chose the children and writes the entry naming them, before
+        /// anything is shown.
+        func endPass() throws(CLIError) {
+            store.endReading(reading)
+            if let failure { throw failure }
+            try context.logDisplay(store, as: reader, command: "child list") { draft in
+                draft.records.formUnion(ids)
+                draft.fields = fields
+                draft.tags = tags
+            }
+        }
         if context.json {
             // JSON shows every field: a first pass in the file's order fills the entry, then
             // a second in list order reads and writes each child.
@@ -407,13 +418,7 @@ struct ChildList: Command {
                 store.endReading(reading)
                 throw error
             }
-            store.endReading(reading)
-            if let failure { throw failure }
-            try context.logDisplay(store, as: reader, command: "child list") { draft in
-                draft.records.formUnion(ids)
-                draft.fields = fields
-                draft.tags = tags
-            }
+            try endPass()
             // Only the children the entry names (one that arrived since the first pass
             // waits for the next list).
             let listed = Set(ids)
@@ -476,13 +481,7 @@ struct ChildList: Command {
             store.endReading(reading)
             throw error
         }
-        store.endReading(reading)
-        if let failure { throw failure }
-        try context.logDisplay(store, as: reader, command: "child list") { draft in
-            draft.records.formUnion(ids)
-            draft.fields = fields
-            draft.tags = tags
-        }
+        try endPass()
         if ids.isEmpty {
             let filtered = name != nil || municipality != nil || missing || alerts
             context.out(context.t(filtered ? "list.noneMatch" : "out.noChildren"))
