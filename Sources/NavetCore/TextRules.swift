@@ -227,6 +227,11 @@ public enum TextRules {
     // MARK: Collation
 
     /// The order a list of names is shown in, per language.
+    ///
+    /// In both, letters of other scripts (Cyrillic, Arabic, Greek, …) come after the Latin
+    /// ones, in the order of their code points; ligatures and full-width letters sort as the
+    /// letters they are made of (ﬁ as fi), and Latin letters without a decomposition as
+    /// their base letter (đ and ð as d, ı as i, ł as l, œ as o).
     public enum Collation: Sendable {
         /// A–Z, then Å, Ä, Ö; accented letters as their base letter (É as E, Ü as Y); Æ as
         /// Ä and Ø as Ö; case-insensitive.
@@ -236,10 +241,14 @@ public enum TextRules {
         case english
     }
 
+    /// Where letters of other scripts go: above every Latin letter's weight (a–z and the
+    /// three Swedish letters after z, at 0x1_0061–0x1_007D).
+    static let otherScriptWeight: UInt32 = 0x2_0000
+
     /// A sort key: compare keys to order texts. Ties on the primary letters fall back to
     /// accents, then case, then the NFC scalars, so the order is total and stable.
     public static func collationKey(_ text: String, _ collation: Collation) -> [UInt32] {
-        let decomposed = text.decomposedStringWithCanonicalMapping
+        let decomposed = text.decomposedStringWithCompatibilityMapping
         var primary: [UInt32] = []
         var secondary: [UInt32] = []
         var tertiary: [UInt32] = []
@@ -262,6 +271,8 @@ public enum TextRules {
             }
             if weight >= UInt32(("a" as Unicode.Scalar).value) && weight <= UInt32(("z" as Unicode.Scalar).value) + 3 {
                 weight += 0x1_0000  // letters after digits, spaces and punctuation
+            } else if weight >= 0x80, lower.properties.isAlphabetic {
+                weight += Self.otherScriptWeight  // other scripts after the Latin letters
             }
             primary.append(weight)
         }
@@ -293,8 +304,13 @@ public enum TextRules {
     private static func foldedLetter(_ letter: Unicode.Scalar) -> UInt32? {
         switch letter {
         case "æ": return UInt32(("a" as Unicode.Scalar).value)
-        case "ø": return UInt32(("o" as Unicode.Scalar).value)
+        case "ø", "œ": return UInt32(("o" as Unicode.Scalar).value)
         case "ß": return UInt32(("s" as Unicode.Scalar).value)
+        case "đ", "ð": return UInt32(("d" as Unicode.Scalar).value)
+        case "ı": return UInt32(("i" as Unicode.Scalar).value)
+        case "ł": return UInt32(("l" as Unicode.Scalar).value)
+        case "ħ": return UInt32(("h" as Unicode.Scalar).value)
+        case "ŧ", "þ": return UInt32(("t" as Unicode.Scalar).value)
         default: return nil
         }
     }

@@ -716,6 +716,17 @@ public enum Layout {
         CREATE INDEX child_order_sv ON child_order(sv);
         CREATE INDEX child_order_en ON child_order(en);
         """),
+        // 24: the kept keys again, for the collation that puts other scripts after the
+        // Latin letters and sorts ligatures and letters such as đ, ı, ł and œ as their base
+        // letters (`TextRules.Collation`).
+        // In place, indexes kept: a new file (no children) writes nothing here.
+        Migration(replica: """
+        INSERT OR REPLACE INTO child_order(record_id, sv, en)
+        SELECT record_id, navet_collation(name, 'sv'), navet_collation(name, 'en') FROM (
+            SELECT record_id, max(CASE WHEN field = 'name' THEN \(ReplicaStore.displaySQL()) END) AS name
+            FROM cells WHERE record_type = 'child' GROUP BY record_id
+        );
+        """),
     ]
 
     /// Registers `navet_collation(text, language)` ('sv' or 'en'; NULL for NULL) on `db`:

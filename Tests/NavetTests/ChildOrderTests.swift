@@ -87,4 +87,31 @@ import Testing
         #expect(try Self.keys(b, bilal) == nil)
         try Self.expectKept(b, "child redacted")
     }
+
+    /// Layout 24 keys every child again for the collation that puts other scripts after the
+    /// Latin letters: a file whose keys were written by the collation before it (here: keys
+    /// that say nothing) is re-keyed when it is opened.
+    @Test func layout24KeysTheChildrenAgain() throws {
+        let folder = TemporaryDirectory(prefix: "navet-order")
+        let now: Int64 = 1_790_000_000_000
+        let path = folder.path("r.db")
+        do {
+            let store = try ReplicaStore.create(path: path, now: now)
+            for name in ["Мария", "Đorđe", "Zlatan"] {
+                _ = try store.createRecord(type: "child", values: ["name": .text(name), "birth_date": .text("2010-01-01")], now: now)
+            }
+        }
+        let db = try Database(path: path)
+        try db.execute("UPDATE child_order SET sv = x'00', en = x'00'")
+        try db.setUserVersion(23)  // as the file was before layout 24
+        let reopened = try ReplicaStore.open(path: path)
+        #expect(try reopened.db.userVersion == Layout.currentVersion)
+        try Self.expectKept(reopened, "re-keyed by layout 24")
+        var order: [String] = []
+        try reopened.forEachChildInListOrder(collation: .swedish) { child in
+            order.append(child.name ?? "")
+            return true
+        }
+        #expect(order == ["Đorđe", "Zlatan", "Мария"])
+    }
 }

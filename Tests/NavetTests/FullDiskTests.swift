@@ -110,9 +110,9 @@ import Testing
     }
 }
 
-/// A really full filesystem: a 448 KiB tmpfs (an empty replica needs between 384 and 416 KiB at
-/// its peak since layout 20: the write-ahead log of its layout steps, the users and read audit of
-/// layout 16). Mounting needs root; where it is not allowed
+/// A really full filesystem: a 512 KiB tmpfs (an empty replica needs between 448 and 464 KiB at
+/// its peak since layout 24: the write-ahead log of its layout steps, the users and read audit of
+/// layout 16, the kept child order of layouts 23 and 24). Mounting needs root; where it is not allowed
 /// the test is not run (the max_page_count tests above still are).
 @Suite(.serialized) struct FullFilesystemTests {
     static let canMount: Bool = {
@@ -137,7 +137,7 @@ import Testing
     @Test(.enabled(if: FullFilesystemTests.canMount))
     func theCLISaysTheDiskIsFullAndChangesNothing() throws {
         let folder = TemporaryDirectory(prefix: "navet-full")
-        #expect(Self.run("/bin/mount", ["-t", "tmpfs", "-o", "size=448k", "tmpfs", folder.url.path]) == 0)
+        #expect(Self.run("/bin/mount", ["-t", "tmpfs", "-o", "size=512k", "tmpfs", folder.url.path]) == 0)
         defer { Self.run("/bin/umount", [folder.url.path]) }
         let cli = CLIRunner(workingDirectory: folder.url)
         #expect(try cli.navet("init").code == 0)
