@@ -20,27 +20,6 @@ extension Context {
 
     /// A decision's kind for people: "asylum decision" / "asylbeslut".
     func decisionKindLabel(_ code: String) -> String { strings.label("decisionkind", code) }
-
-    /// The child's name for lists, when this replica holds it, by child id.
-    func childNames(_ store: ReplicaStore, of records: [RecordSnapshot]) -> [String: String] {
-        var names: [String: String] = [:]
-        for record in records {
-            guard let child = record.value("child").displayText, names[child] == nil, let id = RecordID(hex: child),
-                  let snapshot = try? store.snapshot(id), let name = snapshot.value("name").displayText else { continue }
-            names[child] = name
-        }
-        return names
-    }
-
-    /// Adds the child names a list shows to its read-log entry.
-    func logNames(_ names: [String: String], in draft: inout AuditDraft) {
-        for child in names.keys {
-            guard let id = RecordID(hex: child) else { continue }
-            draft.records.insert(id)
-            draft.fields.insert("child.name")
-            draft.tags.insert(ChildAdd.childSchema.field("name")!.defaultTag.rawValue)
-        }
-    }
 }
 
 struct DecisionAdd: Command {

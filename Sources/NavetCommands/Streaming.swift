@@ -156,7 +156,7 @@ extension Context {
         return name
     }
 
-    /// Adds a shown child name to a read-log entry (as `logNames` does).
+    /// Adds a shown child name to a read-log entry: the child, its `name` field and tag.
     func logName(of record: RecordSnapshot, in draft: inout AuditDraft) {
         guard let child = record.value("child").displayText, let id = RecordID(hex: child) else { return }
         draft.records.insert(id)
