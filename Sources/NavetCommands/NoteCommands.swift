@@ -107,7 +107,7 @@ struct NoteAdd: Command {
         }
         // Every field of a note takes the note's tag (the author's choice, else the default).
         try context.checkWrite(store, child: childID, recordType: "note", fields: values.keys,
-                               tag: tag ?? Self.noteSchema.field("text")!.defaultTag, noteKind: values["kind"]?.displayText)
+                               tag: tag, noteKind: values["kind"]?.displayText)
         let written = values
         let id = try context.audited(store, as: editor, command: "note add", { () throws(StoreError) in
             try store.createRecord(type: "note", values: written, tag: tag, now: context.now)
