@@ -41,7 +41,7 @@ public final class CentralStore {
         self.path = path
         self.db = db
         self.serverID = id
-        self.log = ChangeLog(db: db)
+        self.log = ChangeLog(db: db, keepsChangeRuns: true)
         self.meta = Meta(db: db)
     }
 
@@ -286,9 +286,7 @@ public final class CentralStore {
     ) throws(StoreError) -> [Change]? {
         try StoreError.wrap {
             var bytes = 0
-            let changes = try log.changes(
-                where: "origin = ? AND seq > ?", [.integer(replica.int64), .integer(Int64(min(after, UInt64(Int64.max))))],
-                orderBy: "seq LIMIT \(limit + 1)")
+            let changes = try log.changes(of: replica, after: after, limit: limit + 1)
             for change in changes { bytes += 64 + (change.value.displayText?.utf8.count ?? 0) }
             return changes.count > limit || bytes > byteBudget ? nil : changes
         }

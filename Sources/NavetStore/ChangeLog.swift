@@ -25,9 +25,18 @@ final class ChangeLog {
     /// name sort keys, written with the cells they derive from.
     let keepsChildOrder: Bool
 
-    init(db: Database, keepsChildOrder: Bool = false) {
+    /// Whether this file finds a change by `(origin, seq)` through `change_runs` (the
+    /// central store, layout 25) rather than a `UNIQUE(origin, seq)` index on `changes`:
+    /// each run is a stretch of one origin's changes with consecutive seqs and consecutive
+    /// ids, so an upload's new changes cost one run row instead of one index entry each.
+    /// Every insert into `changes` then notes its run (`noteStored`), and nothing deletes
+    /// from `changes` (the central store keeps every change).
+    let keepsChangeRuns: Bool
+
+    init(db: Database, keepsChildOrder: Bool = false, keepsChangeRuns: Bool = false) {
         self.db = db
         self.keepsChildOrder = keepsChildOrder
+        self.keepsChangeRuns = keepsChangeRuns
     }
 
     private func statement(_ sql: String) throws(SQLiteError) -> Statement {
@@ -52,7 +61,8 @@ final class ChangeLog {
     /// by position: looking them up by their SQL text cost a hash of ~200 bytes each time.
     private enum Hot: Int, CaseIterable {
         case selectCell, pendingReplaced, insertChange, insertChangeWithChild, forgetPending, markWinner, markStamp, stampExists,
-             addPending, updateWinner, updateHeads, upsertChildOrder, addChildOrder
+             addPending, updateWinner, updateHeads, upsertChildOrder, addChildOrder,
+             insertChangeByRun, insertChangeWithChildByRun, lastRun, runAtOrBelow, extendRun, addRun, changeByID
 
         var sql: String {
             switch self {
@@ -96,6 +106,30 @@ final class ChangeLog {
                 ON CONFLICT(record_id) DO UPDATE SET sv = excluded.sv, en = excluded.en
                 """
             case .addChildOrder: "INSERT INTO child_order(record_id) VALUES (?) ON CONFLICT(record_id) DO NOTHING"
+            // The central store (`keepsChangeRuns`): no UNIQUE(origin, seq) to meet; the
+            // caller looks the change up first (`heldID`).
+            case .insertChangeByRun:
+                """
+                INSERT INTO changes(origin, seq, version, replaces, wall_time, record_type, record_id,
+                                    field, value_kind, value, tag, received_at, superseded)
+                VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
+                """
+            case .insertChangeWithChildByRun:
+                """
+                INSERT INTO changes(origin, seq, version, replaces, wall_time, record_type, record_id,
+                                    field, value_kind, value, tag, received_at, superseded, child_id)
+                VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                """
+            case .lastRun:
+                "SELECT first_seq, last_seq, first_id FROM change_runs WHERE origin = ? ORDER BY first_seq DESC LIMIT 1"
+            case .runAtOrBelow:
+                """
+                SELECT first_seq, last_seq, first_id FROM change_runs WHERE origin = ? AND first_seq <= ?
+                ORDER BY first_seq DESC LIMIT 1
+                """
+            case .extendRun: "UPDATE change_runs SET last_seq = ? WHERE origin = ? AND first_seq = ?"
+            case .addRun: "INSERT INTO change_runs(origin, first_seq, last_seq, first_id) VALUES (?,?,?,?)"
+            case .changeByID: "SELECT \(ChangeLog.columns()) FROM changes WHERE id = ?"
             }
         }
     }
@@ -185,8 +219,10 @@ final class ChangeLog {
             nextID = nil
         }
         if let origin {
-            if case .integer(let seq) = try db.scalar("SELECT max(seq) FROM changes WHERE origin = ?",
-                                                      [.integer(origin.int64)]) {
+            if keepsChangeRuns {
+                deferAbove = try lastRun(of: origin)?.lastSeq ?? 0
+            } else if case .integer(let seq) = try db.scalar("SELECT max(seq) FROM changes WHERE origin = ?",
+                                                             [.integer(origin.int64)]) {
                 deferAbove = UInt64(clamping: seq)
             } else {
                 deferAbove = 0
@@ -231,6 +267,20 @@ final class ChangeLog {
                 try insert.bind(.null, at: base + 15)
             }
             id += 1
+        }
+        if keepsChangeRuns {
+            // Consecutive ids by construction; a run ends where the origin or the seq breaks.
+            var start = 0
+            for index in 1...pendingChanges.count {
+                if index < pendingChanges.count {
+                    let previous = pendingChanges[index - 1].change, next = pendingChanges[index].change
+                    if next.origin == previous.origin, next.seq == previous.seq &+ 1 { continue }
+                }
+                let first = pendingChanges[start].change
+                try noteStored(origin: first.origin, firstSeq: first.seq, lastSeq: pendingChanges[index - 1].change.seq,
+                               firstID: pendingFirstID + Int64(start))
+                start = index
+            }
         }
         nextID = id
         pendingChanges.removeAll(keepingCapacity: true)
@@ -290,6 +340,78 @@ final class ChangeLog {
             }
             done += rows
         }
+    }
+
+    // MARK: Runs of changes (the central store, `keepsChangeRuns`)
+
+    /// A stretch of one origin's changes: seqs `firstSeq ... lastSeq` have ids `firstID`,
+    /// `firstID + 1`, … in the same order.
+    struct ChangeRun: Equatable {
+        var firstSeq: UInt64
+        var lastSeq: UInt64
+        var firstID: Int64
+
+        /// The id of `seq`, which must be within the run.
+        func id(of seq: UInt64) -> Int64 { firstID + Int64(seq - firstSeq) }
+    }
+
+    private func readRun(_ select: Statement) throws -> ChangeRun? {
+        defer { select.reset() }
+        return try readRunRow(select)
+    }
+
+    /// The next row of a statement selecting `first_seq, last_seq, first_id`, checked.
+    private func readRunRow(_ select: Statement) throws -> ChangeRun? {
+        guard try select.step() else { return nil }
+        let first = select.int64(at: 0), last = select.int64(at: 1), id = select.int64(at: 2)
+        guard first >= 1, last >= first, id >= 1, id <= Int64.max - (last - first) else {
+            throw StoreError.notANavetDatabase(path: db.path, reason: "a run of changes out of range")
+        }
+        return ChangeRun(firstSeq: UInt64(first), lastSeq: UInt64(last), firstID: id)
+    }
+
+    /// The run holding `origin`'s highest seq, or nil when none of its changes is held.
+    func lastRun(of origin: ReplicaID) throws -> ChangeRun? {
+        let select = try hot(.lastRun)
+        select.reset()
+        select.bind(origin.int64, at: 1)
+        return try readRun(select)
+    }
+
+    /// The id of the change `(origin, seq)` when it is held. Needs `keepsChangeRuns`.
+    func heldID(origin: ReplicaID, seq: UInt64) throws -> Int64? {
+        guard seq >= 1, seq <= UInt64(Int64.max) else { return nil }
+        let select = try hot(.runAtOrBelow)
+        select.reset()
+        select.bind(origin.int64, at: 1)
+        select.bind(Int64(seq), at: 2)
+        guard let run = try readRun(select), seq <= run.lastSeq else { return nil }
+        return run.id(of: seq)
+    }
+
+    /// Notes that `origin`'s seqs `firstSeq ... lastSeq`, none held before, were just
+    /// inserted with ids `firstID` on: extends the origin's last run when they follow it in
+    /// both seq and id, or adds a run. Needs `keepsChangeRuns`.
+    func noteStored(origin: ReplicaID, firstSeq: UInt64, lastSeq: UInt64, firstID: Int64) throws {
+        guard firstSeq >= 1, lastSeq >= firstSeq, lastSeq <= UInt64(Int64.max) else {
+            throw StoreError.notANavetDatabase(path: db.path, reason: "a change's seq out of range")
+        }
+        if let last = try lastRun(of: origin), last.lastSeq &+ 1 == firstSeq, last.id(of: last.lastSeq) &+ 1 == firstID {
+            let extend = try hot(.extendRun)
+            extend.reset()
+            extend.bind(Int64(lastSeq), at: 1)
+            extend.bind(origin.int64, at: 2)
+            extend.bind(Int64(last.firstSeq), at: 3)
+            while try extend.step() {}
+            return
+        }
+        let add = try hot(.addRun)
+        add.reset()
+        add.bind(origin.int64, at: 1)
+        add.bind(Int64(firstSeq), at: 2)
+        add.bind(Int64(lastSeq), at: 3)
+        add.bind(firstID, at: 4)
+        while try add.step() {}
     }
 
     /// Called by code that inserts a change of the uploading origin into `changes` itself
@@ -580,7 +702,14 @@ final class ChangeLog {
     private func insertNow(_ change: Change, receivedAt: Int64, childID: RecordID?, alreadyReplaced: Bool) throws -> Int64? {
         let record = change.recordID.int64
         let field = change.field
-        let insert = try hot(childID == nil ? .insertChange : .insertChangeWithChild)
+        if keepsChangeRuns, try heldID(origin: change.origin, seq: change.seq) != nil {
+            guard try self.change(origin: change.origin, seq: change.seq) == change else {
+                throw StoreError.conflictingDuplicate(origin: change.origin, seq: change.seq)
+            }
+            return nil
+        }
+        let insert = try hot(keepsChangeRuns ? (childID == nil ? .insertChangeByRun : .insertChangeWithChildByRun)
+                                             : (childID == nil ? .insertChange : .insertChangeWithChild))
         insert.reset()
         insert.bind(change.origin.int64, at: 1)
         insert.bind(Int64(bitPattern: change.seq), at: 2)
@@ -607,7 +736,9 @@ final class ChangeLog {
             return nil
         }
         nextID = nil
-        return db.lastInsertRowID
+        let id = db.lastInsertRowID
+        if keepsChangeRuns { try noteStored(origin: change.origin, firstSeq: change.seq, lastSeq: change.seq, firstID: id) }
+        return id
     }
 
     /// Binds a value as `encode` stores it: its kind and the value column.
@@ -769,6 +900,18 @@ final class ChangeLog {
 
     func change(origin: ReplicaID, seq: UInt64) throws -> Change? {
         try flushChanges()
+        if keepsChangeRuns {
+            guard let id = try heldID(origin: origin, seq: seq) else { return nil }
+            let select = try hot(.changeByID)
+            select.reset()
+            select.bind(id, at: 1)
+            defer { select.reset() }
+            let found = try select.step() ? try Self.readChange(select, from: 0) : nil
+            guard let found, found.origin == origin, found.seq == seq else {
+                throw StoreError.notANavetDatabase(path: db.path, reason: "change_runs does not match changes")
+            }
+            return found
+        }
         let select = try statement("SELECT \(Self.columns()) FROM changes WHERE origin = ? AND seq = ?")
         try select.bind([.integer(origin.int64), .integer(Int64(seq))])
         defer { select.reset() }
@@ -788,6 +931,38 @@ final class ChangeLog {
             let change = try Self.readChange(select, from: 0)
             guard more(change) || result.isEmpty else { break }
             result.append(change)
+        }
+        return result
+    }
+
+    /// `origin`'s changes with a seq above `after`, in seq order, at most `limit` of them.
+    /// On the central store (`keepsChangeRuns`) read run by run, each an id range.
+    func changes(of origin: ReplicaID, after: UInt64, limit: Int) throws -> [Change] {
+        let after = Int64(min(after, UInt64(Int64.max)))
+        guard keepsChangeRuns else {
+            return try changes(where: "origin = ? AND seq > ?", [.integer(origin.int64), .integer(after)],
+                               orderBy: "seq LIMIT \(max(limit, 0))")
+        }
+        try flushChanges()
+        var result: [Change] = []
+        let runs = try statement("""
+            SELECT first_seq, last_seq, first_id FROM change_runs WHERE origin = ? AND last_seq > ? ORDER BY first_seq
+            """)
+        try runs.bind([.integer(origin.int64), .integer(after)])
+        defer { runs.reset() }
+        let select = try statement("SELECT \(Self.columns()) FROM changes WHERE id BETWEEN ? AND ? ORDER BY id")
+        while result.count < limit, let run = try readRunRow(runs) {
+            var seq = max(run.firstSeq, UInt64(after) + 1)
+            try select.bind([.integer(run.id(of: seq)), .integer(run.id(of: run.lastSeq))])
+            defer { select.reset() }
+            while result.count < limit, try select.step() {
+                let change = try Self.readChange(select, from: 0)
+                guard change.origin == origin, change.seq == seq else {
+                    throw StoreError.notANavetDatabase(path: db.path, reason: "change_runs does not match changes")
+                }
+                result.append(change)
+                seq += 1
+            }
         }
         return result
     }

@@ -9,7 +9,9 @@ import NavetSQLite
 /// for one role only: the central store's tables (replica registry, organisations, nonces)
 /// are created in central files only. Layouts 1–5 made them in every file; step 6 drops
 /// them from replica files, where they were always empty. Each step only adds, except
-/// that one drop, so a file from any earlier version opens and keeps its data;
+/// that one drop and layout 25, which rebuilds the central store's `changes` without its
+/// UNIQUE(origin, seq) constraint (every row and id kept), so a file from any earlier
+/// version opens and keeps its data;
 /// `LayoutTests` migrates from every earlier version. Documented in docs/STORAGE.md.
 public enum Layout {
     /// "NAVT" in ASCII: the `PRAGMA application_id` of every Navet file (both roles; the
@@ -726,6 +728,58 @@ public enum Layout {
             SELECT record_id, max(CASE WHEN field = 'name' THEN \(ReplicaStore.displaySQL()) END) AS name
             FROM cells WHERE record_type = 'child' GROUP BY record_id
         );
+        """),
+        // 25: the central store finds a change by (origin, seq) through `change_runs`
+        // (issue 15, docs/STORAGE.md "change_runs"): one row per stretch of an origin's
+        // changes with consecutive seqs and consecutive ids (an upload's new changes make
+        // one), instead of a UNIQUE(origin, seq) index entry per change. The runs are cut
+        // from the changes held (a new run wherever the seq or the id does not follow on),
+        // and `changes` is rebuilt without the UNIQUE constraint, every row and id kept.
+        Migration(central: """
+        CREATE TABLE change_runs(
+            origin INTEGER NOT NULL,
+            first_seq INTEGER NOT NULL,
+            last_seq INTEGER NOT NULL,
+            first_id INTEGER NOT NULL,
+            PRIMARY KEY(origin, first_seq)
+        ) WITHOUT ROWID;
+        INSERT INTO change_runs(origin, first_seq, last_seq, first_id)
+        SELECT origin, min(seq), max(seq), min(id) FROM (
+            SELECT origin, seq, id, sum(starts) OVER (PARTITION BY origin ORDER BY seq ROWS UNBOUNDED PRECEDING) AS run
+            FROM (
+                SELECT origin, seq, id,
+                       CASE WHEN seq = lag(seq) OVER byseq + 1 AND id = lag(id) OVER byseq + 1 THEN 0 ELSE 1 END AS starts
+                FROM changes WINDOW byseq AS (PARTITION BY origin ORDER BY seq)
+            )
+        )
+        GROUP BY origin, run;
+        CREATE TABLE changes_rebuilt(
+            id INTEGER PRIMARY KEY,
+            origin INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            version INTEGER NOT NULL,
+            replaces TEXT,
+            wall_time INTEGER NOT NULL,
+            record_type TEXT NOT NULL,
+            record_id INTEGER NOT NULL,
+            field TEXT NOT NULL,
+            value_kind INTEGER NOT NULL,
+            value,
+            tag TEXT NOT NULL,
+            received_at INTEGER NOT NULL,
+            superseded INTEGER NOT NULL DEFAULT 0,
+            child_id INTEGER,
+            refused INTEGER NOT NULL DEFAULT 0
+        );
+        INSERT INTO changes_rebuilt(id, origin, seq, version, replaces, wall_time, record_type, record_id, field,
+                                    value_kind, value, tag, received_at, superseded, child_id, refused)
+        SELECT id, origin, seq, version, replaces, wall_time, record_type, record_id, field,
+               value_kind, value, tag, received_at, superseded, child_id, refused
+        FROM changes ORDER BY id;
+        DROP TABLE changes;
+        ALTER TABLE changes_rebuilt RENAME TO changes;
+        CREATE INDEX changes_by_record ON changes(record_id);
+        CREATE INDEX changes_by_child ON changes(child_id, id) WHERE child_id IS NOT NULL;
         """),
     ]
 

@@ -318,21 +318,22 @@ extension CentralStore {
     /// throws `conflictingDuplicate` when one with other content was.
     func storeRefused(_ change: Change, reason: WriteRefusal, child: RecordID?, now: Int64) throws -> Bool {
         try log.flushChanges()  // the upload's changes merged so far come first (`ChangeLog.merging`)
-        let (kind, value) = ChangeLog.encode(change.value)
-        try cachedQuery("""
-            INSERT INTO changes(origin, seq, version, replaces, wall_time, record_type, record_id, field,
-                                value_kind, value, tag, received_at, superseded, child_id, refused)
-            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,1,?,1) ON CONFLICT(origin, seq) DO NOTHING
-            """, [.integer(change.origin.int64), .integer(Int64(change.seq)), .integer(Int64(change.version)),
-                  ChangeLog.encode(change.replaces), .integer(change.wallTime), .text(change.recordType),
-                  .integer(change.recordID.int64), .text(change.field), .integer(kind), value,
-                  .text(change.tag.rawValue), .integer(now), child.map { .integer($0.int64) } ?? .null])
-        if db.changes == 0 {
+        if try log.heldID(origin: change.origin, seq: change.seq) != nil {
             guard try log.change(origin: change.origin, seq: change.seq) == change else {
                 throw StoreError.conflictingDuplicate(origin: change.origin, seq: change.seq)
             }
             return false
         }
+        let (kind, value) = ChangeLog.encode(change.value)
+        try cachedQuery("""
+            INSERT INTO changes(origin, seq, version, replaces, wall_time, record_type, record_id, field,
+                                value_kind, value, tag, received_at, superseded, child_id, refused)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,1,?,1)
+            """, [.integer(change.origin.int64), .integer(Int64(change.seq)), .integer(Int64(change.version)),
+                  ChangeLog.encode(change.replaces), .integer(change.wallTime), .text(change.recordType),
+                  .integer(change.recordID.int64), .text(change.field), .integer(kind), value,
+                  .text(change.tag.rawValue), .integer(now), child.map { .integer($0.int64) } ?? .null])
+        try log.noteStored(origin: change.origin, firstSeq: change.seq, lastSeq: change.seq, firstID: db.lastInsertRowID)
         log.noteInserted(change)
         try cachedQuery("INSERT INTO refusals(origin, seq, reason, refused_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                      [.integer(change.origin.int64), .integer(Int64(change.seq)), .text(reason.rawValue), .integer(now)])

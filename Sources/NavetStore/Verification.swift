@@ -101,8 +101,12 @@ extension CentralStore {
             if let child = row[0].recordID { children.insert(child) }
         }
         for origin in ownOrigins where origin != replica {
-            for row in try db.query("SELECT DISTINCT child_id FROM changes WHERE origin = ? AND refused = 0 AND child_id IS NOT NULL",
-                                    [.integer(origin.int64)]) {
+            // The origin's changes, run by run (`change_runs`: ids first_id … first_id + last_seq - first_seq).
+            for row in try db.query("""
+                SELECT DISTINCT c.child_id FROM change_runs r
+                JOIN changes c ON c.id BETWEEN r.first_id AND r.first_id + (r.last_seq - r.first_seq)
+                WHERE r.origin = ? AND c.refused = 0 AND c.child_id IS NOT NULL
+                """, [.integer(origin.int64)]) {
                 if let child = row[0].recordID { children.insert(child) }
             }
         }

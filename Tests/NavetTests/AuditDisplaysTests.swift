@@ -78,7 +78,10 @@ import Testing
 
         // A store from before the index: the migration fills it from the stored entries.
         _ = try SQLite3Tool.run(folder.path("central.db"),
-                                "DROP TABLE central_read_log_records; DROP INDEX records_by_child; DROP TABLE central_read_log_bases; PRAGMA user_version = 19")
+                                """
+                                DROP TABLE central_read_log_records; DROP INDEX records_by_child; DROP TABLE central_read_log_bases;
+                                DROP TABLE change_runs; PRAGMA user_version = 19
+                                """)
         let again = try displays()
         #expect(again.count == listed.count, "\(again)")
         #expect(try SQLite3Tool.run(folder.path("central.db"), "SELECT count(*) FROM central_read_log_records") != "0")

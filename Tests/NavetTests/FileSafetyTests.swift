@@ -284,7 +284,7 @@ import Testing
         let centralTables = try sqlite3("central.db", "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
         #expect(centralTables.split(separator: "\n") == [
             "abandoned_tokens", "access", "cells", "central_read_log", "central_read_log_bases", "central_read_log_breaks", "central_read_log_heads",
-            "central_read_log_records", "central_read_log_replaced", "changes", "child_facts", "consents", "disclosures", "episodes", "hub",
+            "central_read_log_records", "central_read_log_replaced", "change_runs", "changes", "child_facts", "consents", "disclosures", "episodes", "hub",
             "ledger_checkpoints", "meta", "nonces", "organisations", "origins", "policies", "redactions", "refusals",
             "replicas", "superseded"])
         #expect(try sqlite3("central.db", "SELECT count(*) FROM sqlite_schema WHERE type = 'view'") == "0")

@@ -63,6 +63,13 @@ import Testing
                     DELETE FROM superseded;
                     """)
             }
+            if version >= 24 {
+                // The Navet that wrote layout 24 kept the child's sort keys with its cells.
+                try db.query("INSERT INTO child_order(record_id, sv, en) VALUES (?, ?, ?)", [
+                    .integer(child), .blob(TextRules.collationBytes("Märta Öst", .swedish)),
+                    .blob(TextRules.collationBytes("Märta Öst", .english)),
+                ])
+            }
         }
     }
 
