@@ -35,7 +35,15 @@ public enum CellMerge {
     /// A change may only replace lower stamps of its own cell; anything else could let an
     /// old edit hide a newer one, so such a change is malformed.
     public static func validateReplaces(_ change: Change) -> Bool {
-        change.version > 0 && change.replaces.allSatisfy { $0.version < change.version }
-            && Set(change.replaces).count == change.replaces.count
+        guard change.version > 0, change.replaces.allSatisfy({ $0.version < change.version }) else { return false }
+        // No stamp twice. Most changes replace one stamp or none; a handful are compared
+        // pairwise, more through a set (building one cost a hashing and an allocation per change).
+        let stamps = change.replaces
+        if stamps.count < 2 { return true }
+        if stamps.count <= 8 {
+            for i in 1..<stamps.count where stamps[..<i].contains(stamps[i]) { return false }
+            return true
+        }
+        return Set(stamps).count == stamps.count
     }
 }

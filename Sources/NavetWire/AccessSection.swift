@@ -455,7 +455,7 @@ enum AccessSection {
             let length = try varint()
             guard length <= UInt64(AccessSection.maxReadLogTextBytes) else { throw .tooLarge("read-log text longer than 4096 bytes") }
             let bytes = try bytes(Int(length))
-            guard let text = String(validating: bytes, as: UTF8.self) else { throw .invalidValue("read-log text not UTF-8") }
+            guard let text = String(validatingUTF8Bytes: bytes) else { throw .invalidValue("read-log text not UTF-8") }
             return text
         }
 

@@ -443,7 +443,7 @@ enum BundlePayload {
                 if let previous, !previous.lexicographicallyPrecedes(bytes) {
                     throw .malformedPayload(Self.unsorted)
                 }
-                guard let name = String(validating: bytes, as: UTF8.self) else {
+                guard let name = String(validatingUTF8Bytes: bytes) else {
                     throw .invalidValue("name is not valid UTF-8")
                 }
                 names.append(name)
@@ -672,7 +672,7 @@ enum BundlePayload {
             texts.reserveCapacity(textCount)
             for (start, length) in zip(textStarts, textLengths) {
                 let from = textBytes.startIndex + start
-                guard let text = String(validating: textBytes[from..<(from + length)], as: UTF8.self) else {
+                guard let text = String(validatingUTF8Bytes: textBytes[from..<(from + length)]) else {
                     throw .invalidValue("text is not valid UTF-8")
                 }
                 texts.append(text)

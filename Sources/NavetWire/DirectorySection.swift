@@ -106,7 +106,7 @@ enum DirectorySection {
         let length = try reader.varint()
         guard length >= 1 else { throw BundleError.invalidValue("empty directory text") }
         guard length <= UInt64(max) else { throw BundleError.tooLarge("directory text longer than \(max) bytes") }
-        guard let text = String(validating: try reader.bytes(Int(length)), as: UTF8.self) else {
+        guard let text = String(validatingUTF8Bytes: try reader.bytes(Int(length))) else {
             throw BundleError.invalidValue("directory text is not valid UTF-8")
         }
         return text

@@ -53,7 +53,7 @@ public struct Enrollment: Hashable, Sendable {
 
     public static func parse(_ bytes: [UInt8]) throws(ParseError) -> Enrollment {
         guard bytes.count <= maxBytes else { throw .tooLarge }
-        guard let text = String(validating: bytes, as: UTF8.self) else { throw .notUTF8 }
+        guard let text = String(validatingUTF8Bytes: bytes) else { throw .notUTF8 }
         var values: [String: String] = [:]
         // "\r\n" is one Character in Swift, so it must be named as a separator itself.
         let lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }

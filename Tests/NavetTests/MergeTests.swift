@@ -197,4 +197,25 @@ import Testing
         #expect(Set(try b.allChanges()) == Set(try a.allChanges()))
         #expect(try sync.central.reply(for: b.replicaID, after: cursor).changes.isEmpty)
     }
+
+    /// A change may replace each lower stamp once: a stamp named twice is refused at every
+    /// count (pairwise up to 8 stamps, through a set above), at any place in the list.
+    @Test func aStampReplacedTwiceIsRefusedAtEveryCount() {
+        func change(version: UInt64, _ replaces: [Stamp]) -> Change {
+            Change(origin: ReplicaID(rawValue: 1), seq: 1, version: version, replaces: replaces, wallTime: 0,
+                   recordType: "child", recordID: RecordID(rawValue: 1), field: "name", value: .text("x"), tag: .basic)
+        }
+        for count in [0, 1, 2, 3, 8, 9, 20] {
+            let distinct = (0..<count).map { Stamp(version: UInt64($0 + 1), origin: ReplicaID(rawValue: UInt64($0 % 3 + 1))) }
+            #expect(CellMerge.validateReplaces(change(version: 100, distinct)), "\(count) distinct stamps")
+            #expect(!CellMerge.validateReplaces(change(version: UInt64(count), distinct)) || count == 0,
+                    "\(count) stamps, one not below the version")
+            for (first, second) in [(0, 1), (0, count - 1), (count / 2, count - 1)] where count >= 2 && first < second {
+                var twice = distinct
+                twice[second] = twice[first]
+                #expect(!CellMerge.validateReplaces(change(version: 100, twice)), "\(count) stamps, \(first) at \(second)")
+            }
+        }
+        #expect(!CellMerge.validateReplaces(change(version: 0, [])), "version 0")
+    }
 }
