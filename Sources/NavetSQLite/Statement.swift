@@ -17,8 +17,17 @@ public final class Statement {
     let sql: String
     /// The number of `?` parameters.
     let parameterCount: Int32
-    /// Per parameter (index - 1): its text buffer and that buffer's capacity in bytes.
-    private var textBuffers: [(pointer: UnsafeMutableRawPointer, capacity: Int)?]
+    /// Per parameter (index - 1): its text buffer (nil until a text is bound there) and that
+    /// buffer's capacity in bytes; `parameterCount` entries, owned by the statement. A fixed
+    /// table behind a constant pointer, not an array property: reading and replacing an
+    /// entry of a class's array property cost a dynamic exclusivity check and a uniqueness
+    /// check on every text bound (about 150 instructions, most of a bind).
+    private let textBuffers: UnsafeMutablePointer<TextBuffer>
+
+    private struct TextBuffer {
+        var pointer: UnsafeMutableRawPointer?
+        var capacity: Int
+    }
 
     init(database: Database, sql: String) throws(SQLiteError) {
         var pointer: OpaquePointer?
@@ -30,13 +39,16 @@ public final class Statement {
         self.handle = pointer
         self.sql = sql
         self.parameterCount = sqlite3_bind_parameter_count(pointer)
-        self.textBuffers = Array(repeating: nil, count: Int(max(0, parameterCount)))
+        let slots = Int(max(0, parameterCount))
+        self.textBuffers = UnsafeMutablePointer<TextBuffer>.allocate(capacity: max(slots, 1))
+        self.textBuffers.initialize(repeating: TextBuffer(pointer: nil, capacity: 0), count: max(slots, 1))
     }
 
     deinit {
         // Finalized first: SQLite may hold pointers into the text buffers until then.
         sqlite3_finalize(handle)
-        for buffer in textBuffers { buffer?.pointer.deallocate() }
+        for slot in 0..<max(Int(parameterCount), 1) { textBuffers[slot].pointer?.deallocate() }
+        textBuffers.deallocate()
     }
 
     /// Resets the statement and binds `arguments` to parameters 1...n. Parameters past
@@ -95,7 +107,7 @@ public final class Statement {
             let slot = Int(index) - 1
             // An index out of range (SQLite reports SQLITE_RANGE), or a long text, which
             // SQLite copies: a buffer is kept only for the short values of everyday rows.
-            guard slot >= 0, slot < textBuffers.count, bytes.count <= Self.longestBufferedText else {
+            guard slot >= 0, slot < Int(parameterCount), bytes.count <= Self.longestBufferedText else {
                 return bytes.withMemoryRebound(to: CChar.self) { chars in
                     sqlite3_bind_text64(handle, index, chars.baseAddress, UInt64(chars.count), transient,
                                         UInt8(SQLITE_UTF8))
@@ -104,15 +116,15 @@ public final class Statement {
             // Never a nil pointer (that would bind NULL): an empty text stays an empty text.
             let needed = max(bytes.count, 1)
             let buffer: UnsafeMutableRawPointer
-            if let held = textBuffers[slot], held.capacity >= needed {
-                buffer = held.pointer
+            if let held = textBuffers[slot].pointer, textBuffers[slot].capacity >= needed {
+                buffer = held
             } else {
                 // Replacing the buffer of a value still bound is safe: the bind below
                 // releases that value without reading it (it was bound as static).
-                textBuffers[slot]?.pointer.deallocate()
+                textBuffers[slot].pointer?.deallocate()
                 let capacity = needed <= 32 ? 32 : needed * 2
                 buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 8)
-                textBuffers[slot] = (buffer, capacity)
+                textBuffers[slot] = TextBuffer(pointer: buffer, capacity: capacity)
             }
             if let base = bytes.baseAddress { buffer.copyMemory(from: base, byteCount: bytes.count) }
             return sqlite3_bind_text64(handle, index, buffer.assumingMemoryBound(to: CChar.self), UInt64(bytes.count),

@@ -84,7 +84,9 @@ public final class CentralStore {
             for change in changes where change.origin != sender {
                 throw StoreError.foreignOrigin(sender: sender, origin: change.origin)
             }
-            let ordered = changes.sorted { $0.seq < $1.seq }
+            // Uploads come in seq order: then the array is shared, not sorted into a copy.
+            let inOrder = changes.indices.dropFirst().allSatisfy { changes[$0 - 1].seq < changes[$0].seq }
+            let ordered = inOrder ? changes : changes.sorted { $0.seq < $1.seq }
             return try db.transaction {
                 if let nonce {
                     try recordNonce(nonce, key: sender, digest: digest, lifetime: nonceLifetime, now: now)
