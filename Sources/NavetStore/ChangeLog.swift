@@ -33,10 +33,21 @@ final class ChangeLog {
     /// from `changes` (the central store keeps every change).
     let keepsChangeRuns: Bool
 
-    init(db: Database, keepsChildOrder: Bool = false, keepsChangeRuns: Bool = false) {
+    /// Whether this file links each cell's changes into a chain (the central store, layout
+    /// 26) rather than indexing `changes` by record: each merged change's row names the
+    /// change of its cell that arrived before it (`changes.previous`), and each cell row
+    /// the last to arrive (`cells.latest`). The merge's rare lookups by stamp (a change that
+    /// replaces a stamp other than the cell's winner) and a cell's heads walk the chain;
+    /// no index entry is written per change. Refused changes are in no chain. Needs
+    /// `keepsChangeRuns` (the statements that insert `previous` are the central store's).
+    let keepsCellChains: Bool
+
+    init(db: Database, keepsChildOrder: Bool = false, keepsChangeRuns: Bool = false, keepsCellChains: Bool = false) {
+        precondition(!keepsCellChains || keepsChangeRuns, "cell chains are written by the central store's statements")
         self.db = db
         self.keepsChildOrder = keepsChildOrder
         self.keepsChangeRuns = keepsChangeRuns
+        self.keepsCellChains = keepsCellChains
     }
 
     private func statement(_ sql: String) throws(SQLiteError) -> Statement {
@@ -62,7 +73,8 @@ final class ChangeLog {
     private enum Hot: Int, CaseIterable {
         case selectCell, pendingReplaced, insertChange, insertChangeWithChild, forgetPending, markWinner, markStamp, stampExists,
              addPending, updateWinner, updateHeads, upsertChildOrder, addChildOrder,
-             insertChangeByRun, insertChangeWithChildByRun, lastRun, runAtOrBelow, extendRun, addRun, changeByID
+             insertChangeByRun, insertChangeWithChildByRun, lastRun, runAtOrBelow, extendRun, addRun, changeByID,
+             selectCellWithLatest, chainLink, updateWinnerAndLatest, updateHeadsAndLatest
 
         var sql: String {
             switch self {
@@ -108,17 +120,18 @@ final class ChangeLog {
             case .addChildOrder: "INSERT INTO child_order(record_id) VALUES (?) ON CONFLICT(record_id) DO NOTHING"
             // The central store (`keepsChangeRuns`): no UNIQUE(origin, seq) to meet; the
             // caller looks the change up first (`heldID`).
+            // Parameter 14 is `previous` (NULL without `keepsCellChains`).
             case .insertChangeByRun:
                 """
                 INSERT INTO changes(origin, seq, version, replaces, wall_time, record_type, record_id,
-                                    field, value_kind, value, tag, received_at, superseded)
-                VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
+                                    field, value_kind, value, tag, received_at, superseded, previous)
+                VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)
                 """
             case .insertChangeWithChildByRun:
                 """
                 INSERT INTO changes(origin, seq, version, replaces, wall_time, record_type, record_id,
-                                    field, value_kind, value, tag, received_at, superseded, child_id)
-                VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                                    field, value_kind, value, tag, received_at, superseded, previous, child_id)
+                VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
                 """
             case .lastRun:
                 "SELECT first_seq, last_seq, first_id FROM change_runs WHERE origin = ? ORDER BY first_seq DESC LIMIT 1"
@@ -130,6 +143,16 @@ final class ChangeLog {
             case .extendRun: "UPDATE change_runs SET last_seq = ? WHERE origin = ? AND first_seq = ?"
             case .addRun: "INSERT INTO change_runs(origin, first_seq, last_seq, first_id) VALUES (?,?,?,?)"
             case .changeByID: "SELECT \(ChangeLog.columns()) FROM changes WHERE id = ?"
+            // Cell chains (`keepsCellChains`).
+            case .selectCellWithLatest: "SELECT version, origin, change_id, latest FROM cells WHERE record_id = ? AND field = ?"
+            case .chainLink: "SELECT version, origin, superseded, previous, record_id, field FROM changes WHERE id = ?"
+            case .updateWinnerAndLatest:
+                """
+                UPDATE cells SET version = ?, origin = ?, change_id = ?, value_kind = ?, value = ?, tag = ?,
+                                 heads = heads + ?, latest = ?
+                WHERE record_id = ? AND field = ?
+                """
+            case .updateHeadsAndLatest: "UPDATE cells SET heads = heads + ?, latest = ? WHERE record_id = ? AND field = ?"
             }
         }
     }
@@ -163,6 +186,8 @@ final class ChangeLog {
         var newWinner: Change?
         /// Heads gained (+1 per change not replaced) less heads lost (a head replaced).
         var headDelta: Int64
+        /// With `keepsCellChains`: the id of the cell's change that arrived last (0: none).
+        var latestID: Int64 = 0
     }
 
     /// Cells touched since the last `flushCells`, in the order first touched, and where each
@@ -179,6 +204,9 @@ final class ChangeLog {
         var receivedAt: Int64
         var childID: RecordID?
         var superseded: Bool
+        /// With `keepsCellChains`: the id of the change of the same cell that arrived before
+        /// this one (0: none, written as NULL).
+        var previous: Int64 = 0
     }
 
     /// Changes merged but not yet inserted, in arrival order; the first has id
@@ -246,7 +274,8 @@ final class ChangeLog {
     func flushChanges() throws {
         guard !pendingChanges.isEmpty else { return }
         var id = pendingFirstID
-        try batchInsert(count: pendingChanges.count, columns: Self.changeRowColumns, into: "changes") { insert, base, index in
+        let changeColumns = keepsCellChains ? Self.changeRowColumns + ["previous"] : Self.changeRowColumns
+        try batchInsert(count: pendingChanges.count, columns: changeColumns, into: "changes") { insert, base, index in
             let entry = pendingChanges[index]
             let change = entry.change
             insert.bind(id, at: base + 1)
@@ -270,6 +299,13 @@ final class ChangeLog {
                 insert.bind(child.int64, at: base + 15)
             } else {
                 try insert.bind(.null, at: base + 15)
+            }
+            if keepsCellChains {
+                if entry.previous != 0 {
+                    insert.bind(entry.previous, at: base + 16)
+                } else {
+                    try insert.bind(.null, at: base + 16)
+                }
             }
             id += 1
         }
@@ -299,9 +335,11 @@ final class ChangeLog {
     private static let cellRowColumns = ["record_id", "field", "record_type", "version", "origin", "change_id",
                                          "value_kind", "value", "tag", "heads"]
 
-    /// Rows per multi-row `INSERT` (`batchInsert`): 64 rows of 15 columns bind 960
-    /// parameters, under the 999 that SQLite before 3.32 allowed.
+    /// Rows per multi-row `INSERT` (`batchInsert`), at most: 64 rows of 15 columns bind 960
+    /// parameters, under the 999 that SQLite before 3.32 allowed; a wider row takes fewer
+    /// (`999 / columns`, 62 rows of the central store's 16).
     static let batchRows = 64
+    static let maxParameters = 999
 
     /// Multi-row `INSERT … VALUES (…), (…)` statements, prepared once per connection, by
     /// table and row count (powers of two up to `batchRows`).
@@ -323,7 +361,7 @@ final class ChangeLog {
     ) throws {
         var done = 0
         while done < count {
-            var rows = Self.batchRows
+            var rows = min(Self.batchRows, Self.maxParameters / columns.count)
             while rows > count - done { rows /= 2 }
             let key = "\(table) \(rows)"
             let insert: Statement
@@ -345,6 +383,56 @@ final class ChangeLog {
             }
             done += rows
         }
+    }
+
+    // MARK: Cell chains (the central store, `keepsCellChains`)
+
+    /// Walks `cell`'s chain from the change `id` (a change of that cell, already written)
+    /// back to its first change, and returns the change with `stamp`, with its id and
+    /// whether it is replaced; nil when no merged change of the cell has that stamp. One row
+    /// read per step: for the merge's rare paths, never per change.
+    func findInChain(_ stamp: Stamp, from id: Int64, cell: CellKey) throws -> (id: Int64, superseded: Bool)? {
+        var next = id
+        while next != 0 {
+            let link = try chainLink(next, cell: cell)
+            if link.stamp == stamp { return (next, link.superseded) }
+            next = link.previous
+        }
+        return nil
+    }
+
+    /// One link of `cell`'s chain: the row `id`, checked to be of that cell. Each link
+    /// points to a lower id, so a walk always ends.
+    private func chainLink(_ id: Int64, cell: CellKey) throws -> (stamp: Stamp, superseded: Bool, previous: Int64) {
+        let select = try hot(.chainLink)
+        select.reset()
+        select.bind(id, at: 1)
+        defer { select.reset() }
+        guard try select.step(), select.int64(at: 4) == cell.recordID.int64, select.text(at: 5) == cell.field else {
+            throw StoreError.notANavetDatabase(path: db.path, reason: "a chain of changes leaves its cell")
+        }
+        let previous = select.isNull(at: 3) ? 0 : select.int64(at: 3)
+        guard previous >= 0, previous < id else {
+            throw StoreError.notANavetDatabase(path: db.path, reason: "a chain of changes does not go back")
+        }
+        return (Stamp(version: UInt64(clamping: select.int64(at: 0)),
+                      origin: ReplicaID(rawValue: UInt64(bitPattern: select.int64(at: 1)))),
+                select.int64(at: 2) != 0, previous)
+    }
+
+    /// With `keepsCellChains`: the ids of `cell`'s merged changes, latest first.
+    private func chain(of cell: CellKey) throws -> [Int64] {
+        try flushChanges()
+        try flushCells()
+        guard case .integer(let latest)? = try db.scalar("SELECT latest FROM cells WHERE record_id = ? AND field = ?",
+                                                        [.integer(cell.recordID.int64), .text(cell.field)]) else { return [] }
+        var ids: [Int64] = []
+        var next = latest
+        while next != 0 {
+            ids.append(next)
+            next = try chainLink(next, cell: cell).previous
+        }
+        return ids
     }
 
     // MARK: Runs of changes (the central store, `keepsChangeRuns`)
@@ -439,7 +527,8 @@ final class ChangeLog {
         // A cell without a row got its first winner from this merge.
         let fresh = pendingCells.indices.filter { !pendingCells[$0].stored && pendingCells[$0].newWinner != nil }
             .sorted { pendingCells[$0].key < pendingCells[$1].key }
-        try batchInsert(count: fresh.count, columns: Self.cellRowColumns, into: "cells") { insert, base, index in
+        let cellColumns = keepsCellChains ? Self.cellRowColumns + ["latest"] : Self.cellRowColumns
+        try batchInsert(count: fresh.count, columns: cellColumns, into: "cells") { insert, base, index in
             let cell = pendingCells[fresh[index]]
             guard let change = cell.newWinner else {
                 throw StoreError.notANavetDatabase(path: db.path, reason: "a new cell without a winner")
@@ -453,6 +542,7 @@ final class ChangeLog {
             try Self.bindValue(change.value, to: insert, kindAt: base + 7, valueAt: base + 8)
             insert.bind(change.tag.rawValue, at: base + 9)
             insert.bind(cell.headDelta, at: base + 10)
+            if keepsCellChains { insert.bind(cell.latestID, at: base + 11) }
         }
         if keepsChildOrder {
             // A child's new cells are next to each other (key order): one statement makes
@@ -471,6 +561,32 @@ final class ChangeLog {
         for cell in pendingCells where cell.stored {
             let key = cell.key
             let record = key.recordID.int64
+            if keepsCellChains {
+                // Every cell here took a change, so its latest moved.
+                if let change = cell.newWinner {
+                    let update = try hot(.updateWinnerAndLatest)
+                    update.reset()
+                    update.bind(Int64(bitPattern: change.version), at: 1)
+                    update.bind(change.origin.int64, at: 2)
+                    update.bind(cell.winnerID, at: 3)
+                    try Self.bindValue(change.value, to: update, kindAt: 4, valueAt: 5)
+                    update.bind(change.tag.rawValue, at: 6)
+                    update.bind(cell.headDelta, at: 7)
+                    update.bind(cell.latestID, at: 8)
+                    update.bind(record, at: 9)
+                    update.bind(key.field, at: 10)
+                    while try update.step() {}
+                } else {
+                    let update = try hot(.updateHeadsAndLatest)
+                    update.reset()
+                    update.bind(cell.headDelta, at: 1)
+                    update.bind(cell.latestID, at: 2)
+                    update.bind(record, at: 3)
+                    update.bind(key.field, at: 4)
+                    while try update.step() {}
+                }
+                continue
+            }
             if let change = cell.newWinner {
                 let update = try hot(.updateWinner)
                 update.reset()
@@ -582,7 +698,7 @@ final class ChangeLog {
         let position = pending[key]
         var cell = position.map { pendingCells[$0] }
         if cell == nil {
-            let selectCell = try hot(.selectCell)
+            let selectCell = try hot(keepsCellChains ? .selectCellWithLatest : .selectCell)
             selectCell.reset()
             selectCell.bind(record, at: 1)
             selectCell.bind(field, at: 2)
@@ -591,10 +707,13 @@ final class ChangeLog {
                     key: key, stored: true,
                     winner: Stamp(version: UInt64(clamping: selectCell.int64(at: 0)),
                                   origin: ReplicaID(rawValue: UInt64(clamping: selectCell.int64(at: 1)))),
-                    winnerID: selectCell.int64(at: 2), newWinner: nil, headDelta: 0)
+                    winnerID: selectCell.int64(at: 2), newWinner: nil, headDelta: 0,
+                    latestID: keepsCellChains ? selectCell.int64(at: 3) : 0)
             }
             selectCell.reset()
         }
+        // The change of this cell that arrived last, before this one (0: none).
+        let previous = cell?.latestID ?? 0
 
         // Was this change replaced by one that arrived first? Only possible below the winner,
         // since a replacing change has a higher stamp than what it replaces.
@@ -623,11 +742,11 @@ final class ChangeLog {
             }
             id = pendingFirstID + Int64(pendingChanges.count)
             pendingChanges.append(PendingChange(change: change, receivedAt: receivedAt, childID: childID,
-                                                superseded: alreadyReplaced))
+                                                superseded: alreadyReplaced, previous: previous))
         } else {
             try flushChanges()  // ids in arrival order, and the duplicate check reads `changes`
             guard let inserted = try insertNow(change, receivedAt: receivedAt, childID: childID,
-                                               alreadyReplaced: alreadyReplaced) else { return .duplicate }
+                                               alreadyReplaced: alreadyReplaced, previous: previous) else { return .duplicate }
             id = inserted
         }
 
@@ -661,6 +780,23 @@ final class ChangeLog {
             // Any other stamp is found by its cell in `changes` (rare: a merge of concurrent
             // edits, or a change replacing one not arrived yet): the pending rows go first.
             try flushChanges()
+            if keepsCellChains {
+                // This change's row heads the cell's chain now.
+                if let found = try findInChain(stamp, from: id, cell: key) {
+                    if !found.superseded {
+                        let mark = try hot(.markWinner)
+                        mark.reset()
+                        mark.bind(found.id, at: 1)
+                        try run(mark)
+                        headDelta -= 1
+                    }
+                } else {
+                    let add = try hot(.addPending)
+                    bindStamp(add, stamp)
+                    try run(add)
+                }
+                continue
+            }
             let mark = try hot(.markStamp)
             bindStamp(mark, stamp)
             try run(mark)
@@ -687,6 +823,7 @@ final class ChangeLog {
                 merged.newWinner = change
             }
             merged.headDelta += headDelta
+            merged.latestID = id
             if let position {
                 pendingCells[position] = merged
             } else {
@@ -696,7 +833,7 @@ final class ChangeLog {
         } else {
             pending[key] = pendingCells.count
             pendingCells.append(PendingCell(key: key, stored: false, winner: change.stamp, winnerID: id,
-                                            newWinner: change, headDelta: headDelta))
+                                            newWinner: change, headDelta: headDelta, latestID: id))
         }
         if !inMemory { try flushCells() }
         return .applied(id: id)
@@ -704,7 +841,8 @@ final class ChangeLog {
 
     /// Step 3 of `apply`, done at once: inserts the change and returns its id, or nil when
     /// the same change is held (throws `conflictingDuplicate` for another one).
-    private func insertNow(_ change: Change, receivedAt: Int64, childID: RecordID?, alreadyReplaced: Bool) throws -> Int64? {
+    private func insertNow(_ change: Change, receivedAt: Int64, childID: RecordID?, alreadyReplaced: Bool,
+                           previous: Int64) throws -> Int64? {
         let record = change.recordID.int64
         let field = change.field
         if keepsChangeRuns, try heldID(origin: change.origin, seq: change.seq) != nil {
@@ -732,7 +870,17 @@ final class ChangeLog {
         insert.bind(change.tag.rawValue, at: 11)
         insert.bind(receivedAt, at: 12)
         insert.bind(alreadyReplaced ? 1 : 0, at: 13)
-        if let childID { insert.bind(childID.int64, at: 14) }
+        if keepsChangeRuns {
+            // The central store's statements: `previous` at 14, the child at 15.
+            if keepsCellChains, previous != 0 {
+                insert.bind(previous, at: 14)
+            } else {
+                try insert.bind(.null, at: 14)
+            }
+            if let childID { insert.bind(childID.int64, at: 15) }
+        } else if let childID {
+            insert.bind(childID.int64, at: 14)
+        }
         while try insert.step() {}
         if db.changes == 0 {
             guard try self.change(origin: change.origin, seq: change.seq) == change else {
@@ -974,8 +1122,14 @@ final class ChangeLog {
 
     /// The current heads of a cell, highest stamp first.
     func heads(_ cell: CellKey) throws -> [Change] {
-        try changes(where: "record_id = ? AND field = ? AND superseded = 0",
-                    [.integer(cell.recordID.int64), .text(cell.field)], orderBy: "version DESC, origin DESC")
+        if keepsCellChains {
+            let ids = try chain(of: cell)
+            guard !ids.isEmpty else { return [] }
+            return try changes(where: "id IN (\(ids.map(String.init).joined(separator: ","))) AND superseded = 0", [],
+                               orderBy: "version DESC, origin DESC")
+        }
+        return try changes(where: "record_id = ? AND field = ? AND superseded = 0",
+                           [.integer(cell.recordID.int64), .text(cell.field)], orderBy: "version DESC, origin DESC")
     }
 
     /// The winning stamp of a cell, if it has any value.

@@ -781,6 +781,24 @@ public enum Layout {
         CREATE INDEX changes_by_record ON changes(record_id);
         CREATE INDEX changes_by_child ON changes(child_id, id) WHERE child_id IS NOT NULL;
         """),
+        // 26: the central store links each cell's changes into a chain instead of indexing
+        // `changes` by record (issue 15, docs/STORAGE.md "Cell chains"): `changes.previous`
+        // names the change of the same cell that arrived before (NULL for the first, and
+        // for refused changes, which are in no chain), `cells.latest` the last to arrive.
+        // Filled through `changes_by_record`, which then goes: one index insert fewer per
+        // change.
+        Migration(central: """
+        ALTER TABLE changes ADD COLUMN previous INTEGER;
+        ALTER TABLE cells ADD COLUMN latest INTEGER;
+        UPDATE changes SET previous = (
+            SELECT max(c.id) FROM changes c
+            WHERE c.record_id = changes.record_id AND c.field = changes.field AND c.refused = 0 AND c.id < changes.id
+        ) WHERE refused = 0;
+        UPDATE cells SET latest = (
+            SELECT max(c.id) FROM changes c WHERE c.record_id = cells.record_id AND c.field = cells.field AND c.refused = 0
+        );
+        DROP INDEX changes_by_record;
+        """),
     ]
 
     /// Registers `navet_collation(text, language)` ('sv' or 'en'; NULL for NULL) on `db`:

@@ -701,18 +701,26 @@ extension CentralStore {
         try StoreError.wrap {
             if try meta.int(CentralStore.indexedKey) == 1 { return }
             try db.transaction {
+                // Set-based, in one pass over `changes` each: the central store has no index of
+                // `changes` by record (layout 26).
                 try db.execute("UPDATE changes SET child_id = record_id WHERE record_type = 'child' AND child_id IS NULL")
+                try db.execute("""
+                    CREATE TEMP TABLE IF NOT EXISTS record_children(record_id INTEGER PRIMARY KEY, child_id INTEGER NOT NULL);
+                    DELETE FROM temp.record_children;
+                    """)
                 for row in try cachedQuery("SELECT record_id, value FROM cells WHERE field = 'child' AND record_type != 'child'") {
                     guard let record = row[0].recordID, let hex = row[1].textValue, let child = RecordID(hex: hex) else { continue }
-                    try cachedQuery("UPDATE changes SET child_id = ? WHERE record_id = ? AND child_id IS NULL",
-                                 [.integer(child.int64), .integer(record.int64)])
+                    try cachedQuery("INSERT OR IGNORE INTO temp.record_children(record_id, child_id) VALUES (?, ?)",
+                                    [.integer(record.int64), .integer(child.int64)])
                 }
                 try db.execute("""
+                    UPDATE changes SET child_id = (SELECT r.child_id FROM temp.record_children r WHERE r.record_id = changes.record_id)
+                    WHERE child_id IS NULL AND record_id IN (SELECT record_id FROM temp.record_children);
+                    DROP TABLE temp.record_children;
                     INSERT INTO child_facts(child_id, registrar, protected)
                     SELECT c.record_id, (SELECT o.name FROM replicas r JOIN organisations o ON o.id = r.organisation
                                          WHERE r.replica_id = c.origin), 0
-                    FROM changes c WHERE c.record_type = 'child'
-                      AND c.id = (SELECT min(id) FROM changes c2 WHERE c2.record_id = c.record_id)
+                    FROM changes c WHERE c.id IN (SELECT min(id) FROM changes WHERE record_type = 'child' GROUP BY record_id)
                     ON CONFLICT DO NOTHING;
                     UPDATE child_facts SET protected = 1 WHERE EXISTS (SELECT 1 FROM cells WHERE cells.record_id = child_id
                         AND field = 'protected_identity' AND value_kind = 3 AND value = 1);

@@ -131,7 +131,7 @@ import Testing
                 == .integer(Int64(rows.count)))
         #expect(try central.db.scalar("PRAGMA integrity_check") == .text("ok"))
         let indexes = try central.db.query("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'changes' ORDER BY name")
-        #expect(indexes == [[.text("changes_by_child")], [.text("changes_by_record")]])
+        #expect(indexes == [[.text("changes_by_child")]], "layout 26 drops changes_by_record")
         // The next upload of A follows its last run.
         _ = try central.acceptUpload(sender: Self.a, cursor: 0, changes: Self.changes(Self.a, 6...7), now: now)
         #expect(try central.log.change(origin: Self.a, seq: 7) == Self.changes(Self.a, 7...7)[0])

@@ -73,6 +73,9 @@ import Testing
         for sql in queries {
             #expect(try a.query(sql) == b.query(sql), "seed \(seed): \(sql)")
         }
+        // Each cell's chain links its changes in arrival order (layout 26), in both files.
+        try CellChainTests.expectChainsHold(a, "seed \(seed), together")
+        try CellChainTests.expectChainsHold(b, "seed \(seed), one at a time")
 
         // And both equal the pure rule over all the changes of each cell.
         let all = try together.allChanges()
