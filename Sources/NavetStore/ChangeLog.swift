@@ -561,34 +561,10 @@ final class ChangeLog {
         for cell in pendingCells where cell.stored {
             let key = cell.key
             let record = key.recordID.int64
-            if keepsCellChains {
-                // Every cell here took a change, so its latest moved.
-                if let change = cell.newWinner {
-                    let update = try hot(.updateWinnerAndLatest)
-                    update.reset()
-                    update.bind(Int64(bitPattern: change.version), at: 1)
-                    update.bind(change.origin.int64, at: 2)
-                    update.bind(cell.winnerID, at: 3)
-                    try Self.bindValue(change.value, to: update, kindAt: 4, valueAt: 5)
-                    update.bind(change.tag.rawValue, at: 6)
-                    update.bind(cell.headDelta, at: 7)
-                    update.bind(cell.latestID, at: 8)
-                    update.bind(record, at: 9)
-                    update.bind(key.field, at: 10)
-                    while try update.step() {}
-                } else {
-                    let update = try hot(.updateHeadsAndLatest)
-                    update.reset()
-                    update.bind(cell.headDelta, at: 1)
-                    update.bind(cell.latestID, at: 2)
-                    update.bind(record, at: 3)
-                    update.bind(key.field, at: 4)
-                    while try update.step() {}
-                }
-                continue
-            }
+            // With cell chains every cell here took a change, so its `latest` moved: it is
+            // bound after the other values.
             if let change = cell.newWinner {
-                let update = try hot(.updateWinner)
+                let update = try hot(keepsCellChains ? .updateWinnerAndLatest : .updateWinner)
                 update.reset()
                 update.bind(Int64(bitPattern: change.version), at: 1)
                 update.bind(change.origin.int64, at: 2)
@@ -596,18 +572,28 @@ final class ChangeLog {
                 try Self.bindValue(change.value, to: update, kindAt: 4, valueAt: 5)
                 update.bind(change.tag.rawValue, at: 6)
                 update.bind(cell.headDelta, at: 7)
-                update.bind(record, at: 8)
-                update.bind(key.field, at: 9)
+                var next: Int32 = 8
+                if keepsCellChains {
+                    update.bind(cell.latestID, at: next)
+                    next += 1
+                }
+                update.bind(record, at: next)
+                update.bind(key.field, at: next + 1)
                 while try update.step() {}
                 if keepsChildOrder, key.field == "name", change.recordType == "child" {
                     try keepChildOrder(record, field: key.field, value: change.value)
                 }
-            } else if cell.headDelta != 0 {
-                let update = try hot(.updateHeads)
+            } else if keepsCellChains || cell.headDelta != 0 {
+                let update = try hot(keepsCellChains ? .updateHeadsAndLatest : .updateHeads)
                 update.reset()
                 update.bind(cell.headDelta, at: 1)
-                update.bind(record, at: 2)
-                update.bind(key.field, at: 3)
+                var next: Int32 = 2
+                if keepsCellChains {
+                    update.bind(cell.latestID, at: next)
+                    next += 1
+                }
+                update.bind(record, at: next)
+                update.bind(key.field, at: next + 1)
                 while try update.step() {}
             }
         }
