@@ -57,7 +57,13 @@ public struct RecordTypeSchema: Hashable, Sendable {
         self.fields = fields
     }
 
-    public func field(_ name: String) -> FieldSchema? { fields.first { $0.name == name } }
+    /// The field named `name`. Names of another length are passed over before comparing
+    /// (a byte count is read from the string's header; comparing two different names cost a
+    /// call into the standard library each, about ten per change received).
+    public func field(_ name: String) -> FieldSchema? {
+        let length = name.utf8.count
+        return fields.first { $0.name.utf8.count == length && $0.name == name }
+    }
 
     /// The first required field: every record of this type has it from its creation, so
     /// stores find the records of a type by this one cell each.
@@ -116,7 +122,8 @@ public struct Schema: Sendable {
     }
 
     public func recordType(_ name: String) -> RecordTypeSchema? {
-        recordTypes.first { $0.name == name }
+        let length = name.utf8.count
+        return recordTypes.first { $0.name.utf8.count == length && $0.name == name }
     }
 
     /// The asylum statuses, in the order a case usually moves through them.
