@@ -202,6 +202,10 @@ public struct Context {
             return CLIError(.io, t("error.notNavet", path, "", notNavetReason(reason)).replacingOccurrences(of: "  ", with: " "))
         case .tooNew(let path, let found, let supported):
             return CLIError(.io, t("error.tooNew", path, String(found), String(supported)))
+        case .damaged(let path, let reason):
+            return CLIError(.io, t("error.damaged", Format.line(path), reason))
+        case .inUseDuringUpgrade(let path, let from, let to):
+            return CLIError(.io, t("error.inUseDuringUpgrade", Format.line(path), String(from), String(to)))
         case .unknownRecord(let id):
             return unknownRecord(id.rawValue == 0 ? "?" : id.description, type: "child")
         case .ambiguousRecord(let prefix, let matches):

@@ -248,6 +248,8 @@ struct Router: Sendable {
             return HTTPResponse(status: 200, headers: ["Content-Type": "application/vnd.navet.bundle"], body: accepted.reply)
         } catch {
             fields["refused"] = error.reason.rawValue
+            // The operator's log says why the server failed; the replica gets the detail only.
+            if error.reason == .serverError, let cause = error.cause { fields["cause"] = String(describing: cause) }
             return json(error.reason.httpStatus, ["reason": error.reason.rawValue, "message": error.detail])
         }
     }

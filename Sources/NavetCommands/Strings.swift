@@ -499,6 +499,12 @@ public struct Strings: Sendable {
         "notNavet.damaged": ("a row in it is damaged", "en rad i den är skadad"),
         "error.notNavet": ("{0} is not a Navet file{1} ({2}).",
             "{0} är ingen Navet-fil{1} ({2})."),
+        "error.damaged": (
+            "{0} is damaged: its rows contradict each other (technical detail: {1}). Nothing was changed. Restore the file from a backup.",
+            "{0} är skadad: raderna i den motsäger varandra (teknisk detalj: {1}). Inget har ändrats. Återställ filen från en säkerhetskopia."),
+        "error.inUseDuringUpgrade": (
+            "{0} must be brought to this version of Navet (file layout {1} to {2}), but another Navet program has it open (navetd serve, or navet sync, export or import). Stop that program, then run this command again. Nothing was changed.",
+            "{0} måste föras över till den här versionen av Navet (fillayout {1} till {2}), men ett annat Navet-program har den öppen (navetd serve, eller navet sync, export eller import). Stoppa det programmet och kör kommandot igen. Inget har ändrats."),
         "error.tooNew": (
             "{0} was written by a newer Navet (version {1}; this one knows up to {2}). Update Navet.",
             "{0} skrevs av en nyare version av Navet (version {1}; den här klarar till {2}). Uppdatera Navet."),

@@ -107,7 +107,7 @@ public final class CentralStore {
                 // upload's last change, and so are the sender's new changes, each with its
                 // final `superseded` mark (`ChangeLog.merging`); the checks read cells
                 // through `childOf` and `winningValues`, which write what is pending first.
-                try log.merging(origin: sender) {
+                try log.merging(origin: sender, held: held) {
                     for change in ordered {
                         if let checker, change.seq > held {
                             switch try checker.judge(change) {
@@ -289,6 +289,16 @@ public final class CentralStore {
         try StoreError.wrap {
             var bytes = 0
             let changes = try log.changes(of: replica, after: after, limit: limit + 1)
+            // Every seq up to the one the store says it holds must be there, in order: a
+            // hole would have the replica ask for it again at every sync.
+            let held = try contiguousSeq(replica)
+            if after < held {
+                let wanted = Int(clamping: min(UInt64(limit + 1), held - after))
+                guard changes.count >= wanted,
+                      changes.prefix(wanted).enumerated().allSatisfy({ $0.element.seq == after + 1 + UInt64($0.offset) }) else {
+                    throw StoreError.damaged(path: path, reason: "changes of origin \(replica) up to seq \(held) are missing")
+                }
+            }
             for change in changes { bytes += 64 + (change.value.displayText?.utf8.count ?? 0) }
             return changes.count > limit || bytes > byteBudget ? nil : changes
         }

@@ -222,6 +222,9 @@ final class ChangeLog {
     /// the `UNIQUE(origin, seq)` check (on the central store, `heldID`) finds the copy.
     @exclusivity(unchecked) private var deferOrigin: ReplicaID?
     @exclusivity(unchecked) private var deferAbove: UInt64 = 0
+    /// With `keepsChangeRuns`, while `merging(origin:held:)` runs: every seq of that origin
+    /// up to here is held (`origins.contiguous_seq`), so one its runs do not find is damage.
+    @exclusivity(unchecked) private var heldThrough: UInt64 = 0
 
     /// Runs `body`, in which `apply` merges each cell's state in memory, then writes every
     /// cell it touched once (`flushCells`). Every change still goes into `changes` as it is
@@ -240,7 +243,7 @@ final class ChangeLog {
     /// first (a replaced stamp other than the cell's winner, a change not deferred, a
     /// refused change, a query), so every row and mark is the one applying the changes
     /// one at a time leaves.
-    func merging<T>(origin: ReplicaID? = nil, _ body: () throws -> T) throws -> T {
+    func merging<T>(origin: ReplicaID? = nil, held: UInt64 = 0, _ body: () throws -> T) throws -> T {
         if inMemory { return try body() }
         inMemory = true
         defer {
@@ -250,10 +253,16 @@ final class ChangeLog {
             pendingChanges.removeAll(keepingCapacity: true)
             deferOrigin = nil
             nextID = nil
+            heldThrough = 0
         }
         if let origin {
             if keepsChangeRuns {
                 deferAbove = try lastRun(of: origin)?.lastSeq ?? 0
+                // The runs must reach every seq the store says it holds.
+                guard deferAbove >= held else {
+                    throw StoreError.damaged(path: db.path, reason: "change_runs end at seq \(deferAbove) of origin \(origin), below the \(held) held")
+                }
+                heldThrough = held
             } else if case .integer(let seq) = try db.scalar("SELECT max(seq) FROM changes WHERE origin = ?",
                                                              [.integer(origin.int64)]) {
                 deferAbove = UInt64(clamping: seq)
@@ -379,7 +388,7 @@ final class ChangeLog {
             }
             while try insert.step() {}
             guard db.changes == rows else {
-                throw StoreError.notANavetDatabase(path: db.path, reason: "a new row of \(table) was already there")
+                throw StoreError.damaged(path: db.path, reason: "a new row of \(table) was already there")
             }
             done += rows
         }
@@ -409,11 +418,11 @@ final class ChangeLog {
         select.bind(id, at: 1)
         defer { select.reset() }
         guard try select.step(), select.int64(at: 4) == cell.recordID.int64, select.text(at: 5) == cell.field else {
-            throw StoreError.notANavetDatabase(path: db.path, reason: "a chain of changes leaves its cell")
+            throw StoreError.damaged(path: db.path, reason: "a chain of changes leaves its cell")
         }
         let previous = select.isNull(at: 3) ? 0 : select.int64(at: 3)
         guard previous >= 0, previous < id else {
-            throw StoreError.notANavetDatabase(path: db.path, reason: "a chain of changes does not go back")
+            throw StoreError.damaged(path: db.path, reason: "a chain of changes does not go back")
         }
         return (Stamp(version: UInt64(clamping: select.int64(at: 0)),
                       origin: ReplicaID(rawValue: UInt64(bitPattern: select.int64(at: 1)))),
@@ -458,7 +467,7 @@ final class ChangeLog {
         guard try select.step() else { return nil }
         let first = select.int64(at: 0), last = select.int64(at: 1), id = select.int64(at: 2)
         guard first >= 1, last >= first, id >= 1, id <= Int64.max - (last - first) else {
-            throw StoreError.notANavetDatabase(path: db.path, reason: "a run of changes out of range")
+            throw StoreError.damaged(path: db.path, reason: "a run of changes out of range")
         }
         return ChangeRun(firstSeq: UInt64(first), lastSeq: UInt64(last), firstID: id)
     }
@@ -487,7 +496,7 @@ final class ChangeLog {
     /// both seq and id, or adds a run. Needs `keepsChangeRuns`.
     func noteStored(origin: ReplicaID, firstSeq: UInt64, lastSeq: UInt64, firstID: Int64) throws {
         guard firstSeq >= 1, lastSeq >= firstSeq, lastSeq <= UInt64(Int64.max) else {
-            throw StoreError.notANavetDatabase(path: db.path, reason: "a change's seq out of range")
+            throw StoreError.damaged(path: db.path, reason: "a change's seq out of range")
         }
         if let last = try lastRun(of: origin), last.lastSeq &+ 1 == firstSeq, last.id(of: last.lastSeq) &+ 1 == firstID {
             let extend = try hot(.extendRun)
@@ -831,11 +840,16 @@ final class ChangeLog {
                            previous: Int64) throws -> Int64? {
         let record = change.recordID.int64
         let field = change.field
-        if keepsChangeRuns, try heldID(origin: change.origin, seq: change.seq) != nil {
-            guard try self.change(origin: change.origin, seq: change.seq) == change else {
-                throw StoreError.conflictingDuplicate(origin: change.origin, seq: change.seq)
+        if keepsChangeRuns {
+            if try heldID(origin: change.origin, seq: change.seq) != nil {
+                guard try self.change(origin: change.origin, seq: change.seq) == change else {
+                    throw StoreError.conflictingDuplicate(origin: change.origin, seq: change.seq)
+                }
+                return nil
             }
-            return nil
+            if change.origin == deferOrigin, change.seq <= heldThrough {
+                throw StoreError.damaged(path: db.path, reason: "change_runs miss seq \(change.seq) of origin \(change.origin), which is held")
+            }
         }
         let insert = try hot(keepsChangeRuns ? (childID == nil ? .insertChangeByRun : .insertChangeWithChildByRun)
                                              : (childID == nil ? .insertChange : .insertChangeWithChild))
@@ -1047,7 +1061,7 @@ final class ChangeLog {
             defer { select.reset() }
             let found = try select.step() ? try Self.readChange(select, from: 0) : nil
             guard let found, found.origin == origin, found.seq == seq else {
-                throw StoreError.notANavetDatabase(path: db.path, reason: "change_runs does not match changes")
+                throw StoreError.damaged(path: db.path, reason: "change_runs does not match changes")
             }
             return found
         }
@@ -1097,7 +1111,7 @@ final class ChangeLog {
             while result.count < limit, try select.step() {
                 let change = try Self.readChange(select, from: 0)
                 guard change.origin == origin, change.seq == seq else {
-                    throw StoreError.notANavetDatabase(path: db.path, reason: "change_runs does not match changes")
+                    throw StoreError.damaged(path: db.path, reason: "change_runs does not match changes")
                 }
                 result.append(change)
                 seq += 1

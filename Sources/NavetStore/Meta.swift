@@ -137,6 +137,19 @@ enum NavetFile {
                 throw StoreError.tooNew(path: path, found: Int(schema), supported: Int(Schema.current.version))
             }
             try Layout.configure(db)
+            // A layout step rewrites tables another running Navet would go on writing the
+            // old way: it runs only while no other process holds a `StoreLock` on the file
+            // (`navetd serve` holds one for its life, `navet sync`, `export` and `import`
+            // while they run), and this one is held until the steps are done.
+            var upgradeLock: StoreLock?
+            if found < Layout.currentVersion, found > 0 {
+                switch StoreLock.acquire(path, exclusive: true) {
+                case .locked(let lock): upgradeLock = lock
+                case .busy: throw StoreError.inUseDuringUpgrade(path: path, from: found, to: Layout.currentVersion)
+                case .failed: break  // no lock to be had (a read-only folder): SQLite's own locks still apply
+                }
+            }
+            defer { withExtendedLifetime(upgradeLock) {} }
             try Layout.migrate(db, role: role)
             if schema < Int64(Schema.current.version) {
                 try meta.set(Meta.schemaVersion, .integer(Int64(Schema.current.version)))

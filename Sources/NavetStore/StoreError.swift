@@ -12,6 +12,14 @@ public enum StoreError: Error, Sendable {
     case notANavetDatabase(path: String, reason: String)
     /// The file was written by a newer Navet (storage layout or schema).
     case tooNew(path: String, found: Int, supported: Int)
+    /// A Navet file whose rows contradict each other (the central store's runs or cell
+    /// chains, a row a batch insert found already there): nothing was changed; the file
+    /// must be restored from a backup. `reason` is a technical detail, in English.
+    case damaged(path: String, reason: String)
+    /// The file needs this version's layout steps (`from` → `to`), but another process
+    /// holds a `StoreLock` on it (`navetd serve`, `navet sync`, `export`, `import`, of
+    /// any version): migrating under it would leave that process writing the old layout.
+    case inUseDuringUpgrade(path: String, from: Int, to: Int)
     case unknownRecord(RecordID)
     case ambiguousRecord(prefix: String, matches: Int)
     case wrongRecordType(RecordID, expected: String, actual: String)

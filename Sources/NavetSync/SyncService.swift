@@ -505,6 +505,7 @@ public final class SyncService: @unchecked Sendable {
             case .unknownReplica: return refuse(.unknownReplica, "unknown replica", cause: error)
             case .revokedReplica: return refuse(.revokedReplica, "revoked replica", cause: error)
             case .replicaCopied: return refuse(.replicaCopied, "a second live copy of a replica file", cause: error)
+            case .damaged: return refuse(.serverError, "the central store is damaged: its operator must restore it from a backup", cause: error)
             default: return refuse(.serverError, "store error", cause: error)
             }
         }

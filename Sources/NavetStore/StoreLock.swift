@@ -16,12 +16,12 @@ import Glibc
 /// A replica file gets the exclusive lock for a `navet sync`, `export` or `import`
 /// (`Context.lockForSync`): two of them at once would answer each other's uploads with
 /// stale replies (Protocol/BUNDLE.md, "Which reply a replica applies").
-final class StoreLock {
+public final class StoreLock {
     private let descriptor: Int32
 
     private init(descriptor: Int32) { self.descriptor = descriptor }
 
-    enum Outcome {
+    public enum Outcome {
         case locked(StoreLock)
         /// Another process holds a conflicting lock.
         case busy
@@ -30,7 +30,7 @@ final class StoreLock {
     }
 
     /// Tries once, without waiting, to lock `path`: shared (`exclusive` false) or exclusive.
-    static func acquire(_ path: String, exclusive: Bool) -> Outcome {
+    public static func acquire(_ path: String, exclusive: Bool) -> Outcome {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return .failed(errno) }
         while flock(descriptor, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) != 0 {
