@@ -581,13 +581,7 @@ final class ChangeLog {
                 try Self.bindValue(change.value, to: update, kindAt: 4, valueAt: 5)
                 update.bind(change.tag.rawValue, at: 6)
                 update.bind(cell.headDelta, at: 7)
-                var next: Int32 = 8
-                if keepsCellChains {
-                    update.bind(cell.latestID, at: next)
-                    next += 1
-                }
-                update.bind(record, at: next)
-                update.bind(key.field, at: next + 1)
+                bindLatestAndKey(update, cell, at: 8)
                 while try update.step() {}
                 if keepsChildOrder, key.field == "name", change.recordType == "child" {
                     try keepChildOrder(record, field: key.field, value: change.value)
@@ -596,16 +590,22 @@ final class ChangeLog {
                 let update = try hot(keepsCellChains ? .updateHeadsAndLatest : .updateHeads)
                 update.reset()
                 update.bind(cell.headDelta, at: 1)
-                var next: Int32 = 2
-                if keepsCellChains {
-                    update.bind(cell.latestID, at: next)
-                    next += 1
-                }
-                update.bind(record, at: next)
-                update.bind(key.field, at: next + 1)
+                bindLatestAndKey(update, cell, at: 2)
                 while try update.step() {}
             }
         }
+    }
+
+    /// Binds, from parameter `index` on, the cell's `latest` (with cell chains) and then its
+    /// key (`record_id`, `field`): the tail of every update of a stored cell.
+    private func bindLatestAndKey(_ statement: Statement, _ cell: PendingCell, at index: Int32) {
+        var next = index
+        if keepsCellChains {
+            statement.bind(cell.latestID, at: next)
+            next += 1
+        }
+        statement.bind(cell.key.recordID.int64, at: next)
+        statement.bind(cell.key.field, at: next + 1)
     }
 
     // MARK: The kept order of children (layout 23)
