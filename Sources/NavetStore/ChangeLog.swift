@@ -223,7 +223,8 @@ final class ChangeLog {
     @exclusivity(unchecked) private var deferOrigin: ReplicaID?
     @exclusivity(unchecked) private var deferAbove: UInt64 = 0
     /// With `keepsChangeRuns`, while `merging(origin:held:)` runs: every seq of that origin
-    /// up to here is held (`origins.contiguous_seq`), so one its runs do not find is damage.
+    /// up to here is held (`origins.contiguous_seq`), so a seq at or below it that no run
+    /// finds is damage.
     @exclusivity(unchecked) private var heldThrough: UInt64 = 0
 
     /// Runs `body`, in which `apply` merges each cell's state in memory, then writes every
