@@ -8,7 +8,8 @@ import NavetSQLite
 extension CentralStore {
     /// Writes a consistent copy of the central store to `path` while it keeps serving:
     /// `VACUUM INTO` a temporary file in the same folder (a read transaction, so writers
-    /// go on), `PRAGMA integrity_check` on the copy, fsync, then an atomic rename.
+    /// go on), `PRAGMA integrity_check` and `linkProblems` on the copy (a store whose runs or
+    /// chains contradict its changes throws `damaged`), fsync, then an atomic rename.
     /// Returns the size of the copy in bytes. Without `replace` an existing file at `path`
     /// is never replaced (`alreadyExists`); the caller checks what may be replaced.
     @discardableResult
@@ -21,6 +22,10 @@ extension CentralStore {
                 let copy = try Database(path: temporary, mode: .readWrite)
                 guard try copy.integrityCheck() == ["ok"] else {
                     throw StoreError.notANavetDatabase(path: temporary, reason: "the copy failed its integrity check")
+                }
+                // A copy is exact: rows that contradict each other there do so in the store.
+                if let problem = try Self.linkProblems(copy).first {
+                    throw StoreError.damaged(path: self.path, reason: problem)
                 }
             }
             try NavetFile.syncAndRename(temporary, to: path, replace: replace)
@@ -35,8 +40,8 @@ extension CentralStore {
     /// Installs a backup as the central store at `path`, with a new server epoch so every
     /// replica learns it must re-send what the restored store lacks.
     ///
-    /// Refuses (and changes nothing) if `backup` fails `PRAGMA integrity_check` or is not a
-    /// central store. Stop `navetd serve` first: the file is replaced underneath it.
+    /// Refuses (and changes nothing) if `backup` fails `PRAGMA integrity_check` or
+    /// `linkProblems`, or is not a central store. Stop `navetd serve` first: the file is replaced underneath it.
     /// Returns the new epoch.
     @discardableResult
     public static func restore(from backup: String, to path: String) throws(StoreError) -> UInt64 {
@@ -48,6 +53,9 @@ extension CentralStore {
                 let source = try Database(path: backup, mode: .readOnly)
                 guard (try? source.integrityCheck()) == ["ok"] else {
                     throw StoreError.notANavetDatabase(path: backup, reason: "it fails PRAGMA integrity_check")
+                }
+                if let problem = try linkProblems(source).first {
+                    throw StoreError.damaged(path: backup, reason: problem)
                 }
                 try source.query("VACUUM INTO ?", [.text(temporary)])
             }
@@ -101,5 +109,51 @@ extension NavetFile {
             fsync(folder)
             close(folder)
         }
+    }
+}
+
+extension CentralStore {
+    /// What in `db` (a central store file) contradicts itself beyond what `PRAGMA
+    /// integrity_check` sees, in words (empty when nothing does): the runs (layout 25) must
+    /// find every change at its own row and cover nothing else, and each cell's chain
+    /// (layout 26) must link its merged changes in arrival order, with `cells.latest` the
+    /// last. Steps a file does not have yet are not checked. One pass over `changes` per
+    /// check, with sorts: for backups and restores, never for a sync.
+    static func linkProblems(_ db: Database) throws -> [String] {
+        func has(_ sql: String) throws -> Bool { try db.scalar(sql) != nil }
+        func count(_ sql: String) throws -> Int64 {
+            if case .integer(let n)? = try db.scalar(sql) { return n }
+            return 0
+        }
+        var problems: [String] = []
+        if try has("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'change_runs'") {
+            let missed = try count("""
+                SELECT count(*) FROM changes c WHERE (
+                    SELECT r.first_id + (c.seq - r.first_seq) FROM change_runs r
+                    WHERE r.origin = c.origin AND r.first_seq <= c.seq ORDER BY r.first_seq DESC LIMIT 1
+                ) IS NOT c.id OR NOT EXISTS (
+                    SELECT 1 FROM change_runs r WHERE r.origin = c.origin AND r.first_seq <= c.seq AND r.last_seq >= c.seq)
+                """)
+            if missed > 0 { problems.append("\(missed) changes are not found at their own row through change_runs") }
+            let covered = try count("SELECT coalesce(sum(last_seq - first_seq + 1), 0) FROM change_runs")
+            let held = try count("SELECT count(*) FROM changes")
+            if covered != held { problems.append("change_runs cover \(covered) seqs for \(held) changes") }
+        }
+        if try has("SELECT 1 FROM pragma_table_info('changes') WHERE name = 'previous'") {
+            let links = try count("""
+                SELECT count(*) FROM (
+                    SELECT refused, previous, CASE WHEN refused = 0 THEN lag(id) OVER (PARTITION BY record_id, field, refused = 0 ORDER BY id) END AS expected
+                    FROM changes
+                ) WHERE previous IS NOT expected
+                """)
+            if links > 0 { problems.append("\(links) changes do not name the change of their cell that arrived before them") }
+            let latest = try count("""
+                SELECT count(*) FROM cells LEFT JOIN (
+                    SELECT record_id, field, max(id) AS top FROM changes WHERE refused = 0 GROUP BY record_id, field
+                ) m USING (record_id, field) WHERE cells.latest IS NOT m.top
+                """)
+            if latest > 0 { problems.append("\(latest) cells do not name the change of theirs that arrived last") }
+        }
+        return problems
     }
 }

@@ -81,6 +81,37 @@ import Testing
         #expect(try central.db.query("SELECT * FROM changes ORDER BY id") == before)
     }
 
+    /// A backup checks the runs and chains of its copy, and a restore those of the file it
+    /// installs: each kind of damage is named, and nothing is written.
+    @Test func backupAndRestoreRefuseDamagedRunsAndChains() throws {
+        let central = try store()
+        let healthy = folder.path("healthy.db")
+        try central.backup(to: healthy)
+        #expect(try CentralStore.linkProblems(central.db).isEmpty)
+        let damages = [
+            "UPDATE change_runs SET first_id = first_id + 1 WHERE origin = \(Self.a.int64) AND first_seq = 1",
+            "DELETE FROM change_runs WHERE origin = \(Self.b.int64)",
+            "UPDATE change_runs SET last_seq = last_seq + 5 WHERE origin = \(Self.b.int64)",
+            "UPDATE changes SET previous = 1 WHERE id = 2",
+            "UPDATE cells SET latest = NULL WHERE record_id = (SELECT min(record_id) FROM cells)",
+        ]
+        for (index, damage) in damages.enumerated() {
+            let copy = folder.path("damaged-\(index).db")
+            _ = try SQLite3Tool.run(healthy, ".backup '\(copy)'")
+            _ = try SQLite3Tool.run(copy, damage)
+            let db = try Database(path: copy, mode: .readOnly)
+            #expect(try !CentralStore.linkProblems(db).isEmpty, "\(damage)")
+            let target = folder.path("restored-\(index).db")
+            expectDamaged("restore after \(damage)") { _ = try CentralStore.restore(from: copy, to: target) }
+            #expect(!FileManager.default.fileExists(atPath: target))
+        }
+        // A store damaged in place: its backup is refused and writes no file.
+        try central.db.execute(damages[0])
+        let refused = folder.path("refused.db")
+        expectDamaged("backup") { try central.backup(to: refused) }
+        #expect(!FileManager.default.fileExists(atPath: refused))
+    }
+
     /// `navetd serve` of an older Navet holds a shared `StoreLock` on its store: opening the
     /// file with this version refuses to run the layout steps under it, changing nothing,
     /// and runs them once the lock is gone.
