@@ -427,6 +427,11 @@ struct RestoreCommand: Command {
         if FileIO.sameFile(file, context.databasePath) {
             throw CLIError(.io, context.t("error.outputIsInput", context.databasePath, file))
         }
+        // Opened first (it must be a central store), before the lock below: opening a store
+        // of an older layout brings it to this one under a lock of its own.
+        if FileManager.default.fileExists(atPath: context.databasePath) {
+            _ = try context.openCentral()
+        }
         // A running `navetd serve` holds a shared lock; the store is not replaced under it.
         var lock: StoreLock?
         switch StoreLock.acquire(context.databasePath, exclusive: true) {
@@ -436,9 +441,6 @@ struct RestoreCommand: Command {
         case .failed(let code): throw CLIError(.io, context.t("error.storeLock", context.databasePath, String(cString: strerror(code))))
         }
         defer { withExtendedLifetime(lock) {} }
-        if FileManager.default.fileExists(atPath: context.databasePath) {
-            _ = try context.openCentral()
-        }
         let epoch: UInt64
         do throws(StoreError) {
             epoch = try CentralStore.restore(from: file, to: context.databasePath)

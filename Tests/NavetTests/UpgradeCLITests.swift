@@ -51,4 +51,18 @@ import Testing
         #expect(try cli.navetd("--db", "central.db", "replica", "list").code == 0)
         #expect(try SQLite3Tool.run(central, "PRAGMA user_version") == String(Layout.currentVersion))
     }
+
+    /// `navetd restore` right after an upgrade: the store it replaces is still of the older
+    /// layout, and opening it to check it must not trip over restore's own lock.
+    @Test func restoreRightAfterAnUpgradeWorks() throws {
+        try socialServicesReplica()
+        #expect(try cli.navetd("--db", "central.db", "backup", "backup.db").code == 0)
+        _ = try SQLite3Tool.run(folder.path("central.db"), """
+            ALTER TABLE changes DROP COLUMN previous; ALTER TABLE cells DROP COLUMN latest;
+            CREATE INDEX changes_by_record ON changes(record_id); PRAGMA user_version = 25;
+            """)
+        let restored = try cli.navetd("--db", "central.db", "restore", "backup.db")
+        #expect(restored.code == 0, "\(restored.err)")
+        #expect(try SQLite3Tool.run(folder.path("central.db"), "PRAGMA user_version") == String(Layout.currentVersion))
+    }
 }
