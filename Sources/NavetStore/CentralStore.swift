@@ -41,7 +41,7 @@ public final class CentralStore {
         self.path = path
         self.db = db
         self.serverID = id
-        self.log = ChangeLog(db: db, keepsChangeRuns: true, keepsCellChains: true)
+        self.log = ChangeLog(db: db, keepsRunsAndChains: true)
         self.meta = Meta(db: db)
     }
 

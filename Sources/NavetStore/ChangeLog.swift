@@ -25,29 +25,24 @@ final class ChangeLog {
     /// name sort keys, written with the cells they derive from.
     let keepsChildOrder: Bool
 
-    /// Whether this file finds a change by `(origin, seq)` through `change_runs` (the
-    /// central store, layout 25) rather than a `UNIQUE(origin, seq)` index on `changes`:
-    /// each run is a stretch of one origin's changes with consecutive seqs and consecutive
-    /// ids, so an upload's new changes cost one run row instead of one index entry each.
-    /// Every insert into `changes` then notes its run (`noteStored`), and nothing deletes
-    /// from `changes` (the central store keeps every change).
-    let keepsChangeRuns: Bool
+    /// Whether this file is laid out as the central store's (layouts 25 and 26) rather
+    /// than indexing `changes` by `UNIQUE(origin, seq)` and by record:
+    ///
+    /// - a change is found by `(origin, seq)` through `change_runs`: each run is a stretch
+    ///   of one origin's changes with consecutive seqs and consecutive ids, so an upload's
+    ///   new changes cost one run row instead of one index entry each; every insert into
+    ///   `changes` notes its run (`noteStored`), and nothing deletes from `changes`;
+    /// - each cell's changes are linked into a chain: a merged change's row names the change
+    ///   of its cell that arrived before it (`changes.previous`), each cell row the last to
+    ///   arrive (`cells.latest`); the merge's rare lookups by stamp (a change that replaces a
+    ///   stamp other than the cell's winner) and a cell's heads walk it. Refused changes are
+    ///   in no chain.
+    let keepsRunsAndChains: Bool
 
-    /// Whether this file links each cell's changes into a chain (the central store, layout
-    /// 26) rather than indexing `changes` by record: each merged change's row names the
-    /// change of its cell that arrived before it (`changes.previous`), and each cell row
-    /// the last to arrive (`cells.latest`). The merge's rare lookups by stamp (a change that
-    /// replaces a stamp other than the cell's winner) and a cell's heads walk the chain;
-    /// no index entry is written per change. Refused changes are in no chain. Needs
-    /// `keepsChangeRuns` (the statements that insert `previous` are the central store's).
-    let keepsCellChains: Bool
-
-    init(db: Database, keepsChildOrder: Bool = false, keepsChangeRuns: Bool = false, keepsCellChains: Bool = false) {
-        precondition(!keepsCellChains || keepsChangeRuns, "cell chains are written by the central store's statements")
+    init(db: Database, keepsChildOrder: Bool = false, keepsRunsAndChains: Bool = false) {
         self.db = db
         self.keepsChildOrder = keepsChildOrder
-        self.keepsChangeRuns = keepsChangeRuns
-        self.keepsCellChains = keepsCellChains
+        self.keepsRunsAndChains = keepsRunsAndChains
     }
 
     private func statement(_ sql: String) throws(SQLiteError) -> Statement {
@@ -118,9 +113,9 @@ final class ChangeLog {
                 ON CONFLICT(record_id) DO UPDATE SET sv = excluded.sv, en = excluded.en
                 """
             case .addChildOrder: "INSERT INTO child_order(record_id) VALUES (?) ON CONFLICT(record_id) DO NOTHING"
-            // The central store (`keepsChangeRuns`): no UNIQUE(origin, seq) to meet; the
+            // The central store (`keepsRunsAndChains`): no UNIQUE(origin, seq) to meet; the
             // caller looks the change up first (`heldID`).
-            // Parameter 14 is `previous` (NULL without `keepsCellChains`).
+            // Parameter 14 is `previous` (NULL for a cell's first change).
             case .insertChangeByRun:
                 """
                 INSERT INTO changes(origin, seq, version, replaces, wall_time, record_type, record_id,
@@ -143,7 +138,7 @@ final class ChangeLog {
             case .extendRun: "UPDATE change_runs SET last_seq = ? WHERE origin = ? AND first_seq = ?"
             case .addRun: "INSERT INTO change_runs(origin, first_seq, last_seq, first_id) VALUES (?,?,?,?)"
             case .changeByID: "SELECT \(ChangeLog.columns()) FROM changes WHERE id = ?"
-            // Cell chains (`keepsCellChains`).
+            // Cell chains (`keepsRunsAndChains`).
             case .selectCellWithLatest: "SELECT version, origin, change_id, latest FROM cells WHERE record_id = ? AND field = ?"
             case .chainLink: "SELECT version, origin, superseded, previous, record_id, field FROM changes WHERE id = ?"
             case .updateWinnerAndLatest:
@@ -186,7 +181,7 @@ final class ChangeLog {
         var newWinner: Change?
         /// Heads gained (+1 per change not replaced) less heads lost (a head replaced).
         var headDelta: Int64
-        /// With `keepsCellChains`: the id of the cell's change that arrived last (0: none).
+        /// With `keepsRunsAndChains`: the id of the cell's change that arrived last (0: none).
         var latestID: Int64 = 0
     }
 
@@ -204,7 +199,7 @@ final class ChangeLog {
         var receivedAt: Int64
         var childID: RecordID?
         var superseded: Bool
-        /// With `keepsCellChains`: the id of the change of the same cell that arrived before
+        /// With `keepsRunsAndChains`: the id of the change of the same cell that arrived before
         /// this one (0: none, written as NULL).
         var previous: Int64 = 0
     }
@@ -222,7 +217,7 @@ final class ChangeLog {
     /// the `UNIQUE(origin, seq)` check (on the central store, `heldID`) finds the copy.
     @exclusivity(unchecked) private var deferOrigin: ReplicaID?
     @exclusivity(unchecked) private var deferAbove: UInt64 = 0
-    /// With `keepsChangeRuns`, while `merging(origin:held:)` runs: every seq of that origin
+    /// With `keepsRunsAndChains`, while `merging(origin:held:)` runs: every seq of that origin
     /// up to here is held (`origins.contiguous_seq`), so a seq at or below it that no run
     /// finds is damage.
     @exclusivity(unchecked) private var heldThrough: UInt64 = 0
@@ -257,7 +252,7 @@ final class ChangeLog {
             heldThrough = 0
         }
         if let origin {
-            if keepsChangeRuns {
+            if keepsRunsAndChains {
                 deferAbove = try lastRun(of: origin)?.lastSeq ?? 0
                 // The runs must reach every seq the store says it holds.
                 guard deferAbove >= held else {
@@ -284,7 +279,7 @@ final class ChangeLog {
     func flushChanges() throws {
         guard !pendingChanges.isEmpty else { return }
         var id = pendingFirstID
-        let changeColumns = keepsCellChains ? Self.changeRowColumns + ["previous"] : Self.changeRowColumns
+        let changeColumns = keepsRunsAndChains ? Self.changeRowColumns + ["previous"] : Self.changeRowColumns
         try batchInsert(count: pendingChanges.count, columns: changeColumns, into: "changes") { insert, base, index in
             let entry = pendingChanges[index]
             let change = entry.change
@@ -310,7 +305,7 @@ final class ChangeLog {
             } else {
                 try insert.bind(.null, at: base + 15)
             }
-            if keepsCellChains {
+            if keepsRunsAndChains {
                 if entry.previous != 0 {
                     insert.bind(entry.previous, at: base + 16)
                 } else {
@@ -319,7 +314,7 @@ final class ChangeLog {
             }
             id += 1
         }
-        if keepsChangeRuns {
+        if keepsRunsAndChains {
             // Consecutive ids by construction; a run ends where the origin or the seq breaks.
             var start = 0
             for index in 1...pendingChanges.count {
@@ -395,7 +390,7 @@ final class ChangeLog {
         }
     }
 
-    // MARK: Cell chains (the central store, `keepsCellChains`)
+    // MARK: Cell chains (the central store, `keepsRunsAndChains`)
 
     /// Walks `cell`'s chain from the change `id` (a change of that cell, already written)
     /// back to its first change, and returns the change with `stamp`, with its id and
@@ -430,7 +425,7 @@ final class ChangeLog {
                 select.int64(at: 2) != 0, previous)
     }
 
-    /// With `keepsCellChains`: the ids of `cell`'s merged changes, latest first.
+    /// With `keepsRunsAndChains`: the ids of `cell`'s merged changes, latest first.
     private func chain(of cell: CellKey) throws -> [Int64] {
         try flushChanges()
         try flushCells()
@@ -445,7 +440,7 @@ final class ChangeLog {
         return ids
     }
 
-    // MARK: Runs of changes (the central store, `keepsChangeRuns`)
+    // MARK: Runs of changes (the central store, `keepsRunsAndChains`)
 
     /// A stretch of one origin's changes: seqs `firstSeq ... lastSeq` have ids `firstID`,
     /// `firstID + 1`, … in the same order.
@@ -481,7 +476,7 @@ final class ChangeLog {
         return try readRun(select)
     }
 
-    /// The id of the change `(origin, seq)` when it is held. Needs `keepsChangeRuns`.
+    /// The id of the change `(origin, seq)` when it is held. Needs `keepsRunsAndChains`.
     func heldID(origin: ReplicaID, seq: UInt64) throws -> Int64? {
         guard seq >= 1, seq <= UInt64(Int64.max) else { return nil }
         let select = try hot(.runAtOrBelow)
@@ -494,7 +489,7 @@ final class ChangeLog {
 
     /// Notes that `origin`'s seqs `firstSeq ... lastSeq`, none held before, were just
     /// inserted with ids `firstID` on: extends the origin's last run when they follow it in
-    /// both seq and id, or adds a run. Needs `keepsChangeRuns`.
+    /// both seq and id, or adds a run. Needs `keepsRunsAndChains`.
     func noteStored(origin: ReplicaID, firstSeq: UInt64, lastSeq: UInt64, firstID: Int64) throws {
         guard firstSeq >= 1, lastSeq >= firstSeq, lastSeq <= UInt64(Int64.max) else {
             throw StoreError.damaged(path: db.path, reason: "a change's seq out of range")
@@ -537,7 +532,7 @@ final class ChangeLog {
         // A cell without a row got its first winner from this merge.
         let fresh = pendingCells.indices.filter { !pendingCells[$0].stored && pendingCells[$0].newWinner != nil }
             .sorted { pendingCells[$0].key < pendingCells[$1].key }
-        let cellColumns = keepsCellChains ? Self.cellRowColumns + ["latest"] : Self.cellRowColumns
+        let cellColumns = keepsRunsAndChains ? Self.cellRowColumns + ["latest"] : Self.cellRowColumns
         try batchInsert(count: fresh.count, columns: cellColumns, into: "cells") { insert, base, index in
             let cell = pendingCells[fresh[index]]
             guard let change = cell.newWinner else {
@@ -552,7 +547,7 @@ final class ChangeLog {
             try Self.bindValue(change.value, to: insert, kindAt: base + 7, valueAt: base + 8)
             insert.bind(change.tag.rawValue, at: base + 9)
             insert.bind(cell.headDelta, at: base + 10)
-            if keepsCellChains { insert.bind(cell.latestID, at: base + 11) }
+            if keepsRunsAndChains { insert.bind(cell.latestID, at: base + 11) }
         }
         if keepsChildOrder {
             // A child's new cells are next to each other (key order): one statement makes
@@ -574,7 +569,7 @@ final class ChangeLog {
             // With cell chains every cell here took a change, so its `latest` moved: it is
             // bound after the other values.
             if let change = cell.newWinner {
-                let update = try hot(keepsCellChains ? .updateWinnerAndLatest : .updateWinner)
+                let update = try hot(keepsRunsAndChains ? .updateWinnerAndLatest : .updateWinner)
                 update.reset()
                 update.bind(Int64(bitPattern: change.version), at: 1)
                 update.bind(change.origin.int64, at: 2)
@@ -587,8 +582,8 @@ final class ChangeLog {
                 if keepsChildOrder, key.field == "name", change.recordType == "child" {
                     try keepChildOrder(record, field: key.field, value: change.value)
                 }
-            } else if keepsCellChains || cell.headDelta != 0 {
-                let update = try hot(keepsCellChains ? .updateHeadsAndLatest : .updateHeads)
+            } else if keepsRunsAndChains || cell.headDelta != 0 {
+                let update = try hot(keepsRunsAndChains ? .updateHeadsAndLatest : .updateHeads)
                 update.reset()
                 update.bind(cell.headDelta, at: 1)
                 bindLatestAndKey(update, cell, at: 2)
@@ -601,7 +596,7 @@ final class ChangeLog {
     /// key (`record_id`, `field`): the tail of every update of a stored cell.
     private func bindLatestAndKey(_ statement: Statement, _ cell: PendingCell, at index: Int32) {
         var next = index
-        if keepsCellChains {
+        if keepsRunsAndChains {
             statement.bind(cell.latestID, at: next)
             next += 1
         }
@@ -694,7 +689,7 @@ final class ChangeLog {
         let position = pending[key]
         var cell = position.map { pendingCells[$0] }
         if cell == nil {
-            let selectCell = try hot(keepsCellChains ? .selectCellWithLatest : .selectCell)
+            let selectCell = try hot(keepsRunsAndChains ? .selectCellWithLatest : .selectCell)
             selectCell.reset()
             selectCell.bind(record, at: 1)
             selectCell.bind(field, at: 2)
@@ -704,7 +699,7 @@ final class ChangeLog {
                     winner: Stamp(version: UInt64(clamping: selectCell.int64(at: 0)),
                                   origin: ReplicaID(rawValue: UInt64(clamping: selectCell.int64(at: 1)))),
                     winnerID: selectCell.int64(at: 2), newWinner: nil, headDelta: 0,
-                    latestID: keepsCellChains ? selectCell.int64(at: 3) : 0)
+                    latestID: keepsRunsAndChains ? selectCell.int64(at: 3) : 0)
             }
             selectCell.reset()
         }
@@ -776,7 +771,7 @@ final class ChangeLog {
             // Any other stamp is found by its cell in `changes` (rare: a merge of concurrent
             // edits, or a change replacing one not arrived yet): the pending rows go first.
             try flushChanges()
-            if keepsCellChains {
+            if keepsRunsAndChains {
                 // This change's row heads the cell's chain now.
                 if let found = try findInChain(stamp, from: id, cell: key) {
                     if !found.superseded {
@@ -841,7 +836,7 @@ final class ChangeLog {
                            previous: Int64) throws -> Int64? {
         let record = change.recordID.int64
         let field = change.field
-        if keepsChangeRuns {
+        if keepsRunsAndChains {
             if try heldID(origin: change.origin, seq: change.seq) != nil {
                 guard try self.change(origin: change.origin, seq: change.seq) == change else {
                     throw StoreError.conflictingDuplicate(origin: change.origin, seq: change.seq)
@@ -852,7 +847,7 @@ final class ChangeLog {
                 throw StoreError.damaged(path: db.path, reason: "change_runs miss seq \(change.seq) of origin \(change.origin), which is held")
             }
         }
-        let insert = try hot(keepsChangeRuns ? (childID == nil ? .insertChangeByRun : .insertChangeWithChildByRun)
+        let insert = try hot(keepsRunsAndChains ? (childID == nil ? .insertChangeByRun : .insertChangeWithChildByRun)
                                              : (childID == nil ? .insertChange : .insertChangeWithChild))
         insert.reset()
         insert.bind(change.origin.int64, at: 1)
@@ -871,9 +866,9 @@ final class ChangeLog {
         insert.bind(change.tag.rawValue, at: 11)
         insert.bind(receivedAt, at: 12)
         insert.bind(alreadyReplaced ? 1 : 0, at: 13)
-        if keepsChangeRuns {
+        if keepsRunsAndChains {
             // The central store's statements: `previous` at 14, the child at 15.
-            if keepsCellChains, previous != 0 {
+            if previous != 0 {
                 insert.bind(previous, at: 14)
             } else {
                 try insert.bind(.null, at: 14)
@@ -891,7 +886,7 @@ final class ChangeLog {
         }
         nextID = nil
         let id = db.lastInsertRowID
-        if keepsChangeRuns { try noteStored(origin: change.origin, firstSeq: change.seq, lastSeq: change.seq, firstID: id) }
+        if keepsRunsAndChains { try noteStored(origin: change.origin, firstSeq: change.seq, lastSeq: change.seq, firstID: id) }
         return id
     }
 
@@ -1054,7 +1049,7 @@ final class ChangeLog {
 
     func change(origin: ReplicaID, seq: UInt64) throws -> Change? {
         try flushChanges()
-        if keepsChangeRuns {
+        if keepsRunsAndChains {
             guard let id = try heldID(origin: origin, seq: seq) else { return nil }
             let select = try hot(.changeByID)
             select.reset()
@@ -1090,10 +1085,10 @@ final class ChangeLog {
     }
 
     /// `origin`'s changes with a seq above `after`, in seq order, at most `limit` of them.
-    /// On the central store (`keepsChangeRuns`) read run by run, each an id range.
+    /// On the central store (`keepsRunsAndChains`) read run by run, each an id range.
     func changes(of origin: ReplicaID, after: UInt64, limit: Int) throws -> [Change] {
         let after = Int64(min(after, UInt64(Int64.max)))
-        guard keepsChangeRuns else {
+        guard keepsRunsAndChains else {
             return try changes(where: "origin = ? AND seq > ?", [.integer(origin.int64), .integer(after)],
                                orderBy: "seq LIMIT \(max(limit, 0))")
         }
@@ -1123,7 +1118,7 @@ final class ChangeLog {
 
     /// The current heads of a cell, highest stamp first.
     func heads(_ cell: CellKey) throws -> [Change] {
-        if keepsCellChains {
+        if keepsRunsAndChains {
             let ids = try chain(of: cell)
             guard !ids.isEmpty else { return [] }
             return try changes(where: "id IN (\(ids.map(String.init).joined(separator: ","))) AND superseded = 0", [],
