@@ -81,8 +81,9 @@ public final class CentralStore {
         nonceLifetime: Int64 = 86_400_000, token: UInt64? = nil, access: AccessContext? = nil, now: Int64
     ) throws(StoreError) -> UploadResult {
         try StoreError.wrap {
-            for change in changes where change.origin != sender {
-                throw StoreError.foreignOrigin(sender: sender, origin: change.origin)
+            // By index: a `for … in` over the changes copies each one (its strings retained).
+            for index in changes.indices where changes[index].origin != sender {
+                throw StoreError.foreignOrigin(sender: sender, origin: changes[index].origin)
             }
             // Uploads come in seq order: then the array is shared, not sorted into a copy.
             let inOrder = changes.indices.dropFirst().allSatisfy { changes[$0 - 1].seq < changes[$0].seq }
@@ -93,9 +94,9 @@ public final class CentralStore {
                 }
                 let held = try contiguousSeq(sender)
                 var expected = held + 1
-                for change in ordered where change.seq >= expected {
-                    guard change.seq == expected else {
-                        throw StoreError.sequenceGap(origin: sender, expected: expected, got: change.seq)
+                for index in ordered.indices where ordered[index].seq >= expected {
+                    guard ordered[index].seq == expected else {
+                        throw StoreError.sequenceGap(origin: sender, expected: expected, got: ordered[index].seq)
                     }
                     expected += 1
                 }
@@ -108,8 +109,9 @@ public final class CentralStore {
                 // final `superseded` mark (`ChangeLog.merging`); the checks read cells
                 // through `childOf` and `winningValues`, which write what is pending first.
                 try log.merging(origin: sender, held: held) {
-                    for change in ordered {
-                        if let checker, change.seq > held {
+                    for index in ordered.indices {
+                        if let checker, ordered[index].seq > held {
+                            let change = ordered[index]
                             switch try checker.judge(change) {
                             case .refuse(let reason, let child):
                                 if try storeRefused(change, reason: reason, child: child, now: now) {
@@ -127,7 +129,7 @@ public final class CentralStore {
                             }
                             continue
                         }
-                        switch try log.apply(change, receivedAt: now) {
+                        switch try log.apply(ordered[index], receivedAt: now) {
                         case .applied: result.applied += 1
                         case .duplicate: result.duplicates += 1
                         }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import NavetCore
 import NavetSQLite
 
@@ -176,20 +179,69 @@ final class ChangeLog {
         var stored: Bool
         var winner: Stamp
         var winnerID: Int64
-        /// The winning change, once a change merged here replaced the stored winner (always
-        /// set when there is no row): its columns are written.
-        var newWinner: Change?
+        /// Where the winning change is held, once a change merged here replaced the stored
+        /// winner (always set when there is no row): its columns are written.
+        var newWinner: WinnerSlot
         /// Heads gained (+1 per change not replaced) less heads lost (a head replaced).
         var headDelta: Int64
         /// With `keepsRunsAndChains`: the id of the cell's change that arrived last (0: none).
         var latestID: Int64 = 0
     }
 
+    /// Where a pending cell's new winning change is: in `pendingChanges` (deferred), or in
+    /// `keptWinners` (inserted at once). A cell holds a position, not a copy of the change,
+    /// so that moving cells in and out of `pendingCells` copies no strings.
+    private enum WinnerSlot {
+        case none
+        case pending(Int)
+        case kept(Int)
+    }
+
+    /// A cell's key in `pending`: equal when the record and the field's UTF-8 bytes are, as
+    /// SQLite's `BINARY` comparison in `cells` has it (`String`'s `==` would also equate
+    /// canonically equivalent spellings). A field name of up to 24 bytes (every schema
+    /// field's) is held as three words, so comparing and hashing a key reads no string; a
+    /// longer one is kept whole as well and compared byte by byte.
+    private struct PendingKey: Hashable {
+        var record: Int64
+        var length: Int
+        var words: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        var long: String?
+
+        init(record: Int64, field: String) {
+            self.record = record
+            var field = field
+            length = field.utf8.count
+            field.withUTF8 { bytes in
+                withUnsafeMutableBytes(of: &words) {
+                    $0.copyMemory(from: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes.prefix(24))))
+                }
+            }
+            if length > 24 { long = field }
+        }
+
+        static func == (lhs: PendingKey, rhs: PendingKey) -> Bool {
+            guard lhs.record == rhs.record, lhs.length == rhs.length, lhs.words == rhs.words else { return false }
+            guard var left = lhs.long, var right = rhs.long else { return true }
+            return left.withUTF8 { a in right.withUTF8 { b in memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0 } }
+        }
+
+        func hash(into hasher: inout Hasher) {
+            // One word through the standard (seeded) hasher; a long name's bytes past the
+            // first 24 are left to `==`.
+            hasher.combine(UInt64(bitPattern: record) ^ (words.0 &* 0x9E37_79B9_7F4A_7C15)
+                           ^ (words.1 &* 0xC2B2_AE3D_27D4_EB4F) ^ (words.2 &* 0x1656_67B1_9E37_79F9)
+                           ^ UInt64(truncatingIfNeeded: length))
+        }
+    }
+
     /// Cells touched since the last `flushCells`, in the order first touched, and where each
     /// is in that list. Kept apart so that `flushCells` sorts and reads positions, never
     /// copying a cell with its change.
     @exclusivity(unchecked) private var pendingCells: [PendingCell] = []
-    @exclusivity(unchecked) private var pending: [CellKey: Int] = [:]
+    @exclusivity(unchecked) private var pending: [PendingKey: Int] = [:]
+    /// The new winners of pending cells whose change was inserted at once (not deferred).
+    @exclusivity(unchecked) private var keptWinners: [Change] = []
     /// Set while `merging` runs: `apply` leaves its cells in `pending`.
     @exclusivity(unchecked) private var inMemory = false
 
@@ -204,9 +256,14 @@ final class ChangeLog {
         var previous: Int64 = 0
     }
 
-    /// Changes merged but not yet inserted, in arrival order; the first has id
-    /// `pendingFirstID`, the next ones the following ids.
+    /// Where `PendingChange.change` is within its entry, in bytes.
+    private static let changeOffset = MemoryLayout<PendingChange>.offset(of: \PendingChange.change)!
+
+    /// Changes merged with their insert deferred, in arrival order, kept until `merging`
+    /// ends (pending cells name their winners here). Those from `flushedChanges` on are not
+    /// inserted yet: the first of them has id `pendingFirstID`, the next ones the following ids.
     @exclusivity(unchecked) private var pendingChanges: [PendingChange] = []
+    @exclusivity(unchecked) private var flushedChanges = 0
     @exclusivity(unchecked) private var pendingFirstID: Int64 = 0
     /// The id the next deferred change gets, when known (nil: read `max(id)` first).
     @exclusivity(unchecked) private var nextID: Int64?
@@ -246,7 +303,9 @@ final class ChangeLog {
             inMemory = false
             pending.removeAll(keepingCapacity: true)
             pendingCells.removeAll(keepingCapacity: true)
+            keptWinners.removeAll(keepingCapacity: true)
             pendingChanges.removeAll(keepingCapacity: true)
+            flushedChanges = 0
             deferOrigin = nil
             nextID = nil
             heldThrough = 0
@@ -277,59 +336,63 @@ final class ChangeLog {
     /// `batchRows` rows per statement (`batchInsert`): one statement per row cost more in
     /// opening and closing the table's and indexes' cursors than in inserting the row.
     func flushChanges() throws {
-        guard !pendingChanges.isEmpty else { return }
-        var id = pendingFirstID
+        let first = flushedChanges, count = pendingChanges.count - first
+        guard count > 0 else { return }
         let changeColumns = keepsRunsAndChains ? Self.changeRowColumns + ["previous"] : Self.changeRowColumns
-        try batchInsert(count: pendingChanges.count, columns: changeColumns, into: "changes") { insert, base, index in
-            let entry = pendingChanges[index]
-            let change = entry.change
-            insert.bind(id, at: base + 1)
-            insert.bind(change.origin.int64, at: base + 2)
-            insert.bind(Int64(bitPattern: change.seq), at: base + 3)
-            insert.bind(Int64(bitPattern: change.version), at: base + 4)
-            if change.replaces.isEmpty {
-                try insert.bind(.null, at: base + 5)
-            } else {
-                insert.bind(Self.replacesText(change.replaces), at: base + 5)
-            }
-            insert.bind(change.wallTime, at: base + 6)
-            insert.bind(change.recordType, at: base + 7)
-            insert.bind(change.recordID.int64, at: base + 8)
-            insert.bind(change.field, at: base + 9)
-            try Self.bindValue(change.value, to: insert, kindAt: base + 10, valueAt: base + 11)
-            insert.bind(change.tag.rawValue, at: base + 12)
-            insert.bind(entry.receivedAt, at: base + 13)
-            insert.bind(entry.superseded ? 1 : 0, at: base + 14)
-            if let child = entry.childID {
-                insert.bind(child.int64, at: base + 15)
-            } else {
-                try insert.bind(.null, at: base + 15)
+        try pendingChanges.withUnsafeBufferPointer { entries in
+            try batchInsert(count: count, columns: changeColumns, into: "changes") { insert, base, index in
+                try bindChangeRow(entries[first + index], id: pendingFirstID + Int64(index), to: insert, at: base)
             }
             if keepsRunsAndChains {
-                if entry.previous != 0 {
-                    insert.bind(entry.previous, at: base + 16)
-                } else {
-                    try insert.bind(.null, at: base + 16)
+                // Consecutive ids by construction; a run ends where the origin or the seq breaks.
+                var start = first
+                for index in (first + 1)...entries.count {
+                    if index < entries.count {
+                        let previous = entries[index - 1].change, next = entries[index].change
+                        if next.origin == previous.origin, next.seq == previous.seq &+ 1 { continue }
+                    }
+                    try noteStored(origin: entries[start].change.origin, firstSeq: entries[start].change.seq,
+                                   lastSeq: entries[index - 1].change.seq, firstID: pendingFirstID + Int64(start - first))
+                    start = index
                 }
             }
-            id += 1
+        }
+        nextID = pendingFirstID + Int64(count)
+        flushedChanges = pendingChanges.count
+    }
+
+    /// Binds a deferred change's `changes` row (`changeRowColumns`, then `previous` with
+    /// `keepsRunsAndChains`) at parameters `base + 1` on.
+    private func bindChangeRow(_ entry: borrowing PendingChange, id: Int64, to insert: Statement, at base: Int32) throws {
+        insert.bind(id, at: base + 1)
+        insert.bind(entry.change.origin.int64, at: base + 2)
+        insert.bind(Int64(bitPattern: entry.change.seq), at: base + 3)
+        insert.bind(Int64(bitPattern: entry.change.version), at: base + 4)
+        if entry.change.replaces.isEmpty {
+            try insert.bind(.null, at: base + 5)
+        } else {
+            insert.bind(Self.replacesText(entry.change.replaces), at: base + 5)
+        }
+        insert.bind(entry.change.wallTime, at: base + 6)
+        insert.bind(entry.change.recordType, at: base + 7)
+        insert.bind(entry.change.recordID.int64, at: base + 8)
+        insert.bind(entry.change.field, at: base + 9)
+        try Self.bindValue(entry.change.value, to: insert, kindAt: base + 10, valueAt: base + 11)
+        insert.bind(entry.change.tag.rawValue, at: base + 12)
+        insert.bind(entry.receivedAt, at: base + 13)
+        insert.bind(entry.superseded ? 1 : 0, at: base + 14)
+        if let child = entry.childID {
+            insert.bind(child.int64, at: base + 15)
+        } else {
+            try insert.bind(.null, at: base + 15)
         }
         if keepsRunsAndChains {
-            // Consecutive ids by construction; a run ends where the origin or the seq breaks.
-            var start = 0
-            for index in 1...pendingChanges.count {
-                if index < pendingChanges.count {
-                    let previous = pendingChanges[index - 1].change, next = pendingChanges[index].change
-                    if next.origin == previous.origin, next.seq == previous.seq &+ 1 { continue }
-                }
-                let first = pendingChanges[start].change
-                try noteStored(origin: first.origin, firstSeq: first.seq, lastSeq: pendingChanges[index - 1].change.seq,
-                               firstID: pendingFirstID + Int64(start))
-                start = index
+            if entry.previous != 0 {
+                insert.bind(entry.previous, at: base + 16)
+            } else {
+                try insert.bind(.null, at: base + 16)
             }
         }
-        nextID = id
-        pendingChanges.removeAll(keepingCapacity: true)
     }
 
     /// The columns of a deferred `changes` row, in the order `flushChanges` binds them.
@@ -520,7 +583,7 @@ final class ChangeLog {
         if inMemory, change.origin == deferOrigin { deferAbove = max(deferAbove, change.seq) }
     }
 
-    /// Writes the cells merged in memory: the new ones in key order, up to `batchRows` per
+    /// Writes the cells merged in memory: the new ones by record, up to `batchRows` per
     /// statement (`batchInsert`), then one update per stored cell that changed, in the
     /// order the cells were first touched.
     func flushCells() throws {
@@ -528,65 +591,96 @@ final class ChangeLog {
         defer {
             pending.removeAll(keepingCapacity: true)
             pendingCells.removeAll(keepingCapacity: true)
+            keptWinners.removeAll(keepingCapacity: true)
         }
-        // A cell without a row got its first winner from this merge.
-        let fresh = pendingCells.indices.filter { !pendingCells[$0].stored && pendingCells[$0].newWinner != nil }
-            .sorted { pendingCells[$0].key < pendingCells[$1].key }
+        // A cell without a row got its first winner from this merge. They are inserted by
+        // record (the table's key order, so each record's cells go to one place in the
+        // b-tree), each record's in the order first touched: sorting pairs of integers cost
+        // less than half of sorting by the whole key (record and field name).
+        var byRecord: [(record: UInt64, position: Int)] = []
+        for position in pendingCells.indices where !pendingCells[position].stored {
+            if case .none = pendingCells[position].newWinner { continue }
+            byRecord.append((pendingCells[position].key.recordID.rawValue, position))
+        }
+        byRecord.sort { $0.record < $1.record || ($0.record == $1.record && $0.position < $1.position) }
+        let fresh = byRecord.map(\.position)
         let cellColumns = keepsRunsAndChains ? Self.cellRowColumns + ["latest"] : Self.cellRowColumns
-        try batchInsert(count: fresh.count, columns: cellColumns, into: "cells") { insert, base, index in
-            let cell = pendingCells[fresh[index]]
-            guard let change = cell.newWinner else {
+        try pendingChanges.withUnsafeBufferPointer { deferred in
+            try keptWinners.withUnsafeBufferPointer { kept in
+                try pendingCells.withUnsafeBufferPointer { cells in
+                    try flushCells(cells, fresh: fresh, columns: cellColumns, deferred: deferred, kept: kept)
+                }
+            }
+        }
+    }
+
+    /// `flushCells`, with the cells and the changes they name in place (no copies).
+    private func flushCells(
+        _ cells: UnsafeBufferPointer<PendingCell>, fresh: [Int], columns: [String],
+        deferred: UnsafeBufferPointer<PendingChange>, kept: UnsafeBufferPointer<Change>
+    ) throws {
+        func winner(_ slot: WinnerSlot) -> UnsafePointer<Change>? {
+            switch slot {
+            case .none: nil
+            case .pending(let index): (UnsafeRawPointer(deferred.baseAddress! + index) + Self.changeOffset)
+                .assumingMemoryBound(to: Change.self)
+            case .kept(let index): kept.baseAddress! + index
+            }
+        }
+        try batchInsert(count: fresh.count, columns: columns, into: "cells") { insert, base, index in
+            let cell = cells.baseAddress! + fresh[index]
+            guard let change = winner(cell.pointee.newWinner) else {
                 throw StoreError.notANavetDatabase(path: db.path, reason: "a new cell without a winner")
             }
-            insert.bind(cell.key.recordID.int64, at: base + 1)
-            insert.bind(cell.key.field, at: base + 2)
-            insert.bind(change.recordType, at: base + 3)
-            insert.bind(Int64(bitPattern: change.version), at: base + 4)
-            insert.bind(change.origin.int64, at: base + 5)
-            insert.bind(cell.winnerID, at: base + 6)
-            try Self.bindValue(change.value, to: insert, kindAt: base + 7, valueAt: base + 8)
-            insert.bind(change.tag.rawValue, at: base + 9)
-            insert.bind(cell.headDelta, at: base + 10)
-            if keepsRunsAndChains { insert.bind(cell.latestID, at: base + 11) }
+            insert.bind(cell.pointee.key.recordID.int64, at: base + 1)
+            insert.bind(cell.pointee.key.field, at: base + 2)
+            insert.bind(change.pointee.recordType, at: base + 3)
+            insert.bind(Int64(bitPattern: change.pointee.version), at: base + 4)
+            insert.bind(change.pointee.origin.int64, at: base + 5)
+            insert.bind(cell.pointee.winnerID, at: base + 6)
+            try Self.bindValue(change.pointee.value, to: insert, kindAt: base + 7, valueAt: base + 8)
+            insert.bind(change.pointee.tag.rawValue, at: base + 9)
+            insert.bind(cell.pointee.headDelta, at: base + 10)
+            if keepsRunsAndChains { insert.bind(cell.pointee.latestID, at: base + 11) }
         }
         if keepsChildOrder {
-            // A child's new cells are next to each other (key order): one statement makes
+            // A child's new cells are next to each other (by record): one statement makes
             // sure of its `child_order` row, and the name's cell sets its keys.
             var orderedChild: Int64?
             for position in fresh {
-                let cell = pendingCells[position]
-                guard let change = cell.newWinner, change.recordType == "child" else { continue }
-                let record = cell.key.recordID.int64
-                if cell.key.field == "name" || orderedChild != record {
-                    try keepChildOrder(record, field: cell.key.field, value: change.value)
+                let cell = cells.baseAddress! + position
+                guard let change = winner(cell.pointee.newWinner), change.pointee.recordType == "child" else { continue }
+                let record = cell.pointee.key.recordID.int64
+                if cell.pointee.key.field == "name" || orderedChild != record {
+                    try keepChildOrder(record, field: cell.pointee.key.field, value: change.pointee.value)
                     orderedChild = record
                 }
             }
         }
-        for cell in pendingCells where cell.stored {
-            let key = cell.key
-            let record = key.recordID.int64
+        for position in cells.indices where cells[position].stored {
+            let cell = cells.baseAddress! + position
+            let record = cell.pointee.key.recordID.int64
             // With cell chains every cell here took a change, so its `latest` moved: it is
             // bound after the other values.
-            if let change = cell.newWinner {
+            if let change = winner(cell.pointee.newWinner) {
                 let update = try hot(keepsRunsAndChains ? .updateWinnerAndLatest : .updateWinner)
                 update.reset()
-                update.bind(Int64(bitPattern: change.version), at: 1)
-                update.bind(change.origin.int64, at: 2)
-                update.bind(cell.winnerID, at: 3)
-                try Self.bindValue(change.value, to: update, kindAt: 4, valueAt: 5)
-                update.bind(change.tag.rawValue, at: 6)
-                update.bind(cell.headDelta, at: 7)
-                bindLatestAndKey(update, cell, at: 8)
+                update.bind(Int64(bitPattern: change.pointee.version), at: 1)
+                update.bind(change.pointee.origin.int64, at: 2)
+                update.bind(cell.pointee.winnerID, at: 3)
+                try Self.bindValue(change.pointee.value, to: update, kindAt: 4, valueAt: 5)
+                update.bind(change.pointee.tag.rawValue, at: 6)
+                update.bind(cell.pointee.headDelta, at: 7)
+                bindLatestAndKey(update, cell.pointee, at: 8)
                 while try update.step() {}
-                if keepsChildOrder, key.field == "name", change.recordType == "child" {
-                    try keepChildOrder(record, field: key.field, value: change.value)
+                if keepsChildOrder, cell.pointee.key.field == "name", change.pointee.recordType == "child" {
+                    try keepChildOrder(record, field: cell.pointee.key.field, value: change.pointee.value)
                 }
-            } else if keepsRunsAndChains || cell.headDelta != 0 {
+            } else if keepsRunsAndChains || cell.pointee.headDelta != 0 {
                 let update = try hot(keepsRunsAndChains ? .updateHeadsAndLatest : .updateHeads)
                 update.reset()
-                update.bind(cell.headDelta, at: 1)
-                bindLatestAndKey(update, cell, at: 2)
+                update.bind(cell.pointee.headDelta, at: 1)
+                bindLatestAndKey(update, cell.pointee, at: 2)
                 while try update.step() {}
             }
         }
@@ -594,7 +688,7 @@ final class ChangeLog {
 
     /// Binds, from parameter `index` on, the cell's `latest` (with cell chains) and then its
     /// key (`record_id`, `field`): the tail of every update of a stored cell.
-    private func bindLatestAndKey(_ statement: Statement, _ cell: PendingCell, at index: Int32) {
+    private func bindLatestAndKey(_ statement: Statement, _ cell: borrowing PendingCell, at index: Int32) {
         var next = index
         if keepsRunsAndChains {
             statement.bind(cell.latestID, at: next)
@@ -684,22 +778,24 @@ final class ChangeLog {
         }
 
         // The cell's winner, and its change row, before this change: merged in memory in
-        // this upload, or as stored.
-        let key = CellKey(recordID: change.recordID, field: field)
+        // this upload, or as stored. Read field by field: a pending cell is updated in place.
+        let key = PendingKey(record: record, field: field)
         let position = pending[key]
-        var cell = position.map { pendingCells[$0] }
-        if cell == nil {
+        var cell: (stored: Bool, winner: Stamp, winnerID: Int64, latestID: Int64)?
+        if let position {
+            cell = (pendingCells[position].stored, pendingCells[position].winner, pendingCells[position].winnerID,
+                    pendingCells[position].latestID)
+        } else {
             let selectCell = try hot(keepsRunsAndChains ? .selectCellWithLatest : .selectCell)
             selectCell.reset()
             selectCell.bind(record, at: 1)
             selectCell.bind(field, at: 2)
             if try selectCell.step() {
-                cell = PendingCell(
-                    key: key, stored: true,
-                    winner: Stamp(version: UInt64(clamping: selectCell.int64(at: 0)),
-                                  origin: ReplicaID(rawValue: UInt64(clamping: selectCell.int64(at: 1)))),
-                    winnerID: selectCell.int64(at: 2), newWinner: nil, headDelta: 0,
-                    latestID: keepsRunsAndChains ? selectCell.int64(at: 3) : 0)
+                cell = (stored: true,
+                        winner: Stamp(version: UInt64(clamping: selectCell.int64(at: 0)),
+                                      origin: ReplicaID(rawValue: UInt64(clamping: selectCell.int64(at: 1)))),
+                        winnerID: selectCell.int64(at: 2),
+                        latestID: keepsRunsAndChains ? selectCell.int64(at: 3) : 0)
             }
             selectCell.reset()
         }
@@ -718,10 +814,11 @@ final class ChangeLog {
 
         let deferred = inMemory && change.origin == deferOrigin && change.seq > deferAbove
         let id: Int64
+        let slot: WinnerSlot
         if deferred {
             // Not held, nor taken earlier in this upload: its seq is above all of those.
             deferAbove = change.seq
-            if pendingChanges.isEmpty {
+            if pendingChanges.count == flushedChanges {
                 if nextID == nil {
                     if case .integer(let last) = try db.scalar("SELECT max(id) FROM changes") {
                         nextID = last + 1
@@ -731,7 +828,8 @@ final class ChangeLog {
                 }
                 pendingFirstID = nextID ?? 1
             }
-            id = pendingFirstID + Int64(pendingChanges.count)
+            id = pendingFirstID + Int64(pendingChanges.count - flushedChanges)
+            slot = .pending(pendingChanges.count)
             pendingChanges.append(PendingChange(change: change, receivedAt: receivedAt, childID: childID,
                                                 superseded: alreadyReplaced, previous: previous))
         } else {
@@ -739,6 +837,7 @@ final class ChangeLog {
             guard let inserted = try insertNow(change, receivedAt: receivedAt, childID: childID,
                                                alreadyReplaced: alreadyReplaced, previous: previous) else { return .duplicate }
             id = inserted
+            slot = .none  // set below if it wins (`keptWinners`)
         }
 
         if alreadyReplaced {
@@ -754,9 +853,10 @@ final class ChangeLog {
                 // unless another change replaced it already. Still pending (merged in this
                 // upload, not inserted yet): it is inserted marked.
                 let offset = cell.winnerID - pendingFirstID
-                if offset >= 0, offset < Int64(pendingChanges.count) {
-                    if !pendingChanges[Int(offset)].superseded {
-                        pendingChanges[Int(offset)].superseded = true
+                if offset >= 0, offset < Int64(pendingChanges.count - flushedChanges) {
+                    let index = flushedChanges + Int(offset)
+                    if !pendingChanges[index].superseded {
+                        pendingChanges[index].superseded = true
                         headDelta -= 1
                     }
                     continue
@@ -773,7 +873,7 @@ final class ChangeLog {
             try flushChanges()
             if keepsRunsAndChains {
                 // This change's row heads the cell's chain now.
-                if let found = try findInChain(stamp, from: id, cell: key) {
+                if let found = try findInChain(stamp, from: id, cell: CellKey(recordID: change.recordID, field: field)) {
                     if !found.superseded {
                         let mark = try hot(.markWinner)
                         mark.reset()
@@ -807,24 +907,36 @@ final class ChangeLog {
             }
         }
 
-        if var merged = cell {
-            if change.stamp > merged.winner {
-                merged.winner = change.stamp
-                merged.winnerID = id
-                merged.newWinner = change
+        // This change's place as its cell's winner, when it wins (a copy only when it was
+        // inserted at once, the rare path).
+        func winnerSlot() -> WinnerSlot {
+            if case .none = slot {
+                keptWinners.append(change)
+                return .kept(keptWinners.count - 1)
             }
-            merged.headDelta += headDelta
-            merged.latestID = id
-            if let position {
-                pendingCells[position] = merged
-            } else {
-                pending[key] = pendingCells.count
-                pendingCells.append(merged)
+            return slot
+        }
+        if let position {
+            if change.stamp > pendingCells[position].winner {
+                pendingCells[position].winner = change.stamp
+                pendingCells[position].winnerID = id
+                pendingCells[position].newWinner = winnerSlot()
             }
+            pendingCells[position].headDelta += headDelta
+            pendingCells[position].latestID = id
         } else {
             pending[key] = pendingCells.count
-            pendingCells.append(PendingCell(key: key, stored: false, winner: change.stamp, winnerID: id,
-                                            newWinner: change, headDelta: headDelta, latestID: id))
+            if let cell {
+                let wins = change.stamp > cell.winner
+                pendingCells.append(PendingCell(key: CellKey(recordID: change.recordID, field: field), stored: cell.stored,
+                                                winner: wins ? change.stamp : cell.winner,
+                                                winnerID: wins ? id : cell.winnerID,
+                                                newWinner: wins ? winnerSlot() : .none, headDelta: headDelta, latestID: id))
+            } else {
+                pendingCells.append(PendingCell(key: CellKey(recordID: change.recordID, field: field), stored: false,
+                                                winner: change.stamp, winnerID: id,
+                                                newWinner: winnerSlot(), headDelta: headDelta, latestID: id))
+            }
         }
         if !inMemory { try flushCells() }
         return .applied(id: id)
@@ -949,7 +1061,9 @@ final class ChangeLog {
         statements = [:]
         pending.removeAll()
         pendingCells.removeAll()
+        keptWinners.removeAll()
         pendingChanges.removeAll()
+        flushedChanges = 0
         try db.execute("DELETE FROM changes; DELETE FROM cells; DELETE FROM superseded;")
         if keepsChildOrder { try db.execute("DELETE FROM child_order") }
         for entry in entries {
