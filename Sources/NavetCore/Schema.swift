@@ -61,8 +61,18 @@ public struct RecordTypeSchema: Hashable, Sendable {
     /// (a byte count is read from the string's header; comparing two different names cost a
     /// call into the standard library each, about ten per change received).
     public func field(_ name: String) -> FieldSchema? {
+        fieldIndex(name).map { fields[$0] }
+    }
+
+    /// Where the field named `name` is in `fields` (nil: no such field). Lets a caller read
+    /// the field's schema in place, without copying it and its strings.
+    public func fieldIndex(_ name: String) -> Int? {
+        // By index: `firstIndex(where:)` hands its closure a copy of each field it passes.
         let length = name.utf8.count
-        return fields.first { $0.name.utf8.count == length && $0.name == name }
+        for index in fields.indices where fields[index].name.utf8.count == length && fields[index].name == name {
+            return index
+        }
+        return nil
     }
 
     /// The first required field: every record of this type has it from its creation, so
@@ -122,8 +132,17 @@ public struct Schema: Sendable {
     }
 
     public func recordType(_ name: String) -> RecordTypeSchema? {
+        recordTypeIndex(name).map { recordTypes[$0] }
+    }
+
+    /// Where the record type named `name` is in `recordTypes` (nil: unknown).
+    public func recordTypeIndex(_ name: String) -> Int? {
         let length = name.utf8.count
-        return recordTypes.first { $0.name.utf8.count == length && $0.name == name }
+        for index in recordTypes.indices
+        where recordTypes[index].name.utf8.count == length && recordTypes[index].name == name {
+            return index
+        }
+        return nil
     }
 
     /// The asylum statuses, in the order a case usually moves through them.
@@ -304,13 +323,14 @@ public struct Schema: Sendable {
         _ = try validatedType(recordType: recordType, field: field, value: value)
     }
 
-    /// `validate(recordType:field:value:)`, returning the record type's schema.
-    private func validatedType(recordType: String, field: String, value: FieldValue) throws(SchemaError) -> RecordTypeSchema {
-        guard let type = self.recordType(recordType) else { throw .unknownRecordType(recordType) }
-        guard let schema = type.field(field) else {
+    /// `validate(recordType:field:value:)`, returning where the record type is in `recordTypes`.
+    /// The type and the field are read in place (by index), not copied out with their strings.
+    private func validatedType(recordType: String, field: String, value: FieldValue) throws(SchemaError) -> Int {
+        guard let type = recordTypeIndex(recordType) else { throw .unknownRecordType(recordType) }
+        guard let index = recordTypes[type].fieldIndex(field) else {
             throw .unknownField(recordType: recordType, field: field)
         }
-        try schema.validate(value)
+        try recordTypes[type].fields[index].validate(value)
         return type
     }
 
@@ -319,7 +339,7 @@ public struct Schema: Sendable {
     public func validate(_ change: Change) throws(SchemaError) {
         let type = try validatedType(recordType: change.recordType, field: change.field, value: change.value)
         guard CellMerge.validateReplaces(change) else { throw .invalidStamp }
-        if type.appendOnly, !change.replaces.isEmpty || change.version != 1 {
+        if recordTypes[type].appendOnly, !change.replaces.isEmpty || change.version != 1 {
             throw .appendOnly(recordType: change.recordType)
         }
     }
@@ -338,7 +358,11 @@ extension FieldSchema {
         }
         switch kind {
         case .text(let maxLength):
-            if required, text.allSatisfy(\.isWhitespace) { throw .required(field: name) }
+            // A first byte that is visible ASCII (not a space) starts a character that is
+            // not whitespace: the walk over the characters is needed only otherwise.
+            if required, !Self.startsVisibleASCII(text), text.allSatisfy(\.isWhitespace) {
+                throw .required(field: name)
+            }
             // A character takes at least one byte: counting characters (grapheme breaking)
             // is needed only when the bytes exceed the limit.
             if text.utf8.count > maxLength, text.count > maxLength { throw .tooLong(field: name, maxLength: maxLength) }
@@ -346,8 +370,9 @@ extension FieldSchema {
             if text.isEmpty || (text.utf8.count > maxLength && text.count > maxLength) {
                 throw .tooLong(field: name, maxLength: maxLength)
             }
-            let allowed = text.unicodeScalars.allSatisfy {
-                ("0"..."9").contains($0) || ("A"..."Z").contains($0) || ("a"..."z").contains($0) || $0 == "-"
+            // Every allowed character is one ASCII byte, and no byte of a longer character is ASCII.
+            let allowed = text.utf8.allSatisfy {
+                (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) || $0 == 0x2D
             }
             if !allowed { throw .invalidCode(field: name) }
         case .date:
@@ -368,6 +393,12 @@ extension FieldSchema {
         case .bool:
             throw .wrongKind(field: name)
         }
+    }
+
+    /// Whether `text`'s first byte is ASCII from `!` to `~` (no space, no control).
+    static func startsVisibleASCII(_ text: String) -> Bool {
+        guard let first = text.utf8.first else { return false }
+        return first > 0x20 && first < 0x7F
     }
 
     /// Turns what a person typed into a value of this field's kind. An empty string clears

@@ -113,9 +113,9 @@ public enum Sync {
         guard bundle.schemaVersion <= schema.version else {
             throw .schemaTooNew(bundle: bundle.schemaVersion, supported: schema.version)
         }
-        for (index, change) in bundle.changes.enumerated() {
+        for index in bundle.changes.indices {
             do {
-                try schema.validate(change)
+                try schema.validate(bundle.changes[index])
             } catch {
                 throw .invalidChange(index: index, error)
             }
