@@ -157,6 +157,23 @@ public struct SHA256: Sendable {
         (x &>> n) | (x &<< (32 &- n))
     }
 
+    /// One round of FIPS 180-4, 6.2.2, step 3, on the working variables as named at
+    /// round t: `d` gains T1 and becomes the next `e`; `h` becomes T1 + T2, the next `a`.
+    /// `kw` is K(t) + W(t). Ch and Maj in their three-operation forms (same values).
+    @inline(__always)
+    private static func round(
+        _ a: UInt32, _ b: UInt32, _ c: UInt32, _ d: inout UInt32,
+        _ e: UInt32, _ f: UInt32, _ g: UInt32, _ h: inout UInt32, _ kw: UInt32
+    ) {
+        let bigSigma1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
+        let choose = g ^ (e & (f ^ g))
+        let t1 = h &+ bigSigma1 &+ choose &+ kw
+        let bigSigma0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
+        let majority = (a & b) | (c & (a | b))
+        d = d &+ t1
+        h = t1 &+ bigSigma0 &+ majority
+    }
+
     /// Runs the compression function over every 64-byte block in `blocks`.
     private static func compress(_ state: inout State, blocks: UnsafeRawBufferPointer) {
         precondition(blocks.count % blockByteCount == 0, "compress needs whole blocks")
@@ -180,21 +197,20 @@ public struct SHA256: Sendable {
 
                     var a = state.h0, b = state.h1, c = state.h2, d = state.h3
                     var e = state.h4, f = state.h5, g = state.h6, h = state.h7
-                    for t in 0..<64 {
-                        let bigSigma1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-                        let choose = (e & f) ^ (~e & g)
-                        let t1 = h &+ bigSigma1 &+ choose &+ k[t] &+ w[t]
-                        let bigSigma0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-                        let majority = (a & b) ^ (a & c) ^ (b & c)
-                        let t2 = bigSigma0 &+ majority
-                        h = g
-                        g = f
-                        f = e
-                        e = d &+ t1
-                        d = c
-                        c = b
-                        b = a
-                        a = t1 &+ t2
+                    // Eight rounds per pass, each naming the working variables where the
+                    // previous one left them, so no round shifts eight values along
+                    // (FIPS 180-4, 6.2.2, step 3).
+                    var t = 0
+                    while t < 64 {
+                        round(a, b, c, &d, e, f, g, &h, k[t] &+ w[t])
+                        round(h, a, b, &c, d, e, f, &g, k[t + 1] &+ w[t + 1])
+                        round(g, h, a, &b, c, d, e, &f, k[t + 2] &+ w[t + 2])
+                        round(f, g, h, &a, b, c, d, &e, k[t + 3] &+ w[t + 3])
+                        round(e, f, g, &h, a, b, c, &d, k[t + 4] &+ w[t + 4])
+                        round(d, e, f, &g, h, a, b, &c, k[t + 5] &+ w[t + 5])
+                        round(c, d, e, &f, g, h, a, &b, k[t + 6] &+ w[t + 6])
+                        round(b, c, d, &e, f, g, h, &a, k[t + 7] &+ w[t + 7])
+                        t += 8
                     }
                     state.h0 &+= a
                     state.h1 &+= b
