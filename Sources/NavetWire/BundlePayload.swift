@@ -376,18 +376,32 @@ enum BundlePayload {
         /// at most 10 bytes, the 10th at most 1, minimal.
         mutating func planedVarints(_ count: Int) throws(BundleError) -> [UInt64] {
             var values = [UInt64](repeating: 0, count: count)
-            var open = Array(0..<count)  // varints whose previous byte had the high bit set
-            var plane = 0
+            // The varints whose previous byte had the high bit set, kept in place (no array
+            // per plane): plane 0 holds a byte of every varint.
+            var open = [Int]()
+            open.reserveCapacity(count)
+            var index = 0
+            for byte in try bytes(count) {
+                values[index] = UInt64(byte & 0x7F)
+                if byte & 0x80 != 0 { open.append(index) }
+                index += 1
+            }
+            var plane = 1
             while !open.isEmpty {
                 let planeBytes = try bytes(open.count)
-                var stillOpen = [Int]()
-                for (index, byte) in zip(open, planeBytes) {
-                    if plane == 9 && byte > 1 { throw .malformedPayload(Self.badVarint) }
-                    if plane > 0 && byte == 0 { throw .malformedPayload(Self.badVarint) }
+                var stillOpen = 0
+                var position = 0
+                for byte in planeBytes {
+                    if byte == 0 || (plane == 9 && byte > 1) { throw .malformedPayload(Self.badVarint) }
+                    let index = open[position]
                     values[index] |= UInt64(byte & 0x7F) << UInt64(7 * plane)
-                    if byte & 0x80 != 0 { stillOpen.append(index) }
+                    if byte & 0x80 != 0 {
+                        open[stillOpen] = index
+                        stillOpen += 1
+                    }
+                    position += 1
                 }
-                open = stillOpen
+                open.removeLast(open.count - stillOpen)
                 plane += 1
             }
             return values
@@ -568,6 +582,11 @@ enum BundlePayload {
             replaces.reserveCapacity(n)
             var position = 0
             for (version, count) in zip(versions, replaceCounts) {
+                // Most changes replace nothing: no array is reserved for them.
+                if count == 0 {
+                    replaces.append([])
+                    continue
+                }
                 var stamps = [Stamp]()
                 stamps.reserveCapacity(count)
                 for _ in 0..<count {
