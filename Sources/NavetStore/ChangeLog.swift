@@ -202,7 +202,7 @@ final class ChangeLog {
     /// canonically equivalent spellings). A field name of up to 24 bytes (every schema
     /// field's) is held as three words, so comparing and hashing a key reads no string; a
     /// longer one is kept whole as well and compared byte by byte.
-    private struct PendingKey: Hashable {
+    struct PendingKey: Hashable {
         var record: Int64
         var length: Int
         var words: (UInt64, UInt64, UInt64) = (0, 0, 0)
