@@ -334,8 +334,23 @@ public struct Schema: Sendable {
         return type
     }
 
+    /// The first of `changes` that `validate(_:)` refuses, with why; nil when all pass.
+    /// Checks each change where it lies in the array (a call per change with a copy of it
+    /// retained and released every string it holds).
+    public func firstRefusal(in changes: [Change]) -> (index: Int, error: SchemaError)? {
+        for index in changes.indices {
+            do {
+                try validate(changes[index])
+            } catch {
+                return (index, error)
+            }
+        }
+        return nil
+    }
+
     /// Checks a whole change as received from elsewhere: known type and field, a valid
     /// value, a stamp that only replaces lower stamps, and no edits of append-only records.
+    @inline(__always)
     public func validate(_ change: Change) throws(SchemaError) {
         let type = try validatedType(recordType: change.recordType, field: change.field, value: change.value)
         guard CellMerge.validateReplaces(change) else { throw .invalidStamp }

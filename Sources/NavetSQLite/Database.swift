@@ -96,13 +96,7 @@ public final class Database {
     /// Runs a statement with arguments and returns its rows.
     @discardableResult
     public func query(_ sql: String, _ arguments: [SQLValue] = []) throws(SQLiteError) -> [[SQLValue]] {
-        let statement = try prepare(sql)
-        try statement.bind(arguments)
-        var rows: [[SQLValue]] = []
-        while try statement.step() {
-            rows.append((0..<statement.columnCount).map { statement.value(at: $0) })
-        }
-        return rows
+        try prepare(sql).rows(arguments)
     }
 
     /// The first column of the first row, or nil.

@@ -61,6 +61,18 @@ public final class Statement {
         }
     }
 
+    /// Runs the statement with `arguments` and returns its rows; reset afterwards, so a
+    /// statement kept prepared can run again (and holds no read transaction open meanwhile).
+    public func rows(_ arguments: [SQLValue] = []) throws(SQLiteError) -> [[SQLValue]] {
+        defer { reset() }
+        try bind(arguments)
+        var rows: [[SQLValue]] = []
+        while try step() {
+            rows.append((0..<columnCount).map { value(at: $0) })
+        }
+        return rows
+    }
+
     /// Resets the statement to run again. The values bound stay bound (a caller that binds
     /// every parameter again needs nothing else; `clearBindings` sets them all to NULL).
     public func reset() {
@@ -102,34 +114,40 @@ public final class Statement {
     /// is stored whole (a C string would end at the first NUL). The bytes are copied into
     /// the parameter's own buffer and bound as `SQLITE_STATIC` (see the type's comment).
     private func bindText(_ text: String, at index: Int32) -> Int32 {
+        // Read in place when the string has contiguous UTF-8 (every native or small one):
+        // `withUTF8` needs a mutable copy, a retain and a release per bind.
+        if let rc = text.utf8.withContiguousStorageIfAvailable({ bindText($0, at: index) }) { return rc }
         var text = text
-        return text.withUTF8 { bytes in
-            let slot = Int(index) - 1
-            // An index out of range (SQLite reports SQLITE_RANGE), or a long text, which
-            // SQLite copies: a buffer is kept only for the short values of everyday rows.
-            guard slot >= 0, slot < Int(parameterCount), bytes.count <= Self.longestBufferedText else {
-                return bytes.withMemoryRebound(to: CChar.self) { chars in
-                    sqlite3_bind_text64(handle, index, chars.baseAddress, UInt64(chars.count), transient,
-                                        UInt8(SQLITE_UTF8))
-                }
+        return text.withUTF8 { bindText($0, at: index) }
+    }
+
+    /// `bindText(_:at:)` for the text's bytes.
+    private func bindText(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int32) -> Int32 {
+        let slot = Int(index) - 1
+        // An index out of range (SQLite reports SQLITE_RANGE), or a long text, which
+        // SQLite copies: a buffer is kept only for the short values of everyday rows.
+        guard slot >= 0, slot < Int(parameterCount), bytes.count <= Self.longestBufferedText else {
+            return bytes.withMemoryRebound(to: CChar.self) { chars in
+                sqlite3_bind_text64(handle, index, chars.baseAddress, UInt64(chars.count), transient,
+                                    UInt8(SQLITE_UTF8))
             }
-            // Never a nil pointer (that would bind NULL): an empty text stays an empty text.
-            let needed = max(bytes.count, 1)
-            let buffer: UnsafeMutableRawPointer
-            if let held = textBuffers[slot].pointer, textBuffers[slot].capacity >= needed {
-                buffer = held
-            } else {
-                // Replacing the buffer of a value still bound is safe: the bind below
-                // releases that value without reading it (it was bound as static).
-                textBuffers[slot].pointer?.deallocate()
-                let capacity = needed <= 32 ? 32 : needed * 2
-                buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 8)
-                textBuffers[slot] = TextBuffer(pointer: buffer, capacity: capacity)
-            }
-            if let base = bytes.baseAddress { buffer.copyMemory(from: base, byteCount: bytes.count) }
-            return sqlite3_bind_text64(handle, index, buffer.assumingMemoryBound(to: CChar.self), UInt64(bytes.count),
-                                       nil, UInt8(SQLITE_UTF8))
         }
+        // Never a nil pointer (that would bind NULL): an empty text stays an empty text.
+        let needed = max(bytes.count, 1)
+        let buffer: UnsafeMutableRawPointer
+        if let held = textBuffers[slot].pointer, textBuffers[slot].capacity >= needed {
+            buffer = held
+        } else {
+            // Replacing the buffer of a value still bound is safe: the bind below
+            // releases that value without reading it (it was bound as static).
+            textBuffers[slot].pointer?.deallocate()
+            let capacity = needed <= 32 ? 32 : needed * 2
+            buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 8)
+            textBuffers[slot] = TextBuffer(pointer: buffer, capacity: capacity)
+        }
+        if let base = bytes.baseAddress { buffer.copyMemory(from: base, byteCount: bytes.count) }
+        return sqlite3_bind_text64(handle, index, buffer.assumingMemoryBound(to: CChar.self), UInt64(bytes.count),
+                                   nil, UInt8(SQLITE_UTF8))
     }
 
     /// Advances to the next row: true when a row is available, false when done.

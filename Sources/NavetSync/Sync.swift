@@ -113,12 +113,8 @@ public enum Sync {
         guard bundle.schemaVersion <= schema.version else {
             throw .schemaTooNew(bundle: bundle.schemaVersion, supported: schema.version)
         }
-        for index in bundle.changes.indices {
-            do {
-                try schema.validate(bundle.changes[index])
-            } catch {
-                throw .invalidChange(index: index, error)
-            }
+        if let refusal = schema.firstRefusal(in: bundle.changes) {
+            throw .invalidChange(index: refusal.index, refusal.error)
         }
     }
 
