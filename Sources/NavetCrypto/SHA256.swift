@@ -159,16 +159,19 @@ public struct SHA256: Sendable {
 
     /// One round of FIPS 180-4, 6.2.2, step 3, on the working variables as named at
     /// round t: `d` gains T1 and becomes the next `e`; `h` becomes T1 + T2, the next `a`.
-    /// `kw` is K(t) + W(t). Ch and Maj in their three-operation forms (same values).
+    /// `kw` is K(t) + W(t). Ch and Maj in their three-operation forms, and each Σ with its
+    /// rotations nested (rotating distributes over xor): the same values in fewer operations.
     @inline(__always)
     private static func round(
         _ a: UInt32, _ b: UInt32, _ c: UInt32, _ d: inout UInt32,
         _ e: UInt32, _ f: UInt32, _ g: UInt32, _ h: inout UInt32, _ kw: UInt32
     ) {
-        let bigSigma1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
+        // Σ1(e) = ROTR6(e) ^ ROTR11(e) ^ ROTR25(e) = ROTR6(e ^ ROTR5(e ^ ROTR14(e))).
+        let bigSigma1 = rotr(rotr(rotr(e, 14) ^ e, 5) ^ e, 6)
         let choose = g ^ (e & (f ^ g))
         let t1 = h &+ bigSigma1 &+ choose &+ kw
-        let bigSigma0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
+        // Σ0(a) = ROTR2(a) ^ ROTR13(a) ^ ROTR22(a) = ROTR2(a ^ ROTR11(a ^ ROTR9(a))).
+        let bigSigma0 = rotr(rotr(rotr(a, 9) ^ a, 11) ^ a, 2)
         let majority = (a & b) | (c & (a | b))
         d = d &+ t1
         h = t1 &+ bigSigma0 &+ majority
@@ -190,8 +193,9 @@ public struct SHA256: Sendable {
                     for t in 16..<64 {
                         let x = w[t - 15]
                         let y = w[t - 2]
-                        let sigma0 = rotr(x, 7) ^ rotr(x, 18) ^ (x &>> 3)
-                        let sigma1 = rotr(y, 17) ^ rotr(y, 19) ^ (y &>> 10)
+                        // σ0 = ROTR7(x ^ ROTR11(x)) ^ SHR3(x), σ1 = ROTR17(y ^ ROTR2(y)) ^ SHR10(y).
+                        let sigma0 = rotr(rotr(x, 11) ^ x, 7) ^ (x &>> 3)
+                        let sigma1 = rotr(rotr(y, 2) ^ y, 17) ^ (y &>> 10)
                         w[t] = w[t - 16] &+ sigma0 &+ w[t - 7] &+ sigma1
                     }
 
