@@ -108,7 +108,7 @@ public final class CentralStore {
                 // upload's last change, and so are the sender's new changes, each with its
                 // final `superseded` mark (`ChangeLog.merging`); the checks read cells
                 // through `childOf` and `winningValues`, which write what is pending first.
-                try log.merging(origin: sender, held: held) {
+                try log.merging(origin: sender, held: held, upload: ordered) {
                     for index in ordered.indices {
                         if let checker, ordered[index].seq > held {
                             let change = ordered[index]
@@ -120,7 +120,7 @@ public final class CentralStore {
                                     result.duplicates += 1
                                 }
                             case .accept(let child):
-                                switch try log.apply(change, receivedAt: now, childID: child) {
+                                switch try log.apply(uploaded: index, receivedAt: now, childID: child) {
                                 case .applied: result.applied += 1
                                 case .duplicate: result.duplicates += 1
                                 }
@@ -129,7 +129,7 @@ public final class CentralStore {
                             }
                             continue
                         }
-                        switch try log.apply(ordered[index], receivedAt: now) {
+                        switch try log.apply(uploaded: index, receivedAt: now) {
                         case .applied: result.applied += 1
                         case .duplicate: result.duplicates += 1
                         }

@@ -191,22 +191,22 @@ final class ChangeLog {
         var stored: Bool
         var winner: Stamp
         var winnerID: Int64
-        /// Where the winning change is held, once a change merged here replaced the stored
+        /// Where the winning change is, once a change merged here replaced the stored
         /// winner (always set when there is no row): its columns are written.
-        var newWinner: WinnerSlot
+        var newWinner: ChangeSource?
         /// Heads gained (+1 per change not replaced) less heads lost (a head replaced).
         var headDelta: Int64
         /// With `keepsRunsAndChains`: the id of the cell's change that arrived last (0: none).
         var latestID: Int64 = 0
     }
 
-    /// Where a pending cell's new winning change is: in `pendingChanges` (deferred), or in
-    /// `keptWinners` (inserted at once). A cell holds a position, not a copy of the change,
-    /// so that moving cells in and out of `pendingCells` copies no strings.
-    private enum WinnerSlot {
-        case none
-        case pending(Int)
-        case kept(Int)
+    /// Where a change the merge holds on to is: in the upload being merged (`merging`'s
+    /// `upload`, by position), or copied into `ownChanges`. Pending changes and cells hold a
+    /// position, not a copy: a copy of a change retains and later releases each of its
+    /// strings and its stamps, an atomic operation each.
+    private enum ChangeSource {
+        case upload(Int)
+        case own(Int)
     }
 
     /// A cell's key in `pending`: equal when the record and the field's UTF-8 bytes are, as
@@ -252,14 +252,19 @@ final class ChangeLog {
     /// copying a cell with its change.
     @exclusivity(unchecked) private var pendingCells: [PendingCell] = []
     @exclusivity(unchecked) private var pending: [PendingKey: Int] = [:]
-    /// The new winners of pending cells whose change was inserted at once (not deferred).
-    @exclusivity(unchecked) private var keptWinners: [Change] = []
+    /// The upload `merging` merges, when its caller applies the changes by position
+    /// (`apply(uploaded:receivedAt:childID:)`).
+    @exclusivity(unchecked) private var upload: [Change] = []
+    /// Copies of the changes pending rows and cells name that are not in `upload` (a change
+    /// applied as a value, the rare winner inserted at once). Kept until `merging` ends,
+    /// outside it until `flushCells`.
+    @exclusivity(unchecked) private var ownChanges: [Change] = []
     /// Set while `merging` runs: `apply` leaves its cells in `pending`.
     @exclusivity(unchecked) private var inMemory = false
 
     /// A change merged in memory whose row is not written yet (`flushChanges`).
     private struct PendingChange {
-        var change: Change
+        var source: ChangeSource
         var receivedAt: Int64
         var childID: RecordID?
         var superseded: Bool
@@ -267,9 +272,6 @@ final class ChangeLog {
         /// this one (0: none, written as NULL).
         var previous: Int64 = 0
     }
-
-    /// Where `PendingChange.change` is within its entry, in bytes.
-    private static let changeOffset = MemoryLayout<PendingChange>.offset(of: \PendingChange.change)!
 
     /// Changes merged with their insert deferred, in arrival order, kept until `merging`
     /// ends (pending cells name their winners here). Those from `flushedChanges` on are not
@@ -308,14 +310,20 @@ final class ChangeLog {
     /// first (a replaced stamp other than the cell's winner, a change not deferred, a
     /// refused change, a query), so every row and mark is the one applying the changes
     /// one at a time leaves.
-    func merging<T>(origin: ReplicaID? = nil, held: UInt64 = 0, _ body: () throws -> T) throws -> T {
+    ///
+    /// With an `upload`, `body` may apply its changes by position (`apply(uploaded:…)`):
+    /// the merge then reads them where they lie and holds positions, not copies.
+    func merging<T>(origin: ReplicaID? = nil, held: UInt64 = 0, upload: [Change] = [],
+                    _ body: () throws -> T) throws -> T {
         if inMemory { return try body() }
         inMemory = true
+        self.upload = upload
         defer {
             inMemory = false
+            self.upload = []
             pending.removeAll(keepingCapacity: true)
             pendingCells.removeAll(keepingCapacity: true)
-            keptWinners.removeAll(keepingCapacity: true)
+            ownChanges.removeAll(keepingCapacity: true)
             pendingChanges.removeAll(keepingCapacity: true)
             flushedChanges = 0
             deferOrigin = nil
@@ -351,21 +359,28 @@ final class ChangeLog {
         let first = flushedChanges, count = pendingChanges.count - first
         guard count > 0 else { return }
         let changeColumns = keepsRunsAndChains ? Self.changeRowColumns + ["previous"] : Self.changeRowColumns
-        try pendingChanges.withUnsafeBufferPointer { entries in
-            try batchInsert(count: count, columns: changeColumns, into: "changes") { insert, base, index in
-                try bindChangeRow(entries[first + index], id: pendingFirstID + Int64(index), to: insert, at: base)
-            }
-            if keepsRunsAndChains {
-                // Consecutive ids by construction; a run ends where the origin or the seq breaks.
-                var start = first
-                for index in (first + 1)...entries.count {
-                    if index < entries.count {
-                        let previous = entries[index - 1].change, next = entries[index].change
-                        if next.origin == previous.origin, next.seq == previous.seq &+ 1 { continue }
+        try withChanges { change in
+            try pendingChanges.withUnsafeBufferPointer { entries in
+                try batchInsert(count: count, columns: changeColumns, into: "changes") { insert, base, index in
+                    let entry = entries.baseAddress! + first + index
+                    try bindChangeRow(change(entry.pointee.source), entry, id: pendingFirstID + Int64(index),
+                                      to: insert, at: base)
+                }
+                if keepsRunsAndChains {
+                    // Consecutive ids by construction; a run ends where the origin or the seq breaks.
+                    var start = first
+                    for index in (first + 1)...entries.count {
+                        if index < entries.count {
+                            let previous = change(entries[index - 1].source), next = change(entries[index].source)
+                            if next.pointee.origin == previous.pointee.origin,
+                               next.pointee.seq == previous.pointee.seq &+ 1 { continue }
+                        }
+                        let firstChange = change(entries[start].source)
+                        try noteStored(origin: firstChange.pointee.origin, firstSeq: firstChange.pointee.seq,
+                                       lastSeq: change(entries[index - 1].source).pointee.seq,
+                                       firstID: pendingFirstID + Int64(start - first))
+                        start = index
                     }
-                    try noteStored(origin: entries[start].change.origin, firstSeq: entries[start].change.seq,
-                                   lastSeq: entries[index - 1].change.seq, firstID: pendingFirstID + Int64(start - first))
-                    start = index
                 }
             }
         }
@@ -373,34 +388,50 @@ final class ChangeLog {
         flushedChanges = pendingChanges.count
     }
 
+    /// Runs `body` with a way to reach each change a `ChangeSource` names, in place: the
+    /// pointers are valid while `body` runs, and `upload` and `ownChanges` do not change.
+    private func withChanges<T>(_ body: ((ChangeSource) -> UnsafePointer<Change>) throws -> T) throws -> T {
+        try upload.withUnsafeBufferPointer { uploaded in
+            try ownChanges.withUnsafeBufferPointer { own in
+                try body { source in
+                    switch source {
+                    case .upload(let index): uploaded.baseAddress! + index
+                    case .own(let index): own.baseAddress! + index
+                    }
+                }
+            }
+        }
+    }
+
     /// Binds a deferred change's `changes` row (`changeRowColumns`, then `previous` with
     /// `keepsRunsAndChains`) at parameters `base + 1` on.
-    private func bindChangeRow(_ entry: borrowing PendingChange, id: Int64, to insert: Statement, at base: Int32) throws {
+    private func bindChangeRow(_ change: UnsafePointer<Change>, _ entry: UnsafePointer<PendingChange>, id: Int64,
+                               to insert: Statement, at base: Int32) throws {
         insert.bind(id, at: base + 1)
-        insert.bind(entry.change.origin.int64, at: base + 2)
-        insert.bind(Int64(bitPattern: entry.change.seq), at: base + 3)
-        insert.bind(Int64(bitPattern: entry.change.version), at: base + 4)
-        if entry.change.replaces.isEmpty {
+        insert.bind(change.pointee.origin.int64, at: base + 2)
+        insert.bind(Int64(bitPattern: change.pointee.seq), at: base + 3)
+        insert.bind(Int64(bitPattern: change.pointee.version), at: base + 4)
+        if change.pointee.replaces.isEmpty {
             try insert.bind(.null, at: base + 5)
         } else {
-            insert.bind(Self.replacesText(entry.change.replaces), at: base + 5)
+            insert.bind(Self.replacesText(change.pointee.replaces), at: base + 5)
         }
-        insert.bind(entry.change.wallTime, at: base + 6)
-        insert.bind(entry.change.recordType, at: base + 7)
-        insert.bind(entry.change.recordID.int64, at: base + 8)
-        insert.bind(entry.change.field, at: base + 9)
-        try Self.bindValue(entry.change.value, to: insert, kindAt: base + 10, valueAt: base + 11)
-        insert.bind(entry.change.tag.rawValue, at: base + 12)
-        insert.bind(entry.receivedAt, at: base + 13)
-        insert.bind(entry.superseded ? 1 : 0, at: base + 14)
-        if let child = entry.childID {
+        insert.bind(change.pointee.wallTime, at: base + 6)
+        insert.bind(change.pointee.recordType, at: base + 7)
+        insert.bind(change.pointee.recordID.int64, at: base + 8)
+        insert.bind(change.pointee.field, at: base + 9)
+        try Self.bindValue(change.pointee.value, to: insert, kindAt: base + 10, valueAt: base + 11)
+        insert.bind(change.pointee.tag.rawValue, at: base + 12)
+        insert.bind(entry.pointee.receivedAt, at: base + 13)
+        insert.bind(entry.pointee.superseded ? 1 : 0, at: base + 14)
+        if let child = entry.pointee.childID {
             insert.bind(child.int64, at: base + 15)
         } else {
             try insert.bind(.null, at: base + 15)
         }
         if keepsRunsAndChains {
-            if entry.previous != 0 {
-                insert.bind(entry.previous, at: base + 16)
+            if entry.pointee.previous != 0 {
+                insert.bind(entry.pointee.previous, at: base + 16)
             } else {
                 try insert.bind(.null, at: base + 16)
             }
@@ -603,7 +634,8 @@ final class ChangeLog {
         defer {
             pending.removeAll(keepingCapacity: true)
             pendingCells.removeAll(keepingCapacity: true)
-            keptWinners.removeAll(keepingCapacity: true)
+            // Within `merging` pending changes may still name their copies.
+            if !inMemory { ownChanges.removeAll(keepingCapacity: true) }
         }
         // A cell without a row got its first winner from this merge. They are inserted by
         // record (the table's key order, so each record's cells go to one place in the
@@ -611,17 +643,15 @@ final class ChangeLog {
         // less than half of sorting by the whole key (record and field name).
         var byRecord: [(record: UInt64, position: Int)] = []
         for position in pendingCells.indices where !pendingCells[position].stored {
-            if case .none = pendingCells[position].newWinner { continue }
+            if pendingCells[position].newWinner == nil { continue }
             byRecord.append((pendingCells[position].key.recordID.rawValue, position))
         }
         byRecord.sort { $0.record < $1.record || ($0.record == $1.record && $0.position < $1.position) }
         let fresh = byRecord.map(\.position)
         let cellColumns = keepsRunsAndChains ? Self.cellRowColumns + ["latest"] : Self.cellRowColumns
-        try pendingChanges.withUnsafeBufferPointer { deferred in
-            try keptWinners.withUnsafeBufferPointer { kept in
-                try pendingCells.withUnsafeBufferPointer { cells in
-                    try flushCells(cells, fresh: fresh, columns: cellColumns, deferred: deferred, kept: kept)
-                }
+        try withChanges { change in
+            try pendingCells.withUnsafeBufferPointer { cells in
+                try flushCells(cells, fresh: fresh, columns: cellColumns) { $0.map(change) }
             }
         }
     }
@@ -629,16 +659,8 @@ final class ChangeLog {
     /// `flushCells`, with the cells and the changes they name in place (no copies).
     private func flushCells(
         _ cells: UnsafeBufferPointer<PendingCell>, fresh: [Int], columns: [String],
-        deferred: UnsafeBufferPointer<PendingChange>, kept: UnsafeBufferPointer<Change>
+        winner: (ChangeSource?) -> UnsafePointer<Change>?
     ) throws {
-        func winner(_ slot: WinnerSlot) -> UnsafePointer<Change>? {
-            switch slot {
-            case .none: nil
-            case .pending(let index): (UnsafeRawPointer(deferred.baseAddress! + index) + Self.changeOffset)
-                .assumingMemoryBound(to: Change.self)
-            case .kept(let index): kept.baseAddress! + index
-            }
-        }
         try batchInsert(count: fresh.count, columns: columns, into: "cells") { insert, base, index in
             let cell = cells.baseAddress! + fresh[index]
             guard let change = winner(cell.pointee.newWinner) else {
@@ -776,8 +798,24 @@ final class ChangeLog {
     /// it is written before `apply` returns. Binds each parameter by position (no
     /// `[SQLValue]` array per statement).
     func apply(_ change: Change, receivedAt: Int64, childID: RecordID? = nil) throws -> Outcome {
-        let record = change.recordID.int64
-        let field = change.field
+        try withUnsafePointer(to: change) { try apply($0, uploaded: nil, receivedAt: receivedAt, childID: childID) }
+    }
+
+    /// `apply` for the change at `index` of the upload `merging` was given: read where it
+    /// lies, and named by its position while its row and cell are pending (no copy of it).
+    func apply(uploaded index: Int, receivedAt: Int64, childID: RecordID? = nil) throws -> Outcome {
+        precondition(upload.indices.contains(index), "apply(uploaded:) needs merging(upload:)")
+        return try upload.withUnsafeBufferPointer {
+            try apply($0.baseAddress! + index, uploaded: index, receivedAt: receivedAt, childID: childID)
+        }
+    }
+
+    /// `apply` on the change at `change` (valid for the call), which is `upload[uploaded]`
+    /// when that is given and a value to copy when the merge keeps it otherwise.
+    private func apply(_ change: UnsafePointer<Change>, uploaded: Int?, receivedAt: Int64,
+                       childID: RecordID?) throws -> Outcome {
+        let record = change.pointee.recordID.int64
+        let field = change.pointee.field
         func bindStamp(_ statement: Statement, _ stamp: Stamp) {
             statement.reset()
             statement.bind(record, at: 1)
@@ -817,19 +855,19 @@ final class ChangeLog {
         // Was this change replaced by one that arrived first? Only possible below the winner,
         // since a replacing change has a higher stamp than what it replaces.
         var alreadyReplaced = false
-        if let cell, change.stamp < cell.winner {
+        if let cell, change.pointee.stamp < cell.winner {
             let pendingReplaced = try hot(.pendingReplaced)
-            bindStamp(pendingReplaced, change.stamp)
+            bindStamp(pendingReplaced, change.pointee.stamp)
             alreadyReplaced = try pendingReplaced.step()
             pendingReplaced.reset()
         }
 
-        let deferred = inMemory && change.origin == deferOrigin && change.seq > deferAbove
+        let deferred = inMemory && change.pointee.origin == deferOrigin && change.pointee.seq > deferAbove
         let id: Int64
-        let slot: WinnerSlot
+        var slot: ChangeSource?  // where the change is, once the merge holds on to it
         if deferred {
             // Not held, nor taken earlier in this upload: its seq is above all of those.
-            deferAbove = change.seq
+            deferAbove = change.pointee.seq
             if pendingChanges.count == flushedChanges {
                 if nextID == nil {
                     if case .integer(let last) = try scalar("SELECT max(id) FROM changes") {
@@ -841,25 +879,26 @@ final class ChangeLog {
                 pendingFirstID = nextID ?? 1
             }
             id = pendingFirstID + Int64(pendingChanges.count - flushedChanges)
-            slot = .pending(pendingChanges.count)
-            pendingChanges.append(PendingChange(change: change, receivedAt: receivedAt, childID: childID,
+            let source = ownSource(change, uploaded: uploaded)
+            slot = source
+            pendingChanges.append(PendingChange(source: source, receivedAt: receivedAt, childID: childID,
                                                 superseded: alreadyReplaced, previous: previous))
         } else {
             try flushChanges()  // ids in arrival order, and the duplicate check reads `changes`
-            guard let inserted = try insertNow(change, receivedAt: receivedAt, childID: childID,
+            guard let inserted = try insertNow(change.pointee, receivedAt: receivedAt, childID: childID,
                                                alreadyReplaced: alreadyReplaced, previous: previous) else { return .duplicate }
             id = inserted
-            slot = .none  // set below if it wins (`keptWinners`)
+            slot = nil  // set below if it wins
         }
 
         if alreadyReplaced {
             let forget = try hot(.forgetPending)
-            bindStamp(forget, change.stamp)
+            bindStamp(forget, change.pointee.stamp)
             try run(forget)
         }
 
         var headDelta: Int64 = alreadyReplaced ? 0 : 1
-        for stamp in change.replaces {
+        for stamp in change.pointee.replaces {
             if let cell, stamp == cell.winner {
                 // The common edit: it replaces the value shown, which is present and a head
                 // unless another change replaced it already. Still pending (merged in this
@@ -885,7 +924,7 @@ final class ChangeLog {
             try flushChanges()
             if keepsRunsAndChains {
                 // This change's row heads the cell's chain now.
-                if let found = try findInChain(stamp, from: id, cell: CellKey(recordID: change.recordID, field: field)) {
+                if let found = try findInChain(stamp, from: id, cell: CellKey(recordID: change.pointee.recordID, field: field)) {
                     if !found.superseded {
                         let mark = try hot(.markWinner)
                         mark.reset()
@@ -919,18 +958,16 @@ final class ChangeLog {
             }
         }
 
-        // This change's place as its cell's winner, when it wins (a copy only when it was
-        // inserted at once, the rare path).
-        func winnerSlot() -> WinnerSlot {
-            if case .none = slot {
-                keptWinners.append(change)
-                return .kept(keptWinners.count - 1)
-            }
-            return slot
+        // This change's place as its cell's winner, when it wins.
+        func winnerSlot() -> ChangeSource {
+            if let slot { return slot }
+            let source = ownSource(change, uploaded: uploaded)
+            slot = source
+            return source
         }
         if let position {
-            if change.stamp > pendingCells[position].winner {
-                pendingCells[position].winner = change.stamp
+            if change.pointee.stamp > pendingCells[position].winner {
+                pendingCells[position].winner = change.pointee.stamp
                 pendingCells[position].winnerID = id
                 pendingCells[position].newWinner = winnerSlot()
             }
@@ -939,19 +976,27 @@ final class ChangeLog {
         } else {
             pending[key] = pendingCells.count
             if let cell {
-                let wins = change.stamp > cell.winner
-                pendingCells.append(PendingCell(key: CellKey(recordID: change.recordID, field: field), stored: cell.stored,
-                                                winner: wins ? change.stamp : cell.winner,
+                let wins = change.pointee.stamp > cell.winner
+                pendingCells.append(PendingCell(key: CellKey(recordID: change.pointee.recordID, field: field), stored: cell.stored,
+                                                winner: wins ? change.pointee.stamp : cell.winner,
                                                 winnerID: wins ? id : cell.winnerID,
-                                                newWinner: wins ? winnerSlot() : .none, headDelta: headDelta, latestID: id))
+                                                newWinner: wins ? winnerSlot() : nil, headDelta: headDelta, latestID: id))
             } else {
-                pendingCells.append(PendingCell(key: CellKey(recordID: change.recordID, field: field), stored: false,
-                                                winner: change.stamp, winnerID: id,
+                pendingCells.append(PendingCell(key: CellKey(recordID: change.pointee.recordID, field: field), stored: false,
+                                                winner: change.pointee.stamp, winnerID: id,
                                                 newWinner: winnerSlot(), headDelta: headDelta, latestID: id))
             }
         }
         if !inMemory { try flushCells() }
         return .applied(id: id)
+    }
+
+
+    /// Where the merge finds `change` later: its place in the upload, or a copy.
+    private func ownSource(_ change: UnsafePointer<Change>, uploaded: Int?) -> ChangeSource {
+        if let uploaded { return .upload(uploaded) }
+        ownChanges.append(change.pointee)
+        return .own(ownChanges.count - 1)
     }
 
     /// Step 3 of `apply`, done at once: inserts the change and returns its id, or nil when
@@ -1073,7 +1118,7 @@ final class ChangeLog {
         statements = [:]
         pending.removeAll()
         pendingCells.removeAll()
-        keptWinners.removeAll()
+        ownChanges.removeAll()
         pendingChanges.removeAll()
         flushedChanges = 0
         try db.execute("DELETE FROM changes; DELETE FROM cells; DELETE FROM superseded;")
