@@ -532,7 +532,7 @@ public struct Strings: Sendable {
         "schema.unknownField": ("Unknown field '{0}'. Fields: {1}.", "Okänt fält '{0}'. Fälten är: {1}."),
         "schema.required": ("{0} is required.", "{0} måste anges."),
         "schema.tooLong": ("{0} is longer than {1} characters.", "{0} är längre än {1} tecken."),
-        "schema.invalidCode": ("{0} may only hold letters, digits and '-'.", "{0} får bara innehålla bokstäver, siffror och '-'."),
+        "schema.invalidCode": ("{0} may only hold the letters A–Z and a–z, the digits 0–9 and '-' (no Å, Ä, Ö or spaces).", "{0} får bara innehålla bokstäverna A–Z och a–z, siffrorna 0–9 och '-' (inte Å, Ä, Ö eller mellanslag)."),
         "schema.invalidDate": ("{0} must be a date written YYYY-MM-DD, e.g. 2009-03-14.",
                                "{0} måste vara ett datum på formen ÅÅÅÅ-MM-DD, t.ex. 2009-03-14."),
         "schema.invalidBool": ("{0} must be yes or no.", "{0} måste vara ja eller nej."),

@@ -184,6 +184,17 @@ import Testing
                     code: 2, says: ["Den får skriva: intern (egna uppgifter, som ingen annan organisation läser)"])
     }
 
+    /// A case number's letters are A–Z: the refusal says so, in both languages, and does
+    /// not promise the Swedish letters it refuses.
+    @Test func aCaseNumberRefusalNamesTheLettersItTakes() throws {
+        let child = try replica()
+        try refused(["child", "set", child, "dossier-number", "ÅÄÖ-123"],
+                    says: ["A–Z", "0–9", "no Å, Ä, Ö"])
+        try refused(["--lang", "sv", "child", "set", child, "dossier-number", "12 34"],
+                    says: ["A–Z", "0–9", "inte Å, Ä, Ö eller mellanslag"])
+        #expect(try cli.navet("child", "set", child, "dossier-number", "UT-2026-1234").code == 0)
+    }
+
     @Test func messagesNameTheOptionOnceAndTheRealLimits() throws {
         let child = try replica()
         try refused(["hub", "add", "--child", child, "--org", "BUP Umeå", "--role", "BUP", "--from", "2026-02-30"],
