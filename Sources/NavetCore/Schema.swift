@@ -6,7 +6,7 @@
 public enum FieldKind: Hashable, Sendable {
     /// Free text up to a length, in characters.
     case text(maxLength: Int)
-    /// A short code: letters, digits and `-`, up to a length.
+    /// A short code: ASCII letters (A–Z, a–z), digits (0–9) and `-`, up to a length.
     case code(maxLength: Int)
     /// An ISO 8601 calendar date.
     case date
