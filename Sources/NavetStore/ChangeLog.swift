@@ -240,7 +240,9 @@ final class ChangeLog {
 
         func hash(into hasher: inout Hasher) {
             // One word through the standard (seeded) hasher; a long name's bytes past the
-            // first 24 are left to `==`.
+            // first 24 are left to `==`. Keys of one field name never share a word (the
+            // record differs), so an upload can make at most one key per field name share
+            // a hash: a crafted upload cannot pile more than the schema's fields into one.
             hasher.combine(UInt64(bitPattern: record) ^ (words.0 &* 0x9E37_79B9_7F4A_7C15)
                            ^ (words.1 &* 0xC2B2_AE3D_27D4_EB4F) ^ (words.2 &* 0x1656_67B1_9E37_79F9)
                            ^ UInt64(truncatingIfNeeded: length))
