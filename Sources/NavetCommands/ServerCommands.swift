@@ -123,7 +123,9 @@ struct ServerImport: Command {
         if context.json {
             context.printJSON(["replica": accepted.sender.description, "applied": accepted.applied,
                                "duplicates": accepted.duplicates, "reply": reply, "reply_changes": accepted.sent,
-                               "more": accepted.more])
+                               "more": accepted.more, "caught_up": accepted.caughtUp])
+        } else if accepted.caughtUp {
+            context.out(context.t("out.serverCaughtUp", accepted.sender.description, String(accepted.sent), reply))
         } else {
             context.out(context.t("out.serverImported", accepted.sender.description, String(accepted.applied),
                                   String(accepted.duplicates), String(accepted.sent), reply))

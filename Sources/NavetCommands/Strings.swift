@@ -274,6 +274,8 @@ public struct Strings: Sendable {
             "Läste in {0} {0|ny ändring|nya ändringar} ({1} fanns redan). Konflikter nu: {2}."),
         "out.serverImported": ("Merged the bundle from replica {0}: {1} new {1|change|changes}, {2} already held. Wrote {3} {3|change|changes} to {4}.",
             "Slog ihop överföringsfilen från den lokala databasen {0}: {1} {1|ny ändring|nya ändringar}, {2} fanns redan. Skrev {3} {3|ändring|ändringar} till {4}."),
+        "out.serverCaughtUp": ("Did not merge the bundle from replica {0}: the central store already holds later changes from that replica, so this file was overtaken by a later sync or comes from a copy restored from a backup. Wrote a catch-up reply with {1} of the replica's own {1|change|changes} to {2}. A replica restored from that backup needs it; a replica that has synced since refuses it and needs nothing.",
+            "Slog inte ihop överföringsfilen från den lokala databasen {0}: centrallagret har redan senare ändringar därifrån, så filen har hunnits ifatt av en senare synkronisering eller kommer från en kopia som återställts från en säkerhetskopia. Skrev ett svar med {1} av den lokala databasens egna {1|ändring|ändringar} till {2}. En lokal databas som återställts från säkerhetskopian behöver det; en som har synkroniserats sedan dess tar inte emot det och behöver ingenting."),
         "out.serverStatus": ("Central store {0}: {1} {1|change|changes}, {2} {2|record|records}, {3} {3|conflict|conflicts}.",
             "Centrallagret {0}: {1} {1|ändring|ändringar}, {2} {2|post|poster}, {3} {3|konflikt|konflikter}."),
         "out.time": ("time", "tid"),

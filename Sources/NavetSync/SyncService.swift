@@ -131,6 +131,9 @@ public final class SyncService: @unchecked Sendable {
         public var readLogStored = 0
         /// Where the server's time went (the request log line).
         public var timing = SyncTiming()
+        /// The upload was behind its replica's own history (restored, a copy, or overtaken
+        /// by a later sync) and was not merged: the reply is a catch-up (`catchUpReply`).
+        public var caughtUp = false
     }
 
     /// Checks a signed HTTP request's headers before its body is looked at.
@@ -423,7 +426,9 @@ public final class SyncService: @unchecked Sendable {
         }
         let encoded = BundleCodec.encode(reply, signer: replySigner, version: signed.formatVersion)
         metrics.bytesOut.add(encoded.count)
-        return Accepted(reply: encoded, sender: signer, applied: 0, duplicates: 0, sent: reply.changes.count, more: true)
+        var accepted = Accepted(reply: encoded, sender: signer, applied: 0, duplicates: 0, sent: reply.changes.count, more: true)
+        accepted.caughtUp = true
+        return accepted
     }
 
     /// What `replica` may hold now up to `cursor`, per (child, tag), under the policy in
