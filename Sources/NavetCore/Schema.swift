@@ -57,15 +57,15 @@ public struct RecordTypeSchema: Hashable, Sendable {
         self.fields = fields
     }
 
-    /// The field named `name`. Names of another length are passed over before comparing
-    /// (a byte count is read from the string's header; comparing two different names cost a
-    /// call into the standard library each, about ten per change received).
+    /// The field named `name`.
     public func field(_ name: String) -> FieldSchema? {
         fieldIndex(name).map { fields[$0] }
     }
 
     /// Where the field named `name` is in `fields` (nil: no such field). Lets a caller read
-    /// the field's schema in place, without copying it and its strings.
+    /// the field's schema in place, without copying it and its strings. Names of another
+    /// length are passed over before comparing (a byte count is read from the string's
+    /// header; comparing two different names cost a call into the standard library each).
     public func fieldIndex(_ name: String) -> Int? {
         // By index: `firstIndex(where:)` hands its closure a copy of each field it passes.
         let length = name.utf8.count
@@ -350,7 +350,6 @@ public struct Schema: Sendable {
 
     /// Checks a whole change as received from elsewhere: known type and field, a valid
     /// value, a stamp that only replaces lower stamps, and no edits of append-only records.
-    @inline(__always)
     public func validate(_ change: Change) throws(SchemaError) {
         let type = try validatedType(recordType: change.recordType, field: change.field, value: change.value)
         guard CellMerge.validateReplaces(change) else { throw .invalidStamp }

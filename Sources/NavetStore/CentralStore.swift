@@ -136,12 +136,12 @@ public final class CentralStore {
                     }
                 }
                 if expected - 1 > held {
-                    _ = try log.query("""
+                    try log.query("""
                         INSERT INTO origins(origin, contiguous_seq) VALUES (?, ?)
                         ON CONFLICT(origin) DO UPDATE SET contiguous_seq = excluded.contiguous_seq
                         """, [.integer(sender.int64), .integer(Int64(expected - 1))])
                 }
-                _ = try log.query("""
+                try log.query("""
                     INSERT INTO replicas(replica_id, first_seen, cursor, last_sync_at) VALUES (?, ?, ?, ?)
                     ON CONFLICT(replica_id) DO UPDATE SET cursor = max(cursor, excluded.cursor),
                         last_sync_at = excluded.last_sync_at
@@ -311,9 +311,9 @@ public final class CentralStore {
     /// Runs inside the caller's transaction.
     func recordNonce(_ nonce: [UInt8], key: ReplicaID, digest: [UInt8]? = nil, lifetime: Int64, now: Int64) throws {
         // Through the statement cache (`ChangeLog.query`): run for every upload and request.
-        _ = try log.query("DELETE FROM nonces WHERE seen_at < ?", [.integer(now - lifetime)])
-        _ = try log.query("INSERT INTO nonces(key_id, nonce, seen_at, digest) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                     [.integer(key.int64), .blob(nonce), .integer(now), digest.map(SQLValue.blob) ?? .null])
+        try log.query("DELETE FROM nonces WHERE seen_at < ?", [.integer(now - lifetime)])
+        try log.query("INSERT INTO nonces(key_id, nonce, seen_at, digest) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                      [.integer(key.int64), .blob(nonce), .integer(now), digest.map(SQLValue.blob) ?? .null])
         if db.changes == 0 {
             if let digest, case .blob(let stored)? = try db.scalar(
                 "SELECT digest FROM nonces WHERE key_id = ? AND nonce = ?", [.integer(key.int64), .blob(nonce)]),

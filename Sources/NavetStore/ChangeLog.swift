@@ -58,6 +58,7 @@ final class ChangeLog {
     /// `Database.query` through the statement cache, for statements run once per upload or
     /// sync: preparing one (parsing and planning its SQL) cost more than running it, about
     /// 30,000 instructions each time (callgrind). Only for SQL text without values in it.
+    @discardableResult
     func query(_ sql: String, _ arguments: [SQLValue] = []) throws(SQLiteError) -> [[SQLValue]] {
         try statement(sql).rows(arguments)
     }
