@@ -141,7 +141,10 @@ public final class SyncService: @unchecked Sendable {
     @discardableResult
     public func checkRequest(_ signature: RequestSignature?, method: String, path: String, body: [UInt8], now: Int64) throws(Refusal) -> Double {
         guard let signature else { throw refuse(.malformedRequest, "missing or malformed Navet-* headers") }
-        let secret = try secretOf(signature.replica)
+        let secret = try secretOf(signature.replica, now: now) { secret in
+            Self.within(signature.timestamp, of: now, before: httpWindow, after: httpWindow)
+                && signature.verify(method: method, path: path, body: body, secret: secret)
+        }
         guard Self.within(signature.timestamp, of: now, before: httpWindow, after: httpWindow) else {
             throw refuse(.staleTimestamp, "request timestamp outside the window")
         }
@@ -178,7 +181,7 @@ public final class SyncService: @unchecked Sendable {
         if let expectedSigner, expectedSigner != signer {
             throw refuse(.badSignature, "bundle signed by another replica than the request")
         }
-        let secret = try secretOf(signer)
+        let secret = try secretOf(signer, now: now) { secret in BundleCodec.verify(bytes, secret: secret) }
         guard BundleCodec.verify(bytes, secret: secret) else { throw refuse(.badSignature, "bundle signature does not verify") }
         // From here the sender is authenticated: its refusals count in its sync health.
         do {
@@ -472,7 +475,11 @@ public final class SyncService: @unchecked Sendable {
         }
     }
 
-    private func secretOf(_ replica: ReplicaID) throws(Refusal) -> [UInt8] {
+    /// The secret `replica` signs with. Refuses an unknown or a revoked replica. A revoked
+    /// replica whose request or bundle still verifies with its old secret (`verifies`) is
+    /// counted in its sync health, so `navetd replica list` shows that it keeps trying
+    /// (a lost laptop, a forgotten copy); one that does not verify counts against nobody.
+    private func secretOf(_ replica: ReplicaID, now: Int64, verifies: ([UInt8]) -> Bool) throws(Refusal) -> [UInt8] {
         let credentials: Credentials?
         do {
             credentials = try locked("secret") { () throws(StoreError) in try central.credentials(replica) }
@@ -483,6 +490,11 @@ public final class SyncService: @unchecked Sendable {
             throw refuse(.unknownReplica, "replica \(replica) is not enrolled here", cause: .store(.unknownReplica(replica)))
         }
         guard !credentials.revoked else {
+            if verifies(credentials.secret) {
+                try? locked("note_refusal") { () throws(StoreError) in
+                    try central.noteRefusal(replica, reason: RefusalReason.revokedReplica.rawValue, now: now)
+                }
+            }
             throw refuse(.revokedReplica, "replica \(replica) was revoked", cause: .store(.revokedReplica(replica)))
         }
         return credentials.secret

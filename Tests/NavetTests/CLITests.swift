@@ -259,6 +259,19 @@ import Testing
         #expect(refused.code == 4 && refused.err.contains("revoked"), "\(refused.err)")
         let list = try json(try cli.navetd("--db", "central.db", "--json", "replica", "list").out) as! [[String: Any]]
         #expect(list.count == 1 && list[0]["revoked"] is String)
+        // The revoked replica's own signed file is counted in its sync health (it keeps
+        // trying: the operator sees it); a forged one, in its name, counts against nobody.
+        #expect(list[0]["pending_refusals"] as? Int == 1 && list[0]["last_refusal"] as? String == "revoked_replica",
+                "\(list)")
+        var forged = try Array(Data(contentsOf: URL(fileURLWithPath: folder.path("a.up"))))
+        forged[forged.count - 1] ^= 0x01
+        try Data(forged).write(to: URL(fileURLWithPath: folder.path("forged.up")))
+        let forgedImport = try cli.navetd("--db", "central.db", "import", "forged.up", "--reply", "f.reply")
+        #expect(forgedImport.code == 4 && forgedImport.err.contains("revoked"), "\(forgedImport.err)")
+        let after = try json(try cli.navetd("--db", "central.db", "--json", "replica", "list").out) as! [[String: Any]]
+        #expect(after[0]["pending_refusals"] as? Int == 1, "\(after)")
+        let table = try cli.navetd("--db", "central.db", "replica", "list")
+        #expect(table.out.contains("1 ("), "\(table.out)")
 
         #expect(try cli.navet("--db", "local.db", "init").code == 0)
         let local = try cli.navet("--db", "local.db", "export", "local.up")

@@ -180,6 +180,12 @@ final class TrickleServer: @unchecked Sendable {
         let revoked = try cli.navet("--db", "a.db", "--lang", "sv", "sync", "--server", server.url)
         #expect(revoked.code != 0)
         #expect(revoked.err.contains("är spärrad; kontakta stödkontoret"), "\(revoked.err)")
+        // Its signed request is counted where the operator looks: it keeps trying.
+        let list = try JSONSerialization.jsonObject(
+            with: Data(try cli.navetd("--db", "central.db", "--json", "replica", "list").out.utf8)) as? [[String: Any]]
+        let record = list?.first { $0["replica"] as? String == id }
+        #expect(record?["pending_refusals"] as? Int == 1 && record?["last_refusal"] as? String == "revoked_replica",
+                "\(String(describing: record))")
     }
 
     /// Item 8: every reason code the server can send has its own words in both languages;
