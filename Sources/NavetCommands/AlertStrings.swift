@@ -87,6 +87,12 @@ enum AlertStrings {
         "alert.rejection_no_talk.overdue": (
             "Asylum decision \"{2}\" on {0}: no information talk recorded since. It was due by {1}.",
             "Asylbeslut \"{2}\" den {0}: inget informationssamtal registrerat sedan dess. Det skulle ha hållits senast {1}."),
+        "alert.rejection_no_talk.status": (
+            "Asylum status \"{2}\" recorded on {0}, and no decision is recorded: no information talk recorded since. It is due by {1}.",
+            "Asylstatus \"{2}\" registrerad den {0}, och inget beslut är registrerat: inget informationssamtal registrerat sedan dess. Det ska hållas senast {1}."),
+        "alert.rejection_no_talk.status.overdue": (
+            "Asylum status \"{2}\" recorded on {0}, and no decision is recorded: no information talk recorded since. It was due by {1}.",
+            "Asylstatus \"{2}\" registrerad den {0}, och inget beslut är registrerat: inget informationssamtal registrerat sedan dess. Det skulle ha hållits senast {1}."),
         "alert.rejection_no_talk.do": (
             "Hold an information talk with the child about the decision and what happens now (social secretary and guardian), then write a note of kind information_talk.",
             "Håll ett informationssamtal med barnet om beslutet och vad som händer nu (socialsekreterare och god man), och skriv sedan en anteckning av typen informationssamtal."),
@@ -137,6 +143,7 @@ extension Context {
         var arguments = alert.arguments
         var key = "alert." + alert.rule.rawValue
         if alert.rule == .rejectionNoTalk, arguments.count >= 4 {
+            if arguments.count >= 5, arguments[4] == "status" { key += ".status" }
             if arguments[3] == "overdue" { key += ".overdue" }
             arguments[2] = strings.label("asylum", arguments[2])
         }

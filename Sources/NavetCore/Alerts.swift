@@ -503,13 +503,15 @@ public enum AlertRules {
     static func rejection(_ facts: AlertFacts, now: Int64, thresholds: AlertThresholds) -> [Alert] {
         guard facts.visibility.talks else { return [] }
         let ordered = facts.decisions.filter(\.isAsylum).sorted { $0.date != $1.date ? $0.date < $1.date : $0.id < $1.id }
-        var rejected: (record: RecordID, date: CalendarDate, outcome: String)?
+        // `source`: "decision" (a decision record) or "status" (only the child's asylum
+        // status says so; the alert then names the status and the day it was written).
+        var rejected: (record: RecordID, date: CalendarDate, outcome: String, source: String)?
         if let last = ordered.last(where: { rejections.contains($0.outcome) }) {
             if ordered.contains(where: { $0.date > last.date && $0.outcome == "granted" }) { return [] }
-            rejected = (last.id, last.date, last.outcome)
+            rejected = (last.id, last.date, last.outcome, "decision")
         } else if facts.decisions.isEmpty, let status = facts.asylumStatus, rejections.contains(status),
                   let at = facts.asylumStatusAt, let day = SwedishTime.date(at: at) {
-            rejected = (facts.child, day, status)
+            rejected = (facts.child, day, status, "status")
         }
         guard let rejected else { return [] }
         let today = SwedishTime.today(at: now)
@@ -519,7 +521,7 @@ public enum AlertRules {
         return [Alert(rule: .rejectionNoTalk, child: facts.child, record: rejected.record, since: .day(rejected.date), due: due,
                       forRoles: roles, recipients: recipients(facts, roles: roles),
                       arguments: [rejected.date.description, due.description, rejected.outcome,
-                                  today > due ? "overdue" : "due"],
+                                  today > due ? "overdue" : "due", rejected.source],
                       evidence: [rejected.record])]
     }
 

@@ -133,11 +133,11 @@ import Testing
         #expect(first.first?.forRoles == [.socialSecretary, .guardian])
         #expect(first.first?.recipients.map(\.organisation) == ["Soc Umeå", "God man Umeå"])
         #expect(first.first?.due == Self.day("2026-04-01") && first.first?.since == .day(Self.day("2026-03-25")))
-        #expect(first.first?.arguments == ["2026-03-25", "2026-04-01", "rejected", "due"])
+        #expect(first.first?.arguments == ["2026-03-25", "2026-04-01", "rejected", "due", "decision"])
         // Due through 2026-04-01 in Swedish time; overdue from the Swedish midnight, while
         // it is still 1 April in UTC.
-        #expect(AlertRules.evaluate(facts, now: Self.at("2026-04-01T23:59+02:00")).first?.arguments.last == "due")
-        #expect(AlertRules.evaluate(facts, now: Self.at("2026-04-02T00:00+02:00")).first?.arguments.last == "overdue")
+        #expect(AlertRules.evaluate(facts, now: Self.at("2026-04-01T23:59+02:00")).first?.arguments[3] == "due")
+        #expect(AlertRules.evaluate(facts, now: Self.at("2026-04-02T00:00+02:00")).first?.arguments[3] == "overdue")
         // A talk before the decision does not count; one on the day does.
         facts.notes = [.init(id: RecordID(rawValue: 1), kind: "information_talk", at: Self.at("2026-03-24T15:00+01:00"))]
         #expect(rules(facts, at: "2026-03-26T09:00+01:00") == [.rejectionNoTalk])
@@ -160,7 +160,7 @@ import Testing
         var facts = AlertFacts(child: Self.child, asylumStatus: "final_rejection", asylumStatusAt: Self.at("2026-10-24T23:30+02:00"))
         let alerts = AlertRules.evaluate(facts, now: Self.at("2026-11-02T08:00+01:00"))
         #expect(alerts.map(\.rule) == [.rejectionNoTalk] && alerts.first?.due == Self.day("2026-10-31"))
-        #expect(alerts.first?.record == Self.child && alerts.first?.arguments.last == "overdue")
+        #expect(alerts.first?.record == Self.child && alerts.first?.arguments.suffix(2) == ["overdue", "status"])
         facts.asylumStatus = "pending"
         #expect(rules(facts, at: "2026-11-02T08:00+01:00").isEmpty)
     }

@@ -316,6 +316,26 @@ import Testing
         #expect(try cli.navet("alerts", "--config", "cut.json").code == 4)
     }
 
+    /// A rejection known only from the child's asylum status (no decision recorded) is
+    /// named as the status and the day it was written, not as a decision.
+    @Test func aRejectedStatusWithoutADecisionIsNamedAsTheStatus() throws {
+        let child = try setUp(birth: "2010-03-14")
+        #expect(try cli.navet("child", "set", child, "asylum-status", "rejected").code == 0)
+        let alert = try alerts().first { $0["rule"] as? String == "rejection_no_talk" }
+        let what = alert?["what"] as? String ?? ""
+        #expect(what.hasPrefix("Asylum status \"rejected\" recorded on \(Self.day(0))") && what.contains("no decision is recorded"),
+                "\(String(describing: alert))")
+        let swedish = try cli.navet("--lang", "sv", "alerts")
+        #expect(swedish.out.contains("Asylstatus \"avslag\" registrerad den \(Self.day(0))"), "\(swedish.out)")
+        #expect(!swedish.out.contains("Asylbeslut"), "\(swedish.out)")
+        // With a decision recorded, the decision is what the alert names.
+        #expect(try cli.navet("decision", "add", "--child", child, "--kind", "asylum", "--outcome", "rejected",
+                              "--date", Self.day(-3)).code == 0)
+        let decided = try alerts().first { $0["rule"] as? String == "rejection_no_talk" }
+        #expect((decided?["what"] as? String ?? "").hasPrefix("Asylum decision \"rejected\" on \(Self.day(-3))"),
+                "\(String(describing: decided))")
+    }
+
     /// A talk noted days after it was held counts from the day it was held (`note add
     /// --date`): one held before the decision does not answer it; one held on its day does.
     @Test func aNoteDatedBackCountsFromItsDay() throws {
