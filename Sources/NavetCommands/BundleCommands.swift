@@ -11,11 +11,25 @@ extension Context {
         do throws(FileIO.Failure) {
             bytes = try FileIO.read(path, limit: BundleCodec.limits.maxCompressedBytes + 4096)
         } catch {
-            if error.errno == EFBIG { throw describe(SyncError.malformed(.tooLarge("file")), file: path) }
+            if error.errno == EFBIG {
+                try refuseOtherKind(FileIO.kind(ofFile: path), path: path)
+                throw describe(SyncError.malformed(.tooLarge("file")), file: path)
+            }
             throw describeRead(error, path: path)
         }
         if bytes.isEmpty { throw CLIError(.refused, t("error.emptyFile", Format.line(path))) }
+        try refuseOtherKind(FileIO.kind(of: bytes), path: path)
         return bytes
+    }
+
+    /// Refuses a Navet file of another kind given where a bundle belongs, naming what it
+    /// is and which command takes it (a bundle, or a file of no kind known, passes).
+    private func refuseOtherKind(_ kind: FileIO.Kind, path: String) throws(CLIError) {
+        switch kind {
+        case .enrollment: throw CLIError(.refused, t("error.enrollmentNotBundle", Format.line(path)))
+        case .database: throw CLIError(.refused, t("error.databaseNotBundle", Format.line(path)))
+        case .bundle, .other: return
+        }
     }
 
     /// Checks, before a command changes anything, that it may write `path` (see

@@ -12,14 +12,26 @@ extension Context {
             bytes = try FileIO.read(path, limit: Enrollment.maxBytes)
         } catch {
             if error.errno == EFBIG {
+                try refuseOtherKind(FileIO.kind(ofFile: path), path: path)
                 throw CLIError(.refused, t("error.badEnrollment", path, describe(Enrollment.ParseError.tooLarge)))
             }
             throw describeRead(error, path: path)
         }
+        try refuseOtherKind(FileIO.kind(of: bytes), path: path)
         do throws(Enrollment.ParseError) {
             return try Enrollment.parse(bytes)
         } catch {
             throw CLIError(.refused, t("error.badEnrollment", path, describe(error)))
+        }
+    }
+
+    /// Refuses a bundle or a database given where an enrollment file belongs, naming what
+    /// it is and which command takes it.
+    private func refuseOtherKind(_ kind: FileIO.Kind, path: String) throws(CLIError) {
+        switch kind {
+        case .bundle: throw CLIError(.refused, t("error.bundleNotEnrollment", Format.line(path)))
+        case .database: throw CLIError(.refused, t("error.databaseNotEnrollment", Format.line(path)))
+        case .enrollment, .other: return
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import NavetStore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -123,11 +124,38 @@ enum FileIO {
         return count == 16 && header == sqliteHeader
     }
 
-    /// The folder a path lies in ("." for a bare file name).
-    static func folderOf(_ path: String) -> String {
-        let folder = (path as NSString).deletingLastPathComponent
-        return folder.isEmpty ? "." : folder
+    /// What kind of Navet file `bytes` (a file's first bytes at least) look like, so that
+    /// a file given to the wrong command is named for what it is: a bundle begins with
+    /// "NAVB" (Protocol/BUNDLE.md), an enrollment file has a `navet-enrollment:` line near
+    /// its top, a replica file or central store begins with SQLite's header.
+    enum Kind: Equatable {
+        case bundle, enrollment, database, other
     }
+
+    static func kind(of bytes: some Collection<UInt8>) -> Kind {
+        if bytes.starts(with: [0x4E, 0x41, 0x56, 0x42]) { return .bundle }
+        if bytes.starts(with: sqliteHeader) { return .database }
+        let top = Array(bytes.prefix(1024))
+        let key = Array("navet-enrollment:".utf8)
+        // At the start of a line: the file's comments come first.
+        for start in top.indices where start == 0 || top[start - 1] == 0x0A {
+            if top[start...].starts(with: key) { return .enrollment }
+        }
+        return .other
+    }
+
+    /// `kind(of:)` for the first kilobyte of the file at `path` (`.other` if it cannot be read).
+    static func kind(ofFile path: String) -> Kind {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard descriptor >= 0 else { return .other }
+        defer { close(descriptor) }
+        var top = [UInt8](repeating: 0, count: 1024)
+        let count = top.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress!, 1024) }
+        return count > 0 ? kind(of: top.prefix(count)) : .other
+    }
+
+    /// The folder a path lies in ("." for a bare file name).
+    static func folderOf(_ path: String) -> String { PathName.folder(of: path) }
 
     /// Writes `bytes` to `path` so that a reader sees either the old file or the whole new
     /// one: a temporary file in the same folder, fsync, rename, fsync of the folder.

@@ -37,6 +37,18 @@ enum MessageStrings {
         "out.noneSilent": ("No active replica has been silent for longer than {0}.",
                            "Ingen aktiv lokal databas har varit tyst längre än {0}."),
         "error.needsSubcommand": ("'{0}' needs one of its commands: {1}.", "'{0}' behöver ett av sina kommandon: {1}."),
+        "error.enrollmentNotBundle": (
+            "{0} is an enrollment file, not a bundle; nothing was changed. It enrolls a replica file: 'navet init --enroll {0}' makes a new one, 'navet enroll {0}' enrolls one you have.",
+            "{0} är en registreringsfil, inte en överföringsfil; inget har ändrats. Den registrerar en lokal databas: 'navet init --enroll {0}' skapar en ny, 'navet enroll {0}' registrerar en som du redan har."),
+        "error.databaseNotBundle": (
+            "{0} is a database file (a replica file or a central store), not a bundle; nothing was changed. Bundles are made with 'navet export' (an upload) and 'navetd import' (its reply).",
+            "{0} är en databasfil (en lokal databas eller ett centrallager), inte en överföringsfil; inget har ändrats. Överföringsfiler görs med 'navet export' (en uppladdning) och 'navetd import' (svaret på den)."),
+        "error.bundleNotEnrollment": (
+            "{0} is a bundle (an upload or a reply), not an enrollment file; nothing was changed. A reply is read in with 'navet import'; an enrollment file comes from the support office ('navetd replica enroll').",
+            "{0} är en överföringsfil (en uppladdning eller ett svar), inte en registreringsfil; inget har ändrats. Ett svar läses in med 'navet import'; en registreringsfil får du från stödkontoret ('navetd replica enroll')."),
+        "error.databaseNotEnrollment": (
+            "{0} is a database file (a replica file or a central store), not an enrollment file; nothing was changed. An enrollment file comes from the support office ('navetd replica enroll').",
+            "{0} är en databasfil (en lokal databas eller ett centrallager), inte en registreringsfil; inget har ändrats. En registreringsfil får du från stödkontoret ('navetd replica enroll')."),
         "bundle.replyNotUpload": (
             "it is a reply file, made here for a replica, not an upload. Give it to the organisation it was made for: they read it in with 'navet import'",
             "det är en svarsfil, gjord här för en lokal databas, inte en uppladdning. Lämna den till organisationen den gjordes för: de läser in den med 'navet import'"),

@@ -1,6 +1,7 @@
 import Foundation
 import NavetHTTP
 import NavetSQLite
+import NavetStore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -125,8 +126,8 @@ extension Context {
             if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
                 return t("sqlite.cantOpenFolder")
             }
-            let folder = (path as NSString).deletingLastPathComponent
-            if !folder.isEmpty, !FileManager.default.fileExists(atPath: folder) { return t("sqlite.noFolder", Format.line(folder)) }
+            let folder = PathName.folder(of: path)
+            if !FileManager.default.fileExists(atPath: folder) { return t("sqlite.noFolder", Format.line(folder)) }
             return t("sqlite.cantOpen")
         case 8, 3, 23:  // SQLITE_READONLY, SQLITE_PERM, SQLITE_AUTH
             return t("sqlite.readOnly")

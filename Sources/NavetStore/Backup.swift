@@ -103,8 +103,7 @@ extension NavetFile {
                 throw .notANavetDatabase(path: path, reason: "could not be moved into place")
             }
         }
-        let folder = Glibc.open((path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent,
-                          O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        let folder = Glibc.open(PathName.folder(of: path), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if folder >= 0 {
             fsync(folder)
             close(folder)

@@ -1,0 +1,80 @@
+import Foundation
+import NavetStore
+import NavetTestSupport
+import Testing
+
+/// A Navet file of one kind given where another kind belongs (an enrollment file or a
+/// database to `import`, a bundle or a database to `enroll`) is named for what it is, with
+/// the command that takes it, and changes nothing; and file names of one character, which
+/// Foundation's `deletingLastPathComponent` traps on, work everywhere a file is written.
+@Suite struct FileKindCLITests: FileSyncSuite {
+    let folder = TemporaryDirectory(prefix: "navet-file-kind")
+
+    func bytes(_ name: String) throws -> Data { try Data(contentsOf: folder.url.appendingPathComponent(name)) }
+
+    @Test func aFileOfAnotherKindIsNamedForWhatItIs() throws {
+        try socialServicesReplica()
+        #expect(try cli.navetd("--db", "central.db", "replica", "enroll", "--org", "Socialtjänsten Umeå",
+                               "--out", "b.enroll", "--url", "http://127.0.0.1:9").code == 0)
+        #expect(try cli.navet("--db", "a.db", "child", "add", "--name", "Åsa Öberg").code == 0)
+        #expect(try cli.navet("--db", "a.db", "export", "up.navet").code == 0)
+        let replica = try bytes("a.db"), central = try bytes("central.db")
+
+        let enrollment = try cli.navet("--db", "a.db", "import", "b.enroll")
+        #expect(enrollment.code == 4 && enrollment.err.contains("b.enroll is an enrollment file, not a bundle")
+                && enrollment.err.contains("'navet enroll b.enroll'"), "\(enrollment.err)")
+        let swedish = try cli.navet("--lang", "sv", "--db", "a.db", "import", "b.enroll")
+        #expect(swedish.code == 4 && swedish.err.contains("är en registreringsfil, inte en överföringsfil"), "\(swedish.err)")
+        let database = try cli.navet("--db", "a.db", "--json", "import", "central.db")
+        #expect(database.code == 4 && (database.out + database.err).contains("is a database file"), "\(database.err)")
+        let atOffice = try cli.navetd("--db", "central.db", "import", "b.enroll", "--reply", "r.navet")
+        #expect(atOffice.code == 4 && atOffice.err.contains("is an enrollment file"), "\(atOffice.err)")
+        #expect(!FileManager.default.fileExists(atPath: folder.path("r.navet")))
+
+        let bundle = try cli.navet("--db", "n.db", "init", "--enroll", "up.navet")
+        #expect(bundle.code == 4 && bundle.err.contains("up.navet is a bundle (an upload or a reply), not an enrollment file")
+                && !bundle.err.contains("not text"), "\(bundle.err)")
+        #expect(!FileManager.default.fileExists(atPath: folder.path("n.db")))
+        let databaseToEnroll = try cli.navet("--lang", "sv", "--db", "a.db", "enroll", "central.db")
+        #expect(databaseToEnroll.code == 4 && databaseToEnroll.err.contains("är en databasfil"), "\(databaseToEnroll.err)")
+        // A file of no known kind is still "not a Navet bundle".
+        try Data("hello".utf8).write(to: folder.url.appendingPathComponent("hello.txt"))
+        #expect(try cli.navet("--db", "a.db", "import", "hello.txt").err.contains("not a Navet bundle"))
+
+        #expect(try bytes("a.db") == replica && bytes("central.db") == central)
+    }
+
+    @Test func oneCharacterFileNamesWork() throws {
+        try socialServicesReplica("r")
+        #expect(try cli.navet("--db", "r", "child", "add", "--name", "Åsa Öberg").code == 0)
+        let exported = try cli.navet("--db", "r", "export", "u")
+        #expect(exported.code == 0, "\(exported.err)")
+        let imported = try cli.navetd("--db", "central.db", "import", "u", "--reply", "é")
+        #expect(imported.code == 0, "\(imported.err)")
+        #expect(try cli.navet("--db", "r", "import", "é").code == 0)
+        let backup = try cli.navetd("--db", "central.db", "backup", "b")
+        #expect(backup.code == 0, "\(backup.err)")
+        let folderName = try cli.navet("--db", "r", "export", ".")
+        #expect(folderName.code == 5 && folderName.err.contains("is a folder"), "\(folderName.err)")
+        let inMissingFolder = try cli.navet("--db", "r", "export", "x/")
+        #expect(inMissingFolder.code == 5 && !inMissingFolder.err.contains("crashed"), "\(inMissingFolder.err)")
+    }
+
+    /// `PathName.folder(of:)` against coreutils' `dirname`, except a bare name, which
+    /// both give as ".".
+    @Test func folderOfAPathIsWhatDirnameSays() throws {
+        let paths = ["x", ".", "é", "x/", "/", "//", "/x", "a/b", "a//b", "a/b/", "./x", "../x", "/a/b/c", "日本/語", "a b/c d", "..", "x//"]
+        for path in paths {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/dirname")
+            process.arguments = ["--", path]
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            try process.run()
+            let output = pipe.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            let expected = String(decoding: output, as: UTF8.self).trimmingCharacters(in: .newlines)
+            #expect(PathName.folder(of: path) == expected, "\(path)")
+        }
+    }
+}
