@@ -302,6 +302,16 @@ import Testing
         #expect(Strings(.english).t("out.serverStatus", "s", "1", "2", "1")
                 == "Central store s: 1 change, 2 records, 1 conflict.")
         #expect(Strings.render("{0} {1}", ["{1}", "x"]) == "{1} x", "arguments are not read as placeholders")
+        // Every placeholder of every text is one the renderer fills: "{N}" or "{N|one|other}"
+        // (a text once used "{0|one:…|other:…}", which was printed as it stood).
+        for (key, pair) in Strings.table {
+            for template in [pair.0, pair.1] {
+                for count in ["1", "2"] {
+                    let rendered = Strings.render(template, [count] + Array(repeating: "a", count: 9))
+                    #expect(rendered.range(of: #"\{[0-9][^}]*\}"#, options: .regularExpression) == nil, "\(key): \(rendered)")
+                }
+            }
+        }
 
         // Help in Swedish: Swedish value names and no English field names.
         for command in [["child", "add"], ["child", "set"], ["note", "add"], []] {
