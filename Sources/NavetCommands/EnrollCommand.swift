@@ -60,6 +60,29 @@ struct EnrollCommand: Command {
         let current = try context.store { () throws(StoreError) in
             (try store.enrollment(), try store.status().lastRefusal)
         }
+        // The enrollment this file already has: nothing to do, unless it is the one the
+        // central store refused as a copy (a new enrollment file is the way out then).
+        if current.0 != nil, enrollment.replicaID == store.replicaID {
+            if current.1 == "replica_copied" {
+                throw CLIError(.validation, context.t("enroll.sameAsCopied", store.replicaID.description, file))
+            }
+            if context.json {
+                context.printJSON(["replica": store.replicaID.description, "previous": store.replicaID.description,
+                                   "moved": 0, "server": enrollment.url, "organisation": enrollment.organisation,
+                                   "path": context.databasePath, "unchanged": true])
+            } else {
+                context.out(context.t("out.enrollUnchanged", store.replicaID.description, file))
+            }
+            return
+        }
+        // A replica file holds its organisation's work (what the central store let it
+        // receive, its own notes): it cannot become another organisation's, not even with
+        // --force, or that work would be sent and shown as the other organisation's.
+        let own = try context.store { () throws(StoreError) in try store.originNames() }[store.replicaID]?.organisation
+        if let own, !own.utf8.elementsEqual(enrollment.organisation.utf8) {
+            throw CLIError(.validation, context.t("enroll.otherOrganisation", Format.line(own), file,
+                                                  Format.line(enrollment.organisation)))
+        }
         // A revoked enrollment: the same enrollment file is of no use again (its replica is
         // revoked, not copied); a new one from the support office is the way on.
         if current.0 != nil, current.1 == "revoked_replica" {
@@ -73,6 +96,9 @@ struct EnrollCommand: Command {
             try store.enroll(as: enrollment.replicaID, server: enrollment.serverID, url: enrollment.url,
                              secret: enrollment.secret, now: context.now)
         }
+        // Its organisation under the new id, as `init --enroll` notes it (the next reply's
+        // directory confirms it). Only a name: the enrollment stands without it.
+        try? ReplicaStore.open(path: context.databasePath).noteOwnOrganisation(enrollment.organisation, now: context.now)
         if context.json {
             context.printJSON(["replica": enrollment.replicaID.description, "previous": result.previous.description,
                                "moved": result.moved, "server": enrollment.url, "organisation": enrollment.organisation,

@@ -119,6 +119,15 @@ enum DuplicateStrings {
         "warn.sameConsent": (
             "warning: consent {0} to {1} for the same confidentiality tags is already in force ({2}): the new one adds nothing while it lasts.",
             "varning: samtycket {0} till {1} för samma sekretessklasser gäller redan ({2}): det nya tillför inget så länge det gäller."),
+        "enroll.sameAsCopied": (
+            "This file is replica {0}, and {1} is its own enrollment, the one the central store refused as a second live copy: enrolling with it again changes nothing. Ask the support office for a new enrollment file and run 'navet enroll FILE' with it. Nothing was changed.",
+            "Den här databasfilen är den lokala databasen {0}, och {1} är dess egen registrering, den som centrallagret avvisade som en andra kopia: att registrera med den igen ändrar ingenting. Be stödkontoret om en ny registreringsfil och kör 'navet enroll FIL' med den. Inget har ändrats."),
+        "out.enrollUnchanged": (
+            "This file is already enrolled with {1} (replica {0}); nothing was changed.",
+            "Den här databasfilen är redan registrerad med {1} (lokal databas {0}); inget har ändrats."),
+        "enroll.otherOrganisation": (
+            "This file holds the work of {0}, and {1} is an enrollment for {2}. A replica file cannot change organisation, not even with --force: its cases and notes would be sent and shown as coming from {2}. {2} starts its own file with 'navet init --enroll {1}'. Nothing was changed.",
+            "Den här databasfilen innehåller arbetet för {0}, och {1} är en registrering för {2}. En lokal databas kan inte byta organisation, inte ens med --force: dess ärenden och anteckningar skulle skickas och visas som om de kom från {2}. {2} skapar en egen fil med 'navet init --enroll {1}'. Inget har ändrats."),
         "enroll.revoked": (
             "This file is replica {0}, whose enrollment the central store revoked (as it said at the last sync); {1} is that same revoked enrollment and cannot be used again. Ask the support office for a new enrollment file and run 'navet enroll FILE' with it. Nothing was changed.",
             "Den här databasfilen är den lokala databasen {0}, vars registrering centrallagret har spärrat (enligt den senaste synkningen); {1} är samma spärrade registrering och kan inte användas igen. Be stödkontoret om en ny registreringsfil och kör 'navet enroll FIL' med den. Inget har ändrats."),

@@ -191,8 +191,23 @@ import Testing
         let kept = try cli.navet("--db", "c.db", "enroll", "d.enroll")
         #expect(kept.code == 3 && kept.err.contains("keeps its enrollment"), "\(kept.err)")
         #expect(try SQLite3Tool.run(folder.path("c.db"), ".dump") == before)
+        // The enrollment the file already has: nothing to do, and it says so (it said the
+        // file was "still unused").
         let again = try cli.navet("--db", "c.db", "enroll", "--force", "c.enroll")
-        #expect(again.code == 4 && again.err.contains("used before"), "\(again.err)")
+        #expect(again.code == 0 && again.out.contains("already enrolled with c.enroll"), "\(again.out) \(again.err)")
+        let againPlain = try cli.navet("--db", "c.db", "--lang", "sv", "enroll", "c.enroll")
+        #expect(againPlain.code == 0 && againPlain.out.contains("redan registrerad med c.enroll"), "\(againPlain.out)")
+        #expect(try SQLite3Tool.run(folder.path("c.db"), ".dump") == before)
+        // Another organisation's enrollment is refused, even with --force: the file's work
+        // would go out as that organisation's.
+        #expect(try cli.navetd("--db", "central.db", "org", "add", "--name", "HVB Solgården", "--kind", "care_home",
+                               "--municipality", "Umeå").code == 0)
+        ok(try cli.navetd("--db", "central.db", "replica", "enroll", "--org", "HVB Solgården", "--out", "hvb.enroll",
+                          "--url", "http://127.0.0.1:9"))
+        let foreign = try cli.navet("--db", "c.db", "enroll", "--force", "hvb.enroll")
+        #expect(foreign.code == 3 && foreign.err.contains("holds the work of Socialtjänsten Umeå")
+                && foreign.err.contains("enrollment for HVB Solgården"), "\(foreign.err)")
+        #expect(try SQLite3Tool.run(folder.path("c.db"), ".dump") == before)
 
         let server = try ServerProcess(database: "central.db", workingDirectory: folder.url)
         _ = try addChild("b.db", "Amir Haidari")
