@@ -65,6 +65,28 @@ extension CentralStore {
         return nil
     }
 
+    /// Whether the leading entries of `entries` written as `earlier` (an enrolled replica)
+    /// are that replica's chain as this store holds it: each one the store holds (up to
+    /// its head) has the same hash, and at least the first entry is held or the store
+    /// holds none of it. A file enrolled anew sends its whole log again under its new id.
+    private func continuesHeldChain(of earlier: ReplicaID, _ entries: [AuditEntry]) throws -> Bool {
+        let leading = entries.prefix { $0.replica == earlier }
+        guard let first = leading.first, first.seq == 1 else { return false }
+        let base = try readLogBase(earlier)
+        var held = 0
+        for entry in leading {
+            // Behind the signed base the entries are pruned here: nothing to compare.
+            if let base, entry.seq < base.seq { continue }
+            guard let stored = try storedHash(earlier, entry.seq) else { break }
+            guard stored == entry.hash else { return false }
+            held += 1
+        }
+        if held > 0 { return true }
+        // Nothing held to compare with: only when the store holds none of its log.
+        return try db.scalar("SELECT 1 FROM central_read_log WHERE replica = ? LIMIT 1", [.integer(earlier.int64)]) == nil
+            && base == nil
+    }
+
     private func acceptReadLogInTransaction(sender: ReplicaID, from: UInt64, last: UInt64, ownCheckFailed: Bool,
                                             entries: [AuditEntry], now: Int64) throws -> ReadLogResult {
         var head: UInt64 = 0
@@ -104,21 +126,31 @@ extension CentralStore {
             try note(from, "replica_check", "", nil)
         }
         // Entries written before enrollment carry the file's earlier id: accepted only at
-        // the start of a chain the store does not hold yet, from one id that is not an
-        // enrolled replica, until the replica's own id appears.
+        // the start of a chain the store does not hold yet, until the replica's own id
+        // appears, from one id that is not an enrolled replica, or from an enrolled one
+        // (the file's earlier enrollment) whose chain they repeat as held here.
         var prefixID: ReplicaID?
         if try db.scalar("SELECT 1 FROM central_read_log WHERE replica = ? AND written_as = ? LIMIT 1",
                          [.integer(sender.int64), .integer(sender.int64)]) == nil {
             var candidate: ReplicaID?
+            // Already accepted as this chain's start (by the rules below, an upload before).
+            var accepted = false
             if case .integer(let earlier)? = try db.scalar(
                 "SELECT written_as FROM central_read_log WHERE replica = ? ORDER BY seq LIMIT 1", [.integer(sender.int64)]) {
                 candidate = ReplicaID(rawValue: UInt64(bitPattern: earlier))
+                accepted = true
             } else if head == 0, from == 1 {
                 candidate = entries.first?.replica
             }
-            if let candidate, candidate != sender,
-               try db.scalar("SELECT 1 FROM replicas WHERE replica_id = ?", [.integer(candidate.int64)]) == nil {
-                prefixID = candidate
+            if let candidate, candidate != sender {
+                let enrolled = try db.scalar("SELECT 1 FROM replicas WHERE replica_id = ?", [.integer(candidate.int64)]) != nil
+                if accepted || !enrolled {
+                    prefixID = candidate
+                } else if try continuesHeldChain(of: candidate, entries) {
+                    // A file enrolled anew (its replica revoked, or refused as a copy): its
+                    // log starts with its earlier enrollment's, exactly as held here.
+                    prefixID = candidate
+                }
             }
         }
         var expectedSeq = from

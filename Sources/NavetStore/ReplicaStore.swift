@@ -102,6 +102,11 @@ public final class ReplicaStore {
                              [.text(Meta.redactionApplied), .text(Meta.redactionAck), .text(Meta.permissionsKnown),
                               .text(Meta.mayRegister)])
                 try db.query("DELETE FROM permissions")
+                // The read log goes on in this file, but the central store holds none of it
+                // under the new id: the next upload carries it from its first entry (the
+                // earlier id's entries as the chain's start, Protocol/AUDIT.md).
+                try db.query("DELETE FROM meta WHERE key IN (?, ?, ?)",
+                             [.text(Self.auditAck), .text(Self.auditBreakPending), .text(Self.auditBreakReported)])
                 return (moved.count, replicaID)
             }
         }

@@ -272,6 +272,40 @@ import Testing
         #expect(try cli.navetd("--db", "central.db", "audit", "read-logs").code == 0)
     }
 
+    /// A file enrolled anew (its replica revoked; or refused as a copy) goes on with its
+    /// read log under the new id: its first upload carries the whole log again, the earlier
+    /// enrollment's entries as the chain's start, exactly as the store holds them. No alarm
+    /// (it was "the entry names another replica" and "not the next number").
+    @Test func aFileEnrolledAnewContinuesItsReadLog() throws {
+        try setUp(["a.db"])
+        #expect(try cli.navet("--db", "a.db", "child", "add", "--name", "Amina").code == 0)
+        try displays("a.db", 2)
+        _ = try fileSync("a.db")
+        let first = try replicaKey("a.db")
+        let held = try central("SELECT count(*) FROM central_read_log WHERE replica = \(first)")
+        #expect(held != "0")
+        let id = try replica("a.db", "SELECT value FROM meta WHERE key = 'id'")
+        #expect(try cli.navetd("--db", "central.db", "replica", "revoke", id).code == 0)
+        try displays("a.db", 1)  // written as the revoked id, before the new enrollment
+        #expect(try cli.navetd("--db", "central.db", "replica", "enroll", "--org", "Socialtjänsten Umeå", "--out", "new.enroll",
+                               "--url", "http://127.0.0.1:9").code == 0)
+        #expect(try cli.navet("--db", "a.db", "enroll", "--force", "new.enroll").code == 0)
+        try displays("a.db", 1)
+        _ = try fileSync("a.db")
+        _ = try fileSync("a.db")
+        // Everything up to what the replica's last upload carried (its export is logged after).
+        let acknowledged = try replica("a.db", "SELECT value FROM meta WHERE key = 'audit_ack'")
+        let stored = try central("SELECT count(*) || ' ' || min(seq) || ' ' || max(seq) FROM central_read_log WHERE replica = \(try replicaKey("a.db"))")
+        #expect(stored == "\(acknowledged) 1 \(acknowledged)", "\(stored)")
+        let breaks = try central("SELECT seq, reason, expected FROM central_read_log_breaks")
+        #expect(breaks.isEmpty, "\(breaks)")
+        let verified = try cli.navetd("--db", "central.db", "audit", "verify")
+        #expect(verified.code == 0, "\(verified.out) \(verified.err)")
+        #expect(try cli.navetd("--db", "central.db", "audit", "read-logs").code == 0)
+        // The earlier enrollment's chain is kept as it was.
+        #expect(try central("SELECT count(*) FROM central_read_log WHERE replica = \(first)") == held)
+    }
+
     /// A backlog longer than one upload's page (10,000 entries) goes in one `navet sync`,
     /// a page per round trip; here written before `navet enroll`, so the pages after the
     /// first still carry the file's earlier id.
