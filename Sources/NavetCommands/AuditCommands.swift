@@ -73,22 +73,24 @@ extension Context {
         if case .success(true) = result { warn(t("user.seeded", Format.line(login))) }
     }
 
-    /// Logs a display of case data before it is shown: the entry `fill` describes, as
-    /// `reader`, with `--purpose`. A display that would show a tag needing a purpose asks
-    /// for one on a terminal and is refused (exit 10) elsewhere. A failure to log refuses
-    /// the display.
-    ///
-    /// `NAVET_BENCH_WITHOUT_READ_AUDIT` is set only by `Tools/bench/read-audit-cost.py`, in a
-    /// separate build folder, to measure what the entry costs; no build that people run sets it.
     /// Logs a display whose entry was collected while the list was read (its records,
     /// fields and tags), before anything is shown.
     func logDisplay(_ store: ReplicaStore, as reader: ReplicaUser, command: String, collected: AuditDraft) throws(CLIError) {
         try logDisplay(store, as: reader, command: command) { entry in
             entry.records = collected.records
             entry.fields = collected.fields
-            entry.tags = collected.tags
+            entry.insertTags(of: collected)
         }
     }
+
+    /// Logs a display of case data before it is shown: the entry `fill` describes, as
+    /// `reader`, with `--purpose`. A display that would show a tag needing a purpose asks
+    /// for one on a terminal and is refused (exit 10) elsewhere; a value that needs none
+    /// (`Tag.displayNeedsNoPurpose`) is logged with its tag and asks for nothing. A failure
+    /// to log refuses the display.
+    ///
+    /// `NAVET_BENCH_WITHOUT_READ_AUDIT` is set only by `Tools/bench/read-audit-cost.py`, in a
+    /// separate build folder, to measure what the entry costs; no build that people run sets it.
 
     func logDisplay(_ store: ReplicaStore, as reader: ReplicaUser, command: String,
                     _ fill: (inout AuditDraft) -> Void) throws(CLIError) {
@@ -98,7 +100,7 @@ extension Context {
         var draft = AuditDraft(user: reader.name, kind: "display", command: command, purpose: purpose)
         fill(&draft)
         if draft.purpose == nil {
-            let needed = try self.store { () throws(StoreError) in try store.purposeTags() }.intersection(draft.tags)
+            let needed = try self.store { () throws(StoreError) in try store.purposeTags() }.intersection(draft.tagsNeedingPurpose)
             if !needed.isEmpty { draft.purpose = try askPurpose(for: needed) }
         }
         try self.store { () throws(StoreError) in _ = try store.appendAudit(draft, now: now) }
@@ -356,7 +358,7 @@ extension AuditDraft {
         let schema = Schema.current.recordType(type)
         for name in names {
             fields.insert(type + "." + name)
-            tags.insert((tag ?? schema?.field(name)?.defaultTag ?? Tag.mostRestrictive).rawValue)
+            insertTag((tag ?? schema?.field(name)?.defaultTag ?? Tag.mostRestrictive).rawValue)
         }
     }
 

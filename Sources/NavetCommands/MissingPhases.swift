@@ -481,7 +481,7 @@ struct MissingShow: Command {
             draft.add(episode, fields: ["child"] + Self.fields)
             if name != nil {
                 draft.fields.insert("child.name")
-                draft.tags.insert(ChildAdd.childSchema.field("name")!.defaultTag.rawValue)
+                draft.insertTag(ChildAdd.childSchema.field("name")!.defaultTag.rawValue)
             }
             for check in done.values { draft.add(check, fields: ["item", "done_at", "done_by"]) }
         }

@@ -262,7 +262,7 @@ struct ConflictsList: Command {
                 // The table heads each conflict with the record's name.
                 if !context.json, name != nil {
                     draft.fields.insert("child.name")
-                    draft.tags.insert(ChildAdd.childSchema.field("name")!.defaultTag.rawValue)
+                    draft.insertTag(ChildAdd.childSchema.field("name")!.defaultTag.rawValue)
                 }
                 keyed.append((cell, name, name.map { TextRules.collationKey($0, collation) }))
             }

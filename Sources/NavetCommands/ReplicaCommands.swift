@@ -360,15 +360,20 @@ struct ChildList: Command {
         var ids: [RecordID] = []
         var fields: Set<String> = []
         var tags: Set<String> = []
+        // The tags shown by a value that needs a purpose where the policy asks one.
+        var tagsNeedingPurpose: Set<String> = []
         var failure: CLIError?
-        // The fields and tags seen so far, to add each pair to the entry once.
-        var seen: [(field: String, tag: String)] = []
-        func note(_ fieldTags: [(field: String, tag: String)], shown: Set<String>?) {
-            for pair in fieldTags where !seen.contains(where: { $0.field == pair.field && $0.tag == pair.tag }) {
+        // The fields and tags seen so far, to add each to the entry once.
+        var seen: [FieldTag] = []
+        func note(_ fieldTags: [FieldTag], shown: Set<String>?) {
+            for pair in fieldTags where !seen.contains(where: {
+                $0.field == pair.field && $0.tag == pair.tag && ($0.exempt == pair.exempt || !$0.exempt)
+            }) {
                 seen.append(pair)
                 guard shown?.contains(pair.field) ?? true else { continue }
                 fields.insert("child." + pair.field)
                 tags.insert(pair.tag)
+                if !pair.exempt { tagsNeedingPurpose.insert(pair.tag) }
             }
         }
         /// Whether a child passes the filters (`failure` set when the alerts could not be read).
@@ -395,7 +400,7 @@ struct ChildList: Command {
             try context.logDisplay(store, as: reader, command: "child list") { draft in
                 draft.records.formUnion(ids)
                 draft.fields = fields
-                draft.tags = tags
+                for tag in tags { draft.insertTag(tag, exempt: !tagsNeedingPurpose.contains(tag)) }
             }
         }
         if context.json {
@@ -634,7 +639,7 @@ struct StatusCommand: Command {
                     for change in refused {
                         draft.records.insert(change.recordID)
                         draft.fields.insert(change.recordType + "." + change.field)
-                        if let tag = change.tag { draft.tags.insert(tag.rawValue) }
+                        if let tag = change.tag { draft.insertTag(tag.rawValue) }
                     }
                 }
                 showValues = true

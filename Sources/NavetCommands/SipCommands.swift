@@ -513,7 +513,7 @@ struct SipView {
         draft.add(plan, fields: Self.planFields)
         if childName != nil {
             draft.fields.insert("child.name")
-            draft.tags.insert(ChildAdd.childSchema.field("name")!.defaultTag.rawValue)
+            draft.insertTag(ChildAdd.childSchema.field("name")!.defaultTag.rawValue)
         }
         if let consent { draft.add(consent, fields: Self.consentFields) }
         for item in items { draft.add(item, fields: Self.itemFields) }
@@ -734,7 +734,7 @@ struct SipList: Command {
                 if item.name != nil, let child = RecordID(hex: item.child) {
                     draft.records.insert(child)
                     draft.fields.insert("child.name")
-                    draft.tags.insert(ChildAdd.childSchema.field("name")!.defaultTag.rawValue)
+                    draft.insertTag(ChildAdd.childSchema.field("name")!.defaultTag.rawValue)
                 }
                 if !context.json { table.measure(row(item, status: try context.sipStatus(item.plan, store: store))) }
             }

@@ -161,6 +161,6 @@ extension Context {
         guard let child = record.value("child").displayText, let id = RecordID(hex: child) else { return }
         draft.records.insert(id)
         draft.fields.insert("child.name")
-        draft.tags.insert(ChildAdd.childSchema.field("name")!.defaultTag.rawValue)
+        draft.insertTag(ChildAdd.childSchema.field("name")!.defaultTag.rawValue)
     }
 }

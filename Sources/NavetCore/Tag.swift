@@ -68,3 +68,15 @@ extension Tag {
         Set(tags).sorted().map(\.rawValue).joined(separator: ",")
     }
 }
+
+extension Tag {
+    /// Whether showing `value` of `recordType.field` needs no stated purpose, even where
+    /// the policy asks one for the field's tag (`purpose_required`): the value discloses
+    /// nothing the tag protects. One such value: a child's `protected_identity` flag set to
+    /// false. "No protected identity" says nothing of who or where a child at risk is,
+    /// which is what OSL 21:3 and 22:1 protect. The display is logged all the same, with
+    /// the field and its tag; only the purpose is not asked for.
+    public static func displayNeedsNoPurpose(recordType: String, field: String, value: FieldValue) -> Bool {
+        recordType == "child" && field == "protected_identity" && value == .bool(false)
+    }
+}

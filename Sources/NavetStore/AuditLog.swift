@@ -15,7 +15,11 @@ public struct AuditDraft: Sendable {
     public var command: String
     public var records: Set<RecordID> = []
     public var fields: Set<String> = []
-    public var tags: Set<String> = []
+    /// The tags of the values shown, all logged (`insertTag`).
+    public private(set) var tags: Set<String> = []
+    /// The tags whose display needs a purpose where the policy says so: those of `tags`
+    /// shown by at least one value `Tag.displayNeedsNoPurpose` does not exempt.
+    public private(set) var tagsNeedingPurpose: Set<String> = []
     public var purpose: String?
 
     public init(user: String, kind: String, command: String, purpose: String? = nil) {
@@ -25,12 +29,26 @@ public struct AuditDraft: Sendable {
         self.purpose = purpose
     }
 
+    /// Adds the tag of a value shown; `exempt`: a value that needs no purpose
+    /// (`Tag.displayNeedsNoPurpose`), logged with its tag all the same.
+    public mutating func insertTag(_ tag: String, exempt: Bool = false) {
+        tags.insert(tag)
+        if !exempt { tagsNeedingPurpose.insert(tag) }
+    }
+
+    /// Adds the tags `other` collected, each needing a purpose as it did there.
+    public mutating func insertTags(of other: AuditDraft) {
+        tags.formUnion(other.tags)
+        tagsNeedingPurpose.formUnion(other.tagsNeedingPurpose)
+    }
+
     /// Adds a record and, for each named field it holds, `type.field` and the value's tag.
     public mutating func add(_ record: RecordSnapshot, fields names: [String]? = nil) {
         records.insert(record.id)
         for field in record.fields where names.map({ $0.contains(field.name) }) ?? true {
             fields.insert(record.type + "." + field.name)
-            tags.insert(field.change.tag.rawValue)
+            insertTag(field.change.tag.rawValue,
+                      exempt: Tag.displayNeedsNoPurpose(recordType: record.type, field: field.name, value: field.change.value))
         }
     }
 
@@ -38,7 +56,8 @@ public struct AuditDraft: Sendable {
     public mutating func add(_ change: Change) {
         records.insert(change.recordID)
         fields.insert(change.recordType + "." + change.field)
-        tags.insert(change.tag.rawValue)
+        insertTag(change.tag.rawValue,
+                  exempt: Tag.displayNeedsNoPurpose(recordType: change.recordType, field: change.field, value: change.value))
     }
 }
 

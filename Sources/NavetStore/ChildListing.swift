@@ -29,11 +29,20 @@ public struct ListedChild: Sendable {
     public let asylumStatus: FieldValue
     /// Some field of the child has concurrent values.
     public let inConflict: Bool
-    /// Every field held, with its tag.
-    public let fieldTags: [(field: String, tag: String)]
+    /// Every field held, with its tag, and whether its value needs no purpose to be shown
+    /// (`Tag.displayNeedsNoPurpose`).
+    public let fieldTags: [FieldTag]
 }
 
+/// A field held, its tag, and whether showing its value needs no purpose.
+public typealias FieldTag = (field: String, tag: String, exempt: Bool)
+
 extension ReplicaStore {
+    /// `Tag.displayNeedsNoPurpose` in SQL, for a cell of `cells`: its one value (no
+    /// concurrent ones, which are shown too) is a child's `protected_identity` false.
+    static let displayNeedsNoPurposeSQL =
+        "(record_type = 'child' AND field = 'protected_identity' AND value_kind = 3 AND value = 0 AND heads = 1)"
+
     /// The text a field's value shows as (`FieldValue.displayText`), in SQL, for `value_kind` and `value`.
     static func displaySQL(_ prefix: String = "") -> String {
         """
@@ -71,7 +80,7 @@ extension ReplicaStore {
                         max(CASE WHEN field = 'asylum_status' THEN value_kind END) AS status_kind,
                         max(CASE WHEN field = 'asylum_status' THEN value END) AS status,
                         max(heads > 1) AS conflict,
-                        \(withTags ? "group_concat(field || ' ' || tag, ',')" : "NULL") AS field_tags
+                        \(withTags ? "group_concat(field || ' ' || tag || CASE WHEN \(Self.displayNeedsNoPurposeSQL) THEN ' -' ELSE '' END, ',')" : "NULL") AS field_tags
                     FROM cells WHERE record_type = 'child' GROUP BY record_id
                     UNION ALL
                     SELECT DISTINCT \(referenced), NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL
@@ -88,11 +97,11 @@ extension ReplicaStore {
                 return Self.fieldValue(kind: statement.int64(at: kind), statement, column)
             }
             while try statement.step() {
-                var fieldTags: [(field: String, tag: String)] = []
+                var fieldTags: [FieldTag] = []
                 if !statement.isNull(at: 8) {
                     for pair in statement.text(at: 8).split(separator: ",") {
-                        let parts = pair.split(separator: " ", maxSplits: 1)
-                        if parts.count == 2 { fieldTags.append((String(parts[0]), String(parts[1]))) }
+                        let parts = pair.split(separator: " ")
+                        if parts.count >= 2 { fieldTags.append((String(parts[0]), String(parts[1]), parts.count == 3)) }
                     }
                 }
                 let child = ListedChild(
@@ -155,7 +164,7 @@ extension ReplicaStore {
                 var birthDate: FieldValue = .null
                 var asylumStatus: FieldValue = .null
                 var conflict = false
-                var fieldTags: [(field: String, tag: String)] = []
+                var fieldTags: [FieldTag] = []
                 fieldTags.reserveCapacity(3)
                 while try cellsOf.step() {
                     if cellsOf.int64(at: 4) > 1 { conflict = true }
@@ -171,13 +180,13 @@ extension ReplicaStore {
                     switch which {
                     case 1:
                         name = Self.fieldValue(kind: cellsOf.int64(at: 1), cellsOf, 2)
-                        fieldTags.append(("name", tag(0)))
+                        fieldTags.append(("name", tag(0), false))
                     case 2:
                         birthDate = Self.fieldValue(kind: cellsOf.int64(at: 1), cellsOf, 2)
-                        fieldTags.append(("birth_date", tag(1)))
+                        fieldTags.append(("birth_date", tag(1), false))
                     case 3:
                         asylumStatus = Self.fieldValue(kind: cellsOf.int64(at: 1), cellsOf, 2)
-                        fieldTags.append(("asylum_status", tag(2)))
+                        fieldTags.append(("asylum_status", tag(2), false))
                     case 4: municipality = Self.fieldValue(kind: cellsOf.int64(at: 1), cellsOf, 2)
                     default: break
                     }
@@ -207,11 +216,11 @@ extension ReplicaStore {
                     return Self.fieldValue(kind: statement.int64(at: kind), statement, column)
                 }
                 while try statement.step() {
-                    var fieldTags: [(field: String, tag: String)] = []
+                    var fieldTags: [FieldTag] = []
                     fieldTags.reserveCapacity(3)
-                    if !statement.isNull(at: 10) { fieldTags.append(("name", statement.text(at: 10))) }
-                    if !statement.isNull(at: 11) { fieldTags.append(("birth_date", statement.text(at: 11))) }
-                    if !statement.isNull(at: 12) { fieldTags.append(("asylum_status", statement.text(at: 12))) }
+                    if !statement.isNull(at: 10) { fieldTags.append(("name", statement.text(at: 10), false)) }
+                    if !statement.isNull(at: 11) { fieldTags.append(("birth_date", statement.text(at: 11), false)) }
+                    if !statement.isNull(at: 12) { fieldTags.append(("asylum_status", statement.text(at: 12), false)) }
                     let child = ListedChild(
                         id: RecordID(rawValue: UInt64(clamping: statement.int64(at: 0))),
                         name: value(1, 2).displayText, municipality: value(3, 4).displayText,
@@ -225,11 +234,13 @@ extension ReplicaStore {
 
     /// Every field a child record here holds, with each tag it holds it under: what a list
     /// of every child shows, for its read-log entry.
-    public func childFieldTags() throws(StoreError) -> [(field: String, tag: String)] {
+    public func childFieldTags() throws(StoreError) -> [FieldTag] {
         try StoreError.wrap {
-            try db.query("SELECT DISTINCT field, tag FROM cells WHERE record_type = 'child'").compactMap { row in
+            try db.query("""
+                SELECT field, tag, min(\(Self.displayNeedsNoPurposeSQL)) FROM cells WHERE record_type = 'child' GROUP BY field, tag
+                """).compactMap { row in
                 guard case .text(let field) = row[0], case .text(let tag) = row[1] else { return nil }
-                return (field, tag)
+                return (field, tag, row[2] == .integer(1))
             }
         }
     }

@@ -272,6 +272,32 @@ import Testing
         #expect(try entries().last?.purpose == "Kontroll")
     }
 
+    /// "No protected identity" shows nothing the `protected` tag protects: it is logged with
+    /// its tag and asks for no purpose; "yes" (or a concurrent "yes") still does. It made
+    /// every JSON list of the replica ask for one.
+    @Test func aChildWithoutProtectedIdentityNeedsNoPurpose() throws {
+        #expect(try cli.navet("init").code == 0)
+        let child = object(try cli.navet("--json", "child", "add", "--name", "Amina", "--protected-identity", "no"))["id"] as? String ?? ""
+        _ = try SQLite3Tool.run(folder.path("navet.db"), "INSERT INTO audit_purpose_tags(tag) VALUES ('protected')")
+        let shown = try cli.navet("child", "show", child)
+        #expect(shown.code == 0 && shown.out.contains("Amina"), "\(shown.err)")
+        #expect(try entries().last?.tags.contains("protected") == true && entries().last?.purpose == nil)
+        let listed = try cli.navet("--json", "child", "list")
+        #expect(listed.code == 0 && listed.out.contains("\"protected_identity\" : false"), "\(listed.err)")
+        #expect(try entries().last?.tags.contains("protected") == true)
+        #expect(try cli.navet("--json", "child", "list", "--name", "ami").code == 0)
+        #expect(try cli.navet("--json", "child", "show", child).code == 0)
+        // A second child with protected identity: its display, and the whole JSON list, ask.
+        let other = object(try cli.navet("--json", "child", "add", "--name", "Sara", "--protected-identity", "yes"))["id"] as? String ?? ""
+        try refused(["child", "show", other], code: 10, says: ["needs a purpose"])
+        try refused(["--json", "child", "list"], code: 10)
+        #expect(try cli.navet("--json", "child", "list", "--name", "ami").code == 0, "the list shows only Amina")
+        // Set back to "no": no purpose again.
+        #expect(try cli.navet("--purpose", "Rättelse", "child", "set", other, "protected-identity", "no").code == 0)
+        #expect(try cli.navet("child", "show", other).code == 0)
+        #expect(try cli.navet("--json", "child", "list").code == 0)
+    }
+
     /// On a terminal the purpose is asked for (a pseudo-terminal from util-linux `script`).
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script")))
     func onATerminalThePurposeIsAskedFor() throws {

@@ -285,7 +285,7 @@ import Testing
                                        command: index % 5 == 0 ? "child list" : "note show",
                                        purpose: index % 4 == 0 ? nil : "uppföljning \(index) " + String(repeating: "å", count: index % 60))
                 for record in 0..<(index % 6) { draft.records.insert(RecordID(rawValue: UInt64(index * 10 + record + 1))) }
-                draft.tags.formUnion(tags.prefix(index % 4))
+                for tag in tags.prefix(index % 4) { draft.insertTag(tag) }
                 draft.fields.insert("child.name")
                 _ = try store.appendAudit(draft, now: 1_796_000_000_000 + Int64(index) * 60_000)
             }

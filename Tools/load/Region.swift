@@ -178,7 +178,7 @@ func runRegion(_ options: Options) throws {
         var entry = AuditDraft(user: "anna", kind: "edit", command: "note add")
         entry.records = [child, record]
         entry.fields = ["note.child", "note.kind", "note.text", "note.author"]
-        entry.tags = [tag.rawValue]
+        entry.insertTag(tag.rawValue)
         _ = try store.appendAudit(entry, now: now)
     }
 
@@ -187,7 +187,7 @@ func runRegion(_ options: Options) throws {
         var entry = AuditDraft(user: "anna", kind: "display", command: "child show")
         entry.records = [child]
         entry.fields = ["child.name", "child.birth_date", "child.languages"]
-        entry.tags = ["basic"]
+        entry.insertTag("basic")
         _ = try member.store!.appendAudit(entry, now: now)
     }
 
@@ -202,7 +202,7 @@ func runRegion(_ options: Options) throws {
         ], now: now)
         var entry = AuditDraft(user: "anna", kind: "edit", command: "missing report")
         entry.records = [child, episode]
-        entry.tags = ["search"]
+        entry.insertTag("search")
         _ = try home.store!.appendAudit(entry, now: now)
         return episode
     }
