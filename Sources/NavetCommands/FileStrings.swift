@@ -10,6 +10,21 @@ enum FileStrings {
         "error.outputIsSQLite": (
             "{0} is an SQLite database (a replica file or a central store, perhaps). Navet never writes over one, not even with --force; choose another file name. Nothing was changed.",
             "{0} är en SQLite-databas (kanske en lokal databas eller centrallagret). Navet skriver aldrig över en sådan, inte ens med --force; välj ett annat filnamn. Inget har ändrats."),
+        "error.backupIsFolder": (
+            "{0} is a folder, not a backup; give the backup file (made by 'navetd backup'). Nothing was changed.",
+            "{0} är en mapp, inte en säkerhetskopia; ange säkerhetskopians fil (gjord med 'navetd backup'). Inget har ändrats."),
+        "backup.isBundle": (
+            "it is a bundle (an upload or a reply), not a backup; a backup is made by 'navetd backup'",
+            "det är en överföringsfil (en uppladdning eller ett svar), inte en säkerhetskopia; en säkerhetskopia görs med 'navetd backup'"),
+        "backup.isEnrollment": (
+            "it is an enrollment file, not a backup; a backup is made by 'navetd backup'",
+            "det är en registreringsfil, inte en säkerhetskopia; en säkerhetskopia görs med 'navetd backup'"),
+        "backup.notDatabase": (
+            "it is not a database file, so not a backup made by 'navetd backup'",
+            "det är ingen databasfil och alltså ingen säkerhetskopia gjord med 'navetd backup'"),
+        "out.restoredWhereNone": (
+            "There was no central store at {0}: the backup is the store there now. If you meant another path, start navetd with that one.",
+            "Det fanns inget centrallager i {0}: säkerhetskopian är centrallagret där nu. Om du menade en annan sökväg, starta navetd med den."),
         "error.outputIsFolder": (
             "{0} is a folder; give a file name. Nothing was changed.",
             "{0} är en mapp; ange ett filnamn. Inget har ändrats."),

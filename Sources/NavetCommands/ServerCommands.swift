@@ -429,9 +429,27 @@ struct RestoreCommand: Command {
         if FileIO.sameFile(file, context.databasePath) {
             throw CLIError(.io, context.t("error.outputIsInput", context.databasePath, file))
         }
+        // The backup first, so a wrong file is named for what it is (a folder, a bundle,
+        // an enrollment file), not as a damaged store or a failed check.
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: file, isDirectory: &isFolder), isFolder.boolValue {
+            throw CLIError(.io, context.t("error.backupIsFolder", Format.line(file)))
+        }
+        switch FileIO.kind(ofFile: file) {
+        case .bundle: throw CLIError(.refused, context.t("error.badBackup", file, context.t("backup.isBundle")))
+        case .enrollment: throw CLIError(.refused, context.t("error.badBackup", file, context.t("backup.isEnrollment")))
+        case .other:
+            // Readable and not empty, yet not a database (a missing or empty file is named below).
+            if let size = (try? FileManager.default.attributesOfItem(atPath: file))?[.size] as? NSNumber, size.int64Value > 0,
+               FileManager.default.isReadableFile(atPath: file) {
+                throw CLIError(.refused, context.t("error.badBackup", file, context.t("backup.notDatabase")))
+            }
+        case .database: break
+        }
         // Opened first (it must be a central store), before the lock below: opening a store
         // of an older layout brings it to this one under a lock of its own.
-        if FileManager.default.fileExists(atPath: context.databasePath) {
+        let existed = FileManager.default.fileExists(atPath: context.databasePath)
+        if existed {
             _ = try context.openCentral()
         }
         // A running `navetd serve` holds a shared lock; the store is not replaced under it.
@@ -454,9 +472,11 @@ struct RestoreCommand: Command {
             throw context.describe(error)
         }
         if context.json {
-            context.printJSON(["file": file, "epoch": Format.hex16(epoch)])
+            context.printJSON(["file": file, "epoch": Format.hex16(epoch), "replaced": existed])
         } else {
             context.out(context.t("out.restored", file, context.databasePath, Format.hex16(epoch)))
+            // Where no store was (a lost disk, or a mistyped --db): say so.
+            if !existed { context.out(context.t("out.restoredWhereNone", context.databasePath)) }
         }
     }
 }

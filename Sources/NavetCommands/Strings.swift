@@ -497,7 +497,7 @@ public struct Strings: Sendable {
         "notNavet.noTables": ("it has no Navet tables", "den saknar Navets tabeller"),
         "notNavet.noID": ("it has no id", "den saknar id"),
         "notNavet.noRole": ("it does not say whether it is a replica file or a central store", "den anger inte om den är en lokal databas eller ett centrallager"),
-        "notNavet.integrity": ("it fails the integrity check (PRAGMA integrity_check)", "den klarar inte integritetskontrollen (PRAGMA integrity_check)"),
+        "notNavet.integrity": ("it is not a whole, undamaged database (SQLite's integrity check fails)", "den är inte en hel, oskadad databas (SQLites integritetskontroll misslyckas)"),
         "notNavet.damaged": ("a row in it is damaged", "en rad i den är skadad"),
         "error.notNavet": ("{0} is not a Navet file{1} ({2}).",
             "{0} är ingen Navet-fil{1} ({2})."),

@@ -44,6 +44,30 @@ import Testing
         #expect(try bytes("a.db") == replica && bytes("central.db") == central)
     }
 
+    /// `navetd restore` names a wrong file for what it is, changes nothing, and says when
+    /// it put the backup where no store was (a lost disk, or a mistyped --db).
+    @Test func restoreNamesAWrongFileAndAMissingStore() throws {
+        try socialServicesReplica()
+        #expect(try cli.navet("--db", "a.db", "export", "up.navet").code == 0)
+        #expect(try cli.navetd("--db", "central.db", "backup", "backup.db").code == 0)
+        try FileManager.default.createDirectory(at: folder.url.appendingPathComponent("folder"), withIntermediateDirectories: false)
+        try Data(repeating: 0x41, count: 4096).write(to: folder.url.appendingPathComponent("noise.bin"))
+        let central = try bytes("central.db")
+        for (file, words) in [("folder", "is a folder, not a backup"), ("up.navet", "is a bundle (an upload or a reply), not a backup"),
+                              ("a.enroll", "is an enrollment file, not a backup"), ("noise.bin", "is not a database file")] {
+            let refused = try cli.navetd("--db", "central.db", "restore", file)
+            #expect(refused.code != 0 && refused.err.contains(words) && !refused.err.contains("PRAGMA"), "\(file): \(refused.err)")
+        }
+        let swedish = try cli.navetd("--lang", "sv", "--db", "central.db", "restore", "up.navet")
+        #expect(swedish.err.contains("inte en säkerhetskopia"), "\(swedish.err)")
+        #expect(try bytes("central.db") == central)
+
+        let fresh = try cli.navetd("--db", "elsewhere.db", "restore", "backup.db")
+        #expect(fresh.code == 0 && fresh.out.contains("There was no central store at elsewhere.db"), "\(fresh.out)")
+        let json = object(try cli.navetd("--db", "central.db", "--json", "restore", "backup.db"))
+        #expect(json["replaced"] as? Bool == true, "\(json)")
+    }
+
     @Test func oneCharacterFileNamesWork() throws {
         try socialServicesReplica("r")
         #expect(try cli.navet("--db", "r", "child", "add", "--name", "Åsa Öberg").code == 0)

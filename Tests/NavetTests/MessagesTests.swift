@@ -205,7 +205,7 @@ import Testing
         expectSwedish(try cli.navetd("--lang", "sv", "--db", "c.db", "serve", "--listen", server.address), code: 5, "adressen används redan")
         _ = server.stop()
         expectSwedish(try cli.navetd("--lang", "sv", "--db", "c.db", "import", "up.navet"), code: 2, "--reply FIL saknas")
-        expectSwedish(try cli.navetd("--lang", "sv", "--db", "c.db", "restore", "text.db"), code: 4, "integritetskontrollen")
+        expectSwedish(try cli.navetd("--lang", "sv", "--db", "c.db", "restore", "text.db"), code: 4, "ingen databasfil")
 
         // Sync: nothing listening, an unknown host name.
         #expect(try cli.navetd("--db", "c.db", "org", "add", "--name", "HVB A", "--kind", "hvb", "--municipality", "Åre").code == 0)
