@@ -60,11 +60,14 @@ struct EnrollCommand: Command {
         let current = try context.store { () throws(StoreError) in
             (try store.enrollment(), try store.status().lastRefusal)
         }
-        // The enrollment this file already has: nothing to do, unless it is the one the
-        // central store refused as a copy (a new enrollment file is the way out then).
+        // The enrollment this file already has: nothing to do, unless the central store
+        // refused it as a copy or revoked it (a new enrollment file is the way on then).
         if current.0 != nil, enrollment.replicaID == store.replicaID {
             if current.1 == "replica_copied" {
                 throw CLIError(.validation, context.t("enroll.sameAsCopied", store.replicaID.description, file))
+            }
+            if current.1 == "revoked_replica" {
+                throw CLIError(.validation, context.t("enroll.revoked", store.replicaID.description, file))
             }
             if context.json {
                 context.printJSON(["replica": store.replicaID.description, "previous": store.replicaID.description,
@@ -83,13 +86,9 @@ struct EnrollCommand: Command {
             throw CLIError(.validation, context.t("enroll.otherOrganisation", Format.line(own), file,
                                                   Format.line(enrollment.organisation)))
         }
-        // A revoked enrollment: the same enrollment file is of no use again (its replica is
-        // revoked, not copied); a new one from the support office is the way on.
-        if current.0 != nil, current.1 == "revoked_replica" {
-            if enrollment.replicaID == store.replicaID {
-                throw CLIError(.validation, context.t("enroll.revoked", store.replicaID.description, file))
-            }
-        } else if current.0 != nil, current.1 != "replica_copied", !force {
+        // A revoked enrollment, or one refused as a copy, is left for a new one (the same
+        // enrollment file was answered above); any other only with --force.
+        if current.0 != nil, current.1 != "revoked_replica", current.1 != "replica_copied", !force {
             throw CLIError(.validation, context.t("enroll.alreadyEnrolled", store.replicaID.description, file))
         }
         let result = try context.store { () throws(StoreError) in

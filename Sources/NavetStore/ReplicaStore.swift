@@ -311,11 +311,13 @@ public final class ReplicaStore {
         }
     }
 
-    /// Every change of a record, oldest stamp first per field.
+    /// Every change of a record, per field in the order they were written (their wall
+    /// time, as a reader reads a history; ties by stamp). Which value is shown is the
+    /// stamp's to say, not the time's: `HistoryEntry.state` says it.
     public func history(_ record: RecordID) throws(StoreError) -> [HistoryEntry] {
         try StoreError.wrap {
             let changes = try log.changes(where: "record_id = ?", [.integer(record.int64)],
-                                          orderBy: "field, version, origin")
+                                          orderBy: "field, wall_time, version, origin")
             guard !changes.isEmpty else { throw StoreError.unknownRecord(record) }
             let superseded = Set(changes.flatMap(\.replaces))
             var winners: [String: Stamp] = [:]
