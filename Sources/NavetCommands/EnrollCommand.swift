@@ -18,11 +18,17 @@ extension Context {
             throw describeRead(error, path: path)
         }
         try refuseOtherKind(FileIO.kind(of: bytes), path: path)
+        let enrollment: Enrollment
         do throws(Enrollment.ParseError) {
-            return try Enrollment.parse(bytes)
+            enrollment = try Enrollment.parse(bytes)
         } catch {
             throw CLIError(.refused, t("error.badEnrollment", path, describe(error)))
         }
+        // The address as `--url` and `--server` take it (a port from 1 to 65535, a host).
+        guard ServerURL.parse(enrollment.url) != nil else {
+            throw CLIError(.refused, t("error.badEnrollment", path, describe(Enrollment.ParseError.invalidValue("url"))))
+        }
+        return enrollment
     }
 
     /// Refuses a bundle or a database given where an enrollment file belongs, naming what

@@ -1,3 +1,4 @@
+import Foundation
 /// The one way a command reads a number from its arguments: plain decimal digits only
 /// (no sign, no spaces, no `0x`, no exponent, no fraction, no `_`), at most 18 of them,
 /// within `range`. Everything else is nil, so the caller reports a usage error.
@@ -15,6 +16,16 @@ enum DecimalNumber {
     static func hasValidPort(_ text: String) -> Bool {
         guard let url = URLParts(text) else { return false }
         return url.port.map { DecimalNumber.parse($0, in: 1...65_535) != nil } ?? true
+    }
+}
+
+/// The central store's address as `--url`, `--server` and an enrollment file's `url` give
+/// it: `http://` or `https://`, a host, and a port, if any, from 1 to 65535.
+enum ServerURL {
+    static func parse(_ text: String) -> URL? {
+        guard let url = URL(string: text), url.scheme == "http" || url.scheme == "https", !(url.host ?? "").isEmpty,
+              DecimalNumber.hasValidPort(text) else { return nil }
+        return url
     }
 }
 

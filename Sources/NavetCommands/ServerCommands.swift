@@ -246,8 +246,7 @@ struct ReplicaEnroll: Command {
         out = arguments.value("--out")!
         url = arguments.value("--url")
         force = arguments.has("--force")
-        if let url, !(url.hasPrefix("http://") || url.hasPrefix("https://")) || URL(string: url)?.host == nil
-            || !DecimalNumber.hasValidPort(url) {
+        if let url, ServerURL.parse(url) == nil {
             throw CLIError(.usage, context.t("error.badURL", url), helpHint: true)
         }
     }

@@ -221,8 +221,7 @@ enum ServerOptions {
     {
         var server: URL?
         if let text = arguments.value("--server") {
-            guard let url = URL(string: text), url.scheme == "http" || url.scheme == "https", url.host != nil,
-                  DecimalNumber.hasValidPort(text) else {
+            guard let url = ServerURL.parse(text) else {
                 throw CLIError(.usage, context.t("error.badURL", text), helpHint: true)
             }
             server = url

@@ -68,6 +68,22 @@ import Testing
         #expect(json["replaced"] as? Bool == true, "\(json)")
     }
 
+    /// An enrollment file's address is checked as `--url` and `--server` check theirs: a
+    /// port out of range is refused at enrollment, not found at the first sync.
+    @Test func anEnrollmentFilesAddressIsCheckedAsTheOptionsAre() throws {
+        try socialServicesReplica()
+        let text = try String(decoding: bytes("a.enroll"), as: UTF8.self)
+        for (name, url) in [("port", "http://127.0.0.1:99999"), ("zero", "http://127.0.0.1:0"), ("host", "http://:80"),
+                            ("scheme", "ftp://127.0.0.1:80")] {
+            let edited = text.replacingOccurrences(of: "url: http://127.0.0.1:9\n", with: "url: \(url)\n")
+            try Data(edited.utf8).write(to: folder.url.appendingPathComponent(name + ".enroll"))
+            let refused = try cli.navet("--db", name + ".db", "init", "--enroll", name + ".enroll")
+            #expect(refused.code == 4 && refused.err.contains("'url'"), "\(url): \(refused.err)")
+            #expect(!FileManager.default.fileExists(atPath: folder.path(name + ".db")))
+            #expect(try cli.navet("--db", "a.db", "enroll", "--force", name + ".enroll").code == 4)
+        }
+    }
+
     @Test func oneCharacterFileNamesWork() throws {
         try socialServicesReplica("r")
         #expect(try cli.navet("--db", "r", "child", "add", "--name", "Åsa Öberg").code == 0)
