@@ -2,8 +2,8 @@
 /// (issue 14, point 6), English and Swedish.
 enum CaseListStrings {
     static let table: [String: (String, String)] = [
-        "opt.listName": ("only children whose name contains TEXT (any case, with or without accents: a finds å, ä and á)",
-                         "bara barn vars namn innehåller TEXT (stora eller små bokstäver, med eller utan accenter: a hittar å, ä och á)"),
+        "opt.listName": ("only children whose name contains TEXT (any case; typed without accents, a finds å, ä and á; typed with one, ö finds only ö)",
+                         "bara barn vars namn innehåller TEXT (stora eller små bokstäver; utan accenter hittar a även å, ä och á; med accent hittar ö bara ö)"),
         "opt.listMunicipality": ("only children whose assigned municipality contains NAME (typed as for --name)",
                                  "bara barn vars anvisningskommun innehåller NAME (skrivs som för --name)"),
         "opt.listMissing": ("only children with an open missing episode", "bara barn som är försvunna just nu"),

@@ -292,20 +292,21 @@ struct ChildList: Command {
     ])
     /// Typed search text, as `TextRules.foldKey` reads it (any case, with or without accents,
     /// å composed or as a and a ring).
-    let name: String?
-    let municipality: String?
+    let name: TextRules.Filter?
+    let municipality: TextRules.Filter?
     let missing: Bool
     let alerts: Bool
 
     init(_ arguments: ParsedArguments, _ context: Context) throws(CLIError) {
-        func key(_ option: String) throws(CLIError) -> String? {
+        func key(_ option: String) throws(CLIError) -> TextRules.Filter? {
             guard let text = arguments.value(option) else { return nil }
             if TextRules.firstControl(in: text, allowing: []) != nil || TextRules.firstForbiddenInLine(text) != nil {
                 throw CLIError(.usage, context.t("list.controlInFilter", option), helpHint: true)
             }
-            let folded = TextRules.foldKey(text)
-            guard !folded.isEmpty else { throw CLIError(.usage, context.t("list.emptyFilter", option), helpHint: true) }
-            return folded
+            guard let filter = TextRules.Filter(text) else {
+                throw CLIError(.usage, context.t("list.emptyFilter", option), helpHint: true)
+            }
+            return filter
         }
         name = try key("--name")
         municipality = try key("--municipality")
@@ -378,8 +379,8 @@ struct ChildList: Command {
         }
         /// Whether a child passes the filters (`failure` set when the alerts could not be read).
         func passes(_ child: ListedChild) -> Bool {
-            if let name, !TextRules.foldedContains(child.name ?? "", name) { return false }
-            if let municipality, !TextRules.foldedContains(child.municipality ?? "", municipality) { return false }
+            if let name, !name.matches(child.name ?? "") { return false }
+            if let municipality, !municipality.matches(child.municipality ?? "") { return false }
             if let openChildren, !openChildren.contains(child.id) { return false }
             if alerts {
                 do throws(CLIError) {

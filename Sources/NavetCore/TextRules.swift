@@ -42,10 +42,47 @@ public enum TextRules {
     /// would miss a match that ends where the text's character goes on (a letter with a
     /// mark this fold keeps).
     public static func foldedContains(_ text: String, _ folded: String) -> Bool {
-        var key = foldKey(text)
-        var wanted = folded
-        return key.withUTF8 { haystack in
-            wanted.withUTF8 { needle in
+        bytesContain(foldKey(text), folded)
+    }
+
+    /// A filter typed for a list (`navet child list --name`, `--municipality`), matched
+    /// anywhere in the text, case and spacing folded as `matchKey` folds them. Typed with
+    /// a letter the fold would change (å, ä, ö, é…), the person could type that letter, so
+    /// it finds only that letter: "ö" finds "Öberg", not "Bo". Typed without one, accents
+    /// are folded: "orjan" finds "Örjan" (a keyboard without å, ä and ö).
+    public struct Filter: Sendable {
+        /// The key matched: `foldKey` of the typed text, or its exact key (see `init`).
+        public let key: String
+        /// Whether the typed text has a letter the fold changes.
+        public let exact: Bool
+
+        /// Nil when the typed text holds nothing to match (empty once folded).
+        public init?(_ typed: String) {
+            let folded = TextRules.foldKey(typed)
+            guard !folded.isEmpty else { return nil }
+            let exactKey = Filter.exactKey(typed)
+            exact = exactKey != folded
+            key = exact ? exactKey : folded
+        }
+
+        /// `matchKey` without the zero-width (non-)joiners nobody types (as `foldKey`).
+        static func exactKey(_ text: String) -> String {
+            String(String.UnicodeScalarView(TextRules.matchKey(text).unicodeScalars.filter {
+                $0.value != 0x200C && $0.value != 0x200D
+            }))
+        }
+
+        public func matches(_ text: String) -> Bool {
+            exact ? TextRules.bytesContain(Filter.exactKey(text), key) : TextRules.foldedContains(text, key)
+        }
+    }
+
+    /// Whether `haystack` holds `needle` anywhere, compared as UTF-8 bytes.
+    static func bytesContain(_ haystack: String, _ needle: String) -> Bool {
+        var haystack = haystack
+        var needle = needle
+        return haystack.withUTF8 { haystack in
+            needle.withUTF8 { needle in
                 guard let first = needle.first else { return true }
                 guard haystack.count >= needle.count else { return false }
                 for start in 0...(haystack.count - needle.count) where haystack[start] == first {
