@@ -43,6 +43,7 @@ extension Context {
     func actingUser(_ store: ReplicaStore, seed: Bool = true) throws(CLIError) -> ReplicaUser {
         if seed { try seedFirstUser(store) }
         if let name = user {
+            if TextRules.nameKey(name).isEmpty { throw CLIError(.usage, t("error.emptyValue", userSource), helpHint: true) }
             guard let found = try self.store({ () throws(StoreError) in try store.user(named: name) }) else {
                 throw CLIError(.noUser, t("user.unknown", Format.line(name), userSource))
             }
@@ -254,8 +255,17 @@ struct AuditList: Command {
     init(_ arguments: ParsedArguments, _ context: Context) throws(CLIError) {
         user = arguments.value("--user")
         if let text = arguments.value("--since") {
-            guard let date = CalendarDate(iso: text), case .unique(let midnight)? = SwedishTime.reading(local: date.description + " 00:00")
-            else { throw CLIError(.validation, context.t("audit.badSince", Format.line(text))) }
+            // As every date option says it: not a date, a day that does not exist, a year
+            // outside the range.
+            let date: CalendarDate
+            switch CalendarDate.parse(text) {
+            case .success(let parsed): date = parsed
+            case .failure(.notISO): throw CLIError(.validation, context.t("audit.badSince", Format.line(text)))
+            case .failure(.noSuchDay): throw CLIError(.validation, context.t("schema.noSuchDate", "--since", Format.line(text)))
+            case .failure(.outOfRange): throw CLIError(.validation, context.t("schema.dateOutOfRange", "--since", Format.line(text)))
+            }
+            guard case .unique(let midnight)? = SwedishTime.reading(local: date.description + " 00:00")
+            else { throw CLIError(.validation, context.t("schema.noSuchDate", "--since", Format.line(text))) }
             since = midnight.unixMilliseconds
         } else {
             since = nil

@@ -90,8 +90,8 @@ enum AuditStrings {
                               "(värdet visas inte: ingen användare; kör som en användare för att se det)"),
 
         // navet audit
-        "audit.badSince": ("--since takes a date YYYY-MM-DD from 1900 to 2200, not '{0}'",
-                            "--since tar ett datum ÅÅÅÅ-MM-DD från 1900 till 2200, inte '{0}'"),
+        "audit.badSince": ("--since takes a date written YYYY-MM-DD, not '{0}'",
+                            "--since tar ett datum skrivet ÅÅÅÅ-MM-DD, inte '{0}'"),
         "audit.none": ("No entries.", "Inga poster."),
         "audit.records": ("{0} {0|record|records}", "{0} {0|post|poster}"),
         "audit.col.command": ("command", "kommando"),

@@ -112,7 +112,8 @@ struct HubAdd: Command {
               let role = HubRole(rawValue: code) else {
             try context.checkAmbiguous(arguments.value("--role")!, option: "--role", among: codes, kind: "role")
             throw CLIError(.validation, context.t("error.badRole", Format.line(arguments.value("--role")!),
-                                                  context.choiceList(codes, kind: "role")))
+                                                  context.choiceList(codes, kind: "role"))
+                           + context.nearChoices(arguments.value("--role")!, among: codes, kind: "role", extra: HubStrings.synonyms))
         }
         self.role = role
         var values: [String: FieldValue] = [:]

@@ -61,8 +61,8 @@ extension Context {
         switch CalendarDate.parse(text) {
         case .success(let parsed): day = parsed
         case .failure(.notISO): throw CLIError(.usage, t("audit.badDate", option, Format.line(text)), helpHint: true)
-        case .failure(.noSuchDay), .failure(.outOfRange):
-            throw CLIError(.validation, t("audit.noSuchDay", option, Format.line(text)))
+        case .failure(.noSuchDay): throw CLIError(.validation, t("schema.noSuchDate", option, Format.line(text)))
+        case .failure(.outOfRange): throw CLIError(.validation, t("schema.dateOutOfRange", option, Format.line(text)))
         }
         guard case .unique(let start)? = SwedishTime.reading(local: "\(day.description) 00:00") else {
             throw CLIError(.validation, t("audit.noSuchDay", option, Format.line(text)))

@@ -187,7 +187,8 @@ struct OrgAdd: Command {
               let kind = OrganisationKind(rawValue: code)
         else {
             try context.checkAmbiguous(arguments.value("--kind")!, option: "--kind", among: kinds, kind: "org")
-            throw CLIError(.validation, context.t("error.badOrgKind", context.choiceList(kinds, kind: "org")))
+            throw CLIError(.validation, context.t("error.badOrgKind", context.choiceList(kinds, kind: "org"))
+                           + context.nearChoices(arguments.value("--kind")!, among: kinds, kind: "org"))
         }
         self.kind = kind
     }

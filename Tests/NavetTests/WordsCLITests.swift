@@ -1,0 +1,135 @@
+import Foundation
+import NavetTestSupport
+import Testing
+
+/// The words the CLI uses, through the real binaries (found by a trial user): command
+/// groups list their own commands, a value given but empty is called empty, a repeated
+/// option is refused, a date that does not exist is named so, a mistyped role gets a
+/// "did you mean", an item without a due date says so; both languages.
+@Suite struct WordsCLITests: FileSyncSuite {
+    let folder = TemporaryDirectory(prefix: "navet-words")
+
+    func dump(_ db: String = "a.db") throws -> String { try SQLite3Tool.run(folder.path(db), ".dump") }
+    func id(_ result: CLIRunner.Result) -> String { object(result)["id"] as? String ?? "" }
+
+    /// Refused with `code`, saying each of `says`, printing nothing on stdout, changing nothing.
+    func refused(_ arguments: [String], code: Int32, says: [String], db: String = "a.db",
+                 sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let before = try dump(db)
+        let result = try cli.run("navet", ["--db", db] + arguments)
+        #expect(result.code == code, "\(arguments): \(result.err)", sourceLocation: sourceLocation)
+        for part in says {
+            #expect(result.err.contains(part), "\(arguments): '\(part)' not in \(result.err)", sourceLocation: sourceLocation)
+        }
+        #expect(result.out.isEmpty, "\(arguments): \(result.out)", sourceLocation: sourceLocation)
+        #expect(try dump(db) == before, "\(arguments) changed the file", sourceLocation: sourceLocation)
+    }
+
+    func child() throws -> String {
+        try socialServicesReplica()
+        let child = id(try cli.navet("--db", "a.db", "--json", "child", "add", "--name", "Amina Rahimi", "--birth-date", "2010-03-01"))
+        #expect(!child.isEmpty)
+        return child
+    }
+
+    @Test func everyCommandGroupListsItsOwnCommands() throws {
+        for (language, heading, needs) in [("en", "The commands of 'navet sip item':", "'sip item' needs one of its commands: sip item add, sip item done."),
+                                           ("sv", "Kommandona i 'navet sip item':", "'sip item' behöver ett av sina kommandon: sip item add, sip item done.")] {
+            let help = try cli.navet("--lang", language, "sip", "item", "--help")
+            #expect(help.code == 0 && help.out.hasPrefix(heading), "\(help.out)")
+            #expect(help.out.contains("sip item add") && help.out.contains("sip item done") && !help.out.contains("sip create"), "\(help.out)")
+            #expect(help.out.contains(language == "sv" ? "Användning: navet sip item <kommando>" : "Usage: navet sip item <command>"))
+            let alone = try cli.navet("--lang", language, "sip", "item")
+            #expect(alone.code == 2 && alone.err.contains(needs) && alone.err.contains("'navet sip item --help'"), "\(alone.err)")
+            #expect(!alone.err.contains("Unknown command") && !alone.err.contains("Okänt kommando"), "\(alone.err)")
+        }
+        let sip = try cli.navet("sip", "--help").out
+        #expect(sip.hasPrefix("The commands of 'navet sip':") && sip.contains("sip follow-up") && !sip.contains("child add"), "\(sip)")
+        let missing = try cli.navet("missing", "--help").out
+        #expect(missing.hasPrefix("The commands of 'navet missing':") && missing.contains("missing report") && !missing.contains("sip create"))
+        let org = try cli.navetd("--lang", "sv", "org", "--help").out
+        #expect(org.hasPrefix("Kommandona i 'navetd org':") && org.contains("org add") && !org.contains("replica enroll"), "\(org)")
+        let typo = try cli.navet("sip", "item", "frob")
+        #expect(typo.code == 2 && typo.err.contains("Unknown command 'sip item frob'. The 'sip item' commands are: sip item add, sip item done."),
+                "\(typo.err)")
+        // A command's own help is unchanged; the overview is still the overview.
+        #expect(try cli.navet("sip", "item", "add", "--help").out.contains("Usage: navet sip item add"))
+        #expect(try cli.navet("--help").out.hasPrefix("navet: the local replica"))
+    }
+
+    @Test func aValueGivenButEmptyIsCalledEmpty() throws {
+        let child = try child()
+        for (language, empty) in [("en", "The value of {0} is empty."), ("sv", "Värdet för {0} är tomt.")] {
+            let says = { (option: String) in empty.replacingOccurrences(of: "{0}", with: option) }
+            try refused(["--lang", language, "note", "add", "--child", child, "--kind", "samtal", "--text", ""], code: 3, says: [says("--text")])
+            try refused(["--lang", language, "note", "add", "--child", child, "--kind", "samtal", "--text", "  "], code: 3, says: [says("--text")])
+            try refused(["--lang", language, "missing", "report", "--child", child, "--last-seen-at", "2026-01-01 10:00",
+                         "--last-seen-place", ""], code: 3, says: [says("--last-seen-place")])
+            try refused(["--lang", language, "--user", "", "child", "list"], code: 2, says: [says("--user")])
+            try refused(["--lang", language, "child", "list", "--user", ""], code: 2, says: [says("--user")])
+            // Not given at all is still a missing option.
+            try refused(["--lang", language, "note", "add", "--child", child, "--kind", "samtal"], code: 2, says: ["--text"])
+        }
+    }
+
+    @Test func aRepeatedOptionIsRefused() throws {
+        _ = try child()
+        for (language, twice) in [("en", "The option {0} is given twice."), ("sv", "Alternativet {0} anges två gånger.")] {
+            for (arguments, option) in [(["--db", "b.db", "child", "list"], "--db"),
+                                        (["child", "list", "--db", "b.db"], "--db"),
+                                        (["--lang", language, "child", "list"], "--lang"),
+                                        (["--user", "root", "--user", "root", "child", "list"], "--user"),
+                                        (["--user", "root", "child", "list", "--user", "root"], "--user"),
+                                        (["note", "list", "--child", "x", "--child", "y"], "--child")] {
+                let result = try cli.run("navet", ["--lang", language, "--db", "a.db"] + arguments)
+                #expect(result.code == 2 && result.err.contains(twice.replacingOccurrences(of: "{0}", with: option)),
+                        "\(arguments): \(result.err)")
+            }
+        }
+        #expect(!FileManager.default.fileExists(atPath: folder.path("b.db")))
+        // Options given once each still work, before and after the command.
+        #expect(try cli.navet("--db", "a.db", "child", "list", "--lang", "sv").code == 0)
+    }
+
+    @Test func aDayThatDoesNotExistIsNamedSoByEveryDateOption() throws {
+        let child = try child()
+        for (language, noDay, range) in [("en", "--since: the day 2026-02-30 does not exist", "--since: 2201-01-01 is outside the years Navet accepts"),
+                                         ("sv", "--since: dagen 2026-02-30 finns inte", "--since: 2201-01-01 ligger utanför de år Navet tar emot")] {
+            try refused(["--lang", language, "audit", "list", "--since", "2026-02-30"], code: 3, says: [noDay])
+            try refused(["--lang", language, "audit", "list", "--since", "2201-01-01"], code: 3, says: [range])
+            try refused(["--lang", language, "note", "add", "--child", child, "--kind", "samtal", "--text", "x", "--date", "2026-02-30"],
+                        code: 3, says: [noDay.replacingOccurrences(of: "--since", with: "--date")])
+        }
+        #expect(try cli.navetd("--db", "central.db", "audit", "prune", "--before", "2026-02-30").err
+            .contains("--before: the day 2026-02-30 does not exist"))
+    }
+
+    @Test func aMistypedRoleOrKindGetsADidYouMean() throws {
+        let child = try child()
+        try refused(["hub", "add", "--child", child, "--org", "BUP Umeå", "--role", "kontakperson"], code: 3,
+                    says: ["'kontakperson' is not a hub role.", "Did you mean 'contact person'?"])
+        try refused(["--lang", "sv", "hub", "add", "--child", child, "--org", "BUP Umeå", "--role", "socialsekretrare"], code: 3,
+                    says: ["Menade du 'socialsekreterare'?"])
+        let kind = try cli.navetd("--db", "central.db", "--lang", "sv", "org", "add", "--name", "Skolan", "--kind", "skolla",
+                                  "--municipality", "Umeå")
+        #expect(kind.code == 3 && kind.err.contains("Menade du 'skola'?"), "\(kind.err)")
+        // Nothing near: no guess.
+        let far = try cli.run("navet", ["--db", "a.db", "hub", "add", "--child", child, "--org", "BUP Umeå", "--role", "borgmästare"])
+        #expect(far.code == 3 && !far.err.contains("Did you mean"), "\(far.err)")
+    }
+
+    @Test func anItemWithoutADueDateSaysSo() throws {
+        let child = try child()
+        let plan = id(try cli.navet("--db", "a.db", "--json", "sip", "create", "--child", child, "--needs", "Skolgång"))
+        #expect(!plan.isEmpty)
+        for (language, wanted) in [("en", "Socialtjänsten Umeå, no due date."), ("sv", "Socialtjänsten Umeå, inget datum för när den ska vara klar.")] {
+            let added = try cli.navet("--db", "a.db", "--lang", language, "sip", "item", "add", plan, "--kind", "insats",
+                                      "--what", "Läxhjälp", "--principal", "Socialtjänsten Umeå")
+            #expect(added.code == 0 && added.out.contains(wanted) && !added.out.contains("–."), "\(added.out) \(added.err)")
+        }
+        let nextYear = String(Calendar(identifier: .gregorian).component(.year, from: Date()) + 1) + "-03-15"
+        let due = try cli.navet("--db", "a.db", "--lang", "sv", "sip", "item", "add", plan, "--kind", "insats",
+                                "--what", "Läxhjälp", "--principal", "Socialtjänsten Umeå", "--due", nextYear)
+        #expect(due.out.contains("Socialtjänsten Umeå, klart senast \(nextYear)."), "\(due.out) \(due.err)")
+    }
+}
