@@ -132,4 +132,38 @@ import Testing
                                 "--what", "Läxhjälp", "--principal", "Socialtjänsten Umeå", "--due", nextYear)
         #expect(due.out.contains("Socialtjänsten Umeå, klart senast \(nextYear)."), "\(due.out) \(due.err)")
     }
+
+    // MARK: Swedish words for codes in text output
+
+    @Test func swedishTextShowsWordsNotCodesForAlertsAndTheChecklist() throws {
+        let child = try child()
+        let reported = try cli.navet("--db", "a.db", "--lang", "sv", "missing", "report", "--child", child,
+                                     "--last-seen-at", "2026-11-30 10:00", "--last-seen-place", "Skolan", "--contact-phone", "090-123 45")
+        #expect(reported.code == 0, "\(reported.err)")
+        #expect(reported.out.contains("1. [ ] Utse vem som ansvarar för ärendet från början\n"), "\(reported.out)")
+        let english = try cli.navet("--db", "a.db", "missing", "list", "--json")
+        let episode = ((try? JSONSerialization.jsonObject(with: Data(english.out.utf8))) as? [[String: Any]])?.first?["id"] as? String ?? ""
+        #expect(!episode.isEmpty, "\(english.out)")
+        for code in ["responsible_named", "social_services_told", "out_of_hours_contact"] {
+            #expect(!reported.out.contains(code), "\(reported.out)")
+        }
+        // Refused: the Swedish list names the items by their words; English keeps the codes people may type.
+        try refused(["--lang", "sv", "missing", "check", episode, "frobnicera"], code: 3,
+                    says: ["Punkter: 1. Utse vem som ansvarar för ärendet från början; 2. Informera barnets socialsekreterare;"])
+        try refused(["missing", "check", episode, "frobnicate"], code: 3, says: ["Items: 1. responsible_named, 2. social_services_told"])
+        // What the Swedish list shows is what may be typed.
+        let checked = try cli.navet("--db", "a.db", "--lang", "sv", "missing", "check", episode, "Informera skolan")
+        #expect(checked.code == 0 && checked.out.contains("Utfört: Informera skolan"), "\(checked.err)")
+        let shown = try cli.navet("--db", "a.db", "--lang", "sv", "missing", "show", episode).out
+        #expect(shown.contains("4. [x] Informera skolan") && !shown.contains("school_told"), "\(shown)")
+
+        let swedish = try cli.navet("--db", "a.db", "--lang", "sv", "alerts")
+        #expect(swedish.out.contains("försvunnen, polisen inte underrättad") && !swedish.out.contains("missing_not_reported"), "\(swedish.out)")
+        let alertsEnglish = try cli.navet("--db", "a.db", "alerts")
+        #expect(alertsEnglish.out.contains("missing_not_reported"), "\(alertsEnglish.out)")
+        let json = try cli.navet("--db", "a.db", "--lang", "sv", "--json", "alerts")
+        #expect(json.out.contains("\"rule\":\"missing_not_reported\"") || json.out.contains("\"rule\" : \"missing_not_reported\""), "\(json.out)")
+        let help = try cli.navet("--lang", "sv", "alerts", "--help").out
+        #expect(help.contains("  avslag, inget informationssamtal") && !help.contains("rejection_no_talk"), "\(help)")
+    }
 }
