@@ -1,4 +1,5 @@
 import Foundation
+@testable import NavetCommands
 import NavetTestSupport
 import Testing
 
@@ -165,5 +166,61 @@ import Testing
         #expect(json.out.contains("\"rule\":\"missing_not_reported\"") || json.out.contains("\"rule\" : \"missing_not_reported\""), "\(json.out)")
         let help = try cli.navet("--lang", "sv", "alerts", "--help").out
         #expect(help.contains("  avslag, inget informationssamtal") && !help.contains("rejection_no_talk"), "\(help)")
+    }
+
+    // MARK: No database words
+
+    @Test func statusAuditAndForeignFilesSpeakNoDatabase() throws {
+        let child = try child()
+        #expect(try cli.navet("--db", "a.db", "note", "add", "--child", child, "--kind", "samtal", "--text", "Samtal").code == 0)
+        #expect(try sync("a.db") == 0)
+        let forbidden = try Regex(#"(?i)\b(records?|rows?|tables?|seq|PRAGMA|post|poster|posten|rad|rader|raden|tabell\w*)\b"#)
+        func clean(_ text: String, _ what: String, sourceLocation: SourceLocation = #_sourceLocation) {
+            let found = text.firstMatch(of: forbidden).map { String(text[$0.range]) }
+            #expect(found == nil, "\(what): '\(found ?? "")' in \(text)", sourceLocation: sourceLocation)
+        }
+        for (language, status, ledger, prune, audit) in [
+            ("en", "case entries (children, notes, plans...)", "Disclosure ledger: ", "Nothing in the disclosure ledger was sent before 2000-01-01", "case data"),
+            ("sv", "uppgifter i ärendena (barn, anteckningar, planer...)", "Utlämnandeloggen: ", "Inget i utlämnandeloggen skickades före 2000-01-01", "uppgifter"),
+        ] {
+            let shown = try cli.navetd("--db", "central.db", "--lang", language, "status")
+            #expect(shown.out.contains(status), "\(shown.out)")
+            clean(shown.out, "status")
+            let verified = try cli.navetd("--db", "central.db", "--lang", language, "audit", "verify")
+            #expect(verified.code == 0 && verified.out.contains(ledger), "\(verified.out) \(verified.err)")
+            #expect(verified.out.contains(language == "sv" ? "utlämnanden" : "entries"), "\(verified.out)")
+            clean(verified.out, "audit verify")
+            let pruned = try cli.navetd("--db", "central.db", "--lang", language, "audit", "prune", "--before", "2000-01-01")
+            #expect(pruned.code == 0 && pruned.out.contains(prune), "\(pruned.out) \(pruned.err)")
+            clean(pruned.out, "audit prune")
+            let listed = try cli.navet("--db", "a.db", "--lang", language, "audit", "list")
+            #expect(listed.code == 0 && listed.out.contains(audit), "\(listed.out)")
+            clean(listed.out, "audit list")
+            let replicaVerify = try cli.navet("--db", "a.db", "--lang", language, "audit", "verify")
+            #expect(replicaVerify.out.contains(language == "sv" ? "händelser" : "entries"), "\(replicaVerify.out)")
+            clean(replicaVerify.out, "navet audit verify")
+            for help in [try cli.navetd("--lang", language, "audit", "prune", "--help").out,
+                         try cli.navet("--lang", language, "audit", "list", "--help").out] {
+                clean(help.replacingOccurrences(of: "en rad per", with: ""), "help")
+            }
+        }
+        // A file of another program: named as not Navet's, not by its tables.
+        #expect(try SQLite3Tool.run(folder.path("other.sqlite"), "CREATE TABLE t(x);") == "")
+        for (language, says) in [("en", "(it was not made by Navet)"), ("sv", "(den är inte skapad av Navet)")] {
+            let other = try cli.navet("--db", "other.sqlite", "--lang", language, "status")
+            #expect(other.code != 0 && other.err.contains(says), "\(other.err)")
+            clean(other.err, "foreign file")
+        }
+    }
+
+    /// No text counts rows, records, posts or tables, or names a ledger row, a seq or Navet's tables.
+    @Test func noTextCountsDatabaseThings() throws {
+        let counted = try Regex(#"(?i)\{\d\|(row|record|post|rad|table|tabell)\|"#)
+        let named = try Regex(#"(?i)(ledger rows?|loggrad|Navet tables|Navets tabeller|\bseq \d|\bseq \{)"#)
+        for (key, pair) in Strings.table where !key.contains("restore") {
+            for text in [pair.0, pair.1] {
+                #expect(text.firstMatch(of: counted) == nil && text.firstMatch(of: named) == nil, "\(key): \(text)")
+            }
+        }
     }
 }
