@@ -1,5 +1,7 @@
 import Foundation
 @testable import NavetCommands
+import NavetCore
+import NavetPolicy
 import NavetTestSupport
 import Testing
 
@@ -222,5 +224,59 @@ import Testing
                 #expect(text.firstMatch(of: counted) == nil && text.firstMatch(of: named) == nil, "\(key): \(text)")
             }
         }
+    }
+
+    // MARK: The default policy's reasons in Swedish
+
+    /// Every reason of the default policy has a Swedish text, and every Swedish text a reason.
+    @Test func everyDefaultReasonHasASwedishText() throws {
+        let policy = PolicyFile.defaultPolicy
+        let keys = policy.rules.map { "rule." + $0.id } + ["missing"] + (policy.purposeWhy == nil ? [] : ["purpose_required"])
+            + AccessPolicy.whyKeys.map { "why." + $0 }
+        #expect(Set(keys) == Set(PolicyReasons.swedish.keys))
+        for key in keys {
+            #expect(PolicyReasons.defaultReason(key)?.isEmpty == false, "\(key)")
+            #expect(PolicyReasons.swedish[key] != PolicyReasons.defaultReason(key), "\(key)")
+        }
+    }
+
+    @Test func policyShowGivesTheDefaultReasonsInSwedishAndAFilesOwnAsWritten() throws {
+        #expect(try cli.navetd("--db", "central.db", "init").code == 0)
+        let policy = PolicyFile.defaultPolicy
+        let english = try cli.navetd("--db", "central.db", "policy", "show")
+        let swedish = try cli.navetd("--db", "central.db", "--lang", "sv", "policy", "show")
+        #expect(english.code == 0 && swedish.code == 0, "\(swedish.err)")
+        // Compared without line breaks: the text is wrapped at 80 columns.
+        func flat(_ text: String) -> String {
+            text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        }
+        let flatEnglish = flat(english.out), flatSwedish = flat(swedish.out)
+        for rule in policy.rules {
+            #expect(flatEnglish.contains(flat(rule.why)), "\(rule.id)")
+            #expect(!flatSwedish.contains(String(rule.why.prefix(40))), "\(rule.id) in English")
+            #expect(flatSwedish.contains(flat(PolicyReasons.swedish["rule." + rule.id] ?? "-")), "\(rule.id)")
+        }
+        for key in AccessPolicy.whyKeys {
+            #expect(flatSwedish.contains(flat(PolicyReasons.swedish["why." + key] ?? "-")), "\(key)")
+        }
+        #expect(flatSwedish.contains(flat(PolicyReasons.swedish["missing"]!)))
+        #expect(flatSwedish.contains(flat(PolicyReasons.swedish["purpose_required"]!)))
+        #expect(flatSwedish.contains("Socialtjänsten har barnets ärende och ansvarar för barnets vård"))
+        #expect(!flatSwedish.contains("Social services hold the child's case"))
+        // --json is for scripts: the policy's own text.
+        let json = try cli.navetd("--db", "central.db", "--lang", "sv", "--json", "policy", "show")
+        #expect(json.out.contains("Social services hold the child's case"))
+
+        // A region's file: its own reason is shown as written; a reason kept from the default is Swedish.
+        let own = "Vår egen motivering för skolan."
+        let text = PolicyFile.defaultText.replacingOccurrences(
+            of: policy.rules.first { $0.id == "school_mentor" }!.why, with: own)
+            .replacingOccurrences(of: "\"label\": \"default 2026-11\"", with: "\"label\": \"region\"")
+        try text.write(toFile: folder.path("region.json"), atomically: true, encoding: .utf8)
+        #expect(try cli.navetd("--db", "central.db", "policy", "load", "region.json").code == 0)
+        let loaded = flat(try cli.navetd("--db", "central.db", "--lang", "sv", "policy", "show").out)
+        #expect(loaded.contains(own) && !loaded.contains(flat(PolicyReasons.swedish["rule.school_mentor"]!)), "\(loaded)")
+        #expect(loaded.contains(flat(PolicyReasons.swedish["rule.guardian"]!)))
+        #expect(flat(try cli.navetd("--db", "central.db", "policy", "show").out).contains(own))
     }
 }
