@@ -68,8 +68,13 @@ import Testing
             try refused(["--lang", language, "note", "add", "--child", child, "--kind", "samtal", "--text", "  "], code: 3, says: [says("--text")])
             try refused(["--lang", language, "missing", "report", "--child", child, "--last-seen-at", "2026-01-01 10:00",
                          "--last-seen-place", ""], code: 3, says: [says("--last-seen-place")])
-            try refused(["--lang", language, "--user", "", "child", "list"], code: 2, says: [says("--user")])
-            try refused(["--lang", language, "child", "list", "--user", ""], code: 2, says: [says("--user")])
+            try refused(["--lang", language, "--user", "", "child", "list"], code: 3, says: [says("--user")])
+            try refused(["--lang", language, "child", "list", "--user", ""], code: 3, says: [says("--user")])
+            try refused(["--lang", language, "audit", "list", "--user", " "], code: 3, says: [says("--user")])
+            try refused(["--lang", language, "user", "add", "bo", "--name", ""], code: 3, says: [says("--name")])
+            try refused(["--lang", language, "user", "disable", ""], code: 3, says: [says(language == "sv" ? "NAMN" : "NAME")])
+            try refused(["--lang", language, "missing", "police-notified", "x", "--at", "2026-11-30 10:00", "--reference", ""],
+                        code: 3, says: [says("--reference")])
             // Not given at all is still a missing option.
             try refused(["--lang", language, "note", "add", "--child", child, "--kind", "samtal"], code: 2, says: ["--text"])
         }
