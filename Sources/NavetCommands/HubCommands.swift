@@ -372,7 +372,8 @@ struct ConsentGrant: Command {
                   let tag = Tag(rawValue: code) else {
                 try context.checkAmbiguous(String(part), option: "--tags", among: Tag.vocabulary.map(\.rawValue), kind: "tag")
                 throw CLIError(.validation, context.t("error.badTags", context.choiceList(allowed.map(\.rawValue), kind: "tag"),
-                                                      Format.line(String(part))))
+                                                      Format.line(String(part)))
+                               + context.nearChoices(String(part), among: allowed.map(\.rawValue), kind: "tag"))
             }
             if tag == .internal {
                 throw CLIError(.validation, context.t("error.internalConsent", context.strings.label("tag", tag.rawValue)))

@@ -396,7 +396,8 @@ struct MissingRisk: Command {
         guard let level = HubStrings.code(for: typed, among: Schema.riskLevels, kind: "risk") else {
             try context.checkAmbiguous(typed, option: "LEVEL", among: Schema.riskLevels, kind: "risk")
             throw CLIError(.validation, context.t("error.badRisk", Format.line(typed),
-                                                  context.choiceList(Schema.riskLevels, kind: "risk")))
+                                                  context.choiceList(Schema.riskLevels, kind: "risk"))
+                           + context.nearChoices(typed, among: Schema.riskLevels, kind: "risk", extra: HubStrings.synonyms))
         }
         self.level = level
         reason = try arguments.value("--reason").map { (text) throws(CLIError) in

@@ -121,6 +121,12 @@ import Testing
         let kind = try cli.navetd("--db", "central.db", "--lang", "sv", "org", "add", "--name", "Skolan", "--kind", "skolla",
                                   "--municipality", "Umeå")
         #expect(kind.code == 3 && kind.err.contains("Menade du 'skola'?"), "\(kind.err)")
+        try refused(["--lang", "sv", "note", "add", "--child", child, "--kind", "samtal", "--text", "x", "--tag", "halsa2"], code: 3,
+                    says: ["Menade du 'hälsa'?"])
+        try refused(["consent", "grant", "--child", child, "--by", "barnet", "--to", "BUP Umeå", "--tags", "helth", "--purpose", "x"],
+                    code: 3, says: ["Did you mean 'health'?"])
+        try refused(["--lang", "sv", "decision", "add", "--child", child, "--kind", "asylbeslt", "--outcome", "avslag", "--date", "2026-01-02"],
+                    code: 3, says: ["Menade du 'asylbeslut'?"])
         // Nothing near: no guess.
         let far = try cli.run("navet", ["--db", "a.db", "hub", "add", "--child", child, "--org", "BUP Umeå", "--role", "borgmästare"])
         #expect(far.code == 3 && !far.err.contains("Did you mean"), "\(far.err)")
