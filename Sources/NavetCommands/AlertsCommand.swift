@@ -114,7 +114,7 @@ struct AlertsCommand: Command {
             context.out("")
             let name = names[alert.child].map(Format.line) ?? context.t("out.nameNotShared")
             context.out("[" + s.label("severity", alert.severity.rawValue).uppercased() + "] " + name + " (" + alert.child.description
-                        + ")  " + context.t("out.alertSince", alert.since.description) + "  " + alert.rule.rawValue
+                        + ")  " + context.t("out.alertSince", alert.since.description) + "  " + s.label("alertrule", alert.rule.rawValue)
                         + (alert.record != alert.child ? "  " + alert.record.description : ""))
             let texts = context.alertTexts(alert, readerKind: readerKind)
             context.out("  " + Format.line(texts.what))

@@ -37,12 +37,19 @@ enum OSLogin {
 }
 
 extension Context {
+    /// Refuses `value` (exit 3, as an empty --text), typed for `option`, when empty or only spaces: it was
+    /// given, so it is not missing ("The value of --user is empty.").
+    func refuseEmpty(_ value: String, _ option: String) throws(CLIError) {
+        if TextRules.nameKey(value).isEmpty { throw CLIError(.validation, t("error.emptyValue", option)) }
+    }
+
     /// The enabled user this command runs as: `--user`, else `NAVET_USER`, else the user the
     /// operating-system login is mapped to. Refused with exit code 9 otherwise. Adds the
     /// pending first user first (a file from before users).
     func actingUser(_ store: ReplicaStore, seed: Bool = true) throws(CLIError) -> ReplicaUser {
         if seed { try seedFirstUser(store) }
         if let name = user {
+            try refuseEmpty(name, userSource)
             guard let found = try self.store({ () throws(StoreError) in try store.user(named: name) }) else {
                 throw CLIError(.noUser, t("user.unknown", Format.line(name), userSource))
             }
@@ -147,8 +154,10 @@ struct UserAdd: Command {
     init(_ arguments: ParsedArguments, _ context: Context) throws(CLIError) {
         try context.require(["--name"], in: arguments)
         name = TextRules.nfc(arguments.positionals[0])
+        try context.refuseEmpty(name, Help.valueName("NAME", context.strings))
         guard AuditContext.validUserName(name) else { throw CLIError(.validation, context.t("user.badName", Format.line(name))) }
         let full = TextRules.nfc(arguments.value("--name")!).trimmingCharacters(in: .whitespaces)
+        try context.refuseEmpty(full, "--name")
         guard !full.isEmpty, full.count <= 200 else { throw CLIError(.validation, context.t("user.badFullName")) }
         if let scalar = TextRules.firstForbiddenInLine(full) {
             throw CLIError(.validation, context.t("user.fullNameCharacter", TextRules.visible(String(scalar))))
@@ -220,7 +229,10 @@ struct UserList: Command {
 struct UserDisable: Command {
     static let spec = CommandSpec(["user", "disable"], help: "user.disable", positionals: [("NAME", true)])
     let name: String
-    init(_ arguments: ParsedArguments, _ context: Context) { name = arguments.positionals[0] }
+    init(_ arguments: ParsedArguments, _ context: Context) throws(CLIError) {
+        name = arguments.positionals[0]
+        try context.refuseEmpty(name, Help.valueName("NAME", context.strings))
+    }
 
     func run(_ context: Context) throws(CLIError) {
         let store = try context.openReplica()
@@ -255,9 +267,19 @@ struct AuditList: Command {
 
     init(_ arguments: ParsedArguments, _ context: Context) throws(CLIError) {
         user = arguments.value("--user")
+        if let user { try context.refuseEmpty(user, "--user") }
         if let text = arguments.value("--since") {
-            guard let date = CalendarDate(iso: text), case .unique(let midnight)? = SwedishTime.reading(local: date.description + " 00:00")
-            else { throw CLIError(.validation, context.t("audit.badSince", Format.line(text))) }
+            // As every date option says it: not a date, a day that does not exist, a year
+            // outside the range.
+            let date: CalendarDate
+            switch CalendarDate.parse(text) {
+            case .success(let parsed): date = parsed
+            case .failure(.notISO): throw CLIError(.validation, context.t("audit.badSince", Format.line(text)))
+            case .failure(.noSuchDay): throw CLIError(.validation, context.t("schema.noSuchDate", "--since", Format.line(text)))
+            case .failure(.outOfRange): throw CLIError(.validation, context.t("schema.dateOutOfRange", "--since", Format.line(text)))
+            }
+            guard case .unique(let midnight)? = SwedishTime.reading(local: date.description + " 00:00")
+            else { throw CLIError(.validation, context.t("schema.noSuchDate", "--since", Format.line(text))) }
             since = midnight.unixMilliseconds
         } else {
             since = nil

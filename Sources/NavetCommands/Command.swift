@@ -82,6 +82,7 @@ struct Dispatcher {
         var index = 0
         var language: String?
         var missingValue: String?
+        var repeated: String?
         while index < arguments.count {
             let argument = arguments[index]
             index += 1
@@ -107,7 +108,12 @@ struct Dispatcher {
                     missingValue = missingValue ?? name
                     continue
                 }
-                if name == "--lang" { language = value } else { globals.values[name] = value }
+                // A value given twice is refused, as a command's own options are: nothing is
+                // silently overridden (`--db a.db --db b.db`).
+                if name == "--lang" ? language != nil : globals.values[name] != nil {
+                    repeated = repeated ?? name
+                }
+                if name == "--lang" { language = language ?? value } else if globals.values[name] == nil { globals.values[name] = value }
             } else {
                 rest.append(argument)
             }
@@ -130,6 +136,9 @@ struct Dispatcher {
         if let missingValue {
             return report(CLIError(.usage, strings.t("error.missingValue", missingValue), helpHint: true), context: context, command: nil)
         }
+        if let repeated {
+            return report(CLIError(.usage, strings.t("error.repeatedOption", repeated), helpHint: true), context: context, command: nil)
+        }
 
         // The longest command path that the leading words match.
         let words = rest.prefix { !$0.hasPrefix("-") }
@@ -139,12 +148,21 @@ struct Dispatcher {
         guard let command = match else {
             let overview = Help.overview(program: program, commands: commands.map { $0.spec }, globals: globalOptions,
                                          summaryKey: summaryKey, strings: strings)
-            // `navet missing --help`: the overview of that group's commands only.
-            let group = commands.filter { !words.isEmpty && $0.spec.path.starts(with: words) }
-            if globals.has("--help"), !group.isEmpty {
-                console.out(Help.overview(program: program, commands: group.map { $0.spec }, globals: globalOptions,
-                                          summaryKey: summaryKey, strings: strings))
-                return ExitCode.ok.rawValue
+            // `navet sip item --help`, `navet missing`: a group's own commands, like `navet child`.
+            if let group = longestGroup(Array(words)) {
+                let members = commands.filter { $0.spec.path.starts(with: group) }.map { $0.spec }
+                if globals.has("--help"), group.count == words.count {
+                    console.out(Help.group(program: program, path: group, commands: members, globals: globalOptions, strings: strings))
+                    return ExitCode.ok.rawValue
+                }
+                if !globals.has("--help") {
+                    let list = members.map { $0.path.joined(separator: " ") }.joined(separator: ", ")
+                    let error = group.count == words.count
+                        ? CLIError(.usage, strings.t("error.needsSubcommand", group.joined(separator: " "), list), helpHint: true)
+                        : CLIError(.usage, strings.t("error.unknownSubcommand", words.prefix(group.count + 1).joined(separator: " "),
+                                                     group.joined(separator: " "), list), helpHint: true)
+                    return report(error, context: context, command: nil, helpPath: group)
+                }
             }
             if globals.has("--help") || rest == ["help"] {
                 console.out(overview)
@@ -162,7 +180,8 @@ struct Dispatcher {
                 console.out("\(program) \(Version.string)")
                 return ExitCode.ok.rawValue
             }
-            return report(unknownCommand(Array(words), rest: rest, strings: strings), context: context, command: nil)
+            return report(CLIError(.usage, strings.t("error.unknownCommand", words.first ?? rest[0]), helpHint: true),
+                          context: context, command: nil)
         }
         if globals.has("--help") {
             console.out(Help.command(program: program, spec: command.spec, globals: globalOptions, strings: strings))
@@ -177,6 +196,9 @@ struct Dispatcher {
             var parsed = try ArgumentParser.parse(Array(rest.dropFirst(command.spec.path.count)),
                                                   options: command.spec.options + scoped, strings: strings)
             let scopedNames = Set(scoped.map(\.name))
+            for name in scopedNames.sorted() where parsed.values[name] != nil && globals.values[name] != nil {
+                throw CLIError(.usage, strings.t("error.repeatedOption", name), helpHint: true)
+            }
             func global(_ name: String) -> String? {
                 (scopedNames.contains(name) ? parsed.values[name] : nil) ?? globals.values[name]
             }
@@ -223,30 +245,24 @@ struct Dispatcher {
         }
     }
 
-    /// "Unknown command 'child frobnicate'", listing the commands that start with the
-    /// words that are known ("child add, child list, ...").
-    private func unknownCommand(_ words: [String], rest: [String], strings: Strings) -> CLIError {
-        let first = words.first ?? rest[0]
-        let family = commands.map { $0.spec.path }.filter { $0.count > 1 && $0[0] == first }
-        if !family.isEmpty {
-            let typed = words.prefix(2).joined(separator: " ")
-            let list = family.map { $0.joined(separator: " ") }.joined(separator: ", ")
-            if words.count == 1 {
-                // 'navet child' alone: the word is right, the command after it is missing.
-                return CLIError(.usage, strings.t("error.needsSubcommand", first, list), helpHint: true)
-            }
-            return CLIError(.usage, strings.t("error.unknownSubcommand", typed, first, list), helpHint: true)
+    /// The longest leading words that name a group of commands (`sip item` in
+    /// `sip item frob`): words that start the path of a longer command. Nil when the first
+    /// word is no group.
+    private func longestGroup(_ words: [String]) -> [String]? {
+        for count in stride(from: words.count, through: 1, by: -1) {
+            let prefix = Array(words.prefix(count))
+            if commands.contains(where: { $0.spec.path.count > count && $0.spec.path.starts(with: prefix) }) { return prefix }
         }
-        return CLIError(.usage, strings.t("error.unknownCommand", first), helpHint: true)
+        return nil
     }
 
-    private func report(_ error: CLIError, context: Context, command: CommandSpec?) -> Int32 {
+    private func report(_ error: CLIError, context: Context, command: CommandSpec?, helpPath: [String]? = nil) -> Int32 {
         if context.json {
             context.printJSONError(error)
         } else {
             context.err("\(program): \(context.strings.t("error.prefix")): \(error.message)")
             if error.showHelpHint {
-                let name = ([program] + (command?.path ?? [])).joined(separator: " ")
+                let name = ([program] + (command?.path ?? helpPath ?? [])).joined(separator: " ")
                 context.err(context.strings.t("error.helpHint", name))
             }
         }

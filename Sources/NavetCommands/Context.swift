@@ -273,7 +273,11 @@ public struct Context {
         case .unknownField(let type, let field):
             let names = Schema.current.recordType(type)?.fields.map { strings.fieldWord($0.name) }.joined(separator: ", ") ?? ""
             return t("schema.unknownField", Format.line(field), names)
-        case .required(let field): return t("schema.required", strings.field(field))
+        case .required(let field):
+            // A value typed for an option but empty (`--text ""`): it was given, so it is
+            // not missing; a missing option is a usage error before this.
+            if let option { return t("error.emptyValue", option) }
+            return t("schema.required", strings.field(field))
         case .tooLong(let field, let max): return t("schema.tooLong", strings.field(field), String(max))
         case .invalidCode(let field): return t("schema.invalidCode", strings.field(field))
         case .invalidDate(let field): return t("schema.invalidDate", strings.field(field))

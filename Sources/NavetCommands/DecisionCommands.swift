@@ -45,7 +45,8 @@ struct DecisionAdd: Command {
         let typedKind = arguments.value("--kind")!
         guard let kind = try context.caseworkCode(typedKind, option: "--kind", among: DecisionRules.kinds, kind: "decisionkind") else {
             throw CLIError(.validation, context.t("error.badDecisionKind", context.choiceList(DecisionRules.kinds, kind: "decisionkind"),
-                                                  Format.line(typedKind)))
+                                                  Format.line(typedKind))
+                           + context.nearChoices(typedKind, among: DecisionRules.kinds, kind: "decisionkind"))
         }
         self.kind = kind
         let allowed = DecisionRules.outcomes(kind: kind)

@@ -49,7 +49,7 @@ struct PolicyExplain: Command {
         var rows: [Row] = []
         for type in Schema.current.recordTypes {
             if type.authorChoosesTag {
-                // A note carries the tag its author chose: one row per tag.
+                // A note carries the tag its author chose: one line per tag.
                 for tag in Tag.vocabulary {
                     let kind = tag == .school ? "school_absence" : "conversation"
                     rows.append(Row(type: type.name, field: "*", tag: tag,
@@ -138,7 +138,7 @@ enum ExplainStrings {
         "help.policy.explain": ("Show what an organisation may read and write of a child now, and why.",
                                 "Visa vad en organisation får läsa och skriva om ett barn nu, och varför."),
         "help.policy.explain.long": (
-            "Field by field, under the policy in force and today's hub, consents and missing episodes: the\nconfidentiality tag, the rule that lets ORG read it (membership, registration, consent or the\nmissing-episode rule), and whether ORG may write it. A note carries the tag its author chose: one row per tag.\nValues under the internal tag never leave the organisation that wrote them: ORG reads only its own.\nThen what ORG may write (its own internal values whenever it is in the hub or has access), and any membership\nof ORG whose role no rule of the policy gives to ORG's kind (it gives nothing).\nWith --json each row gives codes: rule (registrar:ROLE:RULE, membership:ID:ROLE:RULE, consent:ID, missing:ID),\nrefusal (a refusal code), and own_only (true for the internal tag); writes lists the tags ORG may write and\nmemberships_without_rule the memberships that give nothing (id, role, start_date).",
+            "Field by field, under the policy in force and today's hub, consents and missing episodes: the\nconfidentiality tag, the rule that lets ORG read it (membership, registration, consent or the\nmissing-episode rule), and whether ORG may write it. A note carries the tag its author chose: one line per tag.\nValues under the internal tag never leave the organisation that wrote them: ORG reads only its own.\nThen what ORG may write (its own internal values whenever it is in the hub or has access), and any membership\nof ORG whose role no rule of the policy gives to ORG's kind (it gives nothing).\nWith --json each row gives codes: rule (registrar:ROLE:RULE, membership:ID:ROLE:RULE, consent:ID, missing:ID),\nrefusal (a refusal code), and own_only (true for the internal tag); writes lists the tags ORG may write and\nmemberships_without_rule the memberships that give nothing (id, role, start_date).",
             "Fält för fält, enligt policyn som gäller och dagens nav, samtycken och försvinnanden: sekretessklassen,\nregeln som låter ORG läsa fältet (medlemskap i navet, registrering, samtycke eller regeln vid\nförsvinnande), och om ORG får skriva det. En anteckning har den sekretessklass som skribenten valde: en rad per klass.\nInterna uppgifter lämnar aldrig organisationen som skrev dem: ORG läser bara sina egna.\nSedan vad ORG får skriva (sina egna interna uppgifter så snart den ingår i navet eller har behörighet), och\nvarje medlemskap för ORG vars roll ingen regel i policyn ger ORG:s typ av organisation (det ger ingenting).\nMed --json ger varje rad koder: rule (registrar:ROLL:REGEL, membership:ID:ROLL:REGEL, consent:ID, missing:ID),\nrefusal (en kod för skälet) och own_only (true för sekretessklassen intern); writes listar de sekretessklasser\nORG får skriva och memberships_without_rule de medlemskap som inte ger något (id, role, start_date)."),
         "opt.explainOrg": ("the organisation, as registered with 'navetd org add'", "organisationen, som den registrerades med 'navetd org add'"),
         "opt.explainChild": ("the child's id (a unique beginning is enough)", "barnets id (en unik början räcker)"),
@@ -157,7 +157,8 @@ enum ExplainStrings {
         "explain.writes": ("It may write: {0}.", "Den får skriva: {0}."),
         "explain.internalOwn": ("{0} (its own, which no other organisation reads)", "{0} (egna uppgifter, som ingen annan organisation läser)"),
         "explain.nothing": ("It sees nothing of this child.", "Organisationen ser ingenting om det här barnet."),
-        "explain.record": ("record", "uppgift"),
+        "explain.record": ("entry",
+            "uppgift"),
         "explain.field": ("field", "fält"),
         "explain.tag": ("tag", "sekretessklass"),
         "explain.read": ("read, by rule", "läsa, enligt regel"),
@@ -197,7 +198,8 @@ enum ExplainStrings {
         "explain.refusal.withdrawn_too_late": ("a withdrawal after the police were told or the child was found",
                                                "ett återkallande efter att polisen underrättats eller barnet påträffats"),
         "explain.refusal.unknown_child": ("the central store does not hold the child", "centrallagret har inte barnet"),
-        "explain.refusal.child_cannot_change": ("the child of a record cannot change", "barnet som en post gäller kan inte ändras"),
+        "explain.refusal.child_cannot_change": ("the child an entry is about cannot change",
+            "barnet som en uppgift gäller kan inte ändras"),
         "explain.refusal.unknown_organisation": ("unknown organisation", "okänd organisation"),
     ]
 }

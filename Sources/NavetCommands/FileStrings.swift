@@ -51,13 +51,13 @@ enum FileStrings {
             "ersätt filen om den redan finns (aldrig en databas, aldrig filen i --db)"),
         "help.backup.long": (
             """
-            The copy is written to a temporary file beside FILE, checked with PRAGMA integrity_check,
+            The copy is written to a temporary file beside FILE, checked for damage (SQLite's integrity check),
             flushed to disk and moved into place. It never replaces a database, an older backup
             included (not even with --force): write a new name and move it over the old one, as
             Tools/deploy/navetd-backup.service does.
             """,
             """
-            Kopian skrivs till en tillfällig fil bredvid FIL, kontrolleras med PRAGMA integrity_check,
+            Kopian skrivs till en tillfällig fil bredvid FIL, kontrolleras så att den är hel (SQLites integritetskontroll),
             skrivs till disken och flyttas på plats. Den ersätter aldrig en databas, inte heller en
             äldre säkerhetskopia (inte ens med --force): skriv ett nytt namn och flytta det över det
             gamla, som Tools/deploy/navetd-backup.service gör.

@@ -41,12 +41,10 @@ enum FilterStrings {
         "withdrawn_too_late": (
             "the episode cannot be withdrawn as a mistake: another local database has recorded that the police were told or that the child was found; it ends with the follow-up",
             "försvinnandet kan inte återkallas som ett misstag: en annan lokal databas har registrerat att polisen underrättats eller att barnet påträffats; det avslutas med uppföljningen"),
-        "unknown_child": (
-            "the central store does not hold the child the record is about",
-            "centrallagret har inte barnet som posten gäller"),
-        "child_cannot_change": (
-            "which child a record is about cannot change once it is created",
-            "vilket barn en post gäller kan inte ändras när posten väl har skapats"),
+        "unknown_child": ("the central store does not hold the child this is about",
+            "centrallagret har inte barnet som uppgiften gäller"),
+        "child_cannot_change": ("which child an entry is about cannot change once it is made",
+            "vilket barn en uppgift gäller kan inte ändras när uppgiften väl har skapats"),
         "unknown_organisation": (
             "the central store does not know the organisation it names (registered with 'navetd org add')",
             "centrallagret känner inte till organisationen som anges (den registreras med 'navetd org add')"),

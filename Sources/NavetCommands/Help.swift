@@ -19,6 +19,26 @@ enum Help {
         return lines.joined(separator: "\n")
     }
 
+    /// The help of a group of commands (`navet sip --help`, `navet sip item --help`): its
+    /// usage and its own commands, then the global options.
+    static func group(program: String, path: [String], commands: [CommandSpec], globals: [OptionSpec], strings: Strings) -> String {
+        let name = ([program] + path).joined(separator: " ")
+        var lines = [strings.t("help.group", name), "",
+                     strings.t("help.usage") + ": \(name) <" + strings.t("help.command") + "> [" + strings.t("help.options") + "]", ""]
+        lines.append(strings.t("help.commands") + ":")
+        let names = commands.map { $0.path.joined(separator: " ") }
+        let width = names.map(\.count).max() ?? 0
+        for (spec, name) in zip(commands, names) {
+            lines.append("  " + name + String(repeating: " ", count: width - name.count) + "  " + strings.t("help.\(spec.helpKey)"))
+        }
+        lines.append("")
+        lines.append(strings.t("help.globalOptions") + ":")
+        lines += optionLines(globals, strings: strings, program: program)
+        lines.append("")
+        lines.append(strings.t("help.more", program))
+        return lines.joined(separator: "\n")
+    }
+
     static func command(program: String, spec: CommandSpec, globals: [OptionSpec], strings: Strings) -> String {
         let positionals = spec.positionals.map { positional in
             let name = valueName(positional.name, strings)
@@ -83,6 +103,7 @@ enum HelpText {
         "help.exitCodes.list": (
             "  0  success\n  2  usage error (unknown command or option, missing argument)\n  3  validation error (bad date, unknown field, unknown id)\n  4  refused input (damaged, wrong version or wrong schema bundle, or a bad policy file; nothing changed)\n  5  I/O failure (missing database, unwritable file, disk full, output that could not be written)\n  6  server unreachable or failing (nothing lost; try again later)\n  7  partly refused: the central store refused some changes (taken back); see 'navet status'\n  8  verification found differences ('navet verify'): missing or extra changes; or a broken read audit or disclosure ledger ('navet audit verify', 'navetd audit verify')\n  9  no enabled user: the command shows or changes case data (give --user NAME, set NAVET_USER, or see 'navet user')\n 10  a purpose is needed to show this (give --purpose TEXT); nothing was shown",
             "  0  klart\n  2  felaktig användning (okänt kommando eller alternativ, argument saknas)\n  3  ogiltigt värde (felaktigt datum, okänt fält, okänt id)\n  4  avvisad indata (skadad överföringsfil, fel version eller fel schema, eller en felaktig policyfil; inget ändrat)\n  5  läs- eller skrivfel (databas saknas, filen kan inte skrivas, disken full, utskriften kunde inte skrivas)\n  6  servern nås inte eller fick fel (inget förlorat; försök igen senare)\n  7  delvis avvisad: centrallagret avvisade vissa ändringar (tagna tillbaka); se 'navet status'\n  8  kontrollen hittade skillnader ('navet verify'): ändringar som saknas eller inte får finnas; eller en bruten logg över vem som sett vad eller utlämnandelogg ('navet audit verify', 'navetd audit verify')\n  9  ingen aktiv användare: kommandot visar eller ändrar uppgifter om barn (ange --user NAMN, sätt NAVET_USER eller se 'navet user')\n 10  ett syfte krävs för att visa detta (ange --purpose TEXT); inget visades"),
+        "help.group": ("The commands of '{0}':", "Kommandona i '{0}':"),
         "help.more": ("Run '{0} <command> --help' for the options of a command.",
                       "Kör '{0} <kommando> --help' för att se ett kommandos alternativ."),
         "help.navet": ("navet: the local replica of an organisation working around unaccompanied children.\nEvery command except sync and verify works without network.",

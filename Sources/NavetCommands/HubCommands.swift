@@ -112,7 +112,8 @@ struct HubAdd: Command {
               let role = HubRole(rawValue: code) else {
             try context.checkAmbiguous(arguments.value("--role")!, option: "--role", among: codes, kind: "role")
             throw CLIError(.validation, context.t("error.badRole", Format.line(arguments.value("--role")!),
-                                                  context.choiceList(codes, kind: "role")))
+                                                  context.choiceList(codes, kind: "role"))
+                           + context.nearChoices(arguments.value("--role")!, among: codes, kind: "role", extra: HubStrings.synonyms))
         }
         self.role = role
         var values: [String: FieldValue] = [:]
@@ -371,7 +372,8 @@ struct ConsentGrant: Command {
                   let tag = Tag(rawValue: code) else {
                 try context.checkAmbiguous(String(part), option: "--tags", among: Tag.vocabulary.map(\.rawValue), kind: "tag")
                 throw CLIError(.validation, context.t("error.badTags", context.choiceList(allowed.map(\.rawValue), kind: "tag"),
-                                                      Format.line(String(part))))
+                                                      Format.line(String(part)))
+                               + context.nearChoices(String(part), among: allowed.map(\.rawValue), kind: "tag"))
             }
             if tag == .internal {
                 throw CLIError(.validation, context.t("error.internalConsent", context.strings.label("tag", tag.rawValue)))

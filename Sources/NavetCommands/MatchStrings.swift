@@ -52,6 +52,49 @@ extension Context {
         return t("match.near", near.map { "'\(SyncStrings.visible($0, limit: 200))'" }.joined(separator: t("match.or")))
     }
 
+    /// " Did you mean 'contact person'?" for a choice word typed with a letter or two wrong
+    /// ("kontakperson"): the choices one of whose words (code, labels, synonyms; accents,
+    /// case and spacing aside) is at most one edit away (two for a word of eight letters or
+    /// more), shown by their labels; empty when none is, or more than three are.
+    func nearChoices(_ typed: String, among codes: [String], kind: String, extra: [String: [String]] = [:]) -> String {
+        let wanted = Array(TextRules.foldKey(TextRules.matchKey(typed)))
+        guard wanted.count >= 4 else { return "" }
+        let limit = wanted.count >= 8 ? 2 : 1
+        var best: [(code: String, distance: Int)] = []
+        for code in codes {
+            let words = Strings.words(for: code, kind: kind)
+                .union((extra["\(kind).\(code)"] ?? []).map(TextRules.matchKey))
+            let distance = words.map { Self.editDistance(Array(TextRules.foldKey($0)), wanted, limit: limit) }.min() ?? Int.max
+            if distance <= limit { best.append((code, distance)) }
+        }
+        guard let closest = best.map(\.distance).min() else { return "" }
+        let near = best.filter { $0.distance == closest }.map(\.code)
+        guard near.count <= 3 else { return "" }
+        return t("match.near", near.map { "'\(strings.label(kind, $0))'" }.joined(separator: t("match.or")))
+    }
+
+    /// The number of single-character insertions, deletions, substitutions and swaps of
+    /// neighbours that turn `a` into `b`; any number above `limit` is returned as `limit + 1`.
+    static func editDistance(_ a: [Character], _ b: [Character], limit: Int) -> Int {
+        if abs(a.count - b.count) > limit { return limit + 1 }
+        if a.isEmpty || b.isEmpty { return max(a.count, b.count) }
+        var before = [Int](repeating: 0, count: b.count + 1)
+        var previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            for j in 1...b.count {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                    current[j] = min(current[j], before[j - 2] + 1)
+                }
+            }
+            (before, previous, current) = (previous, current, before)
+        }
+        return min(previous[b.count], limit + 1)
+    }
+
     /// Throws the "did you mean" error when `input` names several `codes` of `kind` only
     /// with accents dropped; the codes are shown by their labels.
     func checkAmbiguous(_ input: String, option: String, among codes: [String], kind: String) throws(CLIError) {

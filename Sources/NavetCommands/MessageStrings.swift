@@ -12,6 +12,7 @@ enum MessageStrings {
         "warning.defaultURL": (
             "warning: no --url was given, so {0} says the server is at http://127.0.0.1:8080, which works only on this computer. Give --url with the address the replica's computer reaches navetd at.",
             "varning: --url angavs inte, så {0} anger servern som http://127.0.0.1:8080, vilket bara fungerar på den här datorn. Ange --url med adressen som den lokala databasens dator når navetd på."),
+        "error.emptyValue": ("The value of {0} is empty.", "Värdet för {0} är tomt."),
         "error.emptyPath": ("The value of {0} is empty: give a file name.", "Värdet för {0} är tomt: ange ett filnamn."),
         "error.keepNotFolder": ("{0} is a file, not a folder: give --keep a new or empty folder. Nothing was changed.",
                                 "{0} är en fil, inte en mapp: ange en ny eller tom mapp med --keep. Inget har ändrats."),

@@ -158,9 +158,12 @@ extension Context {
         switch Strings.match(trimmed, among: items, kind: "checkitem", extra: MissingStrings.itemWords) {
         case .exact(let code), .folded(let code): return code
         case .ambiguous(let codes):
-            throw didYouMean(Help.valueName("ITEM", strings), trimmed, codes.map { $0 + " (" + strings.label("checkitem", $0) + ")" })
+            throw didYouMean(Help.valueName("ITEM", strings), trimmed, codes.map(checkItemName))
         case .none:
-            let listed = items.enumerated().map { "\($0.offset + 1). \($0.element)" }.joined(separator: ", ")
+            // Swedish names the items by their words (a text may hold a comma: "; " between).
+            let swedish = strings.language == .swedish
+            let listed = items.enumerated().map { "\($0.offset + 1). " + (swedish ? strings.label("checkitem", $0.element) : $0.element) }
+                .joined(separator: swedish ? "; " : ", ")
             throw CLIError(.validation, t("error.badCheckItem", Format.line(trimmed), listed))
         }
     }
@@ -169,8 +172,14 @@ extension Context {
     func printChecklist(episode: RecordID) {
         out(t("out.checklistHeading", episode.description))
         for (index, item) in Schema.missingCheckItems.enumerated() {
-            out("  \(index + 1). [ ] " + strings.label("checkitem", item) + "  (" + item + ")")
+            out("  \(index + 1). [ ] " + strings.label("checkitem", item) + (strings.language == .swedish ? "" : "  (" + item + ")"))
         }
+    }
+
+    /// A checklist item as a person may type it: its code and text in English, its text in
+    /// Swedish (the number, the text and usual words are typed in either language).
+    func checkItemName(_ code: String) -> String {
+        strings.language == .swedish ? strings.label("checkitem", code) : code + " (" + strings.label("checkitem", code) + ")"
     }
 
     /// The checks recorded for an episode, the first of each item (a second record of an
@@ -387,7 +396,8 @@ struct MissingRisk: Command {
         guard let level = HubStrings.code(for: typed, among: Schema.riskLevels, kind: "risk") else {
             try context.checkAmbiguous(typed, option: "LEVEL", among: Schema.riskLevels, kind: "risk")
             throw CLIError(.validation, context.t("error.badRisk", Format.line(typed),
-                                                  context.choiceList(Schema.riskLevels, kind: "risk")))
+                                                  context.choiceList(Schema.riskLevels, kind: "risk"))
+                           + context.nearChoices(typed, among: Schema.riskLevels, kind: "risk", extra: HubStrings.synonyms))
         }
         self.level = level
         reason = try arguments.value("--reason").map { (text) throws(CLIError) in

@@ -51,7 +51,8 @@ struct NoteAdd: Command {
             let code = Strings.code(for: input, among: Tag.vocabulary.map(\.rawValue), kind: "tag")
             guard let code, let tag = Tag(rawValue: code) else {
                 try context.checkAmbiguous(input, option: "--tag", among: Tag.vocabulary.map(\.rawValue), kind: "tag")
-                throw CLIError(.validation, context.t("error.badTag", context.choiceList(Tag.vocabulary.map(\.rawValue), kind: "tag")))
+                throw CLIError(.validation, context.t("error.badTag", context.choiceList(Tag.vocabulary.map(\.rawValue), kind: "tag"))
+                               + context.nearChoices(input, among: Tag.vocabulary.map(\.rawValue), kind: "tag"))
             }
             self.tag = tag
         } else {

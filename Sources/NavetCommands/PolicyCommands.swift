@@ -133,7 +133,7 @@ struct PolicyShow: Command {
                 (context.t("policy.roles"), roles(rule.roles)),
                 (context.t("policy.reads"), tags(rule.read)),
                 (context.t("policy.writes"), tags(rule.write)),
-                (context.t("policy.why"), wrap(Format.block(rule.why))),
+                (context.t("policy.why"), wrap(Format.block(context.policyReason(rule.why, key: "rule." + rule.id)))),
             ])))
         }
         lines.append("")
@@ -152,7 +152,7 @@ struct PolicyShow: Command {
         lines.append(indent(Format.fields([
             (context.t("policy.missingKinds"), policy.missing.kinds.isEmpty ? context.t("policy.noRegistrar") : kinds(policy.missing.kinds)),
             (context.t("policy.missingFields"), policy.missing.fields.sorted().map(context.fieldRefText).joined(separator: ", ")),
-            (context.t("policy.why"), wrap(Format.block(policy.missing.why))),
+            (context.t("policy.why"), wrap(Format.block(context.policyReason(policy.missing.why, key: "missing")))),
         ])))
         lines.append("")
         lines.append(context.t("policy.keepName") + ": " + strings.label("bool", policy.keepChildNameForOwnNotes ? "true" : "false"))
@@ -161,13 +161,13 @@ struct PolicyShow: Command {
             lines.append(context.t("policy.purposeRequired") + ":")
             lines.append(indent(Format.fields([
                 (context.t("policy.purposeTags"), policy.purposeTags.isEmpty ? context.t("policy.noPurposeTags") : tags(policy.purposeTags)),
-                (context.t("policy.why"), wrap(Format.block(purposeWhy))),
+                (context.t("policy.why"), wrap(Format.block(context.policyReason(purposeWhy, key: "purpose_required")))),
             ])))
         }
         lines.append("")
         lines.append(context.t("policy.fixedRules") + ":")
         lines.append(indent(Format.fields(AccessPolicy.whyKeys.map {
-            (context.t("policy.whyKey." + $0), wrap(Format.block(policy.why[$0] ?? "")))
+            (context.t("policy.whyKey." + $0), wrap(Format.block(context.policyReason(policy.why[$0] ?? "", key: "why." + $0))))
         })))
         if !history.isEmpty {
             lines.append("")

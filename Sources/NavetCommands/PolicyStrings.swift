@@ -17,9 +17,8 @@ enum PolicyStrings {
             "Felkod 0 om FIL är en giltig policy, annars 4 med raden och nyckeln där det första felet finns.\nBehöver inget centrallager."),
         "help.policy.show": ("Show the policy in force: who reads and writes what, and why.",
                              "Visa policyn som gäller: vem som läser och skriver vad, och varför."),
-        "help.policy.show.long": (
-            "Shows the version in force (0 is the default built into navetd), its label, when it was loaded, each\nrule's organisation kinds, roles, tags read and written and why, and the versions loaded before.\n--default prints the default policy file itself, to start an office's own policy from.",
-            "Visar versionen som gäller (0 är standardpolicyn i navetd), dess namn, när den lästes in, varje regels\norganisationstyper, roller, sekretessklasser som läses och skrivs och varför, och tidigare versioner.\n--default skriver ut standardpolicyns fil, att utgå från för en egen policy."),
+        "help.policy.show.long": ("Shows the version in force (0 is the default built into navetd), its label, when it was loaded, each\nrule's organisation kinds, roles, tags read and written and why, and the versions loaded before.\nIn Swedish the default policy's reasons are shown in Swedish; a reason a loaded file writes itself is\nshown as written (--json always gives the file's own text).\n--default prints the default policy file itself, to start an office's own policy from.",
+            "Visar versionen som gäller (0 är standardpolicyn i navetd), dess namn, när den lästes in, varje regels\norganisationstyper, roller, sekretessklasser som läses och skrivs och varför, och tidigare versioner.\nStandardpolicyns skäl visas på svenska; ett skäl som en inläst policyfil själv anger visas som det är\nskrivet (--json ger alltid filens egen text).\n--default skriver ut standardpolicyns fil, att utgå från för en egen policy."),
         "opt.policyDefault": ("print the default policy file built into navetd", "skriv ut standardpolicyns fil som finns i navetd"),
         "opt.servePolicy": ("load this policy file before serving (refused: navetd does not start)",
                             "läs in den här policyfilen innan servern startar (felaktig fil: servern startar inte)"),

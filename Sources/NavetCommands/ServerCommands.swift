@@ -116,9 +116,8 @@ struct ServerImport: Command {
             throw CLIError(error.code, error.message + " " + context.t("error.replyNotWritten", file))
         }
         for evidence in accepted.readLogEvidence where evidence.alarm {
-            context.err(context.t("readLog.line", evidence.replica.description, String(evidence.seq),
-                                  context.t("readLog.reason.\(evidence.reason)"), Format.time(evidence.foundAt),
-                                  Format.line(evidence.expected)))
+            // In the reader's words ("expected entry 1", not the store's note "seq 1").
+            context.err(AuditReadLogs.line(evidence, context))
         }
         if context.json {
             context.printJSON(["replica": accepted.sender.description, "applied": accepted.applied,
@@ -187,7 +186,8 @@ struct OrgAdd: Command {
               let kind = OrganisationKind(rawValue: code)
         else {
             try context.checkAmbiguous(arguments.value("--kind")!, option: "--kind", among: kinds, kind: "org")
-            throw CLIError(.validation, context.t("error.badOrgKind", context.choiceList(kinds, kind: "org")))
+            throw CLIError(.validation, context.t("error.badOrgKind", context.choiceList(kinds, kind: "org"))
+                           + context.nearChoices(arguments.value("--kind")!, among: kinds, kind: "org"))
         }
         self.kind = kind
     }

@@ -332,7 +332,8 @@ struct SipItemAdd: Command {
         }
         let s = context.strings
         context.out(context.t("out.sipItemAdded", s.label("sipkind", kind), id.description, plan.id.description,
-                              SyncStrings.visible(actor.name, limit: 200), due.map { $0.description } ?? "–"))
+                              SyncStrings.visible(actor.name, limit: 200),
+                              due.map { context.t("out.sipItemDue", $0.description) } ?? context.t("out.sipItemNoDue")))
         if tag != nil { context.out(context.t("out.sipItemDraft")) }
     }
 }

@@ -93,6 +93,8 @@ enum SipStrings {
         "out.sipAgreed": ("Plan {0} rests on consent {1} and is agreed: from the next sync it is shared with the child's hub ({2} {2|item|items} with it).",
                           "Planen {0} bygger på samtycket {1} och är överenskommen: från nästa synk delas den med barnets nav ({2} {2|punkt|punkter} med den)."),
         "out.sipItemAdded": ("Added {0} {1} to plan {2}: {3}, {4}.", "Lade till {0} {1} i planen {2}: {3}, {4}."),
+        "out.sipItemDue": ("due {0}", "klart senast {0}"),
+        "out.sipItemNoDue": ("no due date", "inget datum för när den ska vara klar"),
         "out.sipItemDraft": ("The plan is a draft, so the item stays within your organisation until consent is attached.",
                              "Planen är ett utkast, så punkten stannar i din organisation tills samtycke läggs till."),
         "out.sipItemDone": ("Marked item {0} of plan {1} as done at {2}.", "Markerade punkten {0} i planen {1} som utförd {2}."),

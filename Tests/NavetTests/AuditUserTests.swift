@@ -75,7 +75,7 @@ import Testing
         let csv = try audit("--csv", "\(prefix):bo")
         let lines = csv.out.split(separator: "\r\n", omittingEmptySubsequences: true)
         #expect(csv.code == 0 && lines.count == 2, "\(csv)")
-        #expect(lines.first == "time,kind,command,records,fields and tags,purpose,chain", "\(csv.out)")
+        #expect(lines.first == "time,kind,command,case data,fields and tags,purpose,chain", "\(csv.out)")
         #expect(lines.last?.hasSuffix(",uppföljning,") == true && lines.last?.contains(",display,child list,") == true, "\(csv.out)")
 
         // Swedish.

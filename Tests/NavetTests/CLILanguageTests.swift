@@ -300,7 +300,7 @@ import Testing
         #expect(Strings(.swedish).t("out.exported", "2", "f") == "Skrev 2 väntande ändringar till f.")
         #expect(Strings(.english).t("out.exported", count: 1, "f") == "Wrote 1 pending change to f.")
         #expect(Strings(.english).t("out.serverStatus", "s", "1", "2", "1")
-                == "Central store s: 1 change, 2 records, 1 conflict.")
+                == "Central store s: 1 change, 2 case entries (children, notes, plans...), 1 conflict.")
         #expect(Strings.render("{0} {1}", ["{1}", "x"]) == "{1} x", "arguments are not read as placeholders")
         // Every placeholder of every text is one the renderer fills: "{N}" or "{N|one|other}"
         // (a text once used "{0|one:…|other:…}", which was printed as it stood).

@@ -192,8 +192,8 @@ import Testing
         #expect(try SQLite3Tool.run(folder.path("foreign.sqlite"),
                                     "PRAGMA application_id = 1234; CREATE TABLE meta(key, value); INSERT INTO meta VALUES ('role', 'replica');") == "")
         FileManager.default.createFile(atPath: folder.path("empty.db"), contents: Data())
-        let cases = [("notes.txt", "not an SQLite database"), ("other.sqlite", "no Navet tables"),
-                     ("foreign.sqlite", "another program"), ("central.db", "not a replica file"), ("empty.db", "no Navet tables")]
+        let cases = [("notes.txt", "not an SQLite database"), ("other.sqlite", "it was not made by Navet"),
+                     ("foreign.sqlite", "another program"), ("central.db", "not a replica file"), ("empty.db", "it was not made by Navet")]
         for (name, fragment) in cases {
             let before = bytes(name)
             for command in [["child", "list"], ["child", "add", "--name", "X"], ["export", "x.navet"], ["status"]] {

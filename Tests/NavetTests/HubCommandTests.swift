@@ -318,9 +318,9 @@ import Testing
         try refused(["consent", "grant", "--child", child, "--by", "barnet", "--to", "BUP Umeå", "--tags", "health"],
                     code: 2, says: ["Missing --purpose"])
         try refused(["consent", "grant", "--child", child, "--by", "barnet", "--to", "BUP Umeå", "--tags", "health",
-                     "--purpose", "   "], says: ["purpose is required"])
+                     "--purpose", "   "], says: ["The value of --purpose is empty."])
         try refused(["consent", "grant", "--child", child, "--by", "barnet", "--to", "BUP Umeå", "--tags", "health",
-                     "--purpose", "-"], says: ["purpose is required"], stdin: "")
+                     "--purpose", "-"], says: ["The value of --purpose is empty."], stdin: "")
         try refused(["consent", "grant", "--child", child, "--by", "barnet", "--to", "Kommunen", "--tags", "health",
                      "--purpose", "x"], says: ["'Kommunen' is not an organisation in the directory"])
         try refused(["consent", "revoke", child], says: ["\(child) is a child, not a consent"])

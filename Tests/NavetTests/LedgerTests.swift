@@ -149,12 +149,12 @@ import Testing
         #expect(clean.code == 0, "\(clean.err)")
         #expect(clean.out.contains("intact"))
         let cases: [(String, String, String)] = [
-            ("edit", "UPDATE disclosures SET organisation = 'Frivilliga' WHERE id = 3", "Row 3 "),
-            ("delete", "DELETE FROM disclosures WHERE id = 4", "Row 5 "),
+            ("edit", "UPDATE disclosures SET organisation = 'Frivilliga' WHERE id = 3", "Ledger entry 3 "),
+            ("delete", "DELETE FROM disclosures WHERE id = 4", "Ledger entry 5 "),
             ("reorder", "UPDATE disclosures SET id = -id WHERE id IN (5, 6); UPDATE disclosures SET id = 11 + id WHERE id < 0",
-             "Row 5 "),
+             "Ledger entry 5 "),
             ("re-insert", "INSERT INTO disclosures(id, replica_id, organisation, child_id, rule, first_change, last_change, count, backfill, sent_at, policy_version, covers, exceptions, hash) SELECT 1000, replica_id, organisation, child_id, rule, first_change, last_change, count, backfill, sent_at, policy_version, covers, exceptions, hash FROM disclosures WHERE id = 2; DELETE FROM disclosures WHERE id = 2",
-             "Row 3 "),
+             "Ledger entry 3 "),
         ]
         for (name, sql, expected) in cases {
             let copy = region.folder.path("\(name).db")

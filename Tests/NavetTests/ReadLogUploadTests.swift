@@ -100,7 +100,7 @@ import Testing
         let json = object(try cli.navetd("--db", "central.db", "--json", "audit", "read-logs"))
         #expect(json["broken_chains"] as? Int == 1)
         let swedish = try cli.navetd("--db", "central.db", "--lang", "sv", "audit", "read-logs")
-        #expect(swedish.code == 8 && swedish.out.contains("post 2") && swedish.err.contains("lokal databas"), "\(swedish)")
+        #expect(swedish.code == 8 && swedish.out.contains("händelse 2") && swedish.err.contains("lokal databas"), "\(swedish)")
         // navetd audit verify checks the disclosure ledger and the read logs together: the
         // ledger is intact, the read log is not, so it exits 8 and names the entry.
         let verified = try cli.navetd("--db", "central.db", "audit", "verify")
@@ -111,7 +111,7 @@ import Testing
         let logs = verifiedJSON["read_logs"] as? [String: Any]
         #expect(logs?["broken_chains"] as? Int == 1 && (logs?["breaks"] as? [[String: Any]])?.isEmpty == false, "\(verifiedJSON)")
         let verifiedSwedish = try cli.navetd("--db", "central.db", "--lang", "sv", "audit", "verify")
-        #expect(verifiedSwedish.code == 8 && verifiedSwedish.err.contains("post 2")
+        #expect(verifiedSwedish.code == 8 && verifiedSwedish.err.contains("händelse 2")
                 && verifiedSwedish.err.contains("En logg över vem som sett vad har ändrats"), "\(verifiedSwedish)")
     }
 
