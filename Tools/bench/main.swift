@@ -25,6 +25,8 @@ struct Options {
     var exportPath: String?
     /// Encode and decode the uploads in bundle format versions 3 and 4 instead (Codec.swift).
     var codec = false
+    /// Run the merge beside the durable limits (DurableLimits.swift) instead.
+    var limits = false
 
     static let usage = """
         usage: navet-bench [--replicas N] [--changes N] [--runs N] [--seed N] [--values names|random] [--json]
@@ -44,6 +46,8 @@ struct Options {
                              FILE.navet.json (Navet's signed upload bytes), for Tools/bench/peers
           --codec            encode and decode the upload bundles in format versions 3 and 4,
                              alternating, --runs times; bytes and µs per change
+          --limits           the merge beside the C floor and the durable limits (each change's
+                             bytes as a row; each upload's as one row), alternating, --runs times
                navet-bench --ntk [--replicas N] [--children N] [--notes N] [--runs N] [--split]
           W1 under need to know: mixed organisation kinds, filtered against unfiltered;
           --split times the merge and the reply apart
@@ -87,6 +91,7 @@ struct Options {
                 }
                 options.exportPath = path
             case "--codec": options.codec = true
+            case "--limits": options.limits = true
             case "-h", "--help":
                 print(usage)
                 exit(0)
@@ -306,7 +311,52 @@ if options.codec {
     exit(0)
 }
 // The C floor's flat input, built once and not timed.
-let cInput: CFloorInput? = options.runs(.cfloor) ? CFloorInput(decoded) : nil
+let cInput: CFloorInput? = options.runs(.cfloor) || options.limits ? CFloorInput(decoded) : nil
+
+func padLeft(_ text: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - text.count)) + text }
+
+if options.limits {
+    // The merge, the C floor and the two durable limits take turns going first.
+    let names = ["merge", "C floor", "row per change", "row per upload"]
+    var runs: [[Run]] = Array(repeating: [], count: names.count)
+    for run in 1...options.runs {
+        for offset in names.indices {
+            let side = (offset + run - 1) % names.count
+            let result: Run
+            switch side {
+            case 0: result = try runMerge(uploadFiles, secrets: secrets, expected: total)
+            case 1: result = try runCFloor(cInput!, expected: total, cells: cells)
+            case 2: result = try DurableLimits.run(cInput!, perUpload: false)
+            default: result = try DurableLimits.run(cInput!, perUpload: true)
+            }
+            runs[side].append(result)
+            progress("  run \(run)/\(options.runs)  \(names[side].padding(toLength: 15, withPad: " ", startingAt: 0)) "
+                + "\(fixed(result.total, 3)) s  \(grouped(Int(Double(total) / result.total))) changes/s  CPU \(fixed(result.cpu, 3)) s")
+        }
+    }
+    let medians = runs.map { medianOf($0, \.total) }
+    let cpus = runs.map { medianOf($0, \.cpu) }
+    if options.json {
+        let sides = names.indices.map { index -> [String: Any] in
+            ["side": names[index], "seconds": runs[index].map(\.total), "cpuSeconds": runs[index].map(\.cpu),
+             "medianSeconds": medians[index], "medianCPUSeconds": cpus[index],
+             "changesPerSecond": Double(total) / medians[index]]
+        }
+        let object: [String: Any] = ["changes": total, "replicas": options.replicas, "runs": options.runs,
+                                     "values": options.values.rawValue, "loadAverage": loadAverage(), "sides": sides]
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+        print(String(decoding: data, as: UTF8.self))
+    } else {
+        print("navet-bench --limits: \(grouped(total)) changes, \(options.replicas) uploads, \(options.runs) runs; medians")
+        print("  side              seconds   changes/s    CPU s   merge / side")
+        for index in names.indices {
+            print("  \(names[index].padding(toLength: 16, withPad: " ", startingAt: 0))  \(fixed(medians[index], 3))"
+                + "  \(padLeft(grouped(Int(Double(total) / medians[index])), 10))  \(fixed(cpus[index], 3))"
+                + "   \(fixed(medians[0] / medians[index], 2))×")
+        }
+    }
+    exit(0)
+}
 
 // MARK: - Timed runs, alternating sides
 

@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 struct cfloor {
     sqlite3 *db;
@@ -167,6 +168,148 @@ done:
     sqlite3_finalize(begin);
     sqlite3_finalize(commit);
     return result;
+}
+
+// The durable limits (Tools/bench/README.md, "The durable limits"): the least a merge that
+// keeps every change could write. Same pragmas as the floor; one table of blobs.
+static const char bare_schema[] =
+    "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA secure_delete=ON; PRAGMA foreign_keys=ON;"
+    "CREATE TABLE bare(id INTEGER PRIMARY KEY, body BLOB NOT NULL);";
+
+cfloor *cfloor_create_bare(const char *path, char *error, int error_size) {
+    cfloor *floor = calloc(1, sizeof *floor);
+    if (!floor) {
+        say(error, error_size, "calloc", NULL);
+        return NULL;
+    }
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
+    if (sqlite3_open_v2(path, &floor->db, flags, NULL) != SQLITE_OK
+        || sqlite3_exec(floor->db, bare_schema, NULL, NULL, NULL) != SQLITE_OK) {
+        say(error, error_size, "create", floor->db);
+        cfloor_close(floor);
+        return NULL;
+    }
+    sqlite3_busy_timeout(floor->db, 10000);
+    return floor;
+}
+
+static size_t put_int(unsigned char *out, int64_t value) {
+    memcpy(out, &value, sizeof value);
+    return sizeof value;
+}
+
+static size_t put_text(unsigned char *out, const char *text, int32_t length) {
+    int32_t n = text ? length : -1;
+    memcpy(out, &n, sizeof n);
+    if (n > 0) memcpy(out + sizeof n, text, (size_t)n);
+    return sizeof n + (n > 0 ? (size_t)n : 0);
+}
+
+/// Bytes a change takes in `out`: its numbers, then its texts with their lengths.
+static size_t change_size(const cfloor_change *c) {
+    return 6 * sizeof(int64_t) + sizeof(int32_t) + 5 * sizeof(int32_t)
+        + (size_t)(c->replaces ? c->replaces_length : 0) + (size_t)c->record_type_length + (size_t)c->field_length
+        + (size_t)c->tag_length + (size_t)(c->value_kind == 1 ? c->value_text_length : 0);
+}
+
+static size_t put_change(unsigned char *out, const cfloor_change *c) {
+    size_t at = 0;
+    at += put_int(out + at, c->origin);
+    at += put_int(out + at, c->seq);
+    at += put_int(out + at, c->version);
+    at += put_int(out + at, c->wall_time);
+    at += put_int(out + at, c->record_id);
+    at += put_int(out + at, c->value_int);
+    memcpy(out + at, &c->value_kind, sizeof c->value_kind);
+    at += sizeof c->value_kind;
+    at += put_text(out + at, c->replaces, c->replaces_length);
+    at += put_text(out + at, c->record_type, c->record_type_length);
+    at += put_text(out + at, c->field, c->field_length);
+    at += put_text(out + at, c->tag, c->tag_length);
+    at += put_text(out + at, c->value_kind == 1 ? c->value_text : NULL, c->value_text_length);
+    return at;
+}
+
+int cfloor_run_bare(cfloor *floor, int per_upload, const cfloor_change *changes, const int64_t *counts, int64_t uploads,
+                    char *error, int error_size) {
+    sqlite3 *db = floor->db;
+    sqlite3_stmt *insert = NULL, *begin = NULL, *commit = NULL;
+    unsigned char *buffer = NULL;
+    size_t capacity = 0;
+    int result = -1;
+    if (sqlite3_prepare_v3(db, "INSERT INTO bare(body) VALUES (?)", -1, SQLITE_PREPARE_PERSISTENT, &insert, NULL) != SQLITE_OK
+        || sqlite3_prepare_v3(db, "BEGIN IMMEDIATE", -1, SQLITE_PREPARE_PERSISTENT, &begin, NULL) != SQLITE_OK
+        || sqlite3_prepare_v3(db, "COMMIT", -1, SQLITE_PREPARE_PERSISTENT, &commit, NULL) != SQLITE_OK) {
+        say(error, error_size, "prepare", db);
+        goto done;
+    }
+    const cfloor_change *change = changes;
+    for (int64_t upload = 0; upload < uploads; upload++) {
+        if (sqlite3_step(begin) != SQLITE_DONE) {
+            say(error, error_size, "begin", db);
+            goto done;
+        }
+        sqlite3_reset(begin);
+        size_t needed = 0;
+        for (int64_t n = 0; n < counts[upload]; n++) {
+            size_t size = change_size(change + n);
+            needed = per_upload ? needed + size : (size > needed ? size : needed);
+        }
+        if (needed > capacity) {
+            unsigned char *grown = realloc(buffer, needed);
+            if (!grown) {
+                say(error, error_size, "realloc", NULL);
+                goto done;
+            }
+            buffer = grown;
+            capacity = needed;
+        }
+        size_t used = 0;
+        for (int64_t n = 0; n < counts[upload]; n++, change++) {
+            if (per_upload) {
+                used += put_change(buffer + used, change);
+                continue;
+            }
+            size_t size = put_change(buffer, change);
+            sqlite3_bind_blob(insert, 1, buffer, (int)size, SQLITE_STATIC);
+            if (sqlite3_step(insert) != SQLITE_DONE) {
+                say(error, error_size, "insert", db);
+                goto done;
+            }
+            sqlite3_reset(insert);
+        }
+        if (per_upload) {
+            sqlite3_bind_blob(insert, 1, buffer, (int)used, SQLITE_STATIC);
+            if (sqlite3_step(insert) != SQLITE_DONE) {
+                say(error, error_size, "insert", db);
+                goto done;
+            }
+            sqlite3_reset(insert);
+        }
+        if (sqlite3_step(commit) != SQLITE_DONE) {
+            say(error, error_size, "commit", db);
+            goto done;
+        }
+        sqlite3_reset(commit);
+    }
+    result = 0;
+done:
+    if (result != 0 && !sqlite3_get_autocommit(db)) sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_finalize(insert);
+    sqlite3_finalize(begin);
+    sqlite3_finalize(commit);
+    free(buffer);
+    return result;
+}
+
+int64_t cfloor_bare_rows(cfloor *floor) {
+    sqlite3_stmt *statement = NULL;
+    int64_t count = -1;
+    if (sqlite3_prepare_v2(floor->db, "SELECT count(*) FROM bare", -1, &statement, NULL) == SQLITE_OK
+        && sqlite3_step(statement) == SQLITE_ROW)
+        count = sqlite3_column_int64(statement, 0);
+    sqlite3_finalize(statement);
+    return count;
 }
 
 int64_t cfloor_count(cfloor *floor, int which) {

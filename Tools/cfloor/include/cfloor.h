@@ -44,6 +44,19 @@ int cfloor_run(cfloor *floor, const cfloor_change *changes, const int64_t *count
 /// `SELECT count(*) FROM changes` (which 0) or `FROM state` (which 1); -1 on failure.
 int64_t cfloor_count(cfloor *floor, int which);
 
+/// The durable limits: a file with one table `bare(id INTEGER PRIMARY KEY, body BLOB)` and
+/// the floor's pragmas. NULL on failure, with a message in `error`.
+cfloor *cfloor_create_bare(const char *path, char *error, int error_size);
+
+/// Writes each change's bytes (its numbers and texts, packed) durably, one BEGIN
+/// IMMEDIATE ... COMMIT per upload: a row per change (`per_upload` 0), or one row per
+/// upload holding all its changes (`per_upload` 1). 0 on success, else -1 with a message.
+int cfloor_run_bare(cfloor *floor, int per_upload, const cfloor_change *changes, const int64_t *counts, int64_t uploads,
+                    char *error, int error_size);
+
+/// `SELECT count(*) FROM bare`; -1 on failure.
+int64_t cfloor_bare_rows(cfloor *floor);
+
 void cfloor_close(cfloor *floor);
 
 #endif
