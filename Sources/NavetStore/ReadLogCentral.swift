@@ -170,7 +170,15 @@ extension CentralStore {
                 expectedSeq = entry.seq &+ 1
                 expectedPrevious = entry.hash
             }
-            if entry.replica != sender {
+            // An entry exactly as the store holds it (same seq, same hash, its own hash
+            // right) was accepted once, whatever replica id it names: a replica sending its
+            // log again after a restore repeats its chain's start, the entries written
+            // before its enrollment included.
+            var held = false
+            if entry.seq <= head, entry.hash.count == 32, entry.computedHash == entry.hash {
+                held = try storedHash(sender, entry.seq) == entry.hash
+            }
+            if entry.replica != sender, !held {
                 if let prefixID, entry.replica == prefixID {
                     // still in the pre-enrollment prefix
                 } else {
@@ -179,7 +187,7 @@ extension CentralStore {
                     gap = true
                     continue
                 }
-            } else {
+            } else if entry.replica == sender {
                 prefixID = nil
             }
             var reasons: [(String, String)] = []
