@@ -19,6 +19,9 @@ enum FileStrings {
         "backup.isEnrollment": (
             "it is an enrollment file, not a backup; a backup is made by 'navetd backup'",
             "det är en registreringsfil, inte en säkerhetskopia; en säkerhetskopia görs med 'navetd backup'"),
+        "error.otherCentralBackup": (
+            "The backup {0} is of another central store ({1}), not of {2} ({3}): put in place, it would cut off every replica enrolled here. Nothing was changed. If that store is the one to keep, move {2} away first.",
+            "Säkerhetskopian {0} är av ett annat centrallager ({1}), inte av {2} ({3}): på plats skulle den stänga ute varje lokal databas som är registrerad här. Inget har ändrats. Om det är det lagret som ska gälla, flytta först undan {2}."),
         "backup.notDatabase": (
             "it is not a database file, so not a backup made by 'navetd backup'",
             "det är ingen databasfil och alltså ingen säkerhetskopia gjord med 'navetd backup'"),

@@ -448,8 +448,9 @@ struct RestoreCommand: Command {
         // Opened first (it must be a central store), before the lock below: opening a store
         // of an older layout brings it to this one under a lock of its own.
         let existed = FileManager.default.fileExists(atPath: context.databasePath)
+        var current: ReplicaID?
         if existed {
-            _ = try context.openCentral()
+            current = try context.openCentral().serverID
         }
         // A running `navetd serve` holds a shared lock; the store is not replaced under it.
         var lock: StoreLock?
@@ -462,7 +463,10 @@ struct RestoreCommand: Command {
         defer { withExtendedLifetime(lock) {} }
         let epoch: UInt64
         do throws(StoreError) {
-            epoch = try CentralStore.restore(from: file, to: context.databasePath)
+            epoch = try CentralStore.restore(from: file, to: context.databasePath, expectedServer: current)
+        } catch .wrongServer(let expected, let got) {
+            throw CLIError(.refused, context.t("error.otherCentralBackup", file, got.description, context.databasePath,
+                                               expected.description))
         } catch .notANavetDatabase(_, let reason) {
             throw CLIError(.refused, context.t("error.badBackup", file, context.notNavetReason(reason)))
         } catch .missing {

@@ -44,7 +44,11 @@ extension CentralStore {
     /// `linkProblems`, or is not a central store. Stop `navetd serve` first: the file is replaced underneath it.
     /// Returns the new epoch.
     @discardableResult
-    public static func restore(from backup: String, to path: String) throws(StoreError) -> UInt64 {
+    ///
+    /// `expectedServer`: the id of the store at `path`, when there is one. A backup of
+    /// another central store is refused (`wrongServer`), nothing changed: put in place, it
+    /// would cut off every replica enrolled at this one.
+    public static func restore(from backup: String, to path: String, expectedServer: ReplicaID? = nil) throws(StoreError) -> UInt64 {
         guard FileManager.default.fileExists(atPath: backup) else { throw .missing(path: backup) }
         let temporary = path + ".restoring-\(UInt32.random(in: 0...UInt32.max))"
         do throws(StoreError) {
@@ -62,6 +66,9 @@ extension CentralStore {
             let epoch = UInt64.random(in: 1...UInt64(Int64.max))
             do {
                 let restored = try CentralStore.open(path: temporary)
+                if let expectedServer, restored.serverID != expectedServer {
+                    throw StoreError.wrongServer(expected: expectedServer, got: restored.serverID)
+                }
                 try StoreError.wrap {
                     try restored.meta.set(Meta.epoch, .integer(Int64(bitPattern: epoch)))
                     try restored.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")

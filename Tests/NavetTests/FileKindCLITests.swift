@@ -66,6 +66,18 @@ import Testing
         #expect(fresh.code == 0 && fresh.out.contains("There was no central store at elsewhere.db"), "\(fresh.out)")
         let json = object(try cli.navetd("--db", "central.db", "--json", "restore", "backup.db"))
         #expect(json["replaced"] as? Bool == true, "\(json)")
+
+        // A backup of another central store is refused where a store is: it would cut off
+        // every replica enrolled here.
+        #expect(try cli.navetd("--db", "other.db", "init").code == 0)
+        #expect(try cli.navetd("--db", "other.db", "backup", "other-backup.db").code == 0)
+        let before = try bytes("central.db")
+        let foreign = try cli.navetd("--db", "central.db", "restore", "other-backup.db")
+        #expect(foreign.code == 4 && foreign.err.contains("is of another central store")
+                && foreign.err.contains("move central.db away first"), "\(foreign.err)")
+        #expect(try bytes("central.db") == before)
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.url.path)
+        #expect(!names.contains { $0.contains(".restoring-") }, "\(names)")
     }
 
     /// An enrollment file's address is checked as `--url` and `--server` check theirs: a
