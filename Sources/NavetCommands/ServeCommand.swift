@@ -213,7 +213,7 @@ struct Router: Sendable {
 
     func sync(_ request: HTTPRequest, fields: inout [String: Any]) -> HTTPResponse {
         let now = Format.now()
-        let signature = RequestSignature { request.headers[$0] }
+        let signature = RequestSignature { request.headers.only($0) }
         fields["replica"] = signature?.replica.description
         fields["bytes_in"] = request.body.count
         let clock = LockClock.start()

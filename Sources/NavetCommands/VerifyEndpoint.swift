@@ -13,7 +13,7 @@ extension Router {
 
     func verify(_ request: HTTPRequest, fields: inout [String: Any]) -> HTTPResponse {
         let now = Format.now()
-        let signature = RequestSignature { request.headers[$0] }
+        let signature = RequestSignature { request.headers.only($0) }
         fields["replica"] = signature?.replica.description
         fields["bytes_in"] = request.body.count
         do throws(Refusal) {

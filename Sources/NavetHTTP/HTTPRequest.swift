@@ -62,6 +62,13 @@ public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionary
     }
 
     /// The values of every field named `name` (any case), in arrival order.
+    /// The value of a field that must appear once: nil when it is missing or repeated
+    /// (the Navet-* signature headers, Protocol/HTTP.md).
+    public func only(_ name: String) -> String? {
+        let found = values(for: name)
+        return found.count == 1 ? found[0] : nil
+    }
+
     public func values(for name: String) -> [String] {
         fields.filter { asciiCaseInsensitiveEquals($0.name, name) }.map(\.value)
     }

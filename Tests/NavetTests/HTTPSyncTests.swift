@@ -154,6 +154,16 @@ import Testing
             let (gotStatus, gotReason) = try request()
             #expect(gotStatus == status && gotReason == reason, "\(name): \(gotStatus) \(gotReason)")
         }
+        // A signature header given twice (the replica's id, then another's): one spelling
+        // only, so malformed, whichever the server would have read.
+        let twice = RequestSignature.sign(method: "POST", path: "/v1/sync", body: good, replica: a.replicaID,
+                                          secret: a.secret, now: now).headers + [("Navet-Replica", b.replicaID.description)]
+        let raw = try RawClient(port: try #require(UInt16(server.address.split(separator: ":").last ?? "")))
+        raw.send("POST /v1/sync HTTP/1.1\r\nHost: x\r\nContent-Length: \(good.count)\r\n"
+                 + twice.map { "\($0.0): \($0.1)\r\n" }.joined() + "\r\n")
+        raw.send(good)
+        let answer = try #require(raw.readResponse())
+        #expect(answer.status == 400 && answer.text.contains("malformed_request"), "\(answer.status) \(answer.text)")
         let metrics = String(decoding: try TestHTTP.request("GET", server.url + "/metrics").body, as: UTF8.self)
         for reason in ["malformed_request", "unknown_replica", "revoked_replica", "bad_signature", "stale_timestamp",
                        "foreign_origin", "sequence_gap", "invalid_change", "wrong_server", "replayed_nonce",
