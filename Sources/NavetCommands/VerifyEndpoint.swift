@@ -1,6 +1,7 @@
 import Foundation
 import NavetCore
 import NavetHTTP
+import NavetPolicy
 import NavetStore
 import NavetSync
 
@@ -44,21 +45,40 @@ extension Router {
         }
     }
 
-    /// `{"cursor": N, "detail": [{"child": HEX, "tag": TAG}, ...]}`; nil if malformed.
+    /// `{"cursor": N, "detail": [{"child": HEX, "tag": TAG}, ...]}` (Protocol/HTTP.md,
+    /// "Verification"), read strictly: the cursor a decimal integer from 0 to 2^63 − 1 (not
+    /// `true`, `1.0` or `1e3`), each key once, no other key, `detail` optional. Nil if
+    /// malformed.
     static func parseVerifyRequest(_ body: [UInt8]) -> (cursor: UInt64, detail: [VerificationScope])? {
-        guard let object = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any],
-              let number = object["cursor"] as? NSNumber,
-              number.int64Value >= 0, number.doubleValue == Double(number.int64Value) else { return nil }
+        guard let root = try? JSONReader.read(body), case .object(let members) = root.value else { return nil }
+        var cursor: UInt64?
         var detail: [VerificationScope] = []
-        if let list = object["detail"] {
-            guard let entries = list as? [Any], entries.count <= verifyDetailLimit else { return nil }
-            for entry in entries {
-                guard let entry = entry as? [String: Any], let hex = entry["child"] as? String,
-                      let child = RecordID(hex: hex), let text = entry["tag"] as? String, let tag = Tag(rawValue: text)
-                else { return nil }
-                detail.append(VerificationScope(child: child, tag: tag))
+        for member in members {
+            switch (member.key, member.value.value) {
+            case ("cursor", .number(let text)):
+                guard text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), text == "0" || !text.hasPrefix("0"),
+                      let number = UInt64(text), number <= UInt64(Int64.max) else { return nil }
+                cursor = number
+            case ("detail", .array(let entries)):
+                guard entries.count <= verifyDetailLimit else { return nil }
+                for entry in entries {
+                    guard case .object(let fields) = entry.value, fields.count == 2 else { return nil }
+                    var child: RecordID?
+                    var tag: Tag?
+                    for field in fields {
+                        switch (field.key, field.value.value) {
+                        case ("child", .string(let hex)): child = RecordID(hex: hex)
+                        case ("tag", .string(let text)): tag = Tag(rawValue: text)
+                        default: return nil
+                        }
+                    }
+                    guard let child, let tag else { return nil }
+                    detail.append(VerificationScope(child: child, tag: tag))
+                }
+            default: return nil
             }
         }
-        return (UInt64(number.int64Value), detail)
+        guard let cursor else { return nil }
+        return (cursor, detail)
     }
 }

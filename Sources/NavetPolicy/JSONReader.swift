@@ -21,8 +21,8 @@ public struct TextPosition: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// A JSON value and where it starts.
-struct JSONNode: Sendable {
-    enum Value: Sendable {
+public struct JSONNode: Sendable {
+    public enum Value: Sendable {
         /// Members in the order written; keys are unique (the reader refuses repeats).
         case object([Member])
         case array([JSONNode])
@@ -33,17 +33,19 @@ struct JSONNode: Sendable {
         case null
     }
 
-    struct Member: Sendable {
-        let key: String
-        let keyPosition: TextPosition
-        let value: JSONNode
+    public struct Member: Sendable {
+        public let key: String
+        public let keyPosition: TextPosition
+        public let value: JSONNode
     }
 
-    let value: Value
-    let position: TextPosition
+    public let value: Value
+    public let position: TextPosition
 }
 
-struct JSONReader {
+/// A strict JSON reader (RFC 8259): UTF-8 only, keys unique, nesting at most `maxDepth`,
+/// numbers kept as written. Reads policy files and the `/v1/verify` request body.
+public struct JSONReader {
     /// Objects and arrays nested deeper than this are refused (a policy file needs 4).
     static let maxDepth = 32
 
@@ -57,7 +59,7 @@ struct JSONReader {
 
     /// Reads one JSON value that fills `bytes` (whitespace around it aside; a leading
     /// UTF-8 byte order mark is skipped, as some editors write one).
-    static func read(_ bytes: [UInt8]) throws(PolicyError) -> JSONNode {
+    public static func read(_ bytes: [UInt8]) throws(PolicyError) -> JSONNode {
         try validateUTF8(bytes)
         var reader = JSONReader(bytes)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { reader.index = 3 }

@@ -1,5 +1,6 @@
 import Foundation
 import NavetCore
+@testable import NavetCommands
 import NavetStore
 import NavetSync
 import NavetTestSupport
@@ -107,6 +108,11 @@ import Testing
             ("bad detail", Array(#"{"cursor": 1, "detail": [{"child": "xyz", "tag": "case"}]}"#.utf8),
              signed(Array(#"{"cursor": 1, "detail": [{"child": "xyz", "tag": "case"}]}"#.utf8)), 400, "malformed_request"),
         ]
+        let strict = [#"{"cursor": true}"#, #"{"cursor": 1.0}"#, #"{"cursor": 0, "cursor": 5}"#, #"{"cursor": 0, "extra": 1}"#]
+        for text in strict {
+            let (gotStatus, gotReason) = try send(Array(text.utf8), headers: signed(Array(text.utf8)))
+            #expect(gotStatus == 400 && gotReason == "malformed_request", "\(text): \(gotStatus) \(gotReason)")
+        }
         for (name, body, headers, status, reason) in cases {
             let (gotStatus, gotReason) = try send(body, headers: headers)
             #expect(gotStatus == status && gotReason == reason, "\(name): \(gotStatus) \(gotReason)")
@@ -192,5 +198,21 @@ import Testing
         // The vector of Protocol/HTTP.md, "Verification".
         #expect(VerificationDigests.digest(lines: ["00000000000000a2:7", "00000000000000a1:12", "00000000000000a1:3"])
                 == "fd14de066b2354d6597276e982f66a8a0d7c54fafe8ec3882b2e3acbe5720fbe")
+    }
+
+    /// The verification request is read strictly: a decimal cursor from 0 to 2^63 − 1, each
+    /// key once, nothing else (it read `true` as 1, `1.0` as 1 and the last of two cursors).
+    @Test func theVerificationRequestIsReadStrictly() {
+        let good = Router.parseVerifyRequest(Array(#"{"cursor": 42, "detail": [{"child": "00000000000000ab", "tag": "case"}]}"#.utf8))
+        #expect(good?.cursor == 42 && good?.detail.count == 1)
+        #expect(Router.parseVerifyRequest(Array(#"{"cursor": 9223372036854775807}"#.utf8))?.cursor == UInt64(Int64.max))
+        for text in [#"{"cursor": true}"#, #"{"cursor": 1.0}"#, #"{"cursor": 1e3}"#, #"{"cursor": 01}"#, #"{"cursor": -0}"#,
+                     #"{"cursor": 9223372036854775808}"#, #"{"cursor": 18446744073709551616}"#, #"{"cursor": "1"}"#,
+                     #"{"cursor": 0, "cursor": 5}"#, #"{"cursor": 0, "more": 1}"#, #"{"detail": []}"#, #"[0]"#,
+                     #"{"cursor": 0, "detail": [{"child": "00000000000000ab", "tag": "case", "x": 1}]}"#,
+                     #"{"cursor": 0, "detail": [{"child": "00000000000000ab"}]}"#,
+                     String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)] {
+            #expect(Router.parseVerifyRequest(Array(text.utf8)) == nil, "\(text.prefix(80))")
+        }
     }
 }
