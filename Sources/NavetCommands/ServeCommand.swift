@@ -163,7 +163,8 @@ struct Router: Sendable {
             response = sync(request, fields: &fields)
         case ("POST", "/v1/verify"):
             response = verify(request, fields: &fields)
-        case ("GET", "/v1/health"):
+        // RFC 9110 §9.1: HEAD wherever GET (the server sends the head without the body).
+        case ("GET", "/v1/health"), ("HEAD", "/v1/health"):
             if let health = try? service.health() {
                 response = json(200, ["status": "ok", "server": health.server.description,
                                       "epoch": Format.hex16(health.epoch)])
@@ -171,7 +172,7 @@ struct Router: Sendable {
                 response = json(503, ["status": "unavailable", "server": service.serverID.description,
                                       "reason": RefusalReason.serverError.rawValue, "message": "store error"])
             }
-        case ("GET", "/metrics"):
+        case ("GET", "/metrics"), ("HEAD", "/metrics"):
             response = HTTPResponse(status: 200, headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8"],
                                     body: Array(service.metrics.render(extra: healthGauges()).utf8))
         case (let method, _) where !Self.knownMethods.contains(method):
@@ -180,7 +181,7 @@ struct Router: Sendable {
         case (_, "/v1/sync"), (_, "/v1/verify"):
             response = json(405, ["reason": "method_not_allowed", "message": "method not allowed"], allow: "POST")
         case (_, "/v1/health"), (_, "/metrics"):
-            response = json(405, ["reason": "method_not_allowed", "message": "method not allowed"], allow: "GET")
+            response = json(405, ["reason": "method_not_allowed", "message": "method not allowed"], allow: "GET, HEAD")
         default:
             response = json(404, ["reason": "not_found", "message": "no such endpoint"])
         }

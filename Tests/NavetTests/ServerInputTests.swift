@@ -240,13 +240,16 @@ import Testing
         let port = UInt16(server.address.split(separator: ":").last!)!
         let cases: [(String, String, Int, String?)] = [
             ("BREW", "/v1/health", 501, nil), ("BREW", "/nope", 501, nil), ("get", "/v1/health", 501, nil),
-            ("DELETE", "/v1/sync", 405, "POST"), ("GET", "/v1/sync", 405, "POST"), ("POST", "/metrics", 405, "GET"),
-            ("PUT", "/v1/health", 405, "GET"), ("GET", "/nope", 404, nil), ("GET", "/v1/health", 200, nil),
+            ("DELETE", "/v1/sync", 405, "POST"), ("GET", "/v1/sync", 405, "POST"), ("POST", "/metrics", 405, "GET, HEAD"),
+            ("PUT", "/v1/health", 405, "GET, HEAD"), ("GET", "/nope", 404, nil), ("GET", "/v1/health", 200, nil),
+            // RFC 9110 §9.1: HEAD wherever GET.
+            ("HEAD", "/v1/health", 200, nil), ("HEAD", "/metrics", 200, nil), ("HEAD", "/v1/sync", 405, "POST"),
         ]
         for (method, path, status, allow) in cases {
             let client = try RawClient(port: port)
             client.send("\(method) \(path) HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\n\r\n")
-            let response = try #require(client.readResponse(), "\(method) \(path)")
+            let response = try #require(client.readResponse(toHEAD: method == "HEAD"), "\(method) \(path)")
+            if method == "HEAD" { #expect(response.body.isEmpty, "\(path)") }
             #expect(response.status == status, "\(method) \(path)")
             #expect(response.header("Allow") == allow, "\(method) \(path)")
         }
