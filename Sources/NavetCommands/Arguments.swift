@@ -51,7 +51,10 @@ enum ArgumentParser {
                 inline = String(argument[argument.index(after: equals)...])
             }
             guard let spec = options.first(where: { $0.name == name }) else {
-                throw CLIError(.usage, strings.t("error.unknownOption", argument), helpHint: true)
+                // "-1", "-5°C": a value that starts with a dash; say how to give one.
+                let looksLikeValue = !argument.hasPrefix("--") && !(argument.dropFirst().first?.isLetter ?? true)
+                let key = looksLikeValue ? "error.unknownOptionOrValue" : "error.unknownOption"
+                throw CLIError(.usage, strings.t(key, argument), helpHint: true)
             }
             if parsed.has(spec.name) {
                 throw CLIError(.usage, strings.t("error.repeatedOption", spec.name), helpHint: true)

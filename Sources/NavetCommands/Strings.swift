@@ -477,6 +477,8 @@ public struct Strings: Sendable {
         "error.prefix": ("error", "fel"),
         "error.helpHint": ("See '{0} --help'.", "Se '{0} --help'."),
         "error.unknownOption": ("Unknown option '{0}'.", "Okänt alternativ '{0}'."),
+        "error.unknownOptionOrValue": ("Unknown option '{0}'. If it is a value, put -- before it: … -- {0}",
+                                       "Okänt alternativ '{0}'. Om det är ett värde, skriv -- före det: … -- {0}"),
         "error.repeatedOption": ("The option {0} is given twice.", "Alternativet {0} anges två gånger."),
         "error.missingValue": ("The option {0} needs a value.", "Alternativet {0} behöver ett värde."),
         "error.flagTakesNoValue": ("The option {0} takes no value.", "Alternativet {0} tar inget värde."),

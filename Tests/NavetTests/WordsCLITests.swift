@@ -35,6 +35,17 @@ import Testing
         return child
     }
 
+    /// A value that starts with a dash ("-1") is read as an option; the refusal says how
+    /// to give it as a value, and with "--" it is one.
+    @Test func aValueStartingWithADashIsExplained() throws {
+        let child = try child()
+        try refused(["child", "set", child, "dossier-number", "-1"], code: 2, says: ["Unknown option '-1'", "put -- before it"])
+        try refused(["--lang", "sv", "child", "set", child, "dossier-number", "-1"], code: 2, says: ["skriv -- före det"])
+        try refused(["child", "list", "-x"], code: 2, says: ["Unknown option '-x'."])
+        #expect(try !cli.navet("--db", "a.db", "child", "list", "-x").err.contains("put --"))
+        #expect(try cli.navet("--db", "a.db", "child", "set", child, "dossier-number", "--", "-1").code == 0)
+    }
+
     @Test func everyCommandGroupListsItsOwnCommands() throws {
         for (language, heading, needs) in [("en", "The commands of 'navet sip item':", "'sip item' needs one of its commands: sip item add, sip item done."),
                                            ("sv", "Kommandona i 'navet sip item':", "'sip item' behöver ett av sina kommandon: sip item add, sip item done.")] {
