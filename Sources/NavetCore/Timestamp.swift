@@ -44,7 +44,7 @@ public struct Timestamp: Hashable, Sendable, Comparable, CustomStringConvertible
             guard index + 1 == bytes.count else { return nil }
         case UInt8(ascii: "+"), UInt8(ascii: "-"):
             guard index + 6 == bytes.count, bytes[index + 3] == UInt8(ascii: ":"),
-                  let oh = number(index + 1), let om = number(index + 4), oh <= 14, om < 60 else { return nil }
+                  let oh = number(index + 1), let om = number(index + 4), om < 60, oh * 60 + om <= 14 * 60 else { return nil }
             offset = (oh * 60 + om) * (bytes[index] == UInt8(ascii: "-") ? -1 : 1)
         default:
             return nil
