@@ -86,6 +86,19 @@ extension Context {
                 throw CLIError(.validation, option + ": " + t("error.timeInOverlap", Format.line(typed), summer.description,
                                                                winter.description))
             case nil:
+                // A time in a year no date here reaches (1900–2200) is named as too late or
+                // too early, not as no time at all.
+                if typed.utf8.count >= 5, typed.utf8.dropFirst(4).first == UInt8(ascii: "-"),
+                   typed.prefix(4).allSatisfy({ $0.isASCII && $0.isNumber }), let year = Int(typed.prefix(4)) {
+                    if year > 2200 {
+                        throw CLIError(.validation, t("error.futureTime", option, Format.line(typed),
+                                                      Timestamp(swedishTimeAt: now / 60_000 * 60_000).description))
+                    }
+                    if year < 1900 {
+                        throw CLIError(.validation, t("error.timeBeforeFloor", option, Format.line(typed),
+                                                      PlausibleDates.floor.description))
+                    }
+                }
                 throw CLIError(.validation, t("error.badTime", option, Format.line(typed)))
             }
         }

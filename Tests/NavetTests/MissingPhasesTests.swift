@@ -218,6 +218,10 @@ import Testing
         try refused(police + ["igår"], says: ["--at 'igår' is not a time"])
         try refused(["--lang", "sv"] + police + ["2026-11-31 10:00"], says: ["--at '2026-11-31 10:00' är ingen tidpunkt"])
         try refused(police + ["2099-01-01T10:00+01:00"], says: ["--at 2099-01-01T10:00+01:00 is in the future"])
+        // A year past 2200 or before 1900 is named as too late or too early, not as no time.
+        try refused(police + ["9999-12-31 23:59"], says: ["--at 9999-12-31 23:59 is in the future"])
+        try refused(police + ["1200-01-01 10:00"], says: ["is before 2000-01-01"])
+        try refused(police + ["+123-01-01 10:00"], says: ["is not a time"])
         try refused(["missing", "follow-up", episode, "--by", "x", "--text", "y", "--at", "1999-12-31 10:00"],
                     says: ["--at 1999-12-31T10:00+01:00 is before 2000-01-01"])
         // Required options, an empty reference.
