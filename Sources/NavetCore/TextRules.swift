@@ -60,9 +60,14 @@ public enum TextRules {
         public init?(_ typed: String) {
             let folded = TextRules.foldKey(typed)
             guard !folded.isEmpty else { return nil }
-            let exactKey = Filter.exactKey(typed)
-            exact = exactKey != folded
-            key = exact ? exactKey : folded
+            // Only a Latin letter with a mark (or a mark typed after one) was chosen on
+            // purpose; Arabic-script variants (ي for ی, ك for ک) are the keyboard's.
+            exact = TextRules.nfc(typed).unicodeScalars.contains { scalar in
+                let value = scalar.value
+                return ((0x00C0...0x024F).contains(value) && value != 0xD7 && value != 0xF7)
+                    || (0x1E00...0x1EFF).contains(value) || (0x0300...0x036F).contains(value)
+            }
+            key = exact ? Filter.exactKey(typed) : folded
         }
 
         /// `matchKey` without the zero-width (non-)joiners nobody types (as `foldKey`).
@@ -126,6 +131,15 @@ public enum TextRules {
             switch scalar {
             case _ where isCombining(scalar): continue
             case "\u{200C}", "\u{200D}": continue
+            // Arabic script as keyboards and copies differ (Arabic, Dari, Pashto names):
+            // the vowel and hamza marks and the tatweel dropped (أ آ إ fold to ا through
+            // the decomposition above), Arabic yeh and alef maksura as Persian yeh, Arabic
+            // kaf as keheh, teh marbuta as heh, alef wasla as alef.
+            case "\u{064B}"..."\u{065F}", "\u{0670}", "\u{06D6}"..."\u{06ED}", "\u{0640}": continue
+            case "\u{064A}", "\u{0649}": result.append("\u{06CC}")
+            case "\u{0643}": result.append("\u{06A9}")
+            case "\u{0629}": result.append("\u{0647}")
+            case "\u{0671}": result.append("\u{0627}")
             case "æ": result.append("a")
             case "ø": result.append("o")
             case "ı": result.append("i")

@@ -37,6 +37,33 @@ import Testing
         return result.err
     }
 
+    /// Arabic-script names are found as keyboards and copies differ: hamza on alef or not,
+    /// Arabic or Persian yeh and kaf, teh marbuta or heh, vowel marks and tatweel; a Latin
+    /// letter with a mark typed on purpose finds only that letter.
+    @Test func aSearchFindsArabicScriptVariantsAndKeepsChosenAccents() {
+        let pairs: [(name: String, typed: String)] = [
+            ("\u{0623}\u{062D}\u{0645}\u{062F}", "\u{0627}\u{062D}\u{0645}\u{062F}"),        // أحمد by احمد
+            ("\u{0625}\u{0628}\u{0631}\u{0627}\u{0647}\u{064A}\u{0645}", "\u{0627}\u{0628}\u{0631}\u{0627}\u{0647}\u{06CC}\u{0645}"),  // إبراهيم by ابراهیم
+            ("\u{0639}\u{0644}\u{06CC}", "\u{0639}\u{0644}\u{064A}"),                          // علی by علي
+            ("\u{06A9}\u{0631}\u{06CC}\u{0645}\u{06CC}", "\u{0643}\u{0631}\u{064A}\u{0645}\u{064A}"),  // کریمی by كريمي
+            ("\u{0641}\u{0627}\u{0637}\u{0645}\u{0629}", "\u{0641}\u{0627}\u{0637}\u{0645}\u{0647}"),  // فاطمة by فاطمه
+            ("\u{0645}\u{064F}\u{062D}\u{064E}\u{0645}\u{0651}\u{064E}\u{062F}", "\u{0645}\u{062D}\u{0645}\u{062F}"),  // مُحَمَّد by محمد
+            ("\u{0645}\u{062D}\u{0640}\u{0645}\u{062F}", "\u{0645}\u{062D}\u{0645}\u{062F}"),  // tatweel
+        ]
+        for (name, typed) in pairs {
+            let filter = TextRules.Filter(typed)
+            #expect(filter?.exact == false && filter?.matches(name) == true, "\(typed) in \(name)")
+            // And the other way round.
+            #expect(TextRules.Filter(name)?.matches(typed) == true, "\(name) in \(typed)")
+        }
+        #expect(TextRules.Filter("ö")?.matches("Bo") == false)
+        #expect(TextRules.Filter("ö")?.matches("Öberg") == true)
+        #expect(TextRules.Filter("o")?.matches("Öberg") == true)
+        #expect(TextRules.Filter("ß")?.matches("Strasse") == false)
+        #expect(TextRules.Filter("ss")?.matches("Straße") == true)
+        #expect(TextRules.Filter("   ") == nil)
+    }
+
     /// Persian and Dari names keep the zero-width non-joiner (U+200C); a search typed
     /// without it finds any part of the name, in Latin and in Arabic script.
     @Test func aSearchFindsNamesWithZeroWidthJoiners() {
