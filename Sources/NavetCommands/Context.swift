@@ -359,7 +359,10 @@ public struct Context {
         case .unknownKey(let key): return t("enrollment.unknownKey", Format.line(key))
         case .repeatedKey(let key): return t("enrollment.repeatedKey", Format.line(key))
         case .missingKey(let key): return t("enrollment.missingKey", Format.line(key))
-        case .unsupportedVersion(let version): return t("enrollment.version", Format.line(version))
+        case .unsupportedVersion(let version):
+            // A later version needs a newer Navet; anything else ("01", "x") was never written by one.
+            let newer = !version.hasPrefix("0") && DecimalNumber.parse(version, in: (Enrollment.formatVersion + 1)...Int.max) != nil
+            return t(newer ? "enrollment.version" : "enrollment.badVersion", Format.line(version))
         case .invalidValue(let key): return t("enrollment.invalidValue", Format.line(key))
         }
     }

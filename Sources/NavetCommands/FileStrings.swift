@@ -22,6 +22,9 @@ enum FileStrings {
         "error.otherCentralBackup": (
             "The backup {0} is of another central store ({1}), not of {2} ({3}): put in place, it would cut off every replica enrolled here. Nothing was changed. If that store is the one to keep, move {2} away first.",
             "Säkerhetskopian {0} är av ett annat centrallager ({1}), inte av {2} ({3}): på plats skulle den stänga ute varje lokal databas som är registrerad här. Inget har ändrats. Om det är det lagret som ska gälla, flytta först undan {2}."),
+        "error.restoreOntoItself": (
+            "{0} is the central store itself (--db {1}), not a backup of it. Give the backup file to restore from. Nothing was changed.",
+            "{0} är själva centrallagret (--db {1}), inte en säkerhetskopia av det. Ange säkerhetskopians fil att återställa från. Inget har ändrats."),
         "backup.notDatabase": (
             "it is not a database file, so not a backup made by 'navetd backup'",
             "det är ingen databasfil och alltså ingen säkerhetskopia gjord med 'navetd backup'"),

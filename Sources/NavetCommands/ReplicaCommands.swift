@@ -542,7 +542,10 @@ struct ChildSet: Command {
         }
         self.field = field
         var input = arguments.positionals[2]
-        if input == "-", field.lineBreaks { input = try context.readStandardInput(option: "VALUE", field: field) }
+        // Named by the field's label in messages (the positional VALUE names nothing).
+        if input == "-", field.lineBreaks {
+            input = try context.readStandardInput(option: context.strings.field(field.name), field: field)
+        }
         value = try context.parse(input, field: field)
     }
 

@@ -426,7 +426,7 @@ struct RestoreCommand: Command {
         // Restore replaces the --db file: only a central store may be replaced (a replica
         // file or another program's database given by mistake is refused unchanged).
         if FileIO.sameFile(file, context.databasePath) {
-            throw CLIError(.io, context.t("error.outputIsInput", context.databasePath, file))
+            throw CLIError(.io, context.t("error.restoreOntoItself", Format.line(file), context.databasePath))
         }
         // The backup first, so a wrong file is named for what it is (a folder, a bundle,
         // an enrollment file), not as a damaged store or a failed check.

@@ -418,6 +418,8 @@ public struct Strings: Sendable {
             "nyckeln '{0}' saknas"),
         "enrollment.version": ("its version '{0}' is not supported; update Navet",
             "dess version '{0}' stöds inte; uppdatera Navet"),
+        "enrollment.badVersion": ("its version '{0}' is not one Navet writes (the file was changed)",
+            "dess version '{0}' är ingen som Navet skriver (filen har ändrats)"),
         "enrollment.invalidValue": ("the value of '{0}' is not valid",
             "värdet för '{0}' är ogiltigt"),
         "field.turned_18": ("turned 18",

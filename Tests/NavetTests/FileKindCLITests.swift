@@ -94,6 +94,17 @@ import Testing
             #expect(!FileManager.default.fileExists(atPath: folder.path(name + ".db")))
             #expect(try cli.navet("--db", "a.db", "enroll", "--force", name + ".enroll").code == 4)
         }
+        // A version Navet never wrote is named so; a later one asks for an update.
+        for (version, words) in [("01", "is not one Navet writes"), ("x", "is not one Navet writes"), ("2", "update Navet")] {
+            let edited = text.replacingOccurrences(of: "navet-enrollment: 1\n", with: "navet-enrollment: \(version)\n")
+            try Data(edited.utf8).write(to: folder.url.appendingPathComponent("v.enroll"))
+            let refused = try cli.navet("--db", "v.db", "init", "--enroll", "v.enroll")
+            #expect(refused.code == 4 && refused.err.contains(words), "\(version): \(refused.err)")
+        }
+        // Restoring the store onto itself names it as the store, not as a file written over.
+        let itself = try cli.navetd("--db", "central.db", "restore", "central.db")
+        #expect(itself.code == 5 && itself.err.contains("is the central store itself") && !itself.err.contains("--force"),
+                "\(itself.err)")
     }
 
     @Test func oneCharacterFileNamesWork() throws {
