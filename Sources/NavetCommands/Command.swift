@@ -119,8 +119,10 @@ struct Dispatcher {
             }
         }
         let detected = Language.detect(option: language, environment: environment)
-        let strings = Strings(detected ?? .english)
-        chosen = detected ?? .english
+        // An unknown --lang is refused in the environment's language (LANG=sv_SE: Swedish).
+        let fallback = Language.detect(option: nil, environment: environment) ?? .english
+        let strings = Strings(detected ?? fallback)
+        chosen = detected ?? fallback
         json = globals.flags.contains("--json")
         var context = Context(
             program: program, strings: strings, json: globals.flags.contains("--json"),

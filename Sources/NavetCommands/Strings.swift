@@ -327,8 +327,8 @@ public struct Strings: Sendable {
         "out.active": ("active", "aktiv"),
         "out.revokedState": ("revoked", "spärrad"),
         "error.notEnrolled": (
-            "This replica is not enrolled at a central store, so it cannot sync. Get an enrollment file from the support office and run 'navet enroll FILE': the work in this file is kept.",
-            "Den här lokala databasen är inte registrerad hos centrallagret och kan inte synka. Be stödkontoret om en registreringsfil och kör 'navet enroll FIL': arbetet i filen behålls."),
+            "This replica is not enrolled at a central store, so it cannot sync, export or be checked against one. Get an enrollment file from the support office and run 'navet enroll FILE': the work in this file is kept.",
+            "Den här lokala databasen är inte registrerad hos centrallagret och kan inte synka, exportera eller kontrolleras mot det. Be stödkontoret om en registreringsfil och kör 'navet enroll FIL': arbetet i filen behålls."),
         "error.badEnrollment": ("The enrollment file {0} was refused: {1}. Ask the support office for a new one.",
                                 "Registreringsfilen {0} avvisades: {1}. Be stödkontoret om en ny."),
         "error.badURL": ("'{0}' is not an http:// or https:// address (with a port, if any, from 1 to 65535).",

@@ -35,6 +35,17 @@ import Testing
         return child
     }
 
+    /// An unknown --lang is refused in the environment's language.
+    @Test func anUnknownLanguageIsRefusedInTheEnvironmentsLanguage() throws {
+        var swedish = cli
+        swedish.environment["LANG"] = "sv_SE.UTF-8"
+        let refused = try swedish.navet("--lang", "xx", "status")
+        #expect(refused.code == 2 && refused.err.contains("Okänt språk 'xx'"), "\(refused.err)")
+        var english = cli
+        english.environment["LANG"] = "C"
+        #expect(try english.navet("--lang", "xx", "status").err.contains("Unknown language 'xx'"))
+    }
+
     /// A value that starts with a dash ("-1") is read as an option; the refusal says how
     /// to give it as a value, and with "--" it is one.
     @Test func aValueStartingWithADashIsExplained() throws {
