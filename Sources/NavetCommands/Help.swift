@@ -194,7 +194,7 @@ enum HelpText {
         "opt.listen": ("address to listen on (default 127.0.0.1:8080)", "adress att lyssna på (standard 127.0.0.1:8080)"),
         "opt.proxyHeader": ("trust this header (e.g. X-Forwarded-For) for the client address; no other is trusted",
                             "lita på det här HTTP-huvudet (t.ex. X-Forwarded-For) för klientens adress; inget annat litas på"),
-        "opt.maxBody": ("largest request body in bytes (default 314572800)", "största begärans innehåll i byte (standard 314572800)"),
+        "opt.maxBody": ("largest request body in bytes (default 314572800)", "största tillåtna innehåll i en begäran, i byte (standard 314572800)"),
         "opt.maxHeader": ("largest request head in bytes (default 16384)", "största storlek i byte på en begärans HTTP-huvuden (standard 16384)"),
         "opt.requestTimeout": ("seconds allowed to receive a whole request, body included (default 60)",
                                "sekunder för att ta emot en hel begäran, med innehåll (standard 60)"),
