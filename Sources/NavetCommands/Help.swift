@@ -2,7 +2,19 @@
 enum Help {
     static func overview(program: String, commands: [CommandSpec], globals: [OptionSpec], summaryKey: String, strings: Strings) -> String {
         var lines = [strings.t(summaryKey), "", strings.t("help.usage") + ": \(program) <" + strings.t("help.command") + "> [" + strings.t("help.options") + "]", ""]
-        lines.append(strings.t("help.commands") + ":")
+        lines += commandAndOptionLines(commands, globals: globals, strings: strings, program: program)
+        lines.append(strings.t("help.exitCodes") + ":")
+        lines.append(strings.t("help.exitCodes.list"))
+        lines.append("")
+        lines.append(strings.t("help.more", program))
+        return lines.joined(separator: "\n")
+    }
+
+    /// "Commands:" with each command's one-line help in a column, then "Global options:",
+    /// each section followed by a blank line (the overview and a group's help share them).
+    private static func commandAndOptionLines(_ commands: [CommandSpec], globals: [OptionSpec], strings: Strings,
+                                              program: String) -> [String] {
+        var lines = [strings.t("help.commands") + ":"]
         let names = commands.map { $0.path.joined(separator: " ") }
         let width = names.map(\.count).max() ?? 0
         for (spec, name) in zip(commands, names) {
@@ -12,11 +24,7 @@ enum Help {
         lines.append(strings.t("help.globalOptions") + ":")
         lines += optionLines(globals, strings: strings, program: program)
         lines.append("")
-        lines.append(strings.t("help.exitCodes") + ":")
-        lines.append(strings.t("help.exitCodes.list"))
-        lines.append("")
-        lines.append(strings.t("help.more", program))
-        return lines.joined(separator: "\n")
+        return lines
     }
 
     /// The help of a group of commands (`navet sip --help`, `navet sip item --help`): its
@@ -25,16 +33,7 @@ enum Help {
         let name = ([program] + path).joined(separator: " ")
         var lines = [strings.t("help.group", name), "",
                      strings.t("help.usage") + ": \(name) <" + strings.t("help.command") + "> [" + strings.t("help.options") + "]", ""]
-        lines.append(strings.t("help.commands") + ":")
-        let names = commands.map { $0.path.joined(separator: " ") }
-        let width = names.map(\.count).max() ?? 0
-        for (spec, name) in zip(commands, names) {
-            lines.append("  " + name + String(repeating: " ", count: width - name.count) + "  " + strings.t("help.\(spec.helpKey)"))
-        }
-        lines.append("")
-        lines.append(strings.t("help.globalOptions") + ":")
-        lines += optionLines(globals, strings: strings, program: program)
-        lines.append("")
+        lines += commandAndOptionLines(commands, globals: globals, strings: strings, program: program)
         lines.append(strings.t("help.more", program))
         return lines.joined(separator: "\n")
     }

@@ -24,14 +24,7 @@ import Testing
     /// message holds every part of `says`.
     func refused(_ arguments: [String], db: String = "navet.db", code: Int32 = 3, says: [String] = [],
                  sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let before = try dump(db)
-        let result = try cli.run("navet", ["--db", db] + arguments)
-        #expect(result.code == code, "\(arguments): \(result.err)", sourceLocation: sourceLocation)
-        for part in says {
-            #expect(result.err.contains(part), "\(arguments): '\(part)' not in \(result.err)", sourceLocation: sourceLocation)
-        }
-        #expect(result.out.isEmpty, "\(arguments): \(result.out)", sourceLocation: sourceLocation)
-        #expect(try dump(db) == before, "\(arguments) changed the file", sourceLocation: sourceLocation)
+        try expectRefused(arguments, db: db, code: code, says: says, sourceLocation: sourceLocation)
     }
 
     func status(_ child: String, db: String = "navet.db") throws -> String? {

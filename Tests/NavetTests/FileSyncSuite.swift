@@ -16,6 +16,23 @@ extension FileSyncSuite {
         (try? JSONSerialization.jsonObject(with: Data(result.out.utf8))) as? [String: Any] ?? [:]
     }
 
+    /// The whole contents of `db` as SQL text (the real `sqlite3 .dump`).
+    func dumpFile(_ db: String) throws -> String { try SQLite3Tool.run(folder.path(db), ".dump") }
+
+    /// Runs `navet --db db arguments` and expects a refusal with `code` whose message holds
+    /// every part of `says`, nothing on stdout, and `db` unchanged.
+    func expectRefused(_ arguments: [String], db: String, code: Int32, says: [String],
+                       sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let before = try dumpFile(db)
+        let result = try cli.run("navet", ["--db", db] + arguments)
+        #expect(result.code == code, "\(arguments): \(result.err)", sourceLocation: sourceLocation)
+        for part in says {
+            #expect(result.err.contains(part), "\(arguments): '\(part)' not in \(result.err)", sourceLocation: sourceLocation)
+        }
+        #expect(result.out.isEmpty, "\(arguments): \(result.out)", sourceLocation: sourceLocation)
+        #expect(try dumpFile(db) == before, "\(arguments) changed the file", sourceLocation: sourceLocation)
+    }
+
     /// One round trip by file for `db` with `central.db`; the replica's import exit code.
     func sync(_ db: String) throws -> Int32 {
         #expect(try cli.navet("--db", db, "export", "--force", "up.navet").code == 0)

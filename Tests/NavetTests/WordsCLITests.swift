@@ -18,14 +18,7 @@ import Testing
     /// Refused with `code`, saying each of `says`, printing nothing on stdout, changing nothing.
     func refused(_ arguments: [String], code: Int32, says: [String], db: String = "a.db",
                  sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let before = try dump(db)
-        let result = try cli.run("navet", ["--db", db] + arguments)
-        #expect(result.code == code, "\(arguments): \(result.err)", sourceLocation: sourceLocation)
-        for part in says {
-            #expect(result.err.contains(part), "\(arguments): '\(part)' not in \(result.err)", sourceLocation: sourceLocation)
-        }
-        #expect(result.out.isEmpty, "\(arguments): \(result.out)", sourceLocation: sourceLocation)
-        #expect(try dump(db) == before, "\(arguments) changed the file", sourceLocation: sourceLocation)
+        try expectRefused(arguments, db: db, code: code, says: says, sourceLocation: sourceLocation)
     }
 
     func child() throws -> String {
