@@ -307,10 +307,12 @@ struct HubEnd: Command {
         let record = try context.find(id, type: "membership", in: store)
         let membership = try context.store { () throws(StoreError) in try store.snapshot(record) }
         let last = on ?? context.swedishToday
-        // A last day already set may only be brought earlier, with --on (a membership entered
-        // by mistake is withdrawn by ending it on its first day), never moved later.
+        // A last day already set may only be brought earlier: to today without --on (a
+        // placement that ends before its planned last day), to an earlier day with --on (a
+        // membership entered by mistake is withdrawn by ending it on its first day); never
+        // moved later.
         if let ended = membership.value("end_date").displayText,
-           on == nil || (context.dateValue(membership.value("end_date")).map { last >= $0 } ?? true) {
+           context.dateValue(membership.value("end_date")).map({ last >= $0 }) ?? true {
             let future = context.dateValue(membership.value("end_date")).map { $0 > context.swedishToday } ?? false
             throw CLIError(.validation, context.t(future ? "error.alreadyEnding" : "error.alreadyEnded", record.description,
                                                   Format.line(ended)))

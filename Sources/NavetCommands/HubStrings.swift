@@ -110,8 +110,8 @@ enum HubStrings {
             "Visar också organisationen som registrerade barnet, som ingår i navet från början.\nNär din organisations behörighet till barnet har upphört visas ett medlemskap som inte har avslutats som\n\"behörigheten har upphört, läget okänt\": andras ändringar av det har tagits bort från den lokala databasen."),
         "help.hub.end": ("End a hub membership.", "Avsluta ett medlemskap i navet."),
         "help.hub.end.long": (
-            "--on is the last day of the membership (default today, Swedish time). A past day is accepted, down to the\nmembership's first day: a membership entered by mistake is withdrawn by ending it on its first day. Not more\nthan ten years ahead. With --on, a last day already set may be brought earlier, never later. Ending a\nmembership stops what the organisation receives from the next sync on; it does not recall what the\norganisation has already received.",
-            "--on är medlemskapets sista dag (standard i dag, svensk tid). En dag som passerat går bra, ner till\nmedlemskapets första dag: ett medlemskap som lagts in av misstag tas bort genom att avslutas på sin första\ndag. Inte mer än tio år framåt. Med --on kan en sista dag som redan är satt flyttas tidigare, aldrig senare.\nAtt avsluta ett medlemskap stoppar det organisationen får från nästa synk; det organisationen redan har\nfått tas inte tillbaka."),
+            "--on is the last day of the membership (default today, Swedish time). A past day is accepted, down to the\nmembership's first day: a membership entered by mistake is withdrawn by ending it on its first day. Not more\nthan ten years ahead. A last day already set may be brought earlier (to today without --on), never later.\nEnding a membership stops what the organisation receives from the next sync on; it does not recall what the\norganisation has already received.",
+            "--on är medlemskapets sista dag (standard i dag, svensk tid). En dag som passerat går bra, ner till\nmedlemskapets första dag: ett medlemskap som lagts in av misstag tas bort genom att avslutas på sin första\ndag. Inte mer än tio år framåt. En sista dag som redan är satt kan flyttas tidigare (till i dag utan --on),\naldrig senare. Att avsluta ett medlemskap stoppar det organisationen får från nästa synk; det organisationen redan har\nfått tas inte tillbaka."),
         "help.consent.grant": ("Record a consent to share a child's information with an organisation.",
                                "Registrera ett samtycke till att lämna ut uppgifter om ett barn till en organisation."),
         "help.consent.grant.long": (
@@ -188,8 +188,8 @@ enum HubStrings {
                              "'{0}' är ingen organisation i förteckningen. Kända organisationer: {1}."),
         "warn.orgUnchecked": ("warning: this replica has not received the directory of organisations yet (it has not synced), so '{0}' was saved as typed; it is checked at the next sync.",
                               "varning: den lokala databasen har inte fått förteckningen över organisationer än (den har inte synkat), så '{0}' sparades som det skrevs; det kontrolleras vid nästa synk."),
-        "error.alreadyEnding": ("Membership {0} already has its last day set: {1}; nothing was changed.",
-                                "Medlemskapet {0} har redan en sista dag: {1}; inget har ändrats."),
+        "error.alreadyEnding": ("Membership {0} already has its last day set: {1}; nothing was changed. A last day is only ever brought earlier: give an earlier day with --on.",
+                                "Medlemskapet {0} har redan en sista dag: {1}; inget har ändrats. En sista dag kan bara flyttas tidigare: ange en tidigare dag med --on."),
         "error.endBeforeStart": ("The last day {0} is before the membership's first day {1}.",
                                  "Sista dagen {0} ligger före medlemskapets första dag {1}."),
         "error.alreadyEnded": ("Membership {0} already ended on {1}; nothing was changed.",

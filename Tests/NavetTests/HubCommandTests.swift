@@ -176,7 +176,11 @@ import Testing
         let planned = object(try cli.navet("--json", "hub", "add", "--child", child, "--org", "Röda Korset",
                                            "--role", "volontär"))["id"] as? String ?? ""
         #expect(try cli.navet("hub", "end", planned, "--on", Self.later("06-30")).code == 0)
-        try refused(["hub", "end", planned], says: ["already has its last day set: \(Self.later("06-30"))"])
+        // Without --on it ends today: a placement that ends before its planned last day.
+        let endedToday = object(try cli.navet("--json", "hub", "end", planned))
+        #expect(endedToday["end_date"] as? String == SwedishTime.today(at: Int64(Date().timeIntervalSince1970 * 1000)).description,
+                "\(endedToday)")
+        try refused(["hub", "end", planned], says: ["already ended on"])
 
         // Wrong id types, full and prefix.
         let note = object(try cli.navet("--json", "note", "add", "--child", child, "--kind", "samtal", "--text", "x"))["id"] as? String ?? ""
@@ -598,12 +602,12 @@ import Testing
                     says: ["The last day 2025-02-28 is before the membership's first day 2025-03-01"])
         let withdrawn = object(try cli.navet("--json", "hub", "end", mistaken, "--on", "2025-03-01"))
         #expect(withdrawn["end_date"] as? String == "2025-03-01")
-        // A planned last day may be brought earlier with --on, never later, and not without --on.
+        // A planned last day may be brought earlier (to today without --on), never later.
         let planned = object(try cli.navet("--json", "hub", "add", "--child", child, "--org", "Åsa skola", "--role", "mentor",
                                            "--from", "2025-01-01"))["id"] as? String ?? ""
         #expect(try cli.navet("hub", "end", planned, "--on", Self.later("06-30")).code == 0)
-        try refused(["hub", "end", planned, "--on", Self.later("07-01")], says: ["already has its last day set: \(Self.later("06-30"))"])
-        try refused(["hub", "end", planned], says: ["already has its last day set"])
+        try refused(["hub", "end", planned, "--on", Self.later("07-01")],
+                    says: ["already has its last day set: \(Self.later("06-30"))", "give an earlier day with --on"])
         let earlier = try cli.navet("hub", "end", planned, "--on", "2025-01-01")
         #expect(earlier.code == 0 && earlier.out.contains("on 2025-01-01"), "\(earlier.err)")
         try refused(["hub", "end", planned, "--on", "2025-01-01"], says: ["already ended on 2025-01-01"])
