@@ -79,9 +79,11 @@ struct PolicyExplain: Command {
             }
         }
         let roles = grant.roles.sorted().map(\.rawValue)
-        // The tags it may write: those of rows it may write; `internal` (its own) whenever
-        // it is in the hub or has access at all.
-        let writable = Set(rows.filter { ($0.read != nil || $0.tag == .internal) && $0.write == nil }.map(\.tag)).sorted()
+        // The tags it may write: those of rows the central store's own write check lets it
+        // write (`refusal(writing:)`, as the merge applies it). That includes `internal` (its
+        // own) whenever it is in the hub or has access at all, and a missing episode's fields
+        // for any hub member, also one that does not read them (a school reports a child missing).
+        let writable = Set(rows.filter { $0.write == nil }.map(\.tag)).sorted()
         if context.json {
             context.printJSON([
                 "organisation": found.name, "kind": found.kind.rawValue, "child": childID.description,
@@ -96,7 +98,7 @@ struct PolicyExplain: Command {
                     ["record_type": row.type, "field": row.field, "tag": row.tag.rawValue,
                      "read": row.read != nil, "rule": row.read?.description ?? NSNull(),
                      "own_only": row.tag == .internal,
-                     "write": (row.read != nil || row.tag == .internal) && row.write == nil,
+                     "write": row.write == nil,
                      "refusal": row.write?.rawValue ?? NSNull()]
                 },
             ])
@@ -123,8 +125,8 @@ struct PolicyExplain: Command {
             rows.map { row in
                 let ownOnly = row.tag == .internal
                 let read = row.read.map(context.ruleText) ?? (ownOnly ? context.t("explain.ownOnly") : "—")
-                let write = row.read == nil && !ownOnly ? "—"
-                    : row.write.map { context.t("explain.no", context.shortRefusalText($0)) }
+                // Refused and not read: "—" (nothing of it reaches ORG either way).
+                let write = row.write.map { row.read == nil && !ownOnly ? "—" : context.t("explain.no", context.shortRefusalText($0)) }
                     ?? context.t(ownOnly ? "explain.yesOwn" : "explain.yes")
                 return [strings.label("type", row.type), row.field == "*" ? context.t("explain.everyField") : strings.field(row.field),
                         strings.label("tag", row.tag.rawValue), read, write]

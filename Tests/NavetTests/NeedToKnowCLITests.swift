@@ -47,9 +47,23 @@ import Testing
         let swedish = try cli.navetd("--db", "central.db", "--lang", "sv", "policy", "explain", "--org", "Åsa skola",
                                      "--child", child)
         #expect(swedish.code == 0 && swedish.out.contains("Roller i barnets nav: mentor"), "\(swedish.out)")
+        // Explain says what the merge does: a hub member reports a child missing, also one
+        // that does not read the search fields (it showed the school may not write them).
+        let lastSeen = fields.first { $0["record_type"] as? String == "missing" && $0["field"] as? String == "last_seen_at" }
+        #expect(lastSeen?["read"] as? Bool == false && lastSeen?["write"] as? Bool == true, "\(String(describing: lastSeen))")
+        #expect((after["writes"] as? [String] ?? []).contains("search"), "\(after["writes"] ?? "")")
+        // Every row it says is writable, the merge takes: the JSON and the refusal agree.
+        for row in fields { #expect((row["write"] as? Bool == true) == (row["refusal"] is NSNull), "\(row)") }
 
         // The school's next sync brings the name (with its history), not the asylum status or the case note.
         #expect(try sync("school.db") == 0)
+        // ... and, as explain says, the school may report the child missing: the merge takes it.
+        let seen = Timestamp(swedishTimeAt: (Int64(Date().timeIntervalSince1970 * 1000) - 3_600_000) / 60_000 * 60_000).description
+        #expect(try cli.navet("--db", "school.db", "missing", "report", "--child", child, "--last-seen-at", seen,
+                              "--last-seen-place", "Skolgården").code == 0)
+        #expect(try sync("school.db") == 0)
+        #expect(try sync("social.db") == 0)
+        #expect(try cli.navet("--db", "social.db", "child", "list", "--missing").out.contains("Canary Amina"))
         let shown = try cli.navet("--db", "school.db", "child", "show", child)
         #expect(shown.out.contains("Canary Amina"), "\(shown.out)")
         let raw = try Data(contentsOf: folder.url.appendingPathComponent("school.db"))
