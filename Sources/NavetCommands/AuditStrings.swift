@@ -88,6 +88,8 @@ enum AuditStrings {
         "audit.purposePrompt": ("Showing {0} needs a purpose, recorded in the read audit. Purpose:",
                                 "Att visa {0} kräver ett syfte, som skrivs i loggen över vem som sett vad. Syfte:"),
 
+        "audit.valueHiddenPurpose": ("(values hidden: some need a purpose; give --purpose TEXT to see them)",
+                                     "(värdena visas inte: några kräver ett syfte; ange --purpose TEXT för att se dem)"),
         "audit.valueHidden": ("(value hidden: no user; run as a user to see it)",
                               "(värdet visas inte: ingen användare; kör som en användare för att se det)"),
 

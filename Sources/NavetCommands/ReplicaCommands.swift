@@ -637,6 +637,8 @@ struct StatusCommand: Command {
         // Refused changes carry values (this replica's own): shown, and logged, only to an
         // enabled user; without one the status is still shown, the values hidden.
         var showValues = false
+        // Why the values are hidden: no user, or a purpose needed and not given.
+        var hiddenKey = "audit.valueHidden"
         if !refused.isEmpty, let reader = try? context.actingUser(store) {
             do throws(CLIError) {
                 try context.logDisplay(store, as: reader, command: "status") { draft in
@@ -650,6 +652,7 @@ struct StatusCommand: Command {
             } catch {
                 // A purpose needed and not given: the status without the values.
                 if error.code != .purposeRequired { throw error }
+                hiddenKey = "audit.valueHiddenPurpose"
             }
         }
         let shownValue = { (value: String?) -> Any in showValues ? value.map { $0 as Any } ?? NSNull() : NSNull() }
@@ -705,7 +708,7 @@ struct StatusCommand: Command {
         context.out("")
         context.out(context.t("out.refusedChanges", String(refused.count)))
         for change in refused {
-            let value = !showValues ? context.t("audit.valueHidden")
+            let value = !showValues ? context.t(hiddenKey)
                 : change.value.map { Format.value(.text($0), field: change.field, strings: s) } ?? context.t("out.emptyValue")
             context.out("  " + context.t("out.refusedLine", s.label("type", change.recordType), change.recordID.description,
                                          s.field(change.field), value, Format.time(change.refusedAt)))

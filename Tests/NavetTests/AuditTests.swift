@@ -411,6 +411,12 @@ import Testing
         #expect(shownChange?["value"] as? String == "denied" && shownChange?["value_hidden"] as? Bool == false)
         let last = try entries().last
         #expect(last?.command == "status" && last?.records.map(\.description) == [child] && last?.tags == ["asylum"])
+        // A user, but a purpose needed and not given: hidden, and it says why.
+        _ = try SQLite3Tool.run(folder.path("navet.db"), "INSERT INTO audit_purpose_tags(tag) VALUES ('asylum')")
+        let withoutPurpose = try cli.navet("status")
+        #expect(withoutPurpose.code == 0 && !withoutPurpose.out.contains("denied")
+                && withoutPurpose.out.contains("give --purpose TEXT") && !withoutPurpose.out.contains("no user"), "\(withoutPurpose.out)")
+        #expect(try cli.navet("--purpose", "Kontroll", "status").out.contains("denied"))
     }
 
     @Test func auditListFiltersByUserAndDay() throws {
