@@ -138,6 +138,8 @@ enum PolicyStrings {
         "policy.textTooLong": ("longer than {0} characters", "längre än {0} tecken"),
         "policy.controlCharacter": ("holds a control character ({0})", "innehåller ett styrtecken ({0})"),
         "policy.emptyList": ("must list at least one", "ska ange minst en"),
+        "policy.emptyMissingKinds": ("must list the kinds of organisation that get the search fields while a child is missing (the default policy: [\"police\"])",
+                                     "ska ange de typer av organisationer som får uppgifterna för eftersökning medan ett barn är försvunnet (standardpolicyn: [\"police\"])"),
         "policy.emptyKinds": ("an empty list applies to no organisation; leave \"kinds\" out to apply to every kind",
                               "en tom lista gäller ingen organisation; utelämna \"kinds\" för att gälla alla typer"),
 
@@ -213,7 +215,11 @@ extension Context {
         case .textTooLong(let limit): return t("policy.textTooLong", String(limit))
         case .controlCharacter(let scalar):
             return t("policy.controlCharacter", Unicode.Scalar(scalar).map { TextRules.visible(String($0)) } ?? "?")
-        case .emptyList: return t(path.hasSuffix(".kinds") ? "policy.emptyKinds" : "policy.emptyList")
+        case .emptyList:
+            // A rule's kinds may be left out (every kind); the missing rule's may not, and
+            // naming every kind there would send the search fields to all of them.
+            if path == "missing.kinds" { return t("policy.emptyMissingKinds") }
+            return t(path.hasSuffix(".kinds") ? "policy.emptyKinds" : "policy.emptyList")
         case .registrarRoleWithoutRule(let kind, let role): return t("policy.registrarRoleWithoutRule", kind, role.rawValue)
         }
     }

@@ -110,6 +110,17 @@ import Testing
         result = try cli.navetd("--db", "none.db", "policy", "load", "office.json")
         #expect(result.code == 5)
         #expect(!FileManager.default.fileExists(atPath: folder.path("none.db")))
+        // The missing rule's kinds may not be left out: its advice is to list them, not to
+        // leave the key out (which is then refused as missing).
+        let defaultText = PolicyFile.defaultText
+        let missingStart = try #require(defaultText.range(of: "\"missing\": {"))
+        let emptied = defaultText.replacingOccurrences(of: "\"kinds\": [\"police\"]", with: "\"kinds\": []",
+                                                       range: missingStart.lowerBound..<defaultText.endIndex)
+        #expect(emptied != defaultText)
+        try write(emptied, to: "nokinds.json")
+        result = try cli.navetd("policy", "check", "nokinds.json")
+        #expect(result.code == 4 && result.err.contains("must list the kinds of organisation that get the search fields")
+                && !result.err.contains("leave"), "\(result.err)")
     }
 
     /// `navet GROUP --help` lists that group's commands only, in the reader's language.
