@@ -74,9 +74,13 @@ extension Context {
     func auditPurpose(_ rule: String, central: CentralStore) -> String {
         let parts = rule.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         switch parts.first {
+        // A rule named as its role (the default policy's are) is not named again: the
+        // role's label says it, in the reader's language (as `policy explain` shows it).
         case "registrar" where parts.count == 3:
+            if parts[2] == parts[1] { return t("audit.rule.registrarOwnRule", strings.label("role", parts[1])) }
             return t("audit.rule.registrar", strings.label("role", parts[1]), parts[2])
         case "membership" where parts.count == 4:
+            if parts[3] == parts[2] { return t("audit.rule.membershipOwnRule", strings.label("role", parts[2]), parts[1]) }
             return t("audit.rule.membership", strings.label("role", parts[2]), parts[3], parts[1])
         case "consent" where parts.count == 2:
             let purpose = RecordID(hex: parts[1]).flatMap { try? central.winningText(record: $0, field: "purpose") }
@@ -608,6 +612,8 @@ enum LedgerStrings {
         "audit.rule.registrar": ("registered the child, as {0} (rule {1})", "registrerade barnet, som {0} (regel {1})"),
         "audit.rule.membership": ("hub member as {0} (rule {1}, membership {2})",
                                   "medlem i navet som {0} (regel {1}, medlemskap {2})"),
+        "audit.rule.registrarOwnRule": ("registered the child, as {0}", "registrerade barnet, som {0}"),
+        "audit.rule.membershipOwnRule": ("hub member as {0} (membership {1})", "medlem i navet som {0} (medlemskap {1})"),
         "audit.rule.consent": ("consent {0}: {1}", "samtycke {0}: {1}"),
         "audit.rule.missing": ("missing-episode rule (episode {0})", "regeln vid försvinnande (försvinnande {0})"),
         "audit.rule.own": ("its own case data",

@@ -200,6 +200,10 @@ import Testing
         let table = try cli.navetd("--db", db, "audit", "child", prefix)
         #expect(table.code == 0, "\(table.err)")
         #expect(table.out.contains("Skolan") && table.out.contains("hub member as school mentor"), "\(table.out)")
+        // The default policy's rules are named as their roles: no code beside the role.
+        #expect(!table.out.contains("(rule school_mentor"), "\(table.out)")
+        let swedish = try cli.navetd("--db", db, "--lang", "sv", "audit", "child", prefix)
+        #expect(!swedish.out.contains("regel school_mentor") && !swedish.out.contains("regel social_secretary"), "\(swedish.out)")
         #expect(!table.out.contains("Frivilliga  ") || table.out.contains("consent"))
         let json = try cli.navetd("--db", db, "--json", "audit", "child", prefix)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.out.utf8)) as? [String: Any])
