@@ -359,7 +359,8 @@ struct ReplicaList: Command {
             return
         }
         if records.isEmpty {
-            context.out(silent == nil ? context.t("out.noReplicas") : context.t("out.noneSilent", Format.line(silentText)))
+            context.out(silent == nil ? context.t("out.noReplicas")
+                        : context.t("out.noneSilent", Duration.words(silentText, context: context)))
             return
         }
         let never = context.t("out.never")
@@ -386,6 +387,13 @@ enum Duration {
             throw CLIError(.usage, context.t("error.badDuration", option, text), helpHint: true)
         }
         return number * unit
+    }
+
+    /// "3 days" / "3 dagar" for a duration `parse` took ("3d").
+    static func words(_ text: String, context: Context) -> String {
+        let keys: [Character: String] = ["s": "duration.seconds", "m": "duration.minutes", "h": "duration.hours", "d": "duration.days"]
+        guard let key = text.last.flatMap({ keys[$0] }) else { return Format.line(text) }
+        return context.t(key, String(text.dropLast()))
     }
 }
 

@@ -391,7 +391,9 @@ import Testing
         let none = try cli.navetd("--lang", "sv", "--db", "e.db", "replica", "list")
         #expect(none.code == 0 && none.out.contains("Ingen lokal databas är registrerad än"), "\(none.out)")
         let silent = try cli.navetd("--db", "c.db", "replica", "list", "--silent", "3d")
-        #expect(silent.code == 0 && silent.out.contains("No active replica has been silent for longer than 3d"), "\(silent.out)")
+        #expect(silent.code == 0 && silent.out.contains("No active replica has been silent for longer than 3 days"), "\(silent.out)")
+        let silentSwedish = try cli.navetd("--lang", "sv", "--db", "c.db", "replica", "list", "--silent", "1h")
+        #expect(silentSwedish.out.contains("längre än 1 timme"), "\(silentSwedish.out)")
 
         let choose = try cli.navet("--lang", "sv", "--db", "a.db", "conflicts", "resolve", "abcd", "name", "--choose", "0")
         #expect(choose.code == 2 && choose.err.contains("1 eller mer"), "\(choose.err)")
