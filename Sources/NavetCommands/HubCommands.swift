@@ -405,7 +405,7 @@ struct ConsentGrant: Command {
         // Nobody grants themselves access: the central store refuses it (`self_consent`).
         let own = try context.store { () throws(StoreError) in try store.originNames()[store.replicaID]?.organisation }
         if let own, TextRules.nameKey(own) == TextRules.nameKey(org.name) {
-            throw CLIError(.usage, context.t("error.selfConsent", SyncStrings.visible(org.name, limit: 200)))
+            throw CLIError(.validation, context.t("error.selfConsent", SyncStrings.visible(org.name, limit: 200)))
         }
         // Protected identity goes only to the hub: the central store ignores a consent to an
         // organisation outside it (`AccessPolicy.grant`). Said, not refused: it takes effect
