@@ -633,7 +633,7 @@ import Testing
         // The registering organisation is this replica's own: a consent to it is refused
         // (nobody grants themselves access). An active member: no warning.
         let own = try cli.run("navet", grant + ["Socialtjänsten Umeå"])
-        #expect(own.code == 2 && own.err.contains("nobody grants themselves access"), "\(own.err)")
+        #expect(own.code == 3 && own.err.contains("nobody grants themselves access"), "\(own.err)")
         #expect(try cli.navet("hub", "add", "--child", child, "--org", "BUP Umeå", "--role", "BUP").code == 0)
         // (The consents granted above are still in force: the only warnings say so.)
         let member = try cli.run("navet", ["--json"] + grant + ["BUP Umeå"])
