@@ -82,6 +82,16 @@ cfloor *cfloor_create(const char *path, char *error, int error_size) {
     return floor;
 }
 
+/// Steps a statement that returns no row and resets it; -1 with a message on failure.
+static int step_done(sqlite3 *db, sqlite3_stmt *statement, const char *what, char *error, int error_size) {
+    if (sqlite3_step(statement) != SQLITE_DONE) {
+        say(error, error_size, what, db);
+        return -1;
+    }
+    sqlite3_reset(statement);
+    return 0;
+}
+
 /// The value columns as ChangeLog.encode stores them: kind 0 null, 1 text, 2 int, 3 bool.
 static void bind_value(sqlite3_stmt *statement, const cfloor_change *change, int kind_at, int value_at) {
     sqlite3_bind_int(statement, kind_at, change->value_kind);
@@ -112,11 +122,7 @@ int cfloor_run(cfloor *floor, const cfloor_change *changes, const int64_t *count
     }
     const cfloor_change *change = changes;
     for (int64_t upload = 0; upload < uploads; upload++) {
-        if (sqlite3_step(begin) != SQLITE_DONE) {
-            say(error, error_size, "begin", db);
-            goto done;
-        }
-        sqlite3_reset(begin);
+        if (step_done(db, begin, "begin", error, error_size) != 0) goto done;
         for (int64_t n = 0; n < counts[upload]; n++, change++) {
             // Every parameter is bound again for each change, so no sqlite3_clear_bindings.
             sqlite3_bind_int64(insert, 1, change->origin);
@@ -133,11 +139,7 @@ int cfloor_run(cfloor *floor, const cfloor_change *changes, const int64_t *count
             bind_value(insert, change, 9, 10);
             sqlite3_bind_text(insert, 11, change->tag, change->tag_length, SQLITE_STATIC);
             sqlite3_bind_int64(insert, 12, now);
-            if (sqlite3_step(insert) != SQLITE_DONE) {
-                say(error, error_size, "insert", db);
-                goto done;
-            }
-            sqlite3_reset(insert);
+            if (step_done(db, insert, "insert", error, error_size) != 0) goto done;
             sqlite3_int64 id = sqlite3_last_insert_rowid(db);
 
             sqlite3_bind_int64(upsert, 1, change->record_id);
@@ -148,17 +150,9 @@ int cfloor_run(cfloor *floor, const cfloor_change *changes, const int64_t *count
             sqlite3_bind_int64(upsert, 6, id);
             bind_value(upsert, change, 7, 8);
             sqlite3_bind_text(upsert, 9, change->tag, change->tag_length, SQLITE_STATIC);
-            if (sqlite3_step(upsert) != SQLITE_DONE) {
-                say(error, error_size, "upsert", db);
-                goto done;
-            }
-            sqlite3_reset(upsert);
+            if (step_done(db, upsert, "upsert", error, error_size) != 0) goto done;
         }
-        if (sqlite3_step(commit) != SQLITE_DONE) {
-            say(error, error_size, "commit", db);
-            goto done;
-        }
-        sqlite3_reset(commit);
+        if (step_done(db, commit, "commit", error, error_size) != 0) goto done;
     }
     result = 0;
 done:
@@ -245,11 +239,7 @@ int cfloor_run_bare(cfloor *floor, int per_upload, const cfloor_change *changes,
     }
     const cfloor_change *change = changes;
     for (int64_t upload = 0; upload < uploads; upload++) {
-        if (sqlite3_step(begin) != SQLITE_DONE) {
-            say(error, error_size, "begin", db);
-            goto done;
-        }
-        sqlite3_reset(begin);
+        if (step_done(db, begin, "begin", error, error_size) != 0) goto done;
         size_t needed = 0;
         for (int64_t n = 0; n < counts[upload]; n++) {
             size_t size = change_size(change + n);
@@ -272,25 +262,13 @@ int cfloor_run_bare(cfloor *floor, int per_upload, const cfloor_change *changes,
             }
             size_t size = put_change(buffer, change);
             sqlite3_bind_blob(insert, 1, buffer, (int)size, SQLITE_STATIC);
-            if (sqlite3_step(insert) != SQLITE_DONE) {
-                say(error, error_size, "insert", db);
-                goto done;
-            }
-            sqlite3_reset(insert);
+            if (step_done(db, insert, "insert", error, error_size) != 0) goto done;
         }
         if (per_upload) {
             sqlite3_bind_blob(insert, 1, buffer, (int)used, SQLITE_STATIC);
-            if (sqlite3_step(insert) != SQLITE_DONE) {
-                say(error, error_size, "insert", db);
-                goto done;
-            }
-            sqlite3_reset(insert);
+            if (step_done(db, insert, "insert", error, error_size) != 0) goto done;
         }
-        if (sqlite3_step(commit) != SQLITE_DONE) {
-            say(error, error_size, "commit", db);
-            goto done;
-        }
-        sqlite3_reset(commit);
+        if (step_done(db, commit, "commit", error, error_size) != 0) goto done;
     }
     result = 0;
 done:
