@@ -164,6 +164,8 @@ struct NoteList: Command {
         }
         let reading = try context.store { () throws(StoreError) in try store.beginReading() }
         defer { store.endReading(reading) }
+        // A corrected note says which notes correct it (the correction names the original).
+        let correctedBy = try context.store { () throws(StoreError) in try store.noteCorrections() }
         if context.json {
             let writer = JSONArrayWriter(context)
             for id in ids {
@@ -176,6 +178,7 @@ struct NoteList: Command {
                     object["origin"] = origin.description
                     object = origins.adding(origin, to: object)
                 }
+                object["corrected_by"] = (correctedBy[note.id] ?? []).map(\.description)
                 writer.append(object)
             }
             writer.finish()
@@ -219,6 +222,9 @@ struct NoteList: Command {
                        child: childID, tag: tag, correctedChild: original.value("child"), correctedTag: originalTag) {
                     lines.line("  (!) " + context.t(problem == .otherChild ? "out.correctsOtherChild" : "out.correctsLowerTag"))
                 }
+            }
+            if let corrections = correctedBy[note.id] {
+                lines.line("  " + context.t("out.correctedBy", corrections.map(\.description).joined(separator: ", ")))
             }
             for line in Format.block(note.value("text").displayText ?? "").split(separator: "\n", omittingEmptySubsequences: false) {
                 lines.line("  " + line)

@@ -400,6 +400,7 @@ public struct Strings: Sendable {
             "Id '{0}' stämmer med {1} lokala databaser: {2}. Ange fler tecken."),
         "error.noPermission": ("Cannot read {0}: this user may not read it. Check the file's owner and permissions.",
             "Kan inte läsa {0}: den här användaren får inte läsa den. Kontrollera filens ägare och behörigheter."),
+        "out.correctedBy": ("corrected by: {0} (the correction says what was wrong)", "rättad av: {0} (rättelsen säger vad som var fel)"),
         "out.correctsOtherChild": ("this correction points at a note about another child",
             "den här rättelsen pekar på en anteckning om ett annat barn"),
         "out.correctsLowerTag": ("this correction has a lower confidentiality tag than the note it corrects",

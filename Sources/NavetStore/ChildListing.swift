@@ -480,6 +480,22 @@ extension ReplicaStore {
         }
     }
 
+    /// The notes this replica holds that correct another (`note add --corrects`), by the
+    /// note they correct, each list oldest id first. Memory grows with the corrections, not
+    /// the notes.
+    public func noteCorrections() throws(StoreError) -> [RecordID: [RecordID]] {
+        try StoreError.wrap {
+            var corrections: [RecordID: [RecordID]] = [:]
+            for row in try db.query("""
+                SELECT value, record_id FROM cells WHERE record_type = 'note' AND field = 'corrects' ORDER BY record_id
+                """) {
+                guard case .text(let hex) = row[0], let corrected = RecordID(hex: hex), case .integer(let id) = row[1] else { continue }
+                corrections[corrected, default: []].append(RecordID(rawValue: UInt64(bitPattern: id)))
+            }
+            return corrections
+        }
+    }
+
     /// The ids of the notes (about `child`, when given), oldest first as `notes(child:)`
     /// orders them: by the earliest time among their shown values, then by id. Streamed.
     public func forEachNoteID(child: RecordID?, _ body: (RecordID) -> Bool) throws(StoreError) {

@@ -450,6 +450,12 @@ import Testing
         let tags = (try json(try cli.navet("--json", "note", "list").out) as? [[String: Any]])?.compactMap { $0["tag"] as? String }
         #expect(tags?.sorted() == ["health", "health", "protected"])
         #expect(!(try cli.navet("note", "list").out.contains("(!)")))
+        // The corrected note says which notes correct it, in the list and in --json.
+        let notes = try json(try cli.navet("--json", "note", "list").out) as? [[String: Any]] ?? []
+        let original = notes.first { $0["id"] as? String == note }
+        #expect((original?["corrected_by"] as? [String])?.count == 2, "\(String(describing: original))")
+        #expect(notes.filter { $0["id"] as? String != note }.allSatisfy { ($0["corrected_by"] as? [String]) == [] })
+        #expect(try cli.navet("--lang", "sv", "note", "list").out.contains("rättad av: "))
 
         // A correction that breaks the rule (from an older replica: the wire accepts it) is
         // flagged where it is read.
