@@ -12,7 +12,7 @@ extension Context {
             bytes = try FileIO.read(path, limit: BundleCodec.limits.maxCompressedBytes + 4096)
         } catch {
             if error.errno == EFBIG {
-                try refuseOtherKind(FileIO.kind(ofFile: path), path: path)
+                try refuseOtherKind(FileIO.kind(ofFile: path) ?? .other, path: path)
                 throw describe(SyncError.malformed(.tooLarge("file")), file: path)
             }
             throw describeRead(error, path: path)

@@ -12,7 +12,7 @@ extension Context {
             bytes = try FileIO.read(path, limit: Enrollment.maxBytes)
         } catch {
             if error.errno == EFBIG {
-                try refuseOtherKind(FileIO.kind(ofFile: path), path: path)
+                try refuseOtherKind(FileIO.kind(ofFile: path) ?? .other, path: path)
                 throw CLIError(.refused, t("error.badEnrollment", path, describe(Enrollment.ParseError.tooLarge)))
             }
             throw describeRead(error, path: path)

@@ -144,14 +144,15 @@ enum FileIO {
         return .other
     }
 
-    /// `kind(of:)` for the first kilobyte of the file at `path` (`.other` if it cannot be read).
-    static func kind(ofFile path: String) -> Kind {
+    /// `kind(of:)` for the first kilobyte of the file at `path`; nil when nothing can be
+    /// read from it (missing, unreadable, a folder, empty), which its caller names.
+    static func kind(ofFile path: String) -> Kind? {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-        guard descriptor >= 0 else { return .other }
+        guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
         var top = [UInt8](repeating: 0, count: 1024)
         let count = top.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress!, 1024) }
-        return count > 0 ? kind(of: top.prefix(count)) : .other
+        return count > 0 ? kind(of: top.prefix(count)) : nil
     }
 
     /// The folder a path lies in ("." for a bare file name).

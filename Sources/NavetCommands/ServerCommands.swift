@@ -445,13 +445,9 @@ struct RestoreCommand: Command {
         switch FileIO.kind(ofFile: file) {
         case .bundle: throw CLIError(.refused, context.t("error.badBackup", file, context.t("backup.isBundle")))
         case .enrollment: throw CLIError(.refused, context.t("error.badBackup", file, context.t("backup.isEnrollment")))
-        case .other:
-            // Readable and not empty, yet not a database (a missing or empty file is named below).
-            if let size = (try? FileManager.default.attributesOfItem(atPath: file))?[.size] as? NSNumber, size.int64Value > 0,
-               FileManager.default.isReadableFile(atPath: file) {
-                throw CLIError(.refused, context.t("error.badBackup", file, context.t("backup.notDatabase")))
-            }
-        case .database: break
+        case .other: throw CLIError(.refused, context.t("error.badBackup", file, context.t("backup.notDatabase")))
+        // A missing, unreadable or empty file is named by the restore below.
+        case .database, nil: break
         }
         // Opened first (it must be a central store), before the lock below: opening a store
         // of an older layout brings it to this one under a lock of its own.

@@ -174,10 +174,8 @@ extension CentralStore {
             // right) was accepted once, whatever replica id it names: a replica sending its
             // log again after a restore repeats its chain's start, the entries written
             // before its enrollment included.
-            var held = false
-            if entry.seq <= head, entry.hash.count == 32, entry.computedHash == entry.hash {
-                held = try storedHash(sender, entry.seq) == entry.hash
-            }
+            let stored = entry.seq <= head ? try storedHash(sender, entry.seq) : nil
+            let held = stored != nil && stored == entry.hash && entry.computedHash == entry.hash
             if entry.replica != sender, !held {
                 if let prefixID, entry.replica == prefixID {
                     // still in the pre-enrollment prefix
@@ -209,8 +207,7 @@ extension CentralStore {
                 continue
             }
             if entry.seq <= head {
-                let stored = try storedHash(sender, entry.seq)
-                if stored == entry.hash, entry.computedHash == entry.hash {
+                if held {
                     // The entry the store holds: what is wrong is around it.
                     for (reason, expected) in reasons { try note(entry.seq, reason, expected, entry) }
                     continue

@@ -11,8 +11,12 @@ struct cfloor {
     sqlite3 *db;
 };
 
-static const char schema[] =
+// The pragmas of Layout.open, for every file of the floor and the limits.
+#define CFLOOR_PRAGMAS \
     "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA secure_delete=ON; PRAGMA foreign_keys=ON;"
+
+static const char schema[] =
+    CFLOOR_PRAGMAS
     "CREATE TABLE changes("
     "  id INTEGER PRIMARY KEY,"
     "  origin INTEGER NOT NULL,"
@@ -60,13 +64,14 @@ static void say(char *error, int size, const char *what, sqlite3 *db) {
     if (error && size > 0) snprintf(error, (size_t)size, "%s: %s", what, db ? sqlite3_errmsg(db) : "out of memory");
 }
 
-cfloor *cfloor_create(const char *path, char *error, int error_size) {
+/// A new file at `path` with the flags and busy timeout of NavetSQLite's
+/// Database(path:mode: .readWriteCreate), and `sql` run on it. NULL on failure.
+static cfloor *create_with(const char *path, const char *sql, char *error, int error_size) {
     cfloor *floor = calloc(1, sizeof *floor);
     if (!floor) {
         say(error, error_size, "calloc", NULL);
         return NULL;
     }
-    // The flags and busy timeout of NavetSQLite's Database(path:mode: .readWriteCreate).
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
     if (sqlite3_open_v2(path, &floor->db, flags, NULL) != SQLITE_OK) {
         say(error, error_size, "open", floor->db);
@@ -74,12 +79,16 @@ cfloor *cfloor_create(const char *path, char *error, int error_size) {
         return NULL;
     }
     sqlite3_busy_timeout(floor->db, 10000);
-    if (sqlite3_exec(floor->db, schema, NULL, NULL, NULL) != SQLITE_OK) {
+    if (sqlite3_exec(floor->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
         say(error, error_size, "schema", floor->db);
         cfloor_close(floor);
         return NULL;
     }
     return floor;
+}
+
+cfloor *cfloor_create(const char *path, char *error, int error_size) {
+    return create_with(path, schema, error, error_size);
 }
 
 /// Steps a statement that returns no row and resets it; -1 with a message on failure.
@@ -167,24 +176,11 @@ done:
 // The durable limits (Tools/bench/README.md, "The durable limits"): the least a merge that
 // keeps every change could write. Same pragmas as the floor; one table of blobs.
 static const char bare_schema[] =
-    "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA secure_delete=ON; PRAGMA foreign_keys=ON;"
+    CFLOOR_PRAGMAS
     "CREATE TABLE bare(id INTEGER PRIMARY KEY, body BLOB NOT NULL);";
 
 cfloor *cfloor_create_bare(const char *path, char *error, int error_size) {
-    cfloor *floor = calloc(1, sizeof *floor);
-    if (!floor) {
-        say(error, error_size, "calloc", NULL);
-        return NULL;
-    }
-    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
-    if (sqlite3_open_v2(path, &floor->db, flags, NULL) != SQLITE_OK
-        || sqlite3_exec(floor->db, bare_schema, NULL, NULL, NULL) != SQLITE_OK) {
-        say(error, error_size, "create", floor->db);
-        cfloor_close(floor);
-        return NULL;
-    }
-    sqlite3_busy_timeout(floor->db, 10000);
-    return floor;
+    return create_with(path, bare_schema, error, error_size);
 }
 
 static size_t put_int(unsigned char *out, int64_t value) {
